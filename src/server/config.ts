@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  DISTRICT_CODE: z.string().regex(/^\d{6}$/, '6-digit division code').default('410871'),
+  /** 32 bytes, base64 or hex. Without it, a key file with mode 0600 is created under DATA_DIR. */
+  ENCRYPTION_KEY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10).describe('sign-in attempts per IP per minute'),
+  /** `false` skips loading demo units and staff at start (production always skips them). */
+  DEMO_DATA: z.enum(['true', 'false']).default('true'),
+  /** Seconds to let in-flight requests finish on SIGTERM before forcing the exit. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).default(15),
+  COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+});
+
+export type Config = z.infer<typeof configSchema> & { dataDir: string };
+
+/** Reads and checks the environment once; a bad value stops the process with a message naming it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`配置错误 / invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) };
+}

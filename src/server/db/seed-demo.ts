@@ -1,0 +1,131 @@
+import { hash } from '@node-rs/argon2';
+import { count, eq } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Role } from '../../shared/enums.js';
+import type { Db } from './client.js';
+import { cases, units, users } from './schema.js';
+import division from './seed-data/division-410871.json' with { type: 'json' };
+
+export const DEMO_PASSWORD = 'fengqiao-demo';
+export const DEMO_DISTRICT = division.district.code;
+
+/** District-level departments (区直部门) every centre dispatches to. */
+const DISTRICT_DEPARTMENTS = [
+  ['XFJ', '区信访局'],
+  ['RSJ-LDJC', '区人社局劳动保障监察大队'],
+  ['ZJJ', '区住房和城乡建设局'],
+  ['ZRZYJ', '区自然资源局'],
+  ['FT', '人民法庭'],
+  ['XLFW', '区社会心理服务中心'],
+  ['FL', '区妇联'],
+] as const;
+
+/** Street-level departments (街道/乡镇 站所). */
+const STREET_DEPARTMENTS = [
+  ['SFS', '司法所'],
+  ['PCS', '派出所'],
+] as const;
+
+const GRIDS_PER_COMMUNITY = 2;
+
+/** A readable short name: 文苑街道 / 韩愈路社区 (the statistics names end in 居民委员会/村民委员会). */
+function shortName(name: string): string {
+  return name.replace(/社区居民委员会$/, '社区').replace(/居民委员会$/, '社区').replace(/村民委员会$/, '村').replace(/居委会$/, '社区');
+}
+
+interface UnitSeed {
+  code: string;
+  name: string;
+  kind: 'district' | 'street' | 'community' | 'grid' | 'department';
+  children: UnitSeed[];
+}
+
+/** The demo org tree: the real streets/towns and communities/villages of 410871 with their official codes. */
+export function demoUnitTree(): UnitSeed {
+  const d = division.district;
+  return {
+    code: d.code,
+    name: `${d.name}综治中心`,
+    kind: 'district',
+    children: [
+      ...DISTRICT_DEPARTMENTS.map(([suffix, name]) => ({ code: `${d.code}-${suffix}`, name, kind: 'department' as const, children: [] })),
+      ...division.streets.map((s) => ({
+        code: s.code,
+        name: s.name,
+        kind: 'street' as const,
+        children: [
+          ...STREET_DEPARTMENTS.map(([suffix, name]) => ({ code: `${s.code}-${suffix}`, name: `${s.name}${name}`, kind: 'department' as const, children: [] })),
+          ...s.villages.map((v) => ({
+            code: v.code,
+            name: shortName(v.name),
+            kind: 'community' as const,
+            // Grid codes extend the 12-digit community code (RULES.md §5).
+            children: Array.from({ length: GRIDS_PER_COMMUNITY }, (_, i) => ({
+              code: `${v.code}${String(i + 1).padStart(2, '0')}`,
+              name: `${shortName(v.name)}第${i + 1}网格`,
+              kind: 'grid' as const,
+              children: [],
+            })),
+          })),
+        ],
+      })),
+    ],
+  };
+}
+
+/** The demo accounts listed in the README, all with password `fengqiao-demo`. */
+export const DEMO_USERS: { username: string; displayName: string; role: Role; unitCode: string }[] = [
+  { username: 'admin', displayName: '郑毅（管理员）', role: 'admin', unitCode: '410871' },
+  { username: 'reception', displayName: '李娜（接待员）', role: 'reception', unitCode: '410871' },
+  { username: 'dispatcher', displayName: '王强（调度员）', role: 'dispatcher', unitCode: '410871' },
+  { username: 'leader', displayName: '周建国（领导）', role: 'leader', unitCode: '410871' },
+  { username: 'mediator', displayName: '赵敏（文苑街道司法所调解员）', role: 'mediator', unitCode: '410871061-SFS' },
+  { username: 'mediator2', displayName: '孙磊（李万街道司法所调解员）', role: 'mediator', unitCode: '410871060-SFS' },
+  { username: 'handler', displayName: '吴涛（劳动保障监察）', role: 'unit_handler', unitCode: '410871-RSJ-LDJC' },
+  { username: 'grid', displayName: '陈静（网格员）', role: 'grid_worker', unitCode: '41087106100101' },
+  { username: 'counsellor', displayName: '刘芳（心理咨询师）', role: 'counsellor', unitCode: '410871-XLFW' },
+];
+
+/** Loads the demo org tree and staff once; later starts find them and do nothing. */
+export async function seedDemoData(opts: { db: Db; log: Logger }): Promise<{ created: boolean }> {
+  const { db, log } = opts;
+  const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(units).where(eq(units.districtCode, DEMO_DISTRICT));
+  if (n > 0) return { created: false };
+  await db.transaction(async (tx) => {
+    const rows: (typeof units.$inferInsert)[] = [];
+    const walk = (u: UnitSeed, parent: { id: string; path: string; depth: number } | null) => {
+      const id = crypto.randomUUID();
+      const path = `${parent?.path ?? '/'}${id}/`;
+      rows.push({ districtCode: DEMO_DISTRICT, id, parentId: parent?.id ?? null, code: u.code, name: u.name, kind: u.kind, path, depth: (parent?.depth ?? -1) + 1 });
+      for (const c of u.children) walk(c, { id, path, depth: (parent?.depth ?? -1) + 1 });
+    };
+    walk(demoUnitTree(), null);
+    for (let i = 0; i < rows.length; i += 500) await tx.insert(units).values(rows.slice(i, i + 500));
+    const byCode = new Map(rows.map((r) => [r.code, r.id!]));
+    const passwordHash = await hash(DEMO_PASSWORD);
+    await tx.insert(users).values(
+      DEMO_USERS.map((u) => ({
+        districtCode: DEMO_DISTRICT,
+        username: u.username,
+        displayName: u.displayName,
+        role: u.role,
+        unitId: byCode.get(u.unitCode)!,
+        passwordHash,
+        isDemo: 1,
+      })),
+    );
+    log.info({ units: rows.length, users: DEMO_USERS.length }, 'demo org tree and staff loaded');
+  });
+  return { created: true };
+}
+
+/** True when any demo account exists: production refuses to start then. */
+export async function hasDemoAccounts(db: Db): Promise<boolean> {
+  const [row] = await db.select({ n: count() }).from(users).where(eq(users.isDemo, 1));
+  return (row?.n ?? 0) > 0;
+}
+
+export async function countCases(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(cases);
+  return row?.n ?? 0;
+}

@@ -1,0 +1,110 @@
+/**
+ * The Fengqiao command line: `serve` (default), `migrate`, `seed`.
+ * With no DATABASE_URL, an embedded PostgreSQL is started with its files under DATA_DIR.
+ */
+import { fileURLToPath } from 'node:url';
+import pino, { type Logger } from 'pino';
+import { buildApp } from './app.js';
+import { loadConfig, type Config } from './config.js';
+import { connectDatabase, runMigrations, type Database } from './db/client.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
+import { countCases, hasDemoAccounts, seedDemoData } from './db/seed-demo.js';
+import { createPersonalDataCrypto, loadMasterKey } from './lib/personal-data-crypto.js';
+import { seedDemoCases } from './modules/cases/cases.factory.js';
+
+const webRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
+
+interface Running {
+  database: Database;
+  embedded?: EmbeddedDatabase;
+}
+
+async function openDatabase(config: Config, log: Logger): Promise<Running> {
+  const embedded = config.DATABASE_URL ? undefined : await startEmbeddedDatabase({ dataDir: config.dataDir, log });
+  const database = connectDatabase(config.DATABASE_URL ?? embedded!.url);
+  try {
+    await runMigrations(database.pool);
+  } catch (err) {
+    await database.close();
+    await embedded?.stop();
+    throw err;
+  }
+  log.info('database migrated');
+  return { database, embedded };
+}
+
+async function closeDatabase(r: Running) {
+  await r.database.close();
+  await r.embedded?.stop();
+}
+
+async function seed(config: Config, log: Logger, r: Running) {
+  const crypto = createPersonalDataCrypto(loadMasterKey({ configured: config.ENCRYPTION_KEY, dataDir: config.dataDir }));
+  const { created } = await seedDemoData({ db: r.database.db, log });
+  if (created && (await countCases(r.database.db)) === 0) {
+    const n = await seedDemoCases(r.database.db, crypto);
+    log.info({ cases: n }, 'demo cases loaded');
+  }
+}
+
+async function serve(config: Config, log: Logger) {
+  const running = await openDatabase(config, log);
+  const { db } = running.database;
+  if (config.NODE_ENV === 'production') {
+    if (await hasDemoAccounts(db)) {
+      await closeDatabase(running);
+      throw new Error('生产环境中存在演示账号（密码公开），拒绝启动。请删除演示账号后再启动 / demo accounts exist: refusing to start in production');
+    }
+  } else if (config.DEMO_DATA === 'true') {
+    await seed(config, log, running);
+  }
+  const crypto = createPersonalDataCrypto(loadMasterKey({ configured: config.ENCRYPTION_KEY, dataDir: config.dataDir }));
+  const app = await buildApp({ deps: { config, db, crypto }, logger: log, webRoot });
+  await app.listen({ port: config.PORT, host: config.HOST });
+
+  let isStopping = false;
+  const stop = async (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    log.info({ signal }, 'stopping: no new requests, finishing those in flight');
+    const force = setTimeout(() => {
+      log.error('in-flight requests did not finish in time; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_SECONDS * 1000);
+    force.unref();
+    try {
+      await app.close();
+      await closeDatabase(running);
+      log.info('stopped cleanly');
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'error while stopping');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+async function main() {
+  const config = loadConfig();
+  const log = pino({ level: config.LOG_LEVEL, base: { app: 'fengqiao' } });
+  const command = process.argv[2] ?? 'serve';
+  if (command === 'serve') return serve(config, log);
+  if (command === 'migrate' || command === 'seed') {
+    const running = await openDatabase(config, log);
+    try {
+      if (command === 'seed') await seed(config, log, running);
+    } finally {
+      await closeDatabase(running);
+    }
+    return;
+  }
+  throw new Error(`unknown command "${command}": use serve | migrate | seed`);
+}
+
+main().catch((err: unknown) => {
+  // A clear message and a non-zero exit, never a swallowed failure.
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

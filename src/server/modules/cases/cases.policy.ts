@@ -1,0 +1,43 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { CASE_ACTIONS, CASE_TRANSITIONS, type CaseAction, type CaseStatus } from '../../../shared/case-lifecycle.js';
+import { cases } from '../../db/schema.js';
+import type { Actor } from '../../plugins/auth.js';
+
+/** The parts of a case that decide who may see and act on it. */
+export interface CaseScope {
+  status: CaseStatus;
+  unitPath: string;
+  leadUnitPath: string | null;
+  coUnitIds: readonly string[];
+}
+
+const isCentre = (actor: Actor, c: CaseScope) => c.unitPath.startsWith(actor.unitPath);
+const isLead = (actor: Actor, c: CaseScope) => !!c.leadUnitPath && c.leadUnitPath.startsWith(actor.unitPath);
+const isCoUnit = (actor: Actor, c: CaseScope) => c.coUnitIds.includes(actor.unitId);
+
+/** A user sees the cases of their own unit's subtree and those dispatched to their unit (lead or co-unit). */
+export function canSeeCase(actor: Actor, c: CaseScope): boolean {
+  return isCentre(actor, c) || isLead(actor, c) || isCoUnit(actor, c);
+}
+
+/** The same rule as `canSeeCase`, as a SQL condition for lists. */
+export function visibleCasesCondition(actor: Actor): SQL {
+  const prefix = `${actor.unitPath}%`;
+  return sql`(${cases.unitPath} like ${prefix} or ${cases.leadUnitPath} like ${prefix} or ${actor.unitId}::uuid = any(${cases.coUnitIds}))`;
+}
+
+/** Whether `actor` may do `action` on the case now: status (transition table), role, and jurisdiction scope. */
+export function canActOnCase(actor: Actor, action: CaseAction, c: CaseScope): { ok: true } | { ok: false; why: 'status' | 'role' } {
+  const t = CASE_TRANSITIONS[action];
+  if (!t.roles.includes(actor.role)) return { ok: false, why: 'role' };
+  const inScope =
+    t.scope === 'centre' ? isCentre(actor, c) : t.scope === 'lead' ? isLead(actor, c) : canSeeCase(actor, c);
+  if (!inScope) return { ok: false, why: 'role' };
+  if (!t.from.includes(c.status)) return { ok: false, why: 'status' };
+  return { ok: true };
+}
+
+/** The actions the UI should offer this actor on this case. */
+export function allowedActions(actor: Actor, c: CaseScope): CaseAction[] {
+  return CASE_ACTIONS.filter((a) => canActOnCase(actor, a, c).ok);
+}

@@ -1,0 +1,171 @@
+import { and, asc, count, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { CaseStatus } from '../../../shared/case-lifecycle.js';
+import type { AttachmentKind, CaseKind, Category, Channel, Outcome, PartyRole, PartyType, RiskLevel, Satisfaction } from '../../../shared/enums.js';
+import type { CaseDetail, CaseSummary, ListCasesQuery, TimelineEntry } from '../../../shared/schemas/cases.js';
+import type { Db, Tx } from '../../db/client.js';
+import { attachments, caseEvents, caseParties, cases, persons, units, users } from '../../db/schema.js';
+import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
+import type { Actor } from '../../plugins/auth.js';
+import { maskedField } from '../persons/persons.repository.js';
+import { findUnitsByIds } from '../units/units.repository.js';
+import { allowedActions, visibleCasesCondition } from './cases.policy.js';
+
+export type CaseRow = typeof cases.$inferSelect;
+
+export async function findCaseRow(db: Db | Tx, districtCode: string, id: string, opts: { forUpdate?: boolean } = {}) {
+  const q = db.select().from(cases).where(and(eq(cases.districtCode, districtCode), eq(cases.id, id)));
+  const [row] = opts.forUpdate ? await q.for('update') : await q;
+  return row;
+}
+
+/** Shanghai calendar date `YYYY-MM-DD` → the UTC instant of its midnight. */
+function shanghaiMidnight(date: string): Date {
+  return new Date(`${date}T00:00:00+08:00`);
+}
+
+const unitRef = (u: { id: string; code: string; name: string } | undefined) => (u ? { id: u.id, code: u.code, name: u.name } : null);
+
+/** Builds the summaries of many case rows with two extra queries (units, handlers), not one per row. */
+async function presentSummaries(db: Db | Tx, districtCode: string, rows: CaseRow[]): Promise<CaseSummary[]> {
+  const unitIds = new Set<string>();
+  const handlerIds = new Set<string>();
+  for (const r of rows) {
+    unitIds.add(r.unitId);
+    if (r.leadUnitId) unitIds.add(r.leadUnitId);
+    if (r.handlerId) handlerIds.add(r.handlerId);
+  }
+  const unitMap = new Map((await findUnitsByIds(db, districtCode, [...unitIds])).map((u) => [u.id, u]));
+  const handlerRows = handlerIds.size
+    ? await db
+        .select({ id: users.id, name: users.displayName })
+        .from(users)
+        .where(and(eq(users.districtCode, districtCode), inArray(users.id, [...handlerIds])))
+    : [];
+  const handlerMap = new Map(handlerRows.map((h) => [h.id, h]));
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    status: r.status as CaseStatus,
+    channel: r.channel as Channel,
+    kind: r.kind as CaseKind,
+    category: r.category as Category,
+    summary: r.summary,
+    riskLevel: r.riskLevel as RiskLevel,
+    peopleInvolved: r.peopleInvolved,
+    unit: unitRef(unitMap.get(r.unitId)),
+    leadUnit: r.leadUnitId ? unitRef(unitMap.get(r.leadUnitId)) : null,
+    handler: r.handlerId ? (handlerMap.get(r.handlerId) ?? null) : null,
+    version: r.version,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  }));
+}
+
+/** The full case as its detail page shows it: masked parties, timeline with attachments, allowed actions. */
+export async function presentCaseDetail(
+  db: Db | Tx,
+  crypto: PersonalDataCrypto,
+  actor: Actor,
+  row: CaseRow,
+): Promise<CaseDetail> {
+  const d = row.districtCode;
+  const [[summary], partyRows, eventRows, fileRows, coUnits] = await Promise.all([
+    presentSummaries(db, d, [row]),
+    db
+      .select({ party: caseParties, person: persons })
+      .from(caseParties)
+      .innerJoin(persons, and(eq(persons.districtCode, caseParties.districtCode), eq(persons.id, caseParties.personId)))
+      .where(and(eq(caseParties.districtCode, d), eq(caseParties.caseId, row.id)))
+      .orderBy(asc(caseParties.position)),
+    db
+      .select()
+      .from(caseEvents)
+      .where(and(eq(caseEvents.districtCode, d), eq(caseEvents.caseId, row.id)))
+      .orderBy(asc(caseEvents.id)),
+    db
+      .select({
+        id: attachments.id,
+        eventId: attachments.eventId,
+        kind: attachments.kind,
+        fileName: attachments.fileName,
+        mimeType: attachments.mimeType,
+        size: attachments.size,
+        createdAt: attachments.createdAt,
+      })
+      .from(attachments)
+      .where(and(eq(attachments.districtCode, d), eq(attachments.caseId, row.id))),
+    findUnitsByIds(db, d, row.coUnitIds),
+  ]);
+  const timeline: TimelineEntry[] = eventRows.map((e) => ({
+    id: String(e.id),
+    at: e.at.toISOString(),
+    action: e.action,
+    actorName: e.actorName,
+    fromStatus: e.fromStatus as CaseStatus | null,
+    toStatus: e.toStatus as CaseStatus | null,
+    reason: e.reason,
+    data: e.data ?? null,
+    attachments: fileRows
+      .filter((f) => f.eventId === e.id)
+      .map((f) => ({ ...f, kind: f.kind as AttachmentKind, createdAt: f.createdAt.toISOString() })),
+  }));
+  return {
+    ...summary!,
+    trackingToken: row.trackingToken,
+    narrative: row.narrative,
+    placeAddress: row.placeAddress,
+    coUnits: coUnits.map((u) => ({ id: u.id, code: u.code, name: u.name })),
+    outcome: row.outcome as Outcome | null,
+    satisfaction: row.satisfaction as Satisfaction | null,
+    rejectReason: row.rejectReason,
+    parties: partyRows.map(({ party, person }) => ({
+      id: party.id,
+      personId: person.id,
+      role: party.role as PartyRole,
+      type: person.type as PartyType,
+      name: person.name,
+      idNumber: maskedField(crypto, person, 'idNumber'),
+      phone: maskedField(crypto, person, 'phone'),
+      address: maskedField(crypto, person, 'address'),
+    })),
+    timeline,
+    allowedActions: allowedActions(actor, row),
+  };
+}
+
+/** One page of the cases the actor may see, newest first, with the filters of the case list. */
+export async function listCases(db: Db, actor: Actor, q: ListCasesQuery) {
+  const d = actor.districtCode;
+  const where: SQL[] = [eq(cases.districtCode, d), visibleCasesCondition(actor)];
+  if (q.status) where.push(inArray(cases.status, q.status));
+  if (q.kind) where.push(inArray(cases.kind, q.kind));
+  if (q.channel) where.push(inArray(cases.channel, q.channel));
+  if (q.category) where.push(inArray(cases.category, q.category));
+  if (q.handlerId) where.push(eq(cases.handlerId, q.handlerId));
+  if (q.mine === 'true') {
+    where.push(or(eq(cases.handlerId, actor.id), eq(cases.leadUnitId, actor.unitId), sql`${actor.unitId}::uuid = any(${cases.coUnitIds})`)!);
+  }
+  if (q.unitId) {
+    const [u] = await db.select({ path: units.path }).from(units).where(and(eq(units.districtCode, d), eq(units.id, q.unitId)));
+    const prefix = `${u?.path ?? '/nowhere/'}%`;
+    where.push(sql`(${cases.unitPath} like ${prefix} or ${cases.leadUnitPath} like ${prefix})`);
+  }
+  if (q.from) where.push(gte(cases.createdAt, shanghaiMidnight(q.from)));
+  if (q.to) where.push(lt(cases.createdAt, new Date(shanghaiMidnight(q.to).getTime() + 86_400_000)));
+  if (q.q) {
+    const words = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(or(ilike(cases.code, words), ilike(cases.summary, words))!);
+  }
+  const condition = and(...where);
+  const [rows, [{ total } = { total: 0 }]] = await Promise.all([
+    db
+      .select()
+      .from(cases)
+      .where(condition)
+      .orderBy(desc(cases.createdAt), desc(cases.id))
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize),
+    db.select({ total: count() }).from(cases).where(condition),
+  ]);
+  return { items: await presentSummaries(db, d, rows), total, page: q.page, pageSize: q.pageSize };
+}

@@ -1,0 +1,169 @@
+import { and, eq } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ATTACHMENT_KINDS, type AttachmentKind } from '../../../shared/enums.js';
+import {
+  attachmentSchema,
+  caseActionBodySchema,
+  caseDetailSchema,
+  createCaseBodySchema,
+  createCaseResponseSchema,
+  listCasesQuerySchema,
+  listCasesResponseSchema,
+} from '../../../shared/schemas/cases.js';
+import { attachments } from '../../db/schema.js';
+import { actorOf } from '../../plugins/auth.js';
+import { AppError } from '../../plugins/errors.js';
+import { actOnCase } from './act-on-case.js';
+import { canSeeCase } from './cases.policy.js';
+import { findCaseRow, listCases, presentCaseDetail } from './cases.repository.js';
+import { registerCase } from './register-case.js';
+import { uploadAttachment } from './upload-attachment.js';
+
+const caseParams = z.object({ id: z.string().uuid() });
+
+export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, crypto } = app.deps;
+
+  app.post(
+    '/',
+    {
+      onRequest: [app.requirePermission('case.register')],
+      schema: {
+        operationId: 'createCase',
+        tags: ['cases'],
+        summary: '登记案件 Register a case from any channel',
+        headers: z.object({ 'idempotency-key': z.string().min(8).max(200).optional() }),
+        body: createCaseBodySchema,
+        response: { 201: createCaseResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const idempotencyKey = request.headers['idempotency-key'];
+      if (!idempotencyKey) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
+      const { row, isReplay } = await registerCase({ db, crypto, actor, body: request.body, idempotencyKey });
+      if (isReplay) reply.header('idempotent-replayed', 'true');
+      else request.log.info({ caseId: row.id, code: row.code }, 'case registered');
+      return reply.status(201).send(await presentCaseDetail(db, crypto, actor, row));
+    },
+  );
+
+  app.get(
+    '/',
+    {
+      onRequest: [app.requirePermission('case.list')],
+      schema: { operationId: 'listCases', tags: ['cases'], querystring: listCasesQuerySchema, response: { 200: listCasesResponseSchema } },
+    },
+    async (request) => listCases(db, actorOf(request), request.query),
+  );
+
+  app.get(
+    '/:id',
+    {
+      onRequest: [app.requireActor],
+      schema: { operationId: 'getCase', tags: ['cases'], params: caseParams, response: { 200: caseDetailSchema } },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const row = await findCaseRow(db, actor.districtCode, request.params.id);
+      if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
+      return presentCaseDetail(db, crypto, actor, row);
+    },
+  );
+
+  app.post(
+    '/:id/actions',
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'actOnCase',
+        tags: ['cases'],
+        summary: '案件操作 Act on a case (accept, dispatch, conclude, …)',
+        params: caseParams,
+        body: caseActionBodySchema,
+        response: { 200: caseDetailSchema },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const row = await actOnCase({ db, actor, caseId: request.params.id, body: request.body });
+      request.log.info({ caseId: row.id, action: request.body.action, status: row.status }, 'case action');
+      return presentCaseDetail(db, crypto, actor, row);
+    },
+  );
+
+  app.post(
+    '/:id/attachments',
+    {
+      onRequest: [app.requirePermission('case.attach')],
+      schema: {
+        operationId: 'uploadAttachment',
+        tags: ['cases'],
+        summary: '上传附件 (multipart/form-data, one file)',
+        params: caseParams,
+        querystring: z.object({ kind: z.enum(ATTACHMENT_KINDS) }),
+        response: { 201: attachmentSchema },
+      },
+    },
+    async (request, reply) => {
+      const file = await request.file();
+      if (!file) throw new AppError('VALIDATION_FAILED', { file: 'missing' });
+      let content: Buffer;
+      try {
+        content = await file.toBuffer();
+      } catch {
+        throw new AppError('ATTACHMENT_TOO_LARGE');
+      }
+      const created = await uploadAttachment({
+        db,
+        actor: actorOf(request),
+        caseId: request.params.id,
+        kind: request.query.kind as AttachmentKind,
+        fileName: file.filename,
+        content,
+      });
+      return reply.status(201).send({
+        id: created.id,
+        kind: created.kind as AttachmentKind,
+        fileName: created.fileName,
+        mimeType: created.mimeType,
+        size: created.size,
+        createdAt: created.createdAt.toISOString(),
+      });
+    },
+  );
+
+  app.get(
+    '/:id/attachments/:attachmentId',
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'downloadAttachment',
+        tags: ['cases'],
+        params: caseParams.extend({ attachmentId: z.string().uuid() }),
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const row = await findCaseRow(db, actor.districtCode, request.params.id);
+      if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
+      const [file] = await db
+        .select()
+        .from(attachments)
+        .where(
+          and(
+            eq(attachments.districtCode, actor.districtCode),
+            eq(attachments.caseId, row.id),
+            eq(attachments.id, request.params.attachmentId),
+          ),
+        );
+      if (!file) throw new AppError('ATTACHMENT_NOT_FOUND');
+      return reply
+        .type(file.mimeType)
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+        .header('x-content-type-options', 'nosniff')
+        .send(file.content);
+    },
+  );
+};

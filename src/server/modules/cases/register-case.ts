@@ -1,0 +1,132 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { CreateCaseBody } from '../../../shared/schemas/cases.js';
+import type { Db } from '../../db/client.js';
+import { caseCounters, caseEvents, caseParties, cases } from '../../db/schema.js';
+import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
+import type { Actor } from '../../plugins/auth.js';
+import { AppError } from '../../plugins/errors.js';
+import { findOrCreatePerson } from '../persons/persons.repository.js';
+import { findUnitByCode } from '../units/units.repository.js';
+import { findCaseRow, type CaseRow } from './cases.repository.js';
+
+/** The year of an instant on the Asia/Shanghai calendar (case codes count per calendar year there). */
+function shanghaiYear(at: Date): number {
+  return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
+}
+
+/** A tracking token a resident can type from a receipt: 20 characters of Crockford base32 (100 bits). */
+function newTrackingToken(): string {
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  return Array.from(randomBytes(20), (b) => alphabet[b & 31]).join('');
+}
+
+class DuplicateSubmission extends Error {}
+
+/**
+ * 登记: records a case from any channel with its parties, and the first timeline row, in one transaction.
+ * With an idempotency key, a repeat of the same submission (a double click, a retry after a dropped
+ * connection) returns the first case and creates nothing; the unique key settles concurrent repeats.
+ */
+export async function registerCase(opts: {
+  db: Db;
+  crypto: PersonalDataCrypto;
+  actor: Actor;
+  body: CreateCaseBody;
+  idempotencyKey: string;
+}): Promise<{ row: CaseRow; isReplay: boolean }> {
+  const { db, crypto, actor, body, idempotencyKey } = opts;
+  const d = actor.districtCode;
+  const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+
+  const replay = async () => {
+    const [row] = await db
+      .select()
+      .from(cases)
+      .where(and(eq(cases.districtCode, d), eq(cases.registeredBy, actor.id), eq(cases.idempotencyKey, idempotencyKey)));
+    if (!row) return undefined;
+    if (row.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+    return { row, isReplay: true };
+  };
+  const earlier = await replay();
+  if (earlier) return earlier;
+
+  // Where the matter arose decides whose jurisdiction it is in; by default, the registering unit's.
+  let place = { id: actor.unitId, path: actor.unitPath };
+  if (body.place?.unitCode) {
+    const unit = await findUnitByCode(db, d, body.place.unitCode);
+    if (!unit) throw new AppError('UNIT_NOT_FOUND', { unitCode: body.place.unitCode });
+    if (!unit.path.startsWith(actor.unitPath)) throw new AppError('UNIT_OUTSIDE_JURISDICTION', { unitCode: body.place.unitCode });
+    place = { id: unit.id, path: unit.path };
+  }
+
+  try {
+    const id = await db.transaction(async (tx) => {
+      const personIds: string[] = [];
+      for (const party of body.parties) personIds.push(await findOrCreatePerson(tx, crypto, d, party));
+
+      const now = new Date();
+      const year = shanghaiYear(now);
+      // The counter row is locked until commit: it is taken last so that the lock is held briefly.
+      const [counter] = await tx
+        .insert(caseCounters)
+        .values({ districtCode: d, year, lastValue: 1 })
+        .onConflictDoUpdate({
+          target: [caseCounters.districtCode, caseCounters.year],
+          set: { lastValue: sql`${caseCounters.lastValue} + 1` },
+        })
+        .returning({ value: caseCounters.lastValue });
+      const code = `${d}-${year}-${String(counter!.value).padStart(6, '0')}`;
+      const [inserted] = await tx
+        .insert(cases)
+        .values({
+          districtCode: d,
+          code,
+          trackingToken: newTrackingToken(),
+          channel: body.channel,
+          kind: body.kind,
+          category: body.category,
+          summary: body.summary,
+          narrative: body.narrative,
+          peopleInvolved: body.peopleInvolved,
+          riskLevel: body.riskLevel,
+          placeAddress: body.place?.address ?? null,
+          unitId: place.id,
+          unitPath: place.path,
+          registeredBy: actor.id,
+          status: 'registered',
+          idempotencyKey,
+          requestHash,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoNothing({ target: [cases.districtCode, cases.registeredBy, cases.idempotencyKey] })
+        .returning({ id: cases.id });
+      if (!inserted) throw new DuplicateSubmission();
+      await tx.insert(caseParties).values(
+        body.parties.map((p, i) => ({ districtCode: d, caseId: inserted.id, personId: personIds[i]!, role: p.role, position: i })),
+      );
+      await tx.insert(caseEvents).values({
+        districtCode: d,
+        caseId: inserted.id,
+        at: now,
+        actorId: actor.id,
+        actorName: actor.displayName,
+        action: 'register',
+        toStatus: 'registered',
+        data: { channel: body.channel },
+      });
+      return inserted.id;
+    });
+    const row = await findCaseRow(db, d, id);
+    return { row: row!, isReplay: false };
+  } catch (err) {
+    // A concurrent twin committed first: ours rolled back whole, so answer with theirs.
+    if (err instanceof DuplicateSubmission) {
+      const twin = await replay();
+      if (twin) return twin;
+    }
+    throw err;
+  }
+}
+

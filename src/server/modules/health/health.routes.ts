@@ -1,0 +1,20 @@
+import { sql } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/health',
+    {
+      schema: {
+        operationId: 'getHealth',
+        tags: ['system'],
+        response: { 200: z.object({ status: z.literal('ok'), database: z.literal('ok'), time: z.string() }) },
+      },
+    },
+    async () => {
+      await app.deps.db.execute(sql`select 1`);
+      return { status: 'ok' as const, database: 'ok' as const, time: new Date().toISOString() };
+    },
+  );
+};

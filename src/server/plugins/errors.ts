@@ -1,0 +1,48 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { ERRORS, type ErrorBody, type ErrorCode } from '../../shared/errors.js';
+
+/** An expected failure with a stable code from the catalogue; anything else is a 500. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly details?: unknown,
+  ) {
+    super(code);
+  }
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+}
+
+export function errorBody(code: ErrorCode, details?: unknown): ErrorBody {
+  return details === undefined ? { code, message: ERRORS[code].zh } : { code, message: ERRORS[code].zh, details };
+}
+
+/** One global handler: catalogue codes pass through; validation becomes VALIDATION_FAILED; 5xx details stay in the log. */
+export const errorsPlugin = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    if (err instanceof AppError) {
+      request.log.info({ code: err.code }, 'request refused');
+      return reply.status(err.status).send(errorBody(err.code, err.details));
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v) => ({
+        path: v.instancePath.replace(/^\//, '').replace(/\//g, '.'),
+        message: v.message,
+      }));
+      // A refinement whose message is a catalogue code (ID_NUMBER_INVALID, PHONE_INVALID) names the error.
+      const specific = issues.map((i) => i.message).find((m): m is ErrorCode => !!m && m in ERRORS);
+      return reply.status(400).send(errorBody(specific ?? 'VALIDATION_FAILED', issues));
+    }
+    if (err.statusCode === 429) return reply.status(429).send(errorBody('RATE_LIMITED'));
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      request.log.info({ err }, 'bad request');
+      return reply.status(err.statusCode).send(errorBody('VALIDATION_FAILED', { reason: err.message }));
+    }
+    if (isResponseSerializationError(err)) request.log.error({ err, cause: err.cause }, 'response did not match its schema');
+    else request.log.error({ err }, 'unhandled error');
+    return reply.status(500).send(errorBody('INTERNAL_ERROR'));
+  });
+});

@@ -1,0 +1,87 @@
+import type { Role } from './enums.js';
+
+/** 登记 → 受理/不予受理 → 分流 → 办理 → 办结 → 回访 → 归档, plus 升级 (PRODUCT.md "A case's life"). */
+export const CASE_STATUSES = [
+  'registered',
+  'accepted',
+  'rejected',
+  'dispatched',
+  'in_progress',
+  'concluded',
+  'followed_up',
+  'escalated',
+  'archived',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const CASE_ACTIONS = [
+  'accept',
+  'reject',
+  'dispatch',
+  'start',
+  'note',
+  'conclude',
+  'follow_up',
+  'archive',
+  'return',
+  'reopen',
+  'escalate',
+] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+/**
+ * Whose jurisdiction an action needs:
+ * - `centre`: the case's place lies in the actor's unit subtree (the centre that owns the procedure);
+ * - `lead`: the case is dispatched to the actor's unit (or a unit under it) as lead unit 主办;
+ * - `assigned`: as `lead`, or as a co-unit 协办, or `centre`.
+ */
+export type ActionScope = 'centre' | 'lead' | 'assigned';
+
+export interface Transition {
+  from: readonly CaseStatus[];
+  /** `null`: the status does not change (a note). */
+  to: CaseStatus | null;
+  roles: readonly Role[];
+  scope: ActionScope;
+}
+
+const HANDLERS = ['mediator', 'unit_handler', 'grid_worker', 'counsellor'] as const;
+const ACTIVE = ['dispatched', 'in_progress'] as const;
+
+/**
+ * The one table of allowed case transitions. The server refuses anything not in it
+ * (`CASE_TRANSITION_NOT_ALLOWED` / `CASE_ACTION_FORBIDDEN`); the UI shows only the actions it allows.
+ * 2024 national policy: the centre pushes the procedure (accept, dispatch, follow-up, archive), the department
+ * solves the substance (start, conclude) — hence the split of roles.
+ */
+export const CASE_TRANSITIONS: Readonly<Record<CaseAction, Transition>> = {
+  accept: { from: ['registered'], to: 'accepted', roles: ['reception', 'dispatcher', 'admin'], scope: 'centre' },
+  reject: { from: ['registered'], to: 'rejected', roles: ['reception', 'dispatcher', 'admin'], scope: 'centre' },
+  dispatch: { from: ['accepted'], to: 'dispatched', roles: ['dispatcher', 'admin'], scope: 'centre' },
+  start: { from: ['dispatched'], to: 'in_progress', roles: HANDLERS, scope: 'lead' },
+  note: { from: ACTIVE, to: null, roles: [...HANDLERS, 'dispatcher', 'admin'], scope: 'assigned' },
+  conclude: { from: ['in_progress'], to: 'concluded', roles: HANDLERS, scope: 'lead' },
+  // 回访 is the centre's job; 不满意 is followed by a `reopen` in the same transaction.
+  follow_up: { from: ['concluded'], to: 'followed_up', roles: ['reception', 'dispatcher', 'admin'], scope: 'centre' },
+  archive: { from: ['followed_up', 'rejected', 'escalated'], to: 'archived', roles: ['dispatcher', 'admin'], scope: 'centre' },
+  // 退回: the handling unit says the matter is not its business; it goes back to the dispatcher.
+  return: { from: ACTIVE, to: 'accepted', roles: HANDLERS, scope: 'lead' },
+  reopen: { from: ['concluded', 'followed_up'], to: 'in_progress', roles: ['dispatcher', 'admin'], scope: 'centre' },
+  // 升级: 矛盾不上交 is the goal, but what the district cannot settle goes up with a reason.
+  escalate: {
+    from: ['registered', 'accepted', 'dispatched', 'in_progress'],
+    to: 'escalated',
+    roles: ['dispatcher', 'admin'],
+    scope: 'centre',
+  },
+};
+
+/** The status after `action` from `status`, or `undefined` when the table does not allow it. */
+export function nextStatus(status: CaseStatus, action: CaseAction): CaseStatus | undefined {
+  const t = CASE_TRANSITIONS[action];
+  if (!t.from.includes(status)) return undefined;
+  return t.to ?? status;
+}
+
+/** Statuses in which the case still needs work (not rejected, escalated away, or archived). */
+export const OPEN_STATUSES: readonly CaseStatus[] = ['registered', 'accepted', 'dispatched', 'in_progress', 'concluded'];

@@ -1,0 +1,70 @@
+/**
+ * The domain's closed vocabularies. Values are English string enums; their Chinese and English labels live in
+ * `locales/`. Each list is the single source for the database checks, the zod schemas and the UI selects.
+ */
+
+/** Where a case came in (一站式受理: every door lands in one case record). */
+export const CHANNELS = ['walk_in', 'phone', 'letter', 'online', 'grid', 'camera', 'transfer'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** 矛盾纠纷 / 信访 / 心理·咨询 / 网格事件 */
+export const CASE_KINDS = ['dispute', 'petition', 'help', 'grid_event'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
+/** Dispute categories used in people's-mediation statistics (RULES.md §3, local). */
+export const CATEGORIES = [
+  'marriage_family',
+  'neighbourhood',
+  'housing_homestead',
+  'contract',
+  'business',
+  'damages',
+  'forest_land',
+  'land_acquisition',
+  'environment',
+  'labour',
+  'consumer',
+  'medical',
+  'traffic',
+  'property_management',
+  'other',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+export const ROLES = [
+  'reception',
+  'dispatcher',
+  'mediator',
+  'unit_handler',
+  'grid_worker',
+  'counsellor',
+  'leader',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** 区 → 街道/乡镇 → 社区/村 → 网格, plus functional departments hanging at any level. */
+export const UNIT_KINDS = ['district', 'street', 'community', 'grid', 'department'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];
+
+/** 申请人/反映人, 被申请人, 第三人 */
+export const PARTY_ROLES = ['applicant', 'respondent', 'third_party'] as const;
+export type PartyRole = (typeof PARTY_ROLES)[number];
+
+export const PARTY_TYPES = ['person', 'organization'] as const;
+export type PartyType = (typeof PARTY_TYPES)[number];
+
+/** 调解成功 / 调解不成（引导诉讼、仲裁、行政裁决）/ 信访答复 / 其他办结 */
+export const OUTCOMES = ['agreement', 'no_agreement', 'petition_reply', 'resolved_other'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** 满意 / 基本满意 / 不满意 */
+export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTIONS)[number];
+
+/** Kinds of files a handler may attach, with their limits in `limits.ts`. */
+export const ATTACHMENT_KINDS = ['photo', 'document', 'audio'] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];

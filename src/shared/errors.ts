@@ -1,0 +1,42 @@
+/**
+ * The one error catalogue: a stable code, its HTTP status, and what a person reads in Chinese and English.
+ * The server's error handler and the web client's interceptor both read it.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, zh: '提交的内容不符合要求，请检查标红的项目', en: 'The request is not valid' },
+  ID_NUMBER_INVALID: { status: 400, zh: '身份证号码不正确（校验位或出生日期有误）', en: 'The ID number is not valid' },
+  PHONE_INVALID: { status: 400, zh: '手机号码格式不正确', en: 'The phone number is not valid' },
+  IDEMPOTENCY_KEY_REQUIRED: { status: 400, zh: '缺少 Idempotency-Key 请求头，无法防止重复提交', en: 'Idempotency-Key header is required' },
+  REASON_REQUIRED: { status: 400, zh: '此操作必须填写原因', en: 'This action needs a reason' },
+  DISPATCH_TARGET_REQUIRED: { status: 400, zh: '分流必须指定主办单位', en: 'Dispatch needs a lead unit' },
+  OUTCOME_REQUIRED: { status: 400, zh: '办结必须选择办理结果并填写说明', en: 'Concluding needs an outcome' },
+  SATISFACTION_REQUIRED: { status: 400, zh: '回访必须选择满意度', en: 'Follow-up needs a satisfaction rating' },
+  UNIT_NOT_FOUND: { status: 400, zh: '所选单位不存在', en: 'Unit not found' },
+  UNIT_OUTSIDE_JURISDICTION: { status: 403, zh: '该地点不在您的管辖范围内，请转办给属地单位', en: 'The place is outside your jurisdiction' },
+  HANDLER_NOT_IN_UNIT: { status: 400, zh: '所选承办人不属于主办单位', en: 'The handler does not belong to the lead unit' },
+  ATTACHMENT_TYPE_NOT_ALLOWED: { status: 415, zh: '不支持该文件类型', en: 'This file type is not allowed' },
+  ATTACHMENT_TOO_LARGE: { status: 413, zh: '文件超过大小限制', en: 'The file is too large' },
+  AUTH_REQUIRED: { status: 401, zh: '请先登录', en: 'Please sign in' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, zh: '用户名或密码错误', en: 'Wrong user name or password' },
+  AUTH_RATE_LIMITED: { status: 429, zh: '登录尝试过于频繁，请稍后再试', en: 'Too many sign-in attempts, try again later' },
+  RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests' },
+  FORBIDDEN: { status: 403, zh: '您没有权限执行此操作', en: 'You are not allowed to do this' },
+  CASE_NOT_FOUND: { status: 404, zh: '案件不存在或不在您的管辖范围内', en: 'Case not found' },
+  ATTACHMENT_NOT_FOUND: { status: 404, zh: '附件不存在', en: 'Attachment not found' },
+  TRACKING_TOKEN_NOT_FOUND: { status: 404, zh: '查询码无效，请核对回执上的查询码', en: 'Tracking code not found' },
+  CASE_ACTION_FORBIDDEN: { status: 403, zh: '您的角色或管辖范围不允许对该案件执行此操作', en: 'Your role or jurisdiction does not allow this action' },
+  CASE_TRANSITION_NOT_ALLOWED: { status: 409, zh: '案件当前状态不允许此操作', en: 'The case’s current status does not allow this action' },
+  CASE_VERSION_CONFLICT: { status: 409, zh: '案件已被他人更新，请刷新后重试', en: 'Someone else changed the case; reload and try again' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, zh: '该 Idempotency-Key 已用于内容不同的提交', en: 'The Idempotency-Key was used for a different request' },
+  NOT_FOUND: { status: 404, zh: '请求的地址不存在', en: 'Not found' },
+  INTERNAL_ERROR: { status: 500, zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员', en: 'Internal error' },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}

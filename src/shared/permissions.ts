@@ -1,0 +1,32 @@
+import type { Role } from './enums.js';
+import { ROLES } from './enums.js';
+
+const HANDLERS: readonly Role[] = ['mediator', 'unit_handler', 'grid_worker', 'counsellor'];
+
+/**
+ * Who may do what, per entity, in one place. Case state changes are declared in `case-lifecycle.ts`
+ * (role + jurisdiction scope per action); these are the rest. The signed-in user's list reaches the UI
+ * (`GET /api/auth/me` → `permissions`) so menus and buttons show only what the user may use.
+ */
+export const PERMISSIONS = {
+  'case.register': ['reception', 'dispatcher', 'admin', 'grid_worker', 'mediator'],
+  'case.list': ROLES,
+  'case.dispatchBoard': ['dispatcher', 'admin'],
+  'case.mine': HANDLERS,
+  'case.attach': [...HANDLERS, 'dispatcher', 'reception', 'admin'],
+  /** Earlier cases of a person at intake (信访工作条例 Art.19: show the earlier case). */
+  'person.lookup': ['reception', 'dispatcher', 'admin', 'mediator', 'grid_worker'],
+  /** See an ID number, phone or address in full; every reveal is logged (个人信息保护法 Art.51). */
+  'person.reveal': ['reception', 'dispatcher', 'mediator', 'unit_handler', 'admin'],
+  'unit.list': ROLES,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function hasPermission(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+export function permissionsOf(role: Role): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => hasPermission(role, p));
+}

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { CASE_ACTIONS, CASE_STATUSES } from '../case-lifecycle.js';
+import {
+  ATTACHMENT_KINDS,
+  CASE_KINDS,
+  CATEGORIES,
+  CHANNELS,
+  OUTCOMES,
+  PARTY_ROLES,
+  PARTY_TYPES,
+  RISK_LEVELS,
+  SATISFACTIONS,
+} from '../enums.js';
+import { checkIdNumber, isValidMobile, normalizeIdNumber, normalizePhone } from '../identifiers.js';
+import { NARRATIVE_MAX, PAGE_SIZE_MAX } from '../limits.js';
+
+const trimmed = (max: number) => z.string().trim().min(1).max(max);
+
+/** A resident ID checked by GB 11643; normalised (full-width, lowercase x) before it is stored. */
+export const idNumberSchema = z
+  .string()
+  .transform(normalizeIdNumber)
+  .refine((v) => checkIdNumber(v).valid, { message: 'ID_NUMBER_INVALID' })
+  .describe('18-character resident ID number (GB 11643)');
+
+export const phoneSchema = z
+  .string()
+  .transform(normalizePhone)
+  .refine(isValidMobile, { message: 'PHONE_INVALID' })
+  .describe('Mainland mobile number, 11 digits');
+
+export const partyInputSchema = z.object({
+  role: z.enum(PARTY_ROLES),
+  type: z.enum(PARTY_TYPES),
+  // Names may hold characters beyond the BMP (e.g. 𠈌): counted as code points, never as UTF-16 units.
+  name: z.string().trim().min(1).refine((v) => Array.from(v).length <= 100, { message: 'too long' }),
+  idNumber: idNumberSchema.optional(),
+  phone: phoneSchema.optional(),
+  address: z.string().trim().min(1).max(200).optional(),
+});
+export type PartyInput = z.infer<typeof partyInputSchema>;
+
+export const createCaseBodySchema = z.object({
+  channel: z.enum(CHANNELS),
+  kind: z.enum(CASE_KINDS),
+  category: z.enum(CATEGORIES),
+  summary: trimmed(200).describe('One-line subject 事由'),
+  narrative: trimmed(NARRATIVE_MAX).describe('The resident’s account, recorded faithfully (信访工作条例 Art.21)'),
+  peopleInvolved: z.number().int().min(1).max(100_000),
+  riskLevel: z.enum(RISK_LEVELS).default('low'),
+  parties: z.array(partyInputSchema).min(1).max(50),
+  place: z
+    .object({ address: trimmed(200), unitCode: z.string().trim().min(1).max(40).optional() })
+    .optional(),
+});
+export type CreateCaseBody = z.infer<typeof createCaseBodySchema>;
+
+export const unitRefSchema = z.object({ id: z.string(), code: z.string(), name: z.string() });
+
+export const partySchema = z.object({
+  id: z.string(),
+  personId: z.string(),
+  role: z.enum(PARTY_ROLES),
+  type: z.enum(PARTY_TYPES),
+  name: z.string(),
+  idNumber: z.string().nullable().describe('Masked unless revealed'),
+  phone: z.string().nullable().describe('Masked unless revealed'),
+  address: z.string().nullable().describe('Masked unless revealed'),
+});
+export type Party = z.infer<typeof partySchema>;
+
+export const attachmentSchema = z.object({
+  id: z.string(),
+  kind: z.enum(ATTACHMENT_KINDS),
+  fileName: z.string(),
+  mimeType: z.string(),
+  size: z.number(),
+  createdAt: z.string(),
+});
+
+export const timelineEntrySchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  action: z.string(),
+  actorName: z.string().nullable(),
+  fromStatus: z.enum(CASE_STATUSES).nullable(),
+  toStatus: z.enum(CASE_STATUSES).nullable(),
+  reason: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+  attachments: z.array(attachmentSchema),
+});
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+
+export const caseSummarySchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  status: z.enum(CASE_STATUSES),
+  channel: z.enum(CHANNELS),
+  kind: z.enum(CASE_KINDS),
+  category: z.enum(CATEGORIES),
+  summary: z.string(),
+  riskLevel: z.enum(RISK_LEVELS),
+  peopleInvolved: z.number(),
+  unit: unitRefSchema.nullable().describe('Where the matter arose (territorial unit)'),
+  leadUnit: unitRefSchema.nullable(),
+  handler: z.object({ id: z.string(), name: z.string() }).nullable(),
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CaseSummary = z.infer<typeof caseSummarySchema>;
+
+export const caseDetailSchema = caseSummarySchema.extend({
+  trackingToken: z.string(),
+  narrative: z.string(),
+  placeAddress: z.string().nullable(),
+  coUnits: z.array(unitRefSchema),
+  outcome: z.enum(OUTCOMES).nullable(),
+  satisfaction: z.enum(SATISFACTIONS).nullable(),
+  rejectReason: z.string().nullable(),
+  parties: z.array(partySchema),
+  timeline: z.array(timelineEntrySchema),
+  allowedActions: z.array(z.enum(CASE_ACTIONS)),
+});
+export type CaseDetail = z.infer<typeof caseDetailSchema>;
+
+export const createCaseResponseSchema = caseDetailSchema;
+
+const csv = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .union([z.enum(values), z.array(z.enum(values))])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional();
+
+export const listCasesQuerySchema = z.object({
+  status: csv(CASE_STATUSES),
+  kind: csv(CASE_KINDS),
+  channel: csv(CHANNELS),
+  category: csv(CATEGORIES),
+  unitId: z.string().uuid().optional().describe('Cases whose place or lead unit lies under this unit'),
+  handlerId: z.string().uuid().optional(),
+  mine: z.enum(['true', 'false']).optional().describe('Only cases whose handler is the signed-in user or dispatched to their unit'),
+  q: z.string().trim().max(100).optional().describe('Code or words of the summary'),
+  from: z.string().date().optional().describe('Registered on or after (Asia/Shanghai date)'),
+  to: z.string().date().optional().describe('Registered on or before (Asia/Shanghai date)'),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX).default(20),
+});
+export type ListCasesQuery = z.infer<typeof listCasesQuerySchema>;
+
+export const listCasesResponseSchema = z.object({
+  items: z.array(caseSummarySchema),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
+
+/** `POST /api/cases/{id}/actions`: one body for every action; each action checks the fields it needs. */
+export const caseActionBodySchema = z.object({
+  action: z.enum(CASE_ACTIONS),
+  expectedVersion: z.number().int().min(1),
+  reason: z.string().trim().max(2000).optional().describe('Why (required for reject, return, reopen, escalate)'),
+  note: z.string().trim().max(NARRATIVE_MAX).optional(),
+  leadUnitId: z.string().uuid().optional(),
+  coUnitIds: z.array(z.string().uuid()).max(20).optional(),
+  handlerId: z.string().uuid().optional(),
+  outcome: z.enum(OUTCOMES).optional(),
+  satisfaction: z.enum(SATISFACTIONS).optional(),
+  attachmentIds: z.array(z.string().uuid()).max(10).optional().describe('Uploaded attachments to link to this step'),
+});
+export type CaseActionBody = z.infer<typeof caseActionBodySchema>;
+
+export const publicProgressSchema = z.object({
+  code: z.string(),
+  status: z.enum(CASE_STATUSES),
+  kind: z.enum(CASE_KINDS),
+  category: z.enum(CATEGORIES),
+  handlingUnit: z.string().nullable(),
+  registeredAt: z.string(),
+  steps: z.array(z.object({ at: z.string(), action: z.string(), toStatus: z.enum(CASE_STATUSES).nullable() })),
+});
+export type PublicProgress = z.infer<typeof publicProgressSchema>;
