@@ -36,7 +36,11 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       const specific = issues.map((i) => i.message).find((m): m is ErrorCode => !!m && m in ERRORS);
       return reply.status(400).send(errorBody(specific ?? 'VALIDATION_FAILED', issues));
     }
-    if (err.statusCode === 429) return reply.status(429).send(errorBody('RATE_LIMITED'));
+    if (err.statusCode === 429) {
+      // The rate limiter throws what its errorResponseBuilder made: keep a catalogue code it names.
+      const code = err.code in ERRORS ? (err.code as ErrorCode) : 'RATE_LIMITED';
+      return reply.status(429).send(errorBody(code));
+    }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       request.log.info({ err }, 'bad request');
       return reply.status(err.statusCode).send(errorBody('VALIDATION_FAILED', { reason: err.message }));

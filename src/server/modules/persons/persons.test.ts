@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { buildCaseBody } from '../cases/cases.factory.js';
+
+let ctx: TestContext;
+const cookies: Record<string, string> = {};
+beforeAll(async () => {
+  ctx = await startTestApp();
+  for (const u of ['reception', 'grid', 'leader', 'mediator']) cookies[u] = await signIn(ctx.app, u);
+});
+afterAll(() => ctx.close());
+
+const register = (body = buildCaseBody(), who = 'reception') =>
+  ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies[who]!, 'idempotency-key': randomUUID() }, payload: body });
+
+describe('earlier cases at intake', () => {
+  it('finds a person’s earlier cases by ID number or by phone, one person record for both', async () => {
+    const phone = `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const party = { role: 'applicant' as const, type: 'person' as const, name: '孙八', phone };
+    const first = (await register(buildCaseBody({ parties: [party] }))).json();
+    const second = (await register(buildCaseBody({ parties: [party], summary: '第二次来访' }))).json();
+    expect(second.parties[0].personId).toBe(first.parties[0].personId);
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/persons/lookup?phone=${phone}`, headers: { cookie: cookies.reception! } });
+    expect(res.json().person.name).toBe('孙八');
+    expect(res.json().earlierCases.map((c: { id: string }) => c.id)).toEqual([second.id, first.id]);
+  });
+
+  it('shows a case outside the clerk’s jurisdiction by code and status only', async () => {
+    const phone = `137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const c = (await register(buildCaseBody({ parties: [{ role: 'applicant', type: 'person', name: '周九', phone }], place: { address: '东方社区', unitCode: '41087106100102' } }))).json();
+    const res = (await ctx.app.inject({ method: 'GET', url: `/api/persons/lookup?phone=${phone}`, headers: { cookie: cookies.grid! } })).json();
+    expect(res.earlierCases).toEqual([expect.objectContaining({ code: c.code, visible: false, summary: '（管辖范围外）' })]);
+  });
+
+  it('refuses a bad ID number', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/persons/lookup?idNumber=110105194912310021', headers: { cookie: cookies.reception! } });
+    expect(res.json().code).toBe('ID_NUMBER_INVALID');
+  });
+
+  it('is not open to leaders', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/persons/lookup?phone=13812345678', headers: { cookie: cookies.leader! } });
+    expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('revealing personal data', () => {
+  it('shows the full value to an allowed role and logs who, what and why', async () => {
+    const c = (await register()).json();
+    const party = c.parties[0];
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${c.id}/parties/${party.id}/reveal`,
+      headers: { cookie: cookies.reception! },
+      payload: { field: 'idNumber', purpose: '核对身份' },
+    });
+    expect(res.json()).toEqual({ field: 'idNumber', value: '11010519491231002X' });
+    const { rows } = await ctx.database.pool.query(
+      `select a.field, a.purpose, u.username from access_log a join users u on u.id = a.actor_id where a.entity_id = $1`,
+      [party.personId],
+    );
+    expect(rows).toContainEqual({ field: 'idNumber', purpose: `核对身份（案件 ${c.code}）`, username: 'reception' });
+  });
+
+  it('refuses a role that may not reveal, and logs nothing', async () => {
+    const c = (await register()).json();
+    const before = (await ctx.database.pool.query('select count(*)::int as n from access_log')).rows[0].n;
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${c.id}/parties/${c.parties[0].id}/reveal`,
+      headers: { cookie: cookies.leader! },
+      payload: { field: 'phone', purpose: '查看' },
+    });
+    expect(res.statusCode).toBe(403);
+    expect((await ctx.database.pool.query('select count(*)::int as n from access_log')).rows[0].n).toBe(before);
+  });
+});
