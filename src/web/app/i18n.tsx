@@ -1,0 +1,40 @@
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { enUS } from './locales/en-US.js';
+import { zhCN, type MessageKey } from './locales/zh-CN.js';
+
+export type Lang = 'zh-CN' | 'en-US';
+const DICTS: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zhCN, 'en-US': enUS };
+const STORAGE_KEY = 'fq.lang';
+
+interface I18n {
+  lang: Lang;
+  setLang(lang: Lang): void;
+  /** The message for `key`, with `{name}` placeholders filled. */
+  t(key: MessageKey, vars?: Record<string, string | number>): string;
+  /** The label of an enum value, e.g. `label('status', 'accepted')` → 已受理. */
+  label(group: string, value: string): string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(() => (localStorage.getItem(STORAGE_KEY) === 'en-US' ? 'en-US' : 'zh-CN'));
+  const setLang = useCallback((l: Lang) => {
+    localStorage.setItem(STORAGE_KEY, l);
+    document.documentElement.lang = l;
+    setLangState(l);
+  }, []);
+  const value = useMemo<I18n>(() => {
+    const dict = DICTS[lang];
+    const t = (key: MessageKey, vars?: Record<string, string | number>) =>
+      (dict[key] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => String(vars?.[k] ?? ''));
+    return { lang, setLang, t, label: (group, v) => (dict as Record<string, string>)[`${group}.${v}`] ?? v };
+  }, [lang, setLang]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const ctx = useContext(I18nContext);
+  if (!ctx) throw new Error('useI18n outside I18nProvider');
+  return ctx;
+}

@@ -1,0 +1,52 @@
+import { Button, Layout, Menu, Space, Typography } from 'antd';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { api } from './api.js';
+import { useI18n } from './i18n.js';
+import { APP_ROUTES } from './routes.js';
+import { useSession } from './session.js';
+
+/** The signed-in frame: the menu shows only the pages the user's role may open. */
+export function AppLayout() {
+  const { t, label, lang, setLang } = useI18n();
+  const { me, can, refresh } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const items = APP_ROUTES.filter((r) => r.menu && can(r.access)).map((r) => ({ key: r.path, icon: r.menu!.icon, label: t(r.menu!.label) }));
+  const selected = items.find((i) => location.pathname === i.key || location.pathname.startsWith(`${i.key}/`))?.key;
+
+  const signOut = async () => {
+    await api('/api/auth/logout', { method: 'POST' });
+    await refresh();
+    navigate('/login');
+  };
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={200}>
+        <div style={{ padding: '16px 20px', fontWeight: 600, fontSize: 18 }}>{t('app.shortTitle')}</div>
+        <Menu mode="inline" selectedKeys={selected ? [selected] : []} items={items} onClick={(e) => navigate(e.key)} />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
+          <Typography.Text strong>{t('app.title')}</Typography.Text>
+          <Space>
+            {me && (
+              <Typography.Text type="secondary" data-testid="current-user">
+                {me.displayName} · {label('role', me.role)} · {me.unit.name}
+              </Typography.Text>
+            )}
+            <Button size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}>
+              {t('app.language')}
+            </Button>
+            <Button size="small" onClick={signOut}>
+              {t('app.signOut')}
+            </Button>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ margin: 24 }}>
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,85 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import enUSAntd from 'antd/locale/en_US';
+import zhCNAntd from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { useEffect, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import type { Permission } from '../../shared/permissions.js';
+import { LoginPage } from '../pages/login/login-page.js';
+import { ProgressPage } from '../pages/public/progress/progress-page.js';
+import { setUnauthorizedHandler } from './api.js';
+import { I18nProvider, useI18n } from './i18n.js';
+import { AppLayout } from './layout.js';
+import { APP_ROUTES } from './routes.js';
+import { SessionProvider, useSession } from './session.js';
+
+const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
+
+function RequireAccess({ access, children }: { access: Permission; children: ReactNode }) {
+  const { me, isLoading, can } = useSession();
+  const location = useLocation();
+  if (isLoading) return <Spin style={{ display: 'block', marginTop: 120 }} />;
+  if (!me) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  if (!can(access)) return <Navigate to="/" replace />;
+  return children;
+}
+
+/** The first page a user lands on: where their work starts. */
+function Home() {
+  const { me, isLoading, can } = useSession();
+  if (isLoading) return <Spin style={{ display: 'block', marginTop: 120 }} />;
+  if (!me) return <Navigate to="/login" replace />;
+  const first = (['case.dispatchBoard', 'case.mine', 'case.register'] as const).find((p) => can(p));
+  const to = { 'case.dispatchBoard': '/dispatch', 'case.mine': '/mine', 'case.register': '/register' } as const;
+  return <Navigate to={first ? to[first] : '/cases'} replace />;
+}
+
+function UnauthorizedRedirect() {
+  const navigate = useNavigate();
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      void queryClient.setQueryData(['me'], null);
+      navigate('/login');
+    });
+  }, [navigate]);
+  return null;
+}
+
+function Themed({ children }: { children: ReactNode }) {
+  const { lang } = useI18n();
+  dayjs.locale(lang === 'zh-CN' ? 'zh-cn' : 'en');
+  return (
+    <ConfigProvider locale={lang === 'zh-CN' ? zhCNAntd : enUSAntd} theme={{ token: { colorPrimary: '#b71c1c', borderRadius: 4 } }}>
+      <AntApp>{children}</AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function Root() {
+  return (
+    <I18nProvider>
+      <Themed>
+        <QueryClientProvider client={queryClient}>
+          <SessionProvider>
+            <BrowserRouter>
+              <UnauthorizedRedirect />
+              <Routes>
+                <Route path="/login" element={<LoginPage />} />
+                <Route path="/progress" element={<ProgressPage />} />
+                <Route path="/progress/:token" element={<ProgressPage />} />
+                <Route element={<AppLayout />}>
+                  {APP_ROUTES.map((r) => (
+                    <Route key={r.path} path={r.path} element={<RequireAccess access={r.access}>{r.element}</RequireAccess>} />
+                  ))}
+                </Route>
+                <Route path="*" element={<Home />} />
+              </Routes>
+            </BrowserRouter>
+          </SessionProvider>
+        </QueryClientProvider>
+      </Themed>
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,26 @@
+import { FileAddOutlined, InboxOutlined, SendOutlined, UserOutlined } from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import type { Permission } from '../../shared/permissions.js';
+import { CaseDetailPage } from '../pages/cases/case-detail/case-detail-page.js';
+import { CaseListPage } from '../pages/cases/case-list/case-list-page.js';
+import { DispatchBoardPage } from '../pages/dispatch/dispatch-board/dispatch-board-page.js';
+import { MyCasesPage } from '../pages/handling/my-cases/my-cases-page.js';
+import { RegisterCasePage } from '../pages/reception/register-case/register-case-page.js';
+import type { MessageKey } from './locales/zh-CN.js';
+
+/** The signed-in pages: path, page, who may open it, and its menu entry, declared together. */
+export interface AppRoute {
+  path: string;
+  element: ReactNode;
+  access: Permission;
+  menu?: { label: MessageKey; icon: ReactNode };
+}
+
+export const APP_ROUTES: AppRoute[] = [
+  { path: '/register', element: <RegisterCasePage />, access: 'case.register', menu: { label: 'menu.register', icon: <FileAddOutlined /> } },
+  { path: '/dispatch', element: <DispatchBoardPage />, access: 'case.dispatchBoard', menu: { label: 'menu.dispatch', icon: <SendOutlined /> } },
+  { path: '/mine', element: <MyCasesPage />, access: 'case.mine', menu: { label: 'menu.mine', icon: <UserOutlined /> } },
+  { path: '/cases', element: <CaseListPage />, access: 'case.list', menu: { label: 'menu.cases', icon: <InboxOutlined /> } },
+  { path: '/cases/:id', element: <CaseDetailPage />, access: 'case.list' },
+];
+

@@ -1,0 +1,47 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext, type ReactNode } from 'react';
+import type { Permission } from '../../shared/permissions.js';
+import type { Me } from '../../shared/schemas/auth.js';
+import { api, ApiError } from './api.js';
+
+interface Session {
+  me: Me | null;
+  isLoading: boolean;
+  can(permission: Permission): boolean;
+  refresh(): Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: ['me'],
+    queryFn: async () => {
+      try {
+        return await api<Me>('/api/auth/me', { isSessionProbe: true });
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) return null;
+        throw err;
+      }
+    },
+    staleTime: Infinity,
+    retry: false,
+  });
+  const me = query.data ?? null;
+  const session: Session = {
+    me,
+    isLoading: query.isLoading,
+    can: (p) => !!me?.permissions.includes(p),
+    refresh: async () => {
+      await queryClient.invalidateQueries();
+    },
+  };
+  return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const ctx = useContext(SessionContext);
+  if (!ctx) throw new Error('useSession outside SessionProvider');
+  return ctx;
+}

@@ -1,0 +1,55 @@
+import { Empty, Table, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { Link } from 'react-router';
+import type { CaseSummary } from '../../shared/schemas/cases.js';
+import { useI18n } from '../app/i18n.js';
+import type { MessageKey } from '../app/locales/zh-CN.js';
+import { RiskTag, StatusTag } from './case-tags.js';
+
+/** The case table shared by the list, the dispatch board and "my cases"; paging is done by the server. */
+export function CaseTable(props: {
+  items: CaseSummary[] | undefined;
+  total: number;
+  page: number;
+  pageSize: number;
+  isLoading: boolean;
+  emptyText: MessageKey;
+  onPage(page: number, pageSize: number): void;
+}) {
+  const { t, label } = useI18n();
+  return (
+    <Table<CaseSummary>
+      rowKey="id"
+      size="middle"
+      loading={props.isLoading}
+      dataSource={props.items ?? []}
+      locale={{ emptyText: <Empty description={t(props.emptyText)} /> }}
+      pagination={{
+        current: props.page,
+        pageSize: props.pageSize,
+        total: props.total,
+        showSizeChanger: true,
+        showTotal: (n) => t('common.total', { n }),
+        onChange: props.onPage,
+      }}
+      columns={[
+        { title: t('case.code'), dataIndex: 'code', render: (code: string, c) => <Link to={`/cases/${c.id}`}>{code}</Link>, width: 170 },
+        { title: t('case.summary'), dataIndex: 'summary', ellipsis: true },
+        { title: t('case.status'), dataIndex: 'status', render: (s) => <StatusTag status={s} />, width: 100 },
+        { title: t('case.kind'), dataIndex: 'kind', render: (v: string) => label('kind', v), width: 100 },
+        { title: t('case.category'), dataIndex: 'category', render: (v: string) => label('category', v), width: 110 },
+        { title: t('case.channel'), dataIndex: 'channel', render: (v: string) => label('channel', v), width: 90 },
+        { title: t('case.riskLevel'), dataIndex: 'riskLevel', render: (r) => <RiskTag risk={r} />, width: 80 },
+        { title: t('case.unit'), dataIndex: ['unit', 'name'], ellipsis: true, width: 140 },
+        {
+          title: t('case.leadUnit'),
+          dataIndex: ['leadUnit', 'name'],
+          ellipsis: true,
+          width: 160,
+          render: (v?: string) => v ?? <Typography.Text type="secondary">—</Typography.Text>,
+        },
+        { title: t('case.createdAt'), dataIndex: 'createdAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm'), width: 150 },
+      ]}
+    />
+  );
+}

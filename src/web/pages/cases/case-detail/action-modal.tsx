@@ -1,0 +1,109 @@
+import { UploadOutlined } from '@ant-design/icons';
+import { Button, Form, Input, Modal, Radio, Select, TreeSelect, Upload, type UploadFile } from 'antd';
+import { useState } from 'react';
+import type { CaseAction } from '../../../../shared/case-lifecycle.js';
+import { OUTCOMES, SATISFACTIONS } from '../../../../shared/enums.js';
+import { ATTACHMENT_LIMITS } from '../../../../shared/limits.js';
+import type { CaseActionBody, CaseDetail } from '../../../../shared/schemas/cases.js';
+import { useI18n } from '../../../app/i18n.js';
+import { toUnitTree, useUnits, useUnitStaff } from '../../../components/use-units.js';
+
+const NEEDS_REASON: readonly CaseAction[] = ['reject', 'return', 'reopen', 'escalate'];
+const ALLOWED_MIME = Object.values(ATTACHMENT_LIMITS).flatMap((l) => l.mimeTypes);
+
+/** The form for one action: only the fields that action needs; a plain confirmation for the rest. */
+export function ActionModal(props: {
+  action: CaseAction;
+  detail: CaseDetail;
+  isSubmitting: boolean;
+  onCancel(): void;
+  onSubmit(body: Omit<CaseActionBody, 'expectedVersion'>, files: File[]): void;
+}) {
+  const { action, detail } = props;
+  const { t, label } = useI18n();
+  const [form] = Form.useForm();
+  const units = useUnits();
+  const leadUnitId = Form.useWatch('leadUnitId', form) as string | undefined;
+  const staff = useUnitStaff(action === 'dispatch' ? leadUnitId : undefined);
+  const [files, setFiles] = useState<UploadFile[]>([]);
+  const title = label('action', action);
+
+  const handleOk = async () => {
+    const v = await form.validateFields();
+    props.onSubmit({ action, ...v }, files.map((f) => f.originFileObj as File).filter(Boolean));
+  };
+
+  const unitTree = toUnitTree(units.data ?? []);
+  return (
+    <Modal
+      open
+      title={title}
+      okText={t('common.confirm')}
+      cancelText={t('common.cancel')}
+      confirmLoading={props.isSubmitting}
+      onOk={handleOk}
+      onCancel={props.onCancel}
+      destroyOnHidden
+      width={action === 'dispatch' ? 640 : 520}
+    >
+      <Form form={form} layout="vertical" preserve={false} data-testid={`action-form-${action}`}>
+        {!['dispatch', 'note', 'conclude', 'follow_up', ...NEEDS_REASON].includes(action) && <p>{t('action.confirm', { action: title })}</p>}
+        {action === 'dispatch' && (
+          <>
+            <Form.Item name="leadUnitId" label={t('case.leadUnit')} rules={[{ required: true, message: t('common.required') }]}>
+              <TreeSelect showSearch treeNodeFilterProp="title" treeData={unitTree} loading={units.isLoading} data-testid="lead-unit" />
+            </Form.Item>
+            <Form.Item name="coUnitIds" label={t('case.coUnits')}>
+              <TreeSelect multiple showSearch treeNodeFilterProp="title" treeData={unitTree} />
+            </Form.Item>
+            <Form.Item name="handlerId" label={t('case.handler')}>
+              <Select
+                allowClear
+                disabled={!leadUnitId}
+                loading={staff.isLoading}
+                options={(staff.data ?? []).map((s) => ({ value: s.id, label: `${s.displayName}` }))}
+              />
+            </Form.Item>
+          </>
+        )}
+        {NEEDS_REASON.includes(action) && (
+          <Form.Item name="reason" label={t('action.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Input.TextArea rows={3} autoFocus />
+          </Form.Item>
+        )}
+        {action === 'conclude' && (
+          <Form.Item name="outcome" label={t('case.outcome')} rules={[{ required: true, message: t('common.required') }]}>
+            <Radio.Group options={OUTCOMES.map((o) => ({ value: o, label: label('outcome', o) }))} style={{ display: 'flex', flexDirection: 'column', gap: 4 }} />
+          </Form.Item>
+        )}
+        {action === 'follow_up' && (
+          <Form.Item name="satisfaction" label={t('case.satisfaction')} rules={[{ required: true, message: t('common.required') }]}>
+            <Radio.Group options={SATISFACTIONS.map((s) => ({ value: s, label: label('satisfaction', s) }))} />
+          </Form.Item>
+        )}
+        {(action === 'note' || action === 'conclude' || action === 'follow_up') && (
+          <Form.Item
+            name="note"
+            label={t('action.note.label')}
+            rules={action === 'follow_up' ? [] : [{ required: action === 'conclude' || files.length === 0, whitespace: true, message: t('common.required') }]}
+          >
+            <Input.TextArea rows={4} autoFocus />
+          </Form.Item>
+        )}
+        {action === 'note' && (
+          <Form.Item label={t('action.attachments')}>
+            <Upload
+              multiple
+              accept={ALLOWED_MIME.join(',')}
+              fileList={files}
+              beforeUpload={() => false}
+              onChange={({ fileList }) => setFiles(fileList)}
+            >
+              <Button icon={<UploadOutlined />}>{t('action.attachments')}</Button>
+            </Upload>
+          </Form.Item>
+        )}
+      </Form>
+    </Modal>
+  );
+}

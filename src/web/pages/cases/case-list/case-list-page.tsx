@@ -1,0 +1,125 @@
+import { Button, Card, DatePicker, Form, Input, Select, Space, TreeSelect } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useSearchParams } from 'react-router';
+import { CASE_STATUSES } from '../../../../shared/case-lifecycle.js';
+import { CASE_KINDS, CATEGORIES, CHANNELS } from '../../../../shared/enums.js';
+import { useI18n } from '../../../app/i18n.js';
+import { CaseTable } from '../../../components/case-table.js';
+import { useCaseList } from '../../../components/use-case-list.js';
+import { toUnitTree, useUnits } from '../../../components/use-units.js';
+
+const FILTERS = ['status', 'kind', 'channel', 'category'] as const;
+
+/** All cases the user may see, with filters kept in the address bar so a filtered list can be shared or reloaded. */
+export function CaseListPage() {
+  const { t, label } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const units = useUnits();
+  const page = Number(params.get('page') ?? 1);
+  const pageSize = Number(params.get('pageSize') ?? 20);
+  const query = {
+    ...Object.fromEntries(FILTERS.map((f) => [f, params.getAll(f)])),
+    unitId: params.get('unitId') ?? undefined,
+    q: params.get('q') ?? undefined,
+    from: params.get('from') ?? undefined,
+    to: params.get('to') ?? undefined,
+    page: String(page),
+    pageSize: String(pageSize),
+  };
+  const list = useCaseList(query);
+  const [form] = Form.useForm();
+
+  const options = (group: string, values: readonly string[]) => values.map((v) => ({ value: v, label: label(group, v) }));
+
+  const handleSearch = (v: Record<string, unknown>) => {
+    const next = new URLSearchParams();
+    for (const f of FILTERS) for (const x of (v[f] as string[] | undefined) ?? []) next.append(f, x);
+    if (v.unitId) next.set('unitId', v.unitId as string);
+    if (v.q) next.set('q', v.q as string);
+    const range = v.range as [Dayjs, Dayjs] | undefined;
+    if (range) {
+      next.set('from', range[0].format('YYYY-MM-DD'));
+      next.set('to', range[1].format('YYYY-MM-DD'));
+    }
+    next.set('pageSize', String(pageSize));
+    setParams(next);
+  };
+
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Card size="small">
+        <Form
+          form={form}
+          layout="inline"
+          onFinish={handleSearch}
+          initialValues={{
+            ...Object.fromEntries(FILTERS.map((f) => [f, params.getAll(f)])),
+            unitId: params.get('unitId') ?? undefined,
+            q: params.get('q') ?? undefined,
+            range: params.get('from') && params.get('to') ? [dayjs(params.get('from')), dayjs(params.get('to'))] : undefined,
+          }}
+          style={{ rowGap: 8 }}
+        >
+          <Form.Item name="q">
+            <Input placeholder={t('case.keyword')} allowClear style={{ width: 180 }} />
+          </Form.Item>
+          <Form.Item name="status">
+            <Select mode="multiple" allowClear placeholder={t('case.status')} options={options('status', CASE_STATUSES)} style={{ minWidth: 140 }} data-testid="filter-status" />
+          </Form.Item>
+          <Form.Item name="kind">
+            <Select mode="multiple" allowClear placeholder={t('case.kind')} options={options('kind', CASE_KINDS)} style={{ minWidth: 120 }} />
+          </Form.Item>
+          <Form.Item name="channel">
+            <Select mode="multiple" allowClear placeholder={t('case.channel')} options={options('channel', CHANNELS)} style={{ minWidth: 120 }} />
+          </Form.Item>
+          <Form.Item name="category">
+            <Select mode="multiple" allowClear placeholder={t('case.category')} options={options('category', CATEGORIES)} style={{ minWidth: 130 }} />
+          </Form.Item>
+          <Form.Item name="unitId">
+            <TreeSelect
+              allowClear
+              showSearch
+              treeNodeFilterProp="title"
+              placeholder={t('case.unit')}
+              treeData={toUnitTree(units.data ?? [])}
+              loading={units.isLoading}
+              style={{ width: 200 }}
+            />
+          </Form.Item>
+          <Form.Item name="range">
+            <DatePicker.RangePicker />
+          </Form.Item>
+          <Space>
+            <Button type="primary" htmlType="submit">
+              {t('common.search')}
+            </Button>
+            <Button
+              onClick={() => {
+                form.setFieldsValue(Object.fromEntries([...FILTERS, 'unitId', 'q', 'range'].map((k) => [k, undefined])));
+                setParams(new URLSearchParams());
+              }}
+            >
+              {t('common.reset')}
+            </Button>
+          </Space>
+        </Form>
+      </Card>
+      <Card size="small" title={t('menu.cases')}>
+        <CaseTable
+          items={list.data?.items}
+          total={list.data?.total ?? 0}
+          page={page}
+          pageSize={pageSize}
+          isLoading={list.isFetching}
+          emptyText="common.empty"
+          onPage={(p, s) => {
+            const next = new URLSearchParams(params);
+            next.set('page', String(p));
+            next.set('pageSize', String(s));
+            setParams(next);
+          }}
+        />
+      </Card>
+    </Space>
+  );
+}

@@ -1,0 +1,62 @@
+import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { useState } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router';
+import type { Me } from '../../../shared/schemas/auth.js';
+import { api, ApiError } from '../../app/api.js';
+import { useI18n } from '../../app/i18n.js';
+
+export function LoginPage() {
+  const { t, lang, setLang } = useI18n();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<string>();
+  const [isSubmitting, setSubmitting] = useState(false);
+
+  const handleFinish = async (values: { username: string; password: string }) => {
+    setSubmitting(true);
+    setError(undefined);
+    try {
+      const me = await api<Me>('/api/auth/login', { method: 'POST', json: values });
+      queryClient.setQueryData(['me'], me);
+      navigate((location.state as { from?: string } | null)?.from ?? '/', { replace: true });
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <div style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#f5f5f5' }}>
+      <Card style={{ width: 380 }}>
+        <Typography.Title level={3} style={{ textAlign: 'center' }}>
+          {t('app.title')}
+        </Typography.Title>
+        <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
+          {t('login.title')}
+        </Typography.Paragraph>
+        {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} role="alert" />}
+        <Form layout="vertical" onFinish={handleFinish} requiredMark={false}>
+          <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('common.required') }]}>
+            <Input prefix={<UserOutlined />} autoFocus autoComplete="username" />
+          </Form.Item>
+          <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('common.required') }]}>
+            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block loading={isSubmitting}>
+            {t('login.submit')}
+          </Button>
+        </Form>
+        <div style={{ marginTop: 16, display: 'flex', justifyContent: 'space-between' }}>
+          <Link to="/progress">{t('login.publicLink')}</Link>
+          <Button type="link" size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}>
+            {t('app.language')}
+          </Button>
+        </div>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Card, Empty, List, Space, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { Link } from 'react-router';
+import type { z } from 'zod';
+import { checkIdNumber, isValidMobile } from '../../../../shared/identifiers.js';
+import type { personLookupResponseSchema } from '../../../../shared/schemas/persons.js';
+import { api } from '../../../app/api.js';
+import { useI18n } from '../../../app/i18n.js';
+import { StatusTag } from '../../../components/case-tags.js';
+
+type Lookup = z.infer<typeof personLookupResponseSchema>;
+
+/**
+ * As soon as a valid ID number or phone is typed, the person's earlier cases appear beside the form
+ * (信访工作条例 Art.19: a matter already being handled is shown at intake, not taken in twice).
+ */
+export function EarlierCases({ idNumber, phone }: { idNumber?: string; phone?: string }) {
+  const { t } = useI18n();
+  const id = idNumber && checkIdNumber(idNumber).valid ? idNumber : undefined;
+  const tel = phone && isValidMobile(phone) ? phone : undefined;
+  const qs = new URLSearchParams({ ...(id ? { idNumber: id } : {}), ...(tel ? { phone: tel } : {}) }).toString();
+  const lookup = useQuery({
+    queryKey: ['person-lookup', qs],
+    queryFn: () => api<Lookup>(`/api/persons/lookup?${qs}`),
+    enabled: !!(id || tel),
+  });
+  if (!id && !tel) return null;
+  return (
+    <Card size="small" title={t('register.earlier')} loading={lookup.isLoading} data-testid="earlier-cases">
+      {lookup.isError && <Alert type="error" title={(lookup.error as Error).message} />}
+      {lookup.data && lookup.data.earlierCases.length === 0 && <Empty description={t('register.earlierNone')} image={Empty.PRESENTED_IMAGE_SIMPLE} />}
+      {lookup.data && lookup.data.earlierCases.length > 0 && (
+        <List
+          size="small"
+          dataSource={lookup.data.earlierCases}
+          renderItem={(c) => (
+            <List.Item>
+              <Space direction="vertical" size={0}>
+                <Space>
+                  {c.visible ? <Link to={`/cases/${c.id}`} target="_blank">{c.code}</Link> : <Typography.Text>{c.code}</Typography.Text>}
+                  <StatusTag status={c.status} />
+                  {!c.visible && <Tag>{t('register.earlierOutside')}</Tag>}
+                </Space>
+                <Typography.Text type="secondary">
+                  {dayjs(c.createdAt).format('YYYY-MM-DD')} {c.visible ? c.summary : ''}
+                </Typography.Text>
+              </Space>
+            </List.Item>
+          )}
+        />
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestApp, type TestContext } from '../support/app.js';
+
+/** Debian's Chromium (installed by .ci/run); Playwright's own browser download cannot work offline. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface BrowserContext {
+  ctx: TestContext;
+  browser: Browser;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** The real app with its built web UI on a real port, and a headless Chromium that can reach nothing else. */
+export async function startBrowserTest(): Promise<BrowserContext> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-wqy-microhei`);
+  const ctx = await startTestApp({ withWeb: true });
+  await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = ctx.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    ctx,
+    browser,
+    baseUrl: `http://127.0.0.1:${port}`,
+    async close() {
+      await browser.close();
+      await ctx.close();
+    },
+  };
+}
+
+/** A fresh browser session signed in as a demo user through the sign-in page. */
+export async function signInPage(b: BrowserContext, username: string): Promise<Page> {
+  const context = await b.browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  // Nothing may come from outside the platform (government intranets are offline).
+  await page.route((url) => !url.href.startsWith(b.baseUrl), (route) => route.abort());
+  await page.goto(`${b.baseUrl}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill('fengqiao-demo');
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.getByTestId('current-user').waitFor();
+  return page;
+}
+
+/** Picks an option of an Ant Design Select or TreeSelect by its visible text. */
+export async function pick(page: Page, field: ReturnType<Page['locator']>, text: string, opts: { search?: boolean } = {}) {
+  await field.click();
+  if (opts.search) await page.keyboard.type(text);
+  const option = page.locator(`.ant-select-dropdown:visible :is(.ant-select-item-option, .ant-select-tree-node-content-wrapper)[title="${text}"]`);
+  await option.first().click();
+}
