@@ -255,17 +255,6 @@ export const attachments = pgTable(
   ],
 );
 
-/** Per district and year, the last number used in readable case codes (`410871-2026-000123`). */
-export const caseCounters = pgTable(
-  'case_counters',
-  {
-    districtCode: district(),
-    year: integer('year').notNull(),
-    lastValue: integer('last_value').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.districtCode, t.year] })],
-);
-
 /** Every view of personal data in full (个人信息保护法 Art.56: kept at least 3 years). */
 export const accessLog = pgTable(
   'access_log',

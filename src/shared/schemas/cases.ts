@@ -151,6 +151,7 @@ export type ListCasesQuery = z.infer<typeof listCasesQuerySchema>;
 export const listCasesResponseSchema = z.object({
   items: z.array(caseSummarySchema),
   total: z.number(),
+  isTotalCapped: z.boolean().describe('true: more than `total` cases match (counting stops at 10,000)'),
   page: z.number(),
   pageSize: z.number(),
 });

@@ -10,6 +10,7 @@ import { RiskTag, StatusTag } from './case-tags.js';
 export function CaseTable(props: {
   items: CaseSummary[] | undefined;
   total: number;
+  isTotalCapped?: boolean;
   page: number;
   pageSize: number;
   isLoading: boolean;
@@ -29,7 +30,7 @@ export function CaseTable(props: {
         pageSize: props.pageSize,
         total: props.total,
         showSizeChanger: true,
-        showTotal: (n) => t('common.total', { n }),
+        showTotal: (n) => t('common.total', { n: props.isTotalCapped ? `${n}+` : n }),
         onChange: props.onPage,
       }}
       columns={[

@@ -5,6 +5,7 @@ import { api } from '../app/api.js';
 export interface CaseListResult {
   items: CaseSummary[];
   total: number;
+  isTotalCapped: boolean;
   page: number;
   pageSize: number;
 }

@@ -133,6 +133,8 @@ export async function presentCaseDetail(
   };
 }
 
+export const COUNT_CAP = 10_000;
+
 /** One page of the cases the actor may see, newest first, with the filters of the case list. */
 export async function listCases(db: Db, actor: Actor, q: ListCasesQuery) {
   const d = actor.districtCode;
@@ -165,7 +167,15 @@ export async function listCases(db: Db, actor: Actor, q: ListCasesQuery) {
       .orderBy(desc(cases.createdAt), desc(cases.id))
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize),
-    db.select({ total: count() }).from(cases).where(condition),
+    // Counting stops at COUNT_CAP: an exact count of a hundred thousand matches costs a full scan per page view
+    // and tells a person nothing more than "10,000+".
+    db.select({ total: count() }).from(db.select({ one: sql`1` }).from(cases).where(condition).limit(COUNT_CAP + 1).as('capped')),
   ]);
-  return { items: await presentSummaries(db, d, rows), total, page: q.page, pageSize: q.pageSize };
+  return {
+    items: await presentSummaries(db, d, rows),
+    total: Math.min(total, COUNT_CAP),
+    isTotalCapped: total > COUNT_CAP,
+    page: q.page,
+    pageSize: q.pageSize,
+  };
 }

@@ -1,14 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { CreateCaseBody } from '../../../shared/schemas/cases.js';
 import type { Db } from '../../db/client.js';
-import { caseCounters, caseEvents, caseParties, cases } from '../../db/schema.js';
+import { caseEvents, caseParties, cases } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { findOrCreatePerson } from '../persons/persons.repository.js';
 import { findUnitByCode } from '../units/units.repository.js';
 import { findCaseRow, type CaseRow } from './cases.repository.js';
+import { ensureCaseNumberSequence, nextCaseNumber } from './case-numbers.js';
 
 /** The year of an instant on the Asia/Shanghai calendar (case codes count per calendar year there). */
 function shanghaiYear(at: Date): number {
@@ -60,23 +61,16 @@ export async function registerCase(opts: {
     place = { id: unit.id, path: unit.path };
   }
 
+  const now = new Date();
+  const year = shanghaiYear(now);
+  await ensureCaseNumberSequence(db, d, year);
   try {
     const id = await db.transaction(async (tx) => {
       const personIds: string[] = [];
       for (const party of body.parties) personIds.push(await findOrCreatePerson(tx, crypto, d, party));
 
-      const now = new Date();
-      const year = shanghaiYear(now);
-      // The counter row is locked until commit: it is taken last so that the lock is held briefly.
-      const [counter] = await tx
-        .insert(caseCounters)
-        .values({ districtCode: d, year, lastValue: 1 })
-        .onConflictDoUpdate({
-          target: [caseCounters.districtCode, caseCounters.year],
-          set: { lastValue: sql`${caseCounters.lastValue} + 1` },
-        })
-        .returning({ value: caseCounters.lastValue });
-      const code = `${d}-${year}-${String(counter!.value).padStart(6, '0')}`;
+      const number = await nextCaseNumber(tx, d, year);
+      const code = `${d}-${year}-${String(number).padStart(6, '0')}`;
       const [inserted] = await tx
         .insert(cases)
         .values({

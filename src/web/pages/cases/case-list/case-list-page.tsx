@@ -108,6 +108,7 @@ export function CaseListPage() {
         <CaseTable
           items={list.data?.items}
           total={list.data?.total ?? 0}
+          isTotalCapped={list.data?.isTotalCapped}
           page={page}
           pageSize={pageSize}
           isLoading={list.isFetching}

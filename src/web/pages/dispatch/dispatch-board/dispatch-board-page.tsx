@@ -33,6 +33,7 @@ export function DispatchBoardPage() {
       <CaseTable
         items={list.data?.items}
         total={list.data?.total ?? 0}
+          isTotalCapped={list.data?.isTotalCapped}
         page={page.page}
         pageSize={page.pageSize}
         isLoading={list.isFetching}

@@ -36,6 +36,7 @@ export function MyCasesPage() {
       <CaseTable
         items={list.data?.items}
         total={list.data?.total ?? 0}
+          isTotalCapped={list.data?.isTotalCapped}
         page={page.page}
         pageSize={page.pageSize}
         isLoading={list.isFetching}

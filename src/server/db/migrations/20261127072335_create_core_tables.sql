@@ -29,13 +29,6 @@ CREATE TABLE "attachments" (
 	CONSTRAINT "attachments_kind_check" CHECK ("attachments"."kind" in ('photo','document','audio'))
 );
 --> statement-breakpoint
-CREATE TABLE "case_counters" (
-	"district_code" char(6) NOT NULL,
-	"year" integer NOT NULL,
-	"last_value" integer NOT NULL,
-	CONSTRAINT "case_counters_district_code_year_pk" PRIMARY KEY("district_code","year")
-);
---> statement-breakpoint
 CREATE TABLE "case_events" (
 	"district_code" char(6) NOT NULL,
 	"id" bigint GENERATED ALWAYS AS IDENTITY (sequence name "case_events_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),

@@ -1,0 +1,214 @@
+/**
+ * `npm run bench [-- --cases 100000 --seconds 10 --concurrency 50]`
+ *
+ * Seeds N cases, then measures over real HTTP, against a separate server process:
+ *  - createCase at C concurrent clients (each request a new case with its parties, counter and timeline row);
+ *  - a filtered listCases (status + category + unit subtree, page 1 of 20) at C concurrent clients;
+ * and, on the same PostgreSQL in the same run, the raw rate of single-row INSERTs from C connections.
+ * The ratio createCase ÷ raw insert is the figure we track. Uses the embedded PostgreSQL unless DATABASE_URL is set.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import pino from 'pino';
+import { connectDatabase, runMigrations } from '../src/server/db/client.js';
+import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
+import { DEMO_PASSWORD, seedDemoData } from '../src/server/db/seed-demo.js';
+import { buildCaseBody } from '../src/server/modules/cases/cases.factory.js';
+
+const { values: args } = parseArgs({
+  options: {
+    cases: { type: 'string', default: process.env.BENCH_CASES ?? '100000' },
+    seconds: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '50' },
+  },
+});
+const N = Number(args.cases);
+const SECONDS = Number(args.seconds);
+const C = Number(args.concurrency);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const log = pino({ level: 'warn' });
+
+interface Result {
+  name: string;
+  count: number;
+  errors: number;
+  seconds: number;
+  latencies: number[];
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Runs `op` from `C` concurrent workers for `SECONDS` seconds and records each latency. */
+async function load(name: string, op: () => Promise<boolean>): Promise<Result> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  const until = start + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: C }, async () => {
+      while (performance.now() < until) {
+        const t0 = performance.now();
+        const ok = await op().catch(() => false);
+        if (ok) latencies.push(performance.now() - t0);
+        else errors++;
+      }
+    }),
+  );
+  return { name, count: latencies.length, errors, seconds: (performance.now() - start) / 1000, latencies: latencies.sort((a, b) => a - b) };
+}
+
+function report(r: Result): string {
+  const f = (x: number) => x.toFixed(1).padStart(8);
+  return `${r.name.padEnd(34)} ${(r.count / r.seconds).toFixed(0).padStart(7)}/s ${f(percentile(r.latencies, 50))} ${f(percentile(r.latencies, 95))} ${f(percentile(r.latencies, 99))}   errors ${r.errors}`;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+/** Fills the cases table with N varied cases in one statement per 50,000 (timeline rows included). */
+async function seedCases(pool: pg.Pool, n: number) {
+  await pool.query(`
+    create temp table if not exists bench_places as
+      select row_number() over () as i, id, path from units where kind in ('community', 'grid');
+  `);
+  const batch = 50_000;
+  for (let done = 0; done < n; done += batch) {
+    const size = Math.min(batch, n - done);
+    await pool.query(
+      `
+      with places as (select * from bench_places), np as (select count(*) as n from places),
+      reg as (select id from users where username = 'reception'),
+      src as (
+        select g,
+          (array['registered','accepted','dispatched','in_progress','concluded','followed_up','archived'])[1 + (g % 7)] as status,
+          (array['marriage_family','neighbourhood','housing_homestead','contract','business','damages','labour','consumer','property_management','other'])[1 + (g % 10)] as category,
+          (array['walk_in','phone','letter','online','grid','camera','transfer'])[1 + (g % 7)] as channel,
+          (array['dispute','petition','help','grid_event'])[1 + (g % 4)] as kind,
+          1 + (g * 7919 % (select n from np)) as place
+        from generate_series($1::int, $2::int) g
+      )
+      insert into cases (district_code, code, tracking_token, channel, kind, category, summary, narrative, people_involved,
+                         risk_level, unit_id, unit_path, registered_by, status, created_at, updated_at)
+      select '410871', '410871-2025-' || lpad(g::text, 7, '0'), upper(md5(random()::text || g)), channel, kind, category,
+             '压测案件 ' || g, '压测用的反映内容，用于衡量列表查询和登记的性能。', 1 + g % 5, 'low', p.id, p.path, reg.id, status,
+             now() - (g % 700) * interval '1 day', now()
+      from src join places p on p.i = src.place cross join reg
+      `,
+      [done + 1, done + size],
+    );
+  }
+  await pool.query(`
+    insert into case_events (district_code, case_id, at, action, to_status)
+    select district_code, id, created_at, 'register', 'registered' from cases where code like '410871-2025-%'`);
+  await pool.query('analyze');
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-bench-'));
+  chmodSync(dataDir, 0o711); // the embedded PostgreSQL runs as `postgres` when we are root
+  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase({ dataDir: join(dataDir, 'db'), log, database: 'fengqiao_bench' });
+  const url = process.env.DATABASE_URL ?? embedded!.url;
+  const database = connectDatabase(url, C + 5);
+  const { pool } = database;
+  const server = (await pool.query('show server_version')).rows[0].server_version;
+  console.log(`PostgreSQL ${server} (${embedded ? 'embedded' : 'DATABASE_URL'}), ${C} concurrent clients, ${SECONDS} s per measurement`);
+  await runMigrations(pool);
+  await seedDemoData({ db: database.db, log });
+
+  let t0 = performance.now();
+  await seedCases(pool, N);
+  console.log(`seeded ${N} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const port = await freePort();
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/server/main.ts', 'serve'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', LOGIN_RATE_LIMIT: '1000' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const signIn = async (username: string) => {
+    const res = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+    });
+    return res.headers.get('set-cookie')!.split(';')[0]!;
+  };
+  const reception = await signIn('reception');
+  const dispatcher = await signIn('dispatcher');
+  const wenyuan = (await pool.query(`select id from units where code = '410871061'`)).rows[0].id as string;
+
+  const results: Result[] = [];
+  const body = JSON.stringify(buildCaseBody());
+  results.push(
+    await load('createCase (HTTP, new case each)', async () => {
+      const res = await fetch(`${base}/api/cases`, {
+        method: 'POST',
+        headers: { cookie: reception, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body,
+      });
+      await res.arrayBuffer();
+      return res.status === 201;
+    }),
+  );
+  results.push(
+    await load('listCases (status+category+unit)', async () => {
+      const res = await fetch(`${base}/api/cases?status=in_progress&category=labour&unitId=${wenyuan}&page=1&pageSize=20`, { headers: { cookie: dispatcher } });
+      await res.arrayBuffer();
+      return res.status === 200;
+    }),
+  );
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('exit', r));
+
+  // The ceiling: plain single-row INSERTs of a case-sized row, each its own transaction, from C connections.
+  await pool.query(`create unlogged table if not exists bench_raw (id uuid primary key default gen_random_uuid(), a text, b text, c int, t timestamptz default now())`);
+  await pool.query(`alter table bench_raw set logged`);
+  const narrative = buildCaseBody().narrative;
+  results.push(
+    await load('raw INSERT (same PostgreSQL)', async () => {
+      await pool.query('insert into bench_raw (a, b, c) values ($1, $2, $3)', ['压测', narrative, 1]);
+      return true;
+    }),
+  );
+
+  const total = (await pool.query('select count(*)::int as n from cases')).rows[0].n;
+  console.log(`\ncases in the table after the run: ${total}`);
+  console.log(`${'operation'.padEnd(34)} ${'throughput'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
+  for (const r of results) console.log(report(r));
+  const [create, , raw] = results;
+  console.log(`\ncreateCase ÷ raw insert = ${((create!.count / create!.seconds) / (raw!.count / raw!.seconds)).toFixed(3)}`);
+
+  await database.close();
+  await embedded?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
