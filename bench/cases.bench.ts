@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,7 +121,6 @@ async function seedCases(pool: pg.Pool, n: number) {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-bench-'));
-  chmodSync(dataDir, 0o711); // the embedded PostgreSQL runs as `postgres` when we are root
   const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase({ dataDir: join(dataDir, 'db'), log, database: 'fengqiao_bench' });
   const url = process.env.DATABASE_URL ?? embedded!.url;
   const database = connectDatabase(url, C + 5);

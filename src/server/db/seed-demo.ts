@@ -75,15 +75,15 @@ export function demoUnitTree(): UnitSeed {
 
 /** The demo accounts listed in the README, all with password `fengqiao-demo`. */
 export const DEMO_USERS: { username: string; displayName: string; role: Role; unitCode: string }[] = [
-  { username: 'admin', displayName: '郑毅（管理员）', role: 'admin', unitCode: '410871' },
-  { username: 'reception', displayName: '李娜（接待员）', role: 'reception', unitCode: '410871' },
-  { username: 'dispatcher', displayName: '王强（调度员）', role: 'dispatcher', unitCode: '410871' },
-  { username: 'leader', displayName: '周建国（领导）', role: 'leader', unitCode: '410871' },
-  { username: 'mediator', displayName: '赵敏（文苑街道司法所调解员）', role: 'mediator', unitCode: '410871061-SFS' },
-  { username: 'mediator2', displayName: '孙磊（李万街道司法所调解员）', role: 'mediator', unitCode: '410871060-SFS' },
-  { username: 'handler', displayName: '吴涛（劳动保障监察）', role: 'unit_handler', unitCode: '410871-RSJ-LDJC' },
-  { username: 'grid', displayName: '陈静（网格员）', role: 'grid_worker', unitCode: '41087106100101' },
-  { username: 'counsellor', displayName: '刘芳（心理咨询师）', role: 'counsellor', unitCode: '410871-XLFW' },
+  { username: 'admin', displayName: '郑毅', role: 'admin', unitCode: '410871' },
+  { username: 'reception', displayName: '李娜', role: 'reception', unitCode: '410871' },
+  { username: 'dispatcher', displayName: '王强', role: 'dispatcher', unitCode: '410871' },
+  { username: 'leader', displayName: '周建国', role: 'leader', unitCode: '410871' },
+  { username: 'mediator', displayName: '赵敏', role: 'mediator', unitCode: '410871061-SFS' },
+  { username: 'mediator2', displayName: '孙磊', role: 'mediator', unitCode: '410871060-SFS' },
+  { username: 'handler', displayName: '吴涛', role: 'unit_handler', unitCode: '410871-RSJ-LDJC' },
+  { username: 'grid', displayName: '陈静', role: 'grid_worker', unitCode: '41087106100101' },
+  { username: 'counsellor', displayName: '刘芳', role: 'counsellor', unitCode: '410871-XLFW' },
 ];
 
 /** Loads the demo org tree and staff once; later starts find them and do nothing. */

@@ -54,7 +54,7 @@ describe('createCase', () => {
     expect(c.code).toMatch(/^410871-2026-\d{6}$/);
     expect(c.trackingToken).toMatch(/^[0-9A-Z]{20}$/);
     expect(c.timeline).toHaveLength(1);
-    expect(c.timeline[0]).toMatchObject({ action: 'register', toStatus: 'registered', actorName: '李娜（接待员）' });
+    expect(c.timeline[0]).toMatchObject({ action: 'register', toStatus: 'registered', actorName: '李娜' });
     expect(c.unit.code).toBe('410871061001');
   });
 

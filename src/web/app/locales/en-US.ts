@@ -76,6 +76,7 @@ export const enUS: Record<MessageKey, string> = {
   'register.submit': 'Register',
   'register.earlier': 'Earlier cases of this person',
   'register.earlierNone': 'No earlier cases',
+  'register.earlierHint': 'Type an ID number or mobile number to see this person’s earlier cases here, so nothing is taken in twice.',
   'register.earlierOutside': 'outside your jurisdiction',
   'register.done': 'Registered',
   'register.receipt': 'Give the case code and tracking code to the visitor; the tracking code shows progress on the lookup page.',

@@ -75,6 +75,7 @@ export const zhCN = {
   'register.submit': '登记',
   'register.earlier': '该群众的既往案件',
   'register.earlierNone': '未查到既往案件',
+  'register.earlierHint': '输入身份证号或手机号后，这里会显示该群众的既往案件，避免重复受理。',
   'register.earlierOutside': '管辖范围外',
   'register.done': '登记成功',
   'register.receipt': '请将案件编号和查询码交给来访群众，凭查询码可在“进度查询”页面查看办理进度。',

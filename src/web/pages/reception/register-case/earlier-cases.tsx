@@ -25,7 +25,13 @@ export function EarlierCases({ idNumber, phone }: { idNumber?: string; phone?: s
     queryFn: () => api<Lookup>(`/api/persons/lookup?${qs}`),
     enabled: !!(id || tel),
   });
-  if (!id && !tel) return null;
+  if (!id && !tel) {
+    return (
+      <Card size="small" title={t('register.earlier')} data-testid="earlier-cases">
+        <Typography.Text type="secondary">{t('register.earlierHint')}</Typography.Text>
+      </Card>
+    );
+  }
   return (
     <Card size="small" title={t('register.earlier')} loading={lookup.isLoading} data-testid="earlier-cases">
       {lookup.isError && <Alert type="error" title={(lookup.error as Error).message} />}
