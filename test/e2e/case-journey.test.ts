@@ -126,6 +126,10 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     expect(text).toContain('已归档');
     expect(text).toContain('文苑街道司法所');
     for (const secret of ['钱𠈌华', idNumber, idNumber.slice(-4), phone, '赵敏', '包工头']) expect(text).not.toContain(secret);
+    // The same page in English, for the switch every page offers.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Check progress' }).waitFor();
+    expect(await result.innerText()).toContain('Archived');
     await context.close();
   });
 });
