@@ -8,7 +8,7 @@ import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { findOrCreatePerson } from '../persons/persons.repository.js';
 import { findUnitByCode } from '../units/units.repository.js';
-import { findCaseRow, type CaseRow } from './cases.repository.js';
+import type { CaseRow } from './cases.repository.js';
 import { ensureCaseNumberSequence, nextCaseNumber } from './case-numbers.js';
 
 /** The year of an instant on the Asia/Shanghai calendar (case codes count per calendar year there). */
@@ -65,7 +65,7 @@ export async function registerCase(opts: {
   const year = shanghaiYear(now);
   await ensureCaseNumberSequence(db, d, year);
   try {
-    const id = await db.transaction(async (tx) => {
+    const row = await db.transaction(async (tx) => {
       const personIds: string[] = [];
       for (const party of body.parties) personIds.push(await findOrCreatePerson(tx, crypto, d, party));
 
@@ -95,7 +95,7 @@ export async function registerCase(opts: {
           updatedAt: now,
         })
         .onConflictDoNothing({ target: [cases.districtCode, cases.registeredBy, cases.idempotencyKey] })
-        .returning({ id: cases.id });
+        .returning();
       if (!inserted) throw new DuplicateSubmission();
       await tx.insert(caseParties).values(
         body.parties.map((p, i) => ({ districtCode: d, caseId: inserted.id, personId: personIds[i]!, role: p.role, position: i })),
@@ -110,10 +110,9 @@ export async function registerCase(opts: {
         toStatus: 'registered',
         data: { channel: body.channel },
       });
-      return inserted.id;
+      return inserted;
     });
-    const row = await findCaseRow(db, d, id);
-    return { row: row!, isReplay: false };
+    return { row, isReplay: false };
   } catch (err) {
     // A concurrent twin committed first: ours rolled back whole, so answer with theirs.
     if (err instanceof DuplicateSubmission) {
