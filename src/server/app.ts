@@ -12,6 +12,7 @@ import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { staticWebPlugin } from './plugins/static-web.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { calendarRoutes } from './modules/calendar/calendar.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { personsRoutes } from './modules/persons/persons.routes.js';
@@ -69,6 +70,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(personsRoutes, { prefix: '/api' });
   await app.register(casesRoutes, { prefix: '/api/cases' });
   await app.register(publicRoutes, { prefix: '/api/public' });
+  await app.register(calendarRoutes, { prefix: '/api/calendar' });
   await app.register(staticWebPlugin, { root: webRoot ?? '' });
   return app;
 }

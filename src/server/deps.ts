@@ -1,12 +1,15 @@
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import type { PersonalDataCrypto } from './lib/personal-data-crypto.js';
+import type { WorkCalendarCache } from './modules/calendar/work-calendar.js';
 
 /** What every module needs from the outside world, built once in `main.ts` (or a test) and handed to `buildApp`. */
 export interface Deps {
   config: Config;
   db: Db;
   crypto: PersonalDataCrypto;
+  /** The working-day calendar (RULES.md §1), cached in memory. */
+  calendar: WorkCalendarCache;
 }
 
 declare module 'fastify' {

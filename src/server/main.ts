@@ -10,6 +10,8 @@ import { connectDatabase, runMigrations, type Database } from './db/client.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { countCases, hasDemoAccounts, seedDemoData } from './db/seed-demo.js';
 import { createPersonalDataCrypto, loadMasterKey } from './lib/personal-data-crypto.js';
+import { syncBuiltInCalendar } from './modules/calendar/calendar.repository.js';
+import { WorkCalendarCache } from './modules/calendar/work-calendar.js';
 import { seedDemoCases } from './modules/cases/cases.factory.js';
 
 const webRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
@@ -30,6 +32,8 @@ async function openDatabase(config: Config, log: Logger): Promise<Running> {
     throw err;
   }
   log.info('database migrated');
+  const loaded = await syncBuiltInCalendar(database.db);
+  if (loaded.length) log.info({ years: loaded }, 'built-in holiday calendar loaded');
   return { database, embedded };
 }
 
@@ -59,7 +63,7 @@ async function serve(config: Config, log: Logger) {
     await seed(config, log, running);
   }
   const crypto = createPersonalDataCrypto(loadMasterKey({ configured: config.ENCRYPTION_KEY, dataDir: config.dataDir }));
-  const app = await buildApp({ deps: { config, db, crypto }, logger: log, webRoot });
+  const app = await buildApp({ deps: { config, db, crypto, calendar: new WorkCalendarCache(db) }, logger: log, webRoot });
   await app.listen({ port: config.PORT, host: config.HOST });
 
   let isStopping = false;

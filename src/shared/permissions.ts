@@ -19,6 +19,9 @@ export const PERMISSIONS = {
   /** See an ID number, phone or address in full; every reveal is logged (个人信息保护法 Art.51). */
   'person.reveal': ['reception', 'dispatcher', 'mediator', 'unit_handler', 'admin'],
   'unit.list': ROLES,
+  'calendar.view': ROLES,
+  /** Load or correct a year's holidays and make-up working days (the State Council publishes them each autumn). */
+  'calendar.edit': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

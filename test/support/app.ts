@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/server/config.js';
 import { connectDatabase, type Database } from '../../src/server/db/client.js';
 import { DEMO_PASSWORD } from '../../src/server/db/seed-demo.js';
 import { createPersonalDataCrypto } from '../../src/server/lib/personal-data-crypto.js';
+import { WorkCalendarCache } from '../../src/server/modules/calendar/work-calendar.js';
 
 export interface TestContext {
   app: App;
@@ -24,7 +25,7 @@ export async function startTestApp(opts: { withWeb?: boolean } = {}): Promise<Te
   const database = connectDatabase(url, 10);
   const crypto = createPersonalDataCrypto(Buffer.from(key, 'base64'));
   const webRoot = opts.withWeb ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : undefined;
-  const app = await buildApp({ deps: { config, db: database.db, crypto }, logger: false, webRoot });
+  const app = await buildApp({ deps: { config, db: database.db, crypto, calendar: new WorkCalendarCache(database.db) }, logger: false, webRoot });
   await app.ready();
   return {
     app,

@@ -8,6 +8,7 @@ import type { TestProject } from 'vitest/node';
 import { connectDatabase, runMigrations } from '../../src/server/db/client.js';
 import { startEmbeddedDatabase } from '../../src/server/db/embedded.js';
 import { seedDemoData } from '../../src/server/db/seed-demo.js';
+import { syncBuiltInCalendar } from '../../src/server/modules/calendar/calendar.repository.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -55,6 +56,7 @@ export default async function setup(project: TestProject) {
   const database = connectDatabase(url, 2);
   await runMigrations(database.pool);
   await seedDemoData({ db: database.db, log });
+  await syncBuiltInCalendar(database.db);
   await database.close();
   console.log(`tests run on ${url.replace(/:[^:@/]*@/, ':***@')}`);
   project.provide('databaseUrl', url);

@@ -9,6 +9,7 @@ import {
   char,
   check,
   customType,
+  date,
   foreignKey,
   index,
   integer,
@@ -275,4 +276,43 @@ export const accessLog = pgTable(
     index('access_log_entity_idx').on(t.districtCode, t.entityType, t.entityId),
     index('access_log_actor_idx').on(t.districtCode, t.actorId, t.at),
   ],
+);
+
+/**
+ * The national working-day calendar (RULES.md §1): which years are loaded and from where. Reference data shared by
+ * every district, hence no `district_code` (under Citus it would be a reference table, copied to every node).
+ */
+export const calendarYears = pgTable('calendar_years', {
+  year: integer('year').primaryKey(),
+  source: text('source').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid('updated_by'),
+});
+
+export const calendarDays = pgTable(
+  'calendar_days',
+  {
+    date: date('date', { mode: 'string' }).primaryKey(),
+    year: integer('year')
+      .notNull()
+      .references(() => calendarYears.year, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'holiday' | 'workday'>().notNull(),
+    name: text('name').notNull(),
+  },
+  (t) => [index('calendar_days_year_idx').on(t.year), check('calendar_days_kind_check', sql`${t.kind} in ('holiday','workday')`)],
+);
+
+/** What administrators changed (calendar, later policies): who, when, what. */
+export const adminLog = pgTable(
+  'admin_log',
+  {
+    districtCode: district(),
+    id: bigint('id', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorId: uuid('actor_id').notNull(),
+    action: text('action').notNull(),
+    entity: text('entity').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+  },
+  (t) => [primaryKey({ columns: [t.districtCode, t.id] }), index('admin_log_at_idx').on(t.districtCode, t.at)],
 );

@@ -7,6 +7,7 @@ import { buildApp } from '../../app.js';
 import { loadConfig } from '../../config.js';
 import { connectDatabase } from '../../db/client.js';
 import { createPersonalDataCrypto } from '../../lib/personal-data-crypto.js';
+import { WorkCalendarCache } from '../calendar/work-calendar.js';
 import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 
 let ctx: TestContext;
@@ -55,7 +56,10 @@ describe('sign-in', () => {
     const url = inject('databaseUrl');
     const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATA_DIR: mkdtempSync(join(tmpdir(), 'fengqiao-rl-')), ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), LOGIN_RATE_LIMIT: '3' });
     const database = connectDatabase(url, 2);
-    const app = await buildApp({ deps: { config, db: database.db, crypto: createPersonalDataCrypto(Buffer.alloc(32, 1)) }, logger: false });
+    const app = await buildApp({
+      deps: { config, db: database.db, crypto: createPersonalDataCrypto(Buffer.alloc(32, 1)), calendar: new WorkCalendarCache(database.db) },
+      logger: false,
+    });
     try {
       const codes: number[] = [];
       for (let i = 0; i < 5; i++) {

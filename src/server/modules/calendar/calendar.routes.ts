@@ -1,0 +1,165 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  addWorkingDaysQuerySchema,
+  countResultSchema,
+  dateResultSchema,
+  isoDateSchema,
+  putYearBodySchema,
+  yearDetailSchema,
+  yearSummarySchema,
+  workingDaysBetweenQuerySchema,
+} from '../../../shared/schemas/calendar.js';
+import { adminLog } from '../../db/schema.js';
+import { actorOf } from '../../plugins/auth.js';
+import { AppError } from '../../plugins/errors.js';
+import { listCalendarYears, loadYearSchedules, replaceYearSchedules } from './calendar.repository.js';
+import { parseCalendarImport } from './parse-calendar-import.js';
+
+const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
+
+export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, calendar } = app.deps;
+
+  // Served to other systems as well, without sign-in: the official calendar is public information.
+  app.get(
+    '/add-working-days',
+    {
+      schema: {
+        operationId: 'addWorkingDays',
+        tags: ['calendar'],
+        summary: 'N 个工作日后的日期 (start day not counted; 调休 counted)',
+        querystring: addWorkingDaysQuerySchema,
+        response: { 200: dateResultSchema },
+      },
+    },
+    async (request) => (await calendar.get()).addWorkingDays(request.query.from, request.query.days),
+  );
+
+  app.get(
+    '/add-calendar-days',
+    {
+      schema: {
+        operationId: 'addCalendarDays',
+        tags: ['calendar'],
+        summary: 'N 日后的日期，末日为节假日的顺延至其后第一个工作日',
+        querystring: addWorkingDaysQuerySchema,
+        response: { 200: dateResultSchema },
+      },
+    },
+    async (request) => (await calendar.get()).addCalendarDays(request.query.from, request.query.days),
+  );
+
+  app.get(
+    '/working-days-between',
+    {
+      schema: {
+        operationId: 'countWorkingDays',
+        tags: ['calendar'],
+        summary: 'Working days d with from < d ≤ to',
+        querystring: workingDaysBetweenQuerySchema,
+        response: { 200: countResultSchema },
+      },
+    },
+    async (request) => (await calendar.get()).countWorkingDays(request.query.from, request.query.to),
+  );
+
+  app.get(
+    '/years',
+    {
+      onRequest: [app.requirePermission('calendar.view')],
+      schema: { operationId: 'listCalendarYears', tags: ['calendar'], response: { 200: z.object({ items: z.array(yearSummarySchema) }) } },
+    },
+    async () => ({ items: (await listCalendarYears(db)).map((y) => ({ ...y, updatedAt: y.updatedAt.toISOString() })) }),
+  );
+
+  app.get(
+    '/years/:year',
+    {
+      onRequest: [app.requirePermission('calendar.view')],
+      schema: { operationId: 'getCalendarYear', tags: ['calendar'], params: yearParams, response: { 200: yearDetailSchema } },
+    },
+    async (request) => {
+      const years = await listCalendarYears(db);
+      const meta = years.find((y) => y.year === request.params.year);
+      if (!meta) throw new AppError('CALENDAR_YEAR_NOT_FOUND');
+      const schedule = (await loadYearSchedules(db)).find((s) => s.year === request.params.year)!;
+      return { year: schedule.year, holidays: [...schedule.holidays], workdays: [...schedule.workdays], source: meta.source, updatedAt: meta.updatedAt.toISOString() };
+    },
+  );
+
+  app.put(
+    '/years/:year',
+    {
+      onRequest: [app.requirePermission('calendar.edit')],
+      schema: {
+        operationId: 'putCalendarYear',
+        tags: ['calendar'],
+        summary: 'Load or correct one year (replaces it whole; logged)',
+        params: yearParams,
+        body: putYearBodySchema,
+        response: { 200: yearDetailSchema },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const schedule = { year: request.params.year, ...request.body };
+      await db.transaction(async (tx) => {
+        await replaceYearSchedules(tx, [schedule], { source: `admin:${actor.username}`, actorId: actor.id });
+        await tx.insert(adminLog).values({
+          districtCode: actor.districtCode,
+          actorId: actor.id,
+          action: 'calendar.put_year',
+          entity: `calendar:${schedule.year}`,
+          data: { holidays: schedule.holidays.length, workdays: schedule.workdays.length },
+        });
+      });
+      calendar.invalidate();
+      request.log.info({ year: schedule.year }, 'calendar year replaced');
+      return { ...schedule, source: `admin:${actor.username}`, updatedAt: new Date().toISOString() };
+    },
+  );
+
+  app.post(
+    '/import',
+    {
+      onRequest: [app.requirePermission('calendar.edit')],
+      schema: {
+        operationId: 'importCalendar',
+        tags: ['calendar'],
+        summary: 'Import years from JSON ({"years":[…]}) or CSV (date,kind,name); each year named is replaced whole',
+        body: z.object({ content: z.string().min(1).max(1_000_000), fileName: z.string().max(200).optional() }),
+        response: { 200: z.object({ years: z.array(z.number()) }) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const schedules = parseCalendarImport(request.body.content);
+      await db.transaction(async (tx) => {
+        await replaceYearSchedules(tx, schedules, { source: `import:${request.body.fileName ?? 'file'}`, actorId: actor.id });
+        await tx.insert(adminLog).values({
+          districtCode: actor.districtCode,
+          actorId: actor.id,
+          action: 'calendar.import',
+          entity: 'calendar',
+          data: { years: schedules.map((s) => s.year), fileName: request.body.fileName ?? null },
+        });
+      });
+      calendar.invalidate();
+      return { years: schedules.map((s) => s.year).sort() };
+    },
+  );
+
+  app.get(
+    '/is-working-day',
+    {
+      schema: {
+        operationId: 'isWorkingDay',
+        tags: ['calendar'],
+        querystring: z.object({ date: isoDateSchema }),
+        response: { 200: z.object({ working: z.boolean(), provisional: z.boolean() }) },
+      },
+    },
+    async (request) => (await calendar.get()).isWorkingDay(request.query.date),
+  );
+};
