@@ -1,6 +1,7 @@
-import { FileAddOutlined, InboxOutlined, SendOutlined, UserOutlined } from '@ant-design/icons';
+import { CalendarOutlined, FileAddOutlined, InboxOutlined, SendOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Permission } from '../../shared/permissions.js';
+import { CalendarAdminPage } from '../pages/admin/calendar/calendar-admin-page.js';
 import { CaseDetailPage } from '../pages/cases/case-detail/case-detail-page.js';
 import { CaseListPage } from '../pages/cases/case-list/case-list-page.js';
 import { DispatchBoardPage } from '../pages/dispatch/dispatch-board/dispatch-board-page.js';
@@ -22,5 +23,6 @@ export const APP_ROUTES: AppRoute[] = [
   { path: '/mine', element: <MyCasesPage />, access: 'case.mine', menu: { label: 'menu.mine', icon: <UserOutlined /> } },
   { path: '/cases', element: <CaseListPage />, access: 'case.list', menu: { label: 'menu.cases', icon: <InboxOutlined /> } },
   { path: '/cases/:id', element: <CaseDetailPage />, access: 'case.list' },
+  { path: '/admin/calendar', element: <CalendarAdminPage />, access: 'calendar.view', menu: { label: 'menu.calendar', icon: <CalendarOutlined /> } },
 ];
 
