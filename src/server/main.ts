@@ -12,6 +12,7 @@ import { countCases, hasDemoAccounts, seedDemoData } from './db/seed-demo.js';
 import { createPersonalDataCrypto, loadMasterKey } from './lib/personal-data-crypto.js';
 import { syncBuiltInCalendar } from './modules/calendar/calendar.repository.js';
 import { WorkCalendarCache } from './modules/calendar/work-calendar.js';
+import { ensureDefaultTimeLimits } from './modules/deadlines/time-limits.repository.js';
 import { seedDemoCases } from './modules/cases/cases.factory.js';
 
 const webRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
@@ -34,6 +35,7 @@ async function openDatabase(config: Config, log: Logger): Promise<Running> {
   log.info('database migrated');
   const loaded = await syncBuiltInCalendar(database.db);
   if (loaded.length) log.info({ years: loaded }, 'built-in holiday calendar loaded');
+  if (await ensureDefaultTimeLimits(database.db, config.DISTRICT_CODE)) log.info('default time limits loaded');
   return { database, embedded };
 }
 
@@ -46,7 +48,7 @@ async function seed(config: Config, log: Logger, r: Running) {
   const crypto = createPersonalDataCrypto(loadMasterKey({ configured: config.ENCRYPTION_KEY, dataDir: config.dataDir }));
   const { created } = await seedDemoData({ db: r.database.db, log });
   if (created && (await countCases(r.database.db)) === 0) {
-    const n = await seedDemoCases(r.database.db, crypto);
+    const n = await seedDemoCases(r.database.db, crypto, await new WorkCalendarCache(r.database.db).get());
     log.info({ cases: n }, 'demo cases loaded');
   }
 }

@@ -17,6 +17,9 @@ describe('the case transition table', () => {
     ['in_progress', 'conclude', 'concluded'],
     ['in_progress', 'return', 'accepted'],
     ['in_progress', 'escalate', 'escalated'],
+    ['in_progress', 'suspend', 'suspended'],
+    ['suspended', 'resume', 'in_progress'],
+    ['suspended', 'escalate', 'escalated'],
     ['concluded', 'follow_up', 'followed_up'],
     ['concluded', 'reopen', 'in_progress'],
     ['followed_up', 'reopen', 'in_progress'],
@@ -47,6 +50,8 @@ describe('the case transition table', () => {
     ['archived', 'reopen'],
     ['archived', 'note'],
     ['rejected', 'accept'],
+    ['suspended', 'conclude'],
+    ['dispatched', 'suspend'],
   ])('refuses %s --%s-->', (from, action) => {
     expect(nextStatus(from as never, action as never)).toBeUndefined();
   });

@@ -7,6 +7,7 @@ export const CASE_STATUSES = [
   'rejected',
   'dispatched',
   'in_progress',
+  'suspended',
   'concluded',
   'followed_up',
   'escalated',
@@ -26,6 +27,8 @@ export const CASE_ACTIONS = [
   'return',
   'reopen',
   'escalate',
+  'suspend',
+  'resume',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -69,11 +72,15 @@ export const CASE_TRANSITIONS: Readonly<Record<CaseAction, Transition>> = {
   reopen: { from: ['concluded', 'followed_up'], to: 'in_progress', roles: ['dispatcher', 'admin'], scope: 'centre' },
   // 升级: 矛盾不上交 is the goal, but what the district cannot settle goes up with a reason.
   escalate: {
-    from: ['registered', 'accepted', 'dispatched', 'in_progress'],
+    from: ['registered', 'accepted', 'dispatched', 'in_progress', 'suspended'],
     to: 'escalated',
     roles: ['dispatcher', 'admin'],
     scope: 'centre',
   },
+  // 中止: waiting for something outside the handler's hands (the resident's materials, an appraisal); the clocks
+  // stop and the paused working days are added back on resume.
+  suspend: { from: ['in_progress'], to: 'suspended', roles: HANDLERS, scope: 'lead' },
+  resume: { from: ['suspended'], to: 'in_progress', roles: [...HANDLERS, 'dispatcher', 'admin'], scope: 'assigned' },
 };
 
 /** The status after `action` from `status`, or `undefined` when the table does not allow it. */
@@ -84,4 +91,4 @@ export function nextStatus(status: CaseStatus, action: CaseAction): CaseStatus |
 }
 
 /** Statuses in which the case still needs work (not rejected, escalated away, or archived). */
-export const OPEN_STATUSES: readonly CaseStatus[] = ['registered', 'accepted', 'dispatched', 'in_progress', 'concluded'];
+export const OPEN_STATUSES: readonly CaseStatus[] = ['registered', 'accepted', 'dispatched', 'in_progress', 'suspended', 'concluded'];

@@ -9,6 +9,7 @@ import { connectDatabase, runMigrations } from '../../src/server/db/client.js';
 import { startEmbeddedDatabase } from '../../src/server/db/embedded.js';
 import { seedDemoData } from '../../src/server/db/seed-demo.js';
 import { syncBuiltInCalendar } from '../../src/server/modules/calendar/calendar.repository.js';
+import { ensureDefaultTimeLimits } from '../../src/server/modules/deadlines/time-limits.repository.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -54,9 +55,17 @@ export default async function setup(project: TestProject) {
     };
   }
   const database = connectDatabase(url, 2);
-  await runMigrations(database.pool);
-  await seedDemoData({ db: database.db, log });
-  await syncBuiltInCalendar(database.db);
+  try {
+    await runMigrations(database.pool);
+    await seedDemoData({ db: database.db, log });
+    await syncBuiltInCalendar(database.db);
+    await ensureDefaultTimeLimits(database.db, '410871');
+  } catch (err) {
+    // Leave no database process behind when setup fails.
+    await database.close();
+    await teardown();
+    throw err;
+  }
   await database.close();
   console.log(`tests run on ${url.replace(/:[^:@/]*@/, ':***@')}`);
   project.provide('databaseUrl', url);

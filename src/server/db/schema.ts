@@ -28,6 +28,7 @@ const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull(
 const sqlList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(','));
 
 import { CASE_STATUSES, type CaseStatus } from '../../shared/case-lifecycle.js';
+import { DIFFICULTIES, type ClockStage, type DayUnit, type Difficulty } from '../../shared/time-limits.js';
 import {
   ATTACHMENT_KINDS,
   CASE_KINDS,
@@ -149,6 +150,8 @@ export const cases = pgTable(
     narrative: text('narrative').notNull(),
     peopleInvolved: integer('people_involved').notNull(),
     riskLevel: text('risk_level').$type<RiskLevel>().notNull(),
+    /** 简易 / 一般 / 复杂: picks the centre's own time limit (RULES.md §4). */
+    difficulty: text('difficulty').$type<Difficulty>().notNull().default('ordinary'),
     placeAddress: text('place_address'),
     /** Where the matter arose: decides which centre's jurisdiction it is in. */
     unitId: uuid('unit_id').notNull(),
@@ -186,6 +189,7 @@ export const cases = pgTable(
     check('cases_channel_check', sql`${t.channel} in (${sqlList(CHANNELS)})`),
     check('cases_kind_check', sql`${t.kind} in (${sqlList(CASE_KINDS)})`),
     check('cases_category_check', sql`${t.category} in (${sqlList(CATEGORIES)})`),
+    check('cases_difficulty_check', sql`${t.difficulty} in (${sqlList(DIFFICULTIES)})`),
   ],
 );
 
@@ -315,4 +319,69 @@ export const adminLog = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>(),
   },
   (t) => [primaryKey({ columns: [t.districtCode, t.id] }), index('admin_log_at_idx').on(t.districtCode, t.at)],
+);
+
+/** The district's time limits (RULES.md §2–§4), tried in priority order; the first that matches a case applies. */
+export const timeLimitPolicies = pgTable(
+  'time_limit_policies',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    priority: integer('priority').notNull(),
+    stage: text('stage').$type<ClockStage>().notNull(),
+    kind: text('kind').$type<CaseKind>(),
+    category: text('category').$type<Category>(),
+    channel: text('channel').$type<Channel>(),
+    difficulty: text('difficulty').$type<Difficulty>(),
+    days: integer('days').notNull(),
+    unit: text('unit').$type<DayUnit>().notNull(),
+    maxExtensionDays: integer('max_extension_days'),
+    warnPercent: integer('warn_percent').notNull().default(80),
+    legalBasis: text('legal_basis').notNull(),
+    isEnabled: integer('is_enabled').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('time_limit_policies_stage_idx').on(t.districtCode, t.stage, t.priority),
+    check('time_limit_policies_days_check', sql`${t.days} > 0 and ${t.days} <= 3650`),
+    check('time_limit_policies_unit_check', sql`${t.unit} in ('working','calendar')`),
+  ],
+);
+
+/**
+ * One clock per stage a case enters (acceptance, handling, …). The policy in force on entry is copied in, so a later
+ * policy change does not move a running deadline unless the administrator recomputes it.
+ */
+export const caseClocks = pgTable(
+  'case_clocks',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    caseId: uuid('case_id').notNull(),
+    stage: text('stage').$type<ClockStage>().notNull(),
+    policyId: uuid('policy_id'),
+    days: integer('days').notNull(),
+    unit: text('unit').$type<DayUnit>().notNull(),
+    warnPercent: integer('warn_percent').notNull(),
+    maxExtensionDays: integer('max_extension_days'),
+    legalBasis: text('legal_basis').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    /** Shanghai date the period counts from (not itself counted). */
+    startedOn: date('started_on', { mode: 'string' }).notNull(),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    /** Computed across a year without a loaded holiday schedule: recomputed when it is loaded. */
+    isProvisional: integer('is_provisional').notNull().default(0),
+    pausedOn: date('paused_on', { mode: 'string' }),
+    pausedDays: integer('paused_days').notNull().default(0),
+    extendedDays: integer('extended_days').notNull().default(0),
+    stoppedAt: timestamp('stopped_at', { withTimezone: true }),
+    isOverdueAtStop: integer('is_overdue_at_stop'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('case_clocks_case_idx').on(t.districtCode, t.caseId),
+    index('case_clocks_running_due_idx').on(t.districtCode, t.dueDate).where(sql`${t.stoppedAt} is null`),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
 );

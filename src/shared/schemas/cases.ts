@@ -13,6 +13,7 @@ import {
 } from '../enums.js';
 import { checkIdNumber, isValidMobile, normalizeIdNumber, normalizePhone } from '../identifiers.js';
 import { NARRATIVE_MAX, PAGE_SIZE_MAX } from '../limits.js';
+import { CLOCK_STAGES, DAY_UNITS, DIFFICULTIES } from '../time-limits.js';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 
@@ -48,12 +49,15 @@ export const createCaseBodySchema = z.object({
   narrative: trimmed(NARRATIVE_MAX).describe('The resident’s account, recorded faithfully (信访工作条例 Art.21)'),
   peopleInvolved: z.number().int().min(1).max(100_000),
   riskLevel: z.enum(RISK_LEVELS).default('low'),
+  difficulty: z.enum(DIFFICULTIES).default('ordinary').describe('简易/一般/复杂: picks the centre’s time limit'),
   parties: z.array(partyInputSchema).min(1).max(50),
   place: z
     .object({ address: trimmed(200), unitCode: z.string().trim().min(1).max(40).optional() })
     .optional(),
 });
 export type CreateCaseBody = z.infer<typeof createCaseBodySchema>;
+/** The body as a client sends it (defaults not yet applied). */
+export type CreateCaseInput = z.input<typeof createCaseBodySchema>;
 
 export const unitRefSchema = z.object({ id: z.string(), code: z.string(), name: z.string() });
 
@@ -91,6 +95,24 @@ export const timelineEntrySchema = z.object({
 });
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 
+export const clockSchema = z.object({
+  id: z.string(),
+  stage: z.enum(CLOCK_STAGES),
+  days: z.number(),
+  unit: z.enum(DAY_UNITS),
+  legalBasis: z.string(),
+  startedOn: z.string(),
+  dueDate: z.string().describe('The last day (Asia/Shanghai) of the period'),
+  provisional: z.boolean().describe('Computed across a year whose holidays are not loaded yet'),
+  isPaused: z.boolean(),
+  pausedDays: z.number(),
+  extendedDays: z.number(),
+  isRunning: z.boolean(),
+  level: z.enum(['normal', 'warning', 'overdue']),
+  workingDaysLeft: z.number().nullable().describe('Negative: working days overdue'),
+});
+export type Clock = z.infer<typeof clockSchema>;
+
 export const caseSummarySchema = z.object({
   id: z.string(),
   code: z.string(),
@@ -100,7 +122,9 @@ export const caseSummarySchema = z.object({
   category: z.enum(CATEGORIES),
   summary: z.string(),
   riskLevel: z.enum(RISK_LEVELS),
+  difficulty: z.enum(DIFFICULTIES),
   peopleInvolved: z.number(),
+  deadline: clockSchema.nullable().describe('The most urgent running clock'),
   unit: unitRefSchema.nullable().describe('Where the matter arose (territorial unit)'),
   leadUnit: unitRefSchema.nullable(),
   handler: z.object({ id: z.string(), name: z.string() }).nullable(),
@@ -120,6 +144,7 @@ export const caseDetailSchema = caseSummarySchema.extend({
   rejectReason: z.string().nullable(),
   parties: z.array(partySchema),
   timeline: z.array(timelineEntrySchema),
+  clocks: z.array(clockSchema),
   allowedActions: z.array(z.enum(CASE_ACTIONS)),
 });
 export type CaseDetail = z.infer<typeof caseDetailSchema>;
@@ -139,6 +164,7 @@ export const listCasesQuerySchema = z.object({
   category: csv(CATEGORIES),
   unitId: z.string().uuid().optional().describe('Cases whose place or lead unit lies under this unit'),
   handlerId: z.string().uuid().optional(),
+  deadline: z.enum(['overdue']).optional().describe('Only cases with a running clock past its due date'),
   mine: z.enum(['true', 'false']).optional().describe('Only cases whose handler is the signed-in user or dispatched to their unit'),
   q: z.string().trim().max(100).optional().describe('Code or words of the summary'),
   from: z.string().date().optional().describe('Registered on or after (Asia/Shanghai date)'),

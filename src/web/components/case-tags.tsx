@@ -9,6 +9,7 @@ const STATUS_COLOURS: Record<CaseStatus, string> = {
   rejected: 'default',
   dispatched: 'geekblue',
   in_progress: 'processing',
+  suspended: 'gold',
   concluded: 'green',
   followed_up: 'cyan',
   escalated: 'orange',

@@ -14,6 +14,7 @@ import { adminLog } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { listCalendarYears, loadYearSchedules, replaceYearSchedules } from './calendar.repository.js';
+import { recomputeProvisionalClocks } from '../deadlines/case-clocks.js';
 import { parseCalendarImport } from './parse-calendar-import.js';
 
 const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
@@ -115,7 +116,8 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         });
       });
       calendar.invalidate();
-      request.log.info({ year: schedule.year }, 'calendar year replaced');
+      const recomputed = await recomputeProvisionalClocks(db, await calendar.get());
+      request.log.info({ year: schedule.year, recomputed }, 'calendar year replaced; provisional deadlines recomputed');
       return { ...schedule, source: `admin:${actor.username}`, updatedAt: new Date().toISOString() };
     },
   );
@@ -146,6 +148,8 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         });
       });
       calendar.invalidate();
+      const recomputed = await recomputeProvisionalClocks(db, await calendar.get());
+      request.log.info({ years: schedules.map((s) => s.year), recomputed }, 'calendar imported; provisional deadlines recomputed');
       return { years: schedules.map((s) => s.year).sort() };
     },
   );

@@ -5,6 +5,8 @@ import type { Db, Tx } from '../../db/client.js';
 import { attachments, caseEvents, cases, users } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
+import type { WorkCalendar } from '../../../shared/calendar.js';
+import { applyClockEffects } from '../deadlines/case-clocks.js';
 import { findUnitById, findUnitsByIds } from '../units/units.repository.js';
 import { canActOnCase, canSeeCase } from './cases.policy.js';
 import { findCaseRow, type CaseRow } from './cases.repository.js';
@@ -74,6 +76,11 @@ const STEPS: Record<CaseAction, (ctx: { tx: Tx; actor: Actor; row: CaseRow; body
     requireReason(body);
     return { changes: {}, data: {} };
   },
+  suspend: async ({ body }) => {
+    requireReason(body);
+    return { changes: {}, data: {} };
+  },
+  resume: async () => ({ changes: {}, data: {} }),
 };
 
 /**
@@ -81,8 +88,14 @@ const STEPS: Record<CaseAction, (ctx: { tx: Tx; actor: Actor; row: CaseRow; body
  * version the actor saw (the loser of a race gets CASE_VERSION_CONFLICT), writes the change and its timeline row
  * in one transaction. 不满意 at follow-up reopens the case in the same transaction.
  */
-export async function actOnCase(opts: { db: Db; actor: Actor; caseId: string; body: CaseActionBody }): Promise<CaseRow> {
-  const { db, actor, caseId, body } = opts;
+export async function actOnCase(opts: {
+  db: Db;
+  calendar: WorkCalendar;
+  actor: Actor;
+  caseId: string;
+  body: CaseActionBody;
+}): Promise<CaseRow> {
+  const { db, calendar, actor, caseId, body } = opts;
   return db.transaction(async (tx) => {
     // The row lock makes concurrent actors take turns; the second then sees the new version.
     const row = await findCaseRow(tx, actor.districtCode, caseId, { forUpdate: true });
@@ -144,6 +157,7 @@ export async function actOnCase(opts: { db: Db; actor: Actor; caseId: string; bo
           .returning({ id: attachments.id });
         if (linked.length !== body.attachmentIds.length) throw new AppError('ATTACHMENT_NOT_FOUND');
       }
+      await applyClockEffects({ tx, calendar, row: updated!, action: e.action, at: now });
     }
     return updated!;
   });

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import { createCaseBodySchema, type CaseActionBody, type CreateCaseBody } from '../../../shared/schemas/cases.js';
+import type { WorkCalendar } from '../../../shared/calendar.js';
+import { createCaseBodySchema, type CaseActionBody, type CreateCaseInput } from '../../../shared/schemas/cases.js';
 import type { Db } from '../../db/client.js';
 import { units, users } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
@@ -8,7 +9,7 @@ import { actOnCase } from './act-on-case.js';
 import { registerCase } from './register-case.js';
 
 /** A valid `createCase` body (a wage dispute in 文苑街道), with any field overridden. Used by tests and demo data. */
-export function buildCaseBody(overrides: Partial<CreateCaseBody> = {}): CreateCaseBody {
+export function buildCaseBody(overrides: Partial<CreateCaseInput> = {}): CreateCaseInput {
   return {
     channel: 'walk_in',
     kind: 'dispute',
@@ -53,17 +54,17 @@ async function unitId(db: Db, code: string): Promise<string> {
 }
 
 /** A handful of cases in different stages, so the demo shows every screen with content. */
-export async function seedDemoCases(db: Db, crypto: PersonalDataCrypto): Promise<number> {
+export async function seedDemoCases(db: Db, crypto: PersonalDataCrypto, calendar: WorkCalendar): Promise<number> {
   const [reception, dispatcher, mediator, handler] = await Promise.all(
     ['reception', 'dispatcher', 'mediator', 'handler'].map((u) => loadActor(db, u)),
   );
   const sfs = await unitId(db, '410871061-SFS');
   const labour = await unitId(db, '410871-RSJ-LDJC');
-  const register = async (key: string, body: CreateCaseBody) =>
-    (await registerCase({ db, crypto, actor: reception!, body: createCaseBodySchema.parse(body), idempotencyKey: `demo-${key}` })).row;
+  const register = async (key: string, body: CreateCaseInput) =>
+    (await registerCase({ db, crypto, calendar, actor: reception!, body: createCaseBodySchema.parse(body), idempotencyKey: `demo-${key}` })).row;
   const act = async (actor: Actor, id: string, body: Omit<CaseActionBody, 'expectedVersion'>) => {
     const [row] = await db.query.cases.findMany({ where: (c, { eq: is }) => is(c.id, id), limit: 1 });
-    return actOnCase({ db, actor, caseId: id, body: { ...body, expectedVersion: row!.version } });
+    return actOnCase({ db, calendar, actor, caseId: id, body: { ...body, expectedVersion: row!.version } });
   };
 
   const waiting = await register('1', buildCaseBody({ summary: '邻居装修噪音扰民', category: 'neighbourhood', parties: [

@@ -9,6 +9,8 @@ import type { Actor } from '../../plugins/auth.js';
 import { maskedField } from '../persons/persons.repository.js';
 import { findUnitsByIds } from '../units/units.repository.js';
 import { allowedActions, visibleCasesCondition } from './cases.policy.js';
+import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
+import { loadClocks, mostUrgent, overdueCondition, presentClock, type ClockRow } from '../deadlines/case-clocks.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 
@@ -25,8 +27,8 @@ function shanghaiMidnight(date: string): Date {
 
 const unitRef = (u: { id: string; code: string; name: string } | undefined) => (u ? { id: u.id, code: u.code, name: u.name } : null);
 
-/** Builds the summaries of many case rows with two extra queries (units, handlers), not one per row. */
-async function presentSummaries(db: Db | Tx, districtCode: string, rows: CaseRow[]): Promise<CaseSummary[]> {
+/** Builds the summaries of many case rows with three extra queries (units, handlers, clocks), not one per row. */
+async function presentSummaries(db: Db | Tx, calendar: WorkCalendar, districtCode: string, rows: CaseRow[]): Promise<CaseSummary[]> {
   const unitIds = new Set<string>();
   const handlerIds = new Set<string>();
   for (const r of rows) {
@@ -42,6 +44,10 @@ async function presentSummaries(db: Db | Tx, districtCode: string, rows: CaseRow
         .where(and(eq(users.districtCode, districtCode), inArray(users.id, [...handlerIds])))
     : [];
   const handlerMap = new Map(handlerRows.map((h) => [h.id, h]));
+  const clocksByCase = new Map<string, ClockRow[]>();
+  for (const c of await loadClocks(db, districtCode, rows.map((r) => r.id), { runningOnly: true })) {
+    clocksByCase.set(c.caseId, [...(clocksByCase.get(c.caseId) ?? []), c]);
+  }
   return rows.map((r) => ({
     id: r.id,
     code: r.code,
@@ -51,7 +57,9 @@ async function presentSummaries(db: Db | Tx, districtCode: string, rows: CaseRow
     category: r.category as Category,
     summary: r.summary,
     riskLevel: r.riskLevel as RiskLevel,
+    difficulty: r.difficulty,
     peopleInvolved: r.peopleInvolved,
+    deadline: mostUrgent((clocksByCase.get(r.id) ?? []).map((c) => presentClock(calendar, c))),
     unit: unitRef(unitMap.get(r.unitId)),
     leadUnit: r.leadUnitId ? unitRef(unitMap.get(r.leadUnitId)) : null,
     handler: r.handlerId ? (handlerMap.get(r.handlerId) ?? null) : null,
@@ -63,14 +71,14 @@ async function presentSummaries(db: Db | Tx, districtCode: string, rows: CaseRow
 
 /** The full case as its detail page shows it: masked parties, timeline with attachments, allowed actions. */
 export async function presentCaseDetail(
-  db: Db | Tx,
-  crypto: PersonalDataCrypto,
+  deps: { db: Db | Tx; crypto: PersonalDataCrypto; calendar: WorkCalendar },
   actor: Actor,
   row: CaseRow,
 ): Promise<CaseDetail> {
+  const { db, crypto, calendar } = deps;
   const d = row.districtCode;
-  const [[summary], partyRows, eventRows, fileRows, coUnits] = await Promise.all([
-    presentSummaries(db, d, [row]),
+  const [[summary], partyRows, eventRows, fileRows, coUnits, clockRows] = await Promise.all([
+    presentSummaries(db, calendar, d, [row]),
     db
       .select({ party: caseParties, person: persons })
       .from(caseParties)
@@ -95,6 +103,7 @@ export async function presentCaseDetail(
       .from(attachments)
       .where(and(eq(attachments.districtCode, d), eq(attachments.caseId, row.id))),
     findUnitsByIds(db, d, row.coUnitIds),
+    loadClocks(db, d, [row.id]),
   ]);
   const timeline: TimelineEntry[] = eventRows.map((e) => ({
     id: String(e.id),
@@ -129,6 +138,7 @@ export async function presentCaseDetail(
       address: maskedField(crypto, person, 'address'),
     })),
     timeline,
+    clocks: clockRows.map((c) => presentClock(calendar, c)),
     allowedActions: allowedActions(actor, row),
   };
 }
@@ -136,7 +146,7 @@ export async function presentCaseDetail(
 export const COUNT_CAP = 10_000;
 
 /** One page of the cases the actor may see, newest first, with the filters of the case list. */
-export async function listCases(db: Db, actor: Actor, q: ListCasesQuery) {
+export async function listCases(db: Db, calendar: WorkCalendar, actor: Actor, q: ListCasesQuery) {
   const d = actor.districtCode;
   const where: SQL[] = [eq(cases.districtCode, d), visibleCasesCondition(actor)];
   if (q.status) where.push(inArray(cases.status, q.status));
@@ -144,6 +154,7 @@ export async function listCases(db: Db, actor: Actor, q: ListCasesQuery) {
   if (q.channel) where.push(inArray(cases.channel, q.channel));
   if (q.category) where.push(inArray(cases.category, q.category));
   if (q.handlerId) where.push(eq(cases.handlerId, q.handlerId));
+  if (q.deadline === 'overdue') where.push(overdueCondition(d, shanghaiDate(new Date())));
   if (q.mine === 'true') {
     where.push(or(eq(cases.handlerId, actor.id), eq(cases.leadUnitId, actor.unitId), sql`${actor.unitId}::uuid = any(${cases.coUnitIds})`)!);
   }
@@ -172,7 +183,7 @@ export async function listCases(db: Db, actor: Actor, q: ListCasesQuery) {
     db.select({ total: count() }).from(db.select({ one: sql`1` }).from(cases).where(condition).limit(COUNT_CAP + 1).as('capped')),
   ]);
   return {
-    items: await presentSummaries(db, d, rows),
+    items: await presentSummaries(db, calendar, d, rows),
     total: Math.min(total, COUNT_CAP),
     isTotalCapped: total > COUNT_CAP,
     page: q.page,

@@ -23,7 +23,7 @@ import { uploadAttachment } from './upload-attachment.js';
 const caseParams = z.object({ id: z.string().uuid() });
 
 export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db, crypto } = app.deps;
+  const { db, crypto, calendar: calendarCache } = app.deps;
 
   app.post(
     '/',
@@ -42,10 +42,11 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
       const actor = actorOf(request);
       const idempotencyKey = request.headers['idempotency-key'];
       if (!idempotencyKey) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
-      const { row, isReplay } = await registerCase({ db, crypto, actor, body: request.body, idempotencyKey });
+      const calendar = await calendarCache.get();
+      const { row, isReplay } = await registerCase({ db, crypto, calendar, actor, body: request.body, idempotencyKey });
       if (isReplay) reply.header('idempotent-replayed', 'true');
       else request.log.info({ caseId: row.id, code: row.code }, 'case registered');
-      return reply.status(201).send(await presentCaseDetail(db, crypto, actor, row));
+      return reply.status(201).send(await presentCaseDetail({ db, crypto, calendar }, actor, row));
     },
   );
 
@@ -55,7 +56,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: [app.requirePermission('case.list')],
       schema: { operationId: 'listCases', tags: ['cases'], querystring: listCasesQuerySchema, response: { 200: listCasesResponseSchema } },
     },
-    async (request) => listCases(db, actorOf(request), request.query),
+    async (request) => listCases(db, await calendarCache.get(), actorOf(request), request.query),
   );
 
   app.get(
@@ -68,7 +69,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
       const actor = actorOf(request);
       const row = await findCaseRow(db, actor.districtCode, request.params.id);
       if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
-      return presentCaseDetail(db, crypto, actor, row);
+      return presentCaseDetail({ db, crypto, calendar: await calendarCache.get() }, actor, row);
     },
   );
 
@@ -87,9 +88,10 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      const row = await actOnCase({ db, actor, caseId: request.params.id, body: request.body });
+      const calendar = await calendarCache.get();
+      const row = await actOnCase({ db, calendar, actor, caseId: request.params.id, body: request.body });
       request.log.info({ caseId: row.id, action: request.body.action, status: row.status }, 'case action');
-      return presentCaseDetail(db, crypto, actor, row);
+      return presentCaseDetail({ db, crypto, calendar }, actor, row);
     },
   );
 

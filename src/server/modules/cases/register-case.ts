@@ -6,6 +6,8 @@ import { caseEvents, caseParties, cases } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
+import type { WorkCalendar } from '../../../shared/calendar.js';
+import { applyClockEffects } from '../deadlines/case-clocks.js';
 import { findOrCreatePerson } from '../persons/persons.repository.js';
 import { findUnitByCode } from '../units/units.repository.js';
 import type { CaseRow } from './cases.repository.js';
@@ -32,11 +34,12 @@ class DuplicateSubmission extends Error {}
 export async function registerCase(opts: {
   db: Db;
   crypto: PersonalDataCrypto;
+  calendar: WorkCalendar;
   actor: Actor;
   body: CreateCaseBody;
   idempotencyKey: string;
 }): Promise<{ row: CaseRow; isReplay: boolean }> {
-  const { db, crypto, actor, body, idempotencyKey } = opts;
+  const { db, crypto, calendar, actor, body, idempotencyKey } = opts;
   const d = actor.districtCode;
   const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
@@ -84,6 +87,7 @@ export async function registerCase(opts: {
           narrative: body.narrative,
           peopleInvolved: body.peopleInvolved,
           riskLevel: body.riskLevel,
+          difficulty: body.difficulty,
           placeAddress: body.place?.address ?? null,
           unitId: place.id,
           unitPath: place.path,
@@ -110,6 +114,7 @@ export async function registerCase(opts: {
         toStatus: 'registered',
         data: { channel: body.channel },
       });
+      await applyClockEffects({ tx, calendar, row: inserted, action: 'register', at: now });
       return inserted;
     });
     return { row, isReplay: false };

@@ -8,7 +8,7 @@ import type { CaseActionBody, CaseDetail } from '../../../../shared/schemas/case
 import { useI18n } from '../../../app/i18n.js';
 import { toUnitTree, useUnits, useUnitStaff } from '../../../components/use-units.js';
 
-const NEEDS_REASON: readonly CaseAction[] = ['reject', 'return', 'reopen', 'escalate'];
+const NEEDS_REASON: readonly CaseAction[] = ['reject', 'return', 'reopen', 'escalate', 'suspend'];
 const ALLOWED_MIME = Object.values(ATTACHMENT_LIMITS).flatMap((l) => l.mimeTypes);
 
 /** The form for one action: only the fields that action needs; a plain confirmation for the rest. */

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, shanghaiDate } from '../../../shared/calendar.js';
+import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { buildCaseBody } from '../cases/cases.factory.js';
+
+let ctx: TestContext;
+const cookies: Record<string, string> = {};
+beforeAll(async () => {
+  ctx = await startTestApp();
+  for (const u of ['reception', 'dispatcher', 'mediator', 'admin']) cookies[u] = await signIn(ctx.app, u);
+});
+afterAll(() => ctx.close());
+
+const today = () => shanghaiDate(new Date());
+
+async function register(overrides: Parameters<typeof buildCaseBody>[0] = {}) {
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/cases',
+    headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
+    payload: buildCaseBody(overrides),
+  });
+  return res.json();
+}
+
+async function act(who: string, id: string, body: Record<string, unknown>) {
+  const current = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${id}`, headers: { cookie: cookies.admin! } })).json();
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/cases/${id}/actions`,
+    headers: { cookie: cookies[who]! },
+    payload: { expectedVersion: current.version, ...body },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+}
+
+async function calendarDate(path: string) {
+  return (await ctx.app.inject({ method: 'GET', url: `/api/calendar/${path}` })).json().date as string;
+}
+
+async function sfs() {
+  const units = (await ctx.app.inject({ method: 'GET', url: '/api/units', headers: { cookie: cookies.admin! } })).json().items;
+  return units.find((u: { code: string }) => u.code === '410871061-SFS').id as string;
+}
+
+describe('clocks on a case', () => {
+  it('starts the 15-day acceptance clock when a petition is registered', async () => {
+    const c = await register({ kind: 'petition', category: 'other' });
+    expect(c.clocks).toHaveLength(1);
+    expect(c.clocks[0]).toMatchObject({ stage: 'acceptance', days: 15, unit: 'calendar', isRunning: true, startedOn: today() });
+    expect(c.clocks[0].dueDate).toBe(await calendarDate(`add-calendar-days?from=${today()}&days=15`));
+    expect(c.clocks[0].legalBasis).toContain('信访工作条例');
+    expect(c.deadline).toMatchObject({ stage: 'acceptance' });
+  });
+
+  it('stops acceptance and starts the handling clock on accept; dispatch adds the 5-working-day objection clock', async () => {
+    const c = await register();
+    const accepted = await act('reception', c.id, { action: 'accept' });
+    const byStage = Object.fromEntries(accepted.clocks.map((k: { stage: string }) => [k.stage, k]));
+    expect(byStage.acceptance).toMatchObject({ isRunning: false, level: 'normal' });
+    expect(byStage.handling).toMatchObject({ isRunning: true, days: 30, unit: 'calendar' });
+    const dispatched = await act('dispatcher', c.id, { action: 'dispatch', leadUnitId: await sfs() });
+    const objection = dispatched.clocks.find((k: { stage: string }) => k.stage === 'transfer_objection');
+    expect(objection).toMatchObject({ days: 5, unit: 'working', isRunning: true });
+    expect(objection.dueDate).toBe(await calendarDate(`add-working-days?from=${today()}&days=5`));
+    const started = await act('mediator', c.id, { action: 'start' });
+    expect(started.clocks.find((k: { stage: string }) => k.stage === 'transfer_objection').isRunning).toBe(false);
+  });
+
+  it('uses the centre’s working-day limits by difficulty for other matters', async () => {
+    const c = await register({ kind: 'help', category: 'other', difficulty: 'complex' });
+    const accepted = await act('reception', c.id, { action: 'accept' });
+    const handling = accepted.clocks.find((k: { stage: string }) => k.stage === 'handling');
+    expect(handling).toMatchObject({ days: 20, unit: 'working' });
+    expect(handling.dueDate).toBe(await calendarDate(`add-working-days?from=${today()}&days=20`));
+  });
+
+  it('pauses while suspended and moves the due date by exactly the working days paused', async () => {
+    const c = await register({ kind: 'help', category: 'other' });
+    await act('reception', c.id, { action: 'accept' });
+    await act('dispatcher', c.id, { action: 'dispatch', leadUnitId: await sfs() });
+    await act('mediator', c.id, { action: 'start' });
+    const suspended = await act('mediator', c.id, { action: 'suspend', reason: '等待当事人补充工资条' });
+    const handling = suspended.clocks.find((k: { stage: string }) => k.stage === 'handling');
+    expect(handling.isPaused).toBe(true);
+    // Pretend the pause began three weeks ago.
+    const pausedOn = addDays(today(), -21);
+    await ctx.database.pool.query(`update case_clocks set paused_on = $1 where id = $2`, [pausedOn, handling.id]);
+    const paused = await (await ctx.app.inject({ method: 'GET', url: `/api/calendar/working-days-between?from=${pausedOn}&to=${today()}` })).json().days;
+    const resumed = await act('mediator', c.id, { action: 'resume' });
+    const after = resumed.clocks.find((k: { stage: string }) => k.stage === 'handling');
+    expect(after).toMatchObject({ isPaused: false, pausedDays: paused });
+    expect(after.dueDate).toBe(await calendarDate(`add-working-days?from=${handling.dueDate}&days=${paused}`));
+  });
+
+  it('lists overdue cases and colours them red', async () => {
+    const c = await register({ summary: `逾期测试 ${randomUUID().slice(0, 6)}` });
+    await ctx.database.pool.query(`update case_clocks set started_on = $1, due_date = $2 where case_id = $3`, [addDays(today(), -30), addDays(today(), -10), c.id]);
+    const list = (await ctx.app.inject({ method: 'GET', url: '/api/cases?deadline=overdue&pageSize=100', headers: { cookie: cookies.dispatcher! } })).json();
+    const item = list.items.find((i: { id: string }) => i.id === c.id);
+    expect(item.deadline).toMatchObject({ level: 'overdue', stage: 'acceptance' });
+    expect(item.deadline.workingDaysLeft).toBeLessThan(0);
+    expect(list.items.every((i: { deadline: { level: string } | null }) => i.deadline?.level === 'overdue')).toBe(true);
+  });
+});
+
+describe('a year loaded later', () => {
+  it('recomputes the deadlines that were provisional', async () => {
+    const c = await register();
+    const clockId = c.clocks[0].id;
+    // A clock started on Sunday 2033-01-02 for 3 working days, computed while 2033 was not loaded: 01-05.
+    await ctx.database.pool.query(
+      `update case_clocks set started_on = '2033-01-02', days = 3, unit = 'working', due_date = '2033-01-05', is_provisional = 1 where id = $1`,
+      [clockId],
+    );
+    const put = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/calendar/years/2033',
+      headers: { cookie: cookies.admin! },
+      payload: { holidays: [{ date: '2033-01-03', name: '元旦' }], workdays: [] },
+    });
+    expect(put.statusCode).toBe(200);
+    const { rows } = await ctx.database.pool.query(`select due_date::text, is_provisional from case_clocks where id = $1`, [clockId]);
+    expect(rows[0]).toEqual({ due_date: '2033-01-06', is_provisional: 0 });
+  });
+});

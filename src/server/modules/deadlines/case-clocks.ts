@@ -1,0 +1,156 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
+import type { CaseAction } from '../../../shared/case-lifecycle.js';
+import { CLOCK_EFFECTS, clockStatus, dueDateOf, extendByPause, matchTimeLimit, type ClockLevel, type ClockStage } from '../../../shared/time-limits.js';
+import type { Db, Tx } from '../../db/client.js';
+import { caseClocks, type cases } from '../../db/schema.js';
+import { listTimeLimits } from './time-limits.repository.js';
+
+type CaseRow = typeof cases.$inferSelect;
+export type ClockRow = typeof caseClocks.$inferSelect;
+
+/**
+ * Starts, stops, pauses and resumes the case's clocks for one step (`CLOCK_EFFECTS`), inside the step's transaction.
+ * A new clock copies the policy in force, so later policy edits do not move it.
+ */
+export async function applyClockEffects(opts: { tx: Tx; calendar: WorkCalendar; row: CaseRow; action: CaseAction | 'register'; at: Date }) {
+  const { tx, calendar, row, action, at } = opts;
+  const effect = CLOCK_EFFECTS[action];
+  if (!effect) return;
+  const d = row.districtCode;
+  const today = shanghaiDate(at);
+  const running = await tx
+    .select()
+    .from(caseClocks)
+    .where(and(eq(caseClocks.districtCode, d), eq(caseClocks.caseId, row.id), isNull(caseClocks.stoppedAt)));
+
+  const toStop = effect.stop === 'all' ? running : running.filter((c) => effect.stop?.includes(c.stage));
+  for (const c of toStop) {
+    await tx
+      .update(caseClocks)
+      .set({ stoppedAt: at, isOverdueAtStop: today > c.dueDate ? 1 : 0 })
+      .where(and(eq(caseClocks.districtCode, d), eq(caseClocks.id, c.id)));
+  }
+  const stillRunning = running.filter((c) => !toStop.includes(c));
+  if (effect.pause) {
+    for (const c of stillRunning.filter((x) => !x.pausedOn)) {
+      await tx.update(caseClocks).set({ pausedOn: today }).where(and(eq(caseClocks.districtCode, d), eq(caseClocks.id, c.id)));
+    }
+  }
+  if (effect.resume) {
+    for (const c of stillRunning.filter((x) => x.pausedOn)) {
+      const moved = extendByPause(calendar, c.dueDate, c.unit, c.pausedOn!, today);
+      await tx
+        .update(caseClocks)
+        .set({
+          pausedOn: null,
+          pausedDays: c.pausedDays + moved.pausedDays,
+          dueDate: moved.date,
+          isProvisional: c.isProvisional || moved.provisional ? 1 : 0,
+        })
+        .where(and(eq(caseClocks.districtCode, d), eq(caseClocks.id, c.id)));
+    }
+  }
+  if (effect.start?.length) {
+    const policies = await listTimeLimits(tx, d, { enabledOnly: true });
+    for (const stage of effect.start) {
+      const policy = matchTimeLimit(policies, stage, row);
+      if (!policy) continue;
+      const due = dueDateOf(calendar, today, policy.days, policy.unit);
+      await tx.insert(caseClocks).values({
+        districtCode: d,
+        caseId: row.id,
+        stage,
+        policyId: policy.id,
+        days: policy.days,
+        unit: policy.unit,
+        warnPercent: policy.warnPercent,
+        maxExtensionDays: policy.maxExtensionDays,
+        legalBasis: policy.legalBasis,
+        startedAt: at,
+        startedOn: today,
+        dueDate: due.date,
+        isProvisional: due.provisional ? 1 : 0,
+      });
+    }
+  }
+}
+
+export interface ClockView {
+  id: string;
+  stage: ClockStage;
+  days: number;
+  unit: 'working' | 'calendar';
+  legalBasis: string;
+  startedOn: string;
+  dueDate: string;
+  provisional: boolean;
+  isPaused: boolean;
+  pausedDays: number;
+  extendedDays: number;
+  isRunning: boolean;
+  /** Running clocks: today's colour; stopped clocks: whether they ended late. */
+  level: ClockLevel;
+  workingDaysLeft: number | null;
+}
+
+/** A clock as the API shows it, judged against today's Shanghai date. */
+export function presentClock(calendar: WorkCalendar, c: ClockRow, now = new Date()): ClockView {
+  const base = {
+    id: c.id,
+    stage: c.stage,
+    days: c.days,
+    unit: c.unit,
+    legalBasis: c.legalBasis,
+    startedOn: c.startedOn,
+    dueDate: c.dueDate,
+    provisional: c.isProvisional === 1,
+    isPaused: !!c.pausedOn,
+    pausedDays: c.pausedDays,
+    extendedDays: c.extendedDays,
+  };
+  if (c.stoppedAt) return { ...base, isRunning: false, level: c.isOverdueAtStop ? 'overdue' : 'normal', workingDaysLeft: null };
+  // A paused clock is judged as of the day it paused: the pause is not the handler's time.
+  const asOf = c.pausedOn ?? shanghaiDate(now);
+  const s = clockStatus(calendar, c, asOf);
+  return { ...base, isRunning: true, level: s.level, workingDaysLeft: s.workingDaysLeft };
+}
+
+export async function loadClocks(db: Db | Tx, districtCode: string, caseIds: readonly string[], opts: { runningOnly?: boolean } = {}) {
+  if (caseIds.length === 0) return [];
+  const where = [eq(caseClocks.districtCode, districtCode), inArray(caseClocks.caseId, [...caseIds])];
+  if (opts.runningOnly) where.push(isNull(caseClocks.stoppedAt));
+  return db.select().from(caseClocks).where(and(...where)).orderBy(caseClocks.startedAt);
+}
+
+const LEVEL_RANK: Record<ClockLevel, number> = { overdue: 2, warning: 1, normal: 0 };
+
+/** The clock that matters most on a list: overdue before warning before normal, then the nearest due date. */
+export function mostUrgent(views: readonly ClockView[]): ClockView | null {
+  const running = views.filter((v) => v.isRunning);
+  running.sort((a, b) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || a.dueDate.localeCompare(b.dueDate));
+  return running[0] ?? null;
+}
+
+/**
+ * After a year's schedule is loaded: every running clock computed provisionally is computed again from its start,
+ * with the same period, extension and pause, and stays provisional only if a year on its way is still missing.
+ */
+export async function recomputeProvisionalClocks(db: Db, calendar: WorkCalendar): Promise<number> {
+  const rows = await db.select().from(caseClocks).where(and(eq(caseClocks.isProvisional, 1), isNull(caseClocks.stoppedAt)));
+  for (const c of rows) {
+    const base = dueDateOf(calendar, c.startedOn, c.days + c.extendedDays, c.unit);
+    const paused = c.pausedDays > 0 ? dueDateOf(calendar, base.date, c.pausedDays, c.unit) : base;
+    await db
+      .update(caseClocks)
+      .set({ dueDate: paused.date, isProvisional: base.provisional || paused.provisional ? 1 : 0 })
+      .where(and(eq(caseClocks.districtCode, c.districtCode), eq(caseClocks.id, c.id)));
+  }
+  return rows.length;
+}
+
+/** SQL: the case has a running clock already past its due date. */
+export function overdueCondition(districtCode: string, today: string) {
+  return sql`exists (select 1 from case_clocks k where k.district_code = ${districtCode} and k.case_id = cases.id
+    and k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date)`;
+}

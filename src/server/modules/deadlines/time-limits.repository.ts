@@ -1,0 +1,30 @@
+import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { DEFAULT_TIME_LIMITS } from '../../../shared/time-limits.js';
+import type { Db, Tx } from '../../db/client.js';
+import { timeLimitPolicies } from '../../db/schema.js';
+
+export type TimeLimitPolicyRow = typeof timeLimitPolicies.$inferSelect;
+
+/** Gives a district the default time limits the first time it runs; later edits by the administrator stay. */
+export async function ensureDefaultTimeLimits(db: Db, districtCode: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sqlLock(districtCode));
+    const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(timeLimitPolicies).where(eq(timeLimitPolicies.districtCode, districtCode));
+    if (n > 0) return false;
+    await tx.insert(timeLimitPolicies).values(DEFAULT_TIME_LIMITS.map((r) => ({ ...r, districtCode })));
+    return true;
+  });
+}
+
+/** Two instances starting together must not both insert the defaults. */
+function sqlLock(districtCode: string) {
+  return sql`select pg_advisory_xact_lock(hashtextextended(${`fengqiao:time-limits:${districtCode}`}, 0))`;
+}
+
+/** The enabled policies of a district, in the order they are tried. */
+export async function listTimeLimits(db: Db | Tx, districtCode: string, opts: { enabledOnly?: boolean } = {}): Promise<TimeLimitPolicyRow[]> {
+  const where = opts.enabledOnly
+    ? and(eq(timeLimitPolicies.districtCode, districtCode), eq(timeLimitPolicies.isEnabled, 1))
+    : eq(timeLimitPolicies.districtCode, districtCode);
+  return db.select().from(timeLimitPolicies).where(where).orderBy(asc(timeLimitPolicies.stage), asc(timeLimitPolicies.priority));
+}
