@@ -1,9 +1,10 @@
-import { CalendarOutlined, FileAddOutlined, InboxOutlined, SendOutlined, UserOutlined } from '@ant-design/icons';
+import { AlertOutlined, CalendarOutlined, FileAddOutlined, InboxOutlined, SendOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Permission } from '../../shared/permissions.js';
 import { CalendarAdminPage } from '../pages/admin/calendar/calendar-admin-page.js';
 import { CaseDetailPage } from '../pages/cases/case-detail/case-detail-page.js';
 import { CaseListPage } from '../pages/cases/case-list/case-list-page.js';
+import { OverdueBoardPage } from '../pages/dispatch/overdue-board/overdue-board-page.js';
 import { DispatchBoardPage } from '../pages/dispatch/dispatch-board/dispatch-board-page.js';
 import { MyCasesPage } from '../pages/handling/my-cases/my-cases-page.js';
 import { RegisterCasePage } from '../pages/reception/register-case/register-case-page.js';
@@ -20,6 +21,7 @@ export interface AppRoute {
 export const APP_ROUTES: AppRoute[] = [
   { path: '/register', element: <RegisterCasePage />, access: 'case.register', menu: { label: 'menu.register', icon: <FileAddOutlined /> } },
   { path: '/dispatch', element: <DispatchBoardPage />, access: 'case.dispatchBoard', menu: { label: 'menu.dispatch', icon: <SendOutlined /> } },
+  { path: '/overdue', element: <OverdueBoardPage />, access: 'case.overdueBoard', menu: { label: 'menu.overdue', icon: <AlertOutlined /> } },
   { path: '/mine', element: <MyCasesPage />, access: 'case.mine', menu: { label: 'menu.mine', icon: <UserOutlined /> } },
   { path: '/cases', element: <CaseListPage />, access: 'case.list', menu: { label: 'menu.cases', icon: <InboxOutlined /> } },
   { path: '/cases/:id', element: <CaseDetailPage />, access: 'case.list' },

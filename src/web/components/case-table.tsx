@@ -5,6 +5,7 @@ import type { CaseSummary } from '../../shared/schemas/cases.js';
 import { useI18n } from '../app/i18n.js';
 import type { MessageKey } from '../app/locales/zh-CN.js';
 import { RiskTag, StatusTag } from './case-tags.js';
+import { DeadlineBadge } from './deadline-badge.js';
 
 /** The case table shared by the list, the dispatch board and "my cases"; paging is done by the server. */
 export function CaseTable(props: {
@@ -24,6 +25,7 @@ export function CaseTable(props: {
       size="middle"
       loading={props.isLoading}
       dataSource={props.items ?? []}
+      scroll={{ x: 1500 }}
       locale={{ emptyText: <Empty description={t(props.emptyText)} /> }}
       pagination={{
         current: props.page,
@@ -41,6 +43,7 @@ export function CaseTable(props: {
         { title: t('case.category'), dataIndex: 'category', render: (v: string) => label('category', v), width: 110 },
         { title: t('case.channel'), dataIndex: 'channel', render: (v: string) => label('channel', v), width: 90 },
         { title: t('case.riskLevel'), dataIndex: 'riskLevel', render: (r) => <RiskTag risk={r} />, width: 80 },
+        { title: t('deadline.column'), dataIndex: 'deadline', render: (_, c) => <DeadlineBadge clock={c.deadline} showStage />, width: 230 },
         { title: t('case.unit'), dataIndex: ['unit', 'name'], ellipsis: true, width: 140 },
         {
           title: t('case.leadUnit'),

@@ -11,6 +11,7 @@ import { api, ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { RiskTag, StatusTag } from '../../../components/case-tags.js';
+import { ClocksCard } from './clocks-card.js';
 import { ActionModal } from './action-modal.js';
 import { RevealButton } from './reveal-button.js';
 
@@ -106,6 +107,7 @@ export function CaseDetailPage() {
               <Descriptions.Item label={t('case.riskLevel')}>
                 <RiskTag risk={c.riskLevel} />
               </Descriptions.Item>
+              <Descriptions.Item label={t('case.difficulty')}>{label('difficulty', c.difficulty)}</Descriptions.Item>
               <Descriptions.Item label={t('case.unit')}>{c.unit?.name}</Descriptions.Item>
               <Descriptions.Item label={t('case.peopleInvolved')}>{c.peopleInvolved}</Descriptions.Item>
               <Descriptions.Item label={t('case.leadUnit')}>{c.leadUnit?.name ?? '—'}</Descriptions.Item>
@@ -161,6 +163,7 @@ export function CaseDetailPage() {
               </Space>
             )}
           </Card>
+          <ClocksCard clocks={c.clocks} />
           <Card title={t('case.timeline')} size="small">
             <Timeline
               data-testid="timeline"

@@ -1,4 +1,4 @@
-import { Button, Card, DatePicker, Form, Input, Select, Space, TreeSelect } from 'antd';
+import { Button, Card, Checkbox, DatePicker, Form, Input, Select, Space, TreeSelect } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useSearchParams } from 'react-router';
 import { CASE_STATUSES } from '../../../../shared/case-lifecycle.js';
@@ -21,6 +21,7 @@ export function CaseListPage() {
     ...Object.fromEntries(FILTERS.map((f) => [f, params.getAll(f)])),
     unitId: params.get('unitId') ?? undefined,
     q: params.get('q') ?? undefined,
+    deadline: params.get('deadline') ?? undefined,
     from: params.get('from') ?? undefined,
     to: params.get('to') ?? undefined,
     page: String(page),
@@ -36,6 +37,7 @@ export function CaseListPage() {
     for (const f of FILTERS) for (const x of (v[f] as string[] | undefined) ?? []) next.append(f, x);
     if (v.unitId) next.set('unitId', v.unitId as string);
     if (v.q) next.set('q', v.q as string);
+    if (v.onlyOverdue) next.set('deadline', 'overdue');
     const range = v.range as [Dayjs, Dayjs] | undefined;
     if (range) {
       next.set('from', range[0].format('YYYY-MM-DD'));
@@ -56,6 +58,7 @@ export function CaseListPage() {
             ...Object.fromEntries(FILTERS.map((f) => [f, params.getAll(f)])),
             unitId: params.get('unitId') ?? undefined,
             q: params.get('q') ?? undefined,
+            onlyOverdue: params.get('deadline') === 'overdue',
             range: params.get('from') && params.get('to') ? [dayjs(params.get('from')), dayjs(params.get('to'))] : undefined,
           }}
           style={{ rowGap: 8 }}
@@ -89,13 +92,16 @@ export function CaseListPage() {
           <Form.Item name="range">
             <DatePicker.RangePicker />
           </Form.Item>
+          <Form.Item name="onlyOverdue" valuePropName="checked">
+            <Checkbox>{t('deadline.onlyOverdue')}</Checkbox>
+          </Form.Item>
           <Space>
             <Button type="primary" htmlType="submit">
               {t('common.search')}
             </Button>
             <Button
               onClick={() => {
-                form.setFieldsValue(Object.fromEntries([...FILTERS, 'unitId', 'q', 'range'].map((k) => [k, undefined])));
+                form.setFieldsValue(Object.fromEntries([...FILTERS, 'unitId', 'q', 'range', 'onlyOverdue'].map((k) => [k, undefined])));
                 setParams(new URLSearchParams());
               }}
             >

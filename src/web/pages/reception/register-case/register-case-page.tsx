@@ -4,6 +4,7 @@ import { App, Button, Card, Col, Descriptions, Form, Input, InputNumber, Result,
 import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { CASE_KINDS, CATEGORIES, CHANNELS, PARTY_ROLES, PARTY_TYPES, RISK_LEVELS } from '../../../../shared/enums.js';
+import { DIFFICULTIES } from '../../../../shared/time-limits.js';
 import { idNumberSchema, phoneSchema, type CaseDetail, type CreateCaseBody } from '../../../../shared/schemas/cases.js';
 import { api, ApiError, newIdempotencyKey } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
@@ -113,18 +114,18 @@ export function RegisterCasePage() {
             form={form}
             layout="vertical"
             onFinish={handleFinish}
-            initialValues={{ channel: 'walk_in', kind: 'dispute', riskLevel: 'low', peopleInvolved: 1, parties: [EMPTY_PARTY] }}
+            initialValues={{ channel: 'walk_in', kind: 'dispute', riskLevel: 'low', difficulty: 'ordinary', peopleInvolved: 1, parties: [EMPTY_PARTY] }}
             onKeyDown={(e) => {
               if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) form.submit();
             }}
           >
             <Row gutter={12}>
-              <Col span={6}>
+              <Col span={5}>
                 <Form.Item name="channel" label={t('case.channel')} rules={[{ required: true }]}>
                   <Select options={options('channel', CHANNELS)} />
                 </Form.Item>
               </Col>
-              <Col span={6}>
+              <Col span={4}>
                 <Form.Item name="kind" label={t('case.kind')} rules={[{ required: true }]}>
                   <Select options={options('kind', CASE_KINDS)} />
                 </Form.Item>
@@ -137,6 +138,11 @@ export function RegisterCasePage() {
               <Col span={3}>
                 <Form.Item name="riskLevel" label={t('case.riskLevel')}>
                   <Select options={options('risk', RISK_LEVELS)} />
+                </Form.Item>
+              </Col>
+              <Col span={3}>
+                <Form.Item name="difficulty" label={t('case.difficulty')}>
+                  <Select options={options('difficulty', DIFFICULTIES)} />
                 </Form.Item>
               </Col>
               <Col span={3}>
