@@ -14,6 +14,7 @@ import { staticWebPlugin } from './plugins/static-web.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { calendarRoutes } from './modules/calendar/calendar.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
+import { deadlinesRoutes } from './modules/deadlines/deadlines.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { personsRoutes } from './modules/persons/persons.routes.js';
 import { publicRoutes } from './modules/public/public.routes.js';
@@ -71,6 +72,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(casesRoutes, { prefix: '/api/cases' });
   await app.register(publicRoutes, { prefix: '/api/public' });
   await app.register(calendarRoutes, { prefix: '/api/calendar' });
+  await app.register(deadlinesRoutes, { prefix: '/api/time-limits' });
   await app.register(staticWebPlugin, { root: webRoot ?? '' });
   return app;
 }

@@ -21,6 +21,7 @@ export const ERRORS = {
   CALENDAR_DATE_DUPLICATED: { status: 400, zh: '同一日期不能重复出现，也不能既是节假日又是调休工作日', en: 'A date appears twice, or as both holiday and working day' },
   CALENDAR_IMPORT_INVALID: { status: 400, zh: '导入文件格式不正确：应为 JSON（{"years":[…]}）或 CSV（date,kind,name）', en: 'The import file is neither the JSON nor the CSV format' },
   CALENDAR_YEAR_NOT_FOUND: { status: 404, zh: '该年度的节假日安排尚未载入', en: 'No schedule is loaded for that year' },
+  TIME_LIMIT_NOT_FOUND: { status: 404, zh: '该时限规则不存在', en: 'Time limit not found' },
   AUTH_REQUIRED: { status: 401, zh: '请先登录', en: 'Please sign in' },
   AUTH_INVALID_CREDENTIALS: { status: 401, zh: '用户名或密码错误', en: 'Wrong user name or password' },
   AUTH_RATE_LIMITED: { status: 429, zh: '登录尝试过于频繁，请稍后再试', en: 'Too many sign-in attempts, try again later' },

@@ -24,6 +24,9 @@ export const PERMISSIONS = {
   'calendar.view': ROLES,
   /** Load or correct a year's holidays and make-up working days (the State Council publishes them each autumn). */
   'calendar.edit': ['admin'],
+  'timeLimit.view': ROLES,
+  /** Change the district's time limits; running deadlines move only by an explicit, logged recompute. */
+  'timeLimit.edit': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

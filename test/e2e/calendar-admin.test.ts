@@ -48,3 +48,18 @@ describe('the administrator loads a new year’s holidays, in Chromium', () => {
     await page.context().close();
   });
 });
+
+describe('the time-limit rules page, in Chromium', () => {
+  it('shows the petition limits with their legal basis and opens the edit form for an administrator', async () => {
+    const page = await signInPage(b, 'admin');
+    await page.getByRole('menuitem', { name: '办理时限' }).click();
+    const row = page.locator('tr').filter({ hasText: '第三十四条' });
+    await row.waitFor();
+    expect(await row.innerText()).toContain('60日');
+    expect(await row.innerText()).toContain('≤ 30');
+    await row.getByRole('button', { name: /编\s*辑/ }).click();
+    await page.getByRole('dialog').getByLabel('天数').waitFor();
+    expect(await page.getByRole('dialog').getByLabel('天数').inputValue()).toBe('60');
+    await page.context().close();
+  });
+});

@@ -1,7 +1,8 @@
-import { AlertOutlined, CalendarOutlined, FileAddOutlined, InboxOutlined, SendOutlined, UserOutlined } from '@ant-design/icons';
+import { AlertOutlined, CalendarOutlined, FieldTimeOutlined, FileAddOutlined, InboxOutlined, SendOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Permission } from '../../shared/permissions.js';
 import { CalendarAdminPage } from '../pages/admin/calendar/calendar-admin-page.js';
+import { TimeLimitsPage } from '../pages/admin/time-limits/time-limits-page.js';
 import { CaseDetailPage } from '../pages/cases/case-detail/case-detail-page.js';
 import { CaseListPage } from '../pages/cases/case-list/case-list-page.js';
 import { OverdueBoardPage } from '../pages/dispatch/overdue-board/overdue-board-page.js';
@@ -25,6 +26,7 @@ export const APP_ROUTES: AppRoute[] = [
   { path: '/mine', element: <MyCasesPage />, access: 'case.mine', menu: { label: 'menu.mine', icon: <UserOutlined /> } },
   { path: '/cases', element: <CaseListPage />, access: 'case.list', menu: { label: 'menu.cases', icon: <InboxOutlined /> } },
   { path: '/cases/:id', element: <CaseDetailPage />, access: 'case.list' },
+  { path: '/admin/time-limits', element: <TimeLimitsPage />, access: 'timeLimit.view', menu: { label: 'menu.timeLimits', icon: <FieldTimeOutlined /> } },
   { path: '/admin/calendar', element: <CalendarAdminPage />, access: 'calendar.view', menu: { label: 'menu.calendar', icon: <CalendarOutlined /> } },
 ];
 
