@@ -20,6 +20,14 @@ describe('the case transition table', () => {
     ['in_progress', 'suspend', 'suspended'],
     ['suspended', 'resume', 'in_progress'],
     ['suspended', 'escalate', 'escalated'],
+    ...(['dispatched', 'in_progress', 'suspended'] as const).flatMap((s) => [
+      [s, 'request_extension', s] as [string, string, string],
+      [s, 'decide_extension', s] as [string, string, string],
+    ]),
+    ...(['registered', 'accepted', 'dispatched', 'in_progress', 'suspended', 'concluded'] as const).flatMap((s) => [
+      [s, 'urge', s] as [string, string, string],
+      [s, 'answer_urge', s] as [string, string, string],
+    ]),
     ['concluded', 'follow_up', 'followed_up'],
     ['concluded', 'reopen', 'in_progress'],
     ['followed_up', 'reopen', 'in_progress'],

@@ -29,6 +29,10 @@ export const CASE_ACTIONS = [
   'escalate',
   'suspend',
   'resume',
+  'request_extension',
+  'decide_extension',
+  'urge',
+  'answer_urge',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -50,6 +54,9 @@ export interface Transition {
 
 const HANDLERS = ['mediator', 'unit_handler', 'grid_worker', 'counsellor'] as const;
 const ACTIVE = ['dispatched', 'in_progress'] as const;
+const HANDLING = ['dispatched', 'in_progress', 'suspended'] as const;
+/** Everything before the case is settled can be urged (应受理未受理 and 应办理未办理 alike). */
+const URGEABLE = ['registered', 'accepted', 'dispatched', 'in_progress', 'suspended', 'concluded'] as const;
 
 /**
  * The one table of allowed case transitions. The server refuses anything not in it
@@ -81,6 +88,12 @@ export const CASE_TRANSITIONS: Readonly<Record<CaseAction, Transition>> = {
   // stop and the paused working days are added back on resume.
   suspend: { from: ['in_progress'], to: 'suspended', roles: HANDLERS, scope: 'lead' },
   resume: { from: ['suspended'], to: 'in_progress', roles: [...HANDLERS, 'dispatcher', 'admin'], scope: 'assigned' },
+  // 延期 (信访工作条例 Art.34): the handler asks; the unit head (or a district leader) decides — checked in the use case.
+  request_extension: { from: HANDLING, to: null, roles: HANDLERS, scope: 'lead' },
+  decide_extension: { from: HANDLING, to: null, roles: [...HANDLERS, 'leader', 'admin'], scope: 'assigned' },
+  // 督办: the centre urges with a reply-by date; whoever holds the case answers.
+  urge: { from: URGEABLE, to: null, roles: ['dispatcher', 'leader', 'admin'], scope: 'centre' },
+  answer_urge: { from: URGEABLE, to: null, roles: [...HANDLERS, 'reception', 'dispatcher'], scope: 'assigned' },
 };
 
 /** The status after `action` from `status`, or `undefined` when the table does not allow it. */

@@ -19,6 +19,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -83,6 +84,8 @@ export const users = pgTable(
     role: text('role').$type<Role>().notNull(),
     unitId: uuid('unit_id').notNull(),
     isDemo: integer('is_demo').notNull().default(0),
+    /** 负责人: approves extensions for the unit (信访工作条例 Art.34). */
+    isUnitHead: integer('is_unit_head').notNull().default(0),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
@@ -382,6 +385,59 @@ export const caseClocks = pgTable(
     primaryKey({ columns: [t.districtCode, t.id] }),
     index('case_clocks_case_idx').on(t.districtCode, t.caseId),
     index('case_clocks_running_due_idx').on(t.districtCode, t.dueDate).where(sql`${t.stoppedAt} is null`),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
+);
+
+/** 延期: asked by the handler with a reason, decided by the unit head; never beyond the clock's legal maximum. */
+export const caseExtensions = pgTable(
+  'case_extensions',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    caseId: uuid('case_id').notNull(),
+    clockId: uuid('clock_id').notNull(),
+    days: integer('days').notNull(),
+    reason: text('reason').notNull(),
+    requestedBy: uuid('requested_by').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+    status: text('status').$type<'pending' | 'approved' | 'refused'>().notNull().default('pending'),
+    decidedBy: uuid('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decisionNote: text('decision_note'),
+    /** How and when the resident was told (信访工作条例 Art.34: the petitioner is told why). */
+    residentNotice: text('resident_notice'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('case_extensions_case_idx').on(t.districtCode, t.caseId),
+    // At most one pending request per case.
+    uniqueIndex('case_extensions_one_pending').on(t.districtCode, t.caseId).where(sql`${t.status} = 'pending'`),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
+);
+
+/** 督办: the centre urges a case with a reply-by date; the handler answers. */
+export const caseUrges = pgTable(
+  'case_urges',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    caseId: uuid('case_id').notNull(),
+    note: text('note').notNull(),
+    replyBy: date('reply_by', { mode: 'string' }).notNull(),
+    urgedBy: uuid('urged_by'),
+    urgedAt: timestamp('urged_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set when the platform urged by itself (an overdue case raised one level). */
+    isAutomatic: integer('is_automatic').notNull().default(0),
+    answer: text('answer'),
+    answeredBy: uuid('answered_by'),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('case_urges_case_idx').on(t.districtCode, t.caseId),
+    index('case_urges_open_idx').on(t.districtCode, t.replyBy).where(sql`${t.answeredAt} is null`),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
   ],
 );

@@ -74,12 +74,13 @@ export function demoUnitTree(): UnitSeed {
 }
 
 /** The demo accounts listed in the README, all with password `fengqiao-demo`. */
-export const DEMO_USERS: { username: string; displayName: string; role: Role; unitCode: string }[] = [
+export const DEMO_USERS: { username: string; displayName: string; role: Role; unitCode: string; isUnitHead?: boolean }[] = [
   { username: 'admin', displayName: '郑毅', role: 'admin', unitCode: '410871' },
   { username: 'reception', displayName: '李娜', role: 'reception', unitCode: '410871' },
   { username: 'dispatcher', displayName: '王强', role: 'dispatcher', unitCode: '410871' },
   { username: 'leader', displayName: '周建国', role: 'leader', unitCode: '410871' },
   { username: 'mediator', displayName: '赵敏', role: 'mediator', unitCode: '410871061-SFS' },
+  { username: 'head', displayName: '黄志刚', role: 'mediator', unitCode: '410871061-SFS', isUnitHead: true },
   { username: 'mediator2', displayName: '孙磊', role: 'mediator', unitCode: '410871060-SFS' },
   { username: 'handler', displayName: '吴涛', role: 'unit_handler', unitCode: '410871-RSJ-LDJC' },
   { username: 'grid', displayName: '陈静', role: 'grid_worker', unitCode: '41087106100101' },
@@ -112,6 +113,7 @@ export async function seedDemoData(opts: { db: Db; log: Logger }): Promise<{ cre
         unitId: byCode.get(u.unitCode)!,
         passwordHash,
         isDemo: 1,
+        isUnitHead: u.isUnitHead ? 1 : 0,
       })),
     );
     log.info({ units: rows.length, users: DEMO_USERS.length }, 'demo org tree and staff loaded');

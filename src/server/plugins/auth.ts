@@ -17,6 +17,8 @@ export interface Actor {
   /** `/<id>/…/` of the actor's unit: their jurisdiction is everything whose path starts with it. */
   unitPath: string;
   districtCode: string;
+  /** 负责人 of their unit: may approve extensions. */
+  isUnitHead: boolean;
 }
 
 declare module 'fastify' {
@@ -61,6 +63,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
         unitId: users.unitId,
         unitPath: units.path,
         districtCode: users.districtCode,
+        isUnitHead: users.isUnitHead,
       })
       .from(sessions)
       .innerJoin(users, and(eq(users.districtCode, sessions.districtCode), eq(users.id, sessions.userId)))
@@ -68,7 +71,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
       .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, sql`now()`), sql`${users.disabledAt} is null`))
       .limit(1);
     if (row) {
-      request.actor = { ...row, role: row.role as Role };
+      request.actor = { ...row, role: row.role as Role, isUnitHead: row.isUnitHead === 1 };
       request.log = request.log.child({ userId: row.id });
     }
   });

@@ -113,6 +113,20 @@ export const clockSchema = z.object({
 });
 export type Clock = z.infer<typeof clockSchema>;
 
+export const urgeSchema = z.object({
+  id: z.string(),
+  caseId: z.string(),
+  note: z.string(),
+  replyBy: z.string(),
+  urgedAt: z.string(),
+  urgedBy: z.string().nullable().describe('Name; null when the platform urged by itself'),
+  isAutomatic: z.boolean(),
+  answer: z.string().nullable(),
+  answeredAt: z.string().nullable(),
+  isLate: z.boolean().describe('Unanswered past its reply-by date, or answered after it'),
+});
+export type Urge = z.infer<typeof urgeSchema>;
+
 export const caseSummarySchema = z.object({
   id: z.string(),
   code: z.string(),
@@ -145,6 +159,19 @@ export const caseDetailSchema = caseSummarySchema.extend({
   parties: z.array(partySchema),
   timeline: z.array(timelineEntrySchema),
   clocks: z.array(clockSchema),
+  extensions: z.array(
+    z.object({
+      id: z.string(),
+      days: z.number(),
+      reason: z.string(),
+      status: z.enum(['pending', 'approved', 'refused']),
+      requestedAt: z.string(),
+      decidedAt: z.string().nullable(),
+      decisionNote: z.string().nullable(),
+      residentNotice: z.string().nullable(),
+    }),
+  ),
+  urges: z.array(urgeSchema),
   allowedActions: z.array(z.enum(CASE_ACTIONS)),
 });
 export type CaseDetail = z.infer<typeof caseDetailSchema>;
@@ -194,6 +221,10 @@ export const caseActionBodySchema = z.object({
   outcome: z.enum(OUTCOMES).optional(),
   satisfaction: z.enum(SATISFACTIONS).optional(),
   attachmentIds: z.array(z.string().uuid()).max(10).optional().describe('Uploaded attachments to link to this step'),
+  extensionDays: z.number().int().min(1).max(3650).optional().describe('request_extension: days asked'),
+  approve: z.boolean().optional().describe('decide_extension: true approves, false refuses'),
+  residentNotice: z.string().trim().max(1000).optional().describe('decide_extension: how the resident was told the reason'),
+  replyBy: z.string().date().optional().describe('urge: the date by which the handler must answer'),
 });
 export type CaseActionBody = z.infer<typeof caseActionBodySchema>;
 

@@ -7,6 +7,8 @@ import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import type { WorkCalendar } from '../../../shared/calendar.js';
 import { applyClockEffects } from '../deadlines/case-clocks.js';
+import { decideExtension, requestExtension } from '../deadlines/extend-deadline.js';
+import { answerUrge, urgeCase } from '../deadlines/urge-case.js';
 import { findUnitById, findUnitsByIds } from '../units/units.repository.js';
 import { canActOnCase, canSeeCase } from './cases.policy.js';
 import { findCaseRow, type CaseRow } from './cases.repository.js';
@@ -24,7 +26,7 @@ const requireReason = (body: CaseActionBody) => {
 };
 
 /** What each action checks and changes beyond the status; the transition table decides whether it may happen. */
-const STEPS: Record<CaseAction, (ctx: { tx: Tx; actor: Actor; row: CaseRow; body: CaseActionBody }) => Promise<Step>> = {
+const STEPS: Record<CaseAction, (ctx: { tx: Tx; calendar: WorkCalendar; actor: Actor; row: CaseRow; body: CaseActionBody }) => Promise<Step>> = {
   accept: async () => ({ changes: {}, data: {} }),
   reject: async ({ body }) => {
     requireReason(body);
@@ -81,6 +83,10 @@ const STEPS: Record<CaseAction, (ctx: { tx: Tx; actor: Actor; row: CaseRow; body
     return { changes: {}, data: {} };
   },
   resume: async () => ({ changes: {}, data: {} }),
+  request_extension: requestExtension,
+  decide_extension: decideExtension,
+  urge: urgeCase,
+  answer_urge: answerUrge,
 };
 
 /**
@@ -107,7 +113,7 @@ export async function actOnCase(opts: {
     }
     if (!check.ok) throw new AppError('CASE_TRANSITION_NOT_ALLOWED', { action: body.action, status: row.status });
 
-    const step = await STEPS[body.action]({ tx, actor, row, body });
+    const step = await STEPS[body.action]({ tx, calendar, actor, row, body });
     const events: { action: CaseAction; from: CaseStatus; to: CaseStatus; reason: string | null; data: Record<string, unknown> }[] = [];
     const to = nextStatus(row.status as CaseStatus, body.action)!;
     events.push({ action: body.action, from: row.status as CaseStatus, to, reason: body.reason ?? body.note ?? null, data: step.data });

@@ -11,6 +11,7 @@ import { findUnitsByIds } from '../units/units.repository.js';
 import { allowedActions, visibleCasesCondition } from './cases.policy.js';
 import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import { loadClocks, mostUrgent, overdueCondition, presentClock, type ClockRow } from '../deadlines/case-clocks.js';
+import { loadSupervision, refineAllowedActions } from '../deadlines/supervision.repository.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 
@@ -77,7 +78,7 @@ export async function presentCaseDetail(
 ): Promise<CaseDetail> {
   const { db, crypto, calendar } = deps;
   const d = row.districtCode;
-  const [[summary], partyRows, eventRows, fileRows, coUnits, clockRows] = await Promise.all([
+  const [[summary], partyRows, eventRows, fileRows, coUnits, clockRows, supervision] = await Promise.all([
     presentSummaries(db, calendar, d, [row]),
     db
       .select({ party: caseParties, person: persons })
@@ -104,6 +105,7 @@ export async function presentCaseDetail(
       .where(and(eq(attachments.districtCode, d), eq(attachments.caseId, row.id))),
     findUnitsByIds(db, d, row.coUnitIds),
     loadClocks(db, d, [row.id]),
+    loadSupervision(db, d, row.id),
   ]);
   const timeline: TimelineEntry[] = eventRows.map((e) => ({
     id: String(e.id),
@@ -139,7 +141,14 @@ export async function presentCaseDetail(
     })),
     timeline,
     clocks: clockRows.map((c) => presentClock(calendar, c)),
-    allowedActions: allowedActions(actor, row),
+    ...supervision,
+    allowedActions: refineAllowedActions(allowedActions(actor, row), {
+      actor,
+      row,
+      clocks: clockRows,
+      hasPendingExtension: supervision.extensions.some((e) => e.status === 'pending'),
+      hasOpenUrge: supervision.urges.some((u) => !u.answeredAt),
+    }),
   };
 }
 
