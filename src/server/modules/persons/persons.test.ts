@@ -71,7 +71,10 @@ describe('revealing personal data', () => {
       payload: { field: 'phone', purpose: '查看' },
     });
     expect(res.statusCode).toBe(403);
-    const logged = await ctx.database.pool.query('select count(*)::int as n from access_log where entity_id = $1', [c.parties[0].personId]);
+    const logged = await ctx.database.pool.query(
+      `select count(*)::int as n from access_log a join users u on u.id = a.actor_id where a.entity_id = $1 and u.username = 'leader'`,
+      [c.parties[0].personId],
+    );
     expect(logged.rows[0].n).toBe(0);
   });
 });
