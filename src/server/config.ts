@@ -18,6 +18,14 @@ const configSchema = z.object({
   /** Seconds to let in-flight requests finish on SIGTERM before forcing the exit. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).default(15),
   COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+  /** How often the deadline sweep runs (reminders, automatic escalation). */
+  SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(60),
+  /** How often queued messages are sent. */
+  OUTBOX_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(5),
+  /** An acceptance or handling deadline overdue by this many working days is raised one level up (local rule). */
+  AUTO_ESCALATE_AFTER_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+  /** Where text messages go: `log` writes them to the log (no gateway on the intranet by default). */
+  SMS_DRIVER: z.enum(['log']).default('log'),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };

@@ -14,6 +14,10 @@ import { syncBuiltInCalendar } from './modules/calendar/calendar.repository.js';
 import { WorkCalendarCache } from './modules/calendar/work-calendar.js';
 import { ensureDefaultTimeLimits } from './modules/deadlines/time-limits.repository.js';
 import { seedDemoCases } from './modules/cases/cases.factory.js';
+import { runDeadlineSweep } from './modules/deadlines/deadline-sweep.js';
+import { dispatchOutbox } from './modules/notifications/outbox.js';
+import { createLoggingSmsGateway } from './modules/notifications/sms-gateway.js';
+import { runExclusive, startPeriodic } from './lib/scheduled-task.js';
 
 const webRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -68,6 +72,28 @@ async function serve(config: Config, log: Logger) {
   const app = await buildApp({ deps: { config, db, crypto, calendar: new WorkCalendarCache(db) }, logger: log, webRoot });
   await app.listen({ port: config.PORT, host: config.HOST });
 
+  // Named tasks: each instance runs them, the lease in scheduled_tasks lets one at a time do the work.
+  const calendarCache = app.deps.calendar;
+  const sms = createLoggingSmsGateway(log);
+  const tasks = [
+    startPeriodic({
+      name: 'deadline-sweep',
+      intervalMs: config.SWEEP_INTERVAL_SECONDS * 1000,
+      log,
+      run: () =>
+        runExclusive(db, 'deadline-sweep', async () => {
+          const r = await runDeadlineSweep({ db, calendar: await calendarCache.get(), escalateAfterWorkingDays: config.AUTO_ESCALATE_AFTER_WORKING_DAYS });
+          if (r.reminders || r.escalations) log.info(r, 'deadline sweep');
+        }),
+    }),
+    startPeriodic({
+      name: 'outbox',
+      intervalMs: config.OUTBOX_INTERVAL_SECONDS * 1000,
+      log,
+      run: () => dispatchOutbox({ db, sms, crypto }),
+    }),
+  ];
+
   let isStopping = false;
   const stop = async (signal: string) => {
     if (isStopping) return;
@@ -79,6 +105,7 @@ async function serve(config: Config, log: Logger) {
     }, config.SHUTDOWN_GRACE_SECONDS * 1000);
     force.unref();
     try {
+      await Promise.all(tasks.map((t) => t.stop()));
       await app.close();
       await closeDatabase(running);
       log.info('stopped cleanly');

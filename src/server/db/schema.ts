@@ -163,6 +163,8 @@ export const cases = pgTable(
     leadUnitId: uuid('lead_unit_id'),
     leadUnitPath: text('lead_unit_path'),
     coUnitIds: uuid('co_unit_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    /** Raised one level up the org tree when overdue (自动提级督办); null while the usual centre supervises. */
+    supervisingUnitId: uuid('supervising_unit_id'),
     handlerId: uuid('handler_id'),
     status: text('status').$type<CaseStatus>().notNull(),
     version: integer('version').notNull().default(1),
@@ -440,4 +442,82 @@ export const caseUrges = pgTable(
     index('case_urges_open_idx').on(t.districtCode, t.replyBy).where(sql`${t.answeredAt} is null`),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
   ],
+);
+
+/**
+ * Named scheduled tasks (the deadline sweep, the outbox dispatcher). A lease in the row makes sure only one instance
+ * runs a task at a time; the task's own work is idempotent, so a crash mid-run is caught up by the next run.
+ * Platform-wide, hence no district_code.
+ */
+export const scheduledTasks = pgTable('scheduled_tasks', {
+  name: text('name').primaryKey(),
+  leaseOwner: text('lease_owner'),
+  leaseUntil: timestamp('lease_until', { withTimezone: true }),
+  lastStartedAt: timestamp('last_started_at', { withTimezone: true }),
+  lastFinishedAt: timestamp('last_finished_at', { withTimezone: true }),
+  lastError: text('last_error'),
+});
+
+/**
+ * Messages to send, written in the same transaction as what caused them and sent afterwards by the dispatcher.
+ * `dedupe_key` makes each reminder exist once however often the sweep runs; a claimed row is never sent again.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    dedupeKey: text('dedupe_key').notNull(),
+    channel: text('channel').$type<'in_app' | 'sms'>().notNull(),
+    recipientUserId: uuid('recipient_user_id'),
+    /** SMS: the phone number, AES-256-GCM encrypted like every phone at rest. */
+    recipientPhoneEnc: bytea('recipient_phone_enc'),
+    caseId: uuid('case_id'),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    unique('outbox_dedupe_key').on(t.districtCode, t.dedupeKey),
+    index('outbox_pending_idx').on(t.createdAt).where(sql`${t.sentAt} is null and ${t.claimedAt} is null`),
+  ],
+);
+
+/** The in-app inbox of each staff member. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    userId: uuid('user_id').notNull(),
+    outboxId: uuid('outbox_id').notNull(),
+    caseId: uuid('case_id'),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    unique('notifications_outbox_key').on(t.districtCode, t.outboxId),
+    index('notifications_user_idx').on(t.districtCode, t.userId, t.createdAt),
+  ],
+);
+
+/** One automatic escalation per overdue clock (自动提级督办), whatever the number of sweeps. */
+export const autoEscalations = pgTable(
+  'auto_escalations',
+  {
+    districtCode: district(),
+    clockId: uuid('clock_id').notNull(),
+    caseId: uuid('case_id').notNull(),
+    toUnitId: uuid('to_unit_id').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.districtCode, t.clockId] })],
 );
