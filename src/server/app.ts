@@ -16,6 +16,7 @@ import { calendarRoutes } from './modules/calendar/calendar.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
 import { deadlinesRoutes } from './modules/deadlines/deadlines.routes.js';
 import { urgesRoutes } from './modules/deadlines/urges.routes.js';
+import { reportsRoutes } from './modules/deadlines/reports.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { personsRoutes } from './modules/persons/persons.routes.js';
@@ -77,6 +78,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(deadlinesRoutes, { prefix: '/api/time-limits' });
   await app.register(urgesRoutes, { prefix: '/api/urges' });
   await app.register(notificationsRoutes, { prefix: '/api/notifications' });
+  await app.register(reportsRoutes, { prefix: '/api/reports' });
   await app.register(staticWebPlugin, { root: webRoot ?? '' });
   return app;
 }

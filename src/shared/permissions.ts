@@ -15,6 +15,7 @@ export const PERMISSIONS = {
   'case.mine': HANDLERS,
   /** 督办: the dispatchers and leaders watch what is overdue. */
   'case.overdueBoard': ['dispatcher', 'leader', 'admin'],
+  'report.threeFailures': ['dispatcher', 'leader', 'admin'],
   'case.attach': [...HANDLERS, 'dispatcher', 'reception', 'admin'],
   /** Earlier cases of a person at intake (信访工作条例 Art.19: show the earlier case). */
   'person.lookup': ['reception', 'dispatcher', 'admin', 'mediator', 'grid_worker'],

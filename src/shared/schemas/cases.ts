@@ -192,6 +192,8 @@ export const listCasesQuerySchema = z.object({
   unitId: z.string().uuid().optional().describe('Cases whose place or lead unit lies under this unit'),
   handlerId: z.string().uuid().optional(),
   deadline: z.enum(['overdue']).optional().describe('Only cases with a running clock past its due date'),
+  failure: z.enum(['not_accepted', 'not_handled', 'unlawful']).optional().describe('应受理未受理 / 应办理未办理 / 不依法办理'),
+  holderUnitId: z.string().uuid().optional().describe('Cases held by this unit: the lead unit, or the place unit before dispatch'),
   mine: z.enum(['true', 'false']).optional().describe('Only cases whose handler is the signed-in user or dispatched to their unit'),
   q: z.string().trim().max(100).optional().describe('Code or words of the summary'),
   from: z.string().date().optional().describe('Registered on or after (Asia/Shanghai date)'),

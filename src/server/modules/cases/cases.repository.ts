@@ -12,6 +12,7 @@ import { allowedActions, visibleCasesCondition } from './cases.policy.js';
 import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import { loadClocks, mostUrgent, overdueCondition, presentClock, type ClockRow } from '../deadlines/case-clocks.js';
 import { loadSupervision, refineAllowedActions } from '../deadlines/supervision.repository.js';
+import { failureCondition } from '../deadlines/three-failures.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 
@@ -164,6 +165,8 @@ export async function listCases(db: Db, calendar: WorkCalendar, actor: Actor, q:
   if (q.category) where.push(inArray(cases.category, q.category));
   if (q.handlerId) where.push(eq(cases.handlerId, q.handlerId));
   if (q.deadline === 'overdue') where.push(overdueCondition(d, shanghaiDate(new Date())));
+  if (q.failure) where.push(failureCondition(q.failure, shanghaiDate(new Date())));
+  if (q.holderUnitId) where.push(sql`coalesce(${cases.leadUnitId}, ${cases.unitId}) = ${q.holderUnitId}::uuid`);
   if (q.mine === 'true') {
     where.push(or(eq(cases.handlerId, actor.id), eq(cases.leadUnitId, actor.unitId), sql`${actor.unitId}::uuid = any(${cases.coUnitIds})`)!);
   }
