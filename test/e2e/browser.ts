@@ -42,6 +42,12 @@ export async function signInPage(b: BrowserContext, username: string): Promise<P
   const page = await context.newPage();
   // Nothing may come from outside the platform (government intranets are offline).
   await page.route((url) => !url.href.startsWith(b.baseUrl), (route) => route.abort());
+  // A refused action shows up in the test output, not only as a toast nobody reads.
+  page.on('response', async (res) => {
+    if (res.url().includes('/api/') && res.status() >= 400 && res.request().method() !== 'GET') {
+      console.warn(`[${username}] ${res.request().method()} ${new URL(res.url()).pathname} → ${res.status()} ${await res.text().catch(() => '')}`);
+    }
+  });
   await page.goto(`${b.baseUrl}/login`);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill('fengqiao-demo');
@@ -50,10 +56,25 @@ export async function signInPage(b: BrowserContext, username: string): Promise<P
   return page;
 }
 
-/** Picks an option of an Ant Design Select or TreeSelect by its visible text. */
+/**
+ * Picks an option of an Ant Design Select or TreeSelect by its visible text, and checks that the dropdown closed
+ * (the choice took); on a busy machine a click can land while the filtered list re-renders, so it tries again.
+ */
 export async function pick(page: Page, field: ReturnType<Page['locator']>, text: string, opts: { search?: boolean } = {}) {
-  await field.click();
-  if (opts.search) await page.keyboard.type(text);
-  const option = page.locator(`.ant-select-dropdown:visible :is(.ant-select-item-option, .ant-select-tree-node-content-wrapper)[title="${text}"]`);
-  await option.first().click();
+  const open = page.locator('.ant-select-dropdown:visible');
+  for (let attempt = 1; ; attempt++) {
+    await field.click();
+    if (opts.search) {
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(text);
+    }
+    await open.locator(`:is(.ant-select-item-option, .ant-select-tree-node-content-wrapper)[title="${text}"]`).first().click();
+    try {
+      await open.first().waitFor({ state: 'hidden', timeout: 3_000 });
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
 }

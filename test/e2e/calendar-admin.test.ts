@@ -34,7 +34,7 @@ describe('the administrator loads a new year’s holidays, in Chromium', () => {
     await page.keyboard.press('Enter');
     await calc.getByLabel('天数').fill('1');
     await calc.getByRole('button', { name: /计\s*算/ }).click();
-    await expect.poll(() => page.getByTestId('calculator-result').innerText()).toContain('2029-01-02');
+    await expect.poll(() => page.getByTestId('calculator-result').innerText(), { timeout: 10_000 }).toContain('2029-01-02');
     expect(await page.getByTestId('calculator-result').innerText()).not.toContain('临时');
     await page.context().close();
   });

@@ -29,7 +29,7 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     await party.getByLabel('姓名/名称').fill('钱𠈌华');
     // An ID with a wrong check digit is flagged inline before anything is sent.
     await party.getByLabel('身份证号').fill('110105194912310021');
-    await expect.poll(() => page.getByText('身份证号码不正确').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText('身份证号码不正确').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await party.getByLabel('身份证号').fill(idNumber);
     await party.getByLabel('手机号').fill(phone);
     // The earlier-cases panel answers as soon as the phone is valid.
@@ -59,7 +59,7 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     await pick(page, dialog.getByTestId('lead-unit'), '文苑街道司法所', { search: true });
     await pick(page, dialog.getByLabel('承办人'), '赵敏');
     await dialog.getByRole('button', { name: /确\s*定/ }).click();
-    await expect.poll(() => page.locator('[data-status="dispatched"]').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-status="dispatched"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     // The dispatcher may not conclude: the button is not there.
     expect(await page.getByTestId('case-actions').getByRole('button', { name: '办结' }).count()).toBe(0);
     await page.context().close();
@@ -86,7 +86,7 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     await dialog.getByText('调解成功（达成协议）').click();
     await dialog.getByLabel('情况说明').fill('双方当面协商，包工头同意于月底前一次性支付工资八千元，签订人民调解协议书。');
     await dialog.getByRole('button', { name: /确\s*定/ }).click();
-    await expect.poll(() => page.locator('[data-status="concluded"]').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-status="concluded"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await page.context().close();
   });
 
@@ -97,7 +97,7 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     await reception.getByTestId('case-actions').getByRole('button', { name: /回\s*访/ }).click();
     await reception.getByRole('dialog').getByText('满意', { exact: true }).click();
     await reception.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
-    await expect.poll(() => reception.locator('[data-status="followed_up"]').count()).toBeGreaterThan(0);
+    await expect.poll(() => reception.locator('[data-status="followed_up"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await reception.context().close();
 
     const dispatcher = await signInPage(b, 'dispatcher');
@@ -105,7 +105,7 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     await dispatcher.getByRole('link', { name: state.code! }).click();
     await dispatcher.getByTestId('case-actions').getByRole('button', { name: /归\s*档/ }).click();
     await dispatcher.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
-    await expect.poll(() => dispatcher.locator('[data-status="archived"]').count()).toBeGreaterThan(0);
+    await expect.poll(() => dispatcher.locator('[data-status="archived"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const timeline = await dispatcher.getByTestId('timeline').innerText();
     for (const step of ['登记', '受理', '分流派单', '开始办理', '办结', '回访', '归档']) expect(timeline).toContain(step);
     await dispatcher.context().close();

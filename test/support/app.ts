@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +8,7 @@ import { inject } from 'vitest';
 import { buildApp, type App } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { connectDatabase, type Database } from '../../src/server/db/client.js';
+import { prepareTestDatabase } from './prepare-database.js';
 import { DEMO_PASSWORD } from '../../src/server/db/seed-demo.js';
 import { createPersonalDataCrypto } from '../../src/server/lib/personal-data-crypto.js';
 import { WorkCalendarCache } from '../../src/server/modules/calendar/work-calendar.js';
@@ -16,9 +19,12 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-/** The real app on the test database (shared by the run), with a fixed encryption key so every file agrees. */
-export async function startTestApp(opts: { withWeb?: boolean } = {}): Promise<TestContext> {
-  const url = inject('databaseUrl');
+/**
+ * The real app on the test database (shared by the run), with a fixed encryption key so every file agrees.
+ * `isolated`: a database of the file's own instead, for tests that act on every case (the deadline sweep).
+ */
+export async function startTestApp(opts: { withWeb?: boolean; isolated?: boolean } = {}): Promise<TestContext> {
+  const url = opts.isolated ? await createIsolatedDatabase() : inject('databaseUrl');
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-app-'));
   const key = Buffer.alloc(32, 7).toString('base64');
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATA_DIR: dataDir, ENCRYPTION_KEY: key, LOGIN_RATE_LIMIT: '1000' });
@@ -33,8 +39,35 @@ export async function startTestApp(opts: { withWeb?: boolean } = {}): Promise<Te
     async close() {
       await app.close();
       await database.close();
+      if (opts.isolated) await dropDatabase(url);
     },
   };
+}
+
+/** A fresh database on the same server, migrated and loaded like the shared one. */
+async function createIsolatedDatabase(): Promise<string> {
+  const shared = new URL(inject('databaseUrl'));
+  const name = `fengqiao_iso_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: shared.toString() });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(shared);
+  url.pathname = `/${name}`;
+  const database = connectDatabase(url.toString(), 2);
+  try {
+    await prepareTestDatabase(database.db, database.pool);
+  } finally {
+    await database.close();
+  }
+  return url.toString();
+}
+
+async function dropDatabase(url: string) {
+  const admin = new pg.Client({ connectionString: inject('databaseUrl') });
+  await admin.connect();
+  await admin.query(`drop database if exists ${new URL(url).pathname.slice(1)} with (force)`);
+  await admin.end();
 }
 
 /** Signs a demo user in through the API and returns the session cookie header. */

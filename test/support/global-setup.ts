@@ -5,11 +5,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import type { TestProject } from 'vitest/node';
-import { connectDatabase, runMigrations } from '../../src/server/db/client.js';
+import { connectDatabase } from '../../src/server/db/client.js';
 import { startEmbeddedDatabase } from '../../src/server/db/embedded.js';
-import { seedDemoData } from '../../src/server/db/seed-demo.js';
-import { syncBuiltInCalendar } from '../../src/server/modules/calendar/calendar.repository.js';
-import { ensureDefaultTimeLimits } from '../../src/server/modules/deadlines/time-limits.repository.js';
+import { prepareTestDatabase } from './prepare-database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -56,10 +54,7 @@ export default async function setup(project: TestProject) {
   }
   const database = connectDatabase(url, 2);
   try {
-    await runMigrations(database.pool);
-    await seedDemoData({ db: database.db, log });
-    await syncBuiltInCalendar(database.db);
-    await ensureDefaultTimeLimits(database.db, '410871');
+    await prepareTestDatabase(database.db, database.pool);
   } catch (err) {
     // Leave no database process behind when setup fails.
     await database.close();

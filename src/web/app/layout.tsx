@@ -3,6 +3,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from './api.js';
 import { useI18n } from './i18n.js';
 import { APP_ROUTES } from './routes.js';
+import { NotificationBell } from './notification-bell.js';
 import { useSession } from './session.js';
 
 /** The signed-in frame: the menu shows only the pages the user's role may open. */
@@ -35,6 +36,7 @@ export function AppLayout() {
                 {me.displayName} · {label('role', me.role)} · {me.unit.name}
               </Typography.Text>
             )}
+            <NotificationBell />
             <Button size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}>
               {t('app.language')}
             </Button>

@@ -1,4 +1,4 @@
-import { AlertOutlined, CalendarOutlined, FieldTimeOutlined, FileAddOutlined, InboxOutlined, SendOutlined, UserOutlined } from '@ant-design/icons';
+import { AlertOutlined, BarChartOutlined, CalendarOutlined, FieldTimeOutlined, FileAddOutlined, InboxOutlined, NotificationOutlined, SendOutlined, UserOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Permission } from '../../shared/permissions.js';
 import { CalendarAdminPage } from '../pages/admin/calendar/calendar-admin-page.js';
@@ -6,6 +6,8 @@ import { TimeLimitsPage } from '../pages/admin/time-limits/time-limits-page.js';
 import { CaseDetailPage } from '../pages/cases/case-detail/case-detail-page.js';
 import { CaseListPage } from '../pages/cases/case-list/case-list-page.js';
 import { OverdueBoardPage } from '../pages/dispatch/overdue-board/overdue-board-page.js';
+import { UrgesPage } from '../pages/handling/urges/urges-page.js';
+import { ThreeFailuresPage } from '../pages/reports/three-failures/three-failures-page.js';
 import { DispatchBoardPage } from '../pages/dispatch/dispatch-board/dispatch-board-page.js';
 import { MyCasesPage } from '../pages/handling/my-cases/my-cases-page.js';
 import { RegisterCasePage } from '../pages/reception/register-case/register-case-page.js';
@@ -24,6 +26,8 @@ export const APP_ROUTES: AppRoute[] = [
   { path: '/dispatch', element: <DispatchBoardPage />, access: 'case.dispatchBoard', menu: { label: 'menu.dispatch', icon: <SendOutlined /> } },
   { path: '/overdue', element: <OverdueBoardPage />, access: 'case.overdueBoard', menu: { label: 'menu.overdue', icon: <AlertOutlined /> } },
   { path: '/mine', element: <MyCasesPage />, access: 'case.mine', menu: { label: 'menu.mine', icon: <UserOutlined /> } },
+  { path: '/urges', element: <UrgesPage />, access: 'case.list', menu: { label: 'menu.urges', icon: <NotificationOutlined /> } },
+  { path: '/reports/three-failures', element: <ThreeFailuresPage />, access: 'report.threeFailures', menu: { label: 'menu.report', icon: <BarChartOutlined /> } },
   { path: '/cases', element: <CaseListPage />, access: 'case.list', menu: { label: 'menu.cases', icon: <InboxOutlined /> } },
   { path: '/cases/:id', element: <CaseDetailPage />, access: 'case.list' },
   { path: '/admin/time-limits', element: <TimeLimitsPage />, access: 'timeLimit.view', menu: { label: 'menu.timeLimits', icon: <FieldTimeOutlined /> } },

@@ -13,7 +13,8 @@ import { runDeadlineSweep } from './deadline-sweep.js';
 let ctx: TestContext;
 const cookies: Record<string, string> = {};
 beforeAll(async () => {
-  ctx = await startTestApp();
+  // The sweep acts on every case in its database: a database of its own keeps it off other files' cases.
+  ctx = await startTestApp({ isolated: true });
   for (const u of ['reception', 'dispatcher', 'mediator', 'admin']) cookies[u] = await signIn(ctx.app, u);
 });
 afterAll(() => ctx.close());

@@ -1,5 +1,6 @@
 import { UploadOutlined } from '@ant-design/icons';
-import { Button, Form, Input, Modal, Radio, Select, TreeSelect, Upload, type UploadFile } from 'antd';
+import { Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, TreeSelect, Upload, type UploadFile } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import type { CaseAction } from '../../../../shared/case-lifecycle.js';
 import { OUTCOMES, SATISFACTIONS } from '../../../../shared/enums.js';
@@ -8,7 +9,8 @@ import type { CaseActionBody, CaseDetail } from '../../../../shared/schemas/case
 import { useI18n } from '../../../app/i18n.js';
 import { toUnitTree, useUnits, useUnitStaff } from '../../../components/use-units.js';
 
-const NEEDS_REASON: readonly CaseAction[] = ['reject', 'return', 'reopen', 'escalate', 'suspend'];
+const NEEDS_REASON: readonly CaseAction[] = ['reject', 'return', 'reopen', 'escalate', 'suspend', 'request_extension'];
+const HAS_FORM: readonly CaseAction[] = ['dispatch', 'note', 'conclude', 'follow_up', 'urge', 'answer_urge', 'decide_extension', ...NEEDS_REASON];
 const ALLOWED_MIME = Object.values(ATTACHMENT_LIMITS).flatMap((l) => l.mimeTypes);
 
 /** The form for one action: only the fields that action needs; a plain confirmation for the rest. */
@@ -30,7 +32,8 @@ export function ActionModal(props: {
 
   const handleOk = async () => {
     const v = await form.validateFields();
-    props.onSubmit({ action, ...v }, files.map((f) => f.originFileObj as File).filter(Boolean));
+    const replyBy = (v.replyBy as Dayjs | undefined)?.format('YYYY-MM-DD');
+    props.onSubmit({ action, ...v, ...(replyBy ? { replyBy } : {}) }, files.map((f) => f.originFileObj as File).filter(Boolean));
   };
 
   const unitTree = toUnitTree(units.data ?? []);
@@ -47,7 +50,42 @@ export function ActionModal(props: {
       width={action === 'dispatch' ? 640 : 520}
     >
       <Form form={form} layout="vertical" preserve={false} data-testid={`action-form-${action}`}>
-        {!['dispatch', 'note', 'conclude', 'follow_up', ...NEEDS_REASON].includes(action) && <p>{t('action.confirm', { action: title })}</p>}
+        {!HAS_FORM.includes(action) && <p>{t('action.confirm', { action: title })}</p>}
+        {action === 'request_extension' && (
+          <Form.Item name="extensionDays" label={t('extension.days')} rules={[{ required: true, message: t('common.required') }]} extra={t('extension.hint')}>
+            <InputNumber min={1} max={3650} autoFocus />
+          </Form.Item>
+        )}
+        {action === 'decide_extension' && (
+          <>
+            <Form.Item name="approve" label={t('extension.decision')} rules={[{ required: true, message: t('common.required') }]}>
+              <Radio.Group options={[{ value: true, label: t('extension.approve') }, { value: false, label: t('extension.refuse') }]} />
+            </Form.Item>
+            <Form.Item noStyle shouldUpdate={(a, b) => a.approve !== b.approve}>
+              {({ getFieldValue }) =>
+                getFieldValue('approve') === false ? (
+                  <Form.Item name="reason" label={t('action.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+                    <Input.TextArea rows={2} />
+                  </Form.Item>
+                ) : (
+                  <Form.Item name="residentNotice" label={t('extension.residentNotice')} rules={[{ required: getFieldValue('approve') === true, whitespace: true, message: t('common.required') }]}>
+                    <Input.TextArea rows={2} placeholder={t('extension.residentNoticeHint')} />
+                  </Form.Item>
+                )
+              }
+            </Form.Item>
+          </>
+        )}
+        {action === 'urge' && (
+          <Form.Item name="replyBy" label={t('urge.replyBy')} rules={[{ required: true, message: t('common.required') }]}>
+            <DatePicker disabledDate={(d) => d.isBefore(dayjs(), 'day')} />
+          </Form.Item>
+        )}
+        {(action === 'urge' || action === 'answer_urge') && (
+          <Form.Item name="note" label={t(action === 'urge' ? 'urge.note' : 'urge.answer')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Input.TextArea rows={3} autoFocus />
+          </Form.Item>
+        )}
         {action === 'dispatch' && (
           <>
             <Form.Item name="leadUnitId" label={t('case.leadUnit')} rules={[{ required: true, message: t('common.required') }]}>

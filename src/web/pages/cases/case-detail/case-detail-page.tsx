@@ -12,6 +12,7 @@ import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { RiskTag, StatusTag } from '../../../components/case-tags.js';
 import { ClocksCard } from './clocks-card.js';
+import { SupervisionCard } from './supervision-card.js';
 import { ActionModal } from './action-modal.js';
 import { RevealButton } from './reveal-button.js';
 
@@ -156,7 +157,7 @@ export function CaseDetailPage() {
             ) : (
               <Space wrap>
                 {c.allowedActions.map((a) => (
-                  <Button key={a} type={['accept', 'dispatch', 'start', 'conclude', 'follow_up', 'archive'].includes(a) ? 'primary' : 'default'} danger={a === 'reject' || a === 'escalate'} onClick={() => setAction(a)}>
+                  <Button key={a} type={['accept', 'dispatch', 'start', 'conclude', 'follow_up', 'archive', 'answer_urge', 'decide_extension'].includes(a) ? 'primary' : 'default'} danger={a === 'reject' || a === 'escalate'} onClick={() => setAction(a)}>
                     {label('action', a)}
                   </Button>
                 ))}
@@ -164,6 +165,7 @@ export function CaseDetailPage() {
             )}
           </Card>
           <ClocksCard clocks={c.clocks} />
+          <SupervisionCard detail={c} />
           <Card title={t('case.timeline')} size="small">
             <Timeline
               data-testid="timeline"

@@ -23,6 +23,7 @@ export function ClocksCard({ clocks }: { clocks: Clock[] }) {
                   <Typography.Text type="secondary">
                     {k.days}
                     {t(k.unit === 'working' ? 'deadline.workingDays' : 'deadline.calendarDays')}
+                    {k.extendedDays > 0 ? ` + ${k.extendedDays}${t('deadline.calendarDays')}` : ''}
                     {k.pausedDays > 0 ? ` · ${t('deadline.pausedDays', { n: k.pausedDays })}` : ''}
                   </Typography.Text>
                   {k.isRunning ? (

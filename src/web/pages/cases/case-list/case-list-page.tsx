@@ -22,6 +22,8 @@ export function CaseListPage() {
     unitId: params.get('unitId') ?? undefined,
     q: params.get('q') ?? undefined,
     deadline: params.get('deadline') ?? undefined,
+    failure: params.get('failure') ?? undefined,
+    holderUnitId: params.get('holderUnitId') ?? undefined,
     from: params.get('from') ?? undefined,
     to: params.get('to') ?? undefined,
     page: String(page),
