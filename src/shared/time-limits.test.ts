@@ -20,6 +20,12 @@ describe('matching a time limit', () => {
       expect(matchTimeLimit(DEFAULT_TIME_LIMITS, 'handling', { ...subject, kind: 'help', difficulty })).toMatchObject({ days, unit: 'working' });
     }
   });
+  it('gives 复查 and 复核 30 days to ask and 30 days to decide (信访工作条例 Art.35, 36)', () => {
+    const petition = { ...subject, kind: 'petition' } as const;
+    for (const stage of ['review_request', 'review_decision', 're_review_request', 're_review_decision'] as const) {
+      expect(matchTimeLimit(DEFAULT_TIME_LIMITS, stage, petition)).toMatchObject({ days: 30, unit: 'calendar' });
+    }
+  });
   it('gives a unit 5 working days to object to a transfer', () => {
     expect(matchTimeLimit(DEFAULT_TIME_LIMITS, 'transfer_objection', subject)).toMatchObject({ days: 5, unit: 'working' });
   });

@@ -2,8 +2,20 @@ import { addDays, type IsoDate, type WorkCalendar } from './calendar.js';
 import type { CaseAction } from './case-lifecycle.js';
 import type { CaseKind, Category, Channel } from './enums.js';
 
-/** The clocks a case can carry (RULES.md §2, §3, §4). */
-export const CLOCK_STAGES = ['acceptance', 'transfer_objection', 'handling', 'follow_up'] as const;
+/**
+ * The clocks a case can carry (RULES.md §2, §3, §4). The four review clocks (复查/复核: the petitioner's time to ask,
+ * the body's time to decide) have their limits here already; the petition review flow starts them.
+ */
+export const CLOCK_STAGES = [
+  'acceptance',
+  'transfer_objection',
+  'handling',
+  'follow_up',
+  'review_request',
+  'review_decision',
+  're_review_request',
+  're_review_decision',
+] as const;
 export type ClockStage = (typeof CLOCK_STAGES)[number];
 
 /** 简易 / 一般 / 复杂 (RULES.md §4, local). */
@@ -54,6 +66,10 @@ export const DEFAULT_TIME_LIMITS: readonly TimeLimitRule[] = [
   rule({ priority: 31, stage: 'handling', difficulty: 'ordinary', days: 7, unit: 'working', maxExtensionDays: 10, legalBasis: '本中心规定：一般事项7个工作日' }),
   rule({ priority: 32, stage: 'handling', difficulty: 'complex', days: 20, unit: 'working', maxExtensionDays: 20, legalBasis: '本中心规定：复杂事项20个工作日' }),
   rule({ priority: 100, stage: 'follow_up', days: 5, unit: 'working', legalBasis: '本中心规定：办结后5个工作日内回访' }),
+  rule({ priority: 10, stage: 'review_request', kind: 'petition', days: 30, unit: 'calendar', legalBasis: '《信访工作条例》第三十五条：收到书面答复之日起30日内请求复查' }),
+  rule({ priority: 10, stage: 'review_decision', kind: 'petition', days: 30, unit: 'calendar', legalBasis: '《信访工作条例》第三十五条：收到复查请求之日起30日内提出复查意见' }),
+  rule({ priority: 10, stage: 're_review_request', kind: 'petition', days: 30, unit: 'calendar', legalBasis: '《信访工作条例》第三十六条：收到复查意见之日起30日内请求复核' }),
+  rule({ priority: 10, stage: 're_review_decision', kind: 'petition', days: 30, unit: 'calendar', legalBasis: '《信访工作条例》第三十六条：收到复核请求之日起30日内提出复核意见（听证时间不计入）' }),
 ];
 
 /** What a policy is matched against. */

@@ -8,7 +8,16 @@ import { enqueue, type OutboxMessage } from '../notifications/outbox.js';
 type ClockRow = typeof caseClocks.$inferSelect;
 type CaseRow = typeof cases.$inferSelect;
 
-const STAGE_NAMES: Record<ClockStage, string> = { acceptance: '受理', transfer_objection: '转办异议', handling: '办理', follow_up: '回访' };
+const STAGE_NAMES: Record<ClockStage, string> = {
+  acceptance: '受理',
+  transfer_objection: '转办异议',
+  handling: '办理',
+  follow_up: '回访',
+  review_request: '申请复查',
+  review_decision: '复查',
+  re_review_request: '申请复核',
+  re_review_decision: '复核',
+};
 /** Stages whose lateness the centre escalates (应受理未受理, 应办理未办理). */
 const ESCALATED_STAGES: readonly ClockStage[] = ['acceptance', 'handling'];
 

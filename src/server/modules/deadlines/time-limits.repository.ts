@@ -1,17 +1,23 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { DEFAULT_TIME_LIMITS } from '../../../shared/time-limits.js';
 import type { Db, Tx } from '../../db/client.js';
 import { timeLimitPolicies } from '../../db/schema.js';
 
 export type TimeLimitPolicyRow = typeof timeLimitPolicies.$inferSelect;
 
-/** Gives a district the default time limits the first time it runs; later edits by the administrator stay. */
+/**
+ * Gives a district the default time limits of every stage it has no rule for yet (all of them on the first run; a
+ * stage added in a later version on upgrade). Rules the administrator has for a stage are never touched.
+ */
 export async function ensureDefaultTimeLimits(db: Db, districtCode: string): Promise<boolean> {
   return db.transaction(async (tx) => {
     await tx.execute(sqlLock(districtCode));
-    const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(timeLimitPolicies).where(eq(timeLimitPolicies.districtCode, districtCode));
-    if (n > 0) return false;
-    await tx.insert(timeLimitPolicies).values(DEFAULT_TIME_LIMITS.map((r) => ({ ...r, districtCode })));
+    const have = new Set(
+      (await tx.selectDistinct({ stage: timeLimitPolicies.stage }).from(timeLimitPolicies).where(eq(timeLimitPolicies.districtCode, districtCode))).map((r) => r.stage),
+    );
+    const missing = DEFAULT_TIME_LIMITS.filter((r) => !have.has(r.stage));
+    if (missing.length === 0) return false;
+    await tx.insert(timeLimitPolicies).values(missing.map((r) => ({ ...r, districtCode })));
     return true;
   });
 }

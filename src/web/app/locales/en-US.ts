@@ -227,6 +227,10 @@ export const enUS: Record<MessageKey, string> = {
   'stage.transfer_objection': 'Transfer objection',
   'stage.handling': 'Handling',
   'stage.follow_up': 'Follow-up',
+  'stage.review_request': 'Review request',
+  'stage.review_decision': 'Review decision',
+  'stage.re_review_request': 'Re-review request',
+  'stage.re_review_decision': 'Re-review decision',
 
   'progress.title': 'Check progress',
   'progress.prompt': 'Enter the tracking code from your receipt',

@@ -226,6 +226,10 @@ export const zhCN = {
   'stage.transfer_objection': '转办异议',
   'stage.handling': '办理',
   'stage.follow_up': '回访',
+  'stage.review_request': '申请复查',
+  'stage.review_decision': '复查',
+  'stage.re_review_request': '申请复核',
+  'stage.re_review_decision': '复核',
 
   'progress.title': '办理进度查询',
   'progress.prompt': '请输入回执上的查询码',
