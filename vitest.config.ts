@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Deadline and date logic must not depend on the machine's zone: UTC unless TEST_TZ names another
-// (.ci/run also runs the pure rules with TEST_TZ=Asia/Shanghai).
+// (.ci/run also runs the unit and API tests with TEST_TZ=Asia/Shanghai).
 process.env.TZ = process.env.TEST_TZ ?? 'UTC';
 
 export default defineConfig({
