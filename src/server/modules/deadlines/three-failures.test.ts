@@ -39,7 +39,8 @@ describe('the three failures (三个未)', () => {
     const late = await register({ kind: 'petition', category: 'marriage_family' });
     await send('reception', late.id, { action: 'accept' });
     await send('dispatcher', late.id, { action: 'dispatch', leadUnitId: fl });
-    await ctx.database.pool.query(`update case_clocks set due_date = $1 where case_id = $2 and stage = 'handling'`, [addDays(today, -3), late.id]);
+    // Not provisional, so loading a year elsewhere in the run does not recompute it back.
+    await ctx.database.pool.query(`update case_clocks set due_date = $1, is_provisional = 0 where case_id = $2 and stage = 'handling'`, [addDays(today, -3), late.id]);
     // 不依法办理: a mediation agreement concluded at 妇联 with no agreement document attached.
     const bare = await register({ category: 'marriage_family' });
     await send('reception', bare.id, { action: 'accept' });
@@ -48,7 +49,7 @@ describe('the three failures (三个未)', () => {
     await send('fl_worker', bare.id, { action: 'conclude', outcome: 'agreement', note: '口头协议' });
     // 应受理未受理: a petition at 杨庄村 nobody has decided on, past its 15 days.
     const waiting = await register({ kind: 'petition', category: 'other', place: { address: '阳庙镇杨庄村', unitCode: '410871100200' } });
-    await ctx.database.pool.query(`update case_clocks set due_date = $1 where case_id = $2 and stage = 'acceptance'`, [addDays(today, -1), waiting.id]);
+    await ctx.database.pool.query(`update case_clocks set due_date = $1, is_provisional = 0 where case_id = $2 and stage = 'acceptance'`, [addDays(today, -1), waiting.id]);
 
     const report = (await ctx.app.inject({ method: 'GET', url: `/api/reports/three-failures?from=${today}&to=${today}`, headers: { cookie: cookies.leader! } })).json();
     expect(report.rows.find((r: { unitId: string }) => r.unitId === fl)).toMatchObject({ unitName: '区妇联', cases: 2, notAccepted: 0, notHandled: 1, unlawful: 1 });
