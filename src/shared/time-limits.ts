@@ -118,6 +118,20 @@ export function dueDateOf(calendar: WorkCalendar, start: IsoDate, days: number, 
 }
 
 /**
+ * A clock's due date computed from its start: the period plus extensions, then the days it spent paused. Used when
+ * something about the clock changes (an extension, a recompute, a year loaded) so every path computes it alike.
+ */
+export function recomputeDueDate(
+  calendar: WorkCalendar,
+  clock: { startedOn: IsoDate; days: number; unit: DayUnit; extendedDays: number; pausedDays: number },
+) {
+  const base = dueDateOf(calendar, clock.startedOn, clock.days + clock.extendedDays, clock.unit);
+  if (clock.pausedDays === 0) return base;
+  const paused = dueDateOf(calendar, base.date, clock.pausedDays, clock.unit);
+  return { date: paused.date, provisional: base.provisional || paused.provisional };
+}
+
+/**
  * The due date after a pause from `pausedOn` to `resumedOn`: a working-day clock moves by the working days paused,
  * a calendar-day clock by the calendar days paused (then the last-day rule).
  */

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestApp, type TestContext } from '../support/app.js';
 
@@ -37,7 +39,8 @@ export async function startBrowserTest(): Promise<BrowserContext> {
 
 /** A fresh browser session signed in as a demo user through the sign-in page. */
 export async function signInPage(b: BrowserContext, username: string): Promise<Page> {
-  const context = await b.browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+  // Reduced motion: the UI then draws dialogs and dropdowns without animations, so no click lands mid-animation.
+  const context = await b.browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   // Nothing may come from outside the platform (government intranets are offline).
@@ -76,5 +79,21 @@ export async function pick(page: Page, field: ReturnType<Page['locator']>, text:
       if (attempt === 3) throw err;
       await page.keyboard.press('Escape');
     }
+  }
+}
+
+/**
+ * Clicks 确定 in the open dialog and waits for it to close; if it stays open (a form error, say), fails with
+ * what the dialog shows instead of timing out somewhere later.
+ */
+export async function confirmDialog(page: Page) {
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: /确\s*定/ }).click();
+  try {
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  } catch {
+    const shot = join(tmpdir(), `fengqiao-dialog-${Date.now()}.png`);
+    await page.screenshot({ path: shot }).catch(() => undefined);
+    throw new Error(`the dialog did not close (screenshot ${shot}): ${await dialog.innerText().catch(() => '?')}`);
   }
 }

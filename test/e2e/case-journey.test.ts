@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pick, signInPage, startBrowserTest, type BrowserContext } from './browser.js';
+import { confirmDialog, pick, signInPage, startBrowserTest, type BrowserContext } from './browser.js';
 
 /** A valid resident ID (GB 11643) nobody else in the run uses, so this person has no earlier cases. */
 function uniqueIdNumber(): string {
@@ -53,12 +53,12 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     await page.getByText('已登记', { exact: true }).click();
     await page.getByRole('link', { name: state.code! }).click();
     await page.getByTestId('case-actions').getByRole('button', { name: /受\s*理/ }).first().click();
-    await page.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+    await confirmDialog(page);
     await page.getByTestId('case-actions').getByRole('button', { name: '分流派单' }).click();
     const dialog = page.getByRole('dialog');
     await pick(page, dialog.getByTestId('lead-unit'), '文苑街道司法所', { search: true });
     await pick(page, dialog.getByLabel('承办人'), '赵敏');
-    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await confirmDialog(page);
     await expect.poll(() => page.locator('[data-status="dispatched"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     // The dispatcher may not conclude: the button is not there.
     expect(await page.getByTestId('case-actions').getByRole('button', { name: '办结' }).count()).toBe(0);
@@ -80,12 +80,12 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     // Personal data is masked on screen.
     await page.getByText(`${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`).waitFor();
     await page.getByTestId('case-actions').getByRole('button', { name: '开始办理' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+    await confirmDialog(page);
     await page.getByTestId('case-actions').getByRole('button', { name: /办\s*结/ }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByText('调解成功（达成协议）').click();
+    await dialog.getByRole('radio', { name: '调解成功（达成协议）' }).check();
     await dialog.getByLabel('情况说明').fill('双方当面协商，包工头同意于月底前一次性支付工资八千元，签订人民调解协议书。');
-    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await confirmDialog(page);
     await expect.poll(() => page.locator('[data-status="concluded"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await page.context().close();
   });
@@ -95,8 +95,8 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     await reception.goto(`${b.baseUrl}/cases?q=${encodeURIComponent(state.code!)}`);
     await reception.getByRole('link', { name: state.code! }).click();
     await reception.getByTestId('case-actions').getByRole('button', { name: /回\s*访/ }).click();
-    await reception.getByRole('dialog').getByText('满意', { exact: true }).click();
-    await reception.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+    await reception.getByRole('dialog').getByRole('radio', { name: '满意', exact: true }).check();
+    await confirmDialog(reception);
     await expect.poll(() => reception.locator('[data-status="followed_up"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await reception.context().close();
 
@@ -104,7 +104,7 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     await dispatcher.goto(`${b.baseUrl}/cases?q=${encodeURIComponent(state.code!)}`);
     await dispatcher.getByRole('link', { name: state.code! }).click();
     await dispatcher.getByTestId('case-actions').getByRole('button', { name: /归\s*档/ }).click();
-    await dispatcher.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+    await confirmDialog(dispatcher);
     await expect.poll(() => dispatcher.locator('[data-status="archived"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const timeline = await dispatcher.getByTestId('timeline').innerText();
     for (const step of ['登记', '受理', '分流派单', '开始办理', '办结', '回访', '归档']) expect(timeline).toContain(step);
@@ -112,7 +112,7 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
   });
 
   it('the resident checks progress by token and sees no personal data', async () => {
-    const context = await b.browser.newContext({ locale: 'zh-CN' });
+    const context = await b.browser.newContext({ locale: 'zh-CN', reducedMotion: 'reduce' });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     await page.route((url) => !url.href.startsWith(b.baseUrl), (route) => route.abort());

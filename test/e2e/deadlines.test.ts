@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../src/shared/calendar.js';
 import { buildCaseBody } from '../../src/server/modules/cases/cases.factory.js';
 import { signIn } from '../support/app.js';
-import { signInPage, startBrowserTest, type BrowserContext } from './browser.js';
+import { confirmDialog, signInPage, startBrowserTest, type BrowserContext } from './browser.js';
 
 let b: BrowserContext;
 beforeAll(async () => {
@@ -47,7 +47,7 @@ describe('supervising deadlines in the browser', () => {
     await dispatcher.keyboard.type(addDays(shanghaiDate(new Date()), 2));
     await dispatcher.keyboard.press('Enter');
     await dialog.getByLabel('督办意见').fill('请于两日内报告调解进展');
-    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await confirmDialog(dispatcher);
     await dispatcher.getByTestId('supervision').getByText('请于两日内报告调解进展').waitFor();
     await dispatcher.context().close();
 
@@ -58,7 +58,7 @@ describe('supervising deadlines in the browser', () => {
     await urgeRow.getByRole('link', { name: c.code }).click();
     await mediator.getByTestId('case-actions').getByRole('button', { name: '回复督办' }).click();
     await mediator.getByRole('dialog').getByLabel('回复内容').fill('已约双方本周五到所调解');
-    await mediator.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+    await confirmDialog(mediator);
     await mediator.getByTestId('supervision').getByText('已约双方本周五到所调解').first().waitFor();
     expect(await mediator.getByTestId('supervision').innerText()).toContain('已回复');
     const timeline = await mediator.getByTestId('timeline').innerText();

@@ -47,11 +47,17 @@ function UnauthorizedRedirect() {
   return null;
 }
 
+/** People who ask their system for less motion get none (and so do the browser tests, which ask the same way). */
+const prefersReducedMotion = typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+
 function Themed({ children }: { children: ReactNode }) {
   const { lang } = useI18n();
   dayjs.locale(lang === 'zh-CN' ? 'zh-cn' : 'en');
   return (
-    <ConfigProvider locale={lang === 'zh-CN' ? zhCNAntd : enUSAntd} theme={{ token: { colorPrimary: '#b71c1c', borderRadius: 4 } }}>
+    <ConfigProvider
+      locale={lang === 'zh-CN' ? zhCNAntd : enUSAntd}
+      theme={{ token: { colorPrimary: '#b71c1c', borderRadius: 4, motion: !prefersReducedMotion } }}
+    >
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );

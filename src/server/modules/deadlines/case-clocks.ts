@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import type { CaseAction } from '../../../shared/case-lifecycle.js';
-import { CLOCK_EFFECTS, clockStatus, dueDateOf, extendByPause, matchTimeLimit, type ClockLevel, type ClockStage } from '../../../shared/time-limits.js';
+import { CLOCK_EFFECTS, clockStatus, dueDateOf, extendByPause, matchTimeLimit, recomputeDueDate, type ClockLevel, type ClockStage } from '../../../shared/time-limits.js';
 import type { Db, Tx } from '../../db/client.js';
 import { caseClocks, type cases } from '../../db/schema.js';
 import { listTimeLimits } from './time-limits.repository.js';
@@ -139,11 +139,10 @@ export function mostUrgent(views: readonly ClockView[]): ClockView | null {
 export async function recomputeProvisionalClocks(db: Db, calendar: WorkCalendar): Promise<number> {
   const rows = await db.select().from(caseClocks).where(and(eq(caseClocks.isProvisional, 1), isNull(caseClocks.stoppedAt)));
   for (const c of rows) {
-    const base = dueDateOf(calendar, c.startedOn, c.days + c.extendedDays, c.unit);
-    const paused = c.pausedDays > 0 ? dueDateOf(calendar, base.date, c.pausedDays, c.unit) : base;
+    const due = recomputeDueDate(calendar, c);
     await db
       .update(caseClocks)
-      .set({ dueDate: paused.date, isProvisional: base.provisional || paused.provisional ? 1 : 0 })
+      .set({ dueDate: due.date, isProvisional: due.provisional ? 1 : 0 })
       .where(and(eq(caseClocks.districtCode, c.districtCode), eq(caseClocks.id, c.id)));
   }
   return rows.length;

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { dueDateOf } from '../../../shared/time-limits.js';
+import { recomputeDueDate } from '../../../shared/time-limits.js';
 import { recomputeBodySchema, timeLimitInputSchema, timeLimitSchema } from '../../../shared/schemas/time-limits.js';
 import { adminLog, caseClocks, timeLimitPolicies } from '../../db/schema.js';
 import { actorOf, type Actor } from '../../plugins/auth.js';
@@ -115,8 +115,7 @@ export const deadlinesRoutes: FastifyPluginAsyncZod = async (app) => {
         for (const c of running) {
           const p = c.policyId ? policies.get(c.policyId) : undefined;
           if (!p || (p.days === c.days && p.unit === c.unit && p.warnPercent === c.warnPercent && p.maxExtensionDays === c.maxExtensionDays)) continue;
-          const base = dueDateOf(cal, c.startedOn, p.days + c.extendedDays, p.unit);
-          const due = c.pausedDays > 0 ? dueDateOf(cal, base.date, c.pausedDays, p.unit) : base;
+          const due = recomputeDueDate(cal, { ...c, days: p.days, unit: p.unit });
           await tx
             .update(caseClocks)
             .set({
@@ -126,7 +125,7 @@ export const deadlinesRoutes: FastifyPluginAsyncZod = async (app) => {
               maxExtensionDays: p.maxExtensionDays,
               legalBasis: p.legalBasis,
               dueDate: due.date,
-              isProvisional: base.provisional || due.provisional ? 1 : 0,
+              isProvisional: due.provisional ? 1 : 0,
             })
             .where(and(eq(caseClocks.districtCode, c.districtCode), eq(caseClocks.id, c.id)));
           n++;

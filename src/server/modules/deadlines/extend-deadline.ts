@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { WorkCalendar } from '../../../shared/calendar.js';
 import type { CaseActionBody } from '../../../shared/schemas/cases.js';
-import { dueDateOf } from '../../../shared/time-limits.js';
+import { recomputeDueDate } from '../../../shared/time-limits.js';
 import type { Tx } from '../../db/client.js';
 import { caseClocks, caseExtensions, type cases } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -83,11 +83,10 @@ export async function decideExtension({ tx, calendar, row, actor, body }: Ctx) {
   // Checked again at approval: another extension may have been granted since the request.
   if (clock.extendedDays + pending.days > clock.maxExtensionDays) throw new AppError('DEADLINE_EXTENSION_TOO_LONG', { maxExtensionDays: clock.maxExtensionDays });
   const extendedDays = clock.extendedDays + pending.days;
-  const base = dueDateOf(calendar, clock.startedOn, clock.days + extendedDays, clock.unit);
-  const due = clock.pausedDays > 0 ? dueDateOf(calendar, base.date, clock.pausedDays, clock.unit) : base;
+  const due = recomputeDueDate(calendar, { ...clock, extendedDays });
   await tx
     .update(caseClocks)
-    .set({ extendedDays, dueDate: due.date, isProvisional: base.provisional || due.provisional ? 1 : 0 })
+    .set({ extendedDays, dueDate: due.date, isProvisional: due.provisional ? 1 : 0 })
     .where(and(eq(caseClocks.districtCode, row.districtCode), eq(caseClocks.id, clock.id)));
   await tx
     .update(caseExtensions)
