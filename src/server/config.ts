@@ -7,6 +7,8 @@ const configSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().url().optional(),
+  /** Connections each process keeps to PostgreSQL. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
   DISTRICT_CODE: z.string().regex(/^\d{6}$/, '6-digit division code').default('410871'),
   /** 32 bytes, base64 or hex. Without it, a key file with mode 0600 is created under DATA_DIR. */
   ENCRYPTION_KEY: z.string().optional(),

@@ -28,7 +28,7 @@ interface Running {
 
 async function openDatabase(config: Config, log: Logger): Promise<Running> {
   const embedded = config.DATABASE_URL ? undefined : await startEmbeddedDatabase({ dataDir: config.dataDir, log });
-  const database = connectDatabase(config.DATABASE_URL ?? embedded!.url, 20, (err) => log.warn({ err }, 'idle database connection lost'));
+  const database = connectDatabase(config.DATABASE_URL ?? embedded!.url, config.DATABASE_POOL_SIZE, (err) => log.warn({ err }, 'idle database connection lost'));
   try {
     await runMigrations(database.pool);
   } catch (err) {
