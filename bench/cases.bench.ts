@@ -43,6 +43,12 @@ interface Result {
   latencies: number[];
 }
 
+/** Failed requests by what they answered, printed after the table: an error is a finding, not noise. */
+const errorsSeen = new Map<string, number>();
+function noteError(key: string) {
+  errorsSeen.set(key, (errorsSeen.get(key) ?? 0) + 1);
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -170,14 +176,16 @@ async function main() {
         headers: { cookie: reception, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
         body,
       });
-      await res.arrayBuffer();
+      const text = await res.text();
+      if (res.status !== 201) noteError(`createCase ${res.status} ${text.slice(0, 200)}`);
       return res.status === 201;
     }),
   );
   results.push(
     await load('listCases (status+category+unit)', async () => {
       const res = await fetch(`${base}/api/cases?status=in_progress&category=labour&unitId=${wenyuan}&page=1&pageSize=20`, { headers: { cookie: dispatcher } });
-      await res.arrayBuffer();
+      const text = await res.text();
+      if (res.status !== 200) noteError(`listCases ${res.status} ${text.slice(0, 200)}`);
       return res.status === 200;
     }),
   );
@@ -200,6 +208,7 @@ async function main() {
   console.log(`${'operation'.padEnd(34)} ${'throughput'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
   for (const r of results) console.log(report(r));
   const [create, , raw] = results;
+  for (const [key, n] of errorsSeen) console.log(`error ×${n}: ${key}`);
   console.log(`\ncreateCase ÷ raw insert = ${((create!.count / create!.seconds) / (raw!.count / raw!.seconds)).toFixed(3)}`);
 
   await database.close();

@@ -30,7 +30,14 @@ function shanghaiMidnight(date: string): Date {
 const unitRef = (u: { id: string; code: string; name: string } | undefined) => (u ? { id: u.id, code: u.code, name: u.name } : null);
 
 /** Builds the summaries of many case rows with three extra queries (units, handlers, clocks), not one per row. */
-async function presentSummaries(db: Db | Tx, calendar: WorkCalendar, districtCode: string, rows: CaseRow[]): Promise<CaseSummary[]> {
+async function presentSummaries(
+  db: Db | Tx,
+  calendar: WorkCalendar,
+  districtCode: string,
+  rows: CaseRow[],
+  /** The cases' clocks when the caller has them already. */
+  knownClocks?: ClockRow[],
+): Promise<CaseSummary[]> {
   const unitIds = new Set<string>();
   const handlerIds = new Set<string>();
   for (const r of rows) {
@@ -47,7 +54,8 @@ async function presentSummaries(db: Db | Tx, calendar: WorkCalendar, districtCod
     : [];
   const handlerMap = new Map(handlerRows.map((h) => [h.id, h]));
   const clocksByCase = new Map<string, ClockRow[]>();
-  for (const c of await loadClocks(db, districtCode, rows.map((r) => r.id), { runningOnly: true })) {
+  const running = knownClocks?.filter((c) => !c.stoppedAt) ?? (await loadClocks(db, districtCode, rows.map((r) => r.id), { runningOnly: true }));
+  for (const c of running) {
     clocksByCase.set(c.caseId, [...(clocksByCase.get(c.caseId) ?? []), c]);
   }
   return rows.map((r) => ({
@@ -79,8 +87,9 @@ export async function presentCaseDetail(
 ): Promise<CaseDetail> {
   const { db, crypto, calendar } = deps;
   const d = row.districtCode;
-  const [[summary], partyRows, eventRows, fileRows, coUnits, clockRows, supervision] = await Promise.all([
-    presentSummaries(db, calendar, d, [row]),
+  const clockRows = await loadClocks(db, d, [row.id]);
+  const [[summary], partyRows, eventRows, fileRows, coUnits, supervision] = await Promise.all([
+    presentSummaries(db, calendar, d, [row], clockRows),
     db
       .select({ party: caseParties, person: persons })
       .from(caseParties)
@@ -105,7 +114,6 @@ export async function presentCaseDetail(
       .from(attachments)
       .where(and(eq(attachments.districtCode, d), eq(attachments.caseId, row.id))),
     findUnitsByIds(db, d, row.coUnitIds),
-    loadClocks(db, d, [row.id]),
     loadSupervision(db, d, row.id),
   ]);
   const timeline: TimelineEntry[] = eventRows.map((e) => ({

@@ -19,10 +19,11 @@ export async function applyClockEffects(opts: { tx: Tx; calendar: WorkCalendar; 
   if (!effect) return;
   const d = row.districtCode;
   const today = shanghaiDate(at);
-  const running = await tx
-    .select()
-    .from(caseClocks)
-    .where(and(eq(caseClocks.districtCode, d), eq(caseClocks.caseId, row.id), isNull(caseClocks.stoppedAt)));
+  // A step that only starts clocks (registration, dispatch) need not read the running ones.
+  const touchesRunning = !!effect.stop || !!effect.pause || !!effect.resume;
+  const running = touchesRunning
+    ? await tx.select().from(caseClocks).where(and(eq(caseClocks.districtCode, d), eq(caseClocks.caseId, row.id), isNull(caseClocks.stoppedAt)))
+    : [];
 
   const toStop = effect.stop === 'all' ? running : running.filter((c) => effect.stop?.includes(c.stage));
   for (const c of toStop) {
