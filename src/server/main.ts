@@ -9,7 +9,7 @@ import { loadConfig, type Config } from './config.js';
 import { connectDatabase, runMigrations, type Database } from './db/client.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { countCases, hasDemoAccounts, seedDemoData } from './db/seed-demo.js';
-import { createPersonalDataCrypto, loadMasterKey } from './lib/personal-data-crypto.js';
+import { createPersonalDataCrypto, loadMasterKey, type PersonalDataCrypto } from './lib/personal-data-crypto.js';
 import { syncBuiltInCalendar } from './modules/calendar/calendar.repository.js';
 import { WorkCalendarCache } from './modules/calendar/work-calendar.js';
 import { ensureDefaultTimeLimits } from './modules/deadlines/time-limits.repository.js';
@@ -48,8 +48,10 @@ async function closeDatabase(r: Running) {
   await r.embedded?.stop();
 }
 
-async function seed(config: Config, log: Logger, r: Running) {
-  const crypto = createPersonalDataCrypto(loadMasterKey({ configured: config.ENCRYPTION_KEY, dataDir: config.dataDir }));
+const cryptoFor = (config: Config) =>
+  createPersonalDataCrypto(loadMasterKey({ configured: config.ENCRYPTION_KEY, dataDir: config.dataDir }));
+
+async function seed(log: Logger, r: Running, crypto: PersonalDataCrypto) {
   const { created } = await seedDemoData({ db: r.database.db, log });
   if (created && (await countCases(r.database.db)) === 0) {
     const n = await seedDemoCases(r.database.db, crypto, await new WorkCalendarCache(r.database.db).get());
@@ -60,15 +62,15 @@ async function seed(config: Config, log: Logger, r: Running) {
 async function serve(config: Config, log: Logger) {
   const running = await openDatabase(config, log);
   const { db } = running.database;
+  const crypto = cryptoFor(config);
   if (config.NODE_ENV === 'production') {
     if (await hasDemoAccounts(db)) {
       await closeDatabase(running);
       throw new Error('生产环境中存在演示账号（密码公开），拒绝启动。请删除演示账号后再启动 / demo accounts exist: refusing to start in production');
     }
   } else if (config.DEMO_DATA === 'true') {
-    await seed(config, log, running);
+    await seed(log, running, crypto);
   }
-  const crypto = createPersonalDataCrypto(loadMasterKey({ configured: config.ENCRYPTION_KEY, dataDir: config.dataDir }));
   const app = await buildApp({ deps: { config, db, crypto, calendar: new WorkCalendarCache(db) }, logger: log, webRoot });
   await app.listen({ port: config.PORT, host: config.HOST });
 
@@ -128,7 +130,7 @@ async function main() {
   if (command === 'migrate' || command === 'seed') {
     const running = await openDatabase(config, log);
     try {
-      if (command === 'seed') await seed(config, log, running);
+      if (command === 'seed') await seed(log, running, cryptoFor(config));
     } finally {
       await closeDatabase(running);
     }

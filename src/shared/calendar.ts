@@ -63,6 +63,11 @@ export function shanghaiDate(instant: Date): IsoDate {
   return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
+/** The UTC instant at which a Shanghai date begins (for "registered on or after" filters). */
+export function startOfShanghaiDate(date: IsoDate): Date {
+  return new Date(toDayNumber(date) * DAY_MS - 8 * 3600_000);
+}
+
 /** The UTC instant at which a Shanghai date ends (its last millisecond is the deadline's end). */
 export function endOfShanghaiDate(date: IsoDate): Date {
   return new Date((toDayNumber(date) + 1) * DAY_MS - 8 * 3600_000 - 1);

@@ -102,6 +102,3 @@ export function nextStatus(status: CaseStatus, action: CaseAction): CaseStatus |
   if (!t.from.includes(status)) return undefined;
   return t.to ?? status;
 }
-
-/** Statuses in which the case still needs work (not rejected, escalated away, or archived). */
-export const OPEN_STATUSES: readonly CaseStatus[] = ['registered', 'accepted', 'dispatched', 'in_progress', 'suspended', 'concluded'];

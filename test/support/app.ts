@@ -4,7 +4,7 @@ import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { buildApp, type App } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { connectDatabase, type Database } from '../../src/server/db/client.js';
@@ -76,4 +76,25 @@ export async function signIn(app: App, username: string): Promise<string> {
   if (res.statusCode !== 200) throw new Error(`sign-in of ${username} failed: ${res.statusCode} ${res.body}`);
   const cookie = res.cookies.find((c) => c.name === 'fq_session');
   return `fq_session=${cookie!.value}`;
+}
+
+/**
+ * Sends a case action as `cookie` at the version `readerCookie` sees now — for tests that are not about versions.
+ * Returns the raw response.
+ */
+export async function actOnCaseNow(app: App, opts: { cookie: string; readerCookie: string }, caseId: string, body: Record<string, unknown>) {
+  const current = (await app.inject({ method: 'GET', url: `/api/cases/${caseId}`, headers: { cookie: opts.readerCookie } })).json();
+  return app.inject({
+    method: 'POST',
+    url: `/api/cases/${caseId}/actions`,
+    headers: { cookie: opts.cookie },
+    payload: { expectedVersion: current.version, ...body },
+  });
+}
+
+/** As `actOnCaseNow`, for steps that must succeed: fails the test otherwise and returns the case. */
+export async function actOnCaseOk(app: App, opts: { cookie: string; readerCookie: string }, caseId: string, body: Record<string, unknown>) {
+  const res = await actOnCaseNow(app, opts, caseId, body);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
 }

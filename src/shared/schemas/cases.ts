@@ -12,7 +12,7 @@ import {
   SATISFACTIONS,
 } from '../enums.js';
 import { checkIdNumber, isValidMobile, normalizeIdNumber, normalizePhone } from '../identifiers.js';
-import { NARRATIVE_MAX, PAGE_SIZE_MAX } from '../limits.js';
+import { MAX_ATTACHMENTS_PER_NOTE, NARRATIVE_MAX, PAGE_SIZE_MAX } from '../limits.js';
 import { CLOCK_STAGES, DAY_UNITS, DIFFICULTIES } from '../time-limits.js';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
@@ -222,7 +222,7 @@ export const caseActionBodySchema = z.object({
   handlerId: z.string().uuid().optional(),
   outcome: z.enum(OUTCOMES).optional(),
   satisfaction: z.enum(SATISFACTIONS).optional(),
-  attachmentIds: z.array(z.string().uuid()).max(10).optional().describe('Uploaded attachments to link to this step'),
+  attachmentIds: z.array(z.string().uuid()).max(MAX_ATTACHMENTS_PER_NOTE).optional().describe('Uploaded attachments to link to this step'),
   extensionDays: z.number().int().min(1).max(3650).optional().describe('request_extension: days asked'),
   approve: z.boolean().optional().describe('decide_extension: true approves, false refuses'),
   residentNotice: z.string().trim().max(1000).optional().describe('decide_extension: how the resident was told the reason'),

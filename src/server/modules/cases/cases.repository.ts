@@ -9,7 +9,7 @@ import type { Actor } from '../../plugins/auth.js';
 import { maskedField } from '../persons/persons.repository.js';
 import { findUnitsByIds } from '../units/units.repository.js';
 import { allowedActions, visibleCasesCondition } from './cases.policy.js';
-import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
+import { addDays, shanghaiDate, startOfShanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import { loadClocks, mostUrgent, overdueCondition, presentClock, type ClockRow } from '../deadlines/case-clocks.js';
 import { loadSupervision, refineAllowedActions } from '../deadlines/supervision.repository.js';
 import { failureCondition } from '../deadlines/three-failures.js';
@@ -20,11 +20,6 @@ export async function findCaseRow(db: Db | Tx, districtCode: string, id: string,
   const q = db.select().from(cases).where(and(eq(cases.districtCode, districtCode), eq(cases.id, id)));
   const [row] = opts.forUpdate ? await q.for('update') : await q;
   return row;
-}
-
-/** Shanghai calendar date `YYYY-MM-DD` → the UTC instant of its midnight. */
-function shanghaiMidnight(date: string): Date {
-  return new Date(`${date}T00:00:00+08:00`);
 }
 
 const unitRef = (u: { id: string; code: string; name: string } | undefined) => (u ? { id: u.id, code: u.code, name: u.name } : null);
@@ -183,8 +178,8 @@ export async function listCases(db: Db, calendar: WorkCalendar, actor: Actor, q:
     const prefix = `${u?.path ?? '/nowhere/'}%`;
     where.push(sql`(${cases.unitPath} like ${prefix} or ${cases.leadUnitPath} like ${prefix})`);
   }
-  if (q.from) where.push(gte(cases.createdAt, shanghaiMidnight(q.from)));
-  if (q.to) where.push(lt(cases.createdAt, new Date(shanghaiMidnight(q.to).getTime() + 86_400_000)));
+  if (q.from) where.push(gte(cases.createdAt, startOfShanghaiDate(q.from)));
+  if (q.to) where.push(lt(cases.createdAt, startOfShanghaiDate(addDays(q.to, 1))));
   if (q.q) {
     const words = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(or(ilike(cases.code, words), ilike(cases.summary, words))!);

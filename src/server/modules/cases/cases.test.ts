@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { actOnCaseNow, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { buildCaseBody } from './cases.factory.js';
 
 let ctx: TestContext;
@@ -23,16 +23,8 @@ async function createCase(body: unknown = buildCaseBody(), key = randomUUID(), w
   });
 }
 
-async function act(who: string, id: string, body: Record<string, unknown>) {
-  const current = await ctx.app.inject({ method: 'GET', url: `/api/cases/${id}`, headers: { cookie: cookies.admin! } });
-  const version = current.json().version as number;
-  return ctx.app.inject({
-    method: 'POST',
-    url: `/api/cases/${id}/actions`,
-    headers: { cookie: cookies[who]! },
-    payload: { expectedVersion: version, ...body },
-  });
-}
+const act = (who: string, id: string, body: Record<string, unknown>) =>
+  actOnCaseNow(ctx.app, { cookie: cookies[who]!, readerCookie: cookies.admin! }, id, body);
 
 async function unitIdOf(code: string): Promise<string> {
   const res = await ctx.app.inject({ method: 'GET', url: '/api/units', headers: { cookie: cookies.admin! } });

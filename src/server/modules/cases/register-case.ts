@@ -6,17 +6,12 @@ import { caseEvents, caseParties, cases } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import type { WorkCalendar } from '../../../shared/calendar.js';
+import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import { applyClockEffects } from '../deadlines/case-clocks.js';
 import { findOrCreatePerson } from '../persons/persons.repository.js';
 import { findUnitByCode } from '../units/units.repository.js';
 import type { CaseRow } from './cases.repository.js';
 import { ensureCaseNumberSequence, nextCaseNumber } from './case-numbers.js';
-
-/** The year of an instant on the Asia/Shanghai calendar (case codes count per calendar year there). */
-function shanghaiYear(at: Date): number {
-  return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
-}
 
 /** A tracking token a resident can type from a receipt: 20 characters of Crockford base32 (100 bits). */
 function newTrackingToken(): string {
@@ -65,7 +60,8 @@ export async function registerCase(opts: {
   }
 
   const now = new Date();
-  const year = shanghaiYear(now);
+  // Case codes count per calendar year in Asia/Shanghai.
+  const year = Number(shanghaiDate(now).slice(0, 4));
   await ensureCaseNumberSequence(db, d, year);
   try {
     const row = await db.transaction(async (tx) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../../shared/calendar.js';
-import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
 
 let ctx: TestContext;
@@ -24,17 +24,8 @@ async function register(overrides: Parameters<typeof buildCaseBody>[0] = {}) {
   return res.json();
 }
 
-async function act(who: string, id: string, body: Record<string, unknown>) {
-  const current = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${id}`, headers: { cookie: cookies.admin! } })).json();
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: `/api/cases/${id}/actions`,
-    headers: { cookie: cookies[who]! },
-    payload: { expectedVersion: current.version, ...body },
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json();
-}
+const act = (who: string, id: string, body: Record<string, unknown>) =>
+  actOnCaseOk(ctx.app, { cookie: cookies[who]!, readerCookie: cookies.admin! }, id, body);
 
 async function calendarDate(path: string) {
   return (await ctx.app.inject({ method: 'GET', url: `/api/calendar/${path}` })).json().date as string;

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../../shared/calendar.js';
-import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { runExclusive } from '../../lib/scheduled-task.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
 import { dispatchOutbox, enqueue } from '../notifications/outbox.js';
@@ -23,12 +23,8 @@ const today = () => shanghaiDate(new Date());
 const sweep = async (failAfterCases?: number) =>
   runDeadlineSweep({ db: ctx.database.db, calendar: await ctx.app.deps.calendar.get(), escalateAfterWorkingDays: 3, failAfterCases });
 
-async function send(who: string, id: string, body: Record<string, unknown>) {
-  const current = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${id}`, headers: { cookie: cookies.admin! } })).json();
-  const res = await ctx.app.inject({ method: 'POST', url: `/api/cases/${id}/actions`, headers: { cookie: cookies[who]! }, payload: { expectedVersion: current.version, ...body } });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json();
-}
+const send = (who: string, id: string, body: Record<string, unknown>) =>
+  actOnCaseOk(ctx.app, { cookie: cookies[who]!, readerCookie: cookies.admin! }, id, body);
 
 /** A dispute in handling at 文苑街道司法所 with 赵敏 as handler, its handling clock moved so it is `overdueBy` days late. */
 async function lateCase(opts: { overdueCalendarDays: number }) {

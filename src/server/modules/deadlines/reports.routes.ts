@@ -1,13 +1,11 @@
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { shanghaiDate } from '../../../shared/calendar.js';
+import { addDays, shanghaiDate, startOfShanghaiDate } from '../../../shared/calendar.js';
 import { cases, units } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { visibleCasesCondition } from '../cases/cases.policy.js';
 import { failureCondition } from './three-failures.js';
-
-const shanghaiMidnight = (date: string) => new Date(`${date}T00:00:00+08:00`);
 
 export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.deps;
@@ -60,8 +58,8 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
           and(
             eq(cases.districtCode, actor.districtCode),
             visibleCasesCondition(actor),
-            gte(cases.createdAt, shanghaiMidnight(request.query.from)),
-            lt(cases.createdAt, new Date(shanghaiMidnight(request.query.to).getTime() + 86_400_000)),
+            gte(cases.createdAt, startOfShanghaiDate(request.query.from)),
+            lt(cases.createdAt, startOfShanghaiDate(addDays(request.query.to, 1))),
           ),
         )
         .groupBy(holder, units.name)

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../../shared/calendar.js';
-import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { actOnCaseNow, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
 
 let ctx: TestContext;
@@ -12,10 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-async function send(who: string, id: string, body: Record<string, unknown>) {
-  const current = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${id}`, headers: { cookie: cookies.admin! } })).json();
-  return ctx.app.inject({ method: 'POST', url: `/api/cases/${id}/actions`, headers: { cookie: cookies[who]! }, payload: { expectedVersion: current.version, ...body } });
-}
+const send = (who: string, id: string, body: Record<string, unknown>) =>
+  actOnCaseNow(ctx.app, { cookie: cookies[who]!, readerCookie: cookies.admin! }, id, body);
 
 /** A petition in progress at 文苑街道司法所, with its 60-day handling clock running. */
 async function petitionInProgress() {

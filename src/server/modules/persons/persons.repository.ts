@@ -72,8 +72,7 @@ function phoneFields(crypto: PersonalDataCrypto, phone: string) {
   return { phoneEnc: crypto.encrypt(phone), phoneHash: crypto.lookupHash(phone) };
 }
 
-export const PERSONAL_FIELDS = ['idNumber', 'phone', 'address'] as const;
-export type PersonalField = (typeof PERSONAL_FIELDS)[number];
+export type PersonalField = 'idNumber' | 'phone' | 'address';
 
 const COLUMN: Record<PersonalField, 'idNumberEnc' | 'phoneEnc' | 'addressEnc'> = {
   idNumber: 'idNumberEnc',
