@@ -22,6 +22,8 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { personsRoutes } from './modules/persons/persons.routes.js';
 import { publicRoutes } from './modules/public/public.routes.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
+import { liveRoutes } from './modules/live/live.routes.js';
+import { apiClientRoutes, transferRoutes } from './modules/integrations/integrations.routes.js';
 
 export interface BuildAppOptions {
   deps: Deps;
@@ -60,7 +62,12 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Fengqiao 枫桥 API', version: '0.1.0', description: '平安建设促进中心（综治中心）一站式矛盾纠纷多元化解平台' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'fq_session' } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'fq_session' },
+          apiKey: { type: 'http', scheme: 'bearer', description: 'API key of a connected system (fq_…), issued by the admin' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -79,6 +86,9 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(urgesRoutes, { prefix: '/api/urges' });
   await app.register(notificationsRoutes, { prefix: '/api/notifications' });
   await app.register(reportsRoutes, { prefix: '/api/reports' });
+  await app.register(apiClientRoutes, { prefix: '/api/admin/api-clients' });
+  await app.register(transferRoutes, { prefix: '/api/transfer' });
+  await app.register(liveRoutes, { prefix: '/api/live' });
   await app.register(staticWebPlugin, { root: webRoot ?? '' });
   return app;
 }

@@ -2,6 +2,8 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import type { PersonalDataCrypto } from './lib/personal-data-crypto.js';
 import type { WorkCalendarCache } from './modules/calendar/work-calendar.js';
+import type { LiveHub } from './modules/live/live-hub.js';
+import type { SmsGateway } from './modules/notifications/sms-gateway.js';
 
 /** What every module needs from the outside world, built once in `main.ts` (or a test) and handed to `buildApp`. */
 export interface Deps {
@@ -10,6 +12,10 @@ export interface Deps {
   crypto: PersonalDataCrypto;
   /** The working-day calendar (RULES.md §1), cached in memory. */
   calendar: WorkCalendarCache;
+  /** Where text messages go (verification codes are sent at once; reminders through the outbox). */
+  sms: SmsGateway;
+  /** Live events to the boards, across instances (PostgreSQL LISTEN/NOTIFY). */
+  live: LiveHub;
 }
 
 declare module 'fastify' {

@@ -18,6 +18,7 @@ import { runDeadlineSweep } from './modules/deadlines/deadline-sweep.js';
 import { dispatchOutbox } from './modules/notifications/outbox.js';
 import { createLoggingSmsGateway } from './modules/notifications/sms-gateway.js';
 import { runExclusive, startPeriodic } from './lib/scheduled-task.js';
+import { LiveHub } from './modules/live/live-hub.js';
 
 const webRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -71,12 +72,13 @@ async function serve(config: Config, log: Logger) {
   } else if (config.DEMO_DATA === 'true') {
     await seed(log, running, crypto);
   }
-  const app = await buildApp({ deps: { config, db, crypto, calendar: new WorkCalendarCache(db) }, logger: log, webRoot });
+  const sms = createLoggingSmsGateway(log);
+  const live = new LiveHub(config.DATABASE_URL ?? running.embedded!.url, log);
+  const app = await buildApp({ deps: { config, db, crypto, calendar: new WorkCalendarCache(db), sms, live }, logger: log, webRoot });
   await app.listen({ port: config.PORT, host: config.HOST });
 
   // Named tasks: each instance runs them, the lease in scheduled_tasks lets one at a time do the work.
   const calendarCache = app.deps.calendar;
-  const sms = createLoggingSmsGateway(log);
   const tasks = [
     startPeriodic({
       name: 'deadline-sweep',
@@ -109,6 +111,7 @@ async function serve(config: Config, log: Logger) {
     try {
       await Promise.all(tasks.map((t) => t.stop()));
       await app.close();
+      await live.close();
       await closeDatabase(running);
       log.info('stopped cleanly');
       process.exit(0);

@@ -28,6 +28,14 @@ export const PERMISSIONS = {
   'timeLimit.view': ROLES,
   /** Change the district's time limits; running deadlines move only by an explicit, logged recompute. */
   'timeLimit.edit': ['admin'],
+  /** Issue and revoke the API keys of other systems (12345, 110, court, petition bureau, video analytics). */
+  'integration.manage': ['admin'],
+  'camera.view': ['dispatcher', 'leader', 'admin', 'grid_worker'],
+  'camera.edit': ['admin'],
+  /** The live board of arriving cases and camera alerts. */
+  'live.view': ['dispatcher', 'leader', 'admin', 'reception'],
+  /** 巡查打卡 and the offline reporting app. */
+  'grid.patrol': ['grid_worker'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -12,32 +12,54 @@ import { prepareTestDatabase } from './prepare-database.js';
 import { DEMO_PASSWORD } from '../../src/server/db/seed-demo.js';
 import { createPersonalDataCrypto } from '../../src/server/lib/personal-data-crypto.js';
 import { WorkCalendarCache } from '../../src/server/modules/calendar/work-calendar.js';
+import { LiveHub } from '../../src/server/modules/live/live-hub.js';
+import type { SmsGateway } from '../../src/server/modules/notifications/sms-gateway.js';
 
 export interface TestContext {
   app: App;
   database: Database;
+  /** Every text message the app sent (the test driver of the SMS gateway). */
+  sms: RecordingSmsGateway;
   close(): Promise<void>;
+}
+
+/** An SMS gateway that keeps what it was given, for tests to read (the platform's edge; nothing is faked inside). */
+export class RecordingSmsGateway implements SmsGateway {
+  readonly sent: { to: string; text: string; dedupeKey: string }[] = [];
+  async send(message: { to: string; text: string; dedupeKey: string }) {
+    this.sent.push(message);
+  }
+  /** The last 6-digit code sent to `phone`. */
+  lastCode(phone: string): string {
+    const m = [...this.sent].reverse().find((s) => s.to === phone)?.text.match(/\d{6}/);
+    if (!m) throw new Error(`no code was sent to ${phone}`);
+    return m[0];
+  }
 }
 
 /**
  * The real app on the test database (shared by the run), with a fixed encryption key so every file agrees.
  * `isolated`: a database of the file's own instead, for tests that act on every case (the deadline sweep).
  */
-export async function startTestApp(opts: { withWeb?: boolean; isolated?: boolean } = {}): Promise<TestContext> {
+export async function startTestApp(opts: { withWeb?: boolean; isolated?: boolean; env?: Record<string, string> } = {}): Promise<TestContext> {
   const url = opts.isolated ? await createIsolatedDatabase() : inject('databaseUrl');
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-app-'));
   const key = Buffer.alloc(32, 7).toString('base64');
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATA_DIR: dataDir, ENCRYPTION_KEY: key, LOGIN_RATE_LIMIT: '1000' });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATA_DIR: dataDir, ENCRYPTION_KEY: key, LOGIN_RATE_LIMIT: '1000', ...opts.env });
   const database = connectDatabase(url, 10);
   const crypto = createPersonalDataCrypto(Buffer.from(key, 'base64'));
   const webRoot = opts.withWeb ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : undefined;
-  const app = await buildApp({ deps: { config, db: database.db, crypto, calendar: new WorkCalendarCache(database.db) }, logger: false, webRoot });
+  const sms = new RecordingSmsGateway();
+  const live = new LiveHub(url, undefined);
+  const app = await buildApp({ deps: { config, db: database.db, crypto, calendar: new WorkCalendarCache(database.db), sms, live }, logger: false, webRoot });
   await app.ready();
   return {
     app,
     database,
+    sms,
     async close() {
       await app.close();
+      await live.close();
       await database.close();
       if (opts.isolated) await dropDatabase(url);
     },

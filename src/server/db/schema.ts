@@ -10,6 +10,7 @@ import {
   check,
   customType,
   date,
+  doublePrecision,
   foreignKey,
   index,
   integer,
@@ -86,6 +87,9 @@ export const users = pgTable(
     isDemo: integer('is_demo').notNull().default(0),
     /** 负责人: approves extensions for the unit (信访工作条例 Art.34). */
     isUnitHead: integer('is_unit_head').notNull().default(0),
+    /** 1 for the platform's own accounts (the resident portal, an external system, the camera feed): they file cases
+     * but can never sign in. */
+    isSystem: integer('is_system').notNull().default(0),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
@@ -156,6 +160,12 @@ export const cases = pgTable(
     /** 简易 / 一般 / 复杂: picks the centre's own time limit (RULES.md §4). */
     difficulty: text('difficulty').$type<Difficulty>().notNull().default('ordinary'),
     placeAddress: text('place_address'),
+    /** WGS84 position of the place, when the channel knows it (grid worker's GPS, a camera, an Open311 app). */
+    placeLat: doublePrecision('place_lat'),
+    placeLng: doublePrecision('place_lng'),
+    /** The external system that sent the case (a transfer-API client) and its own reference for it. */
+    sourceClientId: uuid('source_client_id'),
+    externalRef: text('external_ref'),
     /** Where the matter arose: decides which centre's jurisdiction it is in. */
     unitId: uuid('unit_id').notNull(),
     unitPath: text('unit_path').notNull(),
@@ -188,6 +198,7 @@ export const cases = pgTable(
     index('cases_status_created_idx').on(t.districtCode, t.status, t.createdAt),
     index('cases_created_idx').on(t.districtCode, t.createdAt),
     index('cases_handler_idx').on(t.districtCode, t.handlerId),
+    uniqueIndex('cases_external_ref_key').on(t.districtCode, t.sourceClientId, t.externalRef),
     foreignKey({ columns: [t.districtCode, t.unitId], foreignColumns: [units.districtCode, units.id] }),
     foreignKey({ columns: [t.districtCode, t.registeredBy], foreignColumns: [users.districtCode, users.id] }),
     check('cases_status_check', sql`${t.status} in (${sqlList(CASE_STATUSES)})`),
@@ -462,13 +473,15 @@ export const scheduledTasks = pgTable('scheduled_tasks', {
  * Messages to send, written in the same transaction as what caused them and sent afterwards by the dispatcher.
  * `dedupe_key` makes each reminder exist once however often the sweep runs; a claimed row is never sent again.
  */
+export type OutboxChannel = 'in_app' | 'sms' | 'webhook';
+
 export const outbox = pgTable(
   'outbox',
   {
     districtCode: district(),
     id: uuid('id').notNull().defaultRandom(),
     dedupeKey: text('dedupe_key').notNull(),
-    channel: text('channel').$type<'in_app' | 'sms'>().notNull(),
+    channel: text('channel').$type<OutboxChannel>().notNull(),
     recipientUserId: uuid('recipient_user_id'),
     /** SMS: the phone number, AES-256-GCM encrypted like every phone at rest. */
     recipientPhoneEnc: bytea('recipient_phone_enc'),
@@ -480,6 +493,12 @@ export const outbox = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /** Webhook only: where to POST `payload`, signed with the client's secret. */
+    clientId: uuid('client_id'),
+    targetUrl: text('target_url'),
+    payload: jsonb('payload').$type<Record<string, unknown>>(),
+    /** Not tried again before this time: failed webhooks back off exponentially. */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.districtCode, t.id] }),
@@ -520,4 +539,134 @@ export const autoEscalations = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.districtCode, t.clockId] })],
+);
+
+/**
+ * Other systems that file and follow cases through the transfer API and Open311 (12345 hotline, 110 non-emergency,
+ * the court's pre-litigation referrals, the petition bureau, video-analytics gateways). The API key is kept only as
+ * its SHA-256 (it is 256 random bits, so a slow hash adds nothing); the signing secret must be usable to sign
+ * callbacks and check signed webhooks, so it is encrypted like personal data.
+ */
+export const apiClients = pgTable(
+  'api_clients',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    name: text('name').notNull(),
+    /** The case channels the client may file under. */
+    channels: text('channels').array().$type<Channel[]>().notNull(),
+    /** May deliver camera alerts and heartbeats by webhook. */
+    mayPostCameraAlerts: integer('may_post_camera_alerts').notNull().default(0),
+    keyPrefix: text('key_prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    signingSecretEnc: bytea('signing_secret_enc').notNull(),
+    callbackUrl: text('callback_url'),
+    /** The system account its cases are registered by (`users.is_system`). */
+    userId: uuid('user_id').notNull(),
+    createdBy: uuid('created_by').notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    uniqueIndex('api_clients_key_hash_key').on(t.keyHash),
+    foreignKey({ columns: [t.districtCode, t.userId], foreignColumns: [users.districtCode, users.id] }),
+  ],
+);
+
+/**
+ * A resident's phone check on the portal: a 6-digit code sent by SMS, kept as its keyed hash, five tries, ten
+ * minutes. A verified check yields a ticket (its SHA-256 kept here) that lets the resident file and add photos.
+ */
+export const phoneVerifications = pgTable(
+  'phone_verifications',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    phoneHash: text('phone_hash').notNull(),
+    phoneEnc: bytea('phone_enc').notNull(),
+    codeHash: text('code_hash').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    ticketHash: text('ticket_hash'),
+    ip: text('ip'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('phone_verifications_phone_idx').on(t.districtCode, t.phoneHash, t.createdAt),
+    uniqueIndex('phone_verifications_ticket_key').on(t.ticketHash),
+  ],
+);
+
+/** 巡查打卡: a grid worker's patrol check-in, keyed by the id the phone gave it so a re-sent one is kept once. */
+export const patrolCheckins = pgTable(
+  'patrol_checkins',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull(),
+    userId: uuid('user_id').notNull(),
+    unitId: uuid('unit_id').notNull(),
+    /** When the worker checked in (the phone's clock), which may be long before it reached the server. */
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    lat: doublePrecision('lat'),
+    lng: doublePrecision('lng'),
+    note: text('note'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.districtCode, t.id] }), index('patrol_checkins_user_idx').on(t.districtCode, t.userId, t.at)],
+);
+
+export const CAMERA_STATUSES = ['online', 'offline'] as const;
+
+/** 视频监控点位: the cameras whose video-analytics alerts become grid events. */
+export const cameraPoints = pgTable(
+  'camera_points',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    lng: doublePrecision('lng').notNull(),
+    /** The grid (or other unit) it watches: its events land in that unit's jurisdiction. */
+    unitId: uuid('unit_id').notNull(),
+    /** The stream's address on the centre's video gateway (opened by the gateway's own player). */
+    streamUrl: text('stream_url'),
+    status: text('status').$type<(typeof CAMERA_STATUSES)[number]>().notNull().default('offline'),
+    lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    unique('camera_points_code_key').on(t.districtCode, t.code),
+    foreignKey({ columns: [t.districtCode, t.unitId], foreignColumns: [units.districtCode, units.id] }),
+    check('camera_points_status_check', sql`${t.status} in (${sqlList(CAMERA_STATUSES)})`),
+  ],
+);
+
+/**
+ * One grid event per camera and alert type within the folding window: repeats raise `count` and `last_at` instead
+ * of making new cases.
+ */
+export const cameraAlerts = pgTable(
+  'camera_alerts',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    cameraId: uuid('camera_id').notNull(),
+    alertType: text('alert_type').notNull(),
+    caseId: uuid('case_id').notNull(),
+    count: integer('count').notNull().default(1),
+    firstAt: timestamp('first_at', { withTimezone: true }).notNull(),
+    lastAt: timestamp('last_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('camera_alerts_fold_idx').on(t.districtCode, t.cameraId, t.alertType, t.lastAt),
+    foreignKey({ columns: [t.districtCode, t.cameraId], foreignColumns: [cameraPoints.districtCode, cameraPoints.id] }),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
 );

@@ -52,7 +52,13 @@ export const createCaseBodySchema = z.object({
   difficulty: z.enum(DIFFICULTIES).default('ordinary').describe('简易/一般/复杂: picks the centre’s time limit'),
   parties: z.array(partyInputSchema).min(1).max(50),
   place: z
-    .object({ address: trimmed(200), unitCode: z.string().trim().min(1).max(40).optional() })
+    .object({
+      address: trimmed(200),
+      unitCode: z.string().trim().min(1).max(40).optional(),
+      lat: z.number().min(-90).max(90).optional().describe('WGS84 latitude'),
+      lng: z.number().min(-180).max(180).optional().describe('WGS84 longitude'),
+    })
+    .refine((p) => (p.lat === undefined) === (p.lng === undefined), { message: 'lat and lng go together', path: ['lat'] })
     .optional(),
 });
 export type CreateCaseBody = z.infer<typeof createCaseBodySchema>;
@@ -152,6 +158,8 @@ export const caseDetailSchema = caseSummarySchema.extend({
   trackingToken: z.string(),
   narrative: z.string(),
   placeAddress: z.string().nullable(),
+  placePosition: z.object({ lat: z.number(), lng: z.number() }).nullable().describe('WGS84, when the channel knew it'),
+  externalRef: z.string().nullable().describe('The sending system’s own reference (transfers, Open311)'),
   coUnits: z.array(unitRefSchema),
   outcome: z.enum(OUTCOMES).nullable(),
   satisfaction: z.enum(SATISFACTIONS).nullable(),

@@ -1,13 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { buildApp } from '../../app.js';
-import { loadConfig } from '../../config.js';
-import { connectDatabase } from '../../db/client.js';
-import { createPersonalDataCrypto } from '../../lib/personal-data-crypto.js';
-import { WorkCalendarCache } from '../calendar/work-calendar.js';
 import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 
 let ctx: TestContext;
@@ -53,13 +44,7 @@ describe('sign-in', () => {
   });
 
   it('limits sign-in attempts per address', async () => {
-    const url = inject('databaseUrl');
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATA_DIR: mkdtempSync(join(tmpdir(), 'fengqiao-rl-')), ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), LOGIN_RATE_LIMIT: '3' });
-    const database = connectDatabase(url, 2);
-    const app = await buildApp({
-      deps: { config, db: database.db, crypto: createPersonalDataCrypto(Buffer.alloc(32, 1)), calendar: new WorkCalendarCache(database.db) },
-      logger: false,
-    });
+    const { app, close } = await startTestApp({ env: { LOGIN_RATE_LIMIT: '3' } });
     try {
       const codes: number[] = [];
       for (let i = 0; i < 5; i++) {
@@ -69,8 +54,7 @@ describe('sign-in', () => {
       const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x', password: 'y' } });
       expect(res.json().code).toBe('AUTH_RATE_LIMITED');
     } finally {
-      await app.close();
-      await database.close();
+      await close();
     }
   });
 });

@@ -10,6 +10,7 @@ import { applyClockEffects } from '../deadlines/case-clocks.js';
 import { decideExtension, requestExtension } from '../deadlines/extend-deadline.js';
 import { answerUrge, urgeCase } from '../deadlines/urge-case.js';
 import { findUnitById, findUnitsByIds } from '../units/units.repository.js';
+import { announceCaseChange } from './announce-case-change.js';
 import { canActOnCase, canSeeCase } from './cases.policy.js';
 import { findCaseRow, type CaseRow } from './cases.repository.js';
 
@@ -165,6 +166,7 @@ export async function actOnCase(opts: {
       }
       await applyClockEffects({ tx, calendar, row: updated!, action: e.action, at: now });
     }
+    await announceCaseChange(tx, updated!, body.action, now, row.status);
     return updated!;
   });
 }

@@ -129,6 +129,8 @@ export async function presentCaseDetail(
     trackingToken: row.trackingToken,
     narrative: row.narrative,
     placeAddress: row.placeAddress,
+    placePosition: row.placeLat !== null && row.placeLng !== null ? { lat: row.placeLat, lng: row.placeLng } : null,
+    externalRef: row.externalRef,
     coUnits: coUnits.map((u) => ({ id: u.id, code: u.code, name: u.name })),
     outcome: row.outcome as Outcome | null,
     satisfaction: row.satisfaction as Satisfaction | null,

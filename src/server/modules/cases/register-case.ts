@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { CreateCaseBody } from '../../../shared/schemas/cases.js';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import { caseEvents, caseParties, cases } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -11,6 +11,7 @@ import { applyClockEffects } from '../deadlines/case-clocks.js';
 import { findOrCreatePerson } from '../persons/persons.repository.js';
 import { findUnitByCode } from '../units/units.repository.js';
 import type { CaseRow } from './cases.repository.js';
+import { announceCaseChange } from './announce-case-change.js';
 import { ensureCaseNumberSequence, nextCaseNumber } from './case-numbers.js';
 
 /** A tracking token a resident can type from a receipt: 20 characters of Crockford base32 (100 bits). */
@@ -33,8 +34,12 @@ export async function registerCase(opts: {
   actor: Actor;
   body: CreateCaseBody;
   idempotencyKey: string;
+  /** A case another system sent: that system and its own reference (idempotency then keys on the reference). */
+  source?: { clientId: string; externalRef: string };
+  /** Runs inside the registration's transaction, after the case row exists (a camera alert links itself here). */
+  alsoInTransaction?: (tx: Tx, row: CaseRow) => Promise<void>;
 }): Promise<{ row: CaseRow; isReplay: boolean }> {
-  const { db, crypto, calendar, actor, body, idempotencyKey } = opts;
+  const { db, crypto, calendar, actor, body, idempotencyKey, source } = opts;
   const d = actor.districtCode;
   const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
@@ -85,6 +90,10 @@ export async function registerCase(opts: {
           riskLevel: body.riskLevel,
           difficulty: body.difficulty,
           placeAddress: body.place?.address ?? null,
+          placeLat: body.place?.lat ?? null,
+          placeLng: body.place?.lng ?? null,
+          sourceClientId: source?.clientId ?? null,
+          externalRef: source?.externalRef ?? null,
           unitId: place.id,
           unitPath: place.path,
           registeredBy: actor.id,
@@ -111,6 +120,8 @@ export async function registerCase(opts: {
         data: { channel: body.channel },
       });
       await applyClockEffects({ tx, calendar, row: inserted, action: 'register', at: now });
+      await opts.alsoInTransaction?.(tx, inserted);
+      await announceCaseChange(tx, inserted, 'register', now);
       return inserted;
     });
     return { row, isReplay: false };

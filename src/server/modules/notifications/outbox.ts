@@ -1,27 +1,50 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { notifications, outbox } from '../../db/schema.js';
+import { apiClients, notifications, outbox, type OutboxChannel } from '../../db/schema.js';
+import { signBody, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/hmac-signature.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { SmsGateway } from './sms-gateway.js';
 
 export interface OutboxMessage {
   districtCode: string;
   dedupeKey: string;
-  channel: 'in_app' | 'sms';
+  channel: OutboxChannel;
   recipientUserId?: string | null;
   /** SMS only: already encrypted with the personal-data key. */
   recipientPhoneEnc?: Buffer | null;
   caseId?: string | null;
   title: string;
   body: string;
+  /** Webhook only. */
+  clientId?: string | null;
+  targetUrl?: string | null;
+  payload?: Record<string, unknown> | null;
 }
+
+/** Tries before a message is given up (its last error stays on the row for the admin). */
+const MAX_ATTEMPTS: Record<OutboxChannel, number> = { in_app: 5, sms: 5, webhook: 12 };
+/** A failed webhook waits 30 s, 1 min, 2 min, … up to an hour before the next try. */
+export function webhookBackoffMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+}
+const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /** Queues messages in the caller's transaction; a message whose key exists already is not queued again. */
 export async function enqueue(tx: Tx | Db, messages: OutboxMessage[]): Promise<number> {
   if (messages.length === 0) return 0;
   const inserted = await tx
     .insert(outbox)
-    .values(messages.map((m) => ({ ...m, recipientUserId: m.recipientUserId ?? null, recipientPhoneEnc: m.recipientPhoneEnc ?? null, caseId: m.caseId ?? null })))
+    .values(
+      messages.map((m) => ({
+        ...m,
+        recipientUserId: m.recipientUserId ?? null,
+        recipientPhoneEnc: m.recipientPhoneEnc ?? null,
+        caseId: m.caseId ?? null,
+        clientId: m.clientId ?? null,
+        targetUrl: m.targetUrl ?? null,
+        payload: m.payload ?? null,
+      })),
+    )
     .onConflictDoNothing({ target: [outbox.districtCode, outbox.dedupeKey] })
     .returning({ id: outbox.id });
   return inserted.length;
@@ -29,14 +52,18 @@ export async function enqueue(tx: Tx | Db, messages: OutboxMessage[]): Promise<n
 
 /**
  * Sends what is queued. A batch is claimed first (skip locked, so instances share the work) and a claimed message is
- * never claimed again: each is sent at most once. A driver error before sending releases it for a later try.
+ * never claimed again once sent: SMS and in-app messages at most once (a driver error before sending releases it for
+ * a later try). Webhooks are at least once: a timeout may hide a delivery, so the receiver dedupes on
+ * `X-Fengqiao-Delivery`; a failure waits longer before each next try (`webhookBackoffMs`).
  */
 export async function dispatchOutbox(opts: { db: Db; sms: SmsGateway; crypto: PersonalDataCrypto; batchSize?: number }): Promise<number> {
   const { db, sms, crypto } = opts;
   const claimed = await db.execute<{ district_code: string; id: string }>(sql`
     update outbox set claimed_at = now(), attempts = attempts + 1
     where (district_code, id) in (
-      select district_code, id from outbox where sent_at is null and claimed_at is null and attempts < 5
+      select district_code, id from outbox
+      where sent_at is null and claimed_at is null and next_attempt_at <= now()
+        and attempts < case channel when 'webhook' then ${MAX_ATTEMPTS.webhook}::int else ${MAX_ATTEMPTS.sms}::int end
       order by created_at limit ${opts.batchSize ?? 100} for update skip locked)
     returning district_code, id`);
   let sent = 0;
@@ -51,6 +78,8 @@ export async function dispatchOutbox(opts: { db: Db; sms: SmsGateway; crypto: Pe
             .values({ districtCode: d, userId: m.recipientUserId, outboxId: m.id, caseId: m.caseId, title: m.title, body: m.body })
             .onConflictDoNothing();
         }
+      } else if (m.channel === 'webhook') {
+        await deliverWebhook(db, crypto, m);
       } else {
         if (!m.recipientPhoneEnc) throw new Error('sms without a phone number');
         await sms.send({ to: crypto.decrypt(m.recipientPhoneEnc), text: `${m.title}：${m.body}`, dedupeKey: m.dedupeKey });
@@ -60,9 +89,37 @@ export async function dispatchOutbox(opts: { db: Db; sms: SmsGateway; crypto: Pe
     } catch (err) {
       await db
         .update(outbox)
-        .set({ claimedAt: null, lastError: String((err as Error).message ?? err).slice(0, 500) })
+        .set({
+          claimedAt: null,
+          lastError: String((err as Error).message ?? err).slice(0, 500),
+          ...(m.channel === 'webhook' ? { nextAttemptAt: new Date(Date.now() + webhookBackoffMs(m.attempts)) } : {}),
+        })
         .where(and(eq(outbox.districtCode, d), eq(outbox.id, id)));
     }
   }
   return sent;
+}
+
+/** POSTs a webhook message, signed with its client's secret; anything but a 2xx answer is a failure. */
+async function deliverWebhook(db: Db, crypto: PersonalDataCrypto, m: typeof outbox.$inferSelect): Promise<void> {
+  if (!m.targetUrl || !m.clientId || !m.payload) throw new Error('webhook without target, client or payload');
+  const [client] = await db
+    .select({ secret: apiClients.signingSecretEnc })
+    .from(apiClients)
+    .where(and(eq(apiClients.districtCode, m.districtCode), eq(apiClients.id, m.clientId)));
+  if (!client) throw new Error('webhook client no longer exists');
+  const body = JSON.stringify(m.payload);
+  const timestamp = Math.floor(Date.now() / 1000);
+  const res = await fetch(m.targetUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-fengqiao-delivery': m.id,
+      [TIMESTAMP_HEADER]: String(timestamp),
+      [SIGNATURE_HEADER]: signBody(crypto.decrypt(client.secret), timestamp, body),
+    },
+    body,
+    signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+  });
+  if (!res.ok) throw new Error(`webhook answered ${res.status}`);
 }
