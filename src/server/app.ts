@@ -22,6 +22,7 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { personsRoutes } from './modules/persons/persons.routes.js';
 import { publicRoutes } from './modules/public/public.routes.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
+import { open311Routes } from './modules/open311/open311.routes.js';
 import { liveRoutes } from './modules/live/live.routes.js';
 import { apiClientRoutes, transferRoutes } from './modules/integrations/integrations.routes.js';
 
@@ -89,6 +90,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(apiClientRoutes, { prefix: '/api/admin/api-clients' });
   await app.register(transferRoutes, { prefix: '/api/transfer' });
   await app.register(liveRoutes, { prefix: '/api/live' });
+  await app.register(open311Routes, { prefix: '/open311/v2' });
   await app.register(staticWebPlugin, { root: webRoot ?? '' });
   return app;
 }

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
-import { enUS } from './locales/en-US.js';
-import { zhCN, type MessageKey } from './locales/zh-CN.js';
+import { enUS } from '../../shared/locales/en-US.js';
+import { zhCN, type MessageKey } from '../../shared/locales/zh-CN.js';
 
 export type Lang = 'zh-CN' | 'en-US';
 const DICTS: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zhCN, 'en-US': enUS };

@@ -11,7 +11,7 @@ import { ThreeFailuresPage } from '../pages/reports/three-failures/three-failure
 import { DispatchBoardPage } from '../pages/dispatch/dispatch-board/dispatch-board-page.js';
 import { MyCasesPage } from '../pages/handling/my-cases/my-cases-page.js';
 import { RegisterCasePage } from '../pages/reception/register-case/register-case-page.js';
-import type { MessageKey } from './locales/zh-CN.js';
+import type { MessageKey } from '../../shared/locales/zh-CN.js';
 
 /** The signed-in pages: path, page, who may open it, and its menu entry, declared together. */
 export interface AppRoute {

@@ -3,7 +3,7 @@ import dayjs from 'dayjs';
 import { Link } from 'react-router';
 import type { CaseSummary } from '../../shared/schemas/cases.js';
 import { useI18n } from '../app/i18n.js';
-import type { MessageKey } from '../app/locales/zh-CN.js';
+import type { MessageKey } from '../../shared/locales/zh-CN.js';
 import { RiskTag, StatusTag } from './case-tags.js';
 import { DeadlineBadge } from './deadline-badge.js';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { MessageKey } from '../app/locales/zh-CN.js';
+import type { MessageKey } from '../../shared/locales/zh-CN.js';
 import { CaseTable } from './case-table.js';
 import { useCaseList } from './use-case-list.js';
 

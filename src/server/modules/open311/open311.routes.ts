@@ -1,0 +1,132 @@
+import fastifyFormbody from '@fastify/formbody';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import { ZodError } from 'zod';
+import { AppError } from '../../plugins/errors.js';
+import { authenticateApiKey } from '../integrations/api-clients.repository.js';
+import { CONTENT_TYPES, renderXml, splitFormat, type Open311Format, type Open311Item } from './open311-format.js';
+import {
+  fileServiceRequest,
+  findByToken,
+  findService,
+  findServiceRequest,
+  findServiceRequests,
+  getRequestsSchema,
+  listServices,
+  Open311Error,
+  postRequestSchema,
+  presentServiceRequests,
+} from './open311.js';
+
+const FORMATS: Open311Format[] = ['json', 'xml'];
+
+function send(reply: FastifyReply, format: Open311Format, status: number, root: string, item: string | null, value: Open311Item | Open311Item[]) {
+  reply.status(status).type(CONTENT_TYPES[format]);
+  return reply.send(format === 'json' ? JSON.stringify(value) : renderXml(root, item, value));
+}
+
+const formatOf = (request: FastifyRequest): Open311Format => (/\.xml(\?|$)/i.test(request.url) ? 'xml' : 'json');
+
+/**
+ * Open311 GeoReport v2 at `/open311/v2/`: residents' apps built for GeoReport file and follow requests here
+ * unchanged. Both formats by suffix; errors in GeoReport's shape; POST needs an `api_key` from the admin's register of
+ * connected systems (channel `online`). Served in Fastify's own routes, outside the zod schemas: GeoReport's
+ * parameter names and error shape are fixed by the specification.
+ */
+export const open311Routes: FastifyPluginAsync = async (app) => {
+  const { db, crypto, calendar: calendarCache, config } = app.deps;
+  const districtCode = config.DISTRICT_CODE;
+  await app.register(fastifyFormbody);
+
+  app.setNotFoundHandler((request, reply) => send(reply, formatOf(request), 404, 'errors', 'error', [{ code: 404, description: 'not found / 地址不存在' }]));
+  app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
+    const format = formatOf(request);
+    let status: 400 | 403 | 404 | 500 = 500;
+    let description = 'internal error / 服务器内部错误';
+    if (err instanceof Open311Error) [status, description] = [err.status, err.description];
+    else if (err instanceof AppError && err.code === 'API_KEY_INVALID') [status, description] = [403, 'api_key is missing or not valid / 接口密钥无效'];
+    else if (err instanceof AppError && err.status < 500) [status, description] = [err.status === 404 ? 404 : 400, err.code];
+    else if (err instanceof ZodError) [status, description] = [400, err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')];
+    else if (err.statusCode && err.statusCode < 500) [status, description] = [400, err.message];
+    else request.log.error({ err }, 'open311 error');
+    return send(reply, format, status, 'errors', 'error', [{ code: status, description }]);
+  });
+
+  const checkJurisdiction = (query: { jurisdiction_id?: string }) => {
+    if (query.jurisdiction_id && query.jurisdiction_id !== districtCode) {
+      throw new Open311Error(404, `jurisdiction_id ${query.jurisdiction_id} not served here / 不受理该辖区`);
+    }
+  };
+
+  for (const format of FORMATS) {
+    app.get(`/discovery.${format}`, async (request, reply) => {
+      const base = `${request.protocol}://${request.host}/open311/v2/`;
+      const value = {
+        changeset: '2026-11-27T00:00:00+08:00',
+        contact: '平安建设促进中心（综治中心）信息化管理员',
+        key_service: '向综治中心管理员申请接口密钥（系统管理 → 接入系统）',
+        endpoints: [
+          {
+            specification: 'http://wiki.open311.org/GeoReport_v2',
+            url: base,
+            changeset: '2026-11-27T00:00:00+08:00',
+            type: 'production',
+            formats: ['text/xml', 'application/json'],
+          },
+        ],
+      };
+      if (format === 'json') return send(reply, format, 200, '', null, value);
+      return send(reply, format, 200, 'discovery', null, { ...value, endpoints: { endpoint: value.endpoints.map((e) => ({ ...e, formats: { format: e.formats } })) } });
+    });
+
+    app.get(`/services.${format}`, async (request, reply) => {
+      checkJurisdiction(request.query as { jurisdiction_id?: string });
+      return send(reply, format, 200, 'services', 'service', listServices());
+    });
+
+    app.get(`/requests.${format}`, async (request, reply) => {
+      const query = getRequestsSchema.parse(request.query);
+      checkJurisdiction(query);
+      const rows = await findServiceRequests(db, districtCode, query);
+      return send(reply, format, 200, 'service_requests', 'request', await presentServiceRequests(db, rows));
+    });
+
+    app.post(`/requests.${format}`, async (request, reply) => {
+      const input = postRequestSchema.parse({ ...(request.query as object), ...((request.body as object | undefined) ?? {}) });
+      checkJurisdiction(input);
+      if (!input.api_key) throw new Open311Error(403, 'api_key is required / 缺少接口密钥');
+      const client = await authenticateApiKey(db, input.api_key);
+      const row = await fileServiceRequest({ db, crypto, calendar: await calendarCache.get(), client, input });
+      const answer = [{ service_request_id: row.code, token: row.trackingToken, service_notice: '已登记，综治中心将在法定期限内受理并告知办理进展', account_id: null }];
+      return send(reply, format, 201, 'service_requests', 'request', answer);
+    });
+  }
+
+  const withFormat = (segment: string) => {
+    const split = splitFormat(segment);
+    if (!split) throw new Open311Error(404, 'use the .json or .xml suffix / 请使用 .json 或 .xml 后缀');
+    return split;
+  };
+
+  app.get<{ Params: { file: string } }>('/services/:file', async (request, reply) => {
+    const { name, format } = withFormat(request.params.file);
+    checkJurisdiction(request.query as { jurisdiction_id?: string });
+    findService(name);
+    // No service asks for extra attributes (metadata=false): the definition is the code and an empty list.
+    return send(reply, format, 200, 'service_definition', null, { service_code: name, attributes: [] });
+  });
+
+  app.get<{ Params: { file: string } }>('/requests/:file', async (request, reply) => {
+    const { name, format } = withFormat(request.params.file);
+    checkJurisdiction(request.query as { jurisdiction_id?: string });
+    const row = await findServiceRequest(db, districtCode, name);
+    return send(reply, format, 200, 'service_requests', 'request', await presentServiceRequests(db, [row]));
+  });
+
+  app.get<{ Params: { file: string } }>('/tokens/:file', async (request, reply) => {
+    const { name, format } = withFormat(request.params.file);
+    checkJurisdiction(request.query as { jurisdiction_id?: string });
+    return send(reply, format, 200, 'service_requests', 'request', [await findByToken(db, districtCode, name)]);
+  });
+};
+
