@@ -23,6 +23,7 @@ import { personsRoutes } from './modules/persons/persons.routes.js';
 import { publicRoutes } from './modules/public/public.routes.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
 import { open311Routes } from './modules/open311/open311.routes.js';
+import { cameraRoutes, cameraWebhookRoutes } from './modules/cameras/cameras.routes.js';
 import { liveRoutes } from './modules/live/live.routes.js';
 import { apiClientRoutes, transferRoutes } from './modules/integrations/integrations.routes.js';
 
@@ -91,6 +92,8 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(transferRoutes, { prefix: '/api/transfer' });
   await app.register(liveRoutes, { prefix: '/api/live' });
   await app.register(open311Routes, { prefix: '/open311/v2' });
+  await app.register(cameraRoutes, { prefix: '/api/cameras' });
+  await app.register(cameraWebhookRoutes, { prefix: '/api/integrations/cameras' });
   await app.register(staticWebPlugin, { root: webRoot ?? '' });
   return app;
 }

@@ -28,6 +28,14 @@ const configSchema = z.object({
   AUTO_ESCALATE_AFTER_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(3),
   /** Where text messages go: `log` writes them to the log (no gateway on the intranet by default). */
   SMS_DRIVER: z.enum(['log']).default('log'),
+  /** The MQTT broker the video-analytics devices publish to (e.g. mqtt://127.0.0.1:1883); unset: no MQTT. */
+  MQTT_URL: z.string().url().optional(),
+  /** Devices publish to `<prefix>/<camera code>/alert` and `<prefix>/<camera code>/heartbeat`. */
+  MQTT_TOPIC_PREFIX: z.string().regex(/^[^#+]+$/, 'no wildcards').default('fengqiao/cameras'),
+  /** Repeats of a camera's alert of one type within this window add to the same event instead of making a new one. */
+  CAMERA_FOLD_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** A camera with no heartbeat (nor alert) for this long is marked offline. */
+  CAMERA_OFFLINE_AFTER_SECONDS: z.coerce.number().int().min(10).default(180),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };

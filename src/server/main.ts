@@ -2,6 +2,7 @@
  * The Fengqiao command line: `serve` (default), `migrate`, `seed`.
  * With no DATABASE_URL, an embedded PostgreSQL is started with its files under DATA_DIR.
  */
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
@@ -19,6 +20,8 @@ import { dispatchOutbox } from './modules/notifications/outbox.js';
 import { createLoggingSmsGateway } from './modules/notifications/sms-gateway.js';
 import { runExclusive, startPeriodic } from './lib/scheduled-task.js';
 import { LiveHub } from './modules/live/live-hub.js';
+import { markSilentCamerasOffline, receiveCameraAlert, receiveHeartbeat } from './modules/cameras/camera-alerts.js';
+import { startCameraMqtt } from './modules/cameras/camera-mqtt.js';
 
 const webRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -91,12 +94,36 @@ async function serve(config: Config, log: Logger) {
         }),
     }),
     startPeriodic({
+      name: 'camera-watch',
+      intervalMs: 30_000,
+      log,
+      run: async () => {
+        const silent = await markSilentCamerasOffline(db, config.CAMERA_OFFLINE_AFTER_SECONDS);
+        if (silent.length) log.warn({ cameras: silent }, 'cameras offline (no heartbeat)');
+      },
+    }),
+    startPeriodic({
       name: 'outbox',
       intervalMs: config.OUTBOX_INTERVAL_SECONDS * 1000,
       log,
       run: () => dispatchOutbox({ db, sms, crypto }),
     }),
   ];
+
+  const mqtt = config.MQTT_URL
+    ? startCameraMqtt({
+        url: config.MQTT_URL,
+        topicPrefix: config.MQTT_TOPIC_PREFIX,
+        // Stable per host: after a restart the broker hands this session what arrived while it was down.
+        clientId: `fengqiao-${config.DISTRICT_CODE}-${hostname()}`,
+        log,
+        handlers: {
+          alert: async (cameraCode, message) =>
+            receiveCameraAlert({ db, crypto, calendar: await calendarCache.get(), districtCode: config.DISTRICT_CODE, cameraCode, message, foldWindowSeconds: config.CAMERA_FOLD_WINDOW_SECONDS }),
+          heartbeat: (cameraCode) => receiveHeartbeat(db, config.DISTRICT_CODE, cameraCode),
+        },
+      })
+    : undefined;
 
   let isStopping = false;
   const stop = async (signal: string) => {
@@ -110,6 +137,7 @@ async function serve(config: Config, log: Logger) {
     force.unref();
     try {
       await Promise.all(tasks.map((t) => t.stop()));
+      await mqtt?.client.endAsync();
       await app.close();
       await live.close();
       await closeDatabase(running);

@@ -68,3 +68,7 @@ export type Satisfaction = (typeof SATISFACTIONS)[number];
 /** Kinds of files a handler may attach, with their limits in `limits.ts`. */
 export const ATTACHMENT_KINDS = ['photo', 'document', 'audio'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+
+/** What a video-analytics device reports (视频智能分析告警); anything else arrives as `other` with its own name kept. */
+export const CAMERA_ALERT_TYPES = ['crowd_gathering', 'fight', 'banner', 'intrusion', 'fire_smoke', 'road_occupation', 'other'] as const;
+export type CameraAlertType = (typeof CAMERA_ALERT_TYPES)[number];

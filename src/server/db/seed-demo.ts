@@ -3,7 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Role } from '../../shared/enums.js';
 import type { Db } from './client.js';
-import { cases, units, users } from './schema.js';
+import { cameraPoints, cases, units, users } from './schema.js';
 import division from './seed-data/division-410871.json' with { type: 'json' };
 
 export const DEMO_PASSWORD = 'fengqiao-demo';
@@ -87,6 +87,18 @@ export const DEMO_USERS: { username: string; displayName: string; role: Role; un
   { username: 'counsellor', displayName: '刘芳', role: 'counsellor', unitCode: '410871-XLFW' },
 ];
 
+/**
+ * Demo camera points in 文苑街道 (positions are plausible, not surveyed; stream URLs point at an imagined gateway).
+ * Devices of the demo can publish to `fengqiao/cameras/<code>/alert`.
+ */
+export const DEMO_CAMERAS = [
+  { code: 'WY-DF-001', name: '东方社区北门', gridCode: '41087106100101', lat: 35.2412, lng: 113.2387, streamUrl: 'rtsp://video-gateway.local/live/WY-DF-001' },
+  { code: 'WY-DF-002', name: '东方社区广场', gridCode: '41087106100102', lat: 35.2398, lng: 113.2421, streamUrl: 'rtsp://video-gateway.local/live/WY-DF-002' },
+  { code: 'WY-LG-001', name: '理工大社区东门', gridCode: '41087106100201', lat: 35.2365, lng: 113.2469, streamUrl: 'rtsp://video-gateway.local/live/WY-LG-001' },
+  { code: 'WY-LG-002', name: '理工大社区商业街', gridCode: '41087106100202', lat: 35.2351, lng: 113.2433, streamUrl: 'rtsp://video-gateway.local/live/WY-LG-002' },
+  { code: 'WY-HT-001', name: '和屯村村委会', gridCode: '41087106120101', lat: 35.2289, lng: 113.2512, streamUrl: null },
+];
+
 /** Loads the demo org tree and staff once; later starts find them and do nothing. */
 export async function seedDemoData(opts: { db: Db; log: Logger }): Promise<{ created: boolean }> {
   const { db, log } = opts;
@@ -116,7 +128,10 @@ export async function seedDemoData(opts: { db: Db; log: Logger }): Promise<{ cre
         isUnitHead: u.isUnitHead ? 1 : 0,
       })),
     );
-    log.info({ units: rows.length, users: DEMO_USERS.length }, 'demo org tree and staff loaded');
+    await tx.insert(cameraPoints).values(
+      DEMO_CAMERAS.map((c) => ({ districtCode: DEMO_DISTRICT, code: c.code, name: c.name, lat: c.lat, lng: c.lng, unitId: byCode.get(c.gridCode)!, streamUrl: c.streamUrl })),
+    );
+    log.info({ units: rows.length, users: DEMO_USERS.length, cameras: DEMO_CAMERAS.length }, 'demo org tree, staff and camera points loaded');
   });
   return { created: true };
 }

@@ -251,6 +251,13 @@ export const enUS: Record<MessageKey, string> = {
   'status.escalated': 'Escalated',
   'status.archived': 'Archived',
 
+  'cameraAlert.crowd_gathering': 'Crowd gathering',
+  'cameraAlert.fight': 'Fight',
+  'cameraAlert.banner': 'Banner',
+  'cameraAlert.intrusion': 'Intrusion',
+  'cameraAlert.fire_smoke': 'Fire or smoke',
+  'cameraAlert.road_occupation': 'Road occupation',
+  'cameraAlert.other': 'Other alert',
   'channel.walk_in': 'Walk-in',
   'channel.phone': 'Phone',
   'channel.letter': 'Letter',

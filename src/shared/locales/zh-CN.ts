@@ -250,6 +250,13 @@ export const zhCN = {
   'status.escalated': '已上报',
   'status.archived': '已归档',
 
+  'cameraAlert.crowd_gathering': '人员聚集',
+  'cameraAlert.fight': '打架斗殴',
+  'cameraAlert.banner': '拉横幅',
+  'cameraAlert.intrusion': '区域入侵',
+  'cameraAlert.fire_smoke': '烟火',
+  'cameraAlert.road_occupation': '占道经营',
+  'cameraAlert.other': '其他告警',
   'channel.walk_in': '来访',
   'channel.phone': '来电',
   'channel.letter': '来信',

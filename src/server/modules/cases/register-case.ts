@@ -38,13 +38,17 @@ export async function registerCase(opts: {
   source?: { clientId: string; externalRef: string };
   /** Runs inside the registration's transaction, after the case row exists (a camera alert links itself here). */
   alsoInTransaction?: (tx: Tx, row: CaseRow) => Promise<void>;
+  /** A caller's open transaction to register within (as a savepoint), e.g. under the caller's lock. */
+  within?: Tx;
 }): Promise<{ row: CaseRow; isReplay: boolean }> {
   const { db, crypto, calendar, actor, body, idempotencyKey, source } = opts;
   const d = actor.districtCode;
   const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
+  // Inside a caller's transaction every query goes through it: a second connection could wait on the caller's lock.
+  const q = opts.within ?? db;
   const replay = async () => {
-    const [row] = await db
+    const [row] = await q
       .select()
       .from(cases)
       .where(and(eq(cases.districtCode, d), eq(cases.registeredBy, actor.id), eq(cases.idempotencyKey, idempotencyKey)));
@@ -58,7 +62,7 @@ export async function registerCase(opts: {
   // Where the matter arose decides whose jurisdiction it is in; by default, the registering unit's.
   let place = { id: actor.unitId, path: actor.unitPath };
   if (body.place?.unitCode) {
-    const unit = await findUnitByCode(db, d, body.place.unitCode);
+    const unit = await findUnitByCode(q, d, body.place.unitCode);
     if (!unit) throw new AppError('UNIT_NOT_FOUND', { unitCode: body.place.unitCode });
     if (!unit.path.startsWith(actor.unitPath)) throw new AppError('UNIT_OUTSIDE_JURISDICTION', { unitCode: body.place.unitCode });
     place = { id: unit.id, path: unit.path };
@@ -69,7 +73,7 @@ export async function registerCase(opts: {
   const year = Number(shanghaiDate(now).slice(0, 4));
   await ensureCaseNumberSequence(db, d, year);
   try {
-    const row = await db.transaction(async (tx) => {
+    const row = await q.transaction(async (tx) => {
       const personIds: string[] = [];
       for (const party of body.parties) personIds.push(await findOrCreatePerson(tx, crypto, d, party));
 
@@ -106,9 +110,12 @@ export async function registerCase(opts: {
         .onConflictDoNothing({ target: [cases.districtCode, cases.registeredBy, cases.idempotencyKey] })
         .returning();
       if (!inserted) throw new DuplicateSubmission();
-      await tx.insert(caseParties).values(
-        body.parties.map((p, i) => ({ districtCode: d, caseId: inserted.id, personId: personIds[i]!, role: p.role, position: i })),
-      );
+      // Only a camera's event comes without parties (the API requires at least one).
+      if (body.parties.length) {
+        await tx.insert(caseParties).values(
+          body.parties.map((p, i) => ({ districtCode: d, caseId: inserted.id, personId: personIds[i]!, role: p.role, position: i })),
+        );
+      }
       await tx.insert(caseEvents).values({
         districtCode: d,
         caseId: inserted.id,
