@@ -24,6 +24,7 @@ import { publicRoutes } from './modules/public/public.routes.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
 import { open311Routes } from './modules/open311/open311.routes.js';
 import { cameraRoutes, cameraWebhookRoutes } from './modules/cameras/cameras.routes.js';
+import { portalRoutes } from './modules/portal/portal.routes.js';
 import { liveRoutes } from './modules/live/live.routes.js';
 import { apiClientRoutes, transferRoutes } from './modules/integrations/integrations.routes.js';
 
@@ -83,6 +84,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(personsRoutes, { prefix: '/api' });
   await app.register(casesRoutes, { prefix: '/api/cases' });
   await app.register(publicRoutes, { prefix: '/api/public' });
+  await app.register(portalRoutes, { prefix: '/api/public' });
   await app.register(calendarRoutes, { prefix: '/api/calendar' });
   await app.register(deadlinesRoutes, { prefix: '/api/time-limits' });
   await app.register(urgesRoutes, { prefix: '/api/urges' });

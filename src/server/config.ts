@@ -15,6 +15,8 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10).describe('sign-in attempts per IP per minute'),
+  /** Portal requests (codes, reports, photos, ratings) per IP per minute; per-phone limits come on top. */
+  PORTAL_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   /** `false` skips loading demo units and staff at start (production always skips them). */
   DEMO_DATA: z.enum(['true', 'false']).default('true'),
   /** Seconds to let in-flight requests finish on SIGTERM before forcing the exit. */

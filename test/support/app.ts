@@ -45,7 +45,7 @@ export async function startTestApp(opts: { withWeb?: boolean; isolated?: boolean
   const url = opts.isolated ? await createIsolatedDatabase() : inject('databaseUrl');
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-app-'));
   const key = Buffer.alloc(32, 7).toString('base64');
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATA_DIR: dataDir, ENCRYPTION_KEY: key, LOGIN_RATE_LIMIT: '1000', ...opts.env });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATA_DIR: dataDir, ENCRYPTION_KEY: key, LOGIN_RATE_LIMIT: '1000', PORTAL_RATE_LIMIT: '1000', ...opts.env });
   const database = connectDatabase(url, 10);
   const crypto = createPersonalDataCrypto(Buffer.from(key, 'base64'));
   const webRoot = opts.withWeb ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : undefined;

@@ -246,5 +246,7 @@ export const publicProgressSchema = z.object({
   handlingUnit: z.string().nullable(),
   registeredAt: z.string(),
   steps: z.array(z.object({ at: z.string(), action: z.string(), toStatus: z.enum(CASE_STATUSES).nullable() })),
+  canRate: z.boolean().describe('Concluded and not yet followed up: the resident may rate it'),
+  satisfaction: z.enum(SATISFACTIONS).nullable(),
 });
 export type PublicProgress = z.infer<typeof publicProgressSchema>;

@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CaseStatus } from '../../../shared/case-lifecycle.js';
-import type { CaseKind, Category } from '../../../shared/enums.js';
+import type { CaseKind, Category, Satisfaction } from '../../../shared/enums.js';
 import { publicProgressSchema } from '../../../shared/schemas/cases.js';
 import { caseEvents, cases } from '../../db/schema.js';
 import { AppError, errorBody } from '../../plugins/errors.js';
@@ -46,6 +46,8 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
         steps: events
           .filter((e) => e.action !== 'note')
           .map((e) => ({ at: e.at.toISOString(), action: e.action, toStatus: e.toStatus as CaseStatus | null })),
+        canRate: row.status === 'concluded',
+        satisfaction: (row.satisfaction as Satisfaction | null) ?? null,
       };
     },
   );

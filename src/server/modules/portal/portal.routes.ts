@@ -1,0 +1,166 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { attachmentSchema, publicProgressSchema } from '../../../shared/schemas/cases.js';
+import {
+  confirmVerificationBodySchema,
+  confirmVerificationResponseSchema,
+  portalRatingBodySchema,
+  portalReportBodySchema,
+  portalReportResponseSchema,
+  publicPlaceSchema,
+  startVerificationBodySchema,
+  startVerificationResponseSchema,
+} from '../../../shared/schemas/portal.js';
+import { units } from '../../db/schema.js';
+import { AppError, errorBody } from '../../plugins/errors.js';
+import { addPortalPhoto, confirmVerification, filePortalReport, PHOTOS_PER_REPORT, rateByToken, startVerification } from './portal.js';
+
+const ticketHeader = z.object({ 'x-portal-ticket': z.string().max(100).optional() });
+
+/**
+ * 群众自助 portal (`/api/public/…`, no account): phone verification by SMS, filing a report with photos, rating the
+ * handling. Abuse controls need no outside service: per-IP limits here, per-phone limits in `portal.ts`, a honeypot
+ * field, byte-checked uploads.
+ */
+export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, crypto, sms, config, calendar: calendarCache } = app.deps;
+  // Without an SMS gateway a demo cannot receive codes: the demo shows the code on screen instead.
+  const showCode = config.SMS_DRIVER === 'log' && config.DEMO_DATA === 'true' && config.NODE_ENV !== 'production';
+  /** Per IP; photos and code confirmations come in threes, hence their larger shares. */
+  const perIp = (share: number) => ({
+    rateLimit: { max: config.PORTAL_RATE_LIMIT * share, timeWindow: '1 minute', errorResponseBuilder: () => ({ statusCode: 429, ...errorBody('RATE_LIMITED') }) },
+  });
+
+  app.get(
+    '/places',
+    { schema: { operationId: 'listPublicPlaces', tags: ['public'], summary: 'Streets and communities, for the place field', response: { 200: z.array(publicPlaceSchema) } } },
+    async () => {
+      const rows = await db
+        .select({ id: units.id, parentId: units.parentId, code: units.code, name: units.name, kind: units.kind })
+        .from(units)
+        .where(and(eq(units.districtCode, config.DISTRICT_CODE), inArray(units.kind, ['street', 'community'])))
+        .orderBy(asc(units.code));
+      const codeOf = new Map(rows.map((r) => [r.id, r.code]));
+      return rows.map((r) => ({ code: r.code, name: r.name, kind: r.kind as 'street' | 'community', parentCode: (r.parentId && codeOf.get(r.parentId)) || null }));
+    },
+  );
+
+  app.post(
+    '/verifications',
+    {
+      config: perIp(1),
+      schema: { operationId: 'startPhoneVerification', tags: ['public'], body: startVerificationBodySchema, response: { 201: startVerificationResponseSchema } },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await startVerification({ db, crypto, sms, districtCode: config.DISTRICT_CODE, phone: request.body.phone, ip: request.ip, showCode })),
+  );
+
+  app.post(
+    '/verifications/:id/confirm',
+    {
+      config: perIp(2),
+      schema: {
+        operationId: 'confirmPhoneVerification',
+        tags: ['public'],
+        params: z.object({ id: z.string().uuid() }),
+        body: confirmVerificationBodySchema,
+        response: { 200: confirmVerificationResponseSchema },
+      },
+    },
+    async (request) => confirmVerification({ db, crypto, districtCode: config.DISTRICT_CODE, verificationId: request.params.id, code: request.body.code }),
+  );
+
+  app.post(
+    '/reports',
+    {
+      config: perIp(1),
+      schema: {
+        operationId: 'filePortalReport',
+        tags: ['public'],
+        headers: ticketHeader.extend({ 'idempotency-key': z.string().min(8).max(200).optional() }),
+        body: portalReportBodySchema,
+        response: { 200: portalReportResponseSchema, 201: portalReportResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const idempotencyKey = request.headers['idempotency-key'];
+      if (!idempotencyKey) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
+      const { row, isReplay } = await filePortalReport({
+        db,
+        crypto,
+        calendar: await calendarCache.get(),
+        ticket: request.headers['x-portal-ticket'],
+        idempotencyKey,
+        body: request.body,
+      });
+      if (!isReplay) request.log.info({ caseId: row.id, code: row.code }, 'portal report filed');
+      return reply.status(isReplay ? 200 : 201).send({
+        code: row.code,
+        trackingToken: row.trackingToken,
+        status: row.status,
+        registeredAt: row.createdAt.toISOString(),
+        photoLimit: PHOTOS_PER_REPORT,
+      });
+    },
+  );
+
+  app.post(
+    '/reports/:trackingToken/photos',
+    {
+      config: perIp(3),
+      schema: {
+        operationId: 'addPortalPhoto',
+        tags: ['public'],
+        summary: 'multipart/form-data, one image (JPEG, PNG or WebP, 10 MB)',
+        headers: ticketHeader,
+        params: z.object({ trackingToken: z.string().min(1).max(64) }),
+        response: { 201: attachmentSchema },
+      },
+    },
+    async (request, reply) => {
+      const file = await request.file();
+      if (!file) throw new AppError('VALIDATION_FAILED', { file: 'missing' });
+      let content: Buffer;
+      try {
+        content = await file.toBuffer();
+      } catch {
+        throw new AppError('ATTACHMENT_TOO_LARGE');
+      }
+      const created = await addPortalPhoto({ db, crypto, ticket: request.headers['x-portal-ticket'], trackingToken: request.params.trackingToken, fileName: file.filename, content });
+      return reply.status(201).send({
+        id: created.id,
+        kind: 'photo' as const,
+        fileName: created.fileName,
+        mimeType: created.mimeType,
+        size: created.size,
+        createdAt: created.createdAt.toISOString(),
+      });
+    },
+  );
+
+  app.post(
+    '/progress/:trackingToken/rating',
+    {
+      config: perIp(1),
+      schema: {
+        operationId: 'rateCase',
+        tags: ['public'],
+        summary: '群众评价 (the follow-up of a concluded case)',
+        params: z.object({ trackingToken: z.string().trim().min(1).max(64) }),
+        body: portalRatingBodySchema,
+        response: { 200: publicProgressSchema.pick({ code: true, status: true }) },
+      },
+    },
+    async (request) => {
+      const row = await rateByToken({
+        db,
+        calendar: await calendarCache.get(),
+        trackingToken: request.params.trackingToken.replace(/[\s-]/g, ''),
+        satisfaction: request.body.satisfaction,
+        comment: request.body.comment,
+      });
+      return { code: row.code, status: row.status as never };
+    },
+  );
+};

@@ -1,0 +1,190 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { and, count, desc, eq, gt, gte, isNull, sql } from 'drizzle-orm';
+import { maskPhone } from '../../../shared/identifiers.js';
+import type { portalReportBodySchema } from '../../../shared/schemas/portal.js';
+import type { WorkCalendar } from '../../../shared/calendar.js';
+import type { Satisfaction } from '../../../shared/enums.js';
+import type { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { attachments, caseEvents, caseParties, cases, persons, phoneVerifications } from '../../db/schema.js';
+import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
+import { AppError } from '../../plugins/errors.js';
+import { actOnCase } from '../cases/act-on-case.js';
+import { registerCase } from '../cases/register-case.js';
+import { storeAttachment } from '../cases/upload-attachment.js';
+import { systemActor } from '../integrations/system-actors.js';
+import type { SmsGateway } from '../notifications/sms-gateway.js';
+
+const CODE_TTL_MS = 10 * 60_000;
+const TICKET_TTL_MS = 2 * 3600_000;
+const MAX_TRIES = 5;
+const RESEND_AFTER_SECONDS = 60;
+const CODES_PER_PHONE_PER_HOUR = 5;
+const REPORTS_PER_PHONE_PER_DAY = 5;
+export const PHOTOS_PER_REPORT = 6;
+const PHOTO_WINDOW_MS = 24 * 3600_000;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+/** The portal's own account (users.is_system): every portal case is registered by it. */
+const portalActor = (db: Db, districtCode: string) => systemActor(db, districtCode, 'portal', '群众自助（网上）');
+
+/**
+ * Step 1 of the portal: a 6-digit code by SMS. Per phone: one code a minute, five an hour. The code is kept as its
+ * keyed hash; the phone is encrypted like every phone at rest.
+ */
+export async function startVerification(opts: { db: Db; crypto: PersonalDataCrypto; sms: SmsGateway; districtCode: string; phone: string; ip: string; showCode: boolean }) {
+  const { db, crypto, sms, districtCode, phone, ip } = opts;
+  const phoneHash = crypto.lookupHash(phone);
+  const recent = await db
+    .select({ createdAt: phoneVerifications.createdAt })
+    .from(phoneVerifications)
+    .where(and(eq(phoneVerifications.districtCode, districtCode), eq(phoneVerifications.phoneHash, phoneHash), gt(phoneVerifications.createdAt, sql`now() - interval '1 hour'`)))
+    .orderBy(desc(phoneVerifications.createdAt));
+  if (recent.length >= CODES_PER_PHONE_PER_HOUR || (recent[0] && Date.now() - recent[0].createdAt.getTime() < RESEND_AFTER_SECONDS * 1000)) {
+    throw new AppError('VERIFICATION_TOO_FREQUENT', { resendAfterSeconds: RESEND_AFTER_SECONDS });
+  }
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const expiresAt = new Date(Date.now() + CODE_TTL_MS);
+  const [row] = await db
+    .insert(phoneVerifications)
+    .values({ districtCode, phoneHash, phoneEnc: crypto.encrypt(phone), codeHash: crypto.lookupHash(`code:${code}`), expiresAt, ip })
+    .returning({ id: phoneVerifications.id });
+  try {
+    await sms.send({ to: phone, text: `【平安建设促进中心】您的验证码为 ${code}，10分钟内有效。如非本人操作请忽略。`, dedupeKey: `verify:${row!.id}` });
+  } catch {
+    throw new AppError('SMS_SEND_FAILED');
+  }
+  return { verificationId: row!.id, expiresAt: expiresAt.toISOString(), resendAfterSeconds: RESEND_AFTER_SECONDS, ...(opts.showCode ? { demoCode: code } : {}) };
+}
+
+/** Step 2: the code, five tries. Gives a ticket valid two hours for filing and adding photos. */
+export async function confirmVerification(opts: { db: Db; crypto: PersonalDataCrypto; districtCode: string; verificationId: string; code: string }) {
+  const { db, crypto, districtCode, verificationId, code } = opts;
+  const [row] = await db
+    .update(phoneVerifications)
+    .set({ attempts: sql`${phoneVerifications.attempts} + 1` })
+    .where(
+      and(
+        eq(phoneVerifications.districtCode, districtCode),
+        eq(phoneVerifications.id, verificationId),
+        isNull(phoneVerifications.verifiedAt),
+        gt(phoneVerifications.expiresAt, sql`now()`),
+        sql`${phoneVerifications.attempts} < ${MAX_TRIES}`,
+      ),
+    )
+    .returning();
+  if (!row || row.codeHash !== crypto.lookupHash(`code:${code}`)) throw new AppError('VERIFICATION_CODE_INVALID');
+  const ticket = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + TICKET_TTL_MS);
+  await db
+    .update(phoneVerifications)
+    .set({ verifiedAt: new Date(), ticketHash: sha256(ticket), expiresAt })
+    .where(and(eq(phoneVerifications.districtCode, districtCode), eq(phoneVerifications.id, row.id)));
+  return { ticket, expiresAt: expiresAt.toISOString(), maskedPhone: maskPhone(crypto.decrypt(row.phoneEnc)) };
+}
+
+/** The verified phone behind a ticket, or PORTAL_TICKET_INVALID. */
+async function phoneOfTicket(db: Db, crypto: PersonalDataCrypto, ticket: string | undefined) {
+  if (!ticket) throw new AppError('PORTAL_TICKET_INVALID');
+  const [row] = await db
+    .select()
+    .from(phoneVerifications)
+    .where(and(eq(phoneVerifications.ticketHash, sha256(ticket)), gt(phoneVerifications.expiresAt, sql`now()`)));
+  if (!row) throw new AppError('PORTAL_TICKET_INVALID');
+  return { districtCode: row.districtCode, phone: crypto.decrypt(row.phoneEnc), phoneHash: row.phoneHash };
+}
+
+/** Portal cases whose applicant has this phone (the `where` of the daily limit and of photo ownership). */
+const byApplicantPhone = (phoneHash: string) =>
+  sql`exists (select 1 from ${caseParties} p join ${persons} s on s.district_code = p.district_code and s.id = p.person_id
+    where p.district_code = ${cases.districtCode} and p.case_id = ${cases.id} and p.role = 'applicant' and s.phone_hash = ${phoneHash})`;
+
+/**
+ * Step 3: the report becomes a case on the `online` channel with the resident as applicant (the verified phone).
+ * The honeypot field must be empty; five reports per phone a day; the Idempotency-Key makes a double tap one case.
+ */
+export async function filePortalReport(opts: {
+  db: Db;
+  crypto: PersonalDataCrypto;
+  calendar: WorkCalendar;
+  ticket: string | undefined;
+  idempotencyKey: string;
+  body: z.infer<typeof portalReportBodySchema>;
+}) {
+  const { db, crypto, calendar, body } = opts;
+  if (body.website) throw new AppError('SUBMISSION_REJECTED');
+  const { districtCode, phone, phoneHash } = await phoneOfTicket(db, crypto, opts.ticket);
+  const actor = await portalActor(db, districtCode);
+  const key = `portal:${opts.idempotencyKey}`;
+  const [already] = await db.select({ id: cases.id }).from(cases).where(and(eq(cases.districtCode, districtCode), eq(cases.registeredBy, actor.id), eq(cases.idempotencyKey, key)));
+  if (!already) {
+    const [{ n } = { n: 0 }] = await db
+      .select({ n: count() })
+      .from(cases)
+      .where(and(eq(cases.districtCode, districtCode), eq(cases.registeredBy, actor.id), gte(cases.createdAt, sql`now() - interval '1 day'`), byApplicantPhone(phoneHash)));
+    if (n >= REPORTS_PER_PHONE_PER_DAY) throw new AppError('PORTAL_DAILY_LIMIT');
+  }
+  const text = Array.from(body.narrative.replace(/\s+/g, ' '));
+  return registerCase({
+    db,
+    crypto,
+    calendar,
+    actor,
+    idempotencyKey: key,
+    body: {
+      channel: 'online',
+      kind: body.kind,
+      category: body.category,
+      summary: text.slice(0, 40).join('') + (text.length > 40 ? '…' : ''),
+      narrative: body.narrative,
+      peopleInvolved: body.peopleInvolved,
+      riskLevel: 'low',
+      difficulty: 'ordinary',
+      parties: [
+        { role: 'applicant', type: 'person', name: body.name, phone },
+        ...(body.respondent ? [{ role: 'respondent' as const, type: 'person' as const, name: body.respondent }] : []),
+      ],
+      place: { address: body.place.address, ...(body.place.unitCode ? { unitCode: body.place.unitCode } : {}) },
+    },
+  });
+}
+
+/** Photos of a portal report: by the phone that filed it, within a day of filing, six at most. */
+export async function addPortalPhoto(opts: { db: Db; crypto: PersonalDataCrypto; ticket: string | undefined; trackingToken: string; fileName: string; content: Buffer }) {
+  const { db, crypto } = opts;
+  const { districtCode, phoneHash } = await phoneOfTicket(db, crypto, opts.ticket);
+  const actor = await portalActor(db, districtCode);
+  const [own] = await db
+    .select({ id: cases.id, createdAt: cases.createdAt })
+    .from(cases)
+    .where(and(eq(cases.districtCode, districtCode), eq(cases.trackingToken, opts.trackingToken.toUpperCase()), eq(cases.registeredBy, actor.id), byApplicantPhone(phoneHash)));
+  if (!own) throw new AppError('TRACKING_TOKEN_NOT_FOUND');
+  if (Date.now() - own.createdAt.getTime() > PHOTO_WINDOW_MS) throw new AppError('PHOTO_LIMIT_REACHED', { reason: 'window' });
+  const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(attachments).where(and(eq(attachments.districtCode, districtCode), eq(attachments.caseId, own.id)));
+  if (n >= PHOTOS_PER_REPORT) throw new AppError('PHOTO_LIMIT_REACHED', { max: PHOTOS_PER_REPORT });
+  const [register] = await db
+    .select({ id: caseEvents.id })
+    .from(caseEvents)
+    .where(and(eq(caseEvents.districtCode, districtCode), eq(caseEvents.caseId, own.id), eq(caseEvents.action, 'register')))
+    .limit(1);
+  return storeAttachment({ db, districtCode, caseId: own.id, kind: 'photo', fileName: opts.fileName, content: opts.content, uploadedBy: actor.id, eventId: register?.id ?? null });
+}
+
+/**
+ * 评价: the resident rates a concluded case by its tracking token. It is the case's follow-up (回访) by the portal;
+ * 不满意 reopens the case like any follow-up.
+ */
+export async function rateByToken(opts: { db: Db; calendar: WorkCalendar; trackingToken: string; satisfaction: Satisfaction; comment?: string }) {
+  const { db, calendar } = opts;
+  const [row] = await db.select().from(cases).where(eq(cases.trackingToken, opts.trackingToken.toUpperCase())).limit(1);
+  if (!row) throw new AppError('TRACKING_TOKEN_NOT_FOUND');
+  if (row.status !== 'concluded') throw new AppError('RATING_NOT_OPEN', { status: row.status });
+  const actor = await portalActor(db, row.districtCode);
+  return actOnCase({
+    db,
+    calendar,
+    actor,
+    caseId: row.id,
+    body: { action: 'follow_up', expectedVersion: row.version, satisfaction: opts.satisfaction, note: `群众网上评价${opts.comment ? `：${opts.comment}` : ''}` },
+  });
+}
