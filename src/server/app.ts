@@ -25,6 +25,7 @@ import { unitsRoutes } from './modules/units/units.routes.js';
 import { open311Routes } from './modules/open311/open311.routes.js';
 import { cameraRoutes, cameraWebhookRoutes } from './modules/cameras/cameras.routes.js';
 import { portalRoutes } from './modules/portal/portal.routes.js';
+import { gridRoutes } from './modules/grid/grid.routes.js';
 import { liveRoutes } from './modules/live/live.routes.js';
 import { apiClientRoutes, transferRoutes } from './modules/integrations/integrations.routes.js';
 
@@ -95,6 +96,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(liveRoutes, { prefix: '/api/live' });
   await app.register(open311Routes, { prefix: '/open311/v2' });
   await app.register(cameraRoutes, { prefix: '/api/cameras' });
+  await app.register(gridRoutes, { prefix: '/api/grid' });
   await app.register(cameraWebhookRoutes, { prefix: '/api/integrations/cameras' });
   await app.register(staticWebPlugin, { root: webRoot ?? '' });
   return app;

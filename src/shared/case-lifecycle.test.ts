@@ -18,6 +18,8 @@ describe('the case transition table', () => {
     ['in_progress', 'return', 'accepted'],
     ['in_progress', 'escalate', 'escalated'],
     ['in_progress', 'suspend', 'suspended'],
+    ['dispatched', 'resolve_on_spot', 'concluded'],
+    ['in_progress', 'resolve_on_spot', 'concluded'],
     ['suspended', 'resume', 'in_progress'],
     ['suspended', 'escalate', 'escalated'],
     ...(['dispatched', 'in_progress', 'suspended'] as const).flatMap((s) => [

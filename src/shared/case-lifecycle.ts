@@ -33,6 +33,7 @@ export const CASE_ACTIONS = [
   'decide_extension',
   'urge',
   'answer_urge',
+  'resolve_on_spot',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -94,6 +95,9 @@ export const CASE_TRANSITIONS: Readonly<Record<CaseAction, Transition>> = {
   // 督办: the centre urges with a reply-by date; whoever holds the case answers.
   urge: { from: URGEABLE, to: null, roles: ['dispatcher', 'leader', 'admin'], scope: 'centre' },
   answer_urge: { from: URGEABLE, to: null, roles: [...HANDLERS, 'reception', 'dispatcher'], scope: 'assigned' },
+  // 就地化解: a grid worker settles a simple task on the spot (a note, usually a photo) — concluded in one step,
+  // then followed up by the centre like any other.
+  resolve_on_spot: { from: ['dispatched', 'in_progress'], to: 'concluded', roles: ['grid_worker'], scope: 'lead' },
 };
 
 /** The status after `action` from `status`, or `undefined` when the table does not allow it. */

@@ -103,6 +103,7 @@ export const CLOCK_EFFECTS: Readonly<Partial<Record<CaseAction | 'register', { s
   start: { stop: ['transfer_objection'] },
   return: { stop: ['transfer_objection'] },
   conclude: { stop: ['handling'], start: ['follow_up'] },
+  resolve_on_spot: { stop: ['handling', 'transfer_objection'], start: ['follow_up'] },
   follow_up: { stop: ['follow_up'] },
   // 信访工作条例 counts handling from acceptance; a reopened case gets a new handling period.
   reopen: { stop: ['follow_up'], start: ['handling'] },

@@ -6,6 +6,7 @@ import {
   CATEGORIES,
   CHANNELS,
   OUTCOMES,
+  type Channel,
   PARTY_ROLES,
   PARTY_TYPES,
   RISK_LEVELS,
@@ -41,7 +42,8 @@ export const partyInputSchema = z.object({
 });
 export type PartyInput = z.infer<typeof partyInputSchema>;
 
-export const createCaseBodySchema = z.object({
+/** The fields of a registration; `createCaseBodySchema` adds the rules that span fields. */
+export const createCaseFieldsSchema = z.object({
   channel: z.enum(CHANNELS),
   kind: z.enum(CASE_KINDS),
   category: z.enum(CATEGORIES),
@@ -50,7 +52,7 @@ export const createCaseBodySchema = z.object({
   peopleInvolved: z.number().int().min(1).max(100_000),
   riskLevel: z.enum(RISK_LEVELS).default('low'),
   difficulty: z.enum(DIFFICULTIES).default('ordinary').describe('简易/一般/复杂: picks the centre’s time limit'),
-  parties: z.array(partyInputSchema).min(1).max(50),
+  parties: z.array(partyInputSchema).max(50).describe('At least one, except for grid workers’ and cameras’ own reports'),
   place: z
     .object({
       address: trimmed(200),
@@ -61,6 +63,14 @@ export const createCaseBodySchema = z.object({
     .refine((p) => (p.lat === undefined) === (p.lng === undefined), { message: 'lat and lng go together', path: ['lat'] })
     .optional(),
 });
+/** A grid worker's patrol finding or a camera's alert may name nobody yet; every other door has someone who came. */
+export const PARTYLESS_CHANNELS: readonly Channel[] = ['grid', 'camera'];
+export function requirePartiesUnlessPartyless(body: { channel: Channel; parties: unknown[] }, ctx: z.RefinementCtx) {
+  if (body.parties.length === 0 && !PARTYLESS_CHANNELS.includes(body.channel)) {
+    ctx.addIssue({ code: 'custom', path: ['parties'], message: 'at least one party' });
+  }
+}
+export const createCaseBodySchema = createCaseFieldsSchema.superRefine(requirePartiesUnlessPartyless);
 export type CreateCaseBody = z.infer<typeof createCaseBodySchema>;
 /** The body as a client sends it (defaults not yet applied). */
 export type CreateCaseInput = z.input<typeof createCaseBodySchema>;

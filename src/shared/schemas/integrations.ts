@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS } from '../enums.js';
-import { createCaseBodySchema } from './cases.js';
+import { createCaseFieldsSchema, requirePartiesUnlessPartyless } from './cases.js';
 
 const httpUrl = z
   .string()
@@ -36,9 +36,9 @@ export const apiClientSecretsSchema = z.object({
   signingSecret: z.string().describe('HMAC-SHA256 secret for callbacks we send and webhooks it sends'),
 });
 
-export const transferCaseBodySchema = createCaseBodySchema.extend({
-  externalRef: z.string().trim().min(1).max(100).describe('The sender’s own reference: the same one twice makes one case'),
-});
+export const transferCaseBodySchema = createCaseFieldsSchema
+  .extend({ externalRef: z.string().trim().min(1).max(100).describe('The sender’s own reference: the same one twice makes one case') })
+  .superRefine(requirePartiesUnlessPartyless);
 export type TransferCaseBody = z.infer<typeof transferCaseBodySchema>;
 
 export const transferCaseSchema = z.object({

@@ -9,6 +9,8 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from
 import type { Permission } from '../../shared/permissions.js';
 import { LoginPage } from '../pages/login/login-page.js';
 import { ProgressPage } from '../pages/public/progress/progress-page.js';
+import { PortalPage } from '../pages/public/portal/portal-page.js';
+import { LiveEventsProvider } from './live-events.js';
 import { setUnauthorizedHandler } from './api.js';
 import { I18nProvider, useI18n } from './i18n.js';
 import { AppLayout } from './layout.js';
@@ -69,20 +71,27 @@ export function Root() {
       <Themed>
         <QueryClientProvider client={queryClient}>
           <SessionProvider>
-            <BrowserRouter>
-              <UnauthorizedRedirect />
-              <Routes>
-                <Route path="/login" element={<LoginPage />} />
-                <Route path="/progress" element={<ProgressPage />} />
-                <Route path="/progress/:token" element={<ProgressPage />} />
-                <Route element={<AppLayout />}>
-                  {APP_ROUTES.map((r) => (
-                    <Route key={r.path} path={r.path} element={<RequireAccess access={r.access}>{r.element}</RequireAccess>} />
+            <LiveEventsProvider>
+              <BrowserRouter>
+                <UnauthorizedRedirect />
+                <Routes>
+                  <Route path="/login" element={<LoginPage />} />
+                  <Route path="/progress" element={<ProgressPage />} />
+                  <Route path="/progress/:token" element={<ProgressPage />} />
+                  <Route path="/portal" element={<PortalPage />} />
+                  {/* The phone app checks its own sign-in: offline, it works with the worker last seen on the phone. */}
+                  {APP_ROUTES.filter((r) => r.standalone).map((r) => (
+                    <Route key={r.path} path={r.path} element={r.element} />
                   ))}
-                </Route>
-                <Route path="*" element={<Home />} />
-              </Routes>
-            </BrowserRouter>
+                  <Route element={<AppLayout />}>
+                    {APP_ROUTES.filter((r) => !r.standalone).map((r) => (
+                      <Route key={r.path} path={r.path} element={<RequireAccess access={r.access}>{r.element}</RequireAccess>} />
+                    ))}
+                  </Route>
+                  <Route path="*" element={<Home />} />
+                </Routes>
+              </BrowserRouter>
+            </LiveEventsProvider>
           </SessionProvider>
         </QueryClientProvider>
       </Themed>

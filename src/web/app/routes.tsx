@@ -1,6 +1,22 @@
-import { AlertOutlined, BarChartOutlined, CalendarOutlined, FieldTimeOutlined, FileAddOutlined, InboxOutlined, NotificationOutlined, SendOutlined, UserOutlined } from '@ant-design/icons';
+import {
+  AlertOutlined,
+  ApiOutlined,
+  BarChartOutlined,
+  CalendarOutlined,
+  FieldTimeOutlined,
+  FileAddOutlined,
+  InboxOutlined,
+  MobileOutlined,
+  NotificationOutlined,
+  SendOutlined,
+  UserOutlined,
+  VideoCameraOutlined,
+} from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Permission } from '../../shared/permissions.js';
+import { ApiClientsPage } from '../pages/admin/api-clients/api-clients-page.js';
+import { CamerasPage } from '../pages/admin/cameras/cameras-page.js';
+import { GridAppPage } from '../pages/grid/grid-app-page.js';
 import { CalendarAdminPage } from '../pages/admin/calendar/calendar-admin-page.js';
 import { TimeLimitsPage } from '../pages/admin/time-limits/time-limits-page.js';
 import { CaseDetailPage } from '../pages/cases/case-detail/case-detail-page.js';
@@ -19,6 +35,8 @@ export interface AppRoute {
   element: ReactNode;
   access: Permission;
   menu?: { label: MessageKey; icon: ReactNode };
+  /** A page with its own frame (the phone app), outside the menu layout. */
+  standalone?: boolean;
 }
 
 export const APP_ROUTES: AppRoute[] = [
@@ -30,6 +48,9 @@ export const APP_ROUTES: AppRoute[] = [
   { path: '/reports/three-failures', element: <ThreeFailuresPage />, access: 'report.threeFailures', menu: { label: 'menu.report', icon: <BarChartOutlined /> } },
   { path: '/cases', element: <CaseListPage />, access: 'case.list', menu: { label: 'menu.cases', icon: <InboxOutlined /> } },
   { path: '/cases/:id', element: <CaseDetailPage />, access: 'case.list' },
+  { path: '/grid', element: <GridAppPage />, access: 'grid.patrol', menu: { label: 'menu.grid', icon: <MobileOutlined /> }, standalone: true },
+  { path: '/admin/cameras', element: <CamerasPage />, access: 'camera.view', menu: { label: 'menu.cameras', icon: <VideoCameraOutlined /> } },
+  { path: '/admin/api-clients', element: <ApiClientsPage />, access: 'integration.manage', menu: { label: 'menu.apiClients', icon: <ApiOutlined /> } },
   { path: '/admin/time-limits', element: <TimeLimitsPage />, access: 'timeLimit.view', menu: { label: 'menu.timeLimits', icon: <FieldTimeOutlined /> } },
   { path: '/admin/calendar', element: <CalendarAdminPage />, access: 'calendar.view', menu: { label: 'menu.calendar', icon: <CalendarOutlined /> } },
 ];

@@ -88,6 +88,10 @@ const STEPS: Record<CaseAction, (ctx: { tx: Tx; calendar: WorkCalendar; actor: A
   decide_extension: decideExtension,
   urge: urgeCase,
   answer_urge: answerUrge,
+  resolve_on_spot: async ({ actor, row, body }) => {
+    if (!body.note) throw new AppError('OUTCOME_REQUIRED');
+    return { changes: { outcome: 'resolved_other', ...(row.handlerId ? {} : { handlerId: actor.id }) }, data: { outcome: 'resolved_other', onSpot: true } };
+  },
 };
 
 /**

@@ -104,7 +104,10 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['cases'],
         summary: '上传附件 (multipart/form-data, one file)',
         params: caseParams,
-        querystring: z.object({ kind: z.enum(ATTACHMENT_KINDS) }),
+        querystring: z.object({
+          kind: z.enum(ATTACHMENT_KINDS),
+          step: z.enum(['registration']).optional().describe('Link to the registration (the registering user only)'),
+        }),
         response: { 201: attachmentSchema },
       },
     },
@@ -122,6 +125,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
         actor: actorOf(request),
         caseId: request.params.id,
         kind: request.query.kind as AttachmentKind,
+        step: request.query.step,
         fileName: file.filename,
         content,
       });

@@ -4,7 +4,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { AttachmentKind } from '../../../shared/enums.js';
 import { ATTACHMENT_LIMITS } from '../../../shared/limits.js';
 import type { Db } from '../../db/client.js';
-import { attachments } from '../../db/schema.js';
+import { attachments, caseEvents } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { canSeeCase } from './cases.policy.js';
@@ -49,10 +49,24 @@ export async function storeAttachment(opts: {
   return created!;
 }
 
-/** Stores a file for a case, to be linked to a timeline step by the next action (`attachmentIds`). */
-export async function uploadAttachment(opts: { db: Db; actor: Actor; caseId: string; kind: AttachmentKind; fileName: string; content: Buffer }) {
+/**
+ * Stores a file for a case, to be linked to a timeline step by the next action (`attachmentIds`) — or, with
+ * `step: 'registration'`, to the registration itself, for whoever registered the case (a grid worker's photos
+ * arriving after the report they belong to).
+ */
+export async function uploadAttachment(opts: { db: Db; actor: Actor; caseId: string; kind: AttachmentKind; fileName: string; content: Buffer; step?: 'registration' }) {
   const { db, actor, caseId } = opts;
   const row = await findCaseRow(db, actor.districtCode, caseId);
   if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
-  return storeAttachment({ ...opts, districtCode: actor.districtCode, uploadedBy: actor.id });
+  let eventId: number | null = null;
+  if (opts.step === 'registration') {
+    if (row.registeredBy !== actor.id) throw new AppError('CASE_ACTION_FORBIDDEN', { step: 'registration' });
+    const [register] = await db
+      .select({ id: caseEvents.id })
+      .from(caseEvents)
+      .where(and(eq(caseEvents.districtCode, actor.districtCode), eq(caseEvents.caseId, caseId), eq(caseEvents.action, 'register')))
+      .limit(1);
+    eventId = register?.id ?? null;
+  }
+  return storeAttachment({ ...opts, districtCode: actor.districtCode, uploadedBy: actor.id, eventId });
 }

@@ -52,6 +52,8 @@ export function LoginPage() {
         </Form>
         <div style={{ marginTop: 16, display: 'flex', justifyContent: 'space-between' }}>
           <Link to="/progress">{t('login.publicLink')}</Link>
+          {' · '}
+          <Link to="/portal">{t('portal.title')}</Link>
           <Button type="link" size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}>
             {t('app.language')}
           </Button>

@@ -10,7 +10,7 @@ import { useI18n } from '../../../app/i18n.js';
 import { toUnitTree, useUnits, useUnitStaff } from '../../../components/use-units.js';
 
 const NEEDS_REASON: readonly CaseAction[] = ['reject', 'return', 'reopen', 'escalate', 'suspend', 'request_extension'];
-const HAS_FORM: readonly CaseAction[] = ['dispatch', 'note', 'conclude', 'follow_up', 'urge', 'answer_urge', 'decide_extension', ...NEEDS_REASON];
+const HAS_FORM: readonly CaseAction[] = ['dispatch', 'note', 'conclude', 'resolve_on_spot', 'follow_up', 'urge', 'answer_urge', 'decide_extension', ...NEEDS_REASON];
 const ALLOWED_MIME = Object.values(ATTACHMENT_LIMITS).flatMap((l) => l.mimeTypes);
 
 /** The form for one action: only the fields that action needs; a plain confirmation for the rest. */
@@ -119,16 +119,16 @@ export function ActionModal(props: {
             <Radio.Group options={SATISFACTIONS.map((s) => ({ value: s, label: label('satisfaction', s) }))} />
           </Form.Item>
         )}
-        {(action === 'note' || action === 'conclude' || action === 'follow_up') && (
+        {(action === 'note' || action === 'conclude' || action === 'follow_up' || action === 'resolve_on_spot') && (
           <Form.Item
             name="note"
             label={t('action.note.label')}
-            rules={action === 'follow_up' ? [] : [{ required: action === 'conclude' || files.length === 0, whitespace: true, message: t('common.required') }]}
+            rules={action === 'follow_up' ? [] : [{ required: action === 'conclude' || action === 'resolve_on_spot' || files.length === 0, whitespace: true, message: t('common.required') }]}
           >
             <Input.TextArea rows={4} autoFocus />
           </Form.Item>
         )}
-        {action === 'note' && (
+        {(action === 'note' || action === 'resolve_on_spot') && (
           <Form.Item label={t('action.attachments')}>
             <Upload
               multiple

@@ -1,5 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Descriptions, Input, Space, Steps, Typography } from 'antd';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Descriptions, Form, Input, Radio, Space, Steps, Typography } from 'antd';
+import { SATISFACTIONS, type Satisfaction } from '../../../../shared/enums.js';
 import dayjs from 'dayjs';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { PublicProgress } from '../../../../shared/schemas/cases.js';
@@ -66,11 +67,41 @@ export function ProgressPage() {
               description: dayjs(s.at).format('YYYY-MM-DD HH:mm'),
             }))}
           />
+          {query.data.canRate && <RatingForm token={token!} onRated={() => void query.refetch()} />}
+          {query.data.satisfaction && (
+            <Alert type="success" showIcon title={t('progress.rated', { satisfaction: label('satisfaction', query.data.satisfaction) })} data-testid="progress-rated" />
+          )}
         </Card>
       )}
       <div style={{ marginTop: 16, textAlign: 'center' }}>
         <Link to="/login">{t('login.title')}</Link>
       </div>
     </div>
+  );
+}
+
+/** 评价: once the case is concluded, the resident rates how it was handled (it is the case's follow-up). */
+function RatingForm({ token, onRated }: { token: string; onRated: () => void }) {
+  const { t, label } = useI18n();
+  const rate = useMutation({
+    mutationFn: (v: { satisfaction: Satisfaction; comment?: string }) =>
+      api(`/api/public/progress/${encodeURIComponent(token)}/rating`, { method: 'POST', json: v }),
+    onSuccess: onRated,
+  });
+  return (
+    <Card size="small" type="inner" title={t('progress.rateTitle')} data-testid="rating-form">
+      <Form layout="vertical" onFinish={(v: { satisfaction: Satisfaction; comment?: string }) => rate.mutate(v)} disabled={rate.isPending}>
+        <Form.Item name="satisfaction" rules={[{ required: true, message: t('common.required') }]}>
+          <Radio.Group options={SATISFACTIONS.map((s) => ({ value: s, label: label('satisfaction', s) }))} />
+        </Form.Item>
+        <Form.Item name="comment" label={t('progress.rateComment')}>
+          <Input.TextArea rows={2} maxLength={500} showCount />
+        </Form.Item>
+        {rate.error && <Alert type="error" showIcon title={(rate.error as Error).message} style={{ marginBottom: 12 }} />}
+        <Button type="primary" htmlType="submit" loading={rate.isPending}>
+          {t('progress.rateSubmit')}
+        </Button>
+      </Form>
+    </Card>
   );
 }

@@ -1,0 +1,74 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { useSession } from './session.js';
+
+/** One event of `GET /api/live/events` (the server's LiveEvent, as the board needs it). */
+export interface LiveEvent {
+  type: 'case.registered' | 'case.changed' | 'camera.alert' | 'camera.status';
+  caseId?: string;
+  code?: string;
+  status?: string;
+  channel?: string;
+  summary?: string;
+  riskLevel?: string;
+  cameraCode?: string;
+  count?: number;
+  at: string;
+}
+
+interface Live {
+  state: 'off' | 'connecting' | 'open';
+  /** The latest arrivals (new cases and camera alerts), newest first, at most 20. */
+  recent: LiveEvent[];
+}
+
+const LiveContext = createContext<Live>({ state: 'off', recent: [] });
+
+/**
+ * Keeps one EventSource open for users with the live board, and refreshes every case list and camera view when
+ * something changes, so boards update without reloading. EventSource reconnects by itself; on reconnect the lists
+ * are refetched too, so nothing that happened while disconnected is missed.
+ */
+export function LiveEventsProvider({ children }: { children: ReactNode }) {
+  const { can, me } = useSession();
+  const queryClient = useQueryClient();
+  const [live, setLive] = useState<Live>({ state: 'off', recent: [] });
+  const enabled = !!me && can('live.view');
+
+  useEffect(() => {
+    if (!enabled) return;
+    const source = new EventSource('/api/live/events');
+    setLive((l) => ({ ...l, state: 'connecting' }));
+    const refresh = () => {
+      void queryClient.invalidateQueries({ queryKey: ['cases'] });
+      void queryClient.invalidateQueries({ queryKey: ['cameras'] });
+    };
+    source.addEventListener('ready', () => {
+      setLive((l) => ({ ...l, state: 'open' }));
+      refresh();
+    });
+    source.onerror = () => setLive((l) => ({ ...l, state: 'connecting' }));
+    const onEvent = (e: MessageEvent<string>) => {
+      const event = JSON.parse(e.data) as LiveEvent;
+      refresh();
+      if (event.type === 'case.registered' || event.type === 'camera.alert') {
+        setLive((l) => {
+          // A repeat of a camera alert replaces its earlier line (the count rises in place).
+          const rest = l.recent.filter((r) => !(event.type === 'camera.alert' && r.type === 'camera.alert' && r.caseId === event.caseId));
+          return { ...l, recent: [event, ...rest].slice(0, 20) };
+        });
+      }
+    };
+    for (const type of ['case.registered', 'case.changed', 'camera.alert', 'camera.status']) source.addEventListener(type, onEvent);
+    return () => {
+      source.close();
+      setLive({ state: 'off', recent: [] });
+    };
+  }, [enabled, queryClient]);
+
+  return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
+}
+
+export function useLiveEvents(): Live {
+  return useContext(LiveContext);
+}
