@@ -22,6 +22,8 @@ interface Live {
   recent: LiveEvent[];
 }
 
+const REFRESH_EVERY_MS = 2_000;
+
 const LiveContext = createContext<Live>({ state: 'off', recent: [] });
 
 /**
@@ -39,9 +41,16 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     if (!enabled) return;
     const source = new EventSource('/api/live/events');
     setLive((l) => ({ ...l, state: 'connecting' }));
-    const refresh = () => {
-      void queryClient.invalidateQueries({ queryKey: ['cases'] });
-      void queryClient.invalidateQueries({ queryKey: ['cameras'] });
+    // On a busy day events come many a second: lists refetch at most every few seconds, not once per event.
+    const stale = new Set<string>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refresh = (keys: string[] = ['cases', 'cameras']) => {
+      keys.forEach((k) => stale.add(k));
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        for (const k of stale) void queryClient.invalidateQueries({ queryKey: [k] });
+        stale.clear();
+      }, REFRESH_EVERY_MS);
     };
     source.addEventListener('ready', () => {
       setLive((l) => ({ ...l, state: 'open' }));
@@ -50,7 +59,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     source.onerror = () => setLive((l) => ({ ...l, state: 'connecting' }));
     const onEvent = (e: MessageEvent<string>) => {
       const event = JSON.parse(e.data) as LiveEvent;
-      refresh();
+      refresh(event.type.startsWith('camera.') ? ['cameras', 'cases'] : ['cases']);
       if (event.type === 'case.registered' || event.type === 'camera.alert') {
         setLive((l) => {
           // A repeat of a camera alert replaces its earlier line (the count rises in place).
@@ -61,6 +70,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     };
     for (const type of ['case.registered', 'case.changed', 'camera.alert', 'camera.status']) source.addEventListener(type, onEvent);
     return () => {
+      clearTimeout(timer);
       source.close();
       setLive({ state: 'off', recent: [] });
     };
