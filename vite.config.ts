@@ -33,6 +33,9 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/open311\//],
         cleanupOutdatedCaches: true,
+        // Take over the open page as soon as the shell is cached, so the first visit already works offline.
+        clientsClaim: true,
+        skipWaiting: true,
       },
     }),
   ],

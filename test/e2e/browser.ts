@@ -37,10 +37,13 @@ export async function startBrowserTest(): Promise<BrowserContext> {
   };
 }
 
-/** A fresh browser session signed in as a demo user through the sign-in page. */
-export async function signInPage(b: BrowserContext, username: string): Promise<Page> {
+/**
+ * A fresh browser session (its own cookies, storage and service workers) that can reach nothing outside the
+ * platform, with refused API calls written to the test output.
+ */
+export async function newPage(b: BrowserContext, opts: { who: string; contextOptions?: Parameters<Browser['newContext']>[0] }): Promise<Page> {
   // Reduced motion: the UI then draws dialogs and dropdowns without animations, so no click lands mid-animation.
-  const context = await b.browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
+  const context = await b.browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce', ...opts.contextOptions });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   // Nothing may come from outside the platform (government intranets are offline).
@@ -48,9 +51,15 @@ export async function signInPage(b: BrowserContext, username: string): Promise<P
   // A refused action shows up in the test output, not only as a toast nobody reads.
   page.on('response', async (res) => {
     if (res.url().includes('/api/') && res.status() >= 400 && res.request().method() !== 'GET') {
-      console.warn(`[${username}] ${res.request().method()} ${new URL(res.url()).pathname} → ${res.status()} ${await res.text().catch(() => '')}`);
+      console.warn(`[${opts.who}] ${res.request().method()} ${new URL(res.url()).pathname} → ${res.status()} ${await res.text().catch(() => '')}`);
     }
   });
+  return page;
+}
+
+/** A fresh browser session signed in as a demo user through the sign-in page. */
+export async function signInPage(b: BrowserContext, username: string, contextOptions?: Parameters<Browser['newContext']>[0]): Promise<Page> {
+  const page = await newPage(b, { who: username, contextOptions });
   await page.goto(`${b.baseUrl}/login`);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill('fengqiao-demo');

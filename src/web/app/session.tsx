@@ -7,6 +7,8 @@ import { api, ApiError } from './api.js';
 interface Session {
   me: Me | null;
   isLoading: boolean;
+  /** Asking the server failed (no network, server down) — not the same as "not signed in". */
+  isUnreachable: boolean;
   can(permission: Permission): boolean;
   refresh(): Promise<void>;
 }
@@ -32,6 +34,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const session: Session = {
     me,
     isLoading: query.isLoading,
+    isUnreachable: query.isError,
     can: (p) => !!me?.permissions.includes(p),
     refresh: async () => {
       await queryClient.invalidateQueries();

@@ -22,7 +22,7 @@ function useGridWorker(): { me: Me | null; isLoading: boolean } {
     if (session.me) localStorage.setItem(ME_KEY, JSON.stringify(session.me));
   }, [session.me]);
   if (session.me || session.isLoading) return session;
-  const cached = !navigator.onLine ? (JSON.parse(localStorage.getItem(ME_KEY) ?? 'null') as Me | null) : null;
+  const cached = !navigator.onLine || session.isUnreachable ? (JSON.parse(localStorage.getItem(ME_KEY) ?? 'null') as Me | null) : null;
   return { me: cached, isLoading: false };
 }
 
