@@ -39,6 +39,7 @@ export const enUS: Record<MessageKey, string> = {
   'case.channel': 'Channel',
   'case.category': 'Category',
   'case.riskLevel': 'Risk',
+  'case.externalRef': 'Sender’s reference',
   'case.peopleInvolved': 'People involved',
   'case.unit': 'Place unit',
   'case.leadUnit': 'Lead unit',

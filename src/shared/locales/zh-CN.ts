@@ -38,6 +38,7 @@ export const zhCN = {
   'case.channel': '来源渠道',
   'case.category': '纠纷类别',
   'case.riskLevel': '风险等级',
+  'case.externalRef': '外部编号（来文单位）',
   'case.peopleInvolved': '涉及人数',
   'case.unit': '属地',
   'case.leadUnit': '主办单位',

@@ -119,7 +119,14 @@ export function CaseDetailPage() {
               </Descriptions.Item>
               <Descriptions.Item label={t('case.place')} span={2}>
                 {c.placeAddress ?? '—'}
+                {c.placePosition && (
+                  <Typography.Text type="secondary">
+                    {' '}
+                    （{c.placePosition.lat.toFixed(5)}, {c.placePosition.lng.toFixed(5)}）
+                  </Typography.Text>
+                )}
               </Descriptions.Item>
+              {c.externalRef && <Descriptions.Item label={t('case.externalRef')}>{c.externalRef}</Descriptions.Item>}
               {c.outcome && <Descriptions.Item label={t('case.outcome')}>{label('outcome', c.outcome)}</Descriptions.Item>}
               {c.satisfaction && <Descriptions.Item label={t('case.satisfaction')}>{label('satisfaction', c.satisfaction)}</Descriptions.Item>}
               {c.rejectReason && (
