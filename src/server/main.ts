@@ -22,6 +22,7 @@ import { runExclusive, startPeriodic } from './lib/scheduled-task.js';
 import { LiveHub } from './modules/live/live-hub.js';
 import { markSilentCamerasOffline, receiveCameraAlert, receiveHeartbeat } from './modules/cameras/camera-alerts.js';
 import { startCameraMqtt } from './modules/cameras/camera-mqtt.js';
+import { backfillSearchIndex } from './modules/search/case-search-index.js';
 
 const webRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -79,6 +80,11 @@ async function serve(config: Config, log: Logger) {
   const live = new LiveHub(config.DATABASE_URL ?? running.embedded!.url, log);
   const app = await buildApp({ deps: { config, db, crypto, calendar: new WorkCalendarCache(db), sms, live }, logger: log, webRoot });
   await app.listen({ port: config.PORT, host: config.HOST });
+  // Databases from before the full-text index get it filled in the background (a no-op once done).
+  void backfillSearchIndex(db, crypto).then(
+    (n) => n && log.info({ rows: n }, 'search index filled for older cases and persons'),
+    (err: unknown) => log.error({ err }, 'search index backfill failed'),
+  );
 
   // Named tasks: each instance runs them, the lease in scheduled_tasks lets one at a time do the work.
   const calendarCache = app.deps.calendar;

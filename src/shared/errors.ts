@@ -5,6 +5,7 @@
 export const ERRORS = {
   VALIDATION_FAILED: { status: 400, zh: '提交的内容不符合要求，请检查标红的项目', en: 'The request is not valid' },
   ID_NUMBER_INVALID: { status: 400, zh: '身份证号码不正确（校验位或出生日期有误）', en: 'The ID number is not valid' },
+  CREDIT_CODE_INVALID: { status: 400, zh: '统一社会信用代码不正确（校验位有误）', en: 'The unified social credit code is not valid' },
   PHONE_INVALID: { status: 400, zh: '手机号码格式不正确', en: 'The phone number is not valid' },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, zh: '缺少 Idempotency-Key 请求头，无法防止重复提交', en: 'Idempotency-Key header is required' },
   REASON_REQUIRED: { status: 400, zh: '此操作必须填写原因', en: 'This action needs a reason' },

@@ -63,3 +63,21 @@ export function maskAddress(address: string): string {
   const chars = Array.from(address);
   return chars.length <= 6 ? '***' : chars.slice(0, 6).join('') + '***';
 }
+
+// GB 32100-2015: the 31 characters of a 统一社会信用代码 (no I, O, Z, S, V) and the weights of its first 17.
+const CREDIT_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const;
+
+/** Checks an organisation's unified social credit code (GB 32100-2015): 18 characters and the check character. */
+export function isValidCreditCode(raw: string): boolean {
+  const code = normalizeIdNumber(raw);
+  if (!/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(code)) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += CREDIT_CHARS.indexOf(code[i]!) * CREDIT_WEIGHTS[i]!;
+  return CREDIT_CHARS[(31 - (sum % 31)) % 31] === code[17];
+}
+
+/** An address as compared for "same address": NFKC, no spaces or punctuation. */
+export function normalizeAddress(raw: string): string {
+  return raw.normalize('NFKC').replace(/[\s,，.。、;；:：()（）#＃-]/g, '');
+}

@@ -120,6 +120,8 @@ describe('the grid worker’s app offline', () => {
     await page.goto(`${b.baseUrl}/grid`);
     // The service worker takes control once it has the app shell.
     await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 20_000 }).toBe(true);
+    // Signed in once online (the app remembers the worker for offline use from then on).
+    await page.getByTestId('grid-report-form').waitFor();
     await page.context().setOffline(true);
     const prefix = `离线重开-${tag()}`;
     await fileReport(page, `${prefix}-1`);

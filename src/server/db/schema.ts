@@ -25,6 +25,8 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+/** Full-text vectors are written by SQL (`to_tsvector('simple', …)` over jieba tokens), never read back as values. */
+const tsvector = customType<{ data: string; driverData: string }>({ dataType: () => 'tsvector' });
 const district = () => char('district_code', { length: 6 }).notNull();
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const sqlList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(','));
@@ -133,6 +135,16 @@ export const persons = pgTable(
     phoneEnc: bytea('phone_enc'),
     phoneHash: text('phone_hash'),
     addressEnc: bytea('address_enc'),
+    /** Keyed hash of the normalised address: "same address" without reading it. */
+    addressHash: text('address_hash'),
+    /** Keyed hash of the phone's last four digits: "same name, same phone ending" as a likely match. */
+    phoneSuffixHash: text('phone_suffix_hash'),
+    /** The name in toneless pinyin (张三 / 张叁 → zhang san): homophones typed at intake are offered as likely matches. */
+    namePinyin: text('name_pinyin'),
+    /** 统一社会信用代码 of an organisation (GB 32100), plain: it is public. */
+    creditCode: text('credit_code'),
+    /** Set when staff merged this record into another (reversible: the merge log keeps both). */
+    mergedInto: uuid('merged_into'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -140,6 +152,11 @@ export const persons = pgTable(
     primaryKey({ columns: [t.districtCode, t.id] }),
     index('persons_id_number_hash_idx').on(t.districtCode, t.idNumberHash),
     index('persons_phone_hash_idx').on(t.districtCode, t.phoneHash),
+    index('persons_phone_suffix_idx').on(t.districtCode, t.phoneSuffixHash),
+    index('persons_address_hash_idx').on(t.districtCode, t.addressHash),
+    index('persons_name_pinyin_idx').on(t.districtCode, t.namePinyin),
+    index('persons_credit_code_idx').on(t.districtCode, t.creditCode),
+    index('persons_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
   ],
 );
 
@@ -199,6 +216,7 @@ export const cases = pgTable(
     index('cases_created_idx').on(t.districtCode, t.createdAt),
     index('cases_handler_idx').on(t.districtCode, t.handlerId),
     uniqueIndex('cases_external_ref_key').on(t.districtCode, t.sourceClientId, t.externalRef),
+    index('cases_place_trgm_idx').using('gin', t.placeAddress.op('gin_trgm_ops')),
     foreignKey({ columns: [t.districtCode, t.unitId], foreignColumns: [units.districtCode, units.id] }),
     foreignKey({ columns: [t.districtCode, t.registeredBy], foreignColumns: [users.districtCode, users.id] }),
     check('cases_status_check', sql`${t.status} in (${sqlList(CASE_STATUSES)})`),
@@ -667,6 +685,28 @@ export const cameraAlerts = pgTable(
     primaryKey({ columns: [t.districtCode, t.id] }),
     index('camera_alerts_fold_idx').on(t.districtCode, t.cameraId, t.alertType, t.lastAt),
     foreignKey({ columns: [t.districtCode, t.cameraId], foreignColumns: [cameraPoints.districtCode, cameraPoints.id] }),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
+);
+
+/**
+ * The full-text index of a case, one row per case, apart from `cases` so that reading a case never drags its vectors
+ * along. jieba tokens in `simple` tsvectors under GIN indexes (see `modules/search/case-search-index.ts`).
+ */
+export const caseSearch = pgTable(
+  'case_search',
+  {
+    districtCode: district(),
+    caseId: uuid('case_id').notNull(),
+    /** Summary, narrative and every later note or reason. */
+    searchVector: tsvector('search_vector').notNull(),
+    /** Parties' names and keyed hashes of their address words: searched only for roles that may see parties. */
+    partyVector: tsvector('party_vector').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.caseId] }),
+    index('case_search_text_idx').using('gin', t.searchVector),
+    index('case_search_party_idx').using('gin', t.partyVector),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
   ],
 );

@@ -12,7 +12,7 @@ import {
   RISK_LEVELS,
   SATISFACTIONS,
 } from '../enums.js';
-import { checkIdNumber, isValidMobile, normalizeIdNumber, normalizePhone } from '../identifiers.js';
+import { checkIdNumber, isValidCreditCode, isValidMobile, normalizeIdNumber, normalizePhone } from '../identifiers.js';
 import { MAX_ATTACHMENTS_PER_NOTE, NARRATIVE_MAX, PAGE_SIZE_MAX } from '../limits.js';
 import { CLOCK_STAGES, DAY_UNITS, DIFFICULTIES } from '../time-limits.js';
 
@@ -39,6 +39,12 @@ export const partyInputSchema = z.object({
   idNumber: idNumberSchema.optional(),
   phone: phoneSchema.optional(),
   address: z.string().trim().min(1).max(200).optional(),
+  creditCode: z
+    .string()
+    .transform(normalizeIdNumber)
+    .refine(isValidCreditCode, { message: 'CREDIT_CODE_INVALID' })
+    .optional()
+    .describe('统一社会信用代码 of an organisation (GB 32100)'),
 });
 export type PartyInput = z.infer<typeof partyInputSchema>;
 
@@ -164,6 +170,11 @@ export const caseSummarySchema = z.object({
 });
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
 
+/** A list item found by words: the passage that matched, split into plain and matching pieces. */
+export const searchSnippetSchema = z.array(z.object({ text: z.string(), hit: z.boolean() }));
+export const caseListItemSchema = caseSummarySchema.extend({ snippet: searchSnippetSchema.optional() });
+export type CaseListItem = z.infer<typeof caseListItemSchema>;
+
 export const caseDetailSchema = caseSummarySchema.extend({
   trackingToken: z.string(),
   narrative: z.string(),
@@ -222,7 +233,7 @@ export const listCasesQuerySchema = z.object({
 export type ListCasesQuery = z.infer<typeof listCasesQuerySchema>;
 
 export const listCasesResponseSchema = z.object({
-  items: z.array(caseSummarySchema),
+  items: z.array(caseListItemSchema),
   total: z.number(),
   isTotalCapped: z.boolean().describe('true: more than `total` cases match (counting stops at 10,000)'),
   page: z.number(),

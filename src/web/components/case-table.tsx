@@ -1,7 +1,7 @@
 import { Empty, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { Link } from 'react-router';
-import type { CaseSummary } from '../../shared/schemas/cases.js';
+import type { CaseListItem as CaseSummary } from '../../shared/schemas/cases.js';
 import { useI18n } from '../app/i18n.js';
 import type { MessageKey } from '../../shared/locales/zh-CN.js';
 import { RiskTag, StatusTag } from './case-tags.js';
@@ -37,7 +37,23 @@ export function CaseTable(props: {
       }}
       columns={[
         { title: t('case.code'), dataIndex: 'code', render: (code: string, c) => <Link to={`/cases/${c.id}`}>{code}</Link>, width: 170 },
-        { title: t('case.summary'), dataIndex: 'summary', ellipsis: true },
+        {
+          title: t('case.summary'),
+          dataIndex: 'summary',
+          ellipsis: true,
+          render: (summary: string, c) =>
+            c.snippet ? (
+              <>
+                {summary}
+                {/* Found by words: the passage that matched, its words marked. */}
+                <Typography.Paragraph type="secondary" style={{ margin: 0, fontSize: 12, whiteSpace: 'normal' }} data-testid="search-snippet">
+                  {c.snippet.map((p, i) => (p.hit ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
+                </Typography.Paragraph>
+              </>
+            ) : (
+              summary
+            ),
+        },
         { title: t('case.status'), dataIndex: 'status', render: (s) => <StatusTag status={s} />, width: 100 },
         { title: t('case.kind'), dataIndex: 'kind', render: (v: string) => label('kind', v), width: 100 },
         { title: t('case.category'), dataIndex: 'category', render: (v: string) => label('category', v), width: 110 },

@@ -11,6 +11,7 @@ import { decideExtension, requestExtension } from '../deadlines/extend-deadline.
 import { answerUrge, urgeCase } from '../deadlines/urge-case.js';
 import { findUnitById, findUnitsByIds } from '../units/units.repository.js';
 import { announceCaseChange } from './announce-case-change.js';
+import { indexCaseText } from '../search/case-search-index.js';
 import { canActOnCase, canSeeCase } from './cases.policy.js';
 import { findCaseRow, type CaseRow } from './cases.repository.js';
 
@@ -170,6 +171,8 @@ export async function actOnCase(opts: {
       }
       await applyClockEffects({ tx, calendar, row: updated!, action: e.action, at: now });
     }
+    const words = [body.reason, body.note].filter(Boolean).join('\n');
+    if (words) await indexCaseText(tx, updated!, words);
     await announceCaseChange(tx, updated!, body.action, now, row.status);
     return updated!;
   });

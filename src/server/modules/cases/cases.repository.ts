@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseStatus } from '../../../shared/case-lifecycle.js';
 import type { AttachmentKind, CaseKind, Category, Channel, Outcome, PartyRole, PartyType, RiskLevel, Satisfaction } from '../../../shared/enums.js';
 import type { CaseDetail, CaseSummary, ListCasesQuery, TimelineEntry } from '../../../shared/schemas/cases.js';
@@ -13,6 +13,7 @@ import { addDays, shanghaiDate, startOfShanghaiDate, type WorkCalendar } from '.
 import { loadClocks, mostUrgent, overdueCondition, presentClock, type ClockRow } from '../deadlines/case-clocks.js';
 import { loadSupervision, refineAllowedActions } from '../deadlines/supervision.repository.js';
 import { failureCondition } from '../deadlines/three-failures.js';
+import { caseSearchCondition, searchSnippet } from '../search/case-search.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 
@@ -161,7 +162,7 @@ export async function presentCaseDetail(
 export const COUNT_CAP = 10_000;
 
 /** One page of the cases the actor may see, newest first, with the filters of the case list. */
-export async function listCases(db: Db, calendar: WorkCalendar, actor: Actor, q: ListCasesQuery) {
+export async function listCases(db: Db, crypto: PersonalDataCrypto, calendar: WorkCalendar, actor: Actor, q: ListCasesQuery) {
   const d = actor.districtCode;
   const where: SQL[] = [eq(cases.districtCode, d), visibleCasesCondition(actor)];
   if (q.status) where.push(inArray(cases.status, q.status));
@@ -182,17 +183,15 @@ export async function listCases(db: Db, calendar: WorkCalendar, actor: Actor, q:
   }
   if (q.from) where.push(gte(cases.createdAt, startOfShanghaiDate(q.from)));
   if (q.to) where.push(lt(cases.createdAt, startOfShanghaiDate(addDays(q.to, 1))));
-  if (q.q) {
-    const words = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(or(ilike(cases.code, words), ilike(cases.summary, words))!);
-  }
+  const search = q.q ? caseSearchCondition(crypto, actor, q.q) : undefined;
+  if (search) where.push(search.where);
   const condition = and(...where);
   const [rows, [{ total } = { total: 0 }]] = await Promise.all([
     db
       .select()
       .from(cases)
       .where(condition)
-      .orderBy(desc(cases.createdAt), desc(cases.id))
+      .orderBy(...(search?.rank ? [sql`${search.rank} desc nulls last`] : []), desc(cases.createdAt), desc(cases.id))
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize),
     // Counting stops at COUNT_CAP: an exact count of a hundred thousand matches costs a full scan per page view
@@ -200,7 +199,7 @@ export async function listCases(db: Db, calendar: WorkCalendar, actor: Actor, q:
     db.select({ total: count() }).from(db.select({ one: sql`1` }).from(cases).where(condition).limit(COUNT_CAP + 1).as('capped')),
   ]);
   return {
-    items: await presentSummaries(db, calendar, d, rows),
+    items: (await presentSummaries(db, calendar, d, rows)).map((item, i) => (q.q && search?.rank ? { ...item, snippet: searchSnippet(rows[i]!, q.q) } : item)),
     total: Math.min(total, COUNT_CAP),
     isTotalCapped: total > COUNT_CAP,
     page: q.page,

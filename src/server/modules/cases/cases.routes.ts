@@ -56,7 +56,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: [app.requirePermission('case.list')],
       schema: { operationId: 'listCases', tags: ['cases'], querystring: listCasesQuerySchema, response: { 200: listCasesResponseSchema } },
     },
-    async (request) => listCases(db, await calendarCache.get(), actorOf(request), request.query),
+    async (request) => listCases(db, crypto, await calendarCache.get(), actorOf(request), request.query),
   );
 
   app.get(

@@ -12,6 +12,7 @@ import { findOrCreatePerson } from '../persons/persons.repository.js';
 import { findUnitByCode } from '../units/units.repository.js';
 import type { CaseRow } from './cases.repository.js';
 import { announceCaseChange } from './announce-case-change.js';
+import { indexNewCase } from '../search/case-search-index.js';
 import { ensureCaseNumberSequence, nextCaseNumber } from './case-numbers.js';
 
 /** A tracking token a resident can type from a receipt: 20 characters of Crockford base32 (100 bits). */
@@ -127,6 +128,7 @@ export async function registerCase(opts: {
         data: { channel: body.channel },
       });
       await applyClockEffects({ tx, calendar, row: inserted, action: 'register', at: now });
+      await indexNewCase(tx, crypto, inserted, body.parties);
       await opts.alsoInTransaction?.(tx, inserted);
       await announceCaseChange(tx, inserted, 'register', now);
       return inserted;

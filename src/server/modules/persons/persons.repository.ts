@@ -1,6 +1,7 @@
-import { and, eq, or, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, or, type SQL } from 'drizzle-orm';
 import type { PartyInput } from '../../../shared/schemas/cases.js';
-import { maskAddress, maskIdNumber, maskPhone } from '../../../shared/identifiers.js';
+import { maskAddress, maskIdNumber, maskPhone, normalizeAddress } from '../../../shared/identifiers.js';
+import { namePinyin } from '../../lib/chinese-text.js';
 import type { Tx, Db } from '../../db/client.js';
 import { persons } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
@@ -33,15 +34,21 @@ export async function findOrCreatePerson(
 ): Promise<string> {
   const byId = party.idNumber ? personHashCondition(crypto, districtCode, { idNumber: party.idNumber }) : undefined;
   const byPhone = !byId && party.phone ? personHashCondition(crypto, districtCode, { phone: party.phone }) : undefined;
-  const condition = byId ?? byPhone;
+  // An organisation is the same by its credit code, or else by its exact name (names of companies are registered).
+  const byOrganisation =
+    party.type === 'organization'
+      ? and(eq(persons.districtCode, districtCode), party.creditCode ? eq(persons.creditCode, party.creditCode) : eq(persons.name, party.name.normalize('NFKC')))
+      : undefined;
+  const condition = byId ?? byPhone ?? byOrganisation;
   const [existing] = condition
-    ? await tx.select().from(persons).where(and(condition, eq(persons.type, party.type))).limit(1)
+    ? await tx.select().from(persons).where(and(condition, eq(persons.type, party.type), isNull(persons.mergedInto))).limit(1)
     : [];
   if (existing) {
     const fill: Partial<PersonRow> = {};
     if (!existing.idNumberHash && party.idNumber) Object.assign(fill, idFields(crypto, party.idNumber));
     if (!existing.phoneHash && party.phone) Object.assign(fill, phoneFields(crypto, party.phone));
-    if (!existing.addressEnc && party.address) fill.addressEnc = crypto.encrypt(party.address);
+    if (!existing.addressEnc && party.address) Object.assign(fill, addressFields(crypto, party.address));
+    if (!existing.creditCode && party.creditCode) fill.creditCode = party.creditCode;
     if (Object.keys(fill).length > 0) {
       await tx
         .update(persons)
@@ -50,15 +57,18 @@ export async function findOrCreatePerson(
     }
     return existing.id;
   }
+  const name = party.name.normalize('NFKC');
   const [created] = await tx
     .insert(persons)
     .values({
       districtCode,
       type: party.type,
-      name: party.name,
+      name,
+      namePinyin: namePinyin(name),
+      creditCode: party.creditCode ?? null,
       ...(party.idNumber ? idFields(crypto, party.idNumber) : {}),
       ...(party.phone ? phoneFields(crypto, party.phone) : {}),
-      addressEnc: party.address ? crypto.encrypt(party.address) : null,
+      ...(party.address ? addressFields(crypto, party.address) : {}),
     })
     .returning({ id: persons.id });
   return created!.id;
@@ -69,7 +79,19 @@ function idFields(crypto: PersonalDataCrypto, idNumber: string) {
 }
 
 function phoneFields(crypto: PersonalDataCrypto, phone: string) {
-  return { phoneEnc: crypto.encrypt(phone), phoneHash: crypto.lookupHash(phone) };
+  return { phoneEnc: crypto.encrypt(phone), phoneHash: crypto.lookupHash(phone), phoneSuffixHash: phoneSuffixHash(crypto, phone) };
+}
+
+export function phoneSuffixHash(crypto: PersonalDataCrypto, phone: string) {
+  return crypto.lookupHash(`phone-suffix:${phone.slice(-4)}`);
+}
+
+function addressFields(crypto: PersonalDataCrypto, address: string) {
+  return { addressEnc: crypto.encrypt(address), addressHash: addressHash(crypto, address) };
+}
+
+export function addressHash(crypto: PersonalDataCrypto, address: string) {
+  return crypto.lookupHash(`address:${normalizeAddress(address)}`);
 }
 
 export type PersonalField = 'idNumber' | 'phone' | 'address';

@@ -66,7 +66,7 @@ export function CaseListPage() {
           style={{ rowGap: 8 }}
         >
           <Form.Item name="q">
-            <Input placeholder={t('case.keyword')} allowClear style={{ width: 180 }} />
+            <Input placeholder={t('case.keyword')} allowClear style={{ width: 220 }} />
           </Form.Item>
           <Form.Item name="status">
             <Select mode="multiple" allowClear placeholder={t('case.status')} options={options('status', CASE_STATUSES)} style={{ minWidth: 140 }} data-testid="filter-status" />

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { Jieba, TfIdf } from '@node-rs/jieba';
+import { dict, idf } from '@node-rs/jieba/dict.js';
+import { pinyin } from 'pinyin-pro';
+
+/**
+ * Chinese text for search and similarity: jieba segmentation (search mode: a compound and its parts, so 拖欠工资
+ * indexes as 拖欠工资, 拖欠 and 工资) with the centre's own words added (`domain-words.txt`: 多元化解, street names,
+ * 扬言…), TF-IDF keywords, and pinyin of names.
+ */
+const jieba = Jieba.withDict(dict);
+jieba.loadDict(readFileSync(new URL('./domain-words.txt', import.meta.url)));
+const tfidf = TfIdf.withDict(idf);
+
+/** Words that carry no meaning on their own. */
+const STOP = new Set('的 了 在 是 和 与 及 也 就 都 而 被 把 给 对 向 从 为 以 于 等 某 这 那 个 之 其 并 又 或 但 要 有 将 已 由 因 所 着 过 我 你 他 她 它 们 人 年 月 日 元 多 次 后 前 中 上 下 不 没 无'.split(' '));
+const MEANINGFUL = /[\p{Script=Han}\p{L}\p{N}]/u;
+
+/** Search-mode tokens of `text`, normalised (NFKC, lower case), without punctuation and stop words. */
+export function tokenize(text: string): string[] {
+  const normal = text.normalize('NFKC').toLowerCase();
+  return jieba.cutForSearch(normal, true).filter((t) => MEANINGFUL.test(t) && !STOP.has(t) && t.trim() === t && t.length <= 40);
+}
+
+/** The `count` most telling words of `text` (TF-IDF over jieba's corpus statistics), most telling first. */
+export function keywords(text: string, count: number): string[] {
+  return tfidf
+    .extractKeywords(jieba, text.normalize('NFKC').toLowerCase(), count * 2)
+    .map((k) => k.keyword)
+    .filter((k) => MEANINGFUL.test(k) && !STOP.has(k))
+    .slice(0, count);
+}
+
+/** Toneless pinyin of a name, syllables apart: 张三 and 张叁 both give "zhang san". Non-Chinese letters kept. */
+export function namePinyin(name: string): string {
+  return pinyin(name.normalize('NFKC').replace(/\s+/g, ''), { toneType: 'none', type: 'array', nonZh: 'consecutive' })
+    .join(' ')
+    .toLowerCase();
+}
+
+/**
+ * How alike two texts are, from their tokens: the share of IDF weight they have in common (weighted Jaccard), 0–1,
+ * and the shared words that weigh most (the reason shown to staff).
+ */
+export function similarity(a: readonly string[], b: readonly string[]): { score: number; shared: string[] } {
+  const weight = (t: string) => Math.max(1, t.length) * (t.length === 1 ? 0.5 : 1);
+  const A = new Set(a);
+  const B = new Set(b);
+  let inter = 0;
+  let union = 0;
+  const shared: string[] = [];
+  for (const t of new Set([...A, ...B])) {
+    const w = weight(t);
+    union += w;
+    if (A.has(t) && B.has(t)) {
+      inter += w;
+      shared.push(t);
+    }
+  }
+  // Longer shared words first; a word's own parts (工资 inside 拖欠工资) add nothing to the explanation.
+  shared.sort((x, y) => y.length - x.length);
+  const telling = shared.filter((t, i) => !shared.slice(0, i).some((longer) => longer.includes(t)));
+  return { score: union ? inter / union : 0, shared: telling.slice(0, 5) };
+}
+
+const quote = (t: string) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
+/**
+ * The words a person typed, each as jieba cuts it precisely, with the parts search mode finds inside it:
+ * 拖欠工资 → [{ word: 拖欠工资, parts: [拖欠, 工资] }].
+ */
+export function queryWords(text: string): { word: string; parts: string[] }[] {
+  const normal = text.normalize('NFKC').toLowerCase();
+  return jieba
+    .cut(normal, true)
+    .filter((w) => MEANINGFUL.test(w) && !STOP.has(w) && w.trim() === w)
+    .map((word) => ({ word, parts: jieba.cutForSearch(word, true).filter((p) => p !== word && MEANINGFUL.test(p) && !STOP.has(p)) }));
+}
+
+/**
+ * A tsquery over search-mode vectors: every word must be there, either whole or as all of its parts
+ * (拖欠工资 → '拖欠工资' | ('拖欠' & '工资'), so "拖欠了工资" is found too). `alias` adds other spellings of a
+ * word (its keyed hash, for address words). Undefined when nothing searchable was typed.
+ */
+export function toTsQuery(text: string, alias: (word: string) => string[] = () => []): string | undefined {
+  const terms = wordQueries(text, alias);
+  return terms.length ? terms.join(' & ') : undefined;
+}
+
+/** One tsquery per typed word (whole, its parts, its aliases): for searching words across several vectors. */
+export function wordQueries(text: string, alias: (word: string) => string[] = () => []): string[] {
+  const terms = queryWords(text).map(({ word, parts }) => {
+    const options = [quote(word), ...alias(word).map(quote)];
+    if (parts.length > 1) options.push(`(${parts.map(quote).join(' & ')})`);
+    return options.length > 1 ? `(${options.join(' | ')})` : options[0]!;
+  });
+  return [...new Set(terms)];
+}
+
+/**
+ * A short passage of `text` around the first words of the query, split into plain and matching pieces for the UI to
+ * mark (no HTML is made here).
+ */
+export function highlight(text: string, query: string, width = 60): { text: string; hit: boolean }[] {
+  const words = [...new Set(queryWords(query).flatMap((w) => [w.word, ...w.parts]))].sort((a, b) => b.length - a.length);
+  if (words.length === 0) return [{ text: text.slice(0, width), hit: false }];
+  const pattern = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
+  const first = text.search(pattern);
+  const start = Math.max(0, (first < 0 ? 0 : first) - Math.floor(width / 3));
+  const passage = (start > 0 ? '…' : '') + text.slice(start, start + width) + (start + width < text.length ? '…' : '');
+  const pieces: { text: string; hit: boolean }[] = [];
+  let last = 0;
+  for (const m of passage.matchAll(pattern)) {
+    if (m.index > last) pieces.push({ text: passage.slice(last, m.index), hit: false });
+    pieces.push({ text: m[0], hit: true });
+    last = m.index + m[0].length;
+  }
+  if (last < passage.length) pieces.push({ text: passage.slice(last), hit: false });
+  return pieces;
+}

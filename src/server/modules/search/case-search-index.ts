@@ -1,0 +1,98 @@
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import type { PartyInput } from '../../../shared/schemas/cases.js';
+import type { Db, Tx } from '../../db/client.js';
+import { caseParties, caseSearch, cases, persons } from '../../db/schema.js';
+import { namePinyin, tokenize } from '../../lib/chinese-text.js';
+import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
+import { addressHash, phoneSuffixHash } from '../persons/persons.repository.js';
+
+/**
+ * The full-text index of cases (`case_search`). PostgreSQL's own parsers do not split Chinese, so the platform cuts
+ * the text with jieba and stores the words in a `tsvector` with the `simple` configuration (no stemming, no stop
+ * words), under a GIN index. Two vectors per case:
+ * - `search_vector`: summary, narrative and every note or reason added later — what anyone who sees the case may find;
+ * - `party_vector`: parties' names, and their address words as keyed hashes (the address itself stays encrypted) —
+ *   searched only for roles that may see parties.
+ */
+const HASHED = 'h';
+
+/** An address word as stored in the party vector (and as a query looks for it). */
+export function hashedWord(crypto: PersonalDataCrypto, word: string): string {
+  return HASHED + crypto.lookupHash(`word:${word}`).slice(0, 20);
+}
+
+const asDocument = (tokens: readonly string[]) => tokens.join(' ');
+
+/** Sets both vectors of a newly registered case from what was registered (inside the registration's transaction). */
+export async function indexNewCase(tx: Tx, crypto: PersonalDataCrypto, row: { districtCode: string; id: string; summary: string; narrative: string }, parties: readonly PartyInput[]) {
+  const words = tokenize(`${row.summary}\n${row.narrative}`);
+  const partyWords = parties.flatMap((p) => [p.name.normalize('NFKC'), ...tokenize(p.name), ...(p.address ? tokenize(p.address).map((w) => hashedWord(crypto, w)) : [])]);
+  await tx.execute(sql`
+    insert into ${caseSearch} (district_code, case_id, search_vector, party_vector)
+    values (${row.districtCode}, ${row.id}, to_tsvector('simple', ${asDocument(words)}), to_tsvector('simple', ${asDocument(partyWords)}))
+    on conflict (district_code, case_id) do update set search_vector = excluded.search_vector, party_vector = excluded.party_vector`);
+}
+
+/** Adds the words of a later note or reason to the case's vector. */
+export async function indexCaseText(tx: Tx | Db, row: { districtCode: string; id: string }, text: string) {
+  const words = tokenize(text);
+  if (words.length === 0) return;
+  await tx.execute(sql`
+    update ${caseSearch} set search_vector = search_vector || to_tsvector('simple', ${asDocument(words)})
+    where district_code = ${row.districtCode} and case_id = ${row.id}`);
+}
+
+/**
+ * Fills what databases from before the index lack: vectors of older cases (from summary, narrative and the timeline)
+ * and the matching keys of older person records. Runs in batches at start; returns how many rows it filled.
+ */
+export async function backfillSearchIndex(db: Db, crypto: PersonalDataCrypto, batchSize = 500): Promise<number> {
+  let filled = 0;
+  for (;;) {
+    const batch = await db
+      .select({ districtCode: cases.districtCode, id: cases.id, summary: cases.summary, narrative: cases.narrative })
+      .from(cases)
+      .where(sql`not exists (select 1 from ${caseSearch} s where s.district_code = ${cases.districtCode} and s.case_id = ${cases.id})`)
+      .limit(batchSize);
+    if (batch.length === 0) break;
+    await db.transaction(async (tx) => {
+      for (const row of batch) {
+        const { rows: notes } = await tx.execute<{ reason: string }>(
+          sql`select reason from case_events where district_code = ${row.districtCode} and case_id = ${row.id} and reason is not null`,
+        );
+        const partyRows = await tx
+          .select({ name: persons.name, addressEnc: persons.addressEnc })
+          .from(caseParties)
+          .innerJoin(persons, and(eq(persons.districtCode, caseParties.districtCode), eq(persons.id, caseParties.personId)))
+          .where(and(eq(caseParties.districtCode, row.districtCode), eq(caseParties.caseId, row.id)));
+        await indexNewCase(
+          tx,
+          crypto,
+          { ...row, narrative: [row.narrative, ...notes.map((n) => n.reason)].join('\n') },
+          partyRows.map((p) => ({ role: 'applicant', type: 'person', name: p.name, ...(p.addressEnc ? { address: crypto.decrypt(p.addressEnc) } : {}) })),
+        );
+      }
+    });
+    filled += batch.length;
+  }
+  for (;;) {
+    const people = await db
+      .select()
+      .from(persons)
+      .where(or(isNull(persons.namePinyin), and(sql`${persons.phoneEnc} is not null`, isNull(persons.phoneSuffixHash)), and(sql`${persons.addressEnc} is not null`, isNull(persons.addressHash))))
+      .limit(batchSize);
+    if (people.length === 0) break;
+    for (const p of people) {
+      await db
+        .update(persons)
+        .set({
+          namePinyin: namePinyin(p.name),
+          ...(p.phoneEnc ? { phoneSuffixHash: phoneSuffixHash(crypto, crypto.decrypt(p.phoneEnc)) } : {}),
+          ...(p.addressEnc ? { addressHash: addressHash(crypto, crypto.decrypt(p.addressEnc)) } : {}),
+        })
+        .where(and(eq(persons.districtCode, p.districtCode), eq(persons.id, p.id)));
+    }
+    filled += people.length;
+  }
+  return filled;
+}

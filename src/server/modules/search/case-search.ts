@@ -1,0 +1,41 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { hasPermission } from '../../../shared/permissions.js';
+import { caseSearch, cases } from '../../db/schema.js';
+import { highlight, toTsQuery, wordQueries } from '../../lib/chinese-text.js';
+import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
+import type { Actor } from '../../plugins/auth.js';
+import { hashedWord } from './case-search-index.js';
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * What the case list's `q` means: a case code (or part of one), or words searched in the full-text index — summary,
+ * narrative and notes for everyone, parties' names and address words too for roles that may see parties. Returns the
+ * condition and the rank to order by (null for a code).
+ */
+export function caseSearchCondition(crypto: PersonalDataCrypto, actor: Actor, q: string): { where: SQL; rank: SQL | null } {
+  if (/^[\d\s-]+$/.test(q)) return { where: sql`${cases.code} like ${`%${escapeLike(q.replace(/\s/g, ''))}%`}`, rank: null };
+  const text = toTsQuery(q);
+  if (!text) return { where: sql`${cases.summary} ilike ${`%${escapeLike(q)}%`}`, rank: null };
+  // With party access each word may be in the text or among the parties (a name and a complaint, say): word by word,
+  // which PostgreSQL answers with bitmap AND/OR over the two GIN indexes.
+  const partyWords = wordQueries(q, (x) => [hashedWord(crypto, x)]);
+  const match = hasPermission(actor.role, 'case.searchParties')
+    ? sql.join(
+        wordQueries(q).map((w, i) => sql`(s.search_vector @@ to_tsquery('simple', ${w}) or s.party_vector @@ to_tsquery('simple', ${partyWords[i]!}))`),
+        sql` and `,
+      )
+    : sql`s.search_vector @@ to_tsquery('simple', ${text})`;
+  const bySearch = sql`exists (select 1 from ${caseSearch} s where s.district_code = ${cases.districtCode} and s.case_id = ${cases.id} and ${match})`;
+  return {
+    where: sql`(${bySearch} or ${cases.code} = ${q.trim()})`,
+    rank: sql`(select ts_rank_cd(s.search_vector, to_tsquery('simple', ${text})) from ${caseSearch} s
+      where s.district_code = ${cases.districtCode} and s.case_id = ${cases.id})`,
+  };
+}
+
+/** The passage of a found case to show under it, with the matching words marked. */
+export function searchSnippet(row: { summary: string; narrative: string }, q: string) {
+  const pieces = highlight(row.narrative, q);
+  return pieces.some((p) => p.hit) ? pieces : highlight(row.summary, q);
+}
