@@ -26,6 +26,7 @@ import { open311Routes } from './modules/open311/open311.routes.js';
 import { cameraRoutes, cameraWebhookRoutes } from './modules/cameras/cameras.routes.js';
 import { portalRoutes } from './modules/portal/portal.routes.js';
 import { gridRoutes } from './modules/grid/grid.routes.js';
+import { relatedPreviewRoutes, riskRulesRoutes } from './modules/related/related.routes.js';
 import { liveRoutes } from './modules/live/live.routes.js';
 import { apiClientRoutes, transferRoutes } from './modules/integrations/integrations.routes.js';
 
@@ -83,6 +84,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(authRoutes, { prefix: '/api/auth' });
   await app.register(unitsRoutes, { prefix: '/api' });
   await app.register(personsRoutes, { prefix: '/api' });
+  await app.register(relatedPreviewRoutes, { prefix: '/api/cases' });
   await app.register(casesRoutes, { prefix: '/api/cases' });
   await app.register(publicRoutes, { prefix: '/api/public' });
   await app.register(portalRoutes, { prefix: '/api/public' });
@@ -97,6 +99,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(open311Routes, { prefix: '/open311/v2' });
   await app.register(cameraRoutes, { prefix: '/api/cameras' });
   await app.register(gridRoutes, { prefix: '/api/grid' });
+  await app.register(riskRulesRoutes, { prefix: '/api/risk-rules' });
   await app.register(cameraWebhookRoutes, { prefix: '/api/integrations/cameras' });
   await app.register(staticWebPlugin, { root: webRoot ?? '' });
   return app;

@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   'timeLimit.view': ROLES,
   /** Change the district's time limits; running deadlines move only by an explicit, logged recompute. */
   'timeLimit.edit': ['admin'],
+  /** The thresholds and threat words of the risk signals (群体性, 重复访, 扬言…). */
+  'riskRules.edit': ['admin'],
   /** Issue and revoke the API keys of other systems (12345, 110, court, petition bureau, video analytics). */
   'integration.manage': ['admin'],
   'camera.view': ['dispatcher', 'leader', 'admin', 'grid_worker'],

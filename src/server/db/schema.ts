@@ -710,3 +710,11 @@ export const caseSearch = pgTable(
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
   ],
 );
+
+/** The district's risk rules (thresholds, threat words), edited by the admin; one row per district. */
+export const riskRules = pgTable('risk_rules', {
+  districtCode: char('district_code', { length: 6 }).primaryKey(),
+  rules: jsonb('rules').$type<Record<string, unknown>>().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid('updated_by'),
+});

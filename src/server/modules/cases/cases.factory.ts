@@ -1,3 +1,4 @@
+import { randomInt, randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { WorkCalendar } from '../../../shared/calendar.js';
 import { createCaseBodySchema, type CaseActionBody, type CreateCaseInput } from '../../../shared/schemas/cases.js';
@@ -8,8 +9,30 @@ import type { Actor } from '../../plugins/auth.js';
 import { actOnCase } from './act-on-case.js';
 import { registerCase } from './register-case.js';
 
-/** A valid `createCase` body (a wage dispute in 文苑街道), with any field overridden. Used by tests and demo data. */
+/** The worked example of the README and the masking tests: one fixed person. */
+export const SAMPLE_APPLICANT = {
+  role: 'applicant',
+  type: 'person',
+  name: '张三',
+  idNumber: '11010519491231002X',
+  phone: '13812345678',
+  address: '文苑街道东方社区3号楼2单元',
+} as const;
+
+/** A valid resident ID (GB 11643) of someone born in 1979–1998 nobody else has drawn (almost surely). */
+export function randomIdNumber(): string {
+  const body = `410871${1979 + randomInt(0, 20)}${String(randomInt(1, 13)).padStart(2, '0')}${String(randomInt(1, 29)).padStart(2, '0')}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  return body + '10X98765432'[[...body].reduce((acc, d, i) => acc + Number(d) * w[i]!, 0) % 11];
+}
+
+/**
+ * A valid `createCase` body (a wage dispute in 文苑街道), with any field overridden. Used by tests and demo data.
+ * Each call is a different resident against a different company, so unrelated builds never look like one person's
+ * repeat visits or one mass dispute to the risk assessment; pass `parties` (e.g. `SAMPLE_APPLICANT`) to choose.
+ */
 export function buildCaseBody(overrides: Partial<CreateCaseInput> = {}): CreateCaseInput {
+  const n = randomInt(0, 100_000_000);
   return {
     channel: 'walk_in',
     kind: 'dispute',
@@ -19,10 +42,10 @@ export function buildCaseBody(overrides: Partial<CreateCaseInput> = {}): CreateC
     peopleInvolved: 1,
     riskLevel: 'low',
     parties: [
-      { role: 'applicant', type: 'person', name: '张三', idNumber: '11010519491231002X', phone: '13812345678', address: '文苑街道东方社区3号楼2单元' },
-      { role: 'respondent', type: 'organization', name: '焦作某某装修有限公司' },
+      { ...SAMPLE_APPLICANT, idNumber: randomIdNumber(), phone: `139${String(n).padStart(8, '0')}` },
+      { role: 'respondent', type: 'organization', name: `焦作某某装修有限公司（${n}）` },
     ],
-    place: { address: '文苑街道东方社区某工地', unitCode: '410871061001' },
+    place: { address: `文苑街道东方社区某工地（${randomUUID()}）`, unitCode: '410871061001' },
     ...overrides,
   };
 }

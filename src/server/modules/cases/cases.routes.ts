@@ -43,7 +43,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
       const idempotencyKey = request.headers['idempotency-key'];
       if (!idempotencyKey) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
       const calendar = await calendarCache.get();
-      const { row, isReplay } = await registerCase({ db, crypto, calendar, actor, body: request.body, idempotencyKey });
+      const { row, isReplay } = await registerCase({ db, crypto, calendar, actor, body: request.body, idempotencyKey, log: request.log });
       if (isReplay) reply.header('idempotent-replayed', 'true');
       else request.log.info({ caseId: row.id, code: row.code }, 'case registered');
       return reply.status(201).send(await presentCaseDetail({ db, crypto, calendar }, actor, row));

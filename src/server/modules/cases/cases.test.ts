@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnCaseNow, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
-import { buildCaseBody } from './cases.factory.js';
+import { buildCaseBody, SAMPLE_APPLICANT } from './cases.factory.js';
 
 let ctx: TestContext;
 const cookies: Record<string, string> = {};
@@ -54,7 +54,7 @@ describe('createCase', () => {
   });
 
   it('masks ID number, phone and address in the response', async () => {
-    const c = (await createCase()).json();
+    const c = (await createCase(buildCaseBody({ parties: [SAMPLE_APPLICANT] }))).json();
     const applicant = c.parties.find((p: { role: string }) => p.role === 'applicant');
     expect(applicant.idNumber).toBe('110105********002X');
     expect(applicant.phone).toBe('138****5678');
@@ -91,8 +91,9 @@ describe('createCase', () => {
   it('returns the first case for a repeated Idempotency-Key and creates nothing', async () => {
     const key = randomUUID();
     const summary = uniqueSummary();
-    const first = await createCase(buildCaseBody({ summary }), key);
-    const again = await createCase(buildCaseBody({ summary }), key);
+    const body = buildCaseBody({ summary });
+    const first = await createCase(body, key);
+    const again = await createCase(body, key);
     expect(again.statusCode).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.json().id).toBe(first.json().id);
@@ -102,7 +103,8 @@ describe('createCase', () => {
   it('creates exactly one case when the same submission arrives ten times at once', async () => {
     const key = randomUUID();
     const summary = uniqueSummary();
-    const results = await Promise.all(Array.from({ length: 10 }, () => createCase(buildCaseBody({ summary }), key)));
+    const body = buildCaseBody({ summary });
+    const results = await Promise.all(Array.from({ length: 10 }, () => createCase(body, key)));
     expect(results.map((r) => r.statusCode)).toEqual(Array(10).fill(201));
     expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
     expect(await countBySummary(summary)).toBe(1);

@@ -13,6 +13,7 @@ import { findUnitByCode } from '../units/units.repository.js';
 import type { CaseRow } from './cases.repository.js';
 import { announceCaseChange } from './announce-case-change.js';
 import { indexNewCase } from '../search/case-search-index.js';
+import { assessNewCase } from '../related/assess-risk.js';
 import { ensureCaseNumberSequence, nextCaseNumber } from './case-numbers.js';
 
 /** A tracking token a resident can type from a receipt: 20 characters of Crockford base32 (100 bits). */
@@ -41,6 +42,8 @@ export async function registerCase(opts: {
   alsoInTransaction?: (tx: Tx, row: CaseRow) => Promise<void>;
   /** A caller's open transaction to register within (as a savepoint), e.g. under the caller's lock. */
   within?: Tx;
+  /** Where a failed risk assessment is reported (the case itself is saved either way). */
+  log?: { warn(obj: object, msg: string): void };
 }): Promise<{ row: CaseRow; isReplay: boolean }> {
   const { db, crypto, calendar, actor, body, idempotencyKey, source } = opts;
   const d = actor.districtCode;
@@ -133,7 +136,14 @@ export async function registerCase(opts: {
       await announceCaseChange(tx, inserted, 'register', now);
       return inserted;
     });
-    return { row, isReplay: false };
+    // 风险研判 after the commit (a camera's event is assessed by its own folding instead).
+    if (body.channel === 'camera' || opts.within) return { row, isReplay: false };
+    try {
+      return { row: await assessNewCase({ db, crypto, actor, row, body }), isReplay: false };
+    } catch (err) {
+      opts.log?.warn({ err, caseId: row.id }, 'risk assessment failed; the case is registered unassessed');
+      return { row, isReplay: false };
+    }
   } catch (err) {
     // A concurrent twin committed first: ours rolled back whole, so answer with theirs.
     if (err instanceof DuplicateSubmission) {

@@ -26,11 +26,12 @@ async function createClient(input: Record<string, unknown>) {
 const transfer = (apiKey: string, body: Record<string, unknown>) =>
   ctx.app.inject({ method: 'POST', url: '/api/transfer/cases', headers: { authorization: `Bearer ${apiKey}` }, payload: body });
 
-const hotlineBody = (externalRef: string, overrides: Record<string, unknown> = {}) => ({
-  ...buildCaseBody({ channel: 'phone', summary: `12345转办 ${externalRef}` }),
-  externalRef,
-  ...overrides,
-});
+// One body per reference: the sender sends the same content again.
+const bodies = new Map<string, ReturnType<typeof buildCaseBody>>();
+const hotlineBody = (externalRef: string, overrides: Record<string, unknown> = {}) => {
+  if (!bodies.has(externalRef)) bodies.set(externalRef, buildCaseBody({ channel: 'phone', summary: `12345转办 ${externalRef}` }));
+  return { ...bodies.get(externalRef)!, externalRef, ...overrides };
+};
 
 async function countByRef(ref: string) {
   const { rows } = await ctx.database.pool.query('select count(*)::int as n from cases where external_ref = $1', [ref]);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
-import { buildCaseBody } from '../cases/cases.factory.js';
+import { buildCaseBody, SAMPLE_APPLICANT } from '../cases/cases.factory.js';
 
 let ctx: TestContext;
 const cookies: Record<string, string> = {};
@@ -46,7 +46,7 @@ describe('earlier cases at intake', () => {
 
 describe('revealing personal data', () => {
   it('shows the full value to an allowed role and logs who, what and why', async () => {
-    const c = (await register()).json();
+    const c = (await register(buildCaseBody({ parties: [SAMPLE_APPLICANT] }))).json();
     const party = c.parties[0];
     const res = await ctx.app.inject({
       method: 'POST',

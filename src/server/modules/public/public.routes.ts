@@ -42,9 +42,10 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
         category: row.category as Category,
         handlingUnit: unit?.name ?? null,
         registeredAt: row.createdAt.toISOString(),
-        // Internal notes are not the resident's business; status-changing steps are.
+        // Internal notes, risk assessments and urges are not the resident's business; the registration and the
+        // status-changing steps are.
         steps: events
-          .filter((e) => e.action !== 'note')
+          .filter((e) => e.action === 'register' || e.toStatus !== null)
           .map((e) => ({ at: e.at.toISOString(), action: e.action, toStatus: e.toStatus as CaseStatus | null })),
         canRate: row.status === 'concluded',
         satisfaction: (row.satisfaction as Satisfaction | null) ?? null,

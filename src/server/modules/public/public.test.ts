@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
-import { buildCaseBody } from '../cases/cases.factory.js';
+import { buildCaseBody, SAMPLE_APPLICANT } from '../cases/cases.factory.js';
 
 let ctx: TestContext;
 let reception: string;
@@ -14,13 +14,13 @@ afterAll(() => ctx.close());
 describe('public progress by tracking token', () => {
   it('shows status, handling unit and dated steps, and no personal data of anyone', async () => {
     const c = (
-      await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: reception, 'idempotency-key': randomUUID() }, payload: buildCaseBody() })
+      await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: reception, 'idempotency-key': randomUUID() }, payload: buildCaseBody({ parties: [SAMPLE_APPLICANT, { role: 'respondent', type: 'organization', name: '焦作某某装修有限公司' }] }) })
     ).json();
     await ctx.app.inject({
       method: 'POST',
       url: `/api/cases/${c.id}/actions`,
       headers: { cookie: reception },
-      payload: { action: 'accept', expectedVersion: 1 },
+      payload: { action: 'accept', expectedVersion: c.version },
     });
     const res = await ctx.app.inject({ method: 'GET', url: `/api/public/progress/${c.trackingToken}` });
     expect(res.statusCode).toBe(200);

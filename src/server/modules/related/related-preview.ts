@@ -1,0 +1,282 @@
+import { and, desc, eq, gte, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import type { CaseStatus } from '../../../shared/case-lifecycle.js';
+import { checkIdNumber, isValidCreditCode, isValidMobile, normalizeIdNumber, normalizePhone } from '../../../shared/identifiers.js';
+import type { RelatedCase, RelatedPreview, RiskFlag, RiskRules, RiskSignal } from '../../../shared/schemas/related.js';
+import type { relatedPreviewBodySchema } from '../../../shared/schemas/related.js';
+import type { z } from 'zod';
+import type { Db, Tx } from '../../db/client.js';
+import { caseParties, caseSearch, cases, persons, units } from '../../db/schema.js';
+import { keywords, namePinyin, similarity, tokenize } from '../../lib/chinese-text.js';
+import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
+import type { Actor } from '../../plugins/auth.js';
+import { canSeeCase, visibleCasesCondition } from '../cases/cases.policy.js';
+import { addressHash, phoneSuffixHash } from '../persons/persons.repository.js';
+
+type Draft = z.infer<typeof relatedPreviewBodySchema>;
+type Q = Db | Tx;
+
+/** Settled or closed: no longer "in handling" for the repeat rule. */
+const SETTLED: CaseStatus[] = ['rejected', 'followed_up', 'archived'];
+const LOOKBACK_DAYS = 730;
+const TEXT_CANDIDATES = 200;
+const MAX_RELATED = 20;
+/** Trigram similarity from which two written addresses are taken for one place (文苑街道东方社区7号楼 ~ 东方社区7号楼: 0.43). */
+const PLACE_SIMILARITY = 0.4;
+
+interface PartyKeys {
+  role: string;
+  type: string;
+  name?: string;
+  idHash?: string;
+  phoneHash?: string;
+  creditCode?: string;
+  phone?: string;
+  address?: string;
+  birthDate?: string;
+}
+
+/** What each party of the draft can be matched by; identifiers that do not check out yet are left out. */
+function keysOf(crypto: PersonalDataCrypto, draft: Draft): PartyKeys[] {
+  return draft.parties.map((p) => {
+    const id = p.idNumber ? checkIdNumber(normalizeIdNumber(p.idNumber)) : undefined;
+    const phone = p.phone ? normalizePhone(p.phone) : undefined;
+    const credit = p.creditCode ? normalizeIdNumber(p.creditCode) : undefined;
+    return {
+      role: p.role,
+      type: p.type,
+      name: p.name?.trim().normalize('NFKC') || undefined,
+      ...(id?.valid ? { idHash: crypto.lookupHash(id.normalized), birthDate: id.birthDate } : {}),
+      ...(phone && isValidMobile(phone) ? { phoneHash: crypto.lookupHash(phone), phone } : {}),
+      ...(credit && isValidCreditCode(credit) ? { creditCode: credit } : {}),
+      ...(p.address?.trim() ? { address: p.address.trim() } : {}),
+    };
+  });
+}
+
+/** Combines evidence for one case: independent reasons add up (1 − Π(1 − s)), and each is kept in words. */
+class Evidence {
+  private readonly byCase = new Map<string, { scores: number[]; reasons: string[] }>();
+  add(caseId: string, score: number, reason: string) {
+    const e = this.byCase.get(caseId) ?? { scores: [], reasons: [] };
+    if (!e.reasons.includes(reason)) {
+      e.scores.push(score);
+      e.reasons.push(reason);
+    }
+    this.byCase.set(caseId, e);
+  }
+  ids() {
+    return [...this.byCase.keys()];
+  }
+  scoreOf(caseId: string) {
+    const e = this.byCase.get(caseId)!;
+    return { score: 1 - e.scores.reduce((p, s) => p * (1 - s), 1), reasons: e.reasons };
+  }
+}
+
+/**
+ * 关联研判 at intake: who this is, what they and others brought before, and what it signals — before anything is saved.
+ * Related cases are only those the actor may see; the repeat rule looks district-wide (a matter accepted elsewhere is
+ * not accepted again) but names no case outside the actor's jurisdiction.
+ */
+export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; actor: Actor; draft: Draft; rules: RiskRules; excludeCaseId?: string; now?: Date }): Promise<RelatedPreview> {
+  const { db, crypto, actor, draft, rules } = opts;
+  const d = actor.districtCode;
+  const now = opts.now ?? new Date();
+  const keys = keysOf(crypto, draft);
+  const since = new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000);
+  const notThis = opts.excludeCaseId ? [sql`${cases.id} <> ${opts.excludeCaseId}`] : [];
+  const evidence = new Evidence();
+  const signals: RiskSignal[] = [];
+
+  // 1. The people of the draft, by exact keys.
+  const exactConditions: SQL[] = [];
+  for (const k of keys) {
+    if (k.idHash) exactConditions.push(eq(persons.idNumberHash, k.idHash));
+    if (k.phoneHash) exactConditions.push(eq(persons.phoneHash, k.phoneHash));
+    if (k.creditCode) exactConditions.push(eq(persons.creditCode, k.creditCode));
+    if (k.type === 'organization' && k.name && !k.creditCode) exactConditions.push(and(eq(persons.type, 'organization'), eq(persons.name, k.name))!);
+  }
+  const known = exactConditions.length
+    ? await db.select().from(persons).where(and(eq(persons.districtCode, d), isNull(persons.mergedInto), or(...exactConditions)))
+    : [];
+  const personOf = (k: PartyKeys) =>
+    known.find((p) => (k.idHash && p.idNumberHash === k.idHash) || (k.creditCode && p.creditCode === k.creditCode)) ??
+    known.find((p) => k.phoneHash && p.phoneHash === k.phoneHash) ??
+    known.find((p) => k.type === 'organization' && p.type === 'organization' && !k.creditCode && k.name && p.name === k.name);
+  const applicantKeys = keys.find((k) => k.role === 'applicant') ?? keys[0];
+  const applicant = applicantKeys ? personOf(applicantKeys) : undefined;
+
+  // Their cases (district-wide, for counting and the repeat rule), newest first.
+  const partyPersonIds = [...new Set(keys.map(personOf).filter((p) => !!p).map((p) => p!.id))];
+  const theirCases = partyPersonIds.length
+    ? await db
+        .selectDistinct({ row: cases, personId: caseParties.personId, role: caseParties.role })
+        .from(caseParties)
+        .innerJoin(cases, and(eq(cases.districtCode, caseParties.districtCode), eq(cases.id, caseParties.caseId)))
+        .where(and(eq(caseParties.districtCode, d), inArray(caseParties.personId, partyPersonIds), ...notThis))
+        .orderBy(desc(cases.createdAt))
+        .limit(500)
+    : [];
+
+  for (const { row, personId } of theirCases) {
+    if (!canSeeCase(actor, { ...row, status: row.status as CaseStatus })) continue;
+    const k = keys.find((x) => personOf(x)?.id === personId)!;
+    const p = known.find((x) => x.id === personId)!;
+    if (k.role === 'applicant' || k.role === 'third_party') {
+      const by = k.idHash && p.idNumberHash === k.idHash ? '身份证号相同' : k.creditCode ? '信用代码相同' : k.phoneHash ? '手机号相同' : '名称相同';
+      evidence.add(row.id, 0.9, `同一当事人：${p.name}（${by}）`);
+    } else {
+      evidence.add(row.id, 0.7, `同一被申请人：${p.name}`);
+    }
+  }
+
+  // 2. Likely the same person (never merged here): same or homophone name plus a second sign.
+  const likelyPersons: RelatedPreview['likelyPersons'] = [];
+  for (const k of keys.filter((x) => x.type === 'person' && x.name && Array.from(x.name).length >= 2)) {
+    const py = namePinyin(k.name!);
+    const second: SQL[] = [];
+    if (k.phone) second.push(eq(persons.phoneSuffixHash, phoneSuffixHash(crypto, k.phone)));
+    if (k.address) second.push(eq(persons.addressHash, addressHash(crypto, k.address)));
+    if (second.length === 0) continue;
+    const exclude = partyPersonIds.length ? [notInArray(persons.id, partyPersonIds)] : [];
+    const rows = await db
+      .select()
+      .from(persons)
+      .where(and(eq(persons.districtCode, d), eq(persons.type, 'person'), isNull(persons.mergedInto), eq(persons.namePinyin, py), or(...second), ...exclude))
+      .limit(5);
+    for (const r of rows) {
+      const reasons = [r.name === k.name ? '姓名相同' : `同音姓名（${py}）`];
+      let score = r.name === k.name ? 0.5 : 0.4;
+      if (k.phone && r.phoneSuffixHash === phoneSuffixHash(crypto, k.phone)) {
+        reasons.push(`手机尾号相同（${k.phone.slice(-4)}）`);
+        score += 0.3;
+      }
+      if (k.address && r.addressHash === addressHash(crypto, k.address)) {
+        reasons.push('地址相同');
+        score += 0.3;
+      }
+      if (!likelyPersons.some((l) => l.id === r.id)) likelyPersons.push({ id: r.id, name: r.name, score: Math.min(score, 0.95), reasons });
+    }
+  }
+
+  // 3. Same place: the address written alike (trigram similarity), or the same grid/community with the same category.
+  const visible = visibleCasesCondition(actor);
+  const placeAddress = draft.place?.address?.trim();
+  if (placeAddress && Array.from(placeAddress).length >= 4) {
+    const rows = await db
+      .select({ id: cases.id, placeAddress: cases.placeAddress, sim: sql<number>`similarity(${cases.placeAddress}, ${placeAddress})` })
+      .from(cases)
+      .where(and(eq(cases.districtCode, d), visible, gte(cases.createdAt, since), sql`${cases.placeAddress} % ${placeAddress}`, ...notThis))
+      .orderBy(sql`similarity(${cases.placeAddress}, ${placeAddress}) desc`)
+      .limit(50);
+    for (const r of rows) if (r.sim >= PLACE_SIMILARITY) evidence.add(r.id, 0.25 + r.sim * 0.35, `同一地点：${r.placeAddress}`);
+  }
+  if (draft.place?.unitCode && draft.category) {
+    const [unit] = await db.select({ id: units.id, name: units.name }).from(units).where(and(eq(units.districtCode, d), eq(units.code, draft.place.unitCode)));
+    if (unit) {
+      const rows = await db
+        .select({ id: cases.id })
+        .from(cases)
+        .where(and(eq(cases.districtCode, d), visible, eq(cases.unitId, unit.id), eq(cases.category, draft.category), gte(cases.createdAt, new Date(now.getTime() - 90 * 86_400_000)), ...notThis))
+        .orderBy(desc(cases.createdAt))
+        .limit(50);
+      for (const r of rows) evidence.add(r.id, 0.2, `同一${unit.name.endsWith('网格') ? '网格' : '社区/村'}（${unit.name}）近期同类纠纷`);
+    }
+  }
+
+  // 4. The same issue in other words: jieba keywords find candidates in the index; token overlap decides.
+  const text = [draft.summary, draft.narrative].filter(Boolean).join('\n');
+  const draftTokens = text ? tokenize(text) : [];
+  if (draftTokens.length >= 3) {
+    const top = keywords(text, 6);
+    // At least two of the telling words together: selective enough to stay fast over millions of cases.
+    const quote = (t: string) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+    const pairs: string[] = [];
+    for (let i = 0; i < top.length; i++) for (let j = i + 1; j < top.length; j++) pairs.push(`(${quote(top[i]!)} & ${quote(top[j]!)})`);
+    if (pairs.length) {
+      const rows = await db
+        .select({ id: cases.id, summary: cases.summary, narrative: cases.narrative })
+        .from(cases)
+        .innerJoin(caseSearch, and(eq(caseSearch.districtCode, cases.districtCode), eq(caseSearch.caseId, cases.id)))
+        .where(and(eq(cases.districtCode, d), visible, gte(cases.createdAt, since), sql`${caseSearch.searchVector} @@ to_tsquery('simple', ${pairs.join(' | ')})`, ...notThis))
+        .orderBy(desc(cases.createdAt))
+        .limit(TEXT_CANDIDATES);
+      for (const r of rows) {
+        const { score, shared } = similarity(draftTokens, tokenize(`${r.summary}\n${r.narrative}`));
+        if (score >= 0.15 && shared.length >= 2) evidence.add(r.id, Math.min(0.85, score * 1.5), `相似诉求：${shared.join(' ')}`);
+      }
+    }
+  }
+
+  // The related cases, strongest first.
+  const ids = evidence.ids();
+  const rows = ids.length ? await db.select().from(cases).where(and(eq(cases.districtCode, d), inArray(cases.id, ids))) : [];
+  const related: RelatedCase[] = rows
+    .map((r) => ({ caseId: r.id, code: r.code, summary: r.summary, status: r.status as CaseStatus, createdAt: r.createdAt.toISOString(), ...evidence.scoreOf(r.id) }))
+    .sort((a, b) => b.score - a.score || b.createdAt.localeCompare(a.createdAt))
+    .slice(0, MAX_RELATED)
+    .map((r) => ({ ...r, score: Math.round(r.score * 100) / 100 }));
+
+  // 5. Signals.
+  const applicantCases = applicant ? theirCases.filter((c) => c.personId === applicant.id && c.role === 'applicant') : [];
+  const sameMatterOpen = applicantCases.find(
+    ({ row }) => row.kind === (draft.kind ?? row.kind) && row.category === (draft.category ?? row.category) && !SETTLED.includes(row.status as CaseStatus),
+  );
+  if (sameMatterOpen) {
+    const { row } = sameMatterOpen;
+    const where = canSeeCase(actor, { ...row, status: row.status as CaseStatus }) ? row.code : '其他单位';
+    signals.push({
+      flag: 'repeat',
+      reason:
+        row.kind === 'petition'
+          ? `重复：该信访人的同类事项已于 ${row.createdAt.toISOString().slice(0, 10)} 登记（${where}），正在办理中，依《信访工作条例》不再重复受理，应告知办理进度`
+          : `重复：该当事人的同类纠纷已于 ${row.createdAt.toISOString().slice(0, 10)} 登记（${where}），尚未办结`,
+    });
+  }
+  const recentVisits = applicantCases.filter(({ row }) => row.createdAt >= new Date(now.getTime() - rules.repeatVisitDays * 86_400_000)).length;
+  if (recentVisits + 1 >= rules.repeatVisitCount) {
+    signals.push({ flag: 'repeat_visits', reason: `重复来访：该当事人 ${rules.repeatVisitDays} 天内第 ${recentVisits + 1} 次反映` });
+  }
+  const people = draft.peopleInvolved ?? 1;
+  const window = new Date(now.getTime() - rules.massWindowDays * 86_400_000);
+  // One issue: the same respondent, or the same place told in similar words. Many wage claims against different
+  // employers in a week are not one mass dispute.
+  const isSameIssue = (reasons: string[]) =>
+    reasons.some((x) => x.startsWith('同一被申请人')) || (reasons.some((x) => x.startsWith('相似诉求')) && reasons.some((x) => x.startsWith('同一地点')));
+  const sameIssueRecent = related.filter((r) => new Date(r.createdAt) >= window && isSameIssue(r.reasons)).length;
+  if (people >= rules.massPeopleThreshold) {
+    signals.push({ flag: 'mass', reason: `群体性：涉及 ${people} 人（达到 ${rules.massPeopleThreshold} 人标准）` });
+  } else if (sameIssueRecent + 1 >= rules.massCaseCount) {
+    signals.push({ flag: 'mass', reason: `群体性：${rules.massWindowDays} 天内同一事项已有 ${sameIssueRecent + 1} 件（达到 ${rules.massCaseCount} 件标准），建议一揽子化解` });
+  }
+  const threats = rules.threatWords.filter((w) => text.includes(w));
+  if (threats.length) signals.push({ flag: 'threat', reason: `含有极端表述：${threats.join('、')}` });
+  const birth = keys.find((k) => k.role === 'applicant' && k.birthDate)?.birthDate;
+  if (birth) {
+    const age = ageOn(birth, now);
+    if (age >= rules.vulnerableAgeFrom) signals.push({ flag: 'vulnerable', reason: `困难群体：申请人 ${age} 岁（高龄）` });
+    else if (age < rules.vulnerableAgeUnder) signals.push({ flag: 'vulnerable', reason: `困难群体：申请人 ${age} 岁（未成年）` });
+  }
+
+  return {
+    person: applicant
+      ? {
+          id: applicant.id,
+          name: applicant.name,
+          matchedBy: applicantKeys?.idHash && applicant.idNumberHash === applicantKeys.idHash ? 'id_number' : applicantKeys?.creditCode ? 'credit_code' : 'phone',
+          caseCount: applicantCases.length,
+          openCaseCount: applicantCases.filter(({ row }) => !SETTLED.includes(row.status as CaseStatus) && row.status !== 'concluded').length,
+        }
+      : null,
+    likelyPersons: likelyPersons.sort((a, b) => b.score - a.score),
+    related,
+    flags: [...new Set(signals.map((s) => s.flag))] as RiskFlag[],
+    signals,
+  };
+}
+
+function ageOn(birthDate: string, now: Date): number {
+  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
+  const today = now.toISOString().slice(0, 10).split('-').map(Number) as [number, number, number];
+  return today[0] - y - (today[1] < m || (today[1] === m && today[2] < d) ? 1 : 0);
+}

@@ -1,0 +1,24 @@
+import { eq } from 'drizzle-orm';
+import { DEFAULT_RISK_RULES, riskRulesSchema, type RiskRules } from '../../../shared/schemas/related.js';
+import type { Db, Tx } from '../../db/client.js';
+import { adminLog, riskRules } from '../../db/schema.js';
+import type { Actor } from '../../plugins/auth.js';
+
+/** The district's risk rules: the admin's, else the defaults (a stored rule set missing a newer field gets its default). */
+export async function loadRiskRules(db: Db | Tx, districtCode: string): Promise<RiskRules> {
+  const [row] = await db.select().from(riskRules).where(eq(riskRules.districtCode, districtCode));
+  if (!row) return DEFAULT_RISK_RULES;
+  const parsed = riskRulesSchema.safeParse({ ...DEFAULT_RISK_RULES, ...row.rules });
+  return parsed.success ? parsed.data : DEFAULT_RISK_RULES;
+}
+
+export async function saveRiskRules(db: Db, actor: Actor, rules: RiskRules): Promise<RiskRules> {
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(riskRules)
+      .values({ districtCode: actor.districtCode, rules, updatedBy: actor.id })
+      .onConflictDoUpdate({ target: riskRules.districtCode, set: { rules, updatedBy: actor.id, updatedAt: new Date() } });
+    await tx.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'risk_rules.update', entity: 'risk_rules', data: rules });
+  });
+  return rules;
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { CASE_STATUSES } from '../case-lifecycle.js';
+import { CASE_KINDS, CATEGORIES, CHANNELS, PARTY_ROLES, PARTY_TYPES } from '../enums.js';
+import { NARRATIVE_MAX } from '../limits.js';
+
+/** The signals that raise a case's risk (RULES and the centre's own rules, editable by the admin). */
+export const RISK_FLAGS = ['repeat', 'repeat_visits', 'mass', 'threat', 'vulnerable'] as const;
+export type RiskFlag = (typeof RISK_FLAGS)[number];
+
+/**
+ * A draft in the createCase body's shape, every field optional: the reception form asks while it is still being
+ * filled in. Identifiers that do not check out yet are simply not used.
+ */
+export const relatedPreviewBodySchema = z.object({
+  channel: z.enum(CHANNELS).optional(),
+  kind: z.enum(CASE_KINDS).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  summary: z.string().max(200).optional(),
+  narrative: z.string().max(NARRATIVE_MAX).optional(),
+  peopleInvolved: z.number().int().min(1).max(100_000).optional(),
+  riskLevel: z.string().optional(),
+  difficulty: z.string().optional(),
+  parties: z
+    .array(
+      z.object({
+        role: z.enum(PARTY_ROLES).default('applicant'),
+        type: z.enum(PARTY_TYPES).default('person'),
+        name: z.string().max(100).optional(),
+        idNumber: z.string().max(30).optional(),
+        phone: z.string().max(30).optional(),
+        address: z.string().max(200).optional(),
+        creditCode: z.string().max(30).optional(),
+      }),
+    )
+    .max(50)
+    .default([]),
+  place: z.object({ address: z.string().max(200).optional(), unitCode: z.string().max(40).optional() }).optional(),
+});
+export type RelatedPreviewBody = z.input<typeof relatedPreviewBodySchema>;
+
+export const riskSignalSchema = z.object({ flag: z.enum(RISK_FLAGS), reason: z.string() });
+export type RiskSignal = z.infer<typeof riskSignalSchema>;
+
+export const relatedCaseSchema = z.object({
+  caseId: z.string(),
+  code: z.string(),
+  summary: z.string(),
+  status: z.enum(CASE_STATUSES),
+  createdAt: z.string(),
+  score: z.number().describe('0–1: how likely the same matter or the same people'),
+  reasons: z.array(z.string()).describe('Why, in words staff can check: 同一当事人, 同一地点, 相似诉求：拖欠 工资…'),
+});
+export type RelatedCase = z.infer<typeof relatedCaseSchema>;
+
+export const relatedPreviewSchema = z.object({
+  person: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      matchedBy: z.enum(['id_number', 'phone', 'credit_code']),
+      caseCount: z.number(),
+      openCaseCount: z.number(),
+    })
+    .nullable()
+    .describe('The applicant’s own record, when the ID number, phone or credit code is known'),
+  likelyPersons: z.array(z.object({ id: z.string(), name: z.string(), score: z.number(), reasons: z.array(z.string()) })).describe('Offered to staff to confirm; never merged silently'),
+  related: z.array(relatedCaseSchema),
+  flags: z.array(z.enum(RISK_FLAGS)),
+  signals: z.array(riskSignalSchema),
+});
+export type RelatedPreview = z.infer<typeof relatedPreviewSchema>;
+
+/** The admin's risk rules. */
+export const riskRulesSchema = z.object({
+  massPeopleThreshold: z.number().int().min(2).max(10_000).describe('People involved from which a dispute is a mass dispute (群体性)'),
+  massCaseCount: z.number().int().min(2).max(1000).describe('…or this many related cases on one issue…'),
+  massWindowDays: z.number().int().min(1).max(365).describe('…within this many days'),
+  repeatVisitCount: z.number().int().min(2).max(100).describe('Visits by the same person that make repeat visits (重复访)…'),
+  repeatVisitDays: z.number().int().min(1).max(3650).describe('…within this many days'),
+  threatWords: z.array(z.string().trim().min(1).max(20)).max(200).describe('Expressions that raise the risk (扬言…)'),
+  vulnerableAgeFrom: z.number().int().min(50).max(120).describe('Applicants this old or older are vulnerable'),
+  vulnerableAgeUnder: z.number().int().min(1).max(30).describe('…and those younger than this'),
+});
+export type RiskRules = z.infer<typeof riskRulesSchema>;
+
+export const DEFAULT_RISK_RULES: RiskRules = {
+  massPeopleThreshold: 5,
+  massCaseCount: 5,
+  massWindowDays: 7,
+  repeatVisitCount: 3,
+  repeatVisitDays: 180,
+  threatWords: ['扬言', '跳楼', '自杀', '轻生', '同归于尽', '报复社会', '炸', '放火', '喝农药', '拼命', '弄死', '不想活'],
+  vulnerableAgeFrom: 70,
+  vulnerableAgeUnder: 18,
+};

@@ -1,0 +1,16 @@
+import { randomInt } from 'node:crypto';
+
+/** A valid resident ID (GB 11643) born on `birth` (YYYYMMDD, default a random day in 1978) that the run has not used. */
+export function uniqueIdNumber(birth?: string): string {
+  const day = birth ?? `1978${String(randomInt(1, 13)).padStart(2, '0')}${String(randomInt(1, 29)).padStart(2, '0')}`;
+  const body = `410871${day}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * w[i]!, 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+/** A mobile number the run has not used (optionally ending in `suffix`). */
+export function uniquePhone(suffix?: string): string {
+  const tail = suffix ?? String(randomInt(0, 10_000)).padStart(4, '0');
+  return `15${String(randomInt(0, 100_000)).padStart(5, '0')}${tail}`.slice(0, 11 - tail.length) + tail;
+}
