@@ -12,6 +12,7 @@ import { useSession } from '../../../app/session.js';
 import { toUnitTree, useUnits } from '../../../components/use-units.js';
 import { zodRule } from '../../../components/zod-rule.js';
 import { EarlierCases } from './earlier-cases.js';
+import { RelatedPanel } from './related-panel.js';
 
 type FormValues = Omit<CreateCaseBody, 'place'> & { placeAddress?: string; placeUnitCode?: string };
 
@@ -32,6 +33,7 @@ export function RegisterCasePage() {
   const idempotencyKey = useRef(newIdempotencyKey());
   const parties = Form.useWatch('parties', form) as CreateCaseBody['parties'] | undefined;
   const firstWithKey = parties?.find((p) => p?.idNumber || p?.phone);
+  const draftValues = Form.useWatch((values: FormValues) => values, form) as Partial<FormValues> | undefined;
 
   const options = (group: string, values: readonly string[]) => values.map((v) => ({ value: v, label: label(group, v) }));
   // The place can be any unit in the clerk's own subtree (the server checks the same).
@@ -242,6 +244,17 @@ export function RegisterCasePage() {
       </Col>
       <Col xs={24} xl={8}>
         <EarlierCases idNumber={firstWithKey?.idNumber} phone={firstWithKey?.phone} />
+        <RelatedPanel
+          draft={{
+            kind: draftValues?.kind,
+            category: draftValues?.category,
+            summary: draftValues?.summary,
+            narrative: draftValues?.narrative,
+            peopleInvolved: draftValues?.peopleInvolved,
+            parties: (parties ?? []).filter(Boolean).map((p) => Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined && x !== ''))) as never,
+            ...(draftValues?.placeAddress ? { place: { address: draftValues.placeAddress, ...(draftValues.placeUnitCode ? { unitCode: draftValues.placeUnitCode } : {}) } } : {}),
+          }}
+        />
       </Col>
     </Row>
   );
