@@ -27,6 +27,7 @@ import { cameraRoutes, cameraWebhookRoutes } from './modules/cameras/cameras.rou
 import { portalRoutes } from './modules/portal/portal.routes.js';
 import { gridRoutes } from './modules/grid/grid.routes.js';
 import { relatedPreviewRoutes, riskRulesRoutes } from './modules/related/related.routes.js';
+import { packagesRoutes } from './modules/packages/packages.routes.js';
 import { liveRoutes } from './modules/live/live.routes.js';
 import { apiClientRoutes, transferRoutes } from './modules/integrations/integrations.routes.js';
 
@@ -100,6 +101,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(cameraRoutes, { prefix: '/api/cameras' });
   await app.register(gridRoutes, { prefix: '/api/grid' });
   await app.register(riskRulesRoutes, { prefix: '/api/risk-rules' });
+  await app.register(packagesRoutes, { prefix: '/api/packages' });
   await app.register(cameraWebhookRoutes, { prefix: '/api/integrations/cameras' });
   await app.register(staticWebPlugin, { root: webRoot ?? '' });
   return app;

@@ -60,6 +60,10 @@ export const ERRORS = {
   SUBMISSION_REJECTED: { status: 400, zh: '提交未被接受，请刷新页面后重新填写', en: 'The submission was not accepted' },
   PHOTO_LIMIT_REACHED: { status: 400, zh: '照片数量已达上限', en: 'No more photos may be added' },
   RATING_NOT_OPEN: { status: 409, zh: '事项尚未办结，暂不能评价；如已评价则不能重复评价', en: 'The case cannot be rated now' },
+  PACKAGE_NOT_FOUND: { status: 404, zh: '一揽子化解包不存在或不在您的管辖范围内', en: 'Package not found' },
+  CASE_IN_OTHER_PACKAGE: { status: 409, zh: '案件已在另一个未办结的化解包中', en: 'The case is already in another open package' },
+  PACKAGE_CLOSED: { status: 409, zh: '该化解包已办结，不能再修改', en: 'The package is concluded' },
+  PACKAGE_MEMBER_NOT_FOUND: { status: 404, zh: '该案件不在此化解包中', en: 'The case is not in this package' },
   NOT_FOUND: { status: 404, zh: '请求的地址不存在', en: 'Not found' },
   INTERNAL_ERROR: { status: 500, zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员', en: 'Internal error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

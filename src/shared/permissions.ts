@@ -30,6 +30,10 @@ export const PERMISSIONS = {
   'timeLimit.view': ROLES,
   /** Change the district's time limits; running deadlines move only by an explicit, logged recompute. */
   'timeLimit.edit': ['admin'],
+  /** 一揽子化解: make packages of related cases, add and remove members, record joint meetings, conclude. */
+  'package.manage': ['dispatcher', 'admin'],
+  /** See the packages in one's jurisdiction (leaders: all open packages with size, people, age and risk). */
+  'package.view': ['dispatcher', 'leader', 'admin', 'mediator', 'unit_handler', 'reception'],
   /** The thresholds and threat words of the risk signals (群体性, 重复访, 扬言…). */
   'riskRules.edit': ['admin'],
   /** Issue and revoke the API keys of other systems (12345, 110, court, petition bureau, video analytics). */

@@ -181,6 +181,10 @@ export const caseDetailSchema = caseSummarySchema.extend({
   placeAddress: z.string().nullable(),
   placePosition: z.object({ lat: z.number(), lng: z.number() }).nullable().describe('WGS84, when the channel knew it'),
   externalRef: z.string().nullable().describe('The sending system’s own reference (transfers, Open311)'),
+  package: z
+    .object({ id: z.string(), name: z.string(), proposedOutcome: z.enum(OUTCOMES).nullable(), proposedNote: z.string().nullable() })
+    .nullable()
+    .describe('The 一揽子化解 package the case is in, with the outcome it proposes once concluded'),
   coUnits: z.array(unitRefSchema),
   outcome: z.enum(OUTCOMES).nullable(),
   satisfaction: z.enum(SATISFACTIONS).nullable(),

@@ -67,6 +67,14 @@ export const relatedPreviewSchema = z.object({
   related: z.array(relatedCaseSchema),
   flags: z.array(z.enum(RISK_FLAGS)),
   signals: z.array(riskSignalSchema),
+  suggestedPackage: z
+    .object({
+      name: z.string(),
+      caseIds: z.array(z.string()).describe('The related cases on the same issue (the draft joins them once registered)'),
+      existingPackage: z.object({ id: z.string(), name: z.string() }).nullable().describe('An open package some of them are already in'),
+    })
+    .nullable()
+    .describe('一揽子化解: a mass dispute is better handled as one package'),
 });
 export type RelatedPreview = z.infer<typeof relatedPreviewSchema>;
 

@@ -14,6 +14,7 @@ import { loadClocks, mostUrgent, overdueCondition, presentClock, type ClockRow }
 import { loadSupervision, refineAllowedActions } from '../deadlines/supervision.repository.js';
 import { failureCondition } from '../deadlines/three-failures.js';
 import { caseSearchCondition, searchSnippet } from '../search/case-search.js';
+import { packageOfCase } from '../packages/packages.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 
@@ -132,6 +133,7 @@ export async function presentCaseDetail(
     placeAddress: row.placeAddress,
     placePosition: row.placeLat !== null && row.placeLng !== null ? { lat: row.placeLat, lng: row.placeLng } : null,
     externalRef: row.externalRef,
+    package: await packageOfCase(db, d, row.id),
     coUnits: coUnits.map((u) => ({ id: u.id, code: u.code, name: u.name })),
     outcome: row.outcome as Outcome | null,
     satisfaction: row.satisfaction as Satisfaction | null,

@@ -5,7 +5,7 @@ import type { RelatedCase, RelatedPreview, RiskFlag, RiskRules, RiskSignal } fro
 import type { relatedPreviewBodySchema } from '../../../shared/schemas/related.js';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../db/client.js';
-import { caseParties, caseSearch, cases, persons, units } from '../../db/schema.js';
+import { caseParties, casePackages, caseSearch, cases, packageMembers, persons, units } from '../../db/schema.js';
 import { keywords, namePinyin, similarity, tokenize } from '../../lib/chinese-text.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -258,7 +258,24 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
     else if (age < rules.vulnerableAgeUnder) signals.push({ flag: 'vulnerable', reason: `困难群体：申请人 ${age} 岁（未成年）` });
   }
 
+  // 一揽子化解: the same-issue cases of a mass dispute, suggested as one package (or the open package they are in).
+  let suggestedPackage: RelatedPreview['suggestedPackage'] = null;
+  if (signals.some((x) => x.flag === 'mass')) {
+    const caseIds = related.filter((r) => isSameIssue(r.reasons)).map((r) => r.caseId);
+    if (caseIds.length > 0) {
+      const [existing] = await db
+        .select({ id: casePackages.id, name: casePackages.name })
+        .from(packageMembers)
+        .innerJoin(casePackages, and(eq(casePackages.districtCode, packageMembers.districtCode), eq(casePackages.id, packageMembers.packageId)))
+        .where(and(eq(packageMembers.districtCode, d), inArray(packageMembers.caseId, caseIds), isNull(packageMembers.removedAt), eq(casePackages.status, 'open')))
+        .limit(1);
+      const respondent = keys.find((k) => k.role === 'respondent' && k.name)?.name;
+      suggestedPackage = { name: `${respondent ?? draft.summary ?? '同一事项'}群体性纠纷`, caseIds, existingPackage: existing ?? null };
+    }
+  }
+
   return {
+    suggestedPackage,
     person: applicant
       ? {
           id: applicant.id,
