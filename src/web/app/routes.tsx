@@ -11,12 +11,15 @@ import {
   SendOutlined,
   UserOutlined,
   VideoCameraOutlined,
+  GroupOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Permission } from '../../shared/permissions.js';
 import { ApiClientsPage } from '../pages/admin/api-clients/api-clients-page.js';
 import { CamerasPage } from '../pages/admin/cameras/cameras-page.js';
 import { GridAppPage } from '../pages/grid/grid-app-page.js';
+import { PackagesPage } from '../pages/packages/packages-page.js';
+import { PackageDetailPage } from '../pages/packages/package-detail-page.js';
 import { CalendarAdminPage } from '../pages/admin/calendar/calendar-admin-page.js';
 import { TimeLimitsPage } from '../pages/admin/time-limits/time-limits-page.js';
 import { CaseDetailPage } from '../pages/cases/case-detail/case-detail-page.js';
@@ -46,6 +49,8 @@ export const APP_ROUTES: AppRoute[] = [
   { path: '/mine', element: <MyCasesPage />, access: 'case.mine', menu: { label: 'menu.mine', icon: <UserOutlined /> } },
   { path: '/urges', element: <UrgesPage />, access: 'case.list', menu: { label: 'menu.urges', icon: <NotificationOutlined /> } },
   { path: '/reports/three-failures', element: <ThreeFailuresPage />, access: 'report.threeFailures', menu: { label: 'menu.report', icon: <BarChartOutlined /> } },
+  { path: '/packages', element: <PackagesPage />, access: 'package.view', menu: { label: 'menu.packages', icon: <GroupOutlined /> } },
+  { path: '/packages/:id', element: <PackageDetailPage />, access: 'package.view' },
   { path: '/cases', element: <CaseListPage />, access: 'case.list', menu: { label: 'menu.cases', icon: <InboxOutlined /> } },
   { path: '/cases/:id', element: <CaseDetailPage />, access: 'case.list' },
   { path: '/grid', element: <GridAppPage />, access: 'grid.patrol', menu: { label: 'menu.grid', icon: <MobileOutlined /> }, standalone: true },

@@ -49,7 +49,14 @@ export function ActionModal(props: {
       destroyOnHidden
       width={action === 'dispatch' ? 640 : 520}
     >
-      <Form form={form} layout="vertical" preserve={false} data-testid={`action-form-${action}`}>
+      <Form
+        form={form}
+        layout="vertical"
+        preserve={false}
+        data-testid={`action-form-${action}`}
+        // A concluded 一揽子化解 package proposed this case's outcome: the handler confirms (or changes) it here.
+        initialValues={action === 'conclude' && detail.package?.proposedOutcome ? { outcome: detail.package.proposedOutcome, note: detail.package.proposedNote ?? undefined } : undefined}
+      >
         {!HAS_FORM.includes(action) && <p>{t('action.confirm', { action: title })}</p>}
         {action === 'request_extension' && (
           <Form.Item name="extensionDays" label={t('extension.days')} rules={[{ required: true, message: t('common.required') }]} extra={t('extension.hint')}>

@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, Descriptions, Row, Space, Spin, Table, Timeline, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import type { CaseAction } from '../../../../shared/case-lifecycle.js';
 import { hasPermission } from '../../../../shared/permissions.js';
 import type { CaseActionBody, CaseDetail, Party } from '../../../../shared/schemas/cases.js';
@@ -127,6 +127,17 @@ export function CaseDetailPage() {
                 )}
               </Descriptions.Item>
               {c.externalRef && <Descriptions.Item label={t('case.externalRef')}>{c.externalRef}</Descriptions.Item>}
+              {c.package && (
+                <Descriptions.Item label={t('menu.packages')} span={2}>
+                  <Link to={`/packages/${c.package.id}`}>{c.package.name}</Link>
+                  {c.package.proposedOutcome && (
+                    <Typography.Text type="secondary">
+                      {' '}
+                      · {t('packages.proposal')}：{label('outcome', c.package.proposedOutcome)}（{c.package.proposedNote}）
+                    </Typography.Text>
+                  )}
+                </Descriptions.Item>
+              )}
               {c.outcome && <Descriptions.Item label={t('case.outcome')}>{label('outcome', c.outcome)}</Descriptions.Item>}
               {c.satisfaction && <Descriptions.Item label={t('case.satisfaction')}>{label('satisfaction', c.satisfaction)}</Descriptions.Item>}
               {c.rejectReason && (

@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import type { RelatedPreview, RelatedPreviewBody } from '../../../../shared/schemas/related.js';
 import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
+import { useSession } from '../../../app/session.js';
 import { StatusTag } from '../../../components/case-tags.js';
 
 const FLAG_COLOR = { repeat: 'orange', repeat_visits: 'gold', mass: 'red', threat: 'red', vulnerable: 'purple' } as const;
@@ -26,6 +27,7 @@ function useSettled<T>(value: T, ms: number): T {
  */
 export function RelatedPanel({ draft }: { draft: RelatedPreviewBody }) {
   const { t, label } = useI18n();
+  const { can } = useSession();
   const settled = useSettled(JSON.stringify(draft), 600);
   const hasSomething = draft.parties?.some((p) => p.name || p.idNumber || p.phone) || !!draft.narrative || !!draft.place?.address;
   const preview = useQuery({
@@ -44,6 +46,18 @@ export function RelatedPanel({ draft }: { draft: RelatedPreviewBody }) {
           {p.signals.map((s) => (
             <Alert key={s.flag} type={s.flag === 'threat' || s.flag === 'mass' ? 'error' : 'warning'} showIcon title={<><Tag color={FLAG_COLOR[s.flag]}>{label('riskFlag', s.flag)}</Tag>{s.reason}</>} data-testid={`signal-${s.flag}`} />
           ))}
+          {p.suggestedPackage &&
+            (p.suggestedPackage.existingPackage ? (
+              <Link to={`/packages/${p.suggestedPackage.existingPackage.id}`} target="_blank">
+                {t('related.joinPackage', { name: p.suggestedPackage.existingPackage.name })}
+              </Link>
+            ) : (
+              can('package.manage') && (
+                <Link to={`/packages?${new URLSearchParams({ caseIds: p.suggestedPackage.caseIds.join(','), name: p.suggestedPackage.name })}`} target="_blank">
+                  {t('related.makePackage')}
+                </Link>
+              )
+            ))}
           {p.person && (
             <Typography.Text>
               {t('related.person', { name: p.person.name, count: p.person.caseCount, open: p.person.openCaseCount })}
