@@ -64,6 +64,8 @@ export const ERRORS = {
   CASE_IN_OTHER_PACKAGE: { status: 409, zh: '案件已在另一个未办结的化解包中', en: 'The case is already in another open package' },
   PACKAGE_CLOSED: { status: 409, zh: '该化解包已办结，不能再修改', en: 'The package is concluded' },
   PACKAGE_MEMBER_NOT_FOUND: { status: 404, zh: '该案件不在此化解包中', en: 'The case is not in this package' },
+  PERSON_NOT_FOUND: { status: 404, zh: '当事人档案不存在', en: 'Person not found' },
+  PERSON_MERGE_INVALID: { status: 409, zh: '无法合并：两条档案须为同类、均未被合并，且不能是同一条', en: 'These records cannot be merged' },
   NOT_FOUND: { status: 404, zh: '请求的地址不存在', en: 'Not found' },
   INTERNAL_ERROR: { status: 500, zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员', en: 'Internal error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

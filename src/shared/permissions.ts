@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   'person.lookup': ['reception', 'dispatcher', 'admin', 'mediator', 'grid_worker'],
   /** See an ID number, phone or address in full; every reveal is logged (个人信息保护法 Art.51). */
   'person.reveal': ['reception', 'dispatcher', 'mediator', 'unit_handler', 'admin'],
+  /** Confirm two person records are one person (merge, reversible and logged) or that they are not. */
+  'person.merge': ['reception', 'dispatcher', 'admin'],
   /** Full-text search may also look in parties' names and addresses (the same roles that may reveal them). */
   'case.searchParties': ['reception', 'dispatcher', 'mediator', 'unit_handler', 'admin'],
   'unit.list': ROLES,

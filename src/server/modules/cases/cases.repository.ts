@@ -3,7 +3,7 @@ import type { CaseStatus } from '../../../shared/case-lifecycle.js';
 import type { AttachmentKind, CaseKind, Category, Channel, Outcome, PartyRole, PartyType, RiskLevel, Satisfaction } from '../../../shared/enums.js';
 import type { CaseDetail, CaseSummary, ListCasesQuery, TimelineEntry } from '../../../shared/schemas/cases.js';
 import type { Db, Tx } from '../../db/client.js';
-import { attachments, caseEvents, caseParties, cases, persons, units, users } from '../../db/schema.js';
+import { attachments, caseEvents, caseParties, caseSearch, cases, persons, units, users } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { maskedField } from '../persons/persons.repository.js';
@@ -186,22 +186,47 @@ export async function listCases(db: Db, crypto: PersonalDataCrypto, calendar: Wo
   if (q.from) where.push(gte(cases.createdAt, startOfShanghaiDate(q.from)));
   if (q.to) where.push(lt(cases.createdAt, startOfShanghaiDate(addDays(q.to, 1))));
   const search = q.q ? caseSearchCondition(crypto, actor, q.q) : undefined;
-  if (search) where.push(search.where);
+  if (search?.where) where.push(search.where);
   const condition = and(...where);
-  const [rows, [{ total } = { total: 0 }]] = await Promise.all([
-    db
-      .select()
-      .from(cases)
-      .where(condition)
-      .orderBy(...(search?.rank ? [sql`${search.rank} desc nulls last`] : []), desc(cases.createdAt), desc(cases.id))
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize),
-    // Counting stops at COUNT_CAP: an exact count of a hundred thousand matches costs a full scan per page view
-    // and tells a person nothing more than "10,000+".
-    db.select({ total: count() }).from(db.select({ one: sql`1` }).from(cases).where(condition).limit(COUNT_CAP + 1).as('capped')),
-  ]);
+  let rows: CaseRow[];
+  let total: number;
+  if (search?.match) {
+    // Words: read the matches from the full-text index joined to their cases, ranked there, then load one page.
+    const matches = and(condition, search.match);
+    const fromIndex = () => db.select({ id: cases.id }).from(caseSearch).innerJoin(cases, and(eq(cases.districtCode, caseSearch.districtCode), eq(cases.id, caseSearch.caseId)));
+    const [page, [{ n } = { n: 0 }]] = await Promise.all([
+      db
+        .select({ id: cases.id })
+        .from(caseSearch)
+        .innerJoin(cases, and(eq(cases.districtCode, caseSearch.districtCode), eq(cases.id, caseSearch.caseId)))
+        .where(matches)
+        .orderBy(desc(search.rank), desc(cases.createdAt), desc(cases.id))
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize),
+      db.select({ n: count() }).from(fromIndex().where(matches).limit(COUNT_CAP + 1).as('capped')),
+    ]);
+    const ids = page.map((r) => r.id);
+    const loaded = ids.length ? await db.select().from(cases).where(and(eq(cases.districtCode, d), inArray(cases.id, ids))) : [];
+    rows = ids.map((id) => loaded.find((r) => r.id === id)!);
+    total = n;
+  } else {
+    const [found, [{ n } = { n: 0 }]] = await Promise.all([
+      db
+        .select()
+        .from(cases)
+        .where(condition)
+        .orderBy(desc(cases.createdAt), desc(cases.id))
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize),
+      // Counting stops at COUNT_CAP: an exact count of a hundred thousand matches costs a full scan per page view
+      // and tells a person nothing more than "10,000+".
+      db.select({ n: count() }).from(db.select({ one: sql`1` }).from(cases).where(condition).limit(COUNT_CAP + 1).as('capped')),
+    ]);
+    rows = found;
+    total = n;
+  }
   return {
-    items: (await presentSummaries(db, calendar, d, rows)).map((item, i) => (q.q && search?.rank ? { ...item, snippet: searchSnippet(rows[i]!, q.q) } : item)),
+    items: (await presentSummaries(db, calendar, d, rows)).map((item, i) => (q.q && search?.match ? { ...item, snippet: searchSnippet(rows[i]!, q.q) } : item)),
     total: Math.min(total, COUNT_CAP),
     isTotalCapped: total > COUNT_CAP,
     page: q.page,

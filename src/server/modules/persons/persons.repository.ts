@@ -1,4 +1,4 @@
-import { and, eq, isNull, or, type SQL } from 'drizzle-orm';
+import { and, eq, or, type SQL } from 'drizzle-orm';
 import type { PartyInput } from '../../../shared/schemas/cases.js';
 import { maskAddress, maskIdNumber, maskPhone, normalizeAddress } from '../../../shared/identifiers.js';
 import { namePinyin } from '../../lib/chinese-text.js';
@@ -41,8 +41,10 @@ export async function findOrCreatePerson(
       : undefined;
   const condition = byId ?? byPhone ?? byOrganisation;
   const [existing] = condition
-    ? await tx.select().from(persons).where(and(condition, eq(persons.type, party.type), isNull(persons.mergedInto))).limit(1)
+    ? await tx.select().from(persons).where(and(condition, eq(persons.type, party.type))).limit(1)
     : [];
+  // A record staff merged into another: the party is that other person.
+  if (existing?.mergedInto) return existing.mergedInto;
   if (existing) {
     const fill: Partial<PersonRow> = {};
     if (!existing.idNumberHash && party.idNumber) Object.assign(fill, idFields(crypto, party.idNumber));

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CaseStatus } from '../../../shared/case-lifecycle.js';
@@ -11,6 +11,7 @@ import { AppError } from '../../plugins/errors.js';
 import { canSeeCase } from '../cases/cases.policy.js';
 import { findCaseRow } from '../cases/cases.repository.js';
 import { findPerson, personHashCondition, plainField } from './persons.repository.js';
+import { likelyMatchesOf, markNotSame, mergePersons, undoMerge } from './person-merges.js';
 
 export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, crypto } = app.deps;
@@ -30,8 +31,15 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
       if (idNumber && !checkIdNumber(idNumber).valid) throw new AppError('ID_NUMBER_INVALID');
       if (phone && !isValidMobile(phone)) throw new AppError('PHONE_INVALID');
       const condition = personHashCondition(crypto, actor.districtCode, { idNumber, phone })!;
-      const found = await db.select({ id: persons.id, name: persons.name }).from(persons).where(condition).limit(20);
-      if (found.length === 0) return { person: null, earlierCases: [] };
+      const matched = await db.select({ id: persons.id, name: persons.name, mergedInto: persons.mergedInto }).from(persons).where(condition).limit(20);
+      if (matched.length === 0) return { person: null, earlierCases: [] };
+      // Merged records count as the person they were merged into, with all its records.
+      const roots = [...new Set(matched.map((p) => p.mergedInto ?? p.id))];
+      const found = await db
+        .select({ id: persons.id, name: persons.name, mergedInto: persons.mergedInto })
+        .from(persons)
+        .where(and(eq(persons.districtCode, actor.districtCode), or(inArray(persons.id, roots), inArray(persons.mergedInto, roots))));
+      found.sort((a, b) => Number(!!a.mergedInto) - Number(!!b.mergedInto));
       const rows = await db
         .selectDistinct({
           id: cases.id,
@@ -49,7 +57,7 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
         .orderBy(desc(cases.createdAt))
         .limit(50);
       return {
-        person: found[0]!,
+        person: { id: found[0]!.id, name: found[0]!.name },
         earlierCases: rows.map((r) => {
           const visible = canSeeCase(actor, { ...r, status: r.status as CaseStatus });
           return {
@@ -101,6 +109,56 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       request.log.info({ personId: person.id, field: request.body.field }, 'personal data revealed');
       return { field: request.body.field, value: plainField(crypto, person, request.body.field) };
+    },
+  );
+
+  // The person registry: likely duplicates of a record, merging (reversible, logged) and "not the same person".
+  const personParams = z.object({ id: z.string().uuid() });
+  app.get(
+    '/persons/:id/likely',
+    {
+      onRequest: [app.requirePermission('person.merge')],
+      schema: {
+        operationId: 'likelyPersons',
+        tags: ['persons'],
+        params: personParams,
+        response: { 200: z.array(z.object({ id: z.string(), name: z.string(), caseCount: z.number(), reasons: z.array(z.string()) })) },
+      },
+    },
+    async (request) => likelyMatchesOf(db, actorOf(request), request.params.id),
+  );
+  app.post(
+    '/persons/:id/merge',
+    {
+      onRequest: [app.requirePermission('person.merge')],
+      schema: {
+        operationId: 'mergePersons',
+        tags: ['persons'],
+        summary: '合并: this record is the same person as `intoId`',
+        params: personParams,
+        body: z.object({ intoId: z.string().uuid(), reason: z.string().trim().min(1).max(500) }),
+        response: { 200: z.object({ mergeId: z.string() }) },
+      },
+    },
+    async (request) => ({ mergeId: (await mergePersons(db, actorOf(request), request.params.id, request.body.intoId, request.body.reason)).id }),
+  );
+  app.post(
+    '/persons/merges/:id/undo',
+    { onRequest: [app.requirePermission('person.merge')], schema: { operationId: 'undoPersonMerge', tags: ['persons'], params: personParams, response: { 204: z.null() } } },
+    async (request, reply) => {
+      await undoMerge(db, actorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+  app.post(
+    '/persons/:id/not-same',
+    {
+      onRequest: [app.requirePermission('person.merge')],
+      schema: { operationId: 'markNotSamePerson', tags: ['persons'], params: personParams, body: z.object({ otherId: z.string().uuid() }), response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await markNotSame(db, actorOf(request), request.params.id, request.body.otherId);
+      return reply.status(204).send(null);
     },
   );
 };

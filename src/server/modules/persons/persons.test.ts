@@ -78,3 +78,43 @@ describe('revealing personal data', () => {
     expect(logged.rows[0].n).toBe(0);
   });
 });
+
+describe('the person registry: likely duplicates, merging and undoing', () => {
+  const file = async (party: object) =>
+    (await register(buildCaseBody({ parties: [party as never] }))).json() as { id: string; code: string; parties: { personId: string }[] };
+
+  it('offers a homophone with the same phone ending, merges it reversibly, and keeps a refused pair apart', async () => {
+    const suffix = String(Math.floor(Math.random() * 9000) + 1000);
+    const phoneA = `150${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}${suffix}`;
+    const phoneB = `151${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}${suffix}`;
+    const a = await file({ role: 'applicant', type: 'person', name: '刘德华', phone: phoneA });
+    const b = await file({ role: 'applicant', type: 'person', name: '刘德化', phone: phoneB });
+    const [pa, pb] = [a.parties[0]!.personId, b.parties[0]!.personId];
+    expect(pa).not.toBe(pb);
+
+    const likely = (await ctx.app.inject({ method: 'GET', url: `/api/persons/${pb}/likely`, headers: { cookie: cookies.reception! } })).json();
+    expect(likely).toEqual([expect.objectContaining({ id: pa, name: '刘德华', reasons: ['同音姓名（liu de hua）', '手机尾号相同'] })]);
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/persons/${pb}/likely`, headers: { cookie: cookies.grid! } })).statusCode).toBe(403);
+
+    const merged = await ctx.app.inject({ method: 'POST', url: `/api/persons/${pb}/merge`, headers: { cookie: cookies.reception! }, payload: { intoId: pa, reason: '本人来访核实，手机号为新号' } });
+    expect(merged.statusCode, merged.body).toBe(200);
+    // Looked up by either phone, it is one person with both cases; a new case with the merged phone joins that person.
+    const byB = (await ctx.app.inject({ method: 'GET', url: `/api/persons/lookup?phone=${phoneB}`, headers: { cookie: cookies.reception! } })).json();
+    expect(byB.person.id).toBe(pa);
+    expect(byB.earlierCases.map((c: { id: string }) => c.id).sort()).toEqual([a.id, b.id].sort());
+    const c = await file({ role: 'applicant', type: 'person', name: '刘德化', phone: phoneB });
+    expect(c.parties[0]!.personId).toBe(pa);
+    const { rows } = await ctx.database.pool.query(`select action from admin_log where entity = $1 order by id`, [pb]);
+    expect(rows.map((r) => r.action)).toEqual(['person.merge']);
+
+    // Undone: two records again, each with its own cases.
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/persons/merges/${merged.json().mergeId}/undo`, headers: { cookie: cookies.reception! } })).statusCode).toBe(204);
+    const byBAgain = (await ctx.app.inject({ method: 'GET', url: `/api/persons/lookup?phone=${phoneB}`, headers: { cookie: cookies.reception! } })).json();
+    expect(byBAgain.person.id).toBe(pb);
+    expect(byBAgain.earlierCases.map((x: { id: string }) => x.id)).toEqual([b.id]);
+
+    // "Not the same person": never offered again.
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/persons/${pa}/not-same`, headers: { cookie: cookies.reception! }, payload: { otherId: pb } })).statusCode).toBe(204);
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/persons/${pb}/likely`, headers: { cookie: cookies.reception! } })).json()).toEqual([]);
+  });
+});

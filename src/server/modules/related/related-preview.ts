@@ -19,6 +19,8 @@ type Q = Db | Tx;
 const SETTLED: CaseStatus[] = ['rejected', 'followed_up', 'archived'];
 const LOOKBACK_DAYS = 730;
 const TEXT_CANDIDATES = 200;
+/** Similar narratives are looked for among the last half year's cases. */
+const TEXT_LOOKBACK_DAYS = 180;
 const MAX_RELATED = 20;
 /** Trigram similarity from which two written addresses are taken for one place (文苑街道东方社区7号楼 ~ 东方社区7号楼: 0.43). */
 const PLACE_SIMILARITY = 0.4;
@@ -96,34 +98,46 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
     if (k.creditCode) exactConditions.push(eq(persons.creditCode, k.creditCode));
     if (k.type === 'organization' && k.name && !k.creditCode) exactConditions.push(and(eq(persons.type, 'organization'), eq(persons.name, k.name))!);
   }
-  const known = exactConditions.length
-    ? await db.select().from(persons).where(and(eq(persons.districtCode, d), isNull(persons.mergedInto), or(...exactConditions)))
-    : [];
-  const personOf = (k: PartyKeys) =>
-    known.find((p) => (k.idHash && p.idNumberHash === k.idHash) || (k.creditCode && p.creditCode === k.creditCode)) ??
-    known.find((p) => k.phoneHash && p.phoneHash === k.phoneHash) ??
-    known.find((p) => k.type === 'organization' && p.type === 'organization' && !k.creditCode && k.name && p.name === k.name);
+  const matched = exactConditions.length ? await db.select().from(persons).where(and(eq(persons.districtCode, d), or(...exactConditions))) : [];
+  // A record staff merged into another stands for that one.
+  const targetIds = [...new Set(matched.flatMap((p) => (p.mergedInto ? [p.mergedInto] : [])))];
+  const targets = targetIds.length ? await db.select().from(persons).where(and(eq(persons.districtCode, d), inArray(persons.id, targetIds))) : [];
+  const matchOf = (k: PartyKeys) =>
+    matched.find((p) => (k.idHash && p.idNumberHash === k.idHash) || (k.creditCode && p.creditCode === k.creditCode)) ??
+    matched.find((p) => k.phoneHash && p.phoneHash === k.phoneHash) ??
+    matched.find((p) => k.type === 'organization' && p.type === 'organization' && !k.creditCode && k.name && p.name === k.name);
+  const personOf = (k: PartyKeys) => {
+    const m = matchOf(k);
+    return m?.mergedInto ? (targets.find((t) => t.id === m.mergedInto) ?? m) : m;
+  };
   const applicantKeys = keys.find((k) => k.role === 'applicant') ?? keys[0];
   const applicant = applicantKeys ? personOf(applicantKeys) : undefined;
 
-  // Their cases (district-wide, for counting and the repeat rule), newest first.
+  // Their cases (district-wide, for counting and the repeat rule), newest first — including the cases of records
+  // merged into them.
   const partyPersonIds = [...new Set(keys.map(personOf).filter((p) => !!p).map((p) => p!.id))];
+  const mergedIn = partyPersonIds.length
+    ? await db.select({ id: persons.id, into: persons.mergedInto }).from(persons).where(and(eq(persons.districtCode, d), inArray(persons.mergedInto, partyPersonIds)))
+    : [];
+  const rootIdOf = new Map<string, string>([...partyPersonIds.map((id) => [id, id] as const), ...mergedIn.map((r) => [r.id, r.into!] as const)]);
   const theirCases = partyPersonIds.length
-    ? await db
-        .selectDistinct({ row: cases, personId: caseParties.personId, role: caseParties.role })
-        .from(caseParties)
-        .innerJoin(cases, and(eq(cases.districtCode, caseParties.districtCode), eq(cases.id, caseParties.caseId)))
-        .where(and(eq(caseParties.districtCode, d), inArray(caseParties.personId, partyPersonIds), ...notThis))
-        .orderBy(desc(cases.createdAt))
-        .limit(500)
+    ? (
+        await db
+          .selectDistinct({ row: cases, personId: caseParties.personId, role: caseParties.role })
+          .from(caseParties)
+          .innerJoin(cases, and(eq(cases.districtCode, caseParties.districtCode), eq(cases.id, caseParties.caseId)))
+          .where(and(eq(caseParties.districtCode, d), inArray(caseParties.personId, [...rootIdOf.keys()]), ...notThis))
+          .orderBy(desc(cases.createdAt))
+          .limit(500)
+      ).map((c) => ({ ...c, personId: rootIdOf.get(c.personId) ?? c.personId }))
     : [];
 
   for (const { row, personId } of theirCases) {
     if (!canSeeCase(actor, { ...row, status: row.status as CaseStatus })) continue;
     const k = keys.find((x) => personOf(x)?.id === personId)!;
-    const p = known.find((x) => x.id === personId)!;
+    const p = personOf(k)!;
     if (k.role === 'applicant' || k.role === 'third_party') {
-      const by = k.idHash && p.idNumberHash === k.idHash ? '身份证号相同' : k.creditCode ? '信用代码相同' : k.phoneHash ? '手机号相同' : '名称相同';
+      const by = k.idHash && matchOf(k)?.idNumberHash === k.idHash ? '身份证号相同' : k.creditCode ? '信用代码相同' : k.phoneHash ? '手机号相同' : '名称相同';
       evidence.add(row.id, 0.9, `同一当事人：${p.name}（${by}）`);
     } else {
       evidence.add(row.id, 0.7, `同一被申请人：${p.name}`);
@@ -159,29 +173,31 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
     }
   }
 
-  // 3. Same place: the address written alike (trigram similarity), or the same grid/community with the same category.
+  // 3. Same place: within the draft's place unit (community, grid — or the actor's unit, as registration defaults),
+  // the address written alike (trigram similarity), or the same category there lately. Scoped to the unit so that a
+  // district whose addresses all begin alike does not compare every case with every other.
   const visible = visibleCasesCondition(actor);
   const placeAddress = draft.place?.address?.trim();
-  if (placeAddress && Array.from(placeAddress).length >= 4) {
+  const [placeUnit] = draft.place?.unitCode
+    ? await db.select({ id: units.id, name: units.name, path: units.path }).from(units).where(and(eq(units.districtCode, d), eq(units.code, draft.place.unitCode)))
+    : await db.select({ id: units.id, name: units.name, path: units.path }).from(units).where(and(eq(units.districtCode, d), eq(units.id, actor.unitId)));
+  if (placeUnit && placeAddress && Array.from(placeAddress).length >= 4) {
     const rows = await db
       .select({ id: cases.id, placeAddress: cases.placeAddress, sim: sql<number>`similarity(${cases.placeAddress}, ${placeAddress})` })
       .from(cases)
-      .where(and(eq(cases.districtCode, d), visible, gte(cases.createdAt, since), sql`${cases.placeAddress} % ${placeAddress}`, ...notThis))
+      .where(and(eq(cases.districtCode, d), eq(cases.unitPath, placeUnit.path), gte(cases.createdAt, since), visible, sql`similarity(${cases.placeAddress}, ${placeAddress}) >= ${PLACE_SIMILARITY}`, ...notThis))
       .orderBy(sql`similarity(${cases.placeAddress}, ${placeAddress}) desc`)
       .limit(50);
-    for (const r of rows) if (r.sim >= PLACE_SIMILARITY) evidence.add(r.id, 0.25 + r.sim * 0.35, `同一地点：${r.placeAddress}`);
+    for (const r of rows) evidence.add(r.id, 0.25 + r.sim * 0.35, `同一地点：${r.placeAddress}`);
   }
-  if (draft.place?.unitCode && draft.category) {
-    const [unit] = await db.select({ id: units.id, name: units.name }).from(units).where(and(eq(units.districtCode, d), eq(units.code, draft.place.unitCode)));
-    if (unit) {
-      const rows = await db
-        .select({ id: cases.id })
-        .from(cases)
-        .where(and(eq(cases.districtCode, d), visible, eq(cases.unitId, unit.id), eq(cases.category, draft.category), gte(cases.createdAt, new Date(now.getTime() - 90 * 86_400_000)), ...notThis))
-        .orderBy(desc(cases.createdAt))
-        .limit(50);
-      for (const r of rows) evidence.add(r.id, 0.2, `同一${unit.name.endsWith('网格') ? '网格' : '社区/村'}（${unit.name}）近期同类纠纷`);
-    }
+  if (placeUnit && draft.place?.unitCode && draft.category) {
+    const rows = await db
+      .select({ id: cases.id })
+      .from(cases)
+      .where(and(eq(cases.districtCode, d), eq(cases.unitPath, placeUnit.path), gte(cases.createdAt, new Date(now.getTime() - 90 * 86_400_000)), eq(cases.category, draft.category), visible, ...notThis))
+      .orderBy(desc(cases.createdAt))
+      .limit(50);
+    for (const r of rows) evidence.add(r.id, 0.2, `同一${placeUnit.name.endsWith('网格') ? '网格' : '社区/村'}（${placeUnit.name}）近期同类纠纷`);
   }
 
   // 4. The same issue in other words: jieba keywords find candidates in the index; token overlap decides.
@@ -189,6 +205,7 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
   const draftTokens = text ? tokenize(text) : [];
   if (draftTokens.length >= 3) {
     const top = keywords(text, 6);
+    const textSince = new Date(now.getTime() - TEXT_LOOKBACK_DAYS * 86_400_000);
     // At least two of the telling words together: selective enough to stay fast over millions of cases.
     const quote = (t: string) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
     const pairs: string[] = [];
@@ -198,8 +215,9 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
         .select({ id: cases.id, summary: cases.summary, narrative: cases.narrative })
         .from(cases)
         .innerJoin(caseSearch, and(eq(caseSearch.districtCode, cases.districtCode), eq(caseSearch.caseId, cases.id)))
-        .where(and(eq(cases.districtCode, d), visible, gte(cases.createdAt, since), sql`${caseSearch.searchVector} @@ to_tsquery('simple', ${pairs.join(' | ')})`, ...notThis))
-        .orderBy(desc(cases.createdAt))
+        .where(and(eq(cases.districtCode, d), visible, gte(cases.createdAt, textSince), sql`${caseSearch.searchVector} @@ to_tsquery('simple', ${pairs.join(' | ')})`, ...notThis))
+        // No ORDER BY: the first matches the index yields are enough to compare; sorting every match of a common
+        // complaint (拖欠 + 工资 is a fifth of some districts' cases) would read them all.
         .limit(TEXT_CANDIDATES);
       for (const r of rows) {
         const { score, shared } = similarity(draftTokens, tokenize(`${r.summary}\n${r.narrative}`));

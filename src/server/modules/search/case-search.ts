@@ -9,29 +9,25 @@ import { hashedWord } from './case-search-index.js';
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * What the case list's `q` means: a case code (or part of one), or words searched in the full-text index — summary,
- * narrative and notes for everyone, parties' names and address words too for roles that may see parties. Returns the
- * condition and the rank to order by (null for a code).
+ * What the case list's `q` means: a case code (or part of one) — a `where` on cases — or words searched in the
+ * full-text index (`match` on `case_search`, joined to the case, ordered by `rank`): summary, narrative and notes for
+ * everyone, parties' names and address words too for roles that may see parties.
  */
-export function caseSearchCondition(crypto: PersonalDataCrypto, actor: Actor, q: string): { where: SQL; rank: SQL | null } {
-  if (/^[\d\s-]+$/.test(q)) return { where: sql`${cases.code} like ${`%${escapeLike(q.replace(/\s/g, ''))}%`}`, rank: null };
+export function caseSearchCondition(crypto: PersonalDataCrypto, actor: Actor, q: string): { where?: SQL; match?: SQL; rank: SQL } {
+  const none = sql`0`;
+  if (/^[\d\s-]+$/.test(q)) return { where: sql`${cases.code} like ${`%${escapeLike(q.replace(/\s/g, ''))}%`}`, rank: none };
   const text = toTsQuery(q);
-  if (!text) return { where: sql`${cases.summary} ilike ${`%${escapeLike(q)}%`}`, rank: null };
+  if (!text) return { where: sql`${cases.summary} ilike ${`%${escapeLike(q)}%`}`, rank: none };
   // With party access each word may be in the text or among the parties (a name and a complaint, say): word by word,
   // which PostgreSQL answers with bitmap AND/OR over the two GIN indexes.
   const partyWords = wordQueries(q, (x) => [hashedWord(crypto, x)]);
   const match = hasPermission(actor.role, 'case.searchParties')
     ? sql.join(
-        wordQueries(q).map((w, i) => sql`(s.search_vector @@ to_tsquery('simple', ${w}) or s.party_vector @@ to_tsquery('simple', ${partyWords[i]!}))`),
+        wordQueries(q).map((w, i) => sql`(${caseSearch.searchVector} @@ to_tsquery('simple', ${w}) or ${caseSearch.partyVector} @@ to_tsquery('simple', ${partyWords[i]!}))`),
         sql` and `,
       )
-    : sql`s.search_vector @@ to_tsquery('simple', ${text})`;
-  const bySearch = sql`exists (select 1 from ${caseSearch} s where s.district_code = ${cases.districtCode} and s.case_id = ${cases.id} and ${match})`;
-  return {
-    where: sql`(${bySearch} or ${cases.code} = ${q.trim()})`,
-    rank: sql`(select ts_rank_cd(s.search_vector, to_tsquery('simple', ${text})) from ${caseSearch} s
-      where s.district_code = ${cases.districtCode} and s.case_id = ${cases.id})`,
-  };
+    : sql`${caseSearch.searchVector} @@ to_tsquery('simple', ${text})`;
+  return { match: sql`(${match})`, rank: sql`ts_rank_cd(${caseSearch.searchVector}, to_tsquery('simple', ${text}))` };
 }
 
 /** The passage of a found case to show under it, with the matching words marked. */

@@ -1,0 +1,236 @@
+/**
+ * `npm run bench:related [-- --cases 1000000 --seconds 10 --concurrency 8]`
+ *
+ * Seeds N cases that read like a district's (20 kinds of complaint × 400 respondents × every community and grid,
+ * one applicant per case drawn from N/5 residents, jieba-indexed like real ones), then measures over real HTTP against
+ * a separate server process:
+ *  - the intake preview `POST /api/cases/related-preview` (person by phone, respondent, place, similar narrative);
+ *  - full-text search `GET /api/cases?q=…` (two words, ranked, snippets) as the dispatcher;
+ * each as p50 / p95 / p99 at C concurrent clients. Uses the embedded PostgreSQL unless DATABASE_URL is set.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { connectDatabase, runMigrations } from '../src/server/db/client.js';
+import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
+import { DEMO_PASSWORD, seedDemoData } from '../src/server/db/seed-demo.js';
+import { tokenize } from '../src/server/lib/chinese-text.js';
+import { createPersonalDataCrypto } from '../src/server/lib/personal-data-crypto.js';
+
+const { values: args } = parseArgs({
+  options: {
+    cases: { type: 'string', default: process.env.BENCH_CASES ?? '1000000' },
+    seconds: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '8' },
+  },
+});
+const N = Number(args.cases);
+const SECONDS = Number(args.seconds);
+const C = Number(args.concurrency);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const log = pino({ level: 'warn' });
+const KEY = Buffer.alloc(32, 9);
+const crypto = createPersonalDataCrypto(KEY);
+
+const COMPLAINTS = [
+  ['labour', '拖欠工资', '在{r}务工{m}个月，对方以工程款未结清为由拖欠工资{a}元，多次讨要未果。'],
+  ['labour', '工伤赔偿', '在{r}干活时受伤，{r}拒绝承担医疗费用和误工费共{a}元。'],
+  ['property_management', '物业费纠纷', '{r}服务不到位，电梯长期故障，业主拒交物业费，{r}停水停电。'],
+  ['property_management', '车位纠纷', '{r}擅自将公共车位出租，业主多次协商无果。'],
+  ['neighbourhood', '噪音扰民', '邻居装修每天早上六点施工，噪音扰民，协商{m}次无果。'],
+  ['neighbourhood', '漏水纠纷', '楼上卫生间漏水{m}个月，墙面发霉，对方不愿维修。'],
+  ['housing_homestead', '宅基地边界', '与邻居因宅基地边界发生争执，对方砌墙占用约{m}平方米。'],
+  ['housing_homestead', '逾期交房', '购买{r}开发的安置房逾期{m}个月未交付，{r}拒绝支付违约金{a}元。'],
+  ['contract', '借款纠纷', '借给熟人{a}元，约定{m}个月归还，到期后对方拒不还款。'],
+  ['contract', '装修合同', '与{r}签订装修合同，对方收取{a}元后停工，至今未完工。'],
+  ['consumer', '预付卡退费', '在{r}办理预付卡{a}元，门店关门后无法退费。'],
+  ['marriage_family', '赡养纠纷', '老人有{m}个子女，子女互相推诿，不愿承担赡养费用。'],
+  ['marriage_family', '离婚财产', '离婚后双方就房屋和存款{a}元的分割发生争议。'],
+  ['damages', '交通事故赔偿', '电动车与{r}货车相撞，对方拒绝赔偿医疗费{a}元。'],
+  ['land_acquisition', '征地补偿', '村里征地补偿款{a}元迟迟未发放，村民多次反映。'],
+  ['environment', '油烟污染', '楼下{r}油烟直排，影响居民生活{m}个月。'],
+  ['medical', '医疗纠纷', '在{r}手术后出现并发症，要求赔偿{a}元。'],
+  ['business', '货款纠纷', '向{r}供货后对方拖欠货款{a}元，已{m}个月。'],
+  ['traffic', '停车纠纷', '小区门口长期有车辆乱停，{r}不予处理。'],
+  ['other', '噪声污染', '附近{r}夜间施工，噪声超标，影响休息。'],
+] as const;
+const RESPONDENTS = Array.from({ length: 400 }, (_, i) => `${['焦作', '示范区', '文苑', '李万'][i % 4]}${['宏达', '鑫源', '安居', '恒信', '万家', '盛世', '华泰', '金桥', '顺发', '东方'][i % 10]}${['装修', '物业', '置业', '建筑', '商贸', '餐饮', '医院', '运输'][Math.floor(i / 10) % 8]}有限公司${Math.floor(i / 80) || ''}`);
+
+function caseOf(g: number) {
+  const [category, summary, template] = COMPLAINTS[g % COMPLAINTS.length]!;
+  const r = RESPONDENTS[(g * 7) % RESPONDENTS.length]!;
+  const narrative = template.replaceAll('{r}', r).replaceAll('{m}', String(1 + (g % 11))).replaceAll('{a}', String(1000 * (1 + (g % 97))));
+  return { category, summary, narrative, respondent: r };
+}
+const phoneOf = (person: number) => `13${String(100_000_000 + person).slice(-9)}`;
+
+interface Result {
+  name: string;
+  count: number;
+  errors: number;
+  seconds: number;
+  latencies: number[];
+}
+const percentile = (s: number[], p: number) => (s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN);
+async function load(name: string, op: (i: number) => Promise<boolean>): Promise<Result> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let i = 0;
+  const start = performance.now();
+  const until = start + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: C }, async () => {
+      while (performance.now() < until) {
+        const t0 = performance.now();
+        const ok = await op(i++).catch(() => false);
+        if (ok) latencies.push(performance.now() - t0);
+        else errors++;
+      }
+    }),
+  );
+  return { name, count: latencies.length, errors, seconds: (performance.now() - start) / 1000, latencies: latencies.sort((a, b) => a - b) };
+}
+const f = (x: number) => x.toFixed(1).padStart(8);
+const report = (r: Result) =>
+  `${r.name.padEnd(36)} ${(r.count / r.seconds).toFixed(0).padStart(6)}/s ${f(percentile(r.latencies, 50))} ${f(percentile(r.latencies, 95))} ${f(percentile(r.latencies, 99))}   errors ${r.errors}`;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-bench-'));
+  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase({ dataDir: join(dataDir, 'db'), log, database: 'fengqiao_bench' });
+  const url = process.env.DATABASE_URL ?? embedded!.url;
+  const database = connectDatabase(url, 4);
+  const { pool } = database;
+  console.log(`PostgreSQL ${(await pool.query('show server_version')).rows[0].server_version}, ${N} cases, ${C} concurrent clients, ${SECONDS} s per measurement`);
+  await runMigrations(pool);
+  await seedDemoData({ db: database.db, log });
+
+  // Residents (N/5) and respondents as person records, with the keyed hashes the app computes.
+  const t0 = performance.now();
+  const people = Math.max(10, Math.floor(N / 5));
+  for (let start = 0; start < people; start += 20_000) {
+    const ids = Array.from({ length: Math.min(20_000, people - start) }, (_, k) => start + k);
+    await pool.query(
+      `insert into persons (district_code, id, type, name, name_pinyin, phone_enc, phone_hash, phone_suffix_hash)
+       select '410871', ('00000000-0000-4000-8000-' || lpad(to_hex(p), 12, '0'))::uuid, 'person', '居民' || p, 'ju min', $2::bytea, h, s
+       from unnest($1::int[], $3::text[], $4::text[]) as t(p, h, s)`,
+      [ids, crypto.encrypt('13800000000'), ids.map((p) => crypto.lookupHash(phoneOf(p))), ids.map((p) => crypto.lookupHash(`phone-suffix:${phoneOf(p).slice(-4)}`))],
+    );
+  }
+  await pool.query(
+    `insert into persons (district_code, id, type, name) select '410871', ('00000000-0000-4000-9000-' || lpad(to_hex(i), 12, '0'))::uuid, 'organization', n
+     from unnest($1::text[]) with ordinality as t(n, i)`,
+    [RESPONDENTS],
+  );
+  const places = (await pool.query(`select id, path from units where kind in ('community', 'grid') order by code`)).rows as { id: string; path: string }[];
+  const reception = (await pool.query(`select id from users where username = 'reception'`)).rows[0].id as string;
+  const statuses = ['registered', 'accepted', 'dispatched', 'in_progress', 'concluded', 'followed_up', 'archived'];
+  const batch = 5_000;
+  for (let start = 1; start <= N; start += batch) {
+    const gs = Array.from({ length: Math.min(batch, N - start + 1) }, (_, k) => start + k);
+    const rows = gs.map(caseOf);
+    await pool.query(
+      `with src as (select * from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[]) as t(g, category, summary, narrative, unit_id, unit_path))
+       insert into cases (district_code, id, code, tracking_token, channel, kind, category, summary, narrative, people_involved, risk_level,
+                          place_address, unit_id, unit_path, registered_by, status, created_at, updated_at)
+       select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, '410871-2025-' || lpad(g::text, 7, '0'), upper(md5(g::text)),
+              'walk_in', 'dispute', category, summary, narrative, 1 + g % 3, 'low', '示范区某小区' || (g % 5000) || '号楼', unit_id, unit_path, $7::uuid,
+              (array[${statuses.map((s) => `'${s}'`).join(',')}])[1 + g % 7], now() - (g % 700) * interval '1 day', now()
+       from src`,
+      [gs, rows.map((r) => r.category), rows.map((r) => r.summary), rows.map((r) => r.narrative), gs.map((g) => places[g % places.length]!.id), gs.map((g) => places[g % places.length]!.path), reception],
+    );
+    await pool.query(
+      `insert into case_parties (district_code, case_id, person_id, role, position)
+       select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, ('00000000-0000-4000-8000-' || lpad(to_hex(g % $2), 12, '0'))::uuid, 'applicant', 0
+       from unnest($1::int[]) as g
+       union all
+       select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, ('00000000-0000-4000-9000-' || lpad(to_hex(1 + (g * 7) % $3), 12, '0'))::uuid, 'respondent', 1
+       from unnest($1::int[]) as g`,
+      [gs, people, RESPONDENTS.length],
+    );
+    await pool.query(
+      `insert into case_search (district_code, case_id, search_vector, party_vector)
+       select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, to_tsvector('simple', t), to_tsvector('simple', p)
+       from unnest($1::int[], $2::text[], $3::text[]) as x(g, t, p)`,
+      [gs, rows.map((r) => tokenize(`${r.summary}\n${r.narrative}`).join(' ')), gs.map((g, k) => [`居民${g % people}`, ...tokenize(rows[k]!.respondent)].join(' '))],
+    );
+    if ((start - 1) % 100_000 === 0) process.stdout.write(`\r  seeded ${start - 1 + gs.length} / ${N}`);
+  }
+  await pool.query('analyze');
+  console.log(`\nseeded ${N} cases, ${people} residents in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'serve'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', LOGIN_RATE_LIMIT: '1000', ENCRYPTION_KEY: KEY.toString('base64') },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const signIn = async (username: string) =>
+    (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) })).headers
+      .get('set-cookie')!
+      .split(';')[0]!;
+  const reception1 = await signIn('reception');
+  const dispatcher = await signIn('dispatcher');
+
+  const results: Result[] = [];
+  results.push(
+    await load('related-preview (intake, HTTP)', async (i) => {
+      const g = 1 + ((i * 104_729) % N);
+      const c = caseOf(g);
+      const res = await fetch(`${base}/api/cases/related-preview`, {
+        method: 'POST',
+        headers: { cookie: reception1, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          kind: 'dispute',
+          category: c.category,
+          summary: c.summary,
+          narrative: c.narrative,
+          parties: [{ role: 'applicant', type: 'person', name: `居民${g % people}`, phone: phoneOf(g % people) }, { role: 'respondent', type: 'organization', name: c.respondent }],
+          place: { address: `示范区某小区${g % 5000}号楼` },
+        }),
+      });
+      const ok = res.status === 200 && (await res.json()).related.length > 0;
+      return ok;
+    }),
+  );
+  const queries = ['拖欠工资', '物业费 停水', '漏水 墙面', '宅基地', '预付卡 退费', '噪音扰民', '征地补偿', '装修合同 停工', '油烟', '赡养'];
+  results.push(
+    await load('full-text search (HTTP, ranked)', async (i) => {
+      const res = await fetch(`${base}/api/cases?q=${encodeURIComponent(queries[i % queries.length]!)}&pageSize=20`, { headers: { cookie: dispatcher } });
+      return res.status === 200 && (await res.json()).items.length > 0;
+    }),
+  );
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('exit', r));
+  console.log(`${'operation'.padEnd(36)} ${'rate'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
+  for (const r of results) console.log(report(r));
+  await database.close();
+  await embedded?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
