@@ -38,6 +38,7 @@ export const PERMISSIONS = {
   'package.view': ['dispatcher', 'leader', 'admin', 'mediator', 'unit_handler', 'reception'],
   /** The thresholds and threat words of the risk signals (群体性, 重复访, 扬言…). */
   'riskRules.edit': ['admin'],
+  'riskRules.view': ['dispatcher', 'leader', 'admin', 'reception'],
   /** Issue and revoke the API keys of other systems (12345, 110, court, petition bureau, video analytics). */
   'integration.manage': ['admin'],
   'camera.view': ['dispatcher', 'leader', 'admin', 'grid_worker'],

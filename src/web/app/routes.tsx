@@ -12,6 +12,7 @@ import {
   UserOutlined,
   VideoCameraOutlined,
   GroupOutlined,
+  SafetyOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Permission } from '../../shared/permissions.js';
@@ -19,6 +20,7 @@ import { ApiClientsPage } from '../pages/admin/api-clients/api-clients-page.js';
 import { CamerasPage } from '../pages/admin/cameras/cameras-page.js';
 import { GridAppPage } from '../pages/grid/grid-app-page.js';
 import { PackagesPage } from '../pages/packages/packages-page.js';
+import { RiskRulesPage } from '../pages/admin/risk-rules/risk-rules-page.js';
 import { PackageDetailPage } from '../pages/packages/package-detail-page.js';
 import { CalendarAdminPage } from '../pages/admin/calendar/calendar-admin-page.js';
 import { TimeLimitsPage } from '../pages/admin/time-limits/time-limits-page.js';
@@ -56,6 +58,7 @@ export const APP_ROUTES: AppRoute[] = [
   { path: '/grid', element: <GridAppPage />, access: 'grid.patrol', menu: { label: 'menu.grid', icon: <MobileOutlined /> }, standalone: true },
   { path: '/admin/cameras', element: <CamerasPage />, access: 'camera.view', menu: { label: 'menu.cameras', icon: <VideoCameraOutlined /> } },
   { path: '/admin/api-clients', element: <ApiClientsPage />, access: 'integration.manage', menu: { label: 'menu.apiClients', icon: <ApiOutlined /> } },
+  { path: '/admin/risk-rules', element: <RiskRulesPage />, access: 'riskRules.view', menu: { label: 'menu.riskRules', icon: <SafetyOutlined /> } },
   { path: '/admin/time-limits', element: <TimeLimitsPage />, access: 'timeLimit.view', menu: { label: 'menu.timeLimits', icon: <FieldTimeOutlined /> } },
   { path: '/admin/calendar', element: <CalendarAdminPage />, access: 'calendar.view', menu: { label: 'menu.calendar', icon: <CalendarOutlined /> } },
 ];

@@ -191,19 +191,25 @@ export async function listCases(db: Db, crypto: PersonalDataCrypto, calendar: Wo
   let rows: CaseRow[];
   let total: number;
   if (search?.match) {
-    // Words: read the matches from the full-text index joined to their cases, ranked there, then load one page.
-    const matches = and(condition, search.match);
-    const fromIndex = () => db.select({ id: cases.id }).from(caseSearch).innerJoin(cases, and(eq(cases.districtCode, caseSearch.districtCode), eq(cases.id, caseSearch.caseId)));
+    // Words: read the matches from the full-text index, rank them there, then load one page. A district-level user
+    // with no other filter sees every case, so the index alone answers (no join to every matching case).
+    const onlyIndex = where.length === 2 && actor.unitPath.split('/').filter(Boolean).length === 1;
+    const matches = onlyIndex ? and(eq(caseSearch.districtCode, d), search.match) : and(condition, search.match);
+    const base = () =>
+      onlyIndex
+        ? db.select({ id: caseSearch.caseId }).from(caseSearch)
+        : db.select({ id: cases.id }).from(caseSearch).innerJoin(cases, and(eq(cases.districtCode, caseSearch.districtCode), eq(cases.id, caseSearch.caseId)));
+    const ranked = onlyIndex
+      ? db.select({ id: caseSearch.caseId }).from(caseSearch).where(matches).orderBy(desc(search.rank), desc(caseSearch.caseId))
+      : db
+          .select({ id: cases.id })
+          .from(caseSearch)
+          .innerJoin(cases, and(eq(cases.districtCode, caseSearch.districtCode), eq(cases.id, caseSearch.caseId)))
+          .where(matches)
+          .orderBy(desc(search.rank), desc(cases.createdAt), desc(cases.id));
     const [page, [{ n } = { n: 0 }]] = await Promise.all([
-      db
-        .select({ id: cases.id })
-        .from(caseSearch)
-        .innerJoin(cases, and(eq(cases.districtCode, caseSearch.districtCode), eq(cases.id, caseSearch.caseId)))
-        .where(matches)
-        .orderBy(desc(search.rank), desc(cases.createdAt), desc(cases.id))
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize),
-      db.select({ n: count() }).from(fromIndex().where(matches).limit(COUNT_CAP + 1).as('capped')),
+      ranked.limit(q.pageSize).offset((q.page - 1) * q.pageSize),
+      db.select({ n: count() }).from(base().where(matches).limit(COUNT_CAP + 1).as('capped')),
     ]);
     const ids = page.map((r) => r.id);
     const loaded = ids.length ? await db.select().from(cases).where(and(eq(cases.districtCode, d), inArray(cases.id, ids))) : [];
