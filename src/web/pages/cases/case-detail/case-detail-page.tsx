@@ -15,6 +15,7 @@ import { ClocksCard } from './clocks-card.js';
 import { SupervisionCard } from './supervision-card.js';
 import { ActionModal } from './action-modal.js';
 import { RevealButton } from './reveal-button.js';
+import { LikelyPersonsButton } from './likely-persons-button.js';
 
 async function uploadFile(caseId: string, file: File): Promise<string> {
   const kind = file.type.startsWith('image/') ? 'photo' : file.type.startsWith('audio/') ? 'audio' : 'document';
@@ -28,7 +29,7 @@ async function uploadFile(caseId: string, file: File): Promise<string> {
 export function CaseDetailPage() {
   const { id } = useParams<{ id: string }>();
   const { t, label } = useI18n();
-  const { me } = useSession();
+  const { me, can } = useSession();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -158,7 +159,16 @@ export function CaseDetailPage() {
               dataSource={c.parties}
               columns={[
                 { title: t('party.role'), dataIndex: 'role', render: (v: string) => label('partyRole', v) },
-                { title: t('party.name'), dataIndex: 'name' },
+                {
+                  title: t('party.name'),
+                  dataIndex: 'name',
+                  render: (name: string, p) => (
+                    <>
+                      {name}
+                      {can('person.merge') && p.type === 'person' && <LikelyPersonsButton personId={p.personId} name={name} />}
+                    </>
+                  ),
+                },
                 { title: t('party.idNumber'), key: 'idNumber', render: (_, p) => personal(p, 'idNumber') },
                 { title: t('party.phone'), key: 'phone', render: (_, p) => personal(p, 'phone') },
                 { title: t('party.address'), key: 'address', render: (_, p) => personal(p, 'address') },
