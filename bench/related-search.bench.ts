@@ -77,14 +77,14 @@ interface Result {
   latencies: number[];
 }
 const percentile = (s: number[], p: number) => (s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN);
-async function load(name: string, op: (i: number) => Promise<boolean>): Promise<Result> {
+async function load(name: string, op: (i: number) => Promise<boolean>, clients = C): Promise<Result> {
   const latencies: number[] = [];
   let errors = 0;
   let i = 0;
   const start = performance.now();
   const until = start + SECONDS * 1000;
   await Promise.all(
-    Array.from({ length: C }, async () => {
+    Array.from({ length: clients }, async () => {
       while (performance.now() < until) {
         const t0 = performance.now();
         const ok = await op(i++).catch(() => false);
@@ -194,33 +194,33 @@ async function main() {
   const dispatcher = await signIn('dispatcher');
 
   const results: Result[] = [];
-  results.push(
-    await load('related-preview (intake, HTTP)', async (i) => {
-      const g = 1 + ((i * 104_729) % N);
-      const c = caseOf(g);
-      const res = await fetch(`${base}/api/cases/related-preview`, {
-        method: 'POST',
-        headers: { cookie: reception1, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          kind: 'dispute',
-          category: c.category,
-          summary: c.summary,
-          narrative: c.narrative,
-          parties: [{ role: 'applicant', type: 'person', name: `居民${g % people}`, phone: phoneOf(g % people) }, { role: 'respondent', type: 'organization', name: c.respondent }],
-          place: { address: `示范区某小区${g % 5000}号楼` },
-        }),
-      });
-      const ok = res.status === 200 && (await res.json()).related.length > 0;
-      return ok;
-    }),
-  );
+  const preview = async (i: number) => {
+    const g = 1 + ((i * 104_729) % N);
+    const c = caseOf(g);
+    const res = await fetch(`${base}/api/cases/related-preview`, {
+      method: 'POST',
+      headers: { cookie: reception1, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'dispute',
+        category: c.category,
+        summary: c.summary,
+        narrative: c.narrative,
+        parties: [{ role: 'applicant', type: 'person', name: `居民${g % people}`, phone: phoneOf(g % people) }, { role: 'respondent', type: 'organization', name: c.respondent }],
+        place: { address: `示范区某小区${g % 5000}号楼` },
+      }),
+    });
+    return res.status === 200 && (await res.json()).related.length > 0;
+  };
+  // One clerk at a time (the latency a person feels), then C at once (queueing on the machine's cores included).
+  results.push(await load('related-preview, 1 client', preview, 1));
+  results.push(await load(`related-preview, ${C} clients`, preview));
   const queries = ['拖欠工资', '物业费 停水', '漏水 墙面', '宅基地', '预付卡 退费', '噪音扰民', '征地补偿', '装修合同 停工', '油烟', '赡养'];
-  results.push(
-    await load('full-text search (HTTP, ranked)', async (i) => {
-      const res = await fetch(`${base}/api/cases?q=${encodeURIComponent(queries[i % queries.length]!)}&pageSize=20`, { headers: { cookie: dispatcher } });
-      return res.status === 200 && (await res.json()).items.length > 0;
-    }),
-  );
+  const search = async (i: number) => {
+    const res = await fetch(`${base}/api/cases?q=${encodeURIComponent(queries[i % queries.length]!)}&pageSize=20`, { headers: { cookie: dispatcher } });
+    return res.status === 200 && (await res.json()).items.length > 0;
+  };
+  results.push(await load('full-text search, 1 client', search, 1));
+  results.push(await load(`full-text search, ${C} clients`, search));
   child.kill('SIGTERM');
   await new Promise((r) => child.on('exit', r));
   console.log(`${'operation'.padEnd(36)} ${'rate'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
