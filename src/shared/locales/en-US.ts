@@ -181,6 +181,8 @@ export const enUS: Record<MessageKey, string> = {
   'persons.notSame': 'Not the same',
   'persons.markedNotSame': 'Marked; not offered again',
   'persons.caseCount': '{n} cases',
+  'riskFlag.skip_level': 'Skipped a level',
+  'riskRules.skipLevelDays': 'Skipped level: days without a lower-level case',
   'action.register': 'Register',
   'action.reason': 'Reason',
   'action.note.label': 'Note',

@@ -180,6 +180,8 @@ export const zhCN = {
   'persons.notSame': '不是同一人',
   'persons.markedNotSame': '已标记，不再提示',
   'persons.caseCount': '{n} 件案件',
+  'riskFlag.skip_level': '越级',
+  'riskRules.skipLevelDays': '越级：未经基层受理的天数',
   'action.register': '登记',
   'action.reason': '原因',
   'action.note.label': '情况说明',

@@ -4,7 +4,7 @@ import { CASE_KINDS, CATEGORIES, CHANNELS, PARTY_ROLES, PARTY_TYPES } from '../e
 import { NARRATIVE_MAX } from '../limits.js';
 
 /** The signals that raise a case's risk (RULES and the centre's own rules, editable by the admin). */
-export const RISK_FLAGS = ['repeat', 'repeat_visits', 'mass', 'threat', 'vulnerable'] as const;
+export const RISK_FLAGS = ['repeat', 'repeat_visits', 'skip_level', 'mass', 'threat', 'vulnerable'] as const;
 export type RiskFlag = (typeof RISK_FLAGS)[number];
 
 /**
@@ -88,6 +88,7 @@ export const riskRulesSchema = z.object({
   threatWords: z.array(z.string().trim().min(1).max(20)).max(200).describe('Expressions that raise the risk (扬言…)'),
   vulnerableAgeFrom: z.number().int().min(50).max(120).describe('Applicants this old or older are vulnerable'),
   vulnerableAgeUnder: z.number().int().min(1).max(30).describe('…and those younger than this'),
+  skipLevelDays: z.number().int().min(1).max(3650).describe('A petition at the district with no street/community case in this many days skipped a level (越级)'),
 });
 export type RiskRules = z.infer<typeof riskRulesSchema>;
 
@@ -100,4 +101,5 @@ export const DEFAULT_RISK_RULES: RiskRules = {
   threatWords: ['扬言', '跳楼', '自杀', '轻生', '同归于尽', '报复社会', '炸', '放火', '喝农药', '拼命', '弄死', '不想活'],
   vulnerableAgeFrom: 70,
   vulnerableAgeUnder: 18,
+  skipLevelDays: 365,
 };

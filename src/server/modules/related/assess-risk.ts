@@ -13,7 +13,7 @@ import { loadRiskRules } from './risk-rules.repository.js';
 
 const RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
 /** What each signal raises the risk to, at least. */
-const RAISES: Record<RiskFlag, RiskLevel> = { threat: 'high', mass: 'high', repeat: 'medium', repeat_visits: 'medium', vulnerable: 'medium' };
+const RAISES: Record<RiskFlag, RiskLevel> = { threat: 'high', mass: 'high', repeat: 'medium', repeat_visits: 'medium', skip_level: 'medium', vulnerable: 'medium' };
 
 /**
  * 风险研判 right after registration: the same signals the intake preview shows. Any signal is written on the timeline

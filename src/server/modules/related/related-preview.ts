@@ -255,6 +255,17 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
   if (recentVisits + 1 >= rules.repeatVisitCount) {
     signals.push({ flag: 'repeat_visits', reason: `重复来访：该当事人 ${rules.repeatVisitDays} 天内第 ${recentVisits + 1} 次反映` });
   }
+  // 越级访: a petition brought to the district (its centre or a district department) by someone with no case at a street,
+  // community or grid in the window — the level that should have handled it first was skipped.
+  if (draft.kind === 'petition' && placeUnit) {
+    const streets = await db.select({ id: units.id }).from(units).where(and(eq(units.districtCode, d), eq(units.kind, 'street')));
+    const isBelowDistrict = (path: string) => streets.some((st) => path.includes(`/${st.id}/`));
+    if (!isBelowDistrict(placeUnit.path)) {
+      const since = new Date(now.getTime() - rules.skipLevelDays * 86_400_000);
+      const lower = applicantCases.some(({ row }) => row.createdAt >= since && isBelowDistrict(row.unitPath));
+      if (!lower) signals.push({ flag: 'skip_level', reason: `越级：${rules.skipLevelDays} 天内未经街道、社区（村）受理，直接到区反映` });
+    }
+  }
   const people = draft.peopleInvolved ?? 1;
   const window = new Date(now.getTime() - rules.massWindowDays * 86_400_000);
   // One issue: the same respondent, or the same place told in similar words. Many wage claims against different

@@ -113,6 +113,20 @@ describe('signals at intake', () => {
     expect(p.signals.find((s: { flag: string }) => s.flag === 'mass').reason).toContain('一揽子化解');
   });
 
+  it('flags a petition brought straight to the district as 越级, unless a street or community had it first', async () => {
+    const draft = (party: object) => ({ kind: 'petition', category: 'land_acquisition', parties: [party], place: { address: '区信访局接待大厅', unitCode: '410871-XFJ' } });
+    const newcomer = { role: 'applicant', type: 'person', name: '赵大勇', idNumber: uniqueIdNumber() };
+    const skipped = await preview(draft(newcomer));
+    expect(skipped.flags).toContain('skip_level');
+    expect(skipped.signals.find((s: { flag: string }) => s.flag === 'skip_level').reason).toContain('越级');
+    // Someone whose matter the community registered first did not skip a level.
+    const known = { role: 'applicant', type: 'person', name: '钱二喜', idNumber: uniqueIdNumber() };
+    await file({ kind: 'petition', category: 'land_acquisition', parties: [known] as never });
+    expect((await preview(draft(known))).flags).not.toContain('skip_level');
+    // At the community itself, nothing was skipped.
+    expect((await preview({ ...draft(newcomer), place: { address: '东方社区', unitCode: '410871061001' } })).flags).not.toContain('skip_level');
+  });
+
   it('a threat word raises the risk, with its reason on the timeline, and alerts the dispatcher', async () => {
     const c = await file({ narrative: '工资拖欠半年，申请人扬言如果再不解决就去跳楼。', riskLevel: 'low' });
     expect(c.riskLevel).toBe('high');

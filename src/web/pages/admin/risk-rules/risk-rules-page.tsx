@@ -45,6 +45,7 @@ export function RiskRulesPage() {
           {number('repeatVisitDays', 1, 3650)}
           {number('vulnerableAgeFrom', 50, 120)}
           {number('vulnerableAgeUnder', 1, 30)}
+          {number('skipLevelDays', 1, 3650)}
         </Space>
         <Form.Item name="threatWords" label={t('riskRules.threatWords')} extra={t('riskRules.threatWordsHint')}>
           <Select mode="tags" tokenSeparators={[',', '，', '、', ' ']} />

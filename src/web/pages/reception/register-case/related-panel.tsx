@@ -9,7 +9,7 @@ import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { StatusTag } from '../../../components/case-tags.js';
 
-const FLAG_COLOR = { repeat: 'orange', repeat_visits: 'gold', mass: 'red', threat: 'red', vulnerable: 'purple' } as const;
+const FLAG_COLOR = { repeat: 'orange', repeat_visits: 'gold', skip_level: 'gold', mass: 'red', threat: 'red', vulnerable: 'purple' } as const;
 
 /** The draft, asked about once typing pauses (600 ms): not on every key press. */
 function useSettled<T>(value: T, ms: number): T {
