@@ -28,6 +28,7 @@ import { portalRoutes } from './modules/portal/portal.routes.js';
 import { gridRoutes } from './modules/grid/grid.routes.js';
 import { relatedPreviewRoutes, riskRulesRoutes } from './modules/related/related.routes.js';
 import { packagesRoutes } from './modules/packages/packages.routes.js';
+import { mediationRoutes } from './modules/mediation/mediation.routes.js';
 import { liveRoutes } from './modules/live/live.routes.js';
 import { apiClientRoutes, transferRoutes } from './modules/integrations/integrations.routes.js';
 
@@ -87,6 +88,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(personsRoutes, { prefix: '/api' });
   await app.register(relatedPreviewRoutes, { prefix: '/api/cases' });
   await app.register(casesRoutes, { prefix: '/api/cases' });
+  await app.register(mediationRoutes, { prefix: '/api/cases' });
   await app.register(publicRoutes, { prefix: '/api/public' });
   await app.register(portalRoutes, { prefix: '/api/public' });
   await app.register(calendarRoutes, { prefix: '/api/calendar' });

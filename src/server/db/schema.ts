@@ -825,3 +825,54 @@ export const personNotSame = pgTable(
   },
   (t) => [primaryKey({ columns: [t.districtCode, t.personA, t.personB] })],
 );
+
+/**
+ * 人民调解协议书 (人民调解法 Art.28–30): one per case. Parties are referenced (their particulars are read, decrypted,
+ * when the document is made); the rest is the agreement's own text. Written agreements take effect when every party,
+ * the mediator and the committee have signed, fingerprinted or sealed; oral ones when the mediator records them.
+ */
+export const mediationAgreements = pgTable(
+  'mediation_agreements',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    caseId: uuid('case_id').notNull(),
+    form: text('form').$type<'written' | 'oral'>().notNull(),
+    status: text('status').$type<'draft' | 'final' | 'effective'>().notNull().default('draft'),
+    subjectMatter: text('subject_matter').notNull(),
+    partyIds: uuid('party_ids').array().notNull(),
+    facts: text('facts').notNull().default(''),
+    disputedMatters: text('disputed_matters').notNull().default(''),
+    responsibilities: text('responsibilities').notNull().default(''),
+    terms: jsonb('terms').$type<{ text: string; method: string; dueDate: string | null }[]>().notNull(),
+    mediatorId: uuid('mediator_id').notNull(),
+    committeeName: text('committee_name').notNull(),
+    signatures: jsonb('signatures').$type<{ signer: string; kind: string; at: string; recordedBy: string }[]>().notNull().default(sql`'[]'::jsonb`),
+    finalizedAt: timestamp('finalized_at', { withTimezone: true }),
+    effectiveOn: date('effective_on', { mode: 'string' }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    uniqueIndex('mediation_agreements_case_key').on(t.districtCode, t.caseId),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
+);
+
+/** 司法确认 (人民调解法 Art.33; 民事诉讼法 Art.205): the application to the court and its decision. */
+export const judicialConfirmations = pgTable(
+  'judicial_confirmations',
+  {
+    districtCode: district(),
+    agreementId: uuid('agreement_id').notNull(),
+    court: text('court').notNull(),
+    appliedOn: date('applied_on', { mode: 'string' }).notNull(),
+    decision: text('decision').$type<'confirmed' | 'rejected'>(),
+    decidedOn: date('decided_on', { mode: 'string' }),
+    note: text('note'),
+    recordedBy: uuid('recorded_by').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.districtCode, t.agreementId] })],
+);

@@ -16,6 +16,7 @@ import { SupervisionCard } from './supervision-card.js';
 import { ActionModal } from './action-modal.js';
 import { RevealButton } from './reveal-button.js';
 import { LikelyPersonsButton } from './likely-persons-button.js';
+import { AgreementCard } from './agreement-card.js';
 
 async function uploadFile(caseId: string, file: File): Promise<string> {
   const kind = file.type.startsWith('image/') ? 'photo' : file.type.startsWith('audio/') ? 'audio' : 'document';
@@ -151,6 +152,7 @@ export function CaseDetailPage() {
               </Descriptions.Item>
             </Descriptions>
           </Card>
+          <AgreementCard detail={c} canMediate={(me?.role === 'mediator' || me?.role === 'unit_handler') && c.status === 'in_progress'} />
           <Card title={t('case.parties')} size="small">
             <Table<Party>
               rowKey="id"

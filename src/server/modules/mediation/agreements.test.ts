@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { uniqueIdNumber, uniquePhone } from '../../../../test/support/identities.js';
+import { shanghaiDate } from '../../../shared/calendar.js';
+import { buildCaseBody } from '../cases/cases.factory.js';
+
+let ctx: TestContext;
+const cookies: Record<string, string> = {};
+beforeAll(async () => {
+  ctx = await startTestApp();
+  for (const u of ['reception', 'dispatcher', 'mediator', 'mediator2']) cookies[u] = await signIn(ctx.app, u);
+});
+afterAll(() => ctx.close());
+
+/** A case in mediation at 文苑街道司法所, with two parties. */
+async function caseInMediation(category = 'labour') {
+  const applicant = { role: 'applicant', type: 'person', name: '孙小红', idNumber: uniqueIdNumber(), phone: uniquePhone(), address: '文苑街道东方社区9号楼' } as const;
+  const c = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
+      payload: buildCaseBody({ category: category as never, parties: [applicant, { role: 'respondent', type: 'organization', name: `焦作${randomUUID().slice(0, 4)}装饰工程有限公司` }] }),
+    })
+  ).json();
+  const sfs = (await ctx.database.pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id;
+  const as = (who: string) => ({ cookie: cookies[who]!, readerCookie: cookies.dispatcher! });
+  await actOnCaseOk(ctx.app, as('dispatcher'), c.id, { action: 'accept' });
+  await actOnCaseOk(ctx.app, as('dispatcher'), c.id, { action: 'dispatch', leadUnitId: sfs });
+  await actOnCaseOk(ctx.app, as('mediator'), c.id, { action: 'start' });
+  return { id: c.id as string, code: c.code as string, applicant, partyIds: (c.parties as { id: string }[]).map((p) => p.id) };
+}
+
+const complete = {
+  form: 'written',
+  subjectMatter: 'wages',
+  facts: '申请人于2026年6月至8月在被申请人承建的东方社区工地务工，被申请人拖欠工资12000元。',
+  disputedMatters: '被申请人应否支付及何时支付拖欠的工资12000元。',
+  responsibilities: '被申请人未按约定支付劳动报酬，应承担支付责任；申请人应配合提供考勤记录。',
+  terms: [
+    { text: '被申请人向申请人支付拖欠工资12000元', method: '银行转账', dueDate: '2026-12-15' },
+    { text: '申请人放弃其他请求', method: '签字确认', dueDate: '2026-12-15' },
+  ],
+};
+
+const put = (who: string, id: string, body: object) => ctx.app.inject({ method: 'PUT', url: `/api/cases/${id}/agreement`, headers: { cookie: cookies[who]! }, payload: body });
+const post = (who: string, url: string, body?: object) => ctx.app.inject({ method: 'POST', url, headers: { cookie: cookies[who]! }, ...(body ? { payload: body } : {}) });
+
+describe('人民调解协议书', () => {
+  it('refuses to finalise an agreement missing any statutory item, with a code naming the item', async () => {
+    const c = await caseInMediation();
+    const cases: [object, string][] = [
+      [{ facts: '' }, 'AGREEMENT_MISSING_FACTS'],
+      [{ disputedMatters: '' }, 'AGREEMENT_MISSING_DISPUTED_MATTERS'],
+      [{ responsibilities: '' }, 'AGREEMENT_MISSING_RESPONSIBILITIES'],
+      [{ terms: [] }, 'AGREEMENT_MISSING_TERMS'],
+      [{ terms: [{ ...complete.terms[0], method: '' }] }, 'AGREEMENT_TERM_MISSING_METHOD'],
+      [{ terms: [{ ...complete.terms[0], dueDate: null }] }, 'AGREEMENT_TERM_MISSING_DUE_DATE'],
+      [{ partyIds: [c.partyIds[0]] }, 'AGREEMENT_MISSING_PARTIES'],
+    ];
+    for (const [change, code] of cases) {
+      expect((await put('mediator', c.id, { ...complete, ...change })).statusCode).toBe(200);
+      const res = await post('mediator', `/api/cases/${c.id}/agreement/finalize`);
+      expect(res.statusCode, code).toBe(422);
+      expect(res.json().code).toBe(code);
+      expect(res.json().message.length).toBeGreaterThan(4);
+    }
+    expect((await put('mediator', c.id, complete)).json().missingItems).toEqual([]);
+    const ok = await post('mediator', `/api/cases/${c.id}/agreement/finalize`);
+    expect(ok.json()).toMatchObject({ status: 'final', committeeName: '文苑街道人民调解委员会' });
+    expect((await put('mediator', c.id, complete)).json().code).toBe('AGREEMENT_FINAL');
+    // Another street's mediator cannot touch it.
+    expect((await put('mediator2', c.id, complete)).statusCode).toBe(404);
+  });
+
+  it('makes a DOCX that opens, with every item, one copy per party plus the committee’s, and logs the view', async () => {
+    const c = await caseInMediation();
+    await put('mediator', c.id, complete);
+    await post('mediator', `/api/cases/${c.id}/agreement/finalize`);
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}/agreement.docx`, headers: { cookie: cookies.mediator! } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('wordprocessingml');
+    const zip = await JSZip.loadAsync(res.rawPayload);
+    const xml = await zip.file('word/document.xml')!.async('string');
+    const text = xml.replace(/<[^>]+>/g, '');
+    for (const item of [complete.facts, complete.disputedMatters, complete.responsibilities, complete.terms[0]!.text, '银行转账', '2026-12-15', c.applicant.name, c.applicant.idNumber, '人民调解协议书', '按指印', '（印章）']) {
+      expect(text, item).toContain(item);
+    }
+    expect(text.match(/收执/g)).toHaveLength(2);
+    expect(text.match(/人民调解委员会存档/g)).toHaveLength(1);
+    const { rows } = await ctx.database.pool.query(`select count(*)::int as n from access_log where field = 'agreement_document' and request_id = $1`, [res.headers['x-request-id']]);
+    expect(rows[0].n).toBe(2);
+    const page = await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}/agreement.html`, headers: { cookie: cookies.mediator! } });
+    expect(page.body).toContain('page-break-after: always');
+    expect(page.body.match(/class="copy"/g)).toHaveLength(3);
+  });
+});
+
+describe('司法确认', () => {
+  it('a wage-arrears agreement is eligible: signed by all it takes effect, with the 30-day window, reminders and the court’s decision', async () => {
+    const c = await caseInMediation();
+    await put('mediator', c.id, complete);
+    let a = (await post('mediator', `/api/cases/${c.id}/agreement/finalize`)).json();
+    expect(a.judicialConfirmation).toMatchObject({ eligible: true, windowEndsOn: null });
+    expect((await ctx.app.inject({ method: 'PUT', url: `/api/cases/${c.id}/agreement/judicial-confirmation`, headers: { cookie: cookies.mediator! }, payload: { court: '焦作市示范区人民法院', appliedOn: '2026-11-27' } })).json().code).toBe('JUDICIAL_CONFIRMATION_NOT_EFFECTIVE');
+    for (const partyId of c.partyIds) a = (await post('mediator', `/api/cases/${c.id}/agreement/signatures`, { signer: 'party', partyId, kind: 'fingerprint' })).json();
+    expect(a.status).toBe('final');
+    await post('mediator', `/api/cases/${c.id}/agreement/signatures`, { signer: 'mediator', kind: 'signature' });
+    a = (await post('mediator', `/api/cases/${c.id}/agreement/signatures`, { signer: 'committee', kind: 'seal' })).json();
+    const today = shanghaiDate(new Date());
+    const ends = (await ctx.app.deps.calendar.get()).addCalendarDays(today, 30).date;
+    expect(a).toMatchObject({ status: 'effective', effectiveOn: today, judicialConfirmation: { eligible: true, windowEndsOn: ends } });
+    const { rows } = await ctx.database.pool.query(`select channel, title from outbox where case_id = $1 and dedupe_key like 'jc-window:%' order by channel`, [c.id]);
+    expect(rows.map((r) => r.channel)).toEqual(['in_app', 'sms']);
+    const decided = await ctx.app.inject({
+      method: 'PUT',
+      url: `/api/cases/${c.id}/agreement/judicial-confirmation`,
+      headers: { cookie: cookies.mediator! },
+      payload: { court: '焦作市示范区人民法院', appliedOn: today, decision: 'confirmed', decidedOn: today },
+    });
+    expect(decided.json().judicialConfirmation).toMatchObject({ court: '焦作市示范区人民法院', decision: 'confirmed' });
+  });
+
+  it('a divorce-custody agreement is reported ineligible, whatever the subject was marked as', async () => {
+    const c = await caseInMediation('marriage_family');
+    const custody = { ...complete, subjectMatter: 'family_support', terms: [{ text: '双方同意离婚，婚生子抚养权归女方', method: '协议约定', dueDate: '2026-12-31' }] };
+    const a = (await put('mediator', c.id, custody)).json();
+    expect(a.judicialConfirmation).toMatchObject({ eligible: false, reason: expect.stringContaining('身份关系') });
+    const marked = (await put('mediator', c.id, { ...custody, subjectMatter: 'status_relationship' })).json();
+    expect(marked.judicialConfirmation.eligible).toBe(false);
+    await post('mediator', `/api/cases/${c.id}/agreement/finalize`);
+    const refused = await ctx.app.inject({ method: 'PUT', url: `/api/cases/${c.id}/agreement/judicial-confirmation`, headers: { cookie: cookies.mediator! }, payload: { court: '某法院', appliedOn: '2026-11-27' } });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().code).toBe('JUDICIAL_CONFIRMATION_INELIGIBLE');
+  });
+
+  it('an oral agreement takes effect when recorded and cannot be confirmed by a court', async () => {
+    const c = await caseInMediation('neighbourhood');
+    await put('mediator', c.id, { ...complete, form: 'oral', subjectMatter: 'neighbourhood' });
+    const a = (await post('mediator', `/api/cases/${c.id}/agreement/finalize`)).json();
+    expect(a).toMatchObject({ status: 'effective', judicialConfirmation: { eligible: false, reason: expect.stringContaining('口头协议') } });
+  });
+});

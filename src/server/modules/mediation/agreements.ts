@@ -1,0 +1,248 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { missingAgreementItems, judicialConfirmationEligibility } from '../../../shared/agreement-rules.js';
+import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
+import type { Agreement, SubjectMatter } from '../../../shared/schemas/agreements.js';
+import type { agreementInputSchema, judicialConfirmationBodySchema, signatureBodySchema } from '../../../shared/schemas/agreements.js';
+import type { z } from 'zod';
+import type { Db, Tx } from '../../db/client.js';
+import { accessLog, caseEvents, caseParties, judicialConfirmations, mediationAgreements, persons, units, users } from '../../db/schema.js';
+import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
+import type { Actor } from '../../plugins/auth.js';
+import { AppError } from '../../plugins/errors.js';
+import { canSeeCase } from '../cases/cases.policy.js';
+import { findCaseRow, type CaseRow } from '../cases/cases.repository.js';
+import { enqueue } from '../notifications/outbox.js';
+
+type AgreementRow = typeof mediationAgreements.$inferSelect;
+const MEDIATING_ROLES = ['mediator', 'unit_handler'];
+
+async function visibleCase(db: Db | Tx, actor: Actor, caseId: string): Promise<CaseRow> {
+  const row = await findCaseRow(db, actor.districtCode, caseId);
+  if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
+  return row;
+}
+
+/** The mediator of the case: a mediator or handler of the lead unit (or a unit under it). */
+function requireMediator(actor: Actor, row: CaseRow) {
+  if (!MEDIATING_ROLES.includes(actor.role) || !row.leadUnitPath?.startsWith(actor.unitPath)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'agreement' });
+}
+
+async function findAgreement(db: Db | Tx, districtCode: string, caseId: string, forUpdate = false): Promise<AgreementRow | undefined> {
+  const q = db.select().from(mediationAgreements).where(and(eq(mediationAgreements.districtCode, districtCode), eq(mediationAgreements.caseId, caseId)));
+  const [row] = forUpdate ? await q.for('update') : await q;
+  return row;
+}
+
+async function note(tx: Tx, actor: Actor, caseId: string, action: string, reason: string, data: Record<string, unknown> = {}) {
+  await tx.insert(caseEvents).values({ districtCode: actor.districtCode, caseId, actorId: actor.id, actorName: actor.displayName, action, reason, data });
+}
+
+/** Writes the draft (creating it the first time); a final agreement cannot change. */
+export async function saveAgreement(db: Db, actor: Actor, caseId: string, input: z.infer<typeof agreementInputSchema>) {
+  const row = await visibleCase(db, actor, caseId);
+  requireMediator(actor, row);
+  const parties = await db.select({ id: caseParties.id }).from(caseParties).where(and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, caseId)));
+  const partyIds = input.partyIds ?? parties.map((p) => p.id);
+  if (partyIds.some((id) => !parties.some((p) => p.id === id))) throw new AppError('AGREEMENT_SIGNER_INVALID');
+  const [lead] = await db.select({ name: units.name }).from(units).where(and(eq(units.districtCode, actor.districtCode), eq(units.id, row.leadUnitId!)));
+  const committeeName = input.committeeName ?? `${(lead?.name ?? '').replace(/司法所$/, '')}人民调解委员会`;
+  await db.transaction(async (tx) => {
+    const existing = await findAgreement(tx, actor.districtCode, caseId, true);
+    if (existing && existing.status !== 'draft') throw new AppError('AGREEMENT_FINAL');
+    const values = {
+      form: input.form,
+      subjectMatter: input.subjectMatter,
+      partyIds,
+      facts: input.facts,
+      disputedMatters: input.disputedMatters,
+      responsibilities: input.responsibilities,
+      terms: input.terms,
+      committeeName,
+      updatedAt: new Date(),
+    };
+    if (existing) {
+      await tx.update(mediationAgreements).set(values).where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, existing.id)));
+    } else {
+      await tx.insert(mediationAgreements).values({ districtCode: actor.districtCode, caseId, mediatorId: actor.id, ...values });
+    }
+  });
+}
+
+/** 定稿: refused, naming the first missing item, unless every statutory item is there (人民调解法 Art.29). */
+export async function finalizeAgreement(db: Db, actor: Actor, caseId: string) {
+  const row = await visibleCase(db, actor, caseId);
+  requireMediator(actor, row);
+  await db.transaction(async (tx) => {
+    const a = await findAgreement(tx, actor.districtCode, caseId, true);
+    if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
+    if (a.status !== 'draft') throw new AppError('AGREEMENT_FINAL');
+    const parties = await partiesOf(tx, a);
+    const missing = missingAgreementItems({ ...a, parties });
+    if (missing.length) throw new AppError(missing[0]!, { missing });
+    const now = new Date();
+    // An oral agreement takes effect when the mediator records it (Art.28, 30).
+    const effectiveOn = a.form === 'oral' ? shanghaiDate(now) : null;
+    await tx
+      .update(mediationAgreements)
+      .set({ status: a.form === 'oral' ? 'effective' : 'final', finalizedAt: now, effectiveOn, updatedAt: now })
+      .where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, a.id)));
+    await note(tx, actor, caseId, 'agreement_finalize', a.form === 'oral' ? '记录口头调解协议' : '调解协议书定稿，待各方签名', { form: a.form });
+  });
+}
+
+/** Records a signature, fingerprint or seal; with everyone's, the written agreement takes effect today. */
+export async function signAgreement(db: Db, calendar: WorkCalendar, crypto: PersonalDataCrypto, actor: Actor, caseId: string, body: z.infer<typeof signatureBodySchema>) {
+  const row = await visibleCase(db, actor, caseId);
+  requireMediator(actor, row);
+  await db.transaction(async (tx) => {
+    const a = await findAgreement(tx, actor.districtCode, caseId, true);
+    if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
+    if (a.status !== 'final') throw new AppError('AGREEMENT_NOT_FINAL');
+    const signer = body.signer === 'party' ? `party:${body.partyId}` : body.signer;
+    if (body.signer === 'party' && (!body.partyId || !a.partyIds.includes(body.partyId))) throw new AppError('AGREEMENT_SIGNER_INVALID');
+    const now = new Date();
+    const signatures = [...a.signatures.filter((s) => s.signer !== signer), { signer, kind: body.kind, at: now.toISOString(), recordedBy: actor.id }];
+    const complete = a.partyIds.every((id) => signatures.some((s) => s.signer === `party:${id}`)) && signatures.some((s) => s.signer === 'mediator') && signatures.some((s) => s.signer === 'committee');
+    const effectiveOn = complete ? shanghaiDate(now) : null;
+    await tx
+      .update(mediationAgreements)
+      .set({ signatures, ...(complete ? { status: 'effective' as const, effectiveOn } : {}), updatedAt: now })
+      .where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, a.id)));
+    if (complete) {
+      await note(tx, actor, caseId, 'agreement_effective', '各方签名（按指印）、调解员签名、委员会盖章，调解协议生效');
+      const eligibility = judicialConfirmationEligibility({ form: a.form, subjectMatter: a.subjectMatter as SubjectMatter, terms: a.terms });
+      if (eligibility.eligible) {
+        const ends = calendar.addCalendarDays(effectiveOn!, 30).date;
+        const parties = await partiesOf(tx, a, crypto);
+        await enqueue(tx, [
+          {
+            districtCode: actor.districtCode,
+            dedupeKey: `jc-window:${a.id}:mediator`,
+            channel: 'in_app',
+            recipientUserId: a.mediatorId,
+            caseId,
+            title: `司法确认期限：${row.code}`,
+            body: `调解协议已于 ${effectiveOn} 生效，双方可在 ${ends} 前共同向人民法院申请司法确认。`,
+          },
+          ...parties
+            .filter((p) => p.phone)
+            .map((p) => ({
+              districtCode: actor.districtCode,
+              dedupeKey: `jc-window:${a.id}:${p.partyId}`,
+              channel: 'sms' as const,
+              recipientPhoneEnc: crypto.encrypt(p.phone!),
+              caseId,
+              title: '人民调解协议已生效',
+              body: `如需司法确认，请于${ends}前与对方当事人共同向有管辖权的基层人民法院申请。`,
+            })),
+        ]);
+      }
+    }
+  });
+}
+
+export async function recordJudicialConfirmation(db: Db, actor: Actor, caseId: string, body: z.infer<typeof judicialConfirmationBodySchema>) {
+  const row = await visibleCase(db, actor, caseId);
+  requireMediator(actor, row);
+  await db.transaction(async (tx) => {
+    const a = await findAgreement(tx, actor.districtCode, caseId, true);
+    if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
+    const eligibility = judicialConfirmationEligibility({ form: a.form, subjectMatter: a.subjectMatter as SubjectMatter, terms: a.terms });
+    if (!eligibility.eligible) throw new AppError('JUDICIAL_CONFIRMATION_INELIGIBLE', { reason: eligibility.reason });
+    if (a.status !== 'effective') throw new AppError('JUDICIAL_CONFIRMATION_NOT_EFFECTIVE');
+    await tx
+      .insert(judicialConfirmations)
+      .values({ districtCode: actor.districtCode, agreementId: a.id, ...body, recordedBy: actor.id })
+      .onConflictDoUpdate({ target: [judicialConfirmations.districtCode, judicialConfirmations.agreementId], set: { ...body, recordedBy: actor.id, updatedAt: new Date() } });
+    const text = body.decision ? `${body.court}${body.decision === 'confirmed' ? '裁定确认调解协议有效' : '裁定驳回司法确认申请'}（${body.decidedOn ?? ''}）` : `已向${body.court}申请司法确认（${body.appliedOn}）`;
+    await note(tx, actor, caseId, 'judicial_confirmation', text, { decision: body.decision });
+  });
+}
+
+export interface AgreementParty {
+  partyId: string;
+  role: string;
+  type: string;
+  name: string;
+  idNumber: string | null;
+  phone: string | null;
+  address: string | null;
+}
+
+/** The parties of the agreement; with `crypto`, their particulars decrypted (for the document only). */
+export async function partiesOf(db: Db | Tx, a: AgreementRow, crypto?: PersonalDataCrypto): Promise<AgreementParty[]> {
+  if (a.partyIds.length === 0) return [];
+  const rows = await db
+    .select({ party: caseParties, person: persons })
+    .from(caseParties)
+    .innerJoin(persons, and(eq(persons.districtCode, caseParties.districtCode), eq(persons.id, caseParties.personId)))
+    .where(and(eq(caseParties.districtCode, a.districtCode), inArray(caseParties.id, a.partyIds)))
+    .orderBy(asc(caseParties.position));
+  const plain = (b: Buffer | null) => (b && crypto ? crypto.decrypt(b) : null);
+  return rows.map(({ party, person }) => ({
+    partyId: party.id,
+    role: party.role,
+    type: person.type,
+    name: person.name,
+    idNumber: plain(person.idNumberEnc) ?? person.creditCode,
+    phone: plain(person.phoneEnc),
+    address: plain(person.addressEnc),
+  }));
+}
+
+/** Every document made with the parties' particulars is a view of personal data: logged (个人信息保护法 Art.56). */
+export async function logDocumentAccess(db: Db, actor: Actor, a: AgreementRow, requestId: string, ip: string) {
+  const rows = await db
+    .select({ personId: caseParties.personId })
+    .from(caseParties)
+    .where(and(eq(caseParties.districtCode, a.districtCode), inArray(caseParties.id, a.partyIds)));
+  if (rows.length === 0) return;
+  await db.insert(accessLog).values(
+    rows.map((r) => ({ districtCode: a.districtCode, actorId: actor.id, entityType: 'person', entityId: r.personId, field: 'agreement_document', purpose: '制作人民调解协议书', requestId, ip })),
+  );
+}
+
+export async function loadAgreementForDocument(db: Db, actor: Actor, caseId: string) {
+  const row = await visibleCase(db, actor, caseId);
+  const a = await findAgreement(db, actor.districtCode, caseId);
+  if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
+  return { row, a };
+}
+
+export async function presentAgreement(db: Db, calendar: WorkCalendar, actor: Actor, caseId: string): Promise<Agreement> {
+  await visibleCase(db, actor, caseId);
+  const a = await findAgreement(db, actor.districtCode, caseId);
+  if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
+  const [parties, [mediator], [jc]] = await Promise.all([
+    partiesOf(db, a),
+    db.select({ name: users.displayName }).from(users).where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId))),
+    db.select().from(judicialConfirmations).where(and(eq(judicialConfirmations.districtCode, a.districtCode), eq(judicialConfirmations.agreementId, a.id))),
+  ]);
+  const signed = (signer: string) => a.signatures.some((s) => s.signer === signer);
+  const eligibility = judicialConfirmationEligibility({ form: a.form, subjectMatter: a.subjectMatter as SubjectMatter, terms: a.terms });
+  return {
+    id: a.id,
+    caseId: a.caseId,
+    form: a.form,
+    status: a.status,
+    subjectMatter: a.subjectMatter as SubjectMatter,
+    parties: parties.map((p) => ({ partyId: p.partyId, name: p.name, role: p.role, signed: signed(`party:${p.partyId}`) })),
+    facts: a.facts,
+    disputedMatters: a.disputedMatters,
+    responsibilities: a.responsibilities,
+    terms: a.terms,
+    mediator: { id: a.mediatorId, name: mediator?.name ?? '', signed: signed('mediator') },
+    committeeName: a.committeeName,
+    committeeSealed: signed('committee'),
+    missingItems: missingAgreementItems({ ...a, parties }),
+    effectiveOn: a.effectiveOn,
+    judicialConfirmation: {
+      ...eligibility,
+      windowEndsOn: eligibility.eligible && a.effectiveOn ? calendar.addCalendarDays(a.effectiveOn, 30).date : null,
+      court: jc?.court ?? null,
+      appliedOn: jc?.appliedOn ?? null,
+      decision: jc?.decision ?? null,
+      decidedOn: jc?.decidedOn ?? null,
+    },
+  };
+}

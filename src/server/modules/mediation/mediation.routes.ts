@@ -1,0 +1,95 @@
+import { and, eq } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { agreementInputSchema, agreementSchema, judicialConfirmationBodySchema, signatureBodySchema } from '../../../shared/schemas/agreements.js';
+import { users } from '../../db/schema.js';
+import { actorOf } from '../../plugins/auth.js';
+import { agreementDocx, agreementHtml, type AgreementDocument } from './agreement-document.js';
+import { finalizeAgreement, loadAgreementForDocument, logDocumentAccess, partiesOf, presentAgreement, recordJudicialConfirmation, saveAgreement, signAgreement } from './agreements.js';
+
+const params = z.object({ id: z.string().uuid() });
+
+/** 人民调解协议书 and 司法确认 of a case (`/api/cases/{id}/agreement…`). */
+export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, crypto, calendar: calendarCache } = app.deps;
+  const tags = ['mediation'];
+  const present = async (actor: ReturnType<typeof actorOf>, id: string) => presentAgreement(db, await calendarCache.get(), actor, id);
+
+  app.get('/:id/agreement', { onRequest: [app.requireActor], schema: { operationId: 'getAgreement', tags, params, response: { 200: agreementSchema } } }, async (request) =>
+    present(actorOf(request), request.params.id),
+  );
+  app.put(
+    '/:id/agreement',
+    { onRequest: [app.requireActor], schema: { operationId: 'saveAgreement', tags, summary: 'Write the draft agreement', params, body: agreementInputSchema, response: { 200: agreementSchema } } },
+    async (request) => {
+      const actor = actorOf(request);
+      await saveAgreement(db, actor, request.params.id, request.body);
+      return present(actor, request.params.id);
+    },
+  );
+  app.post(
+    '/:id/agreement/finalize',
+    { onRequest: [app.requireActor], schema: { operationId: 'finalizeAgreement', tags, summary: '定稿 (refused with the missing statutory item)', params, response: { 200: agreementSchema } } },
+    async (request) => {
+      const actor = actorOf(request);
+      await finalizeAgreement(db, actor, request.params.id);
+      return present(actor, request.params.id);
+    },
+  );
+  app.post(
+    '/:id/agreement/signatures',
+    { onRequest: [app.requireActor], schema: { operationId: 'signAgreement', tags, params, body: signatureBodySchema, response: { 200: agreementSchema } } },
+    async (request) => {
+      const actor = actorOf(request);
+      await signAgreement(db, await calendarCache.get(), crypto, actor, request.params.id, request.body);
+      return present(actor, request.params.id);
+    },
+  );
+  app.put(
+    '/:id/agreement/judicial-confirmation',
+    { onRequest: [app.requireActor], schema: { operationId: 'recordJudicialConfirmation', tags, params, body: judicialConfirmationBodySchema, response: { 200: agreementSchema } } },
+    async (request) => {
+      const actor = actorOf(request);
+      await recordJudicialConfirmation(db, actor, request.params.id, request.body);
+      return present(actor, request.params.id);
+    },
+  );
+
+  const documentOf = async (request: { params: { id: string }; id: string; ip: string; raw: unknown }, actor: ReturnType<typeof actorOf>): Promise<AgreementDocument> => {
+    const { row, a } = await loadAgreementForDocument(db, actor, request.params.id);
+    const [mediator] = await db.select({ name: users.displayName }).from(users).where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId)));
+    await logDocumentAccess(db, actor, a, request.id, request.ip);
+    return {
+      code: row.code,
+      committeeName: a.committeeName,
+      form: a.form,
+      parties: await partiesOf(db, a, crypto),
+      facts: a.facts,
+      disputedMatters: a.disputedMatters,
+      responsibilities: a.responsibilities,
+      terms: a.terms,
+      mediatorName: mediator?.name ?? '',
+      effectiveOn: a.effectiveOn,
+    };
+  };
+  app.get(
+    '/:id/agreement.docx',
+    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'downloadAgreementDocx', tags, summary: 'DOCX, one copy per party plus the committee’s (logged)', params } },
+    async (request, reply) => {
+      const doc = await documentOf(request, actorOf(request));
+      reply
+        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+        .header('content-disposition', `attachment; filename="agreement-${doc.code}.docx"; filename*=UTF-8''${encodeURIComponent(`人民调解协议书-${doc.code}.docx`)}`)
+        .header('cache-control', 'no-store');
+      return reply.send(await agreementDocx(doc));
+    },
+  );
+  app.get(
+    '/:id/agreement.html',
+    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'printAgreement', tags, summary: 'Print-ready page (logged)', params } },
+    async (request, reply) => {
+      const doc = await documentOf(request, actorOf(request));
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(agreementHtml(doc));
+    },
+  );
+};

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/**
+ * What the agreement is about, as far as judicial confirmation cares (人民调解法 Art.33; 民事诉讼法 Art.205 and its
+ * interpretation): status relationships and the confirmation of property or IP rights cannot be confirmed by a court.
+ */
+export const SUBJECT_MATTERS = [
+  'wages',
+  'debt',
+  'contract',
+  'damages',
+  'property_use',
+  'family_support',
+  'neighbourhood',
+  'status_relationship',
+  'property_right_confirmation',
+  'ip_right_confirmation',
+  'other',
+] as const;
+export type SubjectMatter = (typeof SUBJECT_MATTERS)[number];
+export const NOT_CONFIRMABLE: readonly SubjectMatter[] = ['status_relationship', 'property_right_confirmation', 'ip_right_confirmation'];
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+
+export const agreementTermSchema = z.object({
+  text: z.string().trim().max(2000).describe('What is agreed'),
+  method: z.string().trim().max(500).describe('How it is performed (一次性转账、分期支付、当面交付…)'),
+  dueDate: isoDate.nullable().describe('By when'),
+});
+
+/** The draft as the mediator writes it; finalising checks every statutory item. */
+export const agreementInputSchema = z.object({
+  form: z.enum(['written', 'oral']).default('written'),
+  subjectMatter: z.enum(SUBJECT_MATTERS),
+  partyIds: z.array(z.string().uuid()).max(50).optional().describe('The case parties who are parties to it (default: all)'),
+  facts: z.string().trim().max(10_000).default('').describe('纠纷主要事实'),
+  disputedMatters: z.string().trim().max(10_000).default('').describe('争议事项'),
+  responsibilities: z.string().trim().max(10_000).default('').describe('各方责任'),
+  terms: z.array(agreementTermSchema).max(50).default([]),
+  committeeName: z.string().trim().min(1).max(100).optional().describe('人民调解委员会 (default: the lead unit’s)'),
+});
+export type AgreementInput = z.input<typeof agreementInputSchema>;
+
+export const SIGNERS = ['party', 'mediator', 'committee'] as const;
+export const signatureBodySchema = z.object({
+  signer: z.enum(SIGNERS),
+  partyId: z.string().uuid().optional().describe('For a party'),
+  kind: z.enum(['signature', 'fingerprint', 'seal']),
+});
+
+export const judicialConfirmationBodySchema = z.object({
+  court: z.string().trim().min(1).max(100),
+  appliedOn: isoDate,
+  decision: z.enum(['confirmed', 'rejected']).nullable().default(null),
+  decidedOn: isoDate.nullable().default(null),
+  note: z.string().trim().max(2000).nullable().default(null),
+});
+
+export const agreementSchema = z.object({
+  id: z.string(),
+  caseId: z.string(),
+  form: z.enum(['written', 'oral']),
+  status: z.enum(['draft', 'final', 'effective']),
+  subjectMatter: z.enum(SUBJECT_MATTERS),
+  parties: z.array(z.object({ partyId: z.string(), name: z.string(), role: z.string(), signed: z.boolean() })),
+  facts: z.string(),
+  disputedMatters: z.string(),
+  responsibilities: z.string(),
+  terms: z.array(agreementTermSchema),
+  mediator: z.object({ id: z.string(), name: z.string(), signed: z.boolean() }),
+  committeeName: z.string(),
+  committeeSealed: z.boolean(),
+  missingItems: z.array(z.string()).describe('Statutory items still missing (Art.29), as error codes'),
+  effectiveOn: z.string().nullable(),
+  judicialConfirmation: z.object({
+    eligible: z.boolean(),
+    reason: z.string().describe('Why (not) eligible, in words'),
+    windowEndsOn: z.string().nullable().describe('Last day to apply jointly: 30 days from the day it took effect'),
+    court: z.string().nullable(),
+    appliedOn: z.string().nullable(),
+    decision: z.enum(['confirmed', 'rejected']).nullable(),
+    decidedOn: z.string().nullable(),
+  }),
+});
+export type Agreement = z.infer<typeof agreementSchema>;
