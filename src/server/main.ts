@@ -23,6 +23,8 @@ import { LiveHub } from './modules/live/live-hub.js';
 import { markSilentCamerasOffline, receiveCameraAlert, receiveHeartbeat } from './modules/cameras/camera-alerts.js';
 import { startCameraMqtt } from './modules/cameras/camera-mqtt.js';
 import { backfillSearchIndex } from './modules/search/case-search-index.js';
+import { sweepAgreementTerms } from './modules/mediation/agreements.js';
+import { shanghaiDate } from '../shared/calendar.js';
 
 const webRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -97,6 +99,8 @@ async function serve(config: Config, log: Logger) {
         runExclusive(db, 'deadline-sweep', async () => {
           const r = await runDeadlineSweep({ db, calendar: await calendarCache.get(), escalateAfterWorkingDays: config.AUTO_ESCALATE_AFTER_WORKING_DAYS });
           if (r.reminders || r.escalations) log.info(r, 'deadline sweep');
+          const overdueTerms = await sweepAgreementTerms(db, shanghaiDate(new Date()));
+          if (overdueTerms) log.info({ overdueTerms }, 'agreement terms not performed on time');
         }),
     }),
     startPeriodic({

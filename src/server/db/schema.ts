@@ -831,6 +831,16 @@ export const personNotSame = pgTable(
  * when the document is made); the rest is the agreement's own text. Written agreements take effect when every party,
  * the mediator and the committee have signed, fingerprinted or sealed; oral ones when the mediator records them.
  */
+/** A term of an agreement, and how its performance (履行) stands once the agreement is in effect. */
+export interface AgreementTermRow {
+  text: string;
+  method: string;
+  dueDate: string | null;
+  performance?: 'pending' | 'performed' | 'partly' | 'not_performed';
+  performanceNote?: string | null;
+  performanceRecordedAt?: string | null;
+}
+
 export const mediationAgreements = pgTable(
   'mediation_agreements',
   {
@@ -844,7 +854,7 @@ export const mediationAgreements = pgTable(
     facts: text('facts').notNull().default(''),
     disputedMatters: text('disputed_matters').notNull().default(''),
     responsibilities: text('responsibilities').notNull().default(''),
-    terms: jsonb('terms').$type<{ text: string; method: string; dueDate: string | null }[]>().notNull(),
+    terms: jsonb('terms').$type<AgreementTermRow[]>().notNull(),
     mediatorId: uuid('mediator_id').notNull(),
     committeeName: text('committee_name').notNull(),
     signatures: jsonb('signatures').$type<{ signer: string; kind: string; at: string; recordedBy: string }[]>().notNull().default(sql`'[]'::jsonb`),

@@ -28,6 +28,12 @@ export const agreementTermSchema = z.object({
   dueDate: isoDate.nullable().describe('By when'),
 });
 
+export const PERFORMANCES = ['pending', 'performed', 'partly', 'not_performed'] as const;
+export const performanceBodySchema = z.object({
+  performance: z.enum(['performed', 'partly', 'not_performed']),
+  note: z.string().trim().max(1000).nullable().default(null),
+});
+
 /** The draft as the mediator writes it; finalising checks every statutory item. */
 export const agreementInputSchema = z.object({
   form: z.enum(['written', 'oral']).default('written'),
@@ -66,7 +72,13 @@ export const agreementSchema = z.object({
   facts: z.string(),
   disputedMatters: z.string(),
   responsibilities: z.string(),
-  terms: z.array(agreementTermSchema),
+  terms: z.array(
+    agreementTermSchema.extend({
+      performance: z.enum(PERFORMANCES),
+      performanceNote: z.string().nullable(),
+      isOverdue: z.boolean().describe('Due date passed and not performed'),
+    }),
+  ),
   mediator: z.object({ id: z.string(), name: z.string(), signed: z.boolean() }),
   committeeName: z.string(),
   committeeSealed: z.boolean(),

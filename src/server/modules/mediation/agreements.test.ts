@@ -5,6 +5,7 @@ import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../..
 import { uniqueIdNumber, uniquePhone } from '../../../../test/support/identities.js';
 import { shanghaiDate } from '../../../shared/calendar.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
+import { sweepAgreementTerms } from './agreements.js';
 
 let ctx: TestContext;
 const cookies: Record<string, string> = {};
@@ -141,5 +142,31 @@ describe('司法确认', () => {
     await put('mediator', c.id, { ...complete, form: 'oral', subjectMatter: 'neighbourhood' });
     const a = (await post('mediator', `/api/cases/${c.id}/agreement/finalize`)).json();
     expect(a).toMatchObject({ status: 'effective', judicialConfirmation: { eligible: false, reason: expect.stringContaining('口头协议') } });
+  });
+});
+
+describe('履行', () => {
+  it('a term not performed on time raises an alert once; recording performance is on the timeline', async () => {
+    const c = await caseInMediation();
+    await put('mediator', c.id, { ...complete, terms: [{ text: '支付工资6000元', method: '现金', dueDate: '2026-11-01' }, { text: '再支付工资6000元', method: '转账', dueDate: '2099-12-31' }] });
+    await post('mediator', `/api/cases/${c.id}/agreement/finalize`);
+    for (const partyId of c.partyIds) await post('mediator', `/api/cases/${c.id}/agreement/signatures`, { signer: 'party', partyId, kind: 'signature' });
+    await post('mediator', `/api/cases/${c.id}/agreement/signatures`, { signer: 'mediator', kind: 'signature' });
+    const a = (await post('mediator', `/api/cases/${c.id}/agreement/signatures`, { signer: 'committee', kind: 'seal' })).json();
+    expect(a.terms.map((t: { isOverdue: boolean }) => t.isOverdue)).toEqual([true, false]);
+
+    const today = shanghaiDate(new Date());
+    const alerts = async () =>
+      (await ctx.database.pool.query(`select dedupe_key, title from outbox where case_id = $1 and dedupe_key like 'term-overdue:%'`, [c.id])).rows;
+    await sweepAgreementTerms(ctx.database.db, today);
+    await sweepAgreementTerms(ctx.database.db, today);
+    expect(await alerts()).toEqual([{ dedupe_key: `term-overdue:${a.id}:0`, title: `协议未按期履行：${c.code}` }]);
+
+    const recorded = (await post('mediator', `/api/cases/${c.id}/agreement/terms/0/performance`, { performance: 'not_performed', note: '被申请人称资金周转困难' })).json();
+    expect(recorded.terms[0]).toMatchObject({ performance: 'not_performed', isOverdue: true });
+    const detail = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: { cookie: cookies.mediator! } })).json();
+    expect(detail.timeline.at(-1)).toMatchObject({ action: 'term_performance', reason: expect.stringContaining('引导当事人向人民法院起诉') });
+    const performed = (await post('mediator', `/api/cases/${c.id}/agreement/terms/0/performance`, { performance: 'performed', note: null })).json();
+    expect(performed.terms[0].isOverdue).toBe(false);
   });
 });

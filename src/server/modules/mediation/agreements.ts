@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { missingAgreementItems, judicialConfirmationEligibility } from '../../../shared/agreement-rules.js';
 import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import type { Agreement, SubjectMatter } from '../../../shared/schemas/agreements.js';
@@ -230,7 +230,14 @@ export async function presentAgreement(db: Db, calendar: WorkCalendar, actor: Ac
     facts: a.facts,
     disputedMatters: a.disputedMatters,
     responsibilities: a.responsibilities,
-    terms: a.terms,
+    terms: a.terms.map((x) => ({
+      text: x.text,
+      method: x.method,
+      dueDate: x.dueDate,
+      performance: x.performance ?? 'pending',
+      performanceNote: x.performanceNote ?? null,
+      isOverdue: a.status === 'effective' && !!x.dueDate && x.dueDate < shanghaiDate(new Date()) && (x.performance ?? 'pending') !== 'performed',
+    })),
     mediator: { id: a.mediatorId, name: mediator?.name ?? '', signed: signed('mediator') },
     committeeName: a.committeeName,
     committeeSealed: signed('committee'),
@@ -245,4 +252,47 @@ export async function presentAgreement(db: Db, calendar: WorkCalendar, actor: Ac
       decidedOn: jc?.decidedOn ?? null,
     },
   };
+}
+
+/** 履行: the committee records whether a term was performed; not performed says what next (reopen, or court). */
+export async function recordPerformance(db: Db, actor: Actor, caseId: string, index: number, body: { performance: 'performed' | 'partly' | 'not_performed'; note: string | null }) {
+  const row = await visibleCase(db, actor, caseId);
+  requireMediator(actor, row);
+  await db.transaction(async (tx) => {
+    const a = await findAgreement(tx, actor.districtCode, caseId, true);
+    if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
+    if (a.status !== 'effective') throw new AppError('JUDICIAL_CONFIRMATION_NOT_EFFECTIVE');
+    const term = a.terms[index];
+    if (!term) throw new AppError('AGREEMENT_TERM_NOT_FOUND');
+    const terms = a.terms.map((x, i) => (i === index ? { ...x, performance: body.performance, performanceNote: body.note, performanceRecordedAt: new Date().toISOString() } : x));
+    await tx.update(mediationAgreements).set({ terms, updatedAt: new Date() }).where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, a.id)));
+    const words = { performed: '已履行', partly: '部分履行', not_performed: '未履行' }[body.performance];
+    await note(tx, actor, caseId, 'term_performance', `协议第${index + 1}项${words}${body.note ? `：${body.note}` : ''}${body.performance === 'not_performed' ? '（可重新调解，或引导当事人向人民法院起诉）' : ''}`, { index, performance: body.performance });
+  });
+}
+
+/**
+ * The daily look at agreements in effect: a term past its due date and not recorded as performed alerts the mediator —
+ * once per term (the outbox key), however often the sweep runs.
+ */
+export async function sweepAgreementTerms(db: Db, today: string): Promise<number> {
+  const rows = await db.select({ a: mediationAgreements, code: sql<string>`(select code from cases c where c.district_code = ${mediationAgreements.districtCode} and c.id = ${mediationAgreements.caseId})` }).from(mediationAgreements).where(eq(mediationAgreements.status, 'effective'));
+  const messages = rows.flatMap(({ a, code }) =>
+    a.terms.flatMap((t, i) =>
+      t.dueDate && t.dueDate < today && (t.performance ?? 'pending') !== 'performed'
+        ? [
+            {
+              districtCode: a.districtCode,
+              dedupeKey: `term-overdue:${a.id}:${i}`,
+              channel: 'in_app' as const,
+              recipientUserId: a.mediatorId,
+              caseId: a.caseId,
+              title: `协议未按期履行：${code}`,
+              body: `第${i + 1}项“${t.text}”应于 ${t.dueDate} 前履行，尚未记录履行。请回访核实；未履行的可重新调解或引导当事人向人民法院起诉。`,
+            },
+          ]
+        : [],
+    ),
+  );
+  return enqueue(db, messages);
 }

@@ -1,11 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { agreementInputSchema, agreementSchema, judicialConfirmationBodySchema, signatureBodySchema } from '../../../shared/schemas/agreements.js';
+import { agreementInputSchema, agreementSchema, judicialConfirmationBodySchema, performanceBodySchema, signatureBodySchema } from '../../../shared/schemas/agreements.js';
 import { users } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { agreementDocx, agreementHtml, type AgreementDocument } from './agreement-document.js';
-import { finalizeAgreement, loadAgreementForDocument, logDocumentAccess, partiesOf, presentAgreement, recordJudicialConfirmation, saveAgreement, signAgreement } from './agreements.js';
+import { finalizeAgreement, loadAgreementForDocument, logDocumentAccess, partiesOf, presentAgreement, recordJudicialConfirmation, recordPerformance, saveAgreement, signAgreement } from './agreements.js';
 
 const params = z.object({ id: z.string().uuid() });
 
@@ -51,6 +51,19 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const actor = actorOf(request);
       await recordJudicialConfirmation(db, actor, request.params.id, request.body);
+      return present(actor, request.params.id);
+    },
+  );
+
+  app.post(
+    '/:id/agreement/terms/:index/performance',
+    {
+      onRequest: [app.requireActor],
+      schema: { operationId: 'recordTermPerformance', tags, summary: '履行情况', params: params.extend({ index: z.coerce.number().int().min(0).max(49) }), body: performanceBodySchema, response: { 200: agreementSchema } },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      await recordPerformance(db, actor, request.params.id, request.params.index, request.body);
       return present(actor, request.params.id);
     },
   );

@@ -133,6 +133,25 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
               </Descriptions.Item>
             </Descriptions>
           )}
+          {a.status === 'effective' && (
+            <Descriptions size="small" column={1} bordered title={t('agreement.performance')}>
+              {a.terms.map((term, i) => (
+                <Descriptions.Item key={i} label={`${i + 1}. ${term.text}（${term.dueDate ?? ''}）`}>
+                  <Space wrap>
+                    <Tag color={term.performance === 'performed' ? 'green' : term.isOverdue ? 'red' : 'default'}>
+                      {term.isOverdue && term.performance === 'pending' ? t('agreement.overdue') : t(`agreement.perf.${term.performance}`)}
+                    </Tag>
+                    {canMediate &&
+                      (['performed', 'partly', 'not_performed'] as const).map((p) => (
+                        <Button key={p} size="small" onClick={() => run(() => api(`/api/cases/${detail.id}/agreement/terms/${i}/performance`, { method: 'POST', json: { performance: p, note: null } }))}>
+                          {t(`agreement.perf.${p}`)}
+                        </Button>
+                      ))}
+                  </Space>
+                </Descriptions.Item>
+              ))}
+            </Descriptions>
+          )}
           {a.status === 'effective' && a.judicialConfirmation.eligible && canMediate && (
             <Button onClick={() => (court.setFieldsValue({ court: a.judicialConfirmation.court ?? '焦作市示范区人民法院', appliedOn: dayjs() }), setCourtOpen(true))}>{t('agreement.recordCourt')}</Button>
           )}
