@@ -74,6 +74,7 @@ export const ERRORS = {
   AGREEMENT_TERM_MISSING_METHOD: { status: 422, zh: '协议条款缺少履行方式', en: 'A term lacks how it is performed' },
   AGREEMENT_TERM_MISSING_DUE_DATE: { status: 422, zh: '协议条款缺少履行期限', en: 'A term lacks its due date' },
   AGREEMENT_TERM_NOT_FOUND: { status: 404, zh: '协议条款不存在', en: 'No such term' },
+  SESSION_NOT_OPEN: { status: 409, zh: '该调解会不存在或已记录', en: 'The session does not exist or was already recorded' },
   AGREEMENT_NOT_FOUND: { status: 404, zh: '该案件尚无调解协议', en: 'The case has no agreement' },
   AGREEMENT_FINAL: { status: 409, zh: '调解协议已定稿，不能再修改', en: 'The agreement is final' },
   AGREEMENT_NOT_FINAL: { status: 409, zh: '调解协议尚未定稿', en: 'The agreement is not final yet' },

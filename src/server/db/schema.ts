@@ -886,3 +886,34 @@ export const judicialConfirmations = pgTable(
   },
   (t) => [primaryKey({ columns: [t.districtCode, t.agreementId] })],
 );
+
+/** 调解会: a mediation session — scheduled, then held with attendance, each side's statements and the record (笔录). */
+export const mediationSessions = pgTable(
+  'mediation_sessions',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    caseId: uuid('case_id').notNull(),
+    scheduledAt: timestamp('scheduled_at', { withTimezone: true }).notNull(),
+    room: text('room').notNull(),
+    mediatorNames: text('mediator_names').notNull(),
+    invitedPartyIds: uuid('invited_party_ids').array().notNull(),
+    /** 公开或不公开调解 (人民调解法 Art.23): the parties' choice. */
+    isPublic: integer('is_public').notNull().default(0),
+    status: text('status').$type<'scheduled' | 'held' | 'cancelled'>().notNull().default('scheduled'),
+    attendedPartyIds: uuid('attended_party_ids').array(),
+    /** How the parties' rights were explained and what they chose (选择或者接受调解员, public or private). */
+    rightsNote: text('rights_note'),
+    statements: jsonb('statements').$type<{ partyId: string; text: string }[]>(),
+    record: text('record'),
+    outcome: text('outcome').$type<'continue' | 'agreement_reached' | 'refused'>(),
+    createdBy: uuid('created_by').notNull(),
+    createdAt: createdAt(),
+    heldAt: timestamp('held_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('mediation_sessions_case_idx').on(t.districtCode, t.caseId),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
+);

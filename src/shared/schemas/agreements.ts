@@ -95,3 +95,36 @@ export const agreementSchema = z.object({
   }),
 });
 export type Agreement = z.infer<typeof agreementSchema>;
+
+export const scheduleSessionBodySchema = z.object({
+  scheduledAt: z.string().datetime({ offset: true }),
+  room: z.string().trim().min(1).max(100).describe('A room of the mediation zone'),
+  mediatorNames: z.string().trim().min(1).max(200),
+  invitedPartyIds: z.array(z.string().uuid()).min(1).max(50),
+  isPublic: z.boolean().default(false).describe('公开调解 — the parties’ choice (人民调解法 Art.23)'),
+});
+
+export const recordSessionBodySchema = z.object({
+  attendedPartyIds: z.array(z.string().uuid()).max(50),
+  rightsNote: z.string().trim().min(1).max(2000).describe('How the rights were explained and what the parties chose'),
+  statements: z.array(z.object({ partyId: z.string().uuid(), text: z.string().trim().min(1).max(10_000) })).max(50),
+  record: z.string().trim().min(1).max(50_000).describe('调解笔录'),
+  outcome: z.enum(['continue', 'agreement_reached', 'refused']).describe('refused: a party clearly refuses mediation (Art.17) — mediation ends'),
+});
+
+export const sessionSchema = z.object({
+  id: z.string(),
+  scheduledAt: z.string(),
+  room: z.string(),
+  mediatorNames: z.string(),
+  invitedPartyIds: z.array(z.string()),
+  isPublic: z.boolean(),
+  status: z.enum(['scheduled', 'held', 'cancelled']),
+  attendedPartyIds: z.array(z.string()).nullable(),
+  rightsNote: z.string().nullable(),
+  statements: z.array(z.object({ partyId: z.string(), text: z.string() })).nullable(),
+  record: z.string().nullable(),
+  outcome: z.enum(['continue', 'agreement_reached', 'refused']).nullable(),
+});
+
+export const policeReferralBodySchema = z.object({ reason: z.string().trim().min(1).max(2000) });

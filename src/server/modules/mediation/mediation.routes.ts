@@ -1,9 +1,20 @@
 import { and, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { agreementInputSchema, agreementSchema, judicialConfirmationBodySchema, performanceBodySchema, signatureBodySchema } from '../../../shared/schemas/agreements.js';
+import {
+  agreementInputSchema,
+  agreementSchema,
+  judicialConfirmationBodySchema,
+  performanceBodySchema,
+  policeReferralBodySchema,
+  recordSessionBodySchema,
+  scheduleSessionBodySchema,
+  sessionSchema,
+  signatureBodySchema,
+} from '../../../shared/schemas/agreements.js';
 import { users } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
+import { listSessions, recordSession, referToPolice, scheduleSession } from './sessions.js';
 import { agreementDocx, agreementHtml, type AgreementDocument } from './agreement-document.js';
 import { finalizeAgreement, loadAgreementForDocument, logDocumentAccess, partiesOf, presentAgreement, recordJudicialConfirmation, recordPerformance, saveAgreement, signAgreement } from './agreements.js';
 
@@ -66,6 +77,31 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       await recordPerformance(db, actor, request.params.id, request.params.index, request.body);
       return present(actor, request.params.id);
     },
+  );
+
+  app.get('/:id/sessions', { onRequest: [app.requireActor], schema: { operationId: 'listSessions', tags, params, response: { 200: z.array(sessionSchema) } } }, async (request) =>
+    listSessions(db, actorOf(request), request.params.id),
+  );
+  app.post(
+    '/:id/sessions',
+    { onRequest: [app.requireActor], schema: { operationId: 'scheduleSession', tags, summary: '安排调解', params, body: scheduleSessionBodySchema, response: { 201: sessionSchema } } },
+    async (request, reply) => reply.status(201).send(await scheduleSession(db, crypto, actorOf(request), request.params.id, request.body)),
+  );
+  app.put(
+    '/:id/sessions/:sessionId/record',
+    {
+      onRequest: [app.requireActor],
+      schema: { operationId: 'recordSession', tags, summary: '调解笔录', params: params.extend({ sessionId: z.string().uuid() }), body: recordSessionBodySchema, response: { 200: sessionSchema } },
+    },
+    async (request) => recordSession(db, await calendarCache.get(), actorOf(request), request.params.id, request.params.sessionId, request.body),
+  );
+  app.post(
+    '/:id/refer-police',
+    {
+      onRequest: [app.requireActor],
+      schema: { operationId: 'referToPolice', tags, summary: '移送公安（人民调解法第二十五条）', params, body: policeReferralBodySchema, response: { 200: z.object({ stationNotified: z.boolean(), officers: z.number() }) } },
+    },
+    async (request) => referToPolice(db, actorOf(request), request.params.id, request.body.reason),
   );
 
   const documentOf = async (request: { params: { id: string }; id: string; ip: string; raw: unknown }, actor: ReturnType<typeof actorOf>): Promise<AgreementDocument> => {

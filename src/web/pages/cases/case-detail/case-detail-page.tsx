@@ -17,6 +17,7 @@ import { ActionModal } from './action-modal.js';
 import { RevealButton } from './reveal-button.js';
 import { LikelyPersonsButton } from './likely-persons-button.js';
 import { AgreementCard } from './agreement-card.js';
+import { SessionsCard } from './sessions-card.js';
 
 async function uploadFile(caseId: string, file: File): Promise<string> {
   const kind = file.type.startsWith('image/') ? 'photo' : file.type.startsWith('audio/') ? 'audio' : 'document';
@@ -152,7 +153,8 @@ export function CaseDetailPage() {
               </Descriptions.Item>
             </Descriptions>
           </Card>
-          <AgreementCard detail={c} canMediate={(me?.role === 'mediator' || me?.role === 'unit_handler') && c.status === 'in_progress'} />
+          <SessionsCard detail={c} canMediate={(me?.role === 'mediator' || me?.role === 'unit_handler') && c.status === 'in_progress'} />
+          <AgreementCard detail={c} canMediate={(me?.role === 'mediator' || me?.role === 'unit_handler') && ['in_progress', 'concluded', 'followed_up'].includes(c.status)} />
           <Card title={t('case.parties')} size="small">
             <Table<Party>
               rowKey="id"
