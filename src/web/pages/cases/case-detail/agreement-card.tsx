@@ -164,7 +164,7 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
               <Radio.Group options={[{ value: 'written', label: t('agreement.form.written') }, { value: 'oral', label: t('agreement.form.oral') }]} />
             </Form.Item>
             <Form.Item name="subjectMatter" label={t('agreement.subject')}>
-              <Select style={{ width: 240 }} options={SUBJECT_MATTERS.map((s) => ({ value: s, label: label('subject', s) }))} />
+              <Select style={{ width: 240 }} showSearch={{ optionFilterProp: 'label' }} options={SUBJECT_MATTERS.map((s) => ({ value: s, label: label('subject', s) }))} data-testid="subject-matter" />
             </Form.Item>
           </Space>
           <Form.Item name="facts" label={t('agreement.facts')}>
