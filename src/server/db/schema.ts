@@ -917,3 +917,30 @@ export const mediationSessions = pgTable(
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
   ],
 );
+
+/**
+ * 信访处理意见书 (信访工作条例 Art.32) and the review 复查 (Art.35) and re-review 复核 (Art.36) opinions: one per stage per
+ * case. After 复核 the same matter on the same facts is not accepted again.
+ */
+export const petitionReplies = pgTable(
+  'petition_replies',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    caseId: uuid('case_id').notNull(),
+    stage: text('stage').$type<'reply' | 'review' | 're_review'>().notNull(),
+    request: text('request').notNull(),
+    factsAndReasons: text('facts_and_reasons').notNull(),
+    decision: text('decision').$type<'support' | 'explain' | 'not_support'>().notNull(),
+    legalBasis: text('legal_basis').notNull(),
+    issuingBody: text('issuing_body').notNull(),
+    issuedOn: date('issued_on', { mode: 'string' }).notNull(),
+    issuedBy: uuid('issued_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    uniqueIndex('petition_replies_stage_key').on(t.districtCode, t.caseId, t.stage),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
+);

@@ -266,6 +266,7 @@ export const enUS: Record<MessageKey, string> = {
   'sessions.status.scheduled': 'Scheduled',
   'sessions.status.held': 'Held',
   'sessions.status.cancelled': 'Cancelled',
+  'action.petition_reply': 'Petition reply',
   'action.register': 'Register',
   'action.reason': 'Reason',
   'action.note.label': 'Note',

@@ -265,6 +265,7 @@ export const zhCN = {
   'sessions.status.scheduled': '待召开',
   'sessions.status.held': '已召开',
   'sessions.status.cancelled': '已取消',
+  'action.petition_reply': '信访处理意见书',
   'action.register': '登记',
   'action.reason': '原因',
   'action.note.label': '情况说明',

@@ -128,3 +128,26 @@ export const sessionSchema = z.object({
 });
 
 export const policeReferralBodySchema = z.object({ reason: z.string().trim().min(1).max(2000) });
+
+/** 信访处理意见书 and the review / re-review opinions. */
+export const PETITION_STAGES = ['reply', 'review', 're_review'] as const;
+export const PETITION_DECISIONS = ['support', 'explain', 'not_support'] as const;
+export const petitionReplyBodySchema = z.object({
+  stage: z.enum(PETITION_STAGES),
+  request: z.string().trim().max(5000).default('').describe('信访请求'),
+  factsAndReasons: z.string().trim().max(20_000).default('').describe('事实和理由'),
+  decision: z.enum(PETITION_DECISIONS).nullable().default(null).describe('支持 / 解释说明 / 不予支持'),
+  legalBasis: z.string().trim().max(5000).default('').describe('法律依据'),
+  issuingBody: z.string().trim().max(100).optional(),
+});
+export const petitionReplySchema = z.object({
+  id: z.string(),
+  stage: z.enum(PETITION_STAGES),
+  request: z.string(),
+  factsAndReasons: z.string(),
+  decision: z.enum(PETITION_DECISIONS),
+  legalBasis: z.string(),
+  issuingBody: z.string(),
+  issuedOn: z.string(),
+  nextStepBy: z.string().nullable().describe('Last day to request 复查 (after a reply) or 复核 (after a review); null after 复核'),
+});

@@ -11,10 +11,15 @@ import {
   scheduleSessionBodySchema,
   sessionSchema,
   signatureBodySchema,
+  petitionReplyBodySchema,
+  petitionReplySchema,
 } from '../../../shared/schemas/agreements.js';
 import { users } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { listSessions, recordSession, referToPolice, scheduleSession } from './sessions.js';
+import { issuePetitionReply, listPetitionReplies, petitionReplyDocx } from './petition-replies.js';
+import { findCaseRow, presentCaseDetail } from '../cases/cases.repository.js';
+import { AppError } from '../../plugins/errors.js';
 import { agreementDocx, agreementHtml, type AgreementDocument } from './agreement-document.js';
 import { finalizeAgreement, loadAgreementForDocument, logDocumentAccess, partiesOf, presentAgreement, recordJudicialConfirmation, recordPerformance, saveAgreement, signAgreement } from './agreements.js';
 
@@ -102,6 +107,35 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { operationId: 'referToPolice', tags, summary: '移送公安（人民调解法第二十五条）', params, body: policeReferralBodySchema, response: { 200: z.object({ stationNotified: z.boolean(), officers: z.number() }) } },
     },
     async (request) => referToPolice(db, actorOf(request), request.params.id, request.body.reason),
+  );
+
+  app.get('/:id/petition-replies', { onRequest: [app.requireActor], schema: { operationId: 'listPetitionReplies', tags, params, response: { 200: z.array(petitionReplySchema) } } }, async (request) =>
+    listPetitionReplies(db, await calendarCache.get(), actorOf(request), request.params.id),
+  );
+  app.post(
+    '/:id/petition-replies',
+    {
+      onRequest: [app.requireActor],
+      schema: { operationId: 'issuePetitionReply', tags, summary: '出具信访处理意见书 / 复查 / 复核意见书 (refused naming a missing item)', params, body: petitionReplyBodySchema, response: { 201: petitionReplySchema } },
+    },
+    async (request, reply) => reply.status(201).send(await issuePetitionReply(db, await calendarCache.get(), actorOf(request), request.params.id, request.body)),
+  );
+  app.get(
+    '/:id/petition-replies/:stage/docx',
+    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'downloadPetitionReply', tags, params: params.extend({ stage: z.enum(['reply', 'review', 're_review']) }) } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const replies = await listPetitionReplies(db, await calendarCache.get(), actor, request.params.id);
+      const found = replies.find((r) => r.stage === request.params.stage);
+      if (!found) throw new AppError('NOT_FOUND');
+      const detail = await presentCaseDetail({ db, crypto, calendar: await calendarCache.get() }, actor, (await findCaseRow(db, actor.districtCode, request.params.id))!);
+      const petitioner = detail.parties.find((p) => p.role === 'applicant')?.name ?? '信访人';
+      reply
+        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+        .header('content-disposition', `attachment; filename="petition-${request.params.stage}-${detail.code}.docx"`)
+        .header('cache-control', 'no-store');
+      return reply.send(await petitionReplyDocx({ code: detail.code, petitioner, reply: found }));
+    },
   );
 
   const documentOf = async (request: { params: { id: string }; id: string; ip: string; raw: unknown }, actor: ReturnType<typeof actorOf>): Promise<AgreementDocument> => {

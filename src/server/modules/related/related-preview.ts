@@ -5,7 +5,7 @@ import type { RelatedCase, RelatedPreview, RiskFlag, RiskRules, RiskSignal } fro
 import type { relatedPreviewBodySchema } from '../../../shared/schemas/related.js';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../db/client.js';
-import { caseParties, casePackages, caseSearch, cases, packageMembers, persons, units } from '../../db/schema.js';
+import { caseParties, casePackages, caseSearch, cases, packageMembers, persons, petitionReplies, units } from '../../db/schema.js';
 import { keywords, namePinyin, similarity, tokenize } from '../../lib/chinese-text.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -250,6 +250,18 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
           ? `重复：该信访人的同类事项已于 ${row.createdAt.toISOString().slice(0, 10)} 登记（${where}），正在办理中，依《信访工作条例》不再重复受理，应告知办理进度`
           : `重复：该当事人的同类纠纷已于 ${row.createdAt.toISOString().slice(0, 10)} 登记（${where}），尚未办结`,
     });
+  }
+  // 复核终结 (信访工作条例 Art.36): the same matter, after re-review, is not accepted again.
+  const applicantPetitions = applicantCases.filter(({ row }) => row.kind === 'petition' && row.category === (draft.category ?? row.category)).map(({ row }) => row.id);
+  if (applicantPetitions.length && (draft.kind ?? 'petition') === 'petition') {
+    const [closed] = await db
+      .select({ caseId: petitionReplies.caseId, issuedOn: petitionReplies.issuedOn })
+      .from(petitionReplies)
+      .where(and(eq(petitionReplies.districtCode, d), inArray(petitionReplies.caseId, applicantPetitions), eq(petitionReplies.stage, 're_review')))
+      .limit(1);
+    if (closed) {
+      signals.push({ flag: 'repeat', reason: `重复：该事项已于 ${closed.issuedOn} 复核终结，以同一事实和理由提出的不再受理（《信访工作条例》第三十六条）` });
+    }
   }
   const recentVisits = applicantCases.filter(({ row }) => row.createdAt >= new Date(now.getTime() - rules.repeatVisitDays * 86_400_000)).length;
   if (recentVisits + 1 >= rules.repeatVisitCount) {
