@@ -12,6 +12,7 @@ export const ERRORS = {
   DISPATCH_TARGET_REQUIRED: { status: 400, zh: '分流必须指定主办单位', en: 'Dispatch needs a lead unit' },
   OUTCOME_REQUIRED: { status: 400, zh: '办结必须选择办理结果并填写说明', en: 'Concluding needs an outcome' },
   SATISFACTION_REQUIRED: { status: 400, zh: '回访必须选择满意度', en: 'Follow-up needs a satisfaction rating' },
+  DISSATISFACTION_REASON_REQUIRED: { status: 400, zh: '回访不满意须记录不满意的原因', en: 'A dissatisfied follow-up needs the reason' },
   UNIT_NOT_FOUND: { status: 400, zh: '所选单位不存在', en: 'Unit not found' },
   UNIT_OUTSIDE_JURISDICTION: { status: 403, zh: '该地点不在您的管辖范围内，请转办给属地单位', en: 'The place is outside your jurisdiction' },
   HANDLER_NOT_IN_UNIT: { status: 400, zh: '所选承办人不属于主办单位', en: 'The handler does not belong to the lead unit' },

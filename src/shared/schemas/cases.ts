@@ -16,6 +16,9 @@ import { checkIdNumber, isValidCreditCode, isValidMobile, normalizeIdNumber, nor
 import { MAX_ATTACHMENTS_PER_NOTE, NARRATIVE_MAX, PAGE_SIZE_MAX } from '../limits.js';
 import { CLOCK_STAGES, DAY_UNITS, DIFFICULTIES } from '../time-limits.js';
 
+/** 回访方式 */
+export const FOLLOW_UP_METHODS = ['phone', 'visit', 'portal'] as const;
+
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 
 /** A resident ID checked by GB 11643; normalised (full-width, lowercase x) before it is stored. */
@@ -255,6 +258,7 @@ export const caseActionBodySchema = z.object({
   handlerId: z.string().uuid().optional(),
   outcome: z.enum(OUTCOMES).optional(),
   satisfaction: z.enum(SATISFACTIONS).optional(),
+  followUpMethod: z.enum(FOLLOW_UP_METHODS).optional().describe('follow_up: by phone, a visit, or the resident on the portal'),
   attachmentIds: z.array(z.string().uuid()).max(MAX_ATTACHMENTS_PER_NOTE).optional().describe('Uploaded attachments to link to this step'),
   extensionDays: z.number().int().min(1).max(3650).optional().describe('request_extension: days asked'),
   approve: z.boolean().optional().describe('decide_extension: true approves, false refuses'),

@@ -65,7 +65,12 @@ const STEPS: Record<CaseAction, (ctx: { tx: Tx; calendar: WorkCalendar; actor: A
   },
   follow_up: async ({ body }) => {
     if (!body.satisfaction) throw new AppError('SATISFACTION_REQUIRED');
-    return { changes: { satisfaction: body.satisfaction }, data: { satisfaction: body.satisfaction } };
+    // 不满意 reopens the case: the reason is what the handler works on next.
+    if (body.satisfaction === 'dissatisfied' && !body.note) throw new AppError('DISSATISFACTION_REASON_REQUIRED');
+    return {
+      changes: { satisfaction: body.satisfaction },
+      data: { satisfaction: body.satisfaction, method: body.followUpMethod ?? 'phone' },
+    };
   },
   archive: async () => ({ changes: {}, data: {} }),
   return: async ({ body }) => {

@@ -189,10 +189,14 @@ describe('the life of a case through the API', () => {
     await act('dispatcher', c.id, { action: 'dispatch', leadUnitId: sfs });
     await act('mediator', c.id, { action: 'start' });
     await act('mediator', c.id, { action: 'conclude', outcome: 'no_agreement', note: '调解不成，引导诉讼' });
-    const res = (await act('reception', c.id, { action: 'follow_up', satisfaction: 'dissatisfied' })).json();
+    // Without the reason it is refused: the reason is what the reopened case works on.
+    const noReason = (await act('reception', c.id, { action: 'follow_up', satisfaction: 'dissatisfied' })).json();
+    expect(noReason.code).toBe('DISSATISFACTION_REASON_REQUIRED');
+    const res = (await act('reception', c.id, { action: 'follow_up', satisfaction: 'dissatisfied', followUpMethod: 'visit', note: '对方仍未支付工资' })).json();
     expect(res.status).toBe('in_progress');
     expect(res.satisfaction).toBe('dissatisfied');
     expect(res.timeline.slice(-2).map((e: { action: string }) => e.action)).toEqual(['follow_up', 'reopen']);
+    expect(res.timeline.at(-2)).toMatchObject({ reason: '对方仍未支付工资', data: { satisfaction: 'dissatisfied', method: 'visit' } });
   });
 
   it('returns to dispatch with a reason, and refuses a return without one', async () => {

@@ -185,6 +185,6 @@ export async function rateByToken(opts: { db: Db; calendar: WorkCalendar; tracki
     calendar,
     actor,
     caseId: row.id,
-    body: { action: 'follow_up', expectedVersion: row.version, satisfaction: opts.satisfaction, note: `群众网上评价${opts.comment ? `：${opts.comment}` : ''}` },
+    body: { action: 'follow_up', expectedVersion: row.version, satisfaction: opts.satisfaction, followUpMethod: 'portal', note: `群众网上评价${opts.comment ? `：${opts.comment}` : ''}` },
   });
 }

@@ -122,15 +122,24 @@ export function ActionModal(props: {
           </Form.Item>
         )}
         {action === 'follow_up' && (
-          <Form.Item name="satisfaction" label={t('case.satisfaction')} rules={[{ required: true, message: t('common.required') }]}>
-            <Radio.Group options={SATISFACTIONS.map((s) => ({ value: s, label: label('satisfaction', s) }))} />
-          </Form.Item>
+          <>
+            <Form.Item name="followUpMethod" label={t('followUp.method')} initialValue="phone">
+              <Radio.Group options={(['phone', 'visit'] as const).map((m) => ({ value: m, label: t(`followUp.method.${m}`) }))} />
+            </Form.Item>
+            <Form.Item name="satisfaction" label={t('case.satisfaction')} rules={[{ required: true, message: t('common.required') }]}>
+              <Radio.Group options={SATISFACTIONS.map((s) => ({ value: s, label: label('satisfaction', s) }))} />
+            </Form.Item>
+          </>
         )}
         {(action === 'note' || action === 'conclude' || action === 'follow_up' || action === 'resolve_on_spot') && (
           <Form.Item
             name="note"
             label={t('action.note.label')}
-            rules={action === 'follow_up' ? [] : [{ required: action === 'conclude' || action === 'resolve_on_spot' || files.length === 0, whitespace: true, message: t('common.required') }]}
+            rules={
+              action === 'follow_up'
+                ? [({ getFieldValue }) => ({ required: getFieldValue('satisfaction') === 'dissatisfied', whitespace: true, message: t('followUp.reasonRequired') })]
+                : [{ required: action === 'conclude' || action === 'resolve_on_spot' || files.length === 0, whitespace: true, message: t('common.required') }]
+            }
           >
             <Input.TextArea rows={4} autoFocus />
           </Form.Item>
