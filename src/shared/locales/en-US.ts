@@ -289,6 +289,7 @@ export const enUS: Record<MessageKey, string> = {
   'followUp.method.phone': 'Phone',
   'followUp.method.visit': 'Visit',
   'followUp.reasonRequired': 'Give the reason for dissatisfaction',
+  'caseFile.download': 'Export the case file (ZIP, full particulars, logged)',
   'action.register': 'Register',
   'action.reason': 'Reason',
   'action.note.label': 'Note',

@@ -288,6 +288,7 @@ export const zhCN = {
   'followUp.method.phone': '电话回访',
   'followUp.method.visit': '上门回访',
   'followUp.reasonRequired': '不满意须写明原因',
+  'caseFile.download': '导出案卷（ZIP，含完整当事人信息，留痕）',
   'action.register': '登记',
   'action.reason': '原因',
   'action.note.label': '情况说明',

@@ -170,3 +170,25 @@ describe('履行', () => {
     expect(performed.terms[0].isOverdue).toBe(false);
   });
 });
+
+describe('案卷', () => {
+  it('exports the whole case as a ZIP with an index, the agreement as DOCX, and logs the export', async () => {
+    const c = await caseInMediation();
+    await put('mediator', c.id, complete);
+    await post('mediator', `/api/cases/${c.id}/agreement/finalize`);
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}/case-file.zip`, headers: { cookie: cookies.mediator! } });
+    expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    const zip = await JSZip.loadAsync(res.rawPayload);
+    const names = Object.keys(zip.files).sort();
+    expect(names).toEqual(expect.arrayContaining(['00-目录.html', '01-登记表.html', '02-办理过程.html', '04-人民调解协议书.docx', '06-回访记录.html']));
+    const index = await zip.file('00-目录.html')!.async('string');
+    for (const n of ['01-登记表.html', '04-人民调解协议书.docx']) expect(index).toContain(n);
+    expect(await zip.file('01-登记表.html')!.async('string')).toContain(c.applicant.idNumber);
+    expect(await zip.file('02-办理过程.html')!.async('string')).toContain('开始办理');
+    const { rows } = await ctx.database.pool.query(`select count(*)::int as n from access_log where field = 'case_file' and request_id = $1`, [res.headers['x-request-id']]);
+    expect(rows[0].n).toBe(2);
+    // Roles that may not see parties in full may not export.
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}/case-file.zip`, headers: { cookie: await signIn(ctx.app, 'leader') } })).statusCode).toBe(403);
+  });
+});

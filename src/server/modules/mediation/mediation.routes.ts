@@ -18,6 +18,7 @@ import { users } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { listSessions, recordSession, referToPolice, scheduleSession } from './sessions.js';
 import { issuePetitionReply, listPetitionReplies, petitionReplyDocx } from './petition-replies.js';
+import { buildCaseFile } from './case-file.js';
 import { findCaseRow, presentCaseDetail } from '../cases/cases.repository.js';
 import { AppError } from '../../plugins/errors.js';
 import { agreementDocx, agreementHtml, type AgreementDocument } from './agreement-document.js';
@@ -135,6 +136,16 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
         .header('content-disposition', `attachment; filename="petition-${request.params.stage}-${detail.code}.docx"`)
         .header('cache-control', 'no-store');
       return reply.send(await petitionReplyDocx({ code: detail.code, petitioner, reply: found }));
+    },
+  );
+
+  app.get(
+    '/:id/case-file.zip',
+    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'downloadCaseFile', tags, summary: '案卷: the whole case as a ZIP of HTML/DOCX with an index (logged)', params } },
+    async (request, reply) => {
+      const { code, zip } = await buildCaseFile({ db, crypto, calendar: await calendarCache.get(), actor: actorOf(request), caseId: request.params.id, requestId: request.id, ip: request.ip });
+      reply.type('application/zip').header('content-disposition', `attachment; filename="case-file-${code}.zip"; filename*=UTF-8''${encodeURIComponent(`案卷-${code}.zip`)}`).header('cache-control', 'no-store');
+      return reply.send(zip);
     },
   );
 

@@ -157,7 +157,17 @@ export function CaseDetailPage() {
           {c.kind === 'petition' && <PetitionRepliesCard detail={c} canIssue={['mediator', 'unit_handler', 'dispatcher', 'admin', 'leader'].includes(me?.role ?? '')} />}
           <SessionsCard detail={c} canMediate={(me?.role === 'mediator' || me?.role === 'unit_handler') && c.status === 'in_progress'} />
           <AgreementCard detail={c} canMediate={(me?.role === 'mediator' || me?.role === 'unit_handler') && ['in_progress', 'concluded', 'followed_up'].includes(c.status)} />
-          <Card title={t('case.parties')} size="small">
+          <Card
+            title={t('case.parties')}
+            size="small"
+            extra={
+              can('person.reveal') && (
+                <a href={`/api/cases/${c.id}/case-file.zip`} download data-testid="case-file">
+                  {t('caseFile.download')}
+                </a>
+              )
+            }
+          >
             <Table<Party>
               rowKey="id"
               size="small"
