@@ -17,7 +17,7 @@ import {
 import { users } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { listSessions, recordSession, referToPolice, scheduleSession } from './sessions.js';
-import { issuePetitionReply, listPetitionReplies, petitionReplyDocx } from './petition-replies.js';
+import { issuePetitionReply, listPetitionReplies, petitionReplyDocx, petitionReplyHtml } from './petition-replies.js';
 import { buildCaseFile } from './case-file.js';
 import { findCaseRow, presentCaseDetail } from '../cases/cases.repository.js';
 import { AppError } from '../../plugins/errors.js';
@@ -121,24 +121,31 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => reply.status(201).send(await issuePetitionReply(db, await calendarCache.get(), actorOf(request), request.params.id, request.body)),
   );
+  const petitionDocument = async (actor: ReturnType<typeof actorOf>, caseId: string, stage: 'reply' | 'review' | 're_review') => {
+    const replies = await listPetitionReplies(db, await calendarCache.get(), actor, caseId);
+    const found = replies.find((r) => r.stage === stage);
+    if (!found) throw new AppError('NOT_FOUND');
+    const detail = await presentCaseDetail({ db, crypto, calendar: await calendarCache.get() }, actor, (await findCaseRow(db, actor.districtCode, caseId))!);
+    return { code: detail.code, petitioner: detail.parties.find((p) => p.role === 'applicant')?.name ?? '信访人', reply: found };
+  };
+  const stageParams = params.extend({ stage: z.enum(['reply', 'review', 're_review']) });
   app.get(
     '/:id/petition-replies/:stage/docx',
-    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'downloadPetitionReply', tags, params: params.extend({ stage: z.enum(['reply', 'review', 're_review']) }) } },
+    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'downloadPetitionReply', tags, params: stageParams } },
     async (request, reply) => {
-      const actor = actorOf(request);
-      const replies = await listPetitionReplies(db, await calendarCache.get(), actor, request.params.id);
-      const found = replies.find((r) => r.stage === request.params.stage);
-      if (!found) throw new AppError('NOT_FOUND');
-      const detail = await presentCaseDetail({ db, crypto, calendar: await calendarCache.get() }, actor, (await findCaseRow(db, actor.districtCode, request.params.id))!);
-      const petitioner = detail.parties.find((p) => p.role === 'applicant')?.name ?? '信访人';
+      const doc = await petitionDocument(actorOf(request), request.params.id, request.params.stage);
       reply
         .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-        .header('content-disposition', `attachment; filename="petition-${request.params.stage}-${detail.code}.docx"`)
+        .header('content-disposition', `attachment; filename="petition-${request.params.stage}-${doc.code}.docx"`)
         .header('cache-control', 'no-store');
-      return reply.send(await petitionReplyDocx({ code: detail.code, petitioner, reply: found }));
+      return reply.send(await petitionReplyDocx(doc));
     },
   );
-
+  app.get(
+    '/:id/petition-replies/:stage/html',
+    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'printPetitionReply', tags, params: stageParams } },
+    async (request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(petitionReplyHtml(await petitionDocument(actorOf(request), request.params.id, request.params.stage))),
+  );
   app.get(
     '/:id/case-file.zip',
     { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'downloadCaseFile', tags, summary: '案卷: the whole case as a ZIP of HTML/DOCX with an index (logged)', params } },

@@ -54,6 +54,10 @@ describe('信访处理意见书', () => {
     const text = (await (await JSZip.loadAsync(docx.rawPayload)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
     for (const item of ['信访事项处理意见书', reply.request, reply.factsAndReasons, '不予支持', reply.legalBasis, '高老汉', '请求原办理机关的上一级机关复查']) expect(text).toContain(item);
 
+    const print = await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}/petition-replies/reply/html`, headers: { cookie: cookies.mediator! } });
+    expect(print.headers['content-type']).toContain('text/html');
+    for (const item of ['信访事项处理意见书', reply.legalBasis, '不予支持', '@page']) expect(print.body).toContain(item);
+
     expect((await issue('dispatcher', { ...reply, stage: 'review' })).statusCode).toBe(201);
     const finalOne = await issue('dispatcher', { ...reply, stage: 're_review' });
     expect(finalOne.json().nextStepBy).toBeNull();

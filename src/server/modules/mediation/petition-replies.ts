@@ -135,3 +135,21 @@ export async function petitionReplyDocx(opts: { code: string; petitioner: string
   });
   return Packer.toBuffer(doc);
 }
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** The same opinion as a print-ready page (A4). */
+export function petitionReplyHtml(opts: { code: string; petitioner: string; reply: ReturnType<typeof presentReply> }): string {
+  const { reply } = opts;
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${STAGE_TITLE[reply.stage]} ${esc(opts.code)}</title>
+<style>@page { size: A4; margin: 25mm 20mm; } body { font-family: "SimSun", "WenQuanYi Micro Hei", serif; font-size: 12pt; line-height: 1.8; max-width: 210mm; margin: 0 auto; }
+h1 { text-align: center; font-size: 20pt; } .center { text-align: center; } .right { text-align: right; } .indent { text-indent: 2em; } h2 { font-size: 12pt; }
+.seal { display: inline-block; width: 40mm; height: 40mm; border: 1px dashed #c00; border-radius: 50%; vertical-align: middle; }</style></head><body>
+<p class="center">${esc(reply.issuingBody)}</p><h1>${STAGE_TITLE[reply.stage]}</h1><p class="right">编号：${esc(opts.code)}</p>
+<p>${esc(opts.petitioner)}：</p><p class="indent">你（们）提出的信访事项，本机关已依法受理并办理完毕。现将处理意见告知如下：</p>
+<h2>一、信访请求</h2><p class="indent">${esc(reply.request)}</p><h2>二、事实和理由</h2><p class="indent">${esc(reply.factsAndReasons)}</p>
+<h2>三、处理意见</h2><p class="indent">${DECISION[reply.decision]}。</p><h2>四、法律依据</h2><p class="indent">${esc(reply.legalBasis)}</p>
+<p class="indent">${esc(NEXT[reply.stage](reply.nextStepBy ?? ''))}</p>
+<p class="right">${esc(reply.issuingBody)}（印章）<span class="seal"></span></p><p class="right">${reply.issuedOn.replace(/^(\d{4})-(\d{2})-(\d{2})$/, '$1年$2月$3日')}</p>
+</body></html>`;
+}

@@ -47,7 +47,16 @@ export function PetitionRepliesCard({ detail, canIssue }: { detail: CaseDetail; 
         dataSource={replies.data ?? []}
         locale={{ emptyText: t('petition.none') }}
         renderItem={(r) => (
-          <List.Item actions={[<a key="docx" href={`/api/cases/${detail.id}/petition-replies/${r.stage}/docx`} download>DOCX</a>]}>
+          <List.Item
+            actions={[
+              <a key="docx" href={`/api/cases/${detail.id}/petition-replies/${r.stage}/docx`} download>
+                DOCX
+              </a>,
+              <a key="print" href={`/api/cases/${detail.id}/petition-replies/${r.stage}/html`} target="_blank" rel="noreferrer">
+                {t('agreement.print')}
+              </a>,
+            ]}
+          >
             <Space direction="vertical" size={0}>
               <Space>
                 <Tag>{t(`petition.stage.${r.stage}`)}</Tag>
