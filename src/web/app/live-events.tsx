@@ -1,20 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import type { LiveEvent } from '../../shared/live-event.js';
 import { useSession } from './session.js';
-
-/** One event of `GET /api/live/events` (the server's LiveEvent, as the board needs it). */
-export interface LiveEvent {
-  type: 'case.registered' | 'case.changed' | 'camera.alert' | 'camera.status';
-  caseId?: string;
-  code?: string;
-  status?: string;
-  channel?: string;
-  summary?: string;
-  riskLevel?: string;
-  cameraCode?: string;
-  count?: number;
-  at: string;
-}
 
 interface Live {
   state: 'off' | 'connecting' | 'open';

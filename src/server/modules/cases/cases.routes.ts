@@ -18,6 +18,7 @@ import { actOnCase } from './act-on-case.js';
 import { canSeeCase } from './cases.policy.js';
 import { findCaseRow, listCases, presentCaseDetail } from './cases.repository.js';
 import { registerCase } from './register-case.js';
+import { readUploadedFile } from '../../lib/uploaded-file.js';
 import { uploadAttachment } from './upload-attachment.js';
 
 const caseParams = z.object({ id: z.string().uuid() });
@@ -112,21 +113,14 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const file = await request.file();
-      if (!file) throw new AppError('VALIDATION_FAILED', { file: 'missing' });
-      let content: Buffer;
-      try {
-        content = await file.toBuffer();
-      } catch {
-        throw new AppError('ATTACHMENT_TOO_LARGE');
-      }
+      const { fileName, content } = await readUploadedFile(request);
       const created = await uploadAttachment({
         db,
         actor: actorOf(request),
         caseId: request.params.id,
         kind: request.query.kind as AttachmentKind,
         step: request.query.step,
-        fileName: file.filename,
+        fileName,
         content,
       });
       return reply.status(201).send({

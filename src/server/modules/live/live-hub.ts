@@ -2,26 +2,10 @@ import { EventEmitter } from 'node:events';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import type { LiveEvent } from '../../../shared/live-event.js';
 import type { Db, Tx } from '../../db/client.js';
 
-/** What the live boards hear about: small, no personal data, enough to decide who may see it. */
-export interface LiveEvent {
-  type: 'case.registered' | 'case.changed' | 'camera.alert' | 'camera.status';
-  districtCode: string;
-  /** Jurisdiction of the thing: the place's unit path, and the lead/co-units once dispatched. */
-  unitPath: string;
-  leadUnitPath?: string | null;
-  coUnitIds?: string[];
-  caseId?: string;
-  code?: string;
-  status?: string;
-  channel?: string;
-  summary?: string;
-  riskLevel?: string;
-  cameraCode?: string;
-  count?: number;
-  at: string;
-}
+export type { LiveEvent };
 
 const CHANNEL = 'fengqiao_live';
 

@@ -14,6 +14,7 @@ import {
 } from '../../../shared/schemas/portal.js';
 import { units } from '../../db/schema.js';
 import { AppError, errorBody } from '../../plugins/errors.js';
+import { readUploadedFile } from '../../lib/uploaded-file.js';
 import { addPortalPhoto, confirmVerification, filePortalReport, PHOTOS_PER_REPORT, rateByToken, startVerification } from './portal.js';
 
 const ticketHeader = z.object({ 'x-portal-ticket': z.string().max(100).optional() });
@@ -119,15 +120,8 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const file = await request.file();
-      if (!file) throw new AppError('VALIDATION_FAILED', { file: 'missing' });
-      let content: Buffer;
-      try {
-        content = await file.toBuffer();
-      } catch {
-        throw new AppError('ATTACHMENT_TOO_LARGE');
-      }
-      const created = await addPortalPhoto({ db, crypto, ticket: request.headers['x-portal-ticket'], trackingToken: request.params.trackingToken, fileName: file.filename, content });
+      const { fileName, content } = await readUploadedFile(request);
+      const created = await addPortalPhoto({ db, crypto, ticket: request.headers['x-portal-ticket'], trackingToken: request.params.trackingToken, fileName, content });
       return reply.status(201).send({
         id: created.id,
         kind: 'photo' as const,
