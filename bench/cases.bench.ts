@@ -10,7 +10,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +20,7 @@ import { connectDatabase, runMigrations } from '../src/server/db/client.js';
 import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
 import { DEMO_PASSWORD, seedDemoData } from '../src/server/db/seed-demo.js';
 import { buildCaseBody } from '../src/server/modules/cases/cases.factory.js';
+import { freePort, load, report, type Result } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,57 +34,12 @@ const SECONDS = Number(args.seconds);
 const C = Number(args.concurrency);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const log = pino({ level: 'warn' });
-
-interface Result {
-  name: string;
-  count: number;
-  errors: number;
-  seconds: number;
-  latencies: number[];
-}
+const run = { clients: C, seconds: SECONDS };
 
 /** Failed requests by what they answered, printed after the table: an error is a finding, not noise. */
 const errorsSeen = new Map<string, number>();
 function noteError(key: string) {
   errorsSeen.set(key, (errorsSeen.get(key) ?? 0) + 1);
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** Runs `op` from `C` concurrent workers for `SECONDS` seconds and records each latency. */
-async function load(name: string, op: () => Promise<boolean>): Promise<Result> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const start = performance.now();
-  const until = start + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: C }, async () => {
-      while (performance.now() < until) {
-        const t0 = performance.now();
-        const ok = await op().catch(() => false);
-        if (ok) latencies.push(performance.now() - t0);
-        else errors++;
-      }
-    }),
-  );
-  return { name, count: latencies.length, errors, seconds: (performance.now() - start) / 1000, latencies: latencies.sort((a, b) => a - b) };
-}
-
-function report(r: Result): string {
-  const f = (x: number) => x.toFixed(1).padStart(8);
-  return `${r.name.padEnd(34)} ${(r.count / r.seconds).toFixed(0).padStart(7)}/s ${f(percentile(r.latencies, 50))} ${f(percentile(r.latencies, 95))} ${f(percentile(r.latencies, 99))}   errors ${r.errors}`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 /** Fills the cases table with N varied cases in one statement per 50,000 (timeline rows included). */
@@ -179,7 +134,7 @@ async function main() {
       const text = await res.text();
       if (res.status !== 201) noteError(`createCase ${res.status} ${text.slice(0, 200)}`);
       return res.status === 201;
-    }),
+    }, run),
   );
   results.push(
     await load('listCases (status+category+unit)', async () => {
@@ -187,7 +142,7 @@ async function main() {
       const text = await res.text();
       if (res.status !== 200) noteError(`listCases ${res.status} ${text.slice(0, 200)}`);
       return res.status === 200;
-    }),
+    }, run),
   );
   child.kill('SIGTERM');
   await new Promise((r) => child.on('exit', r));
@@ -200,7 +155,7 @@ async function main() {
     await load('raw INSERT (same PostgreSQL)', async () => {
       await pool.query('insert into bench_raw (a, b, c) values ($1, $2, $3)', ['压测', narrative, 1]);
       return true;
-    }),
+    }, run),
   );
 
   const total = (await pool.query('select count(*)::int as n from cases')).rows[0].n;

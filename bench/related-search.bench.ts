@@ -10,7 +10,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +20,7 @@ import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
 import { DEMO_PASSWORD, seedDemoData } from '../src/server/db/seed-demo.js';
 import { tokenize } from '../src/server/lib/chinese-text.js';
 import { createPersonalDataCrypto } from '../src/server/lib/personal-data-crypto.js';
+import { freePort, load, report, type Result } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -68,45 +68,6 @@ function caseOf(g: number) {
   return { category, summary, narrative, respondent: r };
 }
 const phoneOf = (person: number) => `13${String(100_000_000 + person).slice(-9)}`;
-
-interface Result {
-  name: string;
-  count: number;
-  errors: number;
-  seconds: number;
-  latencies: number[];
-}
-const percentile = (s: number[], p: number) => (s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN);
-async function load(name: string, op: (i: number) => Promise<boolean>, clients = C): Promise<Result> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let i = 0;
-  const start = performance.now();
-  const until = start + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < until) {
-        const t0 = performance.now();
-        const ok = await op(i++).catch(() => false);
-        if (ok) latencies.push(performance.now() - t0);
-        else errors++;
-      }
-    }),
-  );
-  return { name, count: latencies.length, errors, seconds: (performance.now() - start) / 1000, latencies: latencies.sort((a, b) => a - b) };
-}
-const f = (x: number) => x.toFixed(1).padStart(8);
-const report = (r: Result) =>
-  `${r.name.padEnd(36)} ${(r.count / r.seconds).toFixed(0).padStart(6)}/s ${f(percentile(r.latencies, 50))} ${f(percentile(r.latencies, 95))} ${f(percentile(r.latencies, 99))}   errors ${r.errors}`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-bench-'));
@@ -212,19 +173,19 @@ async function main() {
     return res.status === 200 && (await res.json()).related.length > 0;
   };
   // One clerk at a time (the latency a person feels), then C at once (queueing on the machine's cores included).
-  results.push(await load('related-preview, 1 client', preview, 1));
-  results.push(await load(`related-preview, ${C} clients`, preview));
+  results.push(await load('related-preview, 1 client', preview, { clients: 1, seconds: SECONDS }));
+  results.push(await load(`related-preview, ${C} clients`, preview, { clients: C, seconds: SECONDS }));
   const queries = ['拖欠工资', '物业费 停水', '漏水 墙面', '宅基地', '预付卡 退费', '噪音扰民', '征地补偿', '装修合同 停工', '油烟', '赡养'];
   const search = async (i: number) => {
     const res = await fetch(`${base}/api/cases?q=${encodeURIComponent(queries[i % queries.length]!)}&pageSize=20`, { headers: { cookie: dispatcher } });
     return res.status === 200 && (await res.json()).items.length > 0;
   };
-  results.push(await load('full-text search, 1 client', search, 1));
-  results.push(await load(`full-text search, ${C} clients`, search));
+  results.push(await load('full-text search, 1 client', search, { clients: 1, seconds: SECONDS }));
+  results.push(await load(`full-text search, ${C} clients`, search, { clients: C, seconds: SECONDS }));
   child.kill('SIGTERM');
   await new Promise((r) => child.on('exit', r));
   console.log(`${'operation'.padEnd(36)} ${'rate'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
-  for (const r of results) console.log(report(r));
+  for (const r of results) console.log(report(r, 36));
   await database.close();
   await embedded?.stop();
   rmSync(dataDir, { recursive: true, force: true });

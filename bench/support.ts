@@ -1,0 +1,50 @@
+import { createServer } from 'node:net';
+
+/** What the benchmarks share: timed load from concurrent clients, percentiles, the table row, a free port. */
+export interface Result {
+  name: string;
+  count: number;
+  errors: number;
+  seconds: number;
+  latencies: number[];
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Runs `op` (given a running counter) from `clients` concurrent workers for `seconds` seconds and records each latency. */
+export async function load(name: string, op: (i: number) => Promise<boolean>, opts: { clients: number; seconds: number }): Promise<Result> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let i = 0;
+  const start = performance.now();
+  const until = start + opts.seconds * 1000;
+  await Promise.all(
+    Array.from({ length: opts.clients }, async () => {
+      while (performance.now() < until) {
+        const t0 = performance.now();
+        const ok = await op(i++).catch(() => false);
+        if (ok) latencies.push(performance.now() - t0);
+        else errors++;
+      }
+    }),
+  );
+  return { name, count: latencies.length, errors, seconds: (performance.now() - start) / 1000, latencies: latencies.sort((a, b) => a - b) };
+}
+
+/** One row of the results table: rate, p50, p95, p99 (ms), errors. */
+export function report(r: Result, nameWidth = 34): string {
+  const f = (x: number) => x.toFixed(1).padStart(8);
+  return `${r.name.padEnd(nameWidth)} ${(r.count / r.seconds).toFixed(0).padStart(7)}/s ${f(percentile(r.latencies, 50))} ${f(percentile(r.latencies, 95))} ${f(percentile(r.latencies, 99))}   errors ${r.errors}`;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
