@@ -23,6 +23,7 @@ import { LiveHub } from './modules/live/live-hub.js';
 import { markSilentCamerasOffline, receiveCameraAlert, receiveHeartbeat } from './modules/cameras/camera-alerts.js';
 import { startCameraMqtt } from './modules/cameras/camera-mqtt.js';
 import { backfillSearchIndex } from './modules/search/case-search-index.js';
+import { backfillCaseStats } from './modules/stats/case-stats.js';
 import { sweepAgreementTerms } from './modules/mediation/agreements.js';
 import { shanghaiDate } from '../shared/calendar.js';
 
@@ -86,6 +87,11 @@ async function serve(config: Config, log: Logger) {
   void backfillSearchIndex(db, crypto).then(
     (n) => n && log.info({ rows: n }, 'search index filled for older cases and persons'),
     (err: unknown) => log.error({ err }, 'search index backfill failed'),
+  );
+  // Cases from before the command centre (or loaded in bulk) get their statistics rows and rollup the same way.
+  void backfillCaseStats(db).then(
+    (n) => n && log.info({ cases: n }, 'statistics filled for older cases'),
+    (err: unknown) => log.error({ err }, 'statistics backfill failed'),
   );
 
   // Named tasks: each instance runs them, the lease in scheduled_tasks lets one at a time do the work.

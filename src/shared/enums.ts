@@ -72,3 +72,7 @@ export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
 /** What a video-analytics device reports (视频智能分析告警); anything else arrives as `other` with its own name kept. */
 export const CAMERA_ALERT_TYPES = ['crowd_gathering', 'fight', 'banner', 'intrusion', 'fire_smoke', 'road_occupation', 'other'] as const;
 export type CameraAlertType = (typeof CAMERA_ALERT_TYPES)[number];
+
+/** "三零" creation: villages/communities and organisations (schools, hospitals, enterprises, markets, stations…), RULES.md §6. */
+export const ASSESSED_UNIT_TYPES = ['village', 'community', 'school', 'hospital', 'enterprise', 'market', 'station', 'other'] as const;
+export type AssessedUnitType = (typeof ASSESSED_UNIT_TYPES)[number];

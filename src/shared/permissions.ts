@@ -45,6 +45,16 @@ export const PERMISSIONS = {
   'camera.edit': ['admin'],
   /** The live board of arriving cases and camera alerts. */
   'live.view': ['dispatcher', 'leader', 'admin', 'reception'],
+  /** The command centre: cockpit, big screen, map, monthly forms (figures of the viewer's jurisdiction only). */
+  'stats.view': ['dispatcher', 'leader', 'admin'],
+  /** Import the units' and grids' boundaries (GeoJSON) drawn on the offline map. */
+  'map.editBoundaries': ['admin'],
+  /** "三零" creation: add assessed units, enter accident and criminal-case figures, set the year's targets. */
+  'threeZero.edit': ['dispatcher', 'admin'],
+  /** Download a case list as Excel (no personal data). */
+  'case.export': ['reception', 'dispatcher', 'leader', 'admin'],
+  /** Download a case list with the parties' names and phone numbers; every export is logged per person. */
+  'case.exportPersonal': ['dispatcher', 'admin'],
   /** 巡查打卡 and the offline reporting app. */
   'grid.patrol': ['grid_worker'],
 } as const satisfies Record<string, readonly Role[]>;

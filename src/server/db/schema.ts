@@ -33,13 +33,17 @@ const sqlList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'
 
 import { CASE_STATUSES, type CaseStatus } from '../../shared/case-lifecycle.js';
 import { DIFFICULTIES, type ClockStage, type DayUnit, type Difficulty } from '../../shared/time-limits.js';
+import { MEASURE_KEYS, type Measure, type SettledLevel } from '../../shared/indicators.js';
+import type { UnitBoundary } from '../../shared/schemas/map.js';
 import {
+  ASSESSED_UNIT_TYPES,
   ATTACHMENT_KINDS,
   CASE_KINDS,
   CATEGORIES,
   CHANNELS,
   ROLES,
   UNIT_KINDS,
+  type AssessedUnitType,
   type AttachmentKind,
   type CaseKind,
   type Category,
@@ -65,6 +69,10 @@ export const units = pgTable(
     kind: text('kind').$type<UnitKind>().notNull(),
     path: text('path').notNull(),
     depth: integer('depth').notNull(),
+    /** The unit's area as a GeoJSON Polygon/MultiPolygon (WGS84), drawn on the offline map. */
+    boundary: jsonb('boundary').$type<UnitBoundary>(),
+    /** `demo`: the demo's invented geometry (the map says so); `imported`: loaded by an admin from survey data. */
+    boundarySource: text('boundary_source').$type<'demo' | 'imported'>(),
     createdAt: createdAt(),
   },
   (t) => [
@@ -198,6 +206,10 @@ export const cases = pgTable(
     outcome: text('outcome').$type<Outcome>(),
     satisfaction: text('satisfaction').$type<Satisfaction>(),
     rejectReason: text('reject_reason'),
+    /** When the latest conclusion, follow-up and escalation happened (the dates the statistics count by). */
+    concludedAt: timestamp('concluded_at', { withTimezone: true }),
+    followedUpAt: timestamp('followed_up_at', { withTimezone: true }),
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
     idempotencyKey: text('idempotency_key'),
     requestHash: text('request_hash'),
     createdAt: createdAt(),
@@ -942,5 +954,122 @@ export const petitionReplies = pgTable(
     primaryKey({ columns: [t.districtCode, t.id] }),
     uniqueIndex('petition_replies_stage_key').on(t.districtCode, t.caseId, t.stage),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
+);
+
+/**
+ * One row per case: what the statistics count it as, at its latest state (`modules/stats/case-stats.ts` keeps it in
+ * step with the case in the same transaction). The dates are Asia/Shanghai calendar days.
+ */
+export const caseStats = pgTable(
+  'case_stats',
+  {
+    districtCode: district(),
+    caseId: uuid('case_id').notNull(),
+    unitId: uuid('unit_id').notNull(),
+    unitPath: text('unit_path').notNull(),
+    kind: text('kind').$type<CaseKind>().notNull(),
+    category: text('category').$type<Category>().notNull(),
+    channel: text('channel').$type<Channel>().notNull(),
+    receivedOn: date('received_on', { mode: 'string' }).notNull(),
+    decision: text('decision').$type<'accepted' | 'rejected'>(),
+    concludedOn: date('concluded_on', { mode: 'string' }),
+    outcome: text('outcome').$type<Outcome>(),
+    settledLevel: text('settled_level').$type<SettledLevel>(),
+    /** Concluded with a handling clock: whether it stopped by its due date (null: no clock). */
+    isOnTime: integer('is_on_time'),
+    followedUpOn: date('followed_up_on', { mode: 'string' }),
+    satisfaction: text('satisfaction').$type<Satisfaction>(),
+    escalatedOn: date('escalated_on', { mode: 'string' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.caseId] }),
+    index('case_stats_received_idx').on(t.districtCode, t.receivedOn),
+    index('case_stats_concluded_idx').on(t.districtCode, t.concludedOn).where(sql`${t.concludedOn} is not null`),
+    index('case_stats_followed_up_idx').on(t.districtCode, t.followedUpOn).where(sql`${t.followedUpOn} is not null`),
+    index('case_stats_escalated_idx').on(t.districtCode, t.escalatedOn).where(sql`${t.escalatedOn} is not null`),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }).onDelete('cascade'),
+  ],
+);
+
+const counter = (name: string) => integer(name).notNull().default(0);
+const measureColumns = Object.fromEntries(
+  MEASURE_KEYS.map((k) => [k, counter(k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))]),
+) as Record<Measure, ReturnType<typeof counter>>;
+
+/**
+ * The rollup the dashboards read: per Shanghai day, place unit, kind, category and channel, how many cases each
+ * measure counts on that day (each measure by its own date). Kept by adding the difference of a case's `case_stats`
+ * row before and after every change, so a dashboard sums days instead of scanning cases.
+ */
+export const caseStatsDaily = pgTable(
+  'case_stats_daily',
+  {
+    districtCode: district(),
+    day: date('day', { mode: 'string' }).notNull(),
+    unitId: uuid('unit_id').notNull(),
+    unitPath: text('unit_path').notNull(),
+    kind: text('kind').$type<CaseKind>().notNull(),
+    category: text('category').$type<Category>().notNull(),
+    channel: text('channel').$type<Channel>().notNull(),
+    ...measureColumns,
+  },
+  (t) => [primaryKey({ columns: [t.districtCode, t.day, t.unitId, t.kind, t.category, t.channel] })],
+);
+
+/** "三零" creation: the units assessed — villages/communities of the org tree and organisations (RULES.md §6). */
+export const assessedUnits = pgTable(
+  'assessed_units',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    name: text('name').notNull(),
+    type: text('type').$type<AssessedUnitType>().notNull(),
+    /** A village/community: the unit itself; an organisation: the community it lies in. */
+    unitId: uuid('unit_id').notNull(),
+    /** An organisation's own record among the persons (its credit code): its cases are those it is a party to. */
+    personId: uuid('person_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    unique('assessed_units_name_key').on(t.districtCode, t.unitId, t.name),
+    foreignKey({ columns: [t.districtCode, t.unitId], foreignColumns: [units.districtCode, units.id] }),
+    check('assessed_units_type_check', sql`${t.type} in (${sqlList(ASSESSED_UNIT_TYPES)})`),
+  ],
+);
+
+/** 零事故 / 零案件: figures entered or imported per unit and year, with their source and who entered them. */
+export const threeZeroFigures = pgTable(
+  'three_zero_figures',
+  {
+    districtCode: district(),
+    assessedUnitId: uuid('assessed_unit_id').notNull(),
+    year: integer('year').notNull(),
+    accidents: integer('accidents').notNull(),
+    criminalCases: integer('criminal_cases').notNull(),
+    source: text('source').notNull(),
+    enteredBy: uuid('entered_by').notNull(),
+    enteredAt: timestamp('entered_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.assessedUnitId, t.year] }),
+    foreignKey({ columns: [t.districtCode, t.assessedUnitId], foreignColumns: [assessedUnits.districtCode, assessedUnits.id] }),
+    check('three_zero_figures_counts_check', sql`${t.accidents} >= 0 and ${t.criminalCases} >= 0`),
+  ],
+);
+
+/** The district's target share of units meeting the standard, per year and group (RULES.md §6: 70–80 % / 80–90 %). */
+export const threeZeroTargets = pgTable(
+  'three_zero_targets',
+  {
+    districtCode: district(),
+    year: integer('year').notNull(),
+    group: text('group').$type<'village' | 'organisation'>().notNull(),
+    percent: integer('percent').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.year, t.group] }),
+    check('three_zero_targets_percent_check', sql`${t.percent} between 0 and 100`),
   ],
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FIGURES } from './stats.js';
 import { CASE_ACTIONS, CASE_STATUSES } from '../case-lifecycle.js';
 import {
   ATTACHMENT_KINDS,
@@ -232,6 +233,11 @@ export const listCasesQuerySchema = z.object({
   holderUnitId: z.string().uuid().optional().describe('Cases held by this unit: the lead unit, or the place unit before dispatch'),
   mine: z.enum(['true', 'false']).optional().describe('Only cases whose handler is the signed-in user or dispatched to their unit'),
   q: z.string().trim().max(100).optional().describe('Code or words of the summary'),
+  figure: z
+    .enum(FIGURES)
+    .optional()
+    .describe('The cases behind a cockpit figure (docs/INDICATORS.md): from/to then apply to that figure’s own date, not the registration date'),
+  placeUnitId: z.string().uuid().optional().describe('Cases whose place lies under this unit (the statistics’ jurisdiction)'),
   from: z.string().date().optional().describe('Registered on or after (Asia/Shanghai date)'),
   to: z.string().date().optional().describe('Registered on or before (Asia/Shanghai date)'),
   page: z.coerce.number().int().min(1).default(1),

@@ -12,6 +12,7 @@ import { answerUrge, urgeCase } from '../deadlines/urge-case.js';
 import { findUnitById, findUnitsByIds } from '../units/units.repository.js';
 import { announceCaseChange } from './announce-case-change.js';
 import { indexCaseText } from '../search/case-search-index.js';
+import { refreshCaseStats } from '../stats/case-stats.js';
 import { canActOnCase, canSeeCase } from './cases.policy.js';
 import { findCaseRow, type CaseRow } from './cases.repository.js';
 
@@ -101,6 +102,26 @@ const STEPS: Record<CaseAction, (ctx: { tx: Tx; calendar: WorkCalendar; actor: A
 };
 
 /**
+ * The dates the statistics count a case by (docs/INDICATORS.md): the latest conclusion, follow-up and escalation.
+ * A reopen takes the conclusion back; an explicit reopen also takes back the follow-up, while 不满意 keeps it (the
+ * dissatisfied follow-up is what the 满意率 must count).
+ */
+function statisticalDates(events: { action: CaseAction }[], now: Date): Partial<Pick<CaseRow, 'concludedAt' | 'followedUpAt' | 'escalatedAt'>> {
+  const dates: Partial<Pick<CaseRow, 'concludedAt' | 'followedUpAt' | 'escalatedAt'>> = {};
+  const isFollowUp = events.some((e) => e.action === 'follow_up');
+  for (const e of events) {
+    if (e.action === 'conclude' || e.action === 'resolve_on_spot') dates.concludedAt = now;
+    if (e.action === 'follow_up') dates.followedUpAt = now;
+    if (e.action === 'escalate') dates.escalatedAt = now;
+    if (e.action === 'reopen') {
+      dates.concludedAt = null;
+      if (!isFollowUp) dates.followedUpAt = null;
+    }
+  }
+  return dates;
+}
+
+/**
  * Performs one action on a case: checks jurisdiction, role and status against the transition table, checks the
  * version the actor saw (the loser of a race gets CASE_VERSION_CONFLICT), writes the change and its timeline row
  * in one transaction. 不满意 at follow-up reopens the case in the same transaction.
@@ -139,7 +160,7 @@ export async function actOnCase(opts: {
     const now = new Date();
     const [updated] = await tx
       .update(cases)
-      .set({ ...changes, status, version: row.version + 1, updatedAt: now })
+      .set({ ...changes, ...statisticalDates(events, now), status, version: row.version + 1, updatedAt: now })
       .where(and(eq(cases.districtCode, row.districtCode), eq(cases.id, row.id)))
       .returning();
     for (const e of events) {
@@ -178,6 +199,7 @@ export async function actOnCase(opts: {
     }
     const words = [body.reason, body.note].filter(Boolean).join('\n');
     if (words) await indexCaseText(tx, updated!, words);
+    await refreshCaseStats(tx, row.districtCode, [row.id]);
     await announceCaseChange(tx, updated!, body.action, now, row.status);
     return updated!;
   });

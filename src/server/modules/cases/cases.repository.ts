@@ -1,3 +1,4 @@
+import { figureCondition } from '../stats/case-stats.js';
 import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseStatus } from '../../../shared/case-lifecycle.js';
 import type { AttachmentKind, CaseKind, Category, Channel, Outcome, PartyRole, PartyType, RiskLevel, Satisfaction } from '../../../shared/enums.js';
@@ -164,7 +165,17 @@ export async function presentCaseDetail(
 export const COUNT_CAP = 10_000;
 
 /** One page of the cases the actor may see, newest first, with the filters of the case list. */
-export async function listCases(db: Db, crypto: PersonalDataCrypto, calendar: WorkCalendar, actor: Actor, q: ListCasesQuery) {
+export async function listCases(
+  db: Db,
+  crypto: PersonalDataCrypto,
+  calendar: WorkCalendar,
+  actor: Actor,
+  q: ListCasesQuery,
+  /** An export reads up to `limit` rows from the first, instead of one page. */
+  opts: { limit?: number } = {},
+) {
+  const limit = opts.limit ?? q.pageSize;
+  const offset = opts.limit ? 0 : (q.page - 1) * q.pageSize;
   const d = actor.districtCode;
   const where: SQL[] = [eq(cases.districtCode, d), visibleCasesCondition(actor)];
   if (q.status) where.push(inArray(cases.status, q.status));
@@ -183,8 +194,18 @@ export async function listCases(db: Db, crypto: PersonalDataCrypto, calendar: Wo
     const prefix = `${u?.path ?? '/nowhere/'}%`;
     where.push(sql`(${cases.unitPath} like ${prefix} or ${cases.leadUnitPath} like ${prefix})`);
   }
-  if (q.from) where.push(gte(cases.createdAt, startOfShanghaiDate(q.from)));
-  if (q.to) where.push(lt(cases.createdAt, startOfShanghaiDate(addDays(q.to, 1))));
+  if (q.placeUnitId) {
+    const [u] = await db.select({ path: units.path }).from(units).where(and(eq(units.districtCode, d), eq(units.id, q.placeUnitId)));
+    where.push(sql`${cases.unitPath} like ${`${u?.path ?? '/nowhere/'}%`}`);
+  }
+  if (q.figure) {
+    // A cockpit drill-down: the period is the figure's own (received, concluded, followed up…), given or this year.
+    const today = shanghaiDate(new Date());
+    where.push(figureCondition(d, q.figure, q.from ?? `${today.slice(0, 4)}-01-01`, q.to ?? today, today));
+  } else {
+    if (q.from) where.push(gte(cases.createdAt, startOfShanghaiDate(q.from)));
+    if (q.to) where.push(lt(cases.createdAt, startOfShanghaiDate(addDays(q.to, 1))));
+  }
   const search = q.q ? caseSearchCondition(crypto, actor, q.q) : undefined;
   if (search?.where) where.push(search.where);
   const condition = and(...where);
@@ -208,7 +229,7 @@ export async function listCases(db: Db, crypto: PersonalDataCrypto, calendar: Wo
           .where(matches)
           .orderBy(desc(search.rank), desc(cases.createdAt), desc(cases.id));
     const [page, [{ n } = { n: 0 }]] = await Promise.all([
-      ranked.limit(q.pageSize).offset((q.page - 1) * q.pageSize),
+      ranked.limit(limit).offset(offset),
       db.select({ n: count() }).from(base().where(matches).limit(COUNT_CAP + 1).as('capped')),
     ]);
     const ids = page.map((r) => r.id);
@@ -222,8 +243,8 @@ export async function listCases(db: Db, crypto: PersonalDataCrypto, calendar: Wo
         .from(cases)
         .where(condition)
         .orderBy(desc(cases.createdAt), desc(cases.id))
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize),
+        .limit(limit)
+        .offset(offset),
       // Counting stops at COUNT_CAP: an exact count of a hundred thousand matches costs a full scan per page view
       // and tells a person nothing more than "10,000+".
       db.select({ n: count() }).from(db.select({ one: sql`1` }).from(cases).where(condition).limit(COUNT_CAP + 1).as('capped')),

@@ -20,6 +20,9 @@ import { findCaseRow, listCases, presentCaseDetail } from './cases.repository.js
 import { registerCase } from './register-case.js';
 import { readUploadedFile } from '../../lib/uploaded-file.js';
 import { uploadAttachment } from './upload-attachment.js';
+import { exportCases } from './export-cases.js';
+import { XLSX_TYPE, attachmentName } from '../stats/workbook.js';
+import { hasPermission } from '../../../shared/permissions.js';
 
 const caseParams = z.object({ id: z.string().uuid() });
 
@@ -58,6 +61,35 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { operationId: 'listCases', tags: ['cases'], querystring: listCasesQuerySchema, response: { 200: listCasesResponseSchema } },
     },
     async (request) => listCases(db, crypto, await calendarCache.get(), actorOf(request), request.query),
+  );
+
+  app.get(
+    '/export.xlsx',
+    {
+      onRequest: [app.requirePermission('case.export')],
+      schema: {
+        operationId: 'exportCases',
+        tags: ['cases'],
+        summary: '案件清单导出 Excel（筛选条件同列表；含当事人信息须有权限并逐人记录日志）',
+        querystring: listCasesQuerySchema.extend({ withParties: z.enum(['true', 'false']).default('false') }),
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const { file } = await exportCases({
+        db,
+        crypto,
+        calendar: await calendarCache.get(),
+        actor,
+        query: request.query,
+        withParties: request.query.withParties === 'true',
+        canExportPersonal: hasPermission(actor.role, 'case.exportPersonal'),
+        requestId: request.id,
+        ip: request.ip,
+      });
+      const day = new Date().toISOString().slice(0, 10);
+      return reply.type(XLSX_TYPE).header('content-disposition', attachmentName(`案件清单-${day}.xlsx`)).header('cache-control', 'no-store').send(file);
+    },
   );
 
   app.get(

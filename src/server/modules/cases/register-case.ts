@@ -14,6 +14,7 @@ import type { CaseRow } from './cases.repository.js';
 import { announceCaseChange } from './announce-case-change.js';
 import { indexNewCase } from '../search/case-search-index.js';
 import { assessNewCase } from '../related/assess-risk.js';
+import { refreshCaseStats } from '../stats/case-stats.js';
 import { ensureCaseNumberSequence, nextCaseNumber } from './case-numbers.js';
 
 /** A tracking token a resident can type from a receipt: 20 characters of Crockford base32 (100 bits). */
@@ -133,6 +134,7 @@ export async function registerCase(opts: {
       await applyClockEffects({ tx, calendar, row: inserted, action: 'register', at: now });
       await indexNewCase(tx, crypto, inserted, body.parties);
       await opts.alsoInTransaction?.(tx, inserted);
+      await refreshCaseStats(tx, d, [inserted.id]);
       await announceCaseChange(tx, inserted, 'register', now);
       return inserted;
     });

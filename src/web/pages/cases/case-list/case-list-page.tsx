@@ -1,9 +1,12 @@
-import { Button, Card, Checkbox, DatePicker, Form, Input, Select, Space, TreeSelect } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Checkbox, DatePicker, Form, Input, Popconfirm, Select, Space, TreeSelect } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useSearchParams } from 'react-router';
 import { CASE_STATUSES } from '../../../../shared/case-lifecycle.js';
 import { CASE_KINDS, CATEGORIES, CHANNELS } from '../../../../shared/enums.js';
+import { MEASURES } from '../../../../shared/indicators.js';
 import { useI18n } from '../../../app/i18n.js';
+import { useSession } from '../../../app/session.js';
 import { CaseTable } from '../../../components/case-table.js';
 import { useCaseList } from '../../../components/use-case-list.js';
 import { toUnitTree, useUnits } from '../../../components/use-units.js';
@@ -26,10 +29,23 @@ export function CaseListPage() {
     holderUnitId: params.get('holderUnitId') ?? undefined,
     from: params.get('from') ?? undefined,
     to: params.get('to') ?? undefined,
+    figure: params.get('figure') ?? undefined,
+    placeUnitId: params.get('placeUnitId') ?? undefined,
     page: String(page),
     pageSize: String(pageSize),
   };
   const list = useCaseList(query);
+  const { can } = useSession();
+  const figure = params.get('figure');
+  const placeUnit = units.data?.find((u) => u.id === params.get('placeUnitId'));
+  const exportQuery = new URLSearchParams(params);
+  exportQuery.delete('page');
+  exportQuery.delete('pageSize');
+  const clearFigure = () => {
+    const next = new URLSearchParams(params);
+    for (const k of ['figure', 'placeUnitId', 'from', 'to', 'page']) next.delete(k);
+    setParams(next);
+  };
   const [form] = Form.useForm();
 
   const options = (group: string, values: readonly string[]) => values.map((v) => ({ value: v, label: label(group, v) }));
@@ -51,6 +67,24 @@ export function CaseListPage() {
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      {figure && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="figure-filter"
+          message={t('case.figureFilter', {
+            figure: figure in MEASURES ? t(`measure.${figure}` as never) : t(`figure.${figure}` as never),
+            from: params.get('from') ?? '',
+            to: params.get('to') ?? '',
+            unit: placeUnit?.name ?? '',
+          })}
+          action={
+            <Button size="small" onClick={clearFigure}>
+              {t('case.clearFigure')}
+            </Button>
+          }
+        />
+      )}
       <Card size="small">
         <Form
           form={form}
@@ -112,7 +146,26 @@ export function CaseListPage() {
           </Space>
         </Form>
       </Card>
-      <Card size="small" title={t('menu.cases')}>
+      <Card
+        size="small"
+        title={t('menu.cases')}
+        extra={
+          can('case.export') && (
+            <Space>
+              <Button size="small" icon={<DownloadOutlined />} href={`/api/cases/export.xlsx?${exportQuery.toString()}`} download data-testid="case-export">
+                {t('case.export')}
+              </Button>
+              {can('case.exportPersonal') && (
+                <Popconfirm title={t('case.exportWithParties')} onConfirm={() => window.location.assign(`/api/cases/export.xlsx?${exportQuery.toString()}&withParties=true`)}>
+                  <Button size="small" icon={<DownloadOutlined />}>
+                    {t('case.exportWithParties')}
+                  </Button>
+                </Popconfirm>
+              )}
+            </Space>
+          )
+        }
+      >
         <CaseTable
           items={list.data?.items}
           total={list.data?.total ?? 0}

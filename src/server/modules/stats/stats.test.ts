@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MEASURE_KEYS, RATE_KEYS, type Measure } from '../../../shared/indicators.js';
+import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { buildCaseBody } from '../cases/cases.factory.js';
+import { refreshCaseStats } from './case-stats.js';
+import { readWorkbook } from './workbook.js';
+
+/**
+ * A hand-built set of cases in an isolated database, so every figure is known in advance. The period is October 2026
+ * in Asia/Shanghai; cases sit on both sides of its edges (UTC 16:00 is Shanghai midnight).
+ */
+let ctx: TestContext;
+const cookies: Record<string, string> = {};
+const unitIds: Record<string, string> = {};
+const ids: Record<string, string> = {};
+const FROM = '2026-10-01';
+const TO = '2026-10-31';
+
+const send = (who: string, id: string, body: Record<string, unknown>) => actOnCaseOk(ctx.app, { cookie: cookies[who]!, readerCookie: cookies.admin! }, id, body);
+const register = async (body: Parameters<typeof buildCaseBody>[0]) => {
+  const res = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() }, payload: buildCaseBody(body) });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id as string;
+};
+/** Moves a case's dates into the test's period, then lets the statistics follow (as any change does). */
+const backdate = async (id: string, dates: { createdAt?: string; concludedAt?: string; followedUpAt?: string; escalatedAt?: string }) => {
+  await ctx.database.pool.query(
+    `update cases set created_at = coalesce($2, created_at), concluded_at = coalesce($3, concluded_at),
+       followed_up_at = coalesce($4, followed_up_at), escalated_at = coalesce($5, escalated_at) where id = $1`,
+    [id, dates.createdAt ?? null, dates.concludedAt ?? null, dates.followedUpAt ?? null, dates.escalatedAt ?? null],
+  );
+  await refreshCaseStats(ctx.database.db, '410871', [id]);
+};
+const get = (who: string, url: string) => ctx.app.inject({ method: 'GET', url, headers: { cookie: cookies[who]! } });
+
+beforeAll(async () => {
+  ctx = await startTestApp({ isolated: true });
+  await ctx.database.pool.query(`
+    insert into users (district_code, username, display_name, password_hash, role, unit_id)
+    select u.district_code, 'wy_leader', '文苑街道书记', u.password_hash, 'leader', (select id from units where code = '410871061')
+    from users u where u.username = 'admin'`);
+  for (const u of ['reception', 'dispatcher', 'mediator', 'handler', 'grid', 'admin', 'leader', 'wy_leader']) cookies[u] = await signIn(ctx.app, u);
+  const { rows } = await ctx.database.pool.query<{ code: string; id: string }>(`select code, id from units`);
+  for (const r of rows) unitIds[r.code] = r.id;
+  const wy = { address: '文苑街道东方社区', unitCode: '41087106100101' };
+
+  // A: received 10-01 00:30 (Shanghai); mediated at the street's 司法所 (town level), agreement 10-10; satisfied 10-12.
+  ids.A = await register({ category: 'neighbourhood', place: wy });
+  await send('reception', ids.A, { action: 'accept' });
+  await send('dispatcher', ids.A, { action: 'dispatch', leadUnitId: unitIds['410871061-SFS'] });
+  await send('mediator', ids.A, { action: 'start' });
+  await send('mediator', ids.A, { action: 'conclude', outcome: 'agreement', note: '达成协议' });
+  await send('dispatcher', ids.A, { action: 'follow_up', satisfaction: 'satisfied' });
+  await backdate(ids.A, { createdAt: '2026-09-30T16:30:00Z', concludedAt: '2026-10-10T02:00:00Z', followedUpAt: '2026-10-12T02:00:00Z' });
+
+  // B: received 09-30 23:59 (September); settled on the spot by the grid (village level) 10-03; basically satisfied 10-05.
+  ids.B = await register({ category: 'neighbourhood', place: wy });
+  await send('reception', ids.B, { action: 'accept' });
+  await send('dispatcher', ids.B, { action: 'dispatch', leadUnitId: unitIds['41087106100101'] });
+  await send('grid', ids.B, { action: 'resolve_on_spot', note: '现场劝解，双方和好' });
+  await send('dispatcher', ids.B, { action: 'follow_up', satisfaction: 'basically_satisfied' });
+  await backdate(ids.B, { createdAt: '2026-09-30T15:59:00Z', concludedAt: '2026-10-03T02:00:00Z', followedUpAt: '2026-10-05T02:00:00Z' });
+
+  // C: received 10-05, not accepted.
+  ids.C = await register({ category: 'other', place: wy });
+  await send('reception', ids.C, { action: 'reject', reason: '不属于受理范围' });
+  await backdate(ids.C, { createdAt: '2026-10-05T02:00:00Z' });
+
+  // D: received 10-06, a labour dispute at the district's labour inspectorate, no agreement 10-20, concluded late.
+  ids.D = await register({ category: 'labour', place: wy });
+  await send('reception', ids.D, { action: 'accept' });
+  await send('dispatcher', ids.D, { action: 'dispatch', leadUnitId: unitIds['410871-RSJ-LDJC'] });
+  await send('handler', ids.D, { action: 'start' });
+  await send('handler', ids.D, { action: 'conclude', outcome: 'no_agreement', note: '调解不成，引导仲裁' });
+  await ctx.database.pool.query(`update case_clocks set is_overdue_at_stop = 1 where case_id = $1 and stage = 'handling'`, [ids.D]);
+  await backdate(ids.D, { createdAt: '2026-10-06T02:00:00Z', concludedAt: '2026-10-20T02:00:00Z' });
+
+  // E: received 10-07, carried up 10-08.
+  ids.E = await register({ category: 'land_acquisition', kind: 'petition', place: wy });
+  await send('reception', ids.E, { action: 'accept' });
+  await send('dispatcher', ids.E, { action: 'escalate', reason: '涉及市级政策' });
+  await backdate(ids.E, { createdAt: '2026-10-07T02:00:00Z', escalatedAt: '2026-10-08T02:00:00Z' });
+
+  // F: another street (李万街道), received 10-03, accepted: only the district sees it.
+  ids.F = await register({ category: 'contract', place: { address: '李万街道韩愈路社区', unitCode: '410871060001' } });
+  await send('reception', ids.F, { action: 'accept' });
+  await backdate(ids.F, { createdAt: '2026-10-03T02:00:00Z' });
+
+  // G: received 10-31 23:59:59 (still October), six people, waiting for a decision.
+  ids.G = await register({ category: 'property_management', peopleInvolved: 6, place: wy });
+  await backdate(ids.G, { createdAt: '2026-10-31T15:59:59Z' });
+
+  // H: received 11-01 00:00 (November), waiting.
+  ids.H = await register({ category: 'property_management', place: wy });
+  await backdate(ids.H, { createdAt: '2026-10-31T16:00:00Z' });
+});
+afterAll(() => ctx.close());
+
+/** What the street must show for October, measure by measure, and which cases are behind each. */
+const EXPECTED: Record<Measure, string[]> = {
+  received: ['A', 'C', 'D', 'E', 'G'],
+  accepted: ['A', 'D', 'E'],
+  rejected: ['C'],
+  concluded: ['A', 'B', 'D'],
+  settled: ['A', 'B'],
+  mediated: ['A', 'D'],
+  agreements: ['A'],
+  timed: ['A', 'B', 'D'],
+  onTime: ['A', 'B'],
+  late: ['D'],
+  levelVillage: ['B'],
+  levelTown: ['A'],
+  levelDistrict: ['D'],
+  followedUp: ['A', 'B'],
+  satisfied: ['A', 'B'],
+  escalated: ['E'],
+};
+
+describe('indicators (docs/INDICATORS.md)', () => {
+  it('counts every figure of a street in a Shanghai month exactly, with its rates', async () => {
+    const res = await get('leader', `/api/stats/cockpit?from=${FROM}&to=${TO}&unitId=${unitIds['410871061']}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const c = res.json();
+    for (const m of MEASURE_KEYS) expect(c.counts[m], m).toBe(EXPECTED[m].length);
+    expect(c.rates).toEqual({
+      acceptanceRate: 75,
+      settlementRate: 66.7,
+      mediationSuccessRate: 50,
+      onTimeRate: 66.7,
+      satisfactionRate: 100,
+      villageRate: 33.3,
+      townRate: 66.7,
+      notCarriedUpRate: 75,
+    });
+    // Live: G and H wait for a decision; G (six people) is a mass-dispute risk.
+    expect(c.live).toMatchObject({ open: 2, massRisk: 1, openPackages: 0 });
+    expect(c.byKind.find((k: { key: string }) => k.key === 'petition').received).toBe(1);
+    expect(c.byCategory.find((k: { key: string }) => k.key === 'neighbourhood')).toEqual({ key: 'neighbourhood', received: 1, concluded: 2, settled: 2 });
+    expect(c.byChannel.reduce((s: number, x: { received: number }) => s + x.received, 0)).toBe(5);
+    // Every case of the street lies under 东方社区; its first grid is the hotspot.
+    expect(c.byUnit.map((u: { unitName: string }) => u.unitName)).toEqual(['东方社区']);
+    expect(c.hotspots[0]).toMatchObject({ unitId: unitIds['41087106100101'], received: 5 });
+    expect(c.trend).toEqual([{ bucket: '2026-10-01', received: 5, concluded: 3, settled: 2 }]);
+  });
+
+  it('puts the edges of the period in Asia/Shanghai: 23:59:59 on the last day is in, midnight after is out', async () => {
+    const sept = (await get('leader', `/api/stats/cockpit?from=2026-09-30&to=2026-09-30&unitId=${unitIds['410871061']}`)).json();
+    expect(sept.counts.received).toBe(1); // B only (A came at 00:30 on 10-01)
+    const nov1 = (await get('leader', `/api/stats/cockpit?from=2026-11-01&to=2026-11-01&unitId=${unitIds['410871061']}`)).json();
+    expect(nov1.counts.received).toBe(1); // H
+    const weeks = (await get('leader', `/api/stats/cockpit?from=${FROM}&to=${TO}&unitId=${unitIds['410871061']}&grain=week`)).json();
+    // ISO weeks start on Monday: 2026-09-28 holds 10-01 and 10-03.
+    expect(weeks.trend[0]).toMatchObject({ bucket: '2026-09-28', received: 1, concluded: 1 });
+    expect(weeks.trend.reduce((s: number, t: { received: number }) => s + t.received, 0)).toBe(5);
+  });
+
+  it('lists exactly the cases behind each figure (drill-down)', async () => {
+    for (const m of MEASURE_KEYS) {
+      const res = await get('leader', `/api/cases?figure=${m}&from=${FROM}&to=${TO}&placeUnitId=${unitIds['410871061']}&pageSize=50`);
+      expect(res.statusCode, res.body).toBe(200);
+      const found = res.json().items.map((i: { id: string }) => i.id).sort();
+      expect(found, m).toEqual(EXPECTED[m].map((k) => ids[k]).sort());
+    }
+    const risk = (await get('leader', `/api/cases?figure=massRisk&placeUnitId=${unitIds['410871061']}`)).json();
+    expect(risk.items.map((i: { id: string }) => i.id)).toEqual([ids.G]);
+  });
+
+  it('shows a street leader only the street, and refuses the district or another street', async () => {
+    const own = (await get('wy_leader', `/api/stats/cockpit?from=${FROM}&to=${TO}`)).json();
+    expect(own.unit.name).toBe('文苑街道');
+    expect(own.counts.received).toBe(5);
+    const district = await get('wy_leader', `/api/stats/cockpit?from=${FROM}&to=${TO}&unitId=${unitIds['410871']}`);
+    expect(district.statusCode).toBe(403);
+    expect(district.json().code).toBe('STATS_UNIT_OUTSIDE_JURISDICTION');
+    const other = await get('wy_leader', `/api/stats/cockpit?from=${FROM}&to=${TO}&unitId=${unitIds['410871060']}`);
+    expect(other.statusCode).toBe(403);
+    // The district sees both streets: F adds one received and one accepted.
+    const all = (await get('leader', `/api/stats/cockpit?from=${FROM}&to=${TO}`)).json();
+    expect(all.counts).toMatchObject({ received: 6, accepted: 4, concluded: 3 });
+    expect(all.byUnit.map((u: { unitName: string; counts: { received: number } }) => [u.unitName, u.counts.received])).toEqual([
+      ['文苑街道', 5],
+      ['李万街道', 1],
+    ]);
+    // Handlers and reception staff have no cockpit.
+    expect((await get('mediator', `/api/stats/cockpit?from=${FROM}&to=${TO}`)).statusCode).toBe(403);
+  });
+
+  it('follows a reopened case: its conclusion leaves the period it was counted in', async () => {
+    const before = (await get('leader', `/api/stats/cockpit?from=${FROM}&to=${TO}&unitId=${unitIds['410871060']}`)).json();
+    expect(before.counts.concluded).toBe(0);
+    const id = await register({ category: 'contract', place: { address: '李万街道韩愈路社区', unitCode: '410871060001' } });
+    await send('reception', id, { action: 'accept' });
+    await send('dispatcher', id, { action: 'dispatch', leadUnitId: unitIds['410871060-SFS'] });
+    await ctx.database.pool.query(`update users set unit_id = $1 where username = 'mediator'`, [unitIds['410871060-SFS']]);
+    try {
+      const mediator = await signIn(ctx.app, 'mediator');
+      await actOnCaseOk(ctx.app, { cookie: mediator, readerCookie: cookies.admin! }, id, { action: 'start' });
+      await actOnCaseOk(ctx.app, { cookie: mediator, readerCookie: cookies.admin! }, id, { action: 'conclude', outcome: 'resolved_other', note: '已解决' });
+      await backdate(id, { createdAt: '2026-10-15T02:00:00Z', concludedAt: '2026-10-16T02:00:00Z' });
+      const concluded = (await get('leader', `/api/stats/cockpit?from=${FROM}&to=${TO}&unitId=${unitIds['410871060']}`)).json();
+      expect(concluded.counts).toMatchObject({ received: 2, concluded: 1, settled: 1, levelTown: 1 });
+      await send('dispatcher', id, { action: 'reopen', reason: '当事人反映未履行' });
+      const reopened = (await get('leader', `/api/stats/cockpit?from=${FROM}&to=${TO}&unitId=${unitIds['410871060']}`)).json();
+      expect(reopened.counts).toMatchObject({ received: 2, concluded: 0, settled: 0, levelTown: 0 });
+      expect(reopened.live.open).toBe(2);
+    } finally {
+      await ctx.database.pool.query(`update users set unit_id = $1 where username = 'mediator'`, [unitIds['410871061-SFS']]);
+    }
+  });
+
+  it('exports the cockpit to Excel with the same figures as the screen', async () => {
+    const url = `/api/stats/cockpit?from=${FROM}&to=${TO}&unitId=${unitIds['410871061']}`;
+    const screen = (await get('leader', url)).json();
+    const res = await get('leader', url.replace('/cockpit?', '/cockpit.xlsx?'));
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const book = await readWorkbook(res.rawPayload);
+    const figures = new Map(book.get('指标')!.map((r) => [r[0], r[1]]));
+    expect(figures.get('收案')).toBe(screen.counts.received);
+    expect(figures.get('按期办结')).toBe(screen.counts.onTime);
+    expect(figures.get('化解率(%)')).toBe(screen.rates.settlementRate);
+    expect(figures.get('满意率(%)')).toBe(screen.rates.satisfactionRate);
+    expect(figures.get('在办案件')).toBe(screen.live.open);
+    const sheet = book.get('指标')!;
+    expect(sheet.length - sheet.findIndex((r) => r[0] === '指标') - 1).toBe(RATE_KEYS.length + MEASURE_KEYS.length + Object.keys(screen.live).length);
+    const units = book.get('下级单位')!;
+    const header = units.find((r) => r[0] === '单位')!;
+    const row = units.find((r) => r[0] === '东方社区')!;
+    expect(row[header.indexOf('收案')]).toBe(screen.byUnit[0].counts.received);
+    expect(row[header.indexOf('化解率(%)')]).toBe(screen.byUnit[0].rates.settlementRate);
+  });
+
+  it('fills the monthly mediation form by category (disputes only)', async () => {
+    const res = await get('leader', `/api/stats/mediation-form?month=2026-10&unitId=${unitIds['410871061']}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const form = res.json();
+    expect(form.rows.find((r: { category: string }) => r.category === 'neighbourhood')).toEqual({
+      category: 'neighbourhood',
+      received: 1,
+      concluded: 2,
+      settled: 2,
+      agreements: 1,
+      levelVillage: 1,
+      levelTown: 1,
+      levelDistrict: 0,
+    });
+    expect(form.rows.find((r: { category: string }) => r.category === 'labour')).toMatchObject({ received: 1, concluded: 1, settled: 0, levelDistrict: 1 });
+    // E is a petition: not in the mediation form.
+    expect(form.rows.find((r: { category: string }) => r.category === 'land_acquisition').received).toBe(0);
+    const xlsx = await readWorkbook((await get('leader', `/api/stats/mediation-form.xlsx?month=2026-10&unitId=${unitIds['410871061']}`)).rawPayload);
+    const sheet = xlsx.get('调解月报')!;
+    const header = sheet.find((r) => r[0] === '纠纷类别')!;
+    expect(sheet.find((r) => r[0] === '邻里')![header.indexOf('调解成功')]).toBe(1);
+    // A, C, D and G are disputes received in October (E is a petition).
+    expect(sheet.find((r) => r[0] === '合计')![header.indexOf('收案')]).toBe(4);
+    expect((await get('leader', `/api/stats/mediation-form?month=2026-13`)).statusCode).toBe(400);
+  });
+
+  it('refuses a period that ends before it starts, with a Chinese message', async () => {
+    const res = await get('leader', `/api/stats/cockpit?from=2026-10-31&to=2026-10-01`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'PERIOD_INVALID' });
+    expect(res.json().message).toMatch(/统计期间/);
+  });
+});

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { CASE_STATUSES } from '../case-lifecycle.js';
+import { CATEGORIES, RISK_LEVELS } from '../enums.js';
+
+/** A WGS84 position [longitude, latitude] (GeoJSON order). China lies well inside these bounds. */
+const position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]).rest(z.number());
+/** A closed ring: at least four positions, the last equal to the first (RFC 7946 §3.1.6). */
+const ring = z
+  .array(position)
+  .min(4)
+  .refine((r) => r[0]![0] === r.at(-1)![0] && r[0]![1] === r.at(-1)![1], { message: '多边形的边界必须首尾闭合' });
+
+/** A unit's area: GeoJSON Polygon or MultiPolygon. */
+export const unitBoundarySchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }),
+  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) }),
+]);
+export type UnitBoundary = z.infer<typeof unitBoundarySchema>;
+
+/** What an admin imports: a FeatureCollection whose features name their unit by code (`properties.code`). */
+export const boundaryImportSchema = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z
+    .array(
+      z.object({
+        type: z.literal('Feature'),
+        properties: z.object({ code: z.string().min(1).max(40) }).passthrough(),
+        geometry: unitBoundarySchema,
+      }),
+    )
+    .min(1)
+    .max(5000),
+});
+export type BoundaryImport = z.infer<typeof boundaryImportSchema>;
+
+export const boundaryImportResultSchema = z.object({
+  updated: z.number(),
+  unknownCodes: z.array(z.string()).describe('Codes in the file that name no unit of the district (nothing was changed for them)'),
+});
+
+/** The map's layers for the viewer's jurisdiction. */
+export const mapLayersSchema = z.object({
+  boundaries: z.object({
+    type: z.literal('FeatureCollection'),
+    features: z.array(
+      z.object({
+        type: z.literal('Feature'),
+        properties: z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.string(), source: z.enum(['demo', 'imported']) }),
+        geometry: unitBoundarySchema,
+      }),
+    ),
+  }),
+  isDemoGeometry: z.boolean().describe('true when any boundary is the demo’s invented geometry'),
+  cameras: z.array(
+    z.object({
+      id: z.string(),
+      code: z.string(),
+      name: z.string(),
+      lat: z.number(),
+      lng: z.number(),
+      status: z.string(),
+      streamUrl: z.string().nullable(),
+      openAlerts: z.number(),
+    }),
+  ),
+  cases: z.array(
+    z.object({
+      id: z.string(),
+      code: z.string(),
+      lat: z.number(),
+      lng: z.number(),
+      status: z.enum(CASE_STATUSES),
+      riskLevel: z.enum(RISK_LEVELS),
+      category: z.enum(CATEGORIES),
+      summary: z.string(),
+      isPositionApproximate: z.boolean().describe('true: no GPS position was given; the point is the centre of the case’s place unit'),
+    }),
+  ),
+  isCasesCapped: z.boolean(),
+});
+export type MapLayers = z.infer<typeof mapLayersSchema>;
