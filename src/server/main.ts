@@ -9,7 +9,7 @@ import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { connectDatabase, runMigrations, type Database } from './db/client.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
-import { countCases, hasDemoAccounts, seedDemoData } from './db/seed-demo.js';
+import { countCases, hasDemoAccounts, seedDemoBoundaries, seedDemoData, seedDemoHistory } from './db/seed-demo.js';
 import { createPersonalDataCrypto, loadMasterKey, type PersonalDataCrypto } from './lib/personal-data-crypto.js';
 import { syncBuiltInCalendar } from './modules/calendar/calendar.repository.js';
 import { WorkCalendarCache } from './modules/calendar/work-calendar.js';
@@ -63,8 +63,12 @@ async function seed(log: Logger, r: Running, crypto: PersonalDataCrypto) {
   const { created } = await seedDemoData({ db: r.database.db, log });
   if (created && (await countCases(r.database.db)) === 0) {
     const n = await seedDemoCases(r.database.db, crypto, await new WorkCalendarCache(r.database.db).get());
-    log.info({ cases: n }, 'demo cases loaded');
+    // A year of history, so the command centre's dashboards, trends and map have something to show.
+    const history = await seedDemoHistory(r.database.db);
+    log.info({ cases: n, history }, 'demo cases and a year of demo history loaded');
   }
+  const drawn = await seedDemoBoundaries(r.database.db);
+  if (drawn) log.info({ units: drawn }, 'demo boundaries drawn for the map');
 }
 
 async function serve(config: Config, log: Logger) {

@@ -1,5 +1,8 @@
 import { hash } from '@node-rs/argon2';
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq, isNull, sql } from 'drizzle-orm';
+import { loadCaseHistory } from '../modules/stats/case-history.js';
+import { rebuildCaseStats } from '../modules/stats/case-stats.js';
+import { demoBoundaries, pointInside, seeded } from './demo-geometry.js';
 import type { Logger } from 'pino';
 import type { Role } from '../../shared/enums.js';
 import type { Db } from './client.js';
@@ -113,6 +116,12 @@ export async function seedDemoData(opts: { db: Db; log: Logger }): Promise<{ cre
       for (const c of u.children) walk(c, { id, path, depth: (parent?.depth ?? -1) + 1 });
     };
     walk(demoUnitTree(), null);
+    // The demo's invented boundaries (the map says so), and each camera at a point inside its grid.
+    const geometry = demoBoundaries(demoUnitTree());
+    for (const r of rows) {
+      const g = geometry.get(r.code);
+      if (g) Object.assign(r, { boundary: g, boundarySource: 'demo' as const });
+    }
     for (let i = 0; i < rows.length; i += 500) await tx.insert(units).values(rows.slice(i, i + 500));
     const byCode = new Map(rows.map((r) => [r.code, r.id!]));
     const passwordHash = await hash(DEMO_PASSWORD);
@@ -129,11 +138,57 @@ export async function seedDemoData(opts: { db: Db; log: Logger }): Promise<{ cre
       })),
     );
     await tx.insert(cameraPoints).values(
-      DEMO_CAMERAS.map((c) => ({ districtCode: DEMO_DISTRICT, code: c.code, name: c.name, lat: c.lat, lng: c.lng, unitId: byCode.get(c.gridCode)!, streamUrl: c.streamUrl })),
+      DEMO_CAMERAS.map((c, i) => {
+        const grid = geometry.get(c.gridCode);
+        const [lng, lat] = grid ? pointInside(grid, seeded(i + 1)) : [c.lng, c.lat];
+        return { districtCode: DEMO_DISTRICT, code: c.code, name: c.name, lat: lat!, lng: lng!, unitId: byCode.get(c.gridCode)!, streamUrl: c.streamUrl };
+      }),
     );
     log.info({ units: rows.length, users: DEMO_USERS.length, cameras: DEMO_CAMERAS.length }, 'demo org tree, staff and camera points loaded');
   });
   return { created: true };
+}
+
+/** 600 cases over the past year (no parties), with timelines, counted into the statistics. */
+export const DEMO_HISTORY_CASES = 600;
+export async function seedDemoHistory(db: Db): Promise<number> {
+  const [reception] = await db.select({ id: users.id }).from(users).where(and(eq(users.districtCode, DEMO_DISTRICT), eq(users.username, 'reception')));
+  if (!reception) return 0;
+  const to = new Date();
+  const from = new Date(to.getTime() - 365 * 86_400_000);
+  await loadCaseHistory({ db, districtCode: DEMO_DISTRICT, count: DEMO_HISTORY_CASES, from, to, registeredBy: reception.id, withTimeline: true });
+  // Grid-reported and camera cases carry a position: a point inside their grid.
+  const { rows } = await db.execute<{ id: string; code: string }>(
+    sql`select c.id, u.code from cases c join units u on u.district_code = c.district_code and u.id = c.unit_id where c.district_code = ${DEMO_DISTRICT} and c.channel in ('grid', 'camera') and c.place_lat is null`,
+  );
+  const geometry = demoBoundaries(demoUnitTree());
+  const random = seeded(2026);
+  for (const r of rows) {
+    const g = geometry.get(r.code);
+    if (!g) continue;
+    const [lng, lat] = pointInside(g, random);
+    await db.update(cases).set({ placeLat: lat, placeLng: lng }).where(and(eq(cases.districtCode, DEMO_DISTRICT), eq(cases.id, r.id)));
+  }
+  await rebuildCaseStats(db, DEMO_DISTRICT);
+  return DEMO_HISTORY_CASES;
+}
+
+/** A demo database from before the map gets the demo's invented boundaries (never on a district without demo accounts). */
+export async function seedDemoBoundaries(db: Db): Promise<number> {
+  if (!(await hasDemoAccounts(db))) return 0;
+  const geometry = demoBoundaries(demoUnitTree());
+  let n = 0;
+  await db.transaction(async (tx) => {
+    for (const [code, boundary] of geometry) {
+      const updated = await tx
+        .update(units)
+        .set({ boundary, boundarySource: 'demo' })
+        .where(and(eq(units.districtCode, DEMO_DISTRICT), eq(units.code, code), isNull(units.boundary)))
+        .returning({ id: units.id });
+      n += updated.length;
+    }
+  });
+  return n;
 }
 
 /** True when any demo account exists: production refuses to start then. */

@@ -146,6 +146,23 @@ export async function refreshCaseStats(tx: Db | Tx, districtCode: string, caseId
 }
 
 /**
+ * Recounts a whole district from its cases in one transaction (after a bulk load, or to repair): rebuilds every
+ * `case_stats` row and the rollup. The tables are locked meanwhile, so case steps wait instead of being lost.
+ */
+export async function rebuildCaseStats(db: Db, districtCode: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`lock table case_stats, case_stats_daily in exclusive mode`);
+    await tx.execute(sql`delete from case_stats_daily where district_code = ${districtCode}`);
+    await tx.execute(sql`delete from case_stats where district_code = ${districtCode}`);
+    const { rowCount } = await tx.execute(
+      bind(`with ${LEVELS} insert into case_stats (${FACT_COLUMNS.join(', ')}) select ${FACT_COLUMNS.join(', ')} from (${FACTS} where c.district_code = $district) n`, { district: districtCode }),
+    );
+    await tx.execute(bind(`with delta as (select 1 as sign, s.* from case_stats s where s.district_code = $district) ${APPLY_DELTA}`, { district: districtCode }));
+    return rowCount ?? 0;
+  });
+}
+
+/**
  * Counts the cases that have no statistics row yet (an upgrade, a bulk load), a batch at a time, each batch in its own
  * transaction. Returns how many it added.
  */
