@@ -17,6 +17,8 @@ import { casesRoutes } from './modules/cases/cases.routes.js';
 import { deadlinesRoutes } from './modules/deadlines/deadlines.routes.js';
 import { urgesRoutes } from './modules/deadlines/urges.routes.js';
 import { statsRoutes } from './modules/stats/stats.routes.js';
+import { mapRoutes } from './modules/map/map.routes.js';
+import { threeZeroRoutes } from './modules/stats/three-zero.routes.js';
 import { reportsRoutes } from './modules/deadlines/reports.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
@@ -98,6 +100,8 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(notificationsRoutes, { prefix: '/api/notifications' });
   await app.register(reportsRoutes, { prefix: '/api/reports' });
   await app.register(statsRoutes, { prefix: '/api/stats' });
+  await app.register(mapRoutes, { prefix: '/api/map' });
+  await app.register(threeZeroRoutes, { prefix: '/api/three-zero' });
   await app.register(apiClientRoutes, { prefix: '/api/admin/api-clients' });
   await app.register(transferRoutes, { prefix: '/api/transfer' });
   await app.register(liveRoutes, { prefix: '/api/live' });

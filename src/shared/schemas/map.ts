@@ -38,6 +38,24 @@ export const boundaryImportResultSchema = z.object({
   unknownCodes: z.array(z.string()).describe('Codes in the file that name no unit of the district (nothing was changed for them)'),
 });
 
+export const mapQuerySchema = z.object({
+  unitId: z.string().uuid().optional(),
+  from: z.string().date(),
+  to: z.string().date(),
+});
+
+/** A grid's (or any unit's) card on the map: its figures of the period and its grid workers. */
+export const mapUnitSchema = z.object({
+  unit: z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.string() }),
+  received: z.number(),
+  concluded: z.number(),
+  settlementRate: z.number().nullable(),
+  open: z.number(),
+  overdue: z.number(),
+  gridWorkers: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type MapUnit = z.infer<typeof mapUnitSchema>;
+
 /** The map's layers for the viewer's jurisdiction. */
 export const mapLayersSchema = z.object({
   boundaries: z.object({
@@ -51,18 +69,6 @@ export const mapLayersSchema = z.object({
     ),
   }),
   isDemoGeometry: z.boolean().describe('true when any boundary is the demo’s invented geometry'),
-  cameras: z.array(
-    z.object({
-      id: z.string(),
-      code: z.string(),
-      name: z.string(),
-      lat: z.number(),
-      lng: z.number(),
-      status: z.string(),
-      streamUrl: z.string().nullable(),
-      openAlerts: z.number(),
-    }),
-  ),
   cases: z.array(
     z.object({
       id: z.string(),

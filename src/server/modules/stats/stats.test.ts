@@ -264,3 +264,95 @@ describe('indicators (docs/INDICATORS.md)', () => {
     expect(res.json().message).toMatch(/统计期间/);
   });
 });
+
+describe('"三零" creation board (RULES.md §6)', () => {
+  it('counts 零上访 from the cases, takes accidents and crimes as entered with their source, and the share against the target', async () => {
+    const post = (who: string, url: string, payload: unknown) => ctx.app.inject({ method: 'POST', url, headers: { cookie: cookies[who]! }, payload: payload as object });
+    const put = (who: string, url: string, payload: unknown) => ctx.app.inject({ method: 'PUT', url, headers: { cookie: cookies[who]! }, payload: payload as object });
+    const dongfang = (await post('dispatcher', '/api/three-zero/units', { name: '东方社区', type: 'community', unitId: unitIds['410871061001'] })).json().id;
+    const hanyu = (await post('dispatcher', '/api/three-zero/units', { name: '韩愈路社区', type: 'community', unitId: unitIds['410871060001'] })).json().id;
+    const school = await post('dispatcher', '/api/three-zero/units', { name: '文苑小学', type: 'school', unitId: unitIds['410871061001'] });
+    expect(school.statusCode).toBe(201);
+    expect((await post('dispatcher', '/api/three-zero/units', { name: '文苑小学', type: 'school', unitId: unitIds['410871061001'] })).json().code).toBe('ASSESSED_UNIT_EXISTS');
+
+    const noSource = await put('dispatcher', `/api/three-zero/units/${hanyu}/figures/2026`, { accidents: 0, criminalCases: 0, source: '' });
+    expect(noSource.statusCode).toBe(400);
+    expect((await put('mediator', `/api/three-zero/units/${hanyu}/figures/2026`, { accidents: 0, criminalCases: 0, source: '区应急局台账' })).statusCode).toBe(403);
+    expect((await put('dispatcher', `/api/three-zero/units/${hanyu}/figures/2026`, { accidents: 0, criminalCases: 0, source: '区应急局、公安分局 2026 年台账' })).statusCode).toBe(204);
+    expect((await put('dispatcher', `/api/three-zero/units/${dongfang}/figures/2026`, { accidents: 0, criminalCases: 0, source: '区应急局、公安分局 2026 年台账' })).statusCode).toBe(204);
+    expect((await put('admin', '/api/three-zero/targets/2026', { village: 75, organisation: 85 })).statusCode).toBe(204);
+
+    const board = (await get('leader', '/api/three-zero?year=2026')).json();
+    const row = (name: string) => board.units.find((u: { name: string }) => u.name === name);
+    // 东方社区: A (settled by the street's 司法所), D (by a district department) and E (escalated) went above it.
+    expect(row('东方社区')).toMatchObject({ carriedUp: 3, zeroPetition: false, zeroAccident: true, zeroCrime: true, meets: false });
+    expect(row('韩愈路社区')).toMatchObject({ carriedUp: 0, zeroPetition: true, meets: true, enteredBy: '王强', source: '区应急局、公安分局 2026 年台账' });
+    // Nothing entered for the school: not met (未填报), whatever its cases.
+    expect(row('文苑小学')).toMatchObject({ group: 'organisation', zeroAccident: null, zeroCrime: null, meets: false });
+    expect(board.groups).toEqual({ village: { total: 2, meeting: 1, share: 50 }, organisation: { total: 1, meeting: 0, share: 0 } });
+    expect(board.targets).toEqual({ village: 75, organisation: 85, isDefault: false });
+    // The street leader sees only 文苑街道's units.
+    const street = (await get('wy_leader', '/api/three-zero?year=2026')).json();
+    expect(street.units.map((u: { name: string }) => u.name).sort()).toEqual(['东方社区', '文苑小学']);
+  });
+});
+
+describe('the offline map', () => {
+  it('draws the street from its own boundaries and cases, and a grid’s card with its figures and grid worker', async () => {
+    const layers = (await get('leader', `/api/map/layers?from=${FROM}&to=${TO}&unitId=${unitIds['410871061']}`)).json();
+    expect(layers.isDemoGeometry).toBe(true);
+    const codes = layers.boundaries.features.map((f: { properties: { code: string } }) => f.properties.code);
+    expect(codes).toContain('41087106100101');
+    expect(codes.every((c: string) => c.startsWith('410871061'))).toBe(true);
+    expect(layers.cases.map((c: { id: string }) => c.id).sort()).toEqual([ids.A, ids.C, ids.D, ids.E, ids.G].sort());
+    expect(layers.cases.every((c: { isPositionApproximate: boolean }) => c.isPositionApproximate)).toBe(true);
+    const card = (await get('leader', `/api/map/units/${unitIds['41087106100101']}?from=${FROM}&to=${TO}`)).json();
+    expect(card).toMatchObject({ received: 5, concluded: 3, gridWorkers: [{ name: '陈静' }] });
+    expect((await get('wy_leader', `/api/map/units/${unitIds['410871060001']}?from=${FROM}&to=${TO}`)).statusCode).toBe(403);
+  });
+
+  it('imports boundaries by unit code, reports unknown codes, and refuses an open ring', async () => {
+    const ring = [[113.2, 35.2], [113.21, 35.2], [113.21, 35.21], [113.2, 35.21], [113.2, 35.2]];
+    const body = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { code: '41087106000101' }, geometry: { type: 'Polygon', coordinates: [ring] } },
+        { type: 'Feature', properties: { code: 'NO-SUCH-UNIT' }, geometry: { type: 'Polygon', coordinates: [ring] } },
+      ],
+    };
+    const post = (who: string, payload: unknown) => ctx.app.inject({ method: 'POST', url: '/api/map/boundaries', headers: { cookie: cookies[who]! }, payload: payload as object });
+    expect((await post('leader', body)).statusCode).toBe(403);
+    const ok = await post('admin', body);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toEqual({ updated: 1, unknownCodes: ['NO-SUCH-UNIT'] });
+    const { rows } = await ctx.database.pool.query(`select boundary_source, boundary from units where code = '41087106000101'`);
+    expect(rows[0]).toMatchObject({ boundary_source: 'imported', boundary: { type: 'Polygon', coordinates: [ring] } });
+    const open = await post('admin', { ...body, features: [{ ...body.features[0], geometry: { type: 'Polygon', coordinates: [ring.slice(0, 4)] } }] });
+    expect(open.statusCode).toBe(400);
+    expect(open.json().code).toBe('BOUNDARY_IMPORT_INVALID');
+  });
+});
+
+describe('case list export', () => {
+  it('exports the filtered list without personal data, and with parties only for roles that may, logged per person', async () => {
+    const url = `/api/cases/export.xlsx?figure=received&from=${FROM}&to=${TO}&placeUnitId=${unitIds['410871061']}`;
+    const plain = await get('leader', url);
+    expect(plain.statusCode, plain.body).toBe(200);
+    const sheet = (await readWorkbook(plain.rawPayload)).get('案件清单')!;
+    const header = sheet.find((r) => r[0] === '案件编号')!;
+    expect(header).not.toContain('当事人');
+    expect(sheet.slice(sheet.indexOf(header) + 1)).toHaveLength(5);
+    expect(sheet.some((r) => r.some((v) => typeof v === 'string' && v.includes('收案')))).toBe(true);
+    expect((await get('leader', `${url}&withParties=true`)).statusCode).toBe(403);
+    const before = (await ctx.database.pool.query(`select count(*)::int n from access_log where field = 'case_export'`)).rows[0].n;
+    const full = await get('dispatcher', `${url}&withParties=true`);
+    expect(full.statusCode).toBe(200);
+    const rows = (await readWorkbook(full.rawPayload)).get('案件清单')!;
+    const h = rows.find((r) => r[0] === '案件编号')!;
+    const partiesCol = h.indexOf('当事人');
+    expect(partiesCol).toBeGreaterThan(0);
+    expect(rows.some((r) => /申请人\/反映人：.+ 1[3-9]\d{9}/.test(String(r[partiesCol] ?? '')))).toBe(true);
+    const after = (await ctx.database.pool.query(`select count(*)::int n from access_log where field = 'case_export'`)).rows[0].n;
+    expect(after).toBeGreaterThan(before);
+  });
+});

@@ -1,0 +1,199 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  DEFAULT_TARGETS,
+  assessedUnitInputSchema,
+  groupOf,
+  threeZeroBoardSchema,
+  threeZeroFiguresInputSchema,
+  threeZeroQuerySchema,
+  threeZeroTargetsInputSchema,
+  type ThreeZeroBoard,
+} from '../../../shared/schemas/three-zero.js';
+import type { Db } from '../../db/client.js';
+import { adminLog, assessedUnits, threeZeroFigures, threeZeroTargets, units } from '../../db/schema.js';
+import { actorOf, type Actor } from '../../plugins/auth.js';
+import { AppError } from '../../plugins/errors.js';
+
+/**
+ * "三零" board of a year (RULES.md §6): 零上访 from the platform's own cases; 零事故 and 零案件 from entered figures.
+ * A village/community's cases are those placed in it; an organisation's are those it is a party to (its registry
+ * record or an organisation party of the same name). Carried up = settled by the town or district, or escalated.
+ */
+export async function readThreeZeroBoard(db: Db, actor: Actor, year: number): Promise<ThreeZeroBoard> {
+  const d = actor.districtCode;
+  const { rows } = await db.execute<{
+    id: string; name: string; type: ThreeZeroBoard['units'][number]['type']; place_name: string; carried_up: number;
+    accidents: number | null; criminal_cases: number | null; source: string | null; entered_by: string | null; entered_at: Date | null;
+  }>(sql`
+    select a.id, a.name, a.type, u.name as place_name,
+      (select count(*)::int from case_stats f
+        where f.district_code = a.district_code
+          and f.received_on between make_date(${year}, 1, 1) and make_date(${year}, 12, 31)
+          and (f.settled_level in ('town', 'district') or f.escalated_on is not null)
+          and case when a.type in ('village', 'community') then f.unit_path like u.path || '%'
+            else exists (select 1 from case_parties cp join persons p on p.district_code = cp.district_code and p.id = cp.person_id
+              where cp.district_code = f.district_code and cp.case_id = f.case_id
+                and (p.id = a.person_id or (p.type = 'organization' and p.name = a.name))) end) as carried_up,
+      z.accidents, z.criminal_cases, z.source, w.display_name as entered_by, z.entered_at
+    from assessed_units a
+    join units u on u.district_code = a.district_code and u.id = a.unit_id
+    left join three_zero_figures z on z.district_code = a.district_code and z.assessed_unit_id = a.id and z.year = ${year}
+    left join users w on w.district_code = z.district_code and w.id = z.entered_by
+    where a.district_code = ${d} and u.path like ${`${actor.unitPath}%`}
+    order by a.type in ('village', 'community') desc, u.path, a.name`);
+  const [targetRows] = await Promise.all([db.select().from(threeZeroTargets).where(and(eq(threeZeroTargets.districtCode, d), eq(threeZeroTargets.year, year)))]);
+  const target = (g: 'village' | 'organisation') => targetRows.find((t) => t.group === g)?.percent ?? DEFAULT_TARGETS[g];
+  const list = rows.map((r) => {
+    const zeroPetition = r.carried_up === 0;
+    const zeroAccident = r.accidents === null ? null : r.accidents === 0;
+    const zeroCrime = r.criminal_cases === null ? null : r.criminal_cases === 0;
+    return {
+      id: r.id,
+      name: r.name,
+      type: r.type,
+      group: groupOf(r.type),
+      placeName: r.place_name,
+      carriedUp: r.carried_up,
+      accidents: r.accidents,
+      criminalCases: r.criminal_cases,
+      source: r.source,
+      enteredBy: r.entered_by,
+      enteredAt: r.entered_at ? new Date(r.entered_at).toISOString() : null,
+      zeroPetition,
+      zeroAccident,
+      zeroCrime,
+      // Not entered is not met: a unit meets the standard only on figures someone stands behind.
+      meets: zeroPetition && zeroAccident === true && zeroCrime === true,
+    };
+  });
+  const group = (g: 'village' | 'organisation') => {
+    const members = list.filter((u) => u.group === g);
+    const meeting = members.filter((u) => u.meets).length;
+    return { total: members.length, meeting, share: members.length ? Math.round((meeting / members.length) * 1000) / 10 : null };
+  };
+  return {
+    year,
+    targets: { village: target('village'), organisation: target('organisation'), isDefault: targetRows.length === 0 },
+    groups: { village: group('village'), organisation: group('organisation') },
+    units: list,
+  };
+}
+
+async function assessedUnitInJurisdiction(db: Db, actor: Actor, id: string) {
+  const [row] = await db
+    .select({ id: assessedUnits.id, path: units.path })
+    .from(assessedUnits)
+    .innerJoin(units, and(eq(units.districtCode, assessedUnits.districtCode), eq(units.id, assessedUnits.unitId)))
+    .where(and(eq(assessedUnits.districtCode, actor.districtCode), eq(assessedUnits.id, id)));
+  if (!row || !row.path.startsWith(actor.unitPath)) throw new AppError('ASSESSED_UNIT_NOT_FOUND');
+  return row;
+}
+
+export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.deps;
+
+  app.get(
+    '/',
+    {
+      onRequest: [app.requirePermission('stats.view')],
+      schema: { operationId: 'readThreeZeroBoard', tags: ['stats'], summary: '“三零”创建看板', querystring: threeZeroQuerySchema, response: { 200: threeZeroBoardSchema } },
+    },
+    async (request) => readThreeZeroBoard(db, actorOf(request), request.query.year),
+  );
+
+  app.post(
+    '/units',
+    {
+      onRequest: [app.requirePermission('threeZero.edit')],
+      schema: { operationId: 'addAssessedUnit', tags: ['stats'], summary: '添加创建单位', body: assessedUnitInputSchema, response: { 201: z.object({ id: z.string() }) } },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const [place] = await db.select({ path: units.path }).from(units).where(and(eq(units.districtCode, actor.districtCode), eq(units.id, request.body.unitId)));
+      if (!place) throw new AppError('UNIT_NOT_FOUND', { unitId: request.body.unitId });
+      if (!place.path.startsWith(actor.unitPath)) throw new AppError('UNIT_OUTSIDE_JURISDICTION');
+      const [row] = await db
+        .insert(assessedUnits)
+        .values({ districtCode: actor.districtCode, ...request.body })
+        .onConflictDoNothing()
+        .returning({ id: assessedUnits.id });
+      if (!row) throw new AppError('ASSESSED_UNIT_EXISTS');
+      await db.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'threeZero.addUnit', entity: row.id, data: request.body });
+      return reply.status(201).send(row);
+    },
+  );
+
+  app.post(
+    '/units/from-tree',
+    {
+      onRequest: [app.requirePermission('threeZero.edit')],
+      schema: { operationId: 'addAssessedVillages', tags: ['stats'], summary: '把辖区内全部村(社区)加为创建单位', response: { 200: z.object({ added: z.number() }) } },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { rowCount } = await db.execute(sql`
+        insert into assessed_units (district_code, name, type, unit_id)
+        select u.district_code, u.name, case when u.name like '%村' then 'village' else 'community' end, u.id
+        from units u where u.district_code = ${actor.districtCode} and u.kind = 'community' and u.path like ${`${actor.unitPath}%`}
+        on conflict do nothing`);
+      return { added: rowCount ?? 0 };
+    },
+  );
+
+  app.put(
+    '/units/:id/figures/:year',
+    {
+      onRequest: [app.requirePermission('threeZero.edit')],
+      schema: {
+        operationId: 'enterThreeZeroFigures',
+        tags: ['stats'],
+        summary: '填报安全事故与刑事/重大治安案件数（注明来源，记录填报人）',
+        params: z.object({ id: z.string().uuid(), year: z.coerce.number().int().min(2000).max(2100) }),
+        body: threeZeroFiguresInputSchema,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      await assessedUnitInJurisdiction(db, actor, request.params.id);
+      const values = { ...request.body, enteredBy: actor.id, enteredAt: new Date() };
+      await db
+        .insert(threeZeroFigures)
+        .values({ districtCode: actor.districtCode, assessedUnitId: request.params.id, year: request.params.year, ...values })
+        .onConflictDoUpdate({ target: [threeZeroFigures.districtCode, threeZeroFigures.assessedUnitId, threeZeroFigures.year], set: values });
+      await db.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'threeZero.enterFigures', entity: request.params.id, data: { year: request.params.year, ...request.body } });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.put(
+    '/targets/:year',
+    {
+      onRequest: [app.requirePermission('threeZero.edit')],
+      schema: {
+        operationId: 'setThreeZeroTargets',
+        tags: ['stats'],
+        summary: '设置年度达标率目标（%）',
+        params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+        body: threeZeroTargetsInputSchema,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      await db.transaction(async (tx) => {
+        for (const group of ['village', 'organisation'] as const) {
+          await tx
+            .insert(threeZeroTargets)
+            .values({ districtCode: actor.districtCode, year: request.params.year, group, percent: request.body[group] })
+            .onConflictDoUpdate({ target: [threeZeroTargets.districtCode, threeZeroTargets.year, threeZeroTargets.group], set: { percent: request.body[group] } });
+        }
+        await tx.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'threeZero.setTargets', entity: String(request.params.year), data: request.body });
+      });
+      return reply.status(204).send(null);
+    },
+  );
+};
+
