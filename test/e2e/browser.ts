@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestApp, type TestContext } from '../support/app.js';
 
@@ -15,9 +16,10 @@ export interface BrowserContext {
 }
 
 /** The real app with its built web UI on a real port, and a headless Chromium that can reach nothing else. */
-export async function startBrowserTest(): Promise<BrowserContext> {
+export async function startBrowserTest(opts: { isolated?: boolean } = {}): Promise<BrowserContext> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-wqy-microhei`);
-  const ctx = await startTestApp({ withWeb: true });
+  // `isolated`: a database of the file's own, for journeys that count every case (the command centre).
+  const ctx = await startTestApp({ withWeb: true, isolated: opts.isolated });
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   const address = ctx.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -56,6 +58,9 @@ export async function newPage(b: BrowserContext, opts: { who: string; contextOpt
   });
   return page;
 }
+
+/** Where the browser tests leave their screenshots (kept by CI as the run's pictures; not in git). */
+export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 
 /** A fresh browser session signed in as a demo user through the sign-in page. */
 export async function signInPage(b: BrowserContext, username: string, contextOptions?: Parameters<Browser['newContext']>[0]): Promise<Page> {

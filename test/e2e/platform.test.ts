@@ -1,3 +1,4 @@
+import { DEMO_HISTORY_CASES } from '../../src/server/db/seed-demo.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -69,7 +70,8 @@ describe('the platform process on the embedded PostgreSQL', () => {
     await waitForHealth(port, first);
     const cookie = await login(port);
     const list = await (await fetch(`http://127.0.0.1:${port}/api/cases?pageSize=100`, { headers: { cookie } })).json();
-    expect(list.total).toBe(4);
+    // Four demo cases in their stages, and a year of demo history for the command centre.
+    expect(list.total).toBe(4 + DEMO_HISTORY_CASES);
     const page = await fetch(`http://127.0.0.1:${port}/cases`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(statSync(join(dataDir, 'encryption.key')).mode & 0o777).toBe(0o600);

@@ -1017,6 +1017,25 @@ export const caseStatsDaily = pgTable(
   (t) => [primaryKey({ columns: [t.districtCode, t.day, t.unitId, t.kind, t.category, t.channel] })],
 );
 
+/**
+ * The same sums per calendar month (`month` = its first day): a period of whole months reads a few rows per unit and
+ * dimension instead of thirty; only the partial months at a period's edges are read by day. Kept by the same statement.
+ */
+export const caseStatsMonthly = pgTable(
+  'case_stats_monthly',
+  {
+    districtCode: district(),
+    month: date('month', { mode: 'string' }).notNull(),
+    unitId: uuid('unit_id').notNull(),
+    unitPath: text('unit_path').notNull(),
+    kind: text('kind').$type<CaseKind>().notNull(),
+    category: text('category').$type<Category>().notNull(),
+    channel: text('channel').$type<Channel>().notNull(),
+    ...measureColumns,
+  },
+  (t) => [primaryKey({ columns: [t.districtCode, t.month, t.unitId, t.kind, t.category, t.channel] })],
+);
+
 /** "三零" creation: the units assessed — villages/communities of the org tree and organisations (RULES.md §6). */
 export const assessedUnits = pgTable(
   'assessed_units',

@@ -33,7 +33,7 @@ const GRIDS_PER_COMMUNITY = 2;
 
 /** A readable short name: 文苑街道 / 韩愈路社区 (the statistics names end in 居民委员会/村民委员会). */
 function shortName(name: string): string {
-  return name.replace(/社区居民委员会$/, '社区').replace(/居民委员会$/, '社区').replace(/村民委员会$/, '村').replace(/居委会$/, '社区');
+  return name.replace(/社区居民委员会$/, '社区').replace(/居民委员会$/, '社区').replace(/村?村民委员会$/, '村').replace(/居委会$/, '社区');
 }
 
 interface UnitSeed {

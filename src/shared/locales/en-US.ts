@@ -776,4 +776,9 @@ export const enUS: Record<MessageKey, string> = {
   'case.clearFigure': 'Clear',
   'case.export': 'Export Excel',
   'case.exportWithParties': 'Export with parties (logged)',
+  'unitKind.district': 'District',
+  'unitKind.street': 'Streets/towns',
+  'unitKind.community': 'Communities/villages',
+  'unitKind.grid': 'Grids',
+  'unitKind.department': 'Department',
 };

@@ -775,6 +775,11 @@ export const zhCN = {
   'case.clearFigure': '清除',
   'case.export': '导出 Excel',
   'case.exportWithParties': '导出（含当事人信息，将记录日志）',
+  'unitKind.district': '区',
+  'unitKind.street': '街道/乡镇',
+  'unitKind.community': '社区/村',
+  'unitKind.grid': '网格',
+  'unitKind.department': '部门',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

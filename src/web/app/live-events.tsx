@@ -46,7 +46,8 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     source.onerror = () => setLive((l) => ({ ...l, state: 'connecting' }));
     const onEvent = (e: MessageEvent<string>) => {
       const event = JSON.parse(e.data) as LiveEvent;
-      refresh(event.type.startsWith('camera.') ? ['cameras', 'cases'] : ['cases']);
+      // Dashboards count cases too: a registration or a step moves their figures.
+      refresh(event.type.startsWith('camera.') ? ['cameras', 'cases', 'stats'] : ['cases', 'stats']);
       if (event.type === 'case.registered' || event.type === 'camera.alert') {
         setLive((l) => {
           // A repeat of a camera alert replaces its earlier line (the count rises in place).

@@ -4,7 +4,7 @@ import enUSAntd from 'antd/locale/en_US';
 import zhCNAntd from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { useEffect, type ReactNode } from 'react';
+import { Suspense, useEffect, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import type { Permission } from '../../shared/permissions.js';
 import { LoginPage } from '../pages/login/login-page.js';
@@ -33,8 +33,8 @@ function Home() {
   const { me, isLoading, can } = useSession();
   if (isLoading) return <Spin style={{ display: 'block', marginTop: 120 }} />;
   if (!me) return <Navigate to="/login" replace />;
-  const first = (['case.dispatchBoard', 'case.mine', 'case.register'] as const).find((p) => can(p));
-  const to = { 'case.dispatchBoard': '/dispatch', 'case.mine': '/mine', 'case.register': '/register' } as const;
+  const first = (['case.dispatchBoard', 'stats.view', 'case.mine', 'case.register'] as const).find((p) => can(p));
+  const to = { 'case.dispatchBoard': '/dispatch', 'stats.view': '/command/cockpit', 'case.mine': '/mine', 'case.register': '/register' } as const;
   return <Navigate to={first ? to[first] : '/cases'} replace />;
 }
 
@@ -81,11 +81,23 @@ export function Root() {
                   <Route path="/portal" element={<PortalPage />} />
                   {/* The phone app checks its own sign-in: offline, it works with the worker last seen on the phone. */}
                   {APP_ROUTES.filter((r) => r.standalone).map((r) => (
-                    <Route key={r.path} path={r.path} element={r.element} />
+                    <Route
+                      key={r.path}
+                      path={r.path}
+                      element={<Suspense fallback={<Spin style={{ display: 'block', marginTop: 120 }} />}>{r.checksOwnSignIn ? r.element : <RequireAccess access={r.access}>{r.element}</RequireAccess>}</Suspense>}
+                    />
                   ))}
                   <Route element={<AppLayout />}>
                     {APP_ROUTES.filter((r) => !r.standalone).map((r) => (
-                      <Route key={r.path} path={r.path} element={<RequireAccess access={r.access}>{r.element}</RequireAccess>} />
+                      <Route
+                        key={r.path}
+                        path={r.path}
+                        element={
+                          <RequireAccess access={r.access}>
+                            <Suspense fallback={<Spin style={{ display: 'block', marginTop: 120 }} />}>{r.element}</Suspense>
+                          </RequireAccess>
+                        }
+                      />
                     ))}
                   </Route>
                   <Route path="*" element={<Home />} />

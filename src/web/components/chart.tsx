@@ -2,7 +2,7 @@ import { BarChart, HeatmapChart, LineChart, MapChart, PieChart, ScatterChart } f
 import { GeoComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import ReactEChartsCore from 'echarts-for-react/lib/core';
+import ReactEChartsCore from 'echarts-for-react/esm/core.js';
 import type { CSSProperties } from 'react';
 
 // Only what the command centre draws is bundled (tree-shaken ECharts): no CDN, no map tiles, nothing from outside.

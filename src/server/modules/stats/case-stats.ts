@@ -96,19 +96,30 @@ function contributions(): string {
 }
 
 const COUNTER_COLUMNS = MEASURE_KEYS.map(columnOf);
-const DIMENSIONS = 'day, unit_id, kind, category, channel';
 
-/** Adds the difference of the facts in `delta` to the daily rollup; rows are locked in key order (no deadlock). */
-const APPLY_DELTA = `
-  insert into case_stats_daily (district_code, ${DIMENSIONS}, unit_path, ${COUNTER_COLUMNS.join(', ')})
-  select $district, ${DIMENSIONS}, min(unit_path), ${COUNTER_COLUMNS.map((c) => `sum(${c})`).join(', ')}
-  from (${contributions()}) x
-  group by ${DIMENSIONS}
-  having ${COUNTER_COLUMNS.map((c) => `sum(${c}) <> 0`).join(' or ')}
-  order by ${DIMENSIONS}
-  on conflict (district_code, ${DIMENSIONS}) do update set unit_path = excluded.unit_path, ${COUNTER_COLUMNS.map(
-    (c) => `${c} = case_stats_daily.${c} + excluded.${c}`,
-  ).join(', ')}`;
+/**
+ * Continues a WITH list that defined `delta`: adds the difference of its facts to the daily and the monthly rollup.
+ * Rows are locked in key order, so two transactions touching the same rows queue instead of deadlocking.
+ */
+function applyDelta(): string {
+  const sums = COUNTER_COLUMNS.map((c) => `sum(${c})`).join(', ');
+  const nonZero = COUNTER_COLUMNS.map((c) => `sum(${c}) <> 0`).join(' or ');
+  const add = (table: string) => COUNTER_COLUMNS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
+  const dims = 'unit_id, kind, category, channel';
+  return `
+  contrib as (${contributions()}),
+  daily as (
+    insert into case_stats_daily (district_code, day, ${dims}, unit_path, ${COUNTER_COLUMNS.join(', ')})
+    select $district, day, ${dims}, min(unit_path), ${sums} from contrib
+    group by day, ${dims} having ${nonZero} order by day, ${dims}
+    on conflict (district_code, day, ${dims}) do update set unit_path = excluded.unit_path, ${add('case_stats_daily')}
+    returning 1
+  )
+  insert into case_stats_monthly (district_code, month, ${dims}, unit_path, ${COUNTER_COLUMNS.join(', ')})
+  select $district, date_trunc('month', day)::date as month, ${dims}, min(unit_path), ${sums} from contrib
+  group by 2, ${dims} having ${nonZero} order by 2, ${dims}
+  on conflict (district_code, month, ${dims}) do update set unit_path = excluded.unit_path, ${add('case_stats_monthly')}`;
+}
 
 function bind(text: string, params: { district: string; ids?: string[] }): SQL {
   // One statement with named placeholders; drizzle binds the values (the ids as one array literal parameter).
@@ -140,8 +151,8 @@ export async function refreshCaseStats(tx: Db | Tx, districtCode: string, caseId
       select -1 as sign, ${FACT_COLUMNS.map((c) => `old.${c}`).join(', ')} from old
       union all
       select 1 as sign, ${FACT_COLUMNS.map((c) => `new.${c}`).join(', ')} from new
-    )
-    ${APPLY_DELTA}`;
+    ),
+    ${applyDelta()}`;
   await tx.execute(bind(statement, { district: districtCode, ids: caseIds }));
 }
 
@@ -151,13 +162,14 @@ export async function refreshCaseStats(tx: Db | Tx, districtCode: string, caseId
  */
 export async function rebuildCaseStats(db: Db, districtCode: string): Promise<number> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`lock table case_stats, case_stats_daily in exclusive mode`);
+    await tx.execute(sql`lock table case_stats, case_stats_daily, case_stats_monthly in exclusive mode`);
     await tx.execute(sql`delete from case_stats_daily where district_code = ${districtCode}`);
+    await tx.execute(sql`delete from case_stats_monthly where district_code = ${districtCode}`);
     await tx.execute(sql`delete from case_stats where district_code = ${districtCode}`);
     const { rowCount } = await tx.execute(
       bind(`with ${LEVELS} insert into case_stats (${FACT_COLUMNS.join(', ')}) select ${FACT_COLUMNS.join(', ')} from (${FACTS} where c.district_code = $district) n`, { district: districtCode }),
     );
-    await tx.execute(bind(`with delta as (select 1 as sign, s.* from case_stats s where s.district_code = $district) ${APPLY_DELTA}`, { district: districtCode }));
+    await tx.execute(bind(`with delta as (select 1 as sign, s.* from case_stats s where s.district_code = $district), ${applyDelta()}`, { district: districtCode }));
     return rowCount ?? 0;
   });
 }

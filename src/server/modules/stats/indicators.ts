@@ -35,10 +35,31 @@ function ratesOf(c: MeasureCounts) {
   return Object.fromEntries(RATE_KEYS.map((r) => [r, rateOf(c, r)])) as Cockpit['rates'];
 }
 
-/** The daily rollup rows of the period under the unit (and of one kind, when asked). */
-function rollupWhere(districtCode: string, unitPath: string, from: string, to: string, kind?: CaseKind): SQL {
-  return sql`d.district_code = ${districtCode} and d.day between ${from}::date and ${to}::date and d.unit_path like ${`${unitPath}%`}
-    ${kind ? sql`and d.kind = ${kind}` : sql``}`;
+const COUNTERS = MEASURE_KEYS.map(columnOf).join(', ');
+
+/** The first day of the month after `day`'s month. */
+const nextMonth = (day: string) => {
+  const [y, m] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+};
+
+/**
+ * The rollup rows of [from, to] under the unit (and of one kind) as a derived table `d` with a `day` column: whole
+ * months from the monthly rollup (day = the month's first day), the partial months at the edges from the daily one.
+ * `byDay`: daily rows only (a trend by week needs the days).
+ */
+function rollupRows(districtCode: string, unitPath: string, from: string, to: string, opts: { kind?: CaseKind; byDay?: boolean } = {}): SQL {
+  const under = sql`district_code = ${districtCode} and unit_path like ${`${unitPath}%`} ${opts.kind ? sql`and kind = ${opts.kind}` : sql``}`;
+  const days = (a: string, b: string) =>
+    sql`select day, unit_id, unit_path, kind, category, channel, ${sql.raw(COUNTERS)} from case_stats_daily where ${under} and day between ${a}::date and ${b}::date`;
+  // Whole months inside the period: from the first 1st on or after `from` up to the month before `to`'s month (or `to`'s, when it is a month end).
+  const firstWhole = from.endsWith('-01') ? from : nextMonth(from);
+  const afterLast = addDays(to, 1).endsWith('-01') ? addDays(to, 1) : `${to.slice(0, 7)}-01`;
+  if (opts.byDay || firstWhole >= afterLast) return sql`(${days(from, to)}) d`;
+  const parts = [sql`select month as day, unit_id, unit_path, kind, category, channel, ${sql.raw(COUNTERS)} from case_stats_monthly where ${under} and month >= ${firstWhole}::date and month < ${afterLast}::date`];
+  if (from < firstWhole) parts.push(days(from, addDays(firstWhole, -1)));
+  if (afterLast <= to) parts.push(days(afterLast, to));
+  return sql`(${sql.join(parts, sql` union all `)}) d`;
 }
 
 /**
@@ -51,14 +72,13 @@ export async function readCockpit(opts: { db: Db; actor: Actor; query: CockpitQu
   if (query.from > query.to || query.to > addDays(query.from, 3660)) throw new AppError('PERIOD_INVALID', { from: query.from, to: query.to });
   const unit = await unitInJurisdiction(db, actor, query.unitId);
   const d = actor.districtCode;
-  const where = rollupWhere(d, unit.path, query.from, query.to, query.kind);
+  const source = rollupRows(d, unit.path, query.from, query.to, { kind: query.kind, byDay: query.grain === 'week' });
   const childOf = sql.raw(`nullif(split_part(substr(d.unit_path, ${unit.path.length + 1}), '/', 1), '')`);
   const bucket = sql.raw(`date_trunc('${query.grain}', d.day)::date::text`);
   const { rows } = await db.execute<Record<string, unknown> & { g: number; child: string | null; channel: Channel; kind: CaseKind; category: Category; unit_id: string; bucket: string }>(sql`
     select grouping(${childOf}, d.channel, d.kind, d.category, d.unit_id, ${bucket}) as g,
       ${childOf} as child, d.channel, d.kind, d.category, d.unit_id, ${bucket} as bucket, ${sql.raw(SUMS)}
-    from case_stats_daily d
-    where ${where}
+    from ${source}
     group by grouping sets ((${childOf}), (d.channel), (d.kind), (d.category), (d.unit_id), (${bucket}))`);
   // grouping() sets a bit per column NOT grouped by: 0b011111 = the child column only, and so on.
   const set = (bit: number) => rows.filter((r) => Number(r.g) === (0b111111 ^ (1 << bit)));
@@ -129,9 +149,10 @@ async function readLiveFigures(db: Db, districtCode: string, unitPath: string, q
   const { rows } = await db.execute<Record<LiveFigure, number>>(sql`
     select
       (select count(*)::int from cases c where c.district_code = ${districtCode} and c.status in (${open}) and c.unit_path like ${prefix} ${kind}) as "open",
-      (select count(*)::int from cases c where c.district_code = ${districtCode} and c.unit_path like ${prefix} ${kind}
-        and exists (select 1 from case_clocks k where k.district_code = c.district_code and k.case_id = c.id
-          and k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date)) as "overdue",
+      (select count(distinct k.case_id)::int from case_clocks k
+        join cases c on c.district_code = k.district_code and c.id = k.case_id
+        where k.district_code = ${districtCode} and k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date
+          and c.unit_path like ${prefix} ${kind}) as "overdue",
       (select count(*)::int from cases c where c.district_code = ${districtCode} and c.status in (${open}) and c.unit_path like ${prefix} ${kind}
         and ${massRiskCondition}) as "massRisk",
       (select count(*)::int from case_packages p where p.district_code = ${districtCode} and p.status = 'open' and p.unit_path like ${prefix}) as "openPackages",
@@ -151,8 +172,7 @@ export async function readMediationForm(opts: { db: Db; actor: Actor; month: str
   // Day 0 of the next month is the month's last day.
   const to = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
   const { rows } = await db.execute<Record<string, unknown> & { category: Category }>(sql`
-    select d.category, ${sql.raw(SUMS)} from case_stats_daily d
-    where ${rollupWhere(actor.districtCode, unit.path, from, to, 'dispute')}
+    select d.category, ${sql.raw(SUMS)} from ${rollupRows(actor.districtCode, unit.path, from, to, { kind: 'dispute' })}
     group by d.category`);
   return {
     month,

@@ -149,6 +149,11 @@ describe('indicators (docs/INDICATORS.md)', () => {
     expect(sept.counts.received).toBe(1); // B only (A came at 00:30 on 10-01)
     const nov1 = (await get('leader', `/api/stats/cockpit?from=2026-11-01&to=2026-11-01&unitId=${unitIds['410871061']}`)).json();
     expect(nov1.counts.received).toBe(1); // H
+    // Part of September by day, all of October by month: the same cases either way.
+    const across = (await get('leader', `/api/stats/cockpit?from=2026-09-30&to=2026-10-31&unitId=${unitIds['410871061']}`)).json();
+    expect(across.counts).toMatchObject({ received: 6, concluded: 3, followedUp: 2 });
+    const inner = (await get('leader', `/api/stats/cockpit?from=2026-10-02&to=2026-11-01&unitId=${unitIds['410871061']}`)).json();
+    expect(inner.counts).toMatchObject({ received: 5, concluded: 3 }); // C D E G by day in October, H on 11-01; B's 10-03 conclusion is in, A's 10-01 receipt is out
     const weeks = (await get('leader', `/api/stats/cockpit?from=${FROM}&to=${TO}&unitId=${unitIds['410871061']}&grain=week`)).json();
     // ISO weeks start on Monday: 2026-09-28 holds 10-01 and 10-03.
     expect(weeks.trend[0]).toMatchObject({ bucket: '2026-09-28', received: 1, concluded: 1 });

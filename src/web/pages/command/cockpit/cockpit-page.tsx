@@ -184,12 +184,12 @@ export function CockpitPage() {
                         testId="chart-trend"
                         option={{
                           tooltip: { trigger: 'axis' },
-                          legend: { data: [t('measure.received'), t('measure.concluded'), t('measure.settled')] },
+                          legend: { top: 0, data: [t('measure.received'), t('measure.concluded'), t('measure.settled')] },
                           grid: { left: 40, right: 16, top: 36, bottom: 28 },
                           xAxis: { type: 'category', data: c.trend.map((x) => x.bucket) },
                           yAxis: { type: 'value', minInterval: 1 },
                           series: [
-                            { name: t('measure.received'), type: 'bar', data: c.trend.map((x) => x.received) },
+                            { name: t('measure.received'), type: 'bar', barMaxWidth: 48, data: c.trend.map((x) => x.received) },
                             { name: t('measure.concluded'), type: 'line', data: c.trend.map((x) => x.concluded) },
                             { name: t('measure.settled'), type: 'line', data: c.trend.map((x) => x.settled) },
                           ],
@@ -203,10 +203,13 @@ export function CockpitPage() {
                         testId="chart-channel"
                         option={{
                           tooltip: { trigger: 'item' },
+                          legend: { bottom: 0, type: 'scroll' },
                           series: [
                             {
                               type: 'pie',
-                              radius: ['35%', '65%'],
+                              radius: ['30%', '55%'],
+                              center: ['50%', '42%'],
+                              label: { formatter: '{d}%' },
                               data: c.byChannel.filter((x) => x.received).map((x) => ({ name: label('channel', x.key), value: x.received, key: x.key })),
                             },
                           ],
@@ -221,10 +224,13 @@ export function CockpitPage() {
                         testId="chart-levels"
                         option={{
                           tooltip: { trigger: 'item' },
+                          legend: { bottom: 0, type: 'scroll' },
                           series: [
                             {
                               type: 'pie',
-                              radius: ['35%', '65%'],
+                              radius: ['30%', '55%'],
+                              center: ['50%', '42%'],
+                              label: { formatter: '{d}%' },
                               data: SETTLED_LEVELS.map((l) => ({ name: label('level', l), value: c.counts[LEVEL_MEASURE[l]], key: l })),
                             },
                           ],
@@ -242,7 +248,7 @@ export function CockpitPage() {
                         style={{ height: 360 }}
                         option={{
                           tooltip: { trigger: 'axis' },
-                          legend: { data: [t('measure.received'), t('measure.settled')] },
+                          legend: { top: 0, data: [t('measure.received'), t('measure.settled')] },
                           grid: { left: 90, right: 16, top: 30, bottom: 20 },
                           yAxis: { type: 'category', inverse: true, data: c.byCategory.map((x) => label('category', x.key)) },
                           xAxis: { type: 'value', minInterval: 1 },

@@ -1,0 +1,128 @@
+/**
+ * `npm run bench:cockpit [-- --steps 1000000,10000000 --seconds 10 --concurrency 8]`
+ *
+ * Loads a district's history in steps (default 1 million, then up to 10 million cases over five years, through every
+ * stage, with handling clocks: `loadCaseHistory`), recounts it (`rebuildCaseStats`), then measures the leader's
+ * cockpit over real HTTP against a separate server process — `GET /api/stats/cockpit` for this year, for the last
+ * 30 days and for one street this year, each with its live figures — as p50 / p95 / p99 at 1 and C clients.
+ * Uses the embedded PostgreSQL unless DATABASE_URL is set.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { addDays, shanghaiDate } from '../src/shared/calendar.js';
+import { connectDatabase, runMigrations } from '../src/server/db/client.js';
+import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
+import { DEMO_DISTRICT, DEMO_PASSWORD, seedDemoData } from '../src/server/db/seed-demo.js';
+import { loadCaseHistory } from '../src/server/modules/stats/case-history.js';
+import { rebuildCaseStats } from '../src/server/modules/stats/case-stats.js';
+import { freePort, load, report, type Result } from './support.js';
+
+const { values: args } = parseArgs({
+  options: {
+    steps: { type: 'string', default: process.env.BENCH_COCKPIT_STEPS ?? '1000000,10000000' },
+    seconds: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '8' },
+  },
+});
+const STEPS = args.steps.split(',').map(Number);
+const SECONDS = Number(args.seconds);
+const C = Number(args.concurrency);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const log = pino({ level: 'warn' });
+const KEY = Buffer.alloc(32, 9);
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-bench-'));
+  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase({ dataDir: join(dataDir, 'db'), log, database: 'fengqiao_bench' });
+  const url = process.env.DATABASE_URL ?? embedded!.url;
+  const database = connectDatabase(url, 4);
+  const { pool } = database;
+  console.log(`PostgreSQL ${(await pool.query('show server_version')).rows[0].server_version}; steps ${STEPS.join(', ')} cases; ${C} concurrent clients; ${SECONDS} s per measurement`);
+  await runMigrations(pool);
+  await seedDemoData({ db: database.db, log });
+  const reception = (await pool.query(`select id from users where username = 'reception'`)).rows[0].id as string;
+  const street = (await pool.query(`select id from units where code = '410871061'`)).rows[0].id as string;
+  const to = new Date();
+  const from = new Date(to.getTime() - 5 * 365 * 86_400_000);
+  const today = shanghaiDate(to);
+  const results: { step: number; rows: Result[] }[] = [];
+
+  let loaded = 0;
+  for (const target of STEPS) {
+    const t0 = performance.now();
+    await loadCaseHistory({
+      db: database.db,
+      districtCode: DEMO_DISTRICT,
+      count: target - loaded,
+      from,
+      to,
+      registeredBy: reception,
+      withTimeline: false,
+      firstNumber: loaded + 1,
+      onProgress: (n) => process.stdout.write(`\r  loaded ${loaded + n} cases`),
+    });
+    loaded = target;
+    const t1 = performance.now();
+    await pool.query('analyze');
+    await rebuildCaseStats(database.db, DEMO_DISTRICT);
+    await pool.query('analyze case_stats_daily');
+    const t2 = performance.now();
+    const rollupRows = (await pool.query('select count(*)::int n from case_stats_daily')).rows[0].n;
+    console.log(`\n${target} cases: loaded in ${((t1 - t0) / 1000).toFixed(0)} s, counted in ${((t2 - t1) / 1000).toFixed(0)} s; rollup ${rollupRows} rows`);
+
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'serve'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', LOGIN_RATE_LIMIT: '1000', ENCRYPTION_KEY: KEY.toString('base64') },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const base = `http://127.0.0.1:${port}`;
+    for (;;) {
+      try {
+        if ((await fetch(`${base}/api/health`)).ok) break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const cookie = (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'leader', password: DEMO_PASSWORD }) }))
+      .headers.get('set-cookie')!
+      .split(';')[0]!;
+    const cockpit = (query: string) => async () => {
+      const res = await fetch(`${base}/api/stats/cockpit?${query}`, { headers: { cookie } });
+      return res.status === 200 && (await res.json()).counts.received > 0;
+    };
+    const year = `from=${today.slice(0, 4)}-01-01&to=${today}&grain=month`;
+    const month = `from=${addDays(today, -29)}&to=${today}&grain=week`;
+    const rows: Result[] = [];
+    for (const [name, q] of [
+      ['cockpit, district, this year', year],
+      ['cockpit, district, last 30 days', month],
+      ['cockpit, one street, this year', `${year}&unitId=${street}`],
+    ] as const) {
+      rows.push(await load(`${name}, 1 client`, cockpit(q), { clients: 1, seconds: SECONDS }));
+      rows.push(await load(`${name}, ${C} clients`, cockpit(q), { clients: C, seconds: SECONDS }));
+    }
+    results.push({ step: target, rows });
+    child.kill('SIGTERM');
+    await new Promise((r) => child.on('exit', r));
+  }
+
+  console.log(`\n${'operation'.padEnd(44)} ${'rate'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
+  for (const { step, rows } of results) {
+    console.log(`— ${step.toLocaleString('en')} cases`);
+    for (const r of rows) console.log(report(r, 44));
+  }
+  await database.close();
+  await embedded?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
