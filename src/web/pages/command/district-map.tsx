@@ -98,7 +98,9 @@ export function DistrictMap(props: {
     } as EChartsOption;
   }, [mapName, names, features, layers, cameras, caseLayer, level, dark, label, t]);
 
+  // What is drawn, in the DOM: a test (or a screen reader) can tell when the layers it chose are on the map.
   return (
+    <div data-testid="district-map-frame" data-case-layer={caseLayer} data-cameras={cameras?.length ?? 0} data-level={level}>
     <Chart
       testId="district-map"
       option={option}
@@ -109,5 +111,6 @@ export function DistrictMap(props: {
         else if (p.seriesName === 'cases') props.onCase?.((p.data as { id: string }).id);
       }}
     />
+    </div>
   );
 }
