@@ -63,6 +63,7 @@ async function main() {
       to,
       registeredBy: reception,
       withTimeline: false,
+      withSearchWords: false,
       firstNumber: loaded + 1,
       onProgress: (n) => process.stdout.write(`\r  loaded ${loaded + n} cases`),
     });
@@ -73,7 +74,8 @@ async function main() {
     await pool.query('analyze case_stats_daily');
     const t2 = performance.now();
     const rollupRows = (await pool.query('select count(*)::int n from case_stats_daily')).rows[0].n;
-    console.log(`\n${target} cases: loaded in ${((t1 - t0) / 1000).toFixed(0)} s, counted in ${((t2 - t1) / 1000).toFixed(0)} s; rollup ${rollupRows} rows`);
+    const monthlyRows = (await pool.query('select count(*)::int n from case_stats_monthly')).rows[0].n;
+    console.log(`\n${target} cases: loaded in ${((t1 - t0) / 1000).toFixed(0)} s, counted in ${((t2 - t1) / 1000).toFixed(0)} s; rollup ${rollupRows} daily rows, ${monthlyRows} monthly rows`);
 
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'serve'], {
@@ -108,6 +110,8 @@ async function main() {
       rows.push(await load(`${name}, ${C} clients`, cockpit(q), { clients: C, seconds: SECONDS }));
     }
     results.push({ step: target, rows });
+    // Each step's figures as soon as they are measured (a 10-million load takes a while).
+    for (const r of rows) console.log(report(r, 44));
     child.kill('SIGTERM');
     await new Promise((r) => child.on('exit', r));
   }

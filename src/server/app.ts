@@ -18,6 +18,7 @@ import { deadlinesRoutes } from './modules/deadlines/deadlines.routes.js';
 import { urgesRoutes } from './modules/deadlines/urges.routes.js';
 import { statsRoutes } from './modules/stats/stats.routes.js';
 import { mapRoutes } from './modules/map/map.routes.js';
+import { caseCounsellingRoutes, counsellingRoutes, kioskRoutes } from './modules/counselling/counselling.routes.js';
 import { threeZeroRoutes } from './modules/stats/three-zero.routes.js';
 import { reportsRoutes } from './modules/deadlines/reports.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
@@ -101,6 +102,9 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(reportsRoutes, { prefix: '/api/reports' });
   await app.register(statsRoutes, { prefix: '/api/stats' });
   await app.register(mapRoutes, { prefix: '/api/map' });
+  await app.register(counsellingRoutes, { prefix: '/api/counselling' });
+  await app.register(caseCounsellingRoutes, { prefix: '/api/cases' });
+  await app.register(kioskRoutes, { prefix: '/api/public/kiosk' });
   await app.register(threeZeroRoutes, { prefix: '/api/three-zero' });
   await app.register(apiClientRoutes, { prefix: '/api/admin/api-clients' });
   await app.register(transferRoutes, { prefix: '/api/transfer' });

@@ -9,7 +9,7 @@ import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { connectDatabase, runMigrations, type Database } from './db/client.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
-import { countCases, hasDemoAccounts, seedDemoBoundaries, seedDemoData, seedDemoHistory } from './db/seed-demo.js';
+import { countCases, hasDemoAccounts, seedDemoAdditions, seedDemoBoundaries, seedDemoData, seedDemoHistory } from './db/seed-demo.js';
 import { createPersonalDataCrypto, loadMasterKey, type PersonalDataCrypto } from './lib/personal-data-crypto.js';
 import { syncBuiltInCalendar } from './modules/calendar/calendar.repository.js';
 import { WorkCalendarCache } from './modules/calendar/work-calendar.js';
@@ -67,6 +67,8 @@ async function seed(log: Logger, r: Running, crypto: PersonalDataCrypto) {
     const history = await seedDemoHistory(r.database.db);
     log.info({ cases: n, history }, 'demo cases and a year of demo history loaded');
   }
+  const added = await seedDemoAdditions(r.database.db);
+  if (added) log.info({ added }, 'demo accounts and rooms added since this database was seeded');
   const drawn = await seedDemoBoundaries(r.database.db);
   if (drawn) log.info({ units: drawn }, 'demo boundaries drawn for the map');
 }

@@ -76,3 +76,14 @@ export type CameraAlertType = (typeof CAMERA_ALERT_TYPES)[number];
 /** "三零" creation: villages/communities and organisations (schools, hospitals, enterprises, markets, stations…), RULES.md §6. */
 export const ASSESSED_UNIT_TYPES = ['village', 'community', 'school', 'hospital', 'enterprise', 'market', 'station', 'other'] as const;
 export type AssessedUnitType = (typeof ASSESSED_UNIT_TYPES)[number];
+
+/** 心理服务 (RULES.md §7): where a request came from, and where the service stands. */
+export const COUNSELLING_SOURCES = ['case_referral', 'walk_in', 'portal'] as const;
+export type CounsellingSource = (typeof COUNSELLING_SOURCES)[number];
+export const COUNSELLING_STATUSES = ['requested', 'active', 'referred_out', 'closed'] as const;
+export type CounsellingStatus = (typeof COUNSELLING_STATUSES)[number];
+export const APPOINTMENT_STATUSES = ['booked', 'attended', 'cancelled', 'no_show'] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+/** A counsellor's risk assessment after a crisis alert. */
+export const CRISIS_RISK_LEVELS = ['low', 'medium', 'high', 'imminent'] as const;
+export type CrisisRiskLevel = (typeof CRISIS_RISK_LEVELS)[number];

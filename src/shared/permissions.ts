@@ -55,6 +55,12 @@ export const PERMISSIONS = {
   'case.export': ['reception', 'dispatcher', 'leader', 'admin'],
   /** Download a case list with the parties' names and phone numbers; every export is logged per person. */
   'case.exportPersonal': ['dispatcher', 'admin'],
+  /** 心理服务: refer a party of a case to the psychological service room (its status is all the referrer sees after). */
+  'counselling.request': ['mediator', 'unit_handler', 'reception', 'dispatcher', 'grid_worker', 'counsellor', 'admin'],
+  /** The counsellors' workspace: services, appointments, sealed notes, scales, crisis alerts, referrals out. */
+  'counselling.work': ['counsellor'],
+  /** Counts only (services, sessions, referrals, alerts answered in time), never content. */
+  'counselling.figures': ['leader', 'admin', 'counsellor'],
   /** 巡查打卡 and the offline reporting app. */
   'grid.patrol': ['grid_worker'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -6,7 +6,7 @@ import { demoBoundaries, pointInside, seeded } from './demo-geometry.js';
 import type { Logger } from 'pino';
 import type { Role } from '../../shared/enums.js';
 import type { Db } from './client.js';
-import { cameraPoints, cases, units, users } from './schema.js';
+import { cameraPoints, cases, counsellingRooms, units, users } from './schema.js';
 import division from './seed-data/division-410871.json' with { type: 'json' };
 
 export const DEMO_PASSWORD = 'fengqiao-demo';
@@ -76,6 +76,8 @@ export function demoUnitTree(): UnitSeed {
   };
 }
 
+export const DEMO_ROOMS = ['心理咨询室一', '心理咨询室二（沙盘室）', '团体辅导室'];
+
 /** The demo accounts listed in the README, all with password `fengqiao-demo`. */
 export const DEMO_USERS: { username: string; displayName: string; role: Role; unitCode: string; isUnitHead?: boolean }[] = [
   { username: 'admin', displayName: '郑毅', role: 'admin', unitCode: '410871' },
@@ -88,6 +90,8 @@ export const DEMO_USERS: { username: string; displayName: string; role: Role; un
   { username: 'handler', displayName: '吴涛', role: 'unit_handler', unitCode: '410871-RSJ-LDJC' },
   { username: 'grid', displayName: '陈静', role: 'grid_worker', unitCode: '41087106100101' },
   { username: 'counsellor', displayName: '刘芳', role: 'counsellor', unitCode: '410871-XLFW' },
+  { username: 'counsellor2', displayName: '马丽', role: 'counsellor', unitCode: '410871-XLFW' },
+  { username: 'supervisor', displayName: '宋心怡', role: 'counsellor', unitCode: '410871-XLFW', isUnitHead: true },
 ];
 
 /**
@@ -137,6 +141,8 @@ export async function seedDemoData(opts: { db: Db; log: Logger }): Promise<{ cre
         isUnitHead: u.isUnitHead ? 1 : 0,
       })),
     );
+    // The psychological service room's rooms (心理服务区).
+    await tx.insert(counsellingRooms).values(DEMO_ROOMS.map((name) => ({ districtCode: DEMO_DISTRICT, name })));
     await tx.insert(cameraPoints).values(
       DEMO_CAMERAS.map((c, i) => {
         const grid = geometry.get(c.gridCode);
@@ -171,6 +177,24 @@ export async function seedDemoHistory(db: Db): Promise<number> {
   }
   await rebuildCaseStats(db, DEMO_DISTRICT);
   return DEMO_HISTORY_CASES;
+}
+
+/** A demo database from before the psychological service zone gets its rooms and the demo accounts added since. */
+export async function seedDemoAdditions(db: Db): Promise<number> {
+  if (!(await hasDemoAccounts(db))) return 0;
+  const existing = new Set((await db.select({ username: users.username }).from(users).where(eq(users.districtCode, DEMO_DISTRICT))).map((u) => u.username));
+  const missing = DEMO_USERS.filter((u) => !existing.has(u.username));
+  const unitRows = await db.select({ id: units.id, code: units.code }).from(units).where(eq(units.districtCode, DEMO_DISTRICT));
+  const byCode = new Map(unitRows.map((u) => [u.code, u.id]));
+  if (missing.length) {
+    const passwordHash = await hash(DEMO_PASSWORD);
+    await db
+      .insert(users)
+      .values(missing.map((u) => ({ districtCode: DEMO_DISTRICT, username: u.username, displayName: u.displayName, role: u.role, unitId: byCode.get(u.unitCode)!, passwordHash, isDemo: 1, isUnitHead: u.isUnitHead ? 1 : 0 })))
+      .onConflictDoNothing();
+  }
+  const rooms = await db.insert(counsellingRooms).values(DEMO_ROOMS.map((name) => ({ districtCode: DEMO_DISTRICT, name }))).onConflictDoNothing().returning({ id: counsellingRooms.id });
+  return missing.length + rooms.length;
 }
 
 /** A demo database from before the map gets the demo's invented boundaries (never on a district without demo accounts). */

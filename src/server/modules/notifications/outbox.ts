@@ -19,6 +19,8 @@ export interface OutboxMessage {
   clientId?: string | null;
   targetUrl?: string | null;
   payload?: Record<string, unknown> | null;
+  /** Not to be sent before this moment (a reminder the day before); now when absent. */
+  notBefore?: Date;
 }
 
 /** Tries before a message is given up (its last error stays on the row for the admin). */
@@ -35,8 +37,9 @@ export async function enqueue(tx: Tx | Db, messages: OutboxMessage[]): Promise<n
   const inserted = await tx
     .insert(outbox)
     .values(
-      messages.map((m) => ({
+      messages.map(({ notBefore, ...m }) => ({
         ...m,
+        ...(notBefore ? { nextAttemptAt: notBefore } : {}),
         recipientUserId: m.recipientUserId ?? null,
         recipientPhoneEnc: m.recipientPhoneEnc ?? null,
         caseId: m.caseId ?? null,

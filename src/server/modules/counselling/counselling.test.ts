@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GAD7, PHQ9, scaleDefinitionSchema, scoreScale } from '../../../shared/scales.js';
+import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { buildCaseBody } from '../cases/cases.factory.js';
+
+/** Answers to `scale` summing to `total`, filled from the first item, leaving the items in `zero` at 0. */
+function answersFor(items: number, total: number, zero: number[] = []): number[] {
+  const out = Array.from({ length: items }, () => 0);
+  let left = total;
+  for (let i = 0; i < items && left > 0; i++) {
+    if (zero.includes(i + 1)) continue;
+    out[i] = Math.min(3, left);
+    left -= out[i]!;
+  }
+  if (left > 0) throw new Error(`cannot make ${total}`);
+  return out;
+}
+
+describe('screening scales scored exactly (RULES.md §7)', () => {
+  it('puts every PHQ-9 band boundary where the rules say: 4/5, 9/10, 14/15, 19/20', () => {
+    const band = (t: number) => scoreScale(PHQ9, answersFor(9, t, [9])).band.key;
+    expect([0, 4, 5, 9, 10, 14, 15, 19, 20, 24].map(band)).toEqual([
+      'minimal', 'minimal', 'mild', 'mild', 'moderate', 'moderate', 'moderately_severe', 'moderately_severe', 'severe', 'severe',
+    ]);
+    expect(scoreScale(PHQ9, Array(9).fill(3)).total).toBe(27);
+    expect(scoreScale(PHQ9, Array(9).fill(3)).band.key).toBe('severe');
+  });
+
+  it('puts every GAD-7 band boundary where the rules say: 4/5, 9/10, 14/15', () => {
+    const band = (t: number) => scoreScale(GAD7, answersFor(7, t)).band.key;
+    expect([0, 4, 5, 9, 10, 14, 15, 21].map(band)).toEqual(['minimal', 'minimal', 'mild', 'mild', 'moderate', 'moderate', 'severe', 'severe']);
+  });
+
+  it('flags any non-zero answer to PHQ-9 item 9 whatever the total, and nothing else', () => {
+    const item9 = [0, 0, 0, 0, 0, 0, 0, 0, 1];
+    expect(scoreScale(PHQ9, item9)).toMatchObject({ total: 1, band: { key: 'minimal' }, crisis: [{ no: 9, value: 1 }] });
+    expect(scoreScale(PHQ9, answersFor(9, 24, [9])).crisis).toEqual([]);
+    expect(scoreScale(GAD7, Array(7).fill(3)).crisis).toEqual([]);
+  });
+
+  it('refuses an unanswered item or an answer that is not an option', () => {
+    expect(() => scoreScale(PHQ9, [0, 0, 0])).toThrow();
+    expect(() => scoreScale(PHQ9, [0, 0, 0, 0, 0, 0, 0, 0, 4])).toThrow();
+  });
+
+  it('takes a new scale as data, and refuses bands with a gap', () => {
+    const ok = { code: 'TEST-3', name: '测试量表', instructions: '请作答', items: [{ no: 1, text: 'a' }, { no: 2, text: 'b' }], options: [{ value: 0, label: '否' }, { value: 1, label: '是' }], bands: [{ min: 0, max: 1, key: 'low', label: '低' }, { min: 2, max: 2, key: 'high', label: '高' }] };
+    expect(scaleDefinitionSchema.safeParse(ok).success).toBe(true);
+    expect(scaleDefinitionSchema.safeParse({ ...ok, bands: [{ min: 0, max: 0, key: 'low', label: '低' }, { min: 2, max: 2, key: 'high', label: '高' }] }).success).toBe(false);
+  });
+});
+
+let ctx: TestContext;
+const c: Record<string, string> = {};
+let caseId: string;
+let serviceId: string;
+let rooms: { id: string; name: string }[];
+let counsellors: { id: string; name: string }[];
+const get = (who: string, url: string) => ctx.app.inject({ method: 'GET', url, headers: { cookie: c[who]! } });
+const post = (who: string, url: string, payload?: unknown) => ctx.app.inject({ method: 'POST', url, headers: { cookie: c[who]! }, payload: payload as object });
+
+beforeAll(async () => {
+  ctx = await startTestApp();
+  for (const u of ['reception', 'dispatcher', 'mediator', 'counsellor', 'counsellor2', 'supervisor', 'admin', 'leader']) c[u] = await signIn(ctx.app, u);
+  const created = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: c.reception!, 'idempotency-key': randomUUID() }, payload: buildCaseBody({ category: 'marriage_family' }) });
+  caseId = created.json().id;
+  const sfs = (await ctx.database.pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id;
+  await actOnCaseOk(ctx.app, { cookie: c.reception!, readerCookie: c.dispatcher! }, caseId, { action: 'accept' });
+  await actOnCaseOk(ctx.app, { cookie: c.dispatcher!, readerCookie: c.dispatcher! }, caseId, { action: 'dispatch', leadUnitId: sfs });
+  const applicant = created.json().parties.find((p: { role: string }) => p.role === 'applicant');
+  // The mediator refers the applicant, who is in distress, to the service room.
+  const ref = await post('mediator', `/api/cases/${caseId}/counselling`, { personId: applicant.personId, reason: '当事人情绪低落，多次提到活着没意思' });
+  expect(ref.statusCode, ref.body).toBe(201);
+  serviceId = ref.json().id;
+  rooms = (await get('counsellor', '/api/counselling/rooms')).json();
+  counsellors = (await get('counsellor', '/api/counselling/counsellors')).json();
+});
+afterAll(() => ctx.close());
+
+const who = (name: string) => counsellors.find((x) => x.name === name)!.id;
+/** A future hour on a day no other test books (unique per run), Shanghai time. */
+const slot = (() => {
+  const day = new Date(Date.now() + (30 + Math.floor(Math.random() * 300)) * 86_400_000).toISOString().slice(0, 10);
+  return (h: number, m = 0) => new Date(`${day}T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00+08:00`).toISOString();
+})();
+
+describe('the psychological service zone', () => {
+  it('shows the referrer only that a service exists and its status', async () => {
+    const res = await get('mediator', `/api/cases/${caseId}/counselling`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().services).toEqual([{ id: serviceId, status: 'requested', createdAt: expect.any(String) }]);
+    expect(res.body).not.toContain('情绪低落');
+    expect((await get('mediator', '/api/counselling/services')).statusCode).toBe(403);
+    expect((await get('mediator', `/api/counselling/services/${serviceId}`)).statusCode).toBe(403);
+    const detail = await get('counsellor', `/api/counselling/services/${serviceId}`);
+    expect(detail.json()).toMatchObject({ reason: '当事人情绪低落，多次提到活着没意思', caseId });
+  });
+
+  it('refuses to double-book a counsellor or a room, even at the same moment', async () => {
+    const book = (who_: string, counsellorId: string, roomId: string, from: string, to: string) =>
+      post(who_, '/api/counselling/appointments', { serviceId, counsellorId, roomId, startsAt: from, endsAt: to });
+    const first = await book('counsellor', who('刘芳'), rooms[0]!.id, slot(9), slot(10));
+    expect(first.statusCode, first.body).toBe(201);
+    const sameCounsellor = await book('counsellor', who('刘芳'), rooms[1]!.id, slot(9, 30), slot(10, 30));
+    expect(sameCounsellor.statusCode).toBe(409);
+    expect(sameCounsellor.json()).toMatchObject({ code: 'COUNSELLOR_BUSY' });
+    const sameRoom = await book('counsellor2', who('马丽'), rooms[0]!.id, slot(9, 45), slot(10, 15));
+    expect(sameRoom.json()).toMatchObject({ code: 'ROOM_BUSY' });
+    expect(sameRoom.json().message).toMatch(/咨询室/);
+    // Back to back is not an overlap.
+    expect((await book('counsellor2', who('马丽'), rooms[0]!.id, slot(10), slot(11))).statusCode).toBe(201);
+    // Two people booking the same counsellor at the same moment: one wins, the other is told.
+    const race = await Promise.all([book('counsellor', who('宋心怡'), rooms[1]!.id, slot(14), slot(15)), book('counsellor2', who('宋心怡'), rooms[2]!.id, slot(14), slot(15))]);
+    expect(race.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    // A cancelled appointment frees its slot.
+    expect((await post('counsellor', `/api/counselling/appointments/${first.json().id}/status`, { status: 'cancelled', note: '来访者改期' })).statusCode).toBe(204);
+    expect((await book('counsellor', who('刘芳'), rooms[1]!.id, slot(9, 30), slot(10, 30))).statusCode).toBe(201);
+    // The person is reminded by SMS the day before.
+    const { rows } = await ctx.database.pool.query(`select next_attempt_at from outbox where dedupe_key = $1`, [`appointment:${first.json().id}:reminder`]);
+    expect(new Date(rows[0].next_attempt_at).getTime()).toBe(new Date(slot(9)).getTime() - 86_400_000);
+  });
+
+  it('seals session notes: encrypted at rest, readable by the author and the supervisor only, every read logged, never searchable', async () => {
+    const secret = `梦见鲸鱼搁浅${randomUUID().slice(0, 6)}`;
+    const added = await post('counsellor', `/api/counselling/services/${serviceId}/sessions`, { notes: `来访者谈到${secret}，情绪稳定。`, heldOn: new Date().toISOString().slice(0, 10) });
+    expect(added.statusCode, added.body).toBe(201);
+    const sessionId = added.json().id;
+    const read = async (u: string) => get(u, `/api/counselling/sessions/${sessionId}`);
+    expect((await read('counsellor')).json().notes).toContain(secret);
+    expect((await read('supervisor')).json().notes).toContain(secret);
+    const other = await read('counsellor2');
+    expect(other.statusCode).toBe(403);
+    expect(other.json().code).toBe('SESSION_NOTES_SEALED');
+    for (const u of ['mediator', 'admin', 'leader']) {
+      const res = await read(u);
+      expect(res.statusCode, u).toBe(404);
+      expect(res.body).not.toContain(secret);
+    }
+    const reads = await ctx.database.pool.query(`select count(*)::int n from access_log where entity_type = 'counselling_session' and entity_id = $1`, [sessionId]);
+    expect(reads.rows[0].n).toBe(2);
+    // The raw row holds no plaintext anywhere.
+    const raw = await ctx.database.pool.query(`select * from counselling_sessions where id = $1`, [sessionId]);
+    expect(JSON.stringify(raw.rows[0])).not.toContain(secret);
+    expect(Buffer.from(raw.rows[0].notes_enc).includes(Buffer.from(secret))).toBe(false);
+    const anyTable = await ctx.database.pool.query(`select count(*)::int n from case_search where search_vector::text like $1 or party_vector::text like $1`, [`%${secret.slice(0, 4)}%`]);
+    expect(anyTable.rows[0].n).toBe(0);
+    for (const u of ['admin', 'mediator', 'dispatcher']) {
+      const found = (await get(u, `/api/cases?q=${encodeURIComponent(secret)}`)).json();
+      expect(found.total, u).toBe(0);
+    }
+    // The list of sessions shows who and when, and whether the reader may open it.
+    const list = (await get('counsellor2', `/api/counselling/services/${serviceId}/sessions`)).json();
+    expect(list.find((s: { id: string }) => s.id === sessionId)).toMatchObject({ canRead: false, counsellor: { name: '刘芳' } });
+  });
+
+  it('raises a crisis alert on PHQ-9 item 9 = 1 with a total of 1, kept open until a risk assessment is recorded', async () => {
+    const res = await post('counsellor', `/api/counselling/services/${serviceId}/administrations`, { scaleCode: 'PHQ-9', answers: [0, 0, 0, 0, 0, 0, 0, 0, 1] });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ total: 1, band: { key: 'minimal' }, crisis: true });
+    const alertId = res.json().alertId as string;
+    const open = (await get('supervisor', '/api/counselling/alerts?open=true')).json();
+    expect(open.map((a: { id: string }) => a.id)).toContain(alertId);
+    // The service's counsellor and the supervisor are told at once (in-app).
+    const { rows } = await ctx.database.pool.query(`select recipient_user_id from outbox where dedupe_key like $1`, [`crisis:${alertId}:%`]);
+    expect(rows.map((r) => r.recipient_user_id).sort()).toEqual([who('刘芳'), who('宋心怡')].sort());
+    const tooShort = await post('counsellor', `/api/counselling/alerts/${alertId}/assessment`, { riskLevel: 'medium', assessment: '还好' });
+    expect(tooShort.statusCode).toBe(400);
+    expect((await get('counsellor', '/api/counselling/alerts?open=true')).json().map((a: { id: string }) => a.id)).toContain(alertId);
+    const done = await post('counsellor', `/api/counselling/alerts/${alertId}/assessment`, { riskLevel: 'medium', assessment: '面谈评估：有消极念头，无具体计划，家属已知情并陪伴，约定三日内复诊。' });
+    expect(done.statusCode, done.body).toBe(204);
+    expect((await get('counsellor', '/api/counselling/alerts?open=true')).json().map((a: { id: string }) => a.id)).not.toContain(alertId);
+    expect((await post('counsellor', `/api/counselling/alerts/${alertId}/assessment`, { riskLevel: 'low', assessment: '重复提交的评估记录内容' })).json().code).toBe('CRISIS_ALERT_ASSESSED');
+    const raw = await ctx.database.pool.query(`select * from crisis_alerts where id = $1`, [alertId]);
+    expect(JSON.stringify(raw.rows[0])).not.toContain('消极念头');
+  });
+
+  it('lets the resident self-complete on a one-time kiosk link that shows nothing about them', async () => {
+    const link = await post('counsellor', `/api/counselling/services/${serviceId}/kiosk-links`, { scaleCode: 'GAD-7' });
+    expect(link.statusCode).toBe(201);
+    const token = link.json().token;
+    const page = await ctx.app.inject({ method: 'GET', url: `/api/public/kiosk/${token}` });
+    expect(page.json().scale.items).toHaveLength(7);
+    expect(page.body).not.toContain('情绪低落');
+    const bad = await ctx.app.inject({ method: 'POST', url: `/api/public/kiosk/${token}`, payload: { answers: [1, 1, 1] } });
+    expect(bad.json().code).toBe('SCALE_ANSWERS_INVALID');
+    const sent = await ctx.app.inject({ method: 'POST', url: `/api/public/kiosk/${token}`, payload: { answers: [2, 2, 2, 1, 1, 1, 1] } });
+    expect(sent.json()).toEqual({ received: true, needsHelpNow: false });
+    const again = await ctx.app.inject({ method: 'POST', url: `/api/public/kiosk/${token}`, payload: { answers: [0, 0, 0, 0, 0, 0, 0] } });
+    expect(again.statusCode).toBe(404);
+    const detail = (await get('counsellor', `/api/counselling/services/${serviceId}`)).json();
+    expect(detail.administrations.find((a: { scaleCode: string }) => a.scaleCode === 'GAD-7')).toMatchObject({ total: 10, band: { key: 'moderate', label: '中度' }, mode: 'self' });
+  });
+
+  it('records a referral to a medical institution and its follow-up; leaders get counts only', async () => {
+    const res = await post('counsellor', `/api/counselling/services/${serviceId}/referrals`, { institution: '焦作市第二人民医院精神科', reason: '建议专科评估', followUpOn: '2026-12-15' });
+    expect(res.statusCode, res.body).toBe(201);
+    expect((await get('mediator', `/api/cases/${caseId}/counselling`)).json().services[0].status).toBe('referred_out');
+    expect((await post('counsellor', `/api/counselling/referrals/${res.json().id}/follow-up`, { note: '已就诊，遵医嘱随访' })).statusCode).toBe(204);
+    const today = new Date().toISOString().slice(0, 10);
+    const figures = await get('leader', `/api/counselling/figures?from=2026-01-01&to=${today}`);
+    expect(figures.statusCode).toBe(200);
+    const f = figures.json();
+    expect(f.servicesRequested).toBeGreaterThanOrEqual(1);
+    expect(f.referralsOut).toBeGreaterThanOrEqual(1);
+    expect(f.alertsRaised).toBeGreaterThanOrEqual(1);
+    expect(f.alertsAnsweredInTime).toBeGreaterThanOrEqual(1);
+    for (const [k, v] of Object.entries(f)) if (k !== 'from' && k !== 'to') expect(typeof v, k).toBe('number');
+    expect((await get('mediator', `/api/counselling/figures?from=2026-01-01&to=${today}`)).statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+/**
+ * Screening scales as data (items, options, scoring, bands, crisis rules), so a centre adds another (SCL-90…) without
+ * code. Scoring is the sum of the chosen options; the band is the one whose [min, max] holds the total (RULES.md §7).
+ */
+export const scaleDefinitionSchema = z
+  .object({
+    code: z.string().trim().regex(/^[A-Z0-9-]{2,20}$/, '量表代码由大写字母、数字和连字符组成，如 PHQ-9'),
+    name: z.string().trim().min(1).max(60),
+    instructions: z.string().trim().min(1).max(300),
+    items: z.array(z.object({ no: z.number().int().min(1), text: z.string().trim().min(1).max(200) })).min(1).max(120),
+    options: z.array(z.object({ value: z.number().int().min(0).max(10), label: z.string().trim().min(1).max(30) })).min(2).max(10),
+    bands: z.array(z.object({ min: z.number().int().min(0), max: z.number().int().min(0), key: z.string().regex(/^[a-z_]+$/), label: z.string().trim().min(1).max(30) })).min(1),
+    /** Answers that raise a crisis alert whatever the total (PHQ-9 item 9: any non-zero answer). */
+    crisisItems: z.array(z.object({ no: z.number().int().min(1), minValue: z.number().int().min(1), reason: z.string().trim().min(1).max(60) })).default([]),
+  })
+  .superRefine((s, ctx) => {
+    if (s.items.some((it, i) => it.no !== i + 1)) ctx.addIssue({ code: 'custom', message: '题目应按 1、2、3… 连续编号', path: ['items'] });
+    const maxTotal = s.items.length * Math.max(...s.options.map((o) => o.value));
+    const sorted = [...s.bands].sort((a, b) => a.min - b.min);
+    // The bands must cover every possible total exactly once: 0 … max, no gap, no overlap.
+    let next = Math.min(...s.options.map((o) => o.value)) * s.items.length;
+    for (const b of sorted) {
+      if (b.min !== next || b.max < b.min) ctx.addIssue({ code: 'custom', message: `分级区间应从 ${next} 开始且连续不重叠`, path: ['bands'] });
+      next = b.max + 1;
+    }
+    if (next !== maxTotal + 1) ctx.addIssue({ code: 'custom', message: `分级区间应覆盖到最高分 ${maxTotal}`, path: ['bands'] });
+    for (const c of s.crisisItems) if (c.no > s.items.length) ctx.addIssue({ code: 'custom', message: `危机条目 ${c.no} 不存在`, path: ['crisisItems'] });
+  });
+export type ScaleDefinition = z.infer<typeof scaleDefinitionSchema>;
+
+const FREQUENCY = [
+  { value: 0, label: '完全不会' },
+  { value: 1, label: '好几天' },
+  { value: 2, label: '一半以上的天数' },
+  { value: 3, label: '几乎每天' },
+];
+
+/** PHQ-9 (Patient Health Questionnaire-9), the Chinese version in common use; bands per RULES.md §7. */
+export const PHQ9: ScaleDefinition = {
+  code: 'PHQ-9',
+  name: '患者健康问卷（PHQ-9）',
+  instructions: '在过去两周里，您有多少时间受到以下问题的困扰？请选择最符合您情况的一项。',
+  items: [
+    '做事时提不起劲或没有兴趣',
+    '感到心情低落、沮丧或绝望',
+    '入睡困难、睡不安稳或睡眠过多',
+    '感觉疲倦或没有活力',
+    '食欲不振或吃太多',
+    '觉得自己很糟，或觉得自己很失败，或让自己或家人失望',
+    '对事物专注有困难，例如阅读报纸或看电视时',
+    '动作或说话速度缓慢到别人已经觉察；或正好相反，烦躁或坐立不安、动来动去的情况更胜于平常',
+    '有不如死掉或用某种方式伤害自己的念头',
+  ].map((text, i) => ({ no: i + 1, text })),
+  options: FREQUENCY,
+  bands: [
+    { min: 0, max: 4, key: 'minimal', label: '无或极轻微' },
+    { min: 5, max: 9, key: 'mild', label: '轻度' },
+    { min: 10, max: 14, key: 'moderate', label: '中度' },
+    { min: 15, max: 19, key: 'moderately_severe', label: '中重度' },
+    { min: 20, max: 27, key: 'severe', label: '重度' },
+  ],
+  crisisItems: [{ no: 9, minValue: 1, reason: '第9题：有死亡或自伤念头' }],
+};
+
+/** GAD-7 (Generalized Anxiety Disorder-7); 5 / 10 / 15 mark mild / moderate / severe (RULES.md §7). */
+export const GAD7: ScaleDefinition = {
+  code: 'GAD-7',
+  name: '广泛性焦虑量表（GAD-7）',
+  instructions: '在过去两周里，您有多少时间受到以下问题的困扰？请选择最符合您情况的一项。',
+  items: [
+    '感觉紧张、焦虑或急切',
+    '不能够停止或控制担忧',
+    '对各种各样的事情担忧过多',
+    '很难放松下来',
+    '由于不安而无法静坐',
+    '变得容易烦恼或急躁',
+    '感到似乎将有可怕的事情发生而害怕',
+  ].map((text, i) => ({ no: i + 1, text })),
+  options: FREQUENCY,
+  bands: [
+    { min: 0, max: 4, key: 'minimal', label: '无或极轻微' },
+    { min: 5, max: 9, key: 'mild', label: '轻度' },
+    { min: 10, max: 14, key: 'moderate', label: '中度' },
+    { min: 15, max: 21, key: 'severe', label: '重度' },
+  ],
+  crisisItems: [],
+};
+
+export const BUILT_IN_SCALES = [PHQ9, GAD7] as const;
+
+export interface ScaleScore {
+  total: number;
+  band: { key: string; label: string };
+  /** The crisis rules the answers met (empty: none). */
+  crisis: { no: number; value: number; reason: string }[];
+}
+
+/** Scores a completed scale; throws when an item is unanswered or an answer is not one of the options. */
+export function scoreScale(scale: ScaleDefinition, answers: readonly number[]): ScaleScore {
+  if (answers.length !== scale.items.length) throw new RangeError(`expected ${scale.items.length} answers, got ${answers.length}`);
+  const allowed = new Set(scale.options.map((o) => o.value));
+  answers.forEach((a, i) => {
+    if (!allowed.has(a)) throw new RangeError(`item ${i + 1}: ${a} is not an option`);
+  });
+  const total = answers.reduce((s, a) => s + a, 0);
+  const band = scale.bands.find((b) => total >= b.min && total <= b.max)!;
+  const crisis = scale.crisisItems.filter((c) => answers[c.no - 1]! >= c.minValue).map((c) => ({ no: c.no, value: answers[c.no - 1]!, reason: c.reason }));
+  return { total, band: { key: band.key, label: band.label }, crisis };
+}

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { APPOINTMENT_STATUSES, COUNSELLING_SOURCES, COUNSELLING_STATUSES, CRISIS_RISK_LEVELS } from '../enums.js';
+import { phoneSchema } from './cases.js';
+
+/** From a case: the party referred (by the mediator or petitions officer) and why. */
+export const requestFromCaseSchema = z.object({
+  personId: z.string().uuid().describe('A party of the case'),
+  reason: z.string().trim().min(2, '请简要说明转介原因').max(500),
+});
+
+/** A walk-in (or someone the grid worker brings): name and phone, and why. */
+export const walkInSchema = z.object({
+  name: z.string().trim().min(1, '请填写姓名').max(50),
+  phone: phoneSchema.optional(),
+  reason: z.string().trim().min(2, '请简要说明来访原因').max(500),
+});
+
+export const serviceSummarySchema = z.object({
+  id: z.string(),
+  status: z.enum(COUNSELLING_STATUSES),
+  source: z.enum(COUNSELLING_SOURCES),
+  personName: z.string(),
+  caseId: z.string().nullable(),
+  caseCode: z.string().nullable(),
+  counsellor: z.object({ id: z.string(), name: z.string() }).nullable(),
+  openAlerts: z.number(),
+  nextAppointment: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ServiceSummary = z.infer<typeof serviceSummarySchema>;
+
+export const appointmentSchema = z.object({
+  id: z.string(),
+  serviceId: z.string(),
+  personName: z.string(),
+  counsellor: z.object({ id: z.string(), name: z.string() }),
+  room: z.object({ id: z.string(), name: z.string() }),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  status: z.enum(APPOINTMENT_STATUSES),
+  note: z.string().nullable(),
+});
+export type Appointment = z.infer<typeof appointmentSchema>;
+
+export const bookAppointmentSchema = z
+  .object({
+    serviceId: z.string().uuid(),
+    counsellorId: z.string().uuid(),
+    roomId: z.string().uuid(),
+    startsAt: z.string().datetime({ offset: true }),
+    endsAt: z.string().datetime({ offset: true }),
+  })
+  .refine((v) => new Date(v.endsAt) > new Date(v.startsAt), { message: '结束时间应晚于开始时间', path: ['endsAt'] })
+  .refine((v) => new Date(v.endsAt).getTime() - new Date(v.startsAt).getTime() <= 4 * 3600_000, { message: '单次预约不超过 4 小时', path: ['endsAt'] });
+
+export const appointmentStatusBodySchema = z.object({
+  status: z.enum(['attended', 'cancelled', 'no_show']),
+  note: z.string().trim().max(200).optional(),
+});
+
+/** What other roles (the mediator of the case, leaders, admins) may know: that a service exists, and its status. */
+export const caseCounsellingSchema = z.object({
+  services: z.array(z.object({ id: z.string(), status: z.enum(COUNSELLING_STATUSES), createdAt: z.string() })),
+});
+
+export const sessionMetaSchema = z.object({
+  id: z.string(),
+  heldOn: z.string(),
+  counsellor: z.object({ id: z.string(), name: z.string() }),
+  canRead: z.boolean().describe('Only the author and a counselling supervisor may read the notes'),
+});
+export const sessionNotesSchema = sessionMetaSchema.extend({ notes: z.string() });
+export const addSessionSchema = z.object({
+  notes: z.string().trim().min(1, '请填写咨询记录').max(20_000),
+  heldOn: z.string().date(),
+  appointmentId: z.string().uuid().optional(),
+});
+
+export const administrationSchema = z.object({
+  id: z.string(),
+  scaleCode: z.string(),
+  total: z.number(),
+  band: z.object({ key: z.string(), label: z.string() }),
+  mode: z.enum(['counsellor', 'self']),
+  crisis: z.boolean(),
+  createdAt: z.string(),
+});
+export const administerSchema = z.object({ scaleCode: z.string(), answers: z.array(z.number().int()).min(1).max(120) });
+
+export const alertSchema = z.object({
+  id: z.string(),
+  serviceId: z.string(),
+  personName: z.string(),
+  reason: z.string(),
+  raisedAt: z.string(),
+  assessedAt: z.string().nullable(),
+  riskLevel: z.enum(CRISIS_RISK_LEVELS).nullable(),
+});
+export const assessAlertSchema = z.object({
+  riskLevel: z.enum(CRISIS_RISK_LEVELS),
+  assessment: z.string().trim().min(10, '请记录评估情况与处置措施（至少 10 个字）').max(5000),
+});
+
+export const referralSchema = z.object({
+  id: z.string(),
+  institution: z.string(),
+  referredAt: z.string(),
+  followUpOn: z.string(),
+  followedUpAt: z.string().nullable(),
+});
+export const referOutSchema = z.object({
+  institution: z.string().trim().min(2, '请填写接收的医疗机构').max(100),
+  reason: z.string().trim().min(2, '请填写转介原因').max(1000),
+  followUpOn: z.string().date(),
+});
+export const referralFollowUpSchema = z.object({ note: z.string().trim().min(2, '请填写随访情况').max(1000) });
+
+export const serviceDetailSchema = serviceSummarySchema.extend({
+  reason: z.string(),
+  appointments: z.array(appointmentSchema),
+  sessions: z.array(sessionMetaSchema),
+  administrations: z.array(administrationSchema),
+  alerts: z.array(alertSchema),
+  referrals: z.array(referralSchema),
+});
+export type ServiceDetail = z.infer<typeof serviceDetailSchema>;
+
+/** Figures for leaders: counts only, never content. */
+export const counsellingFiguresSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  servicesRequested: z.number(),
+  sessionsHeld: z.number(),
+  appointmentsAttended: z.number(),
+  appointmentsMissed: z.number(),
+  referralsOut: z.number(),
+  alertsRaised: z.number(),
+  alertsAnsweredInTime: z.number(),
+  alertsOpen: z.number(),
+  answerWithinMinutes: z.number(),
+});
