@@ -60,8 +60,8 @@ describe('the command centre', () => {
     const today = shanghaiDate(new Date());
     await page.goto(`${b.baseUrl}/command/cockpit?from=${today}&to=${today}`);
     await page.getByTestId('cockpit').waitFor();
-    await expect.poll(() => page.getByTestId('cockpit-count-received').innerText()).toContain('3');
-    await expect.poll(() => page.getByTestId('cockpit-count-concluded').innerText()).toContain('2');
+    await expect.poll(() => page.getByTestId('cockpit-count-received').innerText(), { timeout: 10_000 }).toContain('3');
+    await expect.poll(() => page.getByTestId('cockpit-count-concluded').innerText(), { timeout: 10_000 }).toContain('2');
     await page.locator('[data-testid=chart-trend] canvas').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'cockpit.png'), fullPage: true });
     expect(outside).toEqual([]);
@@ -73,14 +73,14 @@ describe('the command centre', () => {
     expect(figures.get('收案')).toBe(3);
     expect(figures.get('办结')).toBe(2);
     expect(figures.get('化解率(%)')).toBe(100);
-    await expect.poll(() => page.getByTestId('cockpit-rate-settlementRate').innerText()).toContain('100');
+    await expect.poll(() => page.getByTestId('cockpit-rate-settlementRate').innerText(), { timeout: 10_000 }).toContain('100');
 
     // Clicking 办结 lists exactly the two concluded cases.
     await page.getByTestId('cockpit-count-concluded').click();
     await page.waitForURL(/\/cases\?figure=concluded/);
     await page.getByTestId('figure-filter').waitFor();
     const table = page.locator('.ant-table-tbody');
-    await expect.poll(() => table.locator('tr.ant-table-row').count()).toBe(2);
+    await expect.poll(() => table.locator('tr.ant-table-row').count(), { timeout: 10_000 }).toBe(2);
     const listed = await table.locator('tr.ant-table-row').allInnerTexts();
     expect(listed.some((r) => r.includes(codes[0]!))).toBe(true);
     expect(listed.some((r) => r.includes(codes[1]!))).toBe(true);
@@ -93,7 +93,7 @@ describe('the command centre', () => {
     await page.goto(`${b.baseUrl}/command/screen`);
     await page.getByTestId('screen-figures').waitFor();
     await page.locator('[data-testid=district-map] canvas').first().waitFor();
-    await expect.poll(() => page.getByTestId('screen-new-cases').innerText()).toContain('宠物扰邻纠纷');
+    await expect.poll(() => page.getByTestId('screen-new-cases').innerText(), { timeout: 10_000 }).toContain('宠物扰邻纠纷');
     const size = await page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
       scrollHeight: document.documentElement.scrollHeight,
@@ -133,7 +133,7 @@ describe('the command centre', () => {
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     const card = page.getByRole('dialog');
     await card.getByText('收案').waitFor();
-    await expect.poll(() => card.innerText()).toMatch(/网格员/);
+    await expect.poll(() => card.innerText(), { timeout: 10_000 }).toMatch(/网格员/);
     expect(outside).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import type { Permission } from '../../shared/permissions.js';
 import { LoginPage } from '../pages/login/login-page.js';
 import { ProgressPage } from '../pages/public/progress/progress-page.js';
 import { PortalPage } from '../pages/public/portal/portal-page.js';
+import { KioskPage } from '../pages/public/kiosk/kiosk-page.js';
 import { LiveEventsProvider } from './live-events.js';
 import { setUnauthorizedHandler } from './api.js';
 import { I18nProvider, useI18n } from './i18n.js';
@@ -33,8 +34,8 @@ function Home() {
   const { me, isLoading, can } = useSession();
   if (isLoading) return <Spin style={{ display: 'block', marginTop: 120 }} />;
   if (!me) return <Navigate to="/login" replace />;
-  const first = (['case.dispatchBoard', 'stats.view', 'case.mine', 'case.register'] as const).find((p) => can(p));
-  const to = { 'case.dispatchBoard': '/dispatch', 'stats.view': '/command/cockpit', 'case.mine': '/mine', 'case.register': '/register' } as const;
+  const first = (['case.dispatchBoard', 'stats.view', 'counselling.work', 'case.mine', 'case.register'] as const).find((p) => can(p));
+  const to = { 'case.dispatchBoard': '/dispatch', 'stats.view': '/command/cockpit', 'counselling.work': '/counselling', 'case.mine': '/mine', 'case.register': '/register' } as const;
   return <Navigate to={first ? to[first] : '/cases'} replace />;
 }
 
@@ -79,6 +80,7 @@ export function Root() {
                   <Route path="/progress" element={<ProgressPage />} />
                   <Route path="/progress/:token" element={<ProgressPage />} />
                   <Route path="/portal" element={<PortalPage />} />
+                  <Route path="/kiosk/:token" element={<KioskPage />} />
                   {/* The phone app checks its own sign-in: offline, it works with the worker last seen on the phone. */}
                   {APP_ROUTES.filter((r) => r.standalone).map((r) => (
                     <Route

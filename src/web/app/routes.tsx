@@ -18,7 +18,11 @@ import {
   EnvironmentOutlined,
   TrophyOutlined,
   TableOutlined,
+  HeartOutlined,
+  PieChartOutlined,
 } from '@ant-design/icons';
+const CounsellingPage = lazy(() => import('../pages/counselling/counselling-page.js').then((m) => ({ default: m.CounsellingPage })));
+const CounsellingFiguresPage = lazy(() => import('../pages/counselling/figures-page.js').then((m) => ({ default: m.CounsellingFiguresPage })));
 // The command centre's pages carry ECharts: loaded when first opened, not by every reception desk.
 const BigScreenPage = lazy(() => import('../pages/command/big-screen/big-screen-page.js').then((m) => ({ default: m.BigScreenPage })));
 const CockpitPage = lazy(() => import('../pages/command/cockpit/cockpit-page.js').then((m) => ({ default: m.CockpitPage })));
@@ -68,6 +72,8 @@ export const APP_ROUTES: AppRoute[] = [
   { path: '/command/map', element: <MapPage />, access: 'stats.view', menu: { label: 'menu.map', icon: <EnvironmentOutlined /> } },
   { path: '/command/three-zero', element: <ThreeZeroPage />, access: 'stats.view', menu: { label: 'menu.threeZero', icon: <TrophyOutlined /> } },
   { path: '/command/mediation-form', element: <MediationFormPage />, access: 'stats.view', menu: { label: 'menu.mediationForm', icon: <TableOutlined /> } },
+  { path: '/counselling', element: <CounsellingPage />, access: 'counselling.work', menu: { label: 'menu.counselling', icon: <HeartOutlined /> } },
+  { path: '/counselling/figures', element: <CounsellingFiguresPage />, access: 'counselling.figures', menu: { label: 'menu.counsellingFigures', icon: <PieChartOutlined /> } },
   { path: '/reports/three-failures', element: <ThreeFailuresPage />, access: 'report.threeFailures', menu: { label: 'menu.report', icon: <BarChartOutlined /> } },
   { path: '/packages', element: <PackagesPage />, access: 'package.view', menu: { label: 'menu.packages', icon: <GroupOutlined /> } },
   { path: '/packages/:id', element: <PackageDetailPage />, access: 'package.view' },

@@ -19,6 +19,7 @@ import { LikelyPersonsButton } from './likely-persons-button.js';
 import { AgreementCard } from './agreement-card.js';
 import { SessionsCard } from './sessions-card.js';
 import { PetitionRepliesCard } from './petition-replies-card.js';
+import { CounsellingCard } from './counselling-card.js';
 
 async function uploadFile(caseId: string, file: File): Promise<string> {
   const kind = file.type.startsWith('image/') ? 'photo' : file.type.startsWith('audio/') ? 'audio' : 'document';
@@ -155,6 +156,7 @@ export function CaseDetailPage() {
             </Descriptions>
           </Card>
           {c.kind === 'petition' && <PetitionRepliesCard detail={c} canIssue={['mediator', 'unit_handler', 'dispatcher', 'admin', 'leader'].includes(me?.role ?? '')} />}
+          <CounsellingCard detail={c} />
           <SessionsCard detail={c} canMediate={(me?.role === 'mediator' || me?.role === 'unit_handler') && c.status === 'in_progress'} />
           <AgreementCard detail={c} canMediate={(me?.role === 'mediator' || me?.role === 'unit_handler') && ['in_progress', 'concluded', 'followed_up'].includes(c.status)} />
           <Card

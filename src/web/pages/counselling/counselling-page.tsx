@@ -1,0 +1,208 @@
+import { AlertOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Badge, Button, Card, DatePicker, Form, Input, List, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { CRISIS_RISK_LEVELS } from '../../../shared/enums.js';
+import type { Appointment, ServiceSummary } from '../../../shared/schemas/counselling.js';
+import { api } from '../../app/api.js';
+import { useI18n } from '../../app/i18n.js';
+import { ServiceDrawer } from './service-drawer.js';
+
+interface CrisisAlert {
+  id: string;
+  serviceId: string;
+  personName: string;
+  reason: string;
+  raisedAt: string;
+  assessedAt: string | null;
+}
+
+/** How often the workspace looks for new crisis alerts (they also arrive as in-app notifications). */
+const ALERT_POLL_MS = 10_000;
+
+/** 心理服务工作台: open crisis alerts first, then the services, the week's appointments, and walk-ins. */
+export function CounsellingPage() {
+  const { t, label } = useI18n();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [openService, setOpenService] = useState<string | null>(null);
+  const [assessing, setAssessing] = useState<CrisisAlert | null>(null);
+  const [week, setWeek] = useState<Dayjs>(dayjs().startOf('week'));
+  const [assessForm] = Form.useForm();
+  const [walkInForm] = Form.useForm();
+  const alerts = useQuery({ queryKey: ['counselling', 'alerts'], queryFn: () => api<CrisisAlert[]>('/api/counselling/alerts?open=true'), refetchInterval: ALERT_POLL_MS });
+  const services = useQuery({ queryKey: ['counselling', 'services'], queryFn: async () => (await api<{ items: ServiceSummary[] }>('/api/counselling/services')).items, refetchInterval: ALERT_POLL_MS });
+  const schedule = useQuery({
+    queryKey: ['counselling', 'appointments', week.toISOString()],
+    queryFn: () => api<Appointment[]>(`/api/counselling/appointments?from=${encodeURIComponent(week.toISOString())}&to=${encodeURIComponent(week.add(7, 'day').toISOString())}`),
+  });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['counselling'] });
+  const assess = useMutation({
+    mutationFn: (v: { riskLevel: string; assessment: string }) => api(`/api/counselling/alerts/${assessing!.id}/assessment`, { method: 'POST', json: v }),
+    onSuccess: async () => {
+      message.success(t('threeZero.saved'));
+      setAssessing(null);
+      assessForm.resetFields();
+      await refresh();
+    },
+  });
+  const walkIn = useMutation({
+    mutationFn: (v: { name: string; phone?: string; reason: string }) => api<{ id: string }>('/api/counselling/walk-ins', { method: 'POST', json: { ...v, phone: v.phone || undefined } }),
+    onSuccess: async (r) => {
+      walkInForm.resetFields();
+      await refresh();
+      setOpenService(r.id);
+    },
+  });
+  const setStatus = useMutation({
+    mutationFn: (v: { id: string; status: 'attended' | 'cancelled' | 'no_show' }) => api(`/api/counselling/appointments/${v.id}/status`, { method: 'POST', json: { status: v.status } }),
+    onSuccess: refresh,
+  });
+
+  const open = alerts.data ?? [];
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Card
+        size="small"
+        title={
+          <Space>
+            <AlertOutlined style={{ color: open.length ? '#cf1322' : undefined }} />
+            {t('counselling.alerts')}
+            <Badge count={open.length} />
+          </Space>
+        }
+        data-testid="crisis-alerts"
+      >
+        {open.length === 0 ? (
+          <Typography.Text type="secondary">{t('counselling.noAlerts')}</Typography.Text>
+        ) : (
+          <List
+            dataSource={open}
+            renderItem={(a) => (
+              <List.Item
+                actions={[
+                  <Button key="open" onClick={() => setOpenService(a.serviceId)}>
+                    {t('counselling.open')}
+                  </Button>,
+                  <Button key="assess" type="primary" danger onClick={() => setAssessing(a)} data-testid="assess-alert">
+                    {t('counselling.assess')}
+                  </Button>,
+                ]}
+              >
+                <List.Item.Meta title={<Typography.Text strong>{`${a.personName} · ${a.reason}`}</Typography.Text>} description={dayjs(a.raisedAt).format('YYYY-MM-DD HH:mm')} />
+              </List.Item>
+            )}
+          />
+        )}
+      </Card>
+      <Card size="small">
+        <Tabs
+          items={[
+            {
+              key: 'services',
+              label: t('counselling.services'),
+              children: (
+                <Table<ServiceSummary>
+                  size="small"
+                  rowKey="id"
+                  loading={services.isLoading}
+                  dataSource={services.data ?? []}
+                  pagination={{ pageSize: 20 }}
+                  locale={{ emptyText: t('common.empty') }}
+                  onRow={(r) => ({ onClick: () => setOpenService(r.id), style: { cursor: 'pointer' } })}
+                  data-testid="counselling-services"
+                  columns={[
+                    { title: t('counselling.name'), dataIndex: 'personName' },
+                    { title: '来源', dataIndex: 'source', render: (v: string) => label('counsellingSource', v) },
+                    { title: t('case.status'), dataIndex: 'status', render: (v: string) => <Tag color={v === 'requested' ? 'orange' : v === 'active' ? 'purple' : 'default'}>{label('counsellingStatus', v)}</Tag> },
+                    { title: '案件', dataIndex: 'caseCode', render: (v: string | null, r) => (v ? <Link to={`/cases/${r.caseId}`} onClick={(e) => e.stopPropagation()}>{v}</Link> : '—') },
+                    { title: t('counselling.counsellor'), render: (_, r) => r.counsellor?.name ?? '—' },
+                    { title: t('counselling.alerts'), dataIndex: 'openAlerts', render: (n: number) => (n ? <Tag color="red">{n}</Tag> : '') },
+                    { title: '下次预约', dataIndex: 'nextAppointment', render: (v: string | null) => (v ? dayjs(v).format('MM-DD HH:mm') : '—') },
+                  ]}
+                />
+              ),
+            },
+            {
+              key: 'schedule',
+              label: t('counselling.schedule'),
+              children: (
+                <Space direction="vertical" style={{ width: '100%' }}>
+                  <DatePicker picker="week" value={week} onChange={(v) => v && setWeek(v.startOf('week'))} allowClear={false} />
+                  <Table<Appointment>
+                    size="small"
+                    rowKey="id"
+                    loading={schedule.isLoading}
+                    dataSource={schedule.data ?? []}
+                    pagination={false}
+                    locale={{ emptyText: t('common.empty') }}
+                    columns={[
+                      { title: t('counselling.time'), render: (_, r) => `${dayjs(r.startsAt).format('MM-DD ddd HH:mm')}–${dayjs(r.endsAt).format('HH:mm')}` },
+                      { title: t('counselling.name'), dataIndex: 'personName' },
+                      { title: t('counselling.counsellor'), render: (_, r) => r.counsellor.name },
+                      { title: t('counselling.room'), render: (_, r) => r.room.name },
+                      { title: t('case.status'), dataIndex: 'status', render: (v: string) => label('appointmentStatus', v) },
+                      {
+                        title: '',
+                        render: (_, r) =>
+                          r.status === 'booked' && (
+                            <Space>
+                              <Button size="small" onClick={() => setStatus.mutate({ id: r.id, status: 'attended' })}>
+                                {t('counselling.attended')}
+                              </Button>
+                              <Button size="small" onClick={() => setStatus.mutate({ id: r.id, status: 'no_show' })}>
+                                {t('counselling.noShow')}
+                              </Button>
+                              <Button size="small" danger onClick={() => Modal.confirm({ title: `${t('counselling.cancel')}？`, onOk: () => setStatus.mutateAsync({ id: r.id, status: 'cancelled' }) })}>
+                                {t('counselling.cancel')}
+                              </Button>
+                            </Space>
+                          ),
+                      },
+                    ]}
+                  />
+                </Space>
+              ),
+            },
+            {
+              key: 'walk-in',
+              label: t('counselling.walkIn'),
+              children: (
+                <Form form={walkInForm} layout="vertical" style={{ maxWidth: 480 }} onFinish={(v) => walkIn.mutate(v)}>
+                  <Form.Item name="name" label={t('counselling.name')} rules={[{ required: true, message: '请填写姓名' }]}>
+                    <Input maxLength={50} />
+                  </Form.Item>
+                  <Form.Item name="phone" label={t('counselling.phone')} rules={[{ pattern: /^1[3-9]\d{9}$/, message: '手机号码格式不正确' }]}>
+                    <Input maxLength={11} />
+                  </Form.Item>
+                  <Form.Item name="reason" label={t('counselling.reason')} rules={[{ required: true, min: 2, message: '请简要说明来访原因' }]}>
+                    <Input.TextArea rows={3} maxLength={500} />
+                  </Form.Item>
+                  {walkIn.isError && <Alert type="error" showIcon message={(walkIn.error as Error).message} style={{ marginBottom: 12 }} />}
+                  <Button type="primary" htmlType="submit" loading={walkIn.isPending}>
+                    {t('counselling.walkIn')}
+                  </Button>
+                </Form>
+              ),
+            },
+          ]}
+        />
+      </Card>
+      <Modal open={!!assessing} title={`${t('counselling.assess')} · ${assessing?.personName ?? ''}`} onCancel={() => setAssessing(null)} onOk={() => assessForm.submit()} confirmLoading={assess.isPending} destroyOnHidden>
+        <Alert type="warning" showIcon message={assessing?.reason} style={{ marginBottom: 12 }} />
+        <Form form={assessForm} layout="vertical" onFinish={(v) => assess.mutate(v)}>
+          <Form.Item name="riskLevel" label={t('counselling.riskLevel')} rules={[{ required: true, message: '请选择风险等级' }]}>
+            <Select options={CRISIS_RISK_LEVELS.map((v) => ({ value: v, label: label('crisisRisk', v) }))} />
+          </Form.Item>
+          <Form.Item name="assessment" label={t('counselling.assessment')} rules={[{ required: true, min: 10, message: '请记录评估情况与处置措施（至少 10 个字）' }]}>
+            <Input.TextArea rows={5} maxLength={5000} />
+          </Form.Item>
+          {assess.isError && <Alert type="error" showIcon message={(assess.error as Error).message} />}
+        </Form>
+      </Modal>
+      <ServiceDrawer serviceId={openService} onClose={() => setOpenService(null)} />
+    </Space>
+  );
+}

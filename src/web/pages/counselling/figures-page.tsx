@@ -1,0 +1,46 @@
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Card, Col, DatePicker, Row, Statistic, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { api } from '../../app/api.js';
+import { useI18n } from '../../app/i18n.js';
+
+interface Figures {
+  servicesRequested: number;
+  sessionsHeld: number;
+  appointmentsAttended: number;
+  appointmentsMissed: number;
+  referralsOut: number;
+  alertsRaised: number;
+  alertsAnsweredInTime: number;
+  alertsOpen: number;
+  answerWithinMinutes: number;
+}
+
+const KEYS = ['servicesRequested', 'sessionsHeld', 'appointmentsAttended', 'appointmentsMissed', 'referralsOut', 'alertsRaised', 'alertsAnsweredInTime', 'alertsOpen'] as const;
+
+/** 心理服务数据 for leaders: counts only — never a name, a reason, a score or a note. */
+export function CounsellingFiguresPage() {
+  const { t } = useI18n();
+  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('year'), dayjs()]);
+  const qs = `from=${range[0].format('YYYY-MM-DD')}&to=${range[1].format('YYYY-MM-DD')}`;
+  const figures = useQuery({ queryKey: ['counselling', 'figures', qs], queryFn: () => api<Figures>(`/api/counselling/figures?${qs}`) });
+  const f = figures.data;
+  return (
+    <Card title={t('counselling.figures')} extra={<DatePicker.RangePicker allowClear={false} value={range} onChange={(v) => v && setRange([v[0]!, v[1]!])} />}>
+      {figures.isError && <Alert type="error" showIcon message={(figures.error as Error).message} />}
+      <Row gutter={[16, 16]}>
+        {KEYS.map((k) => (
+          <Col xs={12} md={6} key={k}>
+            <Card size="small" loading={figures.isLoading}>
+              <Statistic title={t(`counselling.figure.${k}` as never, { n: f?.answerWithinMinutes ?? 60 })} value={f?.[k] ?? 0} valueStyle={k === 'alertsOpen' && f?.alertsOpen ? { color: '#cf1322' } : undefined} />
+            </Card>
+          </Col>
+        ))}
+      </Row>
+      <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0 }}>
+        心理咨询内容依法保密（《精神卫生法》第四条）：此处只有数量，不含任何个人信息或咨询内容。
+      </Typography.Paragraph>
+    </Card>
+  );
+}

@@ -1,0 +1,252 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, List, Modal, Radio, Select, Space, Spin, Table, Tag, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { lazy, Suspense, useState } from 'react';
+import type { ScaleDefinition } from '../../../shared/scales.js';
+import type { ServiceDetail } from '../../../shared/schemas/counselling.js';
+import { api } from '../../app/api.js';
+import { useI18n } from '../../app/i18n.js';
+
+const ScoreTrend = lazy(() => import('./score-trend.js').then((m) => ({ default: m.ScoreTrend })));
+
+/** One service, for counsellors: reason, appointments, sealed sessions, scales and their trend, kiosk link, referrals. */
+export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null; onClose: () => void }) {
+  const { t, label } = useI18n();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [bookForm] = Form.useForm();
+  const [sessionForm] = Form.useForm();
+  const [scaleForm] = Form.useForm();
+  const [referForm] = Form.useForm();
+  const [scaleCode, setScaleCode] = useState('PHQ-9');
+  const [reading, setReading] = useState<{ heldOn: string; counsellor: string; notes: string } | null>(null);
+  const [kioskPath, setKioskPath] = useState<string | null>(null);
+  const detail = useQuery({ queryKey: ['counselling', 'service', serviceId], queryFn: () => api<ServiceDetail>(`/api/counselling/services/${serviceId}`), enabled: !!serviceId });
+  const rooms = useQuery({ queryKey: ['counselling', 'rooms'], queryFn: () => api<{ id: string; name: string }[]>('/api/counselling/rooms') });
+  const counsellors = useQuery({ queryKey: ['counselling', 'counsellors'], queryFn: () => api<{ id: string; name: string }[]>('/api/counselling/counsellors') });
+  const scales = useQuery({ queryKey: ['counselling', 'scales'], queryFn: () => api<ScaleDefinition[]>('/api/counselling/scales') });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['counselling'] });
+  const done = async () => {
+    message.success(t('threeZero.saved'));
+    await refresh();
+  };
+  const book = useMutation({
+    mutationFn: (v: { counsellorId: string; roomId: string; range: [Dayjs, Dayjs] }) =>
+      api('/api/counselling/appointments', { method: 'POST', json: { serviceId, counsellorId: v.counsellorId, roomId: v.roomId, startsAt: v.range[0].toISOString(), endsAt: v.range[1].toISOString() } }),
+    onSuccess: async () => {
+      bookForm.resetFields();
+      await done();
+    },
+  });
+  const addSession = useMutation({
+    mutationFn: (v: { notes: string; heldOn: Dayjs }) => api(`/api/counselling/services/${serviceId}/sessions`, { method: 'POST', json: { notes: v.notes, heldOn: v.heldOn.format('YYYY-MM-DD') } }),
+    onSuccess: async () => {
+      sessionForm.resetFields();
+      await done();
+    },
+  });
+  const administer = useMutation({
+    mutationFn: (answers: number[]) => api<{ total: number; band: { label: string }; crisis: boolean }>(`/api/counselling/services/${serviceId}/administrations`, { method: 'POST', json: { scaleCode, answers } }),
+    onSuccess: async (r) => {
+      scaleForm.resetFields();
+      if (r.crisis) message.warning(`${t('counselling.total')} ${r.total}（${r.band.label}）：${t('counselling.crisis')}，请立即进行风险评估`);
+      else message.success(`${t('counselling.total')} ${r.total}（${r.band.label}）`);
+      await refresh();
+    },
+  });
+  const kiosk = useMutation({
+    mutationFn: () => api<{ path: string }>(`/api/counselling/services/${serviceId}/kiosk-links`, { method: 'POST', json: { scaleCode } }),
+    onSuccess: (r) => setKioskPath(r.path),
+  });
+  const refer = useMutation({
+    mutationFn: (v: { institution: string; reason: string; followUpOn: Dayjs }) => api(`/api/counselling/services/${serviceId}/referrals`, { method: 'POST', json: { ...v, followUpOn: v.followUpOn.format('YYYY-MM-DD') } }),
+    onSuccess: async () => {
+      referForm.resetFields();
+      await done();
+    },
+  });
+  const readNotes = async (id: string) => {
+    const s = await api<{ heldOn: string; counsellor: { name: string }; notes: string }>(`/api/counselling/sessions/${id}`);
+    setReading({ heldOn: s.heldOn, counsellor: s.counsellor.name, notes: s.notes });
+  };
+  const d = detail.data;
+  const scale = scales.data?.find((s) => s.code === scaleCode);
+  const error = [book, addSession, administer, kiosk, refer].find((m) => m.isError)?.error as Error | undefined;
+
+  return (
+    <Drawer open={!!serviceId} onClose={onClose} width={760} title={d ? `${d.personName} · ${label('counsellingStatus', d.status)}` : t('counselling.title')} data-testid="service-drawer" destroyOnHidden>
+      {!d ? (
+        <Spin />
+      ) : (
+        <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+          {error && <Alert type="error" showIcon message={error.message} />}
+          <Descriptions size="small" column={2} bordered>
+            <Descriptions.Item label="来源">{label('counsellingSource', d.source)}</Descriptions.Item>
+            <Descriptions.Item label="案件">{d.caseCode ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('counselling.reason')} span={2}>
+              {d.reason}
+            </Descriptions.Item>
+          </Descriptions>
+          {d.alerts.some((a) => !a.assessedAt) && <Alert type="error" showIcon message="本服务有未完成风险评估的危机预警" />}
+
+          <Card size="small" title={t('counselling.book')}>
+            <Form form={bookForm} layout="inline" onFinish={(v) => book.mutate(v)} style={{ rowGap: 8 }}>
+              <Form.Item name="counsellorId" rules={[{ required: true, message: t('counselling.counsellor') }]}>
+                <Select placeholder={t('counselling.counsellor')} style={{ width: 120 }} options={(counsellors.data ?? []).map((c) => ({ value: c.id, label: c.name }))} aria-label={t('counselling.counsellor')} />
+              </Form.Item>
+              <Form.Item name="roomId" rules={[{ required: true, message: t('counselling.room') }]}>
+                <Select placeholder={t('counselling.room')} style={{ width: 170 }} options={(rooms.data ?? []).map((r) => ({ value: r.id, label: r.name }))} aria-label={t('counselling.room')} />
+              </Form.Item>
+              <Form.Item name="range" rules={[{ required: true, message: t('counselling.time') }]}>
+                <DatePicker.RangePicker showTime={{ format: 'HH:mm', minuteStep: 15 }} format="YYYY-MM-DD HH:mm" disabledDate={(x) => x.isBefore(dayjs().startOf('day'))} aria-label={t('counselling.time')} />
+              </Form.Item>
+              <Button type="primary" htmlType="submit" loading={book.isPending} data-testid="book-appointment">
+                {t('counselling.book')}
+              </Button>
+            </Form>
+            <Table
+              size="small"
+              rowKey="id"
+              style={{ marginTop: 8 }}
+              pagination={false}
+              dataSource={d.appointments}
+              locale={{ emptyText: t('common.empty') }}
+              columns={[
+                { title: t('counselling.time'), render: (_, r) => `${dayjs(r.startsAt).format('YYYY-MM-DD HH:mm')}–${dayjs(r.endsAt).format('HH:mm')}` },
+                { title: t('counselling.counsellor'), render: (_, r) => r.counsellor.name },
+                { title: t('counselling.room'), render: (_, r) => r.room.name },
+                { title: t('case.status'), dataIndex: 'status', render: (v: string) => label('appointmentStatus', v) },
+              ]}
+            />
+          </Card>
+
+          <Card size="small" title={t('counselling.scales')}>
+            <Space direction="vertical" style={{ width: '100%' }}>
+              <Space wrap>
+                <Select value={scaleCode} onChange={setScaleCode} style={{ width: 220 }} options={(scales.data ?? []).map((s) => ({ value: s.code, label: s.name }))} />
+                <Button onClick={() => kiosk.mutate()} loading={kiosk.isPending}>
+                  {t('counselling.kiosk')}
+                </Button>
+              </Space>
+              {kioskPath && (
+                <Alert
+                  type="info"
+                  message={t('counselling.kioskHint')}
+                  description={
+                    <Typography.Link href={kioskPath} target="_blank" copyable={{ text: `${window.location.origin}${kioskPath}` }} data-testid="kiosk-link">
+                      {`${window.location.origin}${kioskPath}`}
+                    </Typography.Link>
+                  }
+                />
+              )}
+              {scale && (
+                <Form form={scaleForm} layout="vertical" onFinish={(v: Record<string, number>) => administer.mutate(scale.items.map((i) => v[`q${i.no}`]!))}>
+                  {scale.items.map((i) => (
+                    <Form.Item key={i.no} name={`q${i.no}`} label={`${i.no}. ${i.text}`} rules={[{ required: true, message: '请选择' }]} style={{ marginBottom: 8 }}>
+                      <Radio.Group options={scale.options.map((o) => ({ value: o.value, label: `${o.label}（${o.value}）` }))} />
+                    </Form.Item>
+                  ))}
+                  <Button htmlType="submit" loading={administer.isPending}>
+                    {t('counselling.administer')}
+                  </Button>
+                </Form>
+              )}
+              {d.administrations.length > 0 && (
+                <>
+                  <Suspense fallback={<Spin />}>
+                    <ScoreTrend administrations={d.administrations} title={t('counselling.trend')} />
+                  </Suspense>
+                  <Table
+                    size="small"
+                    rowKey="id"
+                    pagination={false}
+                    dataSource={[...d.administrations].reverse()}
+                    columns={[
+                      { title: t('counselling.time'), dataIndex: 'createdAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm') },
+                      { title: '量表', dataIndex: 'scaleCode' },
+                      { title: t('counselling.total'), dataIndex: 'total' },
+                      { title: t('counselling.band'), render: (_, r) => r.band.label },
+                      { title: '', render: (_, r) => (r.crisis ? <Tag color="red">{t('counselling.crisis')}</Tag> : r.mode === 'self' ? <Tag>自评</Tag> : null) },
+                    ]}
+                  />
+                </>
+              )}
+            </Space>
+          </Card>
+
+          <Card size="small" title={t('counselling.sessions')}>
+            <List
+              size="small"
+              dataSource={d.sessions}
+              locale={{ emptyText: t('common.empty') }}
+              renderItem={(s) => (
+                <List.Item
+                  actions={[
+                    s.canRead ? (
+                      <Button key="read" size="small" onClick={() => void readNotes(s.id)}>
+                        {t('counselling.readNotes')}
+                      </Button>
+                    ) : (
+                      <Typography.Text key="sealed" type="secondary">
+                        {t('counselling.sealed')}
+                      </Typography.Text>
+                    ),
+                  ]}
+                >
+                  {`${s.heldOn} · ${s.counsellor.name}`}
+                </List.Item>
+              )}
+            />
+            <Form form={sessionForm} layout="vertical" onFinish={(v) => addSession.mutate(v)} initialValues={{ heldOn: dayjs() }}>
+              <Form.Item name="heldOn" label="日期" rules={[{ required: true }]}>
+                <DatePicker allowClear={false} />
+              </Form.Item>
+              <Form.Item name="notes" label={t('counselling.notes')} rules={[{ required: true, message: '请填写咨询记录' }]}>
+                <Input.TextArea rows={4} maxLength={20000} />
+              </Form.Item>
+              <Button htmlType="submit" loading={addSession.isPending}>
+                {t('counselling.addSession')}
+              </Button>
+            </Form>
+          </Card>
+
+          <Card size="small" title={t('counselling.referrals')}>
+            <Table
+              size="small"
+              rowKey="id"
+              pagination={false}
+              dataSource={d.referrals}
+              locale={{ emptyText: t('common.empty') }}
+              columns={[
+                { title: t('counselling.institution'), dataIndex: 'institution' },
+                { title: '转介时间', dataIndex: 'referredAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD') },
+                { title: t('counselling.followUpOn'), dataIndex: 'followUpOn' },
+                { title: '随访', dataIndex: 'followedUpAt', render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD') : '待随访') },
+              ]}
+            />
+            <Form form={referForm} layout="inline" style={{ marginTop: 8, rowGap: 8 }} onFinish={(v) => refer.mutate(v)}>
+              <Form.Item name="institution" rules={[{ required: true, message: t('counselling.institution') }]}>
+                <Input placeholder={t('counselling.institution')} style={{ width: 200 }} />
+              </Form.Item>
+              <Form.Item name="reason" rules={[{ required: true, message: t('counselling.reason') }]}>
+                <Input placeholder={t('counselling.reason')} style={{ width: 200 }} />
+              </Form.Item>
+              <Form.Item name="followUpOn" rules={[{ required: true, message: t('counselling.followUpOn') }]}>
+                <DatePicker placeholder={t('counselling.followUpOn')} />
+              </Form.Item>
+              <Button htmlType="submit" loading={refer.isPending}>
+                {t('counselling.referOut')}
+              </Button>
+            </Form>
+            <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+              心理咨询人员不作诊断、不予治疗；需要诊断或治疗的，转介至医疗机构（《精神卫生法》第二十三条）。
+            </Typography.Paragraph>
+          </Card>
+        </Space>
+      )}
+      <Modal open={!!reading} title={`${reading?.heldOn ?? ''} · ${reading?.counsellor ?? ''}`} onCancel={() => setReading(null)} footer={null}>
+        <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{reading?.notes}</Typography.Paragraph>
+      </Modal>
+    </Drawer>
+  );
+}
