@@ -15,6 +15,9 @@ export const CASE_STATUSES = [
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
+/** Still open: not concluded, followed up, refused, escalated or archived (the command centre's "在办"). */
+export const OPEN_STATUSES = ['registered', 'accepted', 'dispatched', 'in_progress', 'suspended'] as const satisfies readonly CaseStatus[];
+
 export const CASE_ACTIONS = [
   'accept',
   'reject',

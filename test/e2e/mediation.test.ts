@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => b?.close());
 
 describe('a wage dispute mediated to a confirmed agreement and a satisfied follow-up, in Chromium', () => {
-  it('session, agreement, DOCX, signatures, court confirmation, conclusion, 满意', async () => {
+  it('session, agreement, DOCX, signatures, court confirmation, conclusion, 满意', { timeout: 90_000 }, async () => {
     // The case reaches the mediator through the usual steps (covered by the case journey): set up through the API.
     const dispatcher = await signIn(b.ctx.app, 'dispatcher');
     const created = await b.ctx.app.inject({

@@ -99,9 +99,9 @@ export async function loadCaseHistory(opts: {
           select s.*,
             not s.is_rejected and not s.is_escalated and s.age > s.duration as is_concluded,
             not s.is_rejected and not s.is_escalated and s.age > s.duration + 3 as is_followed,
-            not s.is_rejected and not s.is_escalated and s.age > s.duration + 60 and s.r_sat < 0.95 as is_archived,
-            -- 不满意 at follow-up reopens the case: it is being handled again.
-            not s.is_rejected and not s.is_escalated and s.age > s.duration + 3 and s.r_sat >= 0.95 as is_reopened,
+            not s.is_rejected and not s.is_escalated and s.age > s.duration + 60 as is_archived,
+            -- 不满意 at follow-up reopens the case: the last few weeks' are being handled again; older ones were settled since.
+            not s.is_rejected and not s.is_escalated and s.age > s.duration + 3 and s.age < s.duration + 30 and s.r_sat >= 0.95 as is_reopened,
             case when s.r_level < 0.55 then 'village' when s.r_level < 0.9 then 'town' else 'district' end as level
           from staged s
         )
@@ -128,7 +128,7 @@ export async function loadCaseHistory(opts: {
                when (${kinds}::text[])[x.ti] = 'petition' then case when x.r_outcome < 0.7 then 'petition_reply' else 'resolved_other' end
                when (${kinds}::text[])[x.ti] = 'dispute' then case when x.r_outcome < 0.58 then 'agreement' when x.r_outcome < 0.86 then 'resolved_other' else 'no_agreement' end
                else 'resolved_other' end as outcome,
-          case when not x.is_followed then null when x.r_sat < 0.82 then 'satisfied' when x.r_sat < 0.95 then 'basically_satisfied' else 'dissatisfied' end as satisfaction,
+          case when not x.is_followed then null when x.r_sat < 0.82 then 'satisfied' when x.is_reopened then 'dissatisfied' else 'basically_satisfied' end as satisfaction,
           case when x.is_concluded and not x.is_reopened then x.created_at + x.duration * interval '1 day' end as concluded_at,
           case when x.is_followed then x.created_at + (x.duration + 3) * interval '1 day' end as followed_up_at,
           case when x.is_escalated then x.created_at + interval '1 day' end as escalated_at,

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { OPEN_STATUSES } from '../../../shared/case-lifecycle.js';
 import { MEASURES, MEASURE_KEYS, MASS_DISPUTE_PEOPLE, type Measure, type MeasureDate } from '../../../shared/indicators.js';
 import { addDays, startOfShanghaiDate } from '../../../shared/calendar.js';
 import type { Figure } from '../../../shared/schemas/stats.js';
@@ -200,8 +201,7 @@ export async function backfillCaseStats(db: Db, batchSize = 5000): Promise<numbe
   }
 }
 
-/** Open cases (not concluded, followed up, rejected, escalated or archived). */
-export const OPEN_STATUSES = ['registered', 'accepted', 'dispatched', 'in_progress', 'suspended'] as const;
+export { OPEN_STATUSES };
 
 /** 群体性 / high-risk: an open case judged high risk or involving many people (on `cases c`). */
 export const massRiskCondition = sql.raw(`(c.risk_level = 'high' or c.people_involved >= ${MASS_DISPUTE_PEOPLE})`);

@@ -75,6 +75,10 @@ export async function readCockpit(opts: { db: Db; actor: Actor; query: CockpitQu
   const source = rollupRows(d, unit.path, query.from, query.to, { kind: query.kind, byDay: query.grain === 'week' });
   const childOf = sql.raw(`nullif(split_part(substr(d.unit_path, ${unit.path.length + 1}), '/', 1), '')`);
   const bucket = sql.raw(`date_trunc('${query.grain}', d.day)::date::text`);
+  // The figures of the moment are counted from the cases at the same time, on another connection.
+  const live = readLiveFigures(db, d, unit.path, query);
+  // Awaited below; this keeps a failure there from going unhandled if the rollup query fails first.
+  live.catch(() => undefined);
   const { rows } = await db.execute<Record<string, unknown> & { g: number; child: string | null; channel: Channel; kind: CaseKind; category: Category; unit_id: string; bucket: string }>(sql`
     select grouping(${childOf}, d.channel, d.kind, d.category, d.unit_id, ${bucket}) as g,
       ${childOf} as child, d.channel, d.kind, d.category, d.unit_id, ${bucket} as bucket, ${sql.raw(SUMS)}
@@ -115,7 +119,7 @@ export async function readCockpit(opts: { db: Db; actor: Actor; query: CockpitQu
     unit: { id: unit.id, name: unit.name, kind: unit.kind },
     counts: total,
     rates: ratesOf(total),
-    live: await readLiveFigures(db, d, unit.path, query),
+    live: await live,
     byChannel: CHANNELS.map((key) => ({ key, received: Number(set(4).find((r) => r.channel === key)?.received ?? 0) })),
     byKind: CASE_KINDS.map((key) => ({ key, received: Number(set(3).find((r) => r.kind === key)?.received ?? 0) })),
     byCategory: CATEGORIES.map((key) => {
@@ -146,22 +150,23 @@ async function readLiveFigures(db: Db, districtCode: string, unitPath: string, q
   const prefix = `${unitPath}%`;
   const kind = query.kind ? sql`and c.kind = ${query.kind}` : sql``;
   const open = sql.raw(OPEN_STATUSES.map((s) => `'${s}'`).join(','));
-  const { rows } = await db.execute<Record<LiveFigure, number>>(sql`
-    select
-      (select count(*)::int from cases c where c.district_code = ${districtCode} and c.status in (${open}) and c.unit_path like ${prefix} ${kind}) as "open",
-      (select count(distinct k.case_id)::int from case_clocks k
+  const count = async (q: SQL) => Number((await db.execute<{ n: number }>(q)).rows[0]!.n);
+  // Six small counts, each on its own connection at once (a single statement would run them one after another).
+  const [openCount, overdue, massRisk, openPackages, urged, cameraAlerts] = await Promise.all([
+    count(sql`select count(*)::int as n from cases c where c.district_code = ${districtCode} and c.status in (${open}) and c.unit_path like ${prefix} ${kind}`),
+    count(sql`select count(distinct k.case_id)::int as n from case_clocks k
         join cases c on c.district_code = k.district_code and c.id = k.case_id
         where k.district_code = ${districtCode} and k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date
-          and c.unit_path like ${prefix} ${kind}) as "overdue",
-      (select count(*)::int from cases c where c.district_code = ${districtCode} and c.status in (${open}) and c.unit_path like ${prefix} ${kind}
-        and ${massRiskCondition}) as "massRisk",
-      (select count(*)::int from case_packages p where p.district_code = ${districtCode} and p.status = 'open' and p.unit_path like ${prefix}) as "openPackages",
-      (select count(*)::int from case_urges g join cases c on c.district_code = g.district_code and c.id = g.case_id
+          and c.unit_path like ${prefix} ${kind}`),
+    count(sql`select count(*)::int as n from cases c where c.district_code = ${districtCode} and c.status in (${open}) and c.unit_path like ${prefix} ${kind} and ${massRiskCondition}`),
+    count(sql`select count(*)::int as n from case_packages p where p.district_code = ${districtCode} and p.status = 'open' and p.unit_path like ${prefix}`),
+    count(sql`select count(*)::int as n from case_urges g join cases c on c.district_code = g.district_code and c.id = g.case_id
         where g.district_code = ${districtCode} and c.unit_path like ${prefix} ${kind}
-          and g.urged_at >= ${startOfShanghaiDate(query.from)} and g.urged_at < ${startOfShanghaiDate(addDays(query.to, 1))}) as "urged",
-      (select count(*)::int from camera_alerts a join cases c on c.district_code = a.district_code and c.id = a.case_id
-        where a.district_code = ${districtCode} and c.unit_path like ${prefix} and c.status in (${open})) as "cameraAlerts"`);
-  return rows[0]!;
+          and g.urged_at >= ${startOfShanghaiDate(query.from)} and g.urged_at < ${startOfShanghaiDate(addDays(query.to, 1))}`),
+    count(sql`select count(*)::int as n from camera_alerts a join cases c on c.district_code = a.district_code and c.id = a.case_id
+        where a.district_code = ${districtCode} and c.unit_path like ${prefix} and c.status in (${open})`),
+  ]);
+  return { open: openCount, overdue, massRisk, openPackages, urged, cameraAlerts };
 }
 
 /** 人民调解月度统计表: disputes by category for one month under the unit — received, concluded, settled, agreements, by level. */

@@ -1,0 +1,1 @@
+CREATE INDEX "cases_open_unit_path_idx" ON "cases" USING btree ("district_code","unit_path" text_pattern_ops) WHERE "cases"."status" in ('registered','accepted','dispatched','in_progress','suspended');
