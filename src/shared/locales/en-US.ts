@@ -856,4 +856,10 @@ export const enUS: Record<MessageKey, string> = {
   'kiosk.thanks': 'Thank you. A counsellor will go through it with you.',
   'kiosk.help': 'If you are thinking of hurting yourself, tell the staff near you now. You can also call the helpline 12356 at any time.',
   'kiosk.invalid': 'This link is used or expired. Please ask the staff.',
+  'portal.counselling.title': 'Would you like to talk to a counsellor? (confidential)',
+  'portal.counselling.intro': 'A counsellor will call you in office hours. Only counsellors see what you write.',
+  'portal.counselling.name': 'Your name',
+  'portal.counselling.reason': 'What would you like to talk about (briefly)',
+  'portal.counselling.send': 'Ask for a counsellor',
+  'portal.counselling.received': 'Received: a counsellor will contact you soon.',
 };

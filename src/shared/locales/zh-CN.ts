@@ -855,6 +855,12 @@ export const zhCN = {
   'kiosk.thanks': '谢谢您，已经提交。工作人员会和您一起看结果。',
   'kiosk.help': '如果您现在有伤害自己的想法，请马上告诉身边的工作人员。您也可以随时拨打心理援助热线 12356。',
   'kiosk.invalid': '这个链接已经用过或已过期，请联系工作人员。',
+  'portal.counselling.title': '需要心理咨询？（保密）',
+  'portal.counselling.intro': '心理咨询师会在工作时间打电话给您。您写的内容只有心理咨询师能看到。',
+  'portal.counselling.name': '怎么称呼您',
+  'portal.counselling.reason': '想聊些什么（简单说说即可）',
+  'portal.counselling.send': '申请心理咨询',
+  'portal.counselling.received': '已收到，心理咨询师会尽快与您联系。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -15,7 +15,7 @@ import {
 import { units } from '../../db/schema.js';
 import { AppError, errorBody } from '../../plugins/errors.js';
 import { readUploadedFile } from '../../lib/uploaded-file.js';
-import { addPortalPhoto, confirmVerification, filePortalReport, PHOTOS_PER_REPORT, rateByToken, startVerification } from './portal.js';
+import { addPortalPhoto, confirmVerification, filePortalReport, PHOTOS_PER_REPORT, rateByToken, requestCounsellingOnPortal, startVerification } from './portal.js';
 
 const ticketHeader = z.object({ 'x-portal-ticket': z.string().max(100).optional() });
 
@@ -70,6 +70,23 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => confirmVerification({ db, crypto, districtCode: config.DISTRICT_CODE, verificationId: request.params.id, code: request.body.code }),
+  );
+
+  app.post(
+    '/counselling-requests',
+    {
+      config: { rateLimit: { max: 10, timeWindow: '1 hour' } },
+      schema: {
+        operationId: 'requestCounsellingOnPortal',
+        tags: ['portal'],
+        summary: '网上申请心理咨询（需先验证手机号；内容保密，仅心理咨询师可见）',
+        headers: ticketHeader,
+        body: z.object({ name: z.string().trim().min(1, '请填写称呼').max(50), reason: z.string().trim().min(2, '请简单说说您想聊的事').max(500) }),
+        response: { 201: z.object({ received: z.boolean() }) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await requestCounsellingOnPortal({ db, crypto, ticket: request.headers['x-portal-ticket'], name: request.body.name, reason: request.body.reason })),
   );
 
   app.post(

@@ -207,3 +207,29 @@ describe('rating by tracking token', () => {
     expect(detail.timeline.slice(-2).map((e: { action: string }) => e.action)).toEqual(['follow_up', 'reopen']);
   });
 });
+
+describe('asking for a counsellor on the portal', () => {
+  it('needs a verified phone, becomes one waiting service however often it is sent, and tells the counsellors without the words', async () => {
+    const body = { name: '小周', reason: `最近总是失眠，心里很乱${randomUUID().slice(0, 6)}` };
+    const noTicket = await ctx.app.inject({ method: 'POST', url: '/api/public/counselling-requests', payload: body });
+    expect(noTicket.statusCode).toBe(401);
+    const { ticket } = await verify();
+    const send = () => ctx.app.inject({ method: 'POST', url: '/api/public/counselling-requests', headers: { 'x-portal-ticket': ticket }, payload: body });
+    expect((await send()).statusCode).toBe(201);
+    expect((await send()).statusCode).toBe(201);
+    const counsellor = await signIn(ctx.app, 'counsellor');
+    const list = (await ctx.app.inject({ method: 'GET', url: '/api/counselling/services', headers: { cookie: counsellor } })).json().items;
+    const mine = list.filter((s: { personName: string; source: string }) => s.personName === '小周' && s.source === 'portal');
+    expect(mine.length).toBeGreaterThanOrEqual(1);
+    const detail = (await ctx.app.inject({ method: 'GET', url: `/api/counselling/services/${mine[0].id}`, headers: { cookie: counsellor } })).json();
+    expect(detail.reason).toBe(body.reason);
+    // Sent twice: one service for this phone's person.
+    const same = await ctx.database.pool.query(`select count(*)::int n from counselling_services where source = 'portal' and person_id = (select person_id from counselling_services where id = $1)`, [mine[0].id]);
+    expect(same.rows[0].n).toBe(1);
+    const { rows } = await ctx.database.pool.query(`select body from outbox where dedupe_key like $1`, [`counselling-request:${mine[0].id}:%`]);
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(rows.every((r) => !r.body.includes('失眠'))).toBe(true);
+    const raw = await ctx.database.pool.query(`select * from counselling_services where id = $1`, [mine[0].id]);
+    expect(JSON.stringify(raw.rows[0])).not.toContain('失眠');
+  });
+});

@@ -6,7 +6,7 @@ import type { WorkCalendar } from '../../../shared/calendar.js';
 import type { Satisfaction } from '../../../shared/enums.js';
 import type { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { attachments, caseEvents, caseParties, cases, persons, phoneVerifications } from '../../db/schema.js';
+import { attachments, caseEvents, caseParties, cases, counsellingServices, persons, phoneVerifications, users } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import { AppError } from '../../plugins/errors.js';
 import { actOnCase } from '../cases/act-on-case.js';
@@ -14,6 +14,8 @@ import { registerCase } from '../cases/register-case.js';
 import { storeAttachment } from '../cases/upload-attachment.js';
 import { systemActor } from '../integrations/system-actors.js';
 import type { SmsGateway } from '../notifications/sms-gateway.js';
+import { enqueue } from '../notifications/outbox.js';
+import { findOrCreatePerson } from '../persons/persons.repository.js';
 
 const CODE_TTL_MS = 10 * 60_000;
 const TICKET_TTL_MS = 2 * 3600_000;
@@ -186,5 +188,40 @@ export async function rateByToken(opts: { db: Db; calendar: WorkCalendar; tracki
     actor,
     caseId: row.id,
     body: { action: 'follow_up', expectedVersion: row.version, satisfaction: opts.satisfaction, followUpMethod: 'portal', note: `群众网上评价${opts.comment ? `：${opts.comment}` : ''}` },
+  });
+}
+
+/**
+ * 心理咨询申请 on the portal: the verified phone asks for a counsellor. It becomes a counselling service (source
+ * `portal`) and every counsellor is told in-app, without the person's words in the message. One open request per phone:
+ * asking again while one is waiting returns the waiting one.
+ */
+export async function requestCounsellingOnPortal(opts: { db: Db; crypto: PersonalDataCrypto; ticket: string | undefined; name: string; reason: string }) {
+  const { db, crypto } = opts;
+  const { districtCode, phone } = await phoneOfTicket(db, crypto, opts.ticket);
+  return db.transaction(async (tx) => {
+    const personId = await findOrCreatePerson(tx, crypto, districtCode, { role: 'applicant', type: 'person', name: opts.name, phone });
+    const [waiting] = await tx
+      .select({ id: counsellingServices.id })
+      .from(counsellingServices)
+      .where(and(eq(counsellingServices.districtCode, districtCode), eq(counsellingServices.personId, personId), eq(counsellingServices.source, 'portal'), eq(counsellingServices.status, 'requested')));
+    if (waiting) return { received: true };
+    const [created] = await tx
+      .insert(counsellingServices)
+      .values({ districtCode, personId, source: 'portal', reasonEnc: crypto.encrypt(opts.reason) })
+      .returning({ id: counsellingServices.id });
+    const counsellors = await tx.select({ id: users.id }).from(users).where(and(eq(users.districtCode, districtCode), eq(users.role, 'counsellor'), sql`${users.disabledAt} is null`));
+    await enqueue(
+      tx,
+      counsellors.map((c) => ({
+        districtCode,
+        dedupeKey: `counselling-request:${created!.id}:${c.id}`,
+        channel: 'in_app' as const,
+        recipientUserId: c.id,
+        title: '新的心理咨询申请（网上）',
+        body: '有群众在网上申请心理咨询，请在心理服务工作台接案并联系。',
+      })),
+    );
+    return { received: true };
   });
 }

@@ -1,3 +1,4 @@
+import { CounsellingRequestCard } from './counselling-request-card.js';
 import { CameraOutlined, CheckCircleTwoTone } from '@ant-design/icons';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Cascader, Form, Input, InputNumber, Radio, Result, Select, Space, Steps, Typography, Upload, type UploadFile } from 'antd';
@@ -80,6 +81,7 @@ export function PortalPage() {
           onFiled={setFiled}
         />
       )}
+      {step === 1 && verified && <CounsellingRequestCard ticket={verified.ticket} />}
       {step === 2 && filed && <DoneStep filed={filed} onAnother={() => setFiled(null)} />}
       <div style={{ marginTop: 16, textAlign: 'center' }}>
         <Space split="·">
