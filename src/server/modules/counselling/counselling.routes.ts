@@ -22,7 +22,9 @@ import {
   sessionNotesSchema,
   walkInSchema,
 } from '../../../shared/schemas/counselling.js';
-import { counsellingRooms, users } from '../../db/schema.js';
+import { adminLog, counsellingRooms, users } from '../../db/schema.js';
+import { AppError } from '../../plugins/errors.js';
+import { isSupervisor } from './counselling.policy.js';
 import { actorOf } from '../../plugins/auth.js';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { bookAppointment, listAppointments, setAppointmentStatus } from './appointments.js';
@@ -68,6 +70,26 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/rooms', { ...work, schema: { operationId: 'listCounsellingRooms', tags, response: { 200: z.array(z.object({ id: z.string(), name: z.string() })) } } }, async (request) =>
     db.select({ id: counsellingRooms.id, name: counsellingRooms.name }).from(counsellingRooms).where(and(eq(counsellingRooms.districtCode, actorOf(request).districtCode), eq(counsellingRooms.isActive, 1))).orderBy(asc(counsellingRooms.name)),
+  );
+
+  app.post(
+    '/rooms',
+    {
+      onRequest: [app.requireActor],
+      schema: { operationId: 'addCounsellingRoom', tags, summary: '添加咨询室（心理督导或管理员）', body: z.object({ name: z.string().trim().min(1, '请填写咨询室名称').max(40) }), response: { 201: z.object({ id: z.string(), name: z.string() }) } },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      if (!(actor.role === 'admin' || isSupervisor(actor))) throw new AppError('FORBIDDEN');
+      const [row] = await db
+        .insert(counsellingRooms)
+        .values({ districtCode: actor.districtCode, name: request.body.name })
+        .onConflictDoNothing()
+        .returning({ id: counsellingRooms.id, name: counsellingRooms.name });
+      if (!row) throw new AppError('ROOM_EXISTS');
+      await db.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'counselling.addRoom', entity: row.id, data: request.body });
+      return reply.status(201).send(row);
+    },
   );
 
   app.get('/counsellors', { ...work, schema: { operationId: 'listCounsellors', tags, response: { 200: z.array(z.object({ id: z.string(), name: z.string(), isSupervisor: z.boolean() })) } } }, async (request) => {

@@ -97,6 +97,14 @@ describe('the psychological service zone', () => {
     expect(detail.json()).toMatchObject({ reason: '当事人情绪低落，多次提到活着没意思', caseId });
   });
 
+  it('lets a supervisor or an admin add a room, and no one else', async () => {
+    const name = `咨询室${randomUUID().slice(0, 4)}`;
+    expect((await post('counsellor', '/api/counselling/rooms', { name })).statusCode).toBe(403);
+    expect((await post('supervisor', '/api/counselling/rooms', { name })).statusCode).toBe(201);
+    expect((await post('admin', '/api/counselling/rooms', { name })).json().code).toBe('ROOM_EXISTS');
+    expect((await get('counsellor', '/api/counselling/rooms')).json().map((r: { name: string }) => r.name)).toContain(name);
+  });
+
   it('refuses to double-book a counsellor or a room, even at the same moment', async () => {
     const book = (who_: string, counsellorId: string, roomId: string, from: string, to: string) =>
       post(who_, '/api/counselling/appointments', { serviceId, counsellorId, roomId, startsAt: from, endsAt: to });

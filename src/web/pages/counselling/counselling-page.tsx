@@ -167,6 +167,11 @@ export function CounsellingPage() {
               ),
             },
             {
+              key: 'rooms',
+              label: t('counselling.room'),
+              children: <RoomsTab />,
+            },
+            {
               key: 'walk-in',
               label: t('counselling.walkIn'),
               children: (
@@ -203,6 +208,36 @@ export function CounsellingPage() {
         </Form>
       </Modal>
       <ServiceDrawer serviceId={openService} onClose={() => setOpenService(null)} />
+    </Space>
+  );
+}
+
+/** The service room's rooms; a counselling supervisor or an admin adds one. */
+function RoomsTab() {
+  const { t } = useI18n();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<{ name: string }>();
+  const rooms = useQuery({ queryKey: ['counselling', 'rooms'], queryFn: () => api<{ id: string; name: string }[]>('/api/counselling/rooms') });
+  const add = useMutation({
+    mutationFn: (v: { name: string }) => api('/api/counselling/rooms', { method: 'POST', json: v }),
+    onSuccess: async () => {
+      form.resetFields();
+      await queryClient.invalidateQueries({ queryKey: ['counselling', 'rooms'] });
+    },
+  });
+  return (
+    <Space direction="vertical" style={{ width: '100%', maxWidth: 480 }}>
+      <List size="small" bordered dataSource={rooms.data ?? []} loading={rooms.isLoading} locale={{ emptyText: t('common.empty') }} renderItem={(r) => <List.Item>{r.name}</List.Item>} />
+      <Form form={form} layout="inline" onFinish={(v) => add.mutate(v)}>
+        <Form.Item name="name" rules={[{ required: true, message: '请填写咨询室名称' }]}>
+          <Input placeholder="心理咨询室三" maxLength={40} />
+        </Form.Item>
+        <Button htmlType="submit" loading={add.isPending}>
+          添加
+        </Button>
+      </Form>
+      <Typography.Text type="secondary">仅心理督导或管理员可添加咨询室。</Typography.Text>
+      {add.isError && <Alert type="error" showIcon message={(add.error as Error).message} />}
     </Space>
   );
 }
