@@ -32,7 +32,7 @@ import { readCounsellingFigures } from './figures.js';
 import { listReferrals, recordReferralFollowUp, referOut } from './referrals.js';
 import { addScale, administerScale, assessAlert, createKioskLink, listAdministrations, listAlerts, listScales, readKiosk, submitKiosk } from './screening.js';
 import { addSession, listSessions, readSession } from './session-notes.js';
-import { caseServices, createWalkIn, findService, listServices, requestFromCase } from './services.js';
+import { caseServices, closeService, createWalkIn, findService, listServices, requestFromCase } from './services.js';
 
 const id = z.object({ id: z.string().uuid() });
 const tags = ['counselling'];
@@ -121,6 +121,15 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
     { ...work, schema: { operationId: 'setAppointmentStatus', tags, summary: '到访 / 取消 / 爽约', params: id, body: appointmentStatusBodySchema, response: { 204: z.null() } } },
     async (request, reply) => {
       await setAppointmentStatus({ db, actor: actorOf(request), id: request.params.id, ...request.body });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/services/:id/close',
+    { ...work, schema: { operationId: 'closeCounsellingService', tags, summary: '结案（有未评估的危机预警时不能结案）', params: id, response: { 204: z.null() } } },
+    async (request, reply) => {
+      await closeService(db, actorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );

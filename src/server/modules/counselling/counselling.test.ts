@@ -215,5 +215,13 @@ describe('the psychological service zone', () => {
     expect(f.alertsAnsweredInTime).toBeGreaterThanOrEqual(1);
     for (const [k, v] of Object.entries(f)) if (k !== 'from' && k !== 'to') expect(typeof v, k).toBe('number');
     expect((await get('mediator', `/api/counselling/figures?from=2026-01-01&to=${today}`)).statusCode).toBe(403);
+    // Closing: refused while an alert waits for its assessment, then closed with its booked appointments cancelled.
+    const crisis = await post('counsellor', `/api/counselling/services/${serviceId}/administrations`, { scaleCode: 'PHQ-9', answers: [0, 0, 0, 0, 0, 0, 0, 0, 2] });
+    expect((await post('counsellor', `/api/counselling/services/${serviceId}/close`)).json().code).toBe('COUNSELLING_ALERT_OPEN');
+    await post('counsellor', `/api/counselling/alerts/${crisis.json().alertId}/assessment`, { riskLevel: 'low', assessment: '复评：情绪平稳，无自伤计划，已转介专科随访。' });
+    expect((await post('counsellor', `/api/counselling/services/${serviceId}/close`)).statusCode).toBe(204);
+    expect((await get('mediator', `/api/cases/${caseId}/counselling`)).json().services[0].status).toBe('closed');
+    const booked = await ctx.database.pool.query(`select count(*)::int n from counselling_appointments where service_id = $1 and status = 'booked'`, [serviceId]);
+    expect(booked.rows[0].n).toBe(0);
   });
 });

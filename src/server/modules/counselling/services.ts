@@ -114,3 +114,15 @@ export async function markActive(db: Db, districtCode: string, serviceId: string
     .where(and(eq(counsellingServices.districtCode, districtCode), eq(counsellingServices.id, serviceId), eq(counsellingServices.status, 'requested')));
 }
 
+
+/** 结案: a service ends; not while a crisis alert of it waits for its risk assessment. Appointments still booked are cancelled. */
+export async function closeService(db: Db, actor: Actor, id: string) {
+  const service = await findService(db, actor, id);
+  if (service.status === 'closed') return;
+  await db.transaction(async (tx) => {
+    const { rows } = await tx.execute<{ n: number }>(sql`select count(*)::int as n from crisis_alerts where district_code = ${actor.districtCode} and service_id = ${id} and assessed_at is null`);
+    if (rows[0]!.n > 0) throw new AppError('COUNSELLING_ALERT_OPEN');
+    await tx.execute(sql`update counselling_appointments set status = 'cancelled', note = '服务结案', updated_at = now() where district_code = ${actor.districtCode} and service_id = ${id} and status = 'booked'`);
+    await tx.update(counsellingServices).set({ status: 'closed', closedAt: new Date() }).where(and(eq(counsellingServices.districtCode, actor.districtCode), eq(counsellingServices.id, service.id)));
+  });
+}

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, List, Modal, Radio, Select, Space, Spin, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, List, Modal, Popconfirm, Radio, Select, Space, Spin, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { lazy, Suspense, useState } from 'react';
 import type { ScaleDefinition } from '../../../shared/scales.js';
@@ -65,16 +65,38 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
       await done();
     },
   });
+  const close = useMutation({
+    mutationFn: () => api(`/api/counselling/services/${serviceId}/close`, { method: 'POST' }),
+    onSuccess: async () => {
+      await done();
+      onClose();
+    },
+  });
   const readNotes = async (id: string) => {
     const s = await api<{ heldOn: string; counsellor: { name: string }; notes: string }>(`/api/counselling/sessions/${id}`);
     setReading({ heldOn: s.heldOn, counsellor: s.counsellor.name, notes: s.notes });
   };
   const d = detail.data;
   const scale = scales.data?.find((s) => s.code === scaleCode);
-  const error = [book, addSession, administer, kiosk, refer].find((m) => m.isError)?.error as Error | undefined;
+  const error = [book, addSession, administer, kiosk, refer, close].find((m) => m.isError)?.error as Error | undefined;
 
   return (
-    <Drawer open={!!serviceId} onClose={onClose} width={760} title={d ? `${d.personName} · ${label('counsellingStatus', d.status)}` : t('counselling.title')} data-testid="service-drawer" destroyOnHidden>
+    <Drawer
+      open={!!serviceId}
+      onClose={onClose}
+      width={760}
+      title={d ? `${d.personName} · ${label('counsellingStatus', d.status)}` : t('counselling.title')}
+      data-testid="service-drawer"
+      destroyOnHidden
+      extra={
+        d &&
+        d.status !== 'closed' && (
+          <Popconfirm title="结案后不能再预约，已预约的将取消。确定结案？" onConfirm={() => close.mutate()}>
+            <Button loading={close.isPending}>结案</Button>
+          </Popconfirm>
+        )
+      }
+    >
       {!d ? (
         <Spin />
       ) : (
