@@ -7,20 +7,18 @@
  * 30 days and for one street this year, each with its live figures — as p50 / p95 / p99 at 1 and C clients.
  * Uses the embedded PostgreSQL unless DATABASE_URL is set.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { addDays, shanghaiDate } from '../src/shared/calendar.js';
 import { connectDatabase, runMigrations } from '../src/server/db/client.js';
 import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
-import { DEMO_DISTRICT, DEMO_PASSWORD, seedDemoData } from '../src/server/db/seed-demo.js';
+import { DEMO_DISTRICT, seedDemoData } from '../src/server/db/seed-demo.js';
 import { loadCaseHistory } from '../src/server/modules/stats/case-history.js';
 import { rebuildCaseStats } from '../src/server/modules/stats/case-stats.js';
-import { freePort, load, report, type Result } from './support.js';
+import { load, report, startBenchServer, type Result } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,7 +30,6 @@ const { values: args } = parseArgs({
 const STEPS = args.steps.split(',').map(Number);
 const SECONDS = Number(args.seconds);
 const C = Number(args.concurrency);
-const root = fileURLToPath(new URL('..', import.meta.url));
 const log = pino({ level: 'warn' });
 const KEY = Buffer.alloc(32, 9);
 
@@ -90,23 +87,9 @@ async function main() {
     const monthlyRows = (await pool.query('select count(*)::int n from case_stats_monthly')).rows[0].n;
     console.log(`\n${target} cases: loaded (and indexed) in ${((t1 - t0) / 1000).toFixed(0)} s, counted in ${((t2 - t1) / 1000).toFixed(0)} s; rollup ${rollupRows} daily rows, ${monthlyRows} monthly rows`);
 
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'serve'], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', LOGIN_RATE_LIMIT: '1000', ENCRYPTION_KEY: KEY.toString('base64') },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    const base = `http://127.0.0.1:${port}`;
-    for (;;) {
-      try {
-        if ((await fetch(`${base}/api/health`)).ok) break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-    const cookie = (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'leader', password: DEMO_PASSWORD }) }))
-      .headers.get('set-cookie')!
-      .split(';')[0]!;
+    const server = await startBenchServer({ url, dataDir, key: KEY });
+    const base = server.base;
+    const cookie = await server.signIn('leader');
     const cockpit = (query: string) => async () => {
       const res = await fetch(`${base}/api/stats/cockpit?${query}`, { headers: { cookie } });
       return res.status === 200 && (await res.json()).counts.received > 0;
@@ -125,8 +108,7 @@ async function main() {
     results.push({ step: target, rows });
     // Each step's figures as soon as they are measured (a 10-million load takes a while).
     for (const r of rows) console.log(report(r, 44));
-    child.kill('SIGTERM');
-    await new Promise((r) => child.on('exit', r));
+    await server.stop();
   }
 
   console.log(`\n${'operation'.padEnd(44)} ${'rate'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);

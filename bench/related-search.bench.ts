@@ -8,19 +8,17 @@
  *  - full-text search `GET /api/cases?q=…` (two words, ranked, snippets) as the dispatcher;
  * each as p50 / p95 / p99 at C concurrent clients. Uses the embedded PostgreSQL unless DATABASE_URL is set.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { connectDatabase, runMigrations } from '../src/server/db/client.js';
 import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
-import { DEMO_PASSWORD, seedDemoData } from '../src/server/db/seed-demo.js';
+import { seedDemoData } from '../src/server/db/seed-demo.js';
 import { tokenize } from '../src/server/lib/chinese-text.js';
 import { createPersonalDataCrypto } from '../src/server/lib/personal-data-crypto.js';
-import { freePort, load, report, type Result } from './support.js';
+import { load, report, startBenchServer, type Result } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,7 +30,6 @@ const { values: args } = parseArgs({
 const N = Number(args.cases);
 const SECONDS = Number(args.seconds);
 const C = Number(args.concurrency);
-const root = fileURLToPath(new URL('..', import.meta.url));
 const log = pino({ level: 'warn' });
 const KEY = Buffer.alloc(32, 9);
 const crypto = createPersonalDataCrypto(KEY);
@@ -133,24 +130,9 @@ async function main() {
   await pool.query('analyze');
   console.log(`\nseeded ${N} cases, ${people} residents in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'serve'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', LOGIN_RATE_LIMIT: '1000', ENCRYPTION_KEY: KEY.toString('base64') },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  const signIn = async (username: string) =>
-    (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) })).headers
-      .get('set-cookie')!
-      .split(';')[0]!;
+  const server = await startBenchServer({ url, dataDir, key: KEY });
+  const base = server.base;
+  const signIn = server.signIn;
   const reception1 = await signIn('reception');
   const dispatcher = await signIn('dispatcher');
 
@@ -182,8 +164,7 @@ async function main() {
   };
   results.push(await load('full-text search, 1 client', search, { clients: 1, seconds: SECONDS }));
   results.push(await load(`full-text search, ${C} clients`, search, { clients: C, seconds: SECONDS }));
-  child.kill('SIGTERM');
-  await new Promise((r) => child.on('exit', r));
+  await server.stop();
   console.log(`${'operation'.padEnd(36)} ${'rate'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
   for (const r of results) console.log(report(r, 36));
   await database.close();

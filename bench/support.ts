@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { DEMO_PASSWORD } from '../src/server/db/seed-demo.js';
 
 /** What the benchmarks share: timed load from concurrent clients, percentiles, the table row, a free port. */
 export interface Result {
@@ -47,4 +50,36 @@ export async function freePort(): Promise<number> {
       s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
     });
   });
+}
+
+/**
+ * The platform as a separate process on `url` (as in production: its own event loop, real HTTP), started and waited
+ * for; `signIn` returns a demo user's session cookie, `stop` sends SIGTERM and waits for the exit.
+ */
+export async function startBenchServer(opts: { url: string; dataDir: string; key: Buffer }) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'serve'], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: { ...process.env, DATABASE_URL: opts.url, DATA_DIR: opts.dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', LOGIN_RATE_LIMIT: '1000', ENCRYPTION_KEY: opts.key.toString('base64') },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return {
+    base,
+    async signIn(username: string): Promise<string> {
+      const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+      return res.headers.get('set-cookie')!.split(';')[0]!;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.on('exit', r));
+    },
+  };
 }

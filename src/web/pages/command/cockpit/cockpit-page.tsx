@@ -10,7 +10,7 @@ import type { Cockpit, Figure, LiveFigure } from '../../../../shared/schemas/sta
 import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
-import { Chart } from '../../../components/chart.js';
+import { Chart, type EChartsOption } from '../../../components/chart.js';
 import { toUnitTree, useUnits, type UnitTreeNode } from '../../../components/use-units.js';
 import { cockpitQueryString, drillDownUrl } from '../drill-down.js';
 
@@ -24,6 +24,13 @@ const LIVE_LINKS: Record<LiveFigure, Figure | string> = {
   openPackages: '/packages',
   cameraAlerts: '/admin/cameras',
 };
+
+/** A ring of shares with its legend below; each slice keeps its `key` for the drill-down. */
+const donut = (data: { name: string; value: number; key: string }[]): EChartsOption => ({
+  tooltip: { trigger: 'item' },
+  legend: { bottom: 0, type: 'scroll' },
+  series: [{ type: 'pie', radius: ['30%', '55%'], center: ['50%', '42%'], label: { formatter: '{d}%' }, data }],
+});
 
 /** The subtree of `rootId` among the territorial units (departments hold no places). */
 export function jurisdictionTree(nodes: UnitTreeNode[], rootId: string): UnitTreeNode[] {
@@ -201,19 +208,7 @@ export function CockpitPage() {
                     <Card size="small" title={t('cockpit.byChannel')}>
                       <Chart
                         testId="chart-channel"
-                        option={{
-                          tooltip: { trigger: 'item' },
-                          legend: { bottom: 0, type: 'scroll' },
-                          series: [
-                            {
-                              type: 'pie',
-                              radius: ['30%', '55%'],
-                              center: ['50%', '42%'],
-                              label: { formatter: '{d}%' },
-                              data: c.byChannel.filter((x) => x.received).map((x) => ({ name: label('channel', x.key), value: x.received, key: x.key })),
-                            },
-                          ],
-                        }}
+                        option={donut(c.byChannel.filter((x) => x.received).map((x) => ({ name: label('channel', x.key), value: x.received, key: x.key })))}
                         onClick={(p) => drill('received', { channel: (p.data as { key: string }).key })}
                       />
                     </Card>
@@ -222,19 +217,7 @@ export function CockpitPage() {
                     <Card size="small" title={t('cockpit.levels')}>
                       <Chart
                         testId="chart-levels"
-                        option={{
-                          tooltip: { trigger: 'item' },
-                          legend: { bottom: 0, type: 'scroll' },
-                          series: [
-                            {
-                              type: 'pie',
-                              radius: ['30%', '55%'],
-                              center: ['50%', '42%'],
-                              label: { formatter: '{d}%' },
-                              data: SETTLED_LEVELS.map((l) => ({ name: label('level', l), value: c.counts[LEVEL_MEASURE[l]], key: l })),
-                            },
-                          ],
-                        }}
+                        option={donut(SETTLED_LEVELS.map((l) => ({ name: label('level', l), value: c.counts[LEVEL_MEASURE[l]], key: l })))}
                         onClick={(p) => drill(LEVEL_MEASURE[(p.data as { key: (typeof SETTLED_LEVELS)[number] }).key])}
                       />
                     </Card>
