@@ -7,9 +7,8 @@ import type { Db } from '../../db/client.js';
 import { units } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
+import type { UnitRow } from '../units/units.repository.js';
 import { OPEN_STATUSES, columnOf, massRiskCondition } from './case-stats.js';
-
-export type UnitRow = typeof units.$inferSelect;
 
 /** The unit whose area a figure covers: the one asked for if it lies in the viewer's jurisdiction, else the viewer's. */
 export async function unitInJurisdiction(db: Db, actor: Actor, unitId: string | undefined): Promise<UnitRow> {

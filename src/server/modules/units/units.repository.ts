@@ -19,8 +19,13 @@ export async function findUnitsByIds(db: Db | Tx, districtCode: string, ids: rea
   return db.select().from(units).where(and(eq(units.districtCode, districtCode), inArray(units.id, [...ids])));
 }
 
-export async function listUnits(db: Db, districtCode: string): Promise<UnitRow[]> {
-  return db.select().from(units).where(eq(units.districtCode, districtCode)).orderBy(asc(units.depth), asc(units.code));
+/** The org tree without the units' boundaries (the map reads those; a tree of a few hundred units should not carry megabytes). */
+export async function listUnits(db: Db, districtCode: string) {
+  return db
+    .select({ id: units.id, parentId: units.parentId, code: units.code, name: units.name, kind: units.kind, depth: units.depth, path: units.path })
+    .from(units)
+    .where(eq(units.districtCode, districtCode))
+    .orderBy(asc(units.depth), asc(units.code));
 }
 
 export async function listStaffOfUnit(db: Db, districtCode: string, unitId: string) {
