@@ -46,8 +46,9 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     source.onerror = () => setLive((l) => ({ ...l, state: 'connecting' }));
     const onEvent = (e: MessageEvent<string>) => {
       const event = JSON.parse(e.data) as LiveEvent;
-      // Dashboards count cases too: a registration or a step moves their figures.
-      refresh(event.type.startsWith('camera.') ? ['cameras', 'cases', 'stats'] : ['cases', 'stats']);
+      // Lists follow every event; the dashboards' figures refresh on their own cadence (a busy district sends events
+      // every second, and summing a year of rollups that often would only load the database).
+      refresh(event.type.startsWith('camera.') ? ['cameras', 'cases'] : ['cases']);
       if (event.type === 'case.registered' || event.type === 'camera.alert') {
         setLive((l) => {
           // A repeat of a camera alert replaces its earlier line (the count rises in place).

@@ -68,7 +68,7 @@ export function CockpitPage() {
   const units = useUnits();
   const { filters, set } = useCockpitFilters();
   const qs = cockpitQueryString(filters);
-  const cockpit = useQuery({ queryKey: ['stats', 'cockpit', qs], queryFn: () => api<Cockpit>(`/api/stats/cockpit?${qs}`) });
+  const cockpit = useQuery({ queryKey: ['stats', 'cockpit', qs], queryFn: () => api<Cockpit>(`/api/stats/cockpit?${qs}`), refetchInterval: 60_000 });
   const tree = useMemo(
     () => jurisdictionTree(toUnitTree((units.data ?? []).filter((u) => u.kind !== 'department' && u.kind !== 'grid')), me?.unit.id ?? ''),
     [units.data, me],
