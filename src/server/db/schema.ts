@@ -999,9 +999,15 @@ export const caseStats = pgTable(
 );
 
 const counter = (name: string) => integer(name).notNull().default(0);
-const measureColumns = Object.fromEntries(
-  MEASURE_KEYS.map((k) => [k, counter(k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))]),
-) as Record<Measure, ReturnType<typeof counter>>;
+/** What both rollup grains hold besides their period: the place, kind, category and channel, and one counter per measure. */
+const rollupColumns = () => ({
+  unitId: uuid('unit_id').notNull(),
+  unitPath: text('unit_path').notNull(),
+  kind: text('kind').$type<CaseKind>().notNull(),
+  category: text('category').$type<Category>().notNull(),
+  channel: text('channel').$type<Channel>().notNull(),
+  ...(Object.fromEntries(MEASURE_KEYS.map((k) => [k, counter(k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))])) as Record<Measure, ReturnType<typeof counter>>),
+});
 
 /**
  * The rollup the dashboards read: per Shanghai day, place unit, kind, category and channel, how many cases each
@@ -1013,12 +1019,7 @@ export const caseStatsDaily = pgTable(
   {
     districtCode: district(),
     day: date('day', { mode: 'string' }).notNull(),
-    unitId: uuid('unit_id').notNull(),
-    unitPath: text('unit_path').notNull(),
-    kind: text('kind').$type<CaseKind>().notNull(),
-    category: text('category').$type<Category>().notNull(),
-    channel: text('channel').$type<Channel>().notNull(),
-    ...measureColumns,
+    ...rollupColumns(),
   },
   (t) => [primaryKey({ columns: [t.districtCode, t.day, t.unitId, t.kind, t.category, t.channel] })],
 );
@@ -1032,12 +1033,7 @@ export const caseStatsMonthly = pgTable(
   {
     districtCode: district(),
     month: date('month', { mode: 'string' }).notNull(),
-    unitId: uuid('unit_id').notNull(),
-    unitPath: text('unit_path').notNull(),
-    kind: text('kind').$type<CaseKind>().notNull(),
-    category: text('category').$type<Category>().notNull(),
-    channel: text('channel').$type<Channel>().notNull(),
-    ...measureColumns,
+    ...rollupColumns(),
   },
   (t) => [primaryKey({ columns: [t.districtCode, t.month, t.unitId, t.kind, t.category, t.channel] })],
 );
