@@ -201,7 +201,6 @@ export async function backfillCaseStats(db: Db, batchSize = 5000): Promise<numbe
   }
 }
 
-export { OPEN_STATUSES };
 
 /** 群体性 / high-risk: an open case judged high risk or involving many people (on `cases c`). */
 export const massRiskCondition = sql.raw(`(c.risk_level = 'high' or c.people_involved >= ${MASS_DISPUTE_PEOPLE})`);

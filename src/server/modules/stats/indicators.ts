@@ -8,7 +8,8 @@ import { units } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import type { UnitRow } from '../units/units.repository.js';
-import { OPEN_STATUSES, columnOf, massRiskCondition } from './case-stats.js';
+import { OPEN_STATUSES } from '../../../shared/case-lifecycle.js';
+import { columnOf, massRiskCondition } from './case-stats.js';
 
 /** The unit whose area a figure covers: the one asked for if it lies in the viewer's jurisdiction, else the viewer's. */
 export async function unitInJurisdiction(db: Db, actor: Actor, unitId: string | undefined): Promise<UnitRow> {
