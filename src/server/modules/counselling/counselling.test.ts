@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shanghaiDate } from '../../../shared/calendar.js';
 import { GAD7, PHQ9, scaleDefinitionSchema, scoreScale } from '../../../shared/scales.js';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
@@ -131,7 +132,7 @@ describe('the psychological service zone', () => {
 
   it('seals session notes: encrypted at rest, readable by the author and the supervisor only, every read logged, never searchable', async () => {
     const secret = `梦见鲸鱼搁浅${randomUUID().slice(0, 6)}`;
-    const added = await post('counsellor', `/api/counselling/services/${serviceId}/sessions`, { notes: `来访者谈到${secret}，情绪稳定。`, heldOn: new Date().toISOString().slice(0, 10) });
+    const added = await post('counsellor', `/api/counselling/services/${serviceId}/sessions`, { notes: `来访者谈到${secret}，情绪稳定。`, heldOn: shanghaiDate(new Date()) });
     expect(added.statusCode, added.body).toBe(201);
     const sessionId = added.json().id;
     const read = async (u: string) => get(u, `/api/counselling/sessions/${sessionId}`);
@@ -205,7 +206,8 @@ describe('the psychological service zone', () => {
     expect(res.statusCode, res.body).toBe(201);
     expect((await get('mediator', `/api/cases/${caseId}/counselling`)).json().services[0].status).toBe('referred_out');
     expect((await post('counsellor', `/api/counselling/referrals/${res.json().id}/follow-up`, { note: '已就诊，遵医嘱随访' })).statusCode).toBe(204);
-    const today = new Date().toISOString().slice(0, 10);
+    // Figures count Shanghai days: after 16:00 UTC it is already tomorrow there.
+    const today = shanghaiDate(new Date());
     const figures = await get('leader', `/api/counselling/figures?from=2026-01-01&to=${today}`);
     expect(figures.statusCode).toBe(200);
     const f = figures.json();
