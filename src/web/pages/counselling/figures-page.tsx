@@ -3,6 +3,7 @@ import { Alert, Card, Col, DatePicker, Row, Statistic, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { api } from '../../app/api.js';
+import { centreToday } from '../../app/centre-date.js';
 import { useI18n } from '../../app/i18n.js';
 
 interface Figures {
@@ -22,7 +23,7 @@ const KEYS = ['servicesRequested', 'sessionsHeld', 'appointmentsAttended', 'appo
 /** 心理服务数据 for leaders: counts only — never a name, a reason, a score or a note. */
 export function CounsellingFiguresPage() {
   const { t } = useI18n();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('year'), dayjs()]);
+  const [range, setRange] = useState<[Dayjs, Dayjs]>([centreToday().startOf('year'), centreToday()]);
   const qs = `from=${range[0].format('YYYY-MM-DD')}&to=${range[1].format('YYYY-MM-DD')}`;
   const figures = useQuery({ queryKey: ['counselling', 'figures', qs], queryFn: () => api<Figures>(`/api/counselling/figures?${qs}`) });
   const f = figures.data;

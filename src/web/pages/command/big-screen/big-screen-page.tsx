@@ -6,6 +6,7 @@ import type { Camera } from '../../../../shared/schemas/cameras.js';
 import type { MapLayers } from '../../../../shared/schemas/map.js';
 import type { Cockpit } from '../../../../shared/schemas/stats.js';
 import { api } from '../../../app/api.js';
+import { centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useLiveEvents } from '../../../app/live-events.js';
 import { Chart } from '../../../components/chart.js';
@@ -65,7 +66,8 @@ export function BigScreenPage() {
   const now = useClock();
   const { recent, state } = useLiveEvents();
   const unitId = params.get('unitId') ?? undefined;
-  const year = { from: dayjs().startOf('year').format('YYYY-MM-DD'), to: dayjs().format('YYYY-MM-DD') };
+  const today = centreToday();
+  const year = { from: today.startOf('year').format('YYYY-MM-DD'), to: today.format('YYYY-MM-DD') };
   const unitQs = unitId ? `&unitId=${unitId}` : '';
   const cockpit = useQuery({
     queryKey: ['stats', 'screen', unitId],
@@ -74,7 +76,7 @@ export function BigScreenPage() {
   });
   const layers = useQuery({
     queryKey: ['stats', 'screen-map', unitId],
-    queryFn: () => api<MapLayers>(`/api/map/layers?from=${dayjs().subtract(29, 'day').format('YYYY-MM-DD')}&to=${year.to}${unitQs}`),
+    queryFn: () => api<MapLayers>(`/api/map/layers?from=${centreToday().subtract(29, 'day').format('YYYY-MM-DD')}&to=${year.to}${unitQs}`),
     refetchInterval: REFRESH_MS * 2,
   });
   const latest = useQuery({ queryKey: ['cases', 'screen-latest', unitId], queryFn: () => api<CaseListResult>(`/api/cases?pageSize=7${unitId ? `&placeUnitId=${unitId}` : ''}`), refetchInterval: REFRESH_MS });

@@ -4,6 +4,7 @@ import { Alert, Button, Card, Col, DatePicker, Empty, Row, Segmented, Select, Sp
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { centreToday } from '../../../app/centre-date.js';
 import { CASE_KINDS } from '../../../../shared/enums.js';
 import { RATES, RATE_KEYS, SETTLED_LEVELS, type Measure, type Rate } from '../../../../shared/indicators.js';
 import type { Cockpit, Figure, LiveFigure } from '../../../../shared/schemas/stats.js';
@@ -45,7 +46,7 @@ export function jurisdictionTree(nodes: UnitTreeNode[], rootId: string): UnitTre
 /** The cockpit's filters live in the address bar: a leader can bookmark "文苑街道, this year, petitions". */
 export function useCockpitFilters() {
   const [params, setParams] = useSearchParams();
-  const today = dayjs();
+  const today = centreToday();
   const filters = {
     from: params.get('from') ?? today.startOf('year').format('YYYY-MM-DD'),
     to: params.get('to') ?? today.format('YYYY-MM-DD'),
@@ -99,10 +100,10 @@ export function CockpitPage() {
             value={[dayjs(filters.from), dayjs(filters.to)]}
             onChange={(v) => v && set({ from: (v[0] as Dayjs).format('YYYY-MM-DD'), to: (v[1] as Dayjs).format('YYYY-MM-DD') })}
             presets={[
-              { label: '本月', value: [dayjs().startOf('month'), dayjs()] },
-              { label: '上月', value: [dayjs().subtract(1, 'month').startOf('month'), dayjs().subtract(1, 'month').endOf('month')] },
-              { label: '本年', value: [dayjs().startOf('year'), dayjs()] },
-              { label: '近12个月', value: [dayjs().subtract(11, 'month').startOf('month'), dayjs()] },
+              { label: '本月', value: [centreToday().startOf('month'), centreToday()] },
+              { label: '上月', value: [centreToday().subtract(1, 'month').startOf('month'), centreToday().subtract(1, 'month').endOf('month')] },
+              { label: '本年', value: [centreToday().startOf('year'), centreToday()] },
+              { label: '近12个月', value: [centreToday().subtract(11, 'month').startOf('month'), centreToday()] },
             ]}
             aria-label={t('cockpit.period')}
           />

@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import type { Camera } from '../../../../shared/schemas/cameras.js';
 import type { MapLayers, MapUnit } from '../../../../shared/schemas/map.js';
 import { api } from '../../../app/api.js';
+import { centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { toUnitTree, useUnits } from '../../../components/use-units.js';
@@ -31,7 +32,7 @@ export function MapPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const units = useUnits();
-  const [range, setRange] = useState<[string, string]>([dayjs().subtract(89, 'day').format('YYYY-MM-DD'), dayjs().format('YYYY-MM-DD')]);
+  const [range, setRange] = useState<[string, string]>([centreToday().subtract(89, 'day').format('YYYY-MM-DD'), centreToday().format('YYYY-MM-DD')]);
   const [unitId, setUnitId] = useState<string | undefined>();
   const [level, setLevel] = useState<MapLevel>('community');
   const [caseLayer, setCaseLayer] = useState<CaseLayer>('points');

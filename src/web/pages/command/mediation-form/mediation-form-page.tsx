@@ -5,6 +5,7 @@ import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import type { MediationForm } from '../../../../shared/schemas/stats.js';
 import { api } from '../../../app/api.js';
+import { centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { toUnitTree, useUnits } from '../../../components/use-units.js';
@@ -18,7 +19,7 @@ export function MediationFormPage() {
   const { t, label } = useI18n();
   const { me } = useSession();
   const units = useUnits();
-  const [month, setMonth] = useState(dayjs().subtract(1, 'month').format('YYYY-MM'));
+  const [month, setMonth] = useState(centreToday().subtract(1, 'month').format('YYYY-MM'));
   const [unitId, setUnitId] = useState<string | undefined>();
   const qs = new URLSearchParams({ month, ...(unitId ? { unitId } : {}) }).toString();
   const form = useQuery({ queryKey: ['stats', 'mediation-form', qs], queryFn: () => api<MediationForm>(`/api/stats/mediation-form?${qs}`) });

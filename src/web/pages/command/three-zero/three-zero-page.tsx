@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import { ASSESSED_UNIT_TYPES } from '../../../../shared/enums.js';
 import { threeZeroFiguresInputSchema, type ThreeZeroBoard } from '../../../../shared/schemas/three-zero.js';
 import { api } from '../../../app/api.js';
+import { centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { toUnitTree, useUnits } from '../../../components/use-units.js';
@@ -26,7 +27,7 @@ export function ThreeZeroPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const units = useUnits();
-  const [year, setYear] = useState(dayjs().year());
+  const [year, setYear] = useState(centreToday().year());
   const [entering, setEntering] = useState<UnitRow | null>(null);
   const [adding, setAdding] = useState(false);
   const [targeting, setTargeting] = useState(false);
