@@ -129,7 +129,7 @@ describe('the command centre', () => {
     // Without case points and cameras on top, a click in the middle lands on a unit.
     await page.getByText('—', { exact: true }).click();
     await page.getByRole('checkbox', { name: '监控点位' }).uncheck();
-    await page.locator('[data-testid=district-map-frame][data-case-layer="none"][data-cameras="0"]').waitFor();
+    await page.locator('[data-testid=district-map-frame][data-case-layer="none"][data-cameras="0"] [data-testid=district-map][data-drawn=true]').waitFor();
     const box = (await canvas.boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     const card = page.getByRole('dialog');

@@ -3,7 +3,7 @@ import { GeoComponent, GridComponent, LegendComponent, TooltipComponent, VisualM
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import ReactEChartsCore from 'echarts-for-react/esm/core.js';
-import type { CSSProperties } from 'react';
+import { useMemo, useRef, useState, type CSSProperties } from 'react';
 
 // Only what the command centre draws is bundled (tree-shaken ECharts): no CDN, no map tiles, nothing from outside.
 echarts.use([BarChart, LineChart, PieChart, ScatterChart, HeatmapChart, MapChart, GridComponent, TooltipComponent, LegendComponent, GeoComponent, VisualMapComponent, CanvasRenderer]);
@@ -13,7 +13,8 @@ export type EChartsOption = echarts.EChartsCoreOption;
 
 /**
  * One ECharts chart. Animation is off (screenshots and the wall screen show the final state at once); `onClick`
- * receives ECharts' click parameters (series, name, data) so a figure can drill down to its cases.
+ * receives ECharts' click parameters (series, name, data) so a figure can drill down to its cases. `data-drawn` on the
+ * wrapper turns "true" once ECharts has finished drawing the current option, so a test clicks what is really drawn.
  */
 export function Chart(props: {
   option: EChartsOption;
@@ -22,15 +23,24 @@ export function Chart(props: {
   onClick?: (params: { name: string; seriesName?: string; data?: unknown; dataIndex: number; componentType: string }) => void;
   testId?: string;
 }) {
+  const latest = useRef(props.option);
+  latest.current = props.option;
+  const merged = useMemo(() => ({ animation: false, backgroundColor: 'transparent', ...props.option }), [props.option]);
+  const [drawn, setDrawn] = useState<EChartsOption | null>(null);
+  const { onClick } = props;
+  const events = useMemo(
+    () => ({ finished: () => setDrawn(latest.current), ...(onClick ? { click: onClick } : {}) }),
+    [onClick],
+  );
   return (
-    <div data-testid={props.testId}>
+    <div data-testid={props.testId} data-drawn={drawn === props.option}>
       <ReactEChartsCore
         echarts={echarts}
-        option={{ animation: false, backgroundColor: 'transparent', ...props.option }}
+        option={merged}
         notMerge
         theme={props.theme}
         style={props.style ?? { height: 280 }}
-        onEvents={props.onClick ? { click: props.onClick } : undefined}
+        onEvents={events}
       />
     </div>
   );
