@@ -81,11 +81,13 @@ async function main() {
     const t1 = performance.now();
     await pool.query('analyze');
     await rebuildCaseStats(database.db, DEMO_DISTRICT);
-    await pool.query('analyze case_stats_daily');
+    await pool.query('analyze case_stats_units');
+    await pool.query('analyze case_stats_breakdown');
     const t2 = performance.now();
-    const rollupRows = (await pool.query('select count(*)::int n from case_stats_daily')).rows[0].n;
-    const monthlyRows = (await pool.query('select count(*)::int n from case_stats_monthly')).rows[0].n;
-    console.log(`\n${target} cases: loaded (and indexed) in ${((t1 - t0) / 1000).toFixed(0)} s, counted in ${((t2 - t1) / 1000).toFixed(0)} s; rollup ${rollupRows} daily rows, ${monthlyRows} monthly rows`);
+    const { rows: sizes } = await pool.query<{ t: string; grain: string; n: number }>(`
+      select 'units' as t, grain, count(*)::int as n from case_stats_units group by grain
+      union all select 'breakdown', grain, count(*)::int from case_stats_breakdown group by grain order by 1, 2`);
+    console.log(`\n${target} cases: loaded (and indexed) in ${((t1 - t0) / 1000).toFixed(0)} s, counted in ${((t2 - t1) / 1000).toFixed(0)} s; rollup rows ${sizes.map((r) => `${r.t}/${r.grain} ${r.n}`).join(', ')}`);
 
     const server = await startBenchServer({ url, dataDir, key: KEY });
     const base = server.base;

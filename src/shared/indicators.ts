@@ -75,5 +75,16 @@ export type Breakdown = (typeof BREAKDOWNS)[number];
 export const TREND_GRAINS = ['week', 'month'] as const;
 export type TrendGrain = (typeof TREND_GRAINS)[number];
 
+/**
+ * The grains the rollups are kept at (PostgreSQL `date_trunc` names): a row's period is its first day. Weeks are ISO
+ * weeks (Monday first) and are kept only for the unit rollup, where the weekly trend reads them.
+ */
+export const ROLLUP_GRAINS = ['day', 'week', 'month', 'year'] as const;
+export type RollupGrain = (typeof ROLLUP_GRAINS)[number];
+
+/** The measures kept per category and per channel: what the cockpit's breakdowns and the monthly mediation form show. */
+export const BREAKDOWN_MEASURES = ['received', 'concluded', 'settled', 'agreements', 'levelVillage', 'levelTown', 'levelDistrict'] as const satisfies readonly Measure[];
+export type BreakdownMeasure = (typeof BREAKDOWN_MEASURES)[number];
+
 /** A case with this many people or more is a mass dispute (群体性) for the risk figure. */
 export const MASS_DISPUTE_PEOPLE = 5;

@@ -33,7 +33,7 @@ const sqlList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'
 
 import { CASE_STATUSES, OPEN_STATUSES, type CaseStatus } from '../../shared/case-lifecycle.js';
 import { DIFFICULTIES, type ClockStage, type DayUnit, type Difficulty } from '../../shared/time-limits.js';
-import { MEASURE_KEYS, type Measure, type SettledLevel } from '../../shared/indicators.js';
+import { BREAKDOWN_MEASURES, MEASURE_KEYS, type RollupGrain, type SettledLevel } from '../../shared/indicators.js';
 import type { ScaleDefinition } from '../../shared/scales.js';
 import { APPOINTMENT_STATUSES, COUNSELLING_SOURCES, COUNSELLING_STATUSES, CRISIS_RISK_LEVELS } from '../../shared/enums.js';
 import type { UnitBoundary } from '../../shared/schemas/map.js';
@@ -999,43 +999,44 @@ export const caseStats = pgTable(
 );
 
 const counter = (name: string) => integer(name).notNull().default(0);
-/** What both rollup grains hold besides their period: the place, kind, category and channel, and one counter per measure. */
-const rollupColumns = () => ({
+const counters = <K extends string>(keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, counter(k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))])) as Record<K, ReturnType<typeof counter>>;
+/** What every rollup row is keyed by: the grain, the period's first day, the place unit (with its path) and the kind. */
+const rollupKey = () => ({
+  districtCode: district(),
+  grain: text('grain').$type<RollupGrain>().notNull(),
+  period: date('period', { mode: 'string' }).notNull(),
   unitId: uuid('unit_id').notNull(),
   unitPath: text('unit_path').notNull(),
   kind: text('kind').$type<CaseKind>().notNull(),
-  category: text('category').$type<Category>().notNull(),
-  channel: text('channel').$type<Channel>().notNull(),
-  ...(Object.fromEntries(MEASURE_KEYS.map((k) => [k, counter(k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))])) as Record<Measure, ReturnType<typeof counter>>),
 });
 
 /**
- * The rollup the dashboards read: per Shanghai day, place unit, kind, category and channel, how many cases each
- * measure counts on that day (each measure by its own date). Kept by adding the difference of a case's `case_stats`
- * row before and after every change, so a dashboard sums days instead of scanning cases.
+ * The rollup most of the dashboards read: per grain and period (a Shanghai day, an ISO week from its Monday, a month
+ * or a year from its 1st), place unit and kind, how many cases each measure counts (each measure by its own date).
+ * Kept by adding the difference of a case's `case_stats` row before and after every change, at every grain at once, so
+ * a period is a handful of rows per unit: whole years, then whole months, then days (or a year minus what lies
+ * outside the period, when that is fewer rows).
  */
-export const caseStatsDaily = pgTable(
-  'case_stats_daily',
-  {
-    districtCode: district(),
-    day: date('day', { mode: 'string' }).notNull(),
-    ...rollupColumns(),
-  },
-  (t) => [primaryKey({ columns: [t.districtCode, t.day, t.unitId, t.kind, t.category, t.channel] })],
+export const caseStatsUnits = pgTable(
+  'case_stats_units',
+  { ...rollupKey(), ...counters(MEASURE_KEYS) },
+  (t) => [primaryKey({ columns: [t.districtCode, t.grain, t.period, t.unitId, t.kind] })],
 );
 
 /**
- * The same sums per calendar month (`month` = its first day): a period of whole months reads a few rows per unit and
- * dimension instead of thirty; only the partial months at a period's edges are read by day. Kept by the same statement.
+ * The breakdowns by category and by channel (`dimension`, `key`), with the counters the cockpit and the monthly
+ * mediation form show for them; the same grains (no weeks) and the same upkeep as `case_stats_units`.
  */
-export const caseStatsMonthly = pgTable(
-  'case_stats_monthly',
+export const caseStatsBreakdown = pgTable(
+  'case_stats_breakdown',
   {
-    districtCode: district(),
-    month: date('month', { mode: 'string' }).notNull(),
-    ...rollupColumns(),
+    ...rollupKey(),
+    dimension: text('dimension').$type<'category' | 'channel'>().notNull(),
+    key: text('key').notNull(),
+    ...counters(BREAKDOWN_MEASURES),
   },
-  (t) => [primaryKey({ columns: [t.districtCode, t.month, t.unitId, t.kind, t.category, t.channel] })],
+  (t) => [primaryKey({ columns: [t.districtCode, t.grain, t.period, t.unitId, t.kind, t.dimension, t.key] })],
 );
 
 /** "三零" creation: the units assessed — villages/communities of the org tree and organisations (RULES.md §6). */

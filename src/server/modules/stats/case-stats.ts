@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { OPEN_STATUSES } from '../../../shared/case-lifecycle.js';
-import { MEASURES, MEASURE_KEYS, MASS_DISPUTE_PEOPLE, type Measure, type MeasureDate } from '../../../shared/indicators.js';
+import { BREAKDOWN_MEASURES, MEASURES, MEASURE_KEYS, MASS_DISPUTE_PEOPLE, ROLLUP_GRAINS, type Measure, type MeasureDate, type RollupGrain } from '../../../shared/indicators.js';
 import { addDays, startOfShanghaiDate } from '../../../shared/calendar.js';
 import type { Figure } from '../../../shared/schemas/stats.js';
 import type { Db, Tx } from '../../db/client.js';
@@ -97,29 +97,42 @@ function contributions(): string {
 }
 
 const COUNTER_COLUMNS = MEASURE_KEYS.map(columnOf);
+const BREAKDOWN_COLUMNS = BREAKDOWN_MEASURES.map(columnOf);
+/** The grains the breakdown rollup is kept at (its trend is never drawn by week). */
+const BREAKDOWN_GRAINS: readonly RollupGrain[] = ROLLUP_GRAINS.filter((g) => g !== 'week');
+
+const sumsOf = (columns: string[]) => columns.map((c) => `sum(${c}) as ${c}`).join(', ');
+const anyNonZero = (columns: string[]) => columns.map((c) => `sum(${c}) <> 0`).join(' or ');
+const addTo = (table: string, columns: string[]) => columns.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
+const UNIT_KEY = 'district_code, grain, period, unit_id, kind';
+const BREAKDOWN_KEY = `${UNIT_KEY}, dimension, key`;
+const grainList = (grains: readonly string[]) => `array[${grains.map((g) => `'${g}'`).join(', ')}]`;
 
 /**
- * Continues a WITH list that defined `delta`: adds the difference of its facts to the daily and the monthly rollup.
+ * Continues a WITH list that defined `delta`: adds the difference of its facts to both rollups at every grain.
  * Rows are locked in key order, so two transactions touching the same rows queue instead of deadlocking.
  */
 function applyDelta(): string {
-  const sums = COUNTER_COLUMNS.map((c) => `sum(${c})`).join(', ');
-  const nonZero = COUNTER_COLUMNS.map((c) => `sum(${c}) <> 0`).join(' or ');
-  const add = (table: string) => COUNTER_COLUMNS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
-  const dims = 'unit_id, kind, category, channel';
   return `
   contrib as (${contributions()}),
-  daily as (
-    insert into case_stats_daily (district_code, day, ${dims}, unit_path, ${COUNTER_COLUMNS.join(', ')})
-    select $district, day, ${dims}, min(unit_path), ${sums} from contrib
-    group by day, ${dims} having ${nonZero} order by day, ${dims}
-    on conflict (district_code, day, ${dims}) do update set unit_path = excluded.unit_path, ${add('case_stats_daily')}
+  grains as (
+    select g.grain, date_trunc(g.grain, c.day::timestamp)::date as period, c.*
+    from contrib c cross join unnest(${grainList(ROLLUP_GRAINS)}) g(grain)
+  ),
+  by_unit as (
+    insert into case_stats_units (${UNIT_KEY}, unit_path, ${COUNTER_COLUMNS.join(', ')})
+    select $district, grain, period, unit_id, kind, min(unit_path), ${sumsOf(COUNTER_COLUMNS)} from grains
+    group by grain, period, unit_id, kind having ${anyNonZero(COUNTER_COLUMNS)} order by grain, period, unit_id, kind
+    on conflict (${UNIT_KEY}) do update set unit_path = excluded.unit_path, ${addTo('case_stats_units', COUNTER_COLUMNS)}
     returning 1
   )
-  insert into case_stats_monthly (district_code, month, ${dims}, unit_path, ${COUNTER_COLUMNS.join(', ')})
-  select $district, date_trunc('month', day)::date as month, ${dims}, min(unit_path), ${sums} from contrib
-  group by 2, ${dims} having ${nonZero} order by 2, ${dims}
-  on conflict (district_code, month, ${dims}) do update set unit_path = excluded.unit_path, ${add('case_stats_monthly')}`;
+  insert into case_stats_breakdown (${BREAKDOWN_KEY}, unit_path, ${BREAKDOWN_COLUMNS.join(', ')})
+  select $district, g.grain, g.period, g.unit_id, g.kind, x.dimension, x.key, min(g.unit_path), ${sumsOf(BREAKDOWN_COLUMNS)}
+  from grains g cross join lateral (values ('category', g.category), ('channel', g.channel)) x(dimension, key)
+  where g.grain = any(${grainList(BREAKDOWN_GRAINS)})
+  group by g.grain, g.period, g.unit_id, g.kind, x.dimension, x.key having ${anyNonZero(BREAKDOWN_COLUMNS)}
+  order by g.grain, g.period, g.unit_id, g.kind, x.dimension, x.key
+  on conflict (${BREAKDOWN_KEY}) do update set unit_path = excluded.unit_path, ${addTo('case_stats_breakdown', BREAKDOWN_COLUMNS)}`;
 }
 
 function bind(text: string, params: { district: string; ids?: string[] }): SQL {
@@ -132,7 +145,7 @@ function bind(text: string, params: { district: string; ids?: string[] }): SQL {
 
 /**
  * Brings the statistics of these cases up to date, in the caller's transaction: recomputes each case's facts, stores
- * them, and adds (new − old) to the daily rollup. Every registration and every case step calls it, so the dashboards
+ * them, and adds (new − old) to the rollups at every grain. Every registration and every case step calls it, so the dashboards
  * never recount from scratch and never lag behind a committed change.
  */
 export async function refreshCaseStats(tx: Db | Tx, districtCode: string, caseIds: string[]): Promise<void> {
@@ -159,18 +172,36 @@ export async function refreshCaseStats(tx: Db | Tx, districtCode: string, caseId
 
 /**
  * Recounts a whole district from its cases in one transaction (after a bulk load, or to repair): rebuilds every
- * `case_stats` row and the rollup. The tables are locked meanwhile, so case steps wait instead of being lost.
+ * `case_stats` row and both rollups — the days from the cases, the coarser grains from the days. The tables are locked
+ * meanwhile, so case steps wait instead of being lost.
  */
 export async function rebuildCaseStats(db: Db, districtCode: string): Promise<number> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`lock table case_stats, case_stats_daily, case_stats_monthly in exclusive mode`);
-    await tx.execute(sql`delete from case_stats_daily where district_code = ${districtCode}`);
-    await tx.execute(sql`delete from case_stats_monthly where district_code = ${districtCode}`);
-    await tx.execute(sql`delete from case_stats where district_code = ${districtCode}`);
-    const { rowCount } = await tx.execute(
-      bind(`with ${LEVELS} insert into case_stats (${FACT_COLUMNS.join(', ')}) select ${FACT_COLUMNS.join(', ')} from (${FACTS} where c.district_code = $district) n`, { district: districtCode }),
-    );
-    await tx.execute(bind(`with delta as (select 1 as sign, s.* from case_stats s where s.district_code = $district), ${applyDelta()}`, { district: districtCode }));
+    const run = (text: string) => tx.execute(bind(text, { district: districtCode }));
+    await tx.execute(sql`lock table case_stats, case_stats_units, case_stats_breakdown in exclusive mode`);
+    for (const table of ['case_stats_units', 'case_stats_breakdown', 'case_stats']) await run(`delete from ${table} where district_code = $district`);
+    const { rowCount } = await run(`with ${LEVELS} insert into case_stats (${FACT_COLUMNS.join(', ')}) select ${FACT_COLUMNS.join(', ')} from (${FACTS} where c.district_code = $district) n`);
+    const contrib = `with delta as (select 1 as sign, s.* from case_stats s where s.district_code = $district), contrib as (${contributions()})`;
+    await run(`${contrib}
+      insert into case_stats_units (${UNIT_KEY}, unit_path, ${COUNTER_COLUMNS.join(', ')})
+      select $district, 'day', day, unit_id, kind, min(unit_path), ${sumsOf(COUNTER_COLUMNS)} from contrib
+      group by day, unit_id, kind having ${anyNonZero(COUNTER_COLUMNS)}`);
+    await run(`${contrib}
+      insert into case_stats_breakdown (${BREAKDOWN_KEY}, unit_path, ${BREAKDOWN_COLUMNS.join(', ')})
+      select $district, 'day', c.day, c.unit_id, c.kind, x.dimension, x.key, min(c.unit_path), ${sumsOf(BREAKDOWN_COLUMNS)}
+      from contrib c cross join lateral (values ('category', c.category), ('channel', c.channel)) x(dimension, key)
+      group by c.day, c.unit_id, c.kind, x.dimension, x.key having ${anyNonZero(BREAKDOWN_COLUMNS)}`);
+    // Weeks, months and years are sums of days.
+    for (const grain of ROLLUP_GRAINS.filter((g) => g !== 'day')) {
+      const period = `date_trunc('${grain}', period::timestamp)::date`;
+      await run(`insert into case_stats_units (${UNIT_KEY}, unit_path, ${COUNTER_COLUMNS.join(', ')})
+        select district_code, '${grain}', ${period}, unit_id, kind, min(unit_path), ${sumsOf(COUNTER_COLUMNS)}
+        from case_stats_units where district_code = $district and grain = 'day' group by district_code, ${period}, unit_id, kind`);
+      if (!BREAKDOWN_GRAINS.includes(grain)) continue;
+      await run(`insert into case_stats_breakdown (${BREAKDOWN_KEY}, unit_path, ${BREAKDOWN_COLUMNS.join(', ')})
+        select district_code, '${grain}', ${period}, unit_id, kind, dimension, key, min(unit_path), ${sumsOf(BREAKDOWN_COLUMNS)}
+        from case_stats_breakdown where district_code = $district and grain = 'day' group by district_code, ${period}, unit_id, kind, dimension, key`);
+    }
     return rowCount ?? 0;
   });
 }

@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { addDays, shanghaiDate, startOfShanghaiDate } from '../../../shared/calendar.js';
 import { CASE_KINDS, CATEGORIES, CHANNELS, type CaseKind, type Category, type Channel } from '../../../shared/enums.js';
-import { MEASURE_KEYS, RATE_KEYS, emptyCounts, rateOf, type MeasureCounts } from '../../../shared/indicators.js';
+import { BREAKDOWN_MEASURES, MEASURE_KEYS, RATE_KEYS, emptyCounts, rateOf, type Measure, type MeasureCounts, type RollupGrain } from '../../../shared/indicators.js';
 import type { Cockpit, CockpitQuery, LiveFigure, MediationForm } from '../../../shared/schemas/stats.js';
 import type { Db } from '../../db/client.js';
 import { units } from '../../db/schema.js';
@@ -10,6 +10,7 @@ import { AppError } from '../../plugins/errors.js';
 import type { UnitRow } from '../units/units.repository.js';
 import { OPEN_STATUSES } from '../../../shared/case-lifecycle.js';
 import { columnOf, massRiskCondition } from './case-stats.js';
+import { coverPeriod } from './periods.js';
 
 /** The unit whose area a figure covers: the one asked for if it lies in the viewer's jurisdiction, else the viewer's. */
 export async function unitInJurisdiction(db: Db, actor: Actor, unitId: string | undefined): Promise<UnitRow> {
@@ -23,8 +24,6 @@ export async function unitInJurisdiction(db: Db, actor: Actor, unitId: string | 
   return u;
 }
 
-const SUMS = MEASURE_KEYS.map((m) => `coalesce(sum(${columnOf(m)}), 0)::int as "${m}"`).join(', ');
-
 function countsOf(row: Record<string, unknown>): MeasureCounts {
   const c = emptyCounts();
   for (const m of MEASURE_KEYS) c[m] = Number(row[m] ?? 0);
@@ -35,36 +34,37 @@ function ratesOf(c: MeasureCounts) {
   return Object.fromEntries(RATE_KEYS.map((r) => [r, rateOf(c, r)])) as Cockpit['rates'];
 }
 
-const COUNTERS = MEASURE_KEYS.map(columnOf).join(', ');
-
-/** The first day of the month after `day`'s month. */
-const nextMonth = (day: string) => {
-  const [y, m] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
-  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
-};
-
 /**
- * The rollup rows of [from, to] under the unit (and of one kind) as a derived table `d` with a `day` column: whole
- * months from the monthly rollup (day = the month's first day), the partial months at the edges from the daily one.
- * `byDay`: daily rows only (a trend by week needs the days).
+ * Rows of a rollup under the unit (and of one kind) whose signed sum is exactly [from, to], as a derived table `d`
+ * with a `period` column and the counters asked for (see `coverPeriod`). `grains`: coarse to fine, ending with 'day'.
  */
-function rollupRows(districtCode: string, unitPath: string, from: string, to: string, opts: { kind?: CaseKind; byDay?: boolean } = {}): SQL {
-  const under = sql`district_code = ${districtCode} and unit_path like ${`${unitPath}%`} ${opts.kind ? sql`and kind = ${opts.kind}` : sql``}`;
-  const days = (a: string, b: string) =>
-    sql`select day, unit_id, unit_path, kind, category, channel, ${sql.raw(COUNTERS)} from case_stats_daily where ${under} and day between ${a}::date and ${b}::date`;
-  // Whole months inside the period: from the first 1st on or after `from` up to the month before `to`'s month (or `to`'s, when it is a month end).
-  const firstWhole = from.endsWith('-01') ? from : nextMonth(from);
-  const afterLast = addDays(to, 1).endsWith('-01') ? addDays(to, 1) : `${to.slice(0, 7)}-01`;
-  if (opts.byDay || firstWhole >= afterLast) return sql`(${days(from, to)}) d`;
-  const parts = [sql`select month as day, unit_id, unit_path, kind, category, channel, ${sql.raw(COUNTERS)} from case_stats_monthly where ${under} and month >= ${firstWhole}::date and month < ${afterLast}::date`];
-  if (from < firstWhole) parts.push(days(from, addDays(firstWhole, -1)));
-  if (afterLast <= to) parts.push(days(afterLast, to));
+function rollupRows(opts: {
+  table: 'case_stats_units' | 'case_stats_breakdown';
+  columns: string[];
+  districtCode: string;
+  unitPath: string;
+  from: string;
+  to: string;
+  grains: readonly RollupGrain[];
+  kind?: CaseKind;
+  dimension?: 'category' | 'channel';
+}): SQL {
+  const extra = opts.table === 'case_stats_breakdown' ? sql.raw(', dimension, key') : sql``;
+  const parts = coverPeriod(opts.from, opts.to, opts.grains, shanghaiDate(new Date())).map(
+    (s) => sql`select period, unit_id, unit_path, kind${extra}, ${sql.raw(opts.columns.map((c) => (s.sign < 0 ? `-${c} as ${c}` : c)).join(', '))}
+      from ${sql.raw(opts.table)} where district_code = ${opts.districtCode} and grain = ${s.grain} and period between ${s.from}::date and ${s.to}::date
+        and unit_path like ${`${opts.unitPath}%`} ${opts.kind ? sql`and kind = ${opts.kind}` : sql``} ${opts.dimension ? sql`and dimension = ${opts.dimension}` : sql``}`,
+  );
   return sql`(${sql.join(parts, sql` union all `)}) d`;
 }
 
+const ALL_COLUMNS = MEASURE_KEYS.map(columnOf);
+const sumsAs = (measures: readonly Measure[]) => sql.raw(measures.map((m) => `coalesce(sum(${columnOf(m)}), 0)::int as "${m}"`).join(', '));
+
 /**
  * The leader's cockpit: every counted figure of the period under the unit, its rates, the breakdowns and the trend —
- * summed from the daily rollup in one pass (grouping sets) — plus the live figures counted from the cases as they stand.
+ * summed from the rollups (a few rows per unit, whatever the period) — plus the live figures counted from the cases
+ * as they stand. The four reads run at once, each on its own connection.
  */
 export async function readCockpit(opts: { db: Db; actor: Actor; query: CockpitQuery }): Promise<Cockpit> {
   const { db, actor, query } = opts;
@@ -72,26 +72,38 @@ export async function readCockpit(opts: { db: Db; actor: Actor; query: CockpitQu
   if (query.from > query.to || query.to > addDays(query.from, 3660)) throw new AppError('PERIOD_INVALID', { from: query.from, to: query.to });
   const unit = await unitInJurisdiction(db, actor, query.unitId);
   const d = actor.districtCode;
-  const source = rollupRows(d, unit.path, query.from, query.to, { kind: query.kind, byDay: query.grain === 'week' });
+  const base = { districtCode: d, unitPath: unit.path, from: query.from, to: query.to, kind: query.kind };
   const childOf = sql.raw(`nullif(split_part(substr(d.unit_path, ${unit.path.length + 1}), '/', 1), '')`);
-  const bucket = sql.raw(`date_trunc('${query.grain}', d.day)::date::text`);
-  // The figures of the moment are counted from the cases at the same time, on another connection.
-  const live = readLiveFigures(db, d, unit.path, query);
-  // Awaited below; this keeps a failure there from going unhandled if the rollup query fails first.
-  live.catch(() => undefined);
-  const { rows } = await db.execute<Record<string, unknown> & { g: number; child: string | null; channel: Channel; kind: CaseKind; category: Category; unit_id: string; bucket: string }>(sql`
-    select grouping(${childOf}, d.channel, d.kind, d.category, d.unit_id, ${bucket}) as g,
-      ${childOf} as child, d.channel, d.kind, d.category, d.unit_id, ${bucket} as bucket, ${sql.raw(SUMS)}
-    from ${source}
-    group by grouping sets ((${childOf}), (d.channel), (d.kind), (d.category), (d.unit_id), (${bucket}))`);
-  // grouping() sets a bit per column NOT grouped by: 0b011111 = the child column only, and so on.
-  const set = (bit: number) => rows.filter((r) => Number(r.g) === (0b111111 ^ (1 << bit)));
-  const byChild = set(5);
+  const settle = <T>(p: Promise<T>) => {
+    // Awaited below; this keeps a failure of one from going unhandled while another is awaited.
+    p.catch(() => undefined);
+    return p;
+  };
+  const live = settle(readLiveFigures(db, d, unit.path, query));
+  const trendRows = settle(
+    db.execute<{ bucket: string; received: number; concluded: number; settled: number }>(sql`
+      select date_trunc(${query.grain}, d.period::timestamp)::date::text as bucket, ${sumsAs(['received', 'concluded', 'settled'])}
+      from ${rollupRows({ ...base, table: 'case_stats_units', columns: ['received', 'concluded', 'settled'], grains: [query.grain, 'day'] })}
+      group by 1 order by 1`),
+  );
+  const breakdownRows = settle(
+    db.execute<{ dimension: 'category' | 'channel'; key: string; received: number; concluded: number; settled: number }>(sql`
+      select d.dimension, d.key, ${sumsAs(['received', 'concluded', 'settled'])}
+      from ${rollupRows({ ...base, table: 'case_stats_breakdown', columns: ['received', 'concluded', 'settled'], grains: ['year', 'month', 'day'] })}
+      group by d.dimension, d.key`),
+  );
+  const { rows } = await db.execute<Record<string, unknown> & { g: number; child: string | null; kind: CaseKind; unit_id: string }>(sql`
+    select grouping(${childOf}, d.kind, d.unit_id) as g, ${childOf} as child, d.kind, d.unit_id, ${sumsAs(MEASURE_KEYS)}
+    from ${rollupRows({ ...base, table: 'case_stats_units', columns: ALL_COLUMNS, grains: ['year', 'month', 'day'] })}
+    group by grouping sets ((${childOf}), (d.kind), (d.unit_id))`);
+  // grouping() sets a bit per column NOT grouped by: 0b011 = the child column only, and so on.
+  const set = (bit: number) => rows.filter((r) => Number(r.g) === (0b111 ^ (1 << bit)));
+  const byChild = set(2);
   const total = emptyCounts();
   for (const r of byChild) for (const m of MEASURE_KEYS) total[m] += Number(r[m] ?? 0);
 
   const childIds = byChild.map((r) => r.child).filter((x): x is string => x !== null);
-  const placeIds = set(1).map((r) => r.unit_id);
+  const placeIds = set(0).map((r) => r.unit_id);
   const named = await unitNames(db, d, [...childIds, ...placeIds]);
 
   const byUnit = byChild
@@ -101,7 +113,7 @@ export async function readCockpit(opts: { db: Db; actor: Actor; query: CockpitQu
     })
     .sort((a, b) => b.counts.received - a.counts.received);
 
-  const hotspots = set(1)
+  const hotspots = set(0)
     .map((r) => {
       const u = named.get(r.unit_id);
       return { unitId: r.unit_id, unitName: u?.name ?? '—', unitKind: u?.kind ?? 'grid', parentName: u?.parentName ?? null, received: Number(r.received) };
@@ -110,9 +122,11 @@ export async function readCockpit(opts: { db: Db; actor: Actor; query: CockpitQu
     .sort((a, b) => b.received - a.received)
     .slice(0, 10);
 
-  const trend = set(0)
+  const breakdown = (await breakdownRows).rows;
+  const of = (dimension: 'category' | 'channel', key: string) => breakdown.find((r) => r.dimension === dimension && r.key === key);
+  const trend = (await trendRows).rows
     .map((r) => ({ bucket: r.bucket, received: Number(r.received), concluded: Number(r.concluded), settled: Number(r.settled) }))
-    .sort((a, b) => a.bucket.localeCompare(b.bucket));
+    .filter((r) => r.received !== 0 || r.concluded !== 0 || r.settled !== 0);
 
   return {
     period: { from: query.from, to: query.to },
@@ -120,10 +134,10 @@ export async function readCockpit(opts: { db: Db; actor: Actor; query: CockpitQu
     counts: total,
     rates: ratesOf(total),
     live: await live,
-    byChannel: CHANNELS.map((key) => ({ key, received: Number(set(4).find((r) => r.channel === key)?.received ?? 0) })),
-    byKind: CASE_KINDS.map((key) => ({ key, received: Number(set(3).find((r) => r.kind === key)?.received ?? 0) })),
+    byChannel: CHANNELS.map((key) => ({ key, received: Number(of('channel', key)?.received ?? 0) })),
+    byKind: CASE_KINDS.map((key) => ({ key, received: Number(set(1).find((r) => r.kind === key)?.received ?? 0) })),
     byCategory: CATEGORIES.map((key) => {
-      const r = set(2).find((x) => x.category === key);
+      const r = of('category', key);
       return { key, received: Number(r?.received ?? 0), concluded: Number(r?.concluded ?? 0), settled: Number(r?.settled ?? 0) };
     }).sort((a, b) => b.received - a.received),
     byUnit,
@@ -177,8 +191,9 @@ export async function readMediationForm(opts: { db: Db; actor: Actor; month: str
   // Day 0 of the next month is the month's last day.
   const to = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
   const { rows } = await db.execute<Record<string, unknown> & { category: Category }>(sql`
-    select d.category, ${sql.raw(SUMS)} from ${rollupRows(actor.districtCode, unit.path, from, to, { kind: 'dispute' })}
-    group by d.category`);
+    select d.key as category, ${sumsAs(BREAKDOWN_MEASURES)}
+    from ${rollupRows({ table: 'case_stats_breakdown', columns: BREAKDOWN_MEASURES.map(columnOf), districtCode: actor.districtCode, unitPath: unit.path, from, to, grains: ['month', 'day'], kind: 'dispute', dimension: 'category' })}
+    group by d.key`);
   return {
     month,
     unit: { id: unit.id, name: unit.name },
