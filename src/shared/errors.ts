@@ -21,6 +21,7 @@ export const ERRORS = {
   EXPORT_TOO_LARGE: { status: 413, zh: '导出的案件超过上限，请缩小筛选范围后再导出', en: 'Too many cases to export: narrow the filters' },
   ASSESSED_UNIT_NOT_FOUND: { status: 404, zh: '该创建单位不存在', en: 'Assessed unit not found' },
   ASSESSED_UNIT_EXISTS: { status: 409, zh: '该创建单位已存在', en: 'This assessed unit already exists' },
+  THREE_ZERO_IMPORT_INVALID: { status: 400, zh: '导入文件有误，未作任何更改；请按所列各行修改后重新导入', en: 'The file has errors; nothing was changed' },
   COUNSELLING_NOT_FOUND: { status: 404, zh: '该心理服务记录不存在或您无权查看', en: 'Counselling service not found' },
   COUNSELLING_PARTY_NOT_IN_CASE: { status: 400, zh: '所选人员不是本案当事人', en: 'The person is not a party of this case' },
   COUNSELLING_SERVICE_CLOSED: { status: 409, zh: '该心理服务已结束，不能再预约', en: 'The service is closed' },

@@ -5,7 +5,8 @@ import { MEASURE_KEYS, RATE_KEYS, type Measure } from '../../../shared/indicator
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
 import { rebuildCaseStats, refreshCaseStats } from './case-stats.js';
-import { readWorkbook } from './workbook.js';
+import ExcelJS from 'exceljs';
+import { XLSX_TYPE, readWorkbook } from './workbook.js';
 
 /**
  * A hand-built set of cases in an isolated database, so every figure is known in advance. The period is October 2026
@@ -329,6 +330,70 @@ describe('"三零" creation board (RULES.md §6)', () => {
     // The street leader sees only 文苑街道's units.
     const street = (await get('wy_leader', '/api/three-zero?year=2026')).json();
     expect(street.units.map((u: { name: string }) => u.name).sort()).toEqual(['东方社区', '文苑小学']);
+  });
+});
+
+describe('"三零" board in Excel', () => {
+  const upload = (who: string, year: number, content: Buffer) => {
+    const boundary = `----fq${randomUUID()}`;
+    const payload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="三零填报.xlsx"\r\nContent-Type: ${XLSX_TYPE}\r\n\r\n`),
+      content,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    return ctx.app.inject({ method: 'POST', url: `/api/three-zero/figures/${year}/import`, headers: { cookie: cookies[who]!, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+  };
+  /** The exported board with some cells of the unit sheet changed, as a person filling it in would. */
+  const filledIn = async (exported: Buffer, edits: Record<string, (string | number | null)[]>, extraRows: (string | number)[][] = []) => {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(exported as unknown as ArrayBuffer);
+    const ws = book.getWorksheet('创建单位')!;
+    ws.eachRow((row) => {
+      const edit = edits[String(row.getCell(1).value)];
+      // Columns F, H and K: accidents, criminal cases, source.
+      if (edit) [6, 8, 11].forEach((c, i) => (row.getCell(c).value = edit[i] ?? null));
+    });
+    for (const r of extraRows) ws.addRow(r);
+    return Buffer.from(await book.xlsx.writeBuffer());
+  };
+
+  it('exports the board with the screen’s figures, and imports a filled-in copy all or nothing, logged', async () => {
+    const board = (await get('leader', '/api/three-zero?year=2026')).json();
+    const res = await get('leader', '/api/three-zero/export.xlsx?year=2026');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const exported = res.rawPayload;
+    const sheets = await readWorkbook(exported);
+    const summary = sheets.get('达标情况')!;
+    const village = summary.find((r) => r[0] === '村(社区)')!;
+    expect(village.slice(1, 5)).toEqual([board.groups.village.total, board.groups.village.meeting, board.groups.village.share, board.targets.village]);
+    const listed = sheets.get('创建单位')!;
+    const header = listed.findIndex((r) => r[0] === '单位名称');
+    expect(listed.slice(header + 1).map((r) => r[0]).sort()).toEqual(board.units.map((u: { name: string }) => u.name).sort());
+    const hanyu = listed.find((r) => r[0] === '韩愈路社区')!;
+    expect([hanyu[3], hanyu[4], hanyu[5], hanyu[7], hanyu[9], hanyu[10]]).toEqual([0, '是', 0, 0, '是', '区应急局、公安分局 2026 年台账']);
+
+    // A file with an unknown unit, a negative count and a missing source changes nothing and names each row.
+    const bad = await upload('dispatcher', 2026, await filledIn(exported, { 文苑小学: [-1, 0, ''] }, [['不存在的单位', '', '', '', '', 0, '', 0, '', '', '区应急局']]));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('THREE_ZERO_IMPORT_INVALID');
+    const problems = bad.json().details.problems as { row: number; name: string; reason: string }[];
+    expect(problems.map((p) => p.name).sort()).toEqual(['不存在的单位', '文苑小学', '文苑小学']);
+    expect(problems.every((p) => p.row > header)).toBe(true);
+    expect((await get('leader', '/api/three-zero?year=2026')).json().units).toEqual(board.units);
+    expect((await upload('dispatcher', 2026, Buffer.from('not a workbook'))).json().details.problems[0].reason).toContain('Excel');
+    expect((await upload('mediator', 2026, exported)).statusCode).toBe(403);
+
+    // The school filled in: 0 accidents, 1 criminal case. 韩愈路社区 is sent back as it was (unchanged, not re-entered).
+    const good = await upload('dispatcher', 2026, await filledIn(exported, { 文苑小学: [0, 1, '区公安分局 2026 年案件台账'] }));
+    expect(good.statusCode, good.body).toBe(200);
+    expect(good.json()).toEqual({ imported: 1, unchanged: 2, skipped: 0 });
+    const after = (await get('leader', '/api/three-zero?year=2026')).json();
+    expect(after.units.find((u: { name: string }) => u.name === '文苑小学')).toMatchObject({ accidents: 0, criminalCases: 1, zeroAccident: true, zeroCrime: false, meets: false, enteredBy: '王强', source: '区公安分局 2026 年案件台账' });
+    expect(after.units.find((u: { name: string }) => u.name === '韩愈路社区').enteredAt).toBe(board.units.find((u: { name: string }) => u.name === '韩愈路社区').enteredAt);
+    const { rows: logged } = await ctx.database.pool.query(`select data from admin_log where action = 'threeZero.importFigures'`);
+    expect(logged).toHaveLength(1);
+    expect(logged[0].data).toMatchObject({ fileName: '三零填报.xlsx', imported: [{ accidents: 0, criminalCases: 1 }] });
   });
 });
 

@@ -15,6 +15,9 @@ import type { Db } from '../../db/client.js';
 import { adminLog, assessedUnits, threeZeroFigures, threeZeroTargets, units } from '../../db/schema.js';
 import { actorOf, type Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
+import { readUploadedFile } from '../../lib/uploaded-file.js';
+import { readThreeZeroImport, threeZeroSheets } from './three-zero-workbook.js';
+import { XLSX_TYPE, attachmentName, buildWorkbook } from './workbook.js';
 
 /**
  * "三零" board of a year (RULES.md §6): 零上访 from the platform's own cases; 零事故 and 零案件 from entered figures.
@@ -101,6 +104,66 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { operationId: 'readThreeZeroBoard', tags: ['stats'], summary: '“三零”创建看板', querystring: threeZeroQuerySchema, response: { 200: threeZeroBoardSchema } },
     },
     async (request) => readThreeZeroBoard(db, actorOf(request), request.query.year),
+  );
+
+  app.get(
+    '/export.xlsx',
+    {
+      onRequest: [app.requirePermission('stats.view')],
+      schema: { operationId: 'exportThreeZeroBoard', tags: ['stats'], summary: '“三零”创建看板导出 Excel（达标情况与各创建单位，可填写后导入）', querystring: threeZeroQuerySchema },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const board = await readThreeZeroBoard(db, actor, request.query.year);
+      const [scope] = await db.select({ name: units.name }).from(units).where(and(eq(units.districtCode, actor.districtCode), eq(units.id, actor.unitId)));
+      const file = await buildWorkbook(threeZeroSheets(board, scope?.name ?? ''));
+      return reply.type(XLSX_TYPE).header('content-disposition', attachmentName(`三零创建-${scope?.name ?? ''}-${board.year}.xlsx`)).header('cache-control', 'no-store').send(file);
+    },
+  );
+
+  app.post(
+    '/figures/:year/import',
+    {
+      onRequest: [app.requirePermission('threeZero.edit')],
+      schema: {
+        operationId: 'importThreeZeroFigures',
+        tags: ['stats'],
+        summary: '从 Excel 导入事故数、案件数和来源（multipart/form-data，一个 .xlsx；全部正确才导入）',
+        params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+        response: { 200: z.object({ imported: z.number(), unchanged: z.number(), skipped: z.number().describe('Rows with neither figure filled') }) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { year } = request.params;
+      const { fileName, content } = await readUploadedFile(request);
+      // Only the units the importer may see can be matched: a row naming another street's unit is "not found".
+      const board = await readThreeZeroBoard(db, actor, year);
+      const { figures, skipped } = await readThreeZeroImport(content, board.units);
+      const current = new Map(board.units.map((u) => [u.id, u]));
+      const changed = figures.filter((f) => {
+        const u = current.get(f.assessedUnitId)!;
+        return u.accidents !== f.accidents || u.criminalCases !== f.criminalCases || u.source !== f.source;
+      });
+      await db.transaction(async (tx) => {
+        const enteredAt = new Date();
+        for (const f of changed) {
+          const values = { accidents: f.accidents, criminalCases: f.criminalCases, source: f.source, enteredBy: actor.id, enteredAt };
+          await tx
+            .insert(threeZeroFigures)
+            .values({ districtCode: actor.districtCode, assessedUnitId: f.assessedUnitId, year, ...values })
+            .onConflictDoUpdate({ target: [threeZeroFigures.districtCode, threeZeroFigures.assessedUnitId, threeZeroFigures.year], set: values });
+        }
+        await tx.insert(adminLog).values({
+          districtCode: actor.districtCode,
+          actorId: actor.id,
+          action: 'threeZero.importFigures',
+          entity: String(year),
+          data: { fileName, imported: changed.map((f) => ({ id: f.assessedUnitId, accidents: f.accidents, criminalCases: f.criminalCases, source: f.source })) },
+        });
+      });
+      return { imported: changed.length, unchanged: figures.length - changed.length, skipped };
+    },
   );
 
   app.post(

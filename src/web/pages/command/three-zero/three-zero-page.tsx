@@ -1,11 +1,11 @@
-import { CheckCircleTwoTone, CloseCircleTwoTone, MinusCircleOutlined } from '@ant-design/icons';
+import { CheckCircleTwoTone, CloseCircleTwoTone, DownloadOutlined, MinusCircleOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Modal, Popconfirm, Progress, Row, Select, Space, Statistic, Table, Tooltip, TreeSelect, Typography } from 'antd';
+import { App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Modal, Popconfirm, Progress, Row, Select, Space, Statistic, Table, Tooltip, TreeSelect, Typography, Upload } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { ASSESSED_UNIT_TYPES } from '../../../../shared/enums.js';
 import { threeZeroFiguresInputSchema, type ThreeZeroBoard } from '../../../../shared/schemas/three-zero.js';
-import { api } from '../../../app/api.js';
+import { ApiError, api } from '../../../app/api.js';
 import { centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
@@ -24,7 +24,7 @@ function Mark({ value, title }: { value: boolean | null; title?: string }) {
 export function ThreeZeroPage() {
   const { t, label } = useI18n();
   const { can, me } = useSession();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
   const units = useUnits();
   const [year, setYear] = useState(centreToday().year());
@@ -72,6 +72,33 @@ export function ThreeZeroPage() {
     },
   });
 
+  const importFile = useMutation({
+    mutationFn: (file: File) => {
+      const body = new FormData();
+      body.append('file', file);
+      return api<{ imported: number; unchanged: number; skipped: number }>(`/api/three-zero/figures/${year}/import`, { method: 'POST', body });
+    },
+    onSuccess: async (r) => {
+      message.success(t('threeZero.imported', { imported: r.imported, unchanged: r.unchanged, skipped: r.skipped }));
+      await refresh();
+    },
+    onError: (e) => {
+      const details = e instanceof ApiError ? (e.details as { problems?: { row: number; name?: string; reason: string }[]; more?: number } | undefined) : undefined;
+      modal.error({
+        title: e.message,
+        width: 560,
+        content: details?.problems ? (
+          <ul data-testid="three-zero-import-problems" style={{ paddingLeft: 18, maxHeight: 320, overflow: 'auto' }}>
+            {details.problems.map((p, i) => (
+              <li key={i}>{`${p.row ? t('threeZero.importRow', { row: p.row }) : ''}${p.name ? `“${p.name}”：` : ''}${p.reason}`}</li>
+            ))}
+            {details.more ? <li>{t('threeZero.importMore', { n: details.more })}</li> : null}
+          </ul>
+        ) : undefined,
+      });
+    },
+  });
+
   const b = board.data;
   const groupCard = (g: 'village' | 'organisation') => {
     const s = b?.groups[g];
@@ -100,8 +127,25 @@ export function ThreeZeroPage() {
         extra={
           <Space wrap>
             <DatePicker picker="year" allowClear={false} value={dayjs(`${year}-01-01`)} onChange={(v) => v && setYear(v.year())} aria-label={t('threeZero.year')} />
+            <Button icon={<DownloadOutlined />} href={`/api/three-zero/export.xlsx?year=${year}`} download data-testid="three-zero-export">
+              {t('cockpit.export')}
+            </Button>
             {canEdit && (
               <>
+                <Tooltip title={t('threeZero.importHint')}>
+                  <Upload
+                    accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                    showUploadList={false}
+                    beforeUpload={(file) => {
+                      importFile.mutate(file);
+                      return false;
+                    }}
+                  >
+                    <Button icon={<UploadOutlined />} loading={importFile.isPending} data-testid="three-zero-import">
+                      {t('threeZero.import')}
+                    </Button>
+                  </Upload>
+                </Tooltip>
                 <Button onClick={() => setAdding(true)}>{t('threeZero.addUnit')}</Button>
                 <Popconfirm title={t('threeZero.importFromTree')} onConfirm={() => addVillages.mutate()}>
                   <Button loading={addVillages.isPending}>{t('threeZero.importFromTree')}</Button>
