@@ -126,6 +126,9 @@ export const serviceDetailSchema = serviceSummarySchema.extend({
 export type ServiceDetail = z.infer<typeof serviceDetailSchema>;
 
 /** Figures for leaders: counts only, never content. */
+/** The counts leaders see, in the order the page and its Excel show them. */
+export const COUNSELLING_FIGURE_KEYS = ['servicesRequested', 'sessionsHeld', 'appointmentsAttended', 'appointmentsMissed', 'referralsOut', 'alertsRaised', 'alertsAnsweredInTime', 'alertsOpen'] as const;
+
 export const counsellingFiguresSchema = z.object({
   from: z.string(),
   to: z.string(),

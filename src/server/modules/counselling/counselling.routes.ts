@@ -28,7 +28,8 @@ import { isSupervisor } from './counselling.policy.js';
 import { actorOf } from '../../plugins/auth.js';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { bookAppointment, listAppointments, setAppointmentStatus } from './appointments.js';
-import { readCounsellingFigures } from './figures.js';
+import { XLSX_TYPE, attachmentName, buildWorkbook } from '../stats/workbook.js';
+import { counsellingFiguresSheet, readCounsellingFigures } from './figures.js';
 import { listReferrals, recordReferralFollowUp, referOut } from './referrals.js';
 import { addScale, administerScale, assessAlert, createKioskLink, listAdministrations, listAlerts, listScales, readKiosk, submitKiosk } from './screening.js';
 import { addSession, listSessions, readSession } from './session-notes.js';
@@ -213,6 +214,19 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { operationId: 'counsellingFigures', tags, summary: '心理服务数据（仅数量，不含任何内容）', querystring: z.object({ from: z.string().date(), to: z.string().date() }), response: { 200: counsellingFiguresSchema } },
     },
     async (request) => readCounsellingFigures(db, actorOf(request).districtCode, request.query.from, request.query.to),
+  );
+
+  app.get(
+    '/figures.xlsx',
+    {
+      onRequest: [app.requirePermission('counselling.figures')],
+      schema: { operationId: 'exportCounsellingFigures', tags, summary: '心理服务数据导出 Excel（仅数量）', querystring: z.object({ from: z.string().date(), to: z.string().date() }) },
+    },
+    async (request, reply) => {
+      const f = await readCounsellingFigures(db, actorOf(request).districtCode, request.query.from, request.query.to);
+      const file = await buildWorkbook([counsellingFiguresSheet(f)]);
+      return reply.type(XLSX_TYPE).header('content-disposition', attachmentName(`心理服务数据-${f.from}至${f.to}.xlsx`)).header('cache-control', 'no-store').send(file);
+    },
   );
 };
 

@@ -4,6 +4,7 @@ import { shanghaiDate } from '../../../shared/calendar.js';
 import { GAD7, PHQ9, scaleDefinitionSchema, scoreScale } from '../../../shared/scales.js';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
+import { readWorkbook } from '../stats/workbook.js';
 
 /** Answers to `scale` summing to `total`, filled from the first item, leaving the items in `zero` at 0. */
 function answersFor(items: number, total: number, zero: number[] = []): number[] {
@@ -217,6 +218,17 @@ describe('the psychological service zone', () => {
     expect(f.alertsAnsweredInTime).toBeGreaterThanOrEqual(1);
     for (const [k, v] of Object.entries(f)) if (k !== 'from' && k !== 'to') expect(typeof v, k).toBe('number');
     expect((await get('mediator', `/api/counselling/figures?from=2026-01-01&to=${today}`)).statusCode).toBe(403);
+    // The Excel file carries the same counts, and nothing but counts.
+    const xlsx = await get('leader', `/api/counselling/figures.xlsx?from=2026-01-01&to=${today}`);
+    expect(xlsx.statusCode).toBe(200);
+    const sheet = (await readWorkbook(xlsx.rawPayload)).get('心理服务数据')!;
+    const counted = new Map(sheet.map((r) => [r[0], r[1]]));
+    expect(counted.get('服务申请')).toBe(f.servicesRequested);
+    expect(counted.get('转介医疗机构')).toBe(f.referralsOut);
+    expect(counted.get('及时评估（60 分钟内）')).toBe(f.alertsAnsweredInTime);
+    const header = sheet.findIndex((r) => r[0] === '项目');
+    expect(sheet.slice(header + 1).every((r) => typeof r[1] === 'number')).toBe(true);
+    expect((await get('mediator', `/api/counselling/figures.xlsx?from=2026-01-01&to=${today}`)).statusCode).toBe(403);
     // Closing: refused while an alert waits for its assessment, then closed with its booked appointments cancelled.
     const crisis = await post('counsellor', `/api/counselling/services/${serviceId}/administrations`, { scaleCode: 'PHQ-9', answers: [0, 0, 0, 0, 0, 0, 0, 0, 2] });
     expect((await post('counsellor', `/api/counselling/services/${serviceId}/close`)).json().code).toBe('COUNSELLING_ALERT_OPEN');

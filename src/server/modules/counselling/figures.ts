@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { addDays, startOfShanghaiDate } from '../../../shared/calendar.js';
+import { zhCN } from '../../../shared/locales/zh-CN.js';
+import { COUNSELLING_FIGURE_KEYS } from '../../../shared/schemas/counselling.js';
 import type { Db } from '../../db/client.js';
+import type { Sheet } from '../stats/workbook.js';
 
 /** An alert is answered in time when its risk assessment is recorded within this many minutes of being raised. */
 export const ALERT_ANSWER_MINUTES = 60;
@@ -23,5 +26,17 @@ export async function readCounsellingFigures(db: Db, districtCode: string, from:
   return { from, to, ...(rows[0] as Record<string, number>), answerWithinMinutes: ALERT_ANSWER_MINUTES } as {
     from: string; to: string; servicesRequested: number; sessionsHeld: number; appointmentsAttended: number; appointmentsMissed: number;
     referralsOut: number; alertsRaised: number; alertsAnsweredInTime: number; alertsOpen: number; answerWithinMinutes: number;
+  };
+}
+
+/** The same counts as one sheet (still only numbers). */
+export function counsellingFiguresSheet(f: Awaited<ReturnType<typeof readCounsellingFigures>>): Sheet {
+  const name = (k: string) => ((zhCN as Record<string, string>)[`counselling.figure.${k}`] ?? k).replace('{n}', String(f.answerWithinMinutes));
+  return {
+    name: '心理服务数据',
+    title: '心理服务数据（仅数量）',
+    filters: [`统计期间：${f.from} 至 ${f.to}（北京时间）`, '待评估预警为当前数；心理咨询内容依法保密，此表不含任何个人信息或咨询内容'],
+    columns: [{ header: '项目', key: 'name', width: 24 }, { header: '数量', key: 'value' }],
+    rows: COUNSELLING_FIGURE_KEYS.map((k) => ({ name: name(k), value: f[k] })),
   };
 }

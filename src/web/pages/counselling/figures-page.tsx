@@ -1,6 +1,8 @@
+import { DownloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Col, DatePicker, Row, Statistic, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import { Alert, Button, Card, Col, DatePicker, Row, Space, Statistic, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { COUNSELLING_FIGURE_KEYS } from '../../../shared/schemas/counselling.js';
 import { useState } from 'react';
 import { api } from '../../app/api.js';
 import { centreToday } from '../../app/centre-date.js';
@@ -18,7 +20,6 @@ interface Figures {
   answerWithinMinutes: number;
 }
 
-const KEYS = ['servicesRequested', 'sessionsHeld', 'appointmentsAttended', 'appointmentsMissed', 'referralsOut', 'alertsRaised', 'alertsAnsweredInTime', 'alertsOpen'] as const;
 
 /** 心理服务数据 for leaders: counts only — never a name, a reason, a score or a note. */
 export function CounsellingFiguresPage() {
@@ -28,10 +29,20 @@ export function CounsellingFiguresPage() {
   const figures = useQuery({ queryKey: ['counselling', 'figures', qs], queryFn: () => api<Figures>(`/api/counselling/figures?${qs}`) });
   const f = figures.data;
   return (
-    <Card title={t('counselling.figures')} extra={<DatePicker.RangePicker allowClear={false} value={range} onChange={(v) => v && setRange([v[0]!, v[1]!])} />}>
+    <Card
+      title={t('counselling.figures')}
+      extra={
+        <Space wrap>
+          <DatePicker.RangePicker allowClear={false} value={range} onChange={(v) => v && setRange([v[0]!, v[1]!])} />
+          <Button icon={<DownloadOutlined />} href={`/api/counselling/figures.xlsx?${qs}`} download data-testid="counselling-figures-export">
+            {t('cockpit.export')}
+          </Button>
+        </Space>
+      }
+    >
       {figures.isError && <Alert type="error" showIcon message={(figures.error as Error).message} />}
       <Row gutter={[16, 16]}>
-        {KEYS.map((k) => (
+        {COUNSELLING_FIGURE_KEYS.map((k) => (
           <Col xs={12} md={6} key={k}>
             <Card size="small" loading={figures.isLoading}>
               <Statistic title={t(`counselling.figure.${k}` as never, { n: f?.answerWithinMinutes ?? 60 })} value={f?.[k] ?? 0} valueStyle={k === 'alertsOpen' && f?.alertsOpen ? { color: '#cf1322' } : undefined} />
