@@ -8,8 +8,15 @@ import type { CaseRow } from './cases.repository.js';
  * delivered on commit) and, for a case another system sent, a status callback to that system (outbox).
  */
 export async function announceCaseChange(tx: Db | Tx, row: CaseRow, action: string, at: Date, previousStatus?: string): Promise<void> {
+  await announceCase(tx, row, action === 'register' ? 'case.registered' : 'case.changed', at);
+  // The sender hears of status changes; notes and urges stay inside the platform.
+  if (previousStatus !== undefined && previousStatus !== row.status) await queueCaseCallback(tx, row, action, at);
+}
+
+/** Tells the live boards about a case (delivered when the transaction commits): no personal data, its jurisdiction. */
+export async function announceCase(tx: Db | Tx, row: CaseRow, type: 'case.registered' | 'case.changed' | 'case.overdue', at: Date): Promise<void> {
   await announce(tx, {
-    type: action === 'register' ? 'case.registered' : 'case.changed',
+    type,
     districtCode: row.districtCode,
     unitPath: row.unitPath,
     leadUnitPath: row.leadUnitPath,
@@ -22,6 +29,4 @@ export async function announceCaseChange(tx: Db | Tx, row: CaseRow, action: stri
     riskLevel: row.riskLevel,
     at: at.toISOString(),
   });
-  // The sender hears of status changes; notes and urges stay inside the platform.
-  if (previousStatus !== undefined && previousStatus !== row.status) await queueCaseCallback(tx, row, action, at);
 }

@@ -80,6 +80,25 @@ describe('the deadline sweep', () => {
     expect(reminders).toHaveLength(1);
   });
 
+  it('tells the live boards once when a clock turns overdue, however often it runs', async () => {
+    const heard: { type: string; caseId?: string; code?: string }[] = [];
+    const unsubscribe = await ctx.app.deps.live.subscribe((e) => heard.push(e));
+    try {
+      // One day late: overdue, not yet escalated (that takes three working days).
+      const id = await lateCase({ overdueCalendarDays: 1 });
+      await sweep();
+      await sweep();
+      // Events arrive in commit order: once this later registration is heard, anything the sweeps said has been too.
+      const marker = (await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() }, payload: buildCaseBody() })).json();
+      await expect.poll(() => heard.some((e) => e.type === 'case.registered' && e.caseId === marker.id), { timeout: 10_000 }).toBe(true);
+      const overdue = heard.filter((e) => e.type === 'case.overdue' && e.caseId === id);
+      expect(overdue).toHaveLength(1);
+      expect(JSON.stringify(overdue[0])).not.toMatch(/张三|138\d{8}/);
+    } finally {
+      unsubscribe();
+    }
+  });
+
   it('does each thing exactly once when a sweep is cut off half-way and run again (restart catch-up)', async () => {
     const ids = [await lateCase({ overdueCalendarDays: 8 }), await lateCase({ overdueCalendarDays: 9 }), await lateCase({ overdueCalendarDays: 12 })];
     await expect(sweep(1)).rejects.toThrow('sweep interrupted');

@@ -4,6 +4,7 @@ import { clockStatus, type ClockStage } from '../../../shared/time-limits.js';
 import type { Db, Tx } from '../../db/client.js';
 import { autoEscalations, caseClocks, caseEvents, cases, caseUrges, units, users } from '../../db/schema.js';
 import { enqueue, type OutboxMessage } from '../notifications/outbox.js';
+import { announceCase } from '../cases/announce-case-change.js';
 
 type ClockRow = typeof caseClocks.$inferSelect;
 type CaseRow = typeof cases.$inferSelect;
@@ -133,6 +134,7 @@ export async function runDeadlineSweep(opts: {
       const [c] = await tx.select().from(cases).where(and(eq(cases.districtCode, clocks[0]!.districtCode), eq(cases.id, clocks[0]!.caseId)));
       if (!c) return;
       const messages: OutboxMessage[] = [];
+      const overdueMessages: OutboxMessage[] = [];
       let recipients: string[] | undefined;
       for (const clock of clocks) {
         const status = clockStatus(calendar, clock, today);
@@ -143,7 +145,7 @@ export async function runDeadlineSweep(opts: {
             ? `${STAGE_NAMES[clock.stage]}期限 ${clock.dueDate} 已逾期 ${-status.workingDaysLeft} 个工作日`
             : `${STAGE_NAMES[clock.stage]}期限 ${clock.dueDate} 即将届满，剩 ${status.workingDaysLeft} 个工作日`;
         for (const userId of recipients) {
-          messages.push({
+          (status.level === 'overdue' ? overdueMessages : messages).push({
             districtCode: c.districtCode,
             // The due date is in the key: an extension re-arms the reminders for the new date.
             dedupeKey: `clock:${clock.id}:${status.level}:${clock.dueDate}:${userId}`,
@@ -163,6 +165,10 @@ export async function runDeadlineSweep(opts: {
         }
       }
       result.reminders += await enqueue(tx, messages);
+      // The first overdue reminder of a clock and due date is the moment it turns red: the wall and the boards hear it.
+      const turnedRed = await enqueue(tx, overdueMessages);
+      result.reminders += turnedRed;
+      if (turnedRed > 0) await announceCase(tx, c, 'case.overdue', now);
     });
     processed++;
   }

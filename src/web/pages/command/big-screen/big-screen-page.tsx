@@ -57,7 +57,7 @@ function useClock() {
 
 /**
  * 指挥大屏: the centre's wall (1920×1080, dark, no scrolling). This year's figures, the map of the last 30 days, the
- * trend; new cases and camera alerts arrive live (server-sent events), red deadlines and figures refresh every 30 s.
+ * trend; new cases, cases turning overdue and camera alerts arrive live (server-sent events), figures refresh every 30 s.
  */
 export function BigScreenPage() {
   const { t, label } = useI18n();
