@@ -25,6 +25,7 @@ export const ERRORS = {
   COUNSELLING_NOT_FOUND: { status: 404, zh: '该心理服务记录不存在或您无权查看', en: 'Counselling service not found' },
   COUNSELLING_PARTY_NOT_IN_CASE: { status: 400, zh: '所选人员不是本案当事人', en: 'The person is not a party of this case' },
   COUNSELLING_SERVICE_CLOSED: { status: 409, zh: '该心理服务已结束，不能再预约', en: 'The service is closed' },
+  DUTY_DAY_PAST: { status: 400, zh: '已过去的日期不能再修改值班安排', en: 'The roster of a past day cannot be changed' },
   COUNSELLOR_NOT_FOUND: { status: 400, zh: '所选心理咨询师不存在或已停用', en: 'Counsellor not found' },
   COUNSELLING_ALERT_OPEN: { status: 409, zh: '该服务还有未完成风险评估的危机预警，请先记录评估再结案', en: 'A crisis alert of this service is still open' },
   ROOM_EXISTS: { status: 409, zh: '已有同名的咨询室', en: 'A room with this name exists' },

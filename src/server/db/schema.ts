@@ -1137,6 +1137,25 @@ export const counsellingRooms = pgTable(
 );
 
 /**
+ * The duty roster (值班): which counsellors are on duty on each Shanghai day. A crisis alert goes to the service's
+ * counsellor, the supervisors and whoever is on duty that day; set by a supervisor or an admin.
+ */
+export const counsellingDuty = pgTable(
+  'counselling_duty',
+  {
+    districtCode: district(),
+    day: date('day', { mode: 'string' }).notNull(),
+    counsellorId: uuid('counsellor_id').notNull(),
+    assignedBy: uuid('assigned_by').notNull(),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.day, t.counsellorId] }),
+    foreignKey({ columns: [t.districtCode, t.counsellorId], foreignColumns: [users.districtCode, users.id] }),
+  ],
+);
+
+/**
  * Appointments: a counsellor, a room and a time. The database refuses a second booked appointment overlapping in time
  * for the same counsellor or the same room (exclusion constraints in the migration), so double booking cannot happen
  * even when two people book at once.

@@ -142,3 +142,13 @@ export const counsellingFiguresSchema = z.object({
   alertsOpen: z.number(),
   answerWithinMinutes: z.number(),
 });
+
+export const dutyQuerySchema = z.object({ from: z.string().date(), to: z.string().date() });
+export const setDutySchema = z.object({ counsellorIds: z.array(z.string().uuid()).max(20, '一天最多安排 20 人值班') });
+export const dutyRosterSchema = z.object({
+  canEdit: z.boolean(),
+  /** Today in Asia/Shanghai: days before it cannot be changed. */
+  today: z.string(),
+  days: z.array(z.object({ day: z.string(), counsellors: z.array(z.object({ id: z.string(), name: z.string() })) })),
+});
+export type DutyRoster = z.infer<typeof dutyRosterSchema>;

@@ -13,11 +13,14 @@ import {
   bookAppointmentSchema,
   caseCounsellingSchema,
   counsellingFiguresSchema,
+  dutyQuerySchema,
+  dutyRosterSchema,
   referOutSchema,
   referralFollowUpSchema,
   requestFromCaseSchema,
   serviceDetailSchema,
   serviceSummarySchema,
+  setDutySchema,
   sessionMetaSchema,
   sessionNotesSchema,
   walkInSchema,
@@ -29,6 +32,7 @@ import { actorOf } from '../../plugins/auth.js';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { bookAppointment, listAppointments, setAppointmentStatus } from './appointments.js';
 import { XLSX_TYPE, attachmentName, buildWorkbook } from '../stats/workbook.js';
+import { readDuty, setDuty } from './duty.js';
 import { counsellingFiguresSheet, readCounsellingFigures } from './figures.js';
 import { listReferrals, recordReferralFollowUp, referOut } from './referrals.js';
 import { addScale, administerScale, assessAlert, createKioskLink, listAdministrations, listAlerts, listScales, readKiosk, submitKiosk } from './screening.js';
@@ -90,6 +94,22 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!row) throw new AppError('ROOM_EXISTS');
       await db.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'counselling.addRoom', entity: row.id, data: request.body });
       return reply.status(201).send(row);
+    },
+  );
+
+  app.get('/duty', { ...work, schema: { operationId: 'readCounsellingDuty', tags, summary: '值班安排（每天的值班咨询师）', querystring: dutyQuerySchema, response: { 200: dutyRosterSchema } } }, async (request) =>
+    readDuty(db, actorOf(request), request.query.from, request.query.to),
+  );
+
+  app.put(
+    '/duty/:day',
+    {
+      onRequest: [app.requireActor],
+      schema: { operationId: 'setCounsellingDuty', tags, summary: '设置某天的值班咨询师（心理督导或管理员；危机预警同时通知当天值班人员）', params: z.object({ day: z.string().date() }), body: setDutySchema, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await setDuty(db, actorOf(request), request.params.day, request.body.counsellorIds);
+      return reply.status(204).send(null);
     },
   );
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shanghaiDate } from '../../../shared/calendar.js';
+import { addDays, shanghaiDate } from '../../../shared/calendar.js';
 import { GAD7, PHQ9, scaleDefinitionSchema, scoreScale } from '../../../shared/scales.js';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
@@ -183,6 +183,34 @@ describe('the psychological service zone', () => {
     expect((await post('counsellor', `/api/counselling/alerts/${alertId}/assessment`, { riskLevel: 'low', assessment: '重复提交的评估记录内容' })).json().code).toBe('CRISIS_ALERT_ASSESSED');
     const raw = await ctx.database.pool.query(`select * from crisis_alerts where id = $1`, [alertId]);
     expect(JSON.stringify(raw.rows[0])).not.toContain('消极念头');
+  });
+
+  it('tells whoever is on duty that day as well; only a supervisor or an admin sets the roster, never for a past day', async () => {
+    const today = shanghaiDate(new Date());
+    const put = (who: string, day: string, counsellorIds: string[]) => ctx.app.inject({ method: 'PUT', url: `/api/counselling/duty/${day}`, headers: { cookie: c[who]! }, payload: { counsellorIds } });
+    expect((await put('counsellor', today, [who('马丽')])).statusCode).toBe(403);
+    expect((await put('leader', today, [who('马丽')])).statusCode).toBe(403);
+    expect((await put('supervisor', addDays(today, -1), [who('马丽')])).json().code).toBe('DUTY_DAY_PAST');
+    const mediatorId = (await ctx.database.pool.query(`select id from users where username = 'mediator'`)).rows[0].id;
+    expect((await put('supervisor', today, [mediatorId])).json().code).toBe('COUNSELLOR_NOT_FOUND');
+    expect((await put('supervisor', today, [who('马丽')])).statusCode).toBe(204);
+    try {
+      const roster = (await get('counsellor', `/api/counselling/duty?from=${today}&to=${addDays(today, 6)}`)).json();
+      expect(roster.canEdit).toBe(false);
+      expect(roster.days).toHaveLength(7);
+      expect(roster.days[0]).toEqual({ day: today, counsellors: [{ id: who('马丽'), name: '马丽' }] });
+      expect((await get('supervisor', `/api/counselling/duty?from=${today}&to=${today}`)).json().canEdit).toBe(true);
+      const res = await post('counsellor', `/api/counselling/services/${serviceId}/administrations`, { scaleCode: 'PHQ-9', answers: [1, 0, 0, 0, 0, 0, 0, 0, 1] });
+      expect(res.json().crisis).toBe(true);
+      const { rows } = await ctx.database.pool.query(`select recipient_user_id from outbox where dedupe_key like $1`, [`crisis:${res.json().alertId}:%`]);
+      // The service's counsellor, the supervisor, and 马丽 on duty today.
+      expect(rows.map((r) => r.recipient_user_id).sort()).toEqual([who('刘芳'), who('宋心怡'), who('马丽')].sort());
+      await post('counsellor', `/api/counselling/alerts/${res.json().alertId}/assessment`, { riskLevel: 'low', assessment: '复评：情绪平稳，无自伤计划，继续随访。' });
+      const { rows: logged } = await ctx.database.pool.query(`select data from admin_log where action = 'counselling.setDuty' and entity = $1`, [today]);
+      expect(logged.at(-1).data).toEqual({ counsellorIds: [who('马丽')] });
+    } finally {
+      expect((await put('supervisor', today, [])).statusCode).toBe(204);
+    }
   });
 
   it('lets the resident self-complete on a one-time kiosk link that shows nothing about them', async () => {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { onDuty } from './duty.js';
 import { BUILT_IN_SCALES, scoreScale, type ScaleDefinition } from '../../../shared/scales.js';
 import type { Db, Tx } from '../../db/client.js';
 import { counsellingServices, crisisAlerts, kioskTokens, persons, scaleAdministrations, scaleDefinitions, users } from '../../db/schema.js';
@@ -36,8 +37,8 @@ export async function addScale(db: Db, actor: Actor, definition: ScaleDefinition
 
 /**
  * Stores one administration (answers encrypted) and, when an answer meets a crisis rule — any non-zero answer to
- * PHQ-9 item 9, whatever the total — raises a crisis alert in the same transaction and tells the service's counsellor
- * and the supervisors at once (in-app; the alert stays open until a risk assessment is recorded).
+ * PHQ-9 item 9, whatever the total — raises a crisis alert in the same transaction and tells the service's counsellor,
+ * the supervisors and the counsellors on duty at once (in-app; the alert stays open until a risk assessment is recorded).
  */
 async function storeAdministration(tx: Tx, crypto: PersonalDataCrypto, opts: { districtCode: string; serviceId: string; scale: ScaleDefinition; answers: number[]; mode: 'counsellor' | 'self'; by: string | null }) {
   let score;
@@ -58,7 +59,10 @@ async function storeAdministration(tx: Tx, crypto: PersonalDataCrypto, opts: { d
       .returning({ id: crisisAlerts.id });
     alertId = alert!.id;
     const [service] = await tx.select({ counsellorId: counsellingServices.counsellorId }).from(counsellingServices).where(and(eq(counsellingServices.districtCode, opts.districtCode), eq(counsellingServices.id, opts.serviceId)));
-    // The service's counsellor and every supervisor; with no counsellor yet, every counsellor on the roster.
+    // The service's counsellor, every supervisor and whoever is on duty today; with no counsellor assigned and
+    // nobody on duty, every counsellor.
+    const duty = await onDuty(tx, opts.districtCode, new Date());
+    const named = [...duty, ...(service?.counsellorId ? [service.counsellorId] : [])];
     const recipients = await tx
       .select({ id: users.id })
       .from(users)
@@ -67,7 +71,7 @@ async function storeAdministration(tx: Tx, crypto: PersonalDataCrypto, opts: { d
           eq(users.districtCode, opts.districtCode),
           eq(users.role, 'counsellor'),
           isNull(users.disabledAt),
-          service?.counsellorId ? or(eq(users.id, service.counsellorId), eq(users.isUnitHead, 1)) : undefined,
+          named.length ? or(inArray(users.id, named), eq(users.isUnitHead, 1)) : undefined,
         ),
       );
     await enqueue(

@@ -5,9 +5,11 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { CRISIS_RISK_LEVELS } from '../../../shared/enums.js';
-import type { Appointment, ServiceSummary } from '../../../shared/schemas/counselling.js';
+import type { Appointment, DutyRoster, ServiceSummary } from '../../../shared/schemas/counselling.js';
 import { api } from '../../app/api.js';
+import { centreToday } from '../../app/centre-date.js';
 import { useI18n } from '../../app/i18n.js';
+import { DutyTab } from './duty-tab.js';
 import { ServiceDrawer } from './service-drawer.js';
 
 interface CrisisAlert {
@@ -61,6 +63,10 @@ export function CounsellingPage() {
     onSuccess: refresh,
   });
 
+  const today = centreToday().format('YYYY-MM-DD');
+  const duty = useQuery({ queryKey: ['counselling', 'duty', 'today', today], queryFn: () => api<DutyRoster>(`/api/counselling/duty?from=${today}&to=${today}`) });
+  const onDutyNames = duty.data?.days[0]?.counsellors.map((c) => c.name).join('、');
+
   const open = alerts.data ?? [];
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
@@ -73,6 +79,7 @@ export function CounsellingPage() {
             <Badge count={open.length} />
           </Space>
         }
+        extra={<Typography.Text type="secondary">{onDutyNames ? t('counselling.todayOnDuty', { names: onDutyNames }) : t('counselling.nobodyOnDuty')}</Typography.Text>}
         data-testid="crisis-alerts"
       >
         {open.length === 0 ? (
@@ -165,6 +172,11 @@ export function CounsellingPage() {
                   />
                 </Space>
               ),
+            },
+            {
+              key: 'duty',
+              label: t('counselling.duty'),
+              children: <DutyTab />,
             },
             {
               key: 'rooms',
