@@ -109,3 +109,87 @@ export function scoreScale(scale: ScaleDefinition, answers: readonly number[]): 
   const crisis = scale.crisisItems.filter((c) => answers[c.no - 1]! >= c.minValue).map((c) => ({ no: c.no, value: answers[c.no - 1]!, reason: c.reason }));
   return { total, band: { key: band.key, label: band.label }, crisis };
 }
+
+/** A scale as a person types it: one item per line, `值 标签` per option, `最低-最高 标签 [key]` per band, `题号 最低值 原因` per crisis rule. */
+export interface ScaleText {
+  code: string;
+  name: string;
+  instructions: string;
+  items: string;
+  options: string;
+  bands: string;
+  crisis: string;
+}
+
+const lines = (s: string) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+
+/** The scale's lines, for showing it or starting a new one from it. */
+export function scaleToText(s: ScaleDefinition): ScaleText {
+  return {
+    code: s.code,
+    name: s.name,
+    instructions: s.instructions,
+    items: s.items.map((i) => i.text).join('\n'),
+    options: s.options.map((o) => `${o.value} ${o.label}`).join('\n'),
+    bands: s.bands.map((b) => `${b.min}-${b.max} ${b.label} [${b.key}]`).join('\n'),
+    crisis: s.crisisItems.map((c) => `${c.no} ${c.minValue} ${c.reason}`).join('\n'),
+  };
+}
+
+/**
+ * Reads typed lines into a scale definition and checks it (`scaleDefinitionSchema`: contiguous numbering, bands that
+ * cover every possible total once). Errors name the field and the line, in Chinese.
+ */
+export function scaleFromText(t: ScaleText): { ok: true; scale: ScaleDefinition } | { ok: false; errors: { field: keyof ScaleText; message: string }[] } {
+  const errors: { field: keyof ScaleText; message: string }[] = [];
+  const options = lines(t.options).map((l, i) => {
+    const m = /^(\d+)\s+(.+)$/.exec(l);
+    if (!m) errors.push({ field: 'options', message: `第 ${i + 1} 行应为“分值 选项”，如“0 完全不会”` });
+    return { value: Number(m?.[1] ?? 0), label: m?.[2] ?? '' };
+  });
+  const bands = lines(t.bands).map((l, i) => {
+    const m = /^(\d+)\s*[-－~～至]\s*(\d+)\s+(.+?)(?:\s*\[([a-z_]+)\])?$/.exec(l);
+    if (!m) errors.push({ field: 'bands', message: `第 ${i + 1} 行应为“最低分-最高分 分级”，如“0-4 无或极轻”` });
+    // Keys are for the software (a trend's colours); a person need not type one.
+    return { min: Number(m?.[1] ?? 0), max: Number(m?.[2] ?? 0), label: m?.[3] ?? '', key: m?.[4] ?? `band_${String.fromCharCode(97 + (i % 26))}` };
+  });
+  const crisisItems = lines(t.crisis).map((l, i) => {
+    const m = /^(\d+)\s+(\d+)\s+(.+)$/.exec(l);
+    if (!m) errors.push({ field: 'crisis', message: `第 ${i + 1} 行应为“题号 最低分值 原因”，如“9 1 第9题：有自伤念头”` });
+    return { no: Number(m?.[1] ?? 0), minValue: Number(m?.[2] ?? 0), reason: m?.[3] ?? '' };
+  });
+  if (errors.length) return { ok: false, errors };
+  const parsed = scaleDefinitionSchema.safeParse({
+    code: t.code,
+    name: t.name,
+    instructions: t.instructions,
+    items: lines(t.items).map((text, i) => ({ no: i + 1, text })),
+    options,
+    bands,
+    crisisItems,
+  });
+  if (parsed.success) return { ok: true, scale: parsed.data };
+  const fieldOf: Record<string, keyof ScaleText> = { crisisItems: 'crisis' };
+  const seen = new Set<string>();
+  return {
+    ok: false,
+    errors: parsed.error.issues
+      .map((i) => {
+        const top = String(i.path[0] ?? 'items');
+        const field = fieldOf[top] ?? (top as keyof ScaleText);
+        // The schema's own checks speak Chinese; the generic ones (length, range) get the field's rule instead.
+        return { field, message: i.code === 'custom' ? i.message : TEXT_RULES[field] };
+      })
+      .filter((e) => !seen.has(`${e.field}:${e.message}`) && seen.add(`${e.field}:${e.message}`)),
+  };
+}
+
+const TEXT_RULES: Record<keyof ScaleText, string> = {
+  code: '量表代码由大写字母、数字和连字符组成（2–20 个字符），如 SCL-90',
+  name: '请填写量表名称（不超过 60 字）',
+  instructions: '请填写指导语（不超过 300 字）',
+  items: '每行一题：至少 1 题、最多 120 题，每题不超过 200 字',
+  options: '至少 2 个、最多 10 个选项；分值为 0–10 的整数，选项文字不超过 30 字',
+  bands: '每个分级都要有文字（不超过 30 字）',
+  crisis: '危机条目：题号和最低分值为正整数，原因不超过 60 字',
+};

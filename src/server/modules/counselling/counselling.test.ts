@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../../shared/calendar.js';
-import { GAD7, PHQ9, scaleDefinitionSchema, scoreScale } from '../../../shared/scales.js';
+import { GAD7, PHQ9, scaleDefinitionSchema, scaleFromText, scaleToText, scoreScale } from '../../../shared/scales.js';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
 import { readWorkbook } from '../stats/workbook.js';
@@ -50,6 +50,18 @@ describe('screening scales scored exactly (RULES.md §7)', () => {
     const ok = { code: 'TEST-3', name: '测试量表', instructions: '请作答', items: [{ no: 1, text: 'a' }, { no: 2, text: 'b' }], options: [{ value: 0, label: '否' }, { value: 1, label: '是' }], bands: [{ min: 0, max: 1, key: 'low', label: '低' }, { min: 2, max: 2, key: 'high', label: '高' }] };
     expect(scaleDefinitionSchema.safeParse(ok).success).toBe(true);
     expect(scaleDefinitionSchema.safeParse({ ...ok, bands: [{ min: 0, max: 0, key: 'low', label: '低' }, { min: 2, max: 2, key: 'high', label: '高' }] }).success).toBe(false);
+  });
+
+  it('reads a scale typed line by line, as the workspace form sends it, and names what is wrong', () => {
+    for (const scale of [PHQ9, GAD7]) expect(scaleFromText(scaleToText(scale))).toEqual({ ok: true, scale });
+    const typed = { code: 'SDS-3', name: '简易测试', instructions: '请按最近一周的情况作答', items: '睡不好\n吃不下\n\n提不起劲', options: '0 没有\n1 有时\n2 经常', bands: '0-2 正常\n3～6 需关注', crisis: '' };
+    const read = scaleFromText(typed);
+    expect(read.ok && read.scale.items.map((i) => i.no)).toEqual([1, 2, 3]);
+    expect(read.ok && read.scale.bands).toEqual([{ min: 0, max: 2, label: '正常', key: 'band_a' }, { min: 3, max: 6, label: '需关注', key: 'band_b' }]);
+    expect(scaleFromText({ ...typed, bands: '0-2 正常\n4-6 需关注' })).toEqual({ ok: false, errors: [{ field: 'bands', message: '分级区间应从 3 开始且连续不重叠' }] });
+    expect(scaleFromText({ ...typed, options: '0 没有\n有时' })).toEqual({ ok: false, errors: [{ field: 'options', message: '第 2 行应为“分值 选项”，如“0 完全不会”' }] });
+    expect(scaleFromText({ ...typed, code: 'sds' }).ok).toBe(false);
+    expect(scaleFromText({ ...typed, crisis: '5 1 不存在的题' })).toEqual({ ok: false, errors: [{ field: 'crisis', message: '危机条目 5 不存在' }] });
   });
 });
 

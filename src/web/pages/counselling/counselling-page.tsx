@@ -10,6 +10,7 @@ import { api } from '../../app/api.js';
 import { centreToday } from '../../app/centre-date.js';
 import { useI18n } from '../../app/i18n.js';
 import { DutyTab } from './duty-tab.js';
+import { ScalesTab } from './scales-tab.js';
 import { ServiceDrawer } from './service-drawer.js';
 
 interface CrisisAlert {
@@ -177,6 +178,11 @@ export function CounsellingPage() {
               key: 'duty',
               label: t('counselling.duty'),
               children: <DutyTab />,
+            },
+            {
+              key: 'scales',
+              label: t('counselling.scaleLibrary'),
+              children: <ScalesTab />,
             },
             {
               key: 'rooms',
