@@ -30,6 +30,11 @@ const configSchema = z.object({
   AUTO_ESCALATE_AFTER_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(3),
   /** Where text messages go: `log` writes them to the log (no gateway on the intranet by default). */
   SMS_DRIVER: z.enum(['log']).default('log'),
+  /**
+   * The address residents' phones reach the platform at (the portal's internet-facing name, e.g. https://fq.example.gov.cn).
+   * Unset: links for residents (the self-assessment link) are opened on the centre's tablet and never sent by text.
+   */
+  PUBLIC_BASE_URL: z.string().url().optional(),
   /** The MQTT broker the video-analytics devices publish to (e.g. mqtt://127.0.0.1:1883); unset: no MQTT. */
   MQTT_URL: z.string().url().optional(),
   /** Devices publish to `<prefix>/<camera code>/alert` and `<prefix>/<camera code>/heartbeat`. */

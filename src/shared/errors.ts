@@ -40,6 +40,8 @@ export const ERRORS = {
   SCALE_ANSWERS_INVALID: { status: 400, zh: '量表作答不完整或选项无效：每题须且只能选择一个选项', en: 'Every item needs exactly one of the options' },
   CRISIS_ALERT_NOT_FOUND: { status: 404, zh: '该危机预警不存在', en: 'Crisis alert not found' },
   CRISIS_ALERT_ASSESSED: { status: 409, zh: '该危机预警已完成风险评估', en: 'The alert has been assessed' },
+  KIOSK_SMS_UNAVAILABLE: { status: 409, zh: '未配置对外访问地址（PUBLIC_BASE_URL），链接不能短信发送，请在中心的平板上打开', en: 'No public address is configured: open the link on the centre’s tablet' },
+  KIOSK_SMS_NO_PHONE: { status: 409, zh: '来访者没有登记手机号码，不能短信发送链接', en: 'The person has no phone number on record' },
   KIOSK_LINK_INVALID: { status: 404, zh: '该自评链接无效、已使用或已过期，请联系工作人员', en: 'The link is invalid, used or expired' },
   REFERRAL_NOT_FOUND: { status: 404, zh: '该转介记录不存在', en: 'Referral not found' },
   HANDLER_NOT_IN_UNIT: { status: 400, zh: '所选承办人不属于主办单位', en: 'The handler does not belong to the lead unit' },

@@ -122,6 +122,8 @@ export const serviceDetailSchema = serviceSummarySchema.extend({
   administrations: z.array(administrationSchema),
   alerts: z.array(alertSchema),
   referrals: z.array(referralSchema),
+  /** Whether the self-assessment link can go to the person's phone by text (needs PUBLIC_BASE_URL and a phone). */
+  kioskSms: z.enum(['available', 'no_public_address', 'no_phone']),
 });
 export type ServiceDetail = z.infer<typeof serviceDetailSchema>;
 

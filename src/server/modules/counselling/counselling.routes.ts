@@ -35,7 +35,7 @@ import { XLSX_TYPE, attachmentName, buildWorkbook } from '../stats/workbook.js';
 import { readDuty, setDuty } from './duty.js';
 import { counsellingFiguresSheet, readCounsellingFigures } from './figures.js';
 import { listReferrals, recordReferralFollowUp, referOut } from './referrals.js';
-import { addScale, administerScale, assessAlert, createKioskLink, listAdministrations, listAlerts, listScales, readKiosk, submitKiosk } from './screening.js';
+import { addScale, administerScale, assessAlert, createKioskLink, kioskSmsState, listAdministrations, listAlerts, listScales, readKiosk, submitKiosk } from './screening.js';
 import { addSession, listSessions, readSession } from './session-notes.js';
 import { caseServices, closeService, createWalkIn, findService, listServices, requestFromCase } from './services.js';
 
@@ -44,7 +44,7 @@ const tags = ['counselling'];
 
 /** 心理服务区 (`/api/counselling`): requests, appointments, sealed session notes, scales, crisis alerts, referrals. */
 export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db, crypto } = app.deps;
+  const { db, crypto, config } = app.deps;
   const work = { onRequest: [app.requirePermission('counselling.work')] };
 
   app.post(
@@ -70,7 +70,8 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       listAlerts(db, actor, { serviceId: service.id }),
       listReferrals(db, actor, service.id),
     ]);
-    return { ...summary, reason: crypto.decrypt(service.reasonEnc), appointments, sessions, administrations, alerts, referrals };
+    const kioskSms = await kioskSmsState(db, actor.districtCode, service.personId, config.PUBLIC_BASE_URL);
+    return { ...summary, reason: crypto.decrypt(service.reasonEnc), appointments, sessions, administrations, alerts, referrals, kioskSms };
   });
 
   app.get('/rooms', { ...work, schema: { operationId: 'listCounsellingRooms', tags, response: { 200: z.array(z.object({ id: z.string(), name: z.string() })) } } }, async (request) =>
@@ -194,9 +195,17 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
     '/services/:id/kiosk-links',
     {
       ...work,
-      schema: { operationId: 'createKioskLink', tags, summary: '生成一次性自评链接（平板或短信）', params: id, body: z.object({ scaleCode: z.string() }), response: { 201: z.object({ token: z.string(), path: z.string(), expiresAt: z.string() }) } },
+      schema: {
+        operationId: 'createKioskLink',
+        tags,
+        summary: '生成一次性自评链接（在平板上打开，或短信发到来访者手机：需配置 PUBLIC_BASE_URL）',
+        params: id,
+        body: z.object({ scaleCode: z.string(), bySms: z.boolean().optional() }),
+        response: { 201: z.object({ token: z.string(), path: z.string(), expiresAt: z.string(), sentBySms: z.boolean() }) },
+      },
     },
-    async (request, reply) => reply.status(201).send(await createKioskLink({ db, actor: actorOf(request), serviceId: request.params.id, scaleCode: request.body.scaleCode })),
+    async (request, reply) =>
+      reply.status(201).send(await createKioskLink({ db, actor: actorOf(request), serviceId: request.params.id, scaleCode: request.body.scaleCode, bySms: request.body.bySms, publicBaseUrl: config.PUBLIC_BASE_URL })),
   );
 
   app.get('/alerts', { ...work, schema: { operationId: 'listCrisisAlerts', tags, querystring: z.object({ open: z.enum(['true', 'false']).optional() }), response: { 200: z.array(alertSchema) } } }, async (request) =>

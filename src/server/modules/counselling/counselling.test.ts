@@ -75,7 +75,8 @@ const get = (who: string, url: string) => ctx.app.inject({ method: 'GET', url, h
 const post = (who: string, url: string, payload?: unknown) => ctx.app.inject({ method: 'POST', url, headers: { cookie: c[who]! }, payload: payload as object });
 
 beforeAll(async () => {
-  ctx = await startTestApp();
+  // With a public address, so a self-assessment link can be texted to the person.
+  ctx = await startTestApp({ env: { PUBLIC_BASE_URL: 'https://fq.example.gov.cn/' } });
   for (const u of ['reception', 'dispatcher', 'mediator', 'counsellor', 'counsellor2', 'supervisor', 'admin', 'leader']) c[u] = await signIn(ctx.app, u);
   const created = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: c.reception!, 'idempotency-key': randomUUID() }, payload: buildCaseBody({ category: 'marriage_family' }) });
   caseId = created.json().id;
@@ -240,6 +241,41 @@ describe('the psychological service zone', () => {
     expect(again.statusCode).toBe(404);
     const detail = (await get('counsellor', `/api/counselling/services/${serviceId}`)).json();
     expect(detail.administrations.find((a: { scaleCode: string }) => a.scaleCode === 'GAD-7')).toMatchObject({ total: 10, band: { key: 'moderate', label: '中度' }, mode: 'self' });
+  });
+
+  it('texts the one-time link to the person in neutral words when the platform has a public address, and says why not otherwise', async () => {
+    const detail = (await get('counsellor', `/api/counselling/services/${serviceId}`)).json();
+    expect(detail.kioskSms).toBe('available');
+    const sent = await post('counsellor', `/api/counselling/services/${serviceId}/kiosk-links`, { scaleCode: 'GAD-7', bySms: true });
+    expect(sent.statusCode, sent.body).toBe(201);
+    expect(sent.json().sentBySms).toBe(true);
+    const { rows } = await ctx.database.pool.query(`select channel, body, recipient_phone_enc from outbox where dedupe_key like 'kiosk:%' and body like $1`, [`%${sent.json().path}`]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].channel).toBe('sms');
+    expect(rows[0].body).toContain(`https://fq.example.gov.cn${sent.json().path}`);
+    expect(rows[0].body).not.toMatch(/心理|抑郁|焦虑|危机/);
+    const applicantPhone = (await ctx.database.pool.query(`select p.phone_enc from counselling_services s join persons p on p.id = s.person_id where s.id = $1`, [serviceId])).rows[0].phone_enc;
+    expect(ctx.app.deps.crypto.decrypt(rows[0].recipient_phone_enc)).toBe(ctx.app.deps.crypto.decrypt(applicantPhone));
+    // The texted link opens the same tablet page.
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/public/kiosk/${sent.json().token}` })).statusCode).toBe(200);
+
+    // A walk-in without a phone: nothing to text to.
+    const walkIn = (await post('counsellor', '/api/counselling/walk-ins', { name: '无电话来访者', reason: '想找人聊聊最近的压力' })).json().id;
+    expect((await get('counsellor', `/api/counselling/services/${walkIn}`)).json().kioskSms).toBe('no_phone');
+    expect((await post('counsellor', `/api/counselling/services/${walkIn}/kiosk-links`, { scaleCode: 'GAD-7', bySms: true })).json().code).toBe('KIOSK_SMS_NO_PHONE');
+
+    // A platform without a public address (the default, on an intranet) opens links on the tablet only.
+    const intranet = await startTestApp();
+    try {
+      const cookie = await signIn(intranet.app, 'counsellor');
+      const inside = await intranet.app.inject({ method: 'GET', url: `/api/counselling/services/${serviceId}`, headers: { cookie } });
+      expect(inside.json().kioskSms).toBe('no_public_address');
+      const refused = await intranet.app.inject({ method: 'POST', url: `/api/counselling/services/${serviceId}/kiosk-links`, headers: { cookie }, payload: { scaleCode: 'GAD-7', bySms: true } });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().code).toBe('KIOSK_SMS_UNAVAILABLE');
+    } finally {
+      await intranet.close();
+    }
   });
 
   it('records a referral to a medical institution and its follow-up; leaders get counts only', async () => {

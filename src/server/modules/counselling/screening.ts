@@ -99,14 +99,45 @@ export async function administerScale(opts: { db: Db; crypto: PersonalDataCrypto
 }
 
 /** A one-time link for the service room's tablet (or sent to the person's phone) to self-complete a scale. */
-export async function createKioskLink(opts: { db: Db; actor: Actor; serviceId: string; scaleCode: string }) {
+export async function createKioskLink(opts: { db: Db; actor: Actor; serviceId: string; scaleCode: string; bySms?: boolean; publicBaseUrl?: string }) {
   const { db, actor } = opts;
   const service = await findService(db, actor, opts.serviceId);
   await findScale(db, actor.districtCode, opts.scaleCode);
+  const phoneEnc = opts.bySms ? await kioskSmsPhone(db, actor.districtCode, service.personId, opts.publicBaseUrl) : null;
   const token = randomBytes(18).toString('base64url');
   const expiresAt = new Date(Date.now() + KIOSK_LINK_HOURS * 3600_000);
-  await db.insert(kioskTokens).values({ districtCode: actor.districtCode, tokenHash: hashToken(token), serviceId: service.id, scaleCode: opts.scaleCode, createdBy: actor.id, expiresAt });
-  return { token, path: `/kiosk/${token}`, expiresAt: expiresAt.toISOString() };
+  const path = `/kiosk/${token}`;
+  await db.transaction(async (tx) => {
+    await tx.insert(kioskTokens).values({ districtCode: actor.districtCode, tokenHash: hashToken(token), serviceId: service.id, scaleCode: opts.scaleCode, createdBy: actor.id, expiresAt });
+    if (phoneEnc) {
+      // Neutral words: a text is read over shoulders and in lock screens; nothing says what the questions are about.
+      await enqueue(tx, [
+        {
+          districtCode: actor.districtCode,
+          dedupeKey: `kiosk:${hashToken(token)}`,
+          channel: 'sms',
+          recipientPhoneEnc: phoneEnc,
+          title: '问卷链接',
+          body: `区综治中心请您填写一份简短问卷（${KIOSK_LINK_HOURS} 小时内有效，只能填写一次）：${opts.publicBaseUrl!.replace(/\/+$/, '')}${path}`,
+        },
+      ]);
+    }
+  });
+  return { token, path, expiresAt: expiresAt.toISOString(), sentBySms: !!phoneEnc };
+}
+
+/** Whether a link can go to the person by text: 'available', or why not. */
+export async function kioskSmsState(db: Db, districtCode: string, personId: string, publicBaseUrl: string | undefined): Promise<'available' | 'no_public_address' | 'no_phone'> {
+  if (!publicBaseUrl) return 'no_public_address';
+  const [person] = await db.select({ phoneEnc: persons.phoneEnc }).from(persons).where(and(eq(persons.districtCode, districtCode), eq(persons.id, personId)));
+  return person?.phoneEnc ? 'available' : 'no_phone';
+}
+
+async function kioskSmsPhone(db: Db, districtCode: string, personId: string, publicBaseUrl: string | undefined): Promise<Buffer> {
+  if (!publicBaseUrl) throw new AppError('KIOSK_SMS_UNAVAILABLE');
+  const [person] = await db.select({ phoneEnc: persons.phoneEnc }).from(persons).where(and(eq(persons.districtCode, districtCode), eq(persons.id, personId)));
+  if (!person?.phoneEnc) throw new AppError('KIOSK_SMS_NO_PHONE');
+  return person.phoneEnc;
 }
 
 async function findKiosk(db: Db | Tx, token: string) {

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, List, Modal, Popconfirm, Radio, Select, Space, Spin, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, List, Modal, Popconfirm, Radio, Select, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { lazy, Suspense, useState } from 'react';
 import type { ScaleDefinition } from '../../../shared/scales.js';
@@ -55,8 +55,13 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
     },
   });
   const kiosk = useMutation({
-    mutationFn: () => api<{ path: string }>(`/api/counselling/services/${serviceId}/kiosk-links`, { method: 'POST', json: { scaleCode } }),
-    onSuccess: (r) => setKioskPath(r.path),
+    mutationFn: (bySms: boolean) => api<{ path: string; sentBySms: boolean }>(`/api/counselling/services/${serviceId}/kiosk-links`, { method: 'POST', json: { scaleCode, bySms } }),
+    onSuccess: (r) => {
+      if (r.sentBySms) {
+        message.success(t('counselling.kioskSent'));
+        setKioskPath(null);
+      } else setKioskPath(r.path);
+    },
   });
   const refer = useMutation({
     mutationFn: (v: { institution: string; reason: string; followUpOn: Dayjs }) => api(`/api/counselling/services/${serviceId}/referrals`, { method: 'POST', json: { ...v, followUpOn: v.followUpOn.format('YYYY-MM-DD') } }),
@@ -146,9 +151,19 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
             <Space direction="vertical" style={{ width: '100%' }}>
               <Space wrap>
                 <Select value={scaleCode} onChange={setScaleCode} style={{ width: 220 }} options={(scales.data ?? []).map((s) => ({ value: s.code, label: s.name }))} />
-                <Button onClick={() => kiosk.mutate()} loading={kiosk.isPending}>
+                <Button onClick={() => kiosk.mutate(false)} loading={kiosk.isPending && kiosk.variables === false}>
                   {t('counselling.kiosk')}
                 </Button>
+                <Tooltip title={detail.data?.kioskSms === 'available' ? t('counselling.kioskSmsHint') : t(`counselling.kioskSms.${detail.data?.kioskSms ?? 'no_public_address'}`)}>
+                  <Button
+                    onClick={() => kiosk.mutate(true)}
+                    loading={kiosk.isPending && kiosk.variables === true}
+                    disabled={detail.data?.kioskSms !== 'available'}
+                    data-testid="kiosk-sms"
+                  >
+                    {t('counselling.kioskBySms')}
+                  </Button>
+                </Tooltip>
               </Space>
               {kioskPath && (
                 <Alert
