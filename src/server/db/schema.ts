@@ -227,9 +227,10 @@ export const cases = pgTable(
     index('cases_lead_unit_path_idx').on(t.districtCode, t.leadUnitPath.op('text_pattern_ops')),
     index('cases_co_units_idx').using('gin', t.coUnitIds),
     index('cases_status_created_idx').on(t.districtCode, t.status, t.createdAt),
-    // The cases still open under a unit (the command centre's figures of the moment): a small part of all cases.
+    // The cases still open under a unit (the command centre's figures of the moment): a small part of all cases. Kind
+    // and risk are in the index so the open and mass-risk counts never read the table (index-only scans).
     index('cases_open_unit_path_idx')
-      .on(t.districtCode, t.unitPath.op('text_pattern_ops'))
+      .on(t.districtCode, t.unitPath.op('text_pattern_ops'), t.kind, t.riskLevel, t.peopleInvolved)
       .where(sql`${t.status} in (${sqlList(OPEN_STATUSES)})`),
     index('cases_created_idx').on(t.districtCode, t.createdAt),
     index('cases_handler_idx').on(t.districtCode, t.handlerId),
@@ -433,7 +434,8 @@ export const caseClocks = pgTable(
   (t) => [
     primaryKey({ columns: [t.districtCode, t.id] }),
     index('case_clocks_case_idx').on(t.districtCode, t.caseId),
-    index('case_clocks_running_due_idx').on(t.districtCode, t.dueDate).where(sql`${t.stoppedAt} is null`),
+    // Running clocks by due date, with the case and the pause: the overdue count reads the index only.
+    index('case_clocks_running_due_idx').on(t.districtCode, t.dueDate, t.caseId, t.pausedOn).where(sql`${t.stoppedAt} is null`),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
   ],
 );

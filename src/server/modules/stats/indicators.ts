@@ -79,7 +79,7 @@ export async function readCockpit(opts: { db: Db; actor: Actor; query: CockpitQu
     p.catch(() => undefined);
     return p;
   };
-  const live = settle(readLiveFigures(db, d, unit.path, query));
+  const live = settle(readLiveFigures(db, d, unit, query));
   const trendRows = settle(
     db.execute<{ bucket: string; received: number; concluded: number; settled: number }>(sql`
       select date_trunc(${query.grain}, d.period::timestamp)::date::text as bucket, ${sumsAs(['received', 'concluded', 'settled'])}
@@ -159,24 +159,34 @@ async function unitNames(db: Db, districtCode: string, ids: string[]) {
 }
 
 /** Figures of the moment under the unit: open, overdue and high-risk cases, open packages, open camera alerts; urges of the period. */
-async function readLiveFigures(db: Db, districtCode: string, unitPath: string, query: CockpitQuery): Promise<Record<LiveFigure, number>> {
+async function readLiveFigures(db: Db, districtCode: string, unit: UnitRow, query: CockpitQuery): Promise<Record<LiveFigure, number>> {
   const today = shanghaiDate(new Date());
-  const prefix = `${unitPath}%`;
+  const prefix = `${unit.path}%`;
   const kind = query.kind ? sql`and c.kind = ${query.kind}` : sql``;
+  // Every case of the district lies under its root: for the whole district of every kind, clocks and urges need not
+  // look up their cases at all.
+  const everyCase = unit.depth === 0 && !query.kind;
   const open = sql.raw(OPEN_STATUSES.map((s) => `'${s}'`).join(','));
   const count = async (q: SQL) => Number((await db.execute<{ n: number }>(q)).rows[0]!.n);
-  // Six small counts, each on its own connection at once (a single statement would run them one after another).
+  // Six small counts, each on its own connection at once (a single statement would run them one after another). The
+  // open and mass-risk counts read only the open-cases index, the overdue count only the running-clocks index.
   const [openCount, overdue, massRisk, openPackages, urged, cameraAlerts] = await Promise.all([
     count(sql`select count(*)::int as n from cases c where c.district_code = ${districtCode} and c.status in (${open}) and c.unit_path like ${prefix} ${kind}`),
-    count(sql`select count(distinct k.case_id)::int as n from case_clocks k
-        join cases c on c.district_code = k.district_code and c.id = k.case_id
-        where k.district_code = ${districtCode} and k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date
-          and c.unit_path like ${prefix} ${kind}`),
+    everyCase
+      ? count(sql`select count(distinct k.case_id)::int as n from case_clocks k
+          where k.district_code = ${districtCode} and k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date`)
+      : count(sql`select count(distinct k.case_id)::int as n from case_clocks k
+          join cases c on c.district_code = k.district_code and c.id = k.case_id
+          where k.district_code = ${districtCode} and k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date
+            and c.unit_path like ${prefix} ${kind}`),
     count(sql`select count(*)::int as n from cases c where c.district_code = ${districtCode} and c.status in (${open}) and c.unit_path like ${prefix} ${kind} and ${massRiskCondition}`),
     count(sql`select count(*)::int as n from case_packages p where p.district_code = ${districtCode} and p.status = 'open' and p.unit_path like ${prefix}`),
-    count(sql`select count(*)::int as n from case_urges g join cases c on c.district_code = g.district_code and c.id = g.case_id
-        where g.district_code = ${districtCode} and c.unit_path like ${prefix} ${kind}
-          and g.urged_at >= ${startOfShanghaiDate(query.from)} and g.urged_at < ${startOfShanghaiDate(addDays(query.to, 1))}`),
+    everyCase
+      ? count(sql`select count(*)::int as n from case_urges g
+          where g.district_code = ${districtCode} and g.urged_at >= ${startOfShanghaiDate(query.from)} and g.urged_at < ${startOfShanghaiDate(addDays(query.to, 1))}`)
+      : count(sql`select count(*)::int as n from case_urges g join cases c on c.district_code = g.district_code and c.id = g.case_id
+          where g.district_code = ${districtCode} and c.unit_path like ${prefix} ${kind}
+            and g.urged_at >= ${startOfShanghaiDate(query.from)} and g.urged_at < ${startOfShanghaiDate(addDays(query.to, 1))}`),
     count(sql`select count(*)::int as n from camera_alerts a join cases c on c.district_code = a.district_code and c.id = a.case_id
         where a.district_code = ${districtCode} and c.unit_path like ${prefix} and c.status in (${open})`),
   ]);
