@@ -11,7 +11,7 @@ import {
   threeZeroTargetsInputSchema,
   type ThreeZeroBoard,
 } from '../../../shared/schemas/three-zero.js';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import { adminLog, assessedUnits, threeZeroFigures, threeZeroTargets, units } from '../../db/schema.js';
 import { actorOf, type Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
@@ -94,6 +94,17 @@ async function assessedUnitInJurisdiction(db: Db, actor: Actor, id: string) {
   return row;
 }
 
+const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
+
+/** One unit's accidents and crimes for a year, with who entered them and when (entered on the board or imported). */
+async function saveFigures(db: Db | Tx, actor: Actor, assessedUnitId: string, year: number, figures: { accidents: number; criminalCases: number; source: string }, enteredAt: Date) {
+  const values = { accidents: figures.accidents, criminalCases: figures.criminalCases, source: figures.source, enteredBy: actor.id, enteredAt };
+  await db
+    .insert(threeZeroFigures)
+    .values({ districtCode: actor.districtCode, assessedUnitId, year, ...values })
+    .onConflictDoUpdate({ target: [threeZeroFigures.districtCode, threeZeroFigures.assessedUnitId, threeZeroFigures.year], set: values });
+}
+
 export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.deps;
 
@@ -129,7 +140,7 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'importThreeZeroFigures',
         tags: ['stats'],
         summary: '从 Excel 导入事故数、案件数和来源（multipart/form-data，一个 .xlsx；全部正确才导入）',
-        params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+        params: yearParams,
         response: { 200: z.object({ imported: z.number(), unchanged: z.number(), skipped: z.number().describe('Rows with neither figure filled') }) },
       },
     },
@@ -147,13 +158,7 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       await db.transaction(async (tx) => {
         const enteredAt = new Date();
-        for (const f of changed) {
-          const values = { accidents: f.accidents, criminalCases: f.criminalCases, source: f.source, enteredBy: actor.id, enteredAt };
-          await tx
-            .insert(threeZeroFigures)
-            .values({ districtCode: actor.districtCode, assessedUnitId: f.assessedUnitId, year, ...values })
-            .onConflictDoUpdate({ target: [threeZeroFigures.districtCode, threeZeroFigures.assessedUnitId, threeZeroFigures.year], set: values });
-        }
+        for (const f of changed) await saveFigures(tx, actor, f.assessedUnitId, year, f, enteredAt);
         await tx.insert(adminLog).values({
           districtCode: actor.districtCode,
           actorId: actor.id,
@@ -213,7 +218,7 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'enterThreeZeroFigures',
         tags: ['stats'],
         summary: '填报安全事故与刑事/重大治安案件数（注明来源，记录填报人）',
-        params: z.object({ id: z.string().uuid(), year: z.coerce.number().int().min(2000).max(2100) }),
+        params: yearParams.extend({ id: z.string().uuid() }),
         body: threeZeroFiguresInputSchema,
         response: { 204: z.null() },
       },
@@ -221,11 +226,7 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const actor = actorOf(request);
       await assessedUnitInJurisdiction(db, actor, request.params.id);
-      const values = { ...request.body, enteredBy: actor.id, enteredAt: new Date() };
-      await db
-        .insert(threeZeroFigures)
-        .values({ districtCode: actor.districtCode, assessedUnitId: request.params.id, year: request.params.year, ...values })
-        .onConflictDoUpdate({ target: [threeZeroFigures.districtCode, threeZeroFigures.assessedUnitId, threeZeroFigures.year], set: values });
+      await saveFigures(db, actor, request.params.id, request.params.year, request.body, new Date());
       await db.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'threeZero.enterFigures', entity: request.params.id, data: { year: request.params.year, ...request.body } });
       return reply.status(204).send(null);
     },
@@ -239,7 +240,7 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'setThreeZeroTargets',
         tags: ['stats'],
         summary: '设置年度达标率目标（%）',
-        params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+        params: yearParams,
         body: threeZeroTargetsInputSchema,
         response: { 204: z.null() },
       },
