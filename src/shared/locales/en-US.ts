@@ -730,6 +730,7 @@ export const enUS: Record<MessageKey, string> = {
   'map.noStream': 'No stream configured',
   'map.alerts': 'Alerts',
   'map.noAlerts': 'No alerts',
+  'map.findUnit': 'Open a unit…',
   'map.import': 'Import boundaries',
   'map.importDone': 'Boundaries of {n} units updated',
   'map.unknownCodes': 'No unit has these codes: {codes}',

@@ -729,6 +729,7 @@ export const zhCN = {
   'map.noStream': '未配置视频流',
   'map.alerts': '告警',
   'map.noAlerts': '暂无告警',
+  'map.findUnit': '查看单位…',
   'map.import': '导入边界',
   'map.importDone': '已更新 {n} 个单位的边界',
   'map.unknownCodes': '以下代码未找到对应单位：{codes}',

@@ -1,6 +1,6 @@
 import { UploadOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Checkbox, DatePicker, Descriptions, Drawer, Empty, List, Segmented, Space, Spin, Tag, TreeSelect, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Checkbox, DatePicker, Descriptions, Drawer, Empty, List, Segmented, Select, Space, Spin, Tag, TreeSelect, Typography, Upload } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
@@ -97,6 +97,18 @@ export function MapPage() {
               { value: 'grid', label: label('unitKind', 'grid') },
             ]}
             data-testid="map-level"
+          />
+          {/* The units drawn, by name: the keyboard's (and a screen reader's) way to a unit's card. */}
+          <Select
+            showSearch
+            value={null}
+            placeholder={t('map.findUnit')}
+            aria-label={t('map.findUnit')}
+            style={{ width: 180 }}
+            optionFilterProp="label"
+            options={(data?.boundaries.features ?? []).filter((f) => f.properties.kind === level).map((f) => ({ value: f.properties.id, label: f.properties.name }))}
+            onChange={(id: string) => setOpenUnit(id)}
+            data-testid="map-find-unit"
           />
           <Segmented
             value={caseLayer}
