@@ -127,17 +127,23 @@ export async function createKioskLink(opts: { db: Db; actor: Actor; serviceId: s
 }
 
 /** Whether a link can go to the person by text: 'available', or why not. */
-export async function kioskSmsState(db: Db, districtCode: string, personId: string, publicBaseUrl: string | undefined): Promise<'available' | 'no_public_address' | 'no_phone'> {
-  if (!publicBaseUrl) return 'no_public_address';
+/** Where a link for this person can be texted: their encrypted phone, or why not (no public address, no phone). */
+async function kioskSmsTarget(db: Db, districtCode: string, personId: string, publicBaseUrl: string | undefined) {
+  if (!publicBaseUrl) return { state: 'no_public_address' as const };
   const [person] = await db.select({ phoneEnc: persons.phoneEnc }).from(persons).where(and(eq(persons.districtCode, districtCode), eq(persons.id, personId)));
-  return person?.phoneEnc ? 'available' : 'no_phone';
+  return person?.phoneEnc ? { state: 'available' as const, phoneEnc: person.phoneEnc } : { state: 'no_phone' as const };
+}
+
+/** Whether a link can go to the person by text: 'available', or why not. */
+export async function kioskSmsState(db: Db, districtCode: string, personId: string, publicBaseUrl: string | undefined) {
+  return (await kioskSmsTarget(db, districtCode, personId, publicBaseUrl)).state;
 }
 
 async function kioskSmsPhone(db: Db, districtCode: string, personId: string, publicBaseUrl: string | undefined): Promise<Buffer> {
-  if (!publicBaseUrl) throw new AppError('KIOSK_SMS_UNAVAILABLE');
-  const [person] = await db.select({ phoneEnc: persons.phoneEnc }).from(persons).where(and(eq(persons.districtCode, districtCode), eq(persons.id, personId)));
-  if (!person?.phoneEnc) throw new AppError('KIOSK_SMS_NO_PHONE');
-  return person.phoneEnc;
+  const target = await kioskSmsTarget(db, districtCode, personId, publicBaseUrl);
+  if (target.state === 'no_public_address') throw new AppError('KIOSK_SMS_UNAVAILABLE');
+  if (target.state === 'no_phone') throw new AppError('KIOSK_SMS_NO_PHONE');
+  return target.phoneEnc;
 }
 
 async function findKiosk(db: Db | Tx, token: string) {
