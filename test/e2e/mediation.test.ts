@@ -5,6 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnCaseOk, signIn } from '../support/app.js';
 import { uniqueIdNumber, uniquePhone } from '../support/identities.js';
 import { buildCaseBody } from '../../src/server/modules/cases/cases.factory.js';
+import { addDays, shanghaiDate } from '../../src/shared/calendar.js';
+
+/** The agreement term's due date: two weeks ahead of whatever day the journey runs. */
+const termDue = addDays(shanghaiDate(new Date()), 14);
 import { confirmDialog, pick, signInPage, startBrowserTest, type BrowserContext } from './browser.js';
 
 let b: BrowserContext;
@@ -63,7 +67,7 @@ describe('a wage dispute mediated to a confirmed agreement and a satisfied follo
     await dialog.getByLabel('协议内容').fill('公司向冯建设支付工资12000元');
     await dialog.getByLabel('履行方式').fill('银行转账');
     await dialog.getByLabel('履行期限').click();
-    await page.keyboard.type('2026-12-15');
+    await page.keyboard.type(termDue);
     await page.keyboard.press('Enter');
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -73,7 +77,7 @@ describe('a wage dispute mediated to a confirmed agreement and a satisfied follo
     const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: '下载 DOCX' }).click()]);
     const docx = await JSZip.loadAsync(await readFile((await download.path())!));
     const text = (await docx.file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
-    for (const item of ['人民调解协议书', '冯建设', '公司向冯建设支付工资12000元', '银行转账', '2026-12-15', '公司未按时支付劳动报酬']) expect(text).toContain(item);
+    for (const item of ['人民调解协议书', '冯建设', '公司向冯建设支付工资12000元', '银行转账', termDue, '公司未按时支付劳动报酬']) expect(text).toContain(item);
 
     // Signatures, fingerprint and seal: in effect, with the court's window.
     // Each click waits for its mark to show before the next (the list re-renders after every signature).

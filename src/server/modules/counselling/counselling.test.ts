@@ -279,13 +279,13 @@ describe('the psychological service zone', () => {
   });
 
   it('records a referral to a medical institution and its follow-up; leaders get counts only', async () => {
-    const res = await post('counsellor', `/api/counselling/services/${serviceId}/referrals`, { institution: '焦作市第二人民医院精神科', reason: '建议专科评估', followUpOn: '2026-12-15' });
+    const res = await post('counsellor', `/api/counselling/services/${serviceId}/referrals`, { institution: '焦作市第二人民医院精神科', reason: '建议专科评估', followUpOn: addDays(shanghaiDate(new Date()), 15) });
     expect(res.statusCode, res.body).toBe(201);
     expect((await get('mediator', `/api/cases/${caseId}/counselling`)).json().services[0].status).toBe('referred_out');
     expect((await post('counsellor', `/api/counselling/referrals/${res.json().id}/follow-up`, { note: '已就诊，遵医嘱随访' })).statusCode).toBe(204);
     // Figures count Shanghai days: after 16:00 UTC it is already tomorrow there.
     const today = shanghaiDate(new Date());
-    const figures = await get('leader', `/api/counselling/figures?from=2026-01-01&to=${today}`);
+    const figures = await get('leader', `/api/counselling/figures?from=${today.slice(0, 4)}-01-01&to=${today}`);
     expect(figures.statusCode).toBe(200);
     const f = figures.json();
     expect(f.servicesRequested).toBeGreaterThanOrEqual(1);
@@ -293,9 +293,9 @@ describe('the psychological service zone', () => {
     expect(f.alertsRaised).toBeGreaterThanOrEqual(1);
     expect(f.alertsAnsweredInTime).toBeGreaterThanOrEqual(1);
     for (const [k, v] of Object.entries(f)) if (k !== 'from' && k !== 'to') expect(typeof v, k).toBe('number');
-    expect((await get('mediator', `/api/counselling/figures?from=2026-01-01&to=${today}`)).statusCode).toBe(403);
+    expect((await get('mediator', `/api/counselling/figures?from=${today.slice(0, 4)}-01-01&to=${today}`)).statusCode).toBe(403);
     // The Excel file carries the same counts, and nothing but counts.
-    const xlsx = await get('leader', `/api/counselling/figures.xlsx?from=2026-01-01&to=${today}`);
+    const xlsx = await get('leader', `/api/counselling/figures.xlsx?from=${today.slice(0, 4)}-01-01&to=${today}`);
     expect(xlsx.statusCode).toBe(200);
     const sheet = (await readWorkbook(xlsx.rawPayload)).get('心理服务数据')!;
     const counted = new Map(sheet.map((r) => [r[0], r[1]]));
@@ -304,7 +304,7 @@ describe('the psychological service zone', () => {
     expect(counted.get('及时评估（60 分钟内）')).toBe(f.alertsAnsweredInTime);
     const header = sheet.findIndex((r) => r[0] === '项目');
     expect(sheet.slice(header + 1).every((r) => typeof r[1] === 'number')).toBe(true);
-    expect((await get('mediator', `/api/counselling/figures.xlsx?from=2026-01-01&to=${today}`)).statusCode).toBe(403);
+    expect((await get('mediator', `/api/counselling/figures.xlsx?from=${today.slice(0, 4)}-01-01&to=${today}`)).statusCode).toBe(403);
     // Closing: refused while an alert waits for its assessment, then closed with its booked appointments cancelled.
     const crisis = await post('counsellor', `/api/counselling/services/${serviceId}/administrations`, { scaleCode: 'PHQ-9', answers: [0, 0, 0, 0, 0, 0, 0, 0, 2] });
     expect((await post('counsellor', `/api/counselling/services/${serviceId}/close`)).json().code).toBe('COUNSELLING_ALERT_OPEN');

@@ -58,7 +58,7 @@ describe('the three failures (三个未)', () => {
   });
 
   it('is for supervisors only', async () => {
-    const res = await ctx.app.inject({ method: 'GET', url: '/api/reports/three-failures?from=2026-01-01&to=2026-12-31', headers: { cookie: cookies.mediator! } });
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/reports/three-failures?from=${shanghaiDate(new Date())}&to=${shanghaiDate(new Date())}`, headers: { cookie: cookies.mediator! } });
     expect(res.statusCode).toBe(403);
   });
 });

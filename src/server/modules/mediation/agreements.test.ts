@@ -3,7 +3,7 @@ import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { uniqueIdNumber, uniquePhone } from '../../../../test/support/identities.js';
-import { shanghaiDate } from '../../../shared/calendar.js';
+import { addDays, shanghaiDate } from '../../../shared/calendar.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
 import { sweepAgreementTerms } from './agreements.js';
 
@@ -34,6 +34,9 @@ async function caseInMediation(category = 'labour') {
   return { id: c.id as string, code: c.code as string, applicant, partyIds: (c.parties as { id: string }[]).map((p) => p.id) };
 }
 
+/** A term due date ahead of any day the suite runs on. */
+const IN_TWO_WEEKS = addDays(shanghaiDate(new Date()), 14);
+
 const complete = {
   form: 'written',
   subjectMatter: 'wages',
@@ -41,8 +44,8 @@ const complete = {
   disputedMatters: '被申请人应否支付及何时支付拖欠的工资12000元。',
   responsibilities: '被申请人未按约定支付劳动报酬，应承担支付责任；申请人应配合提供考勤记录。',
   terms: [
-    { text: '被申请人向申请人支付拖欠工资12000元', method: '银行转账', dueDate: '2026-12-15' },
-    { text: '申请人放弃其他请求', method: '签字确认', dueDate: '2026-12-15' },
+    { text: '被申请人向申请人支付拖欠工资12000元', method: '银行转账', dueDate: IN_TWO_WEEKS },
+    { text: '申请人放弃其他请求', method: '签字确认', dueDate: IN_TWO_WEEKS },
   ],
 };
 
@@ -86,7 +89,7 @@ describe('人民调解协议书', () => {
     const zip = await JSZip.loadAsync(res.rawPayload);
     const xml = await zip.file('word/document.xml')!.async('string');
     const text = xml.replace(/<[^>]+>/g, '');
-    for (const item of [complete.facts, complete.disputedMatters, complete.responsibilities, complete.terms[0]!.text, '银行转账', '2026-12-15', c.applicant.name, c.applicant.idNumber, '人民调解协议书', '按指印', '（印章）']) {
+    for (const item of [complete.facts, complete.disputedMatters, complete.responsibilities, complete.terms[0]!.text, '银行转账', IN_TWO_WEEKS, c.applicant.name, c.applicant.idNumber, '人民调解协议书', '按指印', '（印章）']) {
       expect(text, item).toContain(item);
     }
     expect(text.match(/收执/g)).toHaveLength(2);
@@ -126,7 +129,7 @@ describe('司法确认', () => {
 
   it('a divorce-custody agreement is reported ineligible, whatever the subject was marked as', async () => {
     const c = await caseInMediation('marriage_family');
-    const custody = { ...complete, subjectMatter: 'family_support', terms: [{ text: '双方同意离婚，婚生子抚养权归女方', method: '协议约定', dueDate: '2026-12-31' }] };
+    const custody = { ...complete, subjectMatter: 'family_support', terms: [{ text: '双方同意离婚，婚生子抚养权归女方', method: '协议约定', dueDate: IN_TWO_WEEKS }] };
     const a = (await put('mediator', c.id, custody)).json();
     expect(a.judicialConfirmation).toMatchObject({ eligible: false, reason: expect.stringContaining('身份关系') });
     const marked = (await put('mediator', c.id, { ...custody, subjectMatter: 'status_relationship' })).json();

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { uniquePhone } from '../../../../test/support/identities.js';
+import { addDays, shanghaiDate } from '../../../shared/calendar.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
+
+/** 09:30 tomorrow in Shanghai, whatever day the suite runs. */
+const TOMORROW_MORNING = `${addDays(shanghaiDate(new Date()), 1)}T09:30:00+08:00`;
 
 let ctx: TestContext;
 const cookies: Record<string, string> = {};
@@ -30,7 +34,7 @@ async function caseInMediation() {
 }
 const call = (who: string, method: 'POST' | 'PUT' | 'GET', url: string, payload?: object) => ctx.app.inject({ method, url, headers: { cookie: cookies[who]! }, ...(payload ? { payload } : {}) });
 const schedule = (c: { id: string; partyIds: string[] }) =>
-  call('mediator', 'POST', `/api/cases/${c.id}/sessions`, { scheduledAt: '2026-12-01T09:30:00+08:00', room: '调解室（一）', mediatorNames: '赵敏、黄志刚', invitedPartyIds: c.partyIds, isPublic: false });
+  call('mediator', 'POST', `/api/cases/${c.id}/sessions`, { scheduledAt: TOMORROW_MORNING, room: '调解室（一）', mediatorNames: '赵敏、黄志刚', invitedPartyIds: c.partyIds, isPublic: false });
 const record = { rightsNote: '已告知双方人民调解不收费、可选择或拒绝调解员、可要求公开或不公开调解；双方同意由赵敏主持，不公开调解。', record: '调解员：今天就楼道堆物一事调解……', statements: [] as object[] };
 
 describe('mediation sessions', () => {
@@ -41,7 +45,7 @@ describe('mediation sessions', () => {
     const sms = await ctx.database.pool.query(`select count(*)::int as n from outbox where case_id = $1 and channel = 'sms' and dedupe_key like 'session:%'`, [c.id]);
     expect(sms.rows[0].n).toBe(2);
     // Another street's mediator does not even see the case.
-    expect((await call('mediator2', 'POST', `/api/cases/${c.id}/sessions`, { scheduledAt: '2026-12-01T09:30:00+08:00', room: 'x', mediatorNames: 'x', invitedPartyIds: c.partyIds })).statusCode).toBe(404);
+    expect((await call('mediator2', 'POST', `/api/cases/${c.id}/sessions`, { scheduledAt: TOMORROW_MORNING, room: 'x', mediatorNames: 'x', invitedPartyIds: c.partyIds })).statusCode).toBe(404);
     const held = await call('mediator', 'PUT', `/api/cases/${c.id}/sessions/${s.json().id}/record`, {
       ...record,
       attendedPartyIds: c.partyIds,

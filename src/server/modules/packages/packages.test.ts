@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { uniquePhone } from '../../../../test/support/identities.js';
+import { addDays, shanghaiDate } from '../../../shared/calendar.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
 
 let ctx: TestContext;
@@ -48,7 +49,7 @@ describe('一揽子化解', () => {
       leadUnitId: await unitId('410871061-SFS'),
       coUnitIds: [await unitId('410871-ZJJ')],
       handlerId: await userId('mediator'),
-      deadline: '2026-12-31',
+      deadline: addDays(shanghaiDate(new Date()), 30),
       caseIds: [...preview.suggestedPackage.caseIds, sixthCase.id],
     });
     expect(created.statusCode, created.body).toBe(201);
