@@ -18,7 +18,7 @@ import { addDays, shanghaiDate } from '../src/shared/calendar.js';
 import { connectDatabase, runMigrations } from '../src/server/db/client.js';
 import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
 import { DEMO_DISTRICT, seedDemoData } from '../src/server/db/seed-demo.js';
-import { loadCaseHistory } from '../src/server/modules/stats/case-history.js';
+import { loadCaseHistory } from '../src/server/modules/demo/case-history.js';
 import { rebuildCaseStats } from '../src/server/modules/stats/case-stats.js';
 import { createPersonalDataCrypto } from '../src/server/lib/personal-data-crypto.js';
 import { WorkCalendarCache } from '../src/server/modules/calendar/work-calendar.js';

@@ -23,7 +23,8 @@ import { LiveHub } from './modules/live/live-hub.js';
 import { markSilentCamerasOffline, receiveCameraAlert, receiveHeartbeat } from './modules/cameras/camera-alerts.js';
 import { startCameraMqtt } from './modules/cameras/camera-mqtt.js';
 import { backfillSearchIndex } from './modules/search/case-search-index.js';
-import { backfillCaseStats } from './modules/stats/case-stats.js';
+import { backfillCaseStats, foldCaseStats } from './modules/stats/case-stats.js';
+import { runRiskAssessments } from './modules/related/assess-risk.js';
 import { sweepAgreementTerms } from './modules/mediation/agreements.js';
 import { shanghaiDate } from '../shared/calendar.js';
 
@@ -115,6 +116,10 @@ async function serve(config: Config, log: Logger) {
           if (overdueTerms) log.info({ overdueTerms }, 'agreement terms not performed on time');
         }),
     }),
+    // Statistics appended by case changes move into the rollups (readers add what is still pending meanwhile).
+    startPeriodic({ name: 'case-stats-fold', intervalMs: 1000, log, run: () => foldCaseStats(db) }),
+    // 风险研判 of newly registered cases, a moment after their registration answered.
+    startPeriodic({ name: 'risk-assessment', intervalMs: 1000, log, run: () => runRiskAssessments({ db, crypto, log }) }),
     startPeriodic({
       name: 'camera-watch',
       intervalMs: 30_000,

@@ -63,6 +63,11 @@ export function shanghaiDate(instant: Date): IsoDate {
   return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
+/** An instant as the centre reads it: Shanghai date and time to the minute, `YYYY-MM-DD HH:mm`. */
+export function formatShanghaiDateTime(instant: Date): string {
+  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 /** The UTC instant at which a Shanghai date begins (for "registered on or after" filters). */
 export function startOfShanghaiDate(date: IsoDate): Date {
   return new Date(toDayNumber(date) * DAY_MS - 8 * 3600_000);

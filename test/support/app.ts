@@ -13,6 +13,8 @@ import { DEMO_PASSWORD } from '../../src/server/db/seed-demo.js';
 import { createPersonalDataCrypto } from '../../src/server/lib/personal-data-crypto.js';
 import { WorkCalendarCache } from '../../src/server/modules/calendar/work-calendar.js';
 import { LiveHub } from '../../src/server/modules/live/live-hub.js';
+import { runRiskAssessments } from '../../src/server/modules/related/assess-risk.js';
+import { foldCaseStats } from '../../src/server/modules/stats/case-stats.js';
 import type { SmsGateway } from '../../src/server/modules/notifications/sms-gateway.js';
 
 export interface TestContext {
@@ -20,6 +22,11 @@ export interface TestContext {
   database: Database;
   /** Every text message the app sent (the test driver of the SMS gateway). */
   sms: RecordingSmsGateway;
+  /**
+   * Runs what the server's scheduled tasks run a moment after a change (the queued risk assessments, the statistics
+   * fold), now and to the end: a test reads their results deterministically instead of waiting for a timer.
+   */
+  settle(): Promise<{ assessed: number; folded: number }>;
   close(): Promise<void>;
 }
 
@@ -57,6 +64,11 @@ export async function startTestApp(opts: { withWeb?: boolean; isolated?: boolean
     app,
     database,
     sms,
+    async settle() {
+      const assessed = await runRiskAssessments({ db: database.db, crypto });
+      const folded = await foldCaseStats(database.db);
+      return { assessed, folded };
+    },
     async close() {
       await app.close();
       await live.close();

@@ -155,6 +155,8 @@ export const persons = pgTable(
     creditCode: text('credit_code'),
     /** Set when staff merged this record into another (reversible: the merge log keeps both). */
     mergedInto: uuid('merged_into'),
+    /** Other names this person was registered under, each confirmed by a clerk as the same person (same ID number). */
+    aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -252,9 +254,21 @@ export const caseParties = pgTable(
     districtCode: district(),
     id: uuid('id').notNull().defaultRandom(),
     caseId: uuid('case_id').notNull(),
+    /** The registry's record this party is (its knowledge across cases); what the case says is in the columns below. */
     personId: uuid('person_id').notNull(),
     role: text('role').$type<PartyRole>().notNull(),
     position: integer('position').notNull(),
+    /**
+     * The party as given for this case — name, ID number, phone, address, credit code — kept as typed (personal data
+     * AES-256-GCM encrypted, as on `persons`): agreements, replies and exports name the party as the case does, never
+     * as the registry last heard of them.
+     */
+    type: text('type').$type<PartyType>().notNull(),
+    name: text('name').notNull(),
+    idNumberEnc: bytea('id_number_enc'),
+    phoneEnc: bytea('phone_enc'),
+    addressEnc: bytea('address_enc'),
+    creditCode: text('credit_code'),
   },
   (t) => [
     primaryKey({ columns: [t.districtCode, t.id] }),
@@ -1039,6 +1053,50 @@ export const caseStatsBreakdown = pgTable(
     ...counters(BREAKDOWN_MEASURES),
   },
   (t) => [primaryKey({ columns: [t.districtCode, t.grain, t.period, t.unitId, t.kind, t.dimension, t.key] })],
+);
+
+/**
+ * Statistics changes not yet in the rollups. Each case change appends the signed difference of its `case_stats` row,
+ * per Shanghai day (one to four rows), in its own transaction — an append, so concurrent changes never wait for each
+ * other on shared counters. The fold task (`foldCaseStats`) moves them into both rollups at every grain and deletes
+ * them in one transaction; readers add what is still here to the rollups in the same statement, so a figure is never
+ * stale and never counted twice.
+ */
+export const caseStatsPending = pgTable(
+  'case_stats_pending',
+  {
+    districtCode: district(),
+    id: bigint('id', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    day: date('day', { mode: 'string' }).notNull(),
+    unitId: uuid('unit_id').notNull(),
+    unitPath: text('unit_path').notNull(),
+    kind: text('kind').$type<CaseKind>().notNull(),
+    category: text('category').$type<Category>().notNull(),
+    channel: text('channel').$type<Channel>().notNull(),
+    ...counters(MEASURE_KEYS),
+  },
+  (t) => [primaryKey({ columns: [t.districtCode, t.id] })],
+);
+
+/**
+ * 风险研判 waiting to run: a registration queues its case here in its own transaction, and the assessment task runs
+ * it a moment later (at least once; the row goes when its result is written), so the clerk's answer never waits.
+ */
+export const caseAssessments = pgTable(
+  'case_assessments',
+  {
+    districtCode: district(),
+    caseId: uuid('case_id').notNull(),
+    queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Not before this time (a failed attempt waits a little longer each time). */
+    runAfter: timestamp('run_after', { withTimezone: true }).notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.caseId] }),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }).onDelete('cascade'),
+  ],
 );
 
 /** "三零" creation: the units assessed — villages/communities of the org tree and organisations (RULES.md §6). */

@@ -1,6 +1,6 @@
 import { hash } from '@node-rs/argon2';
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
-import { loadCaseHistory } from '../modules/stats/case-history.js';
+import { loadCaseHistory } from '../modules/demo/case-history.js';
 import { rebuildCaseStats } from '../modules/stats/case-stats.js';
 import { demoBoundaries, pointInside, seeded } from './demo-geometry.js';
 import type { Logger } from 'pino';

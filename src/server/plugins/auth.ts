@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Role } from '../../shared/enums.js';
 import { hasPermission, type Permission } from '../../shared/permissions.js';
+import type { Db } from '../db/client.js';
 import { sessions, units, users } from '../db/schema.js';
 import { AppError } from './errors.js';
 
@@ -45,6 +46,29 @@ export function newSessionToken(): string {
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new AppError('AUTH_REQUIRED');
   return request.actor;
+}
+
+/**
+ * A user as an actor, for work done later on their behalf (the risk assessment of the case they registered sees what
+ * they see). Disabled users and system accounts keep their jurisdiction: the work is theirs, whenever it runs.
+ */
+export async function loadActor(db: Db, districtCode: string, userId: string): Promise<Actor> {
+  const [row] = await db
+    .select({ user: users, unitPath: units.path })
+    .from(users)
+    .innerJoin(units, and(eq(units.districtCode, users.districtCode), eq(units.id, users.unitId)))
+    .where(and(eq(users.districtCode, districtCode), eq(users.id, userId)));
+  if (!row) throw new Error(`no user ${userId}`);
+  return {
+    id: row.user.id,
+    username: row.user.username,
+    displayName: row.user.displayName,
+    role: row.user.role as Role,
+    unitId: row.user.unitId,
+    unitPath: row.unitPath,
+    districtCode,
+    isUnitHead: row.user.isUnitHead === 1,
+  };
 }
 
 /** Reads the session cookie on every request and attaches the actor; routes opt in to requiring one. */

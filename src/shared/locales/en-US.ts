@@ -111,6 +111,7 @@ export const enUS: Record<MessageKey, string> = {
   'action.answer_urge': 'Answer urge',
   'action.auto_escalate': 'Escalated automatically',
   'action.risk_signal': 'Risk signal',
+  'action.counselling_referral': 'Referred to psychological services',
   'riskFlag.repeat': 'Repeat',
   'riskFlag.repeat_visits': 'Repeat visits',
   'riskFlag.mass': 'Mass dispute',

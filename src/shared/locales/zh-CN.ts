@@ -110,6 +110,7 @@ export const zhCN = {
   'action.answer_urge': '回复督办',
   'action.auto_escalate': '自动提级督办',
   'action.risk_signal': '风险预警',
+  'action.counselling_referral': '转介心理服务',
   'riskFlag.repeat': '重复',
   'riskFlag.repeat_visits': '重复来访',
   'riskFlag.mass': '群体性',

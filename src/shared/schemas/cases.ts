@@ -49,6 +49,10 @@ export const partyInputSchema = z.object({
     .refine(isValidCreditCode, { message: 'CREDIT_CODE_INVALID' })
     .optional()
     .describe('统一社会信用代码 of an organisation (GB 32100)'),
+  samePersonConfirmed: z
+    .boolean()
+    .optional()
+    .describe('The clerk checked that the ID number on file under another name is this party: the typed name is kept on the case and added to the person as another name'),
 });
 export type PartyInput = z.infer<typeof partyInputSchema>;
 

@@ -6,8 +6,8 @@ import type { Db } from '../../db/client.js';
 import { units, users } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
-import { actOnCase } from './act-on-case.js';
-import { registerCase } from './register-case.js';
+import { actOnCase } from '../case-access/act-on-case.js';
+import { registerCase } from '../case-access/register-case.js';
 
 /** The worked example of the README and the masking tests: one fixed person. */
 export const SAMPLE_APPLICANT = {

@@ -7,9 +7,10 @@ import type { Db, Tx } from '../../db/client.js';
 import { attachments, caseEvents, caseParties, caseSearch, cases, persons, units, users } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
+import type { CaseRow } from '../case-access/case-row.js';
 import { maskedField } from '../persons/persons.repository.js';
 import { findUnitsByIds } from '../units/units.repository.js';
-import { allowedActions, visibleCasesCondition } from './cases.policy.js';
+import { allowedActions, visibleCasesCondition } from '../case-access/cases.policy.js';
 import { addDays, shanghaiDate, startOfShanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import { loadClocks, mostUrgent, overdueCondition, presentClock, type ClockRow } from '../deadlines/case-clocks.js';
 import { loadSupervision, refineAllowedActions } from '../deadlines/supervision.repository.js';
@@ -17,13 +18,7 @@ import { failureCondition } from '../deadlines/three-failures.js';
 import { caseSearchCondition, searchSnippet } from '../search/case-search.js';
 import { packageOfCase } from '../packages/packages.js';
 
-export type CaseRow = typeof cases.$inferSelect;
-
-export async function findCaseRow(db: Db | Tx, districtCode: string, id: string, opts: { forUpdate?: boolean } = {}) {
-  const q = db.select().from(cases).where(and(eq(cases.districtCode, districtCode), eq(cases.id, id)));
-  const [row] = opts.forUpdate ? await q.for('update') : await q;
-  return row;
-}
+export type { CaseRow } from '../case-access/case-row.js';
 
 const unitRef = (u: { id: string; code: string; name: string } | undefined) => (u ? { id: u.id, code: u.code, name: u.name } : null);
 

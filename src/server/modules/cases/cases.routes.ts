@@ -14,10 +14,11 @@ import {
 import { attachments } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { actOnCase } from './act-on-case.js';
-import { canSeeCase } from './cases.policy.js';
-import { findCaseRow, listCases, presentCaseDetail } from './cases.repository.js';
-import { registerCase } from './register-case.js';
+import { actOnCase } from '../case-access/act-on-case.js';
+import { canSeeCase } from '../case-access/cases.policy.js';
+import { findCaseRow } from '../case-access/case-row.js';
+import { listCases, presentCaseDetail } from './cases.repository.js';
+import { registerCase } from '../case-access/register-case.js';
 import { readUploadedFile } from '../../lib/uploaded-file.js';
 import { uploadAttachment } from './upload-attachment.js';
 import { exportCases } from './export-cases.js';
@@ -47,7 +48,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
       const idempotencyKey = request.headers['idempotency-key'];
       if (!idempotencyKey) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
       const calendar = await calendarCache.get();
-      const { row, isReplay } = await registerCase({ db, crypto, calendar, actor, body: request.body, idempotencyKey, log: request.log });
+      const { row, isReplay } = await registerCase({ db, crypto, calendar, actor, body: request.body, idempotencyKey });
       if (isReplay) reply.header('idempotent-replayed', 'true');
       else request.log.info({ caseId: row.id, code: row.code }, 'case registered');
       return reply.status(201).send(await presentCaseDetail({ db, crypto, calendar }, actor, row));

@@ -5,8 +5,9 @@ import { caseParties, counsellingServices, persons, users } from '../../db/schem
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { canSeeCase } from '../cases/cases.policy.js';
-import { findCaseRow } from '../cases/cases.repository.js';
+import { canSeeCase } from '../case-access/cases.policy.js';
+import { findCaseRow } from '../case-access/case-row.js';
+import { recordCaseEvent } from '../case-access/record-case-change.js';
 import { findOrCreatePerson } from '../persons/persons.repository.js';
 import { requireCounsellor } from './counselling.policy.js';
 
@@ -22,11 +23,16 @@ export async function requestFromCase(opts: { db: Db; crypto: PersonalDataCrypto
     .from(caseParties)
     .where(and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, row.id), eq(caseParties.personId, opts.personId)));
   if (!party) throw new AppError('COUNSELLING_PARTY_NOT_IN_CASE');
-  const [created] = await db
-    .insert(counsellingServices)
-    .values({ districtCode: actor.districtCode, caseId: row.id, personId: opts.personId, source: 'case_referral', reasonEnc: crypto.encrypt(opts.reason), requestedBy: actor.id })
-    .returning({ id: counsellingServices.id, status: counsellingServices.status, createdAt: counsellingServices.createdAt });
-  return created!;
+  return db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(counsellingServices)
+      .values({ districtCode: actor.districtCode, caseId: row.id, personId: opts.personId, source: 'case_referral', reasonEnc: crypto.encrypt(opts.reason), requestedBy: actor.id })
+      .returning({ id: counsellingServices.id, status: counsellingServices.status, createdAt: counsellingServices.createdAt });
+    // The case's timeline says only that a referral was made: the reason and everything after it stay sealed in the
+    // service (精神卫生法 Art.4).
+    await recordCaseEvent({ db, within: tx, districtCode: actor.districtCode, caseId: row.id, author: actor, event: { action: 'counselling_referral', reason: '已转介心理服务', data: { serviceId: created!.id } } });
+    return created!;
+  });
 }
 
 /** A walk-in to the service room (or someone a grid worker brings): found or recorded as a person, then a service. */

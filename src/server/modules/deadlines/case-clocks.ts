@@ -4,16 +4,45 @@ import type { CaseAction } from '../../../shared/case-lifecycle.js';
 import { CLOCK_EFFECTS, clockStatus, dueDateOf, extendByPause, matchTimeLimit, recomputeDueDate, type ClockLevel, type ClockStage } from '../../../shared/time-limits.js';
 import type { Db, Tx } from '../../db/client.js';
 import { caseClocks, type cases } from '../../db/schema.js';
-import { listTimeLimits } from './time-limits.repository.js';
+import { listTimeLimits, type TimeLimitPolicyRow } from './time-limits.repository.js';
 
 type CaseRow = typeof cases.$inferSelect;
 export type ClockRow = typeof caseClocks.$inferSelect;
 
+/** The clocks a step starts, as rows to insert: each copies the first matching rule in force, with its due date. */
+export function newClocks(opts: { calendar: WorkCalendar; policies: readonly TimeLimitPolicyRow[]; row: CaseRow; stages: readonly ClockStage[]; at: Date }): (typeof caseClocks.$inferInsert)[] {
+  const { calendar, policies, row, at } = opts;
+  const today = shanghaiDate(at);
+  return opts.stages.flatMap((stage) => {
+    const policy = matchTimeLimit(policies, stage, row);
+    if (!policy) return [];
+    const due = dueDateOf(calendar, today, policy.days, policy.unit);
+    return [
+      {
+        districtCode: row.districtCode,
+        caseId: row.id,
+        stage,
+        policyId: policy.id,
+        days: policy.days,
+        unit: policy.unit,
+        warnPercent: policy.warnPercent,
+        maxExtensionDays: policy.maxExtensionDays,
+        legalBasis: policy.legalBasis,
+        startedAt: at,
+        startedOn: today,
+        dueDate: due.date,
+        isProvisional: due.provisional ? 1 : 0,
+      },
+    ];
+  });
+}
+
 /**
  * Starts, stops, pauses and resumes the case's clocks for one step (`CLOCK_EFFECTS`), inside the step's transaction.
- * A new clock copies the policy in force, so later policy edits do not move it.
+ * A new clock copies the policy in force, so later policy edits do not move it. `policies`: the district's enabled
+ * rules when the caller has them (the write path keeps them in memory); read here otherwise.
  */
-export async function applyClockEffects(opts: { tx: Tx; calendar: WorkCalendar; row: CaseRow; action: CaseAction | 'register'; at: Date }) {
+export async function applyClockEffects(opts: { tx: Tx; calendar: WorkCalendar; row: CaseRow; action: CaseAction | 'register'; at: Date; policies?: readonly TimeLimitPolicyRow[] }) {
   const { tx, calendar, row, action, at } = opts;
   const effect = CLOCK_EFFECTS[action];
   if (!effect) return;
@@ -53,27 +82,9 @@ export async function applyClockEffects(opts: { tx: Tx; calendar: WorkCalendar; 
     }
   }
   if (effect.start?.length) {
-    const policies = await listTimeLimits(tx, d, { enabledOnly: true });
-    for (const stage of effect.start) {
-      const policy = matchTimeLimit(policies, stage, row);
-      if (!policy) continue;
-      const due = dueDateOf(calendar, today, policy.days, policy.unit);
-      await tx.insert(caseClocks).values({
-        districtCode: d,
-        caseId: row.id,
-        stage,
-        policyId: policy.id,
-        days: policy.days,
-        unit: policy.unit,
-        warnPercent: policy.warnPercent,
-        maxExtensionDays: policy.maxExtensionDays,
-        legalBasis: policy.legalBasis,
-        startedAt: at,
-        startedOn: today,
-        dueDate: due.date,
-        isProvisional: due.provisional ? 1 : 0,
-      });
-    }
+    const policies = opts.policies ?? (await listTimeLimits(tx, d, { enabledOnly: true }));
+    const started = newClocks({ calendar, policies, row, stages: effect.start, at });
+    if (started.length) await tx.insert(caseClocks).values(started);
   }
 }
 

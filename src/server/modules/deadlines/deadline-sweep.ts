@@ -2,9 +2,10 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import { clockStatus, type ClockStage } from '../../../shared/time-limits.js';
 import type { Db, Tx } from '../../db/client.js';
-import { autoEscalations, caseClocks, caseEvents, cases, caseUrges, units, users } from '../../db/schema.js';
+import { autoEscalations, caseClocks, cases, caseUrges, units, users } from '../../db/schema.js';
 import { enqueue, type OutboxMessage } from '../notifications/outbox.js';
-import { announceCase } from '../cases/announce-case-change.js';
+import { announceCase } from '../case-access/announce-case-change.js';
+import { recordCaseEvent } from '../case-access/record-case-change.js';
 
 type ClockRow = typeof caseClocks.$inferSelect;
 type CaseRow = typeof cases.$inferSelect;
@@ -48,7 +49,7 @@ async function recipientsOf(tx: Tx, c: CaseRow): Promise<string[]> {
  * unit that holds it), once per clock: the timeline says why, the holder gets an automatic urge, the new level is told.
  * Null when it was done before (or the holder is the top of the tree).
  */
-async function escalate(tx: Tx, calendar: WorkCalendar, c: CaseRow, clock: ClockRow, overdueDays: number, at: Date): Promise<OutboxMessage[] | null> {
+async function escalate(db: Db, tx: Tx, calendar: WorkCalendar, c: CaseRow, clock: ClockRow, overdueDays: number, at: Date): Promise<OutboxMessage[] | null> {
   const holderId = c.supervisingUnitId ?? c.leadUnitId ?? c.unitId;
   const [holder] = await tx.select().from(units).where(and(eq(units.districtCode, c.districtCode), eq(units.id, holderId)));
   if (!holder?.parentId) return null;
@@ -60,18 +61,15 @@ async function escalate(tx: Tx, calendar: WorkCalendar, c: CaseRow, clock: Clock
   if (!claimed) return null;
   const [parent] = await tx.select().from(units).where(and(eq(units.districtCode, c.districtCode), eq(units.id, holder.parentId)));
   const reason = `${STAGE_NAMES[clock.stage]}期限 ${clock.dueDate} 已逾期 ${overdueDays} 个工作日，自动提级至${parent!.name}督办`;
-  await tx
-    .update(cases)
-    .set({ supervisingUnitId: parent!.id, version: sql`${cases.version} + 1`, updatedAt: at })
-    .where(and(eq(cases.districtCode, c.districtCode), eq(cases.id, c.id)));
-  await tx.insert(caseEvents).values({
+  await recordCaseEvent({
+    db,
+    within: tx,
     districtCode: c.districtCode,
     caseId: c.id,
+    author: { id: null, displayName: '系统' },
     at,
-    actorName: '系统',
-    action: 'auto_escalate',
-    reason,
-    data: { toUnit: parent!.name, stage: clock.stage, overdueWorkingDays: overdueDays },
+    set: { supervisingUnitId: parent!.id },
+    event: { action: 'auto_escalate', reason, data: { toUnit: parent!.name, stage: clock.stage, overdueWorkingDays: overdueDays } },
   });
   await tx.insert(caseUrges).values({
     districtCode: c.districtCode,
@@ -157,7 +155,7 @@ export async function runDeadlineSweep(opts: {
           });
         }
         if (status.level === 'overdue' && ESCALATED_STAGES.includes(clock.stage) && -status.workingDaysLeft >= escalateAfterWorkingDays) {
-          const told = await escalate(tx, calendar, c, clock, -status.workingDaysLeft, now);
+          const told = await escalate(db, tx, calendar, c, clock, -status.workingDaysLeft, now);
           if (told) {
             result.escalations++;
             messages.push(...told);

@@ -7,7 +7,7 @@ import { adminLog, caseClocks, timeLimitPolicies } from '../../db/schema.js';
 import { actorOf, type Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import type { Tx } from '../../db/client.js';
-import { listTimeLimits, type TimeLimitPolicyRow } from './time-limits.repository.js';
+import { forgetTimeLimits, listTimeLimits, type TimeLimitPolicyRow } from './time-limits.repository.js';
 
 const present = (r: TimeLimitPolicyRow) => ({
   id: r.id,
@@ -56,6 +56,7 @@ export const deadlinesRoutes: FastifyPluginAsyncZod = async (app) => {
         await logAdmin(tx, actor, 'time_limit.create', `time_limit:${created!.id}`, { ...request.body });
         return created!;
       });
+      forgetTimeLimits(db, actor.districtCode);
       return reply.status(201).send(present(row));
     },
   );
@@ -86,6 +87,7 @@ export const deadlinesRoutes: FastifyPluginAsyncZod = async (app) => {
         await logAdmin(tx, actor, 'time_limit.update', `time_limit:${updated.id}`, { ...request.body });
         return updated;
       });
+      forgetTimeLimits(db, actor.districtCode);
       return present(row);
     },
   );

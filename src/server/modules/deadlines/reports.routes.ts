@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { addDays, shanghaiDate, startOfShanghaiDate } from '../../../shared/calendar.js';
 import { cases, units } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
-import { visibleCasesCondition } from '../cases/cases.policy.js';
+import { visibleCasesCondition } from '../case-access/cases.policy.js';
 import { failureCondition } from './three-failures.js';
 
 export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {

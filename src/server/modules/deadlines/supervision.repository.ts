@@ -6,7 +6,7 @@ import type { Db, Tx } from '../../db/client.js';
 import { caseExtensions, caseUrges, users, type cases } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import type { ClockRow } from './case-clocks.js';
-import { canDecideExtension } from './extend-deadline.js';
+import { canDecideExtension } from '../case-access/extend-deadline.js';
 
 type UrgeRow = typeof caseUrges.$inferSelect;
 

@@ -34,3 +34,29 @@ export async function listTimeLimits(db: Db | Tx, districtCode: string, opts: { 
     : eq(timeLimitPolicies.districtCode, districtCode);
   return db.select().from(timeLimitPolicies).where(where).orderBy(asc(timeLimitPolicies.stage), asc(timeLimitPolicies.priority));
 }
+
+/** How long the rules stay in memory: an edit through another instance reaches this one within a minute. */
+const MAX_AGE_MS = 60_000;
+const cached = new WeakMap<Db, Map<string, { loadedAt: number; rules: Promise<TimeLimitPolicyRow[]> }>>();
+
+/**
+ * The enabled rules of a district from memory: every registration and step that starts a clock needs them, and they
+ * change a few times a year. Read again at least once a minute, and at once after an edit in this process.
+ */
+export function enabledTimeLimits(db: Db, districtCode: string): Promise<TimeLimitPolicyRow[]> {
+  let byDistrict = cached.get(db);
+  if (!byDistrict) cached.set(db, (byDistrict = new Map()));
+  const hit = byDistrict.get(districtCode);
+  if (hit && Date.now() - hit.loadedAt < MAX_AGE_MS) return hit.rules;
+  const rules = listTimeLimits(db, districtCode, { enabledOnly: true });
+  const entry = { loadedAt: Date.now(), rules };
+  byDistrict.set(districtCode, entry);
+  // A failed read is not kept: the next caller reads again.
+  rules.catch(() => byDistrict.get(districtCode) === entry && byDistrict.delete(districtCode));
+  return rules;
+}
+
+/** After an edit of the district's rules (committed): the next clock reads them again. */
+export function forgetTimeLimits(db: Db, districtCode: string): void {
+  cached.get(db)?.delete(districtCode);
+}

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { urgeSchema } from '../../../shared/schemas/cases.js';
 import { caseUrges, cases } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
-import { visibleCasesCondition } from '../cases/cases.policy.js';
+import { visibleCasesCondition } from '../case-access/cases.policy.js';
 import { presentUrge, userNames } from './supervision.repository.js';
 
 /** "My urges": those waiting for my unit's answer (received) or those I issued (issued). */

@@ -1,7 +1,9 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { apiClients } from '../../db/schema.js';
-import type { CaseRow } from '../cases/cases.repository.js';
+import type { cases } from '../../db/schema.js';
+
+type CaseRow = typeof cases.$inferSelect;
 import { enqueue } from '../notifications/outbox.js';
 
 /** The body of a status callback to the system that sent the case. */

@@ -5,8 +5,8 @@ import { caseClocks, cases } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import { AppError } from '../../plugins/errors.js';
 import type { WorkCalendar } from '../../../shared/calendar.js';
-import type { CaseRow } from '../cases/cases.repository.js';
-import { registerCase } from '../cases/register-case.js';
+import type { CaseRow } from '../case-access/case-row.js';
+import { registerCase } from '../case-access/register-case.js';
 import type { ApiClientRow } from './api-clients.repository.js';
 import { systemActorById } from './system-actors.js';
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { LiveEvent } from '../../../shared/live-event.js';
@@ -14,7 +14,12 @@ const CHANNEL = 'fengqiao_live';
  * it commits, so a board never shows a case that was rolled back.
  */
 export async function announce(tx: Db | Tx, event: LiveEvent): Promise<void> {
-  await tx.execute(sql`select pg_notify(${CHANNEL}, ${JSON.stringify(event)})`);
+  await tx.execute(sql`select ${liveEventSql(event)}`);
+}
+
+/** The NOTIFY of `announce` as an expression, for a write that sends it in the same statement as its rows. */
+export function liveEventSql(event: LiveEvent): SQL {
+  return sql`pg_notify(${CHANNEL}, ${JSON.stringify(event)})`;
 }
 
 /**

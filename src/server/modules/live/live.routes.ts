@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../plugins/auth.js';
-import { canSeeCase } from '../cases/cases.policy.js';
+import { canSeeCase } from '../case-access/cases.policy.js';
 import type { LiveEvent } from './live-hub.js';
 
 const KEEPALIVE_MS = 20_000;

@@ -5,12 +5,13 @@ import type { Agreement, SubjectMatter } from '../../../shared/schemas/agreement
 import type { agreementInputSchema, judicialConfirmationBodySchema, signatureBodySchema } from '../../../shared/schemas/agreements.js';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../db/client.js';
-import { accessLog, caseEvents, caseParties, judicialConfirmations, mediationAgreements, persons, units, users } from '../../db/schema.js';
+import { accessLog, caseParties, judicialConfirmations, mediationAgreements, persons, units, users } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { canSeeCase } from '../cases/cases.policy.js';
-import { findCaseRow, type CaseRow } from '../cases/cases.repository.js';
+import { canSeeCase } from '../case-access/cases.policy.js';
+import { findCaseRow, type CaseRow } from '../case-access/case-row.js';
+import { recordCaseEvent } from '../case-access/record-case-change.js';
 import { enqueue } from '../notifications/outbox.js';
 
 type AgreementRow = typeof mediationAgreements.$inferSelect;
@@ -33,8 +34,9 @@ async function findAgreement(db: Db | Tx, districtCode: string, caseId: string, 
   return row;
 }
 
-async function note(tx: Tx, actor: Actor, caseId: string, action: string, reason: string, data: Record<string, unknown> = {}) {
-  await tx.insert(caseEvents).values({ districtCode: actor.districtCode, caseId, actorId: actor.id, actorName: actor.displayName, action, reason, data });
+/** The agreement's step on the case's timeline, through the case's write path, in the step's transaction. */
+async function note(db: Db, tx: Tx, actor: Actor, caseId: string, action: string, reason: string, data: Record<string, unknown> = {}) {
+  await recordCaseEvent({ db, within: tx, districtCode: actor.districtCode, caseId, author: actor, event: { action, reason, data } });
 }
 
 /** Writes the draft (creating it the first time); a final agreement cannot change. */
@@ -86,7 +88,7 @@ export async function finalizeAgreement(db: Db, actor: Actor, caseId: string) {
       .update(mediationAgreements)
       .set({ status: a.form === 'oral' ? 'effective' : 'final', finalizedAt: now, effectiveOn, updatedAt: now })
       .where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, a.id)));
-    await note(tx, actor, caseId, 'agreement_finalize', a.form === 'oral' ? '记录口头调解协议' : '调解协议书定稿，待各方签名', { form: a.form });
+    await note(db, tx, actor, caseId, 'agreement_finalize', a.form === 'oral' ? '记录口头调解协议' : '调解协议书定稿，待各方签名', { form: a.form });
   });
 }
 
@@ -109,7 +111,7 @@ export async function signAgreement(db: Db, calendar: WorkCalendar, crypto: Pers
       .set({ signatures, ...(complete ? { status: 'effective' as const, effectiveOn } : {}), updatedAt: now })
       .where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, a.id)));
     if (complete) {
-      await note(tx, actor, caseId, 'agreement_effective', '各方签名（按指印）、调解员签名、委员会盖章，调解协议生效');
+      await note(db, tx, actor, caseId, 'agreement_effective', '各方签名（按指印）、调解员签名、委员会盖章，调解协议生效');
       const eligibility = judicialConfirmationEligibility({ form: a.form, subjectMatter: a.subjectMatter as SubjectMatter, terms: a.terms });
       if (eligibility.eligible) {
         const ends = calendar.addCalendarDays(effectiveOn!, 30).date;
@@ -155,7 +157,7 @@ export async function recordJudicialConfirmation(db: Db, actor: Actor, caseId: s
       .values({ districtCode: actor.districtCode, agreementId: a.id, ...body, recordedBy: actor.id })
       .onConflictDoUpdate({ target: [judicialConfirmations.districtCode, judicialConfirmations.agreementId], set: { ...body, recordedBy: actor.id, updatedAt: new Date() } });
     const text = body.decision ? `${body.court}${body.decision === 'confirmed' ? '裁定确认调解协议有效' : '裁定驳回司法确认申请'}（${body.decidedOn ?? ''}）` : `已向${body.court}申请司法确认（${body.appliedOn}）`;
-    await note(tx, actor, caseId, 'judicial_confirmation', text, { decision: body.decision });
+    await note(db, tx, actor, caseId, 'judicial_confirmation', text, { decision: body.decision });
   });
 }
 
@@ -267,7 +269,7 @@ export async function recordPerformance(db: Db, actor: Actor, caseId: string, in
     const terms = a.terms.map((x, i) => (i === index ? { ...x, performance: body.performance, performanceNote: body.note, performanceRecordedAt: new Date().toISOString() } : x));
     await tx.update(mediationAgreements).set({ terms, updatedAt: new Date() }).where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, a.id)));
     const words = { performed: '已履行', partly: '部分履行', not_performed: '未履行' }[body.performance];
-    await note(tx, actor, caseId, 'term_performance', `协议第${index + 1}项${words}${body.note ? `：${body.note}` : ''}${body.performance === 'not_performed' ? '（可重新调解，或引导当事人向人民法院起诉）' : ''}`, { index, performance: body.performance });
+    await note(db, tx, actor, caseId, 'term_performance', `协议第${index + 1}项${words}${body.note ? `：${body.note}` : ''}${body.performance === 'not_performed' ? '（可重新调解，或引导当事人向人民法院起诉）' : ''}`, { index, performance: body.performance });
   });
 }
 

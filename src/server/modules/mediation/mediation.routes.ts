@@ -19,7 +19,8 @@ import { actorOf } from '../../plugins/auth.js';
 import { listSessions, recordSession, referToPolice, scheduleSession } from './sessions.js';
 import { issuePetitionReply, listPetitionReplies, petitionReplyDocx, petitionReplyHtml } from './petition-replies.js';
 import { buildCaseFile } from './case-file.js';
-import { findCaseRow, presentCaseDetail } from '../cases/cases.repository.js';
+import { findCaseRow } from '../case-access/case-row.js';
+import { presentCaseDetail } from '../cases/cases.repository.js';
 import { AppError } from '../../plugins/errors.js';
 import { agreementDocx, agreementHtml, type AgreementDocument } from './agreement-document.js';
 import { finalizeAgreement, loadAgreementForDocument, logDocumentAccess, partiesOf, presentAgreement, recordJudicialConfirmation, recordPerformance, saveAgreement, signAgreement } from './agreements.js';
@@ -91,7 +92,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/:id/sessions',
     { onRequest: [app.requireActor], schema: { operationId: 'scheduleSession', tags, summary: '安排调解', params, body: scheduleSessionBodySchema, response: { 201: sessionSchema } } },
-    async (request, reply) => reply.status(201).send(await scheduleSession(db, crypto, actorOf(request), request.params.id, request.body)),
+    async (request, reply) => reply.status(201).send(await scheduleSession({ db, actor: actorOf(request), caseId: request.params.id, body: request.body })),
   );
   app.put(
     '/:id/sessions/:sessionId/record',
@@ -99,7 +100,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: [app.requireActor],
       schema: { operationId: 'recordSession', tags, summary: '调解笔录', params: params.extend({ sessionId: z.string().uuid() }), body: recordSessionBodySchema, response: { 200: sessionSchema } },
     },
-    async (request) => recordSession(db, await calendarCache.get(), actorOf(request), request.params.id, request.params.sessionId, request.body),
+    async (request) => recordSession({ db, calendar: await calendarCache.get(), actor: actorOf(request), caseId: request.params.id, sessionId: request.params.sessionId, body: request.body }),
   );
   app.post(
     '/:id/refer-police',
@@ -107,7 +108,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: [app.requireActor],
       schema: { operationId: 'referToPolice', tags, summary: '移送公安（人民调解法第二十五条）', params, body: policeReferralBodySchema, response: { 200: z.object({ stationNotified: z.boolean(), officers: z.number() }) } },
     },
-    async (request) => referToPolice(db, actorOf(request), request.params.id, request.body.reason),
+    async (request) => referToPolice({ db, actor: actorOf(request), caseId: request.params.id, reason: request.body.reason }),
   );
 
   app.get('/:id/petition-replies', { onRequest: [app.requireActor], schema: { operationId: 'listPetitionReplies', tags, params, response: { 200: z.array(petitionReplySchema) } } }, async (request) =>

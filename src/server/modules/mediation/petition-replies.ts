@@ -5,11 +5,12 @@ import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import type { ErrorCode } from '../../../shared/errors.js';
 import type { petitionReplyBodySchema } from '../../../shared/schemas/agreements.js';
 import type { Db } from '../../db/client.js';
-import { caseEvents, petitionReplies, units } from '../../db/schema.js';
+import { petitionReplies, units } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { canSeeCase } from '../cases/cases.policy.js';
-import { findCaseRow, type CaseRow } from '../cases/cases.repository.js';
+import { canSeeCase } from '../case-access/cases.policy.js';
+import { findCaseRow, type CaseRow } from '../case-access/case-row.js';
+import { recordCaseEvent } from '../case-access/record-case-change.js';
 
 type ReplyRow = typeof petitionReplies.$inferSelect;
 const STAGE_TITLE = { reply: '信访事项处理意见书', review: '信访事项复查意见书', re_review: '信访事项复核意见书' } as const;
@@ -81,14 +82,17 @@ export async function issuePetitionReply(db: Db, calendar: WorkCalendar, actor: 
       .returning();
     if (!created) throw new AppError('PETITION_REPLY_EXISTS');
     const next = nextStepBy(calendar, created);
-    await tx.insert(caseEvents).values({
+    await recordCaseEvent({
+      db,
+      within: tx,
       districtCode: actor.districtCode,
       caseId,
-      actorId: actor.id,
-      actorName: actor.displayName,
-      action: 'petition_reply',
-      reason: `出具${STAGE_TITLE[body.stage]}：${DECISION[body.decision!]}${next ? `；${body.stage === 'reply' ? '复查' : '复核'}申请期限至 ${next}` : '；复核终结，同一事实和理由不再受理'}`,
-      data: { stage: body.stage, decision: body.decision },
+      author: actor,
+      event: {
+        action: 'petition_reply',
+        reason: `出具${STAGE_TITLE[body.stage]}：${DECISION[body.decision!]}${next ? `；${body.stage === 'reply' ? '复查' : '复核'}申请期限至 ${next}` : '；复核终结，同一事实和理由不再受理'}`,
+        data: { stage: body.stage, decision: body.decision },
+      },
     });
     return presentReply(calendar, created);
   });

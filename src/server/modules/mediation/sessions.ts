@@ -1,15 +1,15 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { recordSessionBodySchema, scheduleSessionBodySchema } from '../../../shared/schemas/agreements.js';
-import type { WorkCalendar } from '../../../shared/calendar.js';
+import { formatShanghaiDateTime, type WorkCalendar } from '../../../shared/calendar.js';
 import type { Db } from '../../db/client.js';
-import { caseEvents, caseParties, cases, mediationSessions, persons, units, users } from '../../db/schema.js';
-import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
+import { caseParties, mediationSessions, units, users } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { actOnCase } from '../cases/act-on-case.js';
-import { canSeeCase } from '../cases/cases.policy.js';
-import { findCaseRow, type CaseRow } from '../cases/cases.repository.js';
+import { actOnCase } from '../case-access/act-on-case.js';
+import { canSeeCase } from '../case-access/cases.policy.js';
+import { findCaseRow, type CaseRow } from '../case-access/case-row.js';
+import { recordCaseEvent } from '../case-access/record-case-change.js';
 import { enqueue } from '../notifications/outbox.js';
 
 type SessionRow = typeof mediationSessions.$inferSelect;
@@ -45,23 +45,30 @@ export async function listSessions(db: Db, actor: Actor, caseId: string) {
   return rows.map(presentSession);
 }
 
-/** 安排调解: the session on the case's timeline, and a text message to each invited party with a phone. */
-export async function scheduleSession(db: Db, crypto: PersonalDataCrypto, actor: Actor, caseId: string, body: z.infer<typeof scheduleSessionBodySchema>) {
+/** 安排调解: the session on the case's timeline, and a text message to each invited party with a phone — one transaction. */
+export async function scheduleSession(opts: { db: Db; actor: Actor; caseId: string; body: z.infer<typeof scheduleSessionBodySchema> }) {
+  const { db, actor, caseId, body } = opts;
   const row = await mediatedCase(db, actor, caseId);
   const invited = await db
-    .select({ id: caseParties.id, phoneEnc: persons.phoneEnc })
+    .select({ id: caseParties.id, phoneEnc: caseParties.phoneEnc })
     .from(caseParties)
-    .innerJoin(persons, and(eq(persons.districtCode, caseParties.districtCode), eq(persons.id, caseParties.personId)))
     .where(and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, caseId), inArray(caseParties.id, body.invitedPartyIds)));
   if (invited.length !== new Set(body.invitedPartyIds).size) throw new AppError('AGREEMENT_SIGNER_INVALID');
   const when = new Date(body.scheduledAt);
-  const local = when.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const local = formatShanghaiDateTime(when);
   return db.transaction(async (tx) => {
     const [session] = await tx
       .insert(mediationSessions)
       .values({ districtCode: actor.districtCode, caseId, scheduledAt: when, room: body.room, mediatorNames: body.mediatorNames, invitedPartyIds: body.invitedPartyIds, isPublic: body.isPublic ? 1 : 0, createdBy: actor.id })
       .returning();
-    await tx.insert(caseEvents).values({ districtCode: actor.districtCode, caseId, actorId: actor.id, actorName: actor.displayName, action: 'session_scheduled', reason: `${local} 在${body.room}调解（${body.isPublic ? '公开' : '不公开'}），调解员：${body.mediatorNames}`, data: { sessionId: session!.id } });
+    await recordCaseEvent({
+      db,
+      within: tx,
+      districtCode: actor.districtCode,
+      caseId,
+      author: actor,
+      event: { action: 'session_scheduled', reason: `${local} 在${body.room}调解（${body.isPublic ? '公开' : '不公开'}），调解员：${body.mediatorNames}`, data: { sessionId: session!.id } },
+    });
     await enqueue(
       tx,
       invited
@@ -81,30 +88,57 @@ export async function scheduleSession(db: Db, crypto: PersonalDataCrypto, actor:
 }
 
 /**
- * 调解笔录: attendance, the rights as explained, each side's statements, the record. A party's clear refusal ends
- * mediation (人民调解法 Art.17): the case is concluded as 调解不成 with that reason, in the same step.
+ * 调解笔录: attendance, the rights as explained, each side's statements, the record — one transaction with its timeline
+ * row. A party's clear refusal ends mediation (人民调解法 Art.17): the case is concluded as 调解不成 with that reason in
+ * the same transaction, so the session never says 调解不成 while the case is still open. A session cannot be recorded
+ * as held before the time it was scheduled for.
  */
-export async function recordSession(db: Db, calendar: WorkCalendar, actor: Actor, caseId: string, sessionId: string, body: z.infer<typeof recordSessionBodySchema>) {
+export async function recordSession(opts: { db: Db; calendar: WorkCalendar; actor: Actor; caseId: string; sessionId: string; body: z.infer<typeof recordSessionBodySchema>; now?: Date }) {
+  const { db, calendar, actor, caseId, sessionId, body } = opts;
   await mediatedCase(db, actor, caseId);
-  const [held] = await db
-    .update(mediationSessions)
-    .set({ status: 'held', attendedPartyIds: body.attendedPartyIds, rightsNote: body.rightsNote, statements: body.statements, record: body.record, outcome: body.outcome, heldAt: new Date() })
-    .where(and(eq(mediationSessions.districtCode, actor.districtCode), eq(mediationSessions.id, sessionId), eq(mediationSessions.caseId, caseId), eq(mediationSessions.status, 'scheduled')))
-    .returning();
-  if (!held) throw new AppError('SESSION_NOT_OPEN');
-  const words = { continue: '继续调解', agreement_reached: '达成调解协议', refused: '当事人明确拒绝调解' }[body.outcome];
-  await db.insert(caseEvents).values({ districtCode: actor.districtCode, caseId, actorId: actor.id, actorName: actor.displayName, action: 'session_held', reason: `调解会结果：${words}`, data: { sessionId, outcome: body.outcome } });
-  if (body.outcome === 'refused') {
-    await actOnCase({ db, calendar, actor, caseId, body: { action: 'conclude', expectedVersion: (await findCaseRow(db, actor.districtCode, caseId))!.version, outcome: 'no_agreement', note: '当事人明确拒绝调解，终止调解（《人民调解法》第十七条），已告知可依法通过仲裁、行政、司法等途径维护权利' } });
-  }
-  return presentSession(held);
+  const now = opts.now ?? new Date();
+  return db.transaction(async (tx) => {
+    const [open] = await tx
+      .select()
+      .from(mediationSessions)
+      .where(and(eq(mediationSessions.districtCode, actor.districtCode), eq(mediationSessions.id, sessionId), eq(mediationSessions.caseId, caseId), eq(mediationSessions.status, 'scheduled')))
+      .for('update');
+    if (!open) throw new AppError('SESSION_NOT_OPEN');
+    if (open.scheduledAt > now) throw new AppError('SESSION_NOT_YET_HELD', { scheduledAt: open.scheduledAt.toISOString() });
+    const [held] = await tx
+      .update(mediationSessions)
+      .set({ status: 'held', attendedPartyIds: body.attendedPartyIds, rightsNote: body.rightsNote, statements: body.statements, record: body.record, outcome: body.outcome, heldAt: now })
+      .where(and(eq(mediationSessions.districtCode, actor.districtCode), eq(mediationSessions.id, open.id)))
+      .returning();
+    const words = { continue: '继续调解', agreement_reached: '达成调解协议', refused: '当事人明确拒绝调解' }[body.outcome];
+    const noted = await recordCaseEvent({
+      db,
+      within: tx,
+      districtCode: actor.districtCode,
+      caseId,
+      author: actor,
+      event: { action: 'session_held', reason: `调解会结果：${words}`, data: { sessionId, outcome: body.outcome } },
+    });
+    if (body.outcome === 'refused') {
+      await actOnCase({
+        db,
+        within: tx,
+        calendar,
+        actor,
+        caseId,
+        body: { action: 'conclude', expectedVersion: noted.version, outcome: 'no_agreement', note: '当事人明确拒绝调解，终止调解（《人民调解法》第十七条），已告知可依法通过仲裁、行政、司法等途径维护权利' },
+      });
+    }
+    return presentSession(held!);
+  });
 }
 
 /**
  * 移送公安 (人民调解法 Art.25): a dispute that may become a public-order or criminal case is reported to the police
  * station of the case's street at once — its staff are alerted, the case's risk goes to high, the timeline says so.
  */
-export async function referToPolice(db: Db, actor: Actor, caseId: string, reason: string) {
+export async function referToPolice(opts: { db: Db; actor: Actor; caseId: string; reason: string }) {
+  const { db, actor, caseId, reason } = opts;
   const row = await mediatedCase(db, actor, caseId);
   const path = row.unitPath.split('/').filter(Boolean);
   const streets = await db.select({ id: units.id, code: units.code }).from(units).where(and(eq(units.districtCode, actor.districtCode), inArray(units.id, path), eq(units.kind, 'street')));
@@ -115,8 +149,15 @@ export async function referToPolice(db: Db, actor: Actor, caseId: string, reason
     ? await db.select({ id: users.id }).from(users).where(and(eq(users.districtCode, actor.districtCode), eq(users.unitId, stations[0]!.id), isNull(users.disabledAt)))
     : [];
   await db.transaction(async (tx) => {
-    await tx.update(cases).set({ riskLevel: 'high', version: sql`${cases.version} + 1`, updatedAt: new Date() }).where(and(eq(cases.districtCode, actor.districtCode), eq(cases.id, caseId)));
-    await tx.insert(caseEvents).values({ districtCode: actor.districtCode, caseId, actorId: actor.id, actorName: actor.displayName, action: 'police_referral', reason: `可能激化为治安案件或刑事案件，已报告公安机关（《人民调解法》第二十五条）：${reason}`, data: { stationId: stations[0]?.id ?? null } });
+    await recordCaseEvent({
+      db,
+      within: tx,
+      districtCode: actor.districtCode,
+      caseId,
+      author: actor,
+      set: { riskLevel: 'high' },
+      event: { action: 'police_referral', reason: `可能激化为治安案件或刑事案件，已报告公安机关（《人民调解法》第二十五条）：${reason}`, data: { stationId: stations[0]?.id ?? null } },
+    });
     await enqueue(
       tx,
       officers.map((o) => ({

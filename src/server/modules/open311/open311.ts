@@ -10,8 +10,8 @@ import type { WorkCalendar } from '../../../shared/calendar.js';
 import type { Db } from '../../db/client.js';
 import { caseClocks, cases, units } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
-import type { CaseRow } from '../cases/cases.repository.js';
-import { registerCase } from '../cases/register-case.js';
+import type { CaseRow } from '../case-access/case-row.js';
+import { registerCase } from '../case-access/register-case.js';
 import type { ApiClientRow } from '../integrations/api-clients.repository.js';
 import { systemActorById } from '../integrations/system-actors.js';
 

@@ -41,7 +41,10 @@ describe('一揽子化解', () => {
     expect(preview.flags).toContain('mass');
     expect(preview.suggestedPackage).toMatchObject({ name: `${respondent.name}群体性纠纷`, existingPackage: null });
     expect([...preview.suggestedPackage.caseIds].sort()).toEqual(cases.map((c) => c.id).sort());
-    const sixthCase = (await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() }, payload: sixth })).json();
+    const filed = (await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() }, payload: sixth })).json();
+    // 风险研判 runs a moment after the registration answered.
+    await ctx.settle();
+    const sixthCase = (await call('reception', 'GET', `/api/cases/${filed.id}`)).json();
     expect(sixthCase.riskLevel).toBe('high');
 
     const created = await call('dispatcher', 'POST', '/api/packages', {

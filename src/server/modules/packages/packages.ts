@@ -3,10 +3,11 @@ import type { CaseStatus } from '../../../shared/case-lifecycle.js';
 import type { Outcome, RiskLevel } from '../../../shared/enums.js';
 import type { PackageDetail, PackageSummary } from '../../../shared/schemas/packages.js';
 import type { Db, Tx } from '../../db/client.js';
-import { caseEvents, casePackages, cases, packageMeetings, packageMembers, units, users } from '../../db/schema.js';
+import { casePackages, cases, packageMeetings, packageMembers, units, users } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { canSeeCase } from '../cases/cases.policy.js';
+import { canSeeCase } from '../case-access/cases.policy.js';
+import { recordCaseEvent } from '../case-access/record-case-change.js';
 import { findUnitById, findUnitsByIds } from '../units/units.repository.js';
 
 type PackageRow = typeof casePackages.$inferSelect;
@@ -27,12 +28,12 @@ async function findVisiblePackage(db: Db | Tx, actor: Actor, id: string, forUpda
   return row;
 }
 
-/** A timeline row on a member case: joining, leaving, the package's proposal. */
-async function noteOnCase(tx: Tx, actor: Actor, caseId: string, action: string, reason: string, data: Record<string, unknown>) {
-  await tx.insert(caseEvents).values({ districtCode: actor.districtCode, caseId, actorId: actor.id, actorName: actor.displayName, action, reason, data });
+/** A timeline row on a member case — joining, leaving, the package's proposal — through the case's write path. */
+async function noteOnCase(db: Db, tx: Tx, actor: Actor, caseId: string, action: string, reason: string, data: Record<string, unknown>) {
+  await recordCaseEvent({ db, within: tx, districtCode: actor.districtCode, caseId, author: actor, event: { action, reason, data } });
 }
 
-async function addMembers(tx: Tx, actor: Actor, pkg: PackageRow, caseIds: string[]) {
+async function addMembers(db: Db, tx: Tx, actor: Actor, pkg: PackageRow, caseIds: string[]) {
   const rows = await tx.select().from(cases).where(and(eq(cases.districtCode, actor.districtCode), inArray(cases.id, caseIds)));
   for (const id of caseIds) {
     const row = rows.find((r) => r.id === id);
@@ -47,7 +48,8 @@ async function addMembers(tx: Tx, actor: Actor, pkg: PackageRow, caseIds: string
     const taken = caseIds.filter((id) => !inserted.some((i) => i.caseId === id));
     throw new AppError('CASE_IN_OTHER_PACKAGE', { caseIds: taken });
   }
-  for (const id of caseIds) await noteOnCase(tx, actor, id, 'package_add', `纳入一揽子化解：${pkg.name}`, { packageId: pkg.id, packageName: pkg.name });
+  // In id order: two packages taking overlapping cases lock them in the same order, so one waits, neither deadlocks.
+  for (const id of [...caseIds].sort()) await noteOnCase(db, tx, actor, id, 'package_add', `纳入一揽子化解：${pkg.name}`, { packageId: pkg.id, packageName: pkg.name });
 }
 
 export async function createPackage(db: Db, actor: Actor, input: { name: string; leadUnitId: string; coUnitIds: string[]; handlerId: string | null; deadline: string | null; caseIds: string[] }) {
@@ -64,7 +66,7 @@ export async function createPackage(db: Db, actor: Actor, input: { name: string;
       .insert(casePackages)
       .values({ districtCode: actor.districtCode, name: input.name, leadUnitId: lead.id, coUnitIds, handlerId: input.handlerId, deadline: input.deadline, unitPath: lead.path, createdBy: actor.id })
       .returning();
-    await addMembers(tx, actor, pkg!, [...new Set(input.caseIds)]);
+    await addMembers(db, tx, actor, pkg!, [...new Set(input.caseIds)]);
     return pkg!.id;
   });
 }
@@ -73,7 +75,7 @@ export async function addPackageMember(db: Db, actor: Actor, packageId: string, 
   await db.transaction(async (tx) => {
     const pkg = await findVisiblePackage(tx, actor, packageId, true);
     if (pkg.status !== 'open') throw new AppError('PACKAGE_CLOSED');
-    await addMembers(tx, actor, pkg, [caseId]);
+    await addMembers(db, tx, actor, pkg, [caseId]);
   });
 }
 
@@ -87,7 +89,7 @@ export async function removePackageMember(db: Db, actor: Actor, packageId: strin
       .where(and(eq(packageMembers.districtCode, actor.districtCode), eq(packageMembers.packageId, pkg.id), eq(packageMembers.caseId, caseId), isNull(packageMembers.removedAt)))
       .returning();
     if (removed.length === 0) throw new AppError('PACKAGE_MEMBER_NOT_FOUND');
-    await noteOnCase(tx, actor, caseId, 'package_remove', `移出一揽子化解：${pkg.name}（${reason}）`, { packageId: pkg.id, packageName: pkg.name });
+    await noteOnCase(db, tx, actor, caseId, 'package_remove', `移出一揽子化解：${pkg.name}（${reason}）`, { packageId: pkg.id, packageName: pkg.name });
   });
 }
 
@@ -107,12 +109,12 @@ export async function concludePackage(db: Db, actor: Actor, packageId: string, i
     if (pkg.status !== 'open') throw new AppError('PACKAGE_CLOSED');
     const members = await activeMembers(tx, actor.districtCode, pkg.id);
     for (const o of input.outcomes) if (!members.some((m) => m.caseId === o.caseId)) throw new AppError('PACKAGE_MEMBER_NOT_FOUND', { caseId: o.caseId });
-    for (const o of input.outcomes) {
+    for (const o of [...input.outcomes].sort((a, b) => a.caseId.localeCompare(b.caseId))) {
       await tx
         .update(packageMembers)
         .set({ proposedOutcome: o.outcome, proposedNote: o.note })
         .where(and(eq(packageMembers.districtCode, actor.districtCode), eq(packageMembers.packageId, pkg.id), eq(packageMembers.caseId, o.caseId), isNull(packageMembers.removedAt)));
-      await noteOnCase(tx, actor, o.caseId, 'package_conclude', `一揽子化解方案：${o.note}`, { packageId: pkg.id, proposedOutcome: o.outcome });
+      await noteOnCase(db, tx, actor, o.caseId, 'package_conclude', `一揽子化解方案：${o.note}`, { packageId: pkg.id, proposedOutcome: o.outcome });
     }
     await tx.update(casePackages).set({ status: 'concluded', conclusion: input.conclusion, concludedAt: new Date() }).where(and(eq(casePackages.districtCode, actor.districtCode), eq(casePackages.id, pkg.id)));
   });

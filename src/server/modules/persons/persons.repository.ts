@@ -1,4 +1,5 @@
-import { and, eq, or, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { AppError } from '../../plugins/errors.js';
 import type { PartyInput } from '../../../shared/schemas/cases.js';
 import { maskAddress, maskIdNumber, maskPhone, normalizeAddress } from '../../../shared/identifiers.js';
 import { namePinyin } from '../../lib/chinese-text.js';
@@ -21,59 +22,130 @@ export function personHashCondition(
   return and(eq(persons.districtCode, districtCode), or(...parts));
 }
 
+/** A name as compared between records: NFKC (full-width letters, compatibility forms) and trimmed. */
+const comparable = (name: string) => name.trim().normalize('NFKC');
+
+const knowsName = (person: Pick<PersonRow, 'name' | 'aliases'>, name: string) =>
+  comparable(person.name) === name || person.aliases.some((a) => comparable(a) === name);
+
 /**
- * The person record for a party: the existing one when the ID number (or, failing that, the phone) matches
- * exactly, else a new one. Likely-but-not-certain matches are never merged here (that is the person registry's job).
- * Details given now fill in what the record lacked; they never overwrite what it had.
+ * The registry's record for each party of a registration, in order: the person with the same ID number (or the
+ * organisation with the same credit code, else the same registered name), else the person with the same phone AND
+ * the same name (a phone alone is shared by a couple, a parent and child: never enough to make two names one person),
+ * else a new record. Nothing typed is ever replaced: the case keeps each party as given (`case_parties`), and details
+ * given now only fill in what the record lacked.
+ *
+ * Refused, before anything is written: an ID number on file under another name, unless the clerk confirmed it is the
+ * same person (`samePersonConfirmed`; the new name is then added to the record's other names) — PERSON_NAME_DIFFERS
+ * naming the party; and one person or organisation as two parties of the case — PARTY_SAME_PERSON.
  */
-export async function findOrCreatePerson(
-  tx: Tx,
-  crypto: PersonalDataCrypto,
-  districtCode: string,
-  party: PartyInput,
-): Promise<string> {
-  const byId = party.idNumber ? personHashCondition(crypto, districtCode, { idNumber: party.idNumber }) : undefined;
-  const byPhone = !byId && party.phone ? personHashCondition(crypto, districtCode, { phone: party.phone }) : undefined;
-  // An organisation is the same by its credit code, or else by its exact name (names of companies are registered).
-  const byOrganisation =
-    party.type === 'organization'
-      ? and(eq(persons.districtCode, districtCode), party.creditCode ? eq(persons.creditCode, party.creditCode) : eq(persons.name, party.name.normalize('NFKC')))
-      : undefined;
-  const condition = byId ?? byPhone ?? byOrganisation;
-  const [existing] = condition
-    ? await tx.select().from(persons).where(and(condition, eq(persons.type, party.type))).limit(1)
-    : [];
-  // A record staff merged into another: the party is that other person.
-  if (existing?.mergedInto) return existing.mergedInto;
-  if (existing) {
+export async function resolvePartyPersons(tx: Tx, crypto: PersonalDataCrypto, districtCode: string, parties: readonly PartyInput[]): Promise<string[]> {
+  if (parties.length === 0) return [];
+  const keys = parties.map((p) => ({
+    name: comparable(p.name),
+    idHash: p.type === 'person' && p.idNumber ? crypto.lookupHash(p.idNumber) : undefined,
+    phoneHash: p.type === 'person' && p.phone ? crypto.lookupHash(p.phone) : undefined,
+    creditCode: p.type === 'organization' ? p.creditCode : undefined,
+  }));
+  // The same identity given twice in one registration is one person on two sides.
+  const identities = keys.map((k, i) => (k.idHash ? `id:${k.idHash}` : k.creditCode ? `org:${k.creditCode}` : k.phoneHash ? `phone:${k.phoneHash}:${k.name}` : parties[i]!.type === 'organization' ? `orgname:${k.name}` : `new:${i}`));
+  const twice = identities.findIndex((id, i) => identities.indexOf(id) !== i);
+  if (twice >= 0) throw new AppError('PARTY_SAME_PERSON', { partyIndexes: [identities.indexOf(identities[twice]!), twice] });
+
+  const idHashes = keys.flatMap((k) => (k.idHash ? [k.idHash] : []));
+  const phoneHashes = keys.flatMap((k) => (k.phoneHash ? [k.phoneHash] : []));
+  const creditCodes = keys.flatMap((k) => (k.creditCode ? [k.creditCode] : []));
+  const orgNames = keys.flatMap((k, i) => (parties[i]!.type === 'organization' && !k.creditCode ? [k.name] : []));
+  const found = await tx
+    .select()
+    .from(persons)
+    .where(
+      and(
+        eq(persons.districtCode, districtCode),
+        or(
+          idHashes.length ? inArray(persons.idNumberHash, idHashes) : undefined,
+          phoneHashes.length ? inArray(persons.phoneHash, phoneHashes) : undefined,
+          creditCodes.length ? inArray(persons.creditCode, creditCodes) : undefined,
+          orgNames.length ? and(eq(persons.type, 'organization'), inArray(persons.name, orgNames)) : undefined,
+          sql`false`,
+        ),
+      ),
+    );
+  const ids: (string | undefined)[] = [];
+  const updates: { id: string; fill: Partial<PersonRow> }[] = [];
+  parties.forEach((party, i) => {
+    const k = keys[i]!;
+    const sameType = found.filter((p) => p.type === party.type);
+    const existing =
+      party.type === 'organization'
+        ? k.creditCode
+          ? sameType.find((p) => p.creditCode === k.creditCode)
+          : sameType.find((p) => p.name === k.name)
+        : k.idHash
+          ? sameType.find((p) => p.idNumberHash === k.idHash)
+          : k.phoneHash
+            ? sameType.find((p) => p.phoneHash === k.phoneHash && knowsName(p, k.name))
+            : undefined;
+    if (!existing) return ids.push(undefined);
     const fill: Partial<PersonRow> = {};
+    if (k.idHash && !knowsName(existing, k.name)) {
+      if (!party.samePersonConfirmed) throw new AppError('PERSON_NAME_DIFFERS', { partyIndex: i, registeredName: existing.name });
+      fill.aliases = [...existing.aliases, k.name];
+    }
+    // A record staff merged into another: the party is that other person.
+    if (existing.mergedInto) return ids.push(existing.mergedInto);
     if (!existing.idNumberHash && party.idNumber) Object.assign(fill, idFields(crypto, party.idNumber));
     if (!existing.phoneHash && party.phone) Object.assign(fill, phoneFields(crypto, party.phone));
     if (!existing.addressEnc && party.address) Object.assign(fill, addressFields(crypto, party.address));
     if (!existing.creditCode && party.creditCode) fill.creditCode = party.creditCode;
-    if (Object.keys(fill).length > 0) {
-      await tx
-        .update(persons)
-        .set({ ...fill, updatedAt: new Date() })
-        .where(and(eq(persons.districtCode, districtCode), eq(persons.id, existing.id)));
-    }
-    return existing.id;
+    if (Object.keys(fill).length > 0) updates.push({ id: existing.id, fill });
+    ids.push(existing.id);
+  });
+  const known = ids.filter((id): id is string => !!id);
+  const repeated = known.find((id, i) => known.indexOf(id) !== i);
+  if (repeated) throw new AppError('PARTY_SAME_PERSON', { partyIndexes: ids.flatMap((id, i) => (id === repeated ? [i] : [])) });
+
+  for (const u of updates) {
+    await tx
+      .update(persons)
+      .set({ ...u.fill, updatedAt: new Date() })
+      .where(and(eq(persons.districtCode, districtCode), eq(persons.id, u.id)));
   }
-  const name = party.name.normalize('NFKC');
-  const [created] = await tx
-    .insert(persons)
-    .values({
-      districtCode,
-      type: party.type,
-      name,
-      namePinyin: namePinyin(name),
-      creditCode: party.creditCode ?? null,
-      ...(party.idNumber ? idFields(crypto, party.idNumber) : {}),
-      ...(party.phone ? phoneFields(crypto, party.phone) : {}),
-      ...(party.address ? addressFields(crypto, party.address) : {}),
-    })
-    .returning({ id: persons.id });
-  return created!.id;
+  const toCreate = parties.flatMap((party, i) => (ids[i] ? [] : [{ party, i }]));
+  if (toCreate.length) {
+    const created = await tx
+      .insert(persons)
+      .values(
+        toCreate.map(({ party }) => {
+          const name = comparable(party.name);
+          return {
+            districtCode,
+            type: party.type,
+            name,
+            namePinyin: namePinyin(name),
+            creditCode: party.creditCode ?? null,
+            ...(party.idNumber ? idFields(crypto, party.idNumber) : {}),
+            ...(party.phone ? phoneFields(crypto, party.phone) : {}),
+            ...(party.address ? addressFields(crypto, party.address) : {}),
+          };
+        }),
+      )
+      .returning({ id: persons.id });
+    toCreate.forEach(({ i }, n) => (ids[i] = created[n]!.id));
+  }
+  return ids as string[];
+}
+
+/** A party as the case keeps it: the given values, personal ones encrypted (`case_parties`). */
+export function partyAsGiven(crypto: PersonalDataCrypto, party: PartyInput) {
+  return {
+    type: party.type,
+    name: comparable(party.name),
+    idNumberEnc: party.idNumber ? crypto.encrypt(party.idNumber) : null,
+    phoneEnc: party.phone ? crypto.encrypt(party.phone) : null,
+    addressEnc: party.address ? crypto.encrypt(party.address) : null,
+    creditCode: party.creditCode ?? null,
+  };
 }
 
 function idFields(crypto: PersonalDataCrypto, idNumber: string) {
@@ -120,4 +192,9 @@ export function plainField(crypto: PersonalDataCrypto, person: PersonRow, field:
 export async function findPerson(db: Db | Tx, districtCode: string, id: string): Promise<PersonRow | undefined> {
   const [row] = await db.select().from(persons).where(and(eq(persons.districtCode, districtCode), eq(persons.id, id)));
   return row;
+}
+
+/** The registry's record for one person given outside a case (a counselling walk-in), by the same rules as a party. */
+export async function findOrCreatePerson(tx: Tx, crypto: PersonalDataCrypto, districtCode: string, party: PartyInput): Promise<string> {
+  return (await resolvePartyPersons(tx, crypto, districtCode, [party]))[0]!;
 }

@@ -8,8 +8,8 @@ import { personLookupQuerySchema, personLookupResponseSchema, revealBodySchema }
 import { accessLog, caseParties, cases, persons } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { canSeeCase } from '../cases/cases.policy.js';
-import { findCaseRow } from '../cases/cases.repository.js';
+import { canSeeCase } from '../case-access/cases.policy.js';
+import { findCaseRow } from '../case-access/case-row.js';
 import { findPerson, personHashCondition, plainField } from './persons.repository.js';
 import { likelyMatchesOf, markNotSame, mergePersons, undoMerge } from './person-merges.js';
 

@@ -9,7 +9,7 @@ import { caseParties, casePackages, caseSearch, cases, packageMembers, persons, 
 import { keywords, namePinyin, similarity, tokenize } from '../../lib/chinese-text.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
-import { canSeeCase, visibleCasesCondition } from '../cases/cases.policy.js';
+import { canSeeCase, visibleCasesCondition } from '../case-access/cases.policy.js';
 import { addressHash, phoneSuffixHash } from '../persons/persons.repository.js';
 
 type Draft = z.infer<typeof relatedPreviewBodySchema>;

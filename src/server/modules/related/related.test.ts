@@ -129,9 +129,15 @@ describe('signals at intake', () => {
     expect((await preview({ ...draft(newcomer), place: { address: '东方社区', unitCode: '410871061001' } })).flags).not.toContain('skip_level');
   });
 
-  it('a threat word raises the risk, with its reason on the timeline, and alerts the dispatcher', async () => {
-    const c = await file({ narrative: '工资拖欠半年，申请人扬言如果再不解决就去跳楼。', riskLevel: 'low' });
+  it('a threat word raises the risk a moment after registration, with its reason on the timeline, and alerts the dispatcher', async () => {
+    const filed = await file({ narrative: '工资拖欠半年，申请人扬言如果再不解决就去跳楼。', riskLevel: 'low' });
+    // The clerk's answer does not wait for the assessment: it is queued with the case and runs a moment later.
+    expect(filed.riskLevel).toBe('low');
+    await ctx.settle();
+    expect((await ctx.database.pool.query(`select 1 from case_assessments where case_id = $1`, [filed.id])).rowCount).toBe(0);
+    const c = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${filed.id}`, headers: { cookie: cookies.reception! } })).json();
     expect(c.riskLevel).toBe('high');
+    expect(c.version).toBe(filed.version + 1);
     const signal = c.timeline.find((e: { action: string }) => e.action === 'risk_signal');
     expect(signal.reason).toContain('含有极端表述：扬言、跳楼');
     const { rows } = await ctx.database.pool.query(`select o.title from outbox o join users u on u.id = o.recipient_user_id where o.case_id = $1 and u.username = 'dispatcher'`, [c.id]);

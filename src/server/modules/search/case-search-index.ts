@@ -23,13 +23,19 @@ export function hashedWord(crypto: PersonalDataCrypto, word: string): string {
 
 const asDocument = (tokens: readonly string[]) => tokens.join(' ');
 
-/** Sets both vectors of a newly registered case from what was registered (inside the registration's transaction). */
-export async function indexNewCase(tx: Tx, crypto: PersonalDataCrypto, row: { districtCode: string; id: string; summary: string; narrative: string }, parties: readonly PartyInput[]) {
+/** The two documents of a newly registered case (jieba words joined by spaces), for `to_tsvector('simple', …)`. */
+export function searchDocumentsOf(crypto: PersonalDataCrypto, row: { summary: string; narrative: string }, parties: readonly Pick<PartyInput, 'name' | 'address'>[]) {
   const words = tokenize(`${row.summary}\n${row.narrative}`);
   const partyWords = parties.flatMap((p) => [p.name.normalize('NFKC'), ...tokenize(p.name), ...(p.address ? tokenize(p.address).map((w) => hashedWord(crypto, w)) : [])]);
+  return { text: asDocument(words), parties: asDocument(partyWords) };
+}
+
+/** Sets both vectors of a case from what was registered (the backfill of older cases). */
+export async function indexNewCase(tx: Tx, crypto: PersonalDataCrypto, row: { districtCode: string; id: string; summary: string; narrative: string }, parties: readonly Pick<PartyInput, 'name' | 'address'>[]) {
+  const doc = searchDocumentsOf(crypto, row, parties);
   await tx.execute(sql`
     insert into ${caseSearch} (district_code, case_id, search_vector, party_vector)
-    values (${row.districtCode}, ${row.id}, to_tsvector('simple', ${asDocument(words)}), to_tsvector('simple', ${asDocument(partyWords)}))
+    values (${row.districtCode}, ${row.id}, to_tsvector('simple', ${doc.text}), to_tsvector('simple', ${doc.parties}))
     on conflict (district_code, case_id) do update set search_vector = excluded.search_vector, party_vector = excluded.party_vector`);
 }
 

@@ -106,15 +106,16 @@ const anyNonZero = (columns: string[]) => columns.map((c) => `sum(${c}) <> 0`).j
 const addTo = (table: string, columns: string[]) => columns.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
 const UNIT_KEY = 'district_code, grain, period, unit_id, kind';
 const BREAKDOWN_KEY = `${UNIT_KEY}, dimension, key`;
+const PENDING_KEY = 'day, unit_id, unit_path, kind, category, channel';
 const grainList = (grains: readonly string[]) => `array[${grains.map((g) => `'${g}'`).join(', ')}]`;
 
 /**
- * Continues a WITH list that defined `delta`: adds the difference of its facts to both rollups at every grain.
- * Rows are locked in key order, so two transactions touching the same rows queue instead of deadlocking.
+ * Continues a WITH list that defined `contrib` (day, unit, kind, category, channel and the counters) with the entries
+ * that add it to both rollups at every grain. Rows are upserted in key order, so two folds touching the same rows
+ * queue, never deadlock.
  */
-function applyDelta(): string {
+function addToRollups(): string {
   return `
-  contrib as (${contributions()}),
   grains as (
     select g.grain, date_trunc(g.grain, c.day::timestamp)::date as period, c.*
     from contrib c cross join unnest(${grainList(ROLLUP_GRAINS)}) g(grain)
@@ -125,14 +126,17 @@ function applyDelta(): string {
     group by grain, period, unit_id, kind having ${anyNonZero(COUNTER_COLUMNS)} order by grain, period, unit_id, kind
     on conflict (${UNIT_KEY}) do update set unit_path = excluded.unit_path, ${addTo('case_stats_units', COUNTER_COLUMNS)}
     returning 1
-  )
-  insert into case_stats_breakdown (${BREAKDOWN_KEY}, unit_path, ${BREAKDOWN_COLUMNS.join(', ')})
-  select $district, g.grain, g.period, g.unit_id, g.kind, x.dimension, x.key, min(g.unit_path), ${sumsOf(BREAKDOWN_COLUMNS)}
-  from grains g cross join lateral (values ('category', g.category), ('channel', g.channel)) x(dimension, key)
-  where g.grain = any(${grainList(BREAKDOWN_GRAINS)})
-  group by g.grain, g.period, g.unit_id, g.kind, x.dimension, x.key having ${anyNonZero(BREAKDOWN_COLUMNS)}
-  order by g.grain, g.period, g.unit_id, g.kind, x.dimension, x.key
-  on conflict (${BREAKDOWN_KEY}) do update set unit_path = excluded.unit_path, ${addTo('case_stats_breakdown', BREAKDOWN_COLUMNS)}`;
+  ),
+  by_breakdown as (
+    insert into case_stats_breakdown (${BREAKDOWN_KEY}, unit_path, ${BREAKDOWN_COLUMNS.join(', ')})
+    select $district, g.grain, g.period, g.unit_id, g.kind, x.dimension, x.key, min(g.unit_path), ${sumsOf(BREAKDOWN_COLUMNS)}
+    from grains g cross join lateral (values ('category', g.category), ('channel', g.channel)) x(dimension, key)
+    where g.grain = any(${grainList(BREAKDOWN_GRAINS)})
+    group by g.grain, g.period, g.unit_id, g.kind, x.dimension, x.key having ${anyNonZero(BREAKDOWN_COLUMNS)}
+    order by g.grain, g.period, g.unit_id, g.kind, x.dimension, x.key
+    on conflict (${BREAKDOWN_KEY}) do update set unit_path = excluded.unit_path, ${addTo('case_stats_breakdown', BREAKDOWN_COLUMNS)}
+    returning 1
+  )`;
 }
 
 function bind(text: string, params: { district: string; ids?: string[] }): SQL {
@@ -143,14 +147,7 @@ function bind(text: string, params: { district: string; ids?: string[] }): SQL {
   return sql.join(chunks, sql.raw(''));
 }
 
-/**
- * Brings the statistics of these cases up to date, in the caller's transaction: recomputes each case's facts, stores
- * them, and adds (new − old) to the rollups at every grain. Every registration and every case step calls it, so the dashboards
- * never recount from scratch and never lag behind a committed change.
- */
-export async function refreshCaseStats(tx: Db | Tx, districtCode: string, caseIds: string[]): Promise<void> {
-  if (caseIds.length === 0) return;
-  const statement = `
+const REFRESH = `
     with ${LEVELS},
     old as (
       select s.* from case_stats s where s.district_code = $district and s.case_id = any($ids) for update
@@ -166,20 +163,73 @@ export async function refreshCaseStats(tx: Db | Tx, districtCode: string, caseId
       union all
       select 1 as sign, ${FACT_COLUMNS.map((c) => `new.${c}`).join(', ')} from new
     ),
-    ${applyDelta()}`;
-  await tx.execute(bind(statement, { district: districtCode, ids: caseIds }));
+    contrib as (${contributions()})
+    insert into case_stats_pending (district_code, ${PENDING_KEY}, ${COUNTER_COLUMNS.join(', ')})
+    select $district, ${PENDING_KEY}, ${sumsOf(COUNTER_COLUMNS)} from contrib
+    group by ${PENDING_KEY} having ${anyNonZero(COUNTER_COLUMNS)}`;
+
+/**
+ * Brings the statistics of these cases up to date, in the caller's transaction: recomputes each case's facts, stores
+ * them, and appends the difference (new − old) per day to `case_stats_pending` — rows of this change alone, so
+ * concurrent changes never queue on shared counters. `foldCaseStats` moves them into the rollups a moment later;
+ * readers add the rows not yet folded, so the dashboards never lag behind a committed change.
+ */
+export async function refreshCaseStats(tx: Db | Tx, districtCode: string, caseIds: string[]): Promise<void> {
+  if (caseIds.length === 0) return;
+  await tx.execute(bind(REFRESH, { district: districtCode, ids: caseIds }));
+}
+
+/** One fold at a time across instances (a second one would only queue on the same rollup rows). */
+const FOLD_LOCK = sql`select pg_try_advisory_xact_lock(hashtextextended('fengqiao:case-stats-fold', 0)) as locked`;
+
+/**
+ * Moves appended statistics changes into both rollups at every grain, a district and a batch at a time, each batch in
+ * one transaction: the rows are deleted and added to the rollups by one statement, so a crash mid-fold loses and
+ * repeats nothing, and a reader (which adds the rows still pending, in its own single statement) sees each change
+ * exactly once. Returns how many pending rows it moved.
+ */
+export async function foldCaseStats(db: Db, opts: { batchSize?: number } = {}): Promise<number> {
+  const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 5000));
+  let moved = 0;
+  for (;;) {
+    const n = await db.transaction(async (tx) => {
+      const { rows: lock } = await tx.execute<{ locked: boolean }>(FOLD_LOCK);
+      if (!lock[0]?.locked) return 0;
+      // Per district, so each statement stays on one district's rows (a distributed deployment keeps it on one shard).
+      const { rows: districts } = await tx.execute<{ district_code: string }>(sql`select distinct district_code from case_stats_pending`);
+      let count = 0;
+      for (const { district_code: district } of districts) {
+        const { rows } = await tx.execute<{ n: number }>(
+          bind(
+            `with contrib as (
+              delete from case_stats_pending where district_code = $district and id in (
+                select id from case_stats_pending where district_code = $district order by id limit ${batchSize} for update skip locked)
+              returning *
+            ),
+            ${addToRollups()}
+            select count(*)::int as n from contrib`,
+            { district },
+          ),
+        );
+        count += rows[0]!.n;
+      }
+      return count;
+    });
+    moved += n;
+    if (n === 0) return moved;
+  }
 }
 
 /**
  * Recounts a whole district from its cases in one transaction (after a bulk load, or to repair): rebuilds every
- * `case_stats` row and both rollups — the days from the cases, the coarser grains from the days. The tables are locked
- * meanwhile, so case steps wait instead of being lost.
+ * `case_stats` row and both rollups — the days from the cases, the coarser grains from the days — and drops what was
+ * pending (the recount includes it). The tables are locked meanwhile, so case steps wait instead of being lost.
  */
 export async function rebuildCaseStats(db: Db, districtCode: string): Promise<number> {
   return db.transaction(async (tx) => {
     const run = (text: string) => tx.execute(bind(text, { district: districtCode }));
-    await tx.execute(sql`lock table case_stats, case_stats_units, case_stats_breakdown in exclusive mode`);
-    for (const table of ['case_stats_units', 'case_stats_breakdown', 'case_stats']) await run(`delete from ${table} where district_code = $district`);
+    await tx.execute(sql`lock table case_stats, case_stats_pending, case_stats_units, case_stats_breakdown in exclusive mode`);
+    for (const table of ['case_stats_units', 'case_stats_breakdown', 'case_stats_pending', 'case_stats']) await run(`delete from ${table} where district_code = $district`);
     const { rowCount } = await run(`with ${LEVELS} insert into case_stats (${FACT_COLUMNS.join(', ')}) select ${FACT_COLUMNS.join(', ')} from (${FACTS} where c.district_code = $district) n`);
     const contrib = `with delta as (select 1 as sign, s.* from case_stats s where s.district_code = $district), contrib as (${contributions()})`;
     await run(`${contrib}
@@ -208,30 +258,28 @@ export async function rebuildCaseStats(db: Db, districtCode: string): Promise<nu
 
 /**
  * Counts the cases that have no statistics row yet (an upgrade, a bulk load), a batch at a time, each batch in its own
- * transaction. Returns how many it added.
+ * transaction. Cases a registration or a step holds locked are skipped this round (they get their row from that change
+ * or the next batch), so the backfill never waits on — or deadlocks with — the requests. Returns how many it added.
  */
-export async function backfillCaseStats(db: Db, batchSize = 5000): Promise<number> {
+export async function backfillCaseStats(db: Db, batchSize = 1000): Promise<number> {
   let filled = 0;
   for (;;) {
-    const { rows } = await db.execute<{ district_code: string; id: string }>(sql`
-      select c.district_code, c.id from cases c
-      where not exists (select 1 from case_stats s where s.district_code = c.district_code and s.case_id = c.id)
-      limit ${batchSize}`);
-    if (rows.length === 0) return filled;
-    const byDistrict = new Map<string, string[]>();
-    for (const r of rows) byDistrict.set(r.district_code, [...(byDistrict.get(r.district_code) ?? []), r.id]);
-    await db.transaction(async (tx) => {
-      for (const [district, ids] of byDistrict) {
-        // Take the cases' row locks first, as every case step does, so a step on one of them waits or is waited for;
-        // the refresh (a later statement) then reads whatever that step committed.
-        await tx.execute(sql`select 1 from cases where district_code = ${district} and id = any(${`{${ids.join(',')}}`}::uuid[]) order by id for update`);
-        await refreshCaseStats(tx, district, ids);
-      }
+    const n = await db.transaction(async (tx) => {
+      const { rows } = await tx.execute<{ district_code: string; id: string }>(sql`
+        select c.district_code, c.id from cases c
+        where not exists (select 1 from case_stats s where s.district_code = c.district_code and s.case_id = c.id)
+        order by c.district_code, c.id
+        limit ${batchSize}
+        for update of c skip locked`);
+      const byDistrict = new Map<string, string[]>();
+      for (const r of rows) byDistrict.set(r.district_code, [...(byDistrict.get(r.district_code) ?? []), r.id]);
+      for (const [district, ids] of byDistrict) await refreshCaseStats(tx, district, ids);
+      return rows.length;
     });
-    filled += rows.length;
+    if (n === 0) return filled;
+    filled += n;
   }
 }
-
 
 /** 群体性 / high-risk: an open case judged high risk or involving many people (on `cases c`). */
 export const massRiskCondition = sql.raw(`(c.risk_level = 'high' or c.people_involved >= ${MASS_DISPUTE_PEOPLE})`);

@@ -36,7 +36,10 @@ function ratesOf(c: MeasureCounts) {
 
 /**
  * Rows of a rollup under the unit (and of one kind) whose signed sum is exactly [from, to], as a derived table `d`
- * with a `period` column and the counters asked for (see `coverPeriod`). `grains`: coarse to fine, ending with 'day'.
+ * with a `period` column and the counters asked for (see `coverPeriod`), plus the changes not yet folded into the
+ * rollup (`case_stats_pending`, one row per day; its `period` is that day, which every grouping by grain truncates
+ * correctly). One statement reads both, so a fold committing meanwhile is seen either wholly or not at all.
+ * `grains`: coarse to fine, ending with 'day'.
  */
 function rollupRows(opts: {
   table: 'case_stats_units' | 'case_stats_breakdown';
@@ -49,13 +52,21 @@ function rollupRows(opts: {
   kind?: CaseKind;
   dimension?: 'category' | 'channel';
 }): SQL {
-  const extra = opts.table === 'case_stats_breakdown' ? sql.raw(', dimension, key') : sql``;
+  const isBreakdown = opts.table === 'case_stats_breakdown';
+  const extra = isBreakdown ? sql.raw(', dimension, key') : sql``;
+  const filters = sql`and unit_path like ${`${opts.unitPath}%`} ${opts.kind ? sql`and kind = ${opts.kind}` : sql``} ${opts.dimension ? sql`and dimension = ${opts.dimension}` : sql``}`;
   const parts = coverPeriod(opts.from, opts.to, opts.grains, shanghaiDate(new Date())).map(
     (s) => sql`select period, unit_id, unit_path, kind${extra}, ${sql.raw(opts.columns.map((c) => (s.sign < 0 ? `-${c} as ${c}` : c)).join(', '))}
       from ${sql.raw(opts.table)} where district_code = ${opts.districtCode} and grain = ${s.grain} and period between ${s.from}::date and ${s.to}::date
-        and unit_path like ${`${opts.unitPath}%`} ${opts.kind ? sql`and kind = ${opts.kind}` : sql``} ${opts.dimension ? sql`and dimension = ${opts.dimension}` : sql``}`,
+        ${filters}`,
   );
-  return sql`(${sql.join(parts, sql` union all `)}) d`;
+  const pending = isBreakdown
+    ? sql`select day as period, unit_id, unit_path, kind, dimension, key, ${sql.raw(opts.columns.join(', '))}
+        from case_stats_pending p cross join lateral (values ('category', p.category), ('channel', p.channel)) x(dimension, key)
+        where district_code = ${opts.districtCode} and day between ${opts.from}::date and ${opts.to}::date ${filters}`
+    : sql`select day as period, unit_id, unit_path, kind, ${sql.raw(opts.columns.join(', '))}
+        from case_stats_pending where district_code = ${opts.districtCode} and day between ${opts.from}::date and ${opts.to}::date ${filters}`;
+  return sql`(${sql.join([...parts, pending], sql` union all `)}) d`;
 }
 
 const ALL_COLUMNS = MEASURE_KEYS.map(columnOf);

@@ -1,20 +1,17 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { CASE_TRANSITIONS, nextStatus, type CaseAction, type CaseStatus } from '../../../shared/case-lifecycle.js';
+import { nextStatus, type CaseAction } from '../../../shared/case-lifecycle.js';
 import type { CaseActionBody } from '../../../shared/schemas/cases.js';
 import type { Db, Tx } from '../../db/client.js';
-import { attachments, caseEvents, cases, users } from '../../db/schema.js';
+import { attachments, users } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import type { WorkCalendar } from '../../../shared/calendar.js';
-import { applyClockEffects } from '../deadlines/case-clocks.js';
-import { decideExtension, requestExtension } from '../deadlines/extend-deadline.js';
-import { answerUrge, urgeCase } from '../deadlines/urge-case.js';
 import { findUnitById, findUnitsByIds } from '../units/units.repository.js';
-import { announceCaseChange } from './announce-case-change.js';
-import { indexCaseText } from '../search/case-search-index.js';
-import { refreshCaseStats } from '../stats/case-stats.js';
+import type { CaseRow } from './case-row.js';
 import { canActOnCase, canSeeCase } from './cases.policy.js';
-import { findCaseRow, type CaseRow } from './cases.repository.js';
+import { decideExtension, requestExtension } from './extend-deadline.js';
+import { recordCaseChange, stepEntry, type TimelineEntryInput } from './record-case-change.js';
+import { answerUrge, urgeCase } from './urge-case.js';
 
 type CaseChanges = Partial<Pick<CaseRow, 'leadUnitId' | 'leadUnitPath' | 'coUnitIds' | 'handlerId' | 'outcome' | 'satisfaction' | 'rejectReason'>>;
 
@@ -106,14 +103,14 @@ const STEPS: Record<CaseAction, (ctx: { tx: Tx; calendar: WorkCalendar; actor: A
  * A reopen takes the conclusion back; an explicit reopen also takes back the follow-up, while 不满意 keeps it (the
  * dissatisfied follow-up is what the 满意率 must count).
  */
-function statisticalDates(events: { action: CaseAction }[], now: Date): Partial<Pick<CaseRow, 'concludedAt' | 'followedUpAt' | 'escalatedAt'>> {
+function statisticalDates(steps: readonly CaseAction[], now: Date): Partial<Pick<CaseRow, 'concludedAt' | 'followedUpAt' | 'escalatedAt'>> {
   const dates: Partial<Pick<CaseRow, 'concludedAt' | 'followedUpAt' | 'escalatedAt'>> = {};
-  const isFollowUp = events.some((e) => e.action === 'follow_up');
-  for (const e of events) {
-    if (e.action === 'conclude' || e.action === 'resolve_on_spot') dates.concludedAt = now;
-    if (e.action === 'follow_up') dates.followedUpAt = now;
-    if (e.action === 'escalate') dates.escalatedAt = now;
-    if (e.action === 'reopen') {
+  const isFollowUp = steps.includes('follow_up');
+  for (const action of steps) {
+    if (action === 'conclude' || action === 'resolve_on_spot') dates.concludedAt = now;
+    if (action === 'follow_up') dates.followedUpAt = now;
+    if (action === 'escalate') dates.escalatedAt = now;
+    if (action === 'reopen') {
       dates.concludedAt = null;
       if (!isFollowUp) dates.followedUpAt = null;
     }
@@ -122,85 +119,73 @@ function statisticalDates(events: { action: CaseAction }[], now: Date): Partial<
 }
 
 /**
- * Performs one action on a case: checks jurisdiction, role and status against the transition table, checks the
- * version the actor saw (the loser of a race gets CASE_VERSION_CONFLICT), writes the change and its timeline row
- * in one transaction. 不满意 at follow-up reopens the case in the same transaction.
+ * Performs one action on a case through the write path: checks jurisdiction, role and status against the transition
+ * table, checks the version the actor saw (the loser of a race gets CASE_VERSION_CONFLICT), writes the change and its
+ * timeline row in one transaction — the caller's, when `within` is given. 不满意 at follow-up reopens the case in the
+ * same transaction.
  */
 export async function actOnCase(opts: {
   db: Db;
+  within?: Tx;
   calendar: WorkCalendar;
   actor: Actor;
   caseId: string;
   body: CaseActionBody;
 }): Promise<CaseRow> {
   const { db, calendar, actor, caseId, body } = opts;
-  return db.transaction(async (tx) => {
-    // The row lock makes concurrent actors take turns; the second then sees the new version.
-    const row = await findCaseRow(tx, actor.districtCode, caseId, { forUpdate: true });
-    if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
-    const check = canActOnCase(actor, body.action, row);
-    if (!check.ok && check.why === 'role') throw new AppError('CASE_ACTION_FORBIDDEN', { action: body.action });
-    if (row.version !== body.expectedVersion) {
-      throw new AppError('CASE_VERSION_CONFLICT', { expectedVersion: body.expectedVersion, currentVersion: row.version });
-    }
-    if (!check.ok) throw new AppError('CASE_TRANSITION_NOT_ALLOWED', { action: body.action, status: row.status });
-
-    const step = await STEPS[body.action]({ tx, calendar, actor, row, body });
-    const events: { action: CaseAction; from: CaseStatus; to: CaseStatus; reason: string | null; data: Record<string, unknown> }[] = [];
-    const to = nextStatus(row.status as CaseStatus, body.action)!;
-    events.push({ action: body.action, from: row.status as CaseStatus, to, reason: body.reason ?? body.note ?? null, data: step.data });
-    let status = to;
-    let changes = step.changes;
-    if (body.action === 'follow_up' && body.satisfaction === 'dissatisfied') {
-      // PRODUCT.md: 不满意 reopens. Recorded as its own step so the timeline shows both.
-      status = nextStatus(to, 'reopen')!;
-      changes = { ...changes, outcome: null };
-      events.push({ action: 'reopen', from: to, to: status, reason: '回访不满意，重新办理', data: {} });
-    }
-    const now = new Date();
-    const [updated] = await tx
-      .update(cases)
-      .set({ ...changes, ...statisticalDates(events, now), status, version: row.version + 1, updatedAt: now })
-      .where(and(eq(cases.districtCode, row.districtCode), eq(cases.id, row.id)))
-      .returning();
-    for (const e of events) {
-      const [event] = await tx
-        .insert(caseEvents)
-        .values({
-          districtCode: row.districtCode,
-          caseId: row.id,
-          at: now,
-          actorId: actor.id,
-          actorName: actor.displayName,
-          action: e.action,
-          fromStatus: e.from,
-          toStatus: CASE_TRANSITIONS[e.action].to === null ? null : e.to,
-          reason: e.reason,
-          data: Object.keys(e.data).length ? e.data : null,
-        })
-        .returning({ id: caseEvents.id });
-      if (e === events[0] && body.attachmentIds?.length) {
-        // Files uploaded for this step are linked to it; only this case's unlinked files qualify.
-        const linked = await tx
-          .update(attachments)
-          .set({ eventId: event!.id })
-          .where(
-            and(
-              eq(attachments.districtCode, row.districtCode),
-              eq(attachments.caseId, row.id),
-              inArray(attachments.id, body.attachmentIds),
-              isNull(attachments.eventId),
-            ),
-          )
-          .returning({ id: attachments.id });
-        if (linked.length !== body.attachmentIds.length) throw new AppError('ATTACHMENT_NOT_FOUND');
+  const { row } = await recordCaseChange({
+    db,
+    within: opts.within,
+    calendar,
+    districtCode: actor.districtCode,
+    caseId,
+    author: { id: actor.id, displayName: actor.displayName },
+    expectedVersion: body.expectedVersion,
+    guard: (row) => {
+      if (!canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
+      const check = canActOnCase(actor, body.action, row);
+      if (!check.ok && check.why === 'role') throw new AppError('CASE_ACTION_FORBIDDEN', { action: body.action });
+    },
+    decide: async ({ tx, row }) => {
+      if (!canActOnCase(actor, body.action, row).ok) throw new AppError('CASE_TRANSITION_NOT_ALLOWED', { action: body.action, status: row.status });
+      const step = await STEPS[body.action]({ tx, calendar, actor, row, body });
+      const to = nextStatus(row.status, body.action)!;
+      const events: TimelineEntryInput[] = [stepEntry(body.action, row.status, to, body.reason ?? body.note ?? null, step.data)];
+      const steps: CaseAction[] = [body.action];
+      let status = to;
+      let changes = step.changes;
+      if (body.action === 'follow_up' && body.satisfaction === 'dissatisfied') {
+        // PRODUCT.md: 不满意 reopens. Recorded as its own step so the timeline shows both.
+        status = nextStatus(to, 'reopen')!;
+        changes = { ...changes, outcome: null };
+        events.push(stepEntry('reopen', to, status, '回访不满意，重新办理', {}));
+        steps.push('reopen');
       }
-      await applyClockEffects({ tx, calendar, row: updated!, action: e.action, at: now });
-    }
-    const words = [body.reason, body.note].filter(Boolean).join('\n');
-    if (words) await indexCaseText(tx, updated!, words);
-    await refreshCaseStats(tx, row.districtCode, [row.id]);
-    await announceCaseChange(tx, updated!, body.action, now, row.status);
-    return updated!;
+      const now = new Date();
+      return {
+        set: { ...changes, ...statisticalDates(steps, now), status },
+        events,
+        clockSteps: steps,
+        indexText: [body.reason, body.note].filter(Boolean).join('\n'),
+        also: async (tx, updated, eventIds) => {
+          if (!body.attachmentIds?.length) return;
+          // Files uploaded for this step are linked to it; only this case's unlinked files qualify.
+          const linked = await tx
+            .update(attachments)
+            .set({ eventId: eventIds[0]! })
+            .where(
+              and(
+                eq(attachments.districtCode, updated.districtCode),
+                eq(attachments.caseId, updated.id),
+                inArray(attachments.id, body.attachmentIds),
+                isNull(attachments.eventId),
+              ),
+            )
+            .returning({ id: attachments.id });
+          if (linked.length !== body.attachmentIds.length) throw new AppError('ATTACHMENT_NOT_FOUND');
+        },
+      };
+    },
   });
+  return row;
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { tokenize } from '../../lib/chinese-text.js';
+import { appendLoadedTimeline } from '../case-access/record-case-change.js';
 
 /**
  * A district's past, generated in the database: cases spread over a period across every grid (some grids busier than
@@ -164,9 +165,9 @@ export async function loadCaseHistory(opts: {
         insert into case_search (district_code, case_id, search_vector, party_vector)
         select h.district_code, h.id, ${opts.withSearchWords === false ? sql`''::tsvector` : sql`to_tsvector('simple', (${docs}::text[])[h.ti])`}, ''::tsvector from h_cases h`);
       if (opts.withTimeline) {
-        await tx.execute(sql`
-          insert into case_events (district_code, case_id, at, actor_name, action, from_status, to_status, reason)
-          select h.district_code, h.id, e.at, '演示历史', e.action, e.from_status, e.to_status, e.reason
+        await appendLoadedTimeline(
+          tx,
+          sql`select h.district_code, h.id, e.at, '演示历史', e.action, e.from_status, e.to_status, e.reason
           from h_cases h
           cross join lateral (values
             (h.created_at, 'register', null, 'registered', null),
@@ -180,7 +181,8 @@ export async function loadCaseHistory(opts: {
             (case when h.is_reopened then h.followed_up_at end, 'reopen', 'followed_up', 'in_progress', '回访不满意，重新办理'),
             (case when h.status = 'archived' and not h.is_rejected then h.followed_up_at + interval '57 days' end, 'archive', 'followed_up', 'archived', null)
           ) as e(at, action, from_status, to_status, reason)
-          where e.at is not null`);
+          where e.at is not null`,
+        );
       }
     });
     opts.onProgress?.(b - first);
