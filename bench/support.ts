@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORD } from '../src/server/db/seed-demo.js';
@@ -41,6 +42,20 @@ export async function load(name: string, op: (i: number) => Promise<boolean>, op
 export function report(r: Result, nameWidth = 34): string {
   const f = (x: number) => x.toFixed(1).padStart(8);
   return `${r.name.padEnd(nameWidth)} ${(r.count / r.seconds).toFixed(0).padStart(7)}/s ${f(percentile(r.latencies, 50))} ${f(percentile(r.latencies, 95))} ${f(percentile(r.latencies, 99))}   errors ${r.errors}`;
+}
+
+/**
+ * The figures of a run as JSON (`--json FILE`): every operation with its rate, p50/p95/p99 (ms) and errors, and the
+ * ratios the budgets are stated in.
+ */
+export function writeJsonReport(file: string, operations: Record<string, Result>, ratios: Record<string, number>, extra: Record<string, unknown> = {}): void {
+  const ops = Object.fromEntries(
+    Object.entries(operations).map(([name, r]) => [
+      name,
+      { rate: r.count / r.seconds, p50: percentile(r.latencies, 50), p95: percentile(r.latencies, 95), p99: percentile(r.latencies, 99), errors: r.errors, count: r.count, seconds: r.seconds },
+    ]),
+  );
+  writeFileSync(file, `${JSON.stringify({ ...extra, operations: ops, ratios }, null, 2)}\n`);
 }
 
 export async function freePort(): Promise<number> {

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
@@ -35,4 +36,22 @@ export async function runMigrations(pool: pg.Pool): Promise<void> {
     await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     client.release();
   }
+}
+
+/** What a drizzle database or transaction keeps inside (stable in drizzle-orm 0.45; used only by `executePrepared`). */
+interface DrizzleInternals {
+  dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } };
+  session: { client: { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }> } };
+}
+
+/**
+ * Runs one of the hot write-path statements as a named prepared statement: each connection parses it once and
+ * PostgreSQL can keep its plan, instead of planning a large statement on every registration. `name` must always go
+ * with the same statement text (only the values differ).
+ */
+export async function executePrepared<T>(q: Db | Tx, name: string, query: SQL): Promise<T[]> {
+  const { dialect, session } = q as unknown as DrizzleInternals;
+  const built = dialect.sqlToQuery(query);
+  const { rows } = await session.client.query({ name, text: built.sql, values: built.params });
+  return rows as T[];
 }

@@ -75,25 +75,28 @@ export async function loadActor(db: Db, districtCode: string, userId: string): P
 export const authPlugin = fp(async (app: FastifyInstance) => {
   const { db } = app.deps;
   app.decorateRequest('actor', null);
+  // Every signed-in request reads its session: one prepared statement, planned once per connection.
+  const sessionActor = db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      unitId: users.unitId,
+      unitPath: units.path,
+      districtCode: users.districtCode,
+      isUnitHead: users.isUnitHead,
+    })
+    .from(sessions)
+    .innerJoin(users, and(eq(users.districtCode, sessions.districtCode), eq(users.id, sessions.userId)))
+    .innerJoin(units, and(eq(units.districtCode, users.districtCode), eq(units.id, users.unitId)))
+    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql`now()`), sql`${users.disabledAt} is null`))
+    .limit(1)
+    .prepare('fq_session_actor');
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
-    const [row] = await db
-      .select({
-        id: users.id,
-        username: users.username,
-        displayName: users.displayName,
-        role: users.role,
-        unitId: users.unitId,
-        unitPath: units.path,
-        districtCode: users.districtCode,
-        isUnitHead: users.isUnitHead,
-      })
-      .from(sessions)
-      .innerJoin(users, and(eq(users.districtCode, sessions.districtCode), eq(users.id, sessions.userId)))
-      .innerJoin(units, and(eq(units.districtCode, users.districtCode), eq(units.id, users.unitId)))
-      .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, sql`now()`), sql`${users.disabledAt} is null`))
-      .limit(1);
+    const [row] = await sessionActor.execute({ tokenHash: hashToken(token) });
     if (row) {
       request.actor = { ...row, role: row.role as Role, isUnitHead: row.isUnitHead === 1 };
       request.log = request.log.child({ userId: row.id });

@@ -1,14 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { WorkCalendar } from '../../../shared/calendar.js';
 import { CASE_TRANSITIONS, type CaseAction, type CaseStatus } from '../../../shared/case-lifecycle.js';
-import type { Db, Tx } from '../../db/client.js';
+import { executePrepared, type Db, type Tx } from '../../db/client.js';
+import { rowsFromJson } from '../../db/json-rows.js';
 import { caseEvents, caseParties, cases, type caseClocks } from '../../db/schema.js';
 import { AppError } from '../../plugins/errors.js';
 import { applyClockEffects, newClocks } from '../deadlines/case-clocks.js';
 import { enabledTimeLimits } from '../deadlines/time-limits.repository.js';
-import { liveEventSql } from '../live/live-hub.js';
+import { liveEventSql, liveNotifySql } from '../live/live-hub.js';
 import { indexCaseText } from '../search/case-search-index.js';
-import { refreshCaseStats } from '../stats/case-stats.js';
+import { newCaseStatsEntries, refreshCaseStats } from '../stats/case-stats.js';
+import type { NewPerson } from '../persons/persons.repository.js';
 import { caseLiveEvent, queueStatusCallback } from './announce-case-change.js';
 import type { CaseRow } from './case-row.js';
 
@@ -135,8 +138,10 @@ export function stepEntry(action: CaseAction, from: CaseStatus, to: CaseStatus, 
 /** What a new case is registered with, prepared by `registerCase` (the parties resolved, the documents tokenised). */
 export interface NewCase {
   /** The case row without its number: `recordNewCase` takes the next one of the district and year. */
-  values: Omit<typeof cases.$inferInsert, 'code' | 'status' | 'version'>;
+  values: Omit<typeof cases.$inferInsert, 'id' | 'code' | 'status' | 'version'> & { createdAt: Date };
   year: number;
+  /** Registry records to create for parties the registry did not know (their ids already chosen). */
+  newPersons: NewPerson[];
   /** The parties as given, with the registry's person for each. */
   parties: Omit<typeof caseParties.$inferInsert, 'districtCode' | 'caseId'>[];
   /** The full-text documents (jieba words) of the narrative and of the parties. */
@@ -148,10 +153,12 @@ export interface NewCase {
 }
 
 /**
- * Writes a new case and everything that comes with it in the caller's transaction, in three statements: the case row
- * (its number from the district-year sequence; a concurrent twin with the same idempotency key inserts nothing, and
- * `undefined` comes back), then one statement for the parties, the first timeline row, the search vectors, the
- * running clocks, the risk-assessment queue and the live announcement, then the statistics.
+ * Writes a new case and everything that comes with it in ONE statement, in the caller's transaction: the parties'
+ * new registry records, the case row (its number from the district-year sequence), the parties as given, the first
+ * timeline row, the search vectors, the first running clock, the risk-assessment queue row, the statistics (the
+ * same facts `refreshCaseStats` computes) and the live announcement. Every part but the registry records hangs on the
+ * case row, so a concurrent twin with the same idempotency key inserts nothing and `undefined` comes back (the caller
+ * rolls back its transaction). Statements of this shape are prepared once per connection (`executePrepared`).
  */
 export async function recordNewCase(opts: {
   db: Db;
@@ -163,57 +170,97 @@ export async function recordNewCase(opts: {
   also?: (tx: Tx, row: CaseRow) => Promise<void>;
 }): Promise<CaseRow | undefined> {
   const { tx, newCase } = opts;
-  const d = newCase.values.districtCode;
-  const sequence = sql.raw(`case_number_${d}_${newCase.year}`);
-  const [row] = await tx
-    .insert(cases)
-    .values({
-      ...newCase.values,
-      code: sql`${`${d}-${newCase.year}-`} || lpad(nextval('${sequence}')::text, 6, '0')`,
-      status: 'registered',
-    })
-    .onConflictDoNothing({ target: [cases.districtCode, cases.registeredBy, cases.idempotencyKey] })
-    .returning();
-  if (!row) return undefined;
-  const at = row.createdAt;
-  const clocks = newClocks({ calendar: opts.calendar, policies: await enabledTimeLimits(opts.db, d), row, stages: ['acceptance'], at });
-  await tx.execute(sql`
-    with parties as (
+  const v = newCase.values;
+  const d = v.districtCode;
+  const at = v.createdAt;
+  const id = randomUUID();
+  // What the row will be, but for its number: the clocks and the live event are computed from it here.
+  const draft = { ...v, id, code: '', status: 'registered', version: 1 } as CaseRow;
+  const clocks = newClocks({ calendar: opts.calendar, policies: await enabledTimeLimits(opts.db, d), row: draft, stages: ['acceptance'], at });
+  const live = caseLiveEvent({ ...draft, leadUnitPath: null, coUnitIds: [] }, 'case.registered', at);
+  const sequence = `case_number_${d}_${newCase.year}`;
+  if (!/^case_number_\d{6}_\d{4}$/.test(sequence)) throw new Error('bad case number sequence');
+  const [result] = await executePrepared<{ row: Record<string, unknown> }>(
+    tx,
+    `fq_register_case_${sequence}`,
+    sql`
+    with new_persons as (
+      insert into persons (district_code, id, type, name, name_pinyin, credit_code, id_number_enc, id_number_hash, phone_enc, phone_hash, phone_suffix_hash, address_enc, address_hash)
+      select ${d}, p.id, p.type, p.name, p.name_pinyin, p.credit_code, decode(p.id_number_enc, 'base64'), p.id_number_hash,
+        decode(p.phone_enc, 'base64'), p.phone_hash, p.phone_suffix_hash, decode(p.address_enc, 'base64'), p.address_hash
+      from jsonb_to_recordset(${JSON.stringify(newCase.newPersons.map(encodePerson))}::jsonb)
+        as p(id uuid, type text, name text, name_pinyin text, credit_code text, id_number_enc text, id_number_hash text, phone_enc text, phone_hash text, phone_suffix_hash text, address_enc text, address_hash text)
+      returning 1
+    ),
+    c as (
+      insert into cases (district_code, id, code, tracking_token, channel, kind, category, summary, narrative, people_involved, risk_level, difficulty,
+        place_address, place_lat, place_lng, source_client_id, external_ref, unit_id, unit_path, registered_by, status, idempotency_key, request_hash, created_at, updated_at)
+      values (${d}, ${id}::uuid, ${`${d}-${newCase.year}-`} || lpad(nextval(${sequence}::regclass)::text, 6, '0'), ${v.trackingToken}, ${v.channel}, ${v.kind}, ${v.category},
+        ${v.summary}, ${v.narrative}, ${v.peopleInvolved}, ${v.riskLevel}, ${v.difficulty ?? 'ordinary'}, ${v.placeAddress ?? null}, ${v.placeLat ?? null}::double precision,
+        ${v.placeLng ?? null}::double precision, ${v.sourceClientId ?? null}::uuid, ${v.externalRef ?? null}, ${v.unitId}::uuid, ${v.unitPath}, ${v.registeredBy}::uuid,
+        'registered', ${v.idempotencyKey ?? null}, ${v.requestHash ?? null}, ${at}, ${at})
+      on conflict (district_code, registered_by, idempotency_key) do nothing
+      returning *
+    ),
+    parties as (
       insert into case_parties (district_code, case_id, person_id, role, position, type, name, id_number_enc, phone_enc, address_enc, credit_code)
-      select ${d}, ${row.id}::uuid, p.person_id, p.role, p.position, p.type, p.name,
+      select c.district_code, c.id, p.person_id, p.role, p.position, p.type, p.name,
         decode(p.id_number_enc, 'base64'), decode(p.phone_enc, 'base64'), decode(p.address_enc, 'base64'), p.credit_code
-      from jsonb_to_recordset(${JSON.stringify(newCase.parties.map(encodeParty))}::jsonb)
+      from c, jsonb_to_recordset(${JSON.stringify(newCase.parties.map(encodeParty))}::jsonb)
         as p(person_id uuid, role text, position int, type text, name text, id_number_enc text, phone_enc text, address_enc text, credit_code text)
       returning 1
     ),
     timeline as (
       insert into case_events (district_code, case_id, at, actor_id, actor_name, action, to_status, data)
-      values (${d}, ${row.id}::uuid, ${at}, ${opts.author.id}::uuid, ${opts.author.displayName}, 'register', 'registered', ${JSON.stringify(newCase.eventData)}::jsonb)
+      select c.district_code, c.id, ${at}, ${opts.author.id}::uuid, ${opts.author.displayName}, 'register', 'registered', ${JSON.stringify(newCase.eventData)}::jsonb from c
       returning 1
     ),
     search as (
       insert into case_search (district_code, case_id, search_vector, party_vector)
-      values (${d}, ${row.id}::uuid, to_tsvector('simple', ${newCase.search.text}), to_tsvector('simple', ${newCase.search.parties}))
+      select c.district_code, c.id, to_tsvector('simple', ${newCase.search.text}), to_tsvector('simple', ${newCase.search.parties}) from c
       returning 1
     ),
     clocks as (
       insert into case_clocks (district_code, case_id, stage, policy_id, days, unit, warn_percent, max_extension_days, legal_basis, started_at, started_on, due_date, is_provisional)
-      select ${d}, ${row.id}::uuid, k.stage, k.policy_id, k.days, k.unit, k.warn_percent, k.max_extension_days, k.legal_basis, ${at}, k.started_on, k.due_date, k.is_provisional
-      from jsonb_to_recordset(${JSON.stringify(clocks.map(encodeClock))}::jsonb)
+      select c.district_code, c.id, k.stage, k.policy_id, k.days, k.unit, k.warn_percent, k.max_extension_days, k.legal_basis, ${at}, k.started_on, k.due_date, k.is_provisional
+      from c, jsonb_to_recordset(${JSON.stringify(clocks.map(encodeClock))}::jsonb)
         as k(stage text, policy_id uuid, days int, unit text, warn_percent int, max_extension_days int, legal_basis text, started_on date, due_date date, is_provisional int)
       returning 1
     ),
     queued as (
-      insert into case_assessments (district_code, case_id) select ${d}, ${row.id}::uuid where ${newCase.assess}
+      insert into case_assessments (district_code, case_id) select c.district_code, c.id from c where ${newCase.assess}::boolean
       returning 1
+    ),
+    ${sql.raw(newCaseStatsEntries('c', d))},
+    announced as (
+      select ${liveNotifySql(sql`jsonb_set(${JSON.stringify(live)}::jsonb, '{code}', to_jsonb(c.code))::text`)} from c
     )
-    select ${liveEventSql(caseLiveEvent(row, 'case.registered', at))}`);
-  await opts.also?.(tx, row);
-  await refreshCaseStats(tx, d, [row.id]);
+    select to_jsonb(c) as row, (select count(*) from announced) as announced from c`,
+  );
+  if (!result) return undefined;
+  const [row] = rowsFromJson(cases, [result.row]);
+  await opts.also?.(tx, row!);
   return row;
 }
 
 const base64 = (b: Buffer | null | undefined) => (b ? b.toString('base64') : null);
+
+function encodePerson(p: NewPerson) {
+  return {
+    id: p.id,
+    type: p.type,
+    name: p.name,
+    name_pinyin: p.namePinyin ?? null,
+    credit_code: p.creditCode ?? null,
+    id_number_enc: base64(p.idNumberEnc),
+    id_number_hash: p.idNumberHash ?? null,
+    phone_enc: base64(p.phoneEnc),
+    phone_hash: p.phoneHash ?? null,
+    phone_suffix_hash: p.phoneSuffixHash ?? null,
+    address_enc: base64(p.addressEnc),
+    address_hash: p.addressHash ?? null,
+  };
+}
 
 function encodeParty(p: NewCase['parties'][number]) {
   return {

@@ -7,7 +7,7 @@ import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
-import { partyAsGiven, resolvePartyPersons } from '../persons/persons.repository.js';
+import { applyPersonUpdates, partyAsGiven, planPartyPersons } from '../persons/persons.repository.js';
 import { searchDocumentsOf } from '../search/case-search-index.js';
 import { findUnitByCode } from '../units/units.repository.js';
 import type { CaseRow } from './case-row.js';
@@ -75,7 +75,10 @@ export async function registerCase(opts: {
   const search = searchDocumentsOf(crypto, body, body.parties);
   try {
     const row = await q.transaction(async (tx) => {
-      const personIds = await resolvePartyPersons(tx, crypto, d, body.parties);
+      // The registry's records: checked and decided first (a name that differs, one person twice: refused before any
+      // write); new ones are written with the case, in its statement.
+      const persons = await planPartyPersons(tx, crypto, d, body.parties);
+      await applyPersonUpdates(tx, d, persons.updates);
       const inserted = await recordNewCase({
         db,
         tx,
@@ -107,7 +110,8 @@ export async function registerCase(opts: {
             updatedAt: now,
           },
           year,
-          parties: body.parties.map((p, i) => ({ personId: personIds[i]!, role: p.role, position: i, ...partyAsGiven(crypto, p) })),
+          newPersons: persons.toCreate,
+          parties: body.parties.map((p, i) => ({ personId: persons.personIds[i]!, role: p.role, position: i, ...partyAsGiven(crypto, p) })),
           search,
           eventData: { channel: body.channel },
           // A camera's event is judged by its own folding instead.

@@ -3,20 +3,20 @@ import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from '
 import type { CaseStatus } from '../../../shared/case-lifecycle.js';
 import type { AttachmentKind, CaseKind, Category, Channel, Outcome, PartyRole, PartyType, RiskLevel, Satisfaction } from '../../../shared/enums.js';
 import type { CaseDetail, CaseSummary, ListCasesQuery, TimelineEntry } from '../../../shared/schemas/cases.js';
-import type { Db, Tx } from '../../db/client.js';
-import { attachments, caseEvents, caseParties, caseSearch, cases, persons, units, users } from '../../db/schema.js';
+import { executePrepared, type Db, type Tx } from '../../db/client.js';
+import { attachments, caseClocks, caseEvents, caseExtensions, caseParties, caseSearch, cases, caseUrges, persons, units, users } from '../../db/schema.js';
+import { rowsFromJson } from '../../db/json-rows.js';
+import { maskAddress, maskIdNumber, maskPhone } from '../../../shared/identifiers.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import type { CaseRow } from '../case-access/case-row.js';
-import { maskedField } from '../persons/persons.repository.js';
 import { findUnitsByIds } from '../units/units.repository.js';
 import { allowedActions, visibleCasesCondition } from '../case-access/cases.policy.js';
 import { addDays, shanghaiDate, startOfShanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import { loadClocks, mostUrgent, overdueCondition, presentClock, type ClockRow } from '../deadlines/case-clocks.js';
-import { loadSupervision, refineAllowedActions } from '../deadlines/supervision.repository.js';
+import { presentSupervision, refineAllowedActions } from '../deadlines/supervision.repository.js';
 import { failureCondition } from '../deadlines/three-failures.js';
 import { caseSearchCondition, searchSnippet } from '../search/case-search.js';
-import { packageOfCase } from '../packages/packages.js';
 
 export type { CaseRow } from '../case-access/case-row.js';
 
@@ -51,28 +51,47 @@ async function presentSummaries(
   for (const c of running) {
     clocksByCase.set(c.caseId, [...(clocksByCase.get(c.caseId) ?? []), c]);
   }
-  return rows.map((r) => ({
+  return rows.map((r) =>
+    summaryOf(calendar, r, {
+      unit: unitRef(unitMap.get(r.unitId)),
+      leadUnit: r.leadUnitId ? unitRef(unitMap.get(r.leadUnitId)) : null,
+      handler: r.handlerId ? (handlerMap.get(r.handlerId) ?? null) : null,
+      clocks: clocksByCase.get(r.id) ?? [],
+    }),
+  );
+}
+
+/** One case as a list row: its most urgent running clock judged today, its units and handler by name. */
+function summaryOf(
+  calendar: WorkCalendar,
+  r: CaseRow,
+  refs: { unit: CaseSummary['unit']; leadUnit: CaseSummary['leadUnit']; handler: CaseSummary['handler']; clocks: ClockRow[] },
+): CaseSummary {
+  return {
     id: r.id,
     code: r.code,
-    status: r.status as CaseStatus,
-    channel: r.channel as Channel,
-    kind: r.kind as CaseKind,
-    category: r.category as Category,
+    status: r.status,
+    channel: r.channel,
+    kind: r.kind,
+    category: r.category,
     summary: r.summary,
-    riskLevel: r.riskLevel as RiskLevel,
+    riskLevel: r.riskLevel,
     difficulty: r.difficulty,
     peopleInvolved: r.peopleInvolved,
-    deadline: mostUrgent((clocksByCase.get(r.id) ?? []).map((c) => presentClock(calendar, c))),
-    unit: unitRef(unitMap.get(r.unitId)),
-    leadUnit: r.leadUnitId ? unitRef(unitMap.get(r.leadUnitId)) : null,
-    handler: r.handlerId ? (handlerMap.get(r.handlerId) ?? null) : null,
+    deadline: mostUrgent(refs.clocks.filter((c) => !c.stoppedAt).map((c) => presentClock(calendar, c))),
+    unit: refs.unit,
+    leadUnit: refs.leadUnit,
+    handler: refs.handler,
     version: r.version,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
-  }));
+  };
 }
 
-/** The full case as its detail page shows it: masked parties, timeline with attachments, allowed actions. */
+/**
+ * The full case as its detail page shows it: parties as given for this case (masked), timeline with attachments,
+ * clocks, extensions, urges, package, allowed actions — read in one statement (each child table as JSON rows).
+ */
 export async function presentCaseDetail(
   deps: { db: Db | Tx; crypto: PersonalDataCrypto; calendar: WorkCalendar },
   actor: Actor,
@@ -80,69 +99,66 @@ export async function presentCaseDetail(
 ): Promise<CaseDetail> {
   const { db, crypto, calendar } = deps;
   const d = row.districtCode;
-  const clockRows = await loadClocks(db, d, [row.id]);
-  const [[summary], partyRows, eventRows, fileRows, coUnits, supervision] = await Promise.all([
-    presentSummaries(db, calendar, d, [row], clockRows),
-    db
-      .select({ party: caseParties, person: persons })
-      .from(caseParties)
-      .innerJoin(persons, and(eq(persons.districtCode, caseParties.districtCode), eq(persons.id, caseParties.personId)))
-      .where(and(eq(caseParties.districtCode, d), eq(caseParties.caseId, row.id)))
-      .orderBy(asc(caseParties.position)),
-    db
-      .select()
-      .from(caseEvents)
-      .where(and(eq(caseEvents.districtCode, d), eq(caseEvents.caseId, row.id)))
-      .orderBy(asc(caseEvents.id)),
-    db
-      .select({
-        id: attachments.id,
-        eventId: attachments.eventId,
-        kind: attachments.kind,
-        fileName: attachments.fileName,
-        mimeType: attachments.mimeType,
-        size: attachments.size,
-        createdAt: attachments.createdAt,
-      })
-      .from(attachments)
-      .where(and(eq(attachments.districtCode, d), eq(attachments.caseId, row.id))),
-    findUnitsByIds(db, d, row.coUnitIds),
-    loadSupervision(db, d, row.id),
-  ]);
-  const timeline: TimelineEntry[] = eventRows.map((e) => ({
+  const rows = await executePrepared<Record<string, unknown>>(db, 'fq_case_detail', sql`
+    select
+      (select jsonb_agg(jsonb_build_object('id', u.id, 'code', u.code, 'name', u.name))
+        from units u where u.district_code = ${d} and (u.id = ${row.unitId} or u.id = ${row.leadUnitId} or u.id = any(${`{${row.coUnitIds.join(',')}}`}::uuid[]))) as units,
+      (select display_name from users where district_code = ${d} and id = ${row.handlerId}) as handler_name,
+      (select jsonb_agg(to_jsonb(k) order by k.started_at) from case_clocks k where k.district_code = ${d} and k.case_id = ${row.id}) as clocks,
+      (select jsonb_agg(to_jsonb(p) order by p.position) from case_parties p where p.district_code = ${d} and p.case_id = ${row.id}) as parties,
+      (select jsonb_agg(to_jsonb(e) order by e.id) from case_events e where e.district_code = ${d} and e.case_id = ${row.id}) as events,
+      (select jsonb_agg(to_jsonb(a) - 'content') from attachments a where a.district_code = ${d} and a.case_id = ${row.id}) as files,
+      (select jsonb_agg(to_jsonb(x) order by x.requested_at) from case_extensions x where x.district_code = ${d} and x.case_id = ${row.id}) as extensions,
+      (select jsonb_agg(to_jsonb(g) || jsonb_build_object('urged_by_name', n.display_name) order by g.urged_at)
+        from case_urges g left join users n on n.district_code = g.district_code and n.id = g.urged_by
+        where g.district_code = ${d} and g.case_id = ${row.id}) as urges,
+      (select jsonb_build_object('id', pk.id, 'name', pk.name, 'proposedOutcome', m.proposed_outcome, 'proposedNote', m.proposed_note)
+        from package_members m join case_packages pk on pk.district_code = m.district_code and pk.id = m.package_id
+        where m.district_code = ${d} and m.case_id = ${row.id} and m.removed_at is null limit 1) as package`);
+  const r = rows[0]!;
+  const unitList = (r.units ?? []) as { id: string; code: string; name: string }[];
+  const unitOf = (id: string | null) => (id ? (unitList.find((u) => u.id === id) ?? null) : null);
+  const clockRows = rowsFromJson(caseClocks, r.clocks);
+  const fileRows = rowsFromJson(attachments, r.files);
+  const urgeRows = rowsFromJson(caseUrges, r.urges);
+  const urgerNames = new Map(((r.urges ?? []) as { urged_by: string | null; urged_by_name: string | null }[]).flatMap((u) => (u.urged_by && u.urged_by_name ? [[u.urged_by, u.urged_by_name] as const] : [])));
+  const supervision = presentSupervision(rowsFromJson(caseExtensions, r.extensions), urgeRows, urgerNames);
+  const timeline: TimelineEntry[] = rowsFromJson(caseEvents, r.events).map((e) => ({
     id: String(e.id),
     at: e.at.toISOString(),
     action: e.action,
     actorName: e.actorName,
-    fromStatus: e.fromStatus as CaseStatus | null,
-    toStatus: e.toStatus as CaseStatus | null,
+    fromStatus: e.fromStatus,
+    toStatus: e.toStatus,
     reason: e.reason,
     data: e.data ?? null,
     attachments: fileRows
       .filter((f) => f.eventId === e.id)
-      .map((f) => ({ ...f, kind: f.kind as AttachmentKind, createdAt: f.createdAt.toISOString() })),
+      .map((f) => ({ id: f.id, eventId: f.eventId, kind: f.kind, fileName: f.fileName, mimeType: f.mimeType, size: f.size, createdAt: f.createdAt.toISOString() })),
   }));
+  const packageRef = r.package as { id: string; name: string; proposedOutcome: Outcome | null; proposedNote: string | null } | null;
   return {
-    ...summary!,
+    ...summaryOf(calendar, row, { unit: unitOf(row.unitId), leadUnit: unitOf(row.leadUnitId), handler: row.handlerId && r.handler_name ? { id: row.handlerId, name: r.handler_name as string } : null, clocks: clockRows }),
     trackingToken: row.trackingToken,
     narrative: row.narrative,
     placeAddress: row.placeAddress,
     placePosition: row.placeLat !== null && row.placeLng !== null ? { lat: row.placeLat, lng: row.placeLng } : null,
     externalRef: row.externalRef,
-    package: await packageOfCase(db, d, row.id),
-    coUnits: coUnits.map((u) => ({ id: u.id, code: u.code, name: u.name })),
-    outcome: row.outcome as Outcome | null,
-    satisfaction: row.satisfaction as Satisfaction | null,
+    package: packageRef,
+    coUnits: row.coUnitIds.flatMap((id) => unitOf(id) ?? []),
+    outcome: row.outcome,
+    satisfaction: row.satisfaction,
     rejectReason: row.rejectReason,
-    parties: partyRows.map(({ party, person }) => ({
-      id: party.id,
-      personId: person.id,
-      role: party.role as PartyRole,
-      type: person.type as PartyType,
-      name: person.name,
-      idNumber: maskedField(crypto, person, 'idNumber'),
-      phone: maskedField(crypto, person, 'phone'),
-      address: maskedField(crypto, person, 'address'),
+    // The parties as given for this case — never as the registry heard of the person since.
+    parties: rowsFromJson(caseParties, r.parties).map((p) => ({
+      id: p.id,
+      personId: p.personId,
+      role: p.role,
+      type: p.type,
+      name: p.name,
+      idNumber: p.idNumberEnc ? maskIdNumber(crypto.decrypt(p.idNumberEnc)) : null,
+      phone: p.phoneEnc ? maskPhone(crypto.decrypt(p.phoneEnc)) : null,
+      address: p.addressEnc ? maskAddress(crypto.decrypt(p.addressEnc)) : null,
     })),
     timeline,
     clocks: clockRows.map((c) => presentClock(calendar, c)),

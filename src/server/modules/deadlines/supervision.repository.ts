@@ -43,7 +43,11 @@ export async function loadSupervision(db: Db | Tx, districtCode: string, caseId:
     db.select().from(caseExtensions).where(and(eq(caseExtensions.districtCode, districtCode), eq(caseExtensions.caseId, caseId))).orderBy(asc(caseExtensions.requestedAt)),
     db.select().from(caseUrges).where(and(eq(caseUrges.districtCode, districtCode), eq(caseUrges.caseId, caseId))).orderBy(asc(caseUrges.urgedAt)),
   ]);
-  const names = await userNames(db, districtCode, urges.map((u) => u.urgedBy));
+  return presentSupervision(extensions, urges, await userNames(db, districtCode, urges.map((u) => u.urgedBy)));
+}
+
+/** Extensions and urges as the detail page shows them (`names`: who urged). */
+export function presentSupervision(extensions: (typeof caseExtensions.$inferSelect)[], urges: UrgeRow[], names: Map<string, string>) {
   return {
     extensions: extensions.map((e) => ({
       id: e.id,

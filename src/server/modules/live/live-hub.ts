@@ -19,7 +19,12 @@ export async function announce(tx: Db | Tx, event: LiveEvent): Promise<void> {
 
 /** The NOTIFY of `announce` as an expression, for a write that sends it in the same statement as its rows. */
 export function liveEventSql(event: LiveEvent): SQL {
-  return sql`pg_notify(${CHANNEL}, ${JSON.stringify(event)})`;
+  return liveNotifySql(sql`${JSON.stringify(event)}`);
+}
+
+/** The NOTIFY of a live event whose JSON text a statement computes itself (e.g. with the number it just took). */
+export function liveNotifySql(payload: SQL): SQL {
+  return sql`pg_notify(${CHANNEL}, ${payload})`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../plugins/errors.js';
 import type { PartyInput } from '../../../shared/schemas/cases.js';
@@ -39,8 +40,8 @@ const knowsName = (person: Pick<PersonRow, 'name' | 'aliases'>, name: string) =>
  * same person (`samePersonConfirmed`; the new name is then added to the record's other names) — PERSON_NAME_DIFFERS
  * naming the party; and one person or organisation as two parties of the case — PARTY_SAME_PERSON.
  */
-export async function resolvePartyPersons(tx: Tx, crypto: PersonalDataCrypto, districtCode: string, parties: readonly PartyInput[]): Promise<string[]> {
-  if (parties.length === 0) return [];
+export async function planPartyPersons(tx: Tx, crypto: PersonalDataCrypto, districtCode: string, parties: readonly PartyInput[]): Promise<PartyPersonsPlan> {
+  if (parties.length === 0) return { personIds: [], toCreate: [], updates: [] };
   const keys = parties.map((p) => ({
     name: comparable(p.name),
     idHash: p.type === 'person' && p.idNumber ? crypto.lookupHash(p.idNumber) : undefined,
@@ -105,35 +106,52 @@ export async function resolvePartyPersons(tx: Tx, crypto: PersonalDataCrypto, di
   const repeated = known.find((id, i) => known.indexOf(id) !== i);
   if (repeated) throw new AppError('PARTY_SAME_PERSON', { partyIndexes: ids.flatMap((id, i) => (id === repeated ? [i] : [])) });
 
+  const toCreate: NewPerson[] = [];
+  parties.forEach((party, i) => {
+    if (ids[i]) return;
+    const name = comparable(party.name);
+    const id = randomUUID();
+    ids[i] = id;
+    toCreate.push({
+      districtCode,
+      id,
+      type: party.type,
+      name,
+      namePinyin: namePinyin(name),
+      creditCode: party.creditCode ?? null,
+      ...(party.idNumber ? idFields(crypto, party.idNumber) : {}),
+      ...(party.phone ? phoneFields(crypto, party.phone) : {}),
+      ...(party.address ? addressFields(crypto, party.address) : {}),
+    });
+  });
+  return { personIds: ids as string[], toCreate, updates };
+}
+
+export type NewPerson = typeof persons.$inferInsert & { id: string };
+
+/** What a registration will write of the registry: each party's person (new ones with their ids), and the fill-ins. */
+export interface PartyPersonsPlan {
+  personIds: string[];
+  toCreate: NewPerson[];
+  updates: { id: string; fill: Partial<PersonRow> }[];
+}
+
+/** Writes the fill-ins and other names a plan found for existing records. */
+export async function applyPersonUpdates(tx: Tx, districtCode: string, updates: PartyPersonsPlan['updates']): Promise<void> {
   for (const u of updates) {
     await tx
       .update(persons)
       .set({ ...u.fill, updatedAt: new Date() })
       .where(and(eq(persons.districtCode, districtCode), eq(persons.id, u.id)));
   }
-  const toCreate = parties.flatMap((party, i) => (ids[i] ? [] : [{ party, i }]));
-  if (toCreate.length) {
-    const created = await tx
-      .insert(persons)
-      .values(
-        toCreate.map(({ party }) => {
-          const name = comparable(party.name);
-          return {
-            districtCode,
-            type: party.type,
-            name,
-            namePinyin: namePinyin(name),
-            creditCode: party.creditCode ?? null,
-            ...(party.idNumber ? idFields(crypto, party.idNumber) : {}),
-            ...(party.phone ? phoneFields(crypto, party.phone) : {}),
-            ...(party.address ? addressFields(crypto, party.address) : {}),
-          };
-        }),
-      )
-      .returning({ id: persons.id });
-    toCreate.forEach(({ i }, n) => (ids[i] = created[n]!.id));
-  }
-  return ids as string[];
+}
+
+/** `planPartyPersons`, written at once: the registry's record for each party, created where there was none. */
+export async function resolvePartyPersons(tx: Tx, crypto: PersonalDataCrypto, districtCode: string, parties: readonly PartyInput[]): Promise<string[]> {
+  const plan = await planPartyPersons(tx, crypto, districtCode, parties);
+  await applyPersonUpdates(tx, districtCode, plan.updates);
+  if (plan.toCreate.length) await tx.insert(persons).values(plan.toCreate);
+  return plan.personIds;
 }
 
 /** A party as the case keeps it: the given values, personal ones encrypted (`case_parties`). */

@@ -52,34 +52,37 @@ export async function indexCaseText(tx: Tx | Db, row: { districtCode: string; id
  * Fills what databases from before the index lack: vectors of older cases (from summary, narrative and the timeline)
  * and the matching keys of older person records. Runs in batches at start; returns how many rows it filled.
  */
-export async function backfillSearchIndex(db: Db, crypto: PersonalDataCrypto, batchSize = 500): Promise<number> {
+export async function backfillSearchIndex(db: Db, crypto: PersonalDataCrypto, batchSize = 200): Promise<number> {
   let filled = 0;
   for (;;) {
-    const batch = await db
-      .select({ districtCode: cases.districtCode, id: cases.id, summary: cases.summary, narrative: cases.narrative })
-      .from(cases)
-      .where(sql`not exists (select 1 from ${caseSearch} s where s.district_code = ${cases.districtCode} and s.case_id = ${cases.id})`)
-      .limit(batchSize);
-    if (batch.length === 0) break;
-    await db.transaction(async (tx) => {
+    // Small batches in id order, skipping cases a request holds: the backfill never waits on a registration or a step,
+    // so the two cannot deadlock (a step on such a case indexes its own words; the next round picks it up).
+    const n = await db.transaction(async (tx) => {
+      const { rows: batch } = await tx.execute<{ district_code: string; id: string; summary: string; narrative: string }>(sql`
+        select c.district_code, c.id, c.summary, c.narrative from cases c
+        where not exists (select 1 from ${caseSearch} s where s.district_code = c.district_code and s.case_id = c.id)
+        order by c.district_code, c.id
+        limit ${batchSize}
+        for no key update of c skip locked`);
       for (const row of batch) {
         const { rows: notes } = await tx.execute<{ reason: string }>(
-          sql`select reason from case_events where district_code = ${row.districtCode} and case_id = ${row.id} and reason is not null`,
+          sql`select reason from case_events where district_code = ${row.district_code} and case_id = ${row.id} and reason is not null`,
         );
         const partyRows = await tx
-          .select({ name: persons.name, addressEnc: persons.addressEnc })
+          .select({ name: caseParties.name, addressEnc: caseParties.addressEnc })
           .from(caseParties)
-          .innerJoin(persons, and(eq(persons.districtCode, caseParties.districtCode), eq(persons.id, caseParties.personId)))
-          .where(and(eq(caseParties.districtCode, row.districtCode), eq(caseParties.caseId, row.id)));
+          .where(and(eq(caseParties.districtCode, row.district_code), eq(caseParties.caseId, row.id)));
         await indexNewCase(
           tx,
           crypto,
-          { ...row, narrative: [row.narrative, ...notes.map((n) => n.reason)].join('\n') },
-          partyRows.map((p) => ({ role: 'applicant', type: 'person', name: p.name, ...(p.addressEnc ? { address: crypto.decrypt(p.addressEnc) } : {}) })),
+          { districtCode: row.district_code, id: row.id, summary: row.summary, narrative: [row.narrative, ...notes.map((n) => n.reason)].join('\n') },
+          partyRows.map((p) => ({ name: p.name, ...(p.addressEnc ? { address: crypto.decrypt(p.addressEnc) } : {}) })),
         );
       }
+      return batch.length;
     });
-    filled += batch.length;
+    if (n === 0) break;
+    filled += n;
   }
   for (;;) {
     const people = await db

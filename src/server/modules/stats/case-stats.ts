@@ -45,8 +45,11 @@ export function measureCondition(m: Measure, from: string, to: string): SQL {
   return sql`(${col} between ${from}::date and ${to}::date and ${sql.raw(PREDICATES[m])})`;
 }
 
-/** What a case counts as now: one row per case of `cases c`, computed from the case, its lead unit and its last handling clock. */
-const FACTS = `
+/**
+ * What a case counts as now: one row per case of `cases c` (or of `source`, a WITH entry with the columns of `cases`),
+ * computed from the case, its lead unit (`lvl`) and its last handling clock.
+ */
+const factsFrom = (source: string) => `
   select c.district_code, c.id as case_id, c.unit_id, c.unit_path, c.kind, c.category, c.channel,
     (c.created_at at time zone 'Asia/Shanghai')::date as received_on,
     case when c.status = 'registered' then null when c.reject_reason is not null then 'rejected' else 'accepted' end as decision,
@@ -63,11 +66,15 @@ const FACTS = `
     case when c.followed_up_at is not null and c.satisfaction is not null then (c.followed_up_at at time zone 'Asia/Shanghai')::date end as followed_up_on,
     case when c.followed_up_at is not null then c.satisfaction end as satisfaction,
     case when c.escalated_at is not null and c.status in ('escalated', 'archived') then (c.escalated_at at time zone 'Asia/Shanghai')::date end as escalated_on
-  from cases c
+  from ${source} c
   left join lvl on lvl.id = c.lead_unit_id`;
+const FACTS = factsFrom('cases');
 
-/** Each unit's level: its own kind, or for a department the kind of the nearest territorial unit above it. */
-const LEVELS = `
+/**
+ * Each unit's level: its own kind, or for a department the kind of the nearest territorial unit above it. A recount
+ * needs every unit's; a change needs only the lead units of its cases (`$ids`), which keeps a step's refresh small.
+ */
+const levels = (scope: 'district' | 'ids') => `
   lvl as (
     select u.id, (
       select a.kind from units a
@@ -75,15 +82,17 @@ const LEVELS = `
       order by a.depth desc limit 1
     ) as kind
     from units u where u.district_code = $district
+    ${scope === 'ids' ? 'and u.id in (select c2.lead_unit_id from cases c2 where c2.district_code = $district and c2.id = any($ids))' : ''}
   )`;
+const LEVELS = levels('district');
 
 const FACT_COLUMNS = [
   'district_code', 'case_id', 'unit_id', 'unit_path', 'kind', 'category', 'channel', 'received_on', 'decision',
   'concluded_on', 'outcome', 'settled_level', 'is_on_time', 'followed_up_on', 'satisfaction', 'escalated_on',
 ];
 
-/** Rows of ±1 per measure and day from the facts in `delta` (sign −1: before the change, +1: after). */
-function contributions(): string {
+/** Rows of ±1 per measure and day from the facts in `source` (sign −1: before the change, +1: after). */
+function contributions(source = 'delta'): string {
   const dates = Object.keys(DATE_COLUMNS) as MeasureDate[];
   return dates
     .map((d) => {
@@ -91,7 +100,7 @@ function contributions(): string {
       const counters = MEASURE_KEYS.map((m) =>
         MEASURES[m].date === d ? `f.sign * coalesce((${PREDICATES[m]})::int, 0) as ${columnOf(m)}` : `0 as ${columnOf(m)}`,
       ).join(', ');
-      return `select f.${dateCol} as day, f.unit_id, f.unit_path, f.kind, f.category, f.channel, ${counters} from delta f where f.${dateCol} is not null`;
+      return `select f.${dateCol} as day, f.unit_id, f.unit_path, f.kind, f.category, f.channel, ${counters} from ${source} f where f.${dateCol} is not null`;
     })
     .join('\n union all\n');
 }
@@ -148,7 +157,7 @@ function bind(text: string, params: { district: string; ids?: string[] }): SQL {
 }
 
 const REFRESH = `
-    with ${LEVELS},
+    with ${levels('ids')},
     old as (
       select s.* from case_stats s where s.district_code = $district and s.case_id = any($ids) for update
     ),
@@ -167,6 +176,30 @@ const REFRESH = `
     insert into case_stats_pending (district_code, ${PENDING_KEY}, ${COUNTER_COLUMNS.join(', ')})
     select $district, ${PENDING_KEY}, ${sumsOf(COUNTER_COLUMNS)} from contrib
     group by ${PENDING_KEY} having ${anyNonZero(COUNTER_COLUMNS)}`;
+
+/**
+ * The statistics of a case being inserted by the same statement, as WITH entries following `source` (the insert's
+ * RETURNING): its `case_stats` row and its first pending contributions — what `refreshCaseStats` would write for it,
+ * from the same facts and measures, without another round trip. A new case has no lead unit yet (no level to look up).
+ */
+export function newCaseStatsEntries(source: string, districtCode: string): string {
+  if (!/^\d{6}$/.test(districtCode)) throw new Error('bad district code');
+  return `
+    lvl as (select null::uuid as id, null::text as kind where false),
+    stats_facts as (${factsFrom(source)}),
+    stats_row as (
+      insert into case_stats (${FACT_COLUMNS.join(', ')}) select ${FACT_COLUMNS.join(', ')} from stats_facts
+      returning 1
+    ),
+    stats_delta as (select 1 as sign, ${FACT_COLUMNS.join(', ')} from stats_facts),
+    stats_contrib as (${contributions('stats_delta')}),
+    stats_pending as (
+      insert into case_stats_pending (district_code, ${PENDING_KEY}, ${COUNTER_COLUMNS.join(', ')})
+      select '${districtCode}', ${PENDING_KEY}, ${sumsOf(COUNTER_COLUMNS)} from stats_contrib
+      group by ${PENDING_KEY} having ${anyNonZero(COUNTER_COLUMNS)}
+      returning 1
+    )`;
+}
 
 /**
  * Brings the statistics of these cases up to date, in the caller's transaction: recomputes each case's facts, stores
@@ -258,8 +291,10 @@ export async function rebuildCaseStats(db: Db, districtCode: string): Promise<nu
 
 /**
  * Counts the cases that have no statistics row yet (an upgrade, a bulk load), a batch at a time, each batch in its own
- * transaction. Cases a registration or a step holds locked are skipped this round (they get their row from that change
- * or the next batch), so the backfill never waits on — or deadlocks with — the requests. Returns how many it added.
+ * transaction. Cases a step holds locked are skipped (that step's own refresh writes their row), so the backfill never
+ * waits on — or deadlocks with — the requests; `no key update` does not conflict with the key-share locks that
+ * inserting a case's child rows takes, so such inserts (the search backfill) make it skip nothing. Returns how many it
+ * added.
  */
 export async function backfillCaseStats(db: Db, batchSize = 1000): Promise<number> {
   let filled = 0;
@@ -270,7 +305,7 @@ export async function backfillCaseStats(db: Db, batchSize = 1000): Promise<numbe
         where not exists (select 1 from case_stats s where s.district_code = c.district_code and s.case_id = c.id)
         order by c.district_code, c.id
         limit ${batchSize}
-        for update of c skip locked`);
+        for no key update of c skip locked`);
       const byDistrict = new Map<string, string[]>();
       for (const r of rows) byDistrict.set(r.district_code, [...(byDistrict.get(r.district_code) ?? []), r.id]);
       for (const [district, ids] of byDistrict) await refreshCaseStats(tx, district, ids);
