@@ -25,7 +25,13 @@ export function AppLayout() {
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={200}>
         <div style={{ padding: '16px 20px', fontWeight: 600, fontSize: 18 }}>{t('app.shortTitle')}</div>
-        <Menu mode="inline" selectedKeys={selected ? [selected] : []} items={items} onClick={(e) => navigate(e.key)} />
+        <Menu
+          mode="inline"
+          selectedKeys={selected ? [selected] : []}
+          items={items}
+          // A light page of its own (the grid app) is another document: open it with a full page load.
+          onClick={(e) => (APP_ROUTES.find((r) => r.path === e.key)?.element ? navigate(e.key) : window.location.assign(e.key))}
+        />
       </Layout.Sider>
       <Layout>
         <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>

@@ -8,9 +8,7 @@ import { Suspense, useEffect, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import type { Permission } from '../../shared/permissions.js';
 import { LoginPage } from '../pages/login/login-page.js';
-import { ProgressPage } from '../pages/public/progress/progress-page.js';
-import { PortalPage } from '../pages/public/portal/portal-page.js';
-import { KioskPage } from '../pages/public/kiosk/kiosk-page.js';
+import { NotFoundPage } from '../pages/not-found/not-found-page.js';
 import { LiveEventsProvider } from './live-events.js';
 import { setUnauthorizedHandler } from './api.js';
 import { I18nProvider, useI18n } from './i18n.js';
@@ -76,19 +74,20 @@ export function Root() {
               <BrowserRouter>
                 <UnauthorizedRedirect />
                 <Routes>
+                  {/* The resident's pages and the grid app are light pages of their own (src/shared/web-entries.ts). */}
                   <Route path="/login" element={<LoginPage />} />
-                  <Route path="/progress" element={<ProgressPage />} />
-                  <Route path="/progress/:token" element={<ProgressPage />} />
-                  <Route path="/portal" element={<PortalPage />} />
-                  <Route path="/kiosk/:token" element={<KioskPage />} />
-                  {/* The phone app checks its own sign-in: offline, it works with the worker last seen on the phone. */}
-                  {APP_ROUTES.filter((r) => r.standalone).map((r) => (
+                  {APP_ROUTES.filter((r) => r.standalone && r.element).map((r) => (
                     <Route
                       key={r.path}
                       path={r.path}
-                      element={<Suspense fallback={<Spin style={{ display: 'block', marginTop: 120 }} />}>{r.checksOwnSignIn ? r.element : <RequireAccess access={r.access}>{r.element}</RequireAccess>}</Suspense>}
+                      element={
+                        <Suspense fallback={<Spin style={{ display: 'block', marginTop: 120 }} />}>
+                          <RequireAccess access={r.access}>{r.element}</RequireAccess>
+                        </Suspense>
+                      }
                     />
                   ))}
+                  <Route path="/" element={<Home />} />
                   <Route element={<AppLayout />}>
                     {APP_ROUTES.filter((r) => !r.standalone).map((r) => (
                       <Route
@@ -101,8 +100,8 @@ export function Root() {
                         }
                       />
                     ))}
+                    <Route path="*" element={<NotFoundPage />} />
                   </Route>
-                  <Route path="*" element={<Home />} />
                 </Routes>
               </BrowserRouter>
             </LiveEventsProvider>
