@@ -81,7 +81,6 @@ export const enUS: Record<MessageKey, string> = {
   'register.earlierHint': 'Type an ID number or mobile number to see this person’s earlier cases here, so nothing is taken in twice.',
   'register.earlierOutside': 'outside your jurisdiction',
   'register.done': 'Registered',
-  'register.receipt': 'Give the case code and tracking code to the visitor; the tracking code shows progress on the lookup page.',
   'register.another': 'Register another',
   'register.open': 'Open case',
   'register.idInvalid': 'The ID number is not valid (check character or birth date)',
@@ -920,4 +919,6 @@ export const enUS: Record<MessageKey, string> = {
   'notFound.title': 'Page not found',
   'notFound.hint': 'This address is not a page of the platform: it may have moved or been mistyped.',
   'notFound.home': 'Go to the home page',
+  'agreement.draftDocx': 'Download the draft (DOCX)',
+  'agreement.draftPrint': 'Print the draft for the parties to read',
 };

@@ -80,7 +80,6 @@ export const zhCN = {
   'register.earlierHint': '输入身份证号或手机号后，这里会显示该群众的既往案件，避免重复受理。',
   'register.earlierOutside': '管辖范围外',
   'register.done': '登记成功',
-  'register.receipt': '请将案件编号和查询码交给来访群众，凭查询码可在“进度查询”页面查看办理进度。',
   'register.another': '继续登记',
   'register.open': '查看案件',
   'register.idInvalid': '身份证号码不正确（校验位或出生日期有误）',
@@ -919,6 +918,8 @@ export const zhCN = {
   'notFound.title': '页面不存在',
   'notFound.hint': '您访问的地址不是本平台的页面，可能已移动或输入有误。',
   'notFound.home': '回到首页',
+  'agreement.draftDocx': '下载草稿（DOCX）',
+  'agreement.draftPrint': '打印草稿给当事人阅读',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -57,7 +57,20 @@ function Themed({ children }: { children: ReactNode }) {
   return (
     <ConfigProvider
       locale={lang === 'zh-CN' ? zhCNAntd : enUSAntd}
-      theme={{ token: { colorPrimary: '#b71c1c', borderRadius: 4, motion: !prefersReducedMotion } }}
+      theme={{
+        token: {
+          colorPrimary: '#b71c1c',
+          borderRadius: 4,
+          motion: !prefersReducedMotion,
+          // The platform's font stack (base.css): the Chinese fonts of each system, then the served rare-character font.
+          fontFamily: 'var(--fq-font-sans)',
+          // Secondary and placeholder text dark enough to read (WCAG AA 4.5:1 on white); antd's default grey is 3.4:1.
+          colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
+          colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
+          colorTextDescription: 'rgba(0, 0, 0, 0.65)',
+          colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
+        },
+      }}
     >
       <AntApp>{children}</AntApp>
     </ConfigProvider>

@@ -21,7 +21,7 @@ import { issuePetitionReply, listPetitionReplies, petitionReplyDocx, petitionRep
 import { buildCaseFile } from './case-file.js';
 import { findCaseRow, presentCaseDetail } from '../cases/cases.repository.js';
 import { AppError } from '../../plugins/errors.js';
-import { agreementDocx, agreementHtml, type AgreementDocument } from './agreement-document.js';
+import { agreementDocx, agreementHtml, agreementTitle, type AgreementDocument } from './agreement-document.js';
 import { finalizeAgreement, loadAgreementForDocument, logDocumentAccess, partiesOf, presentAgreement, recordJudicialConfirmation, recordPerformance, saveAgreement, signAgreement } from './agreements.js';
 
 const params = z.object({ id: z.string().uuid() });
@@ -171,6 +171,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       terms: a.terms,
       mediatorName: mediator?.name ?? '',
       effectiveOn: a.effectiveOn,
+      isDraft: a.status === 'draft',
     };
   };
   app.get(
@@ -180,7 +181,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       const doc = await documentOf(request, actorOf(request));
       reply
         .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-        .header('content-disposition', `attachment; filename="agreement-${doc.code}.docx"; filename*=UTF-8''${encodeURIComponent(`人民调解协议书-${doc.code}.docx`)}`)
+        .header('content-disposition', `attachment; filename="agreement-${doc.code}${doc.isDraft ? '-draft' : ''}.docx"; filename*=UTF-8''${encodeURIComponent(`${agreementTitle(doc)}-${doc.code}.docx`)}`)
         .header('cache-control', 'no-store');
       return reply.send(await agreementDocx(doc));
     },

@@ -102,16 +102,13 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
                 {t('agreement.finalize')}
               </Button>
             )}
-            {a.status !== 'draft' && (
-              <>
-                <a href={`/api/cases/${detail.id}/agreement.docx`} download data-testid="agreement-docx">
-                  <Button>{t('agreement.docx')}</Button>
-                </a>
-                <a href={`/api/cases/${detail.id}/agreement.html`} target="_blank" rel="noreferrer">
-                  <Button>{t('agreement.print')}</Button>
-                </a>
-              </>
-            )}
+            {/* A draft too, marked 草稿 on every page, for the parties to read before they sign. */}
+            <Button href={`/api/cases/${detail.id}/agreement.docx`} download data-testid="agreement-docx">
+              {a.status === 'draft' ? t('agreement.draftDocx') : t('agreement.docx')}
+            </Button>
+            <Button href={`/api/cases/${detail.id}/agreement.html`} target="_blank" rel="noreferrer" data-testid="agreement-print">
+              {a.status === 'draft' ? t('agreement.draftPrint') : t('agreement.print')}
+            </Button>
           </Space>
           {a.status === 'final' && a.form === 'written' && canMediate && (
             <Descriptions size="small" column={1} bordered title={t('agreement.signatures')}>

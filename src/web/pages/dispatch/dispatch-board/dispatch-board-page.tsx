@@ -9,7 +9,8 @@ import { PagedCaseTable } from '../../../components/paged-case-table.js';
 /** The dispatcher's board: cases still to be accepted, accepted cases waiting for a lead unit, and live arrivals. */
 export function DispatchBoardPage() {
   const { t, label } = useI18n();
-  const [status, setStatus] = useState<'accepted' | 'registered'>('accepted');
+  // Opens on the first thing waiting for the dispatcher: new cases to accept, then accepted ones to send on.
+  const [status, setStatus] = useState<'accepted' | 'registered'>('registered');
   return (
     <Row gutter={16}>
       <Col xs={24} xl={17}>
@@ -21,8 +22,8 @@ export function DispatchBoardPage() {
               value={status}
               onChange={(v) => setStatus(v as typeof status)}
               options={[
-                { value: 'accepted', label: label('status', 'accepted') },
                 { value: 'registered', label: label('status', 'registered') },
+                { value: 'accepted', label: label('status', 'accepted') },
               ]}
             />
           }
