@@ -1,5 +1,6 @@
 import 'virtual:rare-han-font.css';
 import './base.css';
+import './app/staff.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Root } from './app/root.js';

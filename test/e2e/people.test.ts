@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../src/shared/calendar.js';
+import { buildCaseBody } from '../../src/server/modules/cases/cases.factory.js';
 import { actOnCaseOk, signIn } from '../support/app.js';
 import { newPage, pick, SCREENSHOTS, signInPage, startBrowserTest, type BrowserContext } from './browser.js';
 
@@ -35,12 +36,13 @@ function watchErrors(page: Page): string[] {
 
 /** axe-core run in the page (evaluated, not an injected script tag, so a strict CSP does not stop it). */
 async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+  // Each violating node with the start of its HTML, so a failure says what to fix.
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; html: string }[] }[] }> } }).axe;
     return axe.run(document, { resultTypes: ['violations'] });
   });
-  return result.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+  return result.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`) }));
 }
 
 async function fileOnPortal(resident: Page, name: string) {
@@ -212,4 +214,93 @@ describe('every name renders (GB 18030-2022)', () => {
     expect(html.body).toMatch(/font-family: "SimSun", "SimSun-ExtB"/);
     await page.context().close();
   });
+});
+
+/** A case to open (registered through the API when this file's tests run alone). */
+async function someCase(): Promise<string> {
+  const res = await b.ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: await signIn(b.ctx.app, 'reception'), 'idempotency-key': randomUUID() }, payload: buildCaseBody() });
+  expect(res.statusCode, res.body).toBeLessThan(300);
+  return res.json().id as string;
+}
+
+describe('pages anyone can use', () => {
+  /** The pages of the issue, each as its user opens it. */
+  const PAGES: { name: string; user?: string; path: () => Promise<string> }[] = [
+    { name: 'portal', path: async () => '/portal' },
+    { name: 'progress', path: async () => '/progress' },
+    { name: 'login', path: async () => '/login' },
+    { name: 'register', user: 'reception', path: async () => '/register' },
+    { name: 'case', user: 'dispatcher', path: async () => `/cases/${await someCase()}` },
+    { name: 'dispatch', user: 'dispatcher', path: async () => '/dispatch' },
+    { name: 'cockpit', user: 'leader', path: async () => '/command/cockpit' },
+  ];
+
+  for (const p of PAGES) {
+    it(`${p.name}: axe finds nothing critical or serious at 1366 and 390 px, and normal use logs no console error`, { timeout: 60_000 }, async () => {
+      for (const [width, height] of [
+        [1366, 768],
+        [390, 844],
+      ] as const) {
+        const options = { viewport: { width, height }, ...(width < 500 ? { isMobile: true, hasTouch: true } : {}) };
+        const page = p.user ? await signInPage(b, p.user, options) : await newPage(b, { who: p.name, contextOptions: options });
+        const errors = watchErrors(page);
+        await page.goto(`${b.baseUrl}${await p.path()}`, { waitUntil: 'networkidle' });
+        await page.locator('main').first().waitFor();
+        const violations = await axeViolations(page);
+        await page.screenshot({ path: join(SHOTS, `${p.name}-${width}.png`), fullPage: true });
+        expect(violations, `${p.name} at ${width} px`).toEqual([]);
+        expect(errors, `${p.name} at ${width} px`).toEqual([]);
+        await page.context().close();
+      }
+    });
+  }
+
+  it('an unknown address is a real 404 page, not another page', async () => {
+    const page = await signInPage(b, 'reception', DESK);
+    await page.goto(`${b.baseUrl}/no-such-page`);
+    await page.getByTestId('not-found').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/no-such-page');
+    await page.context().close();
+  });
+});
+
+describe('English', () => {
+  /** Chinese text on screen that no API answer carried: a label that is not in the locale files. */
+  async function untranslated(page: Page, path: string, apiText: string[]): Promise<string[]> {
+    await page.goto(`${b.baseUrl}${path}`, { waitUntil: 'networkidle' });
+    await page.locator('main').first().waitFor();
+    const texts = await page.evaluate(() => {
+      const out: string[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!el || !el.checkVisibility?.() || el.closest('[lang^="zh"]')) continue;
+        const t = n.nodeValue?.trim();
+        if (t && /[\u3400-\u9fff]/.test(t)) out.push(t);
+      }
+      for (const el of document.querySelectorAll<HTMLInputElement>('input[placeholder], textarea[placeholder]')) if (/[\u3400-\u9fff]/.test(el.placeholder)) out.push(el.placeholder);
+      return out;
+    });
+    // Data (names of units, people, categories typed by staff…) and legal titles come from the server in Chinese.
+    const data = apiText.join('\n');
+    return texts.filter((t) => !t.split(/[\s·,:：、（）()/]+/).filter((w) => /[\u3400-\u9fff]/.test(w)).every((w) => data.includes(w)));
+  }
+
+  for (const p of [
+    { user: undefined, paths: ['/portal', '/progress', '/login'] },
+    { user: 'reception', paths: ['/register'] },
+    { user: 'dispatcher', paths: ['/dispatch', '/cases'] },
+    { user: 'leader', paths: ['/command/cockpit'] },
+  ]) {
+    it(`shows no Chinese outside data on ${p.paths.join(', ')} in English`, { timeout: 60_000 }, async () => {
+      const page = p.user ? await signInPage(b, p.user, DESK) : await newPage(b, { who: 'english', contextOptions: DESK });
+      await page.addInitScript(() => localStorage.setItem('fq.lang', 'en-US'));
+      const apiText: string[] = [];
+      page.on('response', async (res) => {
+        if (res.url().includes('/api/') && (res.headers()['content-type'] ?? '').includes('json')) apiText.push(await res.text().catch(() => ''));
+      });
+      for (const path of p.paths) expect(await untranslated(page, path, apiText), path).toEqual([]);
+      await page.context().close();
+    });
+  }
 });

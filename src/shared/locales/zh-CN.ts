@@ -403,13 +403,13 @@ export const zhCN = {
   'difficulty.ordinary': '一般',
   'difficulty.complex': '复杂',
   'stage.acceptance': '受理',
-  'stage.transfer_objection': '转办异议',
+  'stage.transfer_objection': '非本单位事项可提异议',
   'stage.handling': '办理',
   'stage.follow_up': '回访',
-  'stage.review_request': '申请复查',
-  'stage.review_decision': '复查',
-  'stage.re_review_request': '申请复核',
-  'stage.re_review_decision': '复核',
+  'stage.review_request': '可申请复查',
+  'stage.review_decision': '复查意见',
+  'stage.re_review_request': '可申请复核',
+  'stage.re_review_decision': '复核意见',
 
   'progress.title': '办理进度查询',
   'progress.prompt': '请输入回执上的查询码',
@@ -920,6 +920,9 @@ export const zhCN = {
   'notFound.home': '回到首页',
   'agreement.draftDocx': '下载草稿（DOCX）',
   'agreement.draftPrint': '打印草稿给当事人阅读',
+  'cockpit.periodFrom': '开始日期',
+  'cockpit.periodTo': '结束日期',
+  'common.tableRegion': '表格（可左右滚动）',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,4 +1,5 @@
 import { Button, Layout, Menu, Space, Typography } from 'antd';
+import { useEffect, useRef } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from './api.js';
 import { useI18n } from './i18n.js';
@@ -14,6 +15,22 @@ export function AppLayout() {
   const location = useLocation();
   const items = APP_ROUTES.filter((r) => r.menu && can(r.access)).map((r) => ({ key: r.path, icon: r.menu!.icon, label: t(r.menu!.label) }));
   const selected = items.find((i) => location.pathname === i.key || location.pathname.startsWith(`${i.key}/`))?.key;
+
+  // A table wider than the screen scrolls sideways inside its own box; that box takes the keyboard focus and has a
+  // name, so a keyboard user can scroll it too (WCAG 2.1.1). Ant Design's tables do not, so every page's tables here.
+  const content = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const mark = () =>
+      content.current?.querySelectorAll<HTMLElement>('.ant-table-content:not([tabindex]), .ant-table-body:not([tabindex])').forEach((el) => {
+        el.tabIndex = 0;
+        el.setAttribute('role', 'region');
+        el.setAttribute('aria-label', t('common.tableRegion'));
+      });
+    mark();
+    const observer = new MutationObserver(mark);
+    if (content.current) observer.observe(content.current, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, [t]);
 
   const signOut = async () => {
     await api('/api/auth/logout', { method: 'POST' });
@@ -51,7 +68,7 @@ export function AppLayout() {
             </Button>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ margin: 24 }}>
+        <Layout.Content style={{ margin: 24 }} ref={content} role="main">
           <Outlet />
         </Layout.Content>
       </Layout>

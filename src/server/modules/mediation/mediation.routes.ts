@@ -32,8 +32,27 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['mediation'];
   const present = async (actor: ReturnType<typeof actorOf>, id: string) => presentAgreement(db, await calendarCache.get(), actor, id);
 
-  app.get('/:id/agreement', { onRequest: [app.requireActor], schema: { operationId: 'getAgreement', tags, params, response: { 200: agreementSchema } } }, async (request) =>
-    present(actorOf(request), request.params.id),
+  app.get(
+    '/:id/agreement',
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'getAgreement',
+        tags,
+        params,
+        // The case page asks whether there is one yet: "none" is an answer there (204), not an error in the console.
+        querystring: z.object({ ifExists: z.enum(['true', 'false']).default('false') }),
+        response: { 200: agreementSchema, 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      try {
+        return await present(actorOf(request), request.params.id);
+      } catch (err) {
+        if (request.query.ifExists === 'true' && err instanceof AppError && err.code === 'AGREEMENT_NOT_FOUND') return reply.status(204).send(null);
+        throw err;
+      }
+    },
   );
   app.put(
     '/:id/agreement',

@@ -23,14 +23,8 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: ['agreement', detail.id],
-    queryFn: async () => {
-      try {
-        return await api<Agreement>(`/api/cases/${detail.id}/agreement`);
-      } catch (err) {
-        if (err instanceof ApiError && err.code === 'AGREEMENT_NOT_FOUND') return null;
-        throw err;
-      }
-    },
+    // No agreement yet is a 204 (no failed request in the console on every case page).
+    queryFn: async () => (await api<Agreement | undefined>(`/api/cases/${detail.id}/agreement?ifExists=true`)) ?? null,
   });
   const [editing, setEditing] = useState(false);
   const [courtOpen, setCourtOpen] = useState(false);

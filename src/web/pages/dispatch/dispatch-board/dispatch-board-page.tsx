@@ -13,7 +13,8 @@ export function DispatchBoardPage() {
   const [status, setStatus] = useState<'accepted' | 'registered'>('registered');
   return (
     <Row gutter={16}>
-      <Col xs={24} xl={17}>
+      {/* Side by side only where the table's columns fit beside the arrivals (1600 px); at 1366–1440 px it is below. */}
+      <Col xs={24} xxl={17}>
         <Card
           title={t('dispatch.title')}
           size="small"
@@ -31,7 +32,7 @@ export function DispatchBoardPage() {
           <PagedCaseTable filters={{ status }} resetKey={status} emptyText="dispatch.empty" />
         </Card>
       </Col>
-      <Col xs={24} xl={7}>
+      <Col xs={24} xxl={7}>
         <LiveArrivals />
       </Col>
     </Row>
