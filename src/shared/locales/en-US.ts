@@ -530,7 +530,6 @@ export const enUS: Record<MessageKey, string> = {
   'portal.narrative': 'What happened',
   'portal.narrativeShort': 'Tell what happened in at least 10 characters',
   'portal.narrativePlaceholder': 'When, where, with whom, what happened, and what you would like',
-  'portal.place': 'Street / community',
   'portal.placePlaceholder': 'Choose the street or town',
   'portal.address': 'Exact place',
   'portal.addressPlaceholder': 'e.g. Building 3, Dongfang community',

@@ -529,7 +529,6 @@ export const zhCN = {
   'portal.narrative': '事情经过',
   'portal.narrativeShort': '请至少用10个字说明事情经过',
   'portal.narrativePlaceholder': '什么时间、在哪里、和谁、发生了什么，您希望如何解决',
-  'portal.place': '发生地（街道/社区）',
   'portal.placePlaceholder': '请选择街道或乡镇',
   'portal.address': '详细地点',
   'portal.addressPlaceholder': '如：东方社区3号楼2单元',

@@ -41,6 +41,7 @@ export function CaseTable(props: {
           title: t('case.summary'),
           dataIndex: 'summary',
           ellipsis: true,
+          width: 240,
           render: (summary: string, c) =>
             c.snippet ? (
               <>
@@ -60,7 +61,7 @@ export function CaseTable(props: {
         { title: t('case.category'), dataIndex: 'category', render: (v: string) => label('category', v), width: 110 },
         { title: t('case.channel'), dataIndex: 'channel', render: (v: string) => label('channel', v), width: 90, responsive: ['xxl'] },
         { title: t('case.riskLevel'), dataIndex: 'riskLevel', render: (r) => <RiskTag risk={r} />, width: 80 },
-        { title: t('deadline.column'), dataIndex: 'deadline', render: (_, c) => <DeadlineBadge clock={c.deadline} showStage />, width: 230 },
+        { title: t('deadline.column'), dataIndex: 'deadline', render: (_, c) => <DeadlineBadge clock={c.deadline} showStage />, width: 210 },
         { title: t('case.unit'), dataIndex: ['unit', 'name'], ellipsis: true, width: 140, responsive: ['xxl'] },
         {
           title: t('case.leadUnit'),
@@ -69,7 +70,7 @@ export function CaseTable(props: {
           width: 160,
           render: (v?: string) => v ?? <Typography.Text type="secondary">—</Typography.Text>,
         },
-        { title: t('case.createdAt'), dataIndex: 'createdAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm'), width: 150 },
+        { title: t('case.createdAt'), dataIndex: 'createdAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm'), width: 150, responsive: ['xxl'] },
       ]}
     />
   );
