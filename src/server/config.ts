@@ -35,6 +35,12 @@ const configSchema = z.object({
    * Unset: links for residents (the self-assessment link) are opened on the centre's tablet and never sent by text.
    */
   PUBLIC_BASE_URL: z.string().url().optional(),
+  /** The centre as its receipts name it (受理回执); unset: the name of the district's top unit. */
+  CENTRE_NAME: z.string().trim().min(1).max(100).optional(),
+  /** The centre's street address on receipts, where residents come back to. */
+  CENTRE_ADDRESS: z.string().trim().min(1).max(200).optional(),
+  /** The centre's phone number on receipts, for residents to ask about their matter. */
+  CENTRE_PHONE: z.string().trim().min(3).max(40).optional(),
   /** The MQTT broker the video-analytics devices publish to (e.g. mqtt://127.0.0.1:1883); unset: no MQTT. */
   MQTT_URL: z.string().url().optional(),
   /** Devices publish to `<prefix>/<camera code>/alert` and `<prefix>/<camera code>/heartbeat`. */

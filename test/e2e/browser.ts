@@ -16,10 +16,10 @@ export interface BrowserContext {
 }
 
 /** The real app with its built web UI on a real port, and a headless Chromium that can reach nothing else. */
-export async function startBrowserTest(opts: { isolated?: boolean } = {}): Promise<BrowserContext> {
+export async function startBrowserTest(opts: { isolated?: boolean; env?: Record<string, string> } = {}): Promise<BrowserContext> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-wqy-microhei`);
   // `isolated`: a database of the file's own, for journeys that count every case (the command centre).
-  const ctx = await startTestApp({ withWeb: true, isolated: opts.isolated });
+  const ctx = await startTestApp({ withWeb: true, isolated: opts.isolated, env: opts.env });
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   const address = ctx.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnCaseOk, signIn } from '../support/app.js';
-import { newPage, pick, signInPage, startBrowserTest, type BrowserContext } from './browser.js';
+import { newPage, signInPage, startBrowserTest, type BrowserContext } from './browser.js';
 
 let b: BrowserContext;
 beforeAll(async () => {
@@ -31,15 +31,15 @@ describe('a resident files on the portal; the dispatcher sees it arrive live; th
     await resident.getByLabel('短信验证码').fill(b.ctx.sms.lastCode(phone));
     await resident.getByRole('button', { name: '验证并继续' }).click();
 
-    await pick(resident, resident.getByLabel('纠纷类别'), '邻里');
+    await resident.getByLabel('纠纷类别').selectOption({ label: '邻里' });
     const narrative = `楼上邻居家卫生间漏水三个月 ${tag}，多次协商无果，墙面发霉，希望社区协调维修。`;
     await resident.getByLabel('事情经过').fill(narrative);
-    await resident.getByLabel('发生地（街道/社区）').click();
-    await resident.locator('.ant-cascader-menu-item', { hasText: '文苑街道' }).click();
-    await resident.locator('.ant-cascader-menu-item', { hasText: '东方社区' }).click();
+    await resident.getByLabel('发生地（街道/乡镇）').selectOption({ label: '文苑街道' });
+    await resident.getByLabel('社区/村（可不选）').selectOption({ label: '东方社区' });
     await resident.getByLabel('详细地点').fill('东方社区7号楼2单元');
     await resident.getByLabel('您的姓名').fill('刘桂兰');
     await resident.getByRole('button', { name: /提\s*交/ }).click();
+    await resident.getByTestId('receipt').waitFor();
     const token = (await resident.getByTestId('portal-token').textContent())!.trim();
     const code = (await resident.getByTestId('portal-code').textContent())!.trim();
     expect(token).toMatch(/^[0-9A-Z]{20}$/);
@@ -118,7 +118,7 @@ describe('the grid worker’s app offline', () => {
   it('opens offline from the service worker, keeps the queue across a reload, and sends it when the network returns', async () => {
     const page = await signInPage(b, 'grid', PHONE);
     await page.goto(`${b.baseUrl}/grid`);
-    // The service worker is installed once it has cached the app shell (1.6 MB: slow on a busy machine); from the
+    // The service worker is installed once it has cached the grid app's own files; from the
     // next load on it controls the page.
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await page.reload();

@@ -74,7 +74,7 @@ describe('a wage dispute mediated to a confirmed agreement and a satisfied follo
     await card.getByRole('button', { name: /定\s*稿/ }).click();
     await card.locator('[data-testid="agreement-status"][data-status="final"]').waitFor();
 
-    const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: '下载 DOCX' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('link', { name: '下载 DOCX' }).click()]);
     const docx = await JSZip.loadAsync(await readFile((await download.path())!));
     const text = (await docx.file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
     for (const item of ['人民调解协议书', '冯建设', '公司向冯建设支付工资12000元', '银行转账', termDue, '公司未按时支付劳动报酬']) expect(text).toContain(item);

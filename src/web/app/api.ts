@@ -22,8 +22,8 @@ export function setUnauthorizedHandler(fn: () => void) {
  * The one client for the API: JSON in and out, the session cookie sent, and every error turned into an
  * ApiError carrying the catalogue's message in the current language.
  */
-export async function api<T>(path: string, init: RequestInit & { json?: unknown; isSessionProbe?: boolean } = {}): Promise<T> {
-  const { json, headers, isSessionProbe, ...rest } = init;
+export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  const { json, headers, ...rest } = init;
   let res: Response;
   try {
     res = await fetch(path, {
@@ -41,8 +41,8 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown;
     const err = body as ErrorBody | undefined;
     const code = (err?.code && err.code in ERRORS ? err.code : 'INTERNAL_ERROR') as ErrorCode;
     const isEnglish = localStorage.getItem('fq.lang') === 'en-US';
-    // A lapsed session sends the user to sign in; asking "who am I?" on a public page must not.
-    if (res.status === 401 && code === 'AUTH_REQUIRED' && !isSessionProbe) onUnauthorized?.();
+    // A lapsed session sends the user to sign in (asking "who am I?" is /api/auth/session, which never answers 401).
+    if (res.status === 401 && code === 'AUTH_REQUIRED') onUnauthorized?.();
     throw new ApiError(res.status, code, isEnglish ? ERRORS[code].en : (err?.message ?? ERRORS[code].zh), err?.details);
   }
   return body as T;

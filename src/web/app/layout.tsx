@@ -1,4 +1,5 @@
 import { Button, Layout, Menu, Space, Typography } from 'antd';
+import { useEffect, useRef } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from './api.js';
 import { useI18n } from './i18n.js';
@@ -15,6 +16,22 @@ export function AppLayout() {
   const items = APP_ROUTES.filter((r) => r.menu && can(r.access)).map((r) => ({ key: r.path, icon: r.menu!.icon, label: t(r.menu!.label) }));
   const selected = items.find((i) => location.pathname === i.key || location.pathname.startsWith(`${i.key}/`))?.key;
 
+  // A table wider than the screen scrolls sideways inside its own box; that box takes the keyboard focus and has a
+  // name, so a keyboard user can scroll it too (WCAG 2.1.1). Ant Design's tables do not, so every page's tables here.
+  const content = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const mark = () =>
+      content.current?.querySelectorAll<HTMLElement>('.ant-table-content:not([tabindex]), .ant-table-body:not([tabindex])').forEach((el) => {
+        el.tabIndex = 0;
+        el.setAttribute('role', 'region');
+        el.setAttribute('aria-label', t('common.tableRegion'));
+      });
+    mark();
+    const observer = new MutationObserver(mark);
+    if (content.current) observer.observe(content.current, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, [t]);
+
   const signOut = async () => {
     await api('/api/auth/logout', { method: 'POST' });
     await refresh();
@@ -25,7 +42,13 @@ export function AppLayout() {
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={200}>
         <div style={{ padding: '16px 20px', fontWeight: 600, fontSize: 18 }}>{t('app.shortTitle')}</div>
-        <Menu mode="inline" selectedKeys={selected ? [selected] : []} items={items} onClick={(e) => navigate(e.key)} />
+        <Menu
+          mode="inline"
+          selectedKeys={selected ? [selected] : []}
+          items={items}
+          // A light page of its own (the grid app) is another document: open it with a full page load.
+          onClick={(e) => (APP_ROUTES.find((r) => r.path === e.key)?.element ? navigate(e.key) : window.location.assign(e.key))}
+        />
       </Layout.Sider>
       <Layout>
         <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
@@ -45,7 +68,7 @@ export function AppLayout() {
             </Button>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ margin: 24 }}>
+        <Layout.Content style={{ margin: 24 }} ref={content} role="main">
           <Outlet />
         </Layout.Content>
       </Layout>

@@ -8,9 +8,7 @@ import { Suspense, useEffect, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import type { Permission } from '../../shared/permissions.js';
 import { LoginPage } from '../pages/login/login-page.js';
-import { ProgressPage } from '../pages/public/progress/progress-page.js';
-import { PortalPage } from '../pages/public/portal/portal-page.js';
-import { KioskPage } from '../pages/public/kiosk/kiosk-page.js';
+import { NotFoundPage } from '../pages/not-found/not-found-page.js';
 import { LiveEventsProvider } from './live-events.js';
 import { setUnauthorizedHandler } from './api.js';
 import { I18nProvider, useI18n } from './i18n.js';
@@ -59,7 +57,25 @@ function Themed({ children }: { children: ReactNode }) {
   return (
     <ConfigProvider
       locale={lang === 'zh-CN' ? zhCNAntd : enUSAntd}
-      theme={{ token: { colorPrimary: '#b71c1c', borderRadius: 4, motion: !prefersReducedMotion } }}
+      theme={{
+        token: {
+          colorPrimary: '#b71c1c',
+          // Links in a blue that keeps 4.5:1 on white (antd derives a lighter red from the primary colour).
+          colorLink: '#1a56b0',
+          // Danger buttons and error text at 4.5:1 (antd's #ff4d4f is 3.2:1); warnings likewise.
+          colorError: '#c62828',
+          colorWarning: '#b26a00',
+          borderRadius: 4,
+          motion: !prefersReducedMotion,
+          // The platform's font stack (base.css): the Chinese fonts of each system, then the served rare-character font.
+          fontFamily: 'var(--fq-font-sans)',
+          // Secondary and placeholder text dark enough to read (WCAG AA 4.5:1 on white); antd's default grey is 3.4:1.
+          colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
+          colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
+          colorTextDescription: 'rgba(0, 0, 0, 0.65)',
+          colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
+        },
+      }}
     >
       <AntApp>{children}</AntApp>
     </ConfigProvider>
@@ -76,19 +92,20 @@ export function Root() {
               <BrowserRouter>
                 <UnauthorizedRedirect />
                 <Routes>
+                  {/* The resident's pages and the grid app are light pages of their own (src/shared/web-entries.ts). */}
                   <Route path="/login" element={<LoginPage />} />
-                  <Route path="/progress" element={<ProgressPage />} />
-                  <Route path="/progress/:token" element={<ProgressPage />} />
-                  <Route path="/portal" element={<PortalPage />} />
-                  <Route path="/kiosk/:token" element={<KioskPage />} />
-                  {/* The phone app checks its own sign-in: offline, it works with the worker last seen on the phone. */}
-                  {APP_ROUTES.filter((r) => r.standalone).map((r) => (
+                  {APP_ROUTES.filter((r) => r.standalone && r.element).map((r) => (
                     <Route
                       key={r.path}
                       path={r.path}
-                      element={<Suspense fallback={<Spin style={{ display: 'block', marginTop: 120 }} />}>{r.checksOwnSignIn ? r.element : <RequireAccess access={r.access}>{r.element}</RequireAccess>}</Suspense>}
+                      element={
+                        <Suspense fallback={<Spin style={{ display: 'block', marginTop: 120 }} />}>
+                          <RequireAccess access={r.access}>{r.element}</RequireAccess>
+                        </Suspense>
+                      }
                     />
                   ))}
+                  <Route path="/" element={<Home />} />
                   <Route element={<AppLayout />}>
                     {APP_ROUTES.filter((r) => !r.standalone).map((r) => (
                       <Route
@@ -101,8 +118,8 @@ export function Root() {
                         }
                       />
                     ))}
+                    <Route path="*" element={<NotFoundPage />} />
                   </Route>
-                  <Route path="*" element={<Home />} />
                 </Routes>
               </BrowserRouter>
             </LiveEventsProvider>

@@ -21,44 +21,44 @@ import {
   HeartOutlined,
   PieChartOutlined,
 } from '@ant-design/icons';
+import { lazy, type ReactNode } from 'react';
+import type { Permission } from '../../shared/permissions.js';
+import type { MessageKey } from '../../shared/locales/zh-CN.js';
+
+// Every page is loaded when first opened: the reception desk does not download the admin pages, and only the
+// command centre's pages bring ECharts.
 const CounsellingPage = lazy(() => import('../pages/counselling/counselling-page.js').then((m) => ({ default: m.CounsellingPage })));
 const CounsellingFiguresPage = lazy(() => import('../pages/counselling/figures-page.js').then((m) => ({ default: m.CounsellingFiguresPage })));
-// The command centre's pages carry ECharts: loaded when first opened, not by every reception desk.
 const BigScreenPage = lazy(() => import('../pages/command/big-screen/big-screen-page.js').then((m) => ({ default: m.BigScreenPage })));
 const CockpitPage = lazy(() => import('../pages/command/cockpit/cockpit-page.js').then((m) => ({ default: m.CockpitPage })));
 const MapPage = lazy(() => import('../pages/command/map/map-page.js').then((m) => ({ default: m.MapPage })));
 const MediationFormPage = lazy(() => import('../pages/command/mediation-form/mediation-form-page.js').then((m) => ({ default: m.MediationFormPage })));
 const ThreeZeroPage = lazy(() => import('../pages/command/three-zero/three-zero-page.js').then((m) => ({ default: m.ThreeZeroPage })));
-import { lazy, type ReactNode } from 'react';
-import type { Permission } from '../../shared/permissions.js';
-import { ApiClientsPage } from '../pages/admin/api-clients/api-clients-page.js';
-import { CamerasPage } from '../pages/admin/cameras/cameras-page.js';
-import { GridAppPage } from '../pages/grid/grid-app-page.js';
-import { PackagesPage } from '../pages/packages/packages-page.js';
-import { RiskRulesPage } from '../pages/admin/risk-rules/risk-rules-page.js';
-import { PackageDetailPage } from '../pages/packages/package-detail-page.js';
-import { CalendarAdminPage } from '../pages/admin/calendar/calendar-admin-page.js';
-import { TimeLimitsPage } from '../pages/admin/time-limits/time-limits-page.js';
-import { CaseDetailPage } from '../pages/cases/case-detail/case-detail-page.js';
-import { CaseListPage } from '../pages/cases/case-list/case-list-page.js';
-import { OverdueBoardPage } from '../pages/dispatch/overdue-board/overdue-board-page.js';
-import { UrgesPage } from '../pages/handling/urges/urges-page.js';
-import { ThreeFailuresPage } from '../pages/reports/three-failures/three-failures-page.js';
-import { DispatchBoardPage } from '../pages/dispatch/dispatch-board/dispatch-board-page.js';
-import { MyCasesPage } from '../pages/handling/my-cases/my-cases-page.js';
-import { RegisterCasePage } from '../pages/reception/register-case/register-case-page.js';
-import type { MessageKey } from '../../shared/locales/zh-CN.js';
+const ApiClientsPage = lazy(() => import('../pages/admin/api-clients/api-clients-page.js').then((m) => ({ default: m.ApiClientsPage })));
+const CamerasPage = lazy(() => import('../pages/admin/cameras/cameras-page.js').then((m) => ({ default: m.CamerasPage })));
+const PackagesPage = lazy(() => import('../pages/packages/packages-page.js').then((m) => ({ default: m.PackagesPage })));
+const RiskRulesPage = lazy(() => import('../pages/admin/risk-rules/risk-rules-page.js').then((m) => ({ default: m.RiskRulesPage })));
+const PackageDetailPage = lazy(() => import('../pages/packages/package-detail-page.js').then((m) => ({ default: m.PackageDetailPage })));
+const CalendarAdminPage = lazy(() => import('../pages/admin/calendar/calendar-admin-page.js').then((m) => ({ default: m.CalendarAdminPage })));
+const TimeLimitsPage = lazy(() => import('../pages/admin/time-limits/time-limits-page.js').then((m) => ({ default: m.TimeLimitsPage })));
+const CaseDetailPage = lazy(() => import('../pages/cases/case-detail/case-detail-page.js').then((m) => ({ default: m.CaseDetailPage })));
+const CaseListPage = lazy(() => import('../pages/cases/case-list/case-list-page.js').then((m) => ({ default: m.CaseListPage })));
+const OverdueBoardPage = lazy(() => import('../pages/dispatch/overdue-board/overdue-board-page.js').then((m) => ({ default: m.OverdueBoardPage })));
+const UrgesPage = lazy(() => import('../pages/handling/urges/urges-page.js').then((m) => ({ default: m.UrgesPage })));
+const ThreeFailuresPage = lazy(() => import('../pages/reports/three-failures/three-failures-page.js').then((m) => ({ default: m.ThreeFailuresPage })));
+const DispatchBoardPage = lazy(() => import('../pages/dispatch/dispatch-board/dispatch-board-page.js').then((m) => ({ default: m.DispatchBoardPage })));
+const MyCasesPage = lazy(() => import('../pages/handling/my-cases/my-cases-page.js').then((m) => ({ default: m.MyCasesPage })));
+const RegisterCasePage = lazy(() => import('../pages/reception/register-case/register-case-page.js').then((m) => ({ default: m.RegisterCasePage })));
 
 /** The signed-in pages: path, page, who may open it, and its menu entry, declared together. */
 export interface AppRoute {
   path: string;
-  element: ReactNode;
+  /** None for a page that is a light page of its own (the grid app): the menu links to it with a full page load. */
+  element?: ReactNode;
   access: Permission;
   menu?: { label: MessageKey; icon: ReactNode };
   /** A page with its own frame (the phone app, the wall screen), outside the menu layout. */
   standalone?: boolean;
-  /** Checks sign-in itself (the phone app works offline with the worker last seen on the phone). */
-  checksOwnSignIn?: boolean;
 }
 
 export const APP_ROUTES: AppRoute[] = [
@@ -79,7 +79,8 @@ export const APP_ROUTES: AppRoute[] = [
   { path: '/packages/:id', element: <PackageDetailPage />, access: 'package.view' },
   { path: '/cases', element: <CaseListPage />, access: 'case.list', menu: { label: 'menu.cases', icon: <InboxOutlined /> } },
   { path: '/cases/:id', element: <CaseDetailPage />, access: 'case.list' },
-  { path: '/grid', element: <GridAppPage />, access: 'grid.patrol', menu: { label: 'menu.grid', icon: <MobileOutlined /> }, standalone: true, checksOwnSignIn: true },
+  // The phone app checks its own sign-in: offline, it works with the worker last seen on the phone.
+  { path: '/grid', access: 'grid.patrol', menu: { label: 'menu.grid', icon: <MobileOutlined /> }, standalone: true },
   { path: '/admin/cameras', element: <CamerasPage />, access: 'camera.view', menu: { label: 'menu.cameras', icon: <VideoCameraOutlined /> } },
   { path: '/admin/api-clients', element: <ApiClientsPage />, access: 'integration.manage', menu: { label: 'menu.apiClients', icon: <ApiOutlined /> } },
   { path: '/admin/risk-rules', element: <RiskRulesPage />, access: 'riskRules.view', menu: { label: 'menu.riskRules', icon: <SafetyOutlined /> } },

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, type ReactNode } from 'react';
 import type { Permission } from '../../shared/permissions.js';
 import type { Me } from '../../shared/schemas/auth.js';
-import { api, ApiError } from './api.js';
+import { api } from './api.js';
 
 interface Session {
   me: Me | null;
@@ -19,14 +19,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: ['me'],
-    queryFn: async () => {
-      try {
-        return await api<Me>('/api/auth/me', { isSessionProbe: true });
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 401) return null;
-        throw err;
-      }
-    },
+    queryFn: async () => (await api<{ me: Me | null }>('/api/auth/session')).me,
     staleTime: Infinity,
     retry: false,
   });

@@ -25,7 +25,7 @@ export function CaseTable(props: {
       size="middle"
       loading={props.isLoading}
       dataSource={props.items ?? []}
-      scroll={{ x: 1500 }}
+      scroll={{ x: 'max-content' }}
       locale={{ emptyText: <Empty description={t(props.emptyText)} /> }}
       pagination={{
         current: props.page,
@@ -41,6 +41,7 @@ export function CaseTable(props: {
           title: t('case.summary'),
           dataIndex: 'summary',
           ellipsis: true,
+          width: 240,
           render: (summary: string, c) =>
             c.snippet ? (
               <>
@@ -55,12 +56,13 @@ export function CaseTable(props: {
             ),
         },
         { title: t('case.status'), dataIndex: 'status', render: (s) => <StatusTag status={s} />, width: 100 },
-        { title: t('case.kind'), dataIndex: 'kind', render: (v: string) => label('kind', v), width: 100 },
+        // Columns a desk can do without at 1366–1440 px (they are on the case page) only from 1600 px on.
+        { title: t('case.kind'), dataIndex: 'kind', render: (v: string) => label('kind', v), width: 100, responsive: ['xxl'] },
         { title: t('case.category'), dataIndex: 'category', render: (v: string) => label('category', v), width: 110 },
-        { title: t('case.channel'), dataIndex: 'channel', render: (v: string) => label('channel', v), width: 90 },
+        { title: t('case.channel'), dataIndex: 'channel', render: (v: string) => label('channel', v), width: 90, responsive: ['xxl'] },
         { title: t('case.riskLevel'), dataIndex: 'riskLevel', render: (r) => <RiskTag risk={r} />, width: 80 },
-        { title: t('deadline.column'), dataIndex: 'deadline', render: (_, c) => <DeadlineBadge clock={c.deadline} showStage />, width: 230 },
-        { title: t('case.unit'), dataIndex: ['unit', 'name'], ellipsis: true, width: 140 },
+        { title: t('deadline.column'), dataIndex: 'deadline', render: (_, c) => <DeadlineBadge clock={c.deadline} showStage />, width: 210 },
+        { title: t('case.unit'), dataIndex: ['unit', 'name'], ellipsis: true, width: 140, responsive: ['xxl'] },
         {
           title: t('case.leadUnit'),
           dataIndex: ['leadUnit', 'name'],
@@ -68,7 +70,7 @@ export function CaseTable(props: {
           width: 160,
           render: (v?: string) => v ?? <Typography.Text type="secondary">—</Typography.Text>,
         },
-        { title: t('case.createdAt'), dataIndex: 'createdAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm'), width: 150 },
+        { title: t('case.createdAt'), dataIndex: 'createdAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm'), width: 150, responsive: ['xxl'] },
       ]}
     />
   );

@@ -96,4 +96,12 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { operationId: 'getMe', tags: ['auth'], response: { 200: meSchema } } },
     async (request) => loadMe(actorOf(request).id),
   );
+
+  // The pages' "who is signed in, if anyone?": signed out is an answer here, not an error, so a public page or the
+  // sign-in page asking it leaves no failed request in the browser's console.
+  app.get(
+    '/session',
+    { schema: { operationId: 'getSession', tags: ['auth'], response: { 200: z.object({ me: meSchema.nullable() }) } } },
+    async (request) => ({ me: request.actor ? await loadMe(request.actor.id) : null }),
+  );
 };

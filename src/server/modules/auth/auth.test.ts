@@ -79,3 +79,14 @@ describe('the API contract', () => {
     expect(res.headers['x-request-id']).toBe('abc-123');
   });
 });
+
+describe('the session probe', () => {
+  it('answers who is signed in, and signed out as null with 200 (no failed request on public pages)', async () => {
+    const out = await ctx.app.inject({ method: 'GET', url: '/api/auth/session' });
+    expect(out.statusCode).toBe(200);
+    expect(out.json()).toEqual({ me: null });
+    const cookie = await signIn(ctx.app, 'reception');
+    const inside = await ctx.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie } });
+    expect(inside.json().me).toMatchObject({ username: 'reception', role: 'reception' });
+  });
+});

@@ -1,4 +1,5 @@
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import { AlignmentType, Document, Header, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import { DOCX_FONT, DOCX_FONT_EXT_B, PRINT_FONT_STACK, splitBeyondBmp } from '../../../shared/fonts.js';
 import { zhCN } from '../../../shared/locales/zh-CN.js';
 import type { AgreementParty } from './agreements.js';
 
@@ -13,6 +14,27 @@ export interface AgreementDocument {
   terms: { text: string; method: string; dueDate: string | null }[];
   mediatorName: string;
   effectiveOn: string | null;
+  /** Not yet finalised: printed and downloaded for the parties to read before signing, marked 草稿 on every page. */
+  isDraft?: boolean;
+}
+
+const DRAFT_NOTICE = '草稿：供当事人阅读核对，不是正式协议；定稿后经各方当事人签名、盖章或按指印，人民调解员签名并加盖人民调解委员会印章方可生效。';
+
+/** The document's title, with 草稿 while it is a draft. */
+export function agreementTitle(d: Pick<AgreementDocument, 'form' | 'isDraft'>): string {
+  return `${d.form === 'oral' ? '口头调解协议记录' : '人民调解协议书'}${d.isDraft ? '（草稿）' : ''}`;
+}
+
+/** Text as DOCX runs: characters beyond the BMP (Extension B…, as in 𠈌秀兰) in SimSun-ExtB, the rest in SimSun. */
+function textRuns(text: string, opts: { bold?: boolean; size?: number; color?: string } = {}): TextRun[] {
+  return splitBeyondBmp(text).map(
+    (part) =>
+      new TextRun({
+        text: part.text,
+        ...opts,
+        ...(part.isBeyondBmp ? { font: { ascii: DOCX_FONT_EXT_B, eastAsia: DOCX_FONT_EXT_B, hAnsi: DOCX_FONT_EXT_B, cs: DOCX_FONT_EXT_B } } : {}),
+      }),
+  );
 }
 
 const ROLE = (role: string) => zhCN[`partyRole.${role}` as keyof typeof zhCN] ?? role;
@@ -44,15 +66,20 @@ export async function agreementDocx(d: AgreementDocument): Promise<Buffer> {
       alignment: opts.align,
       spacing: { after: 120, line: 360 },
       indent: opts.indent ? { firstLine: 480 } : undefined,
-      children: [new TextRun({ text, bold: opts.bold, size: opts.size })],
+      children: textRuns(text, { bold: opts.bold, size: opts.size }),
     });
   const cell = (text: string, width: number) =>
-    new TableCell({ width: { size: width, type: WidthType.PERCENTAGE }, children: [new Paragraph({ children: [new TextRun(text)] })] });
+    new TableCell({ width: { size: width, type: WidthType.PERCENTAGE }, children: [new Paragraph({ children: textRuns(text) })] });
+  // A draft says so at the top of every page, so no printed page can pass for the signed agreement.
+  const draftHeader = d.isDraft
+    ? { default: new Header({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: textRuns(DRAFT_NOTICE, { bold: true, size: 20, color: 'B71C1C' }) })] }) }
+    : undefined;
   const sections = copies(d).map((copy) => ({
     properties: {},
+    headers: draftHeader,
     children: [
       p(d.committeeName, { align: AlignmentType.CENTER }),
-      new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [new TextRun({ text: d.form === 'oral' ? '口头调解协议记录' : '人民调解协议书', bold: true, size: 40 })] }),
+      new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: textRuns(agreementTitle(d), { bold: true, size: 40 }) }),
       p(`编号：${d.code}    ${copy}`, { align: AlignmentType.RIGHT, size: 20 }),
       p('当事人基本情况', { bold: true }),
       ...d.parties.map(
@@ -79,8 +106,8 @@ export async function agreementDocx(d: AgreementDocument): Promise<Buffer> {
   }));
   const doc = new Document({
     creator: 'Fengqiao',
-    title: '人民调解协议书',
-    styles: { default: { document: { run: { font: 'SimSun', size: 24 } } } },
+    title: agreementTitle(d),
+    styles: { default: { document: { run: { font: DOCX_FONT, size: 24 } } } },
     sections,
   });
   return Packer.toBuffer(doc);
@@ -92,8 +119,9 @@ const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&l
 export function agreementHtml(d: AgreementDocument): string {
   const copy = (label: string) => `
 <section class="copy">
+  ${d.isDraft ? `<p class="draft-notice">${DRAFT_NOTICE}</p><div class="draft-mark" aria-hidden="true">草稿</div>` : ''}
   <p class="center">${esc(d.committeeName)}</p>
-  <h1>${d.form === 'oral' ? '口头调解协议记录' : '人民调解协议书'}</h1>
+  <h1>${agreementTitle(d)}</h1>
   <p class="right small">编号：${esc(d.code)}　${esc(label)}</p>
   <h2>当事人基本情况</h2>
   ${d.parties.map((p) => `<table>${particulars(p).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`).join('')}
@@ -109,11 +137,13 @@ export function agreementHtml(d: AgreementDocument): string {
     <p class="right">${d.effectiveOn ?? '____年____月____日'}</p>
   </div>
 </section>`;
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>人民调解协议书 ${esc(d.code)}</title>
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${agreementTitle(d)} ${esc(d.code)}</title>
 <style>
 @page { size: A4; margin: 25mm 20mm; }
-body { font-family: "SimSun", "WenQuanYi Micro Hei", serif; font-size: 12pt; line-height: 1.8; }
-.copy { page-break-after: always; } .copy:last-child { page-break-after: auto; }
+body { font-family: ${PRINT_FONT_STACK}; font-size: 12pt; line-height: 1.8; }
+.copy { page-break-after: always; position: relative; } .copy:last-child { page-break-after: auto; }
+.draft-notice { border: 2px solid #b71c1c; color: #b71c1c; font-weight: bold; padding: 4pt 8pt; font-size: 10.5pt; }
+.draft-mark { position: absolute; top: 40%; left: 0; right: 0; text-align: center; font-size: 120pt; color: rgba(183, 28, 28, 0.12); transform: rotate(-30deg); pointer-events: none; }
 h1 { text-align: center; font-size: 20pt; letter-spacing: 4pt; margin: 4pt 0; } h2 { font-size: 12pt; margin: 10pt 0 4pt; }
 .center { text-align: center; } .right { text-align: right; } .small { font-size: 10pt; } .indent { text-indent: 2em; }
 table { width: 100%; border-collapse: collapse; margin-bottom: 6pt; } th, td { border: 1px solid #000; padding: 2pt 6pt; text-align: left; } th { width: 25%; font-weight: normal; }

@@ -22,7 +22,7 @@ import { buildCaseFile } from './case-file.js';
 import { findCaseRow } from '../case-access/case-row.js';
 import { presentCaseDetail } from '../cases/cases.repository.js';
 import { AppError } from '../../plugins/errors.js';
-import { agreementDocx, agreementHtml, type AgreementDocument } from './agreement-document.js';
+import { agreementDocx, agreementHtml, agreementTitle, type AgreementDocument } from './agreement-document.js';
 import { finalizeAgreement, loadAgreementForDocument, logDocumentAccess, partiesOf, presentAgreement, recordJudicialConfirmation, recordPerformance, saveAgreement, signAgreement } from './agreements.js';
 
 const params = z.object({ id: z.string().uuid() });
@@ -33,8 +33,27 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['mediation'];
   const present = async (actor: ReturnType<typeof actorOf>, id: string) => presentAgreement(db, await calendarCache.get(), actor, id);
 
-  app.get('/:id/agreement', { onRequest: [app.requireActor], schema: { operationId: 'getAgreement', tags, params, response: { 200: agreementSchema } } }, async (request) =>
-    present(actorOf(request), request.params.id),
+  app.get(
+    '/:id/agreement',
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'getAgreement',
+        tags,
+        params,
+        // The case page asks whether there is one yet: "none" is an answer there (204), not an error in the console.
+        querystring: z.object({ ifExists: z.enum(['true', 'false']).default('false') }),
+        response: { 200: agreementSchema, 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      try {
+        return await present(actorOf(request), request.params.id);
+      } catch (err) {
+        if (request.query.ifExists === 'true' && err instanceof AppError && err.code === 'AGREEMENT_NOT_FOUND') return reply.status(204).send(null);
+        throw err;
+      }
+    },
   );
   app.put(
     '/:id/agreement',
@@ -172,6 +191,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       terms: a.terms,
       mediatorName: mediator?.name ?? '',
       effectiveOn: a.effectiveOn,
+      isDraft: a.status === 'draft',
     };
   };
   app.get(
@@ -181,7 +201,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       const doc = await documentOf(request, actorOf(request));
       reply
         .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-        .header('content-disposition', `attachment; filename="agreement-${doc.code}.docx"; filename*=UTF-8''${encodeURIComponent(`人民调解协议书-${doc.code}.docx`)}`)
+        .header('content-disposition', `attachment; filename="agreement-${doc.code}${doc.isDraft ? '-draft' : ''}.docx"; filename*=UTF-8''${encodeURIComponent(`${agreementTitle(doc)}-${doc.code}.docx`)}`)
         .header('cache-control', 'no-store');
       return reply.send(await agreementDocx(doc));
     },

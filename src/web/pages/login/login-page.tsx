@@ -2,8 +2,9 @@ import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import type { Me } from '../../../shared/schemas/auth.js';
+import { htmlForPath } from '../../../shared/web-entries.js';
 import { api, ApiError } from '../../app/api.js';
 import { useI18n } from '../../app/i18n.js';
 
@@ -21,7 +22,11 @@ export function LoginPage() {
     try {
       const me = await api<Me>('/api/auth/login', { method: 'POST', json: values });
       queryClient.setQueryData(['me'], me);
-      navigate((location.state as { from?: string } | null)?.from ?? '/', { replace: true });
+      // Back to where the user was sent from: a page of this app, or a light page of its own (the grid app's link).
+      const from = (location.state as { from?: string } | null)?.from ?? new URLSearchParams(location.search).get('from') ?? '/';
+      const target = from.startsWith('/') && !from.startsWith('//') ? from : '/';
+      if (htmlForPath(target) === 'index.html') navigate(target, { replace: true });
+      else window.location.replace(target);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     } finally {
@@ -30,9 +35,9 @@ export function LoginPage() {
   };
 
   return (
-    <div style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#f5f5f5' }}>
-      <Card style={{ width: 380 }}>
-        <Typography.Title level={3} style={{ textAlign: 'center' }}>
+    <main style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#f5f5f5', padding: 12, boxSizing: 'border-box' }}>
+      <Card style={{ width: '100%', maxWidth: 380 }}>
+        <Typography.Title level={1} style={{ textAlign: 'center', fontSize: 24 }}>
           {t('app.title')}
         </Typography.Title>
         <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
@@ -51,14 +56,13 @@ export function LoginPage() {
           </Button>
         </Form>
         <div style={{ marginTop: 16, display: 'flex', justifyContent: 'space-between' }}>
-          <Link to="/progress">{t('login.publicLink')}</Link>
-          {' · '}
-          <Link to="/portal">{t('portal.title')}</Link>
+          <a href="/progress">{t('login.publicLink')}</a>
+          <a href="/portal">{t('portal.title')}</a>
           <Button type="link" size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}>
             {t('app.language')}
           </Button>
         </div>
       </Card>
-    </div>
+    </main>
   );
 }

@@ -23,14 +23,8 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: ['agreement', detail.id],
-    queryFn: async () => {
-      try {
-        return await api<Agreement>(`/api/cases/${detail.id}/agreement`);
-      } catch (err) {
-        if (err instanceof ApiError && err.code === 'AGREEMENT_NOT_FOUND') return null;
-        throw err;
-      }
-    },
+    // No agreement yet is a 204 (no failed request in the console on every case page).
+    queryFn: async () => (await api<Agreement | undefined>(`/api/cases/${detail.id}/agreement?ifExists=true`)) ?? null,
   });
   const [editing, setEditing] = useState(false);
   const [courtOpen, setCourtOpen] = useState(false);
@@ -102,16 +96,13 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
                 {t('agreement.finalize')}
               </Button>
             )}
-            {a.status !== 'draft' && (
-              <>
-                <a href={`/api/cases/${detail.id}/agreement.docx`} download data-testid="agreement-docx">
-                  <Button>{t('agreement.docx')}</Button>
-                </a>
-                <a href={`/api/cases/${detail.id}/agreement.html`} target="_blank" rel="noreferrer">
-                  <Button>{t('agreement.print')}</Button>
-                </a>
-              </>
-            )}
+            {/* A draft too, marked 草稿 on every page, for the parties to read before they sign. */}
+            <Button href={`/api/cases/${detail.id}/agreement.docx`} download data-testid="agreement-docx">
+              {a.status === 'draft' ? t('agreement.draftDocx') : t('agreement.docx')}
+            </Button>
+            <Button href={`/api/cases/${detail.id}/agreement.html`} target="_blank" rel="noreferrer" data-testid="agreement-print">
+              {a.status === 'draft' ? t('agreement.draftPrint') : t('agreement.print')}
+            </Button>
           </Space>
           {a.status === 'final' && a.form === 'written' && canMediate && (
             <Descriptions size="small" column={1} bordered title={t('agreement.signatures')}>

@@ -106,6 +106,8 @@ export function CockpitPage() {
               { label: '近12个月', value: [centreToday().subtract(11, 'month').startOf('month'), centreToday()] },
             ]}
             aria-label={t('cockpit.period')}
+            // Each of the two inputs needs its own name for assistive technology (the wrapper's label does not reach them).
+            placeholder={[t('cockpit.periodFrom'), t('cockpit.periodTo')]}
           />
           <TreeSelect
             showSearch
@@ -117,12 +119,14 @@ export function CockpitPage() {
             loading={units.isLoading}
             onChange={(v: string) => set({ unitId: v })}
             placeholder={t('cockpit.unit')}
+            aria-label={t('cockpit.unit')}
             data-testid="cockpit-unit"
           />
           <Select
             allowClear
             style={{ width: 140 }}
             placeholder={t('cockpit.allKinds')}
+            aria-label={t('case.kind')}
             value={filters.kind}
             onChange={(v?: string) => set({ kind: v })}
             options={CASE_KINDS.map((k) => ({ value: k, label: label('kind', k) }))}

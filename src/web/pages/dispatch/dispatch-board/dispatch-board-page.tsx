@@ -9,10 +9,12 @@ import { PagedCaseTable } from '../../../components/paged-case-table.js';
 /** The dispatcher's board: cases still to be accepted, accepted cases waiting for a lead unit, and live arrivals. */
 export function DispatchBoardPage() {
   const { t, label } = useI18n();
-  const [status, setStatus] = useState<'accepted' | 'registered'>('accepted');
+  // Opens on the first thing waiting for the dispatcher: new cases to accept, then accepted ones to send on.
+  const [status, setStatus] = useState<'accepted' | 'registered'>('registered');
   return (
     <Row gutter={16}>
-      <Col xs={24} xl={17}>
+      {/* Side by side only where the table's columns fit beside the arrivals (1600 px); at 1366–1440 px it is below. */}
+      <Col xs={24} xxl={17}>
         <Card
           title={t('dispatch.title')}
           size="small"
@@ -21,8 +23,8 @@ export function DispatchBoardPage() {
               value={status}
               onChange={(v) => setStatus(v as typeof status)}
               options={[
-                { value: 'accepted', label: label('status', 'accepted') },
                 { value: 'registered', label: label('status', 'registered') },
+                { value: 'accepted', label: label('status', 'accepted') },
               ]}
             />
           }
@@ -30,7 +32,7 @@ export function DispatchBoardPage() {
           <PagedCaseTable filters={{ status }} resetKey={status} emptyText="dispatch.empty" />
         </Card>
       </Col>
-      <Col xs={24} xl={7}>
+      <Col xs={24} xxl={7}>
         <LiveArrivals />
       </Col>
     </Row>

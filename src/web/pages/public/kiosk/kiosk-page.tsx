@@ -1,9 +1,8 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Radio, Result, Space, Spin, Typography } from 'antd';
 import { useState } from 'react';
-import { useParams } from 'react-router';
 import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
+import { Button, Choices, LightPage, Notice } from '../../../light/ui.js';
+import { useAction, useLoad } from '../../../light/use-async.js';
 
 interface KioskScale {
   scale: { code: string; name: string; instructions: string; items: { no: number; text: string }[]; options: { value: number; label: string }[] };
@@ -15,62 +14,51 @@ interface KioskScale {
  */
 export function KioskPage() {
   const { t } = useI18n();
-  const { token = '' } = useParams();
+  const token = window.location.pathname.match(/^\/kiosk\/([^/]+)/)?.[1] ?? '';
   const [answers, setAnswers] = useState<Record<number, number>>({});
-  const kiosk = useQuery({ queryKey: ['kiosk', token], queryFn: () => api<KioskScale>(`/api/public/kiosk/${token}`), retry: false });
-  const submit = useMutation({
-    mutationFn: (list: number[]) => api<{ received: boolean; needsHelpNow: boolean }>(`/api/public/kiosk/${token}`, { method: 'POST', json: { answers: list } }),
-  });
+  const kiosk = useLoad(() => api<KioskScale>(`/api/public/kiosk/${token}`), [token]);
+  const submit = useAction((list: number[]) => api<{ received: boolean; needsHelpNow: boolean }>(`/api/public/kiosk/${token}`, { method: 'POST', json: { answers: list } }));
   const wrap = (children: React.ReactNode) => (
-    <div style={{ maxWidth: 820, margin: '0 auto', padding: 16, fontSize: 18 }} data-testid="kiosk">
-      {children}
-    </div>
+    <LightPage title={t('kiosk.title')} wide>
+      <div style={{ fontSize: 18 }} data-testid="kiosk">
+        {children}
+      </div>
+    </LightPage>
   );
-  if (kiosk.isLoading) return wrap(<Spin style={{ display: 'block', marginTop: 120 }} />);
-  if (kiosk.isError) return wrap(<Result status="warning" title={t('kiosk.invalid')} />);
+  if (kiosk.isLoading) return wrap(<p className="fq-muted">{t('common.loading')}</p>);
+  if (kiosk.error || !kiosk.data) return wrap(<Notice kind="warning">{t('kiosk.invalid')}</Notice>);
   if (submit.data)
     return wrap(
-      <Result
-        status="success"
-        title={t('kiosk.thanks')}
-        extra={submit.data.needsHelpNow && <Alert type="warning" showIcon style={{ fontSize: 20, textAlign: 'left' }} message={t('kiosk.help')} data-testid="kiosk-help" />}
-      />,
+      <>
+        <Notice kind="success">{t('kiosk.thanks')}</Notice>
+        {submit.data.needsHelpNow && (
+          <div className="fq-notice fq-notice--warning" role="alert" style={{ fontSize: 20 }} data-testid="kiosk-help">
+            {t('kiosk.help')}
+          </div>
+        )}
+      </>,
     );
-  const scale = kiosk.data!.scale;
+  const scale = kiosk.data.scale;
   const left = scale.items.filter((i) => answers[i.no] === undefined).length;
   return wrap(
-    <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={2} style={{ marginBottom: 0 }}>
-        {t('kiosk.title')}
-      </Typography.Title>
-      <Typography.Paragraph style={{ fontSize: 20 }}>{scale.instructions}</Typography.Paragraph>
+    <>
+      <p style={{ fontSize: 20 }}>{scale.instructions}</p>
       {scale.items.map((item) => (
-        <Card key={item.no} size="small" data-testid={`kiosk-item-${item.no}`}>
-          <Typography.Paragraph strong style={{ fontSize: 20 }}>{`${item.no}. ${item.text}`}</Typography.Paragraph>
-          <Radio.Group
-            optionType="button"
-            buttonStyle="solid"
-            size="large"
+        <div key={item.no} className="fq-card" data-testid={`kiosk-item-${item.no}`}>
+          <Choices
+            large
+            legend={<span style={{ fontSize: 20 }}>{`${item.no}. ${item.text}`}</span>}
+            name={`item-${item.no}`}
             value={answers[item.no]}
-            onChange={(e) => setAnswers((a) => ({ ...a, [item.no]: e.target.value as number }))}
+            onChange={(v) => setAnswers((a) => ({ ...a, [item.no]: v }))}
             options={scale.options.map((o) => ({ value: o.value, label: o.label }))}
-            aria-label={`${item.no}. ${item.text}`}
           />
-        </Card>
+        </div>
       ))}
-      {submit.isError && <Alert type="error" showIcon message={(submit.error as Error).message} />}
-      <Button
-        type="primary"
-        size="large"
-        block
-        disabled={left > 0}
-        loading={submit.isPending}
-        onClick={() => submit.mutate(scale.items.map((i) => answers[i.no]!))}
-        style={{ height: 56, fontSize: 22 }}
-        data-testid="kiosk-submit"
-      >
+      {submit.error && <Notice kind="error">{submit.error.message}</Notice>}
+      <Button kind="primary" block disabled={left > 0} busy={submit.isPending} onClick={() => void submit.run(scale.items.map((i) => answers[i.no]!))} style={{ height: 56, fontSize: 22 }} data-testid="kiosk-submit">
         {left > 0 ? t('kiosk.unanswered', { n: left }) : t('kiosk.submit')}
       </Button>
-    </Space>,
+    </>,
   );
 }

@@ -1,43 +1,53 @@
-import { useMutation } from '@tanstack/react-query';
-import { Alert, Button, Card, Collapse, Form, Input, Typography } from 'antd';
+import { useState, type FormEvent } from 'react';
 import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
+import { Button, Field, Notice, useFieldProps } from '../../../light/ui.js';
+import { useAction } from '../../../light/use-async.js';
+
+function Input({ value, onChange, multiline }: { value: string; onChange: (v: string) => void; multiline?: boolean }) {
+  const field = useFieldProps();
+  return multiline ? (
+    <textarea className="fq-textarea" rows={3} maxLength={500} value={value} onChange={(e) => onChange(e.target.value)} {...field} />
+  ) : (
+    <input className="fq-input" maxLength={50} value={value} onChange={(e) => onChange(e.target.value)} {...field} />
+  );
+}
 
 /** 申请心理咨询 for a verified phone: a counsellor calls back; what is written reaches counsellors only. */
 export function CounsellingRequestCard({ ticket }: { ticket: string }) {
   const { t } = useI18n();
-  const [form] = Form.useForm<{ name: string; reason: string }>();
-  const send = useMutation({
-    mutationFn: (v: { name: string; reason: string }) => api<{ received: boolean }>('/api/public/counselling-requests', { method: 'POST', json: v, headers: { 'x-portal-ticket': ticket } }),
-  });
+  const [name, setName] = useState('');
+  const [reason, setReason] = useState('');
+  const [checked, setChecked] = useState<{ name?: string; reason?: string }>({});
+  const send = useAction((v: { name: string; reason: string }) => api<{ received: boolean }>('/api/public/counselling-requests', { method: 'POST', json: v, headers: { 'x-portal-ticket': ticket } }));
+  const handleSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const bad = { name: name.trim() ? undefined : t('portal.counselling.name'), reason: reason.trim().length >= 2 ? undefined : t('portal.counselling.reason') };
+    setChecked(bad);
+    if (!bad.name && !bad.reason) void send.run({ name: name.trim(), reason: reason.trim() });
+  };
   return (
-    <Card size="small" style={{ marginTop: 12 }}>
-      <Collapse
-        ghost
-        items={[
-          {
-            key: 'counselling',
-            label: t('portal.counselling.title'),
-            children: send.isSuccess ? (
-              <Alert type="success" showIcon message={t('portal.counselling.received')} description={t('kiosk.help')} data-testid="portal-counselling-received" />
-            ) : (
-              <Form form={form} layout="vertical" onFinish={(v) => send.mutate(v)}>
-                <Typography.Paragraph type="secondary">{t('portal.counselling.intro')}</Typography.Paragraph>
-                <Form.Item name="name" label={t('portal.counselling.name')} rules={[{ required: true, message: t('portal.counselling.name') }]}>
-                  <Input maxLength={50} />
-                </Form.Item>
-                <Form.Item name="reason" label={t('portal.counselling.reason')} rules={[{ required: true, min: 2, message: t('portal.counselling.reason') }]}>
-                  <Input.TextArea rows={3} maxLength={500} />
-                </Form.Item>
-                {send.isError && <Alert type="error" showIcon message={(send.error as Error).message} style={{ marginBottom: 12 }} />}
-                <Button htmlType="submit" loading={send.isPending}>
-                  {t('portal.counselling.send')}
-                </Button>
-              </Form>
-            ),
-          },
-        ]}
-      />
-    </Card>
+    <details className="fq-card">
+      <summary style={{ cursor: 'pointer', fontWeight: 600 }}>{t('portal.counselling.title')}</summary>
+      {send.data ? (
+        <Notice kind="success" data-testid="portal-counselling-received">
+          {t('portal.counselling.received')} {t('kiosk.help')}
+        </Notice>
+      ) : (
+        <form onSubmit={handleSubmit} noValidate style={{ marginTop: 12 }}>
+          <p className="fq-muted">{t('portal.counselling.intro')}</p>
+          <Field label={t('portal.counselling.name')} error={checked.name}>
+            <Input value={name} onChange={setName} />
+          </Field>
+          <Field label={t('portal.counselling.reason')} error={checked.reason}>
+            <Input value={reason} onChange={setReason} multiline />
+          </Field>
+          {send.error && <Notice kind="error">{send.error.message}</Notice>}
+          <Button type="submit" busy={send.isPending}>
+            {t('portal.counselling.send')}
+          </Button>
+        </form>
+      )}
+    </details>
   );
 }

@@ -1,16 +1,15 @@
-import { CounsellingRequestCard } from './counselling-request-card.js';
-import { CameraOutlined, CheckCircleTwoTone } from '@ant-design/icons';
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Cascader, Form, Input, InputNumber, Radio, Result, Select, Space, Steps, Typography, Upload, type UploadFile } from 'antd';
-import { useMemo, useState } from 'react';
-import { Link } from 'react-router';
-import { CATEGORIES } from '../../../../shared/enums.js';
-import { phoneSchema } from '../../../../shared/schemas/cases.js';
-import type { PortalReportBody } from '../../../../shared/schemas/portal.js';
+import { useMemo, useState, type FormEvent } from 'react';
+import { CATEGORIES, type Category } from '../../../../shared/enums.js';
+import { isValidMobile } from '../../../../shared/identifiers.js';
 import { ATTACHMENT_LIMITS } from '../../../../shared/limits.js';
+import type { PortalReportBody } from '../../../../shared/schemas/portal.js';
+import type { PublicReceipt } from '../../../../shared/schemas/receipt.js';
 import { api, ApiError, newIdempotencyKey } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
-import { zodRule } from '../../../components/zod-rule.js';
+import { Receipt } from '../../../components/receipt/receipt.js';
+import { Button, Choices, Field, LightPage, Notice, Steps, useFieldProps } from '../../../light/ui.js';
+import { useAction, useLoad } from '../../../light/use-async.js';
+import { CounsellingRequestCard } from './counselling-request-card.js';
 
 interface Place {
   code: string;
@@ -30,6 +29,7 @@ interface Filed {
 }
 
 const TICKET_KEY = 'fq.portal.ticket';
+const MAX_PHOTOS = 6;
 
 function loadTicket(): Verified | null {
   try {
@@ -42,27 +42,31 @@ function loadTicket(): Verified | null {
 
 /**
  * 群众自助申请: the resident's page on a phone, no account. Verify the phone by SMS, tell what happened, add photos,
- * and keep the tracking code to follow it. Everything is served by the platform itself (no map, font or script
- * from outside).
+ * and take away the receipt with the tracking code. A light page of its own (plain controls, no staff app), served
+ * by the platform itself: no map, font or script from outside.
  */
 export function PortalPage() {
-  const { t, lang, setLang } = useI18n();
+  const { t } = useI18n();
   const [verified, setVerified] = useState<Verified | null>(loadTicket);
   const [filed, setFiled] = useState<Filed | null>(null);
   const step = filed ? 2 : verified ? 1 : 0;
 
   return (
-    <div style={{ maxWidth: 560, margin: '0 auto', padding: 12 }}>
-      <Space style={{ width: '100%', justifyContent: 'space-between' }} align="center">
-        <Typography.Title level={4} style={{ margin: '8px 0' }}>
-          {t('portal.title')}
-        </Typography.Title>
-        <Button size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}>
-          {t('app.language')}
-        </Button>
-      </Space>
-      <Typography.Paragraph type="secondary">{t('portal.intro')}</Typography.Paragraph>
-      <Steps size="small" current={step} responsive={false} style={{ marginBottom: 12 }} items={[{ title: t('portal.step.phone') }, { title: t('portal.step.report') }, { title: t('portal.step.done') }]} />
+    <LightPage
+      title={t('portal.title')}
+      footer={
+        <>
+          <a className="fq-link" href="/progress">
+            {t('portal.checkProgress')}
+          </a>
+          <a className="fq-link" href="/login">
+            {t('login.title')}
+          </a>
+        </>
+      }
+    >
+      <p className="fq-muted">{t('portal.intro')}</p>
+      <Steps current={step} items={[t('portal.step.phone'), t('portal.step.report'), t('portal.step.done')]} />
       {step === 0 && (
         <PhoneStep
           onVerified={(v) => {
@@ -72,219 +76,294 @@ export function PortalPage() {
         />
       )}
       {step === 1 && verified && (
-        <ReportStep
-          verified={verified}
-          onExpired={() => {
-            sessionStorage.removeItem(TICKET_KEY);
-            setVerified(null);
-          }}
-          onFiled={setFiled}
-        />
+        <>
+          <ReportStep
+            verified={verified}
+            onExpired={() => {
+              sessionStorage.removeItem(TICKET_KEY);
+              setVerified(null);
+            }}
+            onFiled={setFiled}
+          />
+          <CounsellingRequestCard ticket={verified.ticket} />
+        </>
       )}
-      {step === 1 && verified && <CounsellingRequestCard ticket={verified.ticket} />}
       {step === 2 && filed && <DoneStep filed={filed} onAnother={() => setFiled(null)} />}
-      <div style={{ marginTop: 16, textAlign: 'center' }}>
-        <Space split="·">
-          <Link to="/progress">{t('portal.checkProgress')}</Link>
-          <Link to="/login">{t('login.title')}</Link>
-        </Space>
+    </LightPage>
+  );
+}
+
+function PhoneInput(props: { value: string; onChange: (v: string) => void }) {
+  return <input className="fq-input" type="tel" inputMode="tel" autoComplete="tel" maxLength={13} placeholder="13800000000" value={props.value} onChange={(e) => props.onChange(e.target.value)} {...useFieldProps()} />;
+}
+
+function CodeInput(props: { value: string; onChange: (v: string) => void }) {
+  return <input className="fq-input" inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={props.value} onChange={(e) => props.onChange(e.target.value)} {...useFieldProps()} />;
+}
+
+function PhoneStep({ onVerified }: { onVerified: (v: Verified) => void }) {
+  const { t } = useI18n();
+  const [phone, setPhone] = useState('');
+  const [code, setCode] = useState('');
+  const [checked, setChecked] = useState<{ phone?: string; code?: string }>({});
+  const send = useAction((p: string) => api<{ verificationId: string; demoCode?: string }>('/api/public/verifications', { method: 'POST', json: { phone: p } }));
+  const confirm = useAction((id: string, c: string) => api<Verified>(`/api/public/verifications/${id}/confirm`, { method: 'POST', json: { code: c } }));
+  const sent = send.data;
+  const error = send.error ?? confirm.error;
+
+  const handleSend = async () => {
+    const bad = !isValidMobile(phone) ? t('portal.phoneInvalid') : undefined;
+    setChecked({ phone: bad });
+    if (!bad) await send.run(phone.replace(/\D/g, ''));
+  };
+  const handleConfirm = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!sent) return handleSend();
+    const bad = /^\d{6}$/.test(code) ? undefined : t('portal.codeInvalid');
+    setChecked((c) => ({ ...c, code: bad }));
+    if (bad) return;
+    const r = await confirm.run(sent.verificationId, code);
+    if (r.ok) onVerified(r.data);
+  };
+  return (
+    <form className="fq-card" onSubmit={handleConfirm} noValidate>
+      <Field label={t('portal.phone')} error={checked.phone}>
+        <PhoneInput value={phone} onChange={setPhone} />
+      </Field>
+      <Button block busy={send.isPending} onClick={() => void handleSend()}>
+        {sent ? t('portal.resend') : t('portal.sendCode')}
+      </Button>
+      {sent && (
+        <>
+          {sent.demoCode && (
+            <Notice kind="info" data-testid="demo-code">
+              {t('portal.demoCode', { code: sent.demoCode })}
+            </Notice>
+          )}
+          <div style={{ marginTop: 12 }}>
+            <Field label={t('portal.code')} error={checked.code}>
+              <CodeInput value={code} onChange={setCode} />
+            </Field>
+          </div>
+          <Button type="submit" kind="primary" block busy={confirm.isPending}>
+            {t('portal.verify')}
+          </Button>
+        </>
+      )}
+      {error && <Notice kind="error">{error.message}</Notice>}
+      <p className="fq-muted fq-small" style={{ marginBottom: 0 }}>
+        {t('portal.privacy')}
+      </p>
+    </form>
+  );
+}
+
+interface ReportValues {
+  kind: 'dispute' | 'help';
+  category: Category | '';
+  narrative: string;
+  street: string;
+  community: string;
+  address: string;
+  respondent: string;
+  peopleInvolved: string;
+  name: string;
+  website: string;
+}
+
+const EMPTY: ReportValues = { kind: 'dispute', category: '', narrative: '', street: '', community: '', address: '', respondent: '', peopleInvolved: '1', name: '', website: '' };
+
+function ReportStep({ verified, onFiled, onExpired }: { verified: Verified; onFiled: (f: Filed) => void; onExpired: () => void }) {
+  const { t, label } = useI18n();
+  const [v, setV] = useState<ReportValues>(EMPTY);
+  const [errors, setErrors] = useState<Partial<Record<keyof ReportValues | 'photos', string>>>({});
+  const [photos, setPhotos] = useState<File[]>([]);
+  const [photoWarning, setPhotoWarning] = useState<string>();
+  // One key per submission, kept across retries: a double tap or a retry after a lost answer is one case.
+  const [key] = useState(newIdempotencyKey);
+  const places = useLoad(() => api<Place[]>('/api/public/places'), []);
+  const streets = useMemo(() => (places.data ?? []).filter((p) => p.kind === 'street'), [places.data]);
+  const communities = useMemo(() => (places.data ?? []).filter((p) => p.parentCode === v.street), [places.data, v.street]);
+  const set = <K extends keyof ReportValues>(k: K) => (value: ReportValues[K]) => setV((s) => ({ ...s, [k]: value }));
+
+  const submit = useAction(async (values: ReportValues) => {
+    const body: PortalReportBody = {
+      kind: values.kind,
+      category: values.category as Category,
+      name: values.name.trim(),
+      narrative: values.narrative.trim(),
+      peopleInvolved: Math.max(1, Number(values.peopleInvolved) || 1),
+      place: { address: values.address.trim(), unitCode: values.community || values.street },
+      ...(values.respondent.trim() ? { respondent: values.respondent.trim() } : {}),
+      ...(values.website ? { website: values.website } : {}),
+    };
+    try {
+      const filed = await api<Filed>('/api/public/reports', { method: 'POST', json: body, headers: { 'x-portal-ticket': verified.ticket, 'idempotency-key': key } });
+      let failed = 0;
+      for (const p of photos) {
+        const data = new FormData();
+        data.append('file', p, p.name);
+        await api(`/api/public/reports/${filed.trackingToken}/photos`, { method: 'POST', body: data, headers: { 'x-portal-ticket': verified.ticket } }).catch(() => failed++);
+      }
+      if (failed) setPhotoWarning(t('portal.photosFailed', { count: failed }));
+      return filed;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'PORTAL_TICKET_INVALID') onExpired();
+      throw err;
+    }
+  });
+
+  const handleSubmit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const required = t('common.required');
+    const found: typeof errors = {
+      category: v.category ? undefined : required,
+      narrative: v.narrative.trim().length >= 10 ? undefined : t('portal.narrativeShort'),
+      street: v.street ? undefined : required,
+      address: v.address.trim() ? undefined : required,
+      name: v.name.trim() ? undefined : required,
+    };
+    setErrors(found);
+    const first = (Object.keys(found) as (keyof typeof found)[]).find((k) => found[k]);
+    if (first) {
+      // The first field to fix gets the focus, so a screen reader reads its error and a phone scrolls to it.
+      e.currentTarget.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
+      return;
+    }
+    const r = await submit.run(v);
+    if (r.ok) onFiled(r.data);
+  };
+
+  const handlePhotos = (files: FileList | null) => {
+    const list = [...(files ?? [])];
+    const tooLarge = list.some((f) => f.size > ATTACHMENT_LIMITS.photo.maxBytes);
+    setErrors((s) => ({ ...s, photos: tooLarge ? t('portal.photoTooLarge') : undefined }));
+    setPhotos(list.filter((f) => f.size <= ATTACHMENT_LIMITS.photo.maxBytes).slice(0, MAX_PHOTOS));
+  };
+
+  return (
+    <form className="fq-card" onSubmit={handleSubmit} noValidate aria-labelledby="portal-report-title">
+      <h2 id="portal-report-title">{t('portal.verifiedAs', { phone: verified.maskedPhone })}</h2>
+      <fieldset disabled={submit.isPending} style={{ border: 0, margin: 0, padding: 0, minWidth: 0 }}>
+        <Choices
+          legend={t('portal.kind')}
+          name="kind"
+          value={v.kind}
+          onChange={set('kind')}
+          options={[
+            { value: 'dispute', label: t('portal.kind.dispute') },
+            { value: 'help', label: t('portal.kind.help') },
+          ]}
+        />
+        <Field label={t('case.category')} error={errors.category}>
+          <Select name="category" value={v.category} onChange={set('category') as (x: string) => void} placeholder={t('portal.categoryPlaceholder')} options={CATEGORIES.map((c) => ({ value: c, label: label('category', c) }))} />
+        </Field>
+        <Field label={t('portal.narrative')} error={errors.narrative} hint={t('portal.narrativePlaceholder')}>
+          <TextArea name="narrative" value={v.narrative} onChange={set('narrative')} rows={5} maxLength={5000} />
+        </Field>
+        <Field label={t('portal.street')} error={errors.street}>
+          <Select
+            name="street"
+            value={v.street}
+            onChange={(x) => setV((s) => ({ ...s, street: x, community: '' }))}
+            placeholder={places.isLoading ? t('common.loading') : t('portal.placePlaceholder')}
+            options={streets.map((s) => ({ value: s.code, label: s.name }))}
+          />
+        </Field>
+        <Field label={t('portal.community')}>
+          <Select name="community" value={v.community} onChange={set('community')} placeholder={t('portal.communityPlaceholder')} options={communities.map((c) => ({ value: c.code, label: c.name.replace(/(居民委员会|村民委员会)$/, '') }))} />
+        </Field>
+        <Field label={t('portal.address')} error={errors.address} hint={t('portal.addressPlaceholder')}>
+          <TextInput name="address" value={v.address} onChange={set('address')} maxLength={200} />
+        </Field>
+        <Field label={t('portal.respondent')} hint={t('portal.respondentPlaceholder')}>
+          <TextInput name="respondent" value={v.respondent} onChange={set('respondent')} maxLength={100} />
+        </Field>
+        <Field label={t('case.peopleInvolved')}>
+          <TextInput name="peopleInvolved" value={v.peopleInvolved} onChange={set('peopleInvolved')} inputMode="numeric" maxLength={5} />
+        </Field>
+        <Field label={t('portal.name')} error={errors.name}>
+          <TextInput name="name" value={v.name} onChange={set('name')} maxLength={50} autoComplete="name" />
+        </Field>
+        {/* Left empty by people (it is hidden from them); robots that fill every field are refused. */}
+        <div aria-hidden="true" style={{ position: 'absolute', left: -10000, width: 1, height: 1, overflow: 'hidden' }}>
+          <label>
+            Website
+            <input tabIndex={-1} autoComplete="off" name="website" value={v.website} onChange={(e) => set('website')(e.target.value)} />
+          </label>
+        </div>
+        <Field label={t('portal.photos')} hint={photos.length ? t('portal.photosChosen', { count: photos.length }) : t('portal.photosHint')} error={errors.photos}>
+          <PhotoInput onChange={handlePhotos} />
+        </Field>
+        {submit.error && <Notice kind="error">{submit.error.message}</Notice>}
+        {photoWarning && <Notice kind="warning">{photoWarning}</Notice>}
+        <Button type="submit" kind="primary" block busy={submit.isPending} style={{ fontSize: 18 }}>
+          {t('portal.submit')}
+        </Button>
+      </fieldset>
+    </form>
+  );
+}
+
+function TextInput({ onChange, ...rest }: { name: string; value: string; onChange: (v: string) => void; maxLength?: number; inputMode?: 'numeric'; autoComplete?: string }) {
+  return <input className="fq-input" {...rest} onChange={(e) => onChange(e.target.value)} {...useFieldProps()} />;
+}
+
+function TextArea({ onChange, ...rest }: { name: string; value: string; onChange: (v: string) => void; rows: number; maxLength: number }) {
+  return <textarea className="fq-textarea" {...rest} onChange={(e) => onChange(e.target.value)} {...useFieldProps()} />;
+}
+
+function Select({ name, value, onChange, placeholder, options }: { name: string; value: string; onChange: (v: string) => void; placeholder: string; options: { value: string; label: string }[] }) {
+  return (
+    <select className="fq-select" name={name} value={value} onChange={(e) => onChange(e.target.value)} {...useFieldProps()}>
+      <option value="">{placeholder}</option>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function PhotoInput({ onChange }: { onChange: (files: FileList | null) => void }) {
+  return <input className="fq-input" type="file" name="photos" accept={ATTACHMENT_LIMITS.photo.mimeTypes.join(',')} multiple onChange={(e) => onChange(e.target.files)} {...useFieldProps()} />;
+}
+
+function DoneStep({ filed, onAnother }: { filed: Filed; onAnother: () => void }) {
+  const { t } = useI18n();
+  const receipt = useLoad(() => api<PublicReceipt>(`/api/public/progress/${filed.trackingToken}/receipt`), [filed.trackingToken]);
+  return (
+    <div className="fq-card">
+      <Notice kind="success">
+        <strong>{t('portal.doneTitle')}</strong>
+        <br />
+        {t('portal.doneHint')}
+      </Notice>
+      {/* The codes stay on screen even if the receipt cannot be fetched (a dropped connection). */}
+      <p className="fq-visually-hidden">
+        <span data-testid="portal-code">{filed.code}</span> <span data-testid="portal-token">{filed.trackingToken}</span>
+      </p>
+      {receipt.data ? <Receipt receipt={receipt.data} /> : receipt.error ? <FallbackCodes filed={filed} /> : <p className="fq-muted">{t('receipt.loading')}</p>}
+      <div className="fq-row" style={{ marginTop: 16 }}>
+        <a className="fq-button fq-button--primary" href={`/progress/${filed.trackingToken}`}>
+          {t('portal.checkProgress')}
+        </a>
+        <Button onClick={() => window.print()}>{t('portal.saveReceipt')}</Button>
+        <Button onClick={onAnother}>{t('portal.another')}</Button>
       </div>
     </div>
   );
 }
 
-function PhoneStep({ onVerified }: { onVerified: (v: Verified) => void }) {
-  const { t } = useI18n();
-  const [form] = Form.useForm<{ phone: string; code: string }>();
-  const [sent, setSent] = useState<{ verificationId: string; demoCode?: string } | null>(null);
-  const send = useMutation({
-    mutationFn: (phone: string) => api<{ verificationId: string; demoCode?: string }>('/api/public/verifications', { method: 'POST', json: { phone } }),
-    onSuccess: setSent,
-  });
-  const confirm = useMutation({
-    mutationFn: (code: string) => api<Verified>(`/api/public/verifications/${sent!.verificationId}/confirm`, { method: 'POST', json: { code } }),
-    onSuccess: onVerified,
-  });
-  const error = (send.error ?? confirm.error) as ApiError | null;
-  return (
-    <Card size="small">
-      <Form form={form} layout="vertical" requiredMark={false}>
-        <Form.Item name="phone" label={t('portal.phone')} rules={[{ required: true, message: t('common.required') }, zodRule(phoneSchema, t('portal.phoneInvalid'))]}>
-          <Input inputMode="tel" autoComplete="tel" maxLength={13} placeholder="13800000000" />
-        </Form.Item>
-        <Button block loading={send.isPending} onClick={async () => send.mutate((await form.validateFields(['phone'])).phone)}>
-          {sent ? t('portal.resend') : t('portal.sendCode')}
-        </Button>
-        {sent && (
-          <>
-            {sent.demoCode && <Alert style={{ marginTop: 12 }} type="info" showIcon title={t('portal.demoCode', { code: sent.demoCode })} data-testid="demo-code" />}
-            <Form.Item name="code" label={t('portal.code')} style={{ marginTop: 12 }} rules={[{ required: true, pattern: /^\d{6}$/, message: t('portal.codeInvalid') }]}>
-              <Input inputMode="numeric" autoComplete="one-time-code" maxLength={6} />
-            </Form.Item>
-            <Button type="primary" block loading={confirm.isPending} onClick={async () => confirm.mutate((await form.validateFields(['code'])).code)}>
-              {t('portal.verify')}
-            </Button>
-          </>
-        )}
-        {error && <Alert style={{ marginTop: 12 }} type="error" showIcon title={error.message} role="alert" />}
-      </Form>
-      <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0, fontSize: 12 }}>
-        {t('portal.privacy')}
-      </Typography.Paragraph>
-    </Card>
-  );
-}
-
-interface ReportForm {
-  kind: 'dispute' | 'help';
-  category: (typeof CATEGORIES)[number];
-  name: string;
-  narrative: string;
-  peopleInvolved: number;
-  place: string[];
-  address: string;
-  respondent?: string;
-  website?: string;
-}
-
-function ReportStep({ verified, onFiled, onExpired }: { verified: Verified; onFiled: (f: Filed) => void; onExpired: () => void }) {
-  const { t, label } = useI18n();
-  const { message } = App.useApp();
-  const [form] = Form.useForm<ReportForm>();
-  const [photos, setPhotos] = useState<UploadFile[]>([]);
-  // One key per submission, kept across retries: a double tap or a retry after a lost answer is one case.
-  const [key] = useState(newIdempotencyKey);
-  const places = useQuery({ queryKey: ['public-places'], queryFn: () => api<Place[]>('/api/public/places'), staleTime: Infinity });
-  const options = useMemo(() => {
-    const all = places.data ?? [];
-    return all
-      .filter((p) => p.kind === 'street')
-      .map((s) => ({ value: s.code, label: s.name, children: all.filter((c) => c.parentCode === s.code).map((c) => ({ value: c.code, label: c.name.replace(/居民委员会|村民委员会$/, '') })) }));
-  }, [places.data]);
-
-  const submit = useMutation({
-    mutationFn: async (v: ReportForm) => {
-      const body: PortalReportBody = {
-        kind: v.kind,
-        category: v.category,
-        name: v.name,
-        narrative: v.narrative,
-        peopleInvolved: v.peopleInvolved,
-        place: { address: v.address, ...(v.place?.length ? { unitCode: v.place[v.place.length - 1] } : {}) },
-        ...(v.respondent ? { respondent: v.respondent } : {}),
-        ...(v.website ? { website: v.website } : {}),
-      };
-      const filed = await api<Filed>('/api/public/reports', { method: 'POST', json: body, headers: { 'x-portal-ticket': verified.ticket, 'idempotency-key': key } });
-      let failed = 0;
-      for (const p of photos) {
-        const data = new FormData();
-        data.append('file', p.originFileObj as File, p.name);
-        await api(`/api/public/reports/${filed.trackingToken}/photos`, { method: 'POST', body: data, headers: { 'x-portal-ticket': verified.ticket } }).catch(() => failed++);
-      }
-      if (failed) message.warning(t('portal.photosFailed', { count: failed }));
-      return filed;
-    },
-    onSuccess: onFiled,
-    onError: (err) => {
-      if (err instanceof ApiError && err.code === 'PORTAL_TICKET_INVALID') onExpired();
-    },
-  });
-
-  return (
-    <Card size="small" title={t('portal.verifiedAs', { phone: verified.maskedPhone })}>
-      <Form<ReportForm>
-        form={form}
-        layout="vertical"
-        initialValues={{ kind: 'dispute', peopleInvolved: 1 }}
-        onFinish={(v) => submit.mutate(v)}
-        scrollToFirstError
-        disabled={submit.isPending}
-      >
-        <Form.Item name="kind" label={t('portal.kind')}>
-          <Radio.Group optionType="button" buttonStyle="solid" options={[{ value: 'dispute', label: t('portal.kind.dispute') }, { value: 'help', label: t('portal.kind.help') }]} />
-        </Form.Item>
-        <Form.Item name="category" label={t('case.category')} rules={[{ required: true, message: t('common.required') }]}>
-          <Select showSearch={{ optionFilterProp: 'label' }} placeholder={t('portal.categoryPlaceholder')} options={CATEGORIES.map((c) => ({ value: c, label: label('category', c) }))} />
-        </Form.Item>
-        <Form.Item name="narrative" label={t('portal.narrative')} rules={[{ required: true, min: 10, message: t('portal.narrativeShort') }]}>
-          <Input.TextArea rows={5} showCount maxLength={5000} placeholder={t('portal.narrativePlaceholder')} />
-        </Form.Item>
-        <Form.Item name="place" label={t('portal.place')} rules={[{ required: true, message: t('common.required') }]}>
-          <Cascader options={options} changeOnSelect placeholder={t('portal.placePlaceholder')} loading={places.isLoading} showSearch />
-        </Form.Item>
-        <Form.Item name="address" label={t('portal.address')} rules={[{ required: true, message: t('common.required') }]}>
-          <Input maxLength={200} placeholder={t('portal.addressPlaceholder')} />
-        </Form.Item>
-        <Form.Item name="respondent" label={t('portal.respondent')}>
-          <Input maxLength={100} placeholder={t('portal.respondentPlaceholder')} />
-        </Form.Item>
-        <Form.Item name="peopleInvolved" label={t('case.peopleInvolved')}>
-          <InputNumber min={1} max={10000} style={{ width: '100%' }} />
-        </Form.Item>
-        <Form.Item name="name" label={t('portal.name')} rules={[{ required: true, message: t('common.required') }]}>
-          <Input maxLength={50} autoComplete="name" />
-        </Form.Item>
-        {/* Left empty by people (it is hidden from them); robots that fill every field are refused. */}
-        <div aria-hidden="true" style={{ position: 'absolute', left: -10000, width: 1, height: 1, overflow: 'hidden' }}>
-          <Form.Item name="website" label="Website">
-            <Input tabIndex={-1} autoComplete="off" />
-          </Form.Item>
-        </div>
-        <Form.Item label={t('portal.photos')} extra={t('portal.photosHint')}>
-          <Upload
-            listType="picture"
-            accept={ATTACHMENT_LIMITS.photo.mimeTypes.join(',')}
-            multiple
-            maxCount={6}
-            fileList={photos}
-            beforeUpload={(file) => {
-              if (file.size > ATTACHMENT_LIMITS.photo.maxBytes) {
-                message.error(t('portal.photoTooLarge'));
-                return Upload.LIST_IGNORE;
-              }
-              return false;
-            }}
-            onChange={({ fileList }) => setPhotos(fileList)}
-          >
-            <Button icon={<CameraOutlined />}>{t('portal.addPhoto')}</Button>
-          </Upload>
-        </Form.Item>
-        {submit.error && <Alert style={{ marginBottom: 12 }} type="error" showIcon title={(submit.error as Error).message} role="alert" />}
-        <Button type="primary" htmlType="submit" block size="large" loading={submit.isPending}>
-          {t('portal.submit')}
-        </Button>
-      </Form>
-    </Card>
-  );
-}
-
-function DoneStep({ filed, onAnother }: { filed: Filed; onAnother: () => void }) {
+function FallbackCodes({ filed }: { filed: Filed }) {
   const { t } = useI18n();
   return (
-    <Card size="small">
-      <Result
-        icon={<CheckCircleTwoTone twoToneColor="#52c41a" />}
-        title={t('portal.doneTitle')}
-        subTitle={t('portal.doneHint')}
-        extra={[
-          <Link key="progress" to={`/progress/${filed.trackingToken}`}>
-            <Button type="primary">{t('portal.checkProgress')}</Button>
-          </Link>,
-          <Button key="again" onClick={onAnother}>
-            {t('portal.another')}
-          </Button>,
-        ]}
-      >
-        <Typography.Paragraph>
-          {t('case.code')}：<Typography.Text strong data-testid="portal-code">{filed.code}</Typography.Text>
-        </Typography.Paragraph>
-        <Typography.Paragraph>
-          {t('portal.token')}：
-          <Typography.Text strong copyable code data-testid="portal-token" style={{ fontSize: 16 }}>
-            {filed.trackingToken}
-          </Typography.Text>
-        </Typography.Paragraph>
-      </Result>
-    </Card>
+    <dl className="fq-dl">
+      <dt>{t('case.code')}</dt>
+      <dd>{filed.code}</dd>
+      <dt>{t('portal.token')}</dt>
+      <dd style={{ fontSize: 24, fontWeight: 700, fontFamily: 'monospace' }}>{filed.trackingToken}</dd>
+    </dl>
   );
 }

@@ -1,7 +1,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Col, Descriptions, Form, Input, InputNumber, Result, Row, Select, Space, TreeSelect, Typography } from 'antd';
-import { useRef, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Result, Row, Select, Space, Spin, TreeSelect, Typography } from 'antd';
+import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { CASE_KINDS, CATEGORIES, CHANNELS, PARTY_ROLES, PARTY_TYPES, RISK_LEVELS } from '../../../../shared/enums.js';
 import { DIFFICULTIES } from '../../../../shared/time-limits.js';
@@ -11,6 +11,8 @@ import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { toUnitTree, useUnits } from '../../../components/use-units.js';
 import { zodRule } from '../../../components/zod-rule.js';
+import type { PublicReceipt } from '../../../../shared/schemas/receipt.js';
+import { Receipt } from '../../../components/receipt/receipt.js';
 import { EarlierCases } from './earlier-cases.js';
 import { RelatedPanel } from './related-panel.js';
 
@@ -28,10 +30,22 @@ export function RegisterCasePage() {
   const units = useUnits();
   const [form] = Form.useForm<FormValues>();
   const [created, setCreated] = useState<CaseDetail>();
+  // The resident's receipt: the same document the portal gives (centre, codes, QR code of the progress page, next step).
+  const receipt = useQuery({
+    queryKey: ['receipt', created?.trackingToken],
+    queryFn: () => api<PublicReceipt>(`/api/public/progress/${created!.trackingToken}/receipt`),
+    enabled: !!created,
+  });
   const [isSubmitting, setSubmitting] = useState(false);
   // One key per submission: a retry after a dropped connection or a double press sends the same key.
   const idempotencyKey = useRef(newIdempotencyKey());
   const parties = Form.useWatch('parties', form) as CreateCaseBody['parties'] | undefined;
+  const focusPartyName = useRef<number | null>(null);
+  useEffect(() => {
+    if (focusPartyName.current === null || (parties?.length ?? 0) <= focusPartyName.current) return;
+    (form.getFieldInstance(['parties', focusPartyName.current, 'name']) as { focus?: () => void } | undefined)?.focus?.();
+    focusPartyName.current = null;
+  }, [parties?.length, form]);
   const firstWithKey = parties?.find((p) => p?.idNumber || p?.phone);
   const draftValues = Form.useWatch((values: FormValues) => values, form) as Partial<FormValues> | undefined;
 
@@ -67,10 +81,14 @@ export function RegisterCasePage() {
       <Card>
         <Result
           status="success"
-          title={t('register.done')}
-          subTitle={t('register.receipt')}
+          title={<h1 style={{ fontSize: 24, margin: 0 }}>{t('register.done')}</h1>}
+          subTitle={
+            <span>
+              {t('case.code')}：<strong data-testid="created-code">{created.code}</strong> · {t('case.trackingToken')}：<strong data-testid="created-token">{created.trackingToken}</strong>
+            </span>
+          }
           extra={[
-            <Button key="print" onClick={() => window.print()}>
+            <Button key="print" type="primary" onClick={() => window.print()} disabled={!receipt.data}>
               {t('common.print')}
             </Button>,
             <Button key="open" onClick={() => navigate(`/cases/${created.id}`)}>
@@ -78,7 +96,6 @@ export function RegisterCasePage() {
             </Button>,
             <Button
               key="again"
-              type="primary"
               autoFocus
               onClick={() => {
                 setCreated(undefined);
@@ -88,22 +105,8 @@ export function RegisterCasePage() {
               {t('register.another')}
             </Button>,
           ]}
-        >
-          <Descriptions bordered column={1} size="small" style={{ maxWidth: 520, margin: '0 auto' }}>
-            <Descriptions.Item label={t('case.code')}>
-              <Typography.Text strong data-testid="created-code">
-                {created.code}
-              </Typography.Text>
-            </Descriptions.Item>
-            <Descriptions.Item label={t('case.trackingToken')}>
-              <Typography.Text strong copyable data-testid="created-token">
-                {created.trackingToken}
-              </Typography.Text>
-            </Descriptions.Item>
-            <Descriptions.Item label={t('case.summary')}>{created.summary}</Descriptions.Item>
-            <Descriptions.Item label={t('progress.handlingUnit')}>{created.unit?.name}</Descriptions.Item>
-          </Descriptions>
-        </Result>
+        />
+        {receipt.data ? <Receipt receipt={receipt.data} /> : receipt.isError ? <Alert type="error" showIcon title={(receipt.error as Error).message} /> : <Spin />}
       </Card>
     );
   }
@@ -124,7 +127,8 @@ export function RegisterCasePage() {
             <Row gutter={12}>
               <Col span={5}>
                 <Form.Item name="channel" label={t('case.channel')} rules={[{ required: true }]}>
-                  <Select options={options('channel', CHANNELS)} />
+                  {/* The clerk's work starts here (how the person came, what kind, which category), then the parties. */}
+                  <Select options={options('channel', CHANNELS)} autoFocus />
                 </Form.Item>
               </Col>
               <Col span={4}>
@@ -160,48 +164,59 @@ export function RegisterCasePage() {
                 <>
                   {fields.map((field, i) => (
                     <Card size="small" key={field.key} style={{ marginBottom: 8 }} data-testid={`party-${i}`}>
+                      {/* Widths fit the longest label and value at 1366 px (申请人/反映人, an 18-digit ID, an 11-digit phone). */}
                       <Row gutter={8}>
-                        <Col span={4}>
+                        <Col xs={12} xxl={4}>
                           <Form.Item name={[field.name, 'role']} label={t('party.role')}>
-                            <Select options={options('partyRole', PARTY_ROLES)} />
+                            <Select options={options('partyRole', PARTY_ROLES)} popupMatchSelectWidth={false} />
                           </Form.Item>
                         </Col>
-                        <Col span={3}>
+                        <Col xs={12} xxl={4}>
                           <Form.Item name={[field.name, 'type']} label={t('party.type')}>
-                            <Select options={options('partyType', PARTY_TYPES)} />
+                            <Select options={options('partyType', PARTY_TYPES)} popupMatchSelectWidth={false} />
                           </Form.Item>
                         </Col>
-                        <Col span={4}>
+                        <Col xs={8} xxl={5}>
                           <Form.Item name={[field.name, 'name']} label={t('party.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
-                            <Input autoFocus={i === 0} />
+                            <Input />
                           </Form.Item>
                         </Col>
-                        <Col span={5}>
+                        <Col xs={9} xxl={6}>
                           <Form.Item name={[field.name, 'idNumber']} label={t('party.idNumber')} rules={[zodRule(idNumberSchema, t('register.idInvalid'))]} validateTrigger={['onChange', 'onBlur']}>
                             <Input maxLength={18} />
                           </Form.Item>
                         </Col>
-                        <Col span={4}>
+                        <Col xs={7} xxl={5}>
                           <Form.Item name={[field.name, 'phone']} label={t('party.phone')} rules={[zodRule(phoneSchema, t('register.phoneInvalid'))]} validateTrigger={['onChange', 'onBlur']}>
-                            <Input maxLength={14} />
+                            <Input maxLength={14} inputMode="tel" />
                           </Form.Item>
                         </Col>
-                        <Col span={3} style={{ display: 'flex', alignItems: 'center' }}>
-                          {fields.length > 1 && (
-                            <Button type="text" danger icon={<DeleteOutlined />} onClick={() => remove(field.name)} aria-label={t('party.remove')}>
-                              {t('party.remove')}
-                            </Button>
-                          )}
-                        </Col>
-                        <Col span={24}>
+                        <Col xs={fields.length > 1 ? 20 : 24}>
                           <Form.Item name={[field.name, 'address']} label={t('party.address')} style={{ marginBottom: 0 }}>
                             <Input />
                           </Form.Item>
                         </Col>
+                        {fields.length > 1 && (
+                          <Col xs={4} style={{ display: 'flex', alignItems: 'flex-end' }}>
+                            <Button type="text" danger icon={<DeleteOutlined />} onClick={() => remove(field.name)}>
+                              {t('party.remove')}
+                            </Button>
+                          </Col>
+                        )}
                       </Row>
                     </Card>
                   ))}
-                  <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ role: 'respondent', type: 'person' })} block style={{ marginBottom: 16 }}>
+                  <Button
+                    type="dashed"
+                    icon={<PlusOutlined />}
+                    onClick={() => {
+                      add({ role: 'respondent', type: 'person' });
+                      // The clerk goes on typing the new party's name, not five Shift+Tab back to it.
+                      focusPartyName.current = fields.length;
+                    }}
+                    block
+                    style={{ marginBottom: 16 }}
+                  >
                     {t('party.add')}
                   </Button>
                 </>

@@ -1,0 +1,4 @@
+import { mountLightPage } from '../light/mount.js';
+import { ProgressPage } from '../pages/public/progress/progress-page.js';
+
+mountLightPage(<ProgressPage />);

@@ -1,0 +1,22 @@
+import { Button, Result } from 'antd';
+import { useNavigate } from 'react-router';
+import { useI18n } from '../../app/i18n.js';
+
+/** An address that is no page of the platform says so, instead of quietly landing somewhere else. */
+export function NotFoundPage() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  return (
+    <Result
+      status="404"
+      title={<h1 style={{ fontSize: 24, margin: 0 }}>{t('notFound.title')}</h1>}
+      subTitle={t('notFound.hint')}
+      extra={
+        <Button type="primary" onClick={() => navigate('/')}>
+          {t('notFound.home')}
+        </Button>
+      }
+      data-testid="not-found"
+    />
+  );
+}
