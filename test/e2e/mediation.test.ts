@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnCaseOk, signIn } from '../support/app.js';
 import { uniqueIdNumber, uniquePhone } from '../support/identities.js';
 import { buildCaseBody } from '../../src/server/modules/cases/cases.factory.js';
-import { addDays, shanghaiDate } from '../../src/shared/calendar.js';
+import { addDays, formatShanghaiDateTime, shanghaiDate } from '../../src/shared/calendar.js';
 
 /** The agreement term's due date: two weeks ahead of whatever day the journey runs. */
 const termDue = addDays(shanghaiDate(new Date()), 14);
@@ -39,7 +39,8 @@ describe('a wage dispute mediated to a confirmed agreement and a satisfied follo
     await actOnCaseOk(b.ctx.app, { cookie: dispatcher, readerCookie: dispatcher }, c.id, { action: 'dispatch', leadUnitId: sfs });
     await actOnCaseOk(b.ctx.app, { cookie: await signIn(b.ctx.app, 'mediator'), readerCookie: dispatcher }, c.id, { action: 'start' });
 
-    const page = await signInPage(b, 'mediator');
+    // The mediator's browser keeps the centre's time (the session time is typed as a Shanghai clock reads it).
+    const page = await signInPage(b, 'mediator', { timezoneId: 'Asia/Shanghai' });
     await page.goto(`${b.baseUrl}/cases/${c.id}`);
 
     // The session: scheduled, then held with its record.
@@ -47,6 +48,11 @@ describe('a wage dispute mediated to a confirmed agreement and a satisfied follo
     await sessions.getByRole('button', { name: '安排调解' }).click();
     let dialog = page.getByRole('dialog');
     await dialog.getByLabel('调解员').fill('赵敏');
+    // The session took place an hour ago (it can be recorded only once it has been held).
+    await dialog.getByLabel('时间').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(formatShanghaiDateTime(new Date(Date.now() - 3_600_000)));
+    await page.keyboard.press('Enter');
     await confirmDialog(page);
     await sessions.getByRole('button', { name: '记录笔录' }).click();
     dialog = page.getByRole('dialog');

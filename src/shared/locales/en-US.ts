@@ -247,6 +247,7 @@ export const enUS: Record<MessageKey, string> = {
   'sessions.title': 'Mediation sessions',
   'sessions.schedule': 'Schedule a session',
   'sessions.record': 'Record the session',
+  'sessions.notYet': 'The session has not taken place yet: record it afterwards',
   'sessions.when': 'When',
   'sessions.room': 'Room',
   'sessions.mediators': 'Mediators',

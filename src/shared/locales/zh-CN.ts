@@ -246,6 +246,7 @@ export const zhCN = {
   'sessions.title': '调解会',
   'sessions.schedule': '安排调解',
   'sessions.record': '记录笔录',
+  'sessions.notYet': '调解会尚未到安排的时间，召开后再记录笔录',
   'sessions.when': '时间',
   'sessions.room': '调解室',
   'sessions.mediators': '调解员',

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Checkbox, DatePicker, Form, Input, List, Modal, Radio, Space, Switch, Tag, Typography } from 'antd';
+import { App, Button, Card, Checkbox, DatePicker, Form, Input, List, Modal, Radio, Space, Switch, Tag, Tooltip, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import type { z } from 'zod';
@@ -69,9 +69,17 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
             actions={
               canMediate && s.status === 'scheduled'
                 ? [
-                    <Button key="record" size="small" type="primary" onClick={() => (form.setFieldsValue({ attendedPartyIds: s.invitedPartyIds, outcome: 'continue' }), setDialog({ record: s.id }))}>
-                      {t('sessions.record')}
-                    </Button>,
+                    // A session is recorded once it has taken place (the server refuses earlier: SESSION_NOT_YET_HELD).
+                    <Tooltip key="record" title={dayjs(s.scheduledAt).isAfter(dayjs()) ? t('sessions.notYet') : undefined}>
+                      <Button
+                        size="small"
+                        type="primary"
+                        disabled={dayjs(s.scheduledAt).isAfter(dayjs())}
+                        onClick={() => (form.setFieldsValue({ attendedPartyIds: s.invitedPartyIds, outcome: 'continue' }), setDialog({ record: s.id }))}
+                      >
+                        {t('sessions.record')}
+                      </Button>
+                    </Tooltip>,
                   ]
                 : []
             }
