@@ -1,9 +1,9 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { WorkCalendar } from '../../../shared/calendar.js';
+import { formatShanghaiDateTime, type WorkCalendar } from '../../../shared/calendar.js';
 import { zhCN } from '../../../shared/locales/zh-CN.js';
 import type { ListCasesQuery } from '../../../shared/schemas/cases.js';
 import type { Db } from '../../db/client.js';
-import { accessLog, caseParties, persons } from '../../db/schema.js';
+import { accessLog, caseParties } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
@@ -50,10 +50,10 @@ export async function exportCases(opts: {
   const partiesByCase = new Map<string, string[]>();
   if (opts.withParties && list.items.length) {
     const ids = list.items.map((i) => i.id);
+    // The parties as each case gives them.
     const rows = await db
-      .select({ caseId: caseParties.caseId, role: caseParties.role, personId: persons.id, name: persons.name, phoneEnc: persons.phoneEnc })
+      .select({ caseId: caseParties.caseId, role: caseParties.role, personId: caseParties.personId, name: caseParties.name, phoneEnc: caseParties.phoneEnc })
       .from(caseParties)
-      .innerJoin(persons, and(eq(persons.districtCode, caseParties.districtCode), eq(persons.id, caseParties.personId)))
       .where(and(eq(caseParties.districtCode, actor.districtCode), inArray(caseParties.caseId, ids)))
       .orderBy(caseParties.caseId, caseParties.position);
     for (const r of rows) {
@@ -71,7 +71,7 @@ export async function exportCases(opts: {
   const sheet: Sheet = {
     name: '案件清单',
     title: '案件清单',
-    filters: [...describeFilters(query), `导出人：${actor.displayName}　导出时间：${new Date().toISOString()}　共 ${list.items.length} 件`],
+    filters: [...describeFilters(query), `导出人：${actor.displayName}　导出时间：${formatShanghaiDateTime(new Date())}　共 ${list.items.length} 件`],
     columns: [
       { header: '案件编号', key: 'code', width: 20 },
       { header: '登记时间', key: 'createdAt', width: 20 },
@@ -89,7 +89,7 @@ export async function exportCases(opts: {
     ],
     rows: list.items.map((c) => ({
       code: c.code,
-      createdAt: new Date(c.createdAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }),
+      createdAt: formatShanghaiDateTime(new Date(c.createdAt)),
       channel: zh(`channel.${c.channel}`),
       kind: zh(`kind.${c.kind}`),
       category: zh(`category.${c.category}`),

@@ -175,20 +175,20 @@ export interface AgreementParty {
 export async function partiesOf(db: Db | Tx, a: AgreementRow, crypto?: PersonalDataCrypto): Promise<AgreementParty[]> {
   if (a.partyIds.length === 0) return [];
   const rows = await db
-    .select({ party: caseParties, person: persons })
+    .select()
     .from(caseParties)
-    .innerJoin(persons, and(eq(persons.districtCode, caseParties.districtCode), eq(persons.id, caseParties.personId)))
     .where(and(eq(caseParties.districtCode, a.districtCode), inArray(caseParties.id, a.partyIds)))
     .orderBy(asc(caseParties.position));
   const plain = (b: Buffer | null) => (b && crypto ? crypto.decrypt(b) : null);
-  return rows.map(({ party, person }) => ({
+  // The parties as given for this case: the agreement names them as the case does (人民调解法 Art.29).
+  return rows.map((party) => ({
     partyId: party.id,
     role: party.role,
-    type: person.type,
-    name: person.name,
-    idNumber: plain(person.idNumberEnc) ?? person.creditCode,
-    phone: plain(person.phoneEnc),
-    address: plain(person.addressEnc),
+    type: party.type,
+    name: party.name,
+    idNumber: plain(party.idNumberEnc) ?? party.creditCode,
+    phone: plain(party.phoneEnc),
+    address: plain(party.addressEnc),
   }));
 }
 

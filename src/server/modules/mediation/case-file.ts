@@ -1,5 +1,5 @@
 import JSZip from 'jszip';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { zhCN } from '../../../shared/locales/zh-CN.js';
 import type { WorkCalendar } from '../../../shared/calendar.js';
 import type { CaseDetail } from '../../../shared/schemas/cases.js';
@@ -11,7 +11,6 @@ import { AppError } from '../../plugins/errors.js';
 import { canSeeCase } from '../case-access/cases.policy.js';
 import { findCaseRow } from '../case-access/case-row.js';
 import { presentCaseDetail } from '../cases/cases.repository.js';
-import { findPerson, plainField } from '../persons/persons.repository.js';
 import { agreementDocx } from './agreement-document.js';
 import { loadAgreementForDocument, partiesOf } from './agreements.js';
 import { listSessions } from './sessions.js';
@@ -41,12 +40,10 @@ export async function buildCaseFile(opts: { db: Db; crypto: PersonalDataCrypto; 
   };
 
   // 1. Registration with full particulars (the archive keeps them).
-  const parties = await Promise.all(
-    detail.parties.map(async (p) => {
-      const person = (await findPerson(db, actor.districtCode, p.personId))!;
-      return { ...p, idNumber: plainField(crypto, person, 'idNumber'), phone: plainField(crypto, person, 'phone'), address: plainField(crypto, person, 'address') };
-    }),
-  );
+  // The parties as given for this case (the archive keeps what the case said, not the registry's latest).
+  const given = await db.select().from(caseParties).where(and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, caseId))).orderBy(asc(caseParties.position));
+  const plain = (b: Buffer | null) => (b ? crypto.decrypt(b) : null);
+  const parties = given.map((p) => ({ role: p.role, name: p.name, idNumber: plain(p.idNumberEnc) ?? p.creditCode, phone: plain(p.phoneEnc), address: plain(p.addressEnc) }));
   add(
     '01-登记表.html',
     page(
