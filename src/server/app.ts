@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Deps } from './deps.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { inputBoundaryPlugin } from './plugins/input-boundary.js';
 import { staticWebPlugin } from './plugins/static-web.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { calendarRoutes } from './modules/calendar/calendar.routes.js';
@@ -67,6 +68,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   });
 
   await app.register(errorsPlugin);
+  await app.register(inputBoundaryPlugin);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyMultipart, { limits: { fileSize: 30 * 1024 * 1024, files: 1, fields: 5 } });

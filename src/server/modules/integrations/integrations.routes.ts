@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { line } from '../../../shared/schemas/text.js';
 import { apiClientInputSchema, apiClientSchema, apiClientSecretsSchema, transferCaseBodySchema, transferCaseSchema } from '../../../shared/schemas/integrations.js';
 import { actorOf } from '../../plugins/auth.js';
 import { apiKeyOf, authenticateApiKey, createApiClient, listApiClients, revokeApiClient, rotateApiKey } from './api-clients.repository.js';
@@ -68,7 +69,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getTransferredCase',
         tags: ['transfer'],
         security,
-        params: z.object({ externalRef: z.string().min(1).max(100) }),
+        params: z.object({ externalRef: line(100) }),
         response: { 200: transferCaseSchema },
       },
     },

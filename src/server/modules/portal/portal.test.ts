@@ -88,7 +88,10 @@ describe('phone verification', () => {
     expect(resend.statusCode).toBe(429);
     expect(resend.json().code).toBe('VERIFICATION_TOO_FREQUENT');
     const badPhone = await ctx.app.inject({ method: 'POST', url: '/api/public/verifications', payload: { phone: '12345' } });
-    expect(badPhone.json().code).toBe('PHONE_INVALID');
+    expect(badPhone.json().code).toBe('MOBILE_INVALID');
+    // A fixed line is a fine contact number, but no code can be texted to it.
+    const landline = await ctx.app.inject({ method: 'POST', url: '/api/public/verifications', payload: { phone: '0391-1234567' } });
+    expect(landline.json().code).toBe('MOBILE_INVALID');
   });
 });
 

@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { line } from '../../../shared/schemas/text.js';
 import type { CaseStatus } from '../../../shared/case-lifecycle.js';
 import type { CaseKind, Category, Satisfaction } from '../../../shared/enums.js';
 import { publicProgressSchema } from '../../../shared/schemas/cases.js';
@@ -21,7 +22,7 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'getPublicProgress',
         tags: ['public'],
-        params: z.object({ trackingToken: z.string().trim().min(1).max(64) }),
+        params: z.object({ trackingToken: line(64) }),
         response: { 200: publicProgressSchema },
       },
     },

@@ -178,12 +178,13 @@ export function RegisterCasePage() {
                         </Col>
                         <Col span={5}>
                           <Form.Item name={[field.name, 'idNumber']} label={t('party.idNumber')} rules={[zodRule(idNumberSchema, t('register.idInvalid'))]} validateTrigger={['onChange', 'onBlur']}>
-                            <Input maxLength={18} />
+                            {/* No maxLength: a pasted `110105 19491231 002X` is normalised by the schema, not cut. */}
+                            <Input />
                           </Form.Item>
                         </Col>
                         <Col span={4}>
                           <Form.Item name={[field.name, 'phone']} label={t('party.phone')} rules={[zodRule(phoneSchema, t('register.phoneInvalid'))]} validateTrigger={['onChange', 'onBlur']}>
-                            <Input maxLength={14} />
+                            <Input placeholder="13812345678 / 0391-1234567" />
                           </Form.Item>
                         </Col>
                         <Col span={3} style={{ display: 'flex', alignItems: 'center' }}>
