@@ -4,12 +4,13 @@
  */
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { connectDatabase, runMigrations, type Database } from './db/client.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { countCases, hasDemoAccounts, seedDemoAdditions, seedDemoBoundaries, seedDemoData, seedDemoHistory } from './db/seed-demo.js';
+import { createLogger } from './lib/logger.js';
 import { createPersonalDataCrypto, loadMasterKey, type PersonalDataCrypto } from './lib/personal-data-crypto.js';
 import { syncBuiltInCalendar } from './modules/calendar/calendar.repository.js';
 import { WorkCalendarCache } from './modules/calendar/work-calendar.js';
@@ -177,7 +178,7 @@ async function serve(config: Config, log: Logger) {
 
 async function main() {
   const config = loadConfig();
-  const log = pino({ level: config.LOG_LEVEL, base: { app: 'fengqiao' } });
+  const log = createLogger({ level: config.LOG_LEVEL });
   const command = process.argv[2] ?? 'serve';
   if (command === 'serve') return serve(config, log);
   if (command === 'migrate' || command === 'seed') {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,8 +41,9 @@ export class RecordingSmsGateway implements SmsGateway {
 /**
  * The real app on the test database (shared by the run), with a fixed encryption key so every file agrees.
  * `isolated`: a database of the file's own instead, for tests that act on every case (the deadline sweep).
+ * `logger`: the app logs there (quiet otherwise), for tests that read what would be logged.
  */
-export async function startTestApp(opts: { withWeb?: boolean; isolated?: boolean; env?: Record<string, string> } = {}): Promise<TestContext> {
+export async function startTestApp(opts: { withWeb?: boolean; isolated?: boolean; env?: Record<string, string>; logger?: Logger } = {}): Promise<TestContext> {
   const url = opts.isolated ? await createIsolatedDatabase() : inject('databaseUrl');
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-app-'));
   const key = Buffer.alloc(32, 7).toString('base64');
@@ -51,7 +53,7 @@ export async function startTestApp(opts: { withWeb?: boolean; isolated?: boolean
   const webRoot = opts.withWeb ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : undefined;
   const sms = new RecordingSmsGateway();
   const live = new LiveHub(url, undefined);
-  const app = await buildApp({ deps: { config, db: database.db, crypto, calendar: new WorkCalendarCache(database.db), sms, live }, logger: false, webRoot });
+  const app = await buildApp({ deps: { config, db: database.db, crypto, calendar: new WorkCalendarCache(database.db), sms, live }, logger: opts.logger ?? false, webRoot });
   await app.ready();
   return {
     app,

@@ -62,7 +62,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       dummyHash ??= hash('fengqiao-dummy-password');
       const isValid = await verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
       if (!user || !isValid) {
-        request.log.info({ username }, 'sign-in refused');
+        // Never the typed name: people type their phone, or their password, into it.
+        request.log.info({ userId: user?.id ?? null }, 'sign-in refused');
         throw new AppError('AUTH_INVALID_CREDENTIALS');
       }
       const token = newSessionToken();
