@@ -9,8 +9,10 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Logger } from 'pino';
 import type { Deps } from './deps.js';
 import { authPlugin } from './plugins/auth.js';
+import { csrfPlugin } from './plugins/csrf.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { inputBoundaryPlugin } from './plugins/input-boundary.js';
+import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { staticWebPlugin } from './plugins/static-web.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { calendarRoutes } from './modules/calendar/calendar.routes.js';
@@ -68,6 +70,8 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   });
 
   await app.register(errorsPlugin);
+  await app.register(securityHeadersPlugin);
+  await app.register(csrfPlugin);
   await app.register(inputBoundaryPlugin);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });

@@ -44,6 +44,8 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/cases',
     {
+      // Authenticated by its Bearer key, never by a cookie: no cross-site check (plugins/csrf.ts).
+      config: { csrf: false },
       schema: {
         operationId: 'transferCase',
         tags: ['transfer'],
