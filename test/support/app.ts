@@ -48,7 +48,9 @@ export async function startTestApp(opts: { withWeb?: boolean | string; isolated?
   const url = opts.isolated ? await createIsolatedDatabase() : inject('databaseUrl');
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-app-'));
   const key = Buffer.alloc(32, 7).toString('base64');
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATA_DIR: dataDir, ENCRYPTION_KEY: key, LOGIN_RATE_LIMIT: '1000', PORTAL_RATE_LIMIT: '1000', ...opts.env });
+  // Rate-limit counters live in the database, shared by every app of the run: limits high enough never to bite;
+  // a test of a limit sets its own and sends from an address of its own (inject's `remoteAddress`).
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATA_DIR: dataDir, ENCRYPTION_KEY: key, LOGIN_RATE_LIMIT: '100000', PORTAL_RATE_LIMIT: '100000', ...opts.env });
   const database = connectDatabase(url, 10);
   const crypto = createPersonalDataCrypto(Buffer.from(key, 'base64'));
   const webRoot = typeof opts.withWeb === 'string' ? opts.withWeb : opts.withWeb ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : undefined;
