@@ -106,7 +106,13 @@ const serializers = {
 // Keys that hold personal data or secrets, at the top level of a logged object or one level down.
 const CENSORED_KEYS = ['idNumber', 'phone', 'address', 'name', 'narrative', 'password', 'apiKey', 'api_key', 'ticket', 'token', 'trackingToken', 'notes', 'cookie', 'authorization'];
 
-/** The platform's logger: main.ts for the process, the tests with a stream they read. */
+/**
+ * The platform's logger: main.ts for the process (stdout), the tests with a stream they read.
+ * Stdout is written synchronously: pino's default asynchronous writer flushes what it buffered in an `exit` handler,
+ * and when the pipe's reader is gone (the parent that started us exited right after SIGTERM) that flush retries its
+ * EPIPE forever — the process stopped its database and port but never exited. A synchronous write fails at once,
+ * and pino then stops logging to the broken pipe.
+ */
 export function createLogger(opts: { level: string; stream?: DestinationStream }): Logger {
   return pino(
     {
@@ -115,6 +121,6 @@ export function createLogger(opts: { level: string; stream?: DestinationStream }
       serializers,
       redact: { paths: CENSORED_KEYS.flatMap((k) => [k, `*.${k}`]), censor: '[redacted]' },
     },
-    opts.stream,
+    opts.stream ?? pino.destination({ dest: 1, sync: true }),
   );
 }
