@@ -5,7 +5,7 @@ import { Alert, App, Button, Card, Cascader, Form, Input, InputNumber, Radio, Re
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { CATEGORIES } from '../../../../shared/enums.js';
-import { phoneSchema } from '../../../../shared/schemas/cases.js';
+import { mobileSchema } from '../../../../shared/schemas/text.js';
 import type { PortalReportBody } from '../../../../shared/schemas/portal.js';
 import { ATTACHMENT_LIMITS } from '../../../../shared/limits.js';
 import { api, ApiError, newIdempotencyKey } from '../../../app/api.js';
@@ -109,7 +109,7 @@ function PhoneStep({ onVerified }: { onVerified: (v: Verified) => void }) {
   return (
     <Card size="small">
       <Form form={form} layout="vertical" requiredMark={false}>
-        <Form.Item name="phone" label={t('portal.phone')} rules={[{ required: true, message: t('common.required') }, zodRule(phoneSchema, t('portal.phoneInvalid'))]}>
+        <Form.Item name="phone" label={t('portal.phone')} rules={[{ required: true, message: t('common.required') }, zodRule(mobileSchema, t('portal.phoneInvalid'))]}>
           <Input inputMode="tel" autoComplete="tel" maxLength={13} placeholder="13800000000" />
         </Form.Item>
         <Button block loading={send.isPending} onClick={async () => send.mutate((await form.validateFields(['phone'])).phone)}>
