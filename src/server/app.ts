@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController } from 'fastify';
@@ -9,7 +8,11 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Logger } from 'pino';
 import type { Deps } from './deps.js';
 import { authPlugin } from './plugins/auth.js';
+import { csrfPlugin } from './plugins/csrf.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { inputBoundaryPlugin } from './plugins/input-boundary.js';
+import { rateLimitsPlugin } from './plugins/rate-limits.js';
+import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { staticWebPlugin } from './plugins/static-web.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { calendarRoutes } from './modules/calendar/calendar.routes.js';
@@ -44,6 +47,9 @@ export interface BuildAppOptions {
   webRoot?: string;
 }
 
+/** A hop count as Fastify's `trustProxy` takes it: the nearest `hops` proxies may tell the address. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 /** Builds the Fastify app: cross-cutting plugins first, then one line per module. */
 export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   const app = Fastify({
@@ -54,7 +60,8 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
-    trustProxy: true,
+    // Whose X-Forwarded-For to believe (config.ts TRUST_PROXY; default nobody's): request.ip keys every rate limit.
+    trustProxy: typeof deps.config.TRUST_PROXY === 'number' ? trustHops(deps.config.TRUST_PROXY) : deps.config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
@@ -67,8 +74,11 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   });
 
   await app.register(errorsPlugin);
+  await app.register(securityHeadersPlugin);
+  await app.register(csrfPlugin);
+  await app.register(inputBoundaryPlugin);
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, { global: false });
+  await app.register(rateLimitsPlugin);
   await app.register(fastifyMultipart, { limits: { fileSize: 30 * 1024 * 1024, files: 1, fields: 5 } });
   await app.register(fastifySwagger, {
     openapi: {

@@ -1,5 +1,28 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+
+/**
+ * Which proxies may tell the client's address in X-Forwarded-For: `false` (none, the default: the socket's peer is
+ * the client), a hop count (`1`: the one proxy in front), or addresses and CIDR ranges (`10.0.0.0/8,127.0.0.1`).
+ * Trusting any sender would let a client choose its own address and walk around every per-address limit.
+ */
+export function parseTrustProxy(value: string, ctx: z.RefinementCtx): false | number | string[] {
+  const v = value.trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address = '', prefix] = entry.split('/');
+    const family = isIP(address);
+    const isRange = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!family || !isRange) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is neither an address nor a CIDR range (use a hop count, or e.g. 10.0.0.0/8,127.0.0.1)` });
+      return z.NEVER;
+    }
+  }
+  return entries;
+}
 
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -15,6 +38,11 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10).describe('sign-in attempts per IP per minute'),
+  /** Failed sign-ins of one account (within an hour) before each further one waits, twice as long each time. */
+  LOGIN_ACCOUNT_LIMIT: z.coerce.number().int().min(1).default(5),
+  TRUST_PROXY: z.string().default('false').transform(parseTrustProxy),
+  /** Rate-limit counters in this Redis instead of PostgreSQL (e.g. redis://127.0.0.1:6379). */
+  REDIS_URL: z.string().url().optional(),
   /** Portal requests (codes, reports, photos, ratings) per IP per minute; per-phone limits come on top. */
   PORTAL_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   /** `false` skips loading demo units and staff at start (production always skips them). */

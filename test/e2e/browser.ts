@@ -12,6 +12,8 @@ export interface BrowserContext {
   ctx: TestContext;
   browser: Browser;
   baseUrl: string;
+  /** Content-Security-Policy violations any page reported (plugins/security-headers.ts): `close()` fails on any. */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -28,13 +30,17 @@ export async function startBrowserTest(opts: { isolated?: boolean; env?: Record<
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  const cspViolations: string[] = [];
   return {
     ctx,
     browser,
     baseUrl: `http://127.0.0.1:${port}`,
+    cspViolations,
     async close() {
       await browser.close();
       await ctx.close();
+      // The journeys double as the check that the UI, ECharts and the service worker work under the platform's CSP.
+      if (cspViolations.length) throw new Error(`the page broke its Content-Security-Policy:\n${cspViolations.join('\n')}`);
     },
   };
 }
@@ -50,6 +56,9 @@ export async function newPage(b: BrowserContext, opts: { who: string; contextOpt
   const page = await context.newPage();
   // Nothing may come from outside the platform (government intranets are offline).
   await page.route((url) => !url.href.startsWith(b.baseUrl), (route) => route.abort());
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && msg.text().includes('Content Security Policy')) b.cspViolations.push(`[${opts.who}] ${msg.text()}`);
+  });
   // A refused action shows up in the test output, not only as a toast nobody reads.
   page.on('response', async (res) => {
     if (res.url().includes('/api/') && res.status() >= 400 && res.request().method() !== 'GET') {

@@ -51,7 +51,8 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
   it('dispatcher accepts it from the board and dispatches it to 文苑街道司法所', async () => {
     const page = await signInPage(b, 'dispatcher');
     await page.getByText('待分流案件', { exact: true }).waitFor();
-    await page.getByText('已登记', { exact: true }).click();
+    // The board opens on the cases waiting for the dispatcher (已登记); the segment is chosen explicitly all the same.
+    await page.locator('.ant-segmented').getByText('已登记', { exact: true }).click();
     await page.getByRole('link', { name: state.code! }).click();
     await page.getByTestId('case-actions').getByRole('button', { name: /受\s*理/ }).first().click();
     await confirmDialog(page);

@@ -1,6 +1,7 @@
 import { DEMO_HISTORY_CASES } from '../../src/server/db/seed-demo.js';
+import { buildCaseBody } from '../../src/server/modules/cases/cases.factory.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-platform-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const crashDir = mkdtempSync(join(tmpdir(), 'fengqiao-crash-'));
+afterAll(() => {
+  for (const dir of [dataDir, crashDir]) rmSync(dir, { recursive: true, force: true });
+});
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -27,10 +31,10 @@ interface Proc {
 }
 
 /** `main.ts serve` as a real process on the embedded PostgreSQL, as the README's start command runs it. */
-function startPlatform(port: number, nodeEnv = 'development'): Proc {
+function startPlatform(port: number, nodeEnv = 'development', dir = dataDir): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'serve'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: nodeEnv, LOG_LEVEL: 'info' },
+    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: nodeEnv, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -51,6 +55,23 @@ async function waitForHealth(port: number, proc: Proc): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** The PID of the embedded PostgreSQL's postmaster, from its own lock file. */
+const postmasterPid = (dir: string) => Number(readFileSync(join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Resolves when `pid` has gone (a process that is not our child cannot be awaited, only polled). */
+async function gone(pid: number): Promise<void> {
+  while (isAlive(pid)) await new Promise((r) => setTimeout(r, 50));
 }
 
 async function login(port: number): Promise<string> {
@@ -100,5 +121,66 @@ describe('the platform process on the embedded PostgreSQL', () => {
     const prod = startPlatform(await freePort(), 'production');
     expect(await prod.exited).toBe(1);
     expect(prod.output()).toContain('演示账号');
+  });
+
+  it('comes up healthy right after kill -9 of the platform, with or without its PostgreSQL, and keeps what it acknowledged', { timeout: 180_000 }, async () => {
+    const port = await freePort();
+    const first = startPlatform(port, 'development', crashDir);
+    await waitForHealth(port, first);
+    const cookie = await login(port);
+    const created = await fetch(`http://127.0.0.1:${port}/api/cases`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+      body: JSON.stringify({ ...buildCaseBody(), summary: '崩溃前登记的案件' }),
+    });
+    expect(created.status).toBe(201);
+    const caseId = (await created.json()).id as string;
+
+    // The platform alone dies: its PostgreSQL runs on, an orphan holding the data; the lock names a dead owner.
+    const orphan = postmasterPid(crashDir);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(isAlive(orphan)).toBe(true);
+    const second = startPlatform(port, 'development', crashDir);
+    await waitForHealth(port, second);
+    expect(second.output()).toContain('taking over');
+    expect(isAlive(orphan)).toBe(false);
+
+    // Both die at once: a stale lock and a stale postmaster.pid.
+    const postmaster = postmasterPid(crashDir);
+    second.child.kill('SIGKILL');
+    process.kill(postmaster, 'SIGKILL');
+    await Promise.all([second.exited, gone(postmaster)]);
+    expect(existsSync(join(crashDir, 'pg', 'postmaster.pid'))).toBe(true);
+    const third = startPlatform(port, 'development', crashDir);
+    await waitForHealth(port, third);
+    const cookie3 = await login(port);
+    const kept = await fetch(`http://127.0.0.1:${port}/api/cases/${caseId}`, { headers: { cookie: cookie3 } });
+    expect(kept.status).toBe(200);
+
+    // A live owner is still refused.
+    const rival = startPlatform(await freePort(), 'development', crashDir);
+    expect(await rival.exited).toBe(1);
+    expect(rival.output()).toContain('正被另一个枫桥进程使用');
+
+    // The parent goes away right after SIGTERM, closing the pipes the platform logs to: it still exits.
+    const lastPostmaster = postmasterPid(crashDir);
+    third.child.kill('SIGTERM');
+    third.child.stdout!.destroy();
+    third.child.stderr!.destroy();
+    expect(await third.exited).toBe(0);
+    await gone(lastPostmaster);
+  });
+
+  it('exits after SIGTERM even when its log pipe breaks with lines still buffered', { timeout: 30_000 }, async () => {
+    // pino's default writer flushed its buffer in an `exit` handler, retrying EPIPE forever (5 runs of 5 hung);
+    // the platform's logger writes synchronously, so a burst of lines into a closed pipe cannot hold the exit.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/log-then-exit.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise((resolve) => child.stdout!.once('data', resolve));
+    child.kill('SIGTERM');
+    child.stdout!.destroy();
+    child.stderr!.destroy();
+    expect(await exited).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,18 +48,22 @@ export class RecordingSmsGateway implements SmsGateway {
 /**
  * The real app on the test database (shared by the run), with a fixed encryption key so every file agrees.
  * `isolated`: a database of the file's own instead, for tests that act on every case (the deadline sweep).
+ * `logger`: the app logs there (quiet otherwise), for tests that read what would be logged.
+ * `withWeb`: serve the built UI (`dist/web`), or the folder given.
  */
-export async function startTestApp(opts: { withWeb?: boolean; isolated?: boolean; env?: Record<string, string> } = {}): Promise<TestContext> {
+export async function startTestApp(opts: { withWeb?: boolean | string; isolated?: boolean; env?: Record<string, string>; logger?: Logger } = {}): Promise<TestContext> {
   const url = opts.isolated ? await createIsolatedDatabase() : inject('databaseUrl');
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-app-'));
   const key = Buffer.alloc(32, 7).toString('base64');
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATA_DIR: dataDir, ENCRYPTION_KEY: key, LOGIN_RATE_LIMIT: '1000', PORTAL_RATE_LIMIT: '1000', ...opts.env });
+  // Rate-limit counters live in the database, shared by every app of the run: limits high enough never to bite;
+  // a test of a limit sets its own and sends from an address of its own (inject's `remoteAddress`).
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATA_DIR: dataDir, ENCRYPTION_KEY: key, LOGIN_RATE_LIMIT: '100000', PORTAL_RATE_LIMIT: '100000', ...opts.env });
   const database = connectDatabase(url, 10);
   const crypto = createPersonalDataCrypto(Buffer.from(key, 'base64'));
-  const webRoot = opts.withWeb ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : undefined;
+  const webRoot = typeof opts.withWeb === 'string' ? opts.withWeb : opts.withWeb ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : undefined;
   const sms = new RecordingSmsGateway();
   const live = new LiveHub(url, undefined);
-  const app = await buildApp({ deps: { config, db: database.db, crypto, calendar: new WorkCalendarCache(database.db), sms, live }, logger: false, webRoot });
+  const app = await buildApp({ deps: { config, db: database.db, crypto, calendar: new WorkCalendarCache(database.db), sms, live }, logger: opts.logger ?? false, webRoot });
   await app.ready();
   return {
     app,

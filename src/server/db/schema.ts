@@ -522,6 +522,21 @@ export const scheduledTasks = pgTable('scheduled_tasks', {
 });
 
 /**
+ * Rate-limit counters shared by every instance (lib/counters.ts; Redis instead when REDIS_URL is set): sign-in
+ * attempts per address and per account, portal requests per address. A row counts hits until `reset_at`; the
+ * next hit after it starts again at 1. Expired rows are deleted now and then by the hits themselves.
+ */
+export const rateLimitCounters = pgTable(
+  'rate_limit_counters',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    resetAt: timestamp('reset_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('rate_limit_counters_reset_at_idx').on(t.resetAt)],
+);
+
+/**
  * Messages to send, written in the same transaction as what caused them and sent afterwards by the dispatcher.
  * `dedupe_key` makes each reminder exist once however often the sweep runs; a claimed row is never sent again.
  */

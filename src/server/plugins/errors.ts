@@ -41,12 +41,14 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       const code = err.code in ERRORS ? (err.code as ErrorCode) : 'RATE_LIMITED';
       return reply.status(429).send(errorBody(code));
     }
+    if (err.statusCode === 415) return reply.status(415).send(errorBody('UNSUPPORTED_MEDIA_TYPE'));
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      // The logger's error serialiser masks what the message quotes (a JSON parse error quotes the body).
       request.log.info({ err }, 'bad request');
-      return reply.status(err.statusCode).send(errorBody('VALIDATION_FAILED', { reason: err.message }));
+      return reply.status(err.statusCode).send(errorBody('VALIDATION_FAILED', { reason: err.code ?? 'bad request' }));
     }
-    if (isResponseSerializationError(err)) request.log.error({ err, cause: err.cause }, 'response did not match its schema');
-    else request.log.error({ err }, 'unhandled error');
+    // The serialiser (lib/logger.ts) logs a failed query's SQL without its parameters, and the causes with it.
+    request.log.error({ err }, isResponseSerializationError(err) ? 'response did not match its schema' : 'unhandled error');
     return reply.status(500).send(errorBody('INTERNAL_ERROR'));
   });
 });

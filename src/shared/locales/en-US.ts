@@ -84,7 +84,7 @@ export const enUS: Record<MessageKey, string> = {
   'register.another': 'Register another',
   'register.open': 'Open case',
   'register.idInvalid': 'The ID number is not valid (check character or birth date)',
-  'register.phoneInvalid': 'The mobile number is not valid',
+  'register.phoneInvalid': 'Not a valid phone number: an 11-digit mobile, or a fixed line with its area code (0391-1234567)',
 
   'dispatch.title': 'Waiting for dispatch',
   'dispatch.empty': 'No case is waiting for dispatch',

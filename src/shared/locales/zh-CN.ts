@@ -83,7 +83,7 @@ export const zhCN = {
   'register.another': '继续登记',
   'register.open': '查看案件',
   'register.idInvalid': '身份证号码不正确（校验位或出生日期有误）',
-  'register.phoneInvalid': '手机号码格式不正确',
+  'register.phoneInvalid': '电话号码格式不正确：手机号 11 位，固定电话须带区号（如 0391-1234567）',
 
   'dispatch.title': '待分流案件',
   'dispatch.empty': '没有等待分流的案件',

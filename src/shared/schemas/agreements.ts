@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { line, paragraph } from './text.js';
 
 /**
  * What the agreement is about, as far as judicial confirmation cares (人民调解法 Art.33; 民事诉讼法 Art.205 and its
@@ -23,15 +24,15 @@ export const NOT_CONFIRMABLE: readonly SubjectMatter[] = ['status_relationship',
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 
 export const agreementTermSchema = z.object({
-  text: z.string().trim().max(2000).describe('What is agreed'),
-  method: z.string().trim().max(500).describe('How it is performed (一次性转账、分期支付、当面交付…)'),
+  text: paragraph(2000, { min: 0 }).describe('What is agreed'),
+  method: paragraph(500, { min: 0 }).describe('How it is performed (一次性转账、分期支付、当面交付…)'),
   dueDate: isoDate.nullable().describe('By when'),
 });
 
 export const PERFORMANCES = ['pending', 'performed', 'partly', 'not_performed'] as const;
 export const performanceBodySchema = z.object({
   performance: z.enum(['performed', 'partly', 'not_performed']),
-  note: z.string().trim().max(1000).nullable().default(null),
+  note: paragraph(1000, { min: 0 }).nullable().default(null),
 });
 
 /** The draft as the mediator writes it; finalising checks every statutory item. */
@@ -39,11 +40,11 @@ export const agreementInputSchema = z.object({
   form: z.enum(['written', 'oral']).default('written'),
   subjectMatter: z.enum(SUBJECT_MATTERS),
   partyIds: z.array(z.string().uuid()).max(50).optional().describe('The case parties who are parties to it (default: all)'),
-  facts: z.string().trim().max(10_000).default('').describe('纠纷主要事实'),
-  disputedMatters: z.string().trim().max(10_000).default('').describe('争议事项'),
-  responsibilities: z.string().trim().max(10_000).default('').describe('各方责任'),
+  facts: paragraph(10_000, { min: 0 }).default('').describe('纠纷主要事实'),
+  disputedMatters: paragraph(10_000, { min: 0 }).default('').describe('争议事项'),
+  responsibilities: paragraph(10_000, { min: 0 }).default('').describe('各方责任'),
   terms: z.array(agreementTermSchema).max(50).default([]),
-  committeeName: z.string().trim().min(1).max(100).optional().describe('人民调解委员会 (default: the lead unit’s)'),
+  committeeName: line(100).optional().describe('人民调解委员会 (default: the lead unit’s)'),
 });
 export type AgreementInput = z.input<typeof agreementInputSchema>;
 
@@ -55,11 +56,11 @@ export const signatureBodySchema = z.object({
 });
 
 export const judicialConfirmationBodySchema = z.object({
-  court: z.string().trim().min(1).max(100),
+  court: line(100),
   appliedOn: isoDate,
   decision: z.enum(['confirmed', 'rejected']).nullable().default(null),
   decidedOn: isoDate.nullable().default(null),
-  note: z.string().trim().max(2000).nullable().default(null),
+  note: paragraph(2000, { min: 0 }).nullable().default(null),
 });
 
 export const agreementSchema = z.object({
@@ -98,17 +99,17 @@ export type Agreement = z.infer<typeof agreementSchema>;
 
 export const scheduleSessionBodySchema = z.object({
   scheduledAt: z.string().datetime({ offset: true }),
-  room: z.string().trim().min(1).max(100).describe('A room of the mediation zone'),
-  mediatorNames: z.string().trim().min(1).max(200),
+  room: line(100).describe('A room of the mediation zone'),
+  mediatorNames: line(200),
   invitedPartyIds: z.array(z.string().uuid()).min(1).max(50),
   isPublic: z.boolean().default(false).describe('公开调解 — the parties’ choice (人民调解法 Art.23)'),
 });
 
 export const recordSessionBodySchema = z.object({
   attendedPartyIds: z.array(z.string().uuid()).max(50),
-  rightsNote: z.string().trim().min(1).max(2000).describe('How the rights were explained and what the parties chose'),
-  statements: z.array(z.object({ partyId: z.string().uuid(), text: z.string().trim().min(1).max(10_000) })).max(50),
-  record: z.string().trim().min(1).max(50_000).describe('调解笔录'),
+  rightsNote: paragraph(2000).describe('How the rights were explained and what the parties chose'),
+  statements: z.array(z.object({ partyId: z.string().uuid(), text: paragraph(10_000) })).max(50),
+  record: paragraph(50_000).describe('调解笔录'),
   outcome: z.enum(['continue', 'agreement_reached', 'refused']).describe('refused: a party clearly refuses mediation (Art.17) — mediation ends'),
 });
 
@@ -127,18 +128,18 @@ export const sessionSchema = z.object({
   outcome: z.enum(['continue', 'agreement_reached', 'refused']).nullable(),
 });
 
-export const policeReferralBodySchema = z.object({ reason: z.string().trim().min(1).max(2000) });
+export const policeReferralBodySchema = z.object({ reason: paragraph(2000) });
 
 /** 信访处理意见书 and the review / re-review opinions. */
 export const PETITION_STAGES = ['reply', 'review', 're_review'] as const;
 export const PETITION_DECISIONS = ['support', 'explain', 'not_support'] as const;
 export const petitionReplyBodySchema = z.object({
   stage: z.enum(PETITION_STAGES),
-  request: z.string().trim().max(5000).default('').describe('信访请求'),
-  factsAndReasons: z.string().trim().max(20_000).default('').describe('事实和理由'),
+  request: paragraph(5000, { min: 0 }).default('').describe('信访请求'),
+  factsAndReasons: paragraph(20_000, { min: 0 }).default('').describe('事实和理由'),
   decision: z.enum(PETITION_DECISIONS).nullable().default(null).describe('支持 / 解释说明 / 不予支持'),
-  legalBasis: z.string().trim().max(5000).default('').describe('法律依据'),
-  issuingBody: z.string().trim().max(100).optional(),
+  legalBasis: paragraph(5000, { min: 0 }).default('').describe('法律依据'),
+  issuingBody: line(100, { min: 0 }).optional(),
 });
 export const petitionReplySchema = z.object({
   id: z.string(),

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { ROLES } from '../enums.js';
+import { line, secret } from './text.js';
 
 export const loginBodySchema = z.object({
-  username: z.string().trim().min(1).max(64),
-  password: z.string().min(1).max(256),
+  username: line(64),
+  password: secret(256),
 });
 
 export const meSchema = z.object({

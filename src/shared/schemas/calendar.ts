@@ -1,7 +1,12 @@
 import { z } from 'zod';
+import { line } from './text.js';
 import { isIsoDate } from '../calendar.js';
 
-export const isoDateSchema = z.string().refine(isIsoDate, { message: 'CALENDAR_DATE_INVALID' }).describe('YYYY-MM-DD (Asia/Shanghai)');
+// The pattern first: it refuses anything but digits and dashes (the text type's rule, by the format itself).
+export const isoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'CALENDAR_DATE_INVALID')
+  .refine(isIsoDate, { message: 'CALENDAR_DATE_INVALID' }).describe('YYYY-MM-DD (Asia/Shanghai)');
 
 export const addWorkingDaysQuerySchema = z.object({
   from: isoDateSchema,
@@ -17,7 +22,7 @@ export const dateResultSchema = z.object({
 
 export const countResultSchema = z.object({ days: z.number(), provisional: z.boolean() });
 
-const dayEntrySchema = z.object({ date: isoDateSchema, name: z.string().trim().min(1).max(40) });
+const dayEntrySchema = z.object({ date: isoDateSchema, name: line(40) });
 
 export const yearScheduleSchema = z.object({
   year: z.number().int().min(2000).max(2100),

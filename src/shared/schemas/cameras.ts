@@ -1,16 +1,14 @@
 import { z } from 'zod';
+import { line, token } from './text.js';
 import { CAMERA_ALERT_TYPES } from '../enums.js';
 
 export const cameraInputSchema = z.object({
-  code: z.string().trim().min(1).max(40).regex(/^[\w.-]+$/, 'letters, digits, _ . - only').describe('点位编号, e.g. WY-DF-001 (also its MQTT topic segment)'),
-  name: z.string().trim().min(1).max(100),
+  code: line(40).regex(/^[\w.-]+$/, 'letters, digits, _ . - only').describe('点位编号, e.g. WY-DF-001 (also its MQTT topic segment)'),
+  name: line(100),
   lat: z.number().min(-90).max(90),
   lng: z.number().min(-180).max(180),
-  unitCode: z.string().trim().min(1).max(40).describe('The grid it watches'),
-  streamUrl: z
-    .string()
-    .trim()
-    .max(500)
+  unitCode: line(40).describe('The grid it watches'),
+  streamUrl: line(500)
     .regex(/^(rtsp|rtmp|https?):\/\//, 'rtsp/rtmp/http(s) only')
     .nullable()
     .default(null)
@@ -45,13 +43,13 @@ export const cameraAlertSchema = z.object({
 
 /** What a video-analytics device sends, by MQTT (`<prefix>/<code>/alert`) or signed webhook. */
 export const alertMessageSchema = z.object({
-  type: z.string().trim().min(1).max(40).describe(`One of ${CAMERA_ALERT_TYPES.join(', ')}; others are kept as “other”`),
+  type: line(40).describe(`One of ${CAMERA_ALERT_TYPES.join(', ')}; others are kept as “other”`),
   at: z.string().datetime({ offset: true }).optional().describe('When the device saw it'),
   confidence: z.number().min(0).max(1).optional(),
   /** A JPEG or PNG snapshot, base64 (at most 2 MB decoded). */
-  snapshot: z.string().max(2_800_000).optional(),
+  snapshot: token(2_800_000).optional(),
 });
 export type AlertMessage = z.infer<typeof alertMessageSchema>;
 
-export const webhookAlertSchema = alertMessageSchema.extend({ cameraCode: z.string().min(1).max(40) });
-export const webhookHeartbeatSchema = z.object({ cameraCode: z.string().min(1).max(40) });
+export const webhookAlertSchema = alertMessageSchema.extend({ cameraCode: token(40) });
+export const webhookHeartbeatSchema = z.object({ cameraCode: token(40) });

@@ -13,42 +13,24 @@ import {
   RISK_LEVELS,
   SATISFACTIONS,
 } from '../enums.js';
-import { checkIdNumber, isValidCreditCode, isValidMobile, normalizeIdNumber, normalizePhone } from '../identifiers.js';
 import { MAX_ATTACHMENTS_PER_NOTE, NARRATIVE_MAX, PAGE_SIZE_MAX } from '../limits.js';
 import { CLOCK_STAGES, DAY_UNITS, DIFFICULTIES } from '../time-limits.js';
+import { creditCodeSchema, idNumberSchema, line, paragraph, phoneSchema } from './text.js';
+
+export { idNumberSchema, phoneSchema };
 
 /** 回访方式 */
 export const FOLLOW_UP_METHODS = ['phone', 'visit', 'portal'] as const;
 
-const trimmed = (max: number) => z.string().trim().min(1).max(max);
-
-/** A resident ID checked by GB 11643; normalised (full-width, lowercase x) before it is stored. */
-export const idNumberSchema = z
-  .string()
-  .transform(normalizeIdNumber)
-  .refine((v) => checkIdNumber(v).valid, { message: 'ID_NUMBER_INVALID' })
-  .describe('18-character resident ID number (GB 11643)');
-
-export const phoneSchema = z
-  .string()
-  .transform(normalizePhone)
-  .refine(isValidMobile, { message: 'PHONE_INVALID' })
-  .describe('Mainland mobile number, 11 digits');
-
 export const partyInputSchema = z.object({
   role: z.enum(PARTY_ROLES),
   type: z.enum(PARTY_TYPES),
-  // Names may hold characters beyond the BMP (e.g. 𠈌): counted as code points, never as UTF-16 units.
-  name: z.string().trim().min(1).refine((v) => Array.from(v).length <= 100, { message: 'too long' }),
+  // Names may hold characters beyond the BMP (e.g. 𠈌): the text type counts code points, never UTF-16 units.
+  name: line(100),
   idNumber: idNumberSchema.optional(),
   phone: phoneSchema.optional(),
-  address: z.string().trim().min(1).max(200).optional(),
-  creditCode: z
-    .string()
-    .transform(normalizeIdNumber)
-    .refine(isValidCreditCode, { message: 'CREDIT_CODE_INVALID' })
-    .optional()
-    .describe('统一社会信用代码 of an organisation (GB 32100)'),
+  address: line(200).optional(),
+  creditCode: creditCodeSchema.optional(),
   samePersonConfirmed: z
     .boolean()
     .optional()
@@ -61,16 +43,16 @@ export const createCaseFieldsSchema = z.object({
   channel: z.enum(CHANNELS),
   kind: z.enum(CASE_KINDS),
   category: z.enum(CATEGORIES),
-  summary: trimmed(200).describe('One-line subject 事由'),
-  narrative: trimmed(NARRATIVE_MAX).describe('The resident’s account, recorded faithfully (信访工作条例 Art.21)'),
+  summary: line(200).describe('One-line subject 事由'),
+  narrative: paragraph(NARRATIVE_MAX).describe('The resident’s account, recorded faithfully (信访工作条例 Art.21)'),
   peopleInvolved: z.number().int().min(1).max(100_000),
   riskLevel: z.enum(RISK_LEVELS).default('low'),
   difficulty: z.enum(DIFFICULTIES).default('ordinary').describe('简易/一般/复杂: picks the centre’s time limit'),
   parties: z.array(partyInputSchema).max(50).describe('At least one, except for grid workers’ and cameras’ own reports'),
   place: z
     .object({
-      address: trimmed(200),
-      unitCode: z.string().trim().min(1).max(40).optional(),
+      address: line(200),
+      unitCode: line(40).optional(),
       lat: z.number().min(-90).max(90).optional().describe('WGS84 latitude'),
       lng: z.number().min(-180).max(180).optional().describe('WGS84 longitude'),
     })
@@ -236,7 +218,7 @@ export const listCasesQuerySchema = z.object({
   failure: z.enum(['not_accepted', 'not_handled', 'unlawful']).optional().describe('应受理未受理 / 应办理未办理 / 不依法办理'),
   holderUnitId: z.string().uuid().optional().describe('Cases held by this unit: the lead unit, or the place unit before dispatch'),
   mine: z.enum(['true', 'false']).optional().describe('Only cases whose handler is the signed-in user or dispatched to their unit'),
-  q: z.string().trim().max(100).optional().describe('Code or words of the summary'),
+  q: line(100, { min: 0 }).optional().describe('Code or words of the summary'),
   figure: z
     .enum(FIGURES)
     .optional()
@@ -261,8 +243,8 @@ export const listCasesResponseSchema = z.object({
 export const caseActionBodySchema = z.object({
   action: z.enum(CASE_ACTIONS),
   expectedVersion: z.number().int().min(1),
-  reason: z.string().trim().max(2000).optional().describe('Why (required for reject, return, reopen, escalate)'),
-  note: z.string().trim().max(NARRATIVE_MAX).optional(),
+  reason: paragraph(2000, { min: 0 }).optional().describe('Why (required for reject, return, reopen, escalate)'),
+  note: paragraph(NARRATIVE_MAX, { min: 0 }).optional(),
   leadUnitId: z.string().uuid().optional(),
   coUnitIds: z.array(z.string().uuid()).max(20).optional(),
   handlerId: z.string().uuid().optional(),
@@ -272,7 +254,7 @@ export const caseActionBodySchema = z.object({
   attachmentIds: z.array(z.string().uuid()).max(MAX_ATTACHMENTS_PER_NOTE).optional().describe('Uploaded attachments to link to this step'),
   extensionDays: z.number().int().min(1).max(3650).optional().describe('request_extension: days asked'),
   approve: z.boolean().optional().describe('decide_extension: true approves, false refuses'),
-  residentNotice: z.string().trim().max(1000).optional().describe('decide_extension: how the resident was told the reason'),
+  residentNotice: paragraph(1000, { min: 0 }).optional().describe('decide_extension: how the resident was told the reason'),
   replyBy: z.string().date().optional().describe('urge: the date by which the handler must answer'),
 });
 export type CaseActionBody = z.infer<typeof caseActionBodySchema>;

@@ -1,18 +1,18 @@
 import { z } from 'zod';
 import { APPOINTMENT_STATUSES, COUNSELLING_SOURCES, COUNSELLING_STATUSES, CRISIS_RISK_LEVELS } from '../enums.js';
-import { phoneSchema } from './cases.js';
+import { line, paragraph, phoneSchema } from './text.js';
 
 /** From a case: the party referred (by the mediator or petitions officer) and why. */
 export const requestFromCaseSchema = z.object({
   personId: z.string().uuid().describe('A party of the case'),
-  reason: z.string().trim().min(2, '请简要说明转介原因').max(500),
+  reason: paragraph(500, { min: 2, minMessage: '请简要说明转介原因' }),
 });
 
 /** A walk-in (or someone the grid worker brings): name and phone, and why. */
 export const walkInSchema = z.object({
-  name: z.string().trim().min(1, '请填写姓名').max(50),
+  name: line(50, { minMessage: '请填写姓名' }),
   phone: phoneSchema.optional(),
-  reason: z.string().trim().min(2, '请简要说明来访原因').max(500),
+  reason: paragraph(500, { min: 2, minMessage: '请简要说明来访原因' }),
 });
 
 export const serviceSummarySchema = z.object({
@@ -55,7 +55,7 @@ export const bookAppointmentSchema = z
 
 export const appointmentStatusBodySchema = z.object({
   status: z.enum(['attended', 'cancelled', 'no_show']),
-  note: z.string().trim().max(200).optional(),
+  note: paragraph(200, { min: 0 }).optional(),
 });
 
 /** What other roles (the mediator of the case, leaders, admins) may know: that a service exists, and its status. */
@@ -71,7 +71,7 @@ export const sessionMetaSchema = z.object({
 });
 export const sessionNotesSchema = sessionMetaSchema.extend({ notes: z.string() });
 export const addSessionSchema = z.object({
-  notes: z.string().trim().min(1, '请填写咨询记录').max(20_000),
+  notes: paragraph(20_000, { minMessage: '请填写咨询记录' }),
   heldOn: z.string().date(),
   appointmentId: z.string().uuid().optional(),
 });
@@ -85,7 +85,7 @@ export const administrationSchema = z.object({
   crisis: z.boolean(),
   createdAt: z.string(),
 });
-export const administerSchema = z.object({ scaleCode: z.string(), answers: z.array(z.number().int()).min(1).max(120) });
+export const administerSchema = z.object({ scaleCode: line(40), answers: z.array(z.number().int()).min(1).max(120) });
 
 export const alertSchema = z.object({
   id: z.string(),
@@ -98,7 +98,7 @@ export const alertSchema = z.object({
 });
 export const assessAlertSchema = z.object({
   riskLevel: z.enum(CRISIS_RISK_LEVELS),
-  assessment: z.string().trim().min(10, '请记录评估情况与处置措施（至少 10 个字）').max(5000),
+  assessment: paragraph(5000, { min: 10, minMessage: '请记录评估情况与处置措施（至少 10 个字）' }),
 });
 
 export const referralSchema = z.object({
@@ -109,11 +109,11 @@ export const referralSchema = z.object({
   followedUpAt: z.string().nullable(),
 });
 export const referOutSchema = z.object({
-  institution: z.string().trim().min(2, '请填写接收的医疗机构').max(100),
-  reason: z.string().trim().min(2, '请填写转介原因').max(1000),
+  institution: line(100, { min: 2, minMessage: '请填写接收的医疗机构' }),
+  reason: paragraph(1000, { min: 2, minMessage: '请填写转介原因' }),
   followUpOn: z.string().date(),
 });
-export const referralFollowUpSchema = z.object({ note: z.string().trim().min(2, '请填写随访情况').max(1000) });
+export const referralFollowUpSchema = z.object({ note: paragraph(1000, { min: 2, minMessage: '请填写随访情况' }) });
 
 export const serviceDetailSchema = serviceSummarySchema.extend({
   reason: z.string(),

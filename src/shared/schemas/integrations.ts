@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import { CHANNELS } from '../enums.js';
 import { createCaseFieldsSchema, requirePartiesUnlessPartyless } from './cases.js';
+import { line } from './text.js';
 
-const httpUrl = z
-  .string()
-  .trim()
+const httpUrl = line(500)
   .url()
   .max(500)
   .refine((u) => /^https?:\/\//.test(u), { message: 'http(s) only' });
 
 export const apiClientInputSchema = z.object({
-  name: z.string().trim().min(1).max(100).describe('e.g. 12345政务服务便民热线'),
+  name: line(100).describe('e.g. 12345政务服务便民热线'),
   channels: z.array(z.enum(CHANNELS)).min(1).describe('The case channels it may file under'),
   mayPostCameraAlerts: z.boolean().default(false),
   callbackUrl: httpUrl.nullable().default(null).describe('Where status callbacks are POSTed'),
@@ -37,7 +36,7 @@ export const apiClientSecretsSchema = z.object({
 });
 
 export const transferCaseBodySchema = createCaseFieldsSchema
-  .extend({ externalRef: z.string().trim().min(1).max(100).describe('The sender’s own reference: the same one twice makes one case') })
+  .extend({ externalRef: line(100).describe('The sender’s own reference: the same one twice makes one case') })
   .superRefine(requirePartiesUnlessPartyless);
 export type TransferCaseBody = z.infer<typeof transferCaseBodySchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { line } from './text.js';
 import { CASE_STATUSES } from '../case-lifecycle.js';
 import { CATEGORIES, RISK_LEVELS } from '../enums.js';
 
@@ -24,7 +25,7 @@ export const boundaryImportSchema = z.object({
     .array(
       z.object({
         type: z.literal('Feature'),
-        properties: z.object({ code: z.string().min(1).max(40) }).passthrough(),
+        properties: z.object({ code: line(40) }).passthrough(),
         geometry: unitBoundarySchema,
       }),
     )

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { CASE_STATUSES } from '../case-lifecycle.js';
 import { OUTCOMES, RISK_LEVELS } from '../enums.js';
 import { NARRATIVE_MAX } from '../limits.js';
+import { line, paragraph } from './text.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 
 export const createPackageBodySchema = z.object({
-  name: z.string().trim().min(1).max(100).describe('e.g. 某置业公司逾期交房群体纠纷'),
+  name: line(100).describe('e.g. 某置业公司逾期交房群体纠纷'),
   leadUnitId: z.string().uuid(),
   coUnitIds: z.array(z.string().uuid()).max(20).default([]),
   handlerId: z.string().uuid().nullable().default(null).describe('The package handler (包案人)'),
@@ -51,13 +52,13 @@ export const packageDetailSchema = packageSummarySchema.extend({
 export type PackageDetail = z.infer<typeof packageDetailSchema>;
 
 export const addMemberBodySchema = z.object({ caseId: z.string().uuid() });
-export const removeMemberBodySchema = z.object({ reason: z.string().trim().min(1).max(500) });
+export const removeMemberBodySchema = z.object({ reason: paragraph(500) });
 export const meetingBodySchema = z.object({
   heldOn: isoDate,
-  attendees: z.string().trim().min(1).max(1000).describe('Units and people present'),
-  minutes: z.string().trim().min(1).max(NARRATIVE_MAX),
+  attendees: paragraph(1000).describe('Units and people present'),
+  minutes: paragraph(NARRATIVE_MAX),
 });
 export const concludePackageBodySchema = z.object({
-  conclusion: z.string().trim().min(1).max(NARRATIVE_MAX).describe('How the package was settled'),
-  outcomes: z.array(z.object({ caseId: z.string().uuid(), outcome: z.enum(OUTCOMES), note: z.string().trim().min(1).max(2000) })).min(1),
+  conclusion: paragraph(NARRATIVE_MAX).describe('How the package was settled'),
+  outcomes: z.array(z.object({ caseId: z.string().uuid(), outcome: z.enum(OUTCOMES), note: paragraph(2000) })).min(1),
 });

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { CASE_STATUSES } from '../case-lifecycle.js';
+import { idNumberSchema, line, phoneSchema } from './text.js';
 
-export const personLookupQuerySchema = z
-  .object({ idNumber: z.string().max(40).optional(), phone: z.string().max(40).optional() })
+/** In the body of a POST, never in the URL: a URL lands in access logs, proxies and the browser's history. */
+export const personLookupBodySchema = z
+  .object({ idNumber: idNumberSchema.optional(), phone: phoneSchema.optional() })
   .refine((q) => q.idNumber || q.phone, { message: 'idNumber or phone' });
 
 export const earlierCaseSchema = z.object({
@@ -21,5 +23,5 @@ export const personLookupResponseSchema = z.object({
 
 export const revealBodySchema = z.object({
   field: z.enum(['idNumber', 'phone', 'address']),
-  purpose: z.string().trim().min(2).max(200).describe('Why the full value is needed (kept in the access log)'),
+  purpose: line(200, { min: 2 }).describe('Why the full value is needed (kept in the access log)'),
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { CATEGORIES, SATISFACTIONS } from '../enums.js';
 import { NARRATIVE_MAX } from '../limits.js';
-import { phoneSchema } from './cases.js';
+import { line, mobileSchema, paragraph, token } from './text.js';
 
-export const startVerificationBodySchema = z.object({ phone: phoneSchema });
+export const startVerificationBodySchema = z.object({ phone: mobileSchema });
 export const startVerificationResponseSchema = z.object({
   verificationId: z.string(),
   expiresAt: z.string(),
@@ -11,7 +11,7 @@ export const startVerificationResponseSchema = z.object({
   demoCode: z.string().optional().describe('Demo installations without an SMS gateway only: the code, shown on screen'),
 });
 
-export const confirmVerificationBodySchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'VERIFICATION_CODE_INVALID') });
+export const confirmVerificationBodySchema = z.object({ code: line(20).regex(/^\d{6}$/, 'VERIFICATION_CODE_INVALID') });
 export const confirmVerificationResponseSchema = z.object({
   ticket: z.string().describe('Send as X-Portal-Ticket with the report and its photos'),
   expiresAt: z.string(),
@@ -22,16 +22,16 @@ export const confirmVerificationResponseSchema = z.object({
 export const portalReportBodySchema = z.object({
   kind: z.enum(['dispute', 'help']).describe('矛盾纠纷 or 咨询求助'),
   category: z.enum(CATEGORIES),
-  name: z.string().trim().min(1).refine((v) => Array.from(v).length <= 50, { message: 'too long' }),
-  narrative: z.string().trim().min(10).max(NARRATIVE_MAX).describe('What happened, in the resident’s own words (at least 10 characters)'),
+  name: line(50),
+  narrative: paragraph(NARRATIVE_MAX, { min: 10, minMessage: '请把事情经过写清楚（至少 10 个字）' }).describe('What happened, in the resident’s own words (at least 10 characters)'),
   peopleInvolved: z.number().int().min(1).max(10_000).default(1),
   place: z.object({
-    address: z.string().trim().min(1).max(200),
-    unitCode: z.string().trim().min(1).max(40).optional().describe('The street or community, from /api/public/places'),
+    address: line(200),
+    unitCode: line(40).optional().describe('The street or community, from /api/public/places'),
   }),
-  respondent: z.string().trim().max(100).optional().describe('The other party, if any (a person or a company)'),
+  respondent: line(100, { min: 0 }).optional().describe('The other party, if any (a person or a company)'),
   /** Left empty by people; filled by form-filling robots. */
-  website: z.string().max(200).optional(),
+  website: token(200, { min: 0 }).optional(),
 });
 export type PortalReportBody = z.input<typeof portalReportBodySchema>;
 
@@ -45,7 +45,7 @@ export const portalReportResponseSchema = z.object({
 
 export const portalRatingBodySchema = z.object({
   satisfaction: z.enum(SATISFACTIONS),
-  comment: z.string().trim().max(500).optional(),
+  comment: paragraph(500, { min: 0 }).optional(),
 });
 
 export const publicPlaceSchema = z.object({ code: z.string(), name: z.string(), kind: z.enum(['street', 'community']), parentCode: z.string().nullable() });

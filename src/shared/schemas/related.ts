@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CASE_STATUSES } from '../case-lifecycle.js';
 import { CASE_KINDS, CATEGORIES, CHANNELS, PARTY_ROLES, PARTY_TYPES } from '../enums.js';
 import { NARRATIVE_MAX } from '../limits.js';
+import { IDENTIFIER_RAW_MAX, line, paragraph } from './text.js';
 
 /** The signals that raise a case's risk (RULES and the centre's own rules, editable by the admin). */
 export const RISK_FLAGS = ['repeat', 'repeat_visits', 'skip_level', 'mass', 'threat', 'vulnerable'] as const;
@@ -15,26 +16,27 @@ export const relatedPreviewBodySchema = z.object({
   channel: z.enum(CHANNELS).optional(),
   kind: z.enum(CASE_KINDS).optional(),
   category: z.enum(CATEGORIES).optional(),
-  summary: z.string().max(200).optional(),
-  narrative: z.string().max(NARRATIVE_MAX).optional(),
+  summary: line(200, { min: 0 }).optional(),
+  narrative: paragraph(NARRATIVE_MAX, { min: 0 }).optional(),
   peopleInvolved: z.number().int().min(1).max(100_000).optional(),
-  riskLevel: z.string().optional(),
-  difficulty: z.string().optional(),
+  riskLevel: line(20, { min: 0 }).optional(),
+  difficulty: line(20, { min: 0 }).optional(),
   parties: z
     .array(
       z.object({
         role: z.enum(PARTY_ROLES).default('applicant'),
         type: z.enum(PARTY_TYPES).default('person'),
-        name: z.string().max(100).optional(),
-        idNumber: z.string().max(30).optional(),
-        phone: z.string().max(30).optional(),
-        address: z.string().max(200).optional(),
-        creditCode: z.string().max(30).optional(),
+        name: line(100, { min: 0 }).optional(),
+        // Raw as typed so far: normalised and checked by the preview, which skips what does not check out yet.
+        idNumber: line(IDENTIFIER_RAW_MAX, { min: 0 }).optional(),
+        phone: line(IDENTIFIER_RAW_MAX, { min: 0 }).optional(),
+        address: line(200, { min: 0 }).optional(),
+        creditCode: line(IDENTIFIER_RAW_MAX, { min: 0 }).optional(),
       }),
     )
     .max(50)
     .default([]),
-  place: z.object({ address: z.string().max(200).optional(), unitCode: z.string().max(40).optional() }).optional(),
+  place: z.object({ address: line(200, { min: 0 }).optional(), unitCode: line(40, { min: 0 }).optional() }).optional(),
 });
 export type RelatedPreviewBody = z.input<typeof relatedPreviewBodySchema>;
 
@@ -85,7 +87,7 @@ export const riskRulesSchema = z.object({
   massWindowDays: z.number().int().min(1).max(365).describe('…within this many days'),
   repeatVisitCount: z.number().int().min(2).max(100).describe('Visits by the same person that make repeat visits (重复访)…'),
   repeatVisitDays: z.number().int().min(1).max(3650).describe('…within this many days'),
-  threatWords: z.array(z.string().trim().min(1).max(20)).max(200).describe('Expressions that raise the risk (扬言…)'),
+  threatWords: z.array(line(20)).max(200).describe('Expressions that raise the risk (扬言…)'),
   vulnerableAgeFrom: z.number().int().min(50).max(120).describe('Applicants this old or older are vulnerable'),
   vulnerableAgeUnder: z.number().int().min(1).max(30).describe('…and those younger than this'),
   skipLevelDays: z.number().int().min(1).max(3650).describe('A petition at the district with no street/community case in this many days skipped a level (越级)'),

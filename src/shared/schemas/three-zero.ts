@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { line } from './text.js';
 import { ASSESSED_UNIT_TYPES } from '../enums.js';
 
 /** Villages and communities form one group, organisations the other (RULES.md §6 states a target for each). */
@@ -11,7 +12,7 @@ export const DEFAULT_TARGETS: Record<ThreeZeroGroup, number> = { village: 80, or
 export const threeZeroQuerySchema = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 
 export const assessedUnitInputSchema = z.object({
-  name: z.string().trim().min(1, '请填写单位名称').max(100),
+  name: line(100, { minMessage: '请填写单位名称' }),
   type: z.enum(ASSESSED_UNIT_TYPES),
   unitId: z.string().uuid().describe('A village/community: the unit itself; an organisation: the community it lies in'),
 });
@@ -19,7 +20,7 @@ export const assessedUnitInputSchema = z.object({
 export const threeZeroFiguresInputSchema = z.object({
   accidents: z.number().int().min(0).max(10000),
   criminalCases: z.number().int().min(0).max(10000),
-  source: z.string().trim().min(2, '请注明数据来源（如：区应急管理局 2026 年事故台账）').max(200),
+  source: line(200, { min: 2, minMessage: '请注明数据来源（如：区应急管理局 2026 年事故台账）' }),
 });
 
 export const threeZeroTargetsInputSchema = z.object({

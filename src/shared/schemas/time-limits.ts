@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { paragraph } from './text.js';
 import { CASE_KINDS, CATEGORIES, CHANNELS } from '../enums.js';
 import { CLOCK_STAGES, DAY_UNITS, DIFFICULTIES } from '../time-limits.js';
 
@@ -13,7 +14,7 @@ export const timeLimitInputSchema = z.object({
   unit: z.enum(DAY_UNITS),
   maxExtensionDays: z.number().int().min(1).max(3650).nullable(),
   warnPercent: z.number().int().min(1).max(100),
-  legalBasis: z.string().trim().min(2).max(500),
+  legalBasis: paragraph(500, { min: 2 }),
   isEnabled: z.boolean(),
 });
 export type TimeLimitInput = z.infer<typeof timeLimitInputSchema>;
@@ -22,5 +23,5 @@ export const timeLimitSchema = timeLimitInputSchema.extend({ id: z.string(), upd
 export type TimeLimit = z.infer<typeof timeLimitSchema>;
 
 export const recomputeBodySchema = z.object({
-  reason: z.string().trim().min(2).max(500).describe('Why running deadlines are being moved (kept in the admin log)'),
+  reason: paragraph(500, { min: 2 }).describe('Why running deadlines are being moved (kept in the admin log)'),
 });

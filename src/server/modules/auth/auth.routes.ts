@@ -40,6 +40,12 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     };
   }
 
+  // Sign-in is limited twice (issue 14): per address by @fastify/rate-limit (LOGIN_RATE_LIMIT a minute, counted in the
+  // shared store, request.ip as TRUST_PROXY decides), and per account here: after LOGIN_ACCOUNT_LIMIT failures within
+  // an hour each further attempt waits, twice as long each time, up to 15 minutes — even with the right password, so
+  // guessing from many addresses gains nothing. Unknown names are counted like real ones (no way to probe for them).
+  const accountWindowMs = 3600_000;
+  const lockFor = (failures: number) => Math.min(15 * 60_000, 30_000 * 2 ** (failures - config.LOGIN_ACCOUNT_LIMIT));
   app.post(
     '/login',
     {
@@ -54,6 +60,12 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { username, password } = request.body;
+      const lock = await app.counters.peek(`login-lock:${username}`);
+      if (lock) {
+        reply.header('retry-after', Math.max(1, Math.ceil((lock.resetAt.getTime() - Date.now()) / 1000)));
+        request.log.info('sign-in refused: account waiting after failed attempts');
+        throw new AppError('AUTH_RATE_LIMITED');
+      }
       const [user] = await db
         .select()
         .from(users)
@@ -62,9 +74,13 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       dummyHash ??= hash('fengqiao-dummy-password');
       const isValid = await verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
       if (!user || !isValid) {
-        request.log.info({ username }, 'sign-in refused');
+        const failures = await app.counters.hit(`login-failures:${username}`, accountWindowMs);
+        if (failures.count >= config.LOGIN_ACCOUNT_LIMIT) await app.counters.hit(`login-lock:${username}`, lockFor(failures.count));
+        // Never the typed name: people type their phone, or their password, into it.
+        request.log.info({ userId: user?.id ?? null, failures: failures.count }, 'sign-in refused');
         throw new AppError('AUTH_INVALID_CREDENTIALS');
       }
+      await app.counters.reset(`login-failures:${username}`);
       const token = newSessionToken();
       await db.insert(sessions).values({
         districtCode: user.districtCode,

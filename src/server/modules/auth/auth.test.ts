@@ -1,4 +1,7 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../../db/schema.js';
 import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 
 let ctx: TestContext;
@@ -42,17 +45,65 @@ describe('sign-in', () => {
     const { rows } = await ctx.database.pool.query('select count(*)::int as n from sessions where token_hash = $1', [token]);
     expect(rows[0].n).toBe(0);
   });
+});
 
-  it('limits sign-in attempts per address', async () => {
-    const { app, close } = await startTestApp({ env: { LOGIN_RATE_LIMIT: '3' } });
+describe('sign-in limits (issue 14)', () => {
+  // Each test sends from an address of its own: the counters are shared by every app of the run, as by every instance.
+  const newAddress = () => `10.${randomInt(0, 255)}.${randomInt(0, 255)}.${randomInt(1, 255)}`;
+  const attempt = (app: TestContext['app'], remoteAddress: string, username: string, password: string, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, headers, payload: { username, password } });
+
+  it('answers the 11th wrong password from one address with 429, whatever X-Forwarded-For it claims', async () => {
+    const { app, close } = await startTestApp({ env: { LOGIN_RATE_LIMIT: '10', LOGIN_ACCOUNT_LIMIT: '100' } });
     try {
+      const address = newAddress();
       const codes: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        codes.push((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x', password: 'y' } })).statusCode);
-      }
-      expect(codes).toEqual([401, 401, 401, 429, 429]);
-      const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x', password: 'y' } });
-      expect(res.json().code).toBe('AUTH_RATE_LIMITED');
+      for (let i = 1; i <= 11; i++) codes.push((await attempt(app, address, `nobody-${randomUUID()}`, 'wrong', { 'x-forwarded-for': `203.0.113.${i}` })).statusCode);
+      expect(codes).toEqual([...Array(10).fill(401), 429]);
+      const refused = await attempt(app, address, 'admin', 'fengqiao-demo');
+      expect([refused.statusCode, refused.json().code]).toEqual([429, 'AUTH_RATE_LIMITED']);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await close();
+    }
+  });
+
+  it('believes X-Forwarded-For only from the proxies TRUST_PROXY names, and then counts each client apart', async () => {
+    const { app, close } = await startTestApp({ env: { LOGIN_RATE_LIMIT: '3', LOGIN_ACCOUNT_LIMIT: '100', TRUST_PROXY: '10.0.0.0/8' } });
+    try {
+      const proxy = newAddress();
+      const codes: number[] = [];
+      for (let i = 1; i <= 6; i++) codes.push((await attempt(app, proxy, `nobody-${randomUUID()}`, 'wrong', { 'x-forwarded-for': `198.51.100.${i}` })).statusCode);
+      expect(codes).toEqual(Array(6).fill(401));
+      // One client behind the proxy is limited as itself.
+      const one: number[] = [];
+      for (let i = 0; i < 4; i++) one.push((await attempt(app, proxy, `nobody-${randomUUID()}`, 'wrong', { 'x-forwarded-for': '198.51.100.77' })).statusCode);
+      expect(one).toEqual([401, 401, 401, 429]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('makes an account wait after repeated failures, from any address, even with the right password', async () => {
+    const { app, database, close } = await startTestApp({ env: { LOGIN_ACCOUNT_LIMIT: '5', TRUST_PROXY: '10.0.0.0/8' } });
+    try {
+      // A staff account of this test's own (a copy of the leader, same password), so no other test meets its lock.
+      const [leader] = await database.db.select().from(users).where(eq(users.username, 'leader'));
+      const username = `leader-${randomUUID().slice(0, 8)}`;
+      await database.db.insert(users).values({ ...leader!, id: randomUUID(), username });
+      const codes: number[] = [];
+      for (let i = 1; i <= 5; i++) codes.push((await attempt(app, newAddress(), username, `guess-${i}`)).statusCode);
+      expect(codes).toEqual(Array(5).fill(401));
+      const right = await attempt(app, newAddress(), username, 'fengqiao-demo');
+      expect([right.statusCode, right.json().code]).toEqual([429, 'AUTH_RATE_LIMITED']);
+      expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+      // Once the wait is over (moved into the past here instead of sleeping), the right password signs in.
+      await database.pool.query(`update rate_limit_counters set reset_at = now() - interval '1 second' where key like $1`, [`%login-lock:${username}`]);
+      const later = await attempt(app, newAddress(), username, 'fengqiao-demo');
+      expect(later.statusCode, later.body).toBe(200);
+      // …and clears the failures: one more wrong password does not lock again.
+      expect((await attempt(app, newAddress(), username, 'wrong')).statusCode).toBe(401);
+      expect((await attempt(app, newAddress(), username, 'fengqiao-demo')).statusCode).toBe(200);
     } finally {
       await close();
     }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { line, paragraph } from '../../../shared/schemas/text.js';
 import {
   addWorkingDaysQuerySchema,
   countResultSchema,
@@ -130,7 +131,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'importCalendar',
         tags: ['calendar'],
         summary: 'Import years from JSON ({"years":[…]}) or CSV (date,kind,name); each year named is replaced whole',
-        body: z.object({ content: z.string().min(1).max(1_000_000), fileName: z.string().max(200).optional() }),
+        body: z.object({ content: paragraph(1_000_000), fileName: line(200, { min: 0 }).optional() }),
         response: { 200: z.object({ years: z.array(z.number()) }) },
       },
     },

@@ -75,9 +75,12 @@ export const cameraWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!ok) throw new AppError('SIGNATURE_INVALID');
   };
 
+  // Signed by the device (HMAC), never sent with a cookie: no cross-site check (plugins/csrf.ts).
+  const machine = { csrf: false } as const;
   app.post(
     '/alerts',
     {
+      config: machine,
       schema: {
         operationId: 'postCameraAlert',
         tags: ['cameras'],
@@ -104,7 +107,7 @@ export const cameraWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/heartbeats',
-    { schema: { operationId: 'postCameraHeartbeat', tags: ['cameras'], headers, body: webhookHeartbeatSchema, response: { 204: z.null() } } },
+    { config: machine, schema: { operationId: 'postCameraHeartbeat', tags: ['cameras'], headers, body: webhookHeartbeatSchema, response: { 204: z.null() } } },
     async (request, reply) => {
       await verify(request);
       await receiveHeartbeat(db, config.DISTRICT_CODE, request.body.cameraCode);

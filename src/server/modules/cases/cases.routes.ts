@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { token } from '../../../shared/schemas/text.js';
 import { ATTACHMENT_KINDS, type AttachmentKind } from '../../../shared/enums.js';
 import {
   attachmentSchema,
@@ -19,7 +20,7 @@ import { canSeeCase } from '../case-access/cases.policy.js';
 import { findCaseRow } from '../case-access/case-row.js';
 import { listCases, presentCaseDetail } from './cases.repository.js';
 import { registerCase } from '../case-access/register-case.js';
-import { readUploadedFile } from '../../lib/uploaded-file.js';
+import { readUploadedFile, UPLOAD_ROUTE_CONFIG } from '../../lib/uploaded-file.js';
 import { uploadAttachment } from './upload-attachment.js';
 import { exportCases } from './export-cases.js';
 import { XLSX_TYPE, attachmentName } from '../stats/workbook.js';
@@ -38,7 +39,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'createCase',
         tags: ['cases'],
         summary: '登记案件 Register a case from any channel',
-        headers: z.object({ 'idempotency-key': z.string().min(8).max(200).optional() }),
+        headers: z.object({ 'idempotency-key': token(200, { min: 8 }).optional() }),
         body: createCaseBodySchema,
         response: { 201: createCaseResponseSchema },
       },
@@ -132,6 +133,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/:id/attachments',
     {
+      config: UPLOAD_ROUTE_CONFIG,
       onRequest: [app.requirePermission('case.attach')],
       schema: {
         operationId: 'uploadAttachment',

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { line, token as opaque } from '../../../shared/schemas/text.js';
 import { COUNSELLING_STATUSES } from '../../../shared/enums.js';
 import { scaleDefinitionSchema } from '../../../shared/scales.js';
 import {
@@ -82,7 +83,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
     '/rooms',
     {
       onRequest: [app.requireActor],
-      schema: { operationId: 'addCounsellingRoom', tags, summary: '添加咨询室（心理督导或管理员）', body: z.object({ name: z.string().trim().min(1, '请填写咨询室名称').max(40) }), response: { 201: z.object({ id: z.string(), name: z.string() }) } },
+      schema: { operationId: 'addCounsellingRoom', tags, summary: '添加咨询室（心理督导或管理员）', body: z.object({ name: line(40, { minMessage: '请填写咨询室名称' }) }), response: { 201: z.object({ id: z.string(), name: z.string() }) } },
     },
     async (request, reply) => {
       const actor = actorOf(request);
@@ -200,7 +201,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: '生成一次性自评链接（在平板上打开，或短信发到来访者手机：需配置 PUBLIC_BASE_URL）',
         params: id,
-        body: z.object({ scaleCode: z.string(), bySms: z.boolean().optional() }),
+        body: z.object({ scaleCode: line(40), bySms: z.boolean().optional() }),
         response: { 201: z.object({ token: z.string(), path: z.string(), expiresAt: z.string(), sentBySms: z.boolean() }) },
       },
     },
@@ -278,7 +279,7 @@ export const caseCounsellingRoutes: FastifyPluginAsyncZod = async (app) => {
 /** The tablet / phone self-assessment by one-time link (no sign-in; the link is the permission). */
 export const kioskRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, crypto } = app.deps;
-  const token = z.object({ token: z.string().min(20).max(60) });
+  const token = z.object({ token: opaque(60, { min: 20 }) });
   app.get(
     '/:token',
     {

@@ -1,6 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { paragraph } from '../../../shared/schemas/text.js';
 import { patrolCheckins } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
@@ -10,7 +11,7 @@ const checkinBody = z.object({
   at: z.string().datetime({ offset: true }).describe('When the worker checked in (may be long before it is sent)'),
   lat: z.number().min(-90).max(90).optional(),
   lng: z.number().min(-180).max(180).optional(),
-  note: z.string().trim().max(500).optional(),
+  note: paragraph(500, { min: 0 }).optional(),
 });
 const checkinSchema = checkinBody.extend({ receivedAt: z.string(), lat: z.number().nullable(), lng: z.number().nullable(), note: z.string().nullable() });
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { line } from '../../../shared/schemas/text.js';
 import { apiClientInputSchema, apiClientSchema, apiClientSecretsSchema, transferCaseBodySchema, transferCaseSchema } from '../../../shared/schemas/integrations.js';
 import { actorOf } from '../../plugins/auth.js';
 import { apiKeyOf, authenticateApiKey, createApiClient, listApiClients, revokeApiClient, rotateApiKey } from './api-clients.repository.js';
@@ -43,6 +44,8 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/cases',
     {
+      // Authenticated by its Bearer key, never by a cookie: no cross-site check (plugins/csrf.ts).
+      config: { csrf: false },
       schema: {
         operationId: 'transferCase',
         tags: ['transfer'],
@@ -68,7 +71,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getTransferredCase',
         tags: ['transfer'],
         security,
-        params: z.object({ externalRef: z.string().min(1).max(100) }),
+        params: z.object({ externalRef: line(100) }),
         response: { 200: transferCaseSchema },
       },
     },

@@ -4,6 +4,7 @@ import { apiClients, notifications, outbox, type OutboxChannel } from '../../db/
 import { signBody, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/hmac-signature.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { SmsGateway } from './sms-gateway.js';
+import { isValidMobile } from '../../../shared/identifiers.js';
 
 export interface OutboxMessage {
   districtCode: string;
@@ -85,7 +86,16 @@ export async function dispatchOutbox(opts: { db: Db; sms: SmsGateway; crypto: Pe
         await deliverWebhook(db, crypto, m);
       } else {
         if (!m.recipientPhoneEnc) throw new Error('sms without a phone number');
-        await sms.send({ to: crypto.decrypt(m.recipientPhoneEnc), text: `${m.title}：${m.body}`, dedupeKey: m.dedupeKey });
+        const to = crypto.decrypt(m.recipientPhoneEnc);
+        if (!isValidMobile(to)) {
+          // A party's contact number may be a fixed line (shared/identifiers.ts): no text can reach it, so no retry.
+          await db
+            .update(outbox)
+            .set({ attempts: MAX_ATTEMPTS.sms, lastError: 'not a mobile number: no text message sent' })
+            .where(and(eq(outbox.districtCode, d), eq(outbox.id, id)));
+          continue;
+        }
+        await sms.send({ to, text: `${m.title}：${m.body}`, dedupeKey: m.dedupeKey });
       }
       await db.update(outbox).set({ sentAt: new Date(), lastError: null }).where(and(eq(outbox.districtCode, d), eq(outbox.id, id)));
       sent++;

@@ -12,8 +12,10 @@ import {
   findServiceRequest,
   findServiceRequests,
   getRequestsSchema,
+  jurisdictionQuerySchema,
   listServices,
   Open311Error,
+  pathNameSchema,
   postRequestSchema,
   presentServiceRequests,
 } from './open311.js';
@@ -41,18 +43,20 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
   app.setNotFoundHandler((request, reply) => send(reply, formatOf(request), 404, 'errors', 'error', [{ code: 404, description: 'not found / 地址不存在' }]));
   app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
     const format = formatOf(request);
-    let status: 400 | 403 | 404 | 500 = 500;
+    let status = 500;
     let description = 'internal error / 服务器内部错误';
     if (err instanceof Open311Error) [status, description] = [err.status, err.description];
     else if (err instanceof AppError && err.code === 'API_KEY_INVALID') [status, description] = [403, 'api_key is missing or not valid / 接口密钥无效'];
-    else if (err instanceof AppError && err.status < 500) [status, description] = [err.status === 404 ? 404 : 400, err.code];
+    else if (err instanceof AppError && err.status < 500) [status, description] = [err.status === 404 || err.status === 415 ? err.status : 400, err.code];
     else if (err instanceof ZodError) [status, description] = [400, err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')];
     else if (err.statusCode && err.statusCode < 500) [status, description] = [400, err.message];
     else request.log.error({ err }, 'open311 error');
     return send(reply, format, status, 'errors', 'error', [{ code: status, description }]);
   });
 
-  const checkJurisdiction = (query: { jurisdiction_id?: string }) => {
+  // Parses the query through the text type (a ZodError is a GeoReport 400) and checks the jurisdiction.
+  const checkJurisdiction = (rawQuery: unknown) => {
+    const query = jurisdictionQuerySchema.parse(rawQuery);
     if (query.jurisdiction_id && query.jurisdiction_id !== districtCode) {
       throw new Open311Error(404, `jurisdiction_id ${query.jurisdiction_id} not served here / 不受理该辖区`);
     }
@@ -80,7 +84,7 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
     });
 
     app.get(`/services.${format}`, async (request, reply) => {
-      checkJurisdiction(request.query as { jurisdiction_id?: string });
+      checkJurisdiction(request.query);
       return send(reply, format, 200, 'services', 'service', listServices());
     });
 
@@ -91,7 +95,8 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
       return send(reply, format, 200, 'service_requests', 'request', await presentServiceRequests(db, rows));
     });
 
-    app.post(`/requests.${format}`, async (request, reply) => {
+    // Authenticated by its api_key, never by a cookie: no cross-site check (a resident's web app may post from its own origin).
+    app.post(`/requests.${format}`, { config: { accepts: ['application/x-www-form-urlencoded', 'application/json'], csrf: false } }, async (request, reply) => {
       const input = postRequestSchema.parse({ ...(request.query as object), ...((request.body as object | undefined) ?? {}) });
       checkJurisdiction(input);
       if (!input.api_key) throw new Open311Error(403, 'api_key is required / 缺少接口密钥');
@@ -105,12 +110,12 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
   const withFormat = (segment: string) => {
     const split = splitFormat(segment);
     if (!split) throw new Open311Error(404, 'use the .json or .xml suffix / 请使用 .json 或 .xml 后缀');
-    return split;
+    return { ...split, name: pathNameSchema.parse(split.name) };
   };
 
   app.get<{ Params: { file: string } }>('/services/:file', async (request, reply) => {
     const { name, format } = withFormat(request.params.file);
-    checkJurisdiction(request.query as { jurisdiction_id?: string });
+    checkJurisdiction(request.query);
     findService(name);
     // No service asks for extra attributes (metadata=false): the definition is the code and an empty list.
     return send(reply, format, 200, 'service_definition', null, { service_code: name, attributes: [] });
@@ -118,14 +123,14 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { file: string } }>('/requests/:file', async (request, reply) => {
     const { name, format } = withFormat(request.params.file);
-    checkJurisdiction(request.query as { jurisdiction_id?: string });
+    checkJurisdiction(request.query);
     const row = await findServiceRequest(db, districtCode, name);
     return send(reply, format, 200, 'service_requests', 'request', await presentServiceRequests(db, [row]));
   });
 
   app.get<{ Params: { file: string } }>('/tokens/:file', async (request, reply) => {
     const { name, format } = withFormat(request.params.file);
-    checkJurisdiction(request.query as { jurisdiction_id?: string });
+    checkJurisdiction(request.query);
     return send(reply, format, 200, 'service_requests', 'request', [await findByToken(db, districtCode, name)]);
   });
 };

@@ -3,7 +3,8 @@ import { and, asc, desc, eq, gte, inArray, isNull, like, lte, notInArray, type S
 import { z } from 'zod';
 import type { CaseStatus } from '../../../shared/case-lifecycle.js';
 import { CATEGORIES, type Category } from '../../../shared/enums.js';
-import { isValidMobile, normalizePhone } from '../../../shared/identifiers.js';
+import { isValidPhone, normalizePhone } from '../../../shared/identifiers.js';
+import { line, paragraph, token } from '../../../shared/schemas/text.js';
 import { zhCN } from '../../../shared/locales/zh-CN.js';
 import type { CreateCaseBody } from '../../../shared/schemas/cases.js';
 import type { WorkCalendar } from '../../../shared/calendar.js';
@@ -50,12 +51,22 @@ const CLOSED: readonly CaseStatus[] = ['rejected', 'concluded', 'followed_up', '
 /** Requests filed through GeoReport carry this prefix on their external reference; only they are listed publicly. */
 const REF_PREFIX = 'open311:';
 
-const optionalText = (max: number) => z.string().trim().max(max).optional().transform((v) => (v ? v : undefined));
+// GeoReport parameters go through the text type too (a NUL would reach PostgreSQL or break the XML answer); an empty
+// parameter counts as absent, as form-encoded clients send them.
+const optionalText = (max: number) => line(max, { min: 0 }).optional().transform((v) => (v ? v : undefined));
+const optionalParagraph = (max: number) => paragraph(max, { min: 0 }).optional().transform((v) => (v ? v : undefined));
+const optionalToken = (max: number) => token(max, { min: 0 }).optional().transform((v) => (v ? v : undefined));
+
+/** What every GeoReport call may carry in its query. */
+export const jurisdictionQuerySchema = z.object({ jurisdiction_id: optionalText(40) });
+
+/** The name in a path (`requests/{id}.json`, `tokens/{token}.xml`, `services/{code}.json`). */
+export const pathNameSchema = line(100);
 
 export const postRequestSchema = z.object({
-  api_key: z.string().optional(),
-  jurisdiction_id: z.string().optional(),
-  service_code: z.string().optional(),
+  api_key: optionalToken(200),
+  jurisdiction_id: optionalText(40),
+  service_code: optionalText(40),
   lat: z.coerce.number().min(-90).max(90).optional(),
   long: z.coerce.number().min(-180).max(180).optional(),
   address_string: optionalText(200),
@@ -66,7 +77,7 @@ export const postRequestSchema = z.object({
   first_name: optionalText(50),
   last_name: optionalText(50),
   phone: optionalText(30),
-  description: optionalText(4000),
+  description: optionalParagraph(4000),
   media_url: optionalText(500),
 });
 
@@ -85,7 +96,7 @@ export async function fileServiceRequest(opts: { db: Db; crypto: PersonalDataCry
   }
   if (!client.channels.includes('online')) throw new Open311Error(403, 'api_key may not file online requests / 该密钥无权提交网上诉求');
   const phone = input.phone ? normalizePhone(input.phone) : undefined;
-  if (phone !== undefined && !isValidMobile(phone)) throw new Open311Error(400, 'phone is not a valid mainland mobile number / 手机号码格式不正确');
+  if (phone !== undefined && !isValidPhone(phone)) throw new Open311Error(400, 'phone is not a valid mainland mobile or fixed-line number / 电话号码格式不正确');
   const name = [input.last_name, input.first_name].filter(Boolean).join('') || '匿名群众';
   const description = input.description ?? service.service_name;
   const narrative = input.media_url ? `${description}\n（附件链接：${input.media_url}）` : description;
@@ -122,13 +133,13 @@ export async function fileServiceRequest(opts: { db: Db; crypto: PersonalDataCry
 }
 
 export const getRequestsSchema = z.object({
-  service_request_id: z.string().optional(),
-  service_code: z.string().optional(),
-  start_date: z.string().optional(),
-  end_date: z.string().optional(),
-  status: z.string().optional(),
-  jurisdiction_id: z.string().optional(),
-  api_key: z.string().optional(),
+  service_request_id: optionalText(20_000),
+  service_code: optionalText(1000),
+  start_date: optionalText(40),
+  end_date: optionalText(40),
+  status: optionalText(40),
+  jurisdiction_id: optionalText(40),
+  api_key: optionalToken(200),
 });
 
 const MAX_RESULTS = 1000;

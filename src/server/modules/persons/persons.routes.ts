@@ -2,9 +2,9 @@ import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CaseStatus } from '../../../shared/case-lifecycle.js';
-import { checkIdNumber, isValidMobile, normalizeIdNumber, normalizePhone } from '../../../shared/identifiers.js';
 import { hasPermission } from '../../../shared/permissions.js';
-import { personLookupQuerySchema, personLookupResponseSchema, revealBodySchema } from '../../../shared/schemas/persons.js';
+import { paragraph } from '../../../shared/schemas/text.js';
+import { personLookupBodySchema, personLookupResponseSchema, revealBodySchema } from '../../../shared/schemas/persons.js';
 import { accessLog, caseParties, cases, persons } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
@@ -18,18 +18,17 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // At intake, as soon as an ID number or phone is typed: is this person known, and what did they bring before?
   // Cases outside the clerk's jurisdiction show only code and status (信访工作条例 Art.19: show the earlier case).
-  app.get(
+  // A POST with the identifiers in its body: in a query string they would land in request logs and proxies' logs.
+  app.post(
     '/persons/lookup',
     {
       onRequest: [app.requirePermission('person.lookup')],
-      schema: { operationId: 'lookupPerson', tags: ['persons'], querystring: personLookupQuerySchema, response: { 200: personLookupResponseSchema } },
+      schema: { operationId: 'lookupPerson', tags: ['persons'], body: personLookupBodySchema, response: { 200: personLookupResponseSchema } },
     },
     async (request) => {
       const actor = actorOf(request);
-      const idNumber = request.query.idNumber ? normalizeIdNumber(request.query.idNumber) : undefined;
-      const phone = request.query.phone ? normalizePhone(request.query.phone) : undefined;
-      if (idNumber && !checkIdNumber(idNumber).valid) throw new AppError('ID_NUMBER_INVALID');
-      if (phone && !isValidMobile(phone)) throw new AppError('PHONE_INVALID');
+      // Normalised and checked by the schema (ID_NUMBER_INVALID, PHONE_INVALID).
+      const { idNumber, phone } = request.body;
       const condition = personHashCondition(crypto, actor.districtCode, { idNumber, phone })!;
       const matched = await db.select({ id: persons.id, name: persons.name, mergedInto: persons.mergedInto }).from(persons).where(condition).limit(20);
       if (matched.length === 0) return { person: null, earlierCases: [] };
@@ -136,7 +135,7 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['persons'],
         summary: '合并: this record is the same person as `intoId`',
         params: personParams,
-        body: z.object({ intoId: z.string().uuid(), reason: z.string().trim().min(1).max(500) }),
+        body: z.object({ intoId: z.string().uuid(), reason: paragraph(500) }),
         response: { 200: z.object({ mergeId: z.string() }) },
       },
     },

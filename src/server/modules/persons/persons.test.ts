@@ -21,7 +21,7 @@ describe('earlier cases at intake', () => {
     const first = (await register(buildCaseBody({ parties: [party] }))).json();
     const second = (await register(buildCaseBody({ parties: [party], summary: '第二次来访' }))).json();
     expect(second.parties[0].personId).toBe(first.parties[0].personId);
-    const res = await ctx.app.inject({ method: 'GET', url: `/api/persons/lookup?phone=${phone}`, headers: { cookie: cookies.reception! } });
+    const res = await ctx.app.inject({ method: 'POST', url: '/api/persons/lookup', payload: { phone }, headers: { cookie: cookies.reception! } });
     expect(res.json().person.name).toBe('孙八');
     expect(res.json().earlierCases.map((c: { id: string }) => c.id)).toEqual([second.id, first.id]);
   });
@@ -29,17 +29,17 @@ describe('earlier cases at intake', () => {
   it('shows a case outside the clerk’s jurisdiction by code and status only', async () => {
     const phone = `137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
     const c = (await register(buildCaseBody({ parties: [{ role: 'applicant', type: 'person', name: '周九', phone }], place: { address: '东方社区', unitCode: '41087106100102' } }))).json();
-    const res = (await ctx.app.inject({ method: 'GET', url: `/api/persons/lookup?phone=${phone}`, headers: { cookie: cookies.grid! } })).json();
+    const res = (await ctx.app.inject({ method: 'POST', url: '/api/persons/lookup', payload: { phone }, headers: { cookie: cookies.grid! } })).json();
     expect(res.earlierCases).toEqual([expect.objectContaining({ code: c.code, visible: false, summary: '（管辖范围外）' })]);
   });
 
   it('refuses a bad ID number', async () => {
-    const res = await ctx.app.inject({ method: 'GET', url: '/api/persons/lookup?idNumber=110105194912310021', headers: { cookie: cookies.reception! } });
+    const res = await ctx.app.inject({ method: 'POST', url: '/api/persons/lookup', payload: { idNumber: '110105194912310021' }, headers: { cookie: cookies.reception! } });
     expect(res.json().code).toBe('ID_NUMBER_INVALID');
   });
 
   it('is not open to leaders', async () => {
-    const res = await ctx.app.inject({ method: 'GET', url: '/api/persons/lookup?phone=13812345678', headers: { cookie: cookies.leader! } });
+    const res = await ctx.app.inject({ method: 'POST', url: '/api/persons/lookup', payload: { phone: '13812345678' }, headers: { cookie: cookies.leader! } });
     expect(res.statusCode).toBe(403);
   });
 });
@@ -99,7 +99,7 @@ describe('the person registry: likely duplicates, merging and undoing', () => {
     const merged = await ctx.app.inject({ method: 'POST', url: `/api/persons/${pb}/merge`, headers: { cookie: cookies.reception! }, payload: { intoId: pa, reason: '本人来访核实，手机号为新号' } });
     expect(merged.statusCode, merged.body).toBe(200);
     // Looked up by either phone, it is one person with both cases; a new case with the merged phone joins that person.
-    const byB = (await ctx.app.inject({ method: 'GET', url: `/api/persons/lookup?phone=${phoneB}`, headers: { cookie: cookies.reception! } })).json();
+    const byB = (await ctx.app.inject({ method: 'POST', url: '/api/persons/lookup', payload: { phone: phoneB }, headers: { cookie: cookies.reception! } })).json();
     expect(byB.person.id).toBe(pa);
     expect(byB.earlierCases.map((c: { id: string }) => c.id).sort()).toEqual([a.id, b.id].sort());
     const c = await file({ role: 'applicant', type: 'person', name: '刘德化', phone: phoneB });
@@ -109,7 +109,7 @@ describe('the person registry: likely duplicates, merging and undoing', () => {
 
     // Undone: two records again, each with its own cases.
     expect((await ctx.app.inject({ method: 'POST', url: `/api/persons/merges/${merged.json().mergeId}/undo`, headers: { cookie: cookies.reception! } })).statusCode).toBe(204);
-    const byBAgain = (await ctx.app.inject({ method: 'GET', url: `/api/persons/lookup?phone=${phoneB}`, headers: { cookie: cookies.reception! } })).json();
+    const byBAgain = (await ctx.app.inject({ method: 'POST', url: '/api/persons/lookup', payload: { phone: phoneB }, headers: { cookie: cookies.reception! } })).json();
     expect(byBAgain.person.id).toBe(pb);
     expect(byBAgain.earlierCases.map((x: { id: string }) => x.id)).toEqual([b.id]);
 

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { line, paragraph, token } from '../../../shared/schemas/text.js';
 import { attachmentSchema, publicProgressSchema } from '../../../shared/schemas/cases.js';
 import {
   confirmVerificationBodySchema,
@@ -14,10 +15,10 @@ import {
 } from '../../../shared/schemas/portal.js';
 import { units } from '../../db/schema.js';
 import { AppError, errorBody } from '../../plugins/errors.js';
-import { readUploadedFile } from '../../lib/uploaded-file.js';
+import { readUploadedFile, UPLOAD_ROUTE_CONFIG } from '../../lib/uploaded-file.js';
 import { addPortalPhoto, confirmVerification, filePortalReport, PHOTOS_PER_REPORT, rateByToken, requestCounsellingOnPortal, startVerification } from './portal.js';
 
-const ticketHeader = z.object({ 'x-portal-ticket': z.string().max(100).optional() });
+const ticketHeader = z.object({ 'x-portal-ticket': token(100, { min: 0 }).optional() });
 
 /**
  * 群众自助 portal (`/api/public/…`, no account): phone verification by SMS, filing a report with photos, rating the
@@ -81,7 +82,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['portal'],
         summary: '网上申请心理咨询（需先验证手机号；内容保密，仅心理咨询师可见）',
         headers: ticketHeader,
-        body: z.object({ name: z.string().trim().min(1, '请填写称呼').max(50), reason: z.string().trim().min(2, '请简单说说您想聊的事').max(500) }),
+        body: z.object({ name: line(50, { minMessage: '请填写称呼' }), reason: paragraph(500, { min: 2, minMessage: '请简单说说您想聊的事' }) }),
         response: { 201: z.object({ received: z.boolean() }) },
       },
     },
@@ -96,7 +97,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'filePortalReport',
         tags: ['public'],
-        headers: ticketHeader.extend({ 'idempotency-key': z.string().min(8).max(200).optional() }),
+        headers: ticketHeader.extend({ 'idempotency-key': token(200, { min: 8 }).optional() }),
         body: portalReportBodySchema,
         response: { 200: portalReportResponseSchema, 201: portalReportResponseSchema },
       },
@@ -126,13 +127,13 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/reports/:trackingToken/photos',
     {
-      config: perIp(3),
+      config: { ...perIp(3), ...UPLOAD_ROUTE_CONFIG },
       schema: {
         operationId: 'addPortalPhoto',
         tags: ['public'],
         summary: 'multipart/form-data, one image (JPEG, PNG or WebP, 10 MB)',
         headers: ticketHeader,
-        params: z.object({ trackingToken: z.string().min(1).max(64) }),
+        params: z.object({ trackingToken: line(64) }),
         response: { 201: attachmentSchema },
       },
     },
@@ -158,7 +159,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'rateCase',
         tags: ['public'],
         summary: '群众评价 (the follow-up of a concluded case)',
-        params: z.object({ trackingToken: z.string().trim().min(1).max(64) }),
+        params: z.object({ trackingToken: line(64) }),
         body: portalRatingBodySchema,
         response: { 200: publicProgressSchema.pick({ code: true, status: true }) },
       },

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { line } from '../../../shared/schemas/text.js';
 import type { CaseStatus } from '../../../shared/case-lifecycle.js';
 import type { CaseKind, Category, Satisfaction } from '../../../shared/enums.js';
 import { publicProgressSchema } from '../../../shared/schemas/cases.js';
@@ -40,7 +41,7 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'getPublicProgress',
         tags: ['public'],
-        params: z.object({ trackingToken: z.string().trim().min(1).max(64) }),
+        params: z.object({ trackingToken: line(64) }),
         response: { 200: publicProgressSchema },
       },
     },
@@ -77,7 +78,7 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getPublicReceipt',
         summary: '受理回执：中心名称、地址、电话，登记时间，案件编号与查询码，进度查询地址，下一步及期限',
         tags: ['public'],
-        params: z.object({ trackingToken: z.string().trim().min(1).max(64) }),
+        params: z.object({ trackingToken: line(64) }),
         response: { 200: publicReceiptSchema },
       },
     },

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseStatus } from '../../../shared/case-lifecycle.js';
-import { checkIdNumber, isValidCreditCode, isValidMobile, normalizeIdNumber, normalizePhone } from '../../../shared/identifiers.js';
+import { checkIdNumber, isValidCreditCode, isValidPhone, normalizeIdNumber, normalizePhone } from '../../../shared/identifiers.js';
 import type { RelatedCase, RelatedPreview, RiskFlag, RiskRules, RiskSignal } from '../../../shared/schemas/related.js';
 import type { relatedPreviewBodySchema } from '../../../shared/schemas/related.js';
 import type { z } from 'zod';
@@ -48,7 +48,7 @@ function keysOf(crypto: PersonalDataCrypto, draft: Draft): PartyKeys[] {
       type: p.type,
       name: p.name?.trim().normalize('NFKC') || undefined,
       ...(id?.valid ? { idHash: crypto.lookupHash(id.normalized), birthDate: id.birthDate } : {}),
-      ...(phone && isValidMobile(phone) ? { phoneHash: crypto.lookupHash(phone), phone } : {}),
+      ...(phone && isValidPhone(phone) ? { phoneHash: crypto.lookupHash(phone), phone } : {}),
       ...(credit && isValidCreditCode(credit) ? { creditCode: credit } : {}),
       ...(p.address?.trim() ? { address: p.address.trim() } : {}),
     };

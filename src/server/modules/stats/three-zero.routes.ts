@@ -15,7 +15,7 @@ import type { Db, Tx } from '../../db/client.js';
 import { adminLog, assessedUnits, threeZeroFigures, threeZeroTargets, units } from '../../db/schema.js';
 import { actorOf, type Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { readUploadedFile } from '../../lib/uploaded-file.js';
+import { readUploadedFile, UPLOAD_ROUTE_CONFIG } from '../../lib/uploaded-file.js';
 import { readThreeZeroImport, threeZeroSheets } from './three-zero-workbook.js';
 import { XLSX_TYPE, attachmentName, buildWorkbook } from './workbook.js';
 
@@ -135,6 +135,7 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/figures/:year/import',
     {
+      config: UPLOAD_ROUTE_CONFIG,
       onRequest: [app.requirePermission('threeZero.edit')],
       schema: {
         operationId: 'importThreeZeroFigures',

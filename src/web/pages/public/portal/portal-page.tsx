@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { CATEGORIES, type Category } from '../../../../shared/enums.js';
-import { isValidMobile } from '../../../../shared/identifiers.js';
+import { isValidMobile, normalizePhone } from '../../../../shared/identifiers.js';
 import { ATTACHMENT_LIMITS } from '../../../../shared/limits.js';
 import type { PortalReportBody } from '../../../../shared/schemas/portal.js';
 import type { PublicReceipt } from '../../../../shared/schemas/receipt.js';
@@ -114,7 +114,7 @@ function PhoneStep({ onVerified }: { onVerified: (v: Verified) => void }) {
   const handleSend = async () => {
     const bad = !isValidMobile(phone) ? t('portal.phoneInvalid') : undefined;
     setChecked({ phone: bad });
-    if (!bad) await send.run(phone.replace(/\D/g, ''));
+    if (!bad) await send.run(normalizePhone(phone));
   };
   const handleConfirm = async (e: FormEvent) => {
     e.preventDefault();

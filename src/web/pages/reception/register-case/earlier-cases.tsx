@@ -3,7 +3,7 @@ import { Alert, Card, Empty, List, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { Link } from 'react-router';
 import type { z } from 'zod';
-import { checkIdNumber, isValidMobile } from '../../../../shared/identifiers.js';
+import { idNumberSchema, phoneSchema } from '../../../../shared/schemas/text.js';
 import type { personLookupResponseSchema } from '../../../../shared/schemas/persons.js';
 import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
@@ -17,12 +17,13 @@ type Lookup = z.infer<typeof personLookupResponseSchema>;
  */
 export function EarlierCases({ idNumber, phone }: { idNumber?: string; phone?: string }) {
   const { t } = useI18n();
-  const id = idNumber && checkIdNumber(idNumber).valid ? idNumber : undefined;
-  const tel = phone && isValidMobile(phone) ? phone : undefined;
-  const qs = new URLSearchParams({ ...(id ? { idNumber: id } : {}), ...(tel ? { phone: tel } : {}) }).toString();
+  // The same schemas as the server: asks only once a value checks out, in its normalised form.
+  const id = idNumber ? idNumberSchema.safeParse(idNumber).data : undefined;
+  const tel = phone ? phoneSchema.safeParse(phone).data : undefined;
   const lookup = useQuery({
-    queryKey: ['person-lookup', qs],
-    queryFn: () => api<Lookup>(`/api/persons/lookup?${qs}`),
+    queryKey: ['person-lookup', id, tel],
+    // In the body, never in the URL (access logs, proxies, history).
+    queryFn: () => api<Lookup>('/api/persons/lookup', { method: 'POST', json: { ...(id ? { idNumber: id } : {}), ...(tel ? { phone: tel } : {}) } }),
     enabled: !!(id || tel),
   });
   if (!id && !tel) {

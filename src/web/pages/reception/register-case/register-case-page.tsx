@@ -183,12 +183,13 @@ export function RegisterCasePage() {
                         </Col>
                         <Col xs={9} xxl={6}>
                           <Form.Item name={[field.name, 'idNumber']} label={t('party.idNumber')} rules={[zodRule(idNumberSchema, t('register.idInvalid'))]} validateTrigger={['onChange', 'onBlur']}>
-                            <Input maxLength={18} />
+                            {/* No maxLength: a pasted `110105 19491231 002X` is normalised by the schema, not cut. */}
+                            <Input />
                           </Form.Item>
                         </Col>
                         <Col xs={7} xxl={5}>
                           <Form.Item name={[field.name, 'phone']} label={t('party.phone')} rules={[zodRule(phoneSchema, t('register.phoneInvalid'))]} validateTrigger={['onChange', 'onBlur']}>
-                            <Input maxLength={14} inputMode="tel" />
+                            <Input inputMode="tel" placeholder="13812345678 / 0391-1234567" />
                           </Form.Item>
                         </Col>
                         <Col xs={fields.length > 1 ? 20 : 24}>
