@@ -60,6 +60,7 @@ export const relatedPreviewSchema = z.object({
       id: z.string(),
       name: z.string(),
       matchedBy: z.enum(['id_number', 'phone', 'credit_code']),
+      nameDiffers: z.boolean().describe('The ID number is on file under another name: registering asks the clerk to confirm it is the same person'),
       caseCount: z.number(),
       openCaseCount: z.number(),
     })

@@ -16,8 +16,8 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 /** A case in mediation at 文苑街道司法所, with two parties. */
-async function caseInMediation(category = 'labour') {
-  const applicant = { role: 'applicant', type: 'person', name: '孙小红', idNumber: uniqueIdNumber(), phone: uniquePhone(), address: '文苑街道东方社区9号楼' } as const;
+async function caseInMediation(category = 'labour', given: { name?: string; idNumber?: string; samePersonConfirmed?: boolean } = {}) {
+  const applicant = { role: 'applicant', type: 'person', name: '孙小红', idNumber: uniqueIdNumber(), phone: uniquePhone(), address: '文苑街道东方社区9号楼', ...given } as const;
   const c = (
     await ctx.app.inject({
       method: 'POST',
@@ -77,6 +77,22 @@ describe('人民调解协议书', () => {
     expect((await put('mediator', c.id, complete)).json().code).toBe('AGREEMENT_FINAL');
     // Another street's mediator cannot touch it.
     expect((await put('mediator2', c.id, complete)).statusCode).toBe(404);
+  });
+
+  it('names the parties as the case gives them: a name confirmed for an ID on file under another name is the one on the DOCX and in the case file', async () => {
+    const idNumber = uniqueIdNumber();
+    await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() }, payload: buildCaseBody({ parties: [{ role: 'applicant', type: 'person', name: '王五', idNumber }] }) });
+    const c = await caseInMediation('labour', { name: '𠈌秀兰', idNumber, samePersonConfirmed: true });
+    await put('mediator', c.id, complete);
+    await post('mediator', `/api/cases/${c.id}/agreement/finalize`);
+    const docx = await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}/agreement.docx`, headers: { cookie: cookies.mediator! } });
+    const text = (await (await JSZip.loadAsync(docx.rawPayload)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
+    expect(text).toContain('𠈌秀兰');
+    expect(text).not.toContain('王五');
+    const file = await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}/case-file.zip`, headers: { cookie: cookies.mediator! } });
+    const register = await (await JSZip.loadAsync(file.rawPayload)).file('01-登记表.html')!.async('string');
+    expect(register).toContain('𠈌秀兰');
+    expect(register).not.toContain('王五');
   });
 
   it('makes a DOCX that opens, with every item, one copy per party plus the committee’s, and logs the view', async () => {

@@ -26,8 +26,9 @@ export function personHashCondition(
 /** A name as compared between records: NFKC (full-width letters, compatibility forms) and trimmed. */
 const comparable = (name: string) => name.trim().normalize('NFKC');
 
-const knowsName = (person: Pick<PersonRow, 'name' | 'aliases'>, name: string) =>
-  comparable(person.name) === name || person.aliases.some((a) => comparable(a) === name);
+/** Whether the record knows the person by this name (its name or one of its other names), compared as typed names are. */
+export const knowsName = (person: Pick<PersonRow, 'name' | 'aliases'>, name: string) =>
+  comparable(person.name) === comparable(name) || person.aliases.some((a) => comparable(a) === comparable(name));
 
 /**
  * The registry's record for each party of a registration, in order: the person with the same ID number (or the

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { uniqueIdNumber, uniquePhone } from '../../../../test/support/identities.js';
 import { buildCaseBody, SAMPLE_APPLICANT } from '../cases/cases.factory.js';
 
 let ctx: TestContext;
@@ -41,6 +42,76 @@ describe('earlier cases at intake', () => {
   it('is not open to leaders', async () => {
     const res = await ctx.app.inject({ method: 'POST', url: '/api/persons/lookup', payload: { phone: '13812345678' }, headers: { cookie: cookies.leader! } });
     expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('parties as given, persons as known', () => {
+  /** A valid ID number whose check character is X (so its lowercase form is a second spelling of the same ID). */
+  const idEndingInX = () => {
+    for (;;) {
+      const id = uniqueIdNumber();
+      if (id.endsWith('X')) return id;
+    }
+  };
+  // Other test files register at the same time: what a refused submission wrote is looked for by its own summary.
+  const casesWithSummary = async (summary: string) => Number((await ctx.database.pool.query('select count(*)::int as n from cases where summary = $1', [summary])).rows[0].n);
+
+  it('asks before a typed name differs from the ID number’s record, then keeps the typed name on the case and adds it to the person', async () => {
+    const id = idEndingInX();
+    const first = (await register(buildCaseBody({ parties: [{ role: 'applicant', type: 'person', name: '王五', idNumber: id, address: '文苑街道东方社区1号楼' }] }))).json();
+    // The preview already says so while the clerk types.
+    const preview = (await ctx.app.inject({ method: 'POST', url: '/api/cases/related-preview', headers: { cookie: cookies.reception! }, payload: { parties: [{ role: 'applicant', type: 'person', name: '𠈌秀兰', idNumber: id }] } })).json();
+    expect(preview.person).toMatchObject({ name: '王五', matchedBy: 'id_number', nameDiffers: true });
+
+    const body = buildCaseBody({ summary: `同一证件不同姓名 ${randomUUID()}`, parties: [{ role: 'applicant', type: 'person', name: '𠈌秀兰', idNumber: id.toLowerCase(), address: '文昌街道金炉村' }] });
+    const asked = await register(body);
+    expect(asked.statusCode).toBe(409);
+    expect(asked.json()).toMatchObject({ code: 'PERSON_NAME_DIFFERS', details: { partyIndex: 0, registeredName: '王五' } });
+    // Refused before anything was written: no case, and the record has no other name yet.
+    expect(await casesWithSummary(body.summary)).toBe(0);
+    expect((await ctx.database.pool.query('select aliases from persons where id = $1', [first.parties[0].personId])).rows[0].aliases).toEqual([]);
+
+    const confirmed = await register({ ...body, parties: [{ ...body.parties[0]!, samePersonConfirmed: true }] });
+    expect(confirmed.statusCode, confirmed.body).toBe(201);
+    const c = confirmed.json();
+    expect(c.parties[0]).toMatchObject({ name: '𠈌秀兰', personId: first.parties[0].personId });
+    // The registry knows both names; the first case still says 王五.
+    const { rows } = await ctx.database.pool.query('select name, aliases from persons where id = $1', [first.parties[0].personId]);
+    expect(rows[0]).toEqual({ name: '王五', aliases: ['𠈌秀兰'] });
+    const firstAgain = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${first.id}`, headers: { cookie: cookies.reception! } })).json();
+    expect(firstAgain.parties[0].name).toBe('王五');
+    // A third case under the new name is not asked again.
+    expect((await register(buildCaseBody({ parties: [{ role: 'applicant', type: 'person', name: '𠈌秀兰', idNumber: id }] }))).statusCode).toBe(201);
+  });
+
+  it('refuses one person on both sides of a case, by ID number in either spelling or by credit code', async () => {
+    const id = idEndingInX();
+    const summary = `同一人两方 ${randomUUID()}`;
+    const bothSides = await register(buildCaseBody({ summary, parties: [{ role: 'applicant', type: 'person', name: '王五', idNumber: id }, { role: 'respondent', type: 'person', name: '王五', idNumber: id.toLowerCase() }] }));
+    expect(bothSides.statusCode).toBe(422);
+    expect(bothSides.json()).toMatchObject({ code: 'PARTY_SAME_PERSON', details: { partyIndexes: [0, 1] } });
+    const org = { type: 'organization' as const, name: '焦作某某物业服务有限公司', creditCode: '91110108551385082Q' };
+    const sameCompany = await register(buildCaseBody({ summary, parties: [{ role: 'applicant', ...org }, { role: 'respondent', ...org, name: '某某物业（另一写法）' }] }));
+    expect(sameCompany.json().code).toBe('PARTY_SAME_PERSON');
+    // Nothing was registered by the refused submissions.
+    expect(await casesWithSummary(summary)).toBe(0);
+  });
+
+  it('keeps two people who share a phone (a couple) as two persons', async () => {
+    const phone = uniquePhone();
+    const husband = (await register(buildCaseBody({ parties: [{ role: 'applicant', type: 'person', name: '李建国', phone }] }))).json();
+    const wife = (await register(buildCaseBody({ parties: [{ role: 'applicant', type: 'person', name: '张桂芳', phone }] }))).json();
+    expect(wife.parties[0].name).toBe('张桂芳');
+    expect(wife.parties[0].personId).not.toBe(husband.parties[0].personId);
+    // The same name with the same phone is the same person.
+    const again = (await register(buildCaseBody({ parties: [{ role: 'applicant', type: 'person', name: '李建国', phone }] }))).json();
+    expect(again.parties[0].personId).toBe(husband.parties[0].personId);
+    // At intake the other name is offered as likely, never as "the person".
+    const preview = (await ctx.app.inject({ method: 'POST', url: '/api/cases/related-preview', headers: { cookie: cookies.reception! }, payload: { parties: [{ role: 'applicant', type: 'person', name: '张桂芳', phone }] } })).json();
+    expect(preview.person).toMatchObject({ id: wife.parties[0].personId });
+    const other = (await ctx.app.inject({ method: 'POST', url: '/api/cases/related-preview', headers: { cookie: cookies.reception! }, payload: { parties: [{ role: 'applicant', type: 'person', name: '李小明', phone }] } })).json();
+    expect(other.person).toBeNull();
+    expect(other.likelyPersons.map((l: { reasons: string[] }) => l.reasons.join())).toEqual(expect.arrayContaining([expect.stringContaining('同一电话号码')]));
   });
 });
 

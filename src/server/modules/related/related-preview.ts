@@ -10,7 +10,7 @@ import { keywords, namePinyin, similarity, tokenize } from '../../lib/chinese-te
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { canSeeCase, visibleCasesCondition } from '../case-access/cases.policy.js';
-import { addressHash, phoneSuffixHash } from '../persons/persons.repository.js';
+import { addressHash, knowsName, phoneSuffixHash } from '../persons/persons.repository.js';
 
 type Draft = z.infer<typeof relatedPreviewBodySchema>;
 type Q = Db | Tx;
@@ -104,6 +104,8 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
   const targets = targetIds.length ? await db.select().from(persons).where(and(eq(persons.districtCode, d), inArray(persons.id, targetIds))) : [];
   const matchOf = (k: PartyKeys) =>
     matched.find((p) => (k.idHash && p.idNumberHash === k.idHash) || (k.creditCode && p.creditCode === k.creditCode)) ??
+    // A phone shared by two people (a couple) stands first for the one with the name typed.
+    matched.find((p) => k.phoneHash && p.phoneHash === k.phoneHash && !!k.name && knowsName(p, k.name)) ??
     matched.find((p) => k.phoneHash && p.phoneHash === k.phoneHash) ??
     matched.find((p) => k.type === 'organization' && p.type === 'organization' && !k.creditCode && k.name && p.name === k.name);
   const personOf = (k: PartyKeys) => {
@@ -315,13 +317,23 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
     }
   }
 
+  // The applicant's own record — except a phone shared under another name (a couple, a parent and child): that is only
+  // likely the same person, as registration will treat it (persons.repository `planPartyPersons`).
+  const matchedBy = applicant ? (applicantKeys?.idHash && applicant.idNumberHash === applicantKeys.idHash ? 'id_number' : applicantKeys?.creditCode ? 'credit_code' : 'phone') : undefined;
+  const typedName = applicantKeys?.name;
+  const isOwnRecord = applicant && !(matchedBy === 'phone' && applicant.type === 'person' && typedName && !knowsName(applicant, typedName));
+  if (applicant && !isOwnRecord && !likelyPersons.some((l) => l.id === applicant.id)) {
+    likelyPersons.push({ id: applicant.id, name: applicant.name, score: 0.5, reasons: ['同一电话号码，姓名不同'] });
+  }
   return {
     suggestedPackage,
-    person: applicant
+    person: applicant && isOwnRecord
       ? {
           id: applicant.id,
           name: applicant.name,
-          matchedBy: applicantKeys?.idHash && applicant.idNumberHash === applicantKeys.idHash ? 'id_number' : applicantKeys?.creditCode ? 'credit_code' : 'phone',
+          matchedBy: matchedBy!,
+          // An ID number on file under another name: registration will ask the clerk to confirm (PERSON_NAME_DIFFERS).
+          nameDiffers: matchedBy === 'id_number' && !!typedName && !knowsName(applicant, typedName),
           caseCount: applicantCases.length,
           openCaseCount: applicantCases.filter(({ row }) => !SETTLED.includes(row.status as CaseStatus) && row.status !== 'concluded').length,
         }

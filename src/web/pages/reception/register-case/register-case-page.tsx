@@ -23,7 +23,7 @@ const EMPTY_PARTY = { role: 'applicant', type: 'person' } as const;
 /** The reception desk's form: one screen, keyboard-first, with ID/phone checks and earlier cases as you type. */
 export function RegisterCasePage() {
   const { t, label } = useI18n();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const { me } = useSession();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -56,6 +56,27 @@ export function RegisterCasePage() {
     (u) => u.code,
   );
 
+  /**
+   * An ID number already on file under another name (PERSON_NAME_DIFFERS): never replaced silently. The clerk checks
+   * the card and either confirms it is the same person — the case keeps the name as typed and the registry records
+   * it as another name of that person — or goes back to the ID number.
+   */
+  const confirmSamePerson = (details: { partyIndex: number; registeredName: string }) =>
+    new Promise<boolean>((resolve) => {
+      const typed = form.getFieldValue(['parties', details.partyIndex, 'name']) as string;
+      modal.confirm({
+        title: t('register.nameDiffers.title', { name: details.registeredName }),
+        content: t('register.nameDiffers.body', { n: details.partyIndex + 1, typed, name: details.registeredName }),
+        okText: t('register.nameDiffers.same'),
+        cancelText: t('register.nameDiffers.check'),
+        onOk: () => resolve(true),
+        onCancel: () => {
+          resolve(false);
+          (form.getFieldInstance(['parties', details.partyIndex, 'idNumber']) as { focus?: () => void } | undefined)?.focus?.();
+        },
+      });
+    });
+
   const handleFinish = async (v: FormValues) => {
     setSubmitting(true);
     const { placeAddress, placeUnitCode, ...rest } = v;
@@ -70,6 +91,15 @@ export function RegisterCasePage() {
       idempotencyKey.current = newIdempotencyKey();
       await queryClient.invalidateQueries({ queryKey: ['cases'] });
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'PERSON_NAME_DIFFERS') {
+        const details = err.details as { partyIndex: number; registeredName: string };
+        setSubmitting(false);
+        if (await confirmSamePerson(details)) {
+          form.setFieldValue(['parties', details.partyIndex, 'samePersonConfirmed'], true);
+          await handleFinish(form.getFieldsValue(true) as FormValues);
+        }
+        return;
+      }
       message.error(err instanceof ApiError ? err.message : String(err));
     } finally {
       setSubmitting(false);

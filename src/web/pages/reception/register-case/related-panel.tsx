@@ -58,6 +58,7 @@ export function RelatedPanel({ draft }: { draft: RelatedPreviewBody }) {
                 </Link>
               )
             ))}
+          {p.person?.nameDiffers && <Alert type="warning" showIcon title={t('related.nameDiffers', { name: p.person.name })} data-testid="name-differs" />}
           {p.person && (
             <Typography.Text>
               {t('related.person', { name: p.person.name, count: p.person.caseCount, open: p.person.openCaseCount })}
