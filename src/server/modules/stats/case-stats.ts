@@ -221,7 +221,14 @@ const FOLD_LOCK = sql`select pg_try_advisory_xact_lock(hashtextextended('fengqia
  * repeats nothing, and a reader (which adds the rows still pending, in its own single statement) sees each change
  * exactly once. Returns how many pending rows it moved.
  */
-export async function foldCaseStats(db: Db, opts: { batchSize?: number } = {}): Promise<number> {
+export async function foldCaseStats(
+  db: Db,
+  opts: {
+    batchSize?: number;
+    /** Runs inside each batch's transaction after its statement, before the commit (a test stands in a crash there). */
+    afterBatch?: () => Promise<void>;
+  } = {},
+): Promise<number> {
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 5000));
   let moved = 0;
   for (;;) {
@@ -245,6 +252,7 @@ export async function foldCaseStats(db: Db, opts: { batchSize?: number } = {}): 
           ),
         );
         count += rows[0]!.n;
+        await opts.afterBatch?.();
       }
       return count;
     });

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { uniqueIdNumber, uniquePhone } from '../../../../test/support/identities.js';
+import { addDays, shanghaiDate } from '../../../shared/calendar.js';
+import { MEASURE_KEYS } from '../../../shared/indicators.js';
+import { buildCaseBody } from '../cases/cases.factory.js';
+import { runDeadlineSweep } from '../deadlines/deadline-sweep.js';
+import { backfillSearchIndex } from '../search/case-search-index.js';
+import { backfillCaseStats, columnOf, foldCaseStats, rebuildCaseStats } from '../stats/case-stats.js';
+
+/**
+ * The one write path (record-case-change.ts): every kind of change moves the version by one, writes its timeline row,
+ * and leaves statistics that a recount from the cases reproduces exactly — under concurrency and across a fold that
+ * dies half-way. An isolated database: the recount locks the statistics tables and reads every case.
+ */
+let ctx: TestContext;
+const cookies: Record<string, string> = {};
+beforeAll(async () => {
+  ctx = await startTestApp({ isolated: true });
+  for (const u of ['reception', 'dispatcher', 'mediator', 'leader', 'admin']) cookies[u] = await signIn(ctx.app, u);
+});
+afterAll(() => ctx.close());
+
+const call = (who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+  ctx.app.inject({ method, url, headers: { cookie: cookies[who]! }, ...(payload ? { payload } : {}) });
+const as = (who: string) => ({ cookie: cookies[who]!, readerCookie: cookies.dispatcher! });
+const register = async (body = buildCaseBody()) => {
+  const res = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() }, payload: body });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { id: string; version: number; parties: { id: string }[] };
+};
+const detail = async (id: string) => (await call('dispatcher', 'GET', `/api/cases/${id}`)).json() as { version: number; timeline: { action: string }[]; riskLevel: string };
+
+let sfs: string;
+async function inMediation(body = buildCaseBody()) {
+  sfs ??= (await ctx.database.pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id;
+  const c = await register(body);
+  await actOnCaseOk(ctx.app, as('dispatcher'), c.id, { action: 'accept' });
+  await actOnCaseOk(ctx.app, as('dispatcher'), c.id, { action: 'dispatch', leadUnitId: sfs });
+  await actOnCaseOk(ctx.app, as('mediator'), c.id, { action: 'start' });
+  return c;
+}
+
+/** Moves the version by exactly one and adds exactly one timeline row `action`. */
+async function expectOneChange(id: string, action: string, change: () => Promise<unknown>) {
+  const before = await detail(id);
+  await change();
+  const after = await detail(id);
+  expect(after.version, action).toBe(before.version + 1);
+  expect(after.timeline.length, action).toBe(before.timeline.length + 1);
+  expect(after.timeline.at(-1)!.action).toBe(action);
+}
+
+const KEYS = { case_stats_units: 'grain, period, unit_id, kind', case_stats_breakdown: 'grain, period, unit_id, kind, dimension, key' } as const;
+/** Every rollup row that counts something, and every case's statistics row, in a stable order. */
+async function statistics() {
+  const nonZero = (columns: string[]) => columns.map((c) => `${c} <> 0`).join(' or ');
+  const units = await ctx.database.pool.query(`select * from case_stats_units where ${nonZero(MEASURE_KEYS.map(columnOf))} order by ${KEYS.case_stats_units}`);
+  const breakdown = await ctx.database.pool.query(`select * from case_stats_breakdown where ${nonZero(['received', 'concluded', 'settled'])} order by ${KEYS.case_stats_breakdown}`);
+  const rows = await ctx.database.pool.query('select * from case_stats order by case_id');
+  return { units: units.rows, breakdown: breakdown.rows, cases: rows.rows };
+}
+
+/** What the incremental upkeep left (pending changes folded in) is exactly what a recount from the cases finds. */
+async function expectStatisticsExact() {
+  await ctx.settle();
+  const kept = await statistics();
+  await rebuildCaseStats(ctx.database.db, '410871');
+  expect(await statistics()).toEqual(kept);
+}
+
+describe('the one write path', () => {
+  it('every formerly hand-written change moves the version by one, writes one timeline row, and keeps the statistics exact', async () => {
+    // Mediation sessions: scheduled, then held (an hour ago).
+    const m = await inMediation();
+    let sessionId = '';
+    await expectOneChange(m.id, 'session_scheduled', async () => {
+      const res = await call('mediator', 'POST', `/api/cases/${m.id}/sessions`, { scheduledAt: new Date(Date.now() - 3_600_000).toISOString(), room: '调解室（一）', mediatorNames: '赵敏', invitedPartyIds: m.parties.map((p) => p.id) });
+      expect(res.statusCode, res.body).toBe(201);
+      sessionId = res.json().id;
+    });
+    await expectOneChange(m.id, 'session_held', async () => {
+      const res = await call('mediator', 'PUT', `/api/cases/${m.id}/sessions/${sessionId}/record`, { rightsNote: '已告知', record: '调解笔录', statements: [], attendedPartyIds: [m.parties[0]!.id], outcome: 'continue' });
+      expect(res.statusCode, res.body).toBe(200);
+    });
+    // The agreement: finalised.
+    await call('mediator', 'PUT', `/api/cases/${m.id}/agreement`, {
+      form: 'written',
+      subjectMatter: 'wages',
+      facts: '申请人在被申请人处务工，被拖欠工资。',
+      disputedMatters: '应否支付拖欠工资。',
+      responsibilities: '被申请人应承担支付责任。',
+      terms: [{ text: '支付工资12000元', method: '银行转账', dueDate: addDays(shanghaiDate(new Date()), 14) }],
+    });
+    await expectOneChange(m.id, 'agreement_finalize', async () => expect((await call('mediator', 'POST', `/api/cases/${m.id}/agreement/finalize`)).statusCode).toBe(200));
+    // The police referral raises the risk on the same row.
+    await expectOneChange(m.id, 'police_referral', async () => expect((await call('mediator', 'POST', `/api/cases/${m.id}/refer-police`, { reason: '双方发生推搡' })).statusCode).toBe(200));
+    expect((await detail(m.id)).riskLevel).toBe('high');
+
+    // A petition reply.
+    const p = await inMediation(buildCaseBody({ kind: 'petition', category: 'land_acquisition', parties: [{ role: 'applicant', type: 'person', name: '高老汉', idNumber: uniqueIdNumber() }] }));
+    await expectOneChange(p.id, 'petition_reply', async () => {
+      const res = await call('mediator', 'POST', `/api/cases/${p.id}/petition-replies`, { stage: 'reply', request: '补发补偿款', factsAndReasons: '已足额发放', decision: 'explain', legalBasis: '《信访工作条例》第三十二条' });
+      expect(res.statusCode, res.body).toBe(201);
+    });
+
+    // Package membership: the case joins a package.
+    const [k, k2] = [await register(), await register()];
+    await expectOneChange(k.id, 'package_add', async () => {
+      const res = await call('dispatcher', 'POST', '/api/packages', { name: `一揽子 ${randomUUID().slice(0, 4)}`, leadUnitId: sfs, coUnitIds: [], handlerId: null, deadline: null, caseIds: [k.id, k2!.id] });
+      expect(res.statusCode, res.body).toBe(201);
+    });
+
+    // A risk signal, written a moment after registration by the assessment task.
+    const r = await register(buildCaseBody({ narrative: '拖欠工资半年，申请人扬言再不解决就去跳楼。', parties: [{ role: 'applicant', type: 'person', name: '钱七', phone: uniquePhone() }] }));
+    await expectOneChange(r.id, 'risk_signal', () => ctx.settle());
+
+    // The sweep's automatic escalation of a long-overdue handling clock.
+    const e = await inMediation();
+    await ctx.database.pool.query(`update case_clocks set started_on = $1, due_date = $2 where case_id = $3 and stage = 'handling'`, [addDays(shanghaiDate(new Date()), -40), addDays(shanghaiDate(new Date()), -20), e.id]);
+    await expectOneChange(e.id, 'auto_escalate', async () =>
+      expect((await runDeadlineSweep({ db: ctx.database.db, calendar: await ctx.app.deps.calendar.get(), escalateAfterWorkingDays: 3 })).escalations).toBeGreaterThanOrEqual(1),
+    );
+
+    await expectStatisticsExact();
+  });
+
+  it('200 concurrent registrations and steps, with folds running meanwhile, leave figures identical to a recount', async () => {
+    const base = await Promise.all(Array.from({ length: 40 }, () => register()));
+    let folding = true;
+    const folder = (async () => {
+      while (folding) await foldCaseStats(ctx.database.db, { batchSize: 7 });
+    })();
+    const leader = { ...as('dispatcher') };
+    const steps = base.map(async (c, i) => {
+      await actOnCaseOk(ctx.app, leader, c.id, { action: i % 5 === 0 ? 'reject' : 'accept', ...(i % 5 === 0 ? { reason: '不属于受理范围' } : {}) });
+      if (i % 5 === 0) return;
+      await actOnCaseOk(ctx.app, leader, c.id, { action: 'dispatch', leadUnitId: sfs });
+      await actOnCaseOk(ctx.app, as('mediator'), c.id, { action: 'start' });
+      if (i % 2 === 0) await actOnCaseOk(ctx.app, as('mediator'), c.id, { action: 'conclude', outcome: i % 4 === 0 ? 'agreement' : 'no_agreement', note: '已办结' });
+    });
+    await Promise.all([...steps, ...Array.from({ length: 40 }, () => register())]);
+    folding = false;
+    await folder;
+    // 80 registrations and 40 cases' steps (about 120 of them) ran at once.
+    expect((await ctx.database.pool.query('select count(*)::int as n from case_events where action in (\'accept\', \'reject\', \'dispatch\', \'start\', \'conclude\')')).rows[0].n).toBeGreaterThanOrEqual(120);
+    await expectStatisticsExact();
+  });
+
+  it('a fold that dies half-way loses and repeats nothing: the figures read meanwhile and after are exact', async () => {
+    for (let i = 0; i < 6; i++) await register();
+    await actOnCaseOk(ctx.app, as('dispatcher'), (await register()).id, { action: 'accept' });
+    const today = shanghaiDate(new Date());
+    const cockpit = async () => {
+      const res = await call('leader', 'GET', `/api/stats/cockpit?from=${today.slice(0, 4)}-01-01&to=${today}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const { counts, byUnit, byCategory, byChannel, trend } = res.json();
+      return { counts, byUnit, byCategory, byChannel, trend };
+    };
+    const pending = async () => Number((await ctx.database.pool.query('select count(*)::int as n from case_stats_pending')).rows[0].n);
+    const before = await cockpit();
+    expect(await pending()).toBeGreaterThan(0);
+    // The fold moves one batch, then its process dies before the commit.
+    await expect(foldCaseStats(ctx.database.db, { batchSize: 2, afterBatch: () => Promise.reject(new Error('killed mid-batch')) })).rejects.toThrow('killed mid-batch');
+    expect(await pending()).toBeGreaterThan(0);
+    expect(await cockpit()).toEqual(before);
+    // The next fold moves everything once; a recount agrees with what was shown all along.
+    await foldCaseStats(ctx.database.db);
+    expect(await pending()).toBe(0);
+    expect(await cockpit()).toEqual(before);
+    await rebuildCaseStats(ctx.database.db, '410871');
+    expect(await cockpit()).toEqual(before);
+  });
+
+  it('the start-up backfills run beside registrations and steps without waiting on them, deadlocking or missing a case', async () => {
+    // Older cases, as after an upgrade or a bulk load: rows in `cases` with no statistics row and no search vector yet.
+    const template = await register();
+    const { rows: older } = await ctx.database.pool.query<{ id: string }>(
+      `insert into cases (district_code, code, tracking_token, channel, kind, category, summary, narrative, people_involved, risk_level, difficulty,
+         unit_id, unit_path, registered_by, status, created_at, updated_at)
+       select district_code, code || '-B' || g, tracking_token || g, channel, kind, category, summary, narrative, people_involved, risk_level, difficulty,
+         unit_id, unit_path, registered_by, 'registered', created_at, updated_at
+       from cases, generate_series(1, 30) g where id = $1
+       returning id`,
+      [template.id],
+    );
+    const [filledSearch, filledStats] = await Promise.all([
+      backfillSearchIndex(ctx.database.db, ctx.app.deps.crypto, 3),
+      backfillCaseStats(ctx.database.db, 3),
+      ...older.map((c, i) => (i % 2 ? actOnCaseOk(ctx.app, as('dispatcher'), c.id, { action: 'accept' }) : register())),
+    ]);
+    expect(filledSearch + filledStats).toBeGreaterThan(0);
+    // Whatever a backfill skipped because a request held it, the next round (the next start) fills.
+    await backfillCaseStats(ctx.database.db);
+    await backfillSearchIndex(ctx.database.db, ctx.app.deps.crypto);
+    const missing = await ctx.database.pool.query(`select count(*)::int as n from cases c where not exists (select 1 from case_stats s where s.case_id = c.id) or not exists (select 1 from case_search s where s.case_id = c.id)`);
+    expect(missing.rows[0].n).toBe(0);
+    await expectStatisticsExact();
+  });
+
+  it('is the only code that writes timeline rows or moves a case version', () => {
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') && !f.endsWith('.test.ts') ? [join(dir, f)] : []));
+    const writers = files(join(root, 'server'))
+      .filter((f) => /insert\(caseEvents\)|insert into case_events|cases\.version\}? \+ 1|version: sql/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(root, f));
+    expect(writers).toEqual(['server/modules/case-access/record-case-change.ts']);
+  });
+});
