@@ -4,7 +4,7 @@ import type { WorkCalendar } from '../../../shared/calendar.js';
 import { CASE_TRANSITIONS, type CaseAction, type CaseStatus } from '../../../shared/case-lifecycle.js';
 import { executePrepared, type Db, type Tx } from '../../db/client.js';
 import { rowsFromJson } from '../../db/json-rows.js';
-import { caseEvents, caseParties, cases, type caseClocks } from '../../db/schema.js';
+import { caseClocks, caseEvents, caseParties, cases } from '../../db/schema.js';
 import { AppError } from '../../plugins/errors.js';
 import { applyClockEffects, newClocks } from '../deadlines/case-clocks.js';
 import { enabledTimeLimits } from '../deadlines/time-limits.repository.js';
@@ -137,13 +137,15 @@ export function stepEntry(action: CaseAction, from: CaseStatus, to: CaseStatus, 
 
 /** What a new case is registered with, prepared by `registerCase` (the parties resolved, the documents tokenised). */
 export interface NewCase {
-  /** The case row without its number: `recordNewCase` takes the next one of the district and year. */
+  /** The case row without its number: `recordNewCases` takes the next one of the district and year. */
   values: Omit<typeof cases.$inferInsert, 'id' | 'code' | 'status' | 'version'> & { createdAt: Date };
   year: number;
+  /** Who registers it (the timeline names them). */
+  author: ChangeAuthor;
   /** Registry records to create for parties the registry did not know (their ids already chosen). */
   newPersons: NewPerson[];
   /** The parties as given, with the registry's person for each. */
-  parties: Omit<typeof caseParties.$inferInsert, 'districtCode' | 'caseId'>[];
+  parties: Omit<typeof caseParties.$inferInsert, 'districtCode' | 'caseId' | 'id'>[];
   /** The full-text documents (jieba words) of the narrative and of the parties. */
   search: { text: string; parties: string };
   /** Data of the `register` timeline row. */
@@ -152,95 +154,160 @@ export interface NewCase {
   assess: boolean;
 }
 
+/** A case just written, with the rows written for it (what its detail page shows, without reading them back). */
+export interface RecordedCase {
+  row: CaseRow;
+  parties: (typeof caseParties.$inferSelect)[];
+  clocks: (typeof caseClocks.$inferSelect)[];
+  events: (typeof caseEvents.$inferSelect)[];
+}
+
 /**
- * Writes a new case and everything that comes with it in ONE statement, in the caller's transaction: the parties'
- * new registry records, the case row (its number from the district-year sequence), the parties as given, the first
- * timeline row, the search vectors, the first running clock, the risk-assessment queue row, the statistics (the
- * same facts `refreshCaseStats` computes) and the live announcement. Every part but the registry records hangs on the
- * case row, so a concurrent twin with the same idempotency key inserts nothing and `undefined` comes back (the caller
- * rolls back its transaction). Statements of this shape are prepared once per connection (`executePrepared`).
+ * Writes new cases of one district and year and everything that comes with each in ONE statement, in the caller's
+ * transaction: the parties' new registry records, the case rows (numbers from the district-year sequence), the
+ * parties as given, the first timeline rows, the search vectors, the first running clocks, the risk-assessment queue
+ * rows, the statistics (the same facts `refreshCaseStats` computes) and the live announcements. Everything but the
+ * registry records hangs on the case rows, so a case whose idempotency key is taken (a concurrent twin) inserts
+ * nothing: it is missing from the answer, and the caller answers it with the twin. The statement is prepared once per
+ * connection (`executePrepared`); a batch of registrations costs one round trip instead of one each.
  */
-export async function recordNewCase(opts: {
-  db: Db;
-  tx: Tx;
-  calendar: WorkCalendar;
-  author: ChangeAuthor;
-  newCase: NewCase;
-  /** Writes of the same registration once the case exists (a camera alert links itself here). */
-  also?: (tx: Tx, row: CaseRow) => Promise<void>;
-}): Promise<CaseRow | undefined> {
-  const { tx, newCase } = opts;
-  const v = newCase.values;
-  const d = v.districtCode;
-  const at = v.createdAt;
-  const id = randomUUID();
-  // What the row will be, but for its number: the clocks and the live event are computed from it here.
-  const draft = { ...v, id, code: '', status: 'registered', version: 1 } as CaseRow;
-  const clocks = newClocks({ calendar: opts.calendar, policies: await enabledTimeLimits(opts.db, d), row: draft, stages: ['acceptance'], at });
-  const live = caseLiveEvent({ ...draft, leadUnitPath: null, coUnitIds: [] }, 'case.registered', at);
-  const sequence = `case_number_${d}_${newCase.year}`;
+export async function recordNewCases(opts: { db: Db; tx: Tx; calendar: WorkCalendar; newCases: readonly NewCase[] }): Promise<Map<string, RecordedCase>> {
+  const { tx, newCases } = opts;
+  const written = new Map<string, RecordedCase>();
+  if (newCases.length === 0) return written;
+  const d = newCases[0]!.values.districtCode;
+  const year = newCases[0]!.year;
+  if (newCases.some((c) => c.values.districtCode !== d || c.year !== year)) throw new Error('one district and year per batch');
+  const sequence = `case_number_${d}_${year}`;
   if (!/^case_number_\d{6}_\d{4}$/.test(sequence)) throw new Error('bad case number sequence');
-  const [result] = await executePrepared<{ row: Record<string, unknown> }>(
+  const policies = await enabledTimeLimits(opts.db, d);
+  const prepared = newCases.map((c, ord) => {
+    const id = randomUUID();
+    // What the row will be, but for its number: the clocks and the live event are computed from it here.
+    const draft = { ...c.values, id, code: '', status: 'registered', version: 1, leadUnitPath: null, coUnitIds: [] } as unknown as CaseRow;
+    const clocks = newClocks({ calendar: opts.calendar, policies, row: draft, stages: ['acceptance'], at: c.values.createdAt }).map((k) => ({ ...k, id: randomUUID() }));
+    const parties = c.parties.map((p) => ({ ...p, id: randomUUID(), districtCode: d, caseId: id }));
+    return { ord, id, c, draft, clocks, parties, live: caseLiveEvent(draft, 'case.registered', c.values.createdAt) };
+  });
+  // Each new registry record goes with the cases naming it (a person new to the registry may be in two of the batch).
+  const newPersons = newCases.flatMap((c) =>
+    c.newPersons.map((person) => ({ ...encodePerson(person), case_ids: prepared.filter((x) => x.parties.some((p) => p.personId === person.id)).map((x) => x.id) })),
+  );
+  const caseJson = prepared.map(({ ord, id, c, live }) => {
+    const v = c.values;
+    return {
+      ord,
+      id,
+      tracking_token: v.trackingToken,
+      channel: v.channel,
+      kind: v.kind,
+      category: v.category,
+      summary: v.summary,
+      narrative: v.narrative,
+      people_involved: v.peopleInvolved,
+      risk_level: v.riskLevel,
+      difficulty: v.difficulty ?? 'ordinary',
+      place_address: v.placeAddress ?? null,
+      place_lat: v.placeLat ?? null,
+      place_lng: v.placeLng ?? null,
+      source_client_id: v.sourceClientId ?? null,
+      external_ref: v.externalRef ?? null,
+      unit_id: v.unitId,
+      unit_path: v.unitPath,
+      registered_by: v.registeredBy,
+      idempotency_key: v.idempotencyKey ?? null,
+      request_hash: v.requestHash ?? null,
+      created_at: v.createdAt.toISOString(),
+      actor_id: c.author.id,
+      actor_name: c.author.displayName,
+      event_data: c.eventData,
+      search_text: c.search.text,
+      search_parties: c.search.parties,
+      assess: c.assess,
+      live,
+    };
+  });
+  const rows = await executePrepared<{ row: Record<string, unknown>; event: Record<string, unknown> }>(
     tx,
-    `fq_register_case_${sequence}`,
+    `fq_register_cases_${sequence}`,
     sql`
-    with new_persons as (
-      insert into persons (district_code, id, type, name, name_pinyin, credit_code, id_number_enc, id_number_hash, phone_enc, phone_hash, phone_suffix_hash, address_enc, address_hash)
-      select ${d}, p.id, p.type, p.name, p.name_pinyin, p.credit_code, decode(p.id_number_enc, 'base64'), p.id_number_hash,
-        decode(p.phone_enc, 'base64'), p.phone_hash, p.phone_suffix_hash, decode(p.address_enc, 'base64'), p.address_hash
-      from jsonb_to_recordset(${JSON.stringify(newCase.newPersons.map(encodePerson))}::jsonb)
-        as p(id uuid, type text, name text, name_pinyin text, credit_code text, id_number_enc text, id_number_hash text, phone_enc text, phone_hash text, phone_suffix_hash text, address_enc text, address_hash text)
-      returning 1
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(caseJson)}::jsonb)
+        as x(ord int, id uuid, tracking_token text, channel text, kind text, category text, summary text, narrative text, people_involved int, risk_level text,
+          difficulty text, place_address text, place_lat double precision, place_lng double precision, source_client_id uuid, external_ref text, unit_id uuid,
+          unit_path text, registered_by uuid, idempotency_key text, request_hash text, created_at timestamptz, actor_id uuid, actor_name text, event_data jsonb,
+          search_text text, search_parties text, assess boolean, live jsonb)
     ),
     c as (
       insert into cases (district_code, id, code, tracking_token, channel, kind, category, summary, narrative, people_involved, risk_level, difficulty,
         place_address, place_lat, place_lng, source_client_id, external_ref, unit_id, unit_path, registered_by, status, idempotency_key, request_hash, created_at, updated_at)
-      values (${d}, ${id}::uuid, ${`${d}-${newCase.year}-`} || lpad(nextval(${sequence}::regclass)::text, 6, '0'), ${v.trackingToken}, ${v.channel}, ${v.kind}, ${v.category},
-        ${v.summary}, ${v.narrative}, ${v.peopleInvolved}, ${v.riskLevel}, ${v.difficulty ?? 'ordinary'}, ${v.placeAddress ?? null}, ${v.placeLat ?? null}::double precision,
-        ${v.placeLng ?? null}::double precision, ${v.sourceClientId ?? null}::uuid, ${v.externalRef ?? null}, ${v.unitId}::uuid, ${v.unitPath}, ${v.registeredBy}::uuid,
-        'registered', ${v.idempotencyKey ?? null}, ${v.requestHash ?? null}, ${at}, ${at})
+      select ${d}, x.id, ${`${d}-${year}-`} || lpad(nextval(${sequence}::regclass)::text, 6, '0'), x.tracking_token, x.channel, x.kind, x.category,
+        x.summary, x.narrative, x.people_involved, x.risk_level, x.difficulty, x.place_address, x.place_lat, x.place_lng, x.source_client_id, x.external_ref,
+        x.unit_id, x.unit_path, x.registered_by, 'registered', x.idempotency_key, x.request_hash, x.created_at, x.created_at
+      from input x order by x.ord
       on conflict (district_code, registered_by, idempotency_key) do nothing
       returning *
     ),
+    new_persons as (
+      insert into persons (district_code, id, type, name, name_pinyin, credit_code, id_number_enc, id_number_hash, phone_enc, phone_hash, phone_suffix_hash, address_enc, address_hash)
+      select ${d}, p.id, p.type, p.name, p.name_pinyin, p.credit_code, decode(p.id_number_enc, 'base64'), p.id_number_hash,
+        decode(p.phone_enc, 'base64'), p.phone_hash, p.phone_suffix_hash, decode(p.address_enc, 'base64'), p.address_hash
+      from jsonb_to_recordset(${JSON.stringify(newPersons)}::jsonb)
+        as p(id uuid, type text, name text, name_pinyin text, credit_code text, id_number_enc text, id_number_hash text, phone_enc text, phone_hash text, phone_suffix_hash text, address_enc text, address_hash text, case_ids uuid[])
+      -- Only for cases written now: a case whose key was taken leaves no registry record behind.
+      where exists (select 1 from c where c.id = any(p.case_ids))
+      returning 1
+    ),
     parties as (
-      insert into case_parties (district_code, case_id, person_id, role, position, type, name, id_number_enc, phone_enc, address_enc, credit_code)
-      select c.district_code, c.id, p.person_id, p.role, p.position, p.type, p.name,
+      insert into case_parties (district_code, id, case_id, person_id, role, position, type, name, id_number_enc, phone_enc, address_enc, credit_code)
+      select c.district_code, p.id, c.id, p.person_id, p.role, p.position, p.type, p.name,
         decode(p.id_number_enc, 'base64'), decode(p.phone_enc, 'base64'), decode(p.address_enc, 'base64'), p.credit_code
-      from c, jsonb_to_recordset(${JSON.stringify(newCase.parties.map(encodeParty))}::jsonb)
-        as p(person_id uuid, role text, position int, type text, name text, id_number_enc text, phone_enc text, address_enc text, credit_code text)
+      from jsonb_to_recordset(${JSON.stringify(prepared.flatMap((x) => x.parties.map(encodeParty)))}::jsonb)
+        as p(id uuid, case_id uuid, person_id uuid, role text, position int, type text, name text, id_number_enc text, phone_enc text, address_enc text, credit_code text)
+      join c on c.id = p.case_id
       returning 1
     ),
     timeline as (
       insert into case_events (district_code, case_id, at, actor_id, actor_name, action, to_status, data)
-      select c.district_code, c.id, ${at}, ${opts.author.id}::uuid, ${opts.author.displayName}, 'register', 'registered', ${JSON.stringify(newCase.eventData)}::jsonb from c
-      returning 1
+      select c.district_code, c.id, c.created_at, x.actor_id, x.actor_name, 'register', 'registered', x.event_data from c join input x on x.id = c.id
+      returning *
     ),
     search as (
       insert into case_search (district_code, case_id, search_vector, party_vector)
-      select c.district_code, c.id, to_tsvector('simple', ${newCase.search.text}), to_tsvector('simple', ${newCase.search.parties}) from c
+      select c.district_code, c.id, to_tsvector('simple', x.search_text), to_tsvector('simple', x.search_parties) from c join input x on x.id = c.id
       returning 1
     ),
     clocks as (
-      insert into case_clocks (district_code, case_id, stage, policy_id, days, unit, warn_percent, max_extension_days, legal_basis, started_at, started_on, due_date, is_provisional)
-      select c.district_code, c.id, k.stage, k.policy_id, k.days, k.unit, k.warn_percent, k.max_extension_days, k.legal_basis, ${at}, k.started_on, k.due_date, k.is_provisional
-      from c, jsonb_to_recordset(${JSON.stringify(clocks.map(encodeClock))}::jsonb)
-        as k(stage text, policy_id uuid, days int, unit text, warn_percent int, max_extension_days int, legal_basis text, started_on date, due_date date, is_provisional int)
+      insert into case_clocks (district_code, id, case_id, stage, policy_id, days, unit, warn_percent, max_extension_days, legal_basis, started_at, started_on, due_date, is_provisional)
+      select c.district_code, k.id, c.id, k.stage, k.policy_id, k.days, k.unit, k.warn_percent, k.max_extension_days, k.legal_basis, c.created_at, k.started_on, k.due_date, k.is_provisional
+      from jsonb_to_recordset(${JSON.stringify(prepared.flatMap((x) => x.clocks.map((k) => ({ ...encodeClock(k), id: k.id, case_id: x.id }))))}::jsonb)
+        as k(id uuid, case_id uuid, stage text, policy_id uuid, days int, unit text, warn_percent int, max_extension_days int, legal_basis text, started_on date, due_date date, is_provisional int)
+      join c on c.id = k.case_id
       returning 1
     ),
     queued as (
-      insert into case_assessments (district_code, case_id) select c.district_code, c.id from c where ${newCase.assess}::boolean
+      insert into case_assessments (district_code, case_id) select c.district_code, c.id from c join input x on x.id = c.id where x.assess
       returning 1
     ),
     ${sql.raw(newCaseStatsEntries('c', d))},
     announced as (
-      select ${liveNotifySql(sql`jsonb_set(${JSON.stringify(live)}::jsonb, '{code}', to_jsonb(c.code))::text`)} from c
+      select ${liveNotifySql(sql`jsonb_set(x.live, '{code}', to_jsonb(c.code))::text`)} from c join input x on x.id = c.id
     )
-    select to_jsonb(c) as row, (select count(*) from announced) as announced from c`,
+    select to_jsonb(c) as row, (select to_jsonb(t) from timeline t where t.case_id = c.id) as event, (select count(*) from announced) as announced from c`,
   );
-  if (!result) return undefined;
-  const [row] = rowsFromJson(cases, [result.row]);
-  await opts.also?.(tx, row!);
-  return row;
+  for (const r of rows) {
+    const [row] = rowsFromJson(cases, [r.row]);
+    const [event] = rowsFromJson(caseEvents, [r.event]);
+    const x = prepared.find((p) => p.id === row!.id)!;
+    written.set(x.id, {
+      row: row!,
+      events: [event!],
+      parties: x.parties.map((p) => ({ idNumberEnc: null, phoneEnc: null, addressEnc: null, creditCode: null, ...p }) as typeof caseParties.$inferSelect),
+      clocks: x.clocks.map((k) => ({ pausedOn: null, pausedDays: 0, extendedDays: 0, stoppedAt: null, isOverdueAtStop: null, policyId: null, maxExtensionDays: null, ...k, caseId: x.id }) as typeof caseClocks.$inferSelect),
+    });
+  }
+  // The cases are returned in the order given, keyed by the caller's position.
+  return new Map(prepared.flatMap((p) => (written.has(p.id) ? [[String(p.ord), written.get(p.id)!] as const] : [])));
 }
 
 const base64 = (b: Buffer | null | undefined) => (b ? b.toString('base64') : null);
@@ -262,8 +329,10 @@ function encodePerson(p: NewPerson) {
   };
 }
 
-function encodeParty(p: NewCase['parties'][number]) {
+function encodeParty(p: NewCase['parties'][number] & { id: string; caseId: string }) {
   return {
+    id: p.id,
+    case_id: p.caseId,
     person_id: p.personId,
     role: p.role,
     position: p.position,

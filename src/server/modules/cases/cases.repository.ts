@@ -88,18 +88,27 @@ function summaryOf(
   };
 }
 
-/**
- * The full case as its detail page shows it: parties as given for this case (masked), timeline with attachments,
- * clocks, extensions, urges, package, allowed actions — read in one statement (each child table as JSON rows).
- */
-export async function presentCaseDetail(
-  deps: { db: Db | Tx; crypto: PersonalDataCrypto; calendar: WorkCalendar },
-  actor: Actor,
-  row: CaseRow,
-): Promise<CaseDetail> {
-  const { db, crypto, calendar } = deps;
+/** What the detail page shows of a case besides the row: its units, handler and child rows. */
+export interface CaseDetailParts {
+  units: { id: string; code: string; name: string }[];
+  handlerName: string | null;
+  clocks: ClockRow[];
+  parties: (typeof caseParties.$inferSelect)[];
+  events: (typeof caseEvents.$inferSelect)[];
+  files: Omit<typeof attachments.$inferSelect, 'content'>[];
+  extensions: (typeof caseExtensions.$inferSelect)[];
+  urges: (typeof caseUrges.$inferSelect)[];
+  urgerNames: Map<string, string>;
+  package: { id: string; name: string; proposedOutcome: Outcome | null; proposedNote: string | null } | null;
+}
+
+/** A case with nothing yet but its row: what the parts of a newly registered case start from. */
+export const EMPTY_DETAIL_PARTS: CaseDetailParts = { units: [], handlerName: null, clocks: [], parties: [], events: [], files: [], extensions: [], urges: [], urgerNames: new Map(), package: null };
+
+/** The parts of one case's detail, read in one statement (each child table as JSON rows). */
+export async function loadCaseDetailParts(db: Db | Tx, row: CaseRow): Promise<CaseDetailParts> {
   const d = row.districtCode;
-  const rows = await executePrepared<Record<string, unknown>>(db, 'fq_case_detail', sql`
+  const [r] = await executePrepared<Record<string, unknown>>(db, 'fq_case_detail', sql`
     select
       (select jsonb_agg(jsonb_build_object('id', u.id, 'code', u.code, 'name', u.name))
         from units u where u.district_code = ${d} and (u.id = ${row.unitId} or u.id = ${row.leadUnitId} or u.id = any(${`{${row.coUnitIds.join(',')}}`}::uuid[]))) as units,
@@ -115,15 +124,34 @@ export async function presentCaseDetail(
       (select jsonb_build_object('id', pk.id, 'name', pk.name, 'proposedOutcome', m.proposed_outcome, 'proposedNote', m.proposed_note)
         from package_members m join case_packages pk on pk.district_code = m.district_code and pk.id = m.package_id
         where m.district_code = ${d} and m.case_id = ${row.id} and m.removed_at is null limit 1) as package`);
-  const r = rows[0]!;
-  const unitList = (r.units ?? []) as { id: string; code: string; name: string }[];
-  const unitOf = (id: string | null) => (id ? (unitList.find((u) => u.id === id) ?? null) : null);
-  const clockRows = rowsFromJson(caseClocks, r.clocks);
-  const fileRows = rowsFromJson(attachments, r.files);
-  const urgeRows = rowsFromJson(caseUrges, r.urges);
-  const urgerNames = new Map(((r.urges ?? []) as { urged_by: string | null; urged_by_name: string | null }[]).flatMap((u) => (u.urged_by && u.urged_by_name ? [[u.urged_by, u.urged_by_name] as const] : [])));
-  const supervision = presentSupervision(rowsFromJson(caseExtensions, r.extensions), urgeRows, urgerNames);
-  const timeline: TimelineEntry[] = rowsFromJson(caseEvents, r.events).map((e) => ({
+  return {
+    units: (r!.units ?? []) as CaseDetailParts['units'],
+    handlerName: (r!.handler_name as string | null) ?? null,
+    clocks: rowsFromJson(caseClocks, r!.clocks),
+    parties: rowsFromJson(caseParties, r!.parties),
+    events: rowsFromJson(caseEvents, r!.events),
+    files: rowsFromJson(attachments, r!.files),
+    extensions: rowsFromJson(caseExtensions, r!.extensions),
+    urges: rowsFromJson(caseUrges, r!.urges),
+    urgerNames: new Map(((r!.urges ?? []) as { urged_by: string | null; urged_by_name: string | null }[]).flatMap((u) => (u.urged_by && u.urged_by_name ? [[u.urged_by, u.urged_by_name] as const] : []))),
+    package: (r!.package as CaseDetailParts['package']) ?? null,
+  };
+}
+
+/**
+ * The full case as its detail page shows it: parties as given for this case (masked), timeline with attachments,
+ * clocks, extensions, urges, package, allowed actions.
+ */
+export async function presentCaseDetail(deps: { db: Db | Tx; crypto: PersonalDataCrypto; calendar: WorkCalendar }, actor: Actor, row: CaseRow): Promise<CaseDetail> {
+  return presentCaseDetailFrom(deps, actor, row, await loadCaseDetailParts(deps.db, row));
+}
+
+/** `presentCaseDetail` from parts the caller has already (a registration knows everything of its new case). */
+export function presentCaseDetailFrom(deps: { crypto: PersonalDataCrypto; calendar: WorkCalendar }, actor: Actor, row: CaseRow, parts: CaseDetailParts): CaseDetail {
+  const { crypto, calendar } = deps;
+  const unitOf = (id: string | null) => (id ? (parts.units.find((u) => u.id === id) ?? null) : null);
+  const supervision = presentSupervision(parts.extensions, parts.urges, parts.urgerNames);
+  const timeline: TimelineEntry[] = parts.events.map((e) => ({
     id: String(e.id),
     at: e.at.toISOString(),
     action: e.action,
@@ -132,25 +160,24 @@ export async function presentCaseDetail(
     toStatus: e.toStatus,
     reason: e.reason,
     data: e.data ?? null,
-    attachments: fileRows
+    attachments: parts.files
       .filter((f) => f.eventId === e.id)
       .map((f) => ({ id: f.id, eventId: f.eventId, kind: f.kind, fileName: f.fileName, mimeType: f.mimeType, size: f.size, createdAt: f.createdAt.toISOString() })),
   }));
-  const packageRef = r.package as { id: string; name: string; proposedOutcome: Outcome | null; proposedNote: string | null } | null;
   return {
-    ...summaryOf(calendar, row, { unit: unitOf(row.unitId), leadUnit: unitOf(row.leadUnitId), handler: row.handlerId && r.handler_name ? { id: row.handlerId, name: r.handler_name as string } : null, clocks: clockRows }),
+    ...summaryOf(calendar, row, { unit: unitOf(row.unitId), leadUnit: unitOf(row.leadUnitId), handler: row.handlerId && parts.handlerName ? { id: row.handlerId, name: parts.handlerName } : null, clocks: parts.clocks }),
     trackingToken: row.trackingToken,
     narrative: row.narrative,
     placeAddress: row.placeAddress,
     placePosition: row.placeLat !== null && row.placeLng !== null ? { lat: row.placeLat, lng: row.placeLng } : null,
     externalRef: row.externalRef,
-    package: packageRef,
+    package: parts.package,
     coUnits: row.coUnitIds.flatMap((id) => unitOf(id) ?? []),
     outcome: row.outcome,
     satisfaction: row.satisfaction,
     rejectReason: row.rejectReason,
     // The parties as given for this case — never as the registry heard of the person since.
-    parties: rowsFromJson(caseParties, r.parties).map((p) => ({
+    parties: parts.parties.map((p) => ({
       id: p.id,
       personId: p.personId,
       role: p.role,
@@ -161,12 +188,12 @@ export async function presentCaseDetail(
       address: p.addressEnc ? maskAddress(crypto.decrypt(p.addressEnc)) : null,
     })),
     timeline,
-    clocks: clockRows.map((c) => presentClock(calendar, c)),
+    clocks: parts.clocks.map((c) => presentClock(calendar, c)),
     ...supervision,
     allowedActions: refineAllowedActions(allowedActions(actor, row), {
       actor,
       row,
-      clocks: clockRows,
+      clocks: parts.clocks,
       hasPendingExtension: supervision.extensions.some((e) => e.status === 'pending'),
       hasOpenUrge: supervision.urges.some((u) => !u.answeredAt),
     }),

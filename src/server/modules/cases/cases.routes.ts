@@ -18,7 +18,7 @@ import { AppError } from '../../plugins/errors.js';
 import { actOnCase } from '../case-access/act-on-case.js';
 import { canSeeCase } from '../case-access/cases.policy.js';
 import { findCaseRow } from '../case-access/case-row.js';
-import { listCases, presentCaseDetail } from './cases.repository.js';
+import { EMPTY_DETAIL_PARTS, listCases, presentCaseDetail, presentCaseDetailFrom } from './cases.repository.js';
 import { registerCase } from '../case-access/register-case.js';
 import { readUploadedFile, UPLOAD_ROUTE_CONFIG } from '../../lib/uploaded-file.js';
 import { uploadAttachment } from './upload-attachment.js';
@@ -49,10 +49,14 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
       const idempotencyKey = request.headers['idempotency-key'];
       if (!idempotencyKey) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
       const calendar = await calendarCache.get();
-      const { row, isReplay } = await registerCase({ db, crypto, calendar, actor, body: request.body, idempotencyKey });
+      const { row, isReplay, recorded } = await registerCase({ db, crypto, calendar, actor, body: request.body, idempotencyKey });
       if (isReplay) reply.header('idempotent-replayed', 'true');
       else request.log.info({ caseId: row.id, code: row.code }, 'case registered');
-      return reply.status(201).send(await presentCaseDetail({ db, crypto, calendar }, actor, row));
+      // A new case's detail is what was just written (nothing else can exist yet); a repeat's is read back.
+      const detail = recorded
+        ? presentCaseDetailFrom({ crypto, calendar }, actor, row, { ...EMPTY_DETAIL_PARTS, units: [recorded.place], clocks: recorded.clocks, parties: recorded.parties, events: recorded.events })
+        : await presentCaseDetail({ db, crypto, calendar }, actor, row);
+      return reply.status(201).send(detail);
     },
   );
 

@@ -42,90 +42,131 @@ export const knowsName = (person: Pick<PersonRow, 'name' | 'aliases'>, name: str
  * naming the party; and one person or organisation as two parties of the case — PARTY_SAME_PERSON.
  */
 export async function planPartyPersons(tx: Tx, crypto: PersonalDataCrypto, districtCode: string, parties: readonly PartyInput[]): Promise<PartyPersonsPlan> {
-  if (parties.length === 0) return { personIds: [], toCreate: [], updates: [] };
-  const keys = parties.map((p) => ({
-    name: comparable(p.name),
-    idHash: p.type === 'person' && p.idNumber ? crypto.lookupHash(p.idNumber) : undefined,
-    phoneHash: p.type === 'person' && p.phone ? crypto.lookupHash(p.phone) : undefined,
-    creditCode: p.type === 'organization' ? p.creditCode : undefined,
-  }));
-  // The same identity given twice in one registration is one person on two sides.
-  const identities = keys.map((k, i) => (k.idHash ? `id:${k.idHash}` : k.creditCode ? `org:${k.creditCode}` : k.phoneHash ? `phone:${k.phoneHash}:${k.name}` : parties[i]!.type === 'organization' ? `orgname:${k.name}` : `new:${i}`));
-  const twice = identities.findIndex((id, i) => identities.indexOf(id) !== i);
-  if (twice >= 0) throw new AppError('PARTY_SAME_PERSON', { partyIndexes: [identities.indexOf(identities[twice]!), twice] });
+  const [plan] = await planPartyPersonsBatch(tx, crypto, districtCode, [parties]);
+  if (plan instanceof AppError) throw plan;
+  return plan!;
+}
 
-  const idHashes = keys.flatMap((k) => (k.idHash ? [k.idHash] : []));
-  const phoneHashes = keys.flatMap((k) => (k.phoneHash ? [k.phoneHash] : []));
-  const creditCodes = keys.flatMap((k) => (k.creditCode ? [k.creditCode] : []));
-  const orgNames = keys.flatMap((k, i) => (parties[i]!.type === 'organization' && !k.creditCode ? [k.name] : []));
-  const found = await tx
-    .select()
-    .from(persons)
-    .where(
-      and(
-        eq(persons.districtCode, districtCode),
-        or(
-          idHashes.length ? inArray(persons.idNumberHash, idHashes) : undefined,
-          phoneHashes.length ? inArray(persons.phoneHash, phoneHashes) : undefined,
-          creditCodes.length ? inArray(persons.creditCode, creditCodes) : undefined,
-          orgNames.length ? and(eq(persons.type, 'organization'), inArray(persons.name, orgNames)) : undefined,
-          sql`false`,
-        ),
-      ),
-    );
-  const ids: (string | undefined)[] = [];
-  const updates: { id: string; fill: Partial<PersonRow> }[] = [];
-  parties.forEach((party, i) => {
-    const k = keys[i]!;
-    const sameType = found.filter((p) => p.type === party.type);
-    const existing =
-      party.type === 'organization'
-        ? k.creditCode
-          ? sameType.find((p) => p.creditCode === k.creditCode)
-          : sameType.find((p) => p.name === k.name)
-        : k.idHash
-          ? sameType.find((p) => p.idNumberHash === k.idHash)
-          : k.phoneHash
-            ? sameType.find((p) => p.phoneHash === k.phoneHash && knowsName(p, k.name))
-            : undefined;
-    if (!existing) return ids.push(undefined);
-    const fill: Partial<PersonRow> = {};
-    if (k.idHash && !knowsName(existing, k.name)) {
-      if (!party.samePersonConfirmed) throw new AppError('PERSON_NAME_DIFFERS', { partyIndex: i, registeredName: existing.name });
-      fill.aliases = [...existing.aliases, k.name];
+/**
+ * `planPartyPersons` for several registrations at once (the registration batch): one lookup for all their parties.
+ * Each registration gets its plan, or the AppError refusing it (the others go on). A person new to the registry who
+ * appears in two registrations of the batch is created once, by the first.
+ */
+export async function planPartyPersonsBatch(
+  tx: Tx,
+  crypto: PersonalDataCrypto,
+  districtCode: string,
+  registrations: readonly (readonly PartyInput[])[],
+): Promise<(PartyPersonsPlan | AppError)[]> {
+  const keysOf = (parties: readonly PartyInput[]) =>
+    parties.map((p) => ({
+      name: comparable(p.name),
+      idHash: p.type === 'person' && p.idNumber ? crypto.lookupHash(p.idNumber) : undefined,
+      phoneHash: p.type === 'person' && p.phone ? crypto.lookupHash(p.phone) : undefined,
+      creditCode: p.type === 'organization' ? p.creditCode : undefined,
+    }));
+  const allKeys = registrations.map(keysOf);
+  const flat = allKeys.flatMap((keys, r) => keys.map((k, i) => ({ k, type: registrations[r]![i]!.type })));
+  const idHashes = flat.flatMap(({ k }) => (k.idHash ? [k.idHash] : []));
+  const phoneHashes = flat.flatMap(({ k }) => (k.phoneHash ? [k.phoneHash] : []));
+  const creditCodes = flat.flatMap(({ k }) => (k.creditCode ? [k.creditCode] : []));
+  const orgNames = flat.flatMap(({ k, type }) => (type === 'organization' && !k.creditCode ? [k.name] : []));
+  const found =
+    flat.length === 0
+      ? []
+      : await tx
+          .select()
+          .from(persons)
+          .where(
+            and(
+              eq(persons.districtCode, districtCode),
+              or(
+                idHashes.length ? inArray(persons.idNumberHash, idHashes) : undefined,
+                phoneHashes.length ? inArray(persons.phoneHash, phoneHashes) : undefined,
+                creditCodes.length ? inArray(persons.creditCode, creditCodes) : undefined,
+                orgNames.length ? and(eq(persons.type, 'organization'), inArray(persons.name, orgNames)) : undefined,
+                sql`false`,
+              ),
+            ),
+          );
+  // Persons this batch creates, found again by later registrations of the batch as if they were on file.
+  const createdInBatch: NewPerson[] = [];
+  return registrations.map((parties, r) => {
+    try {
+      return planOne(parties, allKeys[r]!);
+    } catch (err) {
+      if (err instanceof AppError) return err;
+      throw err;
     }
-    // A record staff merged into another: the party is that other person.
-    if (existing.mergedInto) return ids.push(existing.mergedInto);
-    if (!existing.idNumberHash && party.idNumber) Object.assign(fill, idFields(crypto, party.idNumber));
-    if (!existing.phoneHash && party.phone) Object.assign(fill, phoneFields(crypto, party.phone));
-    if (!existing.addressEnc && party.address) Object.assign(fill, addressFields(crypto, party.address));
-    if (!existing.creditCode && party.creditCode) fill.creditCode = party.creditCode;
-    if (Object.keys(fill).length > 0) updates.push({ id: existing.id, fill });
-    ids.push(existing.id);
   });
-  const known = ids.filter((id): id is string => !!id);
-  const repeated = known.find((id, i) => known.indexOf(id) !== i);
-  if (repeated) throw new AppError('PARTY_SAME_PERSON', { partyIndexes: ids.flatMap((id, i) => (id === repeated ? [i] : [])) });
 
-  const toCreate: NewPerson[] = [];
-  parties.forEach((party, i) => {
-    if (ids[i]) return;
-    const name = comparable(party.name);
-    const id = randomUUID();
-    ids[i] = id;
-    toCreate.push({
-      districtCode,
-      id,
-      type: party.type,
-      name,
-      namePinyin: namePinyin(name),
-      creditCode: party.creditCode ?? null,
-      ...(party.idNumber ? idFields(crypto, party.idNumber) : {}),
-      ...(party.phone ? phoneFields(crypto, party.phone) : {}),
-      ...(party.address ? addressFields(crypto, party.address) : {}),
+  function planOne(parties: readonly PartyInput[], keys: ReturnType<typeof keysOf>): PartyPersonsPlan {
+    // The same identity given twice in one registration is one person on two sides.
+    const identities = keys.map((k, i) => (k.idHash ? `id:${k.idHash}` : k.creditCode ? `org:${k.creditCode}` : k.phoneHash ? `phone:${k.phoneHash}:${k.name}` : parties[i]!.type === 'organization' ? `orgname:${k.name}` : `new:${i}`));
+    const twice = identities.findIndex((id, i) => identities.indexOf(id) !== i);
+    if (twice >= 0) throw new AppError('PARTY_SAME_PERSON', { partyIndexes: [identities.indexOf(identities[twice]!), twice] });
+    const ids: (string | undefined)[] = [];
+    const updates: { id: string; fill: Partial<PersonRow> }[] = [];
+    const candidates: Pick<PersonRow, 'id' | 'type' | 'name' | 'aliases' | 'idNumberHash' | 'phoneHash' | 'creditCode' | 'addressEnc' | 'mergedInto'>[] = [
+      ...found,
+      ...createdInBatch.map((p) => ({ id: p.id, type: p.type, name: p.name, aliases: [], idNumberHash: p.idNumberHash ?? null, phoneHash: p.phoneHash ?? null, creditCode: p.creditCode ?? null, addressEnc: p.addressEnc ?? null, mergedInto: null })),
+    ];
+    parties.forEach((party, i) => {
+      const k = keys[i]!;
+      const sameType = candidates.filter((p) => p.type === party.type);
+      const existing =
+        party.type === 'organization'
+          ? k.creditCode
+            ? sameType.find((p) => p.creditCode === k.creditCode)
+            : sameType.find((p) => p.name === k.name)
+          : k.idHash
+            ? sameType.find((p) => p.idNumberHash === k.idHash)
+            : k.phoneHash
+              ? sameType.find((p) => p.phoneHash === k.phoneHash && knowsName(p, k.name))
+              : undefined;
+      if (!existing) return ids.push(undefined);
+      const fill: Partial<PersonRow> = {};
+      if (k.idHash && !knowsName(existing, k.name)) {
+        if (!party.samePersonConfirmed) throw new AppError('PERSON_NAME_DIFFERS', { partyIndex: i, registeredName: existing.name });
+        fill.aliases = [...existing.aliases, k.name];
+      }
+      // A record staff merged into another: the party is that other person.
+      if (existing.mergedInto) return ids.push(existing.mergedInto);
+      const isNew = createdInBatch.some((p) => p.id === existing.id);
+      if (!isNew) {
+        if (!existing.idNumberHash && party.idNumber) Object.assign(fill, idFields(crypto, party.idNumber));
+        if (!existing.phoneHash && party.phone) Object.assign(fill, phoneFields(crypto, party.phone));
+        if (!existing.addressEnc && party.address) Object.assign(fill, addressFields(crypto, party.address));
+        if (!existing.creditCode && party.creditCode) fill.creditCode = party.creditCode;
+        if (Object.keys(fill).length > 0) updates.push({ id: existing.id, fill });
+      }
+      ids.push(existing.id);
     });
-  });
-  return { personIds: ids as string[], toCreate, updates };
+    const known = ids.filter((id): id is string => !!id);
+    const repeated = known.find((id, i) => known.indexOf(id) !== i);
+    if (repeated) throw new AppError('PARTY_SAME_PERSON', { partyIndexes: ids.flatMap((id, i) => (id === repeated ? [i] : [])) });
+
+    const toCreate: NewPerson[] = [];
+    parties.forEach((party, i) => {
+      if (ids[i]) return;
+      const name = comparable(party.name);
+      const id = randomUUID();
+      ids[i] = id;
+      toCreate.push({
+        districtCode,
+        id,
+        type: party.type,
+        name,
+        namePinyin: namePinyin(name),
+        creditCode: party.creditCode ?? null,
+        ...(party.idNumber ? idFields(crypto, party.idNumber) : {}),
+        ...(party.phone ? phoneFields(crypto, party.phone) : {}),
+        ...(party.address ? addressFields(crypto, party.address) : {}),
+      });
+    });
+    createdInBatch.push(...toCreate);
+    return { personIds: ids as string[], toCreate, updates };
+  }
 }
 
 export type NewPerson = typeof persons.$inferInsert & { id: string };
@@ -137,13 +178,18 @@ export interface PartyPersonsPlan {
   updates: { id: string; fill: Partial<PersonRow> }[];
 }
 
-/** Writes the fill-ins and other names a plan found for existing records. */
+/** Writes the fill-ins and other names plans found for existing records (one update per record, names merged). */
 export async function applyPersonUpdates(tx: Tx, districtCode: string, updates: PartyPersonsPlan['updates']): Promise<void> {
+  const merged = new Map<string, Partial<PersonRow>>();
   for (const u of updates) {
+    const before = merged.get(u.id);
+    merged.set(u.id, { ...u.fill, ...before, ...(before?.aliases || u.fill.aliases ? { aliases: [...new Set([...(before?.aliases ?? []), ...(u.fill.aliases ?? [])])] } : {}) });
+  }
+  for (const [id, fill] of merged) {
     await tx
       .update(persons)
-      .set({ ...u.fill, updatedAt: new Date() })
-      .where(and(eq(persons.districtCode, districtCode), eq(persons.id, u.id)));
+      .set({ ...fill, updatedAt: new Date() })
+      .where(and(eq(persons.districtCode, districtCode), eq(persons.id, id)));
   }
 }
 

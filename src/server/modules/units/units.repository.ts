@@ -35,3 +35,28 @@ export async function listStaffOfUnit(db: Db, districtCode: string, unitId: stri
     .where(and(eq(users.districtCode, districtCode), eq(users.unitId, unitId), isNull(users.disabledAt)))
     .orderBy(asc(users.displayName));
 }
+
+/** How long a unit stays in memory; the org tree's codes, names and paths are not edited at run time (seed only). */
+const UNIT_CACHE_MS = 10 * 60_000;
+type UnitRef = Pick<UnitRow, 'id' | 'code' | 'name' | 'path'>;
+const cachedUnits = new WeakMap<Db, Map<string, { at: number; unit: UnitRef }>>();
+
+async function cachedUnit(db: Db, districtCode: string, by: 'code' | 'id', value: string): Promise<UnitRef | undefined> {
+  let cache = cachedUnits.get(db);
+  if (!cache) cachedUnits.set(db, (cache = new Map()));
+  const hit = cache.get(`${districtCode}:${by}:${value}`);
+  if (hit && Date.now() - hit.at < UNIT_CACHE_MS) return hit.unit;
+  const row = by === 'code' ? await findUnitByCode(db, districtCode, value) : await findUnitById(db, districtCode, value);
+  if (!row) return undefined;
+  const unit = { id: row.id, code: row.code, name: row.name, path: row.path };
+  cache.set(`${districtCode}:code:${row.code}`, { at: Date.now(), unit });
+  cache.set(`${districtCode}:id:${row.id}`, { at: Date.now(), unit });
+  return unit;
+}
+
+/**
+ * A unit by its code or id, from memory when seen in the last ten minutes: every registration names its place unit,
+ * and the org tree does not change while the platform runs (a unit added since is simply read from the database).
+ */
+export const findUnitByCodeCached = (db: Db, districtCode: string, code: string) => cachedUnit(db, districtCode, 'code', code);
+export const findUnitByIdCached = (db: Db, districtCode: string, id: string) => cachedUnit(db, districtCode, 'id', id);
