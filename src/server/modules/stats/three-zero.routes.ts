@@ -22,7 +22,7 @@ import { fileResponse } from '../../lib/openapi.js';
 import { MEDIA_TYPES } from '../../lib/media-types.js';
 
 /**
- * "三零" board of a year (RULES.md §6): 零上访 from the platform's own cases; 零事故 and 零案件 from entered figures.
+ * "三零" board of a year (docs/LEGAL-BASIS.md §6): 零上访 from the platform's own cases; 零事故 and 零案件 from entered figures.
  * A village/community's cases are those placed in it; an organisation's are those it is a party to (its registry
  * record or an organisation party of the same name). Carried up = settled by the town or district, or escalated.
  */
