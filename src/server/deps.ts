@@ -10,7 +10,7 @@ export interface Deps {
   config: Config;
   db: Db;
   crypto: PersonalDataCrypto;
-  /** The working-day calendar (RULES.md §1), cached in memory. */
+  /** The working-day calendar (docs/LEGAL-BASIS.md §1), cached in memory. */
   calendar: WorkCalendarCache;
   /** Where text messages go (verification codes are sent at once; reminders through the outbox). */
   sms: SmsGateway;

@@ -1,6 +1,6 @@
 import { addDays, type YearSchedule } from './calendar.js';
 
-/** RULES.md §1: the 2026 calendar of the State Council notice of 2025-11-04, written out from the table. */
+/** The 2026 calendar of the State Council notice of 2025-11-04, written out day by day (docs/LEGAL-BASIS.md §1). */
 export const range = (from: string, to: string, name: string) => {
   const out: { date: string; name: string }[] = [];
   for (let d = from; d <= to; d = addDays(d, 1)) out.push({ date: d, name });

@@ -5,7 +5,7 @@ import { range, SCHEDULE_2026 } from './calendar.fixtures.js';
 
 const cal = createWorkCalendar([SCHEDULE_2026]);
 
-describe('the RULES.md worked examples', () => {
+describe('the worked examples of docs/LEGAL-BASIS.md §1', () => {
   it('5 working days from 2026-09-30 end on 2026-10-13 (holidays skipped, Saturday 10-10 counted)', () => {
     expect(cal.addWorkingDays('2026-09-30', 5)).toEqual({ date: '2026-10-13', provisional: false });
   });

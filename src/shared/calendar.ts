@@ -1,5 +1,5 @@
 /**
- * The working-day calendar (RULES.md §1): pure, used by the server and the web UI.
+ * The working-day calendar (docs/LEGAL-BASIS.md §1): pure, used by the server and the web UI.
  *
  * Dates are Asia/Shanghai calendar dates written `YYYY-MM-DD`; instants are UTC `Date`s and become dates through
  * `shanghaiDate`. Nothing here reads the machine's time zone.

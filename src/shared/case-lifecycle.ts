@@ -1,6 +1,6 @@
 import type { Role } from './enums.js';
 
-/** 登记 → 受理/不予受理 → 分流 → 办理 → 办结 → 回访 → 归档, plus 升级 (PRODUCT.md "A case's life"). */
+/** 登记 → 受理/不予受理 → 分流 → 办理 → 办结 → 回访 → 归档, plus 升级 (docs/ARCHITECTURE.md, “How a case flows”). */
 export const CASE_STATUSES = [
   'registered',
   'accepted',

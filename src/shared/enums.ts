@@ -11,7 +11,7 @@ export type Channel = (typeof CHANNELS)[number];
 export const CASE_KINDS = ['dispute', 'petition', 'help', 'grid_event'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
-/** Dispute categories used in people's-mediation statistics (RULES.md §3, local). */
+/** Dispute categories used in people's-mediation statistics (local practice, docs/LEGAL-BASIS.md §3). */
 export const CATEGORIES = [
   'marriage_family',
   'neighbourhood',
@@ -73,11 +73,11 @@ export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
 export const CAMERA_ALERT_TYPES = ['crowd_gathering', 'fight', 'banner', 'intrusion', 'fire_smoke', 'road_occupation', 'other'] as const;
 export type CameraAlertType = (typeof CAMERA_ALERT_TYPES)[number];
 
-/** "三零" creation: villages/communities and organisations (schools, hospitals, enterprises, markets, stations…), RULES.md §6. */
+/** "三零" creation: villages/communities and organisations (schools, hospitals, enterprises, markets, stations…), docs/LEGAL-BASIS.md §6. */
 export const ASSESSED_UNIT_TYPES = ['village', 'community', 'school', 'hospital', 'enterprise', 'market', 'station', 'other'] as const;
 export type AssessedUnitType = (typeof ASSESSED_UNIT_TYPES)[number];
 
-/** 心理服务 (RULES.md §7): where a request came from, and where the service stands. */
+/** 心理服务 (docs/LEGAL-BASIS.md §7): where a request came from, and where the service stands. */
 export const COUNSELLING_SOURCES = ['case_referral', 'walk_in', 'portal'] as const;
 export type CounsellingSource = (typeof COUNSELLING_SOURCES)[number];
 export const COUNSELLING_STATUSES = ['requested', 'active', 'referred_out', 'closed'] as const;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkIdNumber, isValidMobile, maskAddress, maskIdNumber, maskPhone, normalizeIdNumber } from './identifiers.js';
 
-describe('resident ID check (GB 11643, RULES.md §9)', () => {
+describe('resident ID check (GB 11643)', () => {
   it('accepts the worked example 11010519491231002X (sum 167, mod 11 = 2 → X)', () => {
     expect(checkIdNumber('11010519491231002X')).toEqual({ valid: true, normalized: '11010519491231002X', birthDate: '1949-12-31', sex: 'female' });
   });

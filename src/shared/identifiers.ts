@@ -1,5 +1,5 @@
 /**
- * Identifier checks shared by the server and the web form (RULES.md §9).
+ * Identifier checks shared by the server and the web form (GB 11643, GB 32100, mobile numbers: docs/LEGAL-BASIS.md §9).
  */
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
@@ -19,7 +19,7 @@ const DASHES = /[-\u2010-\u2015\u2212]/g;
 
 /**
  * An ID number (or credit code) as typed or pasted: full-width to ASCII, spaces and dashes removed, lowercase x to X
- * (RULES.md §9). Runs before any length check, so `110105 19491231 002X` is judged on its 18 characters.
+ * (GB 11643 judges the 18 characters, however they were typed). Runs before any length check, so `110105 19491231 002X` is judged on its 18 characters.
  */
 export function normalizeIdNumber(raw: string): string {
   return toHalfWidth(raw).replace(/\s+/g, '').replace(DASHES, '').toUpperCase();
@@ -86,7 +86,7 @@ function normalizeLandline(half: string): string | undefined {
   return parts.length === 2 || parts.length === 3 ? parts.join('-') : undefined;
 }
 
-/** Mainland mobile number (RULES.md §9): 11 digits, `^1[3-9]\d{9}$`. Text messages go only to these. */
+/** Mainland mobile number (docs/LEGAL-BASIS.md §9): 11 digits, `^1[3-9]\d{9}$`. Text messages go only to these. */
 export function isValidMobile(raw: string): boolean {
   return /^1[3-9]\d{9}$/.test(normalizePhone(raw));
 }

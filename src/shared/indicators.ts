@@ -10,7 +10,7 @@
 export const MEASURE_DATES = ['received', 'concluded', 'followed_up', 'escalated'] as const;
 export type MeasureDate = (typeof MEASURE_DATES)[number];
 
-/** 小事不出村、大事不出镇、矛盾不上交: the level of the unit that settled the case (RULES.md §4). */
+/** 小事不出村、大事不出镇、矛盾不上交: the level of the unit that settled the case (docs/LEGAL-BASIS.md §4). */
 export const SETTLED_LEVELS = ['village', 'town', 'district'] as const;
 export type SettledLevel = (typeof SETTLED_LEVELS)[number];
 

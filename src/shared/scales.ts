@@ -3,7 +3,7 @@ import { line, paragraph } from './schemas/text.js';
 
 /**
  * Screening scales as data (items, options, scoring, bands, crisis rules), so a centre adds another (SCL-90…) without
- * code. Scoring is the sum of the chosen options; the band is the one whose [min, max] holds the total (RULES.md §7).
+ * code. Scoring is the sum of the chosen options; the band is the one whose [min, max] holds the total (docs/LEGAL-BASIS.md §7).
  */
 export const scaleDefinitionSchema = z
   .object({
@@ -38,7 +38,7 @@ const FREQUENCY = [
   { value: 3, label: '几乎每天' },
 ];
 
-/** PHQ-9 (Patient Health Questionnaire-9), the Chinese version in common use; bands per RULES.md §7. */
+/** PHQ-9 (Patient Health Questionnaire-9), the Chinese version in common use; bands as its authors set them (Kroenke et al., 2001; docs/LEGAL-BASIS.md §7). */
 export const PHQ9: ScaleDefinition = {
   code: 'PHQ-9',
   name: '患者健康问卷（PHQ-9）',
@@ -65,7 +65,7 @@ export const PHQ9: ScaleDefinition = {
   crisisItems: [{ no: 9, minValue: 1, reason: '第9题：有死亡或自伤念头' }],
 };
 
-/** GAD-7 (Generalized Anxiety Disorder-7); 5 / 10 / 15 mark mild / moderate / severe (RULES.md §7). */
+/** GAD-7 (Generalized Anxiety Disorder-7); 5 / 10 / 15 mark mild / moderate / severe (Spitzer et al., 2006; docs/LEGAL-BASIS.md §7). */
 export const GAD7: ScaleDefinition = {
   code: 'GAD-7',
   name: '广泛性焦虑量表（GAD-7）',

@@ -3,7 +3,7 @@ import type { CaseAction } from './case-lifecycle.js';
 import type { CaseKind, Category, Channel } from './enums.js';
 
 /**
- * The clocks a case can carry (RULES.md §2, §3, §4). The four review clocks (复查/复核: the petitioner's time to ask,
+ * The clocks a case can carry (信访工作条例, 人民调解法 and the centre's own limits: docs/LEGAL-BASIS.md §2–§4). The four review clocks (复查/复核: the petitioner's time to ask,
  * the body's time to decide) have their limits here already; the petition review flow starts them.
  */
 export const CLOCK_STAGES = [
@@ -18,7 +18,7 @@ export const CLOCK_STAGES = [
 ] as const;
 export type ClockStage = (typeof CLOCK_STAGES)[number];
 
-/** 简易 / 一般 / 复杂 (RULES.md §4, local). */
+/** 简易 / 一般 / 复杂: the centre's own practice (docs/LEGAL-BASIS.md §4). */
 export const DIFFICULTIES = ['simple', 'ordinary', 'complex'] as const;
 export type Difficulty = (typeof DIFFICULTIES)[number];
 

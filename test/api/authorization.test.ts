@@ -4,9 +4,9 @@ import { buildCaseBody } from '../../src/server/modules/cases/cases.factory.js';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../support/app.js';
 
 /**
- * Who may do what to whose data, written out as the product states it (PRODUCT.md: "sees only what their
- * jurisdiction and role allow"; RULES.md §8; shared/permissions.ts and case-lifecycle.ts are what is checked, not
- * where the expectations come from): every demo role × the operations that touch personal data or the platform's
+ * Who may do what to whose data, written out as the product states it (every staff member "sees only what their
+ * jurisdiction and role allow"; 个人信息保护法 第三十四条, docs/LEGAL-BASIS.md §8; shared/permissions.ts and
+ * case-lifecycle.ts are what is checked, not where the expectations come from): every demo role × the operations that touch personal data or the platform's
  * settings × a case of the role's own street (文苑, dispatched to its 司法所) and one of another street (李万).
  */
 

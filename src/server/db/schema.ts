@@ -186,7 +186,7 @@ export const cases = pgTable(
     narrative: text('narrative').notNull(),
     peopleInvolved: integer('people_involved').notNull(),
     riskLevel: text('risk_level').$type<RiskLevel>().notNull(),
-    /** 简易 / 一般 / 复杂: picks the centre's own time limit (RULES.md §4). */
+    /** 简易 / 一般 / 复杂: picks the centre's own time limit (docs/LEGAL-BASIS.md §4). */
     difficulty: text('difficulty').$type<Difficulty>().notNull().default('ordinary'),
     placeAddress: text('place_address'),
     /** WGS84 position of the place, when the channel knows it (grid worker's GPS, a camera, an Open311 app). */
@@ -350,7 +350,7 @@ export const accessLog = pgTable(
 );
 
 /**
- * The national working-day calendar (RULES.md §1): which years are loaded and from where. Reference data shared by
+ * The national working-day calendar (docs/LEGAL-BASIS.md §1): which years are loaded and from where. Reference data shared by
  * every district, hence no `district_code` (under Citus it would be a reference table, copied to every node).
  */
 export const calendarYears = pgTable('calendar_years', {
@@ -388,7 +388,7 @@ export const adminLog = pgTable(
   (t) => [primaryKey({ columns: [t.districtCode, t.id] }), index('admin_log_at_idx').on(t.districtCode, t.at)],
 );
 
-/** The district's time limits (RULES.md §2–§4), tried in priority order; the first that matches a case applies. */
+/** The district's time limits (docs/LEGAL-BASIS.md §2–§4), tried in priority order; the first that matches a case applies. */
 export const timeLimitPolicies = pgTable(
   'time_limit_policies',
   {
@@ -1114,7 +1114,7 @@ export const caseAssessments = pgTable(
   ],
 );
 
-/** "三零" creation: the units assessed — villages/communities of the org tree and organisations (RULES.md §6). */
+/** "三零" creation: the units assessed — villages/communities of the org tree and organisations (docs/LEGAL-BASIS.md §6). */
 export const assessedUnits = pgTable(
   'assessed_units',
   {
@@ -1156,7 +1156,7 @@ export const threeZeroFigures = pgTable(
   ],
 );
 
-/** The district's target share of units meeting the standard, per year and group (RULES.md §6: 70–80 % / 80–90 %). */
+/** The district's target share of units meeting the standard, per year and group (docs/LEGAL-BASIS.md §6: 70–80 % / 80–90 %). */
 export const threeZeroTargets = pgTable(
   'three_zero_targets',
   {

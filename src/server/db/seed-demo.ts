@@ -62,7 +62,7 @@ export function demoUnitTree(): UnitSeed {
             code: v.code,
             name: shortName(v.name),
             kind: 'community' as const,
-            // Grid codes extend the 12-digit community code (RULES.md §5).
+            // Grid codes extend the 12-digit community code (docs/LEGAL-BASIS.md §5).
             children: Array.from({ length: GRIDS_PER_COMMUNITY }, (_, i) => ({
               code: `${v.code}${String(i + 1).padStart(2, '0')}`,
               name: `${shortName(v.name)}第${i + 1}网格`,

@@ -45,7 +45,7 @@ export const cockpitSchema = z.object({
 });
 export type Cockpit = z.infer<typeof cockpitSchema>;
 
-/** 人民调解 monthly statistics: one row per dispute category (RULES.md §3). */
+/** 人民调解 monthly statistics: one row per dispute category (local statistics practice, docs/LEGAL-BASIS.md §3). */
 export const mediationFormQuerySchema = z.object({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM'),
   unitId: z.string().uuid().optional(),

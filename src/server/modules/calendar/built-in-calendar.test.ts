@@ -5,7 +5,7 @@ import { builtInYearSchedules } from './built-in-calendar.js';
 describe('the built-in calendar data', () => {
   const years = builtInYearSchedules();
 
-  it('matches the RULES.md 2026 table day by day', () => {
+  it('matches the State Council’s 2026 schedule day by day', () => {
     const y2026 = years.find((y) => y.year === 2026)!;
     expect(y2026.holidays.map((h) => h.date)).toEqual(SCHEDULE_2026.holidays.map((h) => h.date));
     expect(y2026.workdays.map((w) => w.date)).toEqual(SCHEDULE_2026.workdays.map((w) => w.date));

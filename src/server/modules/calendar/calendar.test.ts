@@ -14,7 +14,7 @@ afterAll(() => ctx.close());
 const get = async (url: string) => ctx.app.inject({ method: 'GET', url });
 
 describe('the calendar served to other systems', () => {
-  it('adds working days by the official 2026 calendar (RULES.md examples)', async () => {
+  it('adds working days by the official 2026 calendar (the worked examples of docs/LEGAL-BASIS.md §1)', async () => {
     expect((await get('/api/calendar/add-working-days?from=2026-09-30&days=5')).json()).toEqual({ date: '2026-10-13', provisional: false });
     expect((await get('/api/calendar/add-working-days?from=2026-09-18&days=15')).json()).toEqual({ date: '2026-10-15', provisional: false });
   });

@@ -155,7 +155,7 @@ export async function actOnCase(opts: {
       let status = to;
       let changes = step.changes;
       if (body.action === 'follow_up' && body.satisfaction === 'dissatisfied') {
-        // PRODUCT.md: 不满意 reopens. Recorded as its own step so the timeline shows both.
+        // 不满意 reopens (docs/LEGAL-BASIS.md §4). Recorded as its own step so the timeline shows both.
         status = nextStatus(to, 'reopen')!;
         changes = { ...changes, outcome: null };
         events.push(stepEntry('reopen', to, status, '回访不满意，重新办理', {}));

@@ -25,6 +25,8 @@ import { uploadAttachment } from './upload-attachment.js';
 import { exportCases } from './export-cases.js';
 import { XLSX_TYPE, attachmentName } from '../stats/workbook.js';
 import { hasPermission } from '../../../shared/permissions.js';
+import { fileResponse } from '../../lib/openapi.js';
+import { ATTACHMENT_MEDIA_TYPES, MEDIA_TYPES } from '../../lib/media-types.js';
 
 const caseParams = z.object({ id: z.string().uuid() });
 
@@ -78,6 +80,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['cases'],
         summary: '案件清单导出 Excel（筛选条件同列表；含当事人信息须有权限并逐人记录日志）',
         querystring: listCasesQuerySchema.extend({ withParties: z.enum(['true', 'false']).default('false') }),
+        response: { 200: fileResponse({ description: '案件清单 (XLSX)', mediaTypes: [MEDIA_TYPES.xlsx] }) },
       },
     },
     async (request, reply) => {
@@ -181,6 +184,8 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'downloadAttachment',
         tags: ['cases'],
         params: caseParams.extend({ attachmentId: z.string().uuid() }),
+        // The type read from the file's bytes at upload (shared/limits.ts ATTACHMENT_LIMITS).
+        response: { 200: fileResponse({ description: 'The file as uploaded', mediaTypes: ATTACHMENT_MEDIA_TYPES }) },
       },
     },
     async (request, reply) => {

@@ -33,6 +33,8 @@ import { actorOf } from '../../plugins/auth.js';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { bookAppointment, listAppointments, setAppointmentStatus } from './appointments.js';
 import { XLSX_TYPE, attachmentName, buildWorkbook } from '../stats/workbook.js';
+import { fileResponse } from '../../lib/openapi.js';
+import { MEDIA_TYPES } from '../../lib/media-types.js';
 import { readDuty, setDuty } from './duty.js';
 import { counsellingFiguresSheet, readCounsellingFigures } from './figures.js';
 import { listReferrals, recordReferralFollowUp, referOut } from './referrals.js';
@@ -157,7 +159,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get('/services/:id/sessions', { ...work, schema: { operationId: 'listSessions', tags, params: id, response: { 200: z.array(sessionMetaSchema) } } }, async (request) => listSessions(db, actorOf(request), request.params.id));
+  app.get('/services/:id/sessions', { ...work, schema: { operationId: 'listCounsellingSessions', tags, params: id, response: { 200: z.array(sessionMetaSchema) } } }, async (request) => listSessions(db, actorOf(request), request.params.id));
 
   app.post(
     '/services/:id/sessions',
@@ -250,7 +252,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
     '/figures.xlsx',
     {
       onRequest: [app.requirePermission('counselling.figures')],
-      schema: { operationId: 'exportCounsellingFigures', tags, summary: '心理服务数据导出 Excel（仅数量）', querystring: z.object({ from: z.string().date(), to: z.string().date() }) },
+      schema: { operationId: 'exportCounsellingFigures', tags, summary: '心理服务数据导出 Excel（仅数量）', querystring: z.object({ from: z.string().date(), to: z.string().date() }), response: { 200: fileResponse({ description: '心理服务数据 (XLSX)', mediaTypes: [MEDIA_TYPES.xlsx] }) } },
     },
     async (request, reply) => {
       const f = await readCounsellingFigures(db, actorOf(request).districtCode, request.query.from, request.query.to);

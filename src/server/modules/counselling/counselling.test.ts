@@ -19,7 +19,7 @@ function answersFor(items: number, total: number, zero: number[] = []): number[]
   return out;
 }
 
-describe('screening scales scored exactly (RULES.md §7)', () => {
+describe('screening scales scored exactly (PHQ-9, GAD-7: docs/LEGAL-BASIS.md §7)', () => {
   it('puts every PHQ-9 band boundary where the rules say: 4/5, 9/10, 14/15, 19/20', () => {
     const band = (t: number) => scoreScale(PHQ9, answersFor(9, t, [9])).band.key;
     expect([0, 4, 5, 9, 10, 14, 15, 19, 20, 24].map(band)).toEqual([

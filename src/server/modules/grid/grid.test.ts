@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnCaseNow, actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { formatShanghaiDateTime } from '../../../shared/calendar.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -25,12 +26,14 @@ function upload(caseId: string, content: Buffer, query: string, who = 'grid') {
 
 describe('patrol check-ins', () => {
   it('are kept once per id the phone made, however often it is sent', async () => {
-    const body = { id: randomUUID(), at: '2026-11-27T08:30:00+08:00', lat: 35.2411, lng: 113.2389, note: '东方社区北门巡查，无异常' };
+    // An hour ago, as the phone writes it (Shanghai time with its offset); kept as the same instant in UTC.
+    const at = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000);
+    const body = { id: randomUUID(), at: `${formatShanghaiDateTime(at).replace(' ', 'T')}:00+08:00`, lat: 35.2411, lng: 113.2389, note: '东方社区北门巡查，无异常' };
     const first = await ctx.app.inject({ method: 'POST', url: '/api/grid/checkins', headers: { cookie: cookies.grid! }, payload: body });
     expect(first.statusCode).toBe(201);
     const again = await ctx.app.inject({ method: 'POST', url: '/api/grid/checkins', headers: { cookie: cookies.grid! }, payload: body });
     expect(again.statusCode).toBe(200);
-    expect(again.json()).toMatchObject({ id: body.id, at: '2026-11-27T00:30:00.000Z', note: body.note });
+    expect(again.json()).toMatchObject({ id: body.id, at: at.toISOString(), note: body.note });
     const mine = await ctx.app.inject({ method: 'GET', url: '/api/grid/checkins', headers: { cookie: cookies.grid! } });
     expect(mine.json().filter((c: { id: string }) => c.id === body.id)).toHaveLength(1);
     const notGrid = await ctx.app.inject({ method: 'POST', url: '/api/grid/checkins', headers: { cookie: cookies.dispatcher! }, payload: { ...body, id: randomUUID() } });

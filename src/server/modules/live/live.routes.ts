@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { fileResponse } from '../../lib/openapi.js';
+import { MEDIA_TYPES } from '../../lib/media-types.js';
 import { actorOf } from '../../plugins/auth.js';
 import { canSeeCase } from '../case-access/cases.policy.js';
 import type { LiveEvent } from './live-hub.js';
@@ -20,7 +22,15 @@ export const liveRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/events',
-    { onRequest: [app.requirePermission('live.view')], schema: { operationId: 'streamLiveEvents', tags: ['live'], summary: 'Server-sent events (text/event-stream)' } },
+    {
+      onRequest: [app.requirePermission('live.view')],
+      schema: {
+        operationId: 'streamLiveEvents',
+        tags: ['live'],
+        summary: 'Server-sent events (text/event-stream)',
+        response: { 200: fileResponse({ description: 'A stream of `event:`/`data:` lines that stays open', mediaTypes: [MEDIA_TYPES.eventStream] }) },
+      },
+    },
     async (request, reply) => {
       const actor = actorOf(request);
       const visible = (e: LiveEvent) =>
@@ -29,7 +39,7 @@ export const liveRoutes: FastifyPluginAsyncZod = async (app) => {
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
+        'content-type': `${MEDIA_TYPES.eventStream}; charset=utf-8`,
         'cache-control': 'no-cache, no-transform',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',

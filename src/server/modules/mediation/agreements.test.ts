@@ -34,13 +34,15 @@ async function caseInMediation(category = 'labour', given: { name?: string; idNu
   return { id: c.id as string, code: c.code as string, applicant, partyIds: (c.parties as { id: string }[]).map((p) => p.id) };
 }
 
-/** A term due date ahead of any day the suite runs on. */
-const IN_TWO_WEEKS = addDays(shanghaiDate(new Date()), 14);
+/** The centre's today when the file runs, and term due dates on either side of it (no year typed in). */
+const TODAY = shanghaiDate(new Date());
+const IN_TWO_WEEKS = addDays(TODAY, 14);
+const A_MONTH_AGO = addDays(TODAY, -30);
 
 const complete = {
   form: 'written',
   subjectMatter: 'wages',
-  facts: '申请人于2026年6月至8月在被申请人承建的东方社区工地务工，被申请人拖欠工资12000元。',
+  facts: '申请人于去年6月至8月在被申请人承建的东方社区工地务工，被申请人拖欠工资12000元。',
   disputedMatters: '被申请人应否支付及何时支付拖欠的工资12000元。',
   responsibilities: '被申请人未按约定支付劳动报酬，应承担支付责任；申请人应配合提供考勤记录。',
   terms: [
@@ -124,7 +126,7 @@ describe('司法确认', () => {
     await put('mediator', c.id, complete);
     let a = (await post('mediator', `/api/cases/${c.id}/agreement/finalize`)).json();
     expect(a.judicialConfirmation).toMatchObject({ eligible: true, windowEndsOn: null });
-    expect((await ctx.app.inject({ method: 'PUT', url: `/api/cases/${c.id}/agreement/judicial-confirmation`, headers: { cookie: cookies.mediator! }, payload: { court: '焦作市示范区人民法院', appliedOn: '2026-11-27' } })).json().code).toBe('JUDICIAL_CONFIRMATION_NOT_EFFECTIVE');
+    expect((await ctx.app.inject({ method: 'PUT', url: `/api/cases/${c.id}/agreement/judicial-confirmation`, headers: { cookie: cookies.mediator! }, payload: { court: '焦作市示范区人民法院', appliedOn: TODAY } })).json().code).toBe('JUDICIAL_CONFIRMATION_NOT_EFFECTIVE');
     for (const partyId of c.partyIds) a = (await post('mediator', `/api/cases/${c.id}/agreement/signatures`, { signer: 'party', partyId, kind: 'fingerprint' })).json();
     expect(a.status).toBe('final');
     await post('mediator', `/api/cases/${c.id}/agreement/signatures`, { signer: 'mediator', kind: 'signature' });
@@ -151,7 +153,7 @@ describe('司法确认', () => {
     const marked = (await put('mediator', c.id, { ...custody, subjectMatter: 'status_relationship' })).json();
     expect(marked.judicialConfirmation.eligible).toBe(false);
     await post('mediator', `/api/cases/${c.id}/agreement/finalize`);
-    const refused = await ctx.app.inject({ method: 'PUT', url: `/api/cases/${c.id}/agreement/judicial-confirmation`, headers: { cookie: cookies.mediator! }, payload: { court: '某法院', appliedOn: '2026-11-27' } });
+    const refused = await ctx.app.inject({ method: 'PUT', url: `/api/cases/${c.id}/agreement/judicial-confirmation`, headers: { cookie: cookies.mediator! }, payload: { court: '某法院', appliedOn: TODAY } });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().code).toBe('JUDICIAL_CONFIRMATION_INELIGIBLE');
   });
@@ -167,7 +169,7 @@ describe('司法确认', () => {
 describe('履行', () => {
   it('a term not performed on time raises an alert once; recording performance is on the timeline', async () => {
     const c = await caseInMediation();
-    await put('mediator', c.id, { ...complete, terms: [{ text: '支付工资6000元', method: '现金', dueDate: '2026-11-01' }, { text: '再支付工资6000元', method: '转账', dueDate: '2099-12-31' }] });
+    await put('mediator', c.id, { ...complete, terms: [{ text: '支付工资6000元', method: '现金', dueDate: A_MONTH_AGO }, { text: '再支付工资6000元', method: '转账', dueDate: '2099-12-31' }] });
     await post('mediator', `/api/cases/${c.id}/agreement/finalize`);
     for (const partyId of c.partyIds) await post('mediator', `/api/cases/${c.id}/agreement/signatures`, { signer: 'party', partyId, kind: 'signature' });
     await post('mediator', `/api/cases/${c.id}/agreement/signatures`, { signer: 'mediator', kind: 'signature' });

@@ -22,6 +22,8 @@ import { buildCaseFile } from './case-file.js';
 import { findCaseRow } from '../case-access/case-row.js';
 import { presentCaseDetail } from '../cases/cases.repository.js';
 import { AppError } from '../../plugins/errors.js';
+import { fileResponse } from '../../lib/openapi.js';
+import { MEDIA_TYPES } from '../../lib/media-types.js';
 import { agreementDocx, agreementHtml, agreementTitle, type AgreementDocument } from './agreement-document.js';
 import { finalizeAgreement, loadAgreementForDocument, logDocumentAccess, partiesOf, presentAgreement, recordJudicialConfirmation, recordPerformance, saveAgreement, signAgreement } from './agreements.js';
 
@@ -151,11 +153,11 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
   const stageParams = params.extend({ stage: z.enum(['reply', 'review', 're_review']) });
   app.get(
     '/:id/petition-replies/:stage/docx',
-    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'downloadPetitionReply', tags, params: stageParams } },
+    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'downloadPetitionReply', tags, params: stageParams, response: { 200: fileResponse({ description: '信访处理意见书 / 复查 / 复核意见书 (DOCX)', mediaTypes: [MEDIA_TYPES.docx] }) } } },
     async (request, reply) => {
       const doc = await petitionDocument(actorOf(request), request.params.id, request.params.stage);
       reply
-        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+        .type(MEDIA_TYPES.docx)
         .header('content-disposition', `attachment; filename="petition-${request.params.stage}-${doc.code}.docx"`)
         .header('cache-control', 'no-store');
       return reply.send(await petitionReplyDocx(doc));
@@ -163,15 +165,15 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/:id/petition-replies/:stage/html',
-    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'printPetitionReply', tags, params: stageParams } },
-    async (request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(petitionReplyHtml(await petitionDocument(actorOf(request), request.params.id, request.params.stage))),
+    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'printPetitionReply', tags, params: stageParams, response: { 200: fileResponse({ description: 'Print-ready page of the opinion', mediaTypes: [MEDIA_TYPES.html] }) } } },
+    async (request, reply) => reply.type(`${MEDIA_TYPES.html}; charset=utf-8`).header('cache-control', 'no-store').send(petitionReplyHtml(await petitionDocument(actorOf(request), request.params.id, request.params.stage))),
   );
   app.get(
     '/:id/case-file.zip',
-    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'downloadCaseFile', tags, summary: '案卷: the whole case as a ZIP of HTML/DOCX with an index (logged)', params } },
+    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'downloadCaseFile', tags, summary: '案卷: the whole case as a ZIP of HTML/DOCX with an index (logged)', params, response: { 200: fileResponse({ description: '案卷 (ZIP)', mediaTypes: [MEDIA_TYPES.zip] }) } } },
     async (request, reply) => {
       const { code, zip } = await buildCaseFile({ db, crypto, calendar: await calendarCache.get(), actor: actorOf(request), caseId: request.params.id, requestId: request.id, ip: request.ip });
-      reply.type('application/zip').header('content-disposition', `attachment; filename="case-file-${code}.zip"; filename*=UTF-8''${encodeURIComponent(`案卷-${code}.zip`)}`).header('cache-control', 'no-store');
+      reply.type(MEDIA_TYPES.zip).header('content-disposition', `attachment; filename="case-file-${code}.zip"; filename*=UTF-8''${encodeURIComponent(`案卷-${code}.zip`)}`).header('cache-control', 'no-store');
       return reply.send(zip);
     },
   );
@@ -196,11 +198,11 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
   };
   app.get(
     '/:id/agreement.docx',
-    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'downloadAgreementDocx', tags, summary: 'DOCX, one copy per party plus the committee’s (logged)', params } },
+    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'downloadAgreementDocx', tags, summary: 'DOCX, one copy per party plus the committee’s (logged)', params, response: { 200: fileResponse({ description: '人民调解协议书 (DOCX)', mediaTypes: [MEDIA_TYPES.docx] }) } } },
     async (request, reply) => {
       const doc = await documentOf(request, actorOf(request));
       reply
-        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+        .type(MEDIA_TYPES.docx)
         .header('content-disposition', `attachment; filename="agreement-${doc.code}${doc.isDraft ? '-draft' : ''}.docx"; filename*=UTF-8''${encodeURIComponent(`${agreementTitle(doc)}-${doc.code}.docx`)}`)
         .header('cache-control', 'no-store');
       return reply.send(await agreementDocx(doc));
@@ -208,10 +210,10 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/:id/agreement.html',
-    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'printAgreement', tags, summary: 'Print-ready page (logged)', params } },
+    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'printAgreement', tags, summary: 'Print-ready page (logged)', params, response: { 200: fileResponse({ description: 'Print-ready page of the agreement', mediaTypes: [MEDIA_TYPES.html] }) } } },
     async (request, reply) => {
       const doc = await documentOf(request, actorOf(request));
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(agreementHtml(doc));
+      return reply.type(`${MEDIA_TYPES.html}; charset=utf-8`).header('cache-control', 'no-store').send(agreementHtml(doc));
     },
   );
 };

@@ -17,7 +17,7 @@ afterAll(() => ctx.close());
 const reply = {
   stage: 'reply',
   request: '要求补发征地补偿款2万元。',
-  factsAndReasons: '经核查，信访人所在村民小组的征地补偿款已于2026年3月按方案足额发放至本人账户。',
+  factsAndReasons: '经核查，信访人所在村民小组的征地补偿款已于去年3月按方案足额发放至本人账户。',
   decision: 'not_support',
   legalBasis: '《中华人民共和国土地管理法》第四十八条；《信访工作条例》第三十二条。',
 };

@@ -2,6 +2,8 @@ import fastifyFormbody from '@fastify/formbody';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsync } from 'fastify';
 import { ZodError } from 'zod';
+import { fileResponse } from '../../lib/openapi.js';
+import { MEDIA_TYPES } from '../../lib/media-types.js';
 import { AppError } from '../../plugins/errors.js';
 import { authenticateApiKey } from '../integrations/api-clients.repository.js';
 import { CONTENT_TYPES, renderXml, splitFormat, type Open311Format, type Open311Item } from './open311-format.js';
@@ -28,6 +30,26 @@ function send(reply: FastifyReply, format: Open311Format, status: number, root: 
 }
 
 const formatOf = (request: FastifyRequest): Open311Format => (/\.xml(\?|$)/i.test(request.url) ? 'xml' : 'json');
+
+const MEDIA_OF: Record<Open311Format, string> = { json: MEDIA_TYPES.json, xml: MEDIA_TYPES.xml };
+const SUFFIX: Record<Open311Format, string> = { json: 'Json', xml: 'Xml' };
+
+/**
+ * The OpenAPI entry of a GeoReport operation: its id, and its answer and errors in the formats the path allows
+ * (the bodies follow the GeoReport v2 specification, not a zod schema).
+ */
+function geoReport(operationId: string, summary: string, formats: Open311Format[], status: 200 | 201 = 200) {
+  const mediaTypes = formats.map((f) => MEDIA_OF[f]);
+  return {
+    operationId,
+    tags: ['open311'],
+    summary,
+    response: {
+      [status]: fileResponse({ description: `GeoReport v2 ${formats.join(' / ')}`, mediaTypes }),
+      '4xx': fileResponse({ description: 'GeoReport errors (`errors` of `error` items with code and description)', mediaTypes }),
+    },
+  };
+}
 
 /**
  * Open311 GeoReport v2 at `/open311/v2/`: residents' apps built for GeoReport file and follow requests here
@@ -63,7 +85,7 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
   };
 
   for (const format of FORMATS) {
-    app.get(`/discovery.${format}`, async (request, reply) => {
+    app.get(`/discovery.${format}`, { schema: geoReport(`open311Discovery${SUFFIX[format]}`, 'GeoReport v2 discovery', [format]) }, async (request, reply) => {
       const base = `${request.protocol}://${request.host}/open311/v2/`;
       const value = {
         changeset: '2026-11-27T00:00:00+08:00',
@@ -83,12 +105,12 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
       return send(reply, format, 200, 'discovery', null, { ...value, endpoints: { endpoint: value.endpoints.map((e) => ({ ...e, formats: { format: e.formats } })) } });
     });
 
-    app.get(`/services.${format}`, async (request, reply) => {
+    app.get(`/services.${format}`, { schema: geoReport(`open311ListServices${SUFFIX[format]}`, 'GeoReport v2 service list', [format]) }, async (request, reply) => {
       checkJurisdiction(request.query);
       return send(reply, format, 200, 'services', 'service', listServices());
     });
 
-    app.get(`/requests.${format}`, async (request, reply) => {
+    app.get(`/requests.${format}`, { schema: geoReport(`open311ListRequests${SUFFIX[format]}`, 'GeoReport v2 requests filed through Open311', [format]) }, async (request, reply) => {
       const query = getRequestsSchema.parse(request.query);
       checkJurisdiction(query);
       const rows = await findServiceRequests(db, districtCode, query);
@@ -96,15 +118,19 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
     });
 
     // Authenticated by its api_key, never by a cookie: no cross-site check (a resident's web app may post from its own origin).
-    app.post(`/requests.${format}`, { config: { accepts: ['application/x-www-form-urlencoded', 'application/json'], csrf: false } }, async (request, reply) => {
-      const input = postRequestSchema.parse({ ...(request.query as object), ...((request.body as object | undefined) ?? {}) });
-      checkJurisdiction(input);
-      if (!input.api_key) throw new Open311Error(403, 'api_key is required / 缺少接口密钥');
-      const client = await authenticateApiKey(db, input.api_key);
-      const row = await fileServiceRequest({ db, crypto, calendar: await calendarCache.get(), client, input });
-      const answer = [{ service_request_id: row.code, token: row.trackingToken, service_notice: '已登记，综治中心将在法定期限内受理并告知办理进展', account_id: null }];
-      return send(reply, format, 201, 'service_requests', 'request', answer);
-    });
+    app.post(
+      `/requests.${format}`,
+      { config: { accepts: ['application/x-www-form-urlencoded', 'application/json'], csrf: false }, schema: geoReport(`open311CreateRequest${SUFFIX[format]}`, 'GeoReport v2 new request (api_key)', [format], 201) },
+      async (request, reply) => {
+        const input = postRequestSchema.parse({ ...(request.query as object), ...((request.body as object | undefined) ?? {}) });
+        checkJurisdiction(input);
+        if (!input.api_key) throw new Open311Error(403, 'api_key is required / 缺少接口密钥');
+        const client = await authenticateApiKey(db, input.api_key);
+        const row = await fileServiceRequest({ db, crypto, calendar: await calendarCache.get(), client, input });
+        const answer = [{ service_request_id: row.code, token: row.trackingToken, service_notice: '已登记，综治中心将在法定期限内受理并告知办理进展', account_id: null }];
+        return send(reply, format, 201, 'service_requests', 'request', answer);
+      },
+    );
   }
 
   const withFormat = (segment: string) => {
@@ -113,7 +139,7 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
     return { ...split, name: pathNameSchema.parse(split.name) };
   };
 
-  app.get<{ Params: { file: string } }>('/services/:file', async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/services/:file', { schema: geoReport('open311GetServiceDefinition', 'GeoReport v2 service definition (`{service_code}.json` or `.xml`)', FORMATS) }, async (request, reply) => {
     const { name, format } = withFormat(request.params.file);
     checkJurisdiction(request.query);
     findService(name);
@@ -121,14 +147,14 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
     return send(reply, format, 200, 'service_definition', null, { service_code: name, attributes: [] });
   });
 
-  app.get<{ Params: { file: string } }>('/requests/:file', async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/requests/:file', { schema: geoReport('open311GetRequest', 'GeoReport v2 one request (`{service_request_id}.json` or `.xml`)', FORMATS) }, async (request, reply) => {
     const { name, format } = withFormat(request.params.file);
     checkJurisdiction(request.query);
     const row = await findServiceRequest(db, districtCode, name);
     return send(reply, format, 200, 'service_requests', 'request', await presentServiceRequests(db, [row]));
   });
 
-  app.get<{ Params: { file: string } }>('/tokens/:file', async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/tokens/:file', { schema: geoReport('open311GetRequestByToken', 'GeoReport v2 request id of a token (`{token}.json` or `.xml`)', FORMATS) }, async (request, reply) => {
     const { name, format } = withFormat(request.params.file);
     checkJurisdiction(request.query);
     return send(reply, format, 200, 'service_requests', 'request', [await findByToken(db, districtCode, name)]);

@@ -90,9 +90,11 @@ describe('一揽子化解', () => {
     expect(left.package).toBeNull();
     expect(left.timeline.slice(-2).map((e: { action: string }) => e.action)).toEqual(['package_add', 'package_remove']);
 
-    const met = (await call('dispatcher', 'POST', `/api/packages/${pkg.id}/meetings`, { heldOn: '2026-11-26', attendees: '文苑街道司法所、区住建局、开发商代表', minutes: '开发商承诺12月20日前交房并按日支付违约金。' })).json();
-    expect(met.meetings).toEqual([expect.objectContaining({ heldOn: '2026-11-26', minutes: expect.stringContaining('违约金') })]);
-    expect((await call('leader', 'POST', `/api/packages/${pkg.id}/meetings`, { heldOn: '2026-11-26', attendees: 'x', minutes: 'y' })).statusCode).toBe(403);
+    // A meeting held yesterday, whatever day the suite runs on.
+    const heldOn = addDays(shanghaiDate(new Date()), -1);
+    const met = (await call('dispatcher', 'POST', `/api/packages/${pkg.id}/meetings`, { heldOn, attendees: '文苑街道司法所、区住建局、开发商代表', minutes: '开发商承诺12月20日前交房并按日支付违约金。' })).json();
+    expect(met.meetings).toEqual([expect.objectContaining({ heldOn, minutes: expect.stringContaining('违约金') })]);
+    expect((await call('leader', 'POST', `/api/packages/${pkg.id}/meetings`, { heldOn, attendees: 'x', minutes: 'y' })).statusCode).toBe(403);
   });
 
   it('concluding the package proposes per-case outcomes that the handler confirms by concluding each case', async () => {

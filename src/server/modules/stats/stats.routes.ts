@@ -5,6 +5,8 @@ import { cockpitQuerySchema, cockpitSchema, mediationFormQuerySchema, mediationF
 import { actorOf } from '../../plugins/auth.js';
 import { readCockpit, readMediationForm } from './indicators.js';
 import { XLSX_TYPE, attachmentName, buildWorkbook, type Sheet } from './workbook.js';
+import { fileResponse } from '../../lib/openapi.js';
+import { MEDIA_TYPES } from '../../lib/media-types.js';
 
 const zh = (key: string) => (zhCN as Record<string, string>)[key] ?? key;
 
@@ -107,7 +109,7 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/cockpit.xlsx',
-    { ...guard, schema: { operationId: 'exportCockpit', tags: ['stats'], summary: '驾驶舱导出 Excel（与屏幕同一组数字）', querystring: cockpitQuerySchema } },
+    { ...guard, schema: { operationId: 'exportCockpit', tags: ['stats'], summary: '驾驶舱导出 Excel（与屏幕同一组数字）', querystring: cockpitQuerySchema, response: { 200: fileResponse({ description: '驾驶舱 (XLSX)', mediaTypes: [MEDIA_TYPES.xlsx] }) } } },
     async (request, reply) => {
       const cockpit = await readCockpit({ db, actor: actorOf(request), query: request.query });
       const file = await buildWorkbook(cockpitSheets(cockpit));
@@ -132,7 +134,7 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/mediation-form.xlsx',
-    { ...guard, schema: { operationId: 'exportMediationForm', tags: ['stats'], summary: '调解统计月报导出 Excel', querystring: mediationFormQuerySchema } },
+    { ...guard, schema: { operationId: 'exportMediationForm', tags: ['stats'], summary: '调解统计月报导出 Excel', querystring: mediationFormQuerySchema, response: { 200: fileResponse({ description: '人民调解统计月报 (XLSX)', mediaTypes: [MEDIA_TYPES.xlsx] }) } } },
     async (request, reply) => {
       const form = await readMediationForm({ db, actor: actorOf(request), month: request.query.month, unitId: request.query.unitId });
       const file = await buildWorkbook([mediationFormSheet(form)]);

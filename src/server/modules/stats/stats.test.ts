@@ -301,7 +301,7 @@ describe('indicators (docs/INDICATORS.md)', () => {
   });
 });
 
-describe('"三零" creation board (RULES.md §6)', () => {
+describe('"三零" creation board (docs/LEGAL-BASIS.md §6)', () => {
   it('counts 零上访 from the cases, takes accidents and crimes as entered with their source, and the share against the target', async () => {
     const post = (who: string, url: string, payload: unknown) => ctx.app.inject({ method: 'POST', url, headers: { cookie: cookies[who]! }, payload: payload as object });
     const put = (who: string, url: string, payload: unknown) => ctx.app.inject({ method: 'PUT', url, headers: { cookie: cookies[who]! }, payload: payload as object });

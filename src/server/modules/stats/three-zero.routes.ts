@@ -18,9 +18,11 @@ import { AppError } from '../../plugins/errors.js';
 import { readUploadedFile, UPLOAD_ROUTE_CONFIG } from '../../lib/uploaded-file.js';
 import { readThreeZeroImport, threeZeroSheets } from './three-zero-workbook.js';
 import { XLSX_TYPE, attachmentName, buildWorkbook } from './workbook.js';
+import { fileResponse } from '../../lib/openapi.js';
+import { MEDIA_TYPES } from '../../lib/media-types.js';
 
 /**
- * "三零" board of a year (RULES.md §6): 零上访 from the platform's own cases; 零事故 and 零案件 from entered figures.
+ * "三零" board of a year (docs/LEGAL-BASIS.md §6): 零上访 from the platform's own cases; 零事故 and 零案件 from entered figures.
  * A village/community's cases are those placed in it; an organisation's are those it is a party to (its registry
  * record or an organisation party of the same name). Carried up = settled by the town or district, or escalated.
  */
@@ -121,7 +123,7 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
     '/export.xlsx',
     {
       onRequest: [app.requirePermission('stats.view')],
-      schema: { operationId: 'exportThreeZeroBoard', tags: ['stats'], summary: '“三零”创建看板导出 Excel（达标情况与各创建单位，可填写后导入）', querystring: threeZeroQuerySchema },
+      schema: { operationId: 'exportThreeZeroBoard', tags: ['stats'], summary: '“三零”创建看板导出 Excel（达标情况与各创建单位，可填写后导入）', querystring: threeZeroQuerySchema, response: { 200: fileResponse({ description: '“三零”创建看板 (XLSX)', mediaTypes: [MEDIA_TYPES.xlsx] }) } },
     },
     async (request, reply) => {
       const actor = actorOf(request);

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { MEDIA_TYPES } from '../../lib/media-types.js';
 
 export interface SheetColumn {
   header: string;
@@ -67,4 +68,5 @@ export function attachmentName(name: string): string {
   return `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** The media type of every workbook download (named once with the others in lib/openapi.ts). */
+export const XLSX_TYPE = MEDIA_TYPES.xlsx;
