@@ -22,7 +22,7 @@ import { loadCaseHistory } from '../src/server/modules/demo/case-history.js';
 import { rebuildCaseStats } from '../src/server/modules/stats/case-stats.js';
 import { createPersonalDataCrypto } from '../src/server/lib/personal-data-crypto.js';
 import { WorkCalendarCache } from '../src/server/modules/calendar/work-calendar.js';
-import { runDeadlineSweep } from '../src/server/modules/deadlines/deadline-sweep.js';
+import { runDeadlineSweep } from '../src/server/modules/supervision/deadline-sweep.js';
 import { dispatchOutbox } from '../src/server/modules/notifications/outbox.js';
 import { createLoggingSmsGateway } from '../src/server/modules/notifications/sms-gateway.js';
 import { load, report, startBenchServer, type Result } from './support.js';

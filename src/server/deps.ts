@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import type { PersonalDataCrypto } from './lib/personal-data-crypto.js';
 import type { WorkCalendarCache } from './modules/calendar/work-calendar.js';
-import type { LiveHub } from './modules/live/live-hub.js';
+import type { LiveHub } from './lib/live-hub.js';
 import type { SmsGateway } from './modules/notifications/sms-gateway.js';
 
 /** What every module needs from the outside world, built once in `main.ts` (or a test) and handed to `buildApp`. */

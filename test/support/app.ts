@@ -13,7 +13,7 @@ import { prepareTestDatabase } from './prepare-database.js';
 import { DEMO_PASSWORD } from '../../src/server/db/seed-demo.js';
 import { createPersonalDataCrypto } from '../../src/server/lib/personal-data-crypto.js';
 import { WorkCalendarCache } from '../../src/server/modules/calendar/work-calendar.js';
-import { LiveHub } from '../../src/server/modules/live/live-hub.js';
+import { LiveHub } from '../../src/server/lib/live-hub.js';
 import { runRiskAssessments } from '../../src/server/modules/related/assess-risk.js';
 import { foldCaseStats } from '../../src/server/modules/stats/case-stats.js';
 import type { SmsGateway } from '../../src/server/modules/notifications/sms-gateway.js';

@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
@@ -54,4 +54,15 @@ export async function executePrepared<T>(q: Db | Tx, name: string, query: SQL): 
   const built = dialect.sqlToQuery(query);
   const { rows } = await session.client.query({ name, text: built.sql, values: built.params });
   return rows as T[];
+}
+
+/**
+ * For a start-up backfill whose last batch found only rows a request held locked: whether cases matching `missing`
+ * (a condition on `cases c`) remain — after a short wait for those requests to end, so the caller can try again.
+ */
+export async function stillMissing(db: Db, missing: SQL): Promise<boolean> {
+  const { rows } = await db.execute(sql`select exists (select 1 from cases c where ${missing}) as missing`);
+  if (!rows[0]?.missing) return false;
+  await new Promise((r) => setTimeout(r, 200));
+  return true;
 }

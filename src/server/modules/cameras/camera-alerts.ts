@@ -13,7 +13,7 @@ import { AppError } from '../../plugins/errors.js';
 import { ensureCaseNumberSequence } from '../case-access/case-numbers.js';
 import { registerCase } from '../case-access/register-case.js';
 import { systemActor } from '../integrations/system-actors.js';
-import { announce } from '../live/live-hub.js';
+import { announce } from '../../lib/live-hub.js';
 import { findCameraByCode } from './cameras.repository.js';
 
 const SNAPSHOT_MAX_BYTES = 2 * 1024 * 1024;

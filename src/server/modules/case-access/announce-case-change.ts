@@ -1,7 +1,7 @@
 import type { LiveEvent } from '../../../shared/live-event.js';
 import type { Db, Tx } from '../../db/client.js';
-import { queueCaseCallback } from '../integrations/case-callbacks.js';
-import { announce } from '../live/live-hub.js';
+import { queueCaseCallback } from '../notifications/case-callbacks.js';
+import { announce } from '../../lib/live-hub.js';
 import type { CaseRow } from './case-row.js';
 
 /** What the live boards hear of a case: no personal data, its jurisdiction (to decide who may see it). */

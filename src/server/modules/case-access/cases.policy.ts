@@ -41,3 +41,28 @@ export function canActOnCase(actor: Actor, action: CaseAction, c: CaseScope): { 
 export function allowedActions(actor: Actor, c: CaseScope): CaseAction[] {
   return CASE_ACTIONS.filter((a) => canActOnCase(actor, a, c).ok);
 }
+
+/** Who may decide an extension: a district leader or administrator, or the head (负责人) of the lead unit. */
+export function canDecideExtension(actor: Actor, row: { leadUnitId: string | null }): boolean {
+  return actor.role === 'leader' || actor.role === 'admin' || (actor.isUnitHead && actor.unitId === row.leadUnitId);
+}
+
+/**
+ * The actions to offer on the case page: the transition table's answer (`allowedActions`), less the extension and
+ * urge steps there is nothing to do for — no handling clock left to extend (its legal maximum reached, 信访工作条例
+ * 第三十四条), no pending extension to decide (or not this actor's to decide), no open urge to answer.
+ */
+export function caseActionsFor(
+  actor: Actor,
+  c: CaseScope & { leadUnitId: string | null },
+  facts: { clocks: readonly { stage: string; stoppedAt: Date | null; maxExtensionDays: number | null; extendedDays: number }[]; hasPendingExtension: boolean; hasOpenUrge: boolean },
+): CaseAction[] {
+  const handling = facts.clocks.find((k) => k.stage === 'handling' && !k.stoppedAt);
+  const canExtend = !!handling && handling.maxExtensionDays !== null && handling.extendedDays < handling.maxExtensionDays;
+  return allowedActions(actor, c).filter((a) => {
+    if (a === 'request_extension') return canExtend && !facts.hasPendingExtension;
+    if (a === 'decide_extension') return facts.hasPendingExtension && canDecideExtension(actor, c);
+    if (a === 'answer_urge') return facts.hasOpenUrge;
+    return true;
+  });
+}

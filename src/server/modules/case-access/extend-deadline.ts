@@ -6,6 +6,7 @@ import type { Tx } from '../../db/client.js';
 import { caseClocks, caseExtensions, type cases } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
+import { canDecideExtension } from './cases.policy.js';
 
 type CaseRow = typeof cases.$inferSelect;
 interface Ctx {
@@ -30,11 +31,6 @@ async function pendingExtension(tx: Tx, row: CaseRow) {
     .from(caseExtensions)
     .where(and(eq(caseExtensions.districtCode, row.districtCode), eq(caseExtensions.caseId, row.id), eq(caseExtensions.status, 'pending')));
   return pending;
-}
-
-/** Who may decide: a district leader or administrator, or the head (负责人) of the lead unit. */
-export function canDecideExtension(actor: Actor, row: Pick<CaseRow, 'leadUnitId'>): boolean {
-  return actor.role === 'leader' || actor.role === 'admin' || (actor.isUnitHead && actor.unitId === row.leadUnitId);
 }
 
 /**

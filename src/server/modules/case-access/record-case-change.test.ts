@@ -8,7 +8,7 @@ import { uniqueIdNumber, uniquePhone } from '../../../../test/support/identities
 import { addDays, shanghaiDate } from '../../../shared/calendar.js';
 import { MEASURE_KEYS } from '../../../shared/indicators.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
-import { runDeadlineSweep } from '../deadlines/deadline-sweep.js';
+import { runDeadlineSweep } from '../supervision/deadline-sweep.js';
 import { backfillSearchIndex } from '../search/case-search-index.js';
 import { backfillCaseStats, columnOf, foldCaseStats, rebuildCaseStats } from '../stats/case-stats.js';
 

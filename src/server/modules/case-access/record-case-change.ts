@@ -8,7 +8,7 @@ import { caseClocks, caseEvents, caseParties, cases } from '../../db/schema.js';
 import { AppError } from '../../plugins/errors.js';
 import { applyClockEffects, newClocks } from '../deadlines/case-clocks.js';
 import { enabledTimeLimits } from '../deadlines/time-limits.repository.js';
-import { liveEventSql, liveNotifySql } from '../live/live-hub.js';
+import { liveEventSql, liveNotifySql } from '../../lib/live-hub.js';
 import { indexCaseText } from '../search/case-search-index.js';
 import { newCaseStatsEntries, refreshCaseStats } from '../stats/case-stats.js';
 import type { NewPerson } from '../persons/persons.repository.js';

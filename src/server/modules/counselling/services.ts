@@ -105,13 +105,6 @@ export async function personName(db: Db, districtCode: string, personId: string)
   return p?.name ?? '';
 }
 
-export async function userNames(db: Db, districtCode: string, ids: string[]) {
-  const unique = [...new Set(ids)];
-  if (!unique.length) return new Map<string, string>();
-  const rows = await db.select({ id: users.id, name: users.displayName }).from(users).where(and(eq(users.districtCode, districtCode), inArray(users.id, unique)));
-  return new Map(rows.map((r) => [r.id, r.name]));
-}
-
 /** The service's status moves on with the work: a first appointment or session makes it active. */
 export async function markActive(db: Db, districtCode: string, serviceId: string, counsellorId: string) {
   await db

@@ -5,7 +5,8 @@ import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { canReadNotes, requireCounsellor } from './counselling.policy.js';
-import { findService, markActive, userNames } from './services.js';
+import { userNames } from '../../lib/user-names.js';
+import { findService, markActive } from './services.js';
 
 /** Records a session's notes, encrypted at rest; never indexed for search, never in an export or a case file. */
 export async function addSession(opts: { db: Db; crypto: PersonalDataCrypto; actor: Actor; serviceId: string; notes: string; heldOn: string; appointmentId?: string }) {

@@ -4,7 +4,7 @@ import { fileResponse } from '../../lib/openapi.js';
 import { MEDIA_TYPES } from '../../lib/media-types.js';
 import { actorOf } from '../../plugins/auth.js';
 import { canSeeCase } from '../case-access/cases.policy.js';
-import type { LiveEvent } from './live-hub.js';
+import type { LiveEvent } from '../../lib/live-hub.js';
 
 const KEEPALIVE_MS = 20_000;
 

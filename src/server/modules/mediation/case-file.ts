@@ -10,7 +10,7 @@ import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { canSeeCase } from '../case-access/cases.policy.js';
 import { findCaseRow } from '../case-access/case-row.js';
-import { presentCaseDetail } from '../cases/cases.repository.js';
+import { presentCaseDetail } from '../case-access/case-detail.js';
 import { agreementDocx } from './agreement-document.js';
 import { loadAgreementForDocument, partiesOf } from './agreements.js';
 import { listSessions } from './sessions.js';

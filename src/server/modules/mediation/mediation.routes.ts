@@ -20,7 +20,7 @@ import { listSessions, recordSession, referToPolice, scheduleSession } from './s
 import { issuePetitionReply, listPetitionReplies, petitionReplyDocx, petitionReplyHtml } from './petition-replies.js';
 import { buildCaseFile } from './case-file.js';
 import { findCaseRow } from '../case-access/case-row.js';
-import { presentCaseDetail } from '../cases/cases.repository.js';
+import { presentCaseDetail } from '../case-access/case-detail.js';
 import { AppError } from '../../plugins/errors.js';
 import { fileResponse } from '../../lib/openapi.js';
 import { MEDIA_TYPES } from '../../lib/media-types.js';

@@ -11,7 +11,7 @@ import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import { AppError } from '../../plugins/errors.js';
 import { actOnCase } from '../case-access/act-on-case.js';
 import { registerCase } from '../case-access/register-case.js';
-import { storeAttachment } from '../cases/upload-attachment.js';
+import { storeAttachment } from '../case-access/upload-attachment.js';
 import { systemActor } from '../integrations/system-actors.js';
 import type { SmsGateway } from '../notifications/sms-gateway.js';
 import { enqueue } from '../notifications/outbox.js';

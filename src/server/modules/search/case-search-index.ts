@@ -1,6 +1,6 @@
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { PartyInput } from '../../../shared/schemas/cases.js';
-import type { Db, Tx } from '../../db/client.js';
+import { stillMissing, type Db, type Tx } from '../../db/client.js';
 import { caseParties, caseSearch, cases, persons } from '../../db/schema.js';
 import { namePinyin, tokenize } from '../../lib/chinese-text.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
@@ -54,16 +54,18 @@ export async function indexCaseText(tx: Tx | Db, row: { districtCode: string; id
  */
 export async function backfillSearchIndex(db: Db, crypto: PersonalDataCrypto, batchSize = 200): Promise<number> {
   let filled = 0;
+  let waits = 0;
   for (;;) {
-    // Small batches in id order, skipping cases a request holds: the backfill never waits on a registration or a step,
-    // so the two cannot deadlock (a step on such a case indexes its own words; the next round picks it up).
+    // Small batches in id order, skipping cases a step holds (FOR UPDATE): the backfill never waits on a request, so
+    // the two cannot deadlock. `key share` is what inserting the vector takes anyway, and it does not conflict with the
+    // statistics backfill's `no key update`, so the two backfills never skip each other's rows.
     const n = await db.transaction(async (tx) => {
       const { rows: batch } = await tx.execute<{ district_code: string; id: string; summary: string; narrative: string }>(sql`
         select c.district_code, c.id, c.summary, c.narrative from cases c
         where not exists (select 1 from ${caseSearch} s where s.district_code = c.district_code and s.case_id = c.id)
         order by c.district_code, c.id
         limit ${batchSize}
-        for no key update of c skip locked`);
+        for key share of c skip locked`);
       for (const row of batch) {
         const { rows: notes } = await tx.execute<{ reason: string }>(
           sql`select reason from case_events where district_code = ${row.district_code} and case_id = ${row.id} and reason is not null`,
@@ -81,7 +83,12 @@ export async function backfillSearchIndex(db: Db, crypto: PersonalDataCrypto, ba
       }
       return batch.length;
     });
-    if (n === 0) break;
+    if (n === 0) {
+      // Rows a step held this round: wait for it to end, then fill them (at most ~10 s of waiting: the next start
+      // finishes the rest).
+      if (++waits > 50 || !(await stillMissing(db, sql`not exists (select 1 from ${caseSearch} s where s.district_code = c.district_code and s.case_id = c.id)`))) break;
+      continue;
+    }
     filled += n;
   }
   for (;;) {

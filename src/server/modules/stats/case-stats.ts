@@ -3,7 +3,7 @@ import { OPEN_STATUSES } from '../../../shared/case-lifecycle.js';
 import { BREAKDOWN_MEASURES, MEASURES, MEASURE_KEYS, MASS_DISPUTE_PEOPLE, ROLLUP_GRAINS, type Measure, type MeasureDate, type RollupGrain } from '../../../shared/indicators.js';
 import { addDays, startOfShanghaiDate } from '../../../shared/calendar.js';
 import type { Figure } from '../../../shared/schemas/stats.js';
-import type { Db, Tx } from '../../db/client.js';
+import { stillMissing, type Db, type Tx } from '../../db/client.js';
 import { overdueCondition } from '../deadlines/case-clocks.js';
 
 /** The `case_stats` column holding each measure date. */
@@ -306,6 +306,7 @@ export async function rebuildCaseStats(db: Db, districtCode: string): Promise<nu
  */
 export async function backfillCaseStats(db: Db, batchSize = 1000): Promise<number> {
   let filled = 0;
+  let waits = 0;
   for (;;) {
     const n = await db.transaction(async (tx) => {
       const { rows } = await tx.execute<{ district_code: string; id: string }>(sql`
@@ -319,7 +320,12 @@ export async function backfillCaseStats(db: Db, batchSize = 1000): Promise<numbe
       for (const [district, ids] of byDistrict) await refreshCaseStats(tx, district, ids);
       return rows.length;
     });
-    if (n === 0) return filled;
+    if (n === 0) {
+      // Rows a step held this round: wait for it to end, then fill them (at most ~10 s of waiting: the next start
+      // finishes the rest).
+      if (++waits > 50 || !(await stillMissing(db, sql`not exists (select 1 from case_stats s where s.district_code = c.district_code and s.case_id = c.id)`))) return filled;
+      continue;
+    }
     filled += n;
   }
 }

@@ -10,7 +10,7 @@ import { actorOf } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { canSeeCase } from '../case-access/cases.policy.js';
 import { findCaseRow } from '../case-access/case-row.js';
-import { findPerson, personHashCondition, plainField } from './persons.repository.js';
+import { findPerson, personHashCondition, plainField } from '../persons/persons.repository.js';
 import { likelyMatchesOf, markNotSame, mergePersons, undoMerge } from './person-merges.js';
 
 export const personsRoutes: FastifyPluginAsyncZod = async (app) => {

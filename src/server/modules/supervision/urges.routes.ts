@@ -5,7 +5,8 @@ import { urgeSchema } from '../../../shared/schemas/cases.js';
 import { caseUrges, cases } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { visibleCasesCondition } from '../case-access/cases.policy.js';
-import { presentUrge, userNames } from './supervision.repository.js';
+import { userNames } from '../../lib/user-names.js';
+import { presentUrge } from '../case-access/case-detail.js';
 
 /** "My urges": those waiting for my unit's answer (received) or those I issued (issued). */
 export const urgesRoutes: FastifyPluginAsyncZod = async (app) => {

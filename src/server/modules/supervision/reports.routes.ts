@@ -5,7 +5,7 @@ import { addDays, shanghaiDate, startOfShanghaiDate } from '../../../shared/cale
 import { cases, units } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { visibleCasesCondition } from '../case-access/cases.policy.js';
-import { failureCondition } from './three-failures.js';
+import { failureCondition } from '../deadlines/three-failures.js';
 
 export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.deps;

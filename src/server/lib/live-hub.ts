@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import { sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { LiveEvent } from '../../../shared/live-event.js';
-import type { Db, Tx } from '../../db/client.js';
+import type { LiveEvent } from '../../shared/live-event.js';
+import type { Db, Tx } from '../db/client.js';
 
 export type { LiveEvent };
 

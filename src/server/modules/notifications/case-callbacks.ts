@@ -4,7 +4,7 @@ import { apiClients } from '../../db/schema.js';
 import type { cases } from '../../db/schema.js';
 
 type CaseRow = typeof cases.$inferSelect;
-import { enqueue } from '../notifications/outbox.js';
+import { enqueue } from './outbox.js';
 
 /** The body of a status callback to the system that sent the case. */
 export interface CaseCallbackPayload {

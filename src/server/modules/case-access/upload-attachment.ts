@@ -7,8 +7,8 @@ import type { Db } from '../../db/client.js';
 import { attachments, caseEvents } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { canSeeCase } from '../case-access/cases.policy.js';
-import { findCaseRow } from '../case-access/case-row.js';
+import { canSeeCase } from './cases.policy.js';
+import { findCaseRow } from './case-row.js';
 
 export type AttachmentRow = typeof attachments.$inferSelect;
 

@@ -1,0 +1,193 @@
+import { sql } from 'drizzle-orm';
+import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
+import { maskAddress, maskIdNumber, maskPhone } from '../../../shared/identifiers.js';
+import type { Outcome } from '../../../shared/enums.js';
+import type { CaseDetail, CaseSummary, TimelineEntry, Urge } from '../../../shared/schemas/cases.js';
+import { executePrepared, type Db, type Tx } from '../../db/client.js';
+import { rowsFromJson } from '../../db/json-rows.js';
+import { attachments, caseClocks, caseEvents, caseExtensions, caseParties, caseUrges } from '../../db/schema.js';
+import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
+import type { Actor } from '../../plugins/auth.js';
+import { mostUrgent, presentClock, type ClockRow } from '../deadlines/case-clocks.js';
+import type { CaseRow } from './case-row.js';
+import { caseActionsFor } from './cases.policy.js';
+
+/**
+ * A case as its pages show it: the list row (`summaryOf`) and the detail (`presentCaseDetail`, from one statement, or
+ * `presentCaseDetailFrom` parts the caller has) — what every feature showing a case uses.
+ */
+
+type UrgeRow = typeof caseUrges.$inferSelect;
+
+/** One case as a list row: its most urgent running clock judged today, its units and handler by name. */
+export function summaryOf(
+  calendar: WorkCalendar,
+  r: CaseRow,
+  refs: { unit: CaseSummary['unit']; leadUnit: CaseSummary['leadUnit']; handler: CaseSummary['handler']; clocks: ClockRow[] },
+): CaseSummary {
+  return {
+    id: r.id,
+    code: r.code,
+    status: r.status,
+    channel: r.channel,
+    kind: r.kind,
+    category: r.category,
+    summary: r.summary,
+    riskLevel: r.riskLevel,
+    difficulty: r.difficulty,
+    peopleInvolved: r.peopleInvolved,
+    deadline: mostUrgent(refs.clocks.filter((c) => !c.stoppedAt).map((c) => presentClock(calendar, c))),
+    unit: refs.unit,
+    leadUnit: refs.leadUnit,
+    handler: refs.handler,
+    version: r.version,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+
+/** An urge as the API shows it, with the urging person's name. */
+export function presentUrge(u: UrgeRow, names: Map<string, string>, today = shanghaiDate(new Date())): Urge {
+  const answeredOn = u.answeredAt ? shanghaiDate(u.answeredAt) : null;
+  return {
+    id: u.id,
+    caseId: u.caseId,
+    note: u.note,
+    replyBy: u.replyBy,
+    urgedAt: u.urgedAt.toISOString(),
+    urgedBy: u.urgedBy ? (names.get(u.urgedBy) ?? null) : null,
+    isAutomatic: u.isAutomatic === 1,
+    answer: u.answer,
+    answeredAt: u.answeredAt?.toISOString() ?? null,
+    isLate: answeredOn ? answeredOn > u.replyBy : today > u.replyBy,
+  };
+}
+
+/** Extensions and urges as the detail page shows them (`names`: who urged). */
+export function presentSupervision(extensions: (typeof caseExtensions.$inferSelect)[], urges: UrgeRow[], names: Map<string, string>) {
+  return {
+    extensions: extensions.map((e) => ({
+      id: e.id,
+      days: e.days,
+      reason: e.reason,
+      status: e.status,
+      requestedAt: e.requestedAt.toISOString(),
+      decidedAt: e.decidedAt?.toISOString() ?? null,
+      decisionNote: e.decisionNote,
+      residentNotice: e.residentNotice,
+    })),
+    urges: urges.map((u) => presentUrge(u, names)),
+  };
+}
+
+/** What the detail page shows of a case besides the row: its units, handler and child rows. */
+export interface CaseDetailParts {
+  units: { id: string; code: string; name: string }[];
+  handlerName: string | null;
+  clocks: ClockRow[];
+  parties: (typeof caseParties.$inferSelect)[];
+  events: (typeof caseEvents.$inferSelect)[];
+  files: Omit<typeof attachments.$inferSelect, 'content'>[];
+  extensions: (typeof caseExtensions.$inferSelect)[];
+  urges: (typeof caseUrges.$inferSelect)[];
+  urgerNames: Map<string, string>;
+  package: { id: string; name: string; proposedOutcome: Outcome | null; proposedNote: string | null } | null;
+}
+
+/** A case with nothing yet but its row: what the parts of a newly registered case start from. */
+export const EMPTY_DETAIL_PARTS: CaseDetailParts = { units: [], handlerName: null, clocks: [], parties: [], events: [], files: [], extensions: [], urges: [], urgerNames: new Map(), package: null };
+
+/** The parts of one case's detail, read in one statement (each child table as JSON rows). */
+export async function loadCaseDetailParts(db: Db | Tx, row: CaseRow): Promise<CaseDetailParts> {
+  const d = row.districtCode;
+  const [r] = await executePrepared<Record<string, unknown>>(db, 'fq_case_detail', sql`
+    select
+      (select jsonb_agg(jsonb_build_object('id', u.id, 'code', u.code, 'name', u.name))
+        from units u where u.district_code = ${d} and (u.id = ${row.unitId} or u.id = ${row.leadUnitId} or u.id = any(${`{${row.coUnitIds.join(',')}}`}::uuid[]))) as units,
+      (select display_name from users where district_code = ${d} and id = ${row.handlerId}) as handler_name,
+      (select jsonb_agg(to_jsonb(k) order by k.started_at) from case_clocks k where k.district_code = ${d} and k.case_id = ${row.id}) as clocks,
+      (select jsonb_agg(to_jsonb(p) order by p.position) from case_parties p where p.district_code = ${d} and p.case_id = ${row.id}) as parties,
+      (select jsonb_agg(to_jsonb(e) order by e.id) from case_events e where e.district_code = ${d} and e.case_id = ${row.id}) as events,
+      (select jsonb_agg(to_jsonb(a) - 'content') from attachments a where a.district_code = ${d} and a.case_id = ${row.id}) as files,
+      (select jsonb_agg(to_jsonb(x) order by x.requested_at) from case_extensions x where x.district_code = ${d} and x.case_id = ${row.id}) as extensions,
+      (select jsonb_agg(to_jsonb(g) || jsonb_build_object('urged_by_name', n.display_name) order by g.urged_at)
+        from case_urges g left join users n on n.district_code = g.district_code and n.id = g.urged_by
+        where g.district_code = ${d} and g.case_id = ${row.id}) as urges,
+      (select jsonb_build_object('id', pk.id, 'name', pk.name, 'proposedOutcome', m.proposed_outcome, 'proposedNote', m.proposed_note)
+        from package_members m join case_packages pk on pk.district_code = m.district_code and pk.id = m.package_id
+        where m.district_code = ${d} and m.case_id = ${row.id} and m.removed_at is null limit 1) as package`);
+  return {
+    units: (r!.units ?? []) as CaseDetailParts['units'],
+    handlerName: (r!.handler_name as string | null) ?? null,
+    clocks: rowsFromJson(caseClocks, r!.clocks),
+    parties: rowsFromJson(caseParties, r!.parties),
+    events: rowsFromJson(caseEvents, r!.events),
+    files: rowsFromJson(attachments, r!.files),
+    extensions: rowsFromJson(caseExtensions, r!.extensions),
+    urges: rowsFromJson(caseUrges, r!.urges),
+    urgerNames: new Map(((r!.urges ?? []) as { urged_by: string | null; urged_by_name: string | null }[]).flatMap((u) => (u.urged_by && u.urged_by_name ? [[u.urged_by, u.urged_by_name] as const] : []))),
+    package: (r!.package as CaseDetailParts['package']) ?? null,
+  };
+}
+
+/**
+ * The full case as its detail page shows it: parties as given for this case (masked), timeline with attachments,
+ * clocks, extensions, urges, package, allowed actions.
+ */
+export async function presentCaseDetail(deps: { db: Db | Tx; crypto: PersonalDataCrypto; calendar: WorkCalendar }, actor: Actor, row: CaseRow): Promise<CaseDetail> {
+  return presentCaseDetailFrom(deps, actor, row, await loadCaseDetailParts(deps.db, row));
+}
+
+/** `presentCaseDetail` from parts the caller has already (a registration knows everything of its new case). */
+export function presentCaseDetailFrom(deps: { crypto: PersonalDataCrypto; calendar: WorkCalendar }, actor: Actor, row: CaseRow, parts: CaseDetailParts): CaseDetail {
+  const { crypto, calendar } = deps;
+  const unitOf = (id: string | null) => (id ? (parts.units.find((u) => u.id === id) ?? null) : null);
+  const supervision = presentSupervision(parts.extensions, parts.urges, parts.urgerNames);
+  const timeline: TimelineEntry[] = parts.events.map((e) => ({
+    id: String(e.id),
+    at: e.at.toISOString(),
+    action: e.action,
+    actorName: e.actorName,
+    fromStatus: e.fromStatus,
+    toStatus: e.toStatus,
+    reason: e.reason,
+    data: e.data ?? null,
+    attachments: parts.files
+      .filter((f) => f.eventId === e.id)
+      .map((f) => ({ id: f.id, eventId: f.eventId, kind: f.kind, fileName: f.fileName, mimeType: f.mimeType, size: f.size, createdAt: f.createdAt.toISOString() })),
+  }));
+  return {
+    ...summaryOf(calendar, row, { unit: unitOf(row.unitId), leadUnit: unitOf(row.leadUnitId), handler: row.handlerId && parts.handlerName ? { id: row.handlerId, name: parts.handlerName } : null, clocks: parts.clocks }),
+    trackingToken: row.trackingToken,
+    narrative: row.narrative,
+    placeAddress: row.placeAddress,
+    placePosition: row.placeLat !== null && row.placeLng !== null ? { lat: row.placeLat, lng: row.placeLng } : null,
+    externalRef: row.externalRef,
+    package: parts.package,
+    coUnits: row.coUnitIds.flatMap((id) => unitOf(id) ?? []),
+    outcome: row.outcome,
+    satisfaction: row.satisfaction,
+    rejectReason: row.rejectReason,
+    // The parties as given for this case — never as the registry heard of the person since.
+    parties: parts.parties.map((p) => ({
+      id: p.id,
+      personId: p.personId,
+      role: p.role,
+      type: p.type,
+      name: p.name,
+      idNumber: p.idNumberEnc ? maskIdNumber(crypto.decrypt(p.idNumberEnc)) : null,
+      phone: p.phoneEnc ? maskPhone(crypto.decrypt(p.phoneEnc)) : null,
+      address: p.addressEnc ? maskAddress(crypto.decrypt(p.addressEnc)) : null,
+    })),
+    timeline,
+    clocks: parts.clocks.map((c) => presentClock(calendar, c)),
+    ...supervision,
+    allowedActions: caseActionsFor(actor, row, {
+      clocks: parts.clocks,
+      hasPendingExtension: supervision.extensions.some((e) => e.status === 'pending'),
+      hasOpenUrge: supervision.urges.some((u) => !u.answeredAt),
+    }),
+  };
+}
+
