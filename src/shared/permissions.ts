@@ -59,6 +59,11 @@ export const PERMISSIONS = {
   'counselling.request': ['mediator', 'unit_handler', 'reception', 'dispatcher', 'grid_worker', 'counsellor', 'admin'],
   /** The counsellors' workspace: services, appointments, sealed notes, scales, crisis alerts, referrals out. */
   'counselling.work': ['counsellor'],
+  /**
+   * Rooms, the scale library and the duty roster: administrators — and counselling supervisors (a counsellor heading
+   * the unit), whom the server adds by `counselling.policy.ts` `canSuperviseCounselling`, not by role alone.
+   */
+  'counselling.supervise': ['admin'],
   /** Counts only (services, sessions, referrals, alerts answered in time), never content. */
   'counselling.figures': ['leader', 'admin', 'counsellor'],
   /** 巡查打卡 and the offline reporting app. */

@@ -132,6 +132,7 @@ export const policeReferralBodySchema = z.object({ reason: paragraph(2000) });
 
 /** 信访处理意见书 and the review / re-review opinions. */
 export const PETITION_STAGES = ['reply', 'review', 're_review'] as const;
+export type PetitionStage = (typeof PETITION_STAGES)[number];
 export const PETITION_DECISIONS = ['support', 'explain', 'not_support'] as const;
 export const petitionReplyBodySchema = z.object({
   stage: z.enum(PETITION_STAGES),

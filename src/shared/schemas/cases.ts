@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FIGURES } from './stats.js';
+import { PETITION_STAGES } from './agreements.js';
 import { CASE_ACTIONS, CASE_STATUSES } from '../case-lifecycle.js';
 import {
   ATTACHMENT_KINDS,
@@ -196,6 +197,13 @@ export const caseDetailSchema = caseSummarySchema.extend({
   ),
   urges: z.array(urgeSchema),
   allowedActions: z.array(z.enum(CASE_ACTIONS)),
+  abilities: z
+    .object({
+      mediate: z.boolean().describe('Schedule and record mediation sessions, refer to the police'),
+      agreement: z.boolean().describe('Draft, finalise and sign the mediation agreement'),
+      petitionReplyStages: z.array(z.enum(PETITION_STAGES)).describe('信访处理意见书 stages this user may issue'),
+    })
+    .describe('What this user may do on the case besides its lifecycle steps (the server’s policy; the page shows only these)'),
 });
 export type CaseDetail = z.infer<typeof caseDetailSchema>;
 

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Role } from '../../../shared/enums.js';
 import { permissionsOf } from '../../../shared/permissions.js';
+import { canSuperviseCounselling } from '../counselling/counselling.policy.js';
 import { loginBodySchema, meSchema } from '../../../shared/schemas/auth.js';
 import { sessions, units, users } from '../../db/schema.js';
 import { actorOf, hashToken, newSessionToken, SESSION_COOKIE } from '../../plugins/auth.js';
@@ -36,7 +37,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       role,
       unit: { id: row.unit.id, code: row.unit.code, name: row.unit.name, kind: row.unit.kind },
       districtCode: row.user.districtCode,
-      permissions: permissionsOf(role),
+      // The role's permissions, and the one that also depends on heading a unit (a counselling supervisor).
+      permissions: [...permissionsOf(role), ...(role !== 'admin' && canSuperviseCounselling({ role, isUnitHead: row.user.isUnitHead === 1 }) ? (['counselling.supervise'] as const) : [])],
     };
   }
 

@@ -10,7 +10,7 @@ import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { mostUrgent, presentClock, type ClockRow } from '../deadlines/case-clocks.js';
 import type { CaseRow } from './case-row.js';
-import { caseActionsFor } from './cases.policy.js';
+import { caseAbilitiesFor, caseActionsFor } from './cases.policy.js';
 
 /**
  * A case as its pages show it: the list row (`summaryOf`) and the detail (`presentCaseDetail`, from one statement, or
@@ -183,6 +183,7 @@ export function presentCaseDetailFrom(deps: { crypto: PersonalDataCrypto; calend
     timeline,
     clocks: parts.clocks.map((c) => presentClock(calendar, c)),
     ...supervision,
+    abilities: caseAbilitiesFor(actor, row),
     allowedActions: caseActionsFor(actor, row, {
       clocks: parts.clocks,
       hasPendingExtension: supervision.extensions.some((e) => e.status === 'pending'),

@@ -1,6 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { CASE_ACTIONS, CASE_TRANSITIONS, type CaseAction, type CaseStatus } from '../../../shared/case-lifecycle.js';
 import { cases } from '../../db/schema.js';
+import type { Role } from '../../../shared/enums.js';
+import type { PetitionStage } from '../../../shared/schemas/agreements.js';
 import type { Actor } from '../../plugins/auth.js';
 
 /** The parts of a case that decide who may see and act on it. */
@@ -65,4 +67,36 @@ export function caseActionsFor(
     if (a === 'answer_urge') return facts.hasOpenUrge;
     return true;
   });
+}
+
+/** The roles that mediate (人民调解员 and the lead unit's handlers). */
+const MEDIATING_ROLES: readonly Role[] = ['mediator', 'unit_handler'];
+
+/**
+ * 调解: sessions, the record, the agreement and the police referral are the lead unit's mediators' work — a mediator or
+ * handler of the lead unit or a unit under it (人民调解法 第二十三条: the parties' mediator).
+ */
+export function canMediate(actor: Actor, c: Pick<CaseScope, 'leadUnitPath'>): boolean {
+  return MEDIATING_ROLES.includes(actor.role) && !!c.leadUnitPath && c.leadUnitPath.startsWith(actor.unitPath);
+}
+
+/** Which 信访处理意见书 an actor may issue on a case they see: the reply by the handling side, 复查/复核 by the centre. */
+export function petitionReplyStagesFor(actor: Actor, c: { kind: string }): PetitionStage[] {
+  if (c.kind !== 'petition') return [];
+  const stages: PetitionStage[] = [];
+  if ((['mediator', 'unit_handler', 'dispatcher', 'admin'] as Role[]).includes(actor.role)) stages.push('reply');
+  if ((['dispatcher', 'admin', 'leader'] as Role[]).includes(actor.role)) stages.push('review', 're_review');
+  return stages;
+}
+
+/** What the case page may offer besides the lifecycle steps (the answers of this policy, so the web compares no roles). */
+export function caseAbilitiesFor(actor: Actor, c: CaseScope & { kind: string }) {
+  const mediates = canMediate(actor, c);
+  return {
+    /** Schedule and record sessions, refer to the police: while the case is being handled. */
+    mediate: mediates && c.status === 'in_progress',
+    /** Draft, finalise and sign the agreement, and record its performance. */
+    agreement: mediates && (['in_progress', 'concluded', 'followed_up'] as CaseStatus[]).includes(c.status),
+    petitionReplyStages: petitionReplyStagesFor(actor, c),
+  };
 }

@@ -7,7 +7,10 @@ import { AppError } from '../../plugins/errors.js';
  * readable by their author and a supervisor only — not by the case's mediator, an admin or a leader.
  */
 export const isCounsellor = (actor: Actor) => actor.role === 'counsellor';
-export const isSupervisor = (actor: Actor) => actor.role === 'counsellor' && actor.isUnitHead;
+export const isSupervisor = (actor: Pick<Actor, 'role' | 'isUnitHead'>) => actor.role === 'counsellor' && actor.isUnitHead;
+
+/** Rooms, scales and the duty roster are set by a counselling supervisor or an administrator. */
+export const canSuperviseCounselling = (actor: Pick<Actor, 'role' | 'isUnitHead'>) => actor.role === 'admin' || isSupervisor(actor);
 
 export function canReadNotes(actor: Actor, session: { counsellorId: string }): boolean {
   return isCounsellor(actor) && (session.counsellorId === actor.id || isSupervisor(actor));

@@ -28,7 +28,7 @@ import {
 } from '../../../shared/schemas/counselling.js';
 import { adminLog, counsellingRooms, users } from '../../db/schema.js';
 import { AppError } from '../../plugins/errors.js';
-import { isSupervisor } from './counselling.policy.js';
+import { canSuperviseCounselling } from './counselling.policy.js';
 import { actorOf } from '../../plugins/auth.js';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { bookAppointment, listAppointments, setAppointmentStatus } from './appointments.js';
@@ -89,7 +89,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      if (!(actor.role === 'admin' || isSupervisor(actor))) throw new AppError('FORBIDDEN');
+      if (!canSuperviseCounselling(actor)) throw new AppError('FORBIDDEN');
       const [row] = await db
         .insert(counsellingRooms)
         .values({ districtCode: actor.districtCode, name: request.body.name })

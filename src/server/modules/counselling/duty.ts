@@ -5,10 +5,10 @@ import type { Db, Tx } from '../../db/client.js';
 import { adminLog, counsellingDuty, users } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { isSupervisor } from './counselling.policy.js';
+import { canSuperviseCounselling } from './counselling.policy.js';
 
 /** Who may set the roster: a counselling supervisor or an admin. */
-export const canSetDuty = (actor: Actor) => actor.role === 'admin' || isSupervisor(actor);
+export const canSetDuty = canSuperviseCounselling;
 
 /** The roster of [from, to] (Shanghai days, at most 62), every day listed, with nobody when no one is on duty. */
 export async function readDuty(db: Db, actor: Actor, from: string, to: string): Promise<DutyRoster> {

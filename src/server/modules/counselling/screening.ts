@@ -8,7 +8,7 @@ import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { enqueue } from '../notifications/outbox.js';
-import { isSupervisor, requireCounsellor } from './counselling.policy.js';
+import { canSuperviseCounselling, requireCounsellor } from './counselling.policy.js';
 import { findService } from './services.js';
 
 /** A kiosk or phone link stays usable this long, once. */
@@ -29,7 +29,7 @@ export async function findScale(db: Db, districtCode: string, code: string): Pro
 
 /** A centre adds a scale (SCL-90…) as data: a supervisor or an admin; the built-in codes cannot be replaced. */
 export async function addScale(db: Db, actor: Actor, definition: ScaleDefinition) {
-  if (!(actor.role === 'admin' || isSupervisor(actor))) throw new AppError('FORBIDDEN');
+  if (!canSuperviseCounselling(actor)) throw new AppError('FORBIDDEN');
   if (BUILT_IN_SCALES.some((s) => s.code === definition.code)) throw new AppError('SCALE_EXISTS');
   const [row] = await db.insert(scaleDefinitions).values({ districtCode: actor.districtCode, code: definition.code, definition }).onConflictDoNothing().returning({ code: scaleDefinitions.code });
   if (!row) throw new AppError('SCALE_EXISTS');

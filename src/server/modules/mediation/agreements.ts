@@ -9,13 +9,12 @@ import { accessLog, caseParties, judicialConfirmations, mediationAgreements, per
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { canSeeCase } from '../case-access/cases.policy.js';
+import { canMediate, canSeeCase } from '../case-access/cases.policy.js';
 import { findCaseRow, type CaseRow } from '../case-access/case-row.js';
 import { recordCaseEvent } from '../case-access/record-case-change.js';
 import { enqueue } from '../notifications/outbox.js';
 
 type AgreementRow = typeof mediationAgreements.$inferSelect;
-const MEDIATING_ROLES = ['mediator', 'unit_handler'];
 
 async function visibleCase(db: Db | Tx, actor: Actor, caseId: string): Promise<CaseRow> {
   const row = await findCaseRow(db, actor.districtCode, caseId);
@@ -25,7 +24,7 @@ async function visibleCase(db: Db | Tx, actor: Actor, caseId: string): Promise<C
 
 /** The mediator of the case: a mediator or handler of the lead unit (or a unit under it). */
 function requireMediator(actor: Actor, row: CaseRow) {
-  if (!MEDIATING_ROLES.includes(actor.role) || !row.leadUnitPath?.startsWith(actor.unitPath)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'agreement' });
+  if (!canMediate(actor, row)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'agreement' });
 }
 
 async function findAgreement(db: Db | Tx, districtCode: string, caseId: string, forUpdate = false): Promise<AgreementRow | undefined> {

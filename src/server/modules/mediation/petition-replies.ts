@@ -8,7 +8,7 @@ import type { Db } from '../../db/client.js';
 import { petitionReplies, units } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { canSeeCase } from '../case-access/cases.policy.js';
+import { canSeeCase, petitionReplyStagesFor } from '../case-access/cases.policy.js';
 import { findCaseRow, type CaseRow } from '../case-access/case-row.js';
 import { recordCaseEvent } from '../case-access/record-case-change.js';
 
@@ -50,8 +50,7 @@ export function presentReply(calendar: WorkCalendar, r: ReplyRow) {
 /** 出具意见书: refused naming any missing item of Art.32; stages in order (reply → 复查 → 复核). */
 export async function issuePetitionReply(db: Db, calendar: WorkCalendar, actor: Actor, caseId: string, body: z.infer<typeof petitionReplyBodySchema>) {
   await petitionCase(db, actor, caseId);
-  const allowed = body.stage === 'reply' ? ['mediator', 'unit_handler', 'dispatcher', 'admin'] : ['dispatcher', 'admin', 'leader'];
-  if (!allowed.includes(actor.role)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'petition_reply' });
+  if (!petitionReplyStagesFor(actor, { kind: 'petition' }).includes(body.stage)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'petition_reply' });
   const missing: ErrorCode[] = [];
   if (!body.request) missing.push('PETITION_REPLY_MISSING_REQUEST');
   if (!body.factsAndReasons) missing.push('PETITION_REPLY_MISSING_FACTS');

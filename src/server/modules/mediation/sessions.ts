@@ -7,7 +7,7 @@ import { caseParties, mediationSessions, units, users } from '../../db/schema.js
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { actOnCase } from '../case-access/act-on-case.js';
-import { canSeeCase } from '../case-access/cases.policy.js';
+import { canMediate, canSeeCase } from '../case-access/cases.policy.js';
 import { findCaseRow, type CaseRow } from '../case-access/case-row.js';
 import { recordCaseEvent } from '../case-access/record-case-change.js';
 import { enqueue } from '../notifications/outbox.js';
@@ -17,7 +17,7 @@ type SessionRow = typeof mediationSessions.$inferSelect;
 async function mediatedCase(db: Db, actor: Actor, caseId: string): Promise<CaseRow> {
   const row = await findCaseRow(db, actor.districtCode, caseId);
   if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
-  if (!['mediator', 'unit_handler'].includes(actor.role) || !row.leadUnitPath?.startsWith(actor.unitPath)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'session' });
+  if (!canMediate(actor, row)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'session' });
   return row;
 }
 

@@ -9,14 +9,13 @@ import { useSession } from '../../app/session.js';
 /** 量表: the scales the centre administers (PHQ-9 and GAD-7 built in); a supervisor adds others as data, no code. */
 export function ScalesTab() {
   const { t } = useI18n();
-  const { me } = useSession();
+  const { can } = useSession();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [adding, setAdding] = useState(false);
   const [form] = Form.useForm<ScaleText>();
   const scales = useQuery({ queryKey: ['counselling', 'scales'], queryFn: () => api<ScaleDefinition[]>('/api/counselling/scales') });
-  const counsellors = useQuery({ queryKey: ['counselling', 'counsellors'], queryFn: () => api<{ id: string; name: string; isSupervisor: boolean }[]>('/api/counselling/counsellors') });
-  const canAdd = me?.role === 'admin' || !!counsellors.data?.find((c) => c.id === me?.id)?.isSupervisor;
+  const canAdd = can('counselling.supervise');
   const add = useMutation({
     mutationFn: (scale: ScaleDefinition) => api('/api/counselling/scales', { method: 'POST', json: scale }),
     onSuccess: async () => {

@@ -5,7 +5,6 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { CaseAction } from '../../../../shared/case-lifecycle.js';
-import { hasPermission } from '../../../../shared/permissions.js';
 import type { CaseActionBody, CaseDetail, Party } from '../../../../shared/schemas/cases.js';
 import { api, ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
@@ -33,7 +32,7 @@ async function uploadFile(caseId: string, file: File): Promise<string> {
 export function CaseDetailPage() {
   const { id } = useParams<{ id: string }>();
   const { t, label } = useI18n();
-  const { me, can } = useSession();
+  const { can } = useSession();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -53,7 +52,7 @@ export function CaseDetailPage() {
     );
   }
   const c = query.data!;
-  const canReveal = !!me && hasPermission(me.role, 'person.reveal');
+  const canReveal = can('person.reveal');
 
   const handleSubmit = async (body: Omit<CaseActionBody, 'expectedVersion'>, files: File[]) => {
     setSubmitting(true);
@@ -155,10 +154,10 @@ export function CaseDetailPage() {
               </Descriptions.Item>
             </Descriptions>
           </Card>
-          {c.kind === 'petition' && <PetitionRepliesCard detail={c} canIssue={['mediator', 'unit_handler', 'dispatcher', 'admin', 'leader'].includes(me?.role ?? '')} />}
+          {c.kind === 'petition' && <PetitionRepliesCard detail={c} />}
           <CounsellingCard detail={c} />
-          <SessionsCard detail={c} canMediate={(me?.role === 'mediator' || me?.role === 'unit_handler') && c.status === 'in_progress'} />
-          <AgreementCard detail={c} canMediate={(me?.role === 'mediator' || me?.role === 'unit_handler') && ['in_progress', 'concluded', 'followed_up'].includes(c.status)} />
+          <SessionsCard detail={c} canMediate={c.abilities.mediate} />
+          <AgreementCard detail={c} canMediate={c.abilities.agreement} />
           <Card
             title={t('case.parties')}
             size="small"

@@ -11,7 +11,7 @@ type Reply = z.infer<typeof petitionReplySchema>;
 const STAGES = ['reply', 'review', 're_review'] as const;
 
 /** 信访处理意见书 (and 复查 / 复核) on a petition's page: issue the next one, download each as DOCX. */
-export function PetitionRepliesCard({ detail, canIssue }: { detail: CaseDetail; canIssue: boolean }) {
+export function PetitionRepliesCard({ detail }: { detail: CaseDetail }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -35,7 +35,7 @@ export function PetitionRepliesCard({ detail, canIssue }: { detail: CaseDetail; 
       size="small"
       title={t('petition.title')}
       extra={
-        canIssue && next && (
+        next && detail.abilities.petitionReplyStages.includes(next) && (
           <Button size="small" onClick={() => (form.setFieldsValue({ request: detail.narrative, factsAndReasons: '', decision: undefined, legalBasis: '' }), setOpen(true))}>
             {t(`petition.issue.${next}`)}
           </Button>

@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The layer picture of docs/ARCHITECTURE.md, checked: modules import one another one way only, features reach a case
+ * through the case-access layer (never `modules/cases/`), and the web asks the server's policy instead of comparing
+ * role names.
+ */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const modules = join(root, 'src/server/modules');
+
+function filesUnder(dir: string, keep: (f: string) => boolean): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const path = join(dir, f);
+    return statSync(path).isDirectory() ? filesUnder(path, keep) : keep(path) ? [path] : [];
+  });
+}
+/** Code that runs in the product: tests and the test/demo builders may reach anywhere. */
+const productCode = (f: string) => /\.(ts|tsx)$/.test(f) && !/\.test\.tsx?$/.test(f) && !f.endsWith('.factory.ts');
+
+/** module → the modules its product code imports. */
+function moduleImports(): Map<string, Set<string>> {
+  const edges = new Map<string, Set<string>>();
+  for (const file of filesUnder(modules, productCode)) {
+    const from = relative(modules, file).split('/')[0]!;
+    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+      const target = relative(modules, normalize(join(dirname(file), spec!)));
+      if (target.startsWith('..')) continue;
+      const to = target.split('/')[0]!;
+      if (to !== from) edges.set(from, new Set([...(edges.get(from) ?? []), to]));
+    }
+  }
+  return edges;
+}
+
+describe('architecture', () => {
+  it('no two modules import each other (arrows run one way)', () => {
+    const edges = moduleImports();
+    const loops = [...edges].flatMap(([a, tos]) => [...tos].filter((b) => edges.get(b)?.has(a) && a < b).map((b) => `${a} <-> ${b}`));
+    expect(loops).toEqual([]);
+  });
+
+  it('features reach cases through the case-access layer, never through modules/cases/', () => {
+    const edges = moduleImports();
+    expect([...edges].filter(([, tos]) => tos.has('cases')).map(([from]) => from)).toEqual([]);
+  });
+
+  it('the web compares no role names: it shows what the server’s policies answer (allowedActions, abilities, permissions)', () => {
+    const web = filesUnder(join(root, 'src/web'), productCode);
+    const offenders = web.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (/\brole\s*[!=]==|includes\(\s*me\??\.role|hasPermission\(/.test(line) && !/label\('role'/.test(line) ? [`${relative(root, file)}:${i + 1}`] : [])),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
