@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { WorkCalendar } from '../../../shared/calendar.js';
 import { CASE_TRANSITIONS, type CaseAction, type CaseStatus } from '../../../shared/case-lifecycle.js';
 import { executePrepared, type Db, type Tx } from '../../db/client.js';
 import { rowsFromJson } from '../../db/json-rows.js';
 import { caseClocks, caseEvents, caseParties, cases } from '../../db/schema.js';
 import { AppError } from '../../plugins/errors.js';
-import { applyClockEffects, newClocks } from '../deadlines/case-clocks.js';
+import { newClocks, planClockEffects, RUNNING_CLOCKS_JSON, type ClockPlan, type ClockRow } from '../deadlines/case-clocks.js';
 import { enabledTimeLimits } from '../deadlines/time-limits.repository.js';
 import { liveEventSql, liveNotifySql } from '../../lib/live-hub.js';
-import { indexCaseText } from '../search/case-search-index.js';
+import { tokensOf } from '../search/case-search-index.js';
 import { newCaseStatsEntries, refreshCaseStats } from '../stats/case-stats.js';
 import type { NewPerson } from '../persons/persons.repository.js';
 import { caseLiveEvent, queueStatusCallback } from './announce-case-change.js';
@@ -79,53 +79,86 @@ export async function recordCaseChange(opts: {
   decide: (ctx: { tx: Tx; row: CaseRow }) => Promise<CaseChange>;
 }): Promise<{ row: CaseRow; previous: CaseRow; eventIds: number[] }> {
   const run = async (tx: Tx) => {
-    const [row] = await tx
-      .select()
-      .from(cases)
-      .where(and(eq(cases.districtCode, opts.districtCode), eq(cases.id, opts.caseId)))
-      .for('update');
-    if (!row) throw new AppError('CASE_NOT_FOUND');
+    // 1. The row and its running clocks, locked: one statement.
+    const [locked] = await executePrepared<{ row: Record<string, unknown>; running: unknown }>(
+      tx,
+      'fq_lock_case',
+      sql`select to_jsonb(c) as row, ${sql.raw(RUNNING_CLOCKS_JSON)} as running from cases c where c.district_code = ${opts.districtCode} and c.id = ${opts.caseId} for update of c`,
+    );
+    if (!locked) throw new AppError('CASE_NOT_FOUND');
+    const [row] = rowsFromJson(cases, [locked.row]) as [CaseRow];
     opts.guard?.(row);
     if (opts.expectedVersion !== undefined && row.version !== opts.expectedVersion) {
       throw new AppError('CASE_VERSION_CONFLICT', { expectedVersion: opts.expectedVersion, currentVersion: row.version });
     }
+    // 2. The step's own checks and writes.
     const change = await opts.decide({ tx, row });
     if (change.events.length === 0) throw new Error('a case change needs a timeline row');
     const now = opts.at ?? new Date();
-    const [updated] = await tx
-      .update(cases)
-      .set({ ...change.set, version: sql`${cases.version} + 1`, updatedAt: now })
-      .where(and(eq(cases.districtCode, row.districtCode), eq(cases.id, row.id)))
-      .returning();
-    const inserted = await tx
-      .insert(caseEvents)
-      .values(
-        change.events.map((e) => ({
-          districtCode: row.districtCode,
-          caseId: row.id,
-          at: now,
-          actorId: opts.author.id,
-          actorName: opts.author.displayName,
-          action: e.action,
-          fromStatus: e.fromStatus ?? null,
-          toStatus: e.toStatus ?? null,
-          reason: e.reason ?? null,
-          data: e.data && Object.keys(e.data).length ? e.data : null,
-        })),
-      )
-      .returning({ id: caseEvents.id });
-    const eventIds = inserted.map((e) => e.id);
+    const updated: CaseRow = { ...row, ...(change.set as Partial<CaseRow>), version: row.version + 1, updatedAt: now };
+    // 3. The clocks each step moves, planned on the locked running clocks (a step's plan starts where the last ended).
+    const clocks: ClockPlan = { updated: [], started: [] };
     if (change.clockSteps?.length) {
       if (!opts.calendar) throw new Error('a change that moves clocks needs the calendar');
       const policies = await enabledTimeLimits(opts.db, row.districtCode);
-      for (const step of change.clockSteps) await applyClockEffects({ tx, calendar: opts.calendar, row: updated!, action: step, at: now, policies });
+      // Each clock's last state, and which of them this change starts (a clock started and stopped within the same
+      // change — a reopen's handling clock stopped again — is inserted once, as it ends).
+      const last = new Map<string, ClockRow>();
+      const startedIds = new Set<string>();
+      let running = rowsFromJson(caseClocks, locked.running);
+      for (const action of change.clockSteps) {
+        const plan = planClockEffects({ calendar: opts.calendar, row: updated, action, at: now, running, policies });
+        for (const c of [...plan.updated, ...plan.started]) last.set(c.id, c);
+        for (const c of plan.started) startedIds.add(c.id);
+        running = plan.running;
+      }
+      clocks.started = [...startedIds].map((id) => last.get(id)!);
+      clocks.updated = [...last.values()].filter((c) => !startedIds.has(c.id));
     }
-    if (change.indexText?.trim()) await indexCaseText(tx, updated!, change.indexText);
-    await change.also?.(tx, updated!, eventIds);
+    // 4. The row (its whole new state: it is locked), the timeline, the clocks, the new words and the live event: one statement.
+    const [written] = await executePrepared<{ event_ids: number[] }>(
+      tx,
+      'fq_case_change',
+      sql`
+      with u as (
+        update cases c set ${sql.raw(`(${WRITABLE.map(([, col]) => col).join(', ')})`)} = (
+          select ${sql.raw(WRITABLE.map(([, col]) => `n.${col}`).join(', '))} from jsonb_populate_record(null::cases, ${JSON.stringify(rowJson(updated))}::jsonb) n
+        )
+        where c.district_code = ${row.districtCode} and c.id = ${row.id}
+        returning 1
+      ),
+      e as (
+        insert into case_events (district_code, case_id, at, actor_id, actor_name, action, from_status, to_status, reason, data)
+        select ${row.districtCode}, ${row.id}::uuid, ${now}, ${opts.author.id}::uuid, ${opts.author.displayName}, x.action, x.from_status, x.to_status, x.reason, x.data
+        from jsonb_to_recordset(${JSON.stringify(change.events.map(eventJson))}::jsonb) as x(n int, action text, from_status text, to_status text, reason text, data jsonb)
+        order by x.n
+        returning id
+      ),
+      changed_clocks as (
+        update case_clocks k set stopped_at = n.stopped_at, is_overdue_at_stop = n.is_overdue_at_stop, paused_on = n.paused_on, paused_days = n.paused_days,
+          due_date = n.due_date, is_provisional = n.is_provisional
+        from jsonb_populate_recordset(null::case_clocks, ${JSON.stringify(clocks.updated.map(clockJson))}::jsonb) n
+        where k.district_code = ${row.districtCode} and k.id = n.id
+        returning 1
+      ),
+      started_clocks as (
+        insert into case_clocks select * from jsonb_populate_recordset(null::case_clocks, ${JSON.stringify(clocks.started.map(clockJson))}::jsonb)
+        returning 1
+      ),
+      words as (
+        update case_search set search_vector = search_vector || to_tsvector('simple', ${tokensOf(change.indexText)})
+        where district_code = ${row.districtCode} and case_id = ${row.id} and ${tokensOf(change.indexText)} <> ''
+        returning 1
+      ),
+      announced as (select ${liveEventSql(caseLiveEvent(updated, 'case.changed', now))})
+      select (select array_agg(id order by id) from e) as event_ids, (select count(*) from announced) as n, (select count(*) from u) as u`,
+    );
+    const eventIds = (written!.event_ids ?? []).map(Number);
+    // 5. What the step writes besides (attachments, notifications), then the statistics, which read all of it.
+    await change.also?.(tx, updated, eventIds);
     await refreshCaseStats(tx, row.districtCode, [row.id]);
-    await tx.execute(sql`select ${liveEventSql(caseLiveEvent(updated!, 'case.changed', now))}`);
-    if (updated!.status !== row.status) await queueStatusCallback(tx, updated!, change.events[0]!.action, now);
-    return { row: updated!, previous: row, eventIds };
+    if (updated.status !== row.status) await queueStatusCallback(tx, updated, change.events[0]!.action, now);
+    return { row: updated, previous: row, eventIds };
   };
   return opts.within ? run(opts.within) : opts.db.transaction(run);
 }
@@ -309,6 +342,32 @@ export async function recordNewCases(opts: { db: Db; tx: Tx; calendar: WorkCalen
   // The cases are returned in the order given, keyed by the caller's position.
   return new Map(prepared.flatMap((p) => (written.has(p.id) ? [[String(p.ord), written.get(p.id)!] as const] : [])));
 }
+
+/** Every column of `cases` a change may write, as [key, column]: all but the keys, the number and the creation time. */
+const WRITABLE = Object.entries(getTableColumns(cases))
+  .filter(([key]) => !['districtCode', 'id', 'code', 'trackingToken', 'createdAt', 'idempotencyKey', 'requestHash', 'registeredBy'].includes(key))
+  .map(([key, column]) => [key, column.name] as const);
+
+/** A row as JSON with its columns' names (for `jsonb_populate_record`); timestamps as ISO strings, buffers as bytea hex. */
+function asColumns(table: Parameters<typeof getTableColumns>[0], row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(getTableColumns(table)).flatMap(([key, column]) => {
+      if (!(key in row)) return [];
+      const v = row[key];
+      return [[column.name, v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? `\\x${v.toString('hex')}` : (v ?? null)]];
+    }),
+  );
+}
+const rowJson = (row: CaseRow) => asColumns(cases, row);
+const clockJson = (k: typeof caseClocks.$inferSelect) => asColumns(caseClocks, k);
+const eventJson = (e: TimelineEntryInput, n: number) => ({
+  n,
+  action: e.action,
+  from_status: e.fromStatus ?? null,
+  to_status: e.toStatus ?? null,
+  reason: e.reason ?? null,
+  data: e.data && Object.keys(e.data).length ? e.data : null,
+});
 
 const base64 = (b: Buffer | null | undefined) => (b ? b.toString('base64') : null);
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import type { CaseAction } from '../../../shared/case-lifecycle.js';
@@ -37,56 +38,58 @@ export function newClocks(opts: { calendar: WorkCalendar; policies: readonly Tim
   });
 }
 
-/**
- * Starts, stops, pauses and resumes the case's clocks for one step (`CLOCK_EFFECTS`), inside the step's transaction.
- * A new clock copies the policy in force, so later policy edits do not move it. `policies`: the district's enabled
- * rules when the caller has them (the write path keeps them in memory); read here otherwise.
- */
-export async function applyClockEffects(opts: { tx: Tx; calendar: WorkCalendar; row: CaseRow; action: CaseAction | 'register'; at: Date; policies?: readonly TimeLimitPolicyRow[] }) {
-  const { tx, calendar, row, action, at } = opts;
-  const effect = CLOCK_EFFECTS[action];
-  if (!effect) return;
-  const d = row.districtCode;
-  const today = shanghaiDate(at);
-  // A step that only starts clocks (registration, dispatch) need not read the running ones.
-  const touchesRunning = !!effect.stop || !!effect.pause || !!effect.resume;
-  const running = touchesRunning
-    ? await tx.select().from(caseClocks).where(and(eq(caseClocks.districtCode, d), eq(caseClocks.caseId, row.id), isNull(caseClocks.stoppedAt)))
-    : [];
+/** What a step does to a case's clocks: rows to update (stopped, paused, resumed) and rows to insert (started). */
+export interface ClockPlan {
+  updated: ClockRow[];
+  started: ClockRow[];
+}
 
-  const toStop = effect.stop === 'all' ? running : running.filter((c) => effect.stop?.includes(c.stage));
-  for (const c of toStop) {
-    await tx
-      .update(caseClocks)
-      .set({ stoppedAt: at, isOverdueAtStop: today > c.dueDate ? 1 : 0 })
-      .where(and(eq(caseClocks.districtCode, d), eq(caseClocks.id, c.id)));
-  }
-  const stillRunning = running.filter((c) => !toStop.includes(c));
+/**
+ * Starts, stops, pauses and resumes clocks for one step (`CLOCK_EFFECTS`), as a plan over the running clocks the
+ * caller read with its lock (the write path writes the plan in its own statement). A new clock copies the policy in
+ * force, so later policy edits do not move it. Plans of several steps chain: pass the running clocks the last left.
+ */
+export function planClockEffects(opts: {
+  calendar: WorkCalendar;
+  row: CaseRow;
+  action: CaseAction | 'register';
+  at: Date;
+  running: readonly ClockRow[];
+  policies: readonly TimeLimitPolicyRow[];
+}): ClockPlan & { running: ClockRow[] } {
+  const { calendar, row, action, at } = opts;
+  const effect = CLOCK_EFFECTS[action];
+  if (!effect) return { updated: [], started: [], running: [...opts.running] };
+  const today = shanghaiDate(at);
+  const updated: ClockRow[] = [];
+  const toStop = effect.stop === 'all' ? opts.running : opts.running.filter((c) => effect.stop?.includes(c.stage));
+  for (const c of toStop) updated.push({ ...c, stoppedAt: at, isOverdueAtStop: today > c.dueDate ? 1 : 0 });
+  let running = opts.running.filter((c) => !toStop.includes(c));
   if (effect.pause) {
-    for (const c of stillRunning.filter((x) => !x.pausedOn)) {
-      await tx.update(caseClocks).set({ pausedOn: today }).where(and(eq(caseClocks.districtCode, d), eq(caseClocks.id, c.id)));
-    }
+    running = running.map((c) => {
+      if (c.pausedOn) return c;
+      const paused = { ...c, pausedOn: today };
+      updated.push(paused);
+      return paused;
+    });
   }
   if (effect.resume) {
-    for (const c of stillRunning.filter((x) => x.pausedOn)) {
-      const moved = extendByPause(calendar, c.dueDate, c.unit, c.pausedOn!, today);
-      await tx
-        .update(caseClocks)
-        .set({
-          pausedOn: null,
-          pausedDays: c.pausedDays + moved.pausedDays,
-          dueDate: moved.date,
-          isProvisional: c.isProvisional || moved.provisional ? 1 : 0,
-        })
-        .where(and(eq(caseClocks.districtCode, d), eq(caseClocks.id, c.id)));
-    }
+    running = running.map((c) => {
+      if (!c.pausedOn) return c;
+      const moved = extendByPause(calendar, c.dueDate, c.unit, c.pausedOn, today);
+      const resumed = { ...c, pausedOn: null, pausedDays: c.pausedDays + moved.pausedDays, dueDate: moved.date, isProvisional: c.isProvisional || moved.provisional ? 1 : 0 };
+      updated.push(resumed);
+      return resumed;
+    });
   }
-  if (effect.start?.length) {
-    const policies = opts.policies ?? (await listTimeLimits(tx, d, { enabledOnly: true }));
-    const started = newClocks({ calendar, policies, row, stages: effect.start, at });
-    if (started.length) await tx.insert(caseClocks).values(started);
-  }
+  const started = (effect.start?.length ? newClocks({ calendar, policies: opts.policies, row, stages: effect.start, at }) : []).map(
+    (k) => ({ ...k, id: randomUUID(), pausedOn: null, pausedDays: 0, extendedDays: 0, stoppedAt: null, isOverdueAtStop: null, policyId: k.policyId ?? null, maxExtensionDays: k.maxExtensionDays ?? null }) as ClockRow,
+  );
+  return { updated, started, running: [...running, ...started] };
 }
+
+/** The running clocks of a case, as JSON rows for a statement that reads them with the case's lock. */
+export const RUNNING_CLOCKS_JSON = `(select jsonb_agg(to_jsonb(k)) from case_clocks k where k.district_code = c.district_code and k.case_id = c.id and k.stopped_at is null)`;
 
 export interface ClockView {
   id: string;

@@ -39,6 +39,9 @@ export async function indexNewCase(tx: Tx, crypto: PersonalDataCrypto, row: { di
     on conflict (district_code, case_id) do update set search_vector = excluded.search_vector, party_vector = excluded.party_vector`);
 }
 
+/** The jieba words of a later note or reason, as the document `to_tsvector('simple', …)` takes ('' when none). */
+export const tokensOf = (text: string | undefined) => (text?.trim() ? asDocument(tokenize(text)) : '');
+
 /** Adds the words of a later note or reason to the case's vector. */
 export async function indexCaseText(tx: Tx | Db, row: { districtCode: string; id: string }, text: string) {
   const words = tokenize(text);
