@@ -1,11 +1,12 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import type { RiskFlag } from '../../../shared/schemas/related.js';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { RiskFlag, RiskRules } from '../../../shared/schemas/related.js';
 import type { RiskLevel } from '../../../shared/enums.js';
 import type { Db } from '../../db/client.js';
-import { caseAssessments, caseParties, units, users } from '../../db/schema.js';
+import { caseAssessments, caseParties, cases, units, users } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
-import { loadActor } from '../../plugins/auth.js';
-import { findCaseRow } from '../case-access/case-row.js';
+import { loadActor, type Actor } from '../../plugins/auth.js';
+import type { CaseRow } from '../case-access/case-row.js';
+import { findUnitByIdCached } from '../units/units.repository.js';
 import { recordCaseChange } from '../case-access/record-case-change.js';
 import { enqueue } from '../notifications/outbox.js';
 import { previewRelated } from './related-preview.js';
@@ -17,31 +18,28 @@ const RAISES: Record<RiskFlag, RiskLevel> = { threat: 'high', mass: 'high', repe
 /** A claimed assessment not finished within this time (the instance died) is run again by whoever looks next. */
 const LEASE_SECONDS = 60;
 
+/** What an assessment needs of its case, loaded for a whole batch at once. */
+interface Subject {
+  row: CaseRow;
+  parties: (typeof caseParties.$inferSelect)[];
+}
+
 /**
  * 风险研判 of one registered case: the same signals the intake preview showed the clerk, computed again on the saved
  * case as its registering user sees the district. Any signal is written on the timeline with its reasons through the
- * case's write path, raises the case's risk level (never lowers it) and tells the dispatchers of the case's centre;
- * the queue row goes in the same transaction, so the assessment is done exactly when its result is written.
+ * case's write path, raises the case's risk level (never lowers it) and tells the dispatchers of the case's centre,
+ * and the queue row goes in the same transaction. Returns false when there was nothing to write (the caller removes
+ * such cases' queue rows together).
  */
-async function assessCase(db: Db, crypto: PersonalDataCrypto, districtCode: string, caseId: string): Promise<boolean> {
-  const row = await findCaseRow(db, districtCode, caseId);
-  const done = () => db.delete(caseAssessments).where(and(eq(caseAssessments.districtCode, districtCode), eq(caseAssessments.caseId, caseId)));
-  if (!row) {
-    await done();
-    return false;
-  }
-  const actor = await loadActor(db, districtCode, row.registeredBy);
-  const parties = await db
-    .select()
-    .from(caseParties)
-    .where(and(eq(caseParties.districtCode, districtCode), eq(caseParties.caseId, caseId)))
-    .orderBy(asc(caseParties.position));
-  const [place] = await db.select({ code: units.code }).from(units).where(and(eq(units.districtCode, districtCode), eq(units.id, row.unitId)));
+async function assessCase(db: Db, crypto: PersonalDataCrypto, subject: Subject, actor: Actor, rules: RiskRules): Promise<boolean> {
+  const { row, parties } = subject;
+  const districtCode = row.districtCode;
+  const place = await findUnitByIdCached(db, districtCode, row.unitId);
   const preview = await previewRelated({
     db,
     crypto,
     actor,
-    rules: await loadRiskRules(db, districtCode),
+    rules,
     excludeCaseId: row.id,
     now: row.createdAt,
     draft: {
@@ -63,60 +61,60 @@ async function assessCase(db: Db, crypto: PersonalDataCrypto, districtCode: stri
       })),
     },
   });
+  if (preview.signals.length === 0) return false;
   await db.transaction(async (tx) => {
-    if (preview.signals.length) {
-      const reasons = preview.signals.map((s) => s.reason).join('；');
-      await recordCaseChange({
-        db,
-        within: tx,
-        districtCode,
-        caseId,
-        author: { id: null, displayName: '风险研判（系统）' },
-        decide: async ({ row: locked }) => {
-          const raised = preview.flags.reduce<RiskLevel>((level, f) => (RANK[RAISES[f]] > RANK[level] ? RAISES[f] : level), locked.riskLevel);
-          return {
-            set: { riskLevel: raised },
-            events: [
-              {
-                action: 'risk_signal',
-                reason: reasons,
-                data: { flags: preview.flags, riskLevel: { from: locked.riskLevel, to: raised }, related: preview.related.slice(0, 5).map((r) => r.code) },
-              },
-            ],
-            also: async (inner, updated) => {
-              // The dispatchers whose centre the case is in.
-              const dispatchers = await inner
-                .select({ id: users.id })
-                .from(users)
-                .innerJoin(units, and(eq(units.districtCode, users.districtCode), eq(units.id, users.unitId)))
-                .where(and(eq(users.districtCode, districtCode), eq(users.role, 'dispatcher'), isNull(users.disabledAt), sql`${updated.unitPath} like ${units.path} || '%'`));
-              await enqueue(
-                inner,
-                dispatchers.map((u) => ({
-                  districtCode,
-                  dedupeKey: `risk:${caseId}:${u.id}`,
-                  channel: 'in_app' as const,
-                  recipientUserId: u.id,
-                  caseId,
-                  title: `风险预警：${updated.code}`,
-                  body: reasons,
-                })),
-              );
+    const reasons = preview.signals.map((s) => s.reason).join('；');
+    await recordCaseChange({
+      db,
+      within: tx,
+      districtCode,
+      caseId: row.id,
+      author: { id: null, displayName: '风险研判（系统）' },
+      decide: async ({ row: locked }) => {
+        const raised = preview.flags.reduce<RiskLevel>((level, f) => (RANK[RAISES[f]] > RANK[level] ? RAISES[f] : level), locked.riskLevel);
+        return {
+          set: { riskLevel: raised },
+          events: [
+            {
+              action: 'risk_signal',
+              reason: reasons,
+              data: { flags: preview.flags, riskLevel: { from: locked.riskLevel, to: raised }, related: preview.related.slice(0, 5).map((r) => r.code) },
             },
-          };
-        },
-      });
-    }
-    await tx.delete(caseAssessments).where(and(eq(caseAssessments.districtCode, districtCode), eq(caseAssessments.caseId, caseId)));
+          ],
+          also: async (inner, updated) => {
+            // The dispatchers whose centre the case is in.
+            const dispatchers = await inner
+              .select({ id: users.id })
+              .from(users)
+              .innerJoin(units, and(eq(units.districtCode, users.districtCode), eq(units.id, users.unitId)))
+              .where(and(eq(users.districtCode, districtCode), eq(users.role, 'dispatcher'), isNull(users.disabledAt), sql`${updated.unitPath} like ${units.path} || '%'`));
+            await enqueue(
+              inner,
+              dispatchers.map((u) => ({
+                districtCode,
+                dedupeKey: `risk:${row.id}:${u.id}`,
+                channel: 'in_app' as const,
+                recipientUserId: u.id,
+                caseId: row.id,
+                title: `风险预警：${updated.code}`,
+                body: reasons,
+              })),
+            );
+          },
+        };
+      },
+    });
+    await tx.delete(caseAssessments).where(and(eq(caseAssessments.districtCode, districtCode), eq(caseAssessments.caseId, row.id)));
   });
-  return preview.signals.length > 0;
+  return true;
 }
 
 /**
  * Runs the queued risk assessments (`case_assessments`) a batch at a time. A batch is claimed for a minute first
  * (skip locked: instances share the queue), so an instance that dies mid-way leaves its cases to the next run: each
- * case is assessed at least once, and its result written exactly once. A failure waits longer before each next try,
- * and is kept on the row for the administrator. Returns how many cases were assessed.
+ * case is assessed at least once, and its result written exactly once. The batch's cases, parties, users and rules
+ * are read together; cases with nothing to write leave the queue together. A failure waits longer before each next
+ * try, and is kept on the row for the administrator. Returns how many cases were assessed.
  */
 export async function runRiskAssessments(opts: { db: Db; crypto: PersonalDataCrypto; batchSize?: number; log?: { warn(obj: object, msg: string): void } }): Promise<number> {
   const { db, crypto } = opts;
@@ -128,9 +126,26 @@ export async function runRiskAssessments(opts: { db: Db; crypto: PersonalDataCry
         select district_code, case_id from case_assessments where run_after <= now() order by queued_at limit ${opts.batchSize ?? 20} for update skip locked)
       returning q.district_code, q.case_id, q.attempts`);
     if (claimed.length === 0) return assessed;
+    const ids = claimed.map((c) => c.case_id);
+    const [rows, partyRows] = await Promise.all([
+      db.select().from(cases).where(inArray(cases.id, ids)),
+      db.select().from(caseParties).where(inArray(caseParties.caseId, ids)).orderBy(asc(caseParties.position)),
+    ]);
+    const actors = new Map<string, Actor>();
+    const rules = new Map<string, RiskRules>();
+    const nothing: { district_code: string; case_id: string }[] = [];
     for (const c of claimed) {
+      const row = rows.find((r) => r.districtCode === c.district_code && r.id === c.case_id);
       try {
-        await assessCase(db, crypto, c.district_code, c.case_id);
+        if (!row) {
+          nothing.push(c);
+          continue;
+        }
+        const actorKey = `${row.districtCode}:${row.registeredBy}`;
+        if (!actors.has(actorKey)) actors.set(actorKey, await loadActor(db, row.districtCode, row.registeredBy));
+        if (!rules.has(row.districtCode)) rules.set(row.districtCode, await loadRiskRules(db, row.districtCode));
+        const parties = partyRows.filter((p) => p.districtCode === row.districtCode && p.caseId === row.id);
+        if (!(await assessCase(db, crypto, { row, parties }, actors.get(actorKey)!, rules.get(row.districtCode)!))) nothing.push(c);
         assessed++;
       } catch (err) {
         opts.log?.warn({ err, caseId: c.case_id }, 'risk assessment failed; it will be tried again');
@@ -140,6 +155,11 @@ export async function runRiskAssessments(opts: { db: Db; crypto: PersonalDataCry
           .set({ lastError: String((err as Error).message ?? err).slice(0, 500), runAfter: sql`now() + make_interval(secs => ${wait})` })
           .where(and(eq(caseAssessments.districtCode, c.district_code), eq(caseAssessments.caseId, c.case_id)));
       }
+    }
+    // Assessed with nothing to write (or the case is gone): off the queue together, in one statement.
+    for (const district of new Set(nothing.map((n) => n.district_code))) {
+      const done = nothing.filter((n) => n.district_code === district).map((n) => n.case_id);
+      await db.delete(caseAssessments).where(and(eq(caseAssessments.districtCode, district), inArray(caseAssessments.caseId, done)));
     }
   }
 }
