@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/shared/calendar.js';
 import { buildCaseBody } from '../../src/server/modules/cases/cases.factory.js';
 import { readWorkbook } from '../../src/server/modules/stats/workbook.js';
+import type { MapLayers } from '../../src/shared/schemas/map.js';
 import { actOnCaseOk, signIn } from '../support/app.js';
-import { SCREENSHOTS, signInPage, startBrowserTest, type BrowserContext } from './browser.js';
+import { drawnTexts, SCREENSHOTS, signInPage, startBrowserTest, textProblems, type BrowserContext } from './browser.js';
 
 /**
  * The command centre in a real browser, on a database of its own so every figure is this file's: the cockpit with
@@ -126,6 +127,15 @@ describe('the command centre', () => {
     const canvas = page.locator('[data-testid=district-map] canvas').first();
     await canvas.waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'map.png') });
+
+    // The units carry their names without a hover: whole names, none over another, most of the communities named
+    // at once (names that would collide are left out, not drawn over each other), every street at street level.
+    const layers = (await b.ctx.app.inject({ method: 'GET', url: `/api/map/layers?from=${shanghaiDate(new Date())}&to=${shanghaiDate(new Date())}`, headers: { cookie: await signIn(b.ctx.app, 'leader') } })).json() as MapLayers;
+    const namesOf = (kind: string) => layers.boundaries.features.filter((f) => f.properties.kind === kind).map((f) => f.properties.name);
+    const communities = await drawnTexts(page.getByTestId('district-map'));
+    expect(textProblems(communities)).toEqual([]);
+    for (const t of communities.texts) expect(namesOf('community'), t.text).toContain(t.text);
+    expect(communities.texts.length).toBeGreaterThanOrEqual(namesOf('community').length * 0.6);
     // A unit's card, reached by its name (the keyboard's way; a click on the canvas opens the same card).
     await page.getByLabel('查看单位…').click();
     await page.keyboard.type('东方社区');
@@ -133,6 +143,14 @@ describe('the command centre', () => {
     const card = page.getByRole('dialog');
     await card.getByText('收案').waitFor();
     await expect.poll(() => card.innerText(), { timeout: 10_000 }).toMatch(/网格员/);
+    await page.keyboard.press('Escape');
+    await card.waitFor({ state: 'hidden' });
+    await page.getByTestId('map-level').getByText('街道/乡镇').click();
+    await expect.poll(() => page.getByTestId('district-map-frame').getAttribute('data-level')).toBe('street');
+    const streets = await drawnTexts(page.getByTestId('district-map'));
+    expect(textProblems(streets)).toEqual([]);
+    expect(streets.texts.map((t) => t.text).sort()).toEqual(namesOf('street').sort());
+    await page.screenshot({ path: join(SCREENSHOTS, 'map-streets.png') });
     expect(outside).toEqual([]);
   });
 });
