@@ -60,7 +60,8 @@ export function AppLayout() {
               </Typography.Text>
             )}
             <NotificationBell />
-            <Button size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}>
+            {/* The button names the other language in that language, and says so for screen readers. */}
+            <Button size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')} lang={lang === 'zh-CN' ? 'en' : 'zh-CN'}>
               {t('app.language')}
             </Button>
             <Button size="small" onClick={signOut}>
