@@ -255,6 +255,35 @@ describe('pages anyone can use', () => {
     });
   }
 
+  it('every staff page has one h1, in the header, naming it as its menu entry does (and the window title follows)', { timeout: 120_000 }, async () => {
+    for (const user of ['admin', 'leader', 'counsellor', 'mediator']) {
+      const page = await signInPage(b, user, DESK);
+      const entries = await page.locator('.ant-layout-sider .ant-menu-item').allInnerTexts();
+      expect(entries.length, user).toBeGreaterThan(3);
+      for (const entry of entries) {
+        await page.goto(`${b.baseUrl}/cases`);
+        // The whole entry (心理服务 is also the start of 心理服务数据).
+        await page.locator('.ant-layout-sider .ant-menu-item', { hasText: new RegExp(`^${entry.trim().replace(/[()[\]/.*+?^$|]/g, '\\$&')}$`) }).click();
+        await page.locator('h1').first().waitFor();
+        // The wall screen (its own frame) and the grid app (a light page) carry their own single h1.
+        if (await page.getByTestId('page-title').count()) {
+          await expect.poll(() => page.getByTestId('page-title').innerText(), { timeout: 10_000 }).toBe(entry.trim());
+          expect(await page.title()).toContain(entry.trim());
+        }
+        expect(await page.locator('h1').count(), `${user}: ${entry}`).toBe(1);
+      }
+      await page.context().close();
+    }
+    // Pages reached from a list name themselves too; an unknown address is named 页面不存在.
+    const page = await signInPage(b, 'dispatcher', DESK);
+    await page.goto(`${b.baseUrl}/cases/${await someCase()}`);
+    await expect.poll(() => page.getByTestId('page-title').innerText()).toBe('案件详情');
+    await page.goto(`${b.baseUrl}/no-such-page`);
+    await expect.poll(() => page.getByTestId('page-title').innerText()).toBe('页面不存在');
+    expect(await page.locator('h1').count()).toBe(1);
+    await page.context().close();
+  });
+
   it('an unknown address is a real 404 page, not another page', async () => {
     const page = await signInPage(b, 'reception', DESK);
     await page.goto(`${b.baseUrl}/no-such-page`);

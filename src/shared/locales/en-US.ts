@@ -30,6 +30,8 @@ export const enUS: Record<MessageKey, string> = {
   'common.print': 'Print receipt',
   'common.retry': 'Retry',
   'common.view': 'View',
+  'page.caseDetail': 'Case',
+  'page.packageDetail': 'Package',
 
   'case.code': 'Case code',
   'case.summary': 'Subject',

@@ -29,6 +29,8 @@ export const zhCN = {
   'common.print': '打印回执',
   'common.retry': '重试',
   'common.view': '查看',
+  'page.caseDetail': '案件详情',
+  'page.packageDetail': '一揽子化解详情',
 
   'case.code': '案件编号',
   'case.summary': '事由',

@@ -114,7 +114,8 @@ export function RegisterCasePage() {
   return (
     <Row gutter={16}>
       <Col xs={24} xl={16}>
-        <Card title={t('register.title')} extra={<Typography.Text type="secondary">{t('register.hint')}</Typography.Text>}>
+        {/* No card title: the page's h1 (the layout's) already says 来访登记. */}
+        <Card extra={<Typography.Text type="secondary">{t('register.hint')}</Typography.Text>}>
           <Form<FormValues>
             form={form}
             layout="vertical"
