@@ -63,6 +63,11 @@ export function shanghaiDate(instant: Date): IsoDate {
   return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
+/** An instant as the centre's clock shows it, to the second: `YYYY-MM-DDTHH:mm:ss` (Shanghai has no daylight saving). */
+export function shanghaiClock(instant: Date): string {
+  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 19);
+}
+
 /** An instant as the centre reads it: Shanghai date and time to the minute, `YYYY-MM-DD HH:mm`. */
 export function formatShanghaiDateTime(instant: Date): string {
   return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startTestApp, type TestContext } from '../support/app.js';
 
 /** Debian's Chromium (installed by .ci/run); Playwright's own browser download cannot work offline. */
@@ -119,4 +119,64 @@ export async function confirmDialog(page: Page) {
     await page.screenshot({ path: shot }).catch(() => undefined);
     throw new Error(`the dialog did not close (screenshot ${shot}): ${await dialog.innerText().catch(() => '?')}`);
   }
+}
+
+/** A text an ECharts chart drew on its canvas (a label, a legend entry, an axis label), its box in the chart's pixels. */
+export interface DrawnText {
+  text: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The texts a chart (components/chart.tsx) has drawn, read from its ECharts instance once `data-drawn` says the current
+ * option is on the canvas: a canvas shows no text to the DOM, and a shortened label ("12…") is only visible here.
+ * Labels ECharts hid (`hideOverlap`) are not drawn and not listed.
+ */
+export async function drawnTexts(chart: Locator): Promise<{ width: number; height: number; texts: DrawnText[] }> {
+  await chart.and(chart.page().locator('[data-drawn="true"]')).waitFor();
+  return chart.evaluate((el) => {
+    interface Rect { x: number; y: number; width: number; height: number; clone(): Rect; applyTransform(m: number[]): void }
+    interface Drawn { type: string; style: { text?: string }; transform?: number[]; getBoundingRect(): Rect }
+    interface Instance { getWidth(): number; getHeight(): number; getZr(): { storage: { getDisplayList(update: boolean): Drawn[] } } }
+    const instance = (el as HTMLElement & { chart?: Instance }).chart;
+    if (!instance) throw new Error('no ECharts instance on the chart element');
+    // Each line of a text is a `tspan` (zrender), its transform already the chart's after the update.
+    const texts = instance
+      .getZr()
+      .storage.getDisplayList(true)
+      .filter((d) => d.type === 'tspan' && d.style.text)
+      .map((d) => {
+        const r = d.getBoundingRect().clone();
+        if (d.transform) r.applyTransform(d.transform);
+        return { text: d.style.text!, x: r.x, y: r.y, width: r.width, height: r.height };
+      });
+    return { width: instance.getWidth(), height: instance.getHeight(), texts };
+  });
+}
+
+/**
+ * What is wrong with a chart's texts, for a leader reading them: one ECharts shortened ("30.5…"), one reaching past the
+ * canvas (cut by its edge), two drawn over each other. Empty when every text is whole and readable.
+ */
+export function textProblems(drawn: { width: number; height: number; texts: DrawnText[] }): string[] {
+  const problems: string[] = [];
+  const edge = 1; // antialiasing: a glyph box may touch the edge by a pixel
+  for (const t of drawn.texts) {
+    if (/(\.\.\.|…)$/.test(t.text)) problems.push(`shortened: "${t.text}"`);
+    if (t.x < -edge || t.y < -edge || t.x + t.width > drawn.width + edge || t.y + t.height > drawn.height + edge) {
+      problems.push(`past the edge (${drawn.width}×${drawn.height}): "${t.text}" at ${Math.round(t.x)},${Math.round(t.y)} ${Math.round(t.width)}×${Math.round(t.height)}`);
+    }
+  }
+  const overlap = 2; // boxes of neighbouring lines may share a pixel row
+  drawn.texts.forEach((a, i) =>
+    drawn.texts.slice(i + 1).forEach((b) => {
+      const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+      const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+      if (w > overlap && h > overlap) problems.push(`over each other: "${a.text}" and "${b.text}"`);
+    }),
+  );
+  return problems;
 }

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/shared/calendar.js';
 import { buildCaseBody } from '../../src/server/modules/cases/cases.factory.js';
 import { readWorkbook } from '../../src/server/modules/stats/workbook.js';
+import type { MapLayers } from '../../src/shared/schemas/map.js';
 import { actOnCaseOk, signIn } from '../support/app.js';
-import { SCREENSHOTS, signInPage, startBrowserTest, type BrowserContext } from './browser.js';
+import { drawnTexts, SCREENSHOTS, signInPage, startBrowserTest, textProblems, type BrowserContext } from './browser.js';
 
 /**
  * The command centre in a real browser, on a database of its own so every figure is this file's: the cockpit with
@@ -126,6 +127,15 @@ describe('the command centre', () => {
     const canvas = page.locator('[data-testid=district-map] canvas').first();
     await canvas.waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'map.png') });
+
+    // The units carry their names without a hover: whole names, none over another, most of the communities named
+    // at once (names that would collide are left out, not drawn over each other), every street at street level.
+    const layers = (await b.ctx.app.inject({ method: 'GET', url: `/api/map/layers?from=${shanghaiDate(new Date())}&to=${shanghaiDate(new Date())}`, headers: { cookie: await signIn(b.ctx.app, 'leader') } })).json() as MapLayers;
+    const namesOf = (kind: string) => layers.boundaries.features.filter((f) => f.properties.kind === kind).map((f) => f.properties.name);
+    const communities = await drawnTexts(page.getByTestId('district-map'));
+    expect(textProblems(communities)).toEqual([]);
+    for (const t of communities.texts) expect(namesOf('community'), t.text).toContain(t.text);
+    expect(communities.texts.length).toBeGreaterThanOrEqual(namesOf('community').length * 0.6);
     // A unit's card, reached by its name (the keyboard's way; a click on the canvas opens the same card).
     await page.getByLabel('查看单位…').click();
     await page.keyboard.type('东方社区');
@@ -133,6 +143,44 @@ describe('the command centre', () => {
     const card = page.getByRole('dialog');
     await card.getByText('收案').waitFor();
     await expect.poll(() => card.innerText(), { timeout: 10_000 }).toMatch(/网格员/);
+    await page.keyboard.press('Escape');
+    await card.waitFor({ state: 'hidden' });
+    await page.getByTestId('map-level').getByText('街道/乡镇').click();
+    await expect.poll(() => page.getByTestId('district-map-frame').getAttribute('data-level')).toBe('street');
+    const streets = await drawnTexts(page.getByTestId('district-map'));
+    expect(textProblems(streets)).toEqual([]);
+    expect(streets.texts.map((t) => t.text).sort()).toEqual(namesOf('street').sort());
+    await page.screenshot({ path: join(SCREENSHOTS, 'map-streets.png') });
     expect(outside).toEqual([]);
+  });
+
+  it('tells a read-only leader what the empty “三零” board shows and who fills it in; an administrator gets the first steps', async () => {
+    const leader = await signInPage(b, 'leader', { viewport: { width: 1440, height: 900 } });
+    await leader.goto(`${b.baseUrl}/command/three-zero`);
+    const empty = leader.getByTestId('three-zero-empty');
+    await empty.waitFor();
+    const text = await empty.innerText();
+    // What the board shows, who fills it in (and how), and what the leader can do meanwhile.
+    expect(text).toContain('零上访、零事故、零案件');
+    expect(text).toMatch(/管理员或调度员填写/);
+    expect(text).toMatch(/导出 Excel 填好后导入/);
+    expect(text).toMatch(/不能填写。请联系本中心的管理员/);
+    await empty.getByRole('button', { name: '打开领导驾驶舱' }).waitFor();
+    expect(await leader.getByRole('button', { name: '从组织架构导入村(社区)' }).count()).toBe(0);
+    expect(await leader.getByTestId('three-zero-table').count()).toBe(0);
+    await leader.screenshot({ path: join(SCREENSHOTS, 'three-zero-empty-leader.png') });
+    await leader.context().close();
+
+    // The administrator starts from the empty board: the villages and communities of the org tree become the board,
+    // which then says that this year's figures are still to be entered.
+    const admin = await signInPage(b, 'admin', { viewport: { width: 1440, height: 900 } });
+    await admin.goto(`${b.baseUrl}/command/three-zero`);
+    await admin.getByTestId('three-zero-empty').getByRole('button', { name: '从组织架构导入村(社区)' }).click();
+    await admin.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定/ }).click();
+    await admin.getByTestId('three-zero-table').locator('tr.ant-table-row').first().waitFor();
+    expect(await admin.getByTestId('three-zero-empty').count()).toBe(0);
+    expect(await admin.getByTestId('three-zero-no-figures').innerText()).toContain(`${shanghaiDate(new Date()).slice(0, 4)} 年的事故和案件起数还没有填报`);
+    await admin.screenshot({ path: join(SCREENSHOTS, 'three-zero-villages.png') });
+    await admin.context().close();
   });
 });

@@ -1,5 +1,5 @@
 import dayjs, { type Dayjs } from 'dayjs';
-import { shanghaiDate } from '../../shared/calendar.js';
+import { shanghaiClock, shanghaiDate } from '../../shared/calendar.js';
 
 /**
  * Today as the centre counts it. Periods, figures and deadlines are Asia/Shanghai days on the server; a browser whose
@@ -8,4 +8,17 @@ import { shanghaiDate } from '../../shared/calendar.js';
  */
 export function centreToday(): Dayjs {
   return dayjs(shanghaiDate(new Date()));
+}
+
+/**
+ * The centre's wall-clock time now (Asia/Shanghai, no daylight saving) as a Dayjs whose fields read that time, for
+ * clocks on screen: a PC set to another zone still shows the centre's hour and day.
+ */
+export function centreNow(): Dayjs {
+  return dayjs(shanghaiClock(new Date()));
+}
+
+/** An instant (an API's ISO timestamp) as the centre's clock read it: the wall and the cockpit show Shanghai times. */
+export function atCentre(instant: string | Date): Dayjs {
+  return dayjs(shanghaiClock(new Date(instant)));
 }

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { enUS } from '../../shared/locales/en-US.js';
 import { zhCN, type MessageKey } from '../../shared/locales/zh-CN.js';
 
@@ -21,9 +21,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(() => (localStorage.getItem(STORAGE_KEY) === 'en-US' ? 'en-US' : 'zh-CN'));
   const setLang = useCallback((l: Lang) => {
     localStorage.setItem(STORAGE_KEY, l);
-    document.documentElement.lang = l;
     setLangState(l);
   }, []);
+  // The page's language as the reader chose it, from the first render on (the HTML files say zh-CN): screen readers
+  // pronounce by it (WCAG 3.1.1), and the English test tells labels from data by it.
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
   const value = useMemo<I18n>(() => {
     const dict = DICTS[lang];
     const t = (key: MessageKey, vars?: Record<string, string | number>) =>

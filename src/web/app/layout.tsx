@@ -1,6 +1,6 @@
-import { Button, Layout, Menu, Space, Typography } from 'antd';
+import { Button, Grid, Layout, Menu, Space, Typography } from 'antd';
 import { useEffect, useRef } from 'react';
-import { Outlet, useLocation, useNavigate } from 'react-router';
+import { matchPath, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from './api.js';
 import { useI18n } from './i18n.js';
 import { APP_ROUTES } from './routes.js';
@@ -15,6 +15,15 @@ export function AppLayout() {
   const location = useLocation();
   const items = APP_ROUTES.filter((r) => r.menu && can(r.access)).map((r) => ({ key: r.path, icon: r.menu!.icon, label: t(r.menu!.label) }));
   const selected = items.find((i) => location.pathname === i.key || location.pathname.startsWith(`${i.key}/`))?.key;
+  const screens = Grid.useBreakpoint();
+  // Every page's one h1, in the same place and type, named as its menu entry (or its route's title); an address that
+  // is no page is the 404's. The window's title follows, so tabs and history say which page is which.
+  const route = APP_ROUTES.find((r) => matchPath(r.path, location.pathname));
+  const titleKey = route ? (route.title ?? route.menu?.label) : 'notFound.title';
+  const title = titleKey ? t(titleKey) : t('app.shortTitle');
+  useEffect(() => {
+    document.title = `${title} · ${t('app.title')}`;
+  }, [title, t]);
 
   // A table wider than the screen scrolls sideways inside its own box; that box takes the keyboard focus and has a
   // name, so a keyboard user can scroll it too (WCAG 2.1.1). Ant Design's tables do not, so every page's tables here.
@@ -51,16 +60,20 @@ export function AppLayout() {
         />
       </Layout.Sider>
       <Layout>
-        <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
-          <Typography.Text strong>{t('app.title')}</Typography.Text>
+        <Layout.Header style={{ background: '#fff', padding: screens.md ? '0 24px' : '0 12px', display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 12 }}>
+          <h1 className="fq-page-title" data-testid="page-title">
+            {title}
+          </h1>
           <Space>
             {me && (
-              <Typography.Text type="secondary" data-testid="current-user">
+              // On a phone the header keeps the page's title and the buttons; who is signed in shows from 768 px.
+              <Typography.Text type="secondary" data-testid="current-user" className={screens.md ? undefined : 'fq-visually-hidden'}>
                 {me.displayName} · {label('role', me.role)} · {me.unit.name}
               </Typography.Text>
             )}
             <NotificationBell />
-            <Button size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}>
+            {/* The button names the other language in that language, and says so for screen readers. */}
+            <Button size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')} lang={lang === 'zh-CN' ? 'en' : 'zh-CN'}>
               {t('app.language')}
             </Button>
             <Button size="small" onClick={signOut}>

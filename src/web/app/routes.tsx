@@ -57,6 +57,8 @@ export interface AppRoute {
   element?: ReactNode;
   access: Permission;
   menu?: { label: MessageKey; icon: ReactNode };
+  /** The page's h1 and the window's title, when it is not the menu entry's label (a page reached from a list). */
+  title?: MessageKey;
   /** A page with its own frame (the phone app, the wall screen), outside the menu layout. */
   standalone?: boolean;
 }
@@ -76,9 +78,9 @@ export const APP_ROUTES: AppRoute[] = [
   { path: '/counselling/figures', element: <CounsellingFiguresPage />, access: 'counselling.figures', menu: { label: 'menu.counsellingFigures', icon: <PieChartOutlined /> } },
   { path: '/reports/three-failures', element: <ThreeFailuresPage />, access: 'report.threeFailures', menu: { label: 'menu.report', icon: <BarChartOutlined /> } },
   { path: '/packages', element: <PackagesPage />, access: 'package.view', menu: { label: 'menu.packages', icon: <GroupOutlined /> } },
-  { path: '/packages/:id', element: <PackageDetailPage />, access: 'package.view' },
+  { path: '/packages/:id', element: <PackageDetailPage />, access: 'package.view', title: 'page.packageDetail' },
   { path: '/cases', element: <CaseListPage />, access: 'case.list', menu: { label: 'menu.cases', icon: <InboxOutlined /> } },
-  { path: '/cases/:id', element: <CaseDetailPage />, access: 'case.list' },
+  { path: '/cases/:id', element: <CaseDetailPage />, access: 'case.list', title: 'page.caseDetail' },
   // The phone app checks its own sign-in: offline, it works with the worker last seen on the phone.
   { path: '/grid', access: 'grid.patrol', menu: { label: 'menu.grid', icon: <MobileOutlined /> }, standalone: true },
   { path: '/admin/cameras', element: <CamerasPage />, access: 'camera.view', menu: { label: 'menu.cameras', icon: <VideoCameraOutlined /> } },

@@ -3,6 +3,7 @@ import type { Camera } from '../../../shared/schemas/cameras.js';
 import type { MapLayers } from '../../../shared/schemas/map.js';
 import { useI18n } from '../../app/i18n.js';
 import { Chart, echarts, type EChartsOption } from '../../components/chart.js';
+import { labelPoint } from './label-point.js';
 
 export type MapLevel = 'street' | 'community' | 'grid';
 export type CaseLayer = 'points' | 'heat' | 'none';
@@ -36,6 +37,12 @@ export function DistrictMap(props: {
     return name;
   }, [features, level]);
   const names = useMemo(() => new Map(features.map((f) => [f.properties.id, f.properties.name])), [features]);
+  // Each unit's name at its label point, the roomiest units first in line (ECharts keeps the larger symbol's label).
+  const namePoints = useMemo(() => {
+    const points = features.map((f) => ({ name: f.properties.name, ...labelPoint(f.geometry) }));
+    const deepest = Math.max(...points.map((p) => p.depth), 0) || 1;
+    return points.map((p) => ({ name: p.name, value: p.at, symbolSize: 2 + Math.round((p.depth / deepest) * 18) }));
+  }, [features]);
 
   const option = useMemo<EChartsOption>(() => {
     const text = dark ? '#cfe3ff' : '#333';
@@ -82,6 +89,31 @@ export function DistrictMap(props: {
         zlevel: 3,
       });
     }
+    // The units' names, always shown: a leader reads the map by place names, not by hovering. Drawn as labels of
+    // invisible points at each unit's label point, so that ECharts' `hideOverlap` (which the geo component's own
+    // labels do not get) leaves out the names that would collide and shows more of them as one zooms in. `silent`:
+    // a click or hover on a name is one on the unit beneath it. On top of the points, as on any map: a name half under a
+    // camera pin cannot be read, a point under a name's thin strokes still can.
+    series.push({
+      name: 'names',
+      zlevel: 4,
+      type: 'scatter',
+      coordinateSystem: 'geo',
+      silent: true,
+      // Transparent, not `opacity: 0`: the label would inherit the opacity.
+      itemStyle: { color: 'transparent' },
+      label: {
+        show: true,
+        position: 'inside',
+        formatter: '{b}',
+        color: text,
+        fontSize: dark ? 13 : 12,
+        textBorderColor: dark ? '#12325a' : '#eef3fa',
+        textBorderWidth: 2,
+      },
+      labelLayout: { hideOverlap: true },
+      data: namePoints,
+    });
     return {
       tooltip: { trigger: 'item' },
       ...(caseLayer === 'heat' ? { visualMap: { show: false, min: 0, max: 6, seriesIndex: 1, inRange: { color: ['#2c7bb6', '#ffffbf', '#d7191c'] } } } : {}),
@@ -89,14 +121,18 @@ export function DistrictMap(props: {
         map: mapName,
         roam: true,
         nameProperty: 'name',
-        label: { show: level === 'street', color: text, formatter: (p: { name: string }) => names.get(p.name) ?? '' },
+        // The whole height for the district (ECharts leaves a wide margin otherwise): bigger cells, more names.
+        top: 8,
+        bottom: 8,
+        // Names come from the `names` series; the region's own label would draw a second one on hover.
+        label: { show: false },
         itemStyle: { areaColor: dark ? '#12325a' : '#eef3fa', borderColor: dark ? '#4f8ad1' : '#7a9cc6', borderWidth: level === 'grid' ? 0.6 : 1.2 },
-        emphasis: { itemStyle: { areaColor: dark ? '#1f4f8a' : '#cfe0f5' }, label: { show: true, color: text, formatter: (p: { name: string }) => names.get(p.name) ?? '' } },
+        emphasis: { itemStyle: { areaColor: dark ? '#1f4f8a' : '#cfe0f5' }, label: { show: false } },
         tooltip: { formatter: (p: { name: string }) => names.get(p.name) ?? '' },
       },
       series,
     } as EChartsOption;
-  }, [mapName, names, features, layers, cameras, caseLayer, level, dark, label, t]);
+  }, [mapName, names, namePoints, features, layers, cameras, caseLayer, level, dark, label, t]);
 
   // What is drawn, in the DOM: a test (or a screen reader) can tell when the layers it chose are on the map.
   return (

@@ -123,12 +123,12 @@ export function CounsellingPage() {
                   data-testid="counselling-services"
                   columns={[
                     { title: t('counselling.name'), dataIndex: 'personName' },
-                    { title: '来源', dataIndex: 'source', render: (v: string) => label('counsellingSource', v) },
+                    { title: t('counselling.source'), dataIndex: 'source', render: (v: string) => label('counsellingSource', v) },
                     { title: t('case.status'), dataIndex: 'status', render: (v: string) => <Tag color={v === 'requested' ? 'orange' : v === 'active' ? 'purple' : 'default'}>{label('counsellingStatus', v)}</Tag> },
-                    { title: '案件', dataIndex: 'caseCode', render: (v: string | null, r) => (v ? <Link to={`/cases/${r.caseId}`} onClick={(e) => e.stopPropagation()}>{v}</Link> : '—') },
+                    { title: t('counselling.case'), dataIndex: 'caseCode', render: (v: string | null, r) => (v ? <Link to={`/cases/${r.caseId}`} onClick={(e) => e.stopPropagation()}>{v}</Link> : '—') },
                     { title: t('counselling.counsellor'), render: (_, r) => r.counsellor?.name ?? '—' },
                     { title: t('counselling.alerts'), dataIndex: 'openAlerts', render: (n: number) => (n ? <Tag color="red">{n}</Tag> : '') },
-                    { title: '下次预约', dataIndex: 'nextAppointment', render: (v: string | null) => (v ? dayjs(v).format('MM-DD HH:mm') : '—') },
+                    { title: t('counselling.nextAppointment'), dataIndex: 'nextAppointment', render: (v: string | null) => (v ? dayjs(v).format('MM-DD HH:mm') : '—') },
                   ]}
                 />
               ),
@@ -194,13 +194,13 @@ export function CounsellingPage() {
               label: t('counselling.walkIn'),
               children: (
                 <Form form={walkInForm} layout="vertical" style={{ maxWidth: 480 }} onFinish={(v) => walkIn.mutate(v)}>
-                  <Form.Item name="name" label={t('counselling.name')} rules={[{ required: true, message: '请填写姓名' }]}>
+                  <Form.Item name="name" label={t('counselling.name')} rules={[{ required: true, message: t('counselling.needName') }]}>
                     <Input maxLength={50} />
                   </Form.Item>
-                  <Form.Item name="phone" label={t('counselling.phone')} rules={[{ pattern: /^1[3-9]\d{9}$/, message: '手机号码格式不正确' }]}>
+                  <Form.Item name="phone" label={t('counselling.phone')} rules={[{ pattern: /^1[3-9]\d{9}$/, message: t('counselling.badPhone') }]}>
                     <Input maxLength={11} />
                   </Form.Item>
-                  <Form.Item name="reason" label={t('counselling.reason')} rules={[{ required: true, min: 2, message: '请简要说明来访原因' }]}>
+                  <Form.Item name="reason" label={t('counselling.reason')} rules={[{ required: true, min: 2, message: t('counselling.needReason') }]}>
                     <Input.TextArea rows={3} maxLength={500} />
                   </Form.Item>
                   {walkIn.isError && <Alert type="error" showIcon message={(walkIn.error as Error).message} style={{ marginBottom: 12 }} />}
@@ -216,10 +216,10 @@ export function CounsellingPage() {
       <Modal open={!!assessing} title={`${t('counselling.assess')} · ${assessing?.personName ?? ''}`} onCancel={() => setAssessing(null)} onOk={() => assessForm.submit()} confirmLoading={assess.isPending} destroyOnHidden>
         <Alert type="warning" showIcon message={assessing?.reason} style={{ marginBottom: 12 }} />
         <Form form={assessForm} layout="vertical" onFinish={(v) => assess.mutate(v)}>
-          <Form.Item name="riskLevel" label={t('counselling.riskLevel')} rules={[{ required: true, message: '请选择风险等级' }]}>
+          <Form.Item name="riskLevel" label={t('counselling.riskLevel')} rules={[{ required: true, message: t('counselling.needRiskLevel') }]}>
             <Select options={CRISIS_RISK_LEVELS.map((v) => ({ value: v, label: label('crisisRisk', v) }))} />
           </Form.Item>
-          <Form.Item name="assessment" label={t('counselling.assessment')} rules={[{ required: true, min: 10, message: '请记录评估情况与处置措施（至少 10 个字）' }]}>
+          <Form.Item name="assessment" label={t('counselling.assessment')} rules={[{ required: true, min: 10, message: t('counselling.needAssessment') }]}>
             <Input.TextArea rows={5} maxLength={5000} />
           </Form.Item>
           {assess.isError && <Alert type="error" showIcon message={(assess.error as Error).message} />}
@@ -247,14 +247,14 @@ function RoomsTab() {
     <Space direction="vertical" style={{ width: '100%', maxWidth: 480 }}>
       <List size="small" bordered dataSource={rooms.data ?? []} loading={rooms.isLoading} locale={{ emptyText: t('common.empty') }} renderItem={(r) => <List.Item>{r.name}</List.Item>} />
       <Form form={form} layout="inline" onFinish={(v) => add.mutate(v)}>
-        <Form.Item name="name" rules={[{ required: true, message: '请填写咨询室名称' }]}>
-          <Input placeholder="心理咨询室三" maxLength={40} />
+        <Form.Item name="name" rules={[{ required: true, message: t('counselling.needRoomName') }]}>
+          <Input placeholder={t('counselling.roomPlaceholder')} maxLength={40} />
         </Form.Item>
         <Button htmlType="submit" loading={add.isPending}>
-          添加
+          {t('counselling.addRoom')}
         </Button>
       </Form>
-      <Typography.Text type="secondary">仅心理督导或管理员可添加咨询室。</Typography.Text>
+      <Typography.Text type="secondary">{t('counselling.roomsWho')}</Typography.Text>
       {add.isError && <Alert type="error" showIcon message={(add.error as Error).message} />}
     </Space>
   );

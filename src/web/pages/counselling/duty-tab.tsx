@@ -7,7 +7,6 @@ import { api } from '../../app/api.js';
 import { centreToday } from '../../app/centre-date.js';
 import { useI18n } from '../../app/i18n.js';
 
-const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 
 /** 值班安排: who is on duty each day of a week (crisis alerts reach them too); supervisors and admins change it. */
 export function DutyTab() {
@@ -52,7 +51,8 @@ export function DutyTab() {
             width: 170,
             render: (d: string) => (
               <Space>
-                {`${d} ${WEEKDAYS[dayjs(d).day()]}`}
+                {/* The weekday in the reader's language (dayjs follows the app's locale: 周一 / Mon). */}
+                {`${d} ${dayjs(d).format('ddd')}`}
                 {d === r?.today && <Tag color="blue">{t('counselling.today')}</Tag>}
               </Space>
             ),

@@ -51,7 +51,7 @@ export function CounsellingFiguresPage() {
         ))}
       </Row>
       <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0 }}>
-        心理咨询内容依法保密（《精神卫生法》第四条）：此处只有数量，不含任何个人信息或咨询内容。
+        {t('counselling.figuresConfidential')}
       </Typography.Paragraph>
     </Card>
   );

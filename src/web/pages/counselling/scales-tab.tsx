@@ -85,27 +85,27 @@ export function ScalesTab() {
             />
           </Form.Item>
           <Space style={{ width: '100%' }} align="start">
-            <Form.Item name="code" label={t('counselling.scaleCode')} rules={[{ required: true, message: '请填写量表代码，如 SCL-90' }]}>
+            <Form.Item name="code" label={t('counselling.scaleCode')} rules={[{ required: true, message: t('counselling.needScaleCode') }]}>
               <Input placeholder="SCL-90" maxLength={20} style={{ width: 140 }} />
             </Form.Item>
-            <Form.Item name="name" label={t('counselling.scaleName')} rules={[{ required: true, message: '请填写量表名称' }]} style={{ minWidth: 360 }}>
+            <Form.Item name="name" label={t('counselling.scaleName')} rules={[{ required: true, message: t('counselling.needScaleName') }]} style={{ minWidth: 360 }}>
               <Input maxLength={60} />
             </Form.Item>
           </Space>
-          <Form.Item name="instructions" label={t('counselling.scaleInstructions')} rules={[{ required: true, message: '请填写指导语' }]}>
+          <Form.Item name="instructions" label={t('counselling.scaleInstructions')} rules={[{ required: true, message: t('counselling.needInstructions') }]}>
             <Input.TextArea rows={2} maxLength={300} />
           </Form.Item>
-          <Form.Item name="items" label={t('counselling.scaleItemsInput')} rules={[{ required: true, message: '请填写题目，每行一题' }]}>
-            <Input.TextArea rows={6} placeholder={'头痛\n神经过敏，心中不踏实\n…'} />
+          <Form.Item name="items" label={t('counselling.scaleItemsInput')} rules={[{ required: true, message: t('counselling.needItems') }]}>
+            <Input.TextArea rows={6} placeholder={t('counselling.itemsExample')} />
           </Form.Item>
-          <Form.Item name="options" label={t('counselling.scaleOptionsInput')} rules={[{ required: true, message: '请填写选项，每行“分值 选项”' }]}>
-            <Input.TextArea rows={4} placeholder={'0 从无\n1 轻度\n2 中度'} />
+          <Form.Item name="options" label={t('counselling.scaleOptionsInput')} rules={[{ required: true, message: t('counselling.needOptions') }]}>
+            <Input.TextArea rows={4} placeholder={t('counselling.optionsExample')} />
           </Form.Item>
-          <Form.Item name="bands" label={t('counselling.scaleBandsInput')} rules={[{ required: true, message: '请填写分级，每行“最低分-最高分 分级”' }]}>
-            <Input.TextArea rows={3} placeholder={'0-159 未见异常\n160-360 建议进一步评估'} />
+          <Form.Item name="bands" label={t('counselling.scaleBandsInput')} rules={[{ required: true, message: t('counselling.needBands') }]}>
+            <Input.TextArea rows={3} placeholder={t('counselling.bandsExample')} />
           </Form.Item>
           <Form.Item name="crisis" label={t('counselling.scaleCrisisInput')}>
-            <Input.TextArea rows={2} placeholder="9 1 第9题：有死亡或自伤念头" />
+            <Input.TextArea rows={2} placeholder={t('counselling.crisisExample')} />
           </Form.Item>
           {add.isError && <Alert type="error" showIcon message={(add.error as Error).message} />}
         </Form>

@@ -49,7 +49,7 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
     mutationFn: (answers: number[]) => api<{ total: number; band: { label: string }; crisis: boolean }>(`/api/counselling/services/${serviceId}/administrations`, { method: 'POST', json: { scaleCode, answers } }),
     onSuccess: async (r) => {
       scaleForm.resetFields();
-      if (r.crisis) message.warning(`${t('counselling.total')} ${r.total}（${r.band.label}）：${t('counselling.crisis')}，请立即进行风险评估`);
+      if (r.crisis) message.warning(t('counselling.crisisScored', { score: r.total, band: r.band.label }));
       else message.success(`${t('counselling.total')} ${r.total}（${r.band.label}）`);
       await refresh();
     },
@@ -96,8 +96,8 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
       extra={
         d &&
         d.status !== 'closed' && (
-          <Popconfirm title="结案后不能再预约，已预约的将取消。确定结案？" onConfirm={() => close.mutate()}>
-            <Button loading={close.isPending}>结案</Button>
+          <Popconfirm title={t('counselling.closeConfirm')} onConfirm={() => close.mutate()}>
+            <Button loading={close.isPending}>{t('counselling.close')}</Button>
           </Popconfirm>
         )
       }
@@ -108,13 +108,13 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
         <Space direction="vertical" size="middle" style={{ width: '100%' }}>
           {error && <Alert type="error" showIcon message={error.message} />}
           <Descriptions size="small" column={2} bordered>
-            <Descriptions.Item label="来源">{label('counsellingSource', d.source)}</Descriptions.Item>
-            <Descriptions.Item label="案件">{d.caseCode ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('counselling.source')}>{label('counsellingSource', d.source)}</Descriptions.Item>
+            <Descriptions.Item label={t('counselling.case')}>{d.caseCode ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('counselling.reason')} span={2}>
               {d.reason}
             </Descriptions.Item>
           </Descriptions>
-          {d.alerts.some((a) => !a.assessedAt) && <Alert type="error" showIcon message="本服务有未完成风险评估的危机预警" />}
+          {d.alerts.some((a) => !a.assessedAt) && <Alert type="error" showIcon message={t('counselling.unassessedAlerts')} />}
 
           <Card size="small" title={t('counselling.book')}>
             <Form form={bookForm} layout="inline" onFinish={(v) => book.mutate(v)} style={{ rowGap: 8 }}>
@@ -179,7 +179,7 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
               {scale && (
                 <Form form={scaleForm} layout="vertical" onFinish={(v: Record<string, number>) => administer.mutate(scale.items.map((i) => v[`q${i.no}`]!))}>
                   {scale.items.map((i) => (
-                    <Form.Item key={i.no} name={`q${i.no}`} label={`${i.no}. ${i.text}`} rules={[{ required: true, message: '请选择' }]} style={{ marginBottom: 8 }}>
+                    <Form.Item key={i.no} name={`q${i.no}`} label={`${i.no}. ${i.text}`} rules={[{ required: true, message: t('counselling.chooseAnswer') }]} style={{ marginBottom: 8 }}>
                       <Radio.Group options={scale.options.map((o) => ({ value: o.value, label: `${o.label}（${o.value}）` }))} />
                     </Form.Item>
                   ))}
@@ -200,10 +200,10 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
                     dataSource={[...d.administrations].reverse()}
                     columns={[
                       { title: t('counselling.time'), dataIndex: 'createdAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm') },
-                      { title: '量表', dataIndex: 'scaleCode' },
+                      { title: t('counselling.scale'), dataIndex: 'scaleCode' },
                       { title: t('counselling.total'), dataIndex: 'total' },
                       { title: t('counselling.band'), render: (_, r) => r.band.label },
-                      { title: '', render: (_, r) => (r.crisis ? <Tag color="red">{t('counselling.crisis')}</Tag> : r.mode === 'self' ? <Tag>自评</Tag> : null) },
+                      { title: '', render: (_, r) => (r.crisis ? <Tag color="red">{t('counselling.crisis')}</Tag> : r.mode === 'self' ? <Tag>{t('counselling.selfAssessed')}</Tag> : null) },
                     ]}
                   />
                 </>
@@ -235,10 +235,10 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
               )}
             />
             <Form form={sessionForm} layout="vertical" onFinish={(v) => addSession.mutate(v)} initialValues={{ heldOn: dayjs() }}>
-              <Form.Item name="heldOn" label="日期" rules={[{ required: true }]}>
+              <Form.Item name="heldOn" label={t('counselling.date')} rules={[{ required: true }]}>
                 <DatePicker allowClear={false} />
               </Form.Item>
-              <Form.Item name="notes" label={t('counselling.notes')} rules={[{ required: true, message: '请填写咨询记录' }]}>
+              <Form.Item name="notes" label={t('counselling.notes')} rules={[{ required: true, message: t('counselling.needNotes') }]}>
                 <Input.TextArea rows={4} maxLength={20000} />
               </Form.Item>
               <Button htmlType="submit" loading={addSession.isPending}>
@@ -256,9 +256,9 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
               locale={{ emptyText: t('common.empty') }}
               columns={[
                 { title: t('counselling.institution'), dataIndex: 'institution' },
-                { title: '转介时间', dataIndex: 'referredAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD') },
+                { title: t('counselling.referredAt'), dataIndex: 'referredAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD') },
                 { title: t('counselling.followUpOn'), dataIndex: 'followUpOn' },
-                { title: '随访', dataIndex: 'followedUpAt', render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD') : '待随访') },
+                { title: t('counselling.followUpColumn'), dataIndex: 'followedUpAt', render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD') : t('counselling.followUpDue')) },
               ]}
             />
             <Form form={referForm} layout="inline" style={{ marginTop: 8, rowGap: 8 }} onFinish={(v) => refer.mutate(v)}>
@@ -276,7 +276,7 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
               </Button>
             </Form>
             <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
-              心理咨询人员不作诊断、不予治疗；需要诊断或治疗的，转介至医疗机构（《精神卫生法》第二十三条）。
+              {t('counselling.noDiagnosis')}
             </Typography.Paragraph>
           </Card>
         </Space>

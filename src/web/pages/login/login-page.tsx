@@ -58,7 +58,8 @@ export function LoginPage() {
         <div style={{ marginTop: 16, display: 'flex', justifyContent: 'space-between' }}>
           <a href="/progress">{t('login.publicLink')}</a>
           <a href="/portal">{t('portal.title')}</a>
-          <Button type="link" size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}>
+          {/* Named in the other language, and marked so (screen readers, and the English test's data rule). */}
+          <Button type="link" size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')} lang={lang === 'zh-CN' ? 'en' : 'zh-CN'}>
             {t('app.language')}
           </Button>
         </div>

@@ -9,8 +9,8 @@ export function NotFoundPage() {
   return (
     <Result
       status="404"
-      title={<h1 style={{ fontSize: 24, margin: 0 }}>{t('notFound.title')}</h1>}
-      subTitle={t('notFound.hint')}
+      // The page's h1 is the layout's (app/layout.tsx): for an unknown address it reads 页面不存在.
+      title={t('notFound.hint')}
       extra={
         <Button type="primary" onClick={() => navigate('/')}>
           {t('notFound.home')}

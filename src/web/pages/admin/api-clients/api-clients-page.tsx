@@ -99,7 +99,7 @@ export function ApiClientsPage() {
       <Modal open={isCreating} title={t('apiClients.add')} onCancel={() => setCreating(false)} onOk={handleCreate} okText={t('common.save')} destroyOnHidden>
         <Form form={form} layout="vertical" initialValues={{ channels: ['transfer'] }}>
           <Form.Item name="name" label={t('apiClients.name')} rules={[{ required: true, message: t('common.required') }]}>
-            <Input maxLength={100} placeholder="12345政务服务便民热线" />
+            <Input maxLength={100} placeholder={t('apiClients.namePlaceholder')} />
           </Form.Item>
           <Form.Item name="channels" label={t('apiClients.channels')} rules={[{ required: true, message: t('common.required') }]}>
             <Select mode="multiple" options={CHANNELS.map((c) => ({ value: c, label: label('channel', c) }))} />

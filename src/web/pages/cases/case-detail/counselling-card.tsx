@@ -67,8 +67,8 @@ export function CounsellingCard({ detail }: { detail: CaseDetail }) {
           <Form.Item name="personId" label={t('counselling.person')} rules={[{ required: true, message: t('counselling.person') }]}>
             <Select options={people.map((p) => ({ value: p.personId, label: `${p.name}（${label('partyRole', p.role)}）` }))} />
           </Form.Item>
-          <Form.Item name="reason" label={t('counselling.reason')} rules={[{ required: true, min: 2, message: '请简要说明转介原因' }]}>
-            <Input.TextArea rows={3} maxLength={500} placeholder="如：当事人情绪激动，多次表示想不开" />
+          <Form.Item name="reason" label={t('counselling.reason')} rules={[{ required: true, min: 2, message: t('counselling.needReferReason') }]}>
+            <Input.TextArea rows={3} maxLength={500} placeholder={t('counselling.referReasonPlaceholder')} />
           </Form.Item>
         </Form>
       </Modal>

@@ -1,17 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
-import dayjs from 'dayjs';
 import { useEffect, useState, type CSSProperties, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { Camera } from '../../../../shared/schemas/cameras.js';
 import type { MapLayers } from '../../../../shared/schemas/map.js';
 import type { Cockpit } from '../../../../shared/schemas/stats.js';
 import { api } from '../../../app/api.js';
-import { centreToday } from '../../../app/centre-date.js';
+import { atCentre, centreNow, centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useLiveEvents } from '../../../app/live-events.js';
 import { Chart } from '../../../components/chart.js';
 import type { CaseListResult } from '../../../components/use-case-list.js';
 import { DistrictMap } from '../district-map.js';
+import { ringOption } from '../ring-chart.js';
 
 /** The wall screen's design size: everything is laid out for it and scaled to the window, so nothing ever scrolls. */
 const W = 1920;
@@ -46,13 +46,18 @@ function useScale() {
   return scale;
 }
 
-function useClock() {
-  const [now, setNow] = useState(() => dayjs());
+/**
+ * The centre's clock (Shanghai), ticking each second in a component of its own: the rest of the wall (its charts) is
+ * not drawn again every second.
+ */
+function Clock() {
+  const { t } = useI18n();
+  const [now, setNow] = useState(() => centreNow());
   useEffect(() => {
-    const id = setInterval(() => setNow(dayjs()), 1000);
+    const id = setInterval(() => setNow(centreNow()), 1000);
     return () => clearInterval(id);
   }, []);
-  return now;
+  return <div style={{ fontSize: 22, color: '#90caf9' }}>{t('bigScreen.clock', { date: now.format(t('bigScreen.date')), time: now.format('HH:mm:ss') })}</div>;
 }
 
 /**
@@ -63,7 +68,6 @@ export function BigScreenPage() {
   const { t, label } = useI18n();
   const [params] = useSearchParams();
   const scale = useScale();
-  const now = useClock();
   const { recent, state } = useLiveEvents();
   const unitId = params.get('unitId') ?? undefined;
   const today = centreToday();
@@ -142,13 +146,13 @@ export function BigScreenPage() {
         }}
       >
         <header style={{ display: 'grid', gridTemplateColumns: '460px 1fr 460px', alignItems: 'center' }}>
-          <div style={{ fontSize: 22, color: '#90caf9' }}>{t('bigScreen.clock', { date: now.format('YYYY年M月D日 dddd'), time: now.format('HH:mm:ss') })}</div>
+          <Clock />
           <h1 style={{ margin: 0, textAlign: 'center', fontSize: 38, letterSpacing: 4, color: '#e3f2fd', textShadow: '0 0 12px #29b6f6' }}>
             {t('bigScreen.title', { unit: c?.unit.name.replace(/综治中心$/, '') ?? '' })}
           </h1>
           <div style={{ textAlign: 'right', fontSize: 18, color: '#90caf9' }}>
             <span style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 5, marginRight: 6, background: state === 'open' ? '#69f0ae' : '#ffab40' }} />
-            {c ? t('cockpit.updatedAt', { time: dayjs(c.generatedAt).format('HH:mm:ss') }) : t('common.loading')}
+            {c ? t('cockpit.updatedAt', { time: atCentre(c.generatedAt).format('HH:mm:ss') }) : t('common.loading')}
             <Link to="/command/cockpit" style={{ marginLeft: 16, color: '#90caf9' }}>
               {t('bigScreen.exit')}
             </Link>
@@ -172,42 +176,38 @@ export function BigScreenPage() {
               {c && (
                 <Chart
                   theme="dark"
+                  testId="screen-levels"
                   style={{ height: 390 }}
-                  option={{
-                    tooltip: { trigger: 'item' },
-                    legend: { bottom: 0, textStyle: { color: '#cfe3ff', fontSize: 15 } },
-                    series: [
-                      {
-                        type: 'pie',
-                        radius: ['34%', '58%'],
-                        center: ['50%', '45%'],
-                        label: { color: '#e3f2fd', fontSize: 15, formatter: '{d}%' },
-                        data: [
-                          { name: label('level', 'village'), value: c.counts.levelVillage },
-                          { name: label('level', 'town'), value: c.counts.levelTown },
-                          { name: label('level', 'district'), value: c.counts.levelDistrict },
-                          { name: t('measure.escalated'), value: c.counts.escalated },
-                        ],
-                      },
+                  option={ringOption(
+                    [
+                      { name: label('level', 'village'), value: c.counts.levelVillage },
+                      { name: label('level', 'town'), value: c.counts.levelTown },
+                      { name: label('level', 'district'), value: c.counts.levelDistrict },
+                      { name: t('measure.escalated'), value: c.counts.escalated },
                     ],
-                  }}
+                    { dark: true, fontSize: 17 },
+                  )}
                 />
               )}
             </Panel>
           </section>
           <section style={{ display: 'grid', gridTemplateRows: '1fr 300px', gap: 14, minHeight: 0 }}>
-            <div style={{ ...panel, padding: 0, position: 'relative' }}>
+            {/* The demo note has a line of its own under the map: laid over it, it would cover the district's edge. */}
+            <div style={{ ...panel, padding: 0, display: 'flex', flexDirection: 'column' }}>
               {layers.data && (
-                <DistrictMap layers={layers.data} cameras={cameras.data} level="community" caseLayer="points" dark height={640} />
+                <DistrictMap layers={layers.data} cameras={cameras.data} level="community" caseLayer="points" dark height={layers.data.isDemoGeometry ? 616 : 640} />
               )}
               {layers.data?.isDemoGeometry && (
-                <div style={{ position: 'absolute', left: 12, bottom: 8, fontSize: 14, color: '#ffcc80' }}>演示边界（示意几何，非测绘数据）</div>
+                <div style={{ padding: '0 12px', fontSize: 14, lineHeight: '22px', color: '#ffcc80' }} data-testid="screen-demo-geometry">
+                  {t('map.demoGeometryShort')}
+                </div>
               )}
             </div>
             <Panel title={t('cockpit.trend')}>
               {c && (
                 <Chart
                   theme="dark"
+                  testId="screen-trend"
                   style={{ height: 240 }}
                   option={{
                     tooltip: { trigger: 'axis' },
@@ -230,7 +230,7 @@ export function BigScreenPage() {
               {latestRows.map((r) => (
                 <div key={r.id} style={row}>
                   <span style={{ overflow: 'hidden', textOverflow: 'ellipsis', color: r.isLive ? '#ffd54f' : undefined }}>{`${r.code.replace(/^\d{6}-/, '')} ${r.summary}`}</span>
-                  <span style={{ color: '#90caf9' }}>{dayjs(r.at).format('MM-DD HH:mm')}</span>
+                  <span style={{ color: '#90caf9' }}>{atCentre(r.at).format('MM-DD HH:mm')}</span>
                 </div>
               ))}
             </Panel>
@@ -242,7 +242,7 @@ export function BigScreenPage() {
                     <span style={{ color: '#ff5252', marginRight: 6 }}>●</span>
                     {r.summary}
                   </span>
-                  <span style={{ color: '#ff8a80' }}>{r.deadline ? `${r.deadline.dueDate.slice(5)}到期` : ''}</span>
+                  <span style={{ color: '#ff8a80' }}>{r.deadline ? t('bigScreen.due', { date: r.deadline.dueDate.slice(5) }) : ''}</span>
                 </div>
               ))}
             </Panel>
@@ -251,7 +251,7 @@ export function BigScreenPage() {
               {alertRows.map((a) => (
                 <div key={a.key} style={row}>
                   <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{a.text}</span>
-                  <span style={{ color: '#90caf9' }}>{a.at ? dayjs(a.at).format('HH:mm') : ''}</span>
+                  <span style={{ color: '#90caf9' }}>{a.at ? atCentre(a.at).format('HH:mm') : ''}</span>
                 </div>
               ))}
             </Panel>

@@ -4,16 +4,17 @@ import { Alert, Button, Card, Col, DatePicker, Empty, Row, Segmented, Select, Sp
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { centreToday } from '../../../app/centre-date.js';
+import { atCentre, centreToday } from '../../../app/centre-date.js';
 import { CASE_KINDS } from '../../../../shared/enums.js';
 import { RATES, RATE_KEYS, SETTLED_LEVELS, type Measure, type Rate } from '../../../../shared/indicators.js';
 import type { Cockpit, Figure, LiveFigure } from '../../../../shared/schemas/stats.js';
 import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
-import { Chart, type EChartsOption } from '../../../components/chart.js';
+import { Chart } from '../../../components/chart.js';
 import { toUnitTree, useUnits, type UnitTreeNode } from '../../../components/use-units.js';
 import { cockpitQueryString, drillDownUrl } from '../drill-down.js';
+import { ringOption } from '../ring-chart.js';
 
 const LEVEL_MEASURE: Record<(typeof SETTLED_LEVELS)[number], Measure> = { village: 'levelVillage', town: 'levelTown', district: 'levelDistrict' };
 const SHOWN_COUNTS: Measure[] = ['received', 'accepted', 'rejected', 'concluded', 'settled', 'agreements', 'onTime', 'late', 'followedUp', 'satisfied', 'escalated'];
@@ -25,13 +26,6 @@ const LIVE_LINKS: Record<LiveFigure, Figure | string> = {
   openPackages: '/packages',
   cameraAlerts: '/admin/cameras',
 };
-
-/** A ring of shares with its legend below; each slice keeps its `key` for the drill-down. */
-const donut = (data: { name: string; value: number; key: string }[]): EChartsOption => ({
-  tooltip: { trigger: 'item' },
-  legend: { bottom: 0, type: 'scroll' },
-  series: [{ type: 'pie', radius: ['30%', '55%'], center: ['50%', '42%'], label: { formatter: '{d}%' }, data }],
-});
 
 /** The subtree of `rootId` among the territorial units (departments hold no places). */
 export function jurisdictionTree(nodes: UnitTreeNode[], rootId: string): UnitTreeNode[] {
@@ -100,10 +94,10 @@ export function CockpitPage() {
             value={[dayjs(filters.from), dayjs(filters.to)]}
             onChange={(v) => v && set({ from: (v[0] as Dayjs).format('YYYY-MM-DD'), to: (v[1] as Dayjs).format('YYYY-MM-DD') })}
             presets={[
-              { label: '本月', value: [centreToday().startOf('month'), centreToday()] },
-              { label: '上月', value: [centreToday().subtract(1, 'month').startOf('month'), centreToday().subtract(1, 'month').endOf('month')] },
-              { label: '本年', value: [centreToday().startOf('year'), centreToday()] },
-              { label: '近12个月', value: [centreToday().subtract(11, 'month').startOf('month'), centreToday()] },
+              { label: t('cockpit.preset.thisMonth'), value: [centreToday().startOf('month'), centreToday()] },
+              { label: t('cockpit.preset.lastMonth'), value: [centreToday().subtract(1, 'month').startOf('month'), centreToday().subtract(1, 'month').endOf('month')] },
+              { label: t('cockpit.preset.thisYear'), value: [centreToday().startOf('year'), centreToday()] },
+              { label: t('cockpit.preset.last12Months'), value: [centreToday().subtract(11, 'month').startOf('month'), centreToday()] },
             ]}
             aria-label={t('cockpit.period')}
             // Each of the two inputs needs its own name for assistive technology (the wrapper's label does not reach them).
@@ -113,7 +107,8 @@ export function CockpitPage() {
             showSearch
             treeNodeFilterProp="title"
             treeDefaultExpandedKeys={[me?.unit.id ?? '']}
-            style={{ width: 220 }}
+            // Wide enough for the district centre's full name (焦作城乡一体化示范区综治中心), the longest a leader picks.
+            style={{ width: 250 }}
             value={unitId || undefined}
             treeData={tree}
             loading={units.isLoading}
@@ -148,7 +143,7 @@ export function CockpitPage() {
           <Tooltip title={t('cockpit.drillHint')}>
             <InfoCircleOutlined style={{ color: '#888' }} />
           </Tooltip>
-          {c && <Typography.Text type="secondary">{t('cockpit.updatedAt', { time: dayjs(c.generatedAt).format('HH:mm:ss') })}</Typography.Text>}
+          {c && <Typography.Text type="secondary">{t('cockpit.updatedAt', { time: atCentre(c.generatedAt).format('HH:mm:ss') })}</Typography.Text>}
         </Space>
       </Card>
       {cockpit.isError && <Alert type="error" showIcon message={(cockpit.error as Error).message} />}
@@ -189,8 +184,9 @@ export function CockpitPage() {
               </Card>
             ) : (
               <>
+                {/* Below 1600 px the trend takes the row and the two rings share the next: a ring's legend needs ~250 px. */}
                 <Row gutter={[12, 12]}>
-                  <Col xs={24} xl={14}>
+                  <Col xs={24} xxl={12}>
                     <Card size="small" title={t('cockpit.trend')}>
                       <Chart
                         testId="chart-trend"
@@ -198,7 +194,8 @@ export function CockpitPage() {
                           tooltip: { trigger: 'axis' },
                           legend: { top: 0, data: [t('measure.received'), t('measure.concluded'), t('measure.settled')] },
                           grid: { left: 40, right: 16, top: 36, bottom: 28 },
-                          xAxis: { type: 'category', data: c.trend.map((x) => x.bucket) },
+                          // A month reads as 2026-03; a week by its first day.
+                          xAxis: { type: 'category', data: c.trend.map((x) => (filters.grain === 'month' ? x.bucket.slice(0, 7) : x.bucket)) },
                           yAxis: { type: 'value', minInterval: 1 },
                           series: [
                             { name: t('measure.received'), type: 'bar', barMaxWidth: 48, data: c.trend.map((x) => x.received) },
@@ -209,20 +206,20 @@ export function CockpitPage() {
                       />
                     </Card>
                   </Col>
-                  <Col xs={24} md={12} xl={5}>
+                  <Col xs={24} md={12} xxl={6}>
                     <Card size="small" title={t('cockpit.byChannel')}>
                       <Chart
                         testId="chart-channel"
-                        option={donut(c.byChannel.filter((x) => x.received).map((x) => ({ name: label('channel', x.key), value: x.received, key: x.key })))}
+                        option={ringOption(c.byChannel.filter((x) => x.received).map((x) => ({ name: label('channel', x.key), value: x.received, key: x.key })))}
                         onClick={(p) => drill('received', { channel: (p.data as { key: string }).key })}
                       />
                     </Card>
                   </Col>
-                  <Col xs={24} md={12} xl={5}>
+                  <Col xs={24} md={12} xxl={6}>
                     <Card size="small" title={t('cockpit.levels')}>
                       <Chart
                         testId="chart-levels"
-                        option={donut(SETTLED_LEVELS.map((l) => ({ name: label('level', l), value: c.counts[LEVEL_MEASURE[l]], key: l })))}
+                        option={ringOption(SETTLED_LEVELS.map((l) => ({ name: label('level', l), value: c.counts[LEVEL_MEASURE[l]], key: l })))}
                         onClick={(p) => drill(LEVEL_MEASURE[(p.data as { key: (typeof SETTLED_LEVELS)[number] }).key])}
                       />
                     </Card>
@@ -277,7 +274,9 @@ export function CockpitPage() {
                     size="small"
                     rowKey={(r) => r.unitId ?? 'self'}
                     pagination={false}
-                    scroll={{ x: true }}
+                    // As wide as its content (scrolling sideways inside the card): squeezed to the card, unit names
+                    // broke one character per line (李/万/街/道).
+                    scroll={{ x: 'max-content' }}
                     dataSource={c.byUnit}
                     data-testid="cockpit-by-unit"
                     columns={[

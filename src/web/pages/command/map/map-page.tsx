@@ -2,7 +2,7 @@ import { UploadOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Checkbox, DatePicker, Descriptions, Drawer, Empty, List, Segmented, Select, Space, Spin, Tag, TreeSelect, Typography, Upload } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { Link } from 'react-router';
 import type { Camera } from '../../../../shared/schemas/cameras.js';
 import type { MapLayers, MapUnit } from '../../../../shared/schemas/map.js';
@@ -25,6 +25,26 @@ interface CameraAlert {
   caseStatus: string;
 }
 
+/**
+ * The map's height: down to the window's bottom edge (at least 480 px), so a leader's 1920×1080 screen gives the
+ * district its whole height and the units room for their names.
+ */
+function useFillHeight(ref: RefObject<HTMLElement | null>, content: unknown): number {
+  const [height, setHeight] = useState(640);
+  useEffect(() => {
+    // 26: the page's bottom margin and the card's borders.
+    const measure = () => {
+      const top = ref.current?.getBoundingClientRect().top;
+      if (top !== undefined) setHeight(Math.max(480, Math.floor(window.innerHeight - (top + window.scrollY) - 26)));
+    };
+    measure();
+    window.addEventListener('resize', measure);
+    return () => window.removeEventListener('resize', measure);
+    // Measured again when the content above changes (the demo-boundaries notice arrives with the layers).
+  }, [ref, content]);
+  return height;
+}
+
 /** 态势地图: the jurisdiction drawn from its boundaries, cases and cameras; a grid or a camera opens its card. */
 export function MapPage() {
   const { t, label } = useI18n();
@@ -39,6 +59,7 @@ export function MapPage() {
   const [showCameras, setShowCameras] = useState(true);
   const [openUnit, setOpenUnit] = useState<string | null>(null);
   const [openCamera, setOpenCamera] = useState<string | null>(null);
+  const mapCard = useRef<HTMLDivElement>(null);
 
   const qs = new URLSearchParams({ from: range[0], to: range[1], ...(unitId ? { unitId } : {}) }).toString();
   const layers = useQuery({ queryKey: ['stats', 'map', qs], queryFn: () => api<MapLayers>(`/api/map/layers?${qs}`) });
@@ -63,12 +84,13 @@ export function MapPage() {
       if (result.unknownCodes.length) message.warning(t('map.unknownCodes', { codes: result.unknownCodes.slice(0, 10).join('、') }));
       await queryClient.invalidateQueries({ queryKey: ['stats', 'map'] });
     } catch (e) {
-      message.error(e instanceof SyntaxError ? '文件不是有效的 JSON' : (e as Error).message);
+      message.error(e instanceof SyntaxError ? t('map.notJson') : (e as Error).message);
     }
     return false;
   };
 
   const data = layers.data;
+  const mapHeight = useFillHeight(mapCard, data);
   const hasBoundaries = !!data?.boundaries.features.length;
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
@@ -82,7 +104,7 @@ export function MapPage() {
           <TreeSelect
             showSearch
             treeNodeFilterProp="title"
-            style={{ width: 220 }}
+            style={{ width: 250 }}
             value={unitId ?? me?.unit.id}
             treeData={tree}
             treeDefaultExpandedKeys={[me?.unit.id ?? '']}
@@ -133,14 +155,14 @@ export function MapPage() {
             <Tag color="#e53935">{label('risk', 'high')}</Tag>
             <Tag color="#fb8c00">{label('risk', 'medium')}</Tag>
             <Tag color="#1e88e5">{label('risk', 'low')}</Tag>
-            <Typography.Text type="secondary">● 在办 ○ 已办结</Typography.Text>
+            <Typography.Text type="secondary">{`● ${t('map.openCase')} ○ ${t('map.closedCase')}`}</Typography.Text>
           </Space>
         </Space>
       </Card>
       {data?.isDemoGeometry && <Alert type="warning" showIcon message={t('map.demoGeometry')} data-testid="demo-geometry" />}
       {data?.isCasesCapped && <Alert type="info" showIcon message={t('map.casesCapped', { n: data.cases.length })} />}
       {layers.isError && <Alert type="error" showIcon message={(layers.error as Error).message} />}
-      <Card size="small" styles={{ body: { padding: 0 } }}>
+      <Card size="small" styles={{ body: { padding: 0 } }} ref={mapCard}>
         <Spin spinning={layers.isFetching && !data}>
           {data && !hasBoundaries ? (
             <Empty style={{ padding: 80 }} description={t('map.noBoundaries')} />
@@ -150,13 +172,13 @@ export function MapPage() {
               cameras={showCameras ? cameras.data : undefined}
               level={level}
               caseLayer={caseLayer}
-              height={640}
+              height={mapHeight}
               onUnit={(id) => setOpenUnit(id)}
               onCamera={(id) => setOpenCamera(id)}
               onCase={(id) => window.open(`/cases/${id}`, '_blank')}
             />
           ) : (
-            <div style={{ height: 640 }} />
+            <div style={{ height: mapHeight }} />
           )}
         </Spin>
       </Card>

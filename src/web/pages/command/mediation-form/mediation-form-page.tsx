@@ -33,7 +33,7 @@ export function MediationFormPage() {
       extra={
         <Space wrap>
           <DatePicker picker="month" allowClear={false} value={dayjs(`${month}-01`)} onChange={(v) => v && setMonth(v.format('YYYY-MM'))} aria-label={t('mediationForm.month')} />
-          <TreeSelect style={{ width: 200 }} value={unitId ?? me?.unit.id} treeData={tree} treeDefaultExpandedKeys={[me?.unit.id ?? '']} onChange={(v: string) => setUnitId(v)} showSearch treeNodeFilterProp="title" />
+          <TreeSelect style={{ width: 250 }} value={unitId ?? me?.unit.id} treeData={tree} treeDefaultExpandedKeys={[me?.unit.id ?? '']} onChange={(v: string) => setUnitId(v)} showSearch treeNodeFilterProp="title" />
           <Button icon={<DownloadOutlined />} href={`/api/stats/mediation-form.xlsx?${qs}`} download data-testid="mediation-form-export">
             {t('cockpit.export')}
           </Button>

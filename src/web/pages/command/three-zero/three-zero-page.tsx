@@ -1,6 +1,7 @@
-import { CheckCircleTwoTone, CloseCircleTwoTone, DownloadOutlined, MinusCircleOutlined, UploadOutlined } from '@ant-design/icons';
+import { CheckCircleTwoTone, CloseCircleTwoTone, DownloadOutlined, MinusCircleOutlined, TrophyOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Modal, Popconfirm, Progress, Row, Select, Space, Statistic, Table, Tooltip, TreeSelect, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Modal, Popconfirm, Progress, Result, Row, Select, Space, Statistic, Table, Tooltip, TreeSelect, Typography, Upload } from 'antd';
+import { Link } from 'react-router';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { ASSESSED_UNIT_TYPES } from '../../../../shared/enums.js';
@@ -18,6 +19,44 @@ type UnitRow = ThreeZeroBoard['units'][number];
 function Mark({ value, title }: { value: boolean | null; title?: string }) {
   const icon = value === null ? <MinusCircleOutlined style={{ color: '#bbb' }} /> : value ? <CheckCircleTwoTone twoToneColor="#52c41a" /> : <CloseCircleTwoTone twoToneColor="#f5222d" />;
   return title ? <Tooltip title={title}>{icon}</Tooltip> : icon;
+}
+
+/**
+ * A board with no units yet says what it is for and who fills it in, instead of a blank table: a leader opening it
+ * cannot add anything and would not otherwise know whom to ask; an administrator gets the first steps as buttons.
+ */
+function EmptyBoard(props: { canEdit: boolean; onAddVillages: () => void; isAddingVillages: boolean; onAddUnit: () => void }) {
+  const { t } = useI18n();
+  return (
+    <Result
+      icon={<TrophyOutlined />}
+      title={t('threeZero.emptyTitle')}
+      subTitle={
+        <div style={{ maxWidth: 760, margin: '0 auto', textAlign: 'left' }}>
+          <Typography.Paragraph>{t('threeZero.emptyWhat')}</Typography.Paragraph>
+          <Typography.Paragraph>{t('threeZero.emptyWho')}</Typography.Paragraph>
+          {!props.canEdit && <Typography.Paragraph>{t('threeZero.emptyReader')}</Typography.Paragraph>}
+        </div>
+      }
+      extra={
+        props.canEdit ? (
+          <Space wrap>
+            <Popconfirm title={t('threeZero.importFromTree')} onConfirm={props.onAddVillages}>
+              <Button type="primary" loading={props.isAddingVillages}>
+                {t('threeZero.importFromTree')}
+              </Button>
+            </Popconfirm>
+            <Button onClick={props.onAddUnit}>{t('threeZero.addUnit')}</Button>
+          </Space>
+        ) : (
+          <Link to="/command/cockpit">
+            <Button type="primary">{t('threeZero.openCockpit')}</Button>
+          </Link>
+        )
+      }
+      data-testid="three-zero-empty"
+    />
+  );
 }
 
 /** "三零"创建: each assessed unit's three zeros for a year, and the share meeting the standard against the target. */
@@ -100,6 +139,8 @@ export function ThreeZeroPage() {
   });
 
   const b = board.data;
+  const isEmpty = b?.units.length === 0;
+  const hasNoFigures = !!b?.units.length && b.units.every((u) => u.accidents === null && u.criminalCases === null);
   const groupCard = (g: 'village' | 'organisation') => {
     const s = b?.groups[g];
     const target = b?.targets[g] ?? 0;
@@ -123,7 +164,7 @@ export function ThreeZeroPage() {
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Card
         size="small"
-        title={t('threeZero.title')}
+        title={t('threeZero.boardOfYear', { year })}
         extra={
           <Space wrap>
             <DatePicker picker="year" allowClear={false} value={dayjs(`${year}-01-01`)} onChange={(v) => v && setYear(v.year())} aria-label={t('threeZero.year')} />
@@ -163,70 +204,77 @@ export function ThreeZeroPage() {
           </Space>
         }
       >
-        <Row gutter={[12, 12]}>{(['village', 'organisation'] as const).map(groupCard)}</Row>
+        {isEmpty ? (
+          <EmptyBoard canEdit={canEdit} onAddVillages={() => addVillages.mutate()} isAddingVillages={addVillages.isPending} onAddUnit={() => setAdding(true)} />
+        ) : (
+          <Row gutter={[12, 12]}>{(['village', 'organisation'] as const).map(groupCard)}</Row>
+        )}
       </Card>
-      <Card size="small">
-        <Table<UnitRow>
-          size="small"
-          rowKey="id"
-          loading={board.isLoading}
-          dataSource={b?.units ?? []}
-          pagination={{ pageSize: 20, showSizeChanger: true }}
-          locale={{ emptyText: canEdit ? `${t('common.empty')}：${t('threeZero.importFromTree')}` : t('common.empty') }}
-          data-testid="three-zero-table"
-          columns={[
-            { title: t('threeZero.unit'), dataIndex: 'name' },
-            { title: t('threeZero.type'), dataIndex: 'type', render: (v: string) => label('assessedType', v), filters: ASSESSED_UNIT_TYPES.map((v) => ({ text: label('assessedType', v), value: v })), onFilter: (v, r) => r.type === v },
-            { title: t('cockpit.unit'), dataIndex: 'placeName' },
-            { title: t('threeZero.zeroPetition'), align: 'center', render: (_, r) => <Mark value={r.zeroPetition} title={r.carriedUp ? t('threeZero.carriedUp', { n: r.carriedUp }) : undefined} /> },
-            { title: t('threeZero.zeroAccident'), align: 'center', render: (_, r) => <Mark value={r.zeroAccident} title={r.accidents === null ? t('threeZero.notEntered') : `${r.accidents}`} /> },
-            { title: t('threeZero.zeroCrime'), align: 'center', render: (_, r) => <Mark value={r.zeroCrime} title={r.criminalCases === null ? t('threeZero.notEntered') : `${r.criminalCases}`} /> },
-            { title: t('threeZero.meets'), align: 'center', render: (_, r) => <Mark value={r.meets} />, filters: [{ text: '✓', value: true }, { text: '✗', value: false }], onFilter: (v, r) => r.meets === v },
-            { title: t('threeZero.source'), dataIndex: 'source', render: (v: string | null, r) => (v ? <Tooltip title={`${r.enteredBy ?? ''} ${r.enteredAt ? dayjs(r.enteredAt).format('YYYY-MM-DD HH:mm') : ''}`}>{v}</Tooltip> : <Typography.Text type="secondary">{t('threeZero.notEntered')}</Typography.Text>) },
-            ...(canEdit
-              ? [
-                  {
-                    title: '',
-                    key: 'enter',
-                    render: (_: unknown, r: UnitRow) => (
-                      <Button
-                        size="small"
-                        onClick={() => {
-                          figuresForm.setFieldsValue({ accidents: r.accidents ?? 0, criminalCases: r.criminalCases ?? 0, source: r.source ?? '' });
-                          setEntering(r);
-                        }}
-                      >
-                        {t('threeZero.enter')}
-                      </Button>
-                    ),
-                  },
-                ]
-              : []),
-          ]}
-        />
-      </Card>
+      {hasNoFigures && <Alert type="info" showIcon message={t('threeZero.noFiguresYet', { year })} data-testid="three-zero-no-figures" />}
+      {!isEmpty && (
+        <Card size="small">
+          <Table<UnitRow>
+            size="small"
+            rowKey="id"
+            loading={board.isLoading}
+            dataSource={b?.units ?? []}
+            pagination={{ pageSize: 20, showSizeChanger: true }}
+            locale={{ emptyText: canEdit ? `${t('common.empty')}：${t('threeZero.importFromTree')}` : t('common.empty') }}
+            data-testid="three-zero-table"
+            columns={[
+              { title: t('threeZero.unit'), dataIndex: 'name' },
+              { title: t('threeZero.type'), dataIndex: 'type', render: (v: string) => label('assessedType', v), filters: ASSESSED_UNIT_TYPES.map((v) => ({ text: label('assessedType', v), value: v })), onFilter: (v, r) => r.type === v },
+              { title: t('cockpit.unit'), dataIndex: 'placeName' },
+              { title: t('threeZero.zeroPetition'), align: 'center', render: (_, r) => <Mark value={r.zeroPetition} title={r.carriedUp ? t('threeZero.carriedUp', { n: r.carriedUp }) : undefined} /> },
+              { title: t('threeZero.zeroAccident'), align: 'center', render: (_, r) => <Mark value={r.zeroAccident} title={r.accidents === null ? t('threeZero.notEntered') : `${r.accidents}`} /> },
+              { title: t('threeZero.zeroCrime'), align: 'center', render: (_, r) => <Mark value={r.zeroCrime} title={r.criminalCases === null ? t('threeZero.notEntered') : `${r.criminalCases}`} /> },
+              { title: t('threeZero.meets'), align: 'center', render: (_, r) => <Mark value={r.meets} />, filters: [{ text: '✓', value: true }, { text: '✗', value: false }], onFilter: (v, r) => r.meets === v },
+              { title: t('threeZero.source'), dataIndex: 'source', render: (v: string | null, r) => (v ? <Tooltip title={`${r.enteredBy ?? ''} ${r.enteredAt ? dayjs(r.enteredAt).format('YYYY-MM-DD HH:mm') : ''}`}>{v}</Tooltip> : <Typography.Text type="secondary">{t('threeZero.notEntered')}</Typography.Text>) },
+              ...(canEdit
+                ? [
+                    {
+                      title: '',
+                      key: 'enter',
+                      render: (_: unknown, r: UnitRow) => (
+                        <Button
+                          size="small"
+                          onClick={() => {
+                            figuresForm.setFieldsValue({ accidents: r.accidents ?? 0, criminalCases: r.criminalCases ?? 0, source: r.source ?? '' });
+                            setEntering(r);
+                          }}
+                        >
+                          {t('threeZero.enter')}
+                        </Button>
+                      ),
+                    },
+                  ]
+                : []),
+            ]}
+          />
+        </Card>
+      )}
       <Modal open={!!entering} title={`${entering?.name ?? ''} · ${year}`} onCancel={() => setEntering(null)} onOk={() => figuresForm.submit()} confirmLoading={saveFigures.isPending} destroyOnHidden>
         <Form form={figuresForm} layout="vertical" onFinish={(v) => saveFigures.mutate(v)}>
-          <Form.Item name="accidents" label={t('threeZero.accidents')} rules={[{ required: true, message: '请填写数字（没有填 0）' }, zodRule(threeZeroFiguresInputSchema.shape.accidents, '应为 0 或正整数')]}>
+          <Form.Item name="accidents" label={t('threeZero.accidents')} rules={[{ required: true, message: t('threeZero.needNumber') }, zodRule(threeZeroFiguresInputSchema.shape.accidents, t('threeZero.wholeNumber'))]}>
             <InputNumber min={0} precision={0} style={{ width: '100%' }} />
           </Form.Item>
-          <Form.Item name="criminalCases" label={t('threeZero.criminalCases')} rules={[{ required: true, message: '请填写数字（没有填 0）' }, zodRule(threeZeroFiguresInputSchema.shape.criminalCases, '应为 0 或正整数')]}>
+          <Form.Item name="criminalCases" label={t('threeZero.criminalCases')} rules={[{ required: true, message: t('threeZero.needNumber') }, zodRule(threeZeroFiguresInputSchema.shape.criminalCases, t('threeZero.wholeNumber'))]}>
             <InputNumber min={0} precision={0} style={{ width: '100%' }} />
           </Form.Item>
-          <Form.Item name="source" label={t('threeZero.source')} rules={[{ required: true, message: '请注明数据来源' }, zodRule(threeZeroFiguresInputSchema.shape.source, '请注明数据来源（至少 2 个字）')]}>
-            <Input placeholder="区应急管理局、公安分局 2026 年台账" />
+          <Form.Item name="source" label={t('threeZero.source')} rules={[{ required: true, message: t('threeZero.needSource') }, zodRule(threeZeroFiguresInputSchema.shape.source, t('threeZero.sourceTooShort'))]}>
+            <Input placeholder={t('threeZero.sourcePlaceholder', { year })} />
           </Form.Item>
         </Form>
       </Modal>
       <Modal open={adding} title={t('threeZero.addUnit')} onCancel={() => setAdding(false)} onOk={() => unitForm.submit()} confirmLoading={addUnit.isPending} destroyOnHidden>
         <Form form={unitForm} layout="vertical" onFinish={(v) => addUnit.mutate(v)} initialValues={{ type: 'school' }}>
-          <Form.Item name="name" label={t('threeZero.unit')} rules={[{ required: true, message: '请填写单位名称' }]}>
-            <Input placeholder="文苑小学" />
+          <Form.Item name="name" label={t('threeZero.unit')} rules={[{ required: true, message: t('threeZero.needUnitName') }]}>
+            <Input placeholder={t('threeZero.unitPlaceholder')} />
           </Form.Item>
           <Form.Item name="type" label={t('threeZero.type')} rules={[{ required: true }]}>
             <Select options={ASSESSED_UNIT_TYPES.map((v) => ({ value: v, label: label('assessedType', v) }))} />
           </Form.Item>
-          <Form.Item name="unitId" label={t('cockpit.unit')} rules={[{ required: true, message: '请选择所在社区/村' }]}>
+          <Form.Item name="unitId" label={t('cockpit.unit')} rules={[{ required: true, message: t('threeZero.needPlace') }]}>
             <TreeSelect treeData={tree} showSearch treeNodeFilterProp="title" />
           </Form.Item>
         </Form>

@@ -111,7 +111,7 @@ export function RegisterCasePage() {
       <Card>
         <Result
           status="success"
-          title={<h1 style={{ fontSize: 24, margin: 0 }}>{t('register.done')}</h1>}
+          title={<h2 style={{ fontSize: 24, margin: 0 }}>{t('register.done')}</h2>}
           subTitle={
             <span>
               {t('case.code')}：<strong data-testid="created-code">{created.code}</strong> · {t('case.trackingToken')}：<strong data-testid="created-token">{created.trackingToken}</strong>
@@ -144,7 +144,8 @@ export function RegisterCasePage() {
   return (
     <Row gutter={16}>
       <Col xs={24} xl={16}>
-        <Card title={t('register.title')} extra={<Typography.Text type="secondary">{t('register.hint')}</Typography.Text>}>
+        {/* No card title: the page's h1 (the layout's) already says 来访登记. */}
+        <Card extra={<Typography.Text type="secondary">{t('register.hint')}</Typography.Text>}>
           <Form<FormValues>
             form={form}
             layout="vertical"
@@ -154,34 +155,36 @@ export function RegisterCasePage() {
               if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) form.submit();
             }}
           >
-            <Row gutter={12}>
-              <Col span={5}>
+            {/* Each field as wide as its longest label and value in either language ("Camera alert", "Ordinary"),
+                wrapping to a second line on a narrow form rather than cutting a value to "Or…"; 涉及人数 keeps its width there. */}
+            <Row gutter={8}>
+              <Col flex="1 0 136px">
                 <Form.Item name="channel" label={t('case.channel')} rules={[{ required: true }]}>
                   {/* The clerk's work starts here (how the person came, what kind, which category), then the parties. */}
                   <Select options={options('channel', CHANNELS)} autoFocus />
                 </Form.Item>
               </Col>
-              <Col span={4}>
+              <Col flex="1 0 110px">
                 <Form.Item name="kind" label={t('case.kind')} rules={[{ required: true }]}>
                   <Select options={options('kind', CASE_KINDS)} />
                 </Form.Item>
               </Col>
-              <Col span={6}>
+              <Col flex="2 0 150px">
                 <Form.Item name="category" label={t('case.category')} rules={[{ required: true, message: t('common.required') }]}>
                   <Select options={options('category', CATEGORIES)} showSearch optionFilterProp="label" data-testid="category" />
                 </Form.Item>
               </Col>
-              <Col span={3}>
+              <Col flex="1 0 90px">
                 <Form.Item name="riskLevel" label={t('case.riskLevel')}>
                   <Select options={options('risk', RISK_LEVELS)} />
                 </Form.Item>
               </Col>
-              <Col span={3}>
+              <Col flex="1 0 112px">
                 <Form.Item name="difficulty" label={t('case.difficulty')}>
                   <Select options={options('difficulty', DIFFICULTIES)} />
                 </Form.Item>
               </Col>
-              <Col span={3}>
+              <Col flex="0 0 100px">
                 <Form.Item name="peopleInvolved" label={t('case.peopleInvolved')} rules={[{ required: true }]}>
                   <InputNumber min={1} max={100000} style={{ width: '100%' }} />
                 </Form.Item>
