@@ -6,7 +6,7 @@ import { attachments, users } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import type { WorkCalendar } from '../../../shared/calendar.js';
-import { findUnitById, findUnitsByIds } from '../units/units.repository.js';
+import { findUnitByIdCached } from '../units/units.repository.js';
 import type { CaseRow } from './case-row.js';
 import { canActOnCase, canSeeCase } from './cases.policy.js';
 import { decideExtension, requestExtension } from './extend-deadline.js';
@@ -26,18 +26,19 @@ const requireReason = (body: CaseActionBody) => {
 };
 
 /** What each action checks and changes beyond the status; the transition table decides whether it may happen. */
-const STEPS: Record<CaseAction, (ctx: { tx: Tx; calendar: WorkCalendar; actor: Actor; row: CaseRow; body: CaseActionBody }) => Promise<Step>> = {
+const STEPS: Record<CaseAction, (ctx: { db: Db; tx: Tx; calendar: WorkCalendar; actor: Actor; row: CaseRow; body: CaseActionBody }) => Promise<Step>> = {
   accept: async () => ({ changes: {}, data: {} }),
   reject: async ({ body }) => {
     requireReason(body);
     return { changes: { rejectReason: body.reason! }, data: {} };
   },
-  dispatch: async ({ tx, actor, body }) => {
+  dispatch: async ({ db, tx, actor, body }) => {
     if (!body.leadUnitId) throw new AppError('DISPATCH_TARGET_REQUIRED');
-    const lead = await findUnitById(tx, actor.districtCode, body.leadUnitId);
+    // The org tree does not change while the platform runs: its units come from memory.
+    const lead = await findUnitByIdCached(db, actor.districtCode, body.leadUnitId, tx);
     if (!lead) throw new AppError('UNIT_NOT_FOUND', { unitId: body.leadUnitId });
     const coUnitIds = [...new Set(body.coUnitIds ?? [])].filter((id) => id !== lead.id);
-    const coUnits = await findUnitsByIds(tx, actor.districtCode, coUnitIds);
+    const coUnits = (await Promise.all(coUnitIds.map((id) => findUnitByIdCached(db, actor.districtCode, id, tx)))).filter((u) => !!u);
     if (coUnits.length !== coUnitIds.length) throw new AppError('UNIT_NOT_FOUND', { coUnitIds });
     if (body.handlerId) {
       const [handler] = await tx
@@ -148,7 +149,7 @@ export async function actOnCase(opts: {
     },
     decide: async ({ tx, row }) => {
       if (!canActOnCase(actor, body.action, row).ok) throw new AppError('CASE_TRANSITION_NOT_ALLOWED', { action: body.action, status: row.status });
-      const step = await STEPS[body.action]({ tx, calendar, actor, row, body });
+      const step = await STEPS[body.action]({ db, tx, calendar, actor, row, body });
       const to = nextStatus(row.status, body.action)!;
       const events: TimelineEntryInput[] = [stepEntry(body.action, row.status, to, body.reason ?? body.note ?? null, step.data)];
       const steps: CaseAction[] = [body.action];

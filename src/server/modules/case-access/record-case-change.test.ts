@@ -7,7 +7,9 @@ import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../..
 import { uniqueIdNumber, uniquePhone } from '../../../../test/support/identities.js';
 import { addDays, shanghaiDate } from '../../../shared/calendar.js';
 import { MEASURE_KEYS } from '../../../shared/indicators.js';
-import { buildCaseBody } from '../cases/cases.factory.js';
+import { connectDatabase } from '../../db/client.js';
+import { buildCaseBody, loadActor as loadActorByName } from '../cases/cases.factory.js';
+import { actOnCase } from './act-on-case.js';
 import { runDeadlineSweep } from '../supervision/deadline-sweep.js';
 import { backfillSearchIndex } from '../search/case-search-index.js';
 import { backfillCaseStats, columnOf, foldCaseStats, rebuildCaseStats } from '../stats/case-stats.js';
@@ -200,6 +202,23 @@ describe('the one write path', () => {
     const missing = await ctx.database.pool.query(`select count(*)::int as n from cases c where not exists (select 1 from case_stats s where s.case_id = c.id) or not exists (select 1 from case_search s where s.case_id = c.id)`);
     expect(missing.rows[0].n).toBe(0);
     await expectStatisticsExact();
+  });
+
+  it('steps never wait for a second pooled connection while holding one: more concurrent steps than connections, caches cold', async () => {
+    // A database handle of its own with two connections (its caches of rules and units start empty).
+    const small = connectDatabase(ctx.database.pool.options.connectionString!, 2);
+    try {
+      const dispatcher = await loadActorByName(small.db, 'dispatcher');
+      const fresh = await Promise.all(Array.from({ length: 8 }, () => register()));
+      const calendar = await ctx.app.deps.calendar.get();
+      const steps = fresh.map(async (c) => {
+        await actOnCase({ db: small.db, calendar, actor: dispatcher, caseId: c.id, body: { action: 'accept', expectedVersion: c.version } });
+        return actOnCase({ db: small.db, calendar, actor: dispatcher, caseId: c.id, body: { action: 'dispatch', expectedVersion: c.version + 1, leadUnitId: sfs } });
+      });
+      expect((await Promise.all(steps)).map((r) => r.status)).toEqual(fresh.map(() => 'dispatched'));
+    } finally {
+      await small.close();
+    }
   });
 
   it('is the only code that writes timeline rows or moves a case version', () => {

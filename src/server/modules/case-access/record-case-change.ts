@@ -100,7 +100,7 @@ export async function recordCaseChange(opts: {
     const clocks: ClockPlan = { updated: [], started: [] };
     if (change.clockSteps?.length) {
       if (!opts.calendar) throw new Error('a change that moves clocks needs the calendar');
-      const policies = await enabledTimeLimits(opts.db, row.districtCode);
+      const policies = await enabledTimeLimits(opts.db, row.districtCode, tx);
       // Each clock's last state, and which of them this change starts (a clock started and stopped within the same
       // change — a reopen's handling clock stopped again — is inserted once, as it ends).
       const last = new Map<string, ClockRow>();
@@ -213,7 +213,7 @@ export async function recordNewCases(opts: { db: Db; tx: Tx; calendar: WorkCalen
   if (newCases.some((c) => c.values.districtCode !== d || c.year !== year)) throw new Error('one district and year per batch');
   const sequence = `case_number_${d}_${year}`;
   if (!/^case_number_\d{6}_\d{4}$/.test(sequence)) throw new Error('bad case number sequence');
-  const policies = await enabledTimeLimits(opts.db, d);
+  const policies = await enabledTimeLimits(opts.db, d, tx);
   const prepared = newCases.map((c, ord) => {
     const id = randomUUID();
     // What the row will be, but for its number: the clocks and the live event are computed from it here.

@@ -41,14 +41,17 @@ const cached = new WeakMap<Db, Map<string, { loadedAt: number; rules: Promise<Ti
 
 /**
  * The enabled rules of a district from memory: every registration and step that starts a clock needs them, and they
- * change a few times a year. Read again at least once a minute, and at once after an edit in this process.
+ * change a few times a year. Read again at least once a minute, and at once after an edit in this process. `db` keys
+ * the memory; `via` reads on a miss (pass the open transaction: waiting for a second pooled connection while holding
+ * one can exhaust the pool under load).
  */
-export function enabledTimeLimits(db: Db, districtCode: string): Promise<TimeLimitPolicyRow[]> {
+export function enabledTimeLimits(db: Db, districtCode: string, via: Db | Tx = db): Promise<TimeLimitPolicyRow[]> {
   let byDistrict = cached.get(db);
   if (!byDistrict) cached.set(db, (byDistrict = new Map()));
   const hit = byDistrict.get(districtCode);
   if (hit && Date.now() - hit.loadedAt < MAX_AGE_MS) return hit.rules;
-  const rules = listTimeLimits(db, districtCode, { enabledOnly: true });
+  // Read through the caller's transaction when in one: a second connection could be one the pool no longer has.
+  const rules = listTimeLimits(via, districtCode, { enabledOnly: true });
   const entry = { loadedAt: Date.now(), rules };
   byDistrict.set(districtCode, entry);
   // A failed read is not kept: the next caller reads again.

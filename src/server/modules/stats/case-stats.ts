@@ -3,7 +3,7 @@ import { OPEN_STATUSES } from '../../../shared/case-lifecycle.js';
 import { BREAKDOWN_MEASURES, MEASURES, MEASURE_KEYS, MASS_DISPUTE_PEOPLE, ROLLUP_GRAINS, type Measure, type MeasureDate, type RollupGrain } from '../../../shared/indicators.js';
 import { addDays, startOfShanghaiDate } from '../../../shared/calendar.js';
 import type { Figure } from '../../../shared/schemas/stats.js';
-import { stillMissing, type Db, type Tx } from '../../db/client.js';
+import { executePrepared, stillMissing, type Db, type Tx } from '../../db/client.js';
 import { overdueCondition } from '../deadlines/case-clocks.js';
 
 /** The `case_stats` column holding each measure date. */
@@ -209,7 +209,8 @@ export function newCaseStatsEntries(source: string, districtCode: string): strin
  */
 export async function refreshCaseStats(tx: Db | Tx, districtCode: string, caseIds: string[]): Promise<void> {
   if (caseIds.length === 0) return;
-  await tx.execute(bind(REFRESH, { district: districtCode, ids: caseIds }));
+  // Every case change runs it: prepared once per connection, its plan kept.
+  await executePrepared(tx, 'fq_refresh_case_stats', bind(REFRESH, { district: districtCode, ids: caseIds }));
 }
 
 /** One fold at a time across instances (a second one would only queue on the same rollup rows). */

@@ -41,12 +41,12 @@ const UNIT_CACHE_MS = 10 * 60_000;
 type UnitRef = Pick<UnitRow, 'id' | 'code' | 'name' | 'path'>;
 const cachedUnits = new WeakMap<Db, Map<string, { at: number; unit: UnitRef }>>();
 
-async function cachedUnit(db: Db, districtCode: string, by: 'code' | 'id', value: string): Promise<UnitRef | undefined> {
+async function cachedUnit(db: Db, districtCode: string, by: 'code' | 'id', value: string, via: Db | Tx): Promise<UnitRef | undefined> {
   let cache = cachedUnits.get(db);
   if (!cache) cachedUnits.set(db, (cache = new Map()));
   const hit = cache.get(`${districtCode}:${by}:${value}`);
   if (hit && Date.now() - hit.at < UNIT_CACHE_MS) return hit.unit;
-  const row = by === 'code' ? await findUnitByCode(db, districtCode, value) : await findUnitById(db, districtCode, value);
+  const row = by === 'code' ? await findUnitByCode(via, districtCode, value) : await findUnitById(via, districtCode, value);
   if (!row) return undefined;
   const unit = { id: row.id, code: row.code, name: row.name, path: row.path };
   cache.set(`${districtCode}:code:${row.code}`, { at: Date.now(), unit });
@@ -57,6 +57,7 @@ async function cachedUnit(db: Db, districtCode: string, by: 'code' | 'id', value
 /**
  * A unit by its code or id, from memory when seen in the last ten minutes: every registration names its place unit,
  * and the org tree does not change while the platform runs (a unit added since is simply read from the database).
+ * `via`: the open transaction to read through on a miss (never a second pooled connection while holding one).
  */
-export const findUnitByCodeCached = (db: Db, districtCode: string, code: string) => cachedUnit(db, districtCode, 'code', code);
-export const findUnitByIdCached = (db: Db, districtCode: string, id: string) => cachedUnit(db, districtCode, 'id', id);
+export const findUnitByCodeCached = (db: Db, districtCode: string, code: string, via: Db | Tx = db) => cachedUnit(db, districtCode, 'code', code, via);
+export const findUnitByIdCached = (db: Db, districtCode: string, id: string, via: Db | Tx = db) => cachedUnit(db, districtCode, 'id', id, via);
