@@ -25,13 +25,14 @@ import { WorkCalendarCache } from '../src/server/modules/calendar/work-calendar.
 import { runDeadlineSweep } from '../src/server/modules/supervision/deadline-sweep.js';
 import { dispatchOutbox } from '../src/server/modules/notifications/outbox.js';
 import { createLoggingSmsGateway } from '../src/server/modules/notifications/sms-gateway.js';
-import { load, report, startBenchServer, type Result } from './support.js';
+import { load, report, startBenchServer, writeJsonReport, type Result } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
     steps: { type: 'string', default: process.env.BENCH_COCKPIT_STEPS ?? '1000000,10000000' },
     seconds: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '8' },
+    json: { type: 'string' },
   },
 });
 const STEPS = args.steps.split(',').map(Number);
@@ -57,6 +58,8 @@ async function main() {
   const from = new Date(to.getTime() - 5 * 365 * 86_400_000);
   const today = shanghaiDate(to);
   const results: { step: number; rows: Result[] }[] = [];
+  const named: Record<string, Result> = {};
+  const firstRequestMs: Record<string, number> = {};
 
   let loaded = 0;
   for (const target of STEPS) {
@@ -125,9 +128,12 @@ async function main() {
       // The first request after the server starts reads from disk: reported on its own, not mixed into the percentiles.
       const c0 = performance.now();
       if (!(await cockpit(q)())) throw new Error(`${name}: no figures`);
-      console.log(`  ${name}: first request after start ${(performance.now() - c0).toFixed(0)} ms`);
-      rows.push(await load(`${name}, 1 client`, cockpit(q), { clients: 1, seconds: SECONDS }));
-      rows.push(await load(`${name}, ${C} clients`, cockpit(q), { clients: C, seconds: SECONDS }));
+      const first = performance.now() - c0;
+      console.log(`  ${name}: first request after start ${first.toFixed(0)} ms`);
+      const view = `cockpit:${name.replace(/^cockpit, /, '').replace(/[ ,]+/g, '-')}@${target}`;
+      firstRequestMs[view] = first;
+      rows.push((named[view] = await load(`${name}, 1 client`, cockpit(q), { clients: 1, seconds: SECONDS })));
+      rows.push((named[`${view}x${C}`] = await load(`${name}, ${C} clients`, cockpit(q), { clients: C, seconds: SECONDS })));
     }
     results.push({ step: target, rows });
     // Each step's figures as soon as they are measured (a 10-million load takes a while).
@@ -139,6 +145,10 @@ async function main() {
   for (const { step, rows } of results) {
     console.log(`— ${step.toLocaleString('en')} cases`);
     for (const r of rows) console.log(report(r, 44));
+  }
+  if (args.json) {
+    writeJsonReport(args.json, named, {}, { bench: 'cockpit', steps: STEPS, seconds: SECONDS, concurrency: C, firstRequestMs });
+    console.log(`figures written to ${args.json}`);
   }
   await database.close();
   await embedded?.stop();

@@ -18,13 +18,14 @@ import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
 import { seedDemoData } from '../src/server/db/seed-demo.js';
 import { tokenize } from '../src/server/lib/chinese-text.js';
 import { createPersonalDataCrypto } from '../src/server/lib/personal-data-crypto.js';
-import { load, report, startBenchServer, type Result } from './support.js';
+import { load, report, startBenchServer, writeJsonReport, type Result } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
     cases: { type: 'string', default: process.env.BENCH_CASES ?? '1000000' },
     seconds: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '8' },
+    json: { type: 'string' },
   },
 });
 const N = Number(args.cases);
@@ -167,6 +168,11 @@ async function main() {
   await server.stop();
   console.log(`${'operation'.padEnd(36)} ${'rate'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
   for (const r of results) console.log(report(r, 36));
+  if (args.json) {
+    const [p1, pC, s1, sC] = results as [Result, Result, Result, Result];
+    writeJsonReport(args.json, { relatedPreview: p1, [`relatedPreview@${C}`]: pC, search: s1, [`search@${C}`]: sC }, { relatedPreviewScaling: pC.latencies.length ? p1.latencies.length && (pC.latencies[Math.floor(pC.latencies.length * 0.95)]! / p1.latencies[Math.floor(p1.latencies.length * 0.95)]!) : 0 }, { bench: 'related-search', cases: N, seconds: SECONDS, concurrency: C });
+    console.log(`figures written to ${args.json}`);
+  }
   await database.close();
   await embedded?.stop();
   rmSync(dataDir, { recursive: true, force: true });
