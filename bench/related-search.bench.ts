@@ -18,7 +18,7 @@ import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
 import { seedDemoData } from '../src/server/db/seed-demo.js';
 import { tokenize } from '../src/server/lib/chinese-text.js';
 import { createPersonalDataCrypto } from '../src/server/lib/personal-data-crypto.js';
-import { load, report, startBenchServer, writeJsonReport, type Result } from './support.js';
+import { load, percentile, report, startBenchServer, writeJsonReport, type Result } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -170,7 +170,9 @@ async function main() {
   for (const r of results) console.log(report(r, 36));
   if (args.json) {
     const [p1, pC, s1, sC] = results as [Result, Result, Result, Result];
-    writeJsonReport(args.json, { relatedPreview: p1, [`relatedPreview@${C}`]: pC, search: s1, [`search@${C}`]: sC }, { relatedPreviewScaling: pC.latencies.length ? p1.latencies.length && (pC.latencies[Math.floor(pC.latencies.length * 0.95)]! / p1.latencies[Math.floor(p1.latencies.length * 0.95)]!) : 0 }, { bench: 'related-search', cases: N, seconds: SECONDS, concurrency: C });
+    // Issue 15's scaling budget: p95 at C clients within 4× the 1-client p95.
+    const ratio = (many: Result, one: Result) => percentile(many.latencies, 95) / percentile(one.latencies, 95);
+    writeJsonReport(args.json, { relatedPreview: p1, [`relatedPreview@${C}`]: pC, search: s1, [`search@${C}`]: sC }, { relatedPreviewP95Scaling: ratio(pC, p1), searchP95Scaling: ratio(sC, s1) }, { bench: 'related-search', cases: N, seconds: SECONDS, concurrency: C });
     console.log(`figures written to ${args.json}`);
   }
   await database.close();
