@@ -40,7 +40,8 @@ export default defineConfig(({ command }) => {
             chunk.viteMetadata?.importedCss.forEach((f) => gridFiles.add(f));
             chunk.viteMetadata?.importedAssets.forEach((f) => gridFiles.add(f));
           };
-          for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk' && chunk.isEntry && chunk.name === 'grid') add(chunk.fileName);
+          for (const chunk of Object.values(bundle))
+            if (chunk.type === 'chunk' && chunk.isEntry && chunk.name === 'grid') add(chunk.fileName);
           gridFiles.add('grid.html');
         },
       },
@@ -54,7 +55,9 @@ export default defineConfig(({ command }) => {
         manifest: false,
         workbox: {
           globPatterns: ['**/*.{js,css,html,png}'],
-          manifestTransforms: [async (entries) => ({ manifest: entries.filter((e) => gridFiles.has(e.url) || /\.png$/.test(e.url)), warnings: [] })],
+          manifestTransforms: [
+            async (entries) => ({ manifest: entries.filter((e) => gridFiles.has(e.url) || /\.png$/.test(e.url)), warnings: [] }),
+          ],
           // The rare-character font slices are fetched when a name needs one; kept once fetched, for offline use.
           runtimeCaching: [{ urlPattern: /\/assets\/[^/]+\.woff2$/, handler: 'CacheFirst', options: { cacheName: 'fonts' } }],
           maximumFileSizeToCacheInBytes: 6 * 1024 * 1024,
@@ -75,7 +78,10 @@ export default defineConfig(({ command }) => {
       chunkSizeWarningLimit: 800,
       // One HTML per entry: the staff app and each light page (src/shared/web-entries.ts).
       rollupOptions: {
-        input: Object.fromEntries([['index', resolve(webDir, 'index.html')], ...WEB_ENTRIES.map((e) => [e.name, resolve(webDir, `${e.name}.html`)])]),
+        input: Object.fromEntries([
+          ['index', resolve(webDir, 'index.html')],
+          ...WEB_ENTRIES.map((e) => [e.name, resolve(webDir, `${e.name}.html`)]),
+        ]),
       },
     },
     server: { proxy: { '/api': 'http://127.0.0.1:3000' } },

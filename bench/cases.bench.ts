@@ -86,7 +86,9 @@ async function seedCases(pool: pg.Pool, n: number) {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-bench-'));
-  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase({ dataDir: join(dataDir, 'db'), log, database: 'fengqiao_bench' });
+  const embedded = process.env.DATABASE_URL
+    ? undefined
+    : await startEmbeddedDatabase({ dataDir: join(dataDir, 'db'), log, database: 'fengqiao_bench' });
   const url = process.env.DATABASE_URL ?? embedded!.url;
   const database = connectDatabase(url, C + 5);
   const { pool } = database;
@@ -103,7 +105,16 @@ async function main() {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/server/main.ts', 'serve'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', LOGIN_RATE_LIMIT: '1000' },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DEMO_DATA: 'false',
+      LOG_LEVEL: 'warn',
+      LOGIN_RATE_LIMIT: '1000',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -155,7 +166,11 @@ async function main() {
   // accept, then dispatch, each case by one client (a dispatcher reads the case, then acts at the version shown).
   const sfs = (await pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id as string;
   const act = async (caseId: string, body: object) => {
-    const res = await fetch(`${base}/api/cases/${caseId}/actions`, { method: 'POST', headers: { cookie: dispatcher, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}/api/cases/${caseId}/actions`, {
+      method: 'POST',
+      headers: { cookie: dispatcher, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const text = await res.text();
     if (res.status !== 200) noteError(`actOnCase ${res.status} ${text.slice(0, 200)}`);
     return res.status === 200 ? (JSON.parse(text) as { version: number }) : undefined;
@@ -178,49 +193,78 @@ async function main() {
         }
         actLatencies.push(performance.now() - t);
         t = performance.now();
-        if (await act(id, { action: 'dispatch', expectedVersion: accepted.version, leadUnitId: sfs })) actLatencies.push(performance.now() - t);
+        if (await act(id, { action: 'dispatch', expectedVersion: accepted.version, leadUnitId: sfs }))
+          actLatencies.push(performance.now() - t);
         else actErrors++;
       }
     }),
   );
-  if (next >= registered.length) console.log(`actOnCase ran out of fresh cases after ${((performance.now() - actStart) / 1000).toFixed(1)} s`);
-  const actMany: Result = { name: 'actOnCase (accept, dispatch)', count: actLatencies.length, errors: actErrors, seconds: (performance.now() - actStart) / 1000, latencies: actLatencies.sort((a, b) => a - b) };
+  if (next >= registered.length)
+    console.log(`actOnCase ran out of fresh cases after ${((performance.now() - actStart) / 1000).toFixed(1)} s`);
+  const actMany: Result = {
+    name: 'actOnCase (accept, dispatch)',
+    count: actLatencies.length,
+    errors: actErrors,
+    seconds: (performance.now() - actStart) / 1000,
+    latencies: actLatencies.sort((a, b) => a - b),
+  };
 
-  const list = await load('listCases (status+category+unit)', async () => {
-    const res = await fetch(`${base}/api/cases?status=in_progress&category=labour&unitId=${wenyuan}&page=1&pageSize=20`, { headers: { cookie: dispatcher } });
-    const text = await res.text();
-    if (res.status !== 200) noteError(`listCases ${res.status} ${text.slice(0, 200)}`);
-    return res.status === 200;
-  }, run);
+  const list = await load(
+    'listCases (status+category+unit)',
+    async () => {
+      const res = await fetch(`${base}/api/cases?status=in_progress&category=labour&unitId=${wenyuan}&page=1&pageSize=20`, {
+        headers: { cookie: dispatcher },
+      });
+      const text = await res.text();
+      if (res.status !== 200) noteError(`listCases ${res.status} ${text.slice(0, 200)}`);
+      return res.status === 200;
+    },
+    run,
+  );
   child.kill('SIGTERM');
   await new Promise((r) => child.on('exit', r));
 
   // The ceiling: plain single-row INSERTs of a case-sized row, each its own transaction, from C connections.
-  await pool.query(`create unlogged table if not exists bench_raw (id uuid primary key default gen_random_uuid(), a text, b text, c int, t timestamptz default now())`);
+  await pool.query(
+    `create unlogged table if not exists bench_raw (id uuid primary key default gen_random_uuid(), a text, b text, c int, t timestamptz default now())`,
+  );
   await pool.query(`alter table bench_raw set logged`);
   const narrative = buildCaseBody().narrative;
-  const raw = await load('raw INSERT (same PostgreSQL)', async () => {
-    await pool.query('insert into bench_raw (a, b, c) values ($1, $2, $3)', ['压测', narrative, 1]);
-    return true;
-  }, run);
+  const raw = await load(
+    'raw INSERT (same PostgreSQL)',
+    async () => {
+      await pool.query('insert into bench_raw (a, b, c) values ($1, $2, $3)', ['压测', narrative, 1]);
+      return true;
+    },
+    run,
+  );
 
   const total = (await pool.query('select count(*)::int as n from cases')).rows[0].n;
   console.log(`\ncases in the table after the run: ${total}`);
-  console.log(`${'operation'.padEnd(34)} ${'throughput'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
+  console.log(
+    `${'operation'.padEnd(34)} ${'throughput'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`,
+  );
   for (const r of [createMany, createOne, actMany, list, raw]) console.log(report(r));
   for (const [key, n] of errorsSeen) console.log(`error ×${n}: ${key}`);
   const rate = (r: Result) => r.count / r.seconds;
   const ratios = { createCaseToRawInsert: rate(createMany) / rate(raw), actOnCaseToRawInsert: rate(actMany) / rate(raw) };
-  console.log(`\ncreateCase ÷ raw insert = ${ratios.createCaseToRawInsert.toFixed(3)}   actOnCase ÷ raw insert = ${ratios.actOnCaseToRawInsert.toFixed(3)}`);
+  console.log(
+    `\ncreateCase ÷ raw insert = ${ratios.createCaseToRawInsert.toFixed(3)}   actOnCase ÷ raw insert = ${ratios.actOnCaseToRawInsert.toFixed(3)}`,
+  );
   console.log(`createCase at 1 client: p50 ${percentile(createOne.latencies, 50).toFixed(1)} ms`);
   if (args.json) {
-    writeJsonReport(args.json, { createCase: createMany, createCaseOneClient: createOne, actOnCase: actMany, listCases: list, rawInsert: raw }, ratios, {
-      bench: 'cases',
-      postgres: server,
-      cases: N,
-      seconds: SECONDS,
-      concurrency: C,
-    });
+    writeJsonReport(
+      args.json,
+      { createCase: createMany, createCaseOneClient: createOne, actOnCase: actMany, listCases: list, rawInsert: raw },
+      ratios,
+      {
+        bench: 'cases',
+        postgres: server,
+        cases: N,
+        seconds: SECONDS,
+        concurrency: C,
+      },
+    );
     console.log(`figures written to ${args.json}`);
   }
 

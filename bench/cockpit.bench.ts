@@ -45,11 +45,15 @@ const sms = createLoggingSmsGateway(log);
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-bench-'));
-  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase({ dataDir: join(dataDir, 'db'), log, database: 'fengqiao_bench' });
+  const embedded = process.env.DATABASE_URL
+    ? undefined
+    : await startEmbeddedDatabase({ dataDir: join(dataDir, 'db'), log, database: 'fengqiao_bench' });
   const url = process.env.DATABASE_URL ?? embedded!.url;
   const database = connectDatabase(url, 4);
   const { pool } = database;
-  console.log(`PostgreSQL ${(await pool.query('show server_version')).rows[0].server_version}; steps ${STEPS.join(', ')} cases; ${C} concurrent clients; ${SECONDS} s per measurement`);
+  console.log(
+    `PostgreSQL ${(await pool.query('show server_version')).rows[0].server_version}; steps ${STEPS.join(', ')} cases; ${C} concurrent clients; ${SECONDS} s per measurement`,
+  );
   await runMigrations(pool);
   await seedDemoData({ db: database.db, log });
   const reception = (await pool.query(`select id from users where username = 'reception'`)).rows[0].id as string;
@@ -70,9 +74,11 @@ async function main() {
       select i.indexname as name, i.indexdef as def from pg_indexes i
       where i.schemaname = 'public' and i.tablename in ('cases', 'case_clocks', 'case_search')
         and i.indexname not in (select conname from pg_constraint where contype in ('p'))`);
-    const constraints = (await pool.query<{ name: string; table: string; def: string }>(`
+    const constraints = (
+      await pool.query<{ name: string; table: string; def: string }>(`
       select c.conname as name, t.relname as table, pg_get_constraintdef(c.oid) as def from pg_constraint c join pg_class t on t.oid = c.conrelid
-      where t.relname in ('cases', 'case_clocks', 'case_search') and c.contype = 'u'`)).rows;
+      where t.relname in ('cases', 'case_clocks', 'case_search') and c.contype = 'u'`)
+    ).rows;
     for (const c of constraints) await pool.query(`alter table ${c.table} drop constraint ${c.name}`);
     for (const i of secondary) await pool.query(`drop index if exists ${i.name}`);
     await loadCaseHistory({
@@ -100,15 +106,19 @@ async function main() {
     const calendar = await new WorkCalendarCache(database.db).get();
     const swept = await runDeadlineSweep({ db: database.db, calendar, escalateAfterWorkingDays: 3 });
     let delivered = 0;
-    for (let n; (n = await dispatchOutbox({ db: database.db, sms, crypto, batchSize: 1000 })) > 0; ) delivered += n;
+    for (let n; (n = await dispatchOutbox({ db: database.db, sms, crypto, batchSize: 1000 })) > 0;) delivered += n;
     // What an operator does after a bulk load: vacuum sets the visibility map and hint bits, analyze the statistics.
     await pool.query('vacuum (analyze)');
     const t3 = performance.now();
     const { rows: sizes } = await pool.query<{ t: string; grain: string; n: number }>(`
       select 'units' as t, grain, count(*)::int as n from case_stats_units group by grain
       union all select 'breakdown', grain, count(*)::int from case_stats_breakdown group by grain order by 1, 2`);
-    console.log(`\n${target} cases: loaded (and indexed) in ${((t1 - t0) / 1000).toFixed(0)} s, counted in ${((t2 - t1) / 1000).toFixed(0)} s; rollup rows ${sizes.map((r) => `${r.t}/${r.grain} ${r.n}`).join(', ')}`);
-    console.log(`  swept ${swept.clocks} clocks (${swept.escalations} escalations, ${delivered} messages delivered) and vacuumed in ${((t3 - t2) / 1000).toFixed(0)} s`);
+    console.log(
+      `\n${target} cases: loaded (and indexed) in ${((t1 - t0) / 1000).toFixed(0)} s, counted in ${((t2 - t1) / 1000).toFixed(0)} s; rollup rows ${sizes.map((r) => `${r.t}/${r.grain} ${r.n}`).join(', ')}`,
+    );
+    console.log(
+      `  swept ${swept.clocks} clocks (${swept.escalations} escalations, ${delivered} messages delivered) and vacuumed in ${((t3 - t2) / 1000).toFixed(0)} s`,
+    );
 
     const server = await startBenchServer({ url, dataDir, key: KEY });
     const base = server.base;

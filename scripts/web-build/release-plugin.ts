@@ -1,4 +1,16 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, readlinkSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  readlinkSync,
+} from 'node:fs';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
@@ -31,10 +43,16 @@ export function releaseBuild(opts: { link: string; buildsDir: string; outDir: st
           if (!COMPRESSIBLE.has(extname(file))) continue;
           const body = readFileSync(file);
           if (body.length < 1024) continue;
-          writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+          writeFileSync(
+            `${file}.br`,
+            brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+          );
           writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
         }
-        writeFileSync(join(opts.outDir, 'build-info.json'), JSON.stringify({ sourceHash: opts.sourceHash, builtAt: new Date().toISOString() }));
+        writeFileSync(
+          join(opts.outDir, 'build-info.json'),
+          JSON.stringify({ sourceHash: opts.sourceHash, builtAt: new Date().toISOString() }),
+        );
         switchLink(opts.link, opts.outDir);
         pruneBuilds(opts.buildsDir, opts.outDir);
       },
@@ -62,7 +80,8 @@ function pruneBuilds(buildsDir: string, current: string) {
   // A build that failed half-way (no build-info.json) is not served by anyone.
   for (const name of readdirSync(buildsDir)) {
     const p = join(buildsDir, name);
-    if (p !== current && !existsSync(join(p, 'build-info.json')) && Date.now() - statSync(p).mtimeMs > 60 * 60_000) rmSync(p, { recursive: true, force: true });
+    if (p !== current && !existsSync(join(p, 'build-info.json')) && Date.now() - statSync(p).mtimeMs > 60 * 60_000)
+      rmSync(p, { recursive: true, force: true });
   }
 }
 

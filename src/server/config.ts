@@ -11,13 +11,19 @@ export function parseTrustProxy(value: string, ctx: z.RefinementCtx): false | nu
   const v = value.trim();
   if (v === '' || v === 'false' || v === '0') return false;
   if (/^\d+$/.test(v)) return Number(v);
-  const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = v
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     const [address = '', prefix] = entry.split('/');
     const family = isIP(address);
     const isRange = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
     if (!family || !isRange) {
-      ctx.addIssue({ code: 'custom', message: `"${entry}" is neither an address nor a CIDR range (use a hop count, or e.g. 10.0.0.0/8,127.0.0.1)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" is neither an address nor a CIDR range (use a hop count, or e.g. 10.0.0.0/8,127.0.0.1)`,
+      });
       return z.NEVER;
     }
   }
@@ -32,11 +38,19 @@ const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** Connections each process keeps to PostgreSQL. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
-  DISTRICT_CODE: z.string().regex(/^\d{6}$/, '6-digit division code').default('410871'),
+  DISTRICT_CODE: z
+    .string()
+    .regex(/^\d{6}$/, '6-digit division code')
+    .default('410871'),
   /** 32 bytes, base64 or hex. Without it, a key file with mode 0600 is created under DATA_DIR. */
   ENCRYPTION_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10).describe('sign-in attempts per IP per minute'),
   /** Failed sign-ins of one account (within an hour) before each further one waits, twice as long each time. */
   LOGIN_ACCOUNT_LIMIT: z.coerce.number().int().min(1).default(5),
@@ -72,7 +86,10 @@ const configSchema = z.object({
   /** The MQTT broker the video-analytics devices publish to (e.g. mqtt://127.0.0.1:1883); unset: no MQTT. */
   MQTT_URL: z.string().url().optional(),
   /** Devices publish to `<prefix>/<camera code>/alert` and `<prefix>/<camera code>/heartbeat`. */
-  MQTT_TOPIC_PREFIX: z.string().regex(/^[^#+]+$/, 'no wildcards').default('fengqiao/cameras'),
+  MQTT_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[^#+]+$/, 'no wildcards')
+    .default('fengqiao/cameras'),
   /** Repeats of a camera's alert of one type within this window add to the same event instead of making a new one. */
   CAMERA_FOLD_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
   /** A camera with no heartbeat (nor alert) for this long is marked offline. */

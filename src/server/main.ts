@@ -38,7 +38,9 @@ interface Running {
 
 async function openDatabase(config: Config, log: Logger): Promise<Running> {
   const embedded = config.DATABASE_URL ? undefined : await startEmbeddedDatabase({ dataDir: config.dataDir, log });
-  const database = connectDatabase(config.DATABASE_URL ?? embedded!.url, config.DATABASE_POOL_SIZE, (err) => log.warn({ err }, 'idle database connection lost'));
+  const database = connectDatabase(config.DATABASE_URL ?? embedded!.url, config.DATABASE_POOL_SIZE, (err) =>
+    log.warn({ err }, 'idle database connection lost'),
+  );
   try {
     await runMigrations(database.pool);
   } catch (err) {
@@ -82,7 +84,9 @@ async function serve(config: Config, log: Logger) {
   if (config.NODE_ENV === 'production') {
     if (await hasDemoAccounts(db)) {
       await closeDatabase(running);
-      throw new Error('生产环境中存在演示账号（密码公开），拒绝启动。请删除演示账号后再启动 / demo accounts exist: refusing to start in production');
+      throw new Error(
+        '生产环境中存在演示账号（密码公开），拒绝启动。请删除演示账号后再启动 / demo accounts exist: refusing to start in production',
+      );
     }
   } else if (config.DEMO_DATA === 'true') {
     await seed(log, running, crypto);
@@ -111,7 +115,11 @@ async function serve(config: Config, log: Logger) {
       log,
       run: () =>
         runExclusive(db, 'deadline-sweep', async () => {
-          const r = await runDeadlineSweep({ db, calendar: await calendarCache.get(), escalateAfterWorkingDays: config.AUTO_ESCALATE_AFTER_WORKING_DAYS });
+          const r = await runDeadlineSweep({
+            db,
+            calendar: await calendarCache.get(),
+            escalateAfterWorkingDays: config.AUTO_ESCALATE_AFTER_WORKING_DAYS,
+          });
           if (r.reminders || r.escalations) log.info(r, 'deadline sweep');
           const overdueTerms = await sweepAgreementTerms(db, shanghaiDate(new Date()));
           if (overdueTerms) log.info({ overdueTerms }, 'agreement terms not performed on time');
@@ -147,7 +155,15 @@ async function serve(config: Config, log: Logger) {
         log,
         handlers: {
           alert: async (cameraCode, message) =>
-            receiveCameraAlert({ db, crypto, calendar: await calendarCache.get(), districtCode: config.DISTRICT_CODE, cameraCode, message, foldWindowSeconds: config.CAMERA_FOLD_WINDOW_SECONDS }),
+            receiveCameraAlert({
+              db,
+              crypto,
+              calendar: await calendarCache.get(),
+              districtCode: config.DISTRICT_CODE,
+              cameraCode,
+              message,
+              foldWindowSeconds: config.CAMERA_FOLD_WINDOW_SECONDS,
+            }),
           heartbeat: (cameraCode) => receiveHeartbeat(db, config.DISTRICT_CODE, cameraCode),
         },
       })

@@ -52,10 +52,14 @@ const REASONS: Record<string, string> = {
  * 程序的若干规定》): only written agreements, and not those about status relationships or confirming property or IP
  * rights — by the subject the mediator chose and by the words of its terms.
  */
-export function judicialConfirmationEligibility(a: { form: 'written' | 'oral'; subjectMatter: SubjectMatter; terms: { text: string }[] }): { eligible: boolean; reason: string } {
+export function judicialConfirmationEligibility(a: { form: 'written' | 'oral'; subjectMatter: SubjectMatter; terms: { text: string }[] }): {
+  eligible: boolean;
+  reason: string;
+} {
   if (a.form === 'oral') return { eligible: false, reason: '口头协议不能申请司法确认，如需确认请制作书面协议' };
   if (NOT_CONFIRMABLE.includes(a.subjectMatter)) return { eligible: false, reason: `不能申请司法确认：${REASONS[a.subjectMatter]}` };
   const text = a.terms.map((t) => t.text).join('\n');
-  for (const [pattern, reason] of NOT_CONFIRMABLE_WORDS) if (pattern.test(text)) return { eligible: false, reason: `不能申请司法确认：${reason}` };
+  for (const [pattern, reason] of NOT_CONFIRMABLE_WORDS)
+    if (pattern.test(text)) return { eligible: false, reason: `不能申请司法确认：${reason}` };
   return { eligible: true, reason: '可由双方当事人自协议生效之日起30日内共同向有管辖权的基层人民法院申请司法确认' };
 }

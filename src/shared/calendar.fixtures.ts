@@ -26,4 +26,3 @@ export const SCHEDULE_2026: YearSchedule = {
     { date: '2026-10-10', name: '国庆' },
   ],
 };
-

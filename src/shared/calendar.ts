@@ -129,7 +129,7 @@ export function createWorkCalendar(schedules: readonly YearSchedule[]): WorkCale
       if (!Number.isInteger(days) || days < 0) throw new RangeError('days must be a non-negative integer');
       let n = toDayNumber(from);
       let provisional = false;
-      for (let left = days; left > 0; ) {
+      for (let left = days; left > 0;) {
         n++;
         if (!isKnown(n)) provisional = true;
         if (isWorking(n)) left--;

@@ -34,16 +34,7 @@ export type Category = (typeof CATEGORIES)[number];
 export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 
-export const ROLES = [
-  'reception',
-  'dispatcher',
-  'mediator',
-  'unit_handler',
-  'grid_worker',
-  'counsellor',
-  'leader',
-  'admin',
-] as const;
+export const ROLES = ['reception', 'dispatcher', 'mediator', 'unit_handler', 'grid_worker', 'counsellor', 'leader', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** 区 → 街道/乡镇 → 社区/村 → 网格, plus functional departments hanging at any level. */

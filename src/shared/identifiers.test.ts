@@ -3,7 +3,12 @@ import { checkIdNumber, isValidMobile, maskAddress, maskIdNumber, maskPhone, nor
 
 describe('resident ID check (GB 11643)', () => {
   it('accepts the worked example 11010519491231002X (sum 167, mod 11 = 2 → X)', () => {
-    expect(checkIdNumber('11010519491231002X')).toEqual({ valid: true, normalized: '11010519491231002X', birthDate: '1949-12-31', sex: 'female' });
+    expect(checkIdNumber('11010519491231002X')).toEqual({
+      valid: true,
+      normalized: '11010519491231002X',
+      birthDate: '1949-12-31',
+      sex: 'female',
+    });
   });
 
   it('refuses a wrong check character', () => {

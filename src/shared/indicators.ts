@@ -83,7 +83,15 @@ export const ROLLUP_GRAINS = ['day', 'week', 'month', 'year'] as const;
 export type RollupGrain = (typeof ROLLUP_GRAINS)[number];
 
 /** The measures kept per category and per channel: what the cockpit's breakdowns and the monthly mediation form show. */
-export const BREAKDOWN_MEASURES = ['received', 'concluded', 'settled', 'agreements', 'levelVillage', 'levelTown', 'levelDistrict'] as const satisfies readonly Measure[];
+export const BREAKDOWN_MEASURES = [
+  'received',
+  'concluded',
+  'settled',
+  'agreements',
+  'levelVillage',
+  'levelTown',
+  'levelDistrict',
+] as const satisfies readonly Measure[];
 export type BreakdownMeasure = (typeof BREAKDOWN_MEASURES)[number];
 
 /** A case with this many people or more is a mass dispute (群体性) for the risk figure. */

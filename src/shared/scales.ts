@@ -10,9 +10,17 @@ export const scaleDefinitionSchema = z
     code: line(20).regex(/^[A-Z0-9-]{2,20}$/, '量表代码由大写字母、数字和连字符组成，如 PHQ-9'),
     name: line(60),
     instructions: paragraph(300),
-    items: z.array(z.object({ no: z.number().int().min(1), text: line(200) })).min(1).max(120),
-    options: z.array(z.object({ value: z.number().int().min(0).max(10), label: line(30) })).min(2).max(10),
-    bands: z.array(z.object({ min: z.number().int().min(0), max: z.number().int().min(0), key: z.string().regex(/^[a-z_]+$/), label: line(30) })).min(1),
+    items: z
+      .array(z.object({ no: z.number().int().min(1), text: line(200) }))
+      .min(1)
+      .max(120),
+    options: z
+      .array(z.object({ value: z.number().int().min(0).max(10), label: line(30) }))
+      .min(2)
+      .max(10),
+    bands: z
+      .array(z.object({ min: z.number().int().min(0), max: z.number().int().min(0), key: z.string().regex(/^[a-z_]+$/), label: line(30) }))
+      .min(1),
     /** Answers that raise a crisis alert whatever the total (PHQ-9 item 9: any non-zero answer). */
     crisisItems: z.array(z.object({ no: z.number().int().min(1), minValue: z.number().int().min(1), reason: line(60) })).default([]),
   })
@@ -23,11 +31,13 @@ export const scaleDefinitionSchema = z
     // The bands must cover every possible total exactly once: 0 … max, no gap, no overlap.
     let next = Math.min(...s.options.map((o) => o.value)) * s.items.length;
     for (const b of sorted) {
-      if (b.min !== next || b.max < b.min) ctx.addIssue({ code: 'custom', message: `分级区间应从 ${next} 开始且连续不重叠`, path: ['bands'] });
+      if (b.min !== next || b.max < b.min)
+        ctx.addIssue({ code: 'custom', message: `分级区间应从 ${next} 开始且连续不重叠`, path: ['bands'] });
       next = b.max + 1;
     }
     if (next !== maxTotal + 1) ctx.addIssue({ code: 'custom', message: `分级区间应覆盖到最高分 ${maxTotal}`, path: ['bands'] });
-    for (const c of s.crisisItems) if (c.no > s.items.length) ctx.addIssue({ code: 'custom', message: `危机条目 ${c.no} 不存在`, path: ['crisisItems'] });
+    for (const c of s.crisisItems)
+      if (c.no > s.items.length) ctx.addIssue({ code: 'custom', message: `危机条目 ${c.no} 不存在`, path: ['crisisItems'] });
   });
 export type ScaleDefinition = z.infer<typeof scaleDefinitionSchema>;
 
@@ -107,7 +117,9 @@ export function scoreScale(scale: ScaleDefinition, answers: readonly number[]): 
   });
   const total = answers.reduce((s, a) => s + a, 0);
   const band = scale.bands.find((b) => total >= b.min && total <= b.max)!;
-  const crisis = scale.crisisItems.filter((c) => answers[c.no - 1]! >= c.minValue).map((c) => ({ no: c.no, value: answers[c.no - 1]!, reason: c.reason }));
+  const crisis = scale.crisisItems
+    .filter((c) => answers[c.no - 1]! >= c.minValue)
+    .map((c) => ({ no: c.no, value: answers[c.no - 1]!, reason: c.reason }));
   return { total, band: { key: band.key, label: band.label }, crisis };
 }
 
@@ -122,7 +134,11 @@ export interface ScaleText {
   crisis: string;
 }
 
-const lines = (s: string) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+const lines = (s: string) =>
+  s
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 /** The scale's lines, for showing it or starting a new one from it. */
 export function scaleToText(s: ScaleDefinition): ScaleText {
@@ -141,7 +157,9 @@ export function scaleToText(s: ScaleDefinition): ScaleText {
  * Reads typed lines into a scale definition and checks it (`scaleDefinitionSchema`: contiguous numbering, bands that
  * cover every possible total once). Errors name the field and the line, in Chinese.
  */
-export function scaleFromText(t: ScaleText): { ok: true; scale: ScaleDefinition } | { ok: false; errors: { field: keyof ScaleText; message: string }[] } {
+export function scaleFromText(
+  t: ScaleText,
+): { ok: true; scale: ScaleDefinition } | { ok: false; errors: { field: keyof ScaleText; message: string }[] } {
   const errors: { field: keyof ScaleText; message: string }[] = [];
   const options = lines(t.options).map((l, i) => {
     const m = /^(\d+)\s+(.+)$/.exec(l);
@@ -152,7 +170,12 @@ export function scaleFromText(t: ScaleText): { ok: true; scale: ScaleDefinition 
     const m = /^(\d+)\s*[-－~～至]\s*(\d+)\s+(.+?)(?:\s*\[([a-z_]+)\])?$/.exec(l);
     if (!m) errors.push({ field: 'bands', message: `第 ${i + 1} 行应为“最低分-最高分 分级”，如“0-4 无或极轻”` });
     // Keys are for the software (a trend's colours); a person need not type one.
-    return { min: Number(m?.[1] ?? 0), max: Number(m?.[2] ?? 0), label: m?.[3] ?? '', key: m?.[4] ?? `band_${String.fromCharCode(97 + (i % 26))}` };
+    return {
+      min: Number(m?.[1] ?? 0),
+      max: Number(m?.[2] ?? 0),
+      label: m?.[3] ?? '',
+      key: m?.[4] ?? `band_${String.fromCharCode(97 + (i % 26))}`,
+    };
   });
   const crisisItems = lines(t.crisis).map((l, i) => {
     const m = /^(\d+)\s+(\d+)\s+(.+)$/.exec(l);

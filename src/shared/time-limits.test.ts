@@ -16,8 +16,15 @@ describe('matching a time limit', () => {
     expect(matchTimeLimit(DEFAULT_TIME_LIMITS, 'handling', subject)).toMatchObject({ days: 30, unit: 'calendar' });
   });
   it('gives other matters the centre’s 1 / 7 / 20 working days by difficulty', () => {
-    for (const [difficulty, days] of [['simple', 1], ['ordinary', 7], ['complex', 20]] as const) {
-      expect(matchTimeLimit(DEFAULT_TIME_LIMITS, 'handling', { ...subject, kind: 'help', difficulty })).toMatchObject({ days, unit: 'working' });
+    for (const [difficulty, days] of [
+      ['simple', 1],
+      ['ordinary', 7],
+      ['complex', 20],
+    ] as const) {
+      expect(matchTimeLimit(DEFAULT_TIME_LIMITS, 'handling', { ...subject, kind: 'help', difficulty })).toMatchObject({
+        days,
+        unit: 'working',
+      });
     }
   });
   it('gives 复查 and 复核 30 days to ask and 30 days to decide (信访工作条例 Art.35, 36)', () => {
@@ -32,7 +39,14 @@ describe('matching a time limit', () => {
   it('tries rules in priority order, first match wins', () => {
     const rules = [
       { ...DEFAULT_TIME_LIMITS[0]!, stage: 'handling' as const, kind: null, priority: 50, days: 9 },
-      { ...DEFAULT_TIME_LIMITS[0]!, stage: 'handling' as const, kind: 'dispute' as const, category: 'labour' as const, priority: 5, days: 3 },
+      {
+        ...DEFAULT_TIME_LIMITS[0]!,
+        stage: 'handling' as const,
+        kind: 'dispute' as const,
+        category: 'labour' as const,
+        priority: 5,
+        days: 3,
+      },
     ];
     expect(matchTimeLimit(rules, 'handling', subject)?.days).toBe(3);
     expect(matchTimeLimit(rules, 'handling', { ...subject, category: 'contract' })?.days).toBe(9);
@@ -47,12 +61,20 @@ describe('due dates', () => {
 
   it('moves a working-day clock by exactly the working days it was paused', () => {
     // Paused 09-30, resumed 10-09: 10-01..07 off, 10-08 and 10-09 worked → 2 working days paused.
-    expect(extendByPause(cal, '2026-10-13', 'working', '2026-09-30', '2026-10-09')).toEqual({ date: '2026-10-15', provisional: false, pausedDays: 2 });
+    expect(extendByPause(cal, '2026-10-13', 'working', '2026-09-30', '2026-10-09')).toEqual({
+      date: '2026-10-15',
+      provisional: false,
+      pausedDays: 2,
+    });
   });
 
   it('moves a calendar-day clock by the calendar days paused, then off a holiday', () => {
     // 09-25 + 7 paused days = 10-02, a holiday → 10-08.
-    expect(extendByPause(cal, '2026-09-25', 'calendar', '2026-11-02', '2026-11-09')).toEqual({ date: '2026-10-08', provisional: false, pausedDays: 7 });
+    expect(extendByPause(cal, '2026-09-25', 'calendar', '2026-11-02', '2026-11-09')).toEqual({
+      date: '2026-10-08',
+      provisional: false,
+      pausedDays: 7,
+    });
   });
 });
 

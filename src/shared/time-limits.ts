@@ -45,7 +45,9 @@ export interface TimeLimitRule {
   legalBasis: string;
 }
 
-const rule = (r: Omit<TimeLimitRule, 'kind' | 'category' | 'channel' | 'difficulty' | 'maxExtensionDays' | 'warnPercent'> & Partial<TimeLimitRule>): TimeLimitRule => ({
+const rule = (
+  r: Omit<TimeLimitRule, 'kind' | 'category' | 'channel' | 'difficulty' | 'maxExtensionDays' | 'warnPercent'> & Partial<TimeLimitRule>,
+): TimeLimitRule => ({
   kind: null,
   category: null,
   channel: null,
@@ -57,19 +59,106 @@ const rule = (r: Omit<TimeLimitRule, 'kind' | 'category' | 'channel' | 'difficul
 
 /** The defaults every district starts with; the administrator may change any of them. */
 export const DEFAULT_TIME_LIMITS: readonly TimeLimitRule[] = [
-  rule({ priority: 10, stage: 'acceptance', kind: 'petition', days: 15, unit: 'calendar', legalBasis: '《信访工作条例》第二十三条：收到信访事项之日起15日内书面告知是否受理' }),
-  rule({ priority: 100, stage: 'acceptance', days: 1, unit: 'working', legalBasis: '本中心规定（全量受理，当场或1个工作日内作出受理决定）' }),
-  rule({ priority: 10, stage: 'transfer_objection', days: 5, unit: 'working', legalBasis: '《信访工作条例》第二十三条：认为不属于本单位职责的，5个工作日内提出异议' }),
-  rule({ priority: 10, stage: 'handling', kind: 'petition', days: 60, unit: 'calendar', maxExtensionDays: 30, legalBasis: '《信访工作条例》第三十四条：受理之日起60日内办结；延长不超过30日' }),
-  rule({ priority: 20, stage: 'handling', kind: 'dispute', days: 30, unit: 'calendar', maxExtensionDays: 30, legalBasis: '司法部《人民调解工作若干规定》（2002）第三十三条：一般在一个月内调结（地方做法）' }),
-  rule({ priority: 30, stage: 'handling', difficulty: 'simple', days: 1, unit: 'working', maxExtensionDays: 5, legalBasis: '本中心规定：简易事项1个工作日' }),
-  rule({ priority: 31, stage: 'handling', difficulty: 'ordinary', days: 7, unit: 'working', maxExtensionDays: 10, legalBasis: '本中心规定：一般事项7个工作日' }),
-  rule({ priority: 32, stage: 'handling', difficulty: 'complex', days: 20, unit: 'working', maxExtensionDays: 20, legalBasis: '本中心规定：复杂事项20个工作日' }),
+  rule({
+    priority: 10,
+    stage: 'acceptance',
+    kind: 'petition',
+    days: 15,
+    unit: 'calendar',
+    legalBasis: '《信访工作条例》第二十三条：收到信访事项之日起15日内书面告知是否受理',
+  }),
+  rule({
+    priority: 100,
+    stage: 'acceptance',
+    days: 1,
+    unit: 'working',
+    legalBasis: '本中心规定（全量受理，当场或1个工作日内作出受理决定）',
+  }),
+  rule({
+    priority: 10,
+    stage: 'transfer_objection',
+    days: 5,
+    unit: 'working',
+    legalBasis: '《信访工作条例》第二十三条：认为不属于本单位职责的，5个工作日内提出异议',
+  }),
+  rule({
+    priority: 10,
+    stage: 'handling',
+    kind: 'petition',
+    days: 60,
+    unit: 'calendar',
+    maxExtensionDays: 30,
+    legalBasis: '《信访工作条例》第三十四条：受理之日起60日内办结；延长不超过30日',
+  }),
+  rule({
+    priority: 20,
+    stage: 'handling',
+    kind: 'dispute',
+    days: 30,
+    unit: 'calendar',
+    maxExtensionDays: 30,
+    legalBasis: '司法部《人民调解工作若干规定》（2002）第三十三条：一般在一个月内调结（地方做法）',
+  }),
+  rule({
+    priority: 30,
+    stage: 'handling',
+    difficulty: 'simple',
+    days: 1,
+    unit: 'working',
+    maxExtensionDays: 5,
+    legalBasis: '本中心规定：简易事项1个工作日',
+  }),
+  rule({
+    priority: 31,
+    stage: 'handling',
+    difficulty: 'ordinary',
+    days: 7,
+    unit: 'working',
+    maxExtensionDays: 10,
+    legalBasis: '本中心规定：一般事项7个工作日',
+  }),
+  rule({
+    priority: 32,
+    stage: 'handling',
+    difficulty: 'complex',
+    days: 20,
+    unit: 'working',
+    maxExtensionDays: 20,
+    legalBasis: '本中心规定：复杂事项20个工作日',
+  }),
   rule({ priority: 100, stage: 'follow_up', days: 5, unit: 'working', legalBasis: '本中心规定：办结后5个工作日内回访' }),
-  rule({ priority: 10, stage: 'review_request', kind: 'petition', days: 30, unit: 'calendar', legalBasis: '《信访工作条例》第三十五条：收到书面答复之日起30日内请求复查' }),
-  rule({ priority: 10, stage: 'review_decision', kind: 'petition', days: 30, unit: 'calendar', legalBasis: '《信访工作条例》第三十五条：收到复查请求之日起30日内提出复查意见' }),
-  rule({ priority: 10, stage: 're_review_request', kind: 'petition', days: 30, unit: 'calendar', legalBasis: '《信访工作条例》第三十六条：收到复查意见之日起30日内请求复核' }),
-  rule({ priority: 10, stage: 're_review_decision', kind: 'petition', days: 30, unit: 'calendar', legalBasis: '《信访工作条例》第三十六条：收到复核请求之日起30日内提出复核意见（听证时间不计入）' }),
+  rule({
+    priority: 10,
+    stage: 'review_request',
+    kind: 'petition',
+    days: 30,
+    unit: 'calendar',
+    legalBasis: '《信访工作条例》第三十五条：收到书面答复之日起30日内请求复查',
+  }),
+  rule({
+    priority: 10,
+    stage: 'review_decision',
+    kind: 'petition',
+    days: 30,
+    unit: 'calendar',
+    legalBasis: '《信访工作条例》第三十五条：收到复查请求之日起30日内提出复查意见',
+  }),
+  rule({
+    priority: 10,
+    stage: 're_review_request',
+    kind: 'petition',
+    days: 30,
+    unit: 'calendar',
+    legalBasis: '《信访工作条例》第三十六条：收到复查意见之日起30日内请求复核',
+  }),
+  rule({
+    priority: 10,
+    stage: 're_review_decision',
+    kind: 'petition',
+    days: 30,
+    unit: 'calendar',
+    legalBasis: '《信访工作条例》第三十六条：收到复核请求之日起30日内提出复核意见（听证时间不计入）',
+  }),
 ];
 
 /** What a policy is matched against. */
@@ -95,7 +184,11 @@ export function matchTimeLimit<R extends TimeLimitRule>(rules: readonly R[], sta
 }
 
 /** Which clocks each step stops, starts, pauses or resumes. */
-export const CLOCK_EFFECTS: Readonly<Partial<Record<CaseAction | 'register', { stop?: readonly ClockStage[] | 'all'; start?: readonly ClockStage[]; pause?: true; resume?: true }>>> = {
+export const CLOCK_EFFECTS: Readonly<
+  Partial<
+    Record<CaseAction | 'register', { stop?: readonly ClockStage[] | 'all'; start?: readonly ClockStage[]; pause?: true; resume?: true }>
+  >
+> = {
   register: { start: ['acceptance'] },
   accept: { stop: ['acceptance'], start: ['handling'] },
   reject: { stop: ['acceptance'] },

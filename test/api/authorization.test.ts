@@ -10,7 +10,18 @@ import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../support/
  * settings × a case of the role's own street (文苑, dispatched to its 司法所) and one of another street (李万).
  */
 
-const ROLES = ['admin', 'reception', 'dispatcher', 'leader', 'mediator', 'mediator2', 'handler', 'grid', 'counsellor', 'supervisor'] as const;
+const ROLES = [
+  'admin',
+  'reception',
+  'dispatcher',
+  'leader',
+  'mediator',
+  'mediator2',
+  'handler',
+  'grid',
+  'counsellor',
+  'supervisor',
+] as const;
 type Role = (typeof ROLES)[number];
 type Place = 'wenyuan' | 'liwan';
 
@@ -37,14 +48,19 @@ let ctx: TestContext;
 const cookies = {} as Record<Role, string>;
 const cases = {} as Record<Place, { id: string; partyId: string }>;
 
-const inject = (cookie: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => ctx.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+const inject = (cookie: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+  ctx.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
 
 const CASE_OPERATIONS: CaseOperation[] = [
   { name: 'read the case', allowed: SEES, send: (c, id) => inject(c, 'GET', `/api/cases/${id}`) },
   {
     name: 'reveal a party’s ID number',
     allowed: { wenyuan: both(REVEALS, 'wenyuan'), liwan: both(REVEALS, 'liwan') },
-    send: (c, id) => inject(c, 'POST', `/api/cases/${id}/parties/${cases[id === cases.wenyuan.id ? 'wenyuan' : 'liwan'].partyId}/reveal`, { field: 'idNumber', purpose: '授权测试核对' }),
+    send: (c, id) =>
+      inject(c, 'POST', `/api/cases/${id}/parties/${cases[id === cases.wenyuan.id ? 'wenyuan' : 'liwan'].partyId}/reveal`, {
+        field: 'idNumber',
+        purpose: '授权测试核对',
+      }),
   },
   {
     name: 'download the case file (案卷)',
@@ -63,15 +79,35 @@ const CASE_OPERATIONS: CaseOperation[] = [
 
 // Operations of no one case: whether the role passes the gate (a deliberately empty body then fails validation: 400).
 const PLATFORM_OPERATIONS: { name: string; allowed: Role[]; send(as: string): Promise<{ statusCode: number; body: string }> }[] = [
-  { name: 'look a person up at intake', allowed: ['admin', 'reception', 'dispatcher', 'mediator', 'mediator2', 'grid'], send: (c) => inject(c, 'POST', '/api/persons/lookup', { phone: '13800000000' }) },
-  { name: 'export cases with parties’ names and phones', allowed: ['admin', 'dispatcher'], send: (c) => inject(c, 'GET', '/api/cases/export.xlsx?withParties=true&pageSize=1') },
-  { name: 'merge person records', allowed: ['admin', 'reception', 'dispatcher'], send: (c) => inject(c, 'POST', `/api/persons/${crypto.randomUUID()}/merge`, {}) },
+  {
+    name: 'look a person up at intake',
+    allowed: ['admin', 'reception', 'dispatcher', 'mediator', 'mediator2', 'grid'],
+    send: (c) => inject(c, 'POST', '/api/persons/lookup', { phone: '13800000000' }),
+  },
+  {
+    name: 'export cases with parties’ names and phones',
+    allowed: ['admin', 'dispatcher'],
+    send: (c) => inject(c, 'GET', '/api/cases/export.xlsx?withParties=true&pageSize=1'),
+  },
+  {
+    name: 'merge person records',
+    allowed: ['admin', 'reception', 'dispatcher'],
+    send: (c) => inject(c, 'POST', `/api/persons/${crypto.randomUUID()}/merge`, {}),
+  },
   { name: 'issue an API key', allowed: ['admin'], send: (c) => inject(c, 'POST', '/api/admin/api-clients', {}) },
   { name: 'change a time limit', allowed: ['admin'], send: (c) => inject(c, 'POST', '/api/time-limits', {}) },
   { name: 'edit the risk rules', allowed: ['admin'], send: (c) => inject(c, 'PUT', '/api/risk-rules', {}) },
   { name: 'import map boundaries', allowed: ['admin'], send: (c) => inject(c, 'POST', '/api/map/boundaries', {}) },
-  { name: 'read the cockpit', allowed: ['admin', 'dispatcher', 'leader'], send: (c) => inject(c, 'GET', `/api/stats/cockpit?from=${shanghaiDate(new Date())}&to=${shanghaiDate(new Date())}`) },
-  { name: 'open the counsellors’ workspace (sealed notes)', allowed: ['counsellor', 'supervisor'], send: (c) => inject(c, 'GET', '/api/counselling/services') },
+  {
+    name: 'read the cockpit',
+    allowed: ['admin', 'dispatcher', 'leader'],
+    send: (c) => inject(c, 'GET', `/api/stats/cockpit?from=${shanghaiDate(new Date())}&to=${shanghaiDate(new Date())}`),
+  },
+  {
+    name: 'open the counsellors’ workspace (sealed notes)',
+    allowed: ['counsellor', 'supervisor'],
+    send: (c) => inject(c, 'GET', '/api/counselling/services'),
+  },
 ];
 
 /** Allowed: anything but a refusal of who you are (401/403) or of seeing the case (404 CASE_NOT_FOUND). */
@@ -83,13 +119,19 @@ function verdict(res: { statusCode: number; body: string }): 'allow' | 'deny' {
 beforeAll(async () => {
   ctx = await startTestApp();
   for (const role of ROLES) cookies[role] = await signIn(ctx.app, role);
-  const unitId = async (code: string) => (await ctx.database.pool.query('select id from units where code = $1', [code])).rows[0].id as string;
+  const unitId = async (code: string) =>
+    (await ctx.database.pool.query('select id from units where code = $1', [code])).rows[0].id as string;
   const places: Record<Place, { place: string; lead: string }> = {
     wenyuan: { place: '41087106100101', lead: '410871061-SFS' },
     liwan: { place: '410871060001', lead: '410871060-SFS' },
   };
   for (const [place, { place: unitCode, lead }] of Object.entries(places) as [Place, { place: string; lead: string }][]) {
-    const created = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception, 'idempotency-key': crypto.randomUUID() }, payload: buildCaseBody({ place: { address: `授权测试 ${place}`, unitCode } }) });
+    const created = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { cookie: cookies.reception, 'idempotency-key': crypto.randomUUID() },
+      payload: buildCaseBody({ place: { address: `授权测试 ${place}`, unitCode } }),
+    });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as string;
     const as = { cookie: cookies.dispatcher, readerCookie: cookies.dispatcher };

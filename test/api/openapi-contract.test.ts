@@ -55,7 +55,12 @@ function watchApp(message: unknown) {
   });
   fastify.addHook('onSend', async (request, reply, payload) => {
     const type = reply.getHeader('content-type');
-    answers.push({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, contentType: typeof type === 'string' ? type : undefined });
+    answers.push({
+      method: request.method,
+      route: request.routeOptions.url,
+      status: reply.statusCode,
+      contentType: typeof type === 'string' ? type : undefined,
+    });
     return payload;
   });
 }
@@ -68,16 +73,24 @@ function watchApp(message: unknown) {
  * - the HEAD route Fastify adds beside every GET (`exposeHeadRoutes`): the GET documents it.
  */
 function isOutsideTheApi(route: Route): boolean {
-  if ((route.method === 'GET' || route.method === 'HEAD') && !route.url.startsWith('/api/') && !route.url.startsWith('/open311/') && existsSync(join(webRoot, route.url))) return true;
+  if (
+    (route.method === 'GET' || route.method === 'HEAD') &&
+    !route.url.startsWith('/api/') &&
+    !route.url.startsWith('/open311/') &&
+    existsSync(join(webRoot, route.url))
+  )
+    return true;
   if (route.url === '/api/docs' || route.url.startsWith('/api/docs/') || route.url === '/api/openapi.json') return true;
-  if (route.method === 'HEAD' && routes.some((r) => r.method === 'GET' && withoutTrailingSlash(r.url) === withoutTrailingSlash(route.url))) return true;
+  if (route.method === 'HEAD' && routes.some((r) => r.method === 'GET' && withoutTrailingSlash(r.url) === withoutTrailingSlash(route.url)))
+    return true;
   return false;
 }
 
 const withoutTrailingSlash = (url: string) => (url.length > 1 ? url.replace(/\/$/, '') : url);
 /** `/api/cases/:id` → `/api/cases/{id}`, as the document writes paths. */
 const docPathOf = (url: string) => url.replace(/:(\w+)/g, '{$1}');
-const mediaTypeOf = (contentType: unknown) => (typeof contentType === 'string' ? contentType.split(';')[0]!.trim().toLowerCase() : undefined);
+const mediaTypeOf = (contentType: unknown) =>
+  typeof contentType === 'string' ? contentType.split(';')[0]!.trim().toLowerCase() : undefined;
 
 let ctx: TestContext;
 let doc: Doc;
@@ -129,7 +142,8 @@ function fileOperations(): Map<string, string[]> {
 
 beforeAll(async () => {
   // A stand-in for `dist/web` so the static routes exist and their exclusion is exercised.
-  for (const name of ['index', ...WEB_ENTRIES.map((e) => e.name)]) writeFileSync(join(webRoot, `${name}.html`), '<!doctype html><title>Fengqiao</title>');
+  for (const name of ['index', ...WEB_ENTRIES.map((e) => e.name)])
+    writeFileSync(join(webRoot, `${name}.html`), '<!doctype html><title>Fengqiao</title>');
   mkdirSync(join(webRoot, 'assets'));
   writeFileSync(join(webRoot, 'assets', 'app-0000.js'), 'export {};');
 
@@ -139,14 +153,20 @@ beforeAll(async () => {
   } finally {
     unsubscribe('fastify.initialization', watchApp);
   }
-  for (const role of ['admin', 'reception', 'dispatcher', 'mediator', 'leader', 'counsellor', 'grid']) cookies[role] = await signIn(ctx.app, role);
+  for (const role of ['admin', 'reception', 'dispatcher', 'mediator', 'leader', 'counsellor', 'grid'])
+    cookies[role] = await signIn(ctx.app, role);
   doc = (await ctx.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
 
   const as = (who: string) => ({ cookie: cookies[who]!, readerCookie: cookies.dispatcher! });
   const sfs = (await ctx.database.pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id as string;
   data.unitId = sfs;
   const register = async (body: object) => {
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() }, payload: body });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
+      payload: body,
+    });
     expect(res.statusCode, res.body).toBe(201);
     return res.json() as { id: string };
   };
@@ -195,18 +215,36 @@ beforeAll(async () => {
     method: 'POST',
     url: `/api/cases/${petition.id}/petition-replies`,
     headers: { cookie: cookies.mediator! },
-    payload: { stage: 'reply', request: '要求补发征地补偿款。', factsAndReasons: '经核查，补偿款已按方案足额发放。', decision: 'not_support', legalBasis: '《信访工作条例》第三十二条。' },
+    payload: {
+      stage: 'reply',
+      request: '要求补发征地补偿款。',
+      factsAndReasons: '经核查，补偿款已按方案足额发放。',
+      decision: 'not_support',
+      legalBasis: '《信访工作条例》第三十二条。',
+    },
   });
   expect(reply.statusCode, reply.body).toBe(201);
 
   // A request filed through Open311 by a connected app.
-  const client = await ctx.app.inject({ method: 'POST', url: '/api/admin/api-clients', headers: { cookie: cookies.admin! }, payload: { name: `Open311 合同测试 ${randomUUID().slice(0, 8)}`, channels: ['online'] } });
+  const client = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/admin/api-clients',
+    headers: { cookie: cookies.admin! },
+    payload: { name: `Open311 合同测试 ${randomUUID().slice(0, 8)}`, channels: ['online'] },
+  });
   data.apiKey = client.json().apiKey;
   const filed = await ctx.app.inject({
     method: 'POST',
     url: '/open311/v2/requests.json',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ api_key: data.apiKey, service_code: 'neighbourhood', lat: '35.2391', long: '113.2415', address_string: '文苑街道东方社区5号楼', description: `楼上装修噪音扰民 ${randomUUID()}` }).toString(),
+    payload: new URLSearchParams({
+      api_key: data.apiKey,
+      service_code: 'neighbourhood',
+      lat: '35.2391',
+      long: '113.2415',
+      address_string: '文苑街道东方社区5号楼',
+      description: `楼上装修噪音扰民 ${randomUUID()}`,
+    }).toString(),
   });
   expect(filed.statusCode, filed.body).toBe(201);
   [data.open311Code, data.open311Token] = [filed.json()[0].service_request_id, filed.json()[0].token];
@@ -253,17 +291,30 @@ interface FileCall {
 }
 const yearStart = `${today.slice(0, 4)}-01-01`;
 const xlsx = MEDIA_TYPES.xlsx;
-const form311 = () => ({ api_key: data.apiKey, service_code: 'neighbourhood', lat: '35.2391', long: '113.2415', address_string: '文苑街道东方社区5号楼', description: `楼道堆物 ${randomUUID()}` });
+const form311 = () => ({
+  api_key: data.apiKey,
+  service_code: 'neighbourhood',
+  lat: '35.2391',
+  long: '113.2415',
+  address_string: '文苑街道东方社区5号楼',
+  description: `楼道堆物 ${randomUUID()}`,
+});
 
 /** Every operation whose document declares a non-JSON answer, called as a role allowed to. */
 const FILE_CALLS: Record<string, FileCall[]> = {
   exportCases: [{ as: 'dispatcher', url: () => '/api/cases/export.xlsx?pageSize=1', type: xlsx }],
-  downloadAttachment: [{ as: 'mediator', url: () => `/api/cases/${data.mediationCaseId}/attachments/${data.attachmentId}`, type: 'image/png' }],
+  downloadAttachment: [
+    { as: 'mediator', url: () => `/api/cases/${data.mediationCaseId}/attachments/${data.attachmentId}`, type: 'image/png' },
+  ],
   downloadAgreementDocx: [{ as: 'mediator', url: () => `/api/cases/${data.mediationCaseId}/agreement.docx`, type: MEDIA_TYPES.docx }],
   printAgreement: [{ as: 'mediator', url: () => `/api/cases/${data.mediationCaseId}/agreement.html`, type: MEDIA_TYPES.html }],
   downloadCaseFile: [{ as: 'dispatcher', url: () => `/api/cases/${data.mediationCaseId}/case-file.zip`, type: MEDIA_TYPES.zip }],
-  downloadPetitionReply: [{ as: 'mediator', url: () => `/api/cases/${data.petitionCaseId}/petition-replies/reply/docx`, type: MEDIA_TYPES.docx }],
-  printPetitionReply: [{ as: 'mediator', url: () => `/api/cases/${data.petitionCaseId}/petition-replies/reply/html`, type: MEDIA_TYPES.html }],
+  downloadPetitionReply: [
+    { as: 'mediator', url: () => `/api/cases/${data.petitionCaseId}/petition-replies/reply/docx`, type: MEDIA_TYPES.docx },
+  ],
+  printPetitionReply: [
+    { as: 'mediator', url: () => `/api/cases/${data.petitionCaseId}/petition-replies/reply/html`, type: MEDIA_TYPES.html },
+  ],
   exportCockpit: [{ as: 'leader', url: () => `/api/stats/cockpit.xlsx?from=${yearStart}&to=${today}`, type: xlsx }],
   exportMediationForm: [{ as: 'leader', url: () => `/api/stats/mediation-form.xlsx?month=${today.slice(0, 7)}`, type: xlsx }],
   exportThreeZeroBoard: [{ as: 'leader', url: () => `/api/three-zero/export.xlsx?year=${today.slice(0, 4)}`, type: xlsx }],
@@ -313,7 +364,10 @@ describe('file answers', () => {
         const res = await ctx.app.inject({
           method: call.method ?? 'GET',
           url: call.url(),
-          headers: { ...(call.as ? { cookie: cookies[call.as]! } : {}), ...(call.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+          headers: {
+            ...(call.as ? { cookie: cookies[call.as]! } : {}),
+            ...(call.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+          },
           ...(call.form ? { payload: new URLSearchParams(call.form()).toString() } : {}),
         });
         expect(res.statusCode, `${call.url()} ${res.body.slice(0, 300)}`).toBeLessThan(300);
@@ -372,12 +426,15 @@ describe('JSON answers', () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       const op = ops.get;
       if (!op || fileOperations().has(op.operationId!)) continue;
-      const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(valueFor(name, op.parameters?.find((p) => p.in === 'path' && p.name === name)?.schema)));
+      const url = path.replace(/\{(\w+)\}/g, (_, name: string) =>
+        encodeURIComponent(valueFor(name, op.parameters?.find((p) => p.in === 'path' && p.name === name)?.schema)),
+      );
       const query = new URLSearchParams();
       for (const p of op.parameters ?? []) if (p.in === 'query' && p.required) query.set(p.name, valueFor(p.name, p.schema));
       let res = await ctx.app.inject({ method: 'GET', url: `${url}${query.size ? `?${query}` : ''}`, headers: { cookie: cookies.admin! } });
       for (const role of ['counsellor', 'grid']) {
-        if (res.statusCode === 403) res = await ctx.app.inject({ method: 'GET', url: `${url}${query.size ? `?${query}` : ''}`, headers: { cookie: cookies[role]! } });
+        if (res.statusCode === 403)
+          res = await ctx.app.inject({ method: 'GET', url: `${url}${query.size ? `?${query}` : ''}`, headers: { cookie: cookies[role]! } });
       }
       const type = mediaTypeOf(res.headers['content-type']);
       if (type !== MEDIA_TYPES.json) wrong.push(`${op.operationId} ${url} → ${res.statusCode} ${type}`);
@@ -399,7 +456,8 @@ describe('JSON answers', () => {
       if (answer.status < 400 && declared === undefined) wrong.push(`${label}: status not declared`);
       else if (answer.status === 204 || (declared !== undefined && declared.length === 0)) {
         if (type !== undefined) wrong.push(`${label}: a body where none is declared`);
-      } else if (!(declared ?? [MEDIA_TYPES.json]).includes(type!)) wrong.push(`${label}: declared ${declared?.join(', ') ?? 'JSON errors'}`);
+      } else if (!(declared ?? [MEDIA_TYPES.json]).includes(type!))
+        wrong.push(`${label}: declared ${declared?.join(', ') ?? 'JSON errors'}`);
     }
     expect(answers.length).toBeGreaterThan(50);
     expect(wrong).toEqual([]);

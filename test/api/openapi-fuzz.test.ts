@@ -29,8 +29,20 @@ const PROFILES: Profile[] = [
   { name: '100k characters', string: 'x'.repeat(100_000), number: -1, uuid: () => 'not-a-uuid', date: '2001-02-30' },
   // Valid text beyond the BMP and with direction marks, in an otherwise valid request: reaches the handlers.
   { name: 'astral and RTL', string: '𠈌秀兰😀\u202Eبدر\u200F', number: 1, uuid: (id) => id, date: today },
-  { name: 'half a surrogate', string: '\uD800x', number: 2 ** 53 + 1, uuid: () => '00000000-0000-0000-0000-000000000000', date: '0000-00-00' },
-  { name: 'SQL and markup', string: `'; drop table cases; -- <script>alert(1)</script> ../../etc/passwd`, number: -1e308, uuid: (id) => id, date: today },
+  {
+    name: 'half a surrogate',
+    string: '\uD800x',
+    number: 2 ** 53 + 1,
+    uuid: () => '00000000-0000-0000-0000-000000000000',
+    date: '0000-00-00',
+  },
+  {
+    name: 'SQL and markup',
+    string: `'; drop table cases; -- <script>alert(1)</script> ../../etc/passwd`,
+    number: -1e308,
+    uuid: (id) => id,
+    date: today,
+  },
   { name: 'empty', string: '', number: 0, uuid: (id) => id, date: '' },
 ];
 
@@ -55,7 +67,8 @@ function fill(schema: Schema | undefined, p: Profile, realId: string, depth = 0)
   if (schema.allOf?.length) return fill(Object.assign({}, ...schema.allOf), p, realId, depth + 1);
   if (schema.enum) return schema.enum[0];
   const type = [schema.type].flat().find((t) => t !== 'null');
-  if (type === 'object' || schema.properties) return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, fill(v, p, realId, depth + 1)]));
+  if (type === 'object' || schema.properties)
+    return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, fill(v, p, realId, depth + 1)]));
   if (type === 'array') return [fill(schema.items, p, realId, depth + 1)];
   if (type === 'integer' || type === 'number') return p.number;
   if (type === 'boolean') return true;
@@ -93,19 +106,42 @@ beforeAll(async () => {
   // A database of its own: the fingerprint must see only this file's requests.
   ctx = await startTestApp({ isolated: true });
   for (const role of ROLES) if (role !== 'anonymous') cookies[role] = await signIn(ctx.app, role);
-  const created = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': crypto.randomUUID() }, payload: buildCaseBody() });
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/cases',
+    headers: { cookie: cookies.reception!, 'idempotency-key': crypto.randomUUID() },
+    payload: buildCaseBody(),
+  });
   caseId = created.json().id;
-  const doc = (await ctx.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { parameters?: Operation['parameters']; requestBody?: { content: Record<string, { schema: Schema }> } }>> };
+  const doc = (await ctx.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as {
+    paths: Record<
+      string,
+      Record<string, { parameters?: Operation['parameters']; requestBody?: { content: Record<string, { schema: Schema }> } }>
+    >;
+  };
   operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
-    Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, parameters: op.parameters ?? [], body: op.requestBody?.content['application/json']?.schema })),
+    Object.entries(ops).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      parameters: op.parameters ?? [],
+      body: op.requestBody?.content['application/json']?.schema,
+    })),
   );
-  const tables = (await ctx.database.pool.query(`select tablename from pg_tables where schemaname = 'public' and tablename not in ('rate_limit_counters', '__drizzle_migrations') order by 1`)).rows.map((r) => r.tablename as string);
+  const tables = (
+    await ctx.database.pool.query(
+      `select tablename from pg_tables where schemaname = 'public' and tablename not in ('rate_limit_counters', '__drizzle_migrations') order by 1`,
+    )
+  ).rows.map((r) => r.tablename as string);
   fingerprintSql = `select ${tables.map((t) => `(select count(*) || ':' || coalesce(max(xmin::text::bigint), 0) from "${t}") as "${t}"`).join(', ')}`;
 }, 120_000);
 afterAll(() => ctx?.close());
 
 /** Percent-encoded; half a surrogate pair (no UTF-8 of its own) as the bytes a careless encoder makes of it. */
-const encodePathSegment = (value: string) => value.split(/([\uD800-\uDFFF])/).map((part) => (/^[\uD800-\uDFFF]$/.test(part) ? '%ED%A0%80' : encodeURIComponent(part))).join('');
+const encodePathSegment = (value: string) =>
+  value
+    .split(/([\uD800-\uDFFF])/)
+    .map((part) => (/^[\uD800-\uDFFF]$/.test(part) ? '%ED%A0%80' : encodeURIComponent(part)))
+    .join('');
 
 function requestsFor(op: Operation, cookie: string | undefined) {
   const out: { label: string; method: string; url: string; headers: Record<string, string>; payload?: string }[] = [];
@@ -121,16 +157,30 @@ function requestsFor(op: Operation, cookie: string | undefined) {
     for (const param of op.parameters) {
       if (param.in === 'query') query.set(param.name, String(fill(param.schema, p, caseId)));
       // Header values must be Latin-1 on the wire: the profile shows in their length and name only.
-      if (param.in === 'header') headers[param.name] = p.name === '100k characters' ? 'x'.repeat(8000) : `fuzz-${p.name.replace(/\W/g, '')}-${crypto.randomUUID()}`;
+      if (param.in === 'header')
+        headers[param.name] = p.name === '100k characters' ? 'x'.repeat(8000) : `fuzz-${p.name.replace(/\W/g, '')}-${crypto.randomUUID()}`;
     }
     const url = `${path}${query.size ? `?${query}` : ''}`;
-    if (op.body) out.push({ label: p.name, method: op.method, url, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(fill(op.body, p, caseId)) });
+    if (op.body)
+      out.push({
+        label: p.name,
+        method: op.method,
+        url,
+        headers: { ...headers, 'content-type': 'application/json' },
+        payload: JSON.stringify(fill(op.body, p, caseId)),
+      });
     else out.push({ label: p.name, method: op.method, url, headers });
   }
   if (hasBody) {
     const url = op.path.replace(/\{\w+\}/g, caseId);
     out.push({ label: 'text/plain body', method: op.method, url, headers: { ...base, 'content-type': 'text/plain' }, payload: 'x' });
-    out.push({ label: 'multipart without boundary', method: op.method, url, headers: { ...base, 'content-type': 'multipart/form-data' }, payload: 'x' });
+    out.push({
+      label: 'multipart without boundary',
+      method: op.method,
+      url,
+      headers: { ...base, 'content-type': 'multipart/form-data' },
+      payload: 'x',
+    });
     out.push({ label: 'broken JSON', method: op.method, url, headers: { ...base, 'content-type': 'application/json' }, payload: '{"a":' });
   }
   return out;
@@ -150,7 +200,12 @@ describe('every operation of the OpenAPI document under hostile input', () => {
         const key = `${op.method} ${op.path}`;
         if (EXCLUDED.has(key) || (role !== 'anonymous' && EXCLUDED_SIGNED_IN.has(key))) continue;
         for (const req of requestsFor(op, cookies[role])) {
-          const res = await ctx.app.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, ...(req.payload !== undefined ? { payload: req.payload } : {}) });
+          const res = await ctx.app.inject({
+            method: req.method as 'GET',
+            url: req.url,
+            headers: req.headers,
+            ...(req.payload !== undefined ? { payload: req.payload } : {}),
+          });
           if (res.statusCode >= 500) failures.push(`${key} [${req.label}] → ${res.statusCode} ${res.body.slice(0, 200)}`);
           const xid = await nextXid();
           if (xid === lastXid) continue;

@@ -28,7 +28,15 @@ export async function startBrowserTest(opts: { isolated?: boolean; env?: Record<
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const cspViolations: string[] = [];
   return {
@@ -49,20 +57,33 @@ export async function startBrowserTest(opts: { isolated?: boolean; env?: Record<
  * A fresh browser session (its own cookies, storage and service workers) that can reach nothing outside the
  * platform, with refused API calls written to the test output.
  */
-export async function newPage(b: BrowserContext, opts: { who: string; contextOptions?: Parameters<Browser['newContext']>[0] }): Promise<Page> {
+export async function newPage(
+  b: BrowserContext,
+  opts: { who: string; contextOptions?: Parameters<Browser['newContext']>[0] },
+): Promise<Page> {
   // Reduced motion: the UI then draws dialogs and dropdowns without animations, so no click lands mid-animation.
-  const context = await b.browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce', ...opts.contextOptions });
+  const context = await b.browser.newContext({
+    locale: 'zh-CN',
+    viewport: { width: 1440, height: 900 },
+    reducedMotion: 'reduce',
+    ...opts.contextOptions,
+  });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   // Nothing may come from outside the platform (government intranets are offline).
-  await page.route((url) => !url.href.startsWith(b.baseUrl), (route) => route.abort());
+  await page.route(
+    (url) => !url.href.startsWith(b.baseUrl),
+    (route) => route.abort(),
+  );
   page.on('console', (msg) => {
     if (msg.type() === 'error' && msg.text().includes('Content Security Policy')) b.cspViolations.push(`[${opts.who}] ${msg.text()}`);
   });
   // A refused action shows up in the test output, not only as a toast nobody reads.
   page.on('response', async (res) => {
     if (res.url().includes('/api/') && res.status() >= 400 && res.request().method() !== 'GET') {
-      console.warn(`[${opts.who}] ${res.request().method()} ${new URL(res.url()).pathname} → ${res.status()} ${await res.text().catch(() => '')}`);
+      console.warn(
+        `[${opts.who}] ${res.request().method()} ${new URL(res.url()).pathname} → ${res.status()} ${await res.text().catch(() => '')}`,
+      );
     }
   });
   return page;
@@ -72,7 +93,11 @@ export async function newPage(b: BrowserContext, opts: { who: string; contextOpt
 export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 
 /** A fresh browser session signed in as a demo user through the sign-in page. */
-export async function signInPage(b: BrowserContext, username: string, contextOptions?: Parameters<Browser['newContext']>[0]): Promise<Page> {
+export async function signInPage(
+  b: BrowserContext,
+  username: string,
+  contextOptions?: Parameters<Browser['newContext']>[0],
+): Promise<Page> {
   const page = await newPage(b, { who: username, contextOptions });
   await page.goto(`${b.baseUrl}/login`);
   await page.getByLabel('用户名').fill(username);
@@ -138,9 +163,25 @@ export interface DrawnText {
 export async function drawnTexts(chart: Locator): Promise<{ width: number; height: number; texts: DrawnText[] }> {
   await chart.and(chart.page().locator('[data-drawn="true"]')).waitFor();
   return chart.evaluate((el) => {
-    interface Rect { x: number; y: number; width: number; height: number; clone(): Rect; applyTransform(m: number[]): void }
-    interface Drawn { type: string; style: { text?: string }; transform?: number[]; getBoundingRect(): Rect }
-    interface Instance { getWidth(): number; getHeight(): number; getZr(): { storage: { getDisplayList(update: boolean): Drawn[] } } }
+    interface Rect {
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+      clone(): Rect;
+      applyTransform(m: number[]): void;
+    }
+    interface Drawn {
+      type: string;
+      style: { text?: string };
+      transform?: number[];
+      getBoundingRect(): Rect;
+    }
+    interface Instance {
+      getWidth(): number;
+      getHeight(): number;
+      getZr(): { storage: { getDisplayList(update: boolean): Drawn[] } };
+    }
     const instance = (el as HTMLElement & { chart?: Instance }).chart;
     if (!instance) throw new Error('no ECharts instance on the chart element');
     // Each line of a text is a `tspan` (zrender), its transform already the chart's after the update.
@@ -167,7 +208,9 @@ export function textProblems(drawn: { width: number; height: number; texts: Draw
   for (const t of drawn.texts) {
     if (/(\.\.\.|…)$/.test(t.text)) problems.push(`shortened: "${t.text}"`);
     if (t.x < -edge || t.y < -edge || t.x + t.width > drawn.width + edge || t.y + t.height > drawn.height + edge) {
-      problems.push(`past the edge (${drawn.width}×${drawn.height}): "${t.text}" at ${Math.round(t.x)},${Math.round(t.y)} ${Math.round(t.width)}×${Math.round(t.height)}`);
+      problems.push(
+        `past the edge (${drawn.width}×${drawn.height}): "${t.text}" at ${Math.round(t.x)},${Math.round(t.y)} ${Math.round(t.width)}×${Math.round(t.height)}`,
+      );
     }
   }
   const overlap = 2; // boxes of neighbouring lines may share a pixel row

@@ -16,13 +16,19 @@ describe('the administrator loads a new year’s holidays, in Chromium', () => {
     await page.getByRole('button', { name: /打\s*开/ }).click();
     await page.getByText('2029 年的节假日安排尚未载入').waitFor();
     await page.getByRole('button', { name: '添加放假日期' }).click();
-    const row = page.locator('.ant-table-tbody tr').filter({ has: page.getByLabel('节日') }).first();
+    const row = page
+      .locator('.ant-table-tbody tr')
+      .filter({ has: page.getByLabel('节日') })
+      .first();
     await row.locator('.ant-picker').click();
     await page.keyboard.type('2029-01-01');
     await page.keyboard.press('Enter');
     await row.getByLabel('节日').fill('元旦');
     await page.getByRole('button', { name: /保\s*存/ }).click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
     await page.getByTestId('calendar-year-2029').waitFor();
     expect(await page.getByTestId('calendar-year-2029').innerText()).toContain('假日 1 天');
 

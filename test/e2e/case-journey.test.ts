@@ -54,7 +54,11 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     // The board opens on the cases waiting for the dispatcher (已登记); the segment is chosen explicitly all the same.
     await page.locator('.ant-segmented').getByText('已登记', { exact: true }).click();
     await page.getByRole('link', { name: state.code! }).click();
-    await page.getByTestId('case-actions').getByRole('button', { name: /受\s*理/ }).first().click();
+    await page
+      .getByTestId('case-actions')
+      .getByRole('button', { name: /受\s*理/ })
+      .first()
+      .click();
     await confirmDialog(page);
     await page.getByTestId('case-actions').getByRole('button', { name: '分流派单' }).click();
     const dialog = page.getByRole('dialog');
@@ -83,7 +87,10 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     await page.getByText(`${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`).waitFor();
     await page.getByTestId('case-actions').getByRole('button', { name: '开始办理' }).click();
     await confirmDialog(page);
-    await page.getByTestId('case-actions').getByRole('button', { name: /办\s*结/ }).click();
+    await page
+      .getByTestId('case-actions')
+      .getByRole('button', { name: /办\s*结/ })
+      .click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('radio', { name: '调解成功（达成协议）' }).check();
     await dialog.getByLabel('情况说明').fill('双方当面协商，包工头同意于月底前一次性支付工资八千元，签订人民调解协议书。');
@@ -96,7 +103,10 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     const reception = await signInPage(b, 'reception');
     await reception.goto(`${b.baseUrl}/cases?q=${encodeURIComponent(state.code!)}`);
     await reception.getByRole('link', { name: state.code! }).click();
-    await reception.getByTestId('case-actions').getByRole('button', { name: /回\s*访/ }).click();
+    await reception
+      .getByTestId('case-actions')
+      .getByRole('button', { name: /回\s*访/ })
+      .click();
     await reception.getByRole('dialog').getByRole('radio', { name: '满意', exact: true }).check();
     await confirmDialog(reception);
     await expect.poll(() => reception.locator('[data-status="followed_up"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
@@ -105,7 +115,10 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     const dispatcher = await signInPage(b, 'dispatcher');
     await dispatcher.goto(`${b.baseUrl}/cases?q=${encodeURIComponent(state.code!)}`);
     await dispatcher.getByRole('link', { name: state.code! }).click();
-    await dispatcher.getByTestId('case-actions').getByRole('button', { name: /归\s*档/ }).click();
+    await dispatcher
+      .getByTestId('case-actions')
+      .getByRole('button', { name: /归\s*档/ })
+      .click();
     await confirmDialog(dispatcher);
     await expect.poll(() => dispatcher.locator('[data-status="archived"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const timeline = await dispatcher.getByTestId('timeline').innerText();
@@ -117,7 +130,10 @@ describe('a walk-in dispute from the reception desk to the archive, in Chromium'
     const context = await b.browser.newContext({ locale: 'zh-CN', reducedMotion: 'reduce' });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    await page.route((url) => !url.href.startsWith(b.baseUrl), (route) => route.abort());
+    await page.route(
+      (url) => !url.href.startsWith(b.baseUrl),
+      (route) => route.abort(),
+    );
     await page.goto(`${b.baseUrl}/progress`);
     await page.getByLabel('请输入回执上的查询码').fill(state.token!.toLowerCase());
     await page.keyboard.press('Enter');

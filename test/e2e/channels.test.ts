@@ -47,7 +47,9 @@ describe('a resident files on the portal; the dispatcher sees it arrive live; th
 
     // The dispatcher's board shows it without a reload.
     const summary = narrative.slice(0, 20);
-    await expect.poll(() => dispatcher.getByTestId('live-arrivals').getByText(summary, { exact: false }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => dispatcher.getByTestId('live-arrivals').getByText(summary, { exact: false }).count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
 
     // The centre accepts and dispatches it; the resident sees that by token.
     const cookie = await signIn(b.ctx.app, 'dispatcher');
@@ -80,11 +82,18 @@ describe('the grid worker’s app offline', () => {
   }
 
   const summariesOnServer = async (prefix: string) =>
-    (await b.ctx.database.pool.query(`select summary from cases where summary like $1 order by created_at, code`, [`${prefix}%`])).rows.map((r) => r.summary as string);
+    (await b.ctx.database.pool.query(`select summary from cases where summary like $1 order by created_at, code`, [`${prefix}%`])).rows.map(
+      (r) => r.summary as string,
+    );
 
   it('files three reports offline and, back online, the server has exactly three in the order filed — even when the connection drops mid-sync', async () => {
     // Service workers off here, so every request passes the test's network hooks (the next test covers the shell).
-    const page = await signInPage(b, 'grid', { ...PHONE, serviceWorkers: 'block', geolocation: { latitude: 35.2405, longitude: 113.2401 }, permissions: ['geolocation'] });
+    const page = await signInPage(b, 'grid', {
+      ...PHONE,
+      serviceWorkers: 'block',
+      geolocation: { latitude: 35.2405, longitude: 113.2401 },
+      permissions: ['geolocation'],
+    });
     await page.goto(`${b.baseUrl}/grid`);
     await expect.poll(() => page.getByTestId('gps').innerText()).toContain('35.2405');
     await page.context().setOffline(true);

@@ -28,7 +28,11 @@ beforeAll(async () => {
   await b.ctx.settle();
   // The cockpit's own default period: this year up to today, on the centre's calendar.
   const today = shanghaiDate(new Date());
-  const res = await b.ctx.app.inject({ method: 'GET', url: `/api/stats/cockpit?from=${today.slice(0, 4)}-01-01&to=${today}&grain=month`, headers: { cookie: await signIn(b.ctx.app, 'leader') } });
+  const res = await b.ctx.app.inject({
+    method: 'GET',
+    url: `/api/stats/cockpit?from=${today.slice(0, 4)}-01-01&to=${today}&grain=month`,
+    headers: { cookie: await signIn(b.ctx.app, 'leader') },
+  });
   expect(res.statusCode, res.body).toBe(200);
   cockpit = res.json();
 }, 120_000);
@@ -44,7 +48,8 @@ async function openAs(lang: Lang, path: string, viewport: { width: number; heigh
 /** The ring's legend: one whole line per slice, its name and its share. */
 function expectLegend(texts: { text: string }[], names: string[]) {
   const lines = texts.map((t) => t.text);
-  for (const name of names) expect(lines, name).toContainEqual(expect.stringMatching(new RegExp(`^${name.replace(/[()[\]/.*+?^$|]/g, '\\$&')}  \\d{1,3}\\.\\d%$`)));
+  for (const name of names)
+    expect(lines, name).toContainEqual(expect.stringMatching(new RegExp(`^${name.replace(/[()[\]/.*+?^$|]/g, '\\$&')}  \\d{1,3}\\.\\d%$`)));
 }
 
 describe('chart labels', () => {
@@ -58,8 +63,16 @@ describe('chart labels', () => {
           const drawn = await drawnTexts(page.getByTestId(chart));
           expect(drawn.texts.length, chart).toBeGreaterThan(0);
           expect(textProblems(drawn), `${chart} at ${width} px`).toEqual([]);
-          if (chart === 'chart-channel') expectLegend(drawn.texts, cockpit.byChannel.filter((c) => c.received).map((c) => dict[`channel.${c.key}`]!));
-          if (chart === 'chart-levels') expectLegend(drawn.texts, ['village', 'town', 'district'].map((l) => dict[`level.${l}`]!));
+          if (chart === 'chart-channel')
+            expectLegend(
+              drawn.texts,
+              cockpit.byChannel.filter((c) => c.received).map((c) => dict[`channel.${c.key}`]!),
+            );
+          if (chart === 'chart-levels')
+            expectLegend(
+              drawn.texts,
+              ['village', 'town', 'district'].map((l) => dict[`level.${l}`]!),
+            );
         }
         await page.screenshot({ path: join(SHOTS, `cockpit-${lang}-${width}.png`), fullPage: true });
         await page.context().close();
@@ -77,7 +90,8 @@ describe('chart labels', () => {
           const drawn = await drawnTexts(page.getByTestId(chart));
           expect(drawn.texts.length, chart).toBeGreaterThan(0);
           expect(textProblems(drawn), `${chart} at ${width} px`).toEqual([]);
-          if (chart === 'screen-levels') expectLegend(drawn.texts, [dict['level.village']!, dict['level.town']!, dict['level.district']!, dict['measure.escalated']!]);
+          if (chart === 'screen-levels')
+            expectLegend(drawn.texts, [dict['level.village']!, dict['level.town']!, dict['level.district']!, dict['measure.escalated']!]);
         }
         await page.screenshot({ path: join(SHOTS, `wall-${lang}-${width}.png`) });
         await page.context().close();

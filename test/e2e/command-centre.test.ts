@@ -42,7 +42,8 @@ beforeAll(async () => {
     const c = await register(summary);
     codes.push(c.code);
     if (i === 2) continue;
-    const send = (cookie: string, body: Record<string, unknown>) => actOnCaseOk(b.ctx.app, { cookie, readerCookie: dispatcher }, c.id, body);
+    const send = (cookie: string, body: Record<string, unknown>) =>
+      actOnCaseOk(b.ctx.app, { cookie, readerCookie: dispatcher }, c.id, body);
     await send(reception, { action: 'accept' });
     await send(dispatcher, { action: 'dispatch', leadUnitId: sfs });
     await send(mediator, { action: 'start' });
@@ -130,7 +131,13 @@ describe('the command centre', () => {
 
     // The units carry their names without a hover: whole names, none over another, most of the communities named
     // at once (names that would collide are left out, not drawn over each other), every street at street level.
-    const layers = (await b.ctx.app.inject({ method: 'GET', url: `/api/map/layers?from=${shanghaiDate(new Date())}&to=${shanghaiDate(new Date())}`, headers: { cookie: await signIn(b.ctx.app, 'leader') } })).json() as MapLayers;
+    const layers = (
+      await b.ctx.app.inject({
+        method: 'GET',
+        url: `/api/map/layers?from=${shanghaiDate(new Date())}&to=${shanghaiDate(new Date())}`,
+        headers: { cookie: await signIn(b.ctx.app, 'leader') },
+      })
+    ).json() as MapLayers;
     const namesOf = (kind: string) => layers.boundaries.features.filter((f) => f.properties.kind === kind).map((f) => f.properties.name);
     const communities = await drawnTexts(page.getByTestId('district-map'));
     expect(textProblems(communities)).toEqual([]);
@@ -176,10 +183,15 @@ describe('the command centre', () => {
     const admin = await signInPage(b, 'admin', { viewport: { width: 1440, height: 900 } });
     await admin.goto(`${b.baseUrl}/command/three-zero`);
     await admin.getByTestId('three-zero-empty').getByRole('button', { name: '从组织架构导入村(社区)' }).click();
-    await admin.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定/ }).click();
+    await admin
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
     await admin.getByTestId('three-zero-table').locator('tr.ant-table-row').first().waitFor();
     expect(await admin.getByTestId('three-zero-empty').count()).toBe(0);
-    expect(await admin.getByTestId('three-zero-no-figures').innerText()).toContain(`${shanghaiDate(new Date()).slice(0, 4)} 年的事故和案件起数还没有填报`);
+    expect(await admin.getByTestId('three-zero-no-figures').innerText()).toContain(
+      `${shanghaiDate(new Date()).slice(0, 4)} 年的事故和案件起数还没有填报`,
+    );
     await admin.screenshot({ path: join(SCREENSHOTS, 'three-zero-villages.png') });
     await admin.context().close();
   });

@@ -31,7 +31,10 @@ describe('the counsellors’ duty roster', () => {
     await expect.poll(() => todayRow.locator('.ant-select-selection-item').allInnerTexts(), { timeout: 10_000 }).toEqual(['马丽']);
     await todayRow.getByRole('button', { name: /保\s*存/ }).click();
     await expect.poll(() => alerts.innerText(), { timeout: 10_000 }).toContain('今日值班：马丽');
-    const { rows } = await b.ctx.database.pool.query(`select u.display_name from counselling_duty d join users u on u.id = d.counsellor_id where d.day = $1`, [today]);
+    const { rows } = await b.ctx.database.pool.query(
+      `select u.display_name from counselling_duty d join users u on u.id = d.counsellor_id where d.day = $1`,
+      [today],
+    );
     expect(rows.map((r) => r.display_name)).toEqual(['马丽']);
 
     // A counsellor who is not a supervisor sees the roster and cannot change it.
@@ -66,7 +69,17 @@ describe('the counsellors’ duty roster', () => {
     await expect.poll(() => table.innerText(), { timeout: 10_000 }).toContain('睡眠与食欲简评');
     const counsellor = await signIn(b.ctx.app, 'counsellor');
     const scales = (await b.ctx.app.inject({ method: 'GET', url: '/api/counselling/scales', headers: { cookie: counsellor } })).json();
-    expect(scales.find((s: { code: string }) => s.code === 'SDS-3')).toMatchObject({ items: [{ no: 1, text: '睡不好' }, { no: 2, text: '吃不下' }, { no: 3, text: '提不起劲' }], bands: [{ min: 0, max: 2, label: '正常' }, { min: 3, max: 6, label: '需关注' }] });
+    expect(scales.find((s: { code: string }) => s.code === 'SDS-3')).toMatchObject({
+      items: [
+        { no: 1, text: '睡不好' },
+        { no: 2, text: '吃不下' },
+        { no: 3, text: '提不起劲' },
+      ],
+      bands: [
+        { min: 0, max: 2, label: '正常' },
+        { min: 3, max: 6, label: '需关注' },
+      ],
+    });
 
     // A counsellor who is not a supervisor sees the scales and no button to add one.
     const other = await signInPage(b, 'counsellor');

@@ -19,17 +19,37 @@ describe('a resident in distress, from the tablet to a booked session', () => {
   it('kiosk PHQ-9 → crisis alert → risk assessment → appointment; the mediator sees no content', { timeout: 90_000 }, async () => {
     const tag = randomUUID().slice(0, 6);
     const reason = `当事人说活着没意思${tag}`;
-    const [reception, dispatcher, mediator, counsellor] = [await signIn(b.ctx.app, 'reception'), await signIn(b.ctx.app, 'dispatcher'), await signIn(b.ctx.app, 'mediator'), await signIn(b.ctx.app, 'counsellor')];
-    const created = await b.ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: reception, 'idempotency-key': randomUUID() }, payload: buildCaseBody({ category: 'marriage_family', summary: `离婚后抚养费纠纷${tag}` }) });
+    const [reception, dispatcher, mediator, counsellor] = [
+      await signIn(b.ctx.app, 'reception'),
+      await signIn(b.ctx.app, 'dispatcher'),
+      await signIn(b.ctx.app, 'mediator'),
+      await signIn(b.ctx.app, 'counsellor'),
+    ];
+    const created = await b.ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { cookie: reception, 'idempotency-key': randomUUID() },
+      payload: buildCaseBody({ category: 'marriage_family', summary: `离婚后抚养费纠纷${tag}` }),
+    });
     const caseId = created.json().id as string;
     const applicant = created.json().parties.find((p: { role: string }) => p.role === 'applicant');
     const sfs = (await b.ctx.database.pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id;
     await actOnCaseOk(b.ctx.app, { cookie: reception, readerCookie: dispatcher }, caseId, { action: 'accept' });
     await actOnCaseOk(b.ctx.app, { cookie: dispatcher, readerCookie: dispatcher }, caseId, { action: 'dispatch', leadUnitId: sfs });
-    const referral = await b.ctx.app.inject({ method: 'POST', url: `/api/cases/${caseId}/counselling`, headers: { cookie: mediator }, payload: { personId: applicant.personId, reason } });
+    const referral = await b.ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${caseId}/counselling`,
+      headers: { cookie: mediator },
+      payload: { personId: applicant.personId, reason },
+    });
     expect(referral.statusCode, referral.body).toBe(201);
     const serviceId = referral.json().id as string;
-    const link = await b.ctx.app.inject({ method: 'POST', url: `/api/counselling/services/${serviceId}/kiosk-links`, headers: { cookie: counsellor }, payload: { scaleCode: 'PHQ-9' } });
+    const link = await b.ctx.app.inject({
+      method: 'POST',
+      url: `/api/counselling/services/${serviceId}/kiosk-links`,
+      headers: { cookie: counsellor },
+      payload: { scaleCode: 'PHQ-9' },
+    });
     const kioskPath = link.json().path as string;
 
     // The tablet: nine questions in plain Chinese; "好几天" on item 9 only.
@@ -67,10 +87,16 @@ describe('a resident in distress, from the tablet to a booked session', () => {
     const start = drawer.getByPlaceholder('开始日期');
     await start.click();
     await start.fill(`${day} 09:00`);
-    await page.locator('.ant-picker-dropdown:visible').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await page
+      .locator('.ant-picker-dropdown:visible')
+      .getByRole('button', { name: /确\s*定|OK/ })
+      .click();
     const end = drawer.getByPlaceholder('结束日期');
     await end.fill(`${day} 10:00`);
-    await page.locator('.ant-picker-dropdown:visible').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await page
+      .locator('.ant-picker-dropdown:visible')
+      .getByRole('button', { name: /确\s*定|OK/ })
+      .click();
     await drawer.getByTestId('book-appointment').click();
     await expect.poll(() => drawer.locator('.ant-table-tbody').first().innerText(), { timeout: 10_000 }).toContain(`${day} 09:00–10:00`);
     const booked = await b.ctx.database.pool.query(`select status from counselling_appointments where service_id = $1`, [serviceId]);

@@ -14,18 +14,40 @@ afterAll(() => b?.close());
 /** A dispute handled by 赵敏 at 文苑街道司法所 whose handling deadline passed five days ago. */
 async function overdueCase(summary: string) {
   const app = b.ctx.app;
-  const cookies = Object.fromEntries(await Promise.all(['reception', 'dispatcher', 'mediator'].map(async (u) => [u, await signIn(app, u)])));
+  const cookies = Object.fromEntries(
+    await Promise.all(['reception', 'dispatcher', 'mediator'].map(async (u) => [u, await signIn(app, u)])),
+  );
   const act = async (who: string, id: string, version: number, body: Record<string, unknown>) =>
-    (await app.inject({ method: 'POST', url: `/api/cases/${id}/actions`, headers: { cookie: cookies[who] }, payload: { expectedVersion: version, ...body } })).json();
+    (
+      await app.inject({
+        method: 'POST',
+        url: `/api/cases/${id}/actions`,
+        headers: { cookie: cookies[who] },
+        payload: { expectedVersion: version, ...body },
+      })
+    ).json();
   const units = (await app.inject({ method: 'GET', url: '/api/units', headers: { cookie: cookies.dispatcher } })).json().items;
   const sfs = units.find((u: { code: string }) => u.code === '410871061-SFS').id;
-  const mediator = (await app.inject({ method: 'GET', url: `/api/units/${sfs}/staff`, headers: { cookie: cookies.dispatcher } })).json().items.find((s: { displayName: string }) => s.displayName === '赵敏').id;
-  const c = (await app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception, 'idempotency-key': randomUUID() }, payload: buildCaseBody({ summary }) })).json();
+  const mediator = (await app.inject({ method: 'GET', url: `/api/units/${sfs}/staff`, headers: { cookie: cookies.dispatcher } }))
+    .json()
+    .items.find((s: { displayName: string }) => s.displayName === '赵敏').id;
+  const c = (
+    await app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { cookie: cookies.reception, 'idempotency-key': randomUUID() },
+      payload: buildCaseBody({ summary }),
+    })
+  ).json();
   await act('reception', c.id, 1, { action: 'accept' });
   await act('dispatcher', c.id, 2, { action: 'dispatch', leadUnitId: sfs, handlerId: mediator });
   await act('mediator', c.id, 3, { action: 'start' });
   const today = shanghaiDate(new Date());
-  await b.ctx.database.pool.query(`update case_clocks set started_on = $1, due_date = $2 where case_id = $3 and stage = 'handling'`, [addDays(today, -40), addDays(today, -5), c.id]);
+  await b.ctx.database.pool.query(`update case_clocks set started_on = $1, due_date = $2 where case_id = $3 and stage = 'handling'`, [
+    addDays(today, -40),
+    addDays(today, -5),
+    c.id,
+  ]);
   return c as { id: string; code: string };
 }
 
@@ -41,7 +63,10 @@ describe('supervising deadlines in the browser', () => {
     expect(await row.getByTestId('deadline').innerText()).toMatch(/办理 .*逾期 \d+ 个工作日/);
     await row.getByRole('link', { name: c.code }).click();
     expect(await dispatcher.getByTestId('clocks').innerText()).toContain('人民调解工作若干规定');
-    await dispatcher.getByTestId('case-actions').getByRole('button', { name: /督\s*办/ }).click();
+    await dispatcher
+      .getByTestId('case-actions')
+      .getByRole('button', { name: /督\s*办/ })
+      .click();
     const dialog = dispatcher.getByRole('dialog');
     await dialog.locator('.ant-picker').click();
     await dispatcher.keyboard.type(addDays(shanghaiDate(new Date()), 2));

@@ -28,7 +28,14 @@ describe('a wage dispute mediated to a confirmed agreement and a satisfied follo
       payload: buildCaseBody({
         summary: `工地欠薪调解 ${randomUUID().slice(0, 6)}`,
         parties: [
-          { role: 'applicant', type: 'person', name: '冯建设', idNumber: uniqueIdNumber(), phone: uniquePhone(), address: '文苑街道东方社区2号楼' },
+          {
+            role: 'applicant',
+            type: 'person',
+            name: '冯建设',
+            idNumber: uniqueIdNumber(),
+            phone: uniquePhone(),
+            address: '文苑街道东方社区2号楼',
+          },
           { role: 'respondent', type: 'organization', name: `焦作${randomUUID().slice(0, 4)}建筑劳务有限公司` },
         ],
       }),
@@ -83,16 +90,23 @@ describe('a wage dispute mediated to a confirmed agreement and a satisfied follo
     const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('link', { name: '下载 DOCX' }).click()]);
     const docx = await JSZip.loadAsync(await readFile((await download.path())!));
     const text = (await docx.file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
-    for (const item of ['人民调解协议书', '冯建设', '公司向冯建设支付工资12000元', '银行转账', termDue, '公司未按时支付劳动报酬']) expect(text).toContain(item);
+    for (const item of ['人民调解协议书', '冯建设', '公司向冯建设支付工资12000元', '银行转账', termDue, '公司未按时支付劳动报酬'])
+      expect(text).toContain(item);
 
     // Signatures, fingerprint and seal: in effect, with the court's window.
     // Each click waits for its mark to show before the next (the list re-renders after every signature).
     const marks = () => card.getByText(/^已(签署|盖章)$/).count();
     await card.getByRole('button', { name: '按指印' }).first().click();
     await expect.poll(marks).toBe(1);
-    await card.getByRole('button', { name: /签\s*名/ }).first().click();
+    await card
+      .getByRole('button', { name: /签\s*名/ })
+      .first()
+      .click();
     await expect.poll(marks).toBe(2);
-    await card.getByRole('button', { name: /签\s*名/ }).first().click();
+    await card
+      .getByRole('button', { name: /签\s*名/ })
+      .first()
+      .click();
     await expect.poll(marks).toBe(3);
     await card.getByRole('button', { name: /盖\s*章/ }).click();
     await card.locator('[data-testid="agreement-status"][data-status="effective"]').waitFor();
@@ -106,7 +120,10 @@ describe('a wage dispute mediated to a confirmed agreement and a satisfied follo
     await expect.poll(() => card.getByTestId('judicial-confirmation').innerText()).toContain('裁定确认有效');
 
     // The mediator concludes; reception's follow-up closes it as 满意.
-    await page.getByTestId('case-actions').getByRole('button', { name: /办\s*结/ }).click();
+    await page
+      .getByTestId('case-actions')
+      .getByRole('button', { name: /办\s*结/ })
+      .click();
     dialog = page.getByRole('dialog');
     await dialog.getByRole('radio', { name: '调解成功（达成协议）' }).check();
     await dialog.getByLabel('情况说明').fill('达成书面调解协议并经人民法院司法确认。');
@@ -116,7 +133,10 @@ describe('a wage dispute mediated to a confirmed agreement and a satisfied follo
 
     const reception = await signInPage(b, 'reception');
     await reception.goto(`${b.baseUrl}/cases/${c.id}`);
-    await reception.getByTestId('case-actions').getByRole('button', { name: /回\s*访/ }).click();
+    await reception
+      .getByTestId('case-actions')
+      .getByRole('button', { name: /回\s*访/ })
+      .click();
     await reception.getByRole('dialog').getByRole('radio', { name: '满意', exact: true }).check();
     await confirmDialog(reception);
     await expect.poll(() => reception.locator('[data-status="followed_up"]').count()).toBeGreaterThan(0);

@@ -85,97 +85,108 @@ async function login(port: number): Promise<string> {
 }
 
 describe('the platform process on the embedded PostgreSQL', () => {
-  it('starts with demo data, refuses a second process on the same data, stops cleanly, and keeps the data', { timeout: 120_000 }, async () => {
-    const port = await freePort();
-    const first = startPlatform(port);
-    await waitForHealth(port, first);
-    const cookie = await login(port);
-    const list = await (await fetch(`http://127.0.0.1:${port}/api/cases?pageSize=100`, { headers: { cookie } })).json();
-    // Four demo cases in their stages, and a year of demo history for the command centre.
-    expect(list.total).toBe(4 + DEMO_HISTORY_CASES);
-    const page = await fetch(`http://127.0.0.1:${port}/cases`);
-    expect(page.headers.get('content-type')).toContain('text/html');
-    expect(statSync(join(dataDir, 'encryption.key')).mode & 0o777).toBe(0o600);
+  it(
+    'starts with demo data, refuses a second process on the same data, stops cleanly, and keeps the data',
+    { timeout: 120_000 },
+    async () => {
+      const port = await freePort();
+      const first = startPlatform(port);
+      await waitForHealth(port, first);
+      const cookie = await login(port);
+      const list = await (await fetch(`http://127.0.0.1:${port}/api/cases?pageSize=100`, { headers: { cookie } })).json();
+      // Four demo cases in their stages, and a year of demo history for the command centre.
+      expect(list.total).toBe(4 + DEMO_HISTORY_CASES);
+      const page = await fetch(`http://127.0.0.1:${port}/cases`);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      expect(statSync(join(dataDir, 'encryption.key')).mode & 0o777).toBe(0o600);
 
-    // A second process on the same data directory fails fast with a clear message.
-    const second = startPlatform(await freePort());
-    expect(await second.exited).toBe(1);
-    expect(second.output()).toContain('正被另一个枫桥进程使用');
+      // A second process on the same data directory fails fast with a clear message.
+      const second = startPlatform(await freePort());
+      expect(await second.exited).toBe(1);
+      expect(second.output()).toContain('正被另一个枫桥进程使用');
 
-    // SIGTERM: stops taking requests, stops PostgreSQL, exits 0.
-    first.child.kill('SIGTERM');
-    expect(await first.exited).toBe(0);
-    expect(first.output()).toContain('embedded PostgreSQL stopped');
+      // SIGTERM: stops taking requests, stops PostgreSQL, exits 0.
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      expect(first.output()).toContain('embedded PostgreSQL stopped');
 
-    // The next start reuses the data: same cases, no second copy of the demo data.
-    const again = startPlatform(port);
-    await waitForHealth(port, again);
-    const cookie2 = await login(port);
-    const list2 = await (await fetch(`http://127.0.0.1:${port}/api/cases?pageSize=100`, { headers: { cookie: cookie2 } })).json();
-    expect(list2.items.map((c: { id: string }) => c.id).sort()).toEqual(list.items.map((c: { id: string }) => c.id).sort());
-    expect(again.output()).not.toContain('demo org tree and staff loaded');
-    again.child.kill('SIGINT');
-    expect(await again.exited).toBe(0);
+      // The next start reuses the data: same cases, no second copy of the demo data.
+      const again = startPlatform(port);
+      await waitForHealth(port, again);
+      const cookie2 = await login(port);
+      const list2 = await (await fetch(`http://127.0.0.1:${port}/api/cases?pageSize=100`, { headers: { cookie: cookie2 } })).json();
+      expect(list2.items.map((c: { id: string }) => c.id).sort()).toEqual(list.items.map((c: { id: string }) => c.id).sort());
+      expect(again.output()).not.toContain('demo org tree and staff loaded');
+      again.child.kill('SIGINT');
+      expect(await again.exited).toBe(0);
 
-    // Demo accounts have a published password: production refuses to start while they exist.
-    const prod = startPlatform(await freePort(), 'production');
-    expect(await prod.exited).toBe(1);
-    expect(prod.output()).toContain('演示账号');
-  });
+      // Demo accounts have a published password: production refuses to start while they exist.
+      const prod = startPlatform(await freePort(), 'production');
+      expect(await prod.exited).toBe(1);
+      expect(prod.output()).toContain('演示账号');
+    },
+  );
 
-  it('comes up healthy right after kill -9 of the platform, with or without its PostgreSQL, and keeps what it acknowledged', { timeout: 180_000 }, async () => {
-    const port = await freePort();
-    const first = startPlatform(port, 'development', crashDir);
-    await waitForHealth(port, first);
-    const cookie = await login(port);
-    const created = await fetch(`http://127.0.0.1:${port}/api/cases`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-      body: JSON.stringify({ ...buildCaseBody(), summary: '崩溃前登记的案件' }),
-    });
-    expect(created.status).toBe(201);
-    const caseId = (await created.json()).id as string;
+  it(
+    'comes up healthy right after kill -9 of the platform, with or without its PostgreSQL, and keeps what it acknowledged',
+    { timeout: 180_000 },
+    async () => {
+      const port = await freePort();
+      const first = startPlatform(port, 'development', crashDir);
+      await waitForHealth(port, first);
+      const cookie = await login(port);
+      const created = await fetch(`http://127.0.0.1:${port}/api/cases`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+        body: JSON.stringify({ ...buildCaseBody(), summary: '崩溃前登记的案件' }),
+      });
+      expect(created.status).toBe(201);
+      const caseId = (await created.json()).id as string;
 
-    // The platform alone dies: its PostgreSQL runs on, an orphan holding the data; the lock names a dead owner.
-    const orphan = postmasterPid(crashDir);
-    first.child.kill('SIGKILL');
-    await first.exited;
-    expect(isAlive(orphan)).toBe(true);
-    const second = startPlatform(port, 'development', crashDir);
-    await waitForHealth(port, second);
-    expect(second.output()).toContain('taking over');
-    expect(isAlive(orphan)).toBe(false);
+      // The platform alone dies: its PostgreSQL runs on, an orphan holding the data; the lock names a dead owner.
+      const orphan = postmasterPid(crashDir);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      expect(isAlive(orphan)).toBe(true);
+      const second = startPlatform(port, 'development', crashDir);
+      await waitForHealth(port, second);
+      expect(second.output()).toContain('taking over');
+      expect(isAlive(orphan)).toBe(false);
 
-    // Both die at once: a stale lock and a stale postmaster.pid.
-    const postmaster = postmasterPid(crashDir);
-    second.child.kill('SIGKILL');
-    process.kill(postmaster, 'SIGKILL');
-    await Promise.all([second.exited, gone(postmaster)]);
-    expect(existsSync(join(crashDir, 'pg', 'postmaster.pid'))).toBe(true);
-    const third = startPlatform(port, 'development', crashDir);
-    await waitForHealth(port, third);
-    const cookie3 = await login(port);
-    const kept = await fetch(`http://127.0.0.1:${port}/api/cases/${caseId}`, { headers: { cookie: cookie3 } });
-    expect(kept.status).toBe(200);
+      // Both die at once: a stale lock and a stale postmaster.pid.
+      const postmaster = postmasterPid(crashDir);
+      second.child.kill('SIGKILL');
+      process.kill(postmaster, 'SIGKILL');
+      await Promise.all([second.exited, gone(postmaster)]);
+      expect(existsSync(join(crashDir, 'pg', 'postmaster.pid'))).toBe(true);
+      const third = startPlatform(port, 'development', crashDir);
+      await waitForHealth(port, third);
+      const cookie3 = await login(port);
+      const kept = await fetch(`http://127.0.0.1:${port}/api/cases/${caseId}`, { headers: { cookie: cookie3 } });
+      expect(kept.status).toBe(200);
 
-    // A live owner is still refused.
-    const rival = startPlatform(await freePort(), 'development', crashDir);
-    expect(await rival.exited).toBe(1);
-    expect(rival.output()).toContain('正被另一个枫桥进程使用');
+      // A live owner is still refused.
+      const rival = startPlatform(await freePort(), 'development', crashDir);
+      expect(await rival.exited).toBe(1);
+      expect(rival.output()).toContain('正被另一个枫桥进程使用');
 
-    // The parent goes away right after SIGTERM, closing the pipes the platform logs to: it still exits.
-    const lastPostmaster = postmasterPid(crashDir);
-    third.child.kill('SIGTERM');
-    third.child.stdout!.destroy();
-    third.child.stderr!.destroy();
-    expect(await third.exited).toBe(0);
-    await gone(lastPostmaster);
-  });
+      // The parent goes away right after SIGTERM, closing the pipes the platform logs to: it still exits.
+      const lastPostmaster = postmasterPid(crashDir);
+      third.child.kill('SIGTERM');
+      third.child.stdout!.destroy();
+      third.child.stderr!.destroy();
+      expect(await third.exited).toBe(0);
+      await gone(lastPostmaster);
+    },
+  );
 
   it('exits after SIGTERM even when its log pipe breaks with lines still buffered', { timeout: 30_000 }, async () => {
     // pino's default writer flushed its buffer in an `exit` handler, retrying EPIPE forever (5 runs of 5 hung);
     // the platform's logger writes synchronously, so a burst of lines into a closed pipe cannot hold the exit.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/log-then-exit.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/log-then-exit.ts'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await new Promise((resolve) => child.stdout!.once('data', resolve));
     child.kill('SIGTERM');

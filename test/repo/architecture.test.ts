@@ -52,7 +52,11 @@ describe('architecture', () => {
     const offenders = web.flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')
-        .flatMap((line, i) => (/\brole\s*[!=]==|includes\(\s*me\??\.role|hasPermission\(/.test(line) && !/label\('role'/.test(line) ? [`${relative(root, file)}:${i + 1}`] : [])),
+        .flatMap((line, i) =>
+          /\brole\s*[!=]==|includes\(\s*me\??\.role|hasPermission\(/.test(line) && !/label\('role'/.test(line)
+            ? [`${relative(root, file)}:${i + 1}`]
+            : [],
+        ),
     );
     expect(offenders).toEqual([]);
   });

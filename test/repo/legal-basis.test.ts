@@ -52,7 +52,9 @@ describe('docs/LEGAL-BASIS.md', () => {
       .filter((r) => existsSync(join(root, r.file)))
       .flatMap((r) => {
         const text = readFileSync(join(root, r.file), 'utf8');
-        return r.symbols.filter((s) => !new RegExp(`\\b${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text)).map((s) => `${r.file} › ${s}`);
+        return r.symbols
+          .filter((s) => !new RegExp(`\\b${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text))
+          .map((s) => `${r.file} › ${s}`);
       });
     expect(missing).toEqual([]);
   });
@@ -62,7 +64,9 @@ describe('docs/LEGAL-BASIS.md', () => {
       .filter((r) => existsSync(join(root, r.file)))
       .flatMap((r) => {
         const text = readFileSync(join(root, r.file), 'utf8');
-        return r.tests.filter((t) => !text.includes(`'${t}'`) && !text.includes(`\`${t}\``) && !text.includes(`"${t}"`)).map((t) => `${r.file} › ${t}`);
+        return r.tests
+          .filter((t) => !text.includes(`'${t}'`) && !text.includes(`\`${t}\``) && !text.includes(`"${t}"`))
+          .map((t) => `${r.file} › ${t}`);
       });
     expect(missing).toEqual([]);
   });
@@ -71,11 +75,13 @@ describe('docs/LEGAL-BASIS.md', () => {
     const sections = new Set([...doc.matchAll(/^## (§\d+)/gm)].map((m) => m[1]));
     const cited = sourceFiles()
       .concat(sourceFiles(join(root, 'test')))
-      .flatMap((file) => [...readFileSync(join(root, file), 'utf8').matchAll(/LEGAL-BASIS\.md,? (§\d+)(?:[–-]§?(\d+))?/g)].flatMap((m) => {
-        const first = Number(m[1]!.slice(1));
-        const last = m[2] ? Number(m[2]) : first;
-        return Array.from({ length: last - first + 1 }, (_, i) => ({ file, section: `§${first + i}` }));
-      }));
+      .flatMap((file) =>
+        [...readFileSync(join(root, file), 'utf8').matchAll(/LEGAL-BASIS\.md,? (§\d+)(?:[–-]§?(\d+))?/g)].flatMap((m) => {
+          const first = Number(m[1]!.slice(1));
+          const last = m[2] ? Number(m[2]) : first;
+          return Array.from({ length: last - first + 1 }, (_, i) => ({ file, section: `§${first + i}` }));
+        }),
+      );
     expect(cited.length).toBeGreaterThan(10);
     expect(cited.filter((c) => !sections.has(c.section)).map((c) => `${c.file}: ${c.section}`)).toEqual([]);
   });

@@ -26,7 +26,8 @@ interface Allowed {
 const ALLOWED: readonly Allowed[] = [
   {
     file: 'src/shared/calendar.fixtures.ts',
-    reason: 'the 2026 schedule of the State Council notice of 2025-11-04, written out day by day: data, not a date the test compares with today',
+    reason:
+      'the 2026 schedule of the State Council notice of 2025-11-04, written out day by day: data, not a date the test compares with today',
   },
   {
     file: 'src/shared/calendar.test.ts',
@@ -50,7 +51,8 @@ const ALLOWED: readonly Allowed[] = [
   },
   {
     file: 'src/server/modules/stats/stats.test.ts',
-    reason: 'a hand-built October 2026 in an isolated database: cases backdated into that past month so every figure is known; reads of "the year so far" run from its first day to whatever today is',
+    reason:
+      'a hand-built October 2026 in an isolated database: cases backdated into that past month so every figure is known; reads of "the year so far" run from its first day to whatever today is',
   },
   {
     file: 'test/e2e/calendar-admin.test.ts',
@@ -65,7 +67,8 @@ function scannedFiles(): string[] {
     for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
       const path = `${dir}/${entry.name}`;
       if (entry.isDirectory()) walk(path);
-      else if (/\.(test\.tsx?|fixtures\.ts|factory\.ts)$/.test(entry.name) || (path.startsWith('test/') && /\.tsx?$/.test(entry.name))) out.push(path);
+      else if (/\.(test\.tsx?|fixtures\.ts|factory\.ts)$/.test(entry.name) || (path.startsWith('test/') && /\.tsx?$/.test(entry.name)))
+        out.push(path);
     }
   };
   walk('src');
@@ -128,8 +131,16 @@ describe('dates in tests', () => {
       `new Date(${year}, 0, 1)`,
     ];
     const harmless = [`const seed = 1${year}0;`, `phone: '139${year}1234'`, `'${year - 1}-10-01'`, `version: '1.${year}.0'`];
-    for (const line of bombs) expect(yearPatterns(year).some((p) => p.test(line)), line).toBe(true);
-    for (const line of harmless) expect(yearPatterns(year).some((p) => p.test(line)), line).toBe(false);
+    for (const line of bombs)
+      expect(
+        yearPatterns(year).some((p) => p.test(line)),
+        line,
+      ).toBe(true);
+    for (const line of harmless)
+      expect(
+        yearPatterns(year).some((p) => p.test(line)),
+        line,
+      ).toBe(false);
   });
 
   it('allows only files that exist, each for a reason', () => {
@@ -137,7 +148,13 @@ describe('dates in tests', () => {
     for (const a of ALLOWED) {
       expect(existsSync(join(root, a.file)) && files.has(a.file), a.file).toBe(true);
       expect(a.reason.length, a.file).toBeGreaterThan(20);
-      if (a.lines) expect(readFileSync(join(root, a.file), 'utf8').split('\n').some((l) => a.lines!.test(l)), a.file).toBe(true);
+      if (a.lines)
+        expect(
+          readFileSync(join(root, a.file), 'utf8')
+            .split('\n')
+            .some((l) => a.lines!.test(l)),
+          a.file,
+        ).toBe(true);
     }
     expect(new Set(ALLOWED.map((a) => a.file)).size).toBe(ALLOWED.length);
   });

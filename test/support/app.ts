@@ -39,7 +39,10 @@ export class RecordingSmsGateway implements SmsGateway {
   }
   /** The last 6-digit code sent to `phone`. */
   lastCode(phone: string): string {
-    const m = [...this.sent].reverse().find((s) => s.to === phone)?.text.match(/\d{6}/);
+    const m = [...this.sent]
+      .reverse()
+      .find((s) => s.to === phone)
+      ?.text.match(/\d{6}/);
     if (!m) throw new Error(`no code was sent to ${phone}`);
     return m[0];
   }
@@ -51,19 +54,34 @@ export class RecordingSmsGateway implements SmsGateway {
  * `logger`: the app logs there (quiet otherwise), for tests that read what would be logged.
  * `withWeb`: serve the built UI (`dist/web`), or the folder given.
  */
-export async function startTestApp(opts: { withWeb?: boolean | string; isolated?: boolean; env?: Record<string, string>; logger?: Logger } = {}): Promise<TestContext> {
+export async function startTestApp(
+  opts: { withWeb?: boolean | string; isolated?: boolean; env?: Record<string, string>; logger?: Logger } = {},
+): Promise<TestContext> {
   const url = opts.isolated ? await createIsolatedDatabase() : inject('databaseUrl');
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-app-'));
   const key = Buffer.alloc(32, 7).toString('base64');
   // Rate-limit counters live in the database, shared by every app of the run: limits high enough never to bite;
   // a test of a limit sets its own and sends from an address of its own (inject's `remoteAddress`).
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATA_DIR: dataDir, ENCRYPTION_KEY: key, LOGIN_RATE_LIMIT: '100000', PORTAL_RATE_LIMIT: '100000', ...opts.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: url,
+    DATA_DIR: dataDir,
+    ENCRYPTION_KEY: key,
+    LOGIN_RATE_LIMIT: '100000',
+    PORTAL_RATE_LIMIT: '100000',
+    ...opts.env,
+  });
   const database = connectDatabase(url, 10);
   const crypto = createPersonalDataCrypto(Buffer.from(key, 'base64'));
-  const webRoot = typeof opts.withWeb === 'string' ? opts.withWeb : opts.withWeb ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : undefined;
+  const webRoot =
+    typeof opts.withWeb === 'string' ? opts.withWeb : opts.withWeb ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : undefined;
   const sms = new RecordingSmsGateway();
   const live = new LiveHub(url, undefined);
-  const app = await buildApp({ deps: { config, db: database.db, crypto, calendar: new WorkCalendarCache(database.db), sms, live }, logger: opts.logger ?? false, webRoot });
+  const app = await buildApp({
+    deps: { config, db: database.db, crypto, calendar: new WorkCalendarCache(database.db), sms, live },
+    logger: opts.logger ?? false,
+    webRoot,
+  });
   await app.ready();
   return {
     app,
@@ -121,7 +139,12 @@ export async function signIn(app: App, username: string): Promise<string> {
  * Sends a case action as `cookie` at the version `readerCookie` sees now — for tests that are not about versions.
  * Returns the raw response.
  */
-export async function actOnCaseNow(app: App, opts: { cookie: string; readerCookie: string }, caseId: string, body: Record<string, unknown>) {
+export async function actOnCaseNow(
+  app: App,
+  opts: { cookie: string; readerCookie: string },
+  caseId: string,
+  body: Record<string, unknown>,
+) {
   const current = (await app.inject({ method: 'GET', url: `/api/cases/${caseId}`, headers: { cookie: opts.readerCookie } })).json();
   return app.inject({
     method: 'POST',

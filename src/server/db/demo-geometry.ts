@@ -39,7 +39,8 @@ const round = (n: number) => Math.round(n * 1e5) / 1e5;
 
 function bboxOf(poly: MultiPolygon): [number, number, number, number] {
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const p of poly) for (const [x, y] of p[0]!) [x0, y0, x1, y1] = [Math.min(x0, x!), Math.min(y0, y!), Math.max(x1, x!), Math.max(y1, y!)];
+  for (const p of poly)
+    for (const [x, y] of p[0]!) [x0, y0, x1, y1] = [Math.min(x0, x!), Math.min(y0, y!), Math.max(x1, x!), Math.max(y1, y!)];
   return [x0, y0, x1, y1];
 }
 
@@ -79,9 +80,21 @@ interface Node {
 export function demoBoundaries(district: Node): Map<string, UnitBoundary> {
   const out = new Map<string, UnitBoundary>();
   const random = seeded(410871);
-  const box: MultiPolygon = [[[[BOX[0], BOX[1]], [BOX[2], BOX[1]], [BOX[2], BOX[3]], [BOX[0], BOX[3]], [BOX[0], BOX[1]]]]];
+  const box: MultiPolygon = [
+    [
+      [
+        [BOX[0], BOX[1]],
+        [BOX[2], BOX[1]],
+        [BOX[2], BOX[3]],
+        [BOX[0], BOX[3]],
+        [BOX[0], BOX[1]],
+      ],
+    ],
+  ];
   const streets = district.children.filter((c) => c.kind === 'street');
-  const streetSeeds = streets.map((s, i): [number, number] => STREET_SEEDS[s.code] ?? [BOX[0] + (BOX[2] - BOX[0]) * ((i + 0.5) / streets.length), (BOX[1] + BOX[3]) / 2]);
+  const streetSeeds = streets.map(
+    (s, i): [number, number] => STREET_SEEDS[s.code] ?? [BOX[0] + (BOX[2] - BOX[0]) * ((i + 0.5) / streets.length), (BOX[1] + BOX[3]) / 2],
+  );
   split(box, streetSeeds).forEach((streetArea, i) => {
     const street = streets[i]!;
     if (!streetArea.length) return;

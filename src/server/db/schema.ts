@@ -156,7 +156,10 @@ export const persons = pgTable(
     /** Set when staff merged this record into another (reversible: the merge log keeps both). */
     mergedInto: uuid('merged_into'),
     /** Other names this person was registered under, each confirmed by a clerk as the same person (same ID number). */
-    aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
+    aliases: text('aliases')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -201,7 +204,10 @@ export const cases = pgTable(
     registeredBy: uuid('registered_by').notNull(),
     leadUnitId: uuid('lead_unit_id'),
     leadUnitPath: text('lead_unit_path'),
-    coUnitIds: uuid('co_unit_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    coUnitIds: uuid('co_unit_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     /** Raised one level up the org tree when overdue (自动提级督办); null while the usual centre supervises. */
     supervisingUnitId: uuid('supervising_unit_id'),
     handlerId: uuid('handler_id'),
@@ -449,7 +455,9 @@ export const caseClocks = pgTable(
     primaryKey({ columns: [t.districtCode, t.id] }),
     index('case_clocks_case_idx').on(t.districtCode, t.caseId),
     // Running clocks by due date, with the case and the pause: the overdue count reads the index only.
-    index('case_clocks_running_due_idx').on(t.districtCode, t.dueDate, t.caseId, t.pausedOn).where(sql`${t.stoppedAt} is null`),
+    index('case_clocks_running_due_idx')
+      .on(t.districtCode, t.dueDate, t.caseId, t.pausedOn)
+      .where(sql`${t.stoppedAt} is null`),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
   ],
 );
@@ -477,7 +485,9 @@ export const caseExtensions = pgTable(
     primaryKey({ columns: [t.districtCode, t.id] }),
     index('case_extensions_case_idx').on(t.districtCode, t.caseId),
     // At most one pending request per case.
-    uniqueIndex('case_extensions_one_pending').on(t.districtCode, t.caseId).where(sql`${t.status} = 'pending'`),
+    uniqueIndex('case_extensions_one_pending')
+      .on(t.districtCode, t.caseId)
+      .where(sql`${t.status} = 'pending'`),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
   ],
 );
@@ -502,7 +512,9 @@ export const caseUrges = pgTable(
   (t) => [
     primaryKey({ columns: [t.districtCode, t.id] }),
     index('case_urges_case_idx').on(t.districtCode, t.caseId),
-    index('case_urges_open_idx').on(t.districtCode, t.replyBy).where(sql`${t.answeredAt} is null`),
+    index('case_urges_open_idx')
+      .on(t.districtCode, t.replyBy)
+      .where(sql`${t.answeredAt} is null`),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
   ],
 );
@@ -570,7 +582,9 @@ export const outbox = pgTable(
   (t) => [
     primaryKey({ columns: [t.districtCode, t.id] }),
     unique('outbox_dedupe_key').on(t.districtCode, t.dedupeKey),
-    index('outbox_pending_idx').on(t.createdAt).where(sql`${t.sentAt} is null and ${t.claimedAt} is null`),
+    index('outbox_pending_idx')
+      .on(t.createdAt)
+      .where(sql`${t.sentAt} is null and ${t.claimedAt} is null`),
   ],
 );
 
@@ -781,7 +795,10 @@ export const casePackages = pgTable(
     id: uuid('id').notNull().defaultRandom(),
     name: text('name').notNull(),
     leadUnitId: uuid('lead_unit_id').notNull(),
-    coUnitIds: uuid('co_unit_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    coUnitIds: uuid('co_unit_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     handlerId: uuid('handler_id'),
     deadline: date('deadline', { mode: 'string' }),
     status: text('status').$type<(typeof PACKAGE_STATUSES)[number]>().notNull().default('open'),
@@ -818,7 +835,9 @@ export const packageMembers = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.districtCode, t.packageId, t.caseId, t.addedAt] }),
-    uniqueIndex('package_members_active_case_key').on(t.districtCode, t.caseId).where(sql`${t.removedAt} is null`),
+    uniqueIndex('package_members_active_case_key')
+      .on(t.districtCode, t.caseId)
+      .where(sql`${t.removedAt} is null`),
     index('package_members_package_idx').on(t.districtCode, t.packageId),
     foreignKey({ columns: [t.districtCode, t.packageId], foreignColumns: [casePackages.districtCode, casePackages.id] }),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
@@ -906,7 +925,10 @@ export const mediationAgreements = pgTable(
     terms: jsonb('terms').$type<AgreementTermRow[]>().notNull(),
     mediatorId: uuid('mediator_id').notNull(),
     committeeName: text('committee_name').notNull(),
-    signatures: jsonb('signatures').$type<{ signer: string; kind: string; at: string; recordedBy: string }[]>().notNull().default(sql`'[]'::jsonb`),
+    signatures: jsonb('signatures')
+      .$type<{ signer: string; kind: string; at: string; recordedBy: string }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     finalizedAt: timestamp('finalized_at', { withTimezone: true }),
     effectiveOn: date('effective_on', { mode: 'string' }),
     createdAt: createdAt(),
@@ -1022,16 +1044,25 @@ export const caseStats = pgTable(
   (t) => [
     primaryKey({ columns: [t.districtCode, t.caseId] }),
     index('case_stats_received_idx').on(t.districtCode, t.receivedOn),
-    index('case_stats_concluded_idx').on(t.districtCode, t.concludedOn).where(sql`${t.concludedOn} is not null`),
-    index('case_stats_followed_up_idx').on(t.districtCode, t.followedUpOn).where(sql`${t.followedUpOn} is not null`),
-    index('case_stats_escalated_idx').on(t.districtCode, t.escalatedOn).where(sql`${t.escalatedOn} is not null`),
+    index('case_stats_concluded_idx')
+      .on(t.districtCode, t.concludedOn)
+      .where(sql`${t.concludedOn} is not null`),
+    index('case_stats_followed_up_idx')
+      .on(t.districtCode, t.followedUpOn)
+      .where(sql`${t.followedUpOn} is not null`),
+    index('case_stats_escalated_idx')
+      .on(t.districtCode, t.escalatedOn)
+      .where(sql`${t.escalatedOn} is not null`),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }).onDelete('cascade'),
   ],
 );
 
 const counter = (name: string) => integer(name).notNull().default(0);
 const counters = <K extends string>(keys: readonly K[]) =>
-  Object.fromEntries(keys.map((k) => [k, counter(k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))])) as Record<K, ReturnType<typeof counter>>;
+  Object.fromEntries(keys.map((k) => [k, counter(k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))])) as Record<
+    K,
+    ReturnType<typeof counter>
+  >;
 /** What every rollup row is keyed by: the grain, the period's first day, the place unit (with its path) and the kind. */
 const rollupKey = () => ({
   districtCode: district(),
@@ -1049,11 +1080,9 @@ const rollupKey = () => ({
  * a period is a handful of rows per unit: whole years, then whole months, then days (or a year minus what lies
  * outside the period, when that is fewer rows).
  */
-export const caseStatsUnits = pgTable(
-  'case_stats_units',
-  { ...rollupKey(), ...counters(MEASURE_KEYS) },
-  (t) => [primaryKey({ columns: [t.districtCode, t.grain, t.period, t.unitId, t.kind] })],
-);
+export const caseStatsUnits = pgTable('case_stats_units', { ...rollupKey(), ...counters(MEASURE_KEYS) }, (t) => [
+  primaryKey({ columns: [t.districtCode, t.grain, t.period, t.unitId, t.kind] }),
+]);
 
 /**
  * The breakdowns by category and by channel (`dimension`, `key`), with the counters the cockpit and the monthly
@@ -1334,7 +1363,9 @@ export const crisisAlerts = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.districtCode, t.id] }),
-    index('crisis_alerts_open_idx').on(t.districtCode, t.raisedAt).where(sql`${t.assessedAt} is null`),
+    index('crisis_alerts_open_idx')
+      .on(t.districtCode, t.raisedAt)
+      .where(sql`${t.assessedAt} is null`),
     foreignKey({ columns: [t.districtCode, t.serviceId], foreignColumns: [counsellingServices.districtCode, counsellingServices.id] }),
   ],
 );

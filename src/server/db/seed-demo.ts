@@ -33,7 +33,11 @@ const GRIDS_PER_COMMUNITY = 2;
 
 /** A readable short name: 文苑街道 / 韩愈路社区 (the statistics names end in 居民委员会/村民委员会). */
 function shortName(name: string): string {
-  return name.replace(/社区居民委员会$/, '社区').replace(/居民委员会$/, '社区').replace(/村?村民委员会$/, '村').replace(/居委会$/, '社区');
+  return name
+    .replace(/社区居民委员会$/, '社区')
+    .replace(/居民委员会$/, '社区')
+    .replace(/村?村民委员会$/, '村')
+    .replace(/居委会$/, '社区');
 }
 
 interface UnitSeed {
@@ -57,7 +61,12 @@ export function demoUnitTree(): UnitSeed {
         name: s.name,
         kind: 'street' as const,
         children: [
-          ...STREET_DEPARTMENTS.map(([suffix, name]) => ({ code: `${s.code}-${suffix}`, name: `${s.name}${name}`, kind: 'department' as const, children: [] })),
+          ...STREET_DEPARTMENTS.map(([suffix, name]) => ({
+            code: `${s.code}-${suffix}`,
+            name: `${s.name}${name}`,
+            kind: 'department' as const,
+            children: [],
+          })),
           ...s.villages.map((v) => ({
             code: v.code,
             name: shortName(v.name),
@@ -99,10 +108,38 @@ export const DEMO_USERS: { username: string; displayName: string; role: Role; un
  * Devices of the demo can publish to `fengqiao/cameras/<code>/alert`.
  */
 export const DEMO_CAMERAS = [
-  { code: 'WY-DF-001', name: '东方社区北门', gridCode: '41087106100101', lat: 35.2412, lng: 113.2387, streamUrl: 'rtsp://video-gateway.local/live/WY-DF-001' },
-  { code: 'WY-DF-002', name: '东方社区广场', gridCode: '41087106100102', lat: 35.2398, lng: 113.2421, streamUrl: 'rtsp://video-gateway.local/live/WY-DF-002' },
-  { code: 'WY-LG-001', name: '理工大社区东门', gridCode: '41087106100201', lat: 35.2365, lng: 113.2469, streamUrl: 'rtsp://video-gateway.local/live/WY-LG-001' },
-  { code: 'WY-LG-002', name: '理工大社区商业街', gridCode: '41087106100202', lat: 35.2351, lng: 113.2433, streamUrl: 'rtsp://video-gateway.local/live/WY-LG-002' },
+  {
+    code: 'WY-DF-001',
+    name: '东方社区北门',
+    gridCode: '41087106100101',
+    lat: 35.2412,
+    lng: 113.2387,
+    streamUrl: 'rtsp://video-gateway.local/live/WY-DF-001',
+  },
+  {
+    code: 'WY-DF-002',
+    name: '东方社区广场',
+    gridCode: '41087106100102',
+    lat: 35.2398,
+    lng: 113.2421,
+    streamUrl: 'rtsp://video-gateway.local/live/WY-DF-002',
+  },
+  {
+    code: 'WY-LG-001',
+    name: '理工大社区东门',
+    gridCode: '41087106100201',
+    lat: 35.2365,
+    lng: 113.2469,
+    streamUrl: 'rtsp://video-gateway.local/live/WY-LG-001',
+  },
+  {
+    code: 'WY-LG-002',
+    name: '理工大社区商业街',
+    gridCode: '41087106100202',
+    lat: 35.2351,
+    lng: 113.2433,
+    streamUrl: 'rtsp://video-gateway.local/live/WY-LG-002',
+  },
   { code: 'WY-HT-001', name: '和屯村村委会', gridCode: '41087106120101', lat: 35.2289, lng: 113.2512, streamUrl: null },
 ];
 
@@ -116,7 +153,16 @@ export async function seedDemoData(opts: { db: Db; log: Logger }): Promise<{ cre
     const walk = (u: UnitSeed, parent: { id: string; path: string; depth: number } | null) => {
       const id = crypto.randomUUID();
       const path = `${parent?.path ?? '/'}${id}/`;
-      rows.push({ districtCode: DEMO_DISTRICT, id, parentId: parent?.id ?? null, code: u.code, name: u.name, kind: u.kind, path, depth: (parent?.depth ?? -1) + 1 });
+      rows.push({
+        districtCode: DEMO_DISTRICT,
+        id,
+        parentId: parent?.id ?? null,
+        code: u.code,
+        name: u.name,
+        kind: u.kind,
+        path,
+        depth: (parent?.depth ?? -1) + 1,
+      });
       for (const c of u.children) walk(c, { id, path, depth: (parent?.depth ?? -1) + 1 });
     };
     walk(demoUnitTree(), null);
@@ -147,10 +193,21 @@ export async function seedDemoData(opts: { db: Db; log: Logger }): Promise<{ cre
       DEMO_CAMERAS.map((c, i) => {
         const grid = geometry.get(c.gridCode);
         const [lng, lat] = grid ? pointInside(grid, seeded(i + 1)) : [c.lng, c.lat];
-        return { districtCode: DEMO_DISTRICT, code: c.code, name: c.name, lat: lat!, lng: lng!, unitId: byCode.get(c.gridCode)!, streamUrl: c.streamUrl };
+        return {
+          districtCode: DEMO_DISTRICT,
+          code: c.code,
+          name: c.name,
+          lat: lat!,
+          lng: lng!,
+          unitId: byCode.get(c.gridCode)!,
+          streamUrl: c.streamUrl,
+        };
       }),
     );
-    log.info({ units: rows.length, users: DEMO_USERS.length, cameras: DEMO_CAMERAS.length }, 'demo org tree, staff and camera points loaded');
+    log.info(
+      { units: rows.length, users: DEMO_USERS.length, cameras: DEMO_CAMERAS.length },
+      'demo org tree, staff and camera points loaded',
+    );
   });
   return { created: true };
 }
@@ -158,11 +215,22 @@ export async function seedDemoData(opts: { db: Db; log: Logger }): Promise<{ cre
 /** 600 cases over the past year (no parties), with timelines, counted into the statistics. */
 export const DEMO_HISTORY_CASES = 600;
 export async function seedDemoHistory(db: Db): Promise<number> {
-  const [reception] = await db.select({ id: users.id }).from(users).where(and(eq(users.districtCode, DEMO_DISTRICT), eq(users.username, 'reception')));
+  const [reception] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.districtCode, DEMO_DISTRICT), eq(users.username, 'reception')));
   if (!reception) return 0;
   const to = new Date();
   const from = new Date(to.getTime() - 365 * 86_400_000);
-  await loadCaseHistory({ db, districtCode: DEMO_DISTRICT, count: DEMO_HISTORY_CASES, from, to, registeredBy: reception.id, withTimeline: true });
+  await loadCaseHistory({
+    db,
+    districtCode: DEMO_DISTRICT,
+    count: DEMO_HISTORY_CASES,
+    from,
+    to,
+    registeredBy: reception.id,
+    withTimeline: true,
+  });
   // Grid-reported and camera cases carry a position: a point inside their grid.
   const { rows } = await db.execute<{ id: string; code: string }>(
     sql`select c.id, u.code from cases c join units u on u.district_code = c.district_code and u.id = c.unit_id where c.district_code = ${DEMO_DISTRICT} and c.channel in ('grid', 'camera') and c.place_lat is null`,
@@ -173,7 +241,10 @@ export async function seedDemoHistory(db: Db): Promise<number> {
     const g = geometry.get(r.code);
     if (!g) continue;
     const [lng, lat] = pointInside(g, random);
-    await db.update(cases).set({ placeLat: lat, placeLng: lng }).where(and(eq(cases.districtCode, DEMO_DISTRICT), eq(cases.id, r.id)));
+    await db
+      .update(cases)
+      .set({ placeLat: lat, placeLng: lng })
+      .where(and(eq(cases.districtCode, DEMO_DISTRICT), eq(cases.id, r.id)));
   }
   await rebuildCaseStats(db, DEMO_DISTRICT);
   return DEMO_HISTORY_CASES;
@@ -182,7 +253,9 @@ export async function seedDemoHistory(db: Db): Promise<number> {
 /** A demo database from before the psychological service zone gets its rooms and the demo accounts added since. */
 export async function seedDemoAdditions(db: Db): Promise<number> {
   if (!(await hasDemoAccounts(db))) return 0;
-  const existing = new Set((await db.select({ username: users.username }).from(users).where(eq(users.districtCode, DEMO_DISTRICT))).map((u) => u.username));
+  const existing = new Set(
+    (await db.select({ username: users.username }).from(users).where(eq(users.districtCode, DEMO_DISTRICT))).map((u) => u.username),
+  );
   const missing = DEMO_USERS.filter((u) => !existing.has(u.username));
   const unitRows = await db.select({ id: units.id, code: units.code }).from(units).where(eq(units.districtCode, DEMO_DISTRICT));
   const byCode = new Map(unitRows.map((u) => [u.code, u.id]));
@@ -190,10 +263,25 @@ export async function seedDemoAdditions(db: Db): Promise<number> {
     const passwordHash = await hash(DEMO_PASSWORD);
     await db
       .insert(users)
-      .values(missing.map((u) => ({ districtCode: DEMO_DISTRICT, username: u.username, displayName: u.displayName, role: u.role, unitId: byCode.get(u.unitCode)!, passwordHash, isDemo: 1, isUnitHead: u.isUnitHead ? 1 : 0 })))
+      .values(
+        missing.map((u) => ({
+          districtCode: DEMO_DISTRICT,
+          username: u.username,
+          displayName: u.displayName,
+          role: u.role,
+          unitId: byCode.get(u.unitCode)!,
+          passwordHash,
+          isDemo: 1,
+          isUnitHead: u.isUnitHead ? 1 : 0,
+        })),
+      )
       .onConflictDoNothing();
   }
-  const rooms = await db.insert(counsellingRooms).values(DEMO_ROOMS.map((name) => ({ districtCode: DEMO_DISTRICT, name }))).onConflictDoNothing().returning({ id: counsellingRooms.id });
+  const rooms = await db
+    .insert(counsellingRooms)
+    .values(DEMO_ROOMS.map((name) => ({ districtCode: DEMO_DISTRICT, name })))
+    .onConflictDoNothing()
+    .returning({ id: counsellingRooms.id });
   return missing.length + rooms.length;
 }
 

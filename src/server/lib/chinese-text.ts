@@ -13,7 +13,11 @@ jieba.loadDict(readFileSync(new URL('./domain-words.txt', import.meta.url)));
 const tfidf = TfIdf.withDict(idf);
 
 /** Words that carry no meaning on their own. */
-const STOP = new Set('的 了 在 是 和 与 及 也 就 都 而 被 把 给 对 向 从 为 以 于 等 某 这 那 个 之 其 并 又 或 但 要 有 将 已 由 因 所 着 过 我 你 他 她 它 们 人 年 月 日 元 多 次 后 前 中 上 下 不 没 无'.split(' '));
+const STOP = new Set(
+  '的 了 在 是 和 与 及 也 就 都 而 被 把 给 对 向 从 为 以 于 等 某 这 那 个 之 其 并 又 或 但 要 有 将 已 由 因 所 着 过 我 你 他 她 它 们 人 年 月 日 元 多 次 后 前 中 上 下 不 没 无'.split(
+    ' ',
+  ),
+);
 const MEANINGFUL = /[\p{Script=Han}\p{L}\p{N}]/u;
 
 /** Search-mode tokens of `text`, normalised (NFKC, lower case), without punctuation and stop words. */

@@ -63,9 +63,21 @@ describe.skipIf(!hasRedis)(`rate-limit counters in Redis (${REDIS})`, () => {
     try {
       const remoteAddress = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.7`;
       const codes: number[] = [];
-      for (let i = 0; i < 3; i++) codes.push((await app.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { username: `nobody-${randomUUID()}`, password: 'x' } })).statusCode);
+      for (let i = 0; i < 3; i++)
+        codes.push(
+          (
+            await app.app.inject({
+              method: 'POST',
+              url: '/api/auth/login',
+              remoteAddress,
+              payload: { username: `nobody-${randomUUID()}`, password: 'x' },
+            })
+          ).statusCode,
+        );
       expect(codes).toEqual([401, 401, 429]);
-      const { rows } = await ctx.database.pool.query('select count(*)::int as n from rate_limit_counters where key like $1', [`%${remoteAddress}`]);
+      const { rows } = await ctx.database.pool.query('select count(*)::int as n from rate_limit_counters where key like $1', [
+        `%${remoteAddress}`,
+      ]);
       expect(rows[0].n).toBe(0);
     } finally {
       await app.close();

@@ -14,7 +14,13 @@ export function signBody(secret: string, timestamp: number, body: string): strin
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-export function isValidSignature(opts: { secret: string; timestamp: string | undefined; signature: string | undefined; body: string; now?: Date }): boolean {
+export function isValidSignature(opts: {
+  secret: string;
+  timestamp: string | undefined;
+  signature: string | undefined;
+  body: string;
+  now?: Date;
+}): boolean {
   const { secret, timestamp, signature, body } = opts;
   if (!timestamp || !signature || !/^\d{9,11}$/.test(timestamp)) return false;
   const nowSeconds = Math.floor((opts.now ?? new Date()).getTime() / 1000);

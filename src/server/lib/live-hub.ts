@@ -66,7 +66,8 @@ export class LiveHub {
         this.log?.warn({ err }, 'live event connection lost; reconnecting');
         this.client = undefined;
         client.end().catch(() => undefined);
-        if (!this.closed && this.emitter.listenerCount('event') > 0) setTimeout(() => void this.ensureListening().catch(() => undefined), 1000).unref();
+        if (!this.closed && this.emitter.listenerCount('event') > 0)
+          setTimeout(() => void this.ensureListening().catch(() => undefined), 1000).unref();
       });
       await client.connect();
       await client.query(`listen ${CHANNEL}`);

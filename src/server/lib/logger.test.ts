@@ -34,17 +34,37 @@ describe('personal data never reaches the log', () => {
     expect(created.statusCode, created.body).toBe(201);
     const party = created.json().parties[0];
     await ctx.app.inject({ method: 'POST', url: '/api/persons/lookup', headers: as('reception'), payload: { idNumber, phone } });
-    await ctx.app.inject({ method: 'POST', url: '/api/cases/related-preview', headers: as('reception'), payload: { parties: [{ idNumber, phone, name: applicant.name }] } });
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases/related-preview',
+      headers: as('reception'),
+      payload: { parties: [{ idNumber, phone, name: applicant.name }] },
+    });
     for (const field of ['idNumber', 'phone']) {
-      const revealed = await ctx.app.inject({ method: 'POST', url: `/api/cases/${created.json().id}/parties/${party.id}/reveal`, headers: as('dispatcher'), payload: { field, purpose: '电话回访核对身份' } });
+      const revealed = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/cases/${created.json().id}/parties/${party.id}/reveal`,
+        headers: as('dispatcher'),
+        payload: { field, purpose: '电话回访核对身份' },
+      });
       expect(revealed.statusCode, revealed.body).toBe(200);
     }
     // A search for a phone and an ID in the query string: the request line keeps `q=…` only.
     await ctx.app.inject({ method: 'GET', url: `/api/cases?q=${phone}&page=1`, headers: as('dispatcher') });
     await ctx.app.inject({ method: 'GET', url: `/api/cases/export.xlsx?q=${idNumber}&withParties=true`, headers: as('dispatcher') });
     // Refusals that quote what they were sent: a body that is not JSON, an ID with a wrong check digit.
-    await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { ...as('reception'), 'content-type': 'application/json' }, payload: `{"idNumber":"${idNumber}","phone":"${phone}"` });
-    await ctx.app.inject({ method: 'POST', url: '/api/persons/lookup', headers: as('reception'), payload: { idNumber: `${idNumber.slice(0, 17)}${idNumber.endsWith('0') ? '1' : '0'}` } });
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { ...as('reception'), 'content-type': 'application/json' },
+      payload: `{"idNumber":"${idNumber}","phone":"${phone}"`,
+    });
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/persons/lookup',
+      headers: as('reception'),
+      payload: { idNumber: `${idNumber.slice(0, 17)}${idNumber.endsWith('0') ? '1' : '0'}` },
+    });
     // A phone typed into the user name field.
     await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: phone, password: 'wrong-password' } });
     // The resident's progress page, by tracking token in the path.
@@ -70,8 +90,18 @@ describe('what a log line may hold', () => {
   });
 
   it('logs a database error by its code and constraint, never its detail or quoted values', () => {
-    const pgError = Object.assign(new Error('invalid input syntax for type integer: "13812345678"'), { code: '22P02', severity: 'ERROR', detail: 'Key (phone)=(13812345678) already exists.' });
-    const out = serializeError(Object.assign(new Error('Failed query: select $1\nparams: 13812345678'), { query: 'select $1', params: ['13812345678'], cause: pgError }));
+    const pgError = Object.assign(new Error('invalid input syntax for type integer: "13812345678"'), {
+      code: '22P02',
+      severity: 'ERROR',
+      detail: 'Key (phone)=(13812345678) already exists.',
+    });
+    const out = serializeError(
+      Object.assign(new Error('Failed query: select $1\nparams: 13812345678'), {
+        query: 'select $1',
+        params: ['13812345678'],
+        cause: pgError,
+      }),
+    );
     expect(out).toMatchObject({ message: 'Failed query: select $1', cause: { code: '22P02', severity: 'ERROR' } });
     expect(JSON.stringify(out)).not.toContain('13812345678');
   });

@@ -41,7 +41,12 @@ const HARMLESS_QUERY_KEYS = new Set([
 ]);
 
 // Path segments that are bearer credentials of a resident (tracking codes, one-time links).
-const TOKEN_IN_PATH = [/^(\/api\/public\/progress\/)[^/?]+/, /^(\/api\/public\/reports\/)[^/?]+/, /^(\/api\/public\/kiosk\/)[^/?]+/, /^(\/open311\/v2\/tokens\/)[^/?.]+/];
+const TOKEN_IN_PATH = [
+  /^(\/api\/public\/progress\/)[^/?]+/,
+  /^(\/api\/public\/reports\/)[^/?]+/,
+  /^(\/api\/public\/kiosk\/)[^/?]+/,
+  /^(\/open311\/v2\/tokens\/)[^/?.]+/,
+];
 
 /** A request URL as it may be logged: tokens in the path masked, query values replaced by `…` unless harmless. */
 export function loggableUrl(url: string): string {
@@ -55,7 +60,7 @@ export function loggableUrl(url: string): string {
     .filter(Boolean)
     .map((pair) => {
       const [rawKey = ''] = pair.split('=', 1);
-      let key = rawKey;
+      let key: string;
       try {
         key = decodeURIComponent(rawKey);
       } catch {
@@ -104,7 +109,22 @@ const serializers = {
 };
 
 // Keys that hold personal data or secrets, at the top level of a logged object or one level down.
-const CENSORED_KEYS = ['idNumber', 'phone', 'address', 'name', 'narrative', 'password', 'apiKey', 'api_key', 'ticket', 'token', 'trackingToken', 'notes', 'cookie', 'authorization'];
+const CENSORED_KEYS = [
+  'idNumber',
+  'phone',
+  'address',
+  'name',
+  'narrative',
+  'password',
+  'apiKey',
+  'api_key',
+  'ticket',
+  'token',
+  'trackingToken',
+  'notes',
+  'cookie',
+  'authorization',
+];
 
 /**
  * The platform's logger: main.ts for the process (stdout), the tests with a stream they read.

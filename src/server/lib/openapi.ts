@@ -42,5 +42,8 @@ export const openApiTransform: typeof jsonSchemaTransform = (input) => {
       content: Object.fromEntries(Object.keys(r.content).map((type) => [type, { schema: bodySchemaOf(type) }])),
     },
   ]);
-  return { ...out, schema: { ...out.schema, response: { ...(out.schema?.response as object | undefined), ...Object.fromEntries(documented) } } };
+  return {
+    ...out,
+    schema: { ...out.schema, response: { ...(out.schema?.response as object | undefined), ...Object.fromEntries(documented) } },
+  };
 };

@@ -11,7 +11,12 @@ export const INSTANCE_ID = `${hostname()}:${process.pid}`;
  * Runs `fn` as the named task if no other instance holds its lease; returns false when another one does.
  * The lease expires by itself, so a crashed instance does not block the task for longer than `leaseSeconds`.
  */
-export async function runExclusive(db: Db, name: string, fn: () => Promise<void>, opts: { leaseSeconds?: number; owner?: string } = {}): Promise<boolean> {
+export async function runExclusive(
+  db: Db,
+  name: string,
+  fn: () => Promise<void>,
+  opts: { leaseSeconds?: number; owner?: string } = {},
+): Promise<boolean> {
   const owner = opts.owner ?? INSTANCE_ID;
   await db.insert(scheduledTasks).values({ name }).onConflictDoNothing();
   const [acquired] = await db

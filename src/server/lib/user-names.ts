@@ -3,7 +3,11 @@ import type { Db, Tx } from '../db/client.js';
 import { users } from '../db/schema.js';
 
 /** Staff members' display names by id (one query for any number of ids; unknown and null ids are left out). */
-export async function userNames(db: Db | Tx, districtCode: string, ids: readonly (string | null | undefined)[]): Promise<Map<string, string>> {
+export async function userNames(
+  db: Db | Tx,
+  districtCode: string,
+  ids: readonly (string | null | undefined)[],
+): Promise<Map<string, string>> {
   const wanted = [...new Set(ids.filter((x): x is string => !!x))];
   if (wanted.length === 0) return new Map();
   const rows = await db

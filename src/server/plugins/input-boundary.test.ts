@@ -15,7 +15,12 @@ let caseVersion = 0;
 beforeAll(async () => {
   ctx = await startTestApp();
   for (const u of ['admin', 'reception', 'supervisor']) cookies[u] = await signIn(ctx.app, u);
-  const created = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': crypto.randomUUID() }, payload: buildCaseBody() });
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/cases',
+    headers: { cookie: cookies.reception!, 'idempotency-key': crypto.randomUUID() },
+    payload: buildCaseBody(),
+  });
   expect(created.statusCode, created.body).toBe(201);
   caseId = created.json().id;
   caseVersion = created.json().version;
@@ -26,9 +31,29 @@ const NUL = 'a\u0000b';
 
 /** Each field of issue 14's list, with an otherwise valid request: the NUL must be what is refused. */
 const NUL_FIELDS: { what: string; who?: string; method: 'POST' | 'PUT'; url: () => string; payload: () => unknown; path: string }[] = [
-  { what: 'login username', method: 'POST', url: () => '/api/auth/login', payload: () => ({ username: NUL, password: 'fengqiao-demo' }), path: 'username' },
-  { what: 'case summary', who: 'reception', method: 'POST', url: () => '/api/cases', payload: () => buildCaseBody({ summary: NUL }), path: 'summary' },
-  { what: 'case narrative', who: 'reception', method: 'POST', url: () => '/api/cases', payload: () => buildCaseBody({ narrative: `${NUL}，申请人陈述` }), path: 'narrative' },
+  {
+    what: 'login username',
+    method: 'POST',
+    url: () => '/api/auth/login',
+    payload: () => ({ username: NUL, password: 'fengqiao-demo' }),
+    path: 'username',
+  },
+  {
+    what: 'case summary',
+    who: 'reception',
+    method: 'POST',
+    url: () => '/api/cases',
+    payload: () => buildCaseBody({ summary: NUL }),
+    path: 'summary',
+  },
+  {
+    what: 'case narrative',
+    who: 'reception',
+    method: 'POST',
+    url: () => '/api/cases',
+    payload: () => buildCaseBody({ narrative: `${NUL}，申请人陈述` }),
+    path: 'narrative',
+  },
   {
     what: 'party name and address',
     who: 'reception',
@@ -40,24 +65,77 @@ const NUL_FIELDS: { what: string; who?: string; method: 'POST' | 'PUT'; url: () 
     },
     path: 'parties.0.name',
   },
-  { what: 'note', who: 'reception', method: 'POST', url: () => `/api/cases/${caseId}/actions`, payload: () => ({ action: 'note', expectedVersion: caseVersion, note: NUL }), path: 'note' },
+  {
+    what: 'note',
+    who: 'reception',
+    method: 'POST',
+    url: () => `/api/cases/${caseId}/actions`,
+    payload: () => ({ action: 'note', expectedVersion: caseVersion, note: NUL }),
+    path: 'note',
+  },
   {
     what: 'time-limit legal basis',
     who: 'admin',
     method: 'POST',
     url: () => '/api/time-limits',
-    payload: () => ({ priority: 1, stage: 'handling', kind: null, category: 'medical', channel: null, difficulty: null, days: 12, unit: 'working', maxExtensionDays: null, warnPercent: 80, legalBasis: `测试${NUL}`, isEnabled: true }),
+    payload: () => ({
+      priority: 1,
+      stage: 'handling',
+      kind: null,
+      category: 'medical',
+      channel: null,
+      difficulty: null,
+      days: 12,
+      unit: 'working',
+      maxExtensionDays: null,
+      warnPercent: 80,
+      legalBasis: `测试${NUL}`,
+      isEnabled: true,
+    }),
     path: 'legalBasis',
   },
-  { what: 'room name', who: 'supervisor', method: 'POST', url: () => '/api/counselling/rooms', payload: () => ({ name: NUL }), path: 'name' },
-  { what: 'scale name', who: 'supervisor', method: 'POST', url: () => '/api/counselling/scales', payload: () => ({ ...PHQ9, code: 'NUL-TEST', name: NUL }), path: 'name' },
-  { what: 'api-client name', who: 'admin', method: 'POST', url: () => '/api/admin/api-clients', payload: () => ({ name: NUL, channels: ['online'] }), path: 'name' },
-  { what: 'camera unit code', who: 'admin', method: 'POST', url: () => '/api/cameras', payload: () => ({ code: 'NUL-TEST-1', name: '测试点位', lat: 35.24, lng: 113.24, unitCode: NUL }), path: 'unitCode' },
+  {
+    what: 'room name',
+    who: 'supervisor',
+    method: 'POST',
+    url: () => '/api/counselling/rooms',
+    payload: () => ({ name: NUL }),
+    path: 'name',
+  },
+  {
+    what: 'scale name',
+    who: 'supervisor',
+    method: 'POST',
+    url: () => '/api/counselling/scales',
+    payload: () => ({ ...PHQ9, code: 'NUL-TEST', name: NUL }),
+    path: 'name',
+  },
+  {
+    what: 'api-client name',
+    who: 'admin',
+    method: 'POST',
+    url: () => '/api/admin/api-clients',
+    payload: () => ({ name: NUL, channels: ['online'] }),
+    path: 'name',
+  },
+  {
+    what: 'camera unit code',
+    who: 'admin',
+    method: 'POST',
+    url: () => '/api/cameras',
+    payload: () => ({ code: 'NUL-TEST-1', name: '测试点位', lat: 35.24, lng: 113.24, unitCode: NUL }),
+    path: 'unitCode',
+  },
 ];
 
 describe('one text type at the boundary', () => {
   it.each(NUL_FIELDS)('refuses a NUL in the $what with VALIDATION_FAILED naming the field', async ({ who, method, url, payload, path }) => {
-    const res = await ctx.app.inject({ method, url: url(), payload: payload() as object, headers: { ...(who ? { cookie: cookies[who]! } : {}), 'idempotency-key': crypto.randomUUID() } });
+    const res = await ctx.app.inject({
+      method,
+      url: url(),
+      payload: payload() as object,
+      headers: { ...(who ? { cookie: cookies[who]! } : {}), 'idempotency-key': crypto.randomUUID() },
+    });
     expect(res.statusCode, res.body).toBe(400);
     const body = res.json();
     expect(body.code).toBe('VALIDATION_FAILED');
@@ -94,10 +172,21 @@ describe('one text type at the boundary', () => {
       method: 'POST',
       url: '/api/cases',
       headers: { cookie: cookies.reception!, 'idempotency-key': crypto.randomUUID() },
-      payload: { ...body, parties: [{ ...body.parties[0]!, idNumber: spaced, phone: `+86 ${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}` }, body.parties[1]!] },
+      payload: {
+        ...body,
+        parties: [
+          { ...body.parties[0]!, idNumber: spaced, phone: `+86 ${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}` },
+          body.parties[1]!,
+        ],
+      },
     });
     expect(res.statusCode, res.body).toBe(201);
-    const lookup = await ctx.app.inject({ method: 'POST', url: '/api/persons/lookup', headers: { cookie: cookies.reception! }, payload: { idNumber: id } });
+    const lookup = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/persons/lookup',
+      headers: { cookie: cookies.reception! },
+      payload: { idNumber: id },
+    });
     expect(lookup.json().earlierCases.map((c: { id: string }) => c.id)).toContain(res.json().id);
   });
 
@@ -123,7 +212,12 @@ describe('request bodies of the wrong kind', () => {
 
   it('refuses multipart/form-data without a boundary on the three upload routes: 400 MULTIPART_INVALID', async () => {
     for (const upload of uploads()) {
-      const res = await ctx.app.inject({ method: 'POST', url: upload.url, headers: { 'content-type': 'multipart/form-data', ...(upload.cookie ? { cookie: upload.cookie } : {}) }, payload: 'x' });
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: upload.url,
+        headers: { 'content-type': 'multipart/form-data', ...(upload.cookie ? { cookie: upload.cookie } : {}) },
+        payload: 'x',
+      });
       expect([upload.name, res.statusCode, res.json().code]).toEqual([upload.name, 400, 'MULTIPART_INVALID']);
     }
   });
@@ -131,8 +225,18 @@ describe('request bodies of the wrong kind', () => {
   it('refuses any other content type on the upload routes: 415 UNSUPPORTED_MEDIA_TYPE', async () => {
     for (const upload of uploads()) {
       for (const contentType of ['application/json', 'text/plain', 'application/x-www-form-urlencoded']) {
-        const res = await ctx.app.inject({ method: 'POST', url: upload.url, headers: { 'content-type': contentType, ...(upload.cookie ? { cookie: upload.cookie } : {}) }, payload: '{}' });
-        expect([upload.name, contentType, res.statusCode, res.json().code]).toEqual([upload.name, contentType, 415, 'UNSUPPORTED_MEDIA_TYPE']);
+        const res = await ctx.app.inject({
+          method: 'POST',
+          url: upload.url,
+          headers: { 'content-type': contentType, ...(upload.cookie ? { cookie: upload.cookie } : {}) },
+          payload: '{}',
+        });
+        expect([upload.name, contentType, res.statusCode, res.json().code]).toEqual([
+          upload.name,
+          contentType,
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+        ]);
       }
     }
   });
@@ -149,9 +253,19 @@ describe('request bodies of the wrong kind', () => {
   });
 
   it('refuses a text/plain body on a JSON route and on a route that takes no body', async () => {
-    const login = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'text/plain' }, payload: '{"username":"admin","password":"fengqiao-demo"}' });
+    const login = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'text/plain' },
+      payload: '{"username":"admin","password":"fengqiao-demo"}',
+    });
     expect([login.statusCode, login.json().code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
-    const logout = await ctx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: cookies.admin!, 'content-type': 'text/plain' }, payload: 'x' });
+    const logout = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { cookie: cookies.admin!, 'content-type': 'text/plain' },
+      payload: 'x',
+    });
     expect([logout.statusCode, logout.json().code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
     // No body at all, or an empty JSON object, is how a body-less POST comes.
     expect((await ctx.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: cookies.admin! } })).statusCode).toBe(200);
@@ -160,7 +274,13 @@ describe('request bodies of the wrong kind', () => {
 
 describe('the route audit', () => {
   it('names every string of a schema that bypasses the text type', () => {
-    const schema = z.object({ ok: line(10), id: z.string().uuid(), day: z.string().date(), bad: z.string(), list: z.array(z.object({ also: z.string().max(3).optional() })) });
+    const schema = z.object({
+      ok: line(10),
+      id: z.string().uuid(),
+      day: z.string().date(),
+      bad: z.string(),
+      list: z.array(z.object({ also: z.string().max(3).optional() })),
+    });
     expect(untypedStrings(schema, 'body')).toEqual(['body.bad', 'body.list[].also']);
   });
 });

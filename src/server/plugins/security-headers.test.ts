@@ -12,7 +12,8 @@ const cookies: Record<string, string> = {};
 beforeAll(async () => {
   // A stand-in for the built UI, so the page's own headers are checked without a build.
   const webRoot = mkdtempSync(join(tmpdir(), 'fengqiao-web-'));
-  for (const name of ['index', ...WEB_ENTRIES.map((e) => e.name)]) writeFileSync(join(webRoot, `${name}.html`), '<!doctype html><title>枫桥</title>');
+  for (const name of ['index', ...WEB_ENTRIES.map((e) => e.name)])
+    writeFileSync(join(webRoot, `${name}.html`), '<!doctype html><title>枫桥</title>');
   ctx = await startTestApp({ withWeb: webRoot });
   for (const u of ['reception', 'dispatcher']) cookies[u] = await signIn(ctx.app, u);
 });
@@ -44,12 +45,26 @@ describe('security headers', () => {
   });
 
   it('keep revealed ID numbers and phones, attachments and exports out of caches', async () => {
-    const created = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': crypto.randomUUID() }, payload: buildCaseBody() });
+    const created = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { cookie: cookies.reception!, 'idempotency-key': crypto.randomUUID() },
+      payload: buildCaseBody(),
+    });
     const { id, parties } = created.json();
-    const reveal = await ctx.app.inject({ method: 'POST', url: `/api/cases/${id}/parties/${parties[0].id}/reveal`, headers: { cookie: cookies.dispatcher! }, payload: { field: 'idNumber', purpose: '核对身份' } });
+    const reveal = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${id}/parties/${parties[0].id}/reveal`,
+      headers: { cookie: cookies.dispatcher! },
+      payload: { field: 'idNumber', purpose: '核对身份' },
+    });
     expect(reveal.statusCode).toBe(200);
     expect(reveal.headers['cache-control']).toBe('no-store');
-    const exported = await ctx.app.inject({ method: 'GET', url: '/api/cases/export.xlsx?withParties=true', headers: { cookie: cookies.dispatcher! } });
+    const exported = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/cases/export.xlsx?withParties=true',
+      headers: { cookie: cookies.dispatcher! },
+    });
     expect(exported.statusCode).toBe(200);
     expect(exported.headers['cache-control']).toBe('no-store');
     expectSecurityHeaders(exported.headers);

@@ -14,7 +14,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function writeBuild(name: string): string {
   const root = join(dir, 'web-builds', name);
   mkdirSync(join(root, 'assets'), { recursive: true });
-  for (const entry of ['index', ...WEB_ENTRIES.map((e) => e.name)]) writeFileSync(join(root, `${entry}.html`), `<html><script src="/assets/${entry}-${name}.js"></script></html>`);
+  for (const entry of ['index', ...WEB_ENTRIES.map((e) => e.name)])
+    writeFileSync(join(root, `${entry}.html`), `<html><script src="/assets/${entry}-${name}.js"></script></html>`);
   const js = `console.log(${JSON.stringify(name)});`.repeat(100);
   writeFileSync(join(root, 'assets', `portal-${name}.js`), js);
   writeFileSync(join(root, 'assets', `portal-${name}.js.br`), brotliCompressSync(js));

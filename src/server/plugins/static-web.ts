@@ -25,7 +25,9 @@ export const staticWebPlugin = fp(async (app: FastifyInstance, opts: { root: str
     return;
   }
   app.log.info({ build: root }, 'serving the web UI');
-  const pages = new Map(['index', ...WEB_ENTRIES.map((e) => e.name)].map((name) => [`${name}.html`, readFileSync(join(root, `${name}.html`))]));
+  const pages = new Map(
+    ['index', ...WEB_ENTRIES.map((e) => e.name)].map((name) => [`${name}.html`, readFileSync(join(root, `${name}.html`))]),
+  );
 
   await app.register(fastifyStatic, {
     root,
@@ -47,6 +49,9 @@ export const staticWebPlugin = fp(async (app: FastifyInstance, opts: { root: str
     const path = request.url.split('?')[0]!;
     const isPage = (request.method === 'GET' || request.method === 'HEAD') && !/^\/(api|open311|assets)\//.test(path) && !extname(path);
     if (!isPage) return reply.status(404).send(errorBody('NOT_FOUND'));
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(pages.get(htmlForPath(path)));
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(pages.get(htmlForPath(path)));
   });
 });

@@ -83,7 +83,8 @@ export const enUS: Record<MessageKey, string> = {
   'register.earlierHint': 'Type an ID number or mobile number to see this person’s earlier cases here, so nothing is taken in twice.',
   'register.earlierOutside': 'outside your jurisdiction',
   'register.nameDiffers.title': 'This ID number is on file as “{name}”',
-  'register.nameDiffers.body': 'Party {n} was entered as “{typed}”. Check the ID card: if it is the same person (a changed or former name), the case keeps “{typed}” and the registry records it as another name of theirs; if not, go back and check the ID number.',
+  'register.nameDiffers.body':
+    'Party {n} was entered as “{typed}”. Check the ID card: if it is the same person (a changed or former name), the case keeps “{typed}” and the registry records it as another name of theirs; if not, go back and check the ID number.',
   'register.nameDiffers.same': 'Same person, register',
   'register.nameDiffers.check': 'Check the ID',
   'register.done': 'Registered',
@@ -124,7 +125,8 @@ export const enUS: Record<MessageKey, string> = {
   'riskFlag.vulnerable': 'Vulnerable',
   'related.title': 'Related and risks',
   'related.hint': 'Fill in parties, narrative or place to see related cases and risk signals',
-  'related.nameDiffers': 'The ID number is on file as “{name}”, not the name entered: check the ID; registering will ask whether it is the same person',
+  'related.nameDiffers':
+    'The ID number is on file as “{name}”, not the name entered: check the ID; registering will ask whether it is the same person',
   'related.person': 'Person on record: {name}, {count} earlier cases, {open} open',
   'related.likely': 'Possibly the same person (check; never merged automatically)',
   'related.none': 'No related case found',
@@ -168,7 +170,8 @@ export const enUS: Record<MessageKey, string> = {
   'related.joinPackage': 'Open package: {name}',
   'menu.riskRules': 'Risk rules',
   'riskRules.title': 'Risk rules',
-  'riskRules.hint': 'At intake these rules raise repeat, repeat-visit, mass, threat and vulnerable signals; after registration they raise the risk, note it on the timeline and alert the dispatchers.',
+  'riskRules.hint':
+    'At intake these rules raise repeat, repeat-visit, mass, threat and vulnerable signals; after registration they raise the risk, note it on the timeline and alert the dispatchers.',
   'riskRules.massPeopleThreshold': 'Mass: people involved from',
   'riskRules.massCaseCount': 'Mass: cases on one issue from',
   'riskRules.massWindowDays': 'Mass: within days',
@@ -313,7 +316,8 @@ export const enUS: Record<MessageKey, string> = {
   'calendar.counts': '{h} days off · {w} make-up days',
   'calendar.title': 'Holiday schedule {year}',
   'calendar.notLoaded': 'not loaded',
-  'calendar.notLoadedHint': 'No schedule is loaded for {year}: deadlines in that year count weekends only and are marked provisional. Enter or import it below once the State Council publishes it.',
+  'calendar.notLoadedHint':
+    'No schedule is loaded for {year}: deadlines in that year count weekends only and are marked provisional. Enter or import it below once the State Council publishes it.',
   'calendar.missingNext': 'The {year} holiday schedule is not loaded: deadlines in {year} are provisional.',
   'calendar.holidays': 'Days off',
   'calendar.workdays': 'Make-up working days (weekends worked)',
@@ -341,7 +345,8 @@ export const enUS: Record<MessageKey, string> = {
   'deadline.calendarDays': ' days',
   'deadline.paused': 'Paused',
   'deadline.provisional': 'Provisional',
-  'deadline.provisionalHint': 'Crosses a year whose holidays are not loaded: weekends only were counted; it is recomputed once the year is loaded',
+  'deadline.provisionalHint':
+    'Crosses a year whose holidays are not loaded: weekends only were counted; it is recomputed once the year is loaded',
   'deadline.title': 'Time limits',
   'deadline.stopped': 'Ended',
   'deadline.late': 'Finished late',
@@ -351,7 +356,8 @@ export const enUS: Record<MessageKey, string> = {
   'deadline.pausedDays': 'paused {n} days',
   'menu.timeLimits': 'Time limits',
   'timeLimit.title': 'Time-limit rules',
-  'timeLimit.hint': 'Rules are tried by ascending priority; the first whose conditions all match applies; an empty condition matches anything. Changes apply to stages entered from now on; to move running deadlines, use “Recompute”, which is logged.',
+  'timeLimit.hint':
+    'Rules are tried by ascending priority; the first whose conditions all match applies; an empty condition matches anything. Changes apply to stages entered from now on; to move running deadlines, use “Recompute”, which is logged.',
   'timeLimit.any': 'any',
   'timeLimit.add': 'Add rule',
   'timeLimit.edit': 'Edit',
@@ -365,7 +371,8 @@ export const enUS: Record<MessageKey, string> = {
   'timeLimit.warnPercent': 'Yellow at',
   'timeLimit.enabled': 'On',
   'timeLimit.recompute': 'Recompute running deadlines',
-  'timeLimit.recomputeHint': 'Every running deadline will be computed again from the current rules (paused and extended days kept). Give the reason.',
+  'timeLimit.recomputeHint':
+    'Every running deadline will be computed again from the current rules (paused and extended days kept). Give the reason.',
   'timeLimit.recomputed': '{n} deadlines recomputed',
   'extension.days': 'Days',
   'extension.hint': 'All extensions together may not pass the legal maximum (30 days for a petition)',
@@ -403,7 +410,8 @@ export const enUS: Record<MessageKey, string> = {
   'report.notAccepted': 'Not accepted in time',
   'report.notHandled': 'Not handled in time',
   'report.unlawful': 'Not handled lawfully',
-  'report.hint': 'Cases you may see, by registration date, grouped by the unit holding them (place unit before dispatch); click a figure for the cases.',
+  'report.hint':
+    'Cases you may see, by registration date, grouped by the unit holding them (place unit before dispatch); click a figure for the cases.',
   'menu.report': 'Three failures',
   'overdue.title': 'Overdue cases',
   'overdue.empty': 'No case is overdue',
@@ -729,7 +737,8 @@ export const enUS: Record<MessageKey, string> = {
   'bigScreen.date': 'dddd, D MMMM YYYY',
   'bigScreen.due': 'due {date}',
   'map.title': 'Map',
-  'map.demoGeometry': 'Demo geometry: the boundaries of streets, communities and grids on this map are invented for the demo, not surveyed. An admin should import the district’s real boundaries (GeoJSON).',
+  'map.demoGeometry':
+    'Demo geometry: the boundaries of streets, communities and grids on this map are invented for the demo, not surveyed. An admin should import the district’s real boundaries (GeoJSON).',
   'map.noBoundaries': 'No boundaries yet: an admin imports them as GeoJSON',
   'map.layers': 'Layers',
   'map.layer.cases': 'Cases',
@@ -782,7 +791,8 @@ export const enUS: Record<MessageKey, string> = {
   'threeZero.importFromTree': 'Add all villages/communities',
   'threeZero.saved': 'Saved',
   'threeZero.import': 'Import figures',
-  'threeZero.importHint': 'Export the board, fill in the accidents, criminal cases and source columns, and import it; nothing is imported if any row is wrong',
+  'threeZero.importHint':
+    'Export the board, fill in the accidents, criminal cases and source columns, and import it; nothing is imported if any row is wrong',
   'threeZero.imported': 'Imported the figures of {imported} units ({unchanged} unchanged, {skipped} rows left blank)',
   'threeZero.importRow': 'Row {row} ',
   'threeZero.importMore': '{n} more problems not listed',
@@ -797,12 +807,16 @@ export const enUS: Record<MessageKey, string> = {
   'threeZero.unitPlaceholder': 'Wenyuan Primary School',
   'threeZero.needPlace': 'Choose its community or village',
   'threeZero.emptyTitle': 'No units take part in the “three zeros” yet',
-  'threeZero.emptyWhat': 'This board lists each village or community and each organisation (schools, hospitals, enterprises, markets…) taking part, shows whether it has had no petition carried up, no safety accident and no criminal case this year, and the share meeting all three against the target. Petitions carried up are counted from the platform’s own cases; accidents and criminal cases come from the emergency management bureau’s and the police’s ledgers.',
-  'threeZero.emptyWho': 'An administrator or dispatcher fills it in: first add the units taking part (all villages and communities at once from the org tree), then enter each one’s accidents and criminal cases, or export the Excel file, fill it in and import it.',
-  'threeZero.emptyReader': 'You can read this board but not fill it in. Ask the centre’s administrator to add the units taking part; until then, “not carried up” and the other rates are on the cockpit.',
+  'threeZero.emptyWhat':
+    'This board lists each village or community and each organisation (schools, hospitals, enterprises, markets…) taking part, shows whether it has had no petition carried up, no safety accident and no criminal case this year, and the share meeting all three against the target. Petitions carried up are counted from the platform’s own cases; accidents and criminal cases come from the emergency management bureau’s and the police’s ledgers.',
+  'threeZero.emptyWho':
+    'An administrator or dispatcher fills it in: first add the units taking part (all villages and communities at once from the org tree), then enter each one’s accidents and criminal cases, or export the Excel file, fill it in and import it.',
+  'threeZero.emptyReader':
+    'You can read this board but not fill it in. Ask the centre’s administrator to add the units taking part; until then, “not carried up” and the other rates are on the cockpit.',
   'threeZero.openCockpit': 'Open the cockpit',
   'threeZero.boardOfYear': '{year}',
-  'threeZero.noFiguresYet': 'No accident or criminal-case figures have been entered for {year}: zero accidents and zero crimes show “—” and the share meeting the standard waits for them.',
+  'threeZero.noFiguresYet':
+    'No accident or criminal-case figures have been entered for {year}: zero accidents and zero crimes show “—” and the share meeting the standard waits for them.',
   'assessedType.village': 'Village',
   'assessedType.community': 'Community',
   'assessedType.school': 'School',
@@ -836,7 +850,8 @@ export const enUS: Record<MessageKey, string> = {
   'counselling.assessment': 'Assessment and actions',
   'counselling.services': 'Services',
   'counselling.duty': 'Duty roster',
-  'counselling.dutyHint': 'Crisis alerts go to the service’s counsellor, the supervisors and whoever is on duty that day; past days cannot be changed',
+  'counselling.dutyHint':
+    'Crisis alerts go to the service’s counsellor, the supervisors and whoever is on duty that day; past days cannot be changed',
   'counselling.dutyDay': 'Day',
   'counselling.onDuty': 'On duty',
   'counselling.nobodyOnDuty': 'Nobody on duty',
@@ -925,8 +940,10 @@ export const enUS: Record<MessageKey, string> = {
   'counselling.referredAt': 'Referred on',
   'counselling.followUpColumn': 'Follow-up',
   'counselling.followUpDue': 'To follow up',
-  'counselling.noDiagnosis': 'Counsellors neither diagnose nor treat: whoever needs a diagnosis or treatment is referred to a medical institution (Mental Health Law, Art. 23).',
-  'counselling.figuresConfidential': 'What is said in counselling is confidential by law (Mental Health Law, Art. 4): this page holds counts only, no personal data and nothing said in a session.',
+  'counselling.noDiagnosis':
+    'Counsellors neither diagnose nor treat: whoever needs a diagnosis or treatment is referred to a medical institution (Mental Health Law, Art. 23).',
+  'counselling.figuresConfidential':
+    'What is said in counselling is confidential by law (Mental Health Law, Art. 4): this page holds counts only, no personal data and nothing said in a session.',
   'counselling.needScaleCode': 'Enter the scale’s code, e.g. SCL-90',
   'counselling.needScaleName': 'Enter the scale’s name',
   'counselling.needInstructions': 'Enter the instructions',
@@ -976,7 +993,8 @@ export const enUS: Record<MessageKey, string> = {
   'receipt.next': 'What happens next',
   'receipt.next.accept': 'The centre decides whether to take up your matter by {date} (within {within}) and tells you.',
   'receipt.next.handle': 'Your matter has been taken up; it is due to be dealt with by {date}.',
-  'receipt.next.follow': 'Follow it at any time on the progress page with the tracking code or the QR code; call the centre with any question.',
+  'receipt.next.follow':
+    'Follow it at any time on the progress page with the tracking code or the QR code; call the centre with any question.',
   'receipt.next.rate': 'Once it is concluded, you can rate how it was handled on the progress page.',
   'receipt.workingDays': '{n} working days',
   'receipt.calendarDays': '{n} days',

@@ -82,7 +82,8 @@ export const zhCN = {
   'register.earlierHint': '输入身份证号或手机号后，这里会显示该群众的既往案件，避免重复受理。',
   'register.earlierOutside': '管辖范围外',
   'register.nameDiffers.title': '该身份证号码已登记为“{name}”',
-  'register.nameDiffers.body': '第 {n} 位当事人填写的姓名是“{typed}”。请核对身份证件：如确是同一人（改名、曾用名等），本案保留所填姓名“{typed}”，并记为该人员的曾用名；如不是，请返回核对身份证号码。',
+  'register.nameDiffers.body':
+    '第 {n} 位当事人填写的姓名是“{typed}”。请核对身份证件：如确是同一人（改名、曾用名等），本案保留所填姓名“{typed}”，并记为该人员的曾用名；如不是，请返回核对身份证号码。',
   'register.nameDiffers.same': '是同一人，继续登记',
   'register.nameDiffers.check': '返回核对',
   'register.done': '登记成功',
@@ -312,7 +313,8 @@ export const zhCN = {
   'calendar.counts': '假日 {h} 天 · 调休上班 {w} 天',
   'calendar.title': '{year} 年节假日安排',
   'calendar.notLoaded': '未载入',
-  'calendar.notLoadedHint': '{year} 年的节假日安排尚未载入：涉及该年的期限只按周末计算，并标为“临时”。国务院办公厅通知发布后，请在下方录入或导入文件后保存。',
+  'calendar.notLoadedHint':
+    '{year} 年的节假日安排尚未载入：涉及该年的期限只按周末计算，并标为“临时”。国务院办公厅通知发布后，请在下方录入或导入文件后保存。',
   'calendar.missingNext': '{year} 年节假日安排尚未载入，涉及 {year} 年的期限为临时计算。',
   'calendar.holidays': '放假日期（含调休形成的休息日）',
   'calendar.workdays': '调休上班日期（周末上班）',
@@ -350,7 +352,8 @@ export const zhCN = {
   'deadline.pausedDays': '暂停 {n} 天',
   'menu.timeLimits': '办理时限',
   'timeLimit.title': '办理时限规则',
-  'timeLimit.hint': '规则按优先级从小到大依次匹配，第一条条件全部符合的规则生效；条件留空表示不限。修改只影响此后进入该环节的案件；如需调整正在计时的期限，请使用“按现行规则重算”，操作将记入日志。',
+  'timeLimit.hint':
+    '规则按优先级从小到大依次匹配，第一条条件全部符合的规则生效；条件留空表示不限。修改只影响此后进入该环节的案件；如需调整正在计时的期限，请使用“按现行规则重算”，操作将记入日志。',
   'timeLimit.any': '不限',
   'timeLimit.add': '新增规则',
   'timeLimit.edit': '编辑',
@@ -559,7 +562,8 @@ export const zhCN = {
   'progress.rateSubmit': '提交评价',
   'apiClients.title': '接入系统（转办接口 / Open311 / 视频分析）',
   'apiClients.add': '新增接入系统',
-  'apiClients.hint': '12345热线、110非警务警情、法院诉前调解、信访局转送、Open311 应用和视频分析网关凭密钥报送案件。密钥只在创建或更换时显示一次。',
+  'apiClients.hint':
+    '12345热线、110非警务警情、法院诉前调解、信访局转送、Open311 应用和视频分析网关凭密钥报送案件。密钥只在创建或更换时显示一次。',
   'apiClients.empty': '尚未接入任何系统',
   'apiClients.name': '系统名称',
   'apiClients.namePlaceholder': '12345政务服务便民热线',
@@ -796,9 +800,12 @@ export const zhCN = {
   'threeZero.unitPlaceholder': '文苑小学',
   'threeZero.needPlace': '请选择所在社区/村',
   'threeZero.emptyTitle': '还没有参加“三零”创建的单位',
-  'threeZero.emptyWhat': '这块看板逐个列出参加创建的村(社区)和单位（学校、医院、企业、市场等），看它们本年是否做到零上访、零事故、零案件，并统计达标的比例与目标的差距。零上访由平台的案件自动算出；安全事故和刑事/重大治安案件的起数来自应急管理、公安等部门的台账。',
-  'threeZero.emptyWho': '由管理员或调度员填写：先添加创建单位（可从组织架构一次导入全部村(社区)），再逐个填报事故和案件起数，或导出 Excel 填好后导入。',
-  'threeZero.emptyReader': '您可以查看这块看板，但不能填写。请联系本中心的管理员建立创建单位；在此之前，“矛盾不上交”等指标可在领导驾驶舱查看。',
+  'threeZero.emptyWhat':
+    '这块看板逐个列出参加创建的村(社区)和单位（学校、医院、企业、市场等），看它们本年是否做到零上访、零事故、零案件，并统计达标的比例与目标的差距。零上访由平台的案件自动算出；安全事故和刑事/重大治安案件的起数来自应急管理、公安等部门的台账。',
+  'threeZero.emptyWho':
+    '由管理员或调度员填写：先添加创建单位（可从组织架构一次导入全部村(社区)），再逐个填报事故和案件起数，或导出 Excel 填好后导入。',
+  'threeZero.emptyReader':
+    '您可以查看这块看板，但不能填写。请联系本中心的管理员建立创建单位；在此之前，“矛盾不上交”等指标可在领导驾驶舱查看。',
   'threeZero.openCockpit': '打开领导驾驶舱',
   'threeZero.boardOfYear': '{year} 年度创建情况',
   'threeZero.noFiguresYet': '{year} 年的事故和案件起数还没有填报：零事故、零案件暂显示为“—”，达标率只能在填报后算出。',

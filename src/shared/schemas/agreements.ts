@@ -110,7 +110,9 @@ export const recordSessionBodySchema = z.object({
   rightsNote: paragraph(2000).describe('How the rights were explained and what the parties chose'),
   statements: z.array(z.object({ partyId: z.string().uuid(), text: paragraph(10_000) })).max(50),
   record: paragraph(50_000).describe('调解笔录'),
-  outcome: z.enum(['continue', 'agreement_reached', 'refused']).describe('refused: a party clearly refuses mediation (Art.17) — mediation ends'),
+  outcome: z
+    .enum(['continue', 'agreement_reached', 'refused'])
+    .describe('refused: a party clearly refuses mediation (Art.17) — mediation ends'),
 });
 
 export const sessionSchema = z.object({

@@ -6,7 +6,8 @@ import { isIsoDate } from '../calendar.js';
 export const isoDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'CALENDAR_DATE_INVALID')
-  .refine(isIsoDate, { message: 'CALENDAR_DATE_INVALID' }).describe('YYYY-MM-DD (Asia/Shanghai)');
+  .refine(isIsoDate, { message: 'CALENDAR_DATE_INVALID' })
+  .describe('YYYY-MM-DD (Asia/Shanghai)');
 
 export const addWorkingDaysQuerySchema = z.object({
   from: isoDateSchema,

@@ -3,7 +3,9 @@ import { line, token } from './text.js';
 import { CAMERA_ALERT_TYPES } from '../enums.js';
 
 export const cameraInputSchema = z.object({
-  code: line(40).regex(/^[\w.-]+$/, 'letters, digits, _ . - only').describe('点位编号, e.g. WY-DF-001 (also its MQTT topic segment)'),
+  code: line(40)
+    .regex(/^[\w.-]+$/, 'letters, digits, _ . - only')
+    .describe('点位编号, e.g. WY-DF-001 (also its MQTT topic segment)'),
   name: line(100),
   lat: z.number().min(-90).max(90),
   lng: z.number().min(-180).max(180),

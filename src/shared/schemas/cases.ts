@@ -35,7 +35,9 @@ export const partyInputSchema = z.object({
   samePersonConfirmed: z
     .boolean()
     .optional()
-    .describe('The clerk checked that the ID number on file under another name is this party: the typed name is kept on the case and added to the person as another name'),
+    .describe(
+      'The clerk checked that the ID number on file under another name is this party: the typed name is kept on the case and added to the person as another name',
+    ),
 });
 export type PartyInput = z.infer<typeof partyInputSchema>;
 
@@ -230,7 +232,9 @@ export const listCasesQuerySchema = z.object({
   figure: z
     .enum(FIGURES)
     .optional()
-    .describe('The cases behind a cockpit figure (docs/INDICATORS.md): from/to then apply to that figure’s own date, not the registration date'),
+    .describe(
+      'The cases behind a cockpit figure (docs/INDICATORS.md): from/to then apply to that figure’s own date, not the registration date',
+    ),
   placeUnitId: z.string().uuid().optional().describe('Cases whose place lies under this unit (the statistics’ jurisdiction)'),
   from: z.string().date().optional().describe('Registered on or after (Asia/Shanghai date)'),
   to: z.string().date().optional().describe('Registered on or before (Asia/Shanghai date)'),

@@ -51,7 +51,10 @@ export const bookAppointmentSchema = z
     endsAt: z.string().datetime({ offset: true }),
   })
   .refine((v) => new Date(v.endsAt) > new Date(v.startsAt), { message: '结束时间应晚于开始时间', path: ['endsAt'] })
-  .refine((v) => new Date(v.endsAt).getTime() - new Date(v.startsAt).getTime() <= 4 * 3600_000, { message: '单次预约不超过 4 小时', path: ['endsAt'] });
+  .refine((v) => new Date(v.endsAt).getTime() - new Date(v.startsAt).getTime() <= 4 * 3600_000, {
+    message: '单次预约不超过 4 小时',
+    path: ['endsAt'],
+  });
 
 export const appointmentStatusBodySchema = z.object({
   status: z.enum(['attended', 'cancelled', 'no_show']),
@@ -129,7 +132,16 @@ export type ServiceDetail = z.infer<typeof serviceDetailSchema>;
 
 /** Figures for leaders: counts only, never content. */
 /** The counts leaders see, in the order the page and its Excel show them. */
-export const COUNSELLING_FIGURE_KEYS = ['servicesRequested', 'sessionsHeld', 'appointmentsAttended', 'appointmentsMissed', 'referralsOut', 'alertsRaised', 'alertsAnsweredInTime', 'alertsOpen'] as const;
+export const COUNSELLING_FIGURE_KEYS = [
+  'servicesRequested',
+  'sessionsHeld',
+  'appointmentsAttended',
+  'appointmentsMissed',
+  'referralsOut',
+  'alertsRaised',
+  'alertsAnsweredInTime',
+  'alertsOpen',
+] as const;
 
 export const counsellingFiguresSchema = z.object({
   from: z.string(),

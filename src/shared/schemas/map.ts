@@ -64,7 +64,13 @@ export const mapLayersSchema = z.object({
     features: z.array(
       z.object({
         type: z.literal('Feature'),
-        properties: z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.string(), source: z.enum(['demo', 'imported']) }),
+        properties: z.object({
+          id: z.string(),
+          code: z.string(),
+          name: z.string(),
+          kind: z.string(),
+          source: z.enum(['demo', 'imported']),
+        }),
         geometry: unitBoundarySchema,
       }),
     ),

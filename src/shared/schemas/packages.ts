@@ -47,7 +47,9 @@ export const packageDetailSchema = packageSummarySchema.extend({
     }),
   ),
   meetings: z.array(z.object({ id: z.string(), heldOn: z.string(), attendees: z.string(), minutes: z.string(), createdAt: z.string() })),
-  timeline: z.array(z.object({ at: z.string(), what: z.enum(['created', 'member_added', 'member_removed', 'meeting', 'concluded']), text: z.string() })),
+  timeline: z.array(
+    z.object({ at: z.string(), what: z.enum(['created', 'member_added', 'member_removed', 'meeting', 'concluded']), text: z.string() }),
+  ),
 });
 export type PackageDetail = z.infer<typeof packageDetailSchema>;
 

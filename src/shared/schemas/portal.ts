@@ -23,7 +23,9 @@ export const portalReportBodySchema = z.object({
   kind: z.enum(['dispute', 'help']).describe('矛盾纠纷 or 咨询求助'),
   category: z.enum(CATEGORIES),
   name: line(50),
-  narrative: paragraph(NARRATIVE_MAX, { min: 10, minMessage: '请把事情经过写清楚（至少 10 个字）' }).describe('What happened, in the resident’s own words (at least 10 characters)'),
+  narrative: paragraph(NARRATIVE_MAX, { min: 10, minMessage: '请把事情经过写清楚（至少 10 个字）' }).describe(
+    'What happened, in the resident’s own words (at least 10 characters)',
+  ),
   peopleInvolved: z.number().int().min(1).max(10_000).default(1),
   place: z.object({
     address: line(200),
@@ -48,4 +50,9 @@ export const portalRatingBodySchema = z.object({
   comment: paragraph(500, { min: 0 }).optional(),
 });
 
-export const publicPlaceSchema = z.object({ code: z.string(), name: z.string(), kind: z.enum(['street', 'community']), parentCode: z.string().nullable() });
+export const publicPlaceSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  kind: z.enum(['street', 'community']),
+  parentCode: z.string().nullable(),
+});

@@ -60,13 +60,17 @@ export const relatedPreviewSchema = z.object({
       id: z.string(),
       name: z.string(),
       matchedBy: z.enum(['id_number', 'phone', 'credit_code']),
-      nameDiffers: z.boolean().describe('The ID number is on file under another name: registering asks the clerk to confirm it is the same person'),
+      nameDiffers: z
+        .boolean()
+        .describe('The ID number is on file under another name: registering asks the clerk to confirm it is the same person'),
       caseCount: z.number(),
       openCaseCount: z.number(),
     })
     .nullable()
     .describe('The applicant’s own record, when the ID number, phone or credit code is known'),
-  likelyPersons: z.array(z.object({ id: z.string(), name: z.string(), score: z.number(), reasons: z.array(z.string()) })).describe('Offered to staff to confirm; never merged silently'),
+  likelyPersons: z
+    .array(z.object({ id: z.string(), name: z.string(), score: z.number(), reasons: z.array(z.string()) }))
+    .describe('Offered to staff to confirm; never merged silently'),
   related: z.array(relatedCaseSchema),
   flags: z.array(z.enum(RISK_FLAGS)),
   signals: z.array(riskSignalSchema),
@@ -91,7 +95,12 @@ export const riskRulesSchema = z.object({
   threatWords: z.array(line(20)).max(200).describe('Expressions that raise the risk (扬言…)'),
   vulnerableAgeFrom: z.number().int().min(50).max(120).describe('Applicants this old or older are vulnerable'),
   vulnerableAgeUnder: z.number().int().min(1).max(30).describe('…and those younger than this'),
-  skipLevelDays: z.number().int().min(1).max(3650).describe('A petition at the district with no street/community case in this many days skipped a level (越级)'),
+  skipLevelDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .describe('A petition at the district with no street/community case in this many days skipped a level (越级)'),
 });
 export type RiskRules = z.infer<typeof riskRulesSchema>;
 

@@ -13,14 +13,20 @@ export type Figure = Measure | 'open' | 'overdue' | 'massRisk' | 'urged';
 export const cockpitQuerySchema = z.object({
   from: z.string().date().describe('First day of the period (Asia/Shanghai)'),
   to: z.string().date().describe('Last day of the period (Asia/Shanghai), included'),
-  unitId: z.string().uuid().optional().describe('The unit whose area is shown (default: the viewer’s own); must lie in the viewer’s jurisdiction'),
+  unitId: z
+    .string()
+    .uuid()
+    .optional()
+    .describe('The unit whose area is shown (default: the viewer’s own); must lie in the viewer’s jurisdiction'),
   kind: z.enum(CASE_KINDS).optional(),
   grain: z.enum(TREND_GRAINS).default('month'),
 });
 export type CockpitQuery = z.infer<typeof cockpitQuerySchema>;
 
 const counts = z.object(Object.fromEntries(MEASURE_KEYS.map((k) => [k, z.number()])) as Record<Measure, z.ZodNumber>);
-const rates = z.object(Object.fromEntries(RATE_KEYS.map((k) => [k, z.number().nullable()])) as Record<(typeof RATE_KEYS)[number], z.ZodNullable<z.ZodNumber>>);
+const rates = z.object(
+  Object.fromEntries(RATE_KEYS.map((k) => [k, z.number().nullable()])) as Record<(typeof RATE_KEYS)[number], z.ZodNullable<z.ZodNumber>>,
+);
 
 const unitRow = z.object({
   unitId: z.string().nullable().describe('null: cases placed at the chosen unit itself (本级)'),
@@ -39,8 +45,17 @@ export const cockpitSchema = z.object({
   byKind: z.array(z.object({ key: z.enum(CASE_KINDS), received: z.number() })),
   byCategory: z.array(z.object({ key: z.enum(CATEGORIES), received: z.number(), concluded: z.number(), settled: z.number() })),
   byUnit: z.array(unitRow).describe('The chosen unit’s children (streets of a district, communities of a street…)'),
-  hotspots: z.array(z.object({ unitId: z.string(), unitName: z.string(), unitKind: z.string(), parentName: z.string().nullable(), received: z.number() })),
-  trend: z.array(z.object({ bucket: z.string().describe('Monday of the ISO week, or first day of the month'), received: z.number(), concluded: z.number(), settled: z.number() })),
+  hotspots: z.array(
+    z.object({ unitId: z.string(), unitName: z.string(), unitKind: z.string(), parentName: z.string().nullable(), received: z.number() }),
+  ),
+  trend: z.array(
+    z.object({
+      bucket: z.string().describe('Monday of the ISO week, or first day of the month'),
+      received: z.number(),
+      concluded: z.number(),
+      settled: z.number(),
+    }),
+  ),
   generatedAt: z.string(),
 });
 export type Cockpit = z.infer<typeof cockpitSchema>;

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { creditCodeSchema, idNumberSchema, isTextSchema, line, mobileSchema, paragraph, phoneSchema, secret, stripForbiddenCharacters, token } from './text.js';
+import {
+  creditCodeSchema,
+  idNumberSchema,
+  isTextSchema,
+  line,
+  mobileSchema,
+  paragraph,
+  phoneSchema,
+  secret,
+  stripForbiddenCharacters,
+  token,
+} from './text.js';
 
 const messages = (schema: z.ZodType, value: unknown) => schema.safeParse(value).error?.issues.map((i) => i.message) ?? [];
 
@@ -58,7 +69,12 @@ describe('the text type', () => {
   });
 
   it('publishes its limits to OpenAPI and the forms (JSON Schema lengths count code points too)', () => {
-    expect(z.toJSONSchema(z.object({ name: line(100).describe('姓名') }), { io: 'input' }).properties!.name).toMatchObject({ type: 'string', maxLength: 100, minLength: 1, description: '姓名' });
+    expect(z.toJSONSchema(z.object({ name: line(100).describe('姓名') }), { io: 'input' }).properties!.name).toMatchObject({
+      type: 'string',
+      maxLength: 100,
+      minLength: 1,
+      description: '姓名',
+    });
   });
 
   it('marks its schemas, wrapped or not, for the route audit', () => {
@@ -73,9 +89,12 @@ describe('the text type', () => {
 });
 
 describe('identifiers at the boundary: normalised before any limit', () => {
-  it.each(['110105 19491231 002X', '110105-19491231-002x', '１１０１０５１９４９１２３１００２ｘ', ' 110105194912310 02X '])('accepts the ID number %j', (raw) => {
-    expect(idNumberSchema.parse(raw)).toBe('11010519491231002X');
-  });
+  it.each(['110105 19491231 002X', '110105-19491231-002x', '１１０１０５１９４９１２３１００２ｘ', ' 110105194912310 02X '])(
+    'accepts the ID number %j',
+    (raw) => {
+      expect(idNumberSchema.parse(raw)).toBe('11010519491231002X');
+    },
+  );
 
   it('blames a wrong check digit on the check digit, however it was pasted', () => {
     expect(messages(idNumberSchema, '110105 19491231 0021')).toEqual(['ID_NUMBER_INVALID']);

@@ -18,9 +18,12 @@ import { checkIdNumber, isValidCreditCode, isValidMobile, isValidPhone, normaliz
  *    count it, not two UTF-16 units (and JSON Schema's maxLength means the same).
  */
 
-// Checked after step 1, so CR never reaches it. TAB and LF are allowed in paragraphs only.
+// Checked after step 1, so CR never reaches it. TAB and LF are allowed in paragraphs only. Matching control characters
+// is the point of these patterns (no-control-regex guards against doing it by accident).
+/* eslint-disable no-control-regex */
 const CONTROL_IN_LINE = /[\u0000-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const CONTROL_IN_PARAGRAPH = /[\u0000-\u0008\u000B-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/* eslint-enable no-control-regex */
 
 /** The code points of `value`, as a person counts characters. */
 export const codePointLength = (value: string) => Array.from(value).length;
@@ -36,11 +39,7 @@ export function findForbiddenCharacter(value: string, multiline = true): string 
  * the same normalisation, with the forbidden characters removed instead of refused.
  */
 export function stripForbiddenCharacters(value: string, max: number): string {
-  const cleaned = value
-    .replace(/\r\n?/g, '\n')
-    .normalize('NFC')
-    .replace(new RegExp(CONTROL_IN_LINE.source, 'g'), '')
-    .trim();
+  const cleaned = value.replace(/\r\n?/g, '\n').normalize('NFC').replace(new RegExp(CONTROL_IN_LINE.source, 'g'), '').trim();
   return Array.from(cleaned).slice(0, max).join('');
 }
 
@@ -69,15 +68,32 @@ function textOf(max: number, { min = 1, minMessage }: TextOptions, kind: 'line' 
       const found = forbidden.exec(value);
       if (found) {
         const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-        ctx.addIssue({ code: 'custom', message: `不能含有控制字符 ${code}（如 NUL、换行以外的不可见字符）/ control character ${code} is not allowed`});
+        ctx.addIssue({
+          code: 'custom',
+          message: `不能含有控制字符 ${code}（如 NUL、换行以外的不可见字符）/ control character ${code} is not allowed`,
+        });
         return;
       }
       // Counting code points walks the string: only when UTF-16 length leaves the answer open.
       const length = value.length > max || value.length < 2 * min ? codePointLength(value) : value.length;
       if (length < min) {
-        ctx.addIssue({ code: 'too_small', origin: 'string', minimum: min, inclusive: true, input: value, message: minMessage ?? (min === 1 ? '不能为空 / required' : `至少 ${min} 个字 / at least ${min} characters`) });
+        ctx.addIssue({
+          code: 'too_small',
+          origin: 'string',
+          minimum: min,
+          inclusive: true,
+          input: value,
+          message: minMessage ?? (min === 1 ? '不能为空 / required' : `至少 ${min} 个字 / at least ${min} characters`),
+        });
       } else if (length > max) {
-        ctx.addIssue({ code: 'too_big', origin: 'string', maximum: max, inclusive: true, input: value, message: `最多 ${max} 个字 / at most ${max} characters` });
+        ctx.addIssue({
+          code: 'too_big',
+          origin: 'string',
+          maximum: max,
+          inclusive: true,
+          input: value,
+          message: `最多 ${max} 个字 / at most ${max} characters`,
+        });
       }
     })
     .meta({ minLength: min, maxLength: max });
@@ -113,7 +129,9 @@ export const idNumberSchema = line(IDENTIFIER_RAW_MAX)
 export const phoneSchema = line(IDENTIFIER_RAW_MAX)
   .transform(normalizePhone)
   .refine(isValidPhone, { message: 'PHONE_INVALID' })
-  .describe('Mainland mobile number (11 digits; +86, 0086, spaces and dashes accepted) or a fixed line with area code and optional extension, stored as 0391-1234567[-801]');
+  .describe(
+    'Mainland mobile number (11 digits; +86, 0086, spaces and dashes accepted) or a fixed line with area code and optional extension, stored as 0391-1234567[-801]',
+  );
 
 /** A number a text message can reach (portal verification): mobiles only. */
 export const mobileSchema = line(IDENTIFIER_RAW_MAX)

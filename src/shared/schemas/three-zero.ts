@@ -5,7 +5,8 @@ import { ASSESSED_UNIT_TYPES } from '../enums.js';
 /** Villages and communities form one group, organisations the other (the provincial “三零” targets name one for each: docs/LEGAL-BASIS.md §6). */
 export const THREE_ZERO_GROUPS = ['village', 'organisation'] as const;
 export type ThreeZeroGroup = (typeof THREE_ZERO_GROUPS)[number];
-export const groupOf = (type: (typeof ASSESSED_UNIT_TYPES)[number]): ThreeZeroGroup => (type === 'village' || type === 'community' ? 'village' : 'organisation');
+export const groupOf = (type: (typeof ASSESSED_UNIT_TYPES)[number]): ThreeZeroGroup =>
+  type === 'village' || type === 'community' ? 'village' : 'organisation';
 /** Targets when the district has set none for the year (the upper ends of the provincial ranges, docs/LEGAL-BASIS.md §6). */
 export const DEFAULT_TARGETS: Record<ThreeZeroGroup, number> = { village: 80, organisation: 90 };
 

@@ -13,7 +13,11 @@ export function AppLayout() {
   const { me, can, refresh } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
-  const items = APP_ROUTES.filter((r) => r.menu && can(r.access)).map((r) => ({ key: r.path, icon: r.menu!.icon, label: t(r.menu!.label) }));
+  const items = APP_ROUTES.filter((r) => r.menu && can(r.access)).map((r) => ({
+    key: r.path,
+    icon: r.menu!.icon,
+    label: t(r.menu!.label),
+  }));
   const selected = items.find((i) => location.pathname === i.key || location.pathname.startsWith(`${i.key}/`))?.key;
   const screens = Grid.useBreakpoint();
   // Every page's one h1, in the same place and type, named as its menu entry (or its route's title); an address that
@@ -30,11 +34,13 @@ export function AppLayout() {
   const content = useRef<HTMLElement>(null);
   useEffect(() => {
     const mark = () =>
-      content.current?.querySelectorAll<HTMLElement>('.ant-table-content:not([tabindex]), .ant-table-body:not([tabindex])').forEach((el) => {
-        el.tabIndex = 0;
-        el.setAttribute('role', 'region');
-        el.setAttribute('aria-label', t('common.tableRegion'));
-      });
+      content.current
+        ?.querySelectorAll<HTMLElement>('.ant-table-content:not([tabindex]), .ant-table-body:not([tabindex])')
+        .forEach((el) => {
+          el.tabIndex = 0;
+          el.setAttribute('role', 'region');
+          el.setAttribute('aria-label', t('common.tableRegion'));
+        });
     mark();
     const observer = new MutationObserver(mark);
     if (content.current) observer.observe(content.current, { childList: true, subtree: true });
@@ -60,7 +66,16 @@ export function AppLayout() {
         />
       </Layout.Sider>
       <Layout>
-        <Layout.Header style={{ background: '#fff', padding: screens.md ? '0 24px' : '0 12px', display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 12 }}>
+        <Layout.Header
+          style={{
+            background: '#fff',
+            padding: screens.md ? '0 24px' : '0 12px',
+            display: 'flex',
+            justifyContent: 'space-between',
+            alignItems: 'center',
+            gap: 12,
+          }}
+        >
           <h1 className="fq-page-title" data-testid="page-title">
             {title}
           </h1>

@@ -57,7 +57,8 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
         });
       }
     };
-    for (const type of ['case.registered', 'case.changed', 'case.overdue', 'camera.alert', 'camera.status']) source.addEventListener(type, onEvent);
+    for (const type of ['case.registered', 'case.changed', 'case.overdue', 'camera.alert', 'camera.status'])
+      source.addEventListener(type, onEvent);
     return () => {
       clearTimeout(timer);
       source.close();

@@ -16,7 +16,11 @@ export function NotificationBell() {
   const { t } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const inbox = useQuery({ queryKey: ['notifications'], queryFn: () => api<Inbox>('/api/notifications?pageSize=10'), refetchInterval: 60_000 });
+  const inbox = useQuery({
+    queryKey: ['notifications'],
+    queryFn: () => api<Inbox>('/api/notifications?pageSize=10'),
+    refetchInterval: 60_000,
+  });
   const markRead = async (ids?: string[]) => {
     await api('/api/notifications/read', { method: 'POST', json: ids ? { ids } : {} });
     await queryClient.invalidateQueries({ queryKey: ['notifications'] });
@@ -35,7 +39,14 @@ export function NotificationBell() {
                 if (n.caseId) navigate(`/cases/${n.caseId}`);
               }}
             >
-              <List.Item.Meta title={n.title} description={<Typography.Text type="secondary">{n.body} · {dayjs(n.createdAt).format('MM-DD HH:mm')}</Typography.Text>} />
+              <List.Item.Meta
+                title={n.title}
+                description={
+                  <Typography.Text type="secondary">
+                    {n.body} · {dayjs(n.createdAt).format('MM-DD HH:mm')}
+                  </Typography.Text>
+                }
+              />
             </List.Item>
           )}
         />

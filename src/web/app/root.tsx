@@ -33,7 +33,13 @@ function Home() {
   if (isLoading) return <Spin style={{ display: 'block', marginTop: 120 }} />;
   if (!me) return <Navigate to="/login" replace />;
   const first = (['case.dispatchBoard', 'stats.view', 'counselling.work', 'case.mine', 'case.register'] as const).find((p) => can(p));
-  const to = { 'case.dispatchBoard': '/dispatch', 'stats.view': '/command/cockpit', 'counselling.work': '/counselling', 'case.mine': '/mine', 'case.register': '/register' } as const;
+  const to = {
+    'case.dispatchBoard': '/dispatch',
+    'stats.view': '/command/cockpit',
+    'counselling.work': '/counselling',
+    'case.mine': '/mine',
+    'case.register': '/register',
+  } as const;
   return <Navigate to={first ? to[first] : '/cases'} replace />;
 }
 

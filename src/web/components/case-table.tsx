@@ -47,7 +47,11 @@ export function CaseTable(props: {
               <>
                 {summary}
                 {/* Found by words: the passage that matched, its words marked. */}
-                <Typography.Paragraph type="secondary" style={{ margin: 0, fontSize: 12, whiteSpace: 'normal' }} data-testid="search-snippet">
+                <Typography.Paragraph
+                  type="secondary"
+                  style={{ margin: 0, fontSize: 12, whiteSpace: 'normal' }}
+                  data-testid="search-snippet"
+                >
                   {c.snippet.map((p, i) => (p.hit ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
                 </Typography.Paragraph>
               </>
@@ -61,7 +65,12 @@ export function CaseTable(props: {
         { title: t('case.category'), dataIndex: 'category', render: (v: string) => label('category', v), width: 110 },
         { title: t('case.channel'), dataIndex: 'channel', render: (v: string) => label('channel', v), width: 90, responsive: ['xxl'] },
         { title: t('case.riskLevel'), dataIndex: 'riskLevel', render: (r) => <RiskTag risk={r} />, width: 80 },
-        { title: t('deadline.column'), dataIndex: 'deadline', render: (_, c) => <DeadlineBadge clock={c.deadline} showStage />, width: 210 },
+        {
+          title: t('deadline.column'),
+          dataIndex: 'deadline',
+          render: (_, c) => <DeadlineBadge clock={c.deadline} showStage />,
+          width: 210,
+        },
         { title: t('case.unit'), dataIndex: ['unit', 'name'], ellipsis: true, width: 140, responsive: ['xxl'] },
         {
           title: t('case.leadUnit'),
@@ -70,7 +79,13 @@ export function CaseTable(props: {
           width: 160,
           render: (v?: string) => v ?? <Typography.Text type="secondary">—</Typography.Text>,
         },
-        { title: t('case.createdAt'), dataIndex: 'createdAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm'), width: 150, responsive: ['xxl'] },
+        {
+          title: t('case.createdAt'),
+          dataIndex: 'createdAt',
+          render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm'),
+          width: 150,
+          responsive: ['xxl'],
+        },
       ]}
     />
   );

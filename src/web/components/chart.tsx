@@ -8,7 +8,21 @@ import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties }
 
 // Only what the command centre draws is bundled (tree-shaken ECharts): no CDN, no map tiles, nothing from outside.
 // LabelLayout: `labelLayout: { hideOverlap }`, so the map's unit names leave out the ones that would collide.
-echarts.use([BarChart, LineChart, PieChart, ScatterChart, HeatmapChart, MapChart, GridComponent, TooltipComponent, LegendComponent, GeoComponent, VisualMapComponent, LabelLayout, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  PieChart,
+  ScatterChart,
+  HeatmapChart,
+  MapChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  GeoComponent,
+  VisualMapComponent,
+  LabelLayout,
+  CanvasRenderer,
+]);
 
 export { echarts };
 export type EChartsOption = echarts.EChartsCoreOption;
@@ -37,10 +51,7 @@ export function Chart(props: {
   const merged = useMemo(() => ({ animation: false, backgroundColor: 'transparent', ...props.option }), [props.option]);
   const [drawn, setDrawn] = useState<EChartsOption | null>(null);
   const { onClick } = props;
-  const events = useMemo(
-    () => ({ finished: () => setDrawn(latest.current), ...(onClick ? { click: onClick } : {}) }),
-    [onClick],
-  );
+  const events = useMemo(() => ({ finished: () => setDrawn(latest.current), ...(onClick ? { click: onClick } : {}) }), [onClick]);
   // ECharts draws an option inside `setOption`, so the first drawing ends before echarts-for-react listens for
   // `finished`, and an option equal to the last one is not set at all: one more frame after each new option (and after
   // the first) makes `finished` say so, which keeps `data-drawn` true to what the canvas shows.

@@ -16,7 +16,9 @@ export function DeadlineBadge({ clock, showStage = false }: { clock: Clock | nul
         : t('deadline.left', { n: clock.workingDaysLeft });
   return (
     <Space size={4} wrap data-testid="deadline" data-level={clock.level}>
-      <Tooltip title={`${label('stage', clock.stage)} · ${clock.days}${t(clock.unit === 'working' ? 'deadline.workingDays' : 'deadline.calendarDays')} · ${clock.legalBasis}`}>
+      <Tooltip
+        title={`${label('stage', clock.stage)} · ${clock.days}${t(clock.unit === 'working' ? 'deadline.workingDays' : 'deadline.calendarDays')} · ${clock.legalBasis}`}
+      >
         <Tag color={COLOURS[clock.level]} style={{ marginInlineEnd: 0 }}>
           {showStage ? `${label('stage', clock.stage)} ` : ''}
           {clock.dueDate}

@@ -4,7 +4,11 @@ import { CaseTable } from './case-table.js';
 import { useCaseList } from './use-case-list.js';
 
 /** A case table over `GET /api/cases` with these filters, keeping its own page; back to page 1 when `resetKey` changes. */
-export function PagedCaseTable(props: { filters: Record<string, string | string[] | undefined>; emptyText: MessageKey; resetKey?: string }) {
+export function PagedCaseTable(props: {
+  filters: Record<string, string | string[] | undefined>;
+  emptyText: MessageKey;
+  resetKey?: string;
+}) {
   const [page, setPage] = useState({ page: 1, pageSize: 20, resetKey: props.resetKey });
   const current = page.resetKey === props.resetKey ? page : { ...page, page: 1, resetKey: props.resetKey };
   const list = useCaseList({ ...props.filters, page: String(current.page), pageSize: String(current.pageSize) });

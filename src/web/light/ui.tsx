@@ -13,7 +13,12 @@ export function LightPage({ title, wide, children, footer }: { title: string; wi
     <div className={wide ? 'fq-page fq-page--wide' : 'fq-page'}>
       <header className="fq-header">
         <h1>{title}</h1>
-        <button type="button" className="fq-button fq-button--small" onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')} lang={lang === 'zh-CN' ? 'en' : 'zh-CN'}>
+        <button
+          type="button"
+          className="fq-button fq-button--small"
+          onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}
+          lang={lang === 'zh-CN' ? 'en' : 'zh-CN'}
+        >
           {t('app.language')}
         </button>
       </header>
@@ -26,7 +31,17 @@ export function LightPage({ title, wide, children, footer }: { title: string; wi
 const FieldContext = createContext<{ id: string; describedBy?: string; invalid: boolean } | null>(null);
 
 /** A labelled control; its hint and error are announced with it. */
-export function Field({ label, hint, error, children }: { label: ReactNode; hint?: ReactNode; error?: string | null; children: ReactNode }) {
+export function Field({
+  label,
+  hint,
+  error,
+  children,
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string | null;
+  children: ReactNode;
+}) {
   const id = useId();
   const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
@@ -89,8 +104,17 @@ export function Choices<T extends string | number>({
   );
 }
 
-export function Button({ kind, size, block, busy, children, ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { kind?: 'primary'; size?: 'small'; block?: boolean; busy?: boolean }) {
-  const cls = ['fq-button', kind === 'primary' && 'fq-button--primary', size === 'small' && 'fq-button--small', block && 'fq-button--block'].filter(Boolean).join(' ');
+export function Button({
+  kind,
+  size,
+  block,
+  busy,
+  children,
+  ...rest
+}: ButtonHTMLAttributes<HTMLButtonElement> & { kind?: 'primary'; size?: 'small'; block?: boolean; busy?: boolean }) {
+  const cls = ['fq-button', kind === 'primary' && 'fq-button--primary', size === 'small' && 'fq-button--small', block && 'fq-button--block']
+    .filter(Boolean)
+    .join(' ');
   return (
     <button type="button" className={cls} aria-busy={busy || undefined} disabled={busy || rest.disabled} {...rest}>
       {busy ? '…' : null}
@@ -100,7 +124,15 @@ export function Button({ kind, size, block, busy, children, ...rest }: ButtonHTM
 }
 
 /** A message box; errors are announced at once, other notices politely. */
-export function Notice({ kind, children, ...rest }: { kind: 'info' | 'success' | 'warning' | 'error'; children: ReactNode; 'data-testid'?: string }) {
+export function Notice({
+  kind,
+  children,
+  ...rest
+}: {
+  kind: 'info' | 'success' | 'warning' | 'error';
+  children: ReactNode;
+  'data-testid'?: string;
+}) {
   return (
     <div className={`fq-notice fq-notice--${kind}`} role={kind === 'error' ? 'alert' : 'status'} {...rest}>
       {children}

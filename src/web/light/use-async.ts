@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 
 /** A request's state for the light pages (no query library): data, error, busy, and a way to run it again. */
 export function useLoad<T>(load: (() => Promise<T>) | null, deps: unknown[]) {
+  // The caller's dependency list decides when to load again (as useEffect's would); `load` itself is new each render.
   const [state, setState] = useState<{ data?: T; error?: Error; isLoading: boolean }>({ isLoading: !!load });
   const current = useRef(0);
   const run = useCallback(async () => {
@@ -14,6 +15,7 @@ export function useLoad<T>(load: (() => Promise<T>) | null, deps: unknown[]) {
     } catch (err) {
       if (n === current.current) setState({ error: err as Error, isLoading: false });
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps, by design (see above)
   }, deps);
   useEffect(() => {
     void run();

@@ -38,7 +38,12 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       unit: { id: row.unit.id, code: row.unit.code, name: row.unit.name, kind: row.unit.kind },
       districtCode: row.user.districtCode,
       // The role's permissions, and the one that also depends on heading a unit (a counselling supervisor).
-      permissions: [...permissionsOf(role), ...(role !== 'admin' && canSuperviseCounselling({ role, isUnitHead: row.user.isUnitHead === 1 }) ? (['counselling.supervise'] as const) : [])],
+      permissions: [
+        ...permissionsOf(role),
+        ...(role !== 'admin' && canSuperviseCounselling({ role, isUnitHead: row.user.isUnitHead === 1 })
+          ? (['counselling.supervise'] as const)
+          : []),
+      ],
     };
   }
 
@@ -98,21 +103,15 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.post(
-    '/logout',
-    { schema: { operationId: 'logout', tags: ['auth'], response: { 204: z.null() } } },
-    async (request, reply) => {
-      const token = request.cookies[SESSION_COOKIE];
-      if (token) await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
-      reply.clearCookie(SESSION_COOKIE, cookieOptions);
-      return reply.status(204).send(null);
-    },
-  );
+  app.post('/logout', { schema: { operationId: 'logout', tags: ['auth'], response: { 204: z.null() } } }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+    reply.clearCookie(SESSION_COOKIE, cookieOptions);
+    return reply.status(204).send(null);
+  });
 
-  app.get(
-    '/me',
-    { schema: { operationId: 'getMe', tags: ['auth'], response: { 200: meSchema } } },
-    async (request) => loadMe(actorOf(request).id),
+  app.get('/me', { schema: { operationId: 'getMe', tags: ['auth'], response: { 200: meSchema } } }, async (request) =>
+    loadMe(actorOf(request).id),
   );
 
   // The pages' "who is signed in, if anyone?": signed out is an answer here, not an error, so a public page or the

@@ -12,7 +12,11 @@ afterAll(() => ctx.close());
 
 describe('sign-in', () => {
   it('sets an httpOnly SameSite session cookie and reports role, unit and permissions', async () => {
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'dispatcher', password: 'fengqiao-demo' } });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'dispatcher', password: 'fengqiao-demo' },
+    });
     expect(res.statusCode).toBe(200);
     const cookie = res.cookies.find((c) => c.name === 'fq_session')!;
     expect(cookie.httpOnly).toBe(true);
@@ -24,7 +28,10 @@ describe('sign-in', () => {
   });
 
   it('refuses a wrong password and an unknown user alike', async () => {
-    for (const payload of [{ username: 'dispatcher', password: 'wrong' }, { username: 'nobody', password: 'fengqiao-demo' }]) {
+    for (const payload of [
+      { username: 'dispatcher', password: 'wrong' },
+      { username: 'nobody', password: 'fengqiao-demo' },
+    ]) {
       const res = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload });
       expect(res.statusCode).toBe(401);
       expect(res.json()).toEqual({ code: 'AUTH_INVALID_CREDENTIALS', message: '用户名或密码错误' });
@@ -50,15 +57,21 @@ describe('sign-in', () => {
 describe('sign-in limits (issue 14)', () => {
   // Each test sends from an address of its own: the counters are shared by every app of the run, as by every instance.
   const newAddress = () => `10.${randomInt(0, 255)}.${randomInt(0, 255)}.${randomInt(1, 255)}`;
-  const attempt = (app: TestContext['app'], remoteAddress: string, username: string, password: string, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, headers, payload: { username, password } });
+  const attempt = (
+    app: TestContext['app'],
+    remoteAddress: string,
+    username: string,
+    password: string,
+    headers: Record<string, string> = {},
+  ) => app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, headers, payload: { username, password } });
 
   it('answers the 11th wrong password from one address with 429, whatever X-Forwarded-For it claims', async () => {
     const { app, close } = await startTestApp({ env: { LOGIN_RATE_LIMIT: '10', LOGIN_ACCOUNT_LIMIT: '100' } });
     try {
       const address = newAddress();
       const codes: number[] = [];
-      for (let i = 1; i <= 11; i++) codes.push((await attempt(app, address, `nobody-${randomUUID()}`, 'wrong', { 'x-forwarded-for': `203.0.113.${i}` })).statusCode);
+      for (let i = 1; i <= 11; i++)
+        codes.push((await attempt(app, address, `nobody-${randomUUID()}`, 'wrong', { 'x-forwarded-for': `203.0.113.${i}` })).statusCode);
       expect(codes).toEqual([...Array(10).fill(401), 429]);
       const refused = await attempt(app, address, 'admin', 'fengqiao-demo');
       expect([refused.statusCode, refused.json().code]).toEqual([429, 'AUTH_RATE_LIMITED']);
@@ -73,11 +86,13 @@ describe('sign-in limits (issue 14)', () => {
     try {
       const proxy = newAddress();
       const codes: number[] = [];
-      for (let i = 1; i <= 6; i++) codes.push((await attempt(app, proxy, `nobody-${randomUUID()}`, 'wrong', { 'x-forwarded-for': `198.51.100.${i}` })).statusCode);
+      for (let i = 1; i <= 6; i++)
+        codes.push((await attempt(app, proxy, `nobody-${randomUUID()}`, 'wrong', { 'x-forwarded-for': `198.51.100.${i}` })).statusCode);
       expect(codes).toEqual(Array(6).fill(401));
       // One client behind the proxy is limited as itself.
       const one: number[] = [];
-      for (let i = 0; i < 4; i++) one.push((await attempt(app, proxy, `nobody-${randomUUID()}`, 'wrong', { 'x-forwarded-for': '198.51.100.77' })).statusCode);
+      for (let i = 0; i < 4; i++)
+        one.push((await attempt(app, proxy, `nobody-${randomUUID()}`, 'wrong', { 'x-forwarded-for': '198.51.100.77' })).statusCode);
       expect(one).toEqual([401, 401, 401, 429]);
     } finally {
       await close();
@@ -98,7 +113,9 @@ describe('sign-in limits (issue 14)', () => {
       expect([right.statusCode, right.json().code]).toEqual([429, 'AUTH_RATE_LIMITED']);
       expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
       // Once the wait is over (moved into the past here instead of sleeping), the right password signs in.
-      await database.pool.query(`update rate_limit_counters set reset_at = now() - interval '1 second' where key like $1`, [`%login-lock:${username}`]);
+      await database.pool.query(`update rate_limit_counters set reset_at = now() - interval '1 second' where key like $1`, [
+        `%login-lock:${username}`,
+      ]);
       const later = await attempt(app, newAddress(), username, 'fengqiao-demo');
       expect(later.statusCode, later.body).toBe(200);
       // …and clears the failures: one more wrong password does not lock again.
@@ -114,7 +131,9 @@ describe('the API contract', () => {
   it('publishes OpenAPI 3 with the agreed operation ids', async () => {
     const doc = (await ctx.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
-    const ids = Object.values(doc.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((p) => Object.values(p).map((o) => o.operationId));
+    const ids = Object.values(doc.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((p) =>
+      Object.values(p).map((o) => o.operationId),
+    );
     for (const id of ['createCase', 'listCases', 'getCase', 'actOnCase', 'getPublicProgress', 'login', 'logout']) expect(ids).toContain(id);
   });
 

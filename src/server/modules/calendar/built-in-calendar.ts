@@ -18,8 +18,10 @@ export function builtInYearSchedules(): YearSchedule[] {
     if (!e) byYear.set(year, (e = { holidays: [], workdays: [] }));
     return e;
   };
-  for (const [date, label] of Object.entries(chineseDays.holidays as Record<string, string>)) entry(date).holidays.push({ date, name: chineseName(label) });
-  for (const [date, label] of Object.entries(chineseDays.workdays as Record<string, string>)) entry(date).workdays.push({ date, name: chineseName(label) });
+  for (const [date, label] of Object.entries(chineseDays.holidays as Record<string, string>))
+    entry(date).holidays.push({ date, name: chineseName(label) });
+  for (const [date, label] of Object.entries(chineseDays.workdays as Record<string, string>))
+    entry(date).workdays.push({ date, name: chineseName(label) });
   return [...byYear.entries()]
     .sort(([a], [b]) => a - b)
     .map(([year, e]) => ({

@@ -86,7 +86,13 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       const meta = years.find((y) => y.year === request.params.year);
       if (!meta) throw new AppError('CALENDAR_YEAR_NOT_FOUND');
       const schedule = (await loadYearSchedules(db)).find((s) => s.year === request.params.year)!;
-      return { year: schedule.year, holidays: [...schedule.holidays], workdays: [...schedule.workdays], source: meta.source, updatedAt: meta.updatedAt.toISOString() };
+      return {
+        year: schedule.year,
+        holidays: [...schedule.holidays],
+        workdays: [...schedule.workdays],
+        source: meta.source,
+        updatedAt: meta.updatedAt.toISOString(),
+      };
     },
   );
 

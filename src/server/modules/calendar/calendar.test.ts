@@ -16,7 +16,10 @@ const get = async (url: string) => ctx.app.inject({ method: 'GET', url });
 describe('the calendar served to other systems', () => {
   it('adds working days by the official 2026 calendar (the worked examples of docs/LEGAL-BASIS.md §1)', async () => {
     expect((await get('/api/calendar/add-working-days?from=2026-09-30&days=5')).json()).toEqual({ date: '2026-10-13', provisional: false });
-    expect((await get('/api/calendar/add-working-days?from=2026-09-18&days=15')).json()).toEqual({ date: '2026-10-15', provisional: false });
+    expect((await get('/api/calendar/add-working-days?from=2026-09-18&days=15')).json()).toEqual({
+      date: '2026-10-15',
+      provisional: false,
+    });
   });
 
   it('counts working days between two dates', async () => {
@@ -24,7 +27,10 @@ describe('the calendar served to other systems', () => {
   });
 
   it('moves a calendar-day period off a holiday', async () => {
-    expect((await get('/api/calendar/add-calendar-days?from=2026-09-20&days=15')).json()).toEqual({ date: '2026-10-08', provisional: false });
+    expect((await get('/api/calendar/add-calendar-days?from=2026-09-20&days=15')).json()).toEqual({
+      date: '2026-10-08',
+      provisional: false,
+    });
   });
 
   it('refuses a date that does not exist', async () => {
@@ -51,7 +57,12 @@ describe('loading a new year', () => {
   };
 
   it('is refused to anyone but an administrator', async () => {
-    const res = await ctx.app.inject({ method: 'PUT', url: '/api/calendar/years/2040', headers: { cookie: dispatcher }, payload: body2040 });
+    const res = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/calendar/years/2040',
+      headers: { cookie: dispatcher },
+      payload: body2040,
+    });
     expect(res.statusCode).toBe(403);
   });
 
@@ -91,7 +102,12 @@ describe('loading a new year', () => {
 describe('importing a file', () => {
   it('reads CSV with 休/班 kinds', async () => {
     const content = 'date,kind,name\n2030-10-01,休,国庆节\n2030-10-02,holiday,国庆节\n2030-10-12,班,国庆节\n';
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/calendar/import', headers: { cookie: admin }, payload: { content, fileName: '2030.csv' } });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/calendar/import',
+      headers: { cookie: admin },
+      payload: { content, fileName: '2030.csv' },
+    });
     expect(res.json()).toEqual({ years: [2030] });
     expect((await get('/api/calendar/is-working-day?date=2030-10-12')).json()).toEqual({ working: true, provisional: false });
     expect((await get('/api/calendar/is-working-day?date=2030-10-02')).json()).toEqual({ working: false, provisional: false });

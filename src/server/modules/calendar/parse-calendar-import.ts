@@ -7,7 +7,14 @@ import { AppError } from '../../plugins/errors.js';
 
 const jsonImportSchema = z.object({ years: z.array(yearScheduleSchema).min(1).max(20) });
 
-const KIND: Record<string, 'holiday' | 'workday'> = { holiday: 'holiday', workday: 'workday', 休: 'holiday', 班: 'workday', 放假: 'holiday', 上班: 'workday' };
+const KIND: Record<string, 'holiday' | 'workday'> = {
+  holiday: 'holiday',
+  workday: 'workday',
+  休: 'holiday',
+  班: 'workday',
+  放假: 'holiday',
+  上班: 'workday',
+};
 
 /**
  * Reads a calendar file: JSON `{ "years": [{ "year", "holidays": [{date,name}], "workdays": [...] }] }`, or CSV with a
@@ -39,7 +46,10 @@ export function parseCalendarImport(text: string): YearSchedule[] {
     const year = Number(row.date.slice(0, 4));
     let e = byYear.get(year);
     if (!e) byYear.set(year, (e = { holidays: [], workdays: [] }));
-    e[kind === 'holiday' ? 'holidays' : 'workdays'].push({ date: row.date, name: row.name || (kind === 'holiday' ? '节假日' : '调休上班') });
+    e[kind === 'holiday' ? 'holidays' : 'workdays'].push({
+      date: row.date,
+      name: row.name || (kind === 'holiday' ? '节假日' : '调休上班'),
+    });
   });
   if (byYear.size === 0) throw new AppError('CALENDAR_IMPORT_INVALID', { reason: 'no rows' });
   return [...byYear.entries()].map(([year, e]) => ({ year, ...e }));

@@ -25,7 +25,8 @@ const SNAPSHOT_TYPES = ['image/jpeg', 'image/png'];
  */
 const alertSlots = pLimit(4);
 
-const typeOf = (raw: string): CameraAlertType => ((CAMERA_ALERT_TYPES as readonly string[]).includes(raw) ? (raw as CameraAlertType) : 'other');
+const typeOf = (raw: string): CameraAlertType =>
+  (CAMERA_ALERT_TYPES as readonly string[]).includes(raw) ? (raw as CameraAlertType) : 'other';
 
 export interface AlertOutcome {
   caseId: string;
@@ -108,13 +109,20 @@ async function handleCameraAlert(opts: {
         summary: `${camera.name}：${typeText}`,
         narrative: `视频监控点位 ${camera.code}（${camera.name}）智能分析告警：${typeText}${message.confidence !== undefined ? `，置信度 ${Math.round(message.confidence * 100)}%` : ''}。设备时间 ${message.at ?? now.toISOString()}。`,
         peopleInvolved: 1,
-        riskLevel: alertType === 'fight' || alertType === 'fire_smoke' ? 'high' : alertType === 'crowd_gathering' || alertType === 'banner' ? 'medium' : 'low',
+        riskLevel:
+          alertType === 'fight' || alertType === 'fire_smoke'
+            ? 'high'
+            : alertType === 'crowd_gathering' || alertType === 'banner'
+              ? 'medium'
+              : 'low',
         difficulty: 'simple',
         parties: [],
         place: { address: `${camera.name}（点位 ${camera.code}）`, unitCode: unit.code, lat: camera.lat, lng: camera.lng },
       },
       alsoInTransaction: async (inner, created) => {
-        await inner.insert(cameraAlerts).values({ districtCode, cameraId: camera.id, alertType, caseId: created.id, count: 1, firstAt: now, lastAt: now });
+        await inner
+          .insert(cameraAlerts)
+          .values({ districtCode, cameraId: camera.id, alertType, caseId: created.id, count: 1, firstAt: now, lastAt: now });
         if (snapshot) {
           const [event] = await inner
             .select({ id: caseEvents.id })
@@ -177,7 +185,14 @@ export async function receiveHeartbeat(db: Db, districtCode: string, cameraCode:
     .where(and(eq(cameraPoints.districtCode, districtCode), eq(cameraPoints.id, found.camera.id)))
     .returning({ status: cameraPoints.status });
   if (before && found.camera.status === 'offline') {
-    await announce(db, { type: 'camera.status', districtCode, unitPath: found.unit.path, cameraCode, status: 'online', at: new Date().toISOString() });
+    await announce(db, {
+      type: 'camera.status',
+      districtCode,
+      unitPath: found.unit.path,
+      cameraCode,
+      status: 'online',
+      at: new Date().toISOString(),
+    });
   }
 }
 
@@ -190,8 +205,18 @@ export async function markSilentCamerasOffline(db: Db, afterSeconds: number): Pr
       .where(and(eq(cameraPoints.status, 'online'), lt(cameraPoints.lastHeartbeatAt, sql`now() - make_interval(secs => ${afterSeconds})`)))
       .returning({ districtCode: cameraPoints.districtCode, code: cameraPoints.code, unitId: cameraPoints.unitId });
     for (const r of rows) {
-      const [unit] = await tx.select({ path: units.path }).from(units).where(and(eq(units.districtCode, r.districtCode), eq(units.id, r.unitId)));
-      await announce(tx, { type: 'camera.status', districtCode: r.districtCode, unitPath: unit?.path ?? '/', cameraCode: r.code, status: 'offline', at: new Date().toISOString() });
+      const [unit] = await tx
+        .select({ path: units.path })
+        .from(units)
+        .where(and(eq(units.districtCode, r.districtCode), eq(units.id, r.unitId)));
+      await announce(tx, {
+        type: 'camera.status',
+        districtCode: r.districtCode,
+        unitPath: unit?.path ?? '/',
+        cameraCode: r.code,
+        status: 'offline',
+        at: new Date().toISOString(),
+      });
     }
     return rows.map((r) => r.code);
   });

@@ -70,11 +70,21 @@ export async function createCamera(db: Db, actor: Actor, input: CameraInput): Pr
   const unit = await gridOf(db, actor, input.unitCode);
   const [row] = await db
     .insert(cameraPoints)
-    .values({ districtCode: actor.districtCode, code: input.code, name: input.name, lat: input.lat, lng: input.lng, unitId: unit.id, streamUrl: input.streamUrl })
+    .values({
+      districtCode: actor.districtCode,
+      code: input.code,
+      name: input.name,
+      lat: input.lat,
+      lng: input.lng,
+      unitId: unit.id,
+      streamUrl: input.streamUrl,
+    })
     .onConflictDoNothing()
     .returning();
   if (!row) throw new AppError('CAMERA_CODE_TAKEN', { code: input.code });
-  await db.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'camera.create', entity: row.id, data: { code: input.code } });
+  await db
+    .insert(adminLog)
+    .values({ districtCode: actor.districtCode, actorId: actor.id, action: 'camera.create', entity: row.id, data: { code: input.code } });
   return presentCamera(row, unit, 0);
 }
 
@@ -90,7 +100,9 @@ export async function updateCamera(db: Db, actor: Actor, id: string, input: Came
       if (err.code === '23505') throw new AppError('CAMERA_CODE_TAKEN', { code: input.code });
       throw err;
     });
-  await db.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'camera.update', entity: id, data: { code: input.code } });
+  await db
+    .insert(adminLog)
+    .values({ districtCode: actor.districtCode, actorId: actor.id, action: 'camera.update', entity: id, data: { code: input.code } });
   return presentCamera(row!, unit, 0);
 }
 
@@ -101,7 +113,13 @@ export async function listCameraAlerts(db: Db, actor: Actor, id: string, sinceDa
     .select({ alert: cameraAlerts, code: cases.code, status: cases.status })
     .from(cameraAlerts)
     .innerJoin(cases, and(eq(cases.districtCode, cameraAlerts.districtCode), eq(cases.id, cameraAlerts.caseId)))
-    .where(and(eq(cameraAlerts.districtCode, actor.districtCode), eq(cameraAlerts.cameraId, id), gte(cameraAlerts.lastAt, sql`now() - make_interval(days => ${sinceDays})`)))
+    .where(
+      and(
+        eq(cameraAlerts.districtCode, actor.districtCode),
+        eq(cameraAlerts.cameraId, id),
+        gte(cameraAlerts.lastAt, sql`now() - make_interval(days => ${sinceDays})`),
+      ),
+    )
     .orderBy(desc(cameraAlerts.lastAt))
     .limit(200);
   return rows.map(({ alert, code, status }) => ({

@@ -1,7 +1,13 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { cameraAlertSchema, cameraInputSchema, cameraSchema, webhookAlertSchema, webhookHeartbeatSchema } from '../../../shared/schemas/cameras.js';
+import {
+  cameraAlertSchema,
+  cameraInputSchema,
+  cameraSchema,
+  webhookAlertSchema,
+  webhookHeartbeatSchema,
+} from '../../../shared/schemas/cameras.js';
 import { apiClients } from '../../db/schema.js';
 import { isValidSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/hmac-signature.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -14,22 +20,42 @@ const idParams = z.object({ id: z.string().uuid() });
 /** 视频监控点位: the register of camera points (`/api/cameras`). */
 export const cameraRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.deps;
-  app.get('/', { onRequest: [app.requirePermission('camera.view')], schema: { operationId: 'listCameras', tags: ['cameras'], response: { 200: z.array(cameraSchema) } } }, async (request) =>
-    listCameras(db, actorOf(request)),
+  app.get(
+    '/',
+    {
+      onRequest: [app.requirePermission('camera.view')],
+      schema: { operationId: 'listCameras', tags: ['cameras'], response: { 200: z.array(cameraSchema) } },
+    },
+    async (request) => listCameras(db, actorOf(request)),
   );
   app.post(
     '/',
-    { onRequest: [app.requirePermission('camera.edit')], schema: { operationId: 'createCamera', tags: ['cameras'], body: cameraInputSchema, response: { 201: cameraSchema } } },
+    {
+      onRequest: [app.requirePermission('camera.edit')],
+      schema: { operationId: 'createCamera', tags: ['cameras'], body: cameraInputSchema, response: { 201: cameraSchema } },
+    },
     async (request, reply) => reply.status(201).send(await createCamera(db, actorOf(request), request.body)),
   );
   app.put(
     '/:id',
-    { onRequest: [app.requirePermission('camera.edit')], schema: { operationId: 'updateCamera', tags: ['cameras'], params: idParams, body: cameraInputSchema, response: { 200: cameraSchema } } },
+    {
+      onRequest: [app.requirePermission('camera.edit')],
+      schema: {
+        operationId: 'updateCamera',
+        tags: ['cameras'],
+        params: idParams,
+        body: cameraInputSchema,
+        response: { 200: cameraSchema },
+      },
+    },
     async (request) => updateCamera(db, actorOf(request), request.params.id, request.body),
   );
   app.get(
     '/:id/alerts',
-    { onRequest: [app.requirePermission('camera.view')], schema: { operationId: 'listCameraAlerts', tags: ['cameras'], params: idParams, response: { 200: z.array(cameraAlertSchema) } } },
+    {
+      onRequest: [app.requirePermission('camera.view')],
+      schema: { operationId: 'listCameraAlerts', tags: ['cameras'], params: idParams, response: { 200: z.array(cameraAlertSchema) } },
+    },
     async (request) => listCameraAlerts(db, actorOf(request), request.params.id),
   );
 };
@@ -63,7 +89,14 @@ export const cameraWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
     const [client] = await db
       .select()
       .from(apiClients)
-      .where(and(eq(apiClients.districtCode, config.DISTRICT_CODE), eq(apiClients.id, clientId), isNull(apiClients.revokedAt), eq(apiClients.mayPostCameraAlerts, 1)));
+      .where(
+        and(
+          eq(apiClients.districtCode, config.DISTRICT_CODE),
+          eq(apiClients.id, clientId),
+          isNull(apiClients.revokedAt),
+          eq(apiClients.mayPostCameraAlerts, 1),
+        ),
+      );
     const ok =
       !!client &&
       isValidSignature({
@@ -107,7 +140,10 @@ export const cameraWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/heartbeats',
-    { config: machine, schema: { operationId: 'postCameraHeartbeat', tags: ['cameras'], headers, body: webhookHeartbeatSchema, response: { 204: z.null() } } },
+    {
+      config: machine,
+      schema: { operationId: 'postCameraHeartbeat', tags: ['cameras'], headers, body: webhookHeartbeatSchema, response: { 204: z.null() } },
+    },
     async (request, reply) => {
       await verify(request);
       await receiveHeartbeat(db, config.DISTRICT_CODE, request.body.cameraCode);

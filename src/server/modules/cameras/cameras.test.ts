@@ -85,7 +85,12 @@ describe('camera points', () => {
       payload: { code: `X-${randomUUID().slice(0, 6)}`, name: '街道', lat: 35, lng: 113, unitCode: '410871061' },
     });
     expect(notGrid.json().code).toBe('UNIT_NOT_A_GRID');
-    const asDispatcher = await ctx.app.inject({ method: 'POST', url: '/api/cameras', headers: { cookie: await signIn(ctx.app, 'dispatcher') }, payload: {} });
+    const asDispatcher = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cameras',
+      headers: { cookie: await signIn(ctx.app, 'dispatcher') },
+      payload: {},
+    });
     expect(asDispatcher.statusCode).toBe(403);
     // The demo ships camera points.
     const list = await ctx.app.inject({ method: 'GET', url: '/api/cameras', headers: { cookie: admin } });
@@ -96,11 +101,24 @@ describe('camera points', () => {
 describe('camera alerts by signed webhook', () => {
   it('turn into a grid event in the camera’s grid with its snapshot', async () => {
     const camera = await newCamera();
-    const res = await signedPost('/api/integrations/cameras/alerts', { cameraCode: camera.code, type: 'crowd_gathering', confidence: 0.92, snapshot: PNG });
+    const res = await signedPost('/api/integrations/cameras/alerts', {
+      cameraCode: camera.code,
+      type: 'crowd_gathering',
+      confidence: 0.92,
+      snapshot: PNG,
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ count: 1, isNew: true });
     const [event] = await eventsOf(camera.id);
-    expect(event).toMatchObject({ count: 1, alert_type: 'crowd_gathering', kind: 'grid_event', channel: 'camera', status: 'registered', place_lat: 35.24, snapshots: 1 });
+    expect(event).toMatchObject({
+      count: 1,
+      alert_type: 'crowd_gathering',
+      kind: 'grid_event',
+      channel: 'camera',
+      status: 'registered',
+      place_lat: 35.24,
+      snapshots: 1,
+    });
     const cameras = (await ctx.app.inject({ method: 'GET', url: '/api/cameras', headers: { cookie: admin } })).json();
     expect(cameras.find((c: { code: string }) => c.code === camera.code)).toMatchObject({ status: 'online', openAlerts: 1 });
     const alerts = await ctx.app.inject({ method: 'GET', url: `/api/cameras/${camera.id}/alerts`, headers: { cookie: admin } });
@@ -110,8 +128,12 @@ describe('camera alerts by signed webhook', () => {
   it('refuses a bad signature, an old timestamp and an unknown camera, changing nothing', async () => {
     const camera = await newCamera();
     const payload = { cameraCode: camera.code, type: 'fight' };
-    expect((await signedPost('/api/integrations/cameras/alerts', payload, { secret: 'not-the-secret' })).json().code).toBe('SIGNATURE_INVALID');
-    expect((await signedPost('/api/integrations/cameras/alerts', payload, { timestamp: Math.floor(Date.now() / 1000) - 3600 })).statusCode).toBe(401);
+    expect((await signedPost('/api/integrations/cameras/alerts', payload, { secret: 'not-the-secret' })).json().code).toBe(
+      'SIGNATURE_INVALID',
+    );
+    expect(
+      (await signedPost('/api/integrations/cameras/alerts', payload, { timestamp: Math.floor(Date.now() / 1000) - 3600 })).statusCode,
+    ).toBe(401);
     expect(await eventsOf(camera.id)).toHaveLength(0);
     const unknown = await signedPost('/api/integrations/cameras/alerts', { cameraCode: 'NO-SUCH', type: 'fight' });
     expect(unknown.statusCode).toBe(404);
@@ -140,11 +162,20 @@ describe('camera alerts by signed webhook', () => {
 
   it('starts a new event after the folding window, and keeps alert types apart', async () => {
     const camera = await newCamera();
-    const deps = { db: ctx.database.db, crypto: ctx.app.deps.crypto, calendar: await ctx.app.deps.calendar.get(), districtCode: '410871', cameraCode: camera.code };
+    const deps = {
+      db: ctx.database.db,
+      crypto: ctx.app.deps.crypto,
+      calendar: await ctx.app.deps.calendar.get(),
+      districtCode: '410871',
+      cameraCode: camera.code,
+    };
     await receiveCameraAlert({ ...deps, message: { type: 'fight' }, foldWindowSeconds: 600 });
     await receiveCameraAlert({ ...deps, message: { type: 'fire_smoke' }, foldWindowSeconds: 600 });
     // The first event's last alert is now older than the window.
-    await ctx.database.pool.query(`update camera_alerts set last_at = now() - interval '11 minutes' where camera_id = $1 and alert_type = 'fight'`, [camera.id]);
+    await ctx.database.pool.query(
+      `update camera_alerts set last_at = now() - interval '11 minutes' where camera_id = $1 and alert_type = 'fight'`,
+      [camera.id],
+    );
     const later = await receiveCameraAlert({ ...deps, message: { type: 'fight' }, foldWindowSeconds: 600 });
     expect(later.isNew).toBe(true);
     const events = await eventsOf(camera.id);
@@ -161,7 +192,8 @@ describe('camera alerts by signed webhook', () => {
     expect(beat.statusCode).toBe(204);
     await ctx.database.pool.query(`update camera_points set last_heartbeat_at = now() - interval '10 minutes' where id = $1`, [camera.id]);
     expect(await markSilentCamerasOffline(ctx.database.db, 180)).toContain(camera.code);
-    const status = async () => (await ctx.database.pool.query('select status from camera_points where id = $1', [camera.id])).rows[0].status;
+    const status = async () =>
+      (await ctx.database.pool.query('select status from camera_points where id = $1', [camera.id])).rows[0].status;
     expect(await status()).toBe('offline');
     await receiveHeartbeat(ctx.database.db, '410871', camera.code);
     expect(await status()).toBe('online');
@@ -181,7 +213,8 @@ async function brokerReachable(url: string): Promise<boolean> {
   });
 }
 const hasBroker = await brokerReachable(BROKER);
-if (!hasBroker) console.warn(`[cameras.test] MQTT tests skipped: no broker reachable at ${BROKER} (install mosquitto or set MQTT_TEST_URL)`);
+if (!hasBroker)
+  console.warn(`[cameras.test] MQTT tests skipped: no broker reachable at ${BROKER} (install mosquitto or set MQTT_TEST_URL)`);
 
 describe.skipIf(!hasBroker)(`camera alerts over MQTT (${BROKER})`, () => {
   it('handles alerts and heartbeats published by a device, and folds repeats', async () => {
@@ -195,7 +228,15 @@ describe.skipIf(!hasBroker)(`camera alerts over MQTT (${BROKER})`, () => {
       log: undefined,
       handlers: {
         alert: (cameraCode, message) =>
-          receiveCameraAlert({ db: ctx.database.db, crypto: ctx.app.deps.crypto, calendar, districtCode: '410871', cameraCode, message, foldWindowSeconds: 600 }),
+          receiveCameraAlert({
+            db: ctx.database.db,
+            crypto: ctx.app.deps.crypto,
+            calendar,
+            districtCode: '410871',
+            cameraCode,
+            message,
+            foldWindowSeconds: 600,
+          }),
         heartbeat: (cameraCode) => receiveHeartbeat(ctx.database.db, '410871', cameraCode),
       },
     });
@@ -211,7 +252,11 @@ describe.skipIf(!hasBroker)(`camera alerts over MQTT (${BROKER})`, () => {
       await device.publishAsync(`${prefix}/${camera.code}/alert`, JSON.stringify({ type: 'intrusion', snapshot: PNG }), { qos: 1 });
       // A malformed message is refused and does not block the ones after it.
       await device.publishAsync(`${prefix}/${camera.code}/alert`, '{not json', { qos: 1 });
-      await Promise.all(Array.from({ length: 199 }, () => device.publishAsync(`${prefix}/${camera.code}/alert`, JSON.stringify({ type: 'intrusion' }), { qos: 1 })));
+      await Promise.all(
+        Array.from({ length: 199 }, () =>
+          device.publishAsync(`${prefix}/${camera.code}/alert`, JSON.stringify({ type: 'intrusion' }), { qos: 1 }),
+        ),
+      );
       // Messages are handled one at a time in the background; each announces the event's count on the live hub.
       await reached200;
       const events = await eventsOf(camera.id);

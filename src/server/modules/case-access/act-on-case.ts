@@ -13,7 +13,9 @@ import { decideExtension, requestExtension } from './extend-deadline.js';
 import { recordCaseChange, stepEntry, type TimelineEntryInput } from './record-case-change.js';
 import { answerUrge, urgeCase } from './urge-case.js';
 
-type CaseChanges = Partial<Pick<CaseRow, 'leadUnitId' | 'leadUnitPath' | 'coUnitIds' | 'handlerId' | 'outcome' | 'satisfaction' | 'rejectReason'>>;
+type CaseChanges = Partial<
+  Pick<CaseRow, 'leadUnitId' | 'leadUnitPath' | 'coUnitIds' | 'handlerId' | 'outcome' | 'satisfaction' | 'rejectReason'>
+>;
 
 interface Step {
   changes: CaseChanges;
@@ -26,7 +28,10 @@ const requireReason = (body: CaseActionBody) => {
 };
 
 /** What each action checks and changes beyond the status; the transition table decides whether it may happen. */
-const STEPS: Record<CaseAction, (ctx: { db: Db; tx: Tx; calendar: WorkCalendar; actor: Actor; row: CaseRow; body: CaseActionBody }) => Promise<Step>> = {
+const STEPS: Record<
+  CaseAction,
+  (ctx: { db: Db; tx: Tx; calendar: WorkCalendar; actor: Actor; row: CaseRow; body: CaseActionBody }) => Promise<Step>
+> = {
   accept: async () => ({ changes: {}, data: {} }),
   reject: async ({ body }) => {
     requireReason(body);
@@ -44,7 +49,14 @@ const STEPS: Record<CaseAction, (ctx: { db: Db; tx: Tx; calendar: WorkCalendar; 
       const [handler] = await tx
         .select({ id: users.id })
         .from(users)
-        .where(and(eq(users.districtCode, actor.districtCode), eq(users.id, body.handlerId), eq(users.unitId, lead.id), isNull(users.disabledAt)));
+        .where(
+          and(
+            eq(users.districtCode, actor.districtCode),
+            eq(users.id, body.handlerId),
+            eq(users.unitId, lead.id),
+            isNull(users.disabledAt),
+          ),
+        );
       if (!handler) throw new AppError('HANDLER_NOT_IN_UNIT');
     }
     return {
@@ -95,7 +107,10 @@ const STEPS: Record<CaseAction, (ctx: { db: Db; tx: Tx; calendar: WorkCalendar; 
   answer_urge: answerUrge,
   resolve_on_spot: async ({ actor, row, body }) => {
     if (!body.note) throw new AppError('OUTCOME_REQUIRED');
-    return { changes: { outcome: 'resolved_other', ...(row.handlerId ? {} : { handlerId: actor.id }) }, data: { outcome: 'resolved_other', onSpot: true } };
+    return {
+      changes: { outcome: 'resolved_other', ...(row.handlerId ? {} : { handlerId: actor.id }) },
+      data: { outcome: 'resolved_other', onSpot: true },
+    };
   },
 };
 
@@ -148,7 +163,8 @@ export async function actOnCase(opts: {
       if (!check.ok && check.why === 'role') throw new AppError('CASE_ACTION_FORBIDDEN', { action: body.action });
     },
     decide: async ({ tx, row }) => {
-      if (!canActOnCase(actor, body.action, row).ok) throw new AppError('CASE_TRANSITION_NOT_ALLOWED', { action: body.action, status: row.status });
+      if (!canActOnCase(actor, body.action, row).ok)
+        throw new AppError('CASE_TRANSITION_NOT_ALLOWED', { action: body.action, status: row.status });
       const step = await STEPS[body.action]({ db, tx, calendar, actor, row, body });
       const to = nextStatus(row.status, body.action)!;
       const events: TimelineEntryInput[] = [stepEntry(body.action, row.status, to, body.reason ?? body.note ?? null, step.data)];

@@ -23,7 +23,12 @@ export function caseLiveEvent(row: CaseRow, type: 'case.registered' | 'case.chan
 }
 
 /** Tells the live boards about a case, delivered when the transaction commits. */
-export async function announceCase(tx: Db | Tx, row: CaseRow, type: 'case.registered' | 'case.changed' | 'case.overdue', at: Date): Promise<void> {
+export async function announceCase(
+  tx: Db | Tx,
+  row: CaseRow,
+  type: 'case.registered' | 'case.changed' | 'case.overdue',
+  at: Date,
+): Promise<void> {
   await announce(tx, caseLiveEvent(row, type, at));
 }
 

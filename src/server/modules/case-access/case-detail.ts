@@ -46,7 +46,6 @@ export function summaryOf(
   };
 }
 
-
 /** An urge as the API shows it, with the urging person's name. */
 export function presentUrge(u: UrgeRow, names: Map<string, string>, today = shanghaiDate(new Date())): Urge {
   const answeredOn = u.answeredAt ? shanghaiDate(u.answeredAt) : null;
@@ -96,12 +95,26 @@ export interface CaseDetailParts {
 }
 
 /** A case with nothing yet but its row: what the parts of a newly registered case start from. */
-export const EMPTY_DETAIL_PARTS: CaseDetailParts = { units: [], handlerName: null, clocks: [], parties: [], events: [], files: [], extensions: [], urges: [], urgerNames: new Map(), package: null };
+export const EMPTY_DETAIL_PARTS: CaseDetailParts = {
+  units: [],
+  handlerName: null,
+  clocks: [],
+  parties: [],
+  events: [],
+  files: [],
+  extensions: [],
+  urges: [],
+  urgerNames: new Map(),
+  package: null,
+};
 
 /** The parts of one case's detail, read in one statement (each child table as JSON rows). */
 export async function loadCaseDetailParts(db: Db | Tx, row: CaseRow): Promise<CaseDetailParts> {
   const d = row.districtCode;
-  const [r] = await executePrepared<Record<string, unknown>>(db, 'fq_case_detail', sql`
+  const [r] = await executePrepared<Record<string, unknown>>(
+    db,
+    'fq_case_detail',
+    sql`
     select
       (select jsonb_agg(jsonb_build_object('id', u.id, 'code', u.code, 'name', u.name))
         from units u where u.district_code = ${d} and (u.id = ${row.unitId} or u.id = ${row.leadUnitId} or u.id = any(${`{${row.coUnitIds.join(',')}}`}::uuid[]))) as units,
@@ -116,7 +129,8 @@ export async function loadCaseDetailParts(db: Db | Tx, row: CaseRow): Promise<Ca
         where g.district_code = ${d} and g.case_id = ${row.id}) as urges,
       (select jsonb_build_object('id', pk.id, 'name', pk.name, 'proposedOutcome', m.proposed_outcome, 'proposedNote', m.proposed_note)
         from package_members m join case_packages pk on pk.district_code = m.district_code and pk.id = m.package_id
-        where m.district_code = ${d} and m.case_id = ${row.id} and m.removed_at is null limit 1) as package`);
+        where m.district_code = ${d} and m.case_id = ${row.id} and m.removed_at is null limit 1) as package`,
+  );
   return {
     units: (r!.units ?? []) as CaseDetailParts['units'],
     handlerName: (r!.handler_name as string | null) ?? null,
@@ -126,7 +140,11 @@ export async function loadCaseDetailParts(db: Db | Tx, row: CaseRow): Promise<Ca
     files: rowsFromJson(attachments, r!.files),
     extensions: rowsFromJson(caseExtensions, r!.extensions),
     urges: rowsFromJson(caseUrges, r!.urges),
-    urgerNames: new Map(((r!.urges ?? []) as { urged_by: string | null; urged_by_name: string | null }[]).flatMap((u) => (u.urged_by && u.urged_by_name ? [[u.urged_by, u.urged_by_name] as const] : []))),
+    urgerNames: new Map(
+      ((r!.urges ?? []) as { urged_by: string | null; urged_by_name: string | null }[]).flatMap((u) =>
+        u.urged_by && u.urged_by_name ? [[u.urged_by, u.urged_by_name] as const] : [],
+      ),
+    ),
     package: (r!.package as CaseDetailParts['package']) ?? null,
   };
 }
@@ -135,12 +153,21 @@ export async function loadCaseDetailParts(db: Db | Tx, row: CaseRow): Promise<Ca
  * The full case as its detail page shows it: parties as given for this case (masked), timeline with attachments,
  * clocks, extensions, urges, package, allowed actions.
  */
-export async function presentCaseDetail(deps: { db: Db | Tx; crypto: PersonalDataCrypto; calendar: WorkCalendar }, actor: Actor, row: CaseRow): Promise<CaseDetail> {
+export async function presentCaseDetail(
+  deps: { db: Db | Tx; crypto: PersonalDataCrypto; calendar: WorkCalendar },
+  actor: Actor,
+  row: CaseRow,
+): Promise<CaseDetail> {
   return presentCaseDetailFrom(deps, actor, row, await loadCaseDetailParts(deps.db, row));
 }
 
 /** `presentCaseDetail` from parts the caller has already (a registration knows everything of its new case). */
-export function presentCaseDetailFrom(deps: { crypto: PersonalDataCrypto; calendar: WorkCalendar }, actor: Actor, row: CaseRow, parts: CaseDetailParts): CaseDetail {
+export function presentCaseDetailFrom(
+  deps: { crypto: PersonalDataCrypto; calendar: WorkCalendar },
+  actor: Actor,
+  row: CaseRow,
+  parts: CaseDetailParts,
+): CaseDetail {
   const { crypto, calendar } = deps;
   const unitOf = (id: string | null) => (id ? (parts.units.find((u) => u.id === id) ?? null) : null);
   const supervision = presentSupervision(parts.extensions, parts.urges, parts.urgerNames);
@@ -155,10 +182,23 @@ export function presentCaseDetailFrom(deps: { crypto: PersonalDataCrypto; calend
     data: e.data ?? null,
     attachments: parts.files
       .filter((f) => f.eventId === e.id)
-      .map((f) => ({ id: f.id, eventId: f.eventId, kind: f.kind, fileName: f.fileName, mimeType: f.mimeType, size: f.size, createdAt: f.createdAt.toISOString() })),
+      .map((f) => ({
+        id: f.id,
+        eventId: f.eventId,
+        kind: f.kind,
+        fileName: f.fileName,
+        mimeType: f.mimeType,
+        size: f.size,
+        createdAt: f.createdAt.toISOString(),
+      })),
   }));
   return {
-    ...summaryOf(calendar, row, { unit: unitOf(row.unitId), leadUnit: unitOf(row.leadUnitId), handler: row.handlerId && parts.handlerName ? { id: row.handlerId, name: parts.handlerName } : null, clocks: parts.clocks }),
+    ...summaryOf(calendar, row, {
+      unit: unitOf(row.unitId),
+      leadUnit: unitOf(row.leadUnitId),
+      handler: row.handlerId && parts.handlerName ? { id: row.handlerId, name: parts.handlerName } : null,
+      clocks: parts.clocks,
+    }),
     trackingToken: row.trackingToken,
     narrative: row.narrative,
     placeAddress: row.placeAddress,
@@ -191,4 +231,3 @@ export function presentCaseDetailFrom(deps: { crypto: PersonalDataCrypto; calend
     }),
   };
 }
-

@@ -9,8 +9,16 @@ import { canSeeCase } from './cases.policy.js';
 export type CaseRow = typeof cases.$inferSelect;
 
 /** The case by id in the district, optionally locked for the rest of the caller's transaction. */
-export async function findCaseRow(db: Db | Tx, districtCode: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<CaseRow | undefined> {
-  const q = db.select().from(cases).where(and(eq(cases.districtCode, districtCode), eq(cases.id, id)));
+export async function findCaseRow(
+  db: Db | Tx,
+  districtCode: string,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<CaseRow | undefined> {
+  const q = db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.districtCode, districtCode), eq(cases.id, id)));
   const [row] = opts.forUpdate ? await q.for('update') : await q;
   return row;
 }

@@ -32,8 +32,7 @@ export function visibleCasesCondition(actor: Actor): SQL {
 export function canActOnCase(actor: Actor, action: CaseAction, c: CaseScope): { ok: true } | { ok: false; why: 'status' | 'role' } {
   const t = CASE_TRANSITIONS[action];
   if (!t.roles.includes(actor.role)) return { ok: false, why: 'role' };
-  const inScope =
-    t.scope === 'centre' ? isCentre(actor, c) : t.scope === 'lead' ? isLead(actor, c) : canSeeCase(actor, c);
+  const inScope = t.scope === 'centre' ? isCentre(actor, c) : t.scope === 'lead' ? isLead(actor, c) : canSeeCase(actor, c);
   if (!inScope) return { ok: false, why: 'role' };
   if (!t.from.includes(c.status)) return { ok: false, why: 'status' };
   return { ok: true };
@@ -57,7 +56,11 @@ export function canDecideExtension(actor: Actor, row: { leadUnitId: string | nul
 export function caseActionsFor(
   actor: Actor,
   c: CaseScope & { leadUnitId: string | null },
-  facts: { clocks: readonly { stage: string; stoppedAt: Date | null; maxExtensionDays: number | null; extendedDays: number }[]; hasPendingExtension: boolean; hasOpenUrge: boolean },
+  facts: {
+    clocks: readonly { stage: string; stoppedAt: Date | null; maxExtensionDays: number | null; extendedDays: number }[];
+    hasPendingExtension: boolean;
+    hasOpenUrge: boolean;
+  },
 ): CaseAction[] {
   const handling = facts.clocks.find((k) => k.stage === 'handling' && !k.stoppedAt);
   const canExtend = !!handling && handling.maxExtensionDays !== null && handling.extendedDays < handling.maxExtensionDays;

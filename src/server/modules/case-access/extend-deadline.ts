@@ -21,7 +21,14 @@ async function runningHandlingClock(tx: Tx, row: CaseRow) {
   const [clock] = await tx
     .select()
     .from(caseClocks)
-    .where(and(eq(caseClocks.districtCode, row.districtCode), eq(caseClocks.caseId, row.id), eq(caseClocks.stage, 'handling'), isNull(caseClocks.stoppedAt)));
+    .where(
+      and(
+        eq(caseClocks.districtCode, row.districtCode),
+        eq(caseClocks.caseId, row.id),
+        eq(caseClocks.stage, 'handling'),
+        isNull(caseClocks.stoppedAt),
+      ),
+    );
   return clock;
 }
 
@@ -45,7 +52,11 @@ export async function requestExtension({ tx, row, actor, body }: Ctx) {
   if (await pendingExtension(tx, row)) throw new AppError('EXTENSION_ALREADY_PENDING');
   const allowed = clock.maxExtensionDays - clock.extendedDays;
   if (body.extensionDays > allowed) {
-    throw new AppError('DEADLINE_EXTENSION_TOO_LONG', { maxExtensionDays: clock.maxExtensionDays, alreadyExtended: clock.extendedDays, allowed });
+    throw new AppError('DEADLINE_EXTENSION_TOO_LONG', {
+      maxExtensionDays: clock.maxExtensionDays,
+      alreadyExtended: clock.extendedDays,
+      allowed,
+    });
   }
   await tx.insert(caseExtensions).values({
     districtCode: row.districtCode,
@@ -74,10 +85,14 @@ export async function decideExtension({ tx, calendar, row, actor, body }: Ctx) {
     return { changes: {}, data: { approved: false, extensionDays: pending.days } };
   }
   if (!body.residentNotice) throw new AppError('EXTENSION_NOTICE_REQUIRED');
-  const [clock] = await tx.select().from(caseClocks).where(and(eq(caseClocks.districtCode, row.districtCode), eq(caseClocks.id, pending.clockId)));
+  const [clock] = await tx
+    .select()
+    .from(caseClocks)
+    .where(and(eq(caseClocks.districtCode, row.districtCode), eq(caseClocks.id, pending.clockId)));
   if (!clock || clock.stoppedAt || clock.maxExtensionDays === null) throw new AppError('EXTENSION_NOT_ALLOWED');
   // Checked again at approval: another extension may have been granted since the request.
-  if (clock.extendedDays + pending.days > clock.maxExtensionDays) throw new AppError('DEADLINE_EXTENSION_TOO_LONG', { maxExtensionDays: clock.maxExtensionDays });
+  if (clock.extendedDays + pending.days > clock.maxExtensionDays)
+    throw new AppError('DEADLINE_EXTENSION_TOO_LONG', { maxExtensionDays: clock.maxExtensionDays });
   const extendedDays = clock.extendedDays + pending.days;
   const due = recomputeDueDate(calendar, { ...clock, extendedDays });
   await tx
@@ -86,7 +101,13 @@ export async function decideExtension({ tx, calendar, row, actor, body }: Ctx) {
     .where(and(eq(caseClocks.districtCode, row.districtCode), eq(caseClocks.id, clock.id)));
   await tx
     .update(caseExtensions)
-    .set({ status: 'approved', decidedBy: actor.id, decidedAt: now, decisionNote: body.reason ?? null, residentNotice: body.residentNotice })
+    .set({
+      status: 'approved',
+      decidedBy: actor.id,
+      decidedAt: now,
+      decisionNote: body.reason ?? null,
+      residentNotice: body.residentNotice,
+    })
     .where(and(eq(caseExtensions.districtCode, row.districtCode), eq(caseExtensions.id, pending.id)));
   return {
     changes: {},

@@ -31,11 +31,17 @@ const call = (who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?
   ctx.app.inject({ method, url, headers: { cookie: cookies[who]! }, ...(payload ? { payload } : {}) });
 const as = (who: string) => ({ cookie: cookies[who]!, readerCookie: cookies.dispatcher! });
 const register = async (body = buildCaseBody()) => {
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() }, payload: body });
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/cases',
+    headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
+    payload: body,
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as { id: string; version: number; parties: { id: string }[] };
 };
-const detail = async (id: string) => (await call('dispatcher', 'GET', `/api/cases/${id}`)).json() as { version: number; timeline: { action: string }[]; riskLevel: string };
+const detail = async (id: string) =>
+  (await call('dispatcher', 'GET', `/api/cases/${id}`)).json() as { version: number; timeline: { action: string }[]; riskLevel: string };
 
 let sfs: string;
 async function inMediation(body = buildCaseBody()) {
@@ -57,12 +63,19 @@ async function expectOneChange(id: string, action: string, change: () => Promise
   expect(after.timeline.at(-1)!.action).toBe(action);
 }
 
-const KEYS = { case_stats_units: 'grain, period, unit_id, kind', case_stats_breakdown: 'grain, period, unit_id, kind, dimension, key' } as const;
+const KEYS = {
+  case_stats_units: 'grain, period, unit_id, kind',
+  case_stats_breakdown: 'grain, period, unit_id, kind, dimension, key',
+} as const;
 /** Every rollup row that counts something, and every case's statistics row, in a stable order. */
 async function statistics() {
   const nonZero = (columns: string[]) => columns.map((c) => `${c} <> 0`).join(' or ');
-  const units = await ctx.database.pool.query(`select * from case_stats_units where ${nonZero(MEASURE_KEYS.map(columnOf))} order by ${KEYS.case_stats_units}`);
-  const breakdown = await ctx.database.pool.query(`select * from case_stats_breakdown where ${nonZero(['received', 'concluded', 'settled'])} order by ${KEYS.case_stats_breakdown}`);
+  const units = await ctx.database.pool.query(
+    `select * from case_stats_units where ${nonZero(MEASURE_KEYS.map(columnOf))} order by ${KEYS.case_stats_units}`,
+  );
+  const breakdown = await ctx.database.pool.query(
+    `select * from case_stats_breakdown where ${nonZero(['received', 'concluded', 'settled'])} order by ${KEYS.case_stats_breakdown}`,
+  );
   const rows = await ctx.database.pool.query('select * from case_stats order by case_id');
   return { units: units.rows, breakdown: breakdown.rows, cases: rows.rows };
 }
@@ -81,12 +94,23 @@ describe('the one write path', () => {
     const m = await inMediation();
     let sessionId = '';
     await expectOneChange(m.id, 'session_scheduled', async () => {
-      const res = await call('mediator', 'POST', `/api/cases/${m.id}/sessions`, { scheduledAt: new Date(Date.now() - 3_600_000).toISOString(), room: '调解室（一）', mediatorNames: '赵敏', invitedPartyIds: m.parties.map((p) => p.id) });
+      const res = await call('mediator', 'POST', `/api/cases/${m.id}/sessions`, {
+        scheduledAt: new Date(Date.now() - 3_600_000).toISOString(),
+        room: '调解室（一）',
+        mediatorNames: '赵敏',
+        invitedPartyIds: m.parties.map((p) => p.id),
+      });
       expect(res.statusCode, res.body).toBe(201);
       sessionId = res.json().id;
     });
     await expectOneChange(m.id, 'session_held', async () => {
-      const res = await call('mediator', 'PUT', `/api/cases/${m.id}/sessions/${sessionId}/record`, { rightsNote: '已告知', record: '调解笔录', statements: [], attendedPartyIds: [m.parties[0]!.id], outcome: 'continue' });
+      const res = await call('mediator', 'PUT', `/api/cases/${m.id}/sessions/${sessionId}/record`, {
+        rightsNote: '已告知',
+        record: '调解笔录',
+        statements: [],
+        attendedPartyIds: [m.parties[0]!.id],
+        outcome: 'continue',
+      });
       expect(res.statusCode, res.body).toBe(200);
     });
     // The agreement: finalised.
@@ -98,34 +122,69 @@ describe('the one write path', () => {
       responsibilities: '被申请人应承担支付责任。',
       terms: [{ text: '支付工资12000元', method: '银行转账', dueDate: addDays(shanghaiDate(new Date()), 14) }],
     });
-    await expectOneChange(m.id, 'agreement_finalize', async () => expect((await call('mediator', 'POST', `/api/cases/${m.id}/agreement/finalize`)).statusCode).toBe(200));
+    await expectOneChange(m.id, 'agreement_finalize', async () =>
+      expect((await call('mediator', 'POST', `/api/cases/${m.id}/agreement/finalize`)).statusCode).toBe(200),
+    );
     // The police referral raises the risk on the same row.
-    await expectOneChange(m.id, 'police_referral', async () => expect((await call('mediator', 'POST', `/api/cases/${m.id}/refer-police`, { reason: '双方发生推搡' })).statusCode).toBe(200));
+    await expectOneChange(m.id, 'police_referral', async () =>
+      expect((await call('mediator', 'POST', `/api/cases/${m.id}/refer-police`, { reason: '双方发生推搡' })).statusCode).toBe(200),
+    );
     expect((await detail(m.id)).riskLevel).toBe('high');
 
     // A petition reply.
-    const p = await inMediation(buildCaseBody({ kind: 'petition', category: 'land_acquisition', parties: [{ role: 'applicant', type: 'person', name: '高老汉', idNumber: uniqueIdNumber() }] }));
+    const p = await inMediation(
+      buildCaseBody({
+        kind: 'petition',
+        category: 'land_acquisition',
+        parties: [{ role: 'applicant', type: 'person', name: '高老汉', idNumber: uniqueIdNumber() }],
+      }),
+    );
     await expectOneChange(p.id, 'petition_reply', async () => {
-      const res = await call('mediator', 'POST', `/api/cases/${p.id}/petition-replies`, { stage: 'reply', request: '补发补偿款', factsAndReasons: '已足额发放', decision: 'explain', legalBasis: '《信访工作条例》第三十二条' });
+      const res = await call('mediator', 'POST', `/api/cases/${p.id}/petition-replies`, {
+        stage: 'reply',
+        request: '补发补偿款',
+        factsAndReasons: '已足额发放',
+        decision: 'explain',
+        legalBasis: '《信访工作条例》第三十二条',
+      });
       expect(res.statusCode, res.body).toBe(201);
     });
 
     // Package membership: the case joins a package.
     const [k, k2] = [await register(), await register()];
     await expectOneChange(k.id, 'package_add', async () => {
-      const res = await call('dispatcher', 'POST', '/api/packages', { name: `一揽子 ${randomUUID().slice(0, 4)}`, leadUnitId: sfs, coUnitIds: [], handlerId: null, deadline: null, caseIds: [k.id, k2!.id] });
+      const res = await call('dispatcher', 'POST', '/api/packages', {
+        name: `一揽子 ${randomUUID().slice(0, 4)}`,
+        leadUnitId: sfs,
+        coUnitIds: [],
+        handlerId: null,
+        deadline: null,
+        caseIds: [k.id, k2!.id],
+      });
       expect(res.statusCode, res.body).toBe(201);
     });
 
     // A risk signal, written a moment after registration by the assessment task.
-    const r = await register(buildCaseBody({ narrative: '拖欠工资半年，申请人扬言再不解决就去跳楼。', parties: [{ role: 'applicant', type: 'person', name: '钱七', phone: uniquePhone() }] }));
+    const r = await register(
+      buildCaseBody({
+        narrative: '拖欠工资半年，申请人扬言再不解决就去跳楼。',
+        parties: [{ role: 'applicant', type: 'person', name: '钱七', phone: uniquePhone() }],
+      }),
+    );
     await expectOneChange(r.id, 'risk_signal', () => ctx.settle());
 
     // The sweep's automatic escalation of a long-overdue handling clock.
     const e = await inMediation();
-    await ctx.database.pool.query(`update case_clocks set started_on = $1, due_date = $2 where case_id = $3 and stage = 'handling'`, [addDays(shanghaiDate(new Date()), -40), addDays(shanghaiDate(new Date()), -20), e.id]);
+    await ctx.database.pool.query(`update case_clocks set started_on = $1, due_date = $2 where case_id = $3 and stage = 'handling'`, [
+      addDays(shanghaiDate(new Date()), -40),
+      addDays(shanghaiDate(new Date()), -20),
+      e.id,
+    ]);
     await expectOneChange(e.id, 'auto_escalate', async () =>
-      expect((await runDeadlineSweep({ db: ctx.database.db, calendar: await ctx.app.deps.calendar.get(), escalateAfterWorkingDays: 3 })).escalations).toBeGreaterThanOrEqual(1),
+      expect(
+        (await runDeadlineSweep({ db: ctx.database.db, calendar: await ctx.app.deps.calendar.get(), escalateAfterWorkingDays: 3 }))
+          .escalations,
+      ).toBeGreaterThanOrEqual(1),
     );
 
     await expectStatisticsExact();
@@ -139,17 +198,31 @@ describe('the one write path', () => {
     })();
     const leader = { ...as('dispatcher') };
     const steps = base.map(async (c, i) => {
-      await actOnCaseOk(ctx.app, leader, c.id, { action: i % 5 === 0 ? 'reject' : 'accept', ...(i % 5 === 0 ? { reason: '不属于受理范围' } : {}) });
+      await actOnCaseOk(ctx.app, leader, c.id, {
+        action: i % 5 === 0 ? 'reject' : 'accept',
+        ...(i % 5 === 0 ? { reason: '不属于受理范围' } : {}),
+      });
       if (i % 5 === 0) return;
       await actOnCaseOk(ctx.app, leader, c.id, { action: 'dispatch', leadUnitId: sfs });
       await actOnCaseOk(ctx.app, as('mediator'), c.id, { action: 'start' });
-      if (i % 2 === 0) await actOnCaseOk(ctx.app, as('mediator'), c.id, { action: 'conclude', outcome: i % 4 === 0 ? 'agreement' : 'no_agreement', note: '已办结' });
+      if (i % 2 === 0)
+        await actOnCaseOk(ctx.app, as('mediator'), c.id, {
+          action: 'conclude',
+          outcome: i % 4 === 0 ? 'agreement' : 'no_agreement',
+          note: '已办结',
+        });
     });
     await Promise.all([...steps, ...Array.from({ length: 40 }, () => register())]);
     folding = false;
     await folder;
     // 80 registrations and 40 cases' steps (about 120 of them) ran at once.
-    expect((await ctx.database.pool.query('select count(*)::int as n from case_events where action in (\'accept\', \'reject\', \'dispatch\', \'start\', \'conclude\')')).rows[0].n).toBeGreaterThanOrEqual(120);
+    expect(
+      (
+        await ctx.database.pool.query(
+          "select count(*)::int as n from case_events where action in ('accept', 'reject', 'dispatch', 'start', 'conclude')",
+        )
+      ).rows[0].n,
+    ).toBeGreaterThanOrEqual(120);
     await expectStatisticsExact();
   });
 
@@ -167,7 +240,9 @@ describe('the one write path', () => {
     const before = await cockpit();
     expect(await pending()).toBeGreaterThan(0);
     // The fold moves one batch, then its process dies before the commit.
-    await expect(foldCaseStats(ctx.database.db, { batchSize: 2, afterBatch: () => Promise.reject(new Error('killed mid-batch')) })).rejects.toThrow('killed mid-batch');
+    await expect(
+      foldCaseStats(ctx.database.db, { batchSize: 2, afterBatch: () => Promise.reject(new Error('killed mid-batch')) }),
+    ).rejects.toThrow('killed mid-batch');
     expect(await pending()).toBeGreaterThan(0);
     expect(await cockpit()).toEqual(before);
     // The next fold moves everything once; a recount agrees with what was shown all along.
@@ -199,7 +274,9 @@ describe('the one write path', () => {
     // Whatever a backfill skipped because a request held it, the next round (the next start) fills.
     await backfillCaseStats(ctx.database.db);
     await backfillSearchIndex(ctx.database.db, ctx.app.deps.crypto);
-    const missing = await ctx.database.pool.query(`select count(*)::int as n from cases c where not exists (select 1 from case_stats s where s.case_id = c.id) or not exists (select 1 from case_search s where s.case_id = c.id)`);
+    const missing = await ctx.database.pool.query(
+      `select count(*)::int as n from cases c where not exists (select 1 from case_stats s where s.case_id = c.id) or not exists (select 1 from case_search s where s.case_id = c.id)`,
+    );
     expect(missing.rows[0].n).toBe(0);
     await expectStatisticsExact();
   });
@@ -212,8 +289,20 @@ describe('the one write path', () => {
       const fresh = await Promise.all(Array.from({ length: 8 }, () => register()));
       const calendar = await ctx.app.deps.calendar.get();
       const steps = fresh.map(async (c) => {
-        await actOnCase({ db: small.db, calendar, actor: dispatcher, caseId: c.id, body: { action: 'accept', expectedVersion: c.version } });
-        return actOnCase({ db: small.db, calendar, actor: dispatcher, caseId: c.id, body: { action: 'dispatch', expectedVersion: c.version + 1, leadUnitId: sfs } });
+        await actOnCase({
+          db: small.db,
+          calendar,
+          actor: dispatcher,
+          caseId: c.id,
+          body: { action: 'accept', expectedVersion: c.version },
+        });
+        return actOnCase({
+          db: small.db,
+          calendar,
+          actor: dispatcher,
+          caseId: c.id,
+          body: { action: 'dispatch', expectedVersion: c.version + 1, leadUnitId: sfs },
+        });
       });
       expect((await Promise.all(steps)).map((r) => r.status)).toEqual(fresh.map(() => 'dispatched'));
     } finally {
@@ -224,7 +313,9 @@ describe('the one write path', () => {
   it('is the only code that writes timeline rows or moves a case version', () => {
     const root = fileURLToPath(new URL('../../..', import.meta.url));
     const files = (dir: string): string[] =>
-      readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') && !f.endsWith('.test.ts') ? [join(dir, f)] : []));
+      readdirSync(dir).flatMap((f) =>
+        statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') && !f.endsWith('.test.ts') ? [join(dir, f)] : [],
+      );
     const writers = files(join(root, 'server'))
       .filter((f) => /insert\(caseEvents\)|insert into case_events|cases\.version\}? \+ 1|version: sql/.test(readFileSync(f, 'utf8')))
       .map((f) => relative(root, f));

@@ -40,7 +40,9 @@ export interface ChangeAuthor {
 }
 
 /** The columns a change may set; the key, the number, the version and the timestamps belong to the write path. */
-export type CaseColumns = Partial<Omit<typeof cases.$inferInsert, 'districtCode' | 'id' | 'code' | 'trackingToken' | 'version' | 'createdAt' | 'updatedAt'>>;
+export type CaseColumns = Partial<
+  Omit<typeof cases.$inferInsert, 'districtCode' | 'id' | 'code' | 'trackingToken' | 'version' | 'createdAt' | 'updatedAt'>
+>;
 
 export interface CaseChange {
   /** What changes on the case row. */
@@ -164,7 +166,13 @@ export async function recordCaseChange(opts: {
 }
 
 /** A lifecycle step's timeline row: the status move it makes (none for steps that keep the status, e.g. a note). */
-export function stepEntry(action: CaseAction, from: CaseStatus, to: CaseStatus, reason: string | null, data: Record<string, unknown>): TimelineEntryInput {
+export function stepEntry(
+  action: CaseAction,
+  from: CaseStatus,
+  to: CaseStatus,
+  reason: string | null,
+  data: Record<string, unknown>,
+): TimelineEntryInput {
   return { action, fromStatus: from, toStatus: CASE_TRANSITIONS[action].to === null ? null : to, reason, data };
 }
 
@@ -204,7 +212,12 @@ export interface RecordedCase {
  * nothing: it is missing from the answer, and the caller answers it with the twin. The statement is prepared once per
  * connection (`executePrepared`); a batch of registrations costs one round trip instead of one each.
  */
-export async function recordNewCases(opts: { db: Db; tx: Tx; calendar: WorkCalendar; newCases: readonly NewCase[] }): Promise<Map<string, RecordedCase>> {
+export async function recordNewCases(opts: {
+  db: Db;
+  tx: Tx;
+  calendar: WorkCalendar;
+  newCases: readonly NewCase[];
+}): Promise<Map<string, RecordedCase>> {
   const { tx, newCases } = opts;
   const written = new Map<string, RecordedCase>();
   if (newCases.length === 0) return written;
@@ -218,13 +231,18 @@ export async function recordNewCases(opts: { db: Db; tx: Tx; calendar: WorkCalen
     const id = randomUUID();
     // What the row will be, but for its number: the clocks and the live event are computed from it here.
     const draft = { ...c.values, id, code: '', status: 'registered', version: 1, leadUnitPath: null, coUnitIds: [] } as unknown as CaseRow;
-    const clocks = newClocks({ calendar: opts.calendar, policies, row: draft, stages: ['acceptance'], at: c.values.createdAt }).map((k) => ({ ...k, id: randomUUID() }));
+    const clocks = newClocks({ calendar: opts.calendar, policies, row: draft, stages: ['acceptance'], at: c.values.createdAt }).map(
+      (k) => ({ ...k, id: randomUUID() }),
+    );
     const parties = c.parties.map((p) => ({ ...p, id: randomUUID(), districtCode: d, caseId: id }));
     return { ord, id, c, draft, clocks, parties, live: caseLiveEvent(draft, 'case.registered', c.values.createdAt) };
   });
   // Each new registry record goes with the cases naming it (a person new to the registry may be in two of the batch).
   const newPersons = newCases.flatMap((c) =>
-    c.newPersons.map((person) => ({ ...encodePerson(person), case_ids: prepared.filter((x) => x.parties.some((p) => p.personId === person.id)).map((x) => x.id) })),
+    c.newPersons.map((person) => ({
+      ...encodePerson(person),
+      case_ids: prepared.filter((x) => x.parties.some((p) => p.personId === person.id)).map((x) => x.id),
+    })),
   );
   const caseJson = prepared.map(({ ord, id, c, live }) => {
     const v = c.values;
@@ -335,8 +353,23 @@ export async function recordNewCases(opts: { db: Db; tx: Tx; calendar: WorkCalen
     written.set(x.id, {
       row: row!,
       events: [event!],
-      parties: x.parties.map((p) => ({ idNumberEnc: null, phoneEnc: null, addressEnc: null, creditCode: null, ...p }) as typeof caseParties.$inferSelect),
-      clocks: x.clocks.map((k) => ({ pausedOn: null, pausedDays: 0, extendedDays: 0, stoppedAt: null, isOverdueAtStop: null, policyId: null, maxExtensionDays: null, ...k, caseId: x.id }) as typeof caseClocks.$inferSelect),
+      parties: x.parties.map(
+        (p) => ({ idNumberEnc: null, phoneEnc: null, addressEnc: null, creditCode: null, ...p }) as typeof caseParties.$inferSelect,
+      ),
+      clocks: x.clocks.map(
+        (k) =>
+          ({
+            pausedOn: null,
+            pausedDays: 0,
+            extendedDays: 0,
+            stoppedAt: null,
+            isOverdueAtStop: null,
+            policyId: null,
+            maxExtensionDays: null,
+            ...k,
+            caseId: x.id,
+          }) as typeof caseClocks.$inferSelect,
+      ),
     });
   }
   // The cases are returned in the order given, keyed by the caller's position.
@@ -345,7 +378,9 @@ export async function recordNewCases(opts: { db: Db; tx: Tx; calendar: WorkCalen
 
 /** Every column of `cases` a change may write, as [key, column]: all but the keys, the number and the creation time. */
 const WRITABLE = Object.entries(getTableColumns(cases))
-  .filter(([key]) => !['districtCode', 'id', 'code', 'trackingToken', 'createdAt', 'idempotencyKey', 'requestHash', 'registeredBy'].includes(key))
+  .filter(
+    ([key]) => !['districtCode', 'id', 'code', 'trackingToken', 'createdAt', 'idempotencyKey', 'requestHash', 'registeredBy'].includes(key),
+  )
   .map(([key, column]) => [key, column.name] as const);
 
 /** A row as JSON with its columns' names (for `jsonb_populate_record`); timestamps as ISO strings, buffers as bytea hex. */
@@ -424,7 +459,16 @@ function encodeClock(k: typeof caseClocks.$inferInsert) {
  * transaction: the case is locked and its version moves like any other change, so a user holding the old version
  * learns that the case changed.
  */
-export async function recordCaseEvent(opts: { db: Db; within: Tx; districtCode: string; caseId: string; author: ChangeAuthor; event: TimelineEntryInput; set?: CaseColumns; at?: Date }): Promise<CaseRow> {
+export async function recordCaseEvent(opts: {
+  db: Db;
+  within: Tx;
+  districtCode: string;
+  caseId: string;
+  author: ChangeAuthor;
+  event: TimelineEntryInput;
+  set?: CaseColumns;
+  at?: Date;
+}): Promise<CaseRow> {
   const { row } = await recordCaseChange({
     db: opts.db,
     within: opts.within,

@@ -74,7 +74,9 @@ export async function registerCase(opts: {
   const q = opts.within ?? db;
 
   // Where the matter arose decides whose jurisdiction it is in; by default, the registering unit's.
-  const place = body.place?.unitCode ? await findUnitByCodeCached(db, d, body.place.unitCode) : await findUnitByIdCached(db, d, actor.unitId);
+  const place = body.place?.unitCode
+    ? await findUnitByCodeCached(db, d, body.place.unitCode)
+    : await findUnitByIdCached(db, d, actor.unitId);
   if (!place) throw new AppError('UNIT_NOT_FOUND', { unitCode: body.place?.unitCode });
   if (!place.path.startsWith(actor.unitPath)) throw new AppError('UNIT_OUTSIDE_JURISDICTION', { unitCode: body.place?.unitCode });
 
@@ -83,7 +85,20 @@ export async function registerCase(opts: {
   const year = Number(shanghaiDate(now).slice(0, 4));
   await ensureCaseNumberSequence(db, d, year);
   // The words are cut before any transaction opens: it holds its locks for the writes only.
-  const item: Prepared = { db, crypto, calendar, actor, body, idempotencyKey, requestHash, place, year, now, search: searchDocumentsOf(crypto, body, body.parties), source };
+  const item: Prepared = {
+    db,
+    crypto,
+    calendar,
+    actor,
+    body,
+    idempotencyKey,
+    requestHash,
+    place,
+    year,
+    now,
+    search: searchDocumentsOf(crypto, body, body.parties),
+    source,
+  };
 
   if (opts.within || opts.alsoInTransaction) {
     // Inside a caller's transaction (or with writes of its own), alone and at once.
@@ -106,7 +121,13 @@ async function replay(item: Prepared): Promise<Registered> {
   const [row] = await item.db
     .select()
     .from(cases)
-    .where(and(eq(cases.districtCode, item.actor.districtCode), eq(cases.registeredBy, item.actor.id), eq(cases.idempotencyKey, item.idempotencyKey)));
+    .where(
+      and(
+        eq(cases.districtCode, item.actor.districtCode),
+        eq(cases.registeredBy, item.actor.id),
+        eq(cases.idempotencyKey, item.idempotencyKey),
+      ),
+    );
   if (!row) throw new Error('registration neither written nor found');
   if (row.requestHash !== item.requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
   return { row, isReplay: true };
@@ -115,7 +136,11 @@ async function replay(item: Prepared): Promise<Registered> {
 async function settle(item: Prepared, outcome: Outcome): Promise<Registered> {
   if (outcome === DUPLICATE) return replay(item);
   if (outcome instanceof AppError) throw outcome;
-  return { row: outcome.row, isReplay: false, recorded: { ...outcome, place: { id: item.place.id, code: item.place.code, name: item.place.name } } };
+  return {
+    row: outcome.row,
+    isReplay: false,
+    recorded: { ...outcome, place: { id: item.place.id, code: item.place.code, name: item.place.name } },
+  };
 }
 
 /**
@@ -126,9 +151,20 @@ async function settle(item: Prepared, outcome: Outcome): Promise<Registered> {
 async function writeRegistrations(tx: Tx, items: readonly Prepared[]): Promise<Outcome[]> {
   const first = items[0]!;
   const d = first.actor.districtCode;
-  const plans = await planPartyPersonsBatch(tx, first.crypto, d, items.map((i) => i.body.parties));
-  const accepted = items.flatMap((item, i) => (plans[i] instanceof AppError ? [] : [{ item, plan: plans[i] as Exclude<(typeof plans)[number], AppError>, i }]));
-  await applyPersonUpdates(tx, d, accepted.flatMap((a) => a.plan.updates));
+  const plans = await planPartyPersonsBatch(
+    tx,
+    first.crypto,
+    d,
+    items.map((i) => i.body.parties),
+  );
+  const accepted = items.flatMap((item, i) =>
+    plans[i] instanceof AppError ? [] : [{ item, plan: plans[i] as Exclude<(typeof plans)[number], AppError>, i }],
+  );
+  await applyPersonUpdates(
+    tx,
+    d,
+    accepted.flatMap((a) => a.plan.updates),
+  );
   const newCases: NewCase[] = accepted.map(({ item, plan }) => ({
     values: {
       districtCode: d,
@@ -157,7 +193,12 @@ async function writeRegistrations(tx: Tx, items: readonly Prepared[]): Promise<O
     year: item.year,
     author: { id: item.actor.id, displayName: item.actor.displayName },
     newPersons: plan.toCreate,
-    parties: item.body.parties.map((p, n) => ({ personId: plan.personIds[n]!, role: p.role, position: n, ...partyAsGiven(item.crypto, p) })),
+    parties: item.body.parties.map((p, n) => ({
+      personId: plan.personIds[n]!,
+      role: p.role,
+      position: n,
+      ...partyAsGiven(item.crypto, p),
+    })),
     search: item.search,
     eventData: { channel: item.body.channel },
     // A camera's event is judged by its own folding instead.
@@ -217,7 +258,12 @@ class RegistrationBatches {
   private async write(batch: Waiting[]) {
     let outcomes: Outcome[];
     try {
-      outcomes = await batch[0]!.item.db.transaction((tx) => writeRegistrations(tx, batch.map((w) => w.item)));
+      outcomes = await batch[0]!.item.db.transaction((tx) =>
+        writeRegistrations(
+          tx,
+          batch.map((w) => w.item),
+        ),
+      );
     } catch (err) {
       if (batch.length === 1) return batch[0]!.reject(err);
       for (const w of batch) await this.write([w]);
@@ -231,7 +277,7 @@ class RegistrationBatches {
 function takeBatch(queue: Waiting[]): Waiting[] {
   const batch: Waiting[] = [];
   const keys = new Set<string>();
-  for (let i = 0; i < queue.length && batch.length < MAX_BATCH; ) {
+  for (let i = 0; i < queue.length && batch.length < MAX_BATCH;) {
     const key = `${queue[i]!.item.actor.id}:${queue[i]!.item.idempotencyKey}`;
     if (keys.has(key)) {
       i++;

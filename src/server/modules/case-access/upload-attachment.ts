@@ -41,10 +41,24 @@ export async function storeAttachment(opts: {
     .where(and(eq(attachments.districtCode, districtCode), eq(attachments.caseId, caseId), eq(attachments.sha256, sha256)))
     .limit(1);
   if (same) return same;
+  // A file name is shown and sent back in headers: path separators and control characters go (no-control-regex is
+  // about matching them by accident).
+  // eslint-disable-next-line no-control-regex
   const fileName = opts.fileName.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || `file.${detected.ext}`;
   const [created] = await db
     .insert(attachments)
-    .values({ districtCode, caseId, kind, fileName, mimeType: detected.mime, size: content.length, sha256, content, uploadedBy: opts.uploadedBy, eventId: opts.eventId ?? null })
+    .values({
+      districtCode,
+      caseId,
+      kind,
+      fileName,
+      mimeType: detected.mime,
+      size: content.length,
+      sha256,
+      content,
+      uploadedBy: opts.uploadedBy,
+      eventId: opts.eventId ?? null,
+    })
     .returning();
   return created!;
 }
@@ -54,7 +68,15 @@ export async function storeAttachment(opts: {
  * `step: 'registration'`, to the registration itself, for whoever registered the case (a grid worker's photos
  * arriving after the report they belong to).
  */
-export async function uploadAttachment(opts: { db: Db; actor: Actor; caseId: string; kind: AttachmentKind; fileName: string; content: Buffer; step?: 'registration' }) {
+export async function uploadAttachment(opts: {
+  db: Db;
+  actor: Actor;
+  caseId: string;
+  kind: AttachmentKind;
+  fileName: string;
+  content: Buffer;
+  step?: 'registration';
+}) {
   const { db, actor, caseId } = opts;
   const row = await findCaseRow(db, actor.districtCode, caseId);
   if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');

@@ -85,22 +85,39 @@ export async function seedDemoCases(db: Db, crypto: PersonalDataCrypto, calendar
   const sfs = await unitId(db, '410871061-SFS');
   const labour = await unitId(db, '410871-RSJ-LDJC');
   const register = async (key: string, body: CreateCaseInput) =>
-    (await registerCase({ db, crypto, calendar, actor: reception!, body: createCaseBodySchema.parse(body), idempotencyKey: `demo-${key}` })).row;
+    (await registerCase({ db, crypto, calendar, actor: reception!, body: createCaseBodySchema.parse(body), idempotencyKey: `demo-${key}` }))
+      .row;
   const act = async (actor: Actor, id: string, body: Omit<CaseActionBody, 'expectedVersion'>) => {
     const [row] = await db.query.cases.findMany({ where: (c, { eq: is }) => is(c.id, id), limit: 1 });
     return actOnCase({ db, calendar, actor, caseId: id, body: { ...body, expectedVersion: row!.version } });
   };
 
-  const waiting = await register('1', buildCaseBody({ summary: '邻居装修噪音扰民', category: 'neighbourhood', parties: [
-    { role: 'applicant', type: 'person', name: '王秀英', phone: '13937112345' },
-    { role: 'respondent', type: 'person', name: '刘建军' },
-  ] }));
+  const waiting = await register(
+    '1',
+    buildCaseBody({
+      summary: '邻居装修噪音扰民',
+      category: 'neighbourhood',
+      parties: [
+        { role: 'applicant', type: 'person', name: '王秀英', phone: '13937112345' },
+        { role: 'respondent', type: 'person', name: '刘建军' },
+      ],
+    }),
+  );
   await act(reception!, waiting.id, { action: 'accept' });
 
-  await register('2', buildCaseBody({ channel: 'phone', summary: '物业费收取争议', category: 'property_management', place: { address: '文昌街道金炉村', unitCode: '410871062200' }, parties: [
-    { role: 'applicant', type: 'person', name: '𠈌小龙', phone: '15803912222' },
-    { role: 'respondent', type: 'organization', name: '某某物业服务有限公司' },
-  ] }));
+  await register(
+    '2',
+    buildCaseBody({
+      channel: 'phone',
+      summary: '物业费收取争议',
+      category: 'property_management',
+      place: { address: '文昌街道金炉村', unitCode: '410871062200' },
+      parties: [
+        { role: 'applicant', type: 'person', name: '𠈌小龙', phone: '15803912222' },
+        { role: 'respondent', type: 'organization', name: '某某物业服务有限公司' },
+      ],
+    }),
+  );
 
   const wages = await register('3', buildCaseBody());
   await act(reception!, wages.id, { action: 'accept' });
@@ -108,13 +125,24 @@ export async function seedDemoCases(db: Db, crypto: PersonalDataCrypto, calendar
   await act(handler!, wages.id, { action: 'start' });
   await act(handler!, wages.id, { action: 'note', note: '已约谈装修公司负责人，公司承认欠薪事实。' });
 
-  const family = await register('4', buildCaseBody({ summary: '赡养老人费用分担纠纷', category: 'marriage_family', parties: [
-    { role: 'applicant', type: 'person', name: '李桂兰', idNumber: '410811195203152023' },
-    { role: 'respondent', type: 'person', name: '李强' },
-  ] }));
+  const family = await register(
+    '4',
+    buildCaseBody({
+      summary: '赡养老人费用分担纠纷',
+      category: 'marriage_family',
+      parties: [
+        { role: 'applicant', type: 'person', name: '李桂兰', idNumber: '410811195203152023' },
+        { role: 'respondent', type: 'person', name: '李强' },
+      ],
+    }),
+  );
   await act(reception!, family.id, { action: 'accept' });
   await act(dispatcher!, family.id, { action: 'dispatch', leadUnitId: sfs, handlerId: mediator!.id });
   await act(mediator!, family.id, { action: 'start' });
-  await act(mediator!, family.id, { action: 'conclude', outcome: 'agreement', note: '经调解，兄妹三人按月分担赡养费，签订人民调解协议书。' });
+  await act(mediator!, family.id, {
+    action: 'conclude',
+    outcome: 'agreement',
+    note: '经调解，兄妹三人按月分担赡养费，签订人民调解协议书。',
+  });
   return 4;
 }

@@ -1,19 +1,15 @@
 import { figureCondition } from '../stats/case-stats.js';
-import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { CaseStatus } from '../../../shared/case-lifecycle.js';
-import type { AttachmentKind, CaseKind, Category, Channel, Outcome, PartyRole, PartyType, RiskLevel, Satisfaction } from '../../../shared/enums.js';
-import type { CaseDetail, CaseSummary, ListCasesQuery, TimelineEntry } from '../../../shared/schemas/cases.js';
-import { executePrepared, type Db, type Tx } from '../../db/client.js';
-import { attachments, caseClocks, caseEvents, caseExtensions, caseParties, caseSearch, cases, caseUrges, persons, units, users } from '../../db/schema.js';
-import { rowsFromJson } from '../../db/json-rows.js';
-import { maskAddress, maskIdNumber, maskPhone } from '../../../shared/identifiers.js';
+import { and, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { CaseSummary, ListCasesQuery } from '../../../shared/schemas/cases.js';
+import { type Db, type Tx } from '../../db/client.js';
+import { caseSearch, cases, units, users } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import type { CaseRow } from '../case-access/case-row.js';
 import { findUnitsByIds } from '../units/units.repository.js';
-import { allowedActions, visibleCasesCondition } from '../case-access/cases.policy.js';
+import { visibleCasesCondition } from '../case-access/cases.policy.js';
 import { addDays, shanghaiDate, startOfShanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
-import { loadClocks, mostUrgent, overdueCondition, presentClock, type ClockRow } from '../deadlines/case-clocks.js';
+import { loadClocks, overdueCondition, type ClockRow } from '../deadlines/case-clocks.js';
 import { summaryOf } from '../case-access/case-detail.js';
 import { failureCondition } from '../deadlines/three-failures.js';
 import { caseSearchCondition, searchSnippet } from '../search/case-search.js';
@@ -47,7 +43,14 @@ async function presentSummaries(
     : [];
   const handlerMap = new Map(handlerRows.map((h) => [h.id, h]));
   const clocksByCase = new Map<string, ClockRow[]>();
-  const running = knownClocks?.filter((c) => !c.stoppedAt) ?? (await loadClocks(db, districtCode, rows.map((r) => r.id), { runningOnly: true }));
+  const running =
+    knownClocks?.filter((c) => !c.stoppedAt) ??
+    (await loadClocks(
+      db,
+      districtCode,
+      rows.map((r) => r.id),
+      { runningOnly: true },
+    ));
   for (const c of running) {
     clocksByCase.set(c.caseId, [...(clocksByCase.get(c.caseId) ?? []), c]);
   }
@@ -86,15 +89,23 @@ export async function listCases(
   if (q.failure) where.push(failureCondition(q.failure, shanghaiDate(new Date())));
   if (q.holderUnitId) where.push(sql`coalesce(${cases.leadUnitId}, ${cases.unitId}) = ${q.holderUnitId}::uuid`);
   if (q.mine === 'true') {
-    where.push(or(eq(cases.handlerId, actor.id), eq(cases.leadUnitId, actor.unitId), sql`${actor.unitId}::uuid = any(${cases.coUnitIds})`)!);
+    where.push(
+      or(eq(cases.handlerId, actor.id), eq(cases.leadUnitId, actor.unitId), sql`${actor.unitId}::uuid = any(${cases.coUnitIds})`)!,
+    );
   }
   if (q.unitId) {
-    const [u] = await db.select({ path: units.path }).from(units).where(and(eq(units.districtCode, d), eq(units.id, q.unitId)));
+    const [u] = await db
+      .select({ path: units.path })
+      .from(units)
+      .where(and(eq(units.districtCode, d), eq(units.id, q.unitId)));
     const prefix = `${u?.path ?? '/nowhere/'}%`;
     where.push(sql`(${cases.unitPath} like ${prefix} or ${cases.leadUnitPath} like ${prefix})`);
   }
   if (q.placeUnitId) {
-    const [u] = await db.select({ path: units.path }).from(units).where(and(eq(units.districtCode, d), eq(units.id, q.placeUnitId)));
+    const [u] = await db
+      .select({ path: units.path })
+      .from(units)
+      .where(and(eq(units.districtCode, d), eq(units.id, q.placeUnitId)));
     where.push(sql`${cases.unitPath} like ${`${u?.path ?? '/nowhere/'}%`}`);
   }
   if (q.figure) {
@@ -118,7 +129,10 @@ export async function listCases(
     const base = () =>
       onlyIndex
         ? db.select({ id: caseSearch.caseId }).from(caseSearch)
-        : db.select({ id: cases.id }).from(caseSearch).innerJoin(cases, and(eq(cases.districtCode, caseSearch.districtCode), eq(cases.id, caseSearch.caseId)));
+        : db
+            .select({ id: cases.id })
+            .from(caseSearch)
+            .innerJoin(cases, and(eq(cases.districtCode, caseSearch.districtCode), eq(cases.id, caseSearch.caseId)));
     const ranked = onlyIndex
       ? db.select({ id: caseSearch.caseId }).from(caseSearch).where(matches).orderBy(desc(search.rank), desc(caseSearch.caseId))
       : db
@@ -129,30 +143,43 @@ export async function listCases(
           .orderBy(desc(search.rank), desc(cases.createdAt), desc(cases.id));
     const [page, [{ n } = { n: 0 }]] = await Promise.all([
       ranked.limit(limit).offset(offset),
-      db.select({ n: count() }).from(base().where(matches).limit(COUNT_CAP + 1).as('capped')),
+      db.select({ n: count() }).from(
+        base()
+          .where(matches)
+          .limit(COUNT_CAP + 1)
+          .as('capped'),
+      ),
     ]);
     const ids = page.map((r) => r.id);
-    const loaded = ids.length ? await db.select().from(cases).where(and(eq(cases.districtCode, d), inArray(cases.id, ids))) : [];
+    const loaded = ids.length
+      ? await db
+          .select()
+          .from(cases)
+          .where(and(eq(cases.districtCode, d), inArray(cases.id, ids)))
+      : [];
     rows = ids.map((id) => loaded.find((r) => r.id === id)!);
     total = n;
   } else {
     const [found, [{ n } = { n: 0 }]] = await Promise.all([
-      db
-        .select()
-        .from(cases)
-        .where(condition)
-        .orderBy(desc(cases.createdAt), desc(cases.id))
-        .limit(limit)
-        .offset(offset),
+      db.select().from(cases).where(condition).orderBy(desc(cases.createdAt), desc(cases.id)).limit(limit).offset(offset),
       // Counting stops at COUNT_CAP: an exact count of a hundred thousand matches costs a full scan per page view
       // and tells a person nothing more than "10,000+".
-      db.select({ n: count() }).from(db.select({ one: sql`1` }).from(cases).where(condition).limit(COUNT_CAP + 1).as('capped')),
+      db.select({ n: count() }).from(
+        db
+          .select({ one: sql`1` })
+          .from(cases)
+          .where(condition)
+          .limit(COUNT_CAP + 1)
+          .as('capped'),
+      ),
     ]);
     rows = found;
     total = n;
   }
   return {
-    items: (await presentSummaries(db, calendar, d, rows)).map((item, i) => (q.q && search?.match ? { ...item, snippet: searchSnippet(rows[i]!, q.q) } : item)),
+    items: (await presentSummaries(db, calendar, d, rows)).map((item, i) =>
+      q.q && search?.match ? { ...item, snippet: searchSnippet(rows[i]!, q.q) } : item,
+    ),
     total: Math.min(total, COUNT_CAP),
     isTotalCapped: total > COUNT_CAP,
     page: q.page,

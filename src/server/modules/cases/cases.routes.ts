@@ -57,7 +57,13 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
       else request.log.info({ caseId: row.id, code: row.code }, 'case registered');
       // A new case's detail is what was just written (nothing else can exist yet); a repeat's is read back.
       const detail = recorded
-        ? presentCaseDetailFrom({ crypto, calendar }, actor, row, { ...EMPTY_DETAIL_PARTS, units: [recorded.place], clocks: recorded.clocks, parties: recorded.parties, events: recorded.events })
+        ? presentCaseDetailFrom({ crypto, calendar }, actor, row, {
+            ...EMPTY_DETAIL_PARTS,
+            units: [recorded.place],
+            clocks: recorded.clocks,
+            parties: recorded.parties,
+            events: recorded.events,
+          })
         : await presentCaseDetail({ db, crypto, calendar }, actor, row);
       return reply.status(201).send(detail);
     },
@@ -98,7 +104,11 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
         ip: request.ip,
       });
       const day = new Date().toISOString().slice(0, 10);
-      return reply.type(XLSX_TYPE).header('content-disposition', attachmentName(`案件清单-${day}.xlsx`)).header('cache-control', 'no-store').send(file);
+      return reply
+        .type(XLSX_TYPE)
+        .header('content-disposition', attachmentName(`案件清单-${day}.xlsx`))
+        .header('cache-control', 'no-store')
+        .send(file);
     },
   );
 

@@ -68,7 +68,11 @@ describe('createCase', () => {
   it('stores no plaintext ID number, phone or address in the raw tables', async () => {
     const idNumber = '410871198506123019';
     const c = (
-      await createCase(buildCaseBody({ parties: [{ role: 'applicant', type: 'person', name: '钱七', idNumber, phone: '13698765432', address: '阳庙镇杨庄村五组' }] }))
+      await createCase(
+        buildCaseBody({
+          parties: [{ role: 'applicant', type: 'person', name: '钱七', idNumber, phone: '13698765432', address: '阳庙镇杨庄村五组' }],
+        }),
+      )
     ).json();
     const { rows } = await ctx.database.pool.query(
       `select p.*, p::text as raw from persons p join case_parties cp on cp.person_id = p.id where cp.case_id = $1`,
@@ -121,7 +125,12 @@ describe('createCase', () => {
   });
 
   it('requires an Idempotency-Key', async () => {
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception! }, payload: buildCaseBody() });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { cookie: cookies.reception! },
+      payload: buildCaseBody(),
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('IDEMPOTENCY_KEY_REQUIRED');
   });
@@ -145,7 +154,12 @@ describe('createCase', () => {
   });
 
   it('requires sign-in', async () => {
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { 'idempotency-key': randomUUID() }, payload: buildCaseBody() });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { 'idempotency-key': randomUUID() },
+      payload: buildCaseBody(),
+    });
     expect(res.statusCode).toBe(401);
     expect(res.json().code).toBe('AUTH_REQUIRED');
   });
@@ -164,12 +178,19 @@ describe('the life of a case through the API', () => {
     const c = (await createCase()).json();
     expect((await act('reception', c.id, { action: 'accept' })).json().status).toBe('accepted');
     const dispatched = await act('dispatcher', c.id, { action: 'dispatch', leadUnitId: sfs, coUnitIds: [pcs] });
-    expect(dispatched.json()).toMatchObject({ status: 'dispatched', leadUnit: { code: '410871061-SFS' }, coUnits: [{ code: '410871061-PCS' }] });
+    expect(dispatched.json()).toMatchObject({
+      status: 'dispatched',
+      leadUnit: { code: '410871061-SFS' },
+      coUnits: [{ code: '410871061-PCS' }],
+    });
     // The mediator of that 司法所 now sees it and may start it.
     const seen = await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: { cookie: cookies.mediator! } });
     expect(seen.json().allowedActions).toEqual(expect.arrayContaining(['start', 'note', 'return']));
     expect(seen.json().allowedActions).not.toContain('dispatch');
-    expect((await act('mediator', c.id, { action: 'start' })).json()).toMatchObject({ status: 'in_progress', handler: { name: expect.stringContaining('赵敏') } });
+    expect((await act('mediator', c.id, { action: 'start' })).json()).toMatchObject({
+      status: 'in_progress',
+      handler: { name: expect.stringContaining('赵敏') },
+    });
     expect((await act('mediator', c.id, { action: 'note', note: '双方到场调解' })).json().status).toBe('in_progress');
     expect((await act('mediator', c.id, { action: 'conclude' })).json().code).toBe('OUTCOME_REQUIRED');
     expect((await act('mediator', c.id, { action: 'conclude', outcome: 'agreement', note: '达成协议' })).json().status).toBe('concluded');
@@ -178,7 +199,14 @@ describe('the life of a case through the API', () => {
     expect(archived.status).toBe('archived');
     expect(archived.allowedActions).toEqual([]);
     expect(archived.timeline.map((e: { action: string }) => e.action)).toEqual([
-      'register', 'accept', 'dispatch', 'start', 'note', 'conclude', 'follow_up', 'archive',
+      'register',
+      'accept',
+      'dispatch',
+      'start',
+      'note',
+      'conclude',
+      'follow_up',
+      'archive',
     ]);
     expect(archived.timeline.every((e: { actorName: string | null }) => e.actorName)).toBe(true);
     expect(archived.version).toBe(8);
@@ -194,7 +222,9 @@ describe('the life of a case through the API', () => {
     // Without the reason it is refused: the reason is what the reopened case works on.
     const noReason = (await act('reception', c.id, { action: 'follow_up', satisfaction: 'dissatisfied' })).json();
     expect(noReason.code).toBe('DISSATISFACTION_REASON_REQUIRED');
-    const res = (await act('reception', c.id, { action: 'follow_up', satisfaction: 'dissatisfied', followUpMethod: 'visit', note: '对方仍未支付工资' })).json();
+    const res = (
+      await act('reception', c.id, { action: 'follow_up', satisfaction: 'dissatisfied', followUpMethod: 'visit', note: '对方仍未支付工资' })
+    ).json();
     expect(res.status).toBe('in_progress');
     expect(res.satisfaction).toBe('dissatisfied');
     expect(res.timeline.slice(-2).map((e: { action: string }) => e.action)).toEqual(['follow_up', 'reopen']);
@@ -216,7 +246,10 @@ describe('the life of a case through the API', () => {
 
   it('rejects with a reason and escalates with a reason', async () => {
     const c1 = (await createCase()).json();
-    expect((await act('reception', c1.id, { action: 'reject', reason: '不属于受理范围' })).json()).toMatchObject({ status: 'rejected', rejectReason: '不属于受理范围' });
+    expect((await act('reception', c1.id, { action: 'reject', reason: '不属于受理范围' })).json()).toMatchObject({
+      status: 'rejected',
+      rejectReason: '不属于受理范围',
+    });
     const c2 = (await createCase()).json();
     expect((await act('dispatcher', c2.id, { action: 'escalate', reason: '涉及跨区' })).json().status).toBe('escalated');
   });
@@ -306,9 +339,11 @@ describe('jurisdiction', () => {
 describe('listCases filters and paging', () => {
   it('filters by status, kind, channel and category and pages', async () => {
     const tag = `筛选测试${randomUUID().slice(0, 8)}`;
-    for (let i = 0; i < 3; i++) await createCase(buildCaseBody({ summary: `${tag} 电话`, channel: 'phone', kind: 'petition', category: 'contract' }));
+    for (let i = 0; i < 3; i++)
+      await createCase(buildCaseBody({ summary: `${tag} 电话`, channel: 'phone', kind: 'petition', category: 'contract' }));
     await createCase(buildCaseBody({ summary: `${tag} 来访` }));
-    const q = (s: string) => ctx.app.inject({ method: 'GET', url: `/api/cases?q=${encodeURIComponent(tag)}&${s}`, headers: { cookie: cookies.dispatcher! } });
+    const q = (s: string) =>
+      ctx.app.inject({ method: 'GET', url: `/api/cases?q=${encodeURIComponent(tag)}&${s}`, headers: { cookie: cookies.dispatcher! } });
     expect((await q('')).json().total).toBe(4);
     expect((await q('channel=phone&kind=petition&category=contract&status=registered')).json().total).toBe(3);
     const page2 = (await q('pageSize=2&page=2')).json();
@@ -347,7 +382,11 @@ describe('attachments', () => {
     await act('dispatcher', c.id, { action: 'dispatch', leadUnitId: sfs });
     const noted = (await act('dispatcher', c.id, { action: 'note', note: '现场照片', attachmentIds: [up.json().id] })).json();
     expect(noted.timeline.at(-1).attachments.map((a: { id: string }) => a.id)).toEqual([up.json().id]);
-    const file = await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}/attachments/${up.json().id}`, headers: { cookie: cookies.mediator! } });
+    const file = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/cases/${c.id}/attachments/${up.json().id}`,
+      headers: { cookie: cookies.mediator! },
+    });
     expect(file.statusCode).toBe(200);
     expect(file.rawPayload.equals(png)).toBe(true);
   });

@@ -15,9 +15,15 @@ const zh = (key: string) => (zhCN as Record<string, string>)[key] ?? key;
 /** What the list's filters were, in words, printed on the sheet. */
 function describeFilters(q: ListCasesQuery): string[] {
   const out: string[] = [];
-  if (q.figure) out.push(`指标：${zh(`measure.${q.figure}`) === `measure.${q.figure}` ? zh(`figure.${q.figure}`) : zh(`measure.${q.figure}`)}`);
+  if (q.figure)
+    out.push(`指标：${zh(`measure.${q.figure}`) === `measure.${q.figure}` ? zh(`figure.${q.figure}`) : zh(`measure.${q.figure}`)}`);
   if (q.from || q.to) out.push(`${q.figure ? '统计期间' : '登记日期'}：${q.from ?? '…'} 至 ${q.to ?? '…'}`);
-  for (const [k, group] of [['status', 'status'], ['kind', 'kind'], ['channel', 'channel'], ['category', 'category']] as const) {
+  for (const [k, group] of [
+    ['status', 'status'],
+    ['kind', 'kind'],
+    ['channel', 'channel'],
+    ['category', 'category'],
+  ] as const) {
     const v = q[k];
     if (v?.length) out.push(`${zh(`case.${k}`)}：${v.map((x) => zh(`${group}.${x}`)).join('、')}`);
   }
@@ -52,18 +58,36 @@ export async function exportCases(opts: {
     const ids = list.items.map((i) => i.id);
     // The parties as each case gives them.
     const rows = await db
-      .select({ caseId: caseParties.caseId, role: caseParties.role, personId: caseParties.personId, name: caseParties.name, phoneEnc: caseParties.phoneEnc })
+      .select({
+        caseId: caseParties.caseId,
+        role: caseParties.role,
+        personId: caseParties.personId,
+        name: caseParties.name,
+        phoneEnc: caseParties.phoneEnc,
+      })
       .from(caseParties)
       .where(and(eq(caseParties.districtCode, actor.districtCode), inArray(caseParties.caseId, ids)))
       .orderBy(caseParties.caseId, caseParties.position);
     for (const r of rows) {
       const phone = r.phoneEnc ? crypto.decrypt(r.phoneEnc) : '';
-      partiesByCase.set(r.caseId, [...(partiesByCase.get(r.caseId) ?? []), `${zh(`partyRole.${r.role}`)}：${r.name}${phone ? ` ${phone}` : ''}`]);
+      partiesByCase.set(r.caseId, [
+        ...(partiesByCase.get(r.caseId) ?? []),
+        `${zh(`partyRole.${r.role}`)}：${r.name}${phone ? ` ${phone}` : ''}`,
+      ]);
     }
     const personIds = [...new Set(rows.map((r) => r.personId))];
     if (personIds.length) {
       await db.insert(accessLog).values(
-        personIds.map((id) => ({ districtCode: actor.districtCode, actorId: actor.id, entityType: 'person', entityId: id, field: 'case_export', purpose: '案件清单导出（含当事人）', requestId: opts.requestId, ip: opts.ip })),
+        personIds.map((id) => ({
+          districtCode: actor.districtCode,
+          actorId: actor.id,
+          entityType: 'person',
+          entityId: id,
+          field: 'case_export',
+          purpose: '案件清单导出（含当事人）',
+          requestId: opts.requestId,
+          ip: opts.ip,
+        })),
       );
     }
   }
@@ -71,7 +95,10 @@ export async function exportCases(opts: {
   const sheet: Sheet = {
     name: '案件清单',
     title: '案件清单',
-    filters: [...describeFilters(query), `导出人：${actor.displayName}　导出时间：${formatShanghaiDateTime(new Date())}　共 ${list.items.length} 件`],
+    filters: [
+      ...describeFilters(query),
+      `导出人：${actor.displayName}　导出时间：${formatShanghaiDateTime(new Date())}　共 ${list.items.length} 件`,
+    ],
     columns: [
       { header: '案件编号', key: 'code', width: 20 },
       { header: '登记时间', key: 'createdAt', width: 20 },

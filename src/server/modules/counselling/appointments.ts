@@ -31,12 +31,21 @@ export async function bookAppointment(opts: {
   const [counsellor] = await db
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.districtCode, actor.districtCode), eq(users.id, body.counsellorId), eq(users.role, 'counsellor'), sql`${users.disabledAt} is null`));
+    .where(
+      and(
+        eq(users.districtCode, actor.districtCode),
+        eq(users.id, body.counsellorId),
+        eq(users.role, 'counsellor'),
+        sql`${users.disabledAt} is null`,
+      ),
+    );
   if (!counsellor) throw new AppError('COUNSELLOR_NOT_FOUND');
   const [room] = await db
     .select({ id: counsellingRooms.id, name: counsellingRooms.name })
     .from(counsellingRooms)
-    .where(and(eq(counsellingRooms.districtCode, actor.districtCode), eq(counsellingRooms.id, body.roomId), eq(counsellingRooms.isActive, 1)));
+    .where(
+      and(eq(counsellingRooms.districtCode, actor.districtCode), eq(counsellingRooms.id, body.roomId), eq(counsellingRooms.isActive, 1)),
+    );
   if (!room) throw new AppError('ROOM_NOT_FOUND');
   const startsAt = new Date(body.startsAt);
   if (startsAt.getTime() < Date.now() - 5 * 60_000) throw new AppError('APPOINTMENT_IN_PAST');
@@ -45,11 +54,29 @@ export async function bookAppointment(opts: {
     booked = await db.transaction(async (tx) => {
       const [row] = await tx
         .insert(counsellingAppointments)
-        .values({ districtCode: actor.districtCode, serviceId: service.id, counsellorId: counsellor.id, roomId: room.id, startsAt, endsAt: new Date(body.endsAt), bookedBy: actor.id })
+        .values({
+          districtCode: actor.districtCode,
+          serviceId: service.id,
+          counsellorId: counsellor.id,
+          roomId: room.id,
+          startsAt,
+          endsAt: new Date(body.endsAt),
+          bookedBy: actor.id,
+        })
         .returning({ id: counsellingAppointments.id });
-      const [person] = await tx.select({ phoneEnc: persons.phoneEnc }).from(persons).where(and(eq(persons.districtCode, actor.districtCode), eq(persons.id, service.personId)));
+      const [person] = await tx
+        .select({ phoneEnc: persons.phoneEnc })
+        .from(persons)
+        .where(and(eq(persons.districtCode, actor.districtCode), eq(persons.id, service.personId)));
       if (person?.phoneEnc) {
-        const when = startsAt.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+        const when = startsAt.toLocaleString('zh-CN', {
+          timeZone: 'Asia/Shanghai',
+          month: 'long',
+          day: 'numeric',
+          hour: '2-digit',
+          minute: '2-digit',
+          hour12: false,
+        });
         await enqueue(tx, [
           {
             districtCode: actor.districtCode,
@@ -75,13 +102,25 @@ export async function bookAppointment(opts: {
 }
 
 /** Attended, cancelled (frees the slot) or no-show; each recorded with who and when. */
-export async function setAppointmentStatus(opts: { db: Db; actor: Actor; id: string; status: 'attended' | 'cancelled' | 'no_show'; note?: string }) {
+export async function setAppointmentStatus(opts: {
+  db: Db;
+  actor: Actor;
+  id: string;
+  status: 'attended' | 'cancelled' | 'no_show';
+  note?: string;
+}) {
   const { db, actor } = opts;
   requireCounsellor(actor);
   const [row] = await db
     .update(counsellingAppointments)
     .set({ status: opts.status, note: opts.note ?? null, updatedAt: new Date() })
-    .where(and(eq(counsellingAppointments.districtCode, actor.districtCode), eq(counsellingAppointments.id, opts.id), eq(counsellingAppointments.status, 'booked')))
+    .where(
+      and(
+        eq(counsellingAppointments.districtCode, actor.districtCode),
+        eq(counsellingAppointments.id, opts.id),
+        eq(counsellingAppointments.status, 'booked'),
+      ),
+    )
     .returning({ id: counsellingAppointments.id });
   if (!row) throw new AppError('APPOINTMENT_NOT_BOOKED');
 }
@@ -96,9 +135,18 @@ export async function listAppointments(db: Db, actor: Actor, q: { from?: Date; t
   const rows = await db
     .select({ a: counsellingAppointments, roomName: counsellingRooms.name, counsellorName: users.displayName, personName: persons.name })
     .from(counsellingAppointments)
-    .innerJoin(counsellingRooms, and(eq(counsellingRooms.districtCode, counsellingAppointments.districtCode), eq(counsellingRooms.id, counsellingAppointments.roomId)))
+    .innerJoin(
+      counsellingRooms,
+      and(eq(counsellingRooms.districtCode, counsellingAppointments.districtCode), eq(counsellingRooms.id, counsellingAppointments.roomId)),
+    )
     .innerJoin(users, and(eq(users.districtCode, counsellingAppointments.districtCode), eq(users.id, counsellingAppointments.counsellorId)))
-    .innerJoin(counsellingServices, and(eq(counsellingServices.districtCode, counsellingAppointments.districtCode), eq(counsellingServices.id, counsellingAppointments.serviceId)))
+    .innerJoin(
+      counsellingServices,
+      and(
+        eq(counsellingServices.districtCode, counsellingAppointments.districtCode),
+        eq(counsellingServices.id, counsellingAppointments.serviceId),
+      ),
+    )
     .innerJoin(persons, and(eq(persons.districtCode, counsellingServices.districtCode), eq(persons.id, counsellingServices.personId)))
     .where(and(...where))
     .orderBy(asc(counsellingAppointments.startsAt))

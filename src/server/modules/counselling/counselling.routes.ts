@@ -38,7 +38,18 @@ import { MEDIA_TYPES } from '../../lib/media-types.js';
 import { readDuty, setDuty } from './duty.js';
 import { counsellingFiguresSheet, readCounsellingFigures } from './figures.js';
 import { listReferrals, recordReferralFollowUp, referOut } from './referrals.js';
-import { addScale, administerScale, assessAlert, createKioskLink, kioskSmsState, listAdministrations, listAlerts, listScales, readKiosk, submitKiosk } from './screening.js';
+import {
+  addScale,
+  administerScale,
+  assessAlert,
+  createKioskLink,
+  kioskSmsState,
+  listAdministrations,
+  listAlerts,
+  listScales,
+  readKiosk,
+  submitKiosk,
+} from './screening.js';
 import { addSession, listSessions, readSession } from './session-notes.js';
 import { caseServices, closeService, createWalkIn, findService, listServices, requestFromCase } from './services.js';
 
@@ -52,40 +63,88 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/walk-ins',
-    { ...work, schema: { operationId: 'createWalkIn', tags, summary: '登记来访者并建立心理服务', body: walkInSchema, response: { 201: z.object({ id: z.string() }) } } },
+    {
+      ...work,
+      schema: {
+        operationId: 'createWalkIn',
+        tags,
+        summary: '登记来访者并建立心理服务',
+        body: walkInSchema,
+        response: { 201: z.object({ id: z.string() }) },
+      },
+    },
     async (request, reply) => reply.status(201).send(await createWalkIn({ db, crypto, actor: actorOf(request), ...request.body })),
   );
 
   app.get(
     '/services',
-    { ...work, schema: { operationId: 'listCounsellingServices', tags, querystring: z.object({ status: z.enum(COUNSELLING_STATUSES).optional() }), response: { 200: z.object({ items: z.array(serviceSummarySchema) }) } } },
-    async (request) => ({ items: await listServices(db, actorOf(request), { status: request.query.status ? [request.query.status] : undefined }) }),
+    {
+      ...work,
+      schema: {
+        operationId: 'listCounsellingServices',
+        tags,
+        querystring: z.object({ status: z.enum(COUNSELLING_STATUSES).optional() }),
+        response: { 200: z.object({ items: z.array(serviceSummarySchema) }) },
+      },
+    },
+    async (request) => ({
+      items: await listServices(db, actorOf(request), { status: request.query.status ? [request.query.status] : undefined }),
+    }),
   );
 
-  app.get('/services/:id', { ...work, schema: { operationId: 'getCounsellingService', tags, params: id, response: { 200: serviceDetailSchema } } }, async (request) => {
-    const actor = actorOf(request);
-    const service = await findService(db, actor, request.params.id);
-    const summary = (await listServices(db, actor)).find((s) => s.id === service.id)!;
-    const [appointments, sessions, administrations, alerts, referrals] = await Promise.all([
-      listAppointments(db, actor, { serviceId: service.id }),
-      listSessions(db, actor, service.id),
-      listAdministrations(db, actor, service.id),
-      listAlerts(db, actor, { serviceId: service.id }),
-      listReferrals(db, actor, service.id),
-    ]);
-    const kioskSms = await kioskSmsState(db, actor.districtCode, service.personId, config.PUBLIC_BASE_URL);
-    return { ...summary, reason: crypto.decrypt(service.reasonEnc), appointments, sessions, administrations, alerts, referrals, kioskSms };
-  });
+  app.get(
+    '/services/:id',
+    { ...work, schema: { operationId: 'getCounsellingService', tags, params: id, response: { 200: serviceDetailSchema } } },
+    async (request) => {
+      const actor = actorOf(request);
+      const service = await findService(db, actor, request.params.id);
+      const summary = (await listServices(db, actor)).find((s) => s.id === service.id)!;
+      const [appointments, sessions, administrations, alerts, referrals] = await Promise.all([
+        listAppointments(db, actor, { serviceId: service.id }),
+        listSessions(db, actor, service.id),
+        listAdministrations(db, actor, service.id),
+        listAlerts(db, actor, { serviceId: service.id }),
+        listReferrals(db, actor, service.id),
+      ]);
+      const kioskSms = await kioskSmsState(db, actor.districtCode, service.personId, config.PUBLIC_BASE_URL);
+      return {
+        ...summary,
+        reason: crypto.decrypt(service.reasonEnc),
+        appointments,
+        sessions,
+        administrations,
+        alerts,
+        referrals,
+        kioskSms,
+      };
+    },
+  );
 
-  app.get('/rooms', { ...work, schema: { operationId: 'listCounsellingRooms', tags, response: { 200: z.array(z.object({ id: z.string(), name: z.string() })) } } }, async (request) =>
-    db.select({ id: counsellingRooms.id, name: counsellingRooms.name }).from(counsellingRooms).where(and(eq(counsellingRooms.districtCode, actorOf(request).districtCode), eq(counsellingRooms.isActive, 1))).orderBy(asc(counsellingRooms.name)),
+  app.get(
+    '/rooms',
+    {
+      ...work,
+      schema: { operationId: 'listCounsellingRooms', tags, response: { 200: z.array(z.object({ id: z.string(), name: z.string() })) } },
+    },
+    async (request) =>
+      db
+        .select({ id: counsellingRooms.id, name: counsellingRooms.name })
+        .from(counsellingRooms)
+        .where(and(eq(counsellingRooms.districtCode, actorOf(request).districtCode), eq(counsellingRooms.isActive, 1)))
+        .orderBy(asc(counsellingRooms.name)),
   );
 
   app.post(
     '/rooms',
     {
       onRequest: [app.requireActor],
-      schema: { operationId: 'addCounsellingRoom', tags, summary: '添加咨询室（心理督导或管理员）', body: z.object({ name: line(40, { minMessage: '请填写咨询室名称' }) }), response: { 201: z.object({ id: z.string(), name: z.string() }) } },
+      schema: {
+        operationId: 'addCounsellingRoom',
+        tags,
+        summary: '添加咨询室（心理督导或管理员）',
+        body: z.object({ name: line(40, { minMessage: '请填写咨询室名称' }) }),
+        response: { 201: z.object({ id: z.string(), name: z.string() }) },
+      },
     },
     async (request, reply) => {
       const actor = actorOf(request);
@@ -96,20 +155,40 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         .onConflictDoNothing()
         .returning({ id: counsellingRooms.id, name: counsellingRooms.name });
       if (!row) throw new AppError('ROOM_EXISTS');
-      await db.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'counselling.addRoom', entity: row.id, data: request.body });
+      await db
+        .insert(adminLog)
+        .values({ districtCode: actor.districtCode, actorId: actor.id, action: 'counselling.addRoom', entity: row.id, data: request.body });
       return reply.status(201).send(row);
     },
   );
 
-  app.get('/duty', { ...work, schema: { operationId: 'readCounsellingDuty', tags, summary: '值班安排（每天的值班咨询师）', querystring: dutyQuerySchema, response: { 200: dutyRosterSchema } } }, async (request) =>
-    readDuty(db, actorOf(request), request.query.from, request.query.to),
+  app.get(
+    '/duty',
+    {
+      ...work,
+      schema: {
+        operationId: 'readCounsellingDuty',
+        tags,
+        summary: '值班安排（每天的值班咨询师）',
+        querystring: dutyQuerySchema,
+        response: { 200: dutyRosterSchema },
+      },
+    },
+    async (request) => readDuty(db, actorOf(request), request.query.from, request.query.to),
   );
 
   app.put(
     '/duty/:day',
     {
       onRequest: [app.requireActor],
-      schema: { operationId: 'setCounsellingDuty', tags, summary: '设置某天的值班咨询师（心理督导或管理员；危机预警同时通知当天值班人员）', params: z.object({ day: z.string().date() }), body: setDutySchema, response: { 204: z.null() } },
+      schema: {
+        operationId: 'setCounsellingDuty',
+        tags,
+        summary: '设置某天的值班咨询师（心理督导或管理员；危机预警同时通知当天值班人员）',
+        params: z.object({ day: z.string().date() }),
+        body: setDutySchema,
+        response: { 204: z.null() },
+      },
     },
     async (request, reply) => {
       await setDuty(db, actorOf(request), request.params.day, request.body.counsellorIds);
@@ -117,33 +196,68 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get('/counsellors', { ...work, schema: { operationId: 'listCounsellors', tags, response: { 200: z.array(z.object({ id: z.string(), name: z.string(), isSupervisor: z.boolean() })) } } }, async (request) => {
-    const rows = await db
-      .select({ id: users.id, name: users.displayName, head: users.isUnitHead })
-      .from(users)
-      .where(and(eq(users.districtCode, actorOf(request).districtCode), eq(users.role, 'counsellor'), isNull(users.disabledAt)))
-      .orderBy(asc(users.displayName));
-    return rows.map((r) => ({ id: r.id, name: r.name, isSupervisor: r.head === 1 }));
-  });
+  app.get(
+    '/counsellors',
+    {
+      ...work,
+      schema: {
+        operationId: 'listCounsellors',
+        tags,
+        response: { 200: z.array(z.object({ id: z.string(), name: z.string(), isSupervisor: z.boolean() })) },
+      },
+    },
+    async (request) => {
+      const rows = await db
+        .select({ id: users.id, name: users.displayName, head: users.isUnitHead })
+        .from(users)
+        .where(and(eq(users.districtCode, actorOf(request).districtCode), eq(users.role, 'counsellor'), isNull(users.disabledAt)))
+        .orderBy(asc(users.displayName));
+      return rows.map((r) => ({ id: r.id, name: r.name, isSupervisor: r.head === 1 }));
+    },
+  );
 
   app.get(
     '/appointments',
     {
       ...work,
-      schema: { operationId: 'listAppointments', tags, querystring: z.object({ from: z.string().datetime({ offset: true }), to: z.string().datetime({ offset: true }) }), response: { 200: z.array(appointmentSchema) } },
+      schema: {
+        operationId: 'listAppointments',
+        tags,
+        querystring: z.object({ from: z.string().datetime({ offset: true }), to: z.string().datetime({ offset: true }) }),
+        response: { 200: z.array(appointmentSchema) },
+      },
     },
     async (request) => listAppointments(db, actorOf(request), { from: new Date(request.query.from), to: new Date(request.query.to) }),
   );
 
   app.post(
     '/appointments',
-    { ...work, schema: { operationId: 'bookAppointment', tags, summary: '预约（同一咨询师或咨询室同一时段不能重复预约）', body: bookAppointmentSchema, response: { 201: z.object({ id: z.string() }) } } },
+    {
+      ...work,
+      schema: {
+        operationId: 'bookAppointment',
+        tags,
+        summary: '预约（同一咨询师或咨询室同一时段不能重复预约）',
+        body: bookAppointmentSchema,
+        response: { 201: z.object({ id: z.string() }) },
+      },
+    },
     async (request, reply) => reply.status(201).send(await bookAppointment({ db, actor: actorOf(request), body: request.body })),
   );
 
   app.post(
     '/appointments/:id/status',
-    { ...work, schema: { operationId: 'setAppointmentStatus', tags, summary: '到访 / 取消 / 爽约', params: id, body: appointmentStatusBodySchema, response: { 204: z.null() } } },
+    {
+      ...work,
+      schema: {
+        operationId: 'setAppointmentStatus',
+        tags,
+        summary: '到访 / 取消 / 爽约',
+        params: id,
+        body: appointmentStatusBodySchema,
+        response: { 204: z.null() },
+      },
+    },
     async (request, reply) => {
       await setAppointmentStatus({ db, actor: actorOf(request), id: request.params.id, ...request.body });
       return reply.status(204).send(null);
@@ -152,33 +266,79 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/services/:id/close',
-    { ...work, schema: { operationId: 'closeCounsellingService', tags, summary: '结案（有未评估的危机预警时不能结案）', params: id, response: { 204: z.null() } } },
+    {
+      ...work,
+      schema: {
+        operationId: 'closeCounsellingService',
+        tags,
+        summary: '结案（有未评估的危机预警时不能结案）',
+        params: id,
+        response: { 204: z.null() },
+      },
+    },
     async (request, reply) => {
       await closeService(db, actorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );
 
-  app.get('/services/:id/sessions', { ...work, schema: { operationId: 'listCounsellingSessions', tags, params: id, response: { 200: z.array(sessionMetaSchema) } } }, async (request) => listSessions(db, actorOf(request), request.params.id));
+  app.get(
+    '/services/:id/sessions',
+    { ...work, schema: { operationId: 'listCounsellingSessions', tags, params: id, response: { 200: z.array(sessionMetaSchema) } } },
+    async (request) => listSessions(db, actorOf(request), request.params.id),
+  );
 
   app.post(
     '/services/:id/sessions',
-    { ...work, schema: { operationId: 'addSession', tags, summary: '咨询记录（加密封存）', params: id, body: addSessionSchema, response: { 201: z.object({ id: z.string() }) } } },
-    async (request, reply) => reply.status(201).send(await addSession({ db, crypto, actor: actorOf(request), serviceId: request.params.id, ...request.body })),
+    {
+      ...work,
+      schema: {
+        operationId: 'addSession',
+        tags,
+        summary: '咨询记录（加密封存）',
+        params: id,
+        body: addSessionSchema,
+        response: { 201: z.object({ id: z.string() }) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await addSession({ db, crypto, actor: actorOf(request), serviceId: request.params.id, ...request.body })),
   );
 
   // Any signed-in user may ask; only the author and a supervisor are answered (others: 404, other counsellors: 403).
   app.get(
     '/sessions/:id',
-    { onRequest: [app.requireActor], schema: { operationId: 'readSession', tags, summary: '查阅咨询记录（仅撰写人与心理督导，逐次留痕）', params: id, response: { 200: sessionNotesSchema } } },
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'readSession',
+        tags,
+        summary: '查阅咨询记录（仅撰写人与心理督导，逐次留痕）',
+        params: id,
+        response: { 200: sessionNotesSchema },
+      },
+    },
     async (request) => readSession({ db, crypto, actor: actorOf(request), id: request.params.id, requestId: request.id, ip: request.ip }),
   );
 
-  app.get('/scales', { ...work, schema: { operationId: 'listScales', tags, response: { 200: z.array(scaleDefinitionSchema) } } }, async (request) => listScales(db, actorOf(request).districtCode));
+  app.get(
+    '/scales',
+    { ...work, schema: { operationId: 'listScales', tags, response: { 200: z.array(scaleDefinitionSchema) } } },
+    async (request) => listScales(db, actorOf(request).districtCode),
+  );
 
   app.post(
     '/scales',
-    { onRequest: [app.requireActor], schema: { operationId: 'addScale', tags, summary: '添加量表（数据定义：条目、选项、计分分级、危机条目）', body: scaleDefinitionSchema, response: { 201: z.object({ code: z.string() }) } } },
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'addScale',
+        tags,
+        summary: '添加量表（数据定义：条目、选项、计分分级、危机条目）',
+        body: scaleDefinitionSchema,
+        response: { 201: z.object({ code: z.string() }) },
+      },
+    },
     async (request, reply) => {
       await addScale(db, actorOf(request), request.body);
       return reply.status(201).send({ code: request.body.code });
@@ -187,10 +347,28 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/services/:id/administrations',
-    { ...work, schema: { operationId: 'administerScale', tags, params: id, body: administerSchema, response: { 201: administrationSchema.extend({ alertId: z.string().nullable() }) } } },
+    {
+      ...work,
+      schema: {
+        operationId: 'administerScale',
+        tags,
+        params: id,
+        body: administerSchema,
+        response: { 201: administrationSchema.extend({ alertId: z.string().nullable() }) },
+      },
+    },
     async (request, reply) => {
       const r = await administerScale({ db, crypto, actor: actorOf(request), serviceId: request.params.id, ...request.body });
-      return reply.status(201).send({ id: r.id, scaleCode: request.body.scaleCode, total: r.total, band: r.band, mode: 'counsellor', crisis: r.crisis, alertId: r.alertId, createdAt: r.createdAt.toISOString() });
+      return reply.status(201).send({
+        id: r.id,
+        scaleCode: request.body.scaleCode,
+        total: r.total,
+        band: r.band,
+        mode: 'counsellor',
+        crisis: r.crisis,
+        alertId: r.alertId,
+        createdAt: r.createdAt.toISOString(),
+      });
     },
   );
 
@@ -208,16 +386,45 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await createKioskLink({ db, actor: actorOf(request), serviceId: request.params.id, scaleCode: request.body.scaleCode, bySms: request.body.bySms, publicBaseUrl: config.PUBLIC_BASE_URL })),
+      reply.status(201).send(
+        await createKioskLink({
+          db,
+          actor: actorOf(request),
+          serviceId: request.params.id,
+          scaleCode: request.body.scaleCode,
+          bySms: request.body.bySms,
+          publicBaseUrl: config.PUBLIC_BASE_URL,
+        }),
+      ),
   );
 
-  app.get('/alerts', { ...work, schema: { operationId: 'listCrisisAlerts', tags, querystring: z.object({ open: z.enum(['true', 'false']).optional() }), response: { 200: z.array(alertSchema) } } }, async (request) =>
-    listAlerts(db, actorOf(request), { openOnly: request.query.open === 'true' }),
+  app.get(
+    '/alerts',
+    {
+      ...work,
+      schema: {
+        operationId: 'listCrisisAlerts',
+        tags,
+        querystring: z.object({ open: z.enum(['true', 'false']).optional() }),
+        response: { 200: z.array(alertSchema) },
+      },
+    },
+    async (request) => listAlerts(db, actorOf(request), { openOnly: request.query.open === 'true' }),
   );
 
   app.post(
     '/alerts/:id/assessment',
-    { ...work, schema: { operationId: 'assessCrisisAlert', tags, summary: '记录风险评估（关闭危机预警）', params: id, body: assessAlertSchema, response: { 204: z.null() } } },
+    {
+      ...work,
+      schema: {
+        operationId: 'assessCrisisAlert',
+        tags,
+        summary: '记录风险评估（关闭危机预警）',
+        params: id,
+        body: assessAlertSchema,
+        response: { 204: z.null() },
+      },
+    },
     async (request, reply) => {
       await assessAlert({ db, crypto, actor: actorOf(request), id: request.params.id, ...request.body });
       return reply.status(204).send(null);
@@ -226,8 +433,19 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/services/:id/referrals',
-    { ...work, schema: { operationId: 'referOut', tags, summary: '转介至医疗机构', params: id, body: referOutSchema, response: { 201: z.object({ id: z.string() }) } } },
-    async (request, reply) => reply.status(201).send(await referOut({ db, crypto, actor: actorOf(request), serviceId: request.params.id, ...request.body })),
+    {
+      ...work,
+      schema: {
+        operationId: 'referOut',
+        tags,
+        summary: '转介至医疗机构',
+        params: id,
+        body: referOutSchema,
+        response: { 201: z.object({ id: z.string() }) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await referOut({ db, crypto, actor: actorOf(request), serviceId: request.params.id, ...request.body })),
   );
 
   app.post(
@@ -243,7 +461,13 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
     '/figures',
     {
       onRequest: [app.requirePermission('counselling.figures')],
-      schema: { operationId: 'counsellingFigures', tags, summary: '心理服务数据（仅数量，不含任何内容）', querystring: z.object({ from: z.string().date(), to: z.string().date() }), response: { 200: counsellingFiguresSchema } },
+      schema: {
+        operationId: 'counsellingFigures',
+        tags,
+        summary: '心理服务数据（仅数量，不含任何内容）',
+        querystring: z.object({ from: z.string().date(), to: z.string().date() }),
+        response: { 200: counsellingFiguresSchema },
+      },
     },
     async (request) => readCounsellingFigures(db, actorOf(request).districtCode, request.query.from, request.query.to),
   );
@@ -252,12 +476,22 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
     '/figures.xlsx',
     {
       onRequest: [app.requirePermission('counselling.figures')],
-      schema: { operationId: 'exportCounsellingFigures', tags, summary: '心理服务数据导出 Excel（仅数量）', querystring: z.object({ from: z.string().date(), to: z.string().date() }), response: { 200: fileResponse({ description: '心理服务数据 (XLSX)', mediaTypes: [MEDIA_TYPES.xlsx] }) } },
+      schema: {
+        operationId: 'exportCounsellingFigures',
+        tags,
+        summary: '心理服务数据导出 Excel（仅数量）',
+        querystring: z.object({ from: z.string().date(), to: z.string().date() }),
+        response: { 200: fileResponse({ description: '心理服务数据 (XLSX)', mediaTypes: [MEDIA_TYPES.xlsx] }) },
+      },
     },
     async (request, reply) => {
       const f = await readCounsellingFigures(db, actorOf(request).districtCode, request.query.from, request.query.to);
       const file = await buildWorkbook([counsellingFiguresSheet(f)]);
-      return reply.type(XLSX_TYPE).header('content-disposition', attachmentName(`心理服务数据-${f.from}至${f.to}.xlsx`)).header('cache-control', 'no-store').send(file);
+      return reply
+        .type(XLSX_TYPE)
+        .header('content-disposition', attachmentName(`心理服务数据-${f.from}至${f.to}.xlsx`))
+        .header('cache-control', 'no-store')
+        .send(file);
     },
   );
 };
@@ -265,12 +499,27 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
 /** On a case: refer a party, and see only that services exist and their status. */
 export const caseCounsellingRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, crypto } = app.deps;
-  app.get('/:id/counselling', { onRequest: [app.requireActor], schema: { operationId: 'caseCounselling', tags, params: id, response: { 200: caseCounsellingSchema } } }, async (request) =>
-    caseServices(db, actorOf(request), request.params.id),
+  app.get(
+    '/:id/counselling',
+    {
+      onRequest: [app.requireActor],
+      schema: { operationId: 'caseCounselling', tags, params: id, response: { 200: caseCounsellingSchema } },
+    },
+    async (request) => caseServices(db, actorOf(request), request.params.id),
   );
   app.post(
     '/:id/counselling',
-    { onRequest: [app.requirePermission('counselling.request')], schema: { operationId: 'referToCounselling', tags, summary: '转介当事人到心理服务区', params: id, body: requestFromCaseSchema, response: { 201: z.object({ id: z.string() }) } } },
+    {
+      onRequest: [app.requirePermission('counselling.request')],
+      schema: {
+        operationId: 'referToCounselling',
+        tags,
+        summary: '转介当事人到心理服务区',
+        params: id,
+        body: requestFromCaseSchema,
+        response: { 201: z.object({ id: z.string() }) },
+      },
+    },
     async (request, reply) => {
       const created = await requestFromCase({ db, crypto, actor: actorOf(request), caseId: request.params.id, ...request.body });
       return reply.status(201).send({ id: created.id });
@@ -290,7 +539,17 @@ export const kioskRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'readKiosk',
         tags,
         params: token,
-        response: { 200: z.object({ scale: z.object({ code: z.string(), name: z.string(), instructions: z.string(), items: z.array(z.object({ no: z.number(), text: z.string() })), options: z.array(z.object({ value: z.number(), label: z.string() })) }) }) },
+        response: {
+          200: z.object({
+            scale: z.object({
+              code: z.string(),
+              name: z.string(),
+              instructions: z.string(),
+              items: z.array(z.object({ no: z.number(), text: z.string() })),
+              options: z.array(z.object({ value: z.number(), label: z.string() })),
+            }),
+          }),
+        },
       },
     },
     async (request) => readKiosk(db, request.params.token),
@@ -299,9 +558,14 @@ export const kioskRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:token',
     {
       config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
-      schema: { operationId: 'submitKiosk', tags, params: token, body: z.object({ answers: z.array(z.number().int()).min(1).max(120) }), response: { 200: z.object({ received: z.boolean(), needsHelpNow: z.boolean() }) } },
+      schema: {
+        operationId: 'submitKiosk',
+        tags,
+        params: token,
+        body: z.object({ answers: z.array(z.number().int()).min(1).max(120) }),
+        response: { 200: z.object({ received: z.boolean(), needsHelpNow: z.boolean() }) },
+      },
     },
     async (request) => submitKiosk({ db, crypto, token: request.params.token, answers: request.body.answers }),
   );
 };
-

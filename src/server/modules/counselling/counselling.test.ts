@@ -23,7 +23,16 @@ describe('screening scales scored exactly (PHQ-9, GAD-7: docs/LEGAL-BASIS.md §7
   it('puts every PHQ-9 band boundary where the rules say: 4/5, 9/10, 14/15, 19/20', () => {
     const band = (t: number) => scoreScale(PHQ9, answersFor(9, t, [9])).band.key;
     expect([0, 4, 5, 9, 10, 14, 15, 19, 20, 24].map(band)).toEqual([
-      'minimal', 'minimal', 'mild', 'mild', 'moderate', 'moderate', 'moderately_severe', 'moderately_severe', 'severe', 'severe',
+      'minimal',
+      'minimal',
+      'mild',
+      'mild',
+      'moderate',
+      'moderate',
+      'moderately_severe',
+      'moderately_severe',
+      'severe',
+      'severe',
     ]);
     expect(scoreScale(PHQ9, Array(9).fill(3)).total).toBe(27);
     expect(scoreScale(PHQ9, Array(9).fill(3)).band.key).toBe('severe');
@@ -31,7 +40,16 @@ describe('screening scales scored exactly (PHQ-9, GAD-7: docs/LEGAL-BASIS.md §7
 
   it('puts every GAD-7 band boundary where the rules say: 4/5, 9/10, 14/15', () => {
     const band = (t: number) => scoreScale(GAD7, answersFor(7, t)).band.key;
-    expect([0, 4, 5, 9, 10, 14, 15, 21].map(band)).toEqual(['minimal', 'minimal', 'mild', 'mild', 'moderate', 'moderate', 'severe', 'severe']);
+    expect([0, 4, 5, 9, 10, 14, 15, 21].map(band)).toEqual([
+      'minimal',
+      'minimal',
+      'mild',
+      'mild',
+      'moderate',
+      'moderate',
+      'severe',
+      'severe',
+    ]);
   });
 
   it('flags any non-zero answer to PHQ-9 item 9 whatever the total, and nothing else', () => {
@@ -47,21 +65,65 @@ describe('screening scales scored exactly (PHQ-9, GAD-7: docs/LEGAL-BASIS.md §7
   });
 
   it('takes a new scale as data, and refuses bands with a gap', () => {
-    const ok = { code: 'TEST-3', name: '测试量表', instructions: '请作答', items: [{ no: 1, text: 'a' }, { no: 2, text: 'b' }], options: [{ value: 0, label: '否' }, { value: 1, label: '是' }], bands: [{ min: 0, max: 1, key: 'low', label: '低' }, { min: 2, max: 2, key: 'high', label: '高' }] };
+    const ok = {
+      code: 'TEST-3',
+      name: '测试量表',
+      instructions: '请作答',
+      items: [
+        { no: 1, text: 'a' },
+        { no: 2, text: 'b' },
+      ],
+      options: [
+        { value: 0, label: '否' },
+        { value: 1, label: '是' },
+      ],
+      bands: [
+        { min: 0, max: 1, key: 'low', label: '低' },
+        { min: 2, max: 2, key: 'high', label: '高' },
+      ],
+    };
     expect(scaleDefinitionSchema.safeParse(ok).success).toBe(true);
-    expect(scaleDefinitionSchema.safeParse({ ...ok, bands: [{ min: 0, max: 0, key: 'low', label: '低' }, { min: 2, max: 2, key: 'high', label: '高' }] }).success).toBe(false);
+    expect(
+      scaleDefinitionSchema.safeParse({
+        ...ok,
+        bands: [
+          { min: 0, max: 0, key: 'low', label: '低' },
+          { min: 2, max: 2, key: 'high', label: '高' },
+        ],
+      }).success,
+    ).toBe(false);
   });
 
   it('reads a scale typed line by line, as the workspace form sends it, and names what is wrong', () => {
     for (const scale of [PHQ9, GAD7]) expect(scaleFromText(scaleToText(scale))).toEqual({ ok: true, scale });
-    const typed = { code: 'SDS-3', name: '简易测试', instructions: '请按最近一周的情况作答', items: '睡不好\n吃不下\n\n提不起劲', options: '0 没有\n1 有时\n2 经常', bands: '0-2 正常\n3～6 需关注', crisis: '' };
+    const typed = {
+      code: 'SDS-3',
+      name: '简易测试',
+      instructions: '请按最近一周的情况作答',
+      items: '睡不好\n吃不下\n\n提不起劲',
+      options: '0 没有\n1 有时\n2 经常',
+      bands: '0-2 正常\n3～6 需关注',
+      crisis: '',
+    };
     const read = scaleFromText(typed);
     expect(read.ok && read.scale.items.map((i) => i.no)).toEqual([1, 2, 3]);
-    expect(read.ok && read.scale.bands).toEqual([{ min: 0, max: 2, label: '正常', key: 'band_a' }, { min: 3, max: 6, label: '需关注', key: 'band_b' }]);
-    expect(scaleFromText({ ...typed, bands: '0-2 正常\n4-6 需关注' })).toEqual({ ok: false, errors: [{ field: 'bands', message: '分级区间应从 3 开始且连续不重叠' }] });
-    expect(scaleFromText({ ...typed, options: '0 没有\n有时' })).toEqual({ ok: false, errors: [{ field: 'options', message: '第 2 行应为“分值 选项”，如“0 完全不会”' }] });
+    expect(read.ok && read.scale.bands).toEqual([
+      { min: 0, max: 2, label: '正常', key: 'band_a' },
+      { min: 3, max: 6, label: '需关注', key: 'band_b' },
+    ]);
+    expect(scaleFromText({ ...typed, bands: '0-2 正常\n4-6 需关注' })).toEqual({
+      ok: false,
+      errors: [{ field: 'bands', message: '分级区间应从 3 开始且连续不重叠' }],
+    });
+    expect(scaleFromText({ ...typed, options: '0 没有\n有时' })).toEqual({
+      ok: false,
+      errors: [{ field: 'options', message: '第 2 行应为“分值 选项”，如“0 完全不会”' }],
+    });
     expect(scaleFromText({ ...typed, code: 'sds' }).ok).toBe(false);
-    expect(scaleFromText({ ...typed, crisis: '5 1 不存在的题' })).toEqual({ ok: false, errors: [{ field: 'crisis', message: '危机条目 5 不存在' }] });
+    expect(scaleFromText({ ...typed, crisis: '5 1 不存在的题' })).toEqual({
+      ok: false,
+      errors: [{ field: 'crisis', message: '危机条目 5 不存在' }],
+    });
   });
 });
 
@@ -72,20 +134,30 @@ let serviceId: string;
 let rooms: { id: string; name: string }[];
 let counsellors: { id: string; name: string }[];
 const get = (who: string, url: string) => ctx.app.inject({ method: 'GET', url, headers: { cookie: c[who]! } });
-const post = (who: string, url: string, payload?: unknown) => ctx.app.inject({ method: 'POST', url, headers: { cookie: c[who]! }, payload: payload as object });
+const post = (who: string, url: string, payload?: unknown) =>
+  ctx.app.inject({ method: 'POST', url, headers: { cookie: c[who]! }, payload: payload as object });
 
 beforeAll(async () => {
   // With a public address, so a self-assessment link can be texted to the person.
   ctx = await startTestApp({ env: { PUBLIC_BASE_URL: 'https://fq.example.gov.cn/' } });
-  for (const u of ['reception', 'dispatcher', 'mediator', 'counsellor', 'counsellor2', 'supervisor', 'admin', 'leader']) c[u] = await signIn(ctx.app, u);
-  const created = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: c.reception!, 'idempotency-key': randomUUID() }, payload: buildCaseBody({ category: 'marriage_family' }) });
+  for (const u of ['reception', 'dispatcher', 'mediator', 'counsellor', 'counsellor2', 'supervisor', 'admin', 'leader'])
+    c[u] = await signIn(ctx.app, u);
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/cases',
+    headers: { cookie: c.reception!, 'idempotency-key': randomUUID() },
+    payload: buildCaseBody({ category: 'marriage_family' }),
+  });
   caseId = created.json().id;
   const sfs = (await ctx.database.pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id;
   await actOnCaseOk(ctx.app, { cookie: c.reception!, readerCookie: c.dispatcher! }, caseId, { action: 'accept' });
   await actOnCaseOk(ctx.app, { cookie: c.dispatcher!, readerCookie: c.dispatcher! }, caseId, { action: 'dispatch', leadUnitId: sfs });
   const applicant = created.json().parties.find((p: { role: string }) => p.role === 'applicant');
   // The mediator refers the applicant, who is in distress, to the service room.
-  const ref = await post('mediator', `/api/cases/${caseId}/counselling`, { personId: applicant.personId, reason: '当事人情绪低落，多次提到活着没意思' });
+  const ref = await post('mediator', `/api/cases/${caseId}/counselling`, {
+    personId: applicant.personId,
+    reason: '当事人情绪低落，多次提到活着没意思',
+  });
   expect(ref.statusCode, ref.body).toBe(201);
   serviceId = ref.json().id;
   rooms = (await get('counsellor', '/api/counselling/rooms')).json();
@@ -134,19 +206,30 @@ describe('the psychological service zone', () => {
     // Back to back is not an overlap.
     expect((await book('counsellor2', who('马丽'), rooms[0]!.id, slot(10), slot(11))).statusCode).toBe(201);
     // Two people booking the same counsellor at the same moment: one wins, the other is told.
-    const race = await Promise.all([book('counsellor', who('宋心怡'), rooms[1]!.id, slot(14), slot(15)), book('counsellor2', who('宋心怡'), rooms[2]!.id, slot(14), slot(15))]);
+    const race = await Promise.all([
+      book('counsellor', who('宋心怡'), rooms[1]!.id, slot(14), slot(15)),
+      book('counsellor2', who('宋心怡'), rooms[2]!.id, slot(14), slot(15)),
+    ]);
     expect(race.map((r) => r.statusCode).sort()).toEqual([201, 409]);
     // A cancelled appointment frees its slot.
-    expect((await post('counsellor', `/api/counselling/appointments/${first.json().id}/status`, { status: 'cancelled', note: '来访者改期' })).statusCode).toBe(204);
+    expect(
+      (await post('counsellor', `/api/counselling/appointments/${first.json().id}/status`, { status: 'cancelled', note: '来访者改期' }))
+        .statusCode,
+    ).toBe(204);
     expect((await book('counsellor', who('刘芳'), rooms[1]!.id, slot(9, 30), slot(10, 30))).statusCode).toBe(201);
     // The person is reminded by SMS the day before.
-    const { rows } = await ctx.database.pool.query(`select next_attempt_at from outbox where dedupe_key = $1`, [`appointment:${first.json().id}:reminder`]);
+    const { rows } = await ctx.database.pool.query(`select next_attempt_at from outbox where dedupe_key = $1`, [
+      `appointment:${first.json().id}:reminder`,
+    ]);
     expect(new Date(rows[0].next_attempt_at).getTime()).toBe(new Date(slot(9)).getTime() - 86_400_000);
   });
 
   it('seals session notes: encrypted at rest, readable by the author and the supervisor only, every read logged, never searchable', async () => {
     const secret = `梦见鲸鱼搁浅${randomUUID().slice(0, 6)}`;
-    const added = await post('counsellor', `/api/counselling/services/${serviceId}/sessions`, { notes: `来访者谈到${secret}，情绪稳定。`, heldOn: shanghaiDate(new Date()) });
+    const added = await post('counsellor', `/api/counselling/services/${serviceId}/sessions`, {
+      notes: `来访者谈到${secret}，情绪稳定。`,
+      heldOn: shanghaiDate(new Date()),
+    });
     expect(added.statusCode, added.body).toBe(201);
     const sessionId = added.json().id;
     const read = async (u: string) => get(u, `/api/counselling/sessions/${sessionId}`);
@@ -160,13 +243,19 @@ describe('the psychological service zone', () => {
       expect(res.statusCode, u).toBe(404);
       expect(res.body).not.toContain(secret);
     }
-    const reads = await ctx.database.pool.query(`select count(*)::int n from access_log where entity_type = 'counselling_session' and entity_id = $1`, [sessionId]);
+    const reads = await ctx.database.pool.query(
+      `select count(*)::int n from access_log where entity_type = 'counselling_session' and entity_id = $1`,
+      [sessionId],
+    );
     expect(reads.rows[0].n).toBe(2);
     // The raw row holds no plaintext anywhere.
     const raw = await ctx.database.pool.query(`select * from counselling_sessions where id = $1`, [sessionId]);
     expect(JSON.stringify(raw.rows[0])).not.toContain(secret);
     expect(Buffer.from(raw.rows[0].notes_enc).includes(Buffer.from(secret))).toBe(false);
-    const anyTable = await ctx.database.pool.query(`select count(*)::int n from case_search where search_vector::text like $1 or party_vector::text like $1`, [`%${secret.slice(0, 4)}%`]);
+    const anyTable = await ctx.database.pool.query(
+      `select count(*)::int n from case_search where search_vector::text like $1 or party_vector::text like $1`,
+      [`%${secret.slice(0, 4)}%`],
+    );
     expect(anyTable.rows[0].n).toBe(0);
     for (const u of ['admin', 'mediator', 'dispatcher']) {
       const found = (await get(u, `/api/cases?q=${encodeURIComponent(secret)}`)).json();
@@ -178,29 +267,45 @@ describe('the psychological service zone', () => {
   });
 
   it('raises a crisis alert on PHQ-9 item 9 = 1 with a total of 1, kept open until a risk assessment is recorded', async () => {
-    const res = await post('counsellor', `/api/counselling/services/${serviceId}/administrations`, { scaleCode: 'PHQ-9', answers: [0, 0, 0, 0, 0, 0, 0, 0, 1] });
+    const res = await post('counsellor', `/api/counselling/services/${serviceId}/administrations`, {
+      scaleCode: 'PHQ-9',
+      answers: [0, 0, 0, 0, 0, 0, 0, 0, 1],
+    });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ total: 1, band: { key: 'minimal' }, crisis: true });
     const alertId = res.json().alertId as string;
     const open = (await get('supervisor', '/api/counselling/alerts?open=true')).json();
     expect(open.map((a: { id: string }) => a.id)).toContain(alertId);
     // The service's counsellor and the supervisor are told at once (in-app).
-    const { rows } = await ctx.database.pool.query(`select recipient_user_id from outbox where dedupe_key like $1`, [`crisis:${alertId}:%`]);
+    const { rows } = await ctx.database.pool.query(`select recipient_user_id from outbox where dedupe_key like $1`, [
+      `crisis:${alertId}:%`,
+    ]);
     expect(rows.map((r) => r.recipient_user_id).sort()).toEqual([who('刘芳'), who('宋心怡')].sort());
     const tooShort = await post('counsellor', `/api/counselling/alerts/${alertId}/assessment`, { riskLevel: 'medium', assessment: '还好' });
     expect(tooShort.statusCode).toBe(400);
     expect((await get('counsellor', '/api/counselling/alerts?open=true')).json().map((a: { id: string }) => a.id)).toContain(alertId);
-    const done = await post('counsellor', `/api/counselling/alerts/${alertId}/assessment`, { riskLevel: 'medium', assessment: '面谈评估：有消极念头，无具体计划，家属已知情并陪伴，约定三日内复诊。' });
+    const done = await post('counsellor', `/api/counselling/alerts/${alertId}/assessment`, {
+      riskLevel: 'medium',
+      assessment: '面谈评估：有消极念头，无具体计划，家属已知情并陪伴，约定三日内复诊。',
+    });
     expect(done.statusCode, done.body).toBe(204);
     expect((await get('counsellor', '/api/counselling/alerts?open=true')).json().map((a: { id: string }) => a.id)).not.toContain(alertId);
-    expect((await post('counsellor', `/api/counselling/alerts/${alertId}/assessment`, { riskLevel: 'low', assessment: '重复提交的评估记录内容' })).json().code).toBe('CRISIS_ALERT_ASSESSED');
+    expect(
+      (
+        await post('counsellor', `/api/counselling/alerts/${alertId}/assessment`, {
+          riskLevel: 'low',
+          assessment: '重复提交的评估记录内容',
+        })
+      ).json().code,
+    ).toBe('CRISIS_ALERT_ASSESSED');
     const raw = await ctx.database.pool.query(`select * from crisis_alerts where id = $1`, [alertId]);
     expect(JSON.stringify(raw.rows[0])).not.toContain('消极念头');
   });
 
   it('tells whoever is on duty that day as well; only a supervisor or an admin sets the roster, never for a past day', async () => {
     const today = shanghaiDate(new Date());
-    const put = (who: string, day: string, counsellorIds: string[]) => ctx.app.inject({ method: 'PUT', url: `/api/counselling/duty/${day}`, headers: { cookie: c[who]! }, payload: { counsellorIds } });
+    const put = (who: string, day: string, counsellorIds: string[]) =>
+      ctx.app.inject({ method: 'PUT', url: `/api/counselling/duty/${day}`, headers: { cookie: c[who]! }, payload: { counsellorIds } });
     expect((await put('counsellor', today, [who('马丽')])).statusCode).toBe(403);
     expect((await put('leader', today, [who('马丽')])).statusCode).toBe(403);
     expect((await put('supervisor', addDays(today, -1), [who('马丽')])).json().code).toBe('DUTY_DAY_PAST');
@@ -213,13 +318,24 @@ describe('the psychological service zone', () => {
       expect(roster.days).toHaveLength(7);
       expect(roster.days[0]).toEqual({ day: today, counsellors: [{ id: who('马丽'), name: '马丽' }] });
       expect((await get('supervisor', `/api/counselling/duty?from=${today}&to=${today}`)).json().canEdit).toBe(true);
-      const res = await post('counsellor', `/api/counselling/services/${serviceId}/administrations`, { scaleCode: 'PHQ-9', answers: [1, 0, 0, 0, 0, 0, 0, 0, 1] });
+      const res = await post('counsellor', `/api/counselling/services/${serviceId}/administrations`, {
+        scaleCode: 'PHQ-9',
+        answers: [1, 0, 0, 0, 0, 0, 0, 0, 1],
+      });
       expect(res.json().crisis).toBe(true);
-      const { rows } = await ctx.database.pool.query(`select recipient_user_id from outbox where dedupe_key like $1`, [`crisis:${res.json().alertId}:%`]);
+      const { rows } = await ctx.database.pool.query(`select recipient_user_id from outbox where dedupe_key like $1`, [
+        `crisis:${res.json().alertId}:%`,
+      ]);
       // The service's counsellor, the supervisor, and 马丽 on duty today.
       expect(rows.map((r) => r.recipient_user_id).sort()).toEqual([who('刘芳'), who('宋心怡'), who('马丽')].sort());
-      await post('counsellor', `/api/counselling/alerts/${res.json().alertId}/assessment`, { riskLevel: 'low', assessment: '复评：情绪平稳，无自伤计划，继续随访。' });
-      const { rows: logged } = await ctx.database.pool.query(`select data from admin_log where action = 'counselling.setDuty' and entity = $1`, [today]);
+      await post('counsellor', `/api/counselling/alerts/${res.json().alertId}/assessment`, {
+        riskLevel: 'low',
+        assessment: '复评：情绪平稳，无自伤计划，继续随访。',
+      });
+      const { rows: logged } = await ctx.database.pool.query(
+        `select data from admin_log where action = 'counselling.setDuty' and entity = $1`,
+        [today],
+      );
       expect(logged.at(-1).data).toEqual({ counsellorIds: [who('马丽')] });
     } finally {
       expect((await put('supervisor', today, [])).statusCode).toBe(204);
@@ -240,7 +356,11 @@ describe('the psychological service zone', () => {
     const again = await ctx.app.inject({ method: 'POST', url: `/api/public/kiosk/${token}`, payload: { answers: [0, 0, 0, 0, 0, 0, 0] } });
     expect(again.statusCode).toBe(404);
     const detail = (await get('counsellor', `/api/counselling/services/${serviceId}`)).json();
-    expect(detail.administrations.find((a: { scaleCode: string }) => a.scaleCode === 'GAD-7')).toMatchObject({ total: 10, band: { key: 'moderate', label: '中度' }, mode: 'self' });
+    expect(detail.administrations.find((a: { scaleCode: string }) => a.scaleCode === 'GAD-7')).toMatchObject({
+      total: 10,
+      band: { key: 'moderate', label: '中度' },
+      mode: 'self',
+    });
   });
 
   it('texts the one-time link to the person in neutral words when the platform has a public address, and says why not otherwise', async () => {
@@ -249,20 +369,30 @@ describe('the psychological service zone', () => {
     const sent = await post('counsellor', `/api/counselling/services/${serviceId}/kiosk-links`, { scaleCode: 'GAD-7', bySms: true });
     expect(sent.statusCode, sent.body).toBe(201);
     expect(sent.json().sentBySms).toBe(true);
-    const { rows } = await ctx.database.pool.query(`select channel, body, recipient_phone_enc from outbox where dedupe_key like 'kiosk:%' and body like $1`, [`%${sent.json().path}`]);
+    const { rows } = await ctx.database.pool.query(
+      `select channel, body, recipient_phone_enc from outbox where dedupe_key like 'kiosk:%' and body like $1`,
+      [`%${sent.json().path}`],
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0].channel).toBe('sms');
     expect(rows[0].body).toContain(`https://fq.example.gov.cn${sent.json().path}`);
     expect(rows[0].body).not.toMatch(/心理|抑郁|焦虑|危机/);
-    const applicantPhone = (await ctx.database.pool.query(`select p.phone_enc from counselling_services s join persons p on p.id = s.person_id where s.id = $1`, [serviceId])).rows[0].phone_enc;
+    const applicantPhone = (
+      await ctx.database.pool.query(`select p.phone_enc from counselling_services s join persons p on p.id = s.person_id where s.id = $1`, [
+        serviceId,
+      ])
+    ).rows[0].phone_enc;
     expect(ctx.app.deps.crypto.decrypt(rows[0].recipient_phone_enc)).toBe(ctx.app.deps.crypto.decrypt(applicantPhone));
     // The texted link opens the same tablet page.
     expect((await ctx.app.inject({ method: 'GET', url: `/api/public/kiosk/${sent.json().token}` })).statusCode).toBe(200);
 
     // A walk-in without a phone: nothing to text to.
-    const walkIn = (await post('counsellor', '/api/counselling/walk-ins', { name: '无电话来访者', reason: '想找人聊聊最近的压力' })).json().id;
+    const walkIn = (await post('counsellor', '/api/counselling/walk-ins', { name: '无电话来访者', reason: '想找人聊聊最近的压力' })).json()
+      .id;
     expect((await get('counsellor', `/api/counselling/services/${walkIn}`)).json().kioskSms).toBe('no_phone');
-    expect((await post('counsellor', `/api/counselling/services/${walkIn}/kiosk-links`, { scaleCode: 'GAD-7', bySms: true })).json().code).toBe('KIOSK_SMS_NO_PHONE');
+    expect(
+      (await post('counsellor', `/api/counselling/services/${walkIn}/kiosk-links`, { scaleCode: 'GAD-7', bySms: true })).json().code,
+    ).toBe('KIOSK_SMS_NO_PHONE');
 
     // A platform without a public address (the default, on an intranet) opens links on the tablet only.
     const intranet = await startTestApp();
@@ -270,7 +400,12 @@ describe('the psychological service zone', () => {
       const cookie = await signIn(intranet.app, 'counsellor');
       const inside = await intranet.app.inject({ method: 'GET', url: `/api/counselling/services/${serviceId}`, headers: { cookie } });
       expect(inside.json().kioskSms).toBe('no_public_address');
-      const refused = await intranet.app.inject({ method: 'POST', url: `/api/counselling/services/${serviceId}/kiosk-links`, headers: { cookie }, payload: { scaleCode: 'GAD-7', bySms: true } });
+      const refused = await intranet.app.inject({
+        method: 'POST',
+        url: `/api/counselling/services/${serviceId}/kiosk-links`,
+        headers: { cookie },
+        payload: { scaleCode: 'GAD-7', bySms: true },
+      });
       expect(refused.statusCode).toBe(409);
       expect(refused.json().code).toBe('KIOSK_SMS_UNAVAILABLE');
     } finally {
@@ -279,10 +414,16 @@ describe('the psychological service zone', () => {
   });
 
   it('records a referral to a medical institution and its follow-up; leaders get counts only', async () => {
-    const res = await post('counsellor', `/api/counselling/services/${serviceId}/referrals`, { institution: '焦作市第二人民医院精神科', reason: '建议专科评估', followUpOn: addDays(shanghaiDate(new Date()), 15) });
+    const res = await post('counsellor', `/api/counselling/services/${serviceId}/referrals`, {
+      institution: '焦作市第二人民医院精神科',
+      reason: '建议专科评估',
+      followUpOn: addDays(shanghaiDate(new Date()), 15),
+    });
     expect(res.statusCode, res.body).toBe(201);
     expect((await get('mediator', `/api/cases/${caseId}/counselling`)).json().services[0].status).toBe('referred_out');
-    expect((await post('counsellor', `/api/counselling/referrals/${res.json().id}/follow-up`, { note: '已就诊，遵医嘱随访' })).statusCode).toBe(204);
+    expect(
+      (await post('counsellor', `/api/counselling/referrals/${res.json().id}/follow-up`, { note: '已就诊，遵医嘱随访' })).statusCode,
+    ).toBe(204);
     // Figures count Shanghai days: after 16:00 UTC it is already tomorrow there.
     const today = shanghaiDate(new Date());
     const figures = await get('leader', `/api/counselling/figures?from=${today.slice(0, 4)}-01-01&to=${today}`);
@@ -306,12 +447,21 @@ describe('the psychological service zone', () => {
     expect(sheet.slice(header + 1).every((r) => typeof r[1] === 'number')).toBe(true);
     expect((await get('mediator', `/api/counselling/figures.xlsx?from=${today.slice(0, 4)}-01-01&to=${today}`)).statusCode).toBe(403);
     // Closing: refused while an alert waits for its assessment, then closed with its booked appointments cancelled.
-    const crisis = await post('counsellor', `/api/counselling/services/${serviceId}/administrations`, { scaleCode: 'PHQ-9', answers: [0, 0, 0, 0, 0, 0, 0, 0, 2] });
+    const crisis = await post('counsellor', `/api/counselling/services/${serviceId}/administrations`, {
+      scaleCode: 'PHQ-9',
+      answers: [0, 0, 0, 0, 0, 0, 0, 0, 2],
+    });
     expect((await post('counsellor', `/api/counselling/services/${serviceId}/close`)).json().code).toBe('COUNSELLING_ALERT_OPEN');
-    await post('counsellor', `/api/counselling/alerts/${crisis.json().alertId}/assessment`, { riskLevel: 'low', assessment: '复评：情绪平稳，无自伤计划，已转介专科随访。' });
+    await post('counsellor', `/api/counselling/alerts/${crisis.json().alertId}/assessment`, {
+      riskLevel: 'low',
+      assessment: '复评：情绪平稳，无自伤计划，已转介专科随访。',
+    });
     expect((await post('counsellor', `/api/counselling/services/${serviceId}/close`)).statusCode).toBe(204);
     expect((await get('mediator', `/api/cases/${caseId}/counselling`)).json().services[0].status).toBe('closed');
-    const booked = await ctx.database.pool.query(`select count(*)::int n from counselling_appointments where service_id = $1 and status = 'booked'`, [serviceId]);
+    const booked = await ctx.database.pool.query(
+      `select count(*)::int n from counselling_appointments where service_id = $1 and status = 'booked'`,
+      [serviceId],
+    );
     expect(booked.rows[0].n).toBe(0);
   });
 });

@@ -20,7 +20,8 @@ export async function readDuty(db: Db, actor: Actor, from: string, to: string): 
     .where(and(eq(counsellingDuty.districtCode, actor.districtCode), between(counsellingDuty.day, from, to)))
     .orderBy(asc(counsellingDuty.day), asc(users.displayName));
   const days: DutyRoster['days'] = [];
-  for (let day = from; day <= to; day = addDays(day, 1)) days.push({ day, counsellors: rows.filter((r) => r.day === day).map(({ id, name }) => ({ id, name })) });
+  for (let day = from; day <= to; day = addDays(day, 1))
+    days.push({ day, counsellors: rows.filter((r) => r.day === day).map(({ id, name }) => ({ id, name })) });
   return { canEdit: canSetDuty(actor), today: shanghaiDate(new Date()), days };
 }
 
@@ -34,12 +35,23 @@ export async function setDuty(db: Db, actor: Actor, day: string, counsellorIds: 
       const found = await tx
         .select({ id: users.id })
         .from(users)
-        .where(and(eq(users.districtCode, actor.districtCode), inArray(users.id, ids), eq(users.role, 'counsellor'), isNull(users.disabledAt)));
+        .where(
+          and(eq(users.districtCode, actor.districtCode), inArray(users.id, ids), eq(users.role, 'counsellor'), isNull(users.disabledAt)),
+        );
       if (found.length !== ids.length) throw new AppError('COUNSELLOR_NOT_FOUND');
     }
     await tx.delete(counsellingDuty).where(and(eq(counsellingDuty.districtCode, actor.districtCode), eq(counsellingDuty.day, day)));
-    if (ids.length) await tx.insert(counsellingDuty).values(ids.map((counsellorId) => ({ districtCode: actor.districtCode, day, counsellorId, assignedBy: actor.id })));
-    await tx.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'counselling.setDuty', entity: day, data: { counsellorIds: ids } });
+    if (ids.length)
+      await tx
+        .insert(counsellingDuty)
+        .values(ids.map((counsellorId) => ({ districtCode: actor.districtCode, day, counsellorId, assignedBy: actor.id })));
+    await tx.insert(adminLog).values({
+      districtCode: actor.districtCode,
+      actorId: actor.id,
+      action: 'counselling.setDuty',
+      entity: day,
+      data: { counsellorIds: ids },
+    });
   });
 }
 

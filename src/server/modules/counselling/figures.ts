@@ -24,19 +24,32 @@ export async function readCounsellingFigures(db: Db, districtCode: string, from:
         and assessed_at <= raised_at + make_interval(mins => ${ALERT_ANSWER_MINUTES})) as "alertsAnsweredInTime",
       (select count(*)::int from crisis_alerts where district_code = ${districtCode} and assessed_at is null) as "alertsOpen"`);
   return { from, to, ...(rows[0] as Record<string, number>), answerWithinMinutes: ALERT_ANSWER_MINUTES } as {
-    from: string; to: string; servicesRequested: number; sessionsHeld: number; appointmentsAttended: number; appointmentsMissed: number;
-    referralsOut: number; alertsRaised: number; alertsAnsweredInTime: number; alertsOpen: number; answerWithinMinutes: number;
+    from: string;
+    to: string;
+    servicesRequested: number;
+    sessionsHeld: number;
+    appointmentsAttended: number;
+    appointmentsMissed: number;
+    referralsOut: number;
+    alertsRaised: number;
+    alertsAnsweredInTime: number;
+    alertsOpen: number;
+    answerWithinMinutes: number;
   };
 }
 
 /** The same counts as one sheet (still only numbers). */
 export function counsellingFiguresSheet(f: Awaited<ReturnType<typeof readCounsellingFigures>>): Sheet {
-  const name = (k: string) => ((zhCN as Record<string, string>)[`counselling.figure.${k}`] ?? k).replace('{n}', String(f.answerWithinMinutes));
+  const name = (k: string) =>
+    ((zhCN as Record<string, string>)[`counselling.figure.${k}`] ?? k).replace('{n}', String(f.answerWithinMinutes));
   return {
     name: '心理服务数据',
     title: '心理服务数据（仅数量）',
     filters: [`统计期间：${f.from} 至 ${f.to}（北京时间）`, '待评估预警为当前数；心理咨询内容依法保密，此表不含任何个人信息或咨询内容'],
-    columns: [{ header: '项目', key: 'name', width: 24 }, { header: '数量', key: 'value' }],
+    columns: [
+      { header: '项目', key: 'name', width: 24 },
+      { header: '数量', key: 'value' },
+    ],
     rows: COUNSELLING_FIGURE_KEYS.map((k) => ({ name: name(k), value: f[k] })),
   };
 }

@@ -17,7 +17,11 @@ const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
 
 /** The district's scales: the built-in PHQ-9 and GAD-7, and any a centre added. */
 export async function listScales(db: Db, districtCode: string): Promise<ScaleDefinition[]> {
-  const custom = await db.select({ definition: scaleDefinitions.definition }).from(scaleDefinitions).where(eq(scaleDefinitions.districtCode, districtCode)).orderBy(asc(scaleDefinitions.code));
+  const custom = await db
+    .select({ definition: scaleDefinitions.definition })
+    .from(scaleDefinitions)
+    .where(eq(scaleDefinitions.districtCode, districtCode))
+    .orderBy(asc(scaleDefinitions.code));
   return [...BUILT_IN_SCALES, ...custom.map((c) => c.definition)];
 }
 
@@ -31,7 +35,11 @@ export async function findScale(db: Db, districtCode: string, code: string): Pro
 export async function addScale(db: Db, actor: Actor, definition: ScaleDefinition) {
   if (!canSuperviseCounselling(actor)) throw new AppError('FORBIDDEN');
   if (BUILT_IN_SCALES.some((s) => s.code === definition.code)) throw new AppError('SCALE_EXISTS');
-  const [row] = await db.insert(scaleDefinitions).values({ districtCode: actor.districtCode, code: definition.code, definition }).onConflictDoNothing().returning({ code: scaleDefinitions.code });
+  const [row] = await db
+    .insert(scaleDefinitions)
+    .values({ districtCode: actor.districtCode, code: definition.code, definition })
+    .onConflictDoNothing()
+    .returning({ code: scaleDefinitions.code });
   if (!row) throw new AppError('SCALE_EXISTS');
 }
 
@@ -40,7 +48,18 @@ export async function addScale(db: Db, actor: Actor, definition: ScaleDefinition
  * PHQ-9 item 9, whatever the total — raises a crisis alert in the same transaction and tells the service's counsellor,
  * the supervisors and the counsellors on duty at once (in-app; the alert stays open until a risk assessment is recorded).
  */
-async function storeAdministration(tx: Tx, crypto: PersonalDataCrypto, opts: { districtCode: string; serviceId: string; scale: ScaleDefinition; answers: number[]; mode: 'counsellor' | 'self'; by: string | null }) {
+async function storeAdministration(
+  tx: Tx,
+  crypto: PersonalDataCrypto,
+  opts: {
+    districtCode: string;
+    serviceId: string;
+    scale: ScaleDefinition;
+    answers: number[];
+    mode: 'counsellor' | 'self';
+    by: string | null;
+  },
+) {
   let score;
   try {
     score = scoreScale(opts.scale, opts.answers);
@@ -49,16 +68,33 @@ async function storeAdministration(tx: Tx, crypto: PersonalDataCrypto, opts: { d
   }
   const [admin] = await tx
     .insert(scaleAdministrations)
-    .values({ districtCode: opts.districtCode, serviceId: opts.serviceId, scaleCode: opts.scale.code, answersEnc: crypto.encrypt(JSON.stringify(opts.answers)), total: score.total, band: score.band.key, mode: opts.mode, administeredBy: opts.by })
+    .values({
+      districtCode: opts.districtCode,
+      serviceId: opts.serviceId,
+      scaleCode: opts.scale.code,
+      answersEnc: crypto.encrypt(JSON.stringify(opts.answers)),
+      total: score.total,
+      band: score.band.key,
+      mode: opts.mode,
+      administeredBy: opts.by,
+    })
     .returning({ id: scaleAdministrations.id, createdAt: scaleAdministrations.createdAt });
   let alertId: string | null = null;
   if (score.crisis.length) {
     const [alert] = await tx
       .insert(crisisAlerts)
-      .values({ districtCode: opts.districtCode, serviceId: opts.serviceId, administrationId: admin!.id, reason: `${opts.scale.code} ${score.crisis.map((c) => c.reason).join('；')}` })
+      .values({
+        districtCode: opts.districtCode,
+        serviceId: opts.serviceId,
+        administrationId: admin!.id,
+        reason: `${opts.scale.code} ${score.crisis.map((c) => c.reason).join('；')}`,
+      })
       .returning({ id: crisisAlerts.id });
     alertId = alert!.id;
-    const [service] = await tx.select({ counsellorId: counsellingServices.counsellorId }).from(counsellingServices).where(and(eq(counsellingServices.districtCode, opts.districtCode), eq(counsellingServices.id, opts.serviceId)));
+    const [service] = await tx
+      .select({ counsellorId: counsellingServices.counsellorId })
+      .from(counsellingServices)
+      .where(and(eq(counsellingServices.districtCode, opts.districtCode), eq(counsellingServices.id, opts.serviceId)));
     // The service's counsellor, every supervisor and whoever is on duty today; with no counsellor assigned and
     // nobody on duty, every counsellor.
     const duty = await onDuty(tx, opts.districtCode, new Date());
@@ -91,15 +127,38 @@ async function storeAdministration(tx: Tx, crypto: PersonalDataCrypto, opts: { d
 }
 
 /** A counsellor administers a scale in the session. */
-export async function administerScale(opts: { db: Db; crypto: PersonalDataCrypto; actor: Actor; serviceId: string; scaleCode: string; answers: number[] }) {
+export async function administerScale(opts: {
+  db: Db;
+  crypto: PersonalDataCrypto;
+  actor: Actor;
+  serviceId: string;
+  scaleCode: string;
+  answers: number[];
+}) {
   const { db, actor } = opts;
   const service = await findService(db, actor, opts.serviceId);
   const scale = await findScale(db, actor.districtCode, opts.scaleCode);
-  return db.transaction((tx) => storeAdministration(tx, opts.crypto, { districtCode: actor.districtCode, serviceId: service.id, scale, answers: opts.answers, mode: 'counsellor', by: actor.id }));
+  return db.transaction((tx) =>
+    storeAdministration(tx, opts.crypto, {
+      districtCode: actor.districtCode,
+      serviceId: service.id,
+      scale,
+      answers: opts.answers,
+      mode: 'counsellor',
+      by: actor.id,
+    }),
+  );
 }
 
 /** A one-time link for the service room's tablet (or sent to the person's phone) to self-complete a scale. */
-export async function createKioskLink(opts: { db: Db; actor: Actor; serviceId: string; scaleCode: string; bySms?: boolean; publicBaseUrl?: string }) {
+export async function createKioskLink(opts: {
+  db: Db;
+  actor: Actor;
+  serviceId: string;
+  scaleCode: string;
+  bySms?: boolean;
+  publicBaseUrl?: string;
+}) {
   const { db, actor } = opts;
   const service = await findService(db, actor, opts.serviceId);
   await findScale(db, actor.districtCode, opts.scaleCode);
@@ -108,7 +167,14 @@ export async function createKioskLink(opts: { db: Db; actor: Actor; serviceId: s
   const expiresAt = new Date(Date.now() + KIOSK_LINK_HOURS * 3600_000);
   const path = `/kiosk/${token}`;
   await db.transaction(async (tx) => {
-    await tx.insert(kioskTokens).values({ districtCode: actor.districtCode, tokenHash: hashToken(token), serviceId: service.id, scaleCode: opts.scaleCode, createdBy: actor.id, expiresAt });
+    await tx.insert(kioskTokens).values({
+      districtCode: actor.districtCode,
+      tokenHash: hashToken(token),
+      serviceId: service.id,
+      scaleCode: opts.scaleCode,
+      createdBy: actor.id,
+      expiresAt,
+    });
     if (phoneEnc) {
       // Neutral words: a text is read over shoulders and in lock screens; nothing says what the questions are about.
       await enqueue(tx, [
@@ -130,7 +196,10 @@ export async function createKioskLink(opts: { db: Db; actor: Actor; serviceId: s
 /** Where a link for this person can be texted: their encrypted phone, or why not (no public address, no phone). */
 async function kioskSmsTarget(db: Db, districtCode: string, personId: string, publicBaseUrl: string | undefined) {
   if (!publicBaseUrl) return { state: 'no_public_address' as const };
-  const [person] = await db.select({ phoneEnc: persons.phoneEnc }).from(persons).where(and(eq(persons.districtCode, districtCode), eq(persons.id, personId)));
+  const [person] = await db
+    .select({ phoneEnc: persons.phoneEnc })
+    .from(persons)
+    .where(and(eq(persons.districtCode, districtCode), eq(persons.id, personId)));
   return person?.phoneEnc ? { state: 'available' as const, phoneEnc: person.phoneEnc } : { state: 'no_phone' as const };
 }
 
@@ -173,7 +242,14 @@ export async function submitKiosk(opts: { db: Db; crypto: PersonalDataCrypto; to
       .returning();
     if (!row) throw new AppError('KIOSK_LINK_INVALID');
     const scale = await findScale(db, row.districtCode, row.scaleCode);
-    const result = await storeAdministration(tx, opts.crypto, { districtCode: row.districtCode, serviceId: row.serviceId, scale, answers: opts.answers, mode: 'self', by: null });
+    const result = await storeAdministration(tx, opts.crypto, {
+      districtCode: row.districtCode,
+      serviceId: row.serviceId,
+      scale,
+      answers: opts.answers,
+      mode: 'self',
+      by: null,
+    });
     // The person is not shown a score (a counsellor goes through it with them); a crisis answer gets help at once.
     return { received: true, needsHelpNow: result.crisis };
   });
@@ -187,10 +263,21 @@ export async function listAdministrations(db: Db, actor: Actor, serviceId: strin
     .where(and(eq(scaleAdministrations.districtCode, actor.districtCode), eq(scaleAdministrations.serviceId, serviceId)))
     .orderBy(asc(scaleAdministrations.createdAt));
   const scales = await listScales(db, actor.districtCode);
-  const alerts = await db.select({ administrationId: crisisAlerts.administrationId }).from(crisisAlerts).where(and(eq(crisisAlerts.districtCode, actor.districtCode), eq(crisisAlerts.serviceId, serviceId)));
+  const alerts = await db
+    .select({ administrationId: crisisAlerts.administrationId })
+    .from(crisisAlerts)
+    .where(and(eq(crisisAlerts.districtCode, actor.districtCode), eq(crisisAlerts.serviceId, serviceId)));
   return rows.map((r) => {
     const band = scales.find((s) => s.code === r.scaleCode)?.bands.find((b) => b.key === r.band);
-    return { id: r.id, scaleCode: r.scaleCode, total: r.total, band: { key: r.band, label: band?.label ?? r.band }, mode: r.mode, crisis: alerts.some((a) => a.administrationId === r.id), createdAt: r.createdAt.toISOString() };
+    return {
+      id: r.id,
+      scaleCode: r.scaleCode,
+      total: r.total,
+      band: { key: r.band, label: band?.label ?? r.band },
+      mode: r.mode,
+      crisis: alerts.some((a) => a.administrationId === r.id),
+      createdAt: r.createdAt.toISOString(),
+    };
   });
 }
 
@@ -200,7 +287,10 @@ export async function listAlerts(db: Db, actor: Actor, opts: { serviceId?: strin
   const rows = await db
     .select({ a: crisisAlerts, personName: persons.name })
     .from(crisisAlerts)
-    .innerJoin(counsellingServices, and(eq(counsellingServices.districtCode, crisisAlerts.districtCode), eq(counsellingServices.id, crisisAlerts.serviceId)))
+    .innerJoin(
+      counsellingServices,
+      and(eq(counsellingServices.districtCode, crisisAlerts.districtCode), eq(counsellingServices.id, crisisAlerts.serviceId)),
+    )
     .innerJoin(persons, and(eq(persons.districtCode, counsellingServices.districtCode), eq(persons.id, counsellingServices.personId)))
     .where(
       and(
@@ -223,7 +313,14 @@ export async function listAlerts(db: Db, actor: Actor, opts: { serviceId?: strin
 }
 
 /** Closes an alert with the counsellor's risk assessment (level, what was found and done), encrypted. */
-export async function assessAlert(opts: { db: Db; crypto: PersonalDataCrypto; actor: Actor; id: string; riskLevel: (typeof crisisAlerts.$inferSelect)['riskLevel'] & string; assessment: string }) {
+export async function assessAlert(opts: {
+  db: Db;
+  crypto: PersonalDataCrypto;
+  actor: Actor;
+  id: string;
+  riskLevel: (typeof crisisAlerts.$inferSelect)['riskLevel'] & string;
+  assessment: string;
+}) {
   const { db, actor } = opts;
   requireCounsellor(actor);
   const [row] = await db
@@ -232,7 +329,10 @@ export async function assessAlert(opts: { db: Db; crypto: PersonalDataCrypto; ac
     .where(and(eq(crisisAlerts.districtCode, actor.districtCode), eq(crisisAlerts.id, opts.id), isNull(crisisAlerts.assessedAt)))
     .returning({ id: crisisAlerts.id });
   if (!row) {
-    const [exists] = await db.select({ id: crisisAlerts.id }).from(crisisAlerts).where(and(eq(crisisAlerts.districtCode, actor.districtCode), eq(crisisAlerts.id, opts.id)));
+    const [exists] = await db
+      .select({ id: crisisAlerts.id })
+      .from(crisisAlerts)
+      .where(and(eq(crisisAlerts.districtCode, actor.districtCode), eq(crisisAlerts.id, opts.id)));
     throw new AppError(exists ? 'CRISIS_ALERT_ASSESSED' : 'CRISIS_ALERT_NOT_FOUND');
   }
 }

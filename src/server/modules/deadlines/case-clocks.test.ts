@@ -79,7 +79,9 @@ describe('clocks on a case', () => {
     // Pretend the pause began three weeks ago.
     const pausedOn = addDays(today(), -21);
     await ctx.database.pool.query(`update case_clocks set paused_on = $1 where id = $2`, [pausedOn, handling.id]);
-    const paused = await (await ctx.app.inject({ method: 'GET', url: `/api/calendar/working-days-between?from=${pausedOn}&to=${today()}` })).json().days;
+    const paused = await (
+      await ctx.app.inject({ method: 'GET', url: `/api/calendar/working-days-between?from=${pausedOn}&to=${today()}` })
+    ).json().days;
     const resumed = await act('mediator', c.id, { action: 'resume' });
     const after = resumed.clocks.find((k: { stage: string }) => k.stage === 'handling');
     expect(after).toMatchObject({ isPaused: false, pausedDays: paused });
@@ -88,8 +90,14 @@ describe('clocks on a case', () => {
 
   it('lists overdue cases and colours them red', async () => {
     const c = await register({ summary: `逾期测试 ${randomUUID().slice(0, 6)}` });
-    await ctx.database.pool.query(`update case_clocks set started_on = $1, due_date = $2 where case_id = $3`, [addDays(today(), -30), addDays(today(), -10), c.id]);
-    const list = (await ctx.app.inject({ method: 'GET', url: '/api/cases?deadline=overdue&pageSize=100', headers: { cookie: cookies.dispatcher! } })).json();
+    await ctx.database.pool.query(`update case_clocks set started_on = $1, due_date = $2 where case_id = $3`, [
+      addDays(today(), -30),
+      addDays(today(), -10),
+      c.id,
+    ]);
+    const list = (
+      await ctx.app.inject({ method: 'GET', url: '/api/cases?deadline=overdue&pageSize=100', headers: { cookie: cookies.dispatcher! } })
+    ).json();
     const item = list.items.find((i: { id: string }) => i.id === c.id);
     expect(item.deadline).toMatchObject({ level: 'overdue', stage: 'acceptance' });
     expect(item.deadline.workingDaysLeft).toBeLessThan(0);

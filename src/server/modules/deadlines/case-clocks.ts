@@ -2,16 +2,31 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import type { CaseAction } from '../../../shared/case-lifecycle.js';
-import { CLOCK_EFFECTS, clockStatus, dueDateOf, extendByPause, matchTimeLimit, recomputeDueDate, type ClockLevel, type ClockStage } from '../../../shared/time-limits.js';
+import {
+  CLOCK_EFFECTS,
+  clockStatus,
+  dueDateOf,
+  extendByPause,
+  matchTimeLimit,
+  recomputeDueDate,
+  type ClockLevel,
+  type ClockStage,
+} from '../../../shared/time-limits.js';
 import type { Db, Tx } from '../../db/client.js';
 import { caseClocks, type cases } from '../../db/schema.js';
-import { listTimeLimits, type TimeLimitPolicyRow } from './time-limits.repository.js';
+import type { TimeLimitPolicyRow } from './time-limits.repository.js';
 
 type CaseRow = typeof cases.$inferSelect;
 export type ClockRow = typeof caseClocks.$inferSelect;
 
 /** The clocks a step starts, as rows to insert: each copies the first matching rule in force, with its due date. */
-export function newClocks(opts: { calendar: WorkCalendar; policies: readonly TimeLimitPolicyRow[]; row: CaseRow; stages: readonly ClockStage[]; at: Date }): (typeof caseClocks.$inferInsert)[] {
+export function newClocks(opts: {
+  calendar: WorkCalendar;
+  policies: readonly TimeLimitPolicyRow[];
+  row: CaseRow;
+  stages: readonly ClockStage[];
+  at: Date;
+}): (typeof caseClocks.$inferInsert)[] {
   const { calendar, policies, row, at } = opts;
   const today = shanghaiDate(at);
   return opts.stages.flatMap((stage) => {
@@ -77,13 +92,30 @@ export function planClockEffects(opts: {
     running = running.map((c) => {
       if (!c.pausedOn) return c;
       const moved = extendByPause(calendar, c.dueDate, c.unit, c.pausedOn, today);
-      const resumed = { ...c, pausedOn: null, pausedDays: c.pausedDays + moved.pausedDays, dueDate: moved.date, isProvisional: c.isProvisional || moved.provisional ? 1 : 0 };
+      const resumed = {
+        ...c,
+        pausedOn: null,
+        pausedDays: c.pausedDays + moved.pausedDays,
+        dueDate: moved.date,
+        isProvisional: c.isProvisional || moved.provisional ? 1 : 0,
+      };
       updated.push(resumed);
       return resumed;
     });
   }
   const started = (effect.start?.length ? newClocks({ calendar, policies: opts.policies, row, stages: effect.start, at }) : []).map(
-    (k) => ({ ...k, id: randomUUID(), pausedOn: null, pausedDays: 0, extendedDays: 0, stoppedAt: null, isOverdueAtStop: null, policyId: k.policyId ?? null, maxExtensionDays: k.maxExtensionDays ?? null }) as ClockRow,
+    (k) =>
+      ({
+        ...k,
+        id: randomUUID(),
+        pausedOn: null,
+        pausedDays: 0,
+        extendedDays: 0,
+        stoppedAt: null,
+        isOverdueAtStop: null,
+        policyId: k.policyId ?? null,
+        maxExtensionDays: k.maxExtensionDays ?? null,
+      }) as ClockRow,
   );
   return { updated, started, running: [...running, ...started] };
 }
@@ -135,7 +167,11 @@ export async function loadClocks(db: Db | Tx, districtCode: string, caseIds: rea
   if (caseIds.length === 0) return [];
   const where = [eq(caseClocks.districtCode, districtCode), inArray(caseClocks.caseId, [...caseIds])];
   if (opts.runningOnly) where.push(isNull(caseClocks.stoppedAt));
-  return db.select().from(caseClocks).where(and(...where)).orderBy(caseClocks.startedAt);
+  return db
+    .select()
+    .from(caseClocks)
+    .where(and(...where))
+    .orderBy(caseClocks.startedAt);
 }
 
 const LEVEL_RANK: Record<ClockLevel, number> = { overdue: 2, warning: 1, normal: 0 };
@@ -152,7 +188,10 @@ export function mostUrgent(views: readonly ClockView[]): ClockView | null {
  * with the same period, extension and pause, and stays provisional only if a year on its way is still missing.
  */
 export async function recomputeProvisionalClocks(db: Db, calendar: WorkCalendar): Promise<number> {
-  const rows = await db.select().from(caseClocks).where(and(eq(caseClocks.isProvisional, 1), isNull(caseClocks.stoppedAt)));
+  const rows = await db
+    .select()
+    .from(caseClocks)
+    .where(and(eq(caseClocks.isProvisional, 1), isNull(caseClocks.stoppedAt)));
   for (const c of rows) {
     const due = recomputeDueDate(calendar, c);
     await db

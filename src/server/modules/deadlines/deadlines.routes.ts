@@ -52,7 +52,10 @@ export const deadlinesRoutes: FastifyPluginAsyncZod = async (app) => {
       const actor = actorOf(request);
       const { isEnabled, ...rest } = request.body;
       const row = await db.transaction(async (tx) => {
-        const [created] = await tx.insert(timeLimitPolicies).values({ ...rest, isEnabled: isEnabled ? 1 : 0, districtCode: actor.districtCode }).returning();
+        const [created] = await tx
+          .insert(timeLimitPolicies)
+          .values({ ...rest, isEnabled: isEnabled ? 1 : 0, districtCode: actor.districtCode })
+          .returning();
         await logAdmin(tx, actor, 'time_limit.create', `time_limit:${created!.id}`, { ...request.body });
         return created!;
       });
@@ -116,7 +119,11 @@ export const deadlinesRoutes: FastifyPluginAsyncZod = async (app) => {
         let n = 0;
         for (const c of running) {
           const p = c.policyId ? policies.get(c.policyId) : undefined;
-          if (!p || (p.days === c.days && p.unit === c.unit && p.warnPercent === c.warnPercent && p.maxExtensionDays === c.maxExtensionDays)) continue;
+          if (
+            !p ||
+            (p.days === c.days && p.unit === c.unit && p.warnPercent === c.warnPercent && p.maxExtensionDays === c.maxExtensionDays)
+          )
+            continue;
           const due = recomputeDueDate(cal, { ...c, days: p.days, unit: p.unit });
           await tx
             .update(caseClocks)

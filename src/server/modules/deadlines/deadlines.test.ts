@@ -31,7 +31,9 @@ const policy = {
 describe('time-limit policies', () => {
   it('lists the defaults with their legal basis', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/api/time-limits', headers: { cookie: reception } });
-    const petitionHandling = res.json().items.find((p: { stage: string; kind: string | null }) => p.stage === 'handling' && p.kind === 'petition');
+    const petitionHandling = res
+      .json()
+      .items.find((p: { stage: string; kind: string | null }) => p.stage === 'handling' && p.kind === 'petition');
     expect(petitionHandling).toMatchObject({ days: 60, unit: 'calendar', maxExtensionDays: 30 });
     expect(petitionHandling.legalBasis).toContain('第三十四条');
   });
@@ -44,32 +46,65 @@ describe('time-limit policies', () => {
   it('does not move running deadlines when changed, until the administrator recomputes (logged)', async () => {
     const created = (await ctx.app.inject({ method: 'POST', url: '/api/time-limits', headers: { cookie: admin }, payload: policy })).json();
     const c = (
-      await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: reception, 'idempotency-key': randomUUID() }, payload: buildCaseBody({ category: 'medical' }) })
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/cases',
+        headers: { cookie: reception, 'idempotency-key': randomUUID() },
+        payload: buildCaseBody({ category: 'medical' }),
+      })
     ).json();
     const accepted = (
-      await ctx.app.inject({ method: 'POST', url: `/api/cases/${c.id}/actions`, headers: { cookie: reception }, payload: { action: 'accept', expectedVersion: 1 } })
+      await ctx.app.inject({
+        method: 'POST',
+        url: `/api/cases/${c.id}/actions`,
+        headers: { cookie: reception },
+        payload: { action: 'accept', expectedVersion: 1 },
+      })
     ).json();
     const before = accepted.clocks.find((k: { stage: string }) => k.stage === 'handling');
     expect(before).toMatchObject({ days: 12, unit: 'working', legalBasis: '测试：医疗纠纷专门时限' });
 
-    const put = await ctx.app.inject({ method: 'PUT', url: `/api/time-limits/${created.id}`, headers: { cookie: admin }, payload: { ...policy, days: 3 } });
+    const put = await ctx.app.inject({
+      method: 'PUT',
+      url: `/api/time-limits/${created.id}`,
+      headers: { cookie: admin },
+      payload: { ...policy, days: 3 },
+    });
     expect(put.json().days).toBe(3);
     const unchanged = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: { cookie: admin } })).json();
     expect(unchanged.clocks.find((k: { stage: string }) => k.stage === 'handling')).toMatchObject({ days: 12, dueDate: before.dueDate });
 
-    const recompute = await ctx.app.inject({ method: 'POST', url: '/api/time-limits/recompute', headers: { cookie: admin }, payload: { reason: '医疗纠纷时限调整' } });
+    const recompute = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/time-limits/recompute',
+      headers: { cookie: admin },
+      payload: { reason: '医疗纠纷时限调整' },
+    });
     expect(recompute.json().recomputed).toBeGreaterThanOrEqual(1);
     const moved = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: { cookie: admin } })).json();
-    const expected = (await ctx.app.inject({ method: 'GET', url: `/api/calendar/add-working-days?from=${before.startedOn}&days=3` })).json().date;
+    const expected = (await ctx.app.inject({ method: 'GET', url: `/api/calendar/add-working-days?from=${before.startedOn}&days=3` })).json()
+      .date;
     expect(moved.clocks.find((k: { stage: string }) => k.stage === 'handling')).toMatchObject({ days: 3, dueDate: expected });
-    const { rows } = await ctx.database.pool.query(`select action, data->>'reason' as reason from admin_log where action = 'time_limit.recompute'`);
+    const { rows } = await ctx.database.pool.query(
+      `select action, data->>'reason' as reason from admin_log where action = 'time_limit.recompute'`,
+    );
     expect(rows).toContainEqual({ action: 'time_limit.recompute', reason: '医疗纠纷时限调整' });
 
-    await ctx.app.inject({ method: 'PUT', url: `/api/time-limits/${created.id}`, headers: { cookie: admin }, payload: { ...policy, days: 3, isEnabled: false } });
+    await ctx.app.inject({
+      method: 'PUT',
+      url: `/api/time-limits/${created.id}`,
+      headers: { cookie: admin },
+      payload: { ...policy, days: 3, isEnabled: false },
+    });
   });
 
   it('refuses a period out of range', async () => {
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/time-limits', headers: { cookie: admin }, payload: { ...policy, days: 0 } });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/time-limits',
+      headers: { cookie: admin },
+      payload: { ...policy, days: 0 },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('VALIDATION_FAILED');
   });

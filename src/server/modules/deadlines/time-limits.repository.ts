@@ -13,7 +13,12 @@ export async function ensureDefaultTimeLimits(db: Db, districtCode: string): Pro
   return db.transaction(async (tx) => {
     await tx.execute(sqlLock(districtCode));
     const have = new Set(
-      (await tx.selectDistinct({ stage: timeLimitPolicies.stage }).from(timeLimitPolicies).where(eq(timeLimitPolicies.districtCode, districtCode))).map((r) => r.stage),
+      (
+        await tx
+          .selectDistinct({ stage: timeLimitPolicies.stage })
+          .from(timeLimitPolicies)
+          .where(eq(timeLimitPolicies.districtCode, districtCode))
+      ).map((r) => r.stage),
     );
     const missing = DEFAULT_TIME_LIMITS.filter((r) => !have.has(r.stage));
     if (missing.length === 0) return false;
@@ -28,7 +33,11 @@ function sqlLock(districtCode: string) {
 }
 
 /** The enabled policies of a district, in the order they are tried. */
-export async function listTimeLimits(db: Db | Tx, districtCode: string, opts: { enabledOnly?: boolean } = {}): Promise<TimeLimitPolicyRow[]> {
+export async function listTimeLimits(
+  db: Db | Tx,
+  districtCode: string,
+  opts: { enabledOnly?: boolean } = {},
+): Promise<TimeLimitPolicyRow[]> {
   const where = opts.enabledOnly
     ? and(eq(timeLimitPolicies.districtCode, districtCode), eq(timeLimitPolicies.isEnabled, 1))
     : eq(timeLimitPolicies.districtCode, districtCode);

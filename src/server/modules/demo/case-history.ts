@@ -11,14 +11,39 @@ import { appendLoadedTimeline } from '../case-access/record-case-change.js';
  * No parties: history cases carry no personal data (their narrative says they are demo history).
  */
 const TEMPLATES: { category: string; kind: string; summary: string; narrative: string }[] = [
-  { category: 'labour', kind: 'dispute', summary: '拖欠农民工工资', narrative: '在工地务工三个月，包工头以工程款未结清为由拖欠工资，多次讨要未果。' },
-  { category: 'property_management', kind: 'dispute', summary: '物业费收取争议', narrative: '物业服务不到位，电梯长期故障，业主拒交物业费，物业停水停电。' },
-  { category: 'neighbourhood', kind: 'dispute', summary: '邻居装修噪音扰民', narrative: '邻居装修每天早上六点施工，噪音扰民，协商多次无果。' },
+  {
+    category: 'labour',
+    kind: 'dispute',
+    summary: '拖欠农民工工资',
+    narrative: '在工地务工三个月，包工头以工程款未结清为由拖欠工资，多次讨要未果。',
+  },
+  {
+    category: 'property_management',
+    kind: 'dispute',
+    summary: '物业费收取争议',
+    narrative: '物业服务不到位，电梯长期故障，业主拒交物业费，物业停水停电。',
+  },
+  {
+    category: 'neighbourhood',
+    kind: 'dispute',
+    summary: '邻居装修噪音扰民',
+    narrative: '邻居装修每天早上六点施工，噪音扰民，协商多次无果。',
+  },
   { category: 'neighbourhood', kind: 'dispute', summary: '楼上漏水纠纷', narrative: '楼上卫生间漏水数月，墙面发霉，对方不愿维修。' },
-  { category: 'housing_homestead', kind: 'dispute', summary: '宅基地边界争议', narrative: '与邻居因宅基地边界发生争执，对方砌墙占用约五平方米。' },
+  {
+    category: 'housing_homestead',
+    kind: 'dispute',
+    summary: '宅基地边界争议',
+    narrative: '与邻居因宅基地边界发生争执，对方砌墙占用约五平方米。',
+  },
   { category: 'contract', kind: 'dispute', summary: '民间借贷纠纷', narrative: '借给熟人两万元，约定半年归还，到期后对方拒不还款。' },
   { category: 'consumer', kind: 'dispute', summary: '预付卡退费', narrative: '在健身房办理预付卡，门店关门后无法退费。' },
-  { category: 'marriage_family', kind: 'dispute', summary: '赡养老人费用分担', narrative: '老人有三个子女，子女互相推诿，不愿承担赡养费用。' },
+  {
+    category: 'marriage_family',
+    kind: 'dispute',
+    summary: '赡养老人费用分担',
+    narrative: '老人有三个子女，子女互相推诿，不愿承担赡养费用。',
+  },
   { category: 'damages', kind: 'dispute', summary: '交通事故赔偿', narrative: '电动车与货车相撞，对方拒绝赔偿医疗费。' },
   { category: 'land_acquisition', kind: 'petition', summary: '征地补偿款未发放', narrative: '村里征地补偿款迟迟未发放，村民多次反映。' },
   { category: 'environment', kind: 'petition', summary: '餐馆油烟扰民', narrative: '楼下餐馆油烟直排，影响居民生活数月。' },

@@ -13,7 +13,12 @@ const checkinBody = z.object({
   lng: z.number().min(-180).max(180).optional(),
   note: paragraph(500, { min: 0 }).optional(),
 });
-const checkinSchema = checkinBody.extend({ receivedAt: z.string(), lat: z.number().nullable(), lng: z.number().nullable(), note: z.string().nullable() });
+const checkinSchema = checkinBody.extend({
+  receivedAt: z.string(),
+  lat: z.number().nullable(),
+  lng: z.number().nullable(),
+  note: z.string().nullable(),
+});
 
 /** 巡查打卡 (`/api/grid/…`): a grid worker's patrol check-ins, sent from the offline app when the network allows. */
 export const gridRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -38,7 +43,16 @@ export const gridRoutes: FastifyPluginAsyncZod = async (app) => {
       const b = request.body;
       const [created] = await db
         .insert(patrolCheckins)
-        .values({ districtCode: actor.districtCode, id: b.id, userId: actor.id, unitId: actor.unitId, at: new Date(b.at), lat: b.lat ?? null, lng: b.lng ?? null, note: b.note ?? null })
+        .values({
+          districtCode: actor.districtCode,
+          id: b.id,
+          userId: actor.id,
+          unitId: actor.unitId,
+          at: new Date(b.at),
+          lat: b.lat ?? null,
+          lng: b.lng ?? null,
+          note: b.note ?? null,
+        })
         .onConflictDoNothing()
         .returning();
       if (created) return reply.status(201).send(present(created));

@@ -21,14 +21,25 @@ function upload(caseId: string, content: Buffer, query: string, who = 'grid') {
     content,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  return ctx.app.inject({ method: 'POST', url: `/api/cases/${caseId}/attachments?${query}`, headers: { cookie: cookies[who]!, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+  return ctx.app.inject({
+    method: 'POST',
+    url: `/api/cases/${caseId}/attachments?${query}`,
+    headers: { cookie: cookies[who]!, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload,
+  });
 }
 
 describe('patrol check-ins', () => {
   it('are kept once per id the phone made, however often it is sent', async () => {
     // An hour ago, as the phone writes it (Shanghai time with its offset); kept as the same instant in UTC.
     const at = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000);
-    const body = { id: randomUUID(), at: `${formatShanghaiDateTime(at).replace(' ', 'T')}:00+08:00`, lat: 35.2411, lng: 113.2389, note: '东方社区北门巡查，无异常' };
+    const body = {
+      id: randomUUID(),
+      at: `${formatShanghaiDateTime(at).replace(' ', 'T')}:00+08:00`,
+      lat: 35.2411,
+      lng: 113.2389,
+      note: '东方社区北门巡查，无异常',
+    };
     const first = await ctx.app.inject({ method: 'POST', url: '/api/grid/checkins', headers: { cookie: cookies.grid! }, payload: body });
     expect(first.statusCode).toBe(201);
     const again = await ctx.app.inject({ method: 'POST', url: '/api/grid/checkins', headers: { cookie: cookies.grid! }, payload: body });
@@ -36,7 +47,12 @@ describe('patrol check-ins', () => {
     expect(again.json()).toMatchObject({ id: body.id, at: at.toISOString(), note: body.note });
     const mine = await ctx.app.inject({ method: 'GET', url: '/api/grid/checkins', headers: { cookie: cookies.grid! } });
     expect(mine.json().filter((c: { id: string }) => c.id === body.id)).toHaveLength(1);
-    const notGrid = await ctx.app.inject({ method: 'POST', url: '/api/grid/checkins', headers: { cookie: cookies.dispatcher! }, payload: { ...body, id: randomUUID() } });
+    const notGrid = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/grid/checkins',
+      headers: { cookie: cookies.dispatcher! },
+      payload: { ...body, id: randomUUID() },
+    });
     expect(notGrid.statusCode).toBe(403);
   });
 });
@@ -44,8 +60,20 @@ describe('patrol check-ins', () => {
 describe('grid worker reports', () => {
   it('may name nobody, carry the GPS position, and get their photos linked to the registration once', async () => {
     const key = randomUUID();
-    const body = buildCaseBody({ channel: 'grid', kind: 'grid_event', category: 'other', summary: `占道堆放建筑垃圾 ${key}`, parties: [], place: { address: '东方社区5号楼东侧', lat: 35.2405, lng: 113.2401 } });
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.grid!, 'idempotency-key': key }, payload: body });
+    const body = buildCaseBody({
+      channel: 'grid',
+      kind: 'grid_event',
+      category: 'other',
+      summary: `占道堆放建筑垃圾 ${key}`,
+      parties: [],
+      place: { address: '东方社区5号楼东侧', lat: 35.2405, lng: 113.2401 },
+    });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { cookie: cookies.grid!, 'idempotency-key': key },
+      payload: body,
+    });
     expect(res.statusCode, res.body).toBe(201);
     const c = res.json();
     expect(c).toMatchObject({ channel: 'grid', parties: [], placePosition: { lat: 35.2405, lng: 113.2401 } });
@@ -62,7 +90,12 @@ describe('grid worker reports', () => {
   });
 
   it('other doors still need at least one party', async () => {
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.dispatcher!, 'idempotency-key': randomUUID() }, payload: buildCaseBody({ parties: [] }) });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { cookie: cookies.dispatcher!, 'idempotency-key': randomUUID() },
+      payload: buildCaseBody({ parties: [] }),
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('VALIDATION_FAILED');
   });
@@ -84,7 +117,9 @@ describe('就地化解', () => {
     const noNote = await actOnCaseNow(ctx.app, as('grid'), id, { action: 'resolve_on_spot' });
     expect(noNote.json().code).toBe('OUTCOME_REQUIRED');
     // Nobody else may: the dispatcher's role lacks it; a mediator at the street's office does not even see the case.
-    expect((await actOnCaseNow(ctx.app, as('dispatcher'), id, { action: 'resolve_on_spot', note: 'x' })).json().code).toBe('CASE_ACTION_FORBIDDEN');
+    expect((await actOnCaseNow(ctx.app, as('dispatcher'), id, { action: 'resolve_on_spot', note: 'x' })).json().code).toBe(
+      'CASE_ACTION_FORBIDDEN',
+    );
     expect((await actOnCaseNow(ctx.app, as('mediator'), id, { action: 'resolve_on_spot', note: 'x' })).statusCode).toBe(404);
     const done = await actOnCaseOk(ctx.app, as('grid'), id, { action: 'resolve_on_spot', note: '现场协调，双方同意清理楼道' });
     expect(done).toMatchObject({ status: 'concluded', outcome: 'resolved_other' });

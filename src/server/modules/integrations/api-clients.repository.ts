@@ -60,7 +60,13 @@ export async function createApiClient(opts: {
         createdBy: actor.id,
       })
       .returning();
-    await tx.insert(adminLog).values({ districtCode: d, actorId: actor.id, action: 'api_client.create', entity: created!.id, data: { name: input.name, channels: input.channels } });
+    await tx.insert(adminLog).values({
+      districtCode: d,
+      actorId: actor.id,
+      action: 'api_client.create',
+      entity: created!.id,
+      data: { name: input.name, channels: input.channels },
+    });
     return created!;
   });
   return { client: presentApiClient(row), apiKey: key.apiKey, signingSecret };
@@ -72,7 +78,10 @@ export async function listApiClients(db: Db, districtCode: string) {
 }
 
 async function findOwnClient(db: Db, districtCode: string, id: string) {
-  const [row] = await db.select().from(apiClients).where(and(eq(apiClients.districtCode, districtCode), eq(apiClients.id, id)));
+  const [row] = await db
+    .select()
+    .from(apiClients)
+    .where(and(eq(apiClients.districtCode, districtCode), eq(apiClients.id, id)));
   if (!row) throw new AppError('API_CLIENT_NOT_FOUND');
   return row;
 }
@@ -85,7 +94,9 @@ export async function revokeApiClient(db: Db, actor: Actor, id: string) {
     .set({ revokedAt: sql`coalesce(${apiClients.revokedAt}, now())` })
     .where(and(eq(apiClients.districtCode, actor.districtCode), eq(apiClients.id, id)))
     .returning();
-  await db.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'api_client.revoke', entity: id, data: null });
+  await db
+    .insert(adminLog)
+    .values({ districtCode: actor.districtCode, actorId: actor.id, action: 'api_client.revoke', entity: id, data: null });
   return presentApiClient(row!);
 }
 
@@ -99,7 +110,9 @@ export async function rotateApiKey(db: Db, crypto: PersonalDataCrypto, actor: Ac
     .set({ keyHash: key.keyHash, keyPrefix: key.keyPrefix })
     .where(and(eq(apiClients.districtCode, actor.districtCode), eq(apiClients.id, id)))
     .returning();
-  await db.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'api_client.rotate', entity: id, data: null });
+  await db
+    .insert(adminLog)
+    .values({ districtCode: actor.districtCode, actorId: actor.id, action: 'api_client.rotate', entity: id, data: null });
   return { client: presentApiClient(row!), apiKey: key.apiKey, signingSecret: crypto.decrypt(row!.signingSecretEnc) };
 }
 

@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { line } from '../../../shared/schemas/text.js';
-import { apiClientInputSchema, apiClientSchema, apiClientSecretsSchema, transferCaseBodySchema, transferCaseSchema } from '../../../shared/schemas/integrations.js';
+import {
+  apiClientInputSchema,
+  apiClientSchema,
+  apiClientSecretsSchema,
+  transferCaseBodySchema,
+  transferCaseSchema,
+} from '../../../shared/schemas/integrations.js';
 import { actorOf } from '../../plugins/auth.js';
 import { apiKeyOf, authenticateApiKey, createApiClient, listApiClients, revokeApiClient, rotateApiKey } from './api-clients.repository.js';
 import { fileTransferredCase, findTransferredCase, presentTransferCase } from './transfer.js';
@@ -13,12 +19,22 @@ export const apiClientRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, crypto } = app.deps;
   const manage = { onRequest: [app.requirePermission('integration.manage')] };
 
-  app.get('/', { ...manage, schema: { operationId: 'listApiClients', tags: ['integrations'], response: { 200: z.array(apiClientSchema) } } }, async (request) =>
-    listApiClients(db, actorOf(request).districtCode),
+  app.get(
+    '/',
+    { ...manage, schema: { operationId: 'listApiClients', tags: ['integrations'], response: { 200: z.array(apiClientSchema) } } },
+    async (request) => listApiClients(db, actorOf(request).districtCode),
   );
   app.post(
     '/',
-    { ...manage, schema: { operationId: 'createApiClient', tags: ['integrations'], body: apiClientInputSchema, response: { 201: apiClientSecretsSchema } } },
+    {
+      ...manage,
+      schema: {
+        operationId: 'createApiClient',
+        tags: ['integrations'],
+        body: apiClientInputSchema,
+        response: { 201: apiClientSecretsSchema },
+      },
+    },
     async (request, reply) => reply.status(201).send(await createApiClient({ db, crypto, actor: actorOf(request), input: request.body })),
   );
   app.post(
@@ -28,7 +44,10 @@ export const apiClientRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/:id/rotate',
-    { ...manage, schema: { operationId: 'rotateApiKey', tags: ['integrations'], params: idParams, response: { 200: apiClientSecretsSchema } } },
+    {
+      ...manage,
+      schema: { operationId: 'rotateApiKey', tags: ['integrations'], params: idParams, response: { 200: apiClientSecretsSchema } },
+    },
     async (request) => rotateApiKey(db, crypto, actorOf(request), request.params.id),
   );
 };

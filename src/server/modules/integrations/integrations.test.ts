@@ -43,7 +43,9 @@ describe('API clients (admin)', () => {
     const created = await createClient({ name: '12345政务服务便民热线', channels: ['phone', 'transfer'] });
     expect(created.apiKey).toMatch(/^fq_[\w-]{43}$/);
     expect(created.apiKey.startsWith(created.client.keyPrefix)).toBe(true);
-    const { rows } = await ctx.database.pool.query('select key_hash, signing_secret_enc from api_clients where id = $1', [created.client.id]);
+    const { rows } = await ctx.database.pool.query('select key_hash, signing_secret_enc from api_clients where id = $1', [
+      created.client.id,
+    ]);
     expect(rows[0].key_hash).not.toContain(created.apiKey);
     expect(rows[0].signing_secret_enc.toString('utf8')).not.toContain(created.signingSecret);
     const list = await ctx.app.inject({ method: 'GET', url: '/api/admin/api-clients', headers: { cookie: cookies.admin! } });
@@ -113,7 +115,11 @@ describe('transfer API', () => {
     const court = await createClient({ name: '人民法院诉前调解', channels: ['transfer'] });
     const body = () => hotlineBody(`court-${randomUUID()}`, { channel: 'transfer' });
     expect((await transfer(court.apiKey, body())).statusCode).toBe(201);
-    const rotated = await ctx.app.inject({ method: 'POST', url: `/api/admin/api-clients/${court.client.id}/rotate`, headers: { cookie: cookies.admin! } });
+    const rotated = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/admin/api-clients/${court.client.id}/rotate`,
+      headers: { cookie: cookies.admin! },
+    });
     expect(rotated.statusCode).toBe(200);
     const newKey = rotated.json().apiKey as string;
     expect((await transfer(court.apiKey, body())).statusCode).toBe(401);
@@ -172,7 +178,10 @@ describe('status callbacks', () => {
     await actOnCaseOk(ctx.app, { cookie: cookies.dispatcher!, readerCookie: cookies.dispatcher! }, caseId, { action: 'accept' });
     await dispatch();
     expect(received).toHaveLength(0);
-    const waiting = await ctx.database.pool.query(`select attempts, last_error, next_attempt_at > now() as backing_off from outbox where case_id = $1 and channel = 'webhook'`, [caseId]);
+    const waiting = await ctx.database.pool.query(
+      `select attempts, last_error, next_attempt_at > now() as backing_off from outbox where case_id = $1 and channel = 'webhook'`,
+      [caseId],
+    );
     expect(waiting.rows[0]).toMatchObject({ attempts: 1, backing_off: true, last_error: 'webhook answered 503' });
     // Still backing off: nothing is sent.
     await dispatch();
@@ -183,7 +192,13 @@ describe('status callbacks', () => {
     expect(received).toHaveLength(1);
     const [delivery] = received;
     const payload = JSON.parse(delivery!.body);
-    expect(payload).toMatchObject({ event: 'case.status_changed', caseCode: filed.json().code, externalRef: ref, status: 'accepted', action: 'accept' });
+    expect(payload).toMatchObject({
+      event: 'case.status_changed',
+      caseCode: filed.json().code,
+      externalRef: ref,
+      status: 'accepted',
+      action: 'accept',
+    });
     expect(
       isValidSignature({
         secret: client.signingSecret,
@@ -192,7 +207,14 @@ describe('status callbacks', () => {
         body: delivery!.body,
       }),
     ).toBe(true);
-    expect(isValidSignature({ secret: 'wrong', timestamp: delivery!.headers['x-fengqiao-timestamp'] as string, signature: delivery!.headers['x-fengqiao-signature'] as string, body: delivery!.body })).toBe(false);
+    expect(
+      isValidSignature({
+        secret: 'wrong',
+        timestamp: delivery!.headers['x-fengqiao-timestamp'] as string,
+        signature: delivery!.headers['x-fengqiao-signature'] as string,
+        body: delivery!.body,
+      }),
+    ).toBe(false);
     // Sent once: later runs do not send it again.
     await dispatch();
     expect(received).toHaveLength(1);

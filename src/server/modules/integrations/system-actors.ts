@@ -29,7 +29,16 @@ export async function systemActor(db: Db | Tx, districtCode: string, key: string
     if (!root) throw new Error(`district ${districtCode} has no root unit`);
     await db
       .insert(users)
-      .values({ districtCode, username, displayName, passwordHash: '!', role: 'reception', unitId: root.id, isSystem: 1, disabledAt: new Date() })
+      .values({
+        districtCode,
+        username,
+        displayName,
+        passwordHash: '!',
+        role: 'reception',
+        unitId: root.id,
+        isSystem: 1,
+        disabledAt: new Date(),
+      })
       .onConflictDoNothing();
     row = (await load())!;
   }

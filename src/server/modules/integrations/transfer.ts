@@ -37,10 +37,17 @@ export async function presentTransferCase(db: Db, row: CaseRow) {
  * 转办/委派 from another system: registered like any case, by the client's own system account, keyed on the
  * sender's reference (the same reference twice is one case; the same reference with different content is refused).
  */
-export async function fileTransferredCase(opts: { db: Db; crypto: PersonalDataCrypto; calendar: WorkCalendar; client: ApiClientRow; body: TransferCaseBody }) {
+export async function fileTransferredCase(opts: {
+  db: Db;
+  crypto: PersonalDataCrypto;
+  calendar: WorkCalendar;
+  client: ApiClientRow;
+  body: TransferCaseBody;
+}) {
   const { db, crypto, calendar, client } = opts;
   const { externalRef, ...body } = opts.body;
-  if (!client.channels.includes(body.channel)) throw new AppError('API_CHANNEL_NOT_ALLOWED', { channel: body.channel, allowed: client.channels });
+  if (!client.channels.includes(body.channel))
+    throw new AppError('API_CHANNEL_NOT_ALLOWED', { channel: body.channel, allowed: client.channels });
   const actor = await systemActorById(db, client.districtCode, client.userId);
   try {
     return await registerCase({

@@ -28,14 +28,21 @@ export const liveRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'streamLiveEvents',
         tags: ['live'],
         summary: 'Server-sent events (text/event-stream)',
-        response: { 200: fileResponse({ description: 'A stream of `event:`/`data:` lines that stays open', mediaTypes: [MEDIA_TYPES.eventStream] }) },
+        response: {
+          200: fileResponse({ description: 'A stream of `event:`/`data:` lines that stays open', mediaTypes: [MEDIA_TYPES.eventStream] }),
+        },
       },
     },
     async (request, reply) => {
       const actor = actorOf(request);
       const visible = (e: LiveEvent) =>
         e.districtCode === actor.districtCode &&
-        canSeeCase(actor, { status: 'registered', unitPath: e.unitPath, leadUnitPath: e.leadUnitPath ?? null, coUnitIds: e.coUnitIds ?? [] });
+        canSeeCase(actor, {
+          status: 'registered',
+          unitPath: e.unitPath,
+          leadUnitPath: e.leadUnitPath ?? null,
+          coUnitIds: e.coUnitIds ?? [],
+        });
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {

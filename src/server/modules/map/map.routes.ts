@@ -41,10 +41,22 @@ async function readLayers(db: Db, actor: Actor, q: z.infer<typeof mapQuerySchema
   const drawn = await db
     .select({ id: units.id, code: units.code, name: units.name, kind: units.kind, boundary: units.boundary, source: units.boundarySource })
     .from(units)
-    .where(and(eq(units.districtCode, d), like(units.path, `${unit.path}%`), inArray(units.kind, [...DRAWN_KINDS]), isNotNull(units.boundary)));
+    .where(
+      and(eq(units.districtCode, d), like(units.path, `${unit.path}%`), inArray(units.kind, [...DRAWN_KINDS]), isNotNull(units.boundary)),
+    );
   const byId = new Map(drawn.map((u) => [u.id, u]));
   const rows = await db
-    .select({ id: cases.id, code: cases.code, status: cases.status, riskLevel: cases.riskLevel, category: cases.category, summary: cases.summary, lat: cases.placeLat, lng: cases.placeLng, unitId: cases.unitId })
+    .select({
+      id: cases.id,
+      code: cases.code,
+      status: cases.status,
+      riskLevel: cases.riskLevel,
+      category: cases.category,
+      summary: cases.summary,
+      lat: cases.placeLat,
+      lng: cases.placeLng,
+      unitId: cases.unitId,
+    })
     .from(cases)
     .where(
       and(
@@ -59,14 +71,34 @@ async function readLayers(db: Db, actor: Actor, q: z.infer<typeof mapQuerySchema
   const points: MapLayers['cases'] = [];
   for (const r of rows.slice(0, MAP_CASES_MAX)) {
     if (r.lat !== null && r.lng !== null) {
-      points.push({ id: r.id, code: r.code, lat: r.lat, lng: r.lng, status: r.status, riskLevel: r.riskLevel, category: r.category, summary: r.summary, isPositionApproximate: false });
+      points.push({
+        id: r.id,
+        code: r.code,
+        lat: r.lat,
+        lng: r.lng,
+        status: r.status,
+        riskLevel: r.riskLevel,
+        category: r.category,
+        summary: r.summary,
+        isPositionApproximate: false,
+      });
       continue;
     }
     const place = byId.get(r.unitId);
     if (!place?.boundary) continue;
     const [x, y] = centreOf(place.boundary);
     const [dx, dy] = jitter(r.id);
-    points.push({ id: r.id, code: r.code, lat: y + dy, lng: x + dx, status: r.status, riskLevel: r.riskLevel, category: r.category, summary: r.summary, isPositionApproximate: true });
+    points.push({
+      id: r.id,
+      code: r.code,
+      lat: y + dy,
+      lng: x + dx,
+      status: r.status,
+      riskLevel: r.riskLevel,
+      category: r.category,
+      summary: r.summary,
+      isPositionApproximate: true,
+    });
   }
   return {
     boundaries: {
@@ -117,12 +149,26 @@ export const mapRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      const c = await readCockpit({ db, actor, query: { from: request.query.from, to: request.query.to, unitId: request.params.id, grain: 'month' } });
+      const c = await readCockpit({
+        db,
+        actor,
+        query: { from: request.query.from, to: request.query.to, unitId: request.params.id, grain: 'month' },
+      });
       const workers = await db
         .select({ id: users.id, name: users.displayName })
         .from(users)
-        .where(and(eq(users.districtCode, actor.districtCode), eq(users.unitId, request.params.id), eq(users.role, 'grid_worker'), sql`${users.disabledAt} is null`));
-      const [u] = await db.select({ code: units.code }).from(units).where(and(eq(units.districtCode, actor.districtCode), eq(units.id, request.params.id)));
+        .where(
+          and(
+            eq(users.districtCode, actor.districtCode),
+            eq(users.unitId, request.params.id),
+            eq(users.role, 'grid_worker'),
+            sql`${users.disabledAt} is null`,
+          ),
+        );
+      const [u] = await db
+        .select({ code: units.code })
+        .from(units)
+        .where(and(eq(units.districtCode, actor.districtCode), eq(units.id, request.params.id)));
       return {
         unit: { id: c.unit.id, code: u!.code, name: c.unit.name, kind: c.unit.kind },
         received: c.counts.received,
@@ -152,7 +198,10 @@ export const mapRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const actor = actorOf(request);
       const parsed = boundaryImportSchema.safeParse(request.body);
-      if (!parsed.success) throw new AppError('BOUNDARY_IMPORT_INVALID', { issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) });
+      if (!parsed.success)
+        throw new AppError('BOUNDARY_IMPORT_INVALID', {
+          issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+        });
       const unknownCodes: string[] = [];
       let updated = 0;
       await db.transaction(async (tx) => {
@@ -165,7 +214,13 @@ export const mapRoutes: FastifyPluginAsyncZod = async (app) => {
           if (rows.length) updated++;
           else unknownCodes.push(f.properties.code);
         }
-        await tx.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'map.importBoundaries', entity: 'units', data: { updated, unknownCodes } });
+        await tx.insert(adminLog).values({
+          districtCode: actor.districtCode,
+          actorId: actor.id,
+          action: 'map.importBoundaries',
+          entity: 'units',
+          data: { updated, unknownCodes },
+        });
       });
       return { updated, unknownCodes };
     },

@@ -18,7 +18,8 @@ export interface AgreementDocument {
   isDraft?: boolean;
 }
 
-const DRAFT_NOTICE = '草稿：供当事人阅读核对，不是正式协议；定稿后经各方当事人签名、盖章或按指印，人民调解员签名并加盖人民调解委员会印章方可生效。';
+const DRAFT_NOTICE =
+  '草稿：供当事人阅读核对，不是正式协议；定稿后经各方当事人签名、盖章或按指印，人民调解员签名并加盖人民调解委员会印章方可生效。';
 
 /** The document's title, with 草稿 while it is a draft. */
 export function agreementTitle(d: Pick<AgreementDocument, 'form' | 'isDraft'>): string {
@@ -32,7 +33,9 @@ function textRuns(text: string, opts: { bold?: boolean; size?: number; color?: s
       new TextRun({
         text: part.text,
         ...opts,
-        ...(part.isBeyondBmp ? { font: { ascii: DOCX_FONT_EXT_B, eastAsia: DOCX_FONT_EXT_B, hAnsi: DOCX_FONT_EXT_B, cs: DOCX_FONT_EXT_B } } : {}),
+        ...(part.isBeyondBmp
+          ? { font: { ascii: DOCX_FONT_EXT_B, eastAsia: DOCX_FONT_EXT_B, hAnsi: DOCX_FONT_EXT_B, cs: DOCX_FONT_EXT_B } }
+          : {}),
       }),
   );
 }
@@ -61,7 +64,10 @@ function particulars(p: AgreementParty): [string, string][] {
  * places; one copy per party plus one for the committee, each a section of its own (it prints on its own pages).
  */
 export async function agreementDocx(d: AgreementDocument): Promise<Buffer> {
-  const p = (text: string, opts: { bold?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType]; size?: number; indent?: boolean } = {}) =>
+  const p = (
+    text: string,
+    opts: { bold?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType]; size?: number; indent?: boolean } = {},
+  ) =>
     new Paragraph({
       alignment: opts.align,
       spacing: { after: 120, line: 360 },
@@ -72,14 +78,24 @@ export async function agreementDocx(d: AgreementDocument): Promise<Buffer> {
     new TableCell({ width: { size: width, type: WidthType.PERCENTAGE }, children: [new Paragraph({ children: textRuns(text) })] });
   // A draft says so at the top of every page, so no printed page can pass for the signed agreement.
   const draftHeader = d.isDraft
-    ? { default: new Header({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: textRuns(DRAFT_NOTICE, { bold: true, size: 20, color: 'B71C1C' }) })] }) }
+    ? {
+        default: new Header({
+          children: [
+            new Paragraph({ alignment: AlignmentType.CENTER, children: textRuns(DRAFT_NOTICE, { bold: true, size: 20, color: 'B71C1C' }) }),
+          ],
+        }),
+      }
     : undefined;
   const sections = copies(d).map((copy) => ({
     properties: {},
     headers: draftHeader,
     children: [
       p(d.committeeName, { align: AlignmentType.CENTER }),
-      new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: textRuns(agreementTitle(d), { bold: true, size: 40 }) }),
+      new Paragraph({
+        heading: HeadingLevel.TITLE,
+        alignment: AlignmentType.CENTER,
+        children: textRuns(agreementTitle(d), { bold: true, size: 40 }),
+      }),
       p(`编号：${d.code}    ${copy}`, { align: AlignmentType.RIGHT, size: 20 }),
       p('当事人基本情况', { bold: true }),
       ...d.parties.map(
@@ -101,7 +117,9 @@ export async function agreementDocx(d: AgreementDocument): Promise<Buffer> {
       ...d.parties.map((party) => p(`${ROLE(party.role)}（签名或盖章）：____________    按指印：________    ${party.name}`)),
       p(`人民调解员（签名）：____________    ${d.mediatorName}`),
       p(`${d.committeeName}（印章）`, { align: AlignmentType.RIGHT }),
-      p(`${d.effectiveOn ? d.effectiveOn.replace(/^(\d{4})-(\d{2})-(\d{2})$/, '$1年$2月$3日') : '____年____月____日'}`, { align: AlignmentType.RIGHT }),
+      p(`${d.effectiveOn ? d.effectiveOn.replace(/^(\d{4})-(\d{2})-(\d{2})$/, '$1年$2月$3日') : '____年____月____日'}`, {
+        align: AlignmentType.RIGHT,
+      }),
     ],
   }));
   const doc = new Document({
@@ -124,7 +142,14 @@ export function agreementHtml(d: AgreementDocument): string {
   <h1>${agreementTitle(d)}</h1>
   <p class="right small">编号：${esc(d.code)}　${esc(label)}</p>
   <h2>当事人基本情况</h2>
-  ${d.parties.map((p) => `<table>${particulars(p).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`).join('')}
+  ${d.parties
+    .map(
+      (p) =>
+        `<table>${particulars(p)
+          .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`)
+          .join('')}</table>`,
+    )
+    .join('')}
   <h2>纠纷的主要事实、争议事项</h2><p class="indent">${esc(d.facts)}</p><p class="indent">争议事项：${esc(d.disputedMatters)}</p>
   <h2>各方当事人的责任</h2><p class="indent">${esc(d.responsibilities)}</p>
   <h2>经人民调解委员会主持调解，当事人自愿达成如下协议：</h2>

@@ -5,7 +5,7 @@ import type { Agreement, SubjectMatter } from '../../../shared/schemas/agreement
 import type { agreementInputSchema, judicialConfirmationBodySchema, signatureBodySchema } from '../../../shared/schemas/agreements.js';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../db/client.js';
-import { accessLog, caseParties, judicialConfirmations, mediationAgreements, persons, units, users } from '../../db/schema.js';
+import { accessLog, caseParties, judicialConfirmations, mediationAgreements, units, users } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
@@ -28,7 +28,10 @@ function requireMediator(actor: Actor, row: CaseRow) {
 }
 
 async function findAgreement(db: Db | Tx, districtCode: string, caseId: string, forUpdate = false): Promise<AgreementRow | undefined> {
-  const q = db.select().from(mediationAgreements).where(and(eq(mediationAgreements.districtCode, districtCode), eq(mediationAgreements.caseId, caseId)));
+  const q = db
+    .select()
+    .from(mediationAgreements)
+    .where(and(eq(mediationAgreements.districtCode, districtCode), eq(mediationAgreements.caseId, caseId)));
   const [row] = forUpdate ? await q.for('update') : await q;
   return row;
 }
@@ -42,10 +45,16 @@ async function note(db: Db, tx: Tx, actor: Actor, caseId: string, action: string
 export async function saveAgreement(db: Db, actor: Actor, caseId: string, input: z.infer<typeof agreementInputSchema>) {
   const row = await visibleCase(db, actor, caseId);
   requireMediator(actor, row);
-  const parties = await db.select({ id: caseParties.id }).from(caseParties).where(and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, caseId)));
+  const parties = await db
+    .select({ id: caseParties.id })
+    .from(caseParties)
+    .where(and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, caseId)));
   const partyIds = input.partyIds ?? parties.map((p) => p.id);
   if (partyIds.some((id) => !parties.some((p) => p.id === id))) throw new AppError('AGREEMENT_SIGNER_INVALID');
-  const [lead] = await db.select({ name: units.name }).from(units).where(and(eq(units.districtCode, actor.districtCode), eq(units.id, row.leadUnitId!)));
+  const [lead] = await db
+    .select({ name: units.name })
+    .from(units)
+    .where(and(eq(units.districtCode, actor.districtCode), eq(units.id, row.leadUnitId!)));
   const committeeName = input.committeeName ?? `${(lead?.name ?? '').replace(/司法所$/, '')}人民调解委员会`;
   await db.transaction(async (tx) => {
     const existing = await findAgreement(tx, actor.districtCode, caseId, true);
@@ -62,7 +71,10 @@ export async function saveAgreement(db: Db, actor: Actor, caseId: string, input:
       updatedAt: new Date(),
     };
     if (existing) {
-      await tx.update(mediationAgreements).set(values).where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, existing.id)));
+      await tx
+        .update(mediationAgreements)
+        .set(values)
+        .where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, existing.id)));
     } else {
       await tx.insert(mediationAgreements).values({ districtCode: actor.districtCode, caseId, mediatorId: actor.id, ...values });
     }
@@ -87,12 +99,21 @@ export async function finalizeAgreement(db: Db, actor: Actor, caseId: string) {
       .update(mediationAgreements)
       .set({ status: a.form === 'oral' ? 'effective' : 'final', finalizedAt: now, effectiveOn, updatedAt: now })
       .where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, a.id)));
-    await note(db, tx, actor, caseId, 'agreement_finalize', a.form === 'oral' ? '记录口头调解协议' : '调解协议书定稿，待各方签名', { form: a.form });
+    await note(db, tx, actor, caseId, 'agreement_finalize', a.form === 'oral' ? '记录口头调解协议' : '调解协议书定稿，待各方签名', {
+      form: a.form,
+    });
   });
 }
 
 /** Records a signature, fingerprint or seal; with everyone's, the written agreement takes effect today. */
-export async function signAgreement(db: Db, calendar: WorkCalendar, crypto: PersonalDataCrypto, actor: Actor, caseId: string, body: z.infer<typeof signatureBodySchema>) {
+export async function signAgreement(
+  db: Db,
+  calendar: WorkCalendar,
+  crypto: PersonalDataCrypto,
+  actor: Actor,
+  caseId: string,
+  body: z.infer<typeof signatureBodySchema>,
+) {
   const row = await visibleCase(db, actor, caseId);
   requireMediator(actor, row);
   await db.transaction(async (tx) => {
@@ -102,8 +123,14 @@ export async function signAgreement(db: Db, calendar: WorkCalendar, crypto: Pers
     const signer = body.signer === 'party' ? `party:${body.partyId}` : body.signer;
     if (body.signer === 'party' && (!body.partyId || !a.partyIds.includes(body.partyId))) throw new AppError('AGREEMENT_SIGNER_INVALID');
     const now = new Date();
-    const signatures = [...a.signatures.filter((s) => s.signer !== signer), { signer, kind: body.kind, at: now.toISOString(), recordedBy: actor.id }];
-    const complete = a.partyIds.every((id) => signatures.some((s) => s.signer === `party:${id}`)) && signatures.some((s) => s.signer === 'mediator') && signatures.some((s) => s.signer === 'committee');
+    const signatures = [
+      ...a.signatures.filter((s) => s.signer !== signer),
+      { signer, kind: body.kind, at: now.toISOString(), recordedBy: actor.id },
+    ];
+    const complete =
+      a.partyIds.every((id) => signatures.some((s) => s.signer === `party:${id}`)) &&
+      signatures.some((s) => s.signer === 'mediator') &&
+      signatures.some((s) => s.signer === 'committee');
     const effectiveOn = complete ? shanghaiDate(now) : null;
     await tx
       .update(mediationAgreements)
@@ -111,7 +138,11 @@ export async function signAgreement(db: Db, calendar: WorkCalendar, crypto: Pers
       .where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, a.id)));
     if (complete) {
       await note(db, tx, actor, caseId, 'agreement_effective', '各方签名（按指印）、调解员签名、委员会盖章，调解协议生效');
-      const eligibility = judicialConfirmationEligibility({ form: a.form, subjectMatter: a.subjectMatter as SubjectMatter, terms: a.terms });
+      const eligibility = judicialConfirmationEligibility({
+        form: a.form,
+        subjectMatter: a.subjectMatter as SubjectMatter,
+        terms: a.terms,
+      });
       if (eligibility.eligible) {
         const ends = calendar.addCalendarDays(effectiveOn!, 30).date;
         const parties = await partiesOf(tx, a, crypto);
@@ -142,7 +173,12 @@ export async function signAgreement(db: Db, calendar: WorkCalendar, crypto: Pers
   });
 }
 
-export async function recordJudicialConfirmation(db: Db, actor: Actor, caseId: string, body: z.infer<typeof judicialConfirmationBodySchema>) {
+export async function recordJudicialConfirmation(
+  db: Db,
+  actor: Actor,
+  caseId: string,
+  body: z.infer<typeof judicialConfirmationBodySchema>,
+) {
   const row = await visibleCase(db, actor, caseId);
   requireMediator(actor, row);
   await db.transaction(async (tx) => {
@@ -154,8 +190,13 @@ export async function recordJudicialConfirmation(db: Db, actor: Actor, caseId: s
     await tx
       .insert(judicialConfirmations)
       .values({ districtCode: actor.districtCode, agreementId: a.id, ...body, recordedBy: actor.id })
-      .onConflictDoUpdate({ target: [judicialConfirmations.districtCode, judicialConfirmations.agreementId], set: { ...body, recordedBy: actor.id, updatedAt: new Date() } });
-    const text = body.decision ? `${body.court}${body.decision === 'confirmed' ? '裁定确认调解协议有效' : '裁定驳回司法确认申请'}（${body.decidedOn ?? ''}）` : `已向${body.court}申请司法确认（${body.appliedOn}）`;
+      .onConflictDoUpdate({
+        target: [judicialConfirmations.districtCode, judicialConfirmations.agreementId],
+        set: { ...body, recordedBy: actor.id, updatedAt: new Date() },
+      });
+    const text = body.decision
+      ? `${body.court}${body.decision === 'confirmed' ? '裁定确认调解协议有效' : '裁定驳回司法确认申请'}（${body.decidedOn ?? ''}）`
+      : `已向${body.court}申请司法确认（${body.appliedOn}）`;
     await note(db, tx, actor, caseId, 'judicial_confirmation', text, { decision: body.decision });
   });
 }
@@ -199,7 +240,16 @@ export async function logDocumentAccess(db: Db, actor: Actor, a: AgreementRow, r
     .where(and(eq(caseParties.districtCode, a.districtCode), inArray(caseParties.id, a.partyIds)));
   if (rows.length === 0) return;
   await db.insert(accessLog).values(
-    rows.map((r) => ({ districtCode: a.districtCode, actorId: actor.id, entityType: 'person', entityId: r.personId, field: 'agreement_document', purpose: '制作人民调解协议书', requestId, ip })),
+    rows.map((r) => ({
+      districtCode: a.districtCode,
+      actorId: actor.id,
+      entityType: 'person',
+      entityId: r.personId,
+      field: 'agreement_document',
+      purpose: '制作人民调解协议书',
+      requestId,
+      ip,
+    })),
   );
 }
 
@@ -216,8 +266,14 @@ export async function presentAgreement(db: Db, calendar: WorkCalendar, actor: Ac
   if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
   const [parties, [mediator], [jc]] = await Promise.all([
     partiesOf(db, a),
-    db.select({ name: users.displayName }).from(users).where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId))),
-    db.select().from(judicialConfirmations).where(and(eq(judicialConfirmations.districtCode, a.districtCode), eq(judicialConfirmations.agreementId, a.id))),
+    db
+      .select({ name: users.displayName })
+      .from(users)
+      .where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId))),
+    db
+      .select()
+      .from(judicialConfirmations)
+      .where(and(eq(judicialConfirmations.districtCode, a.districtCode), eq(judicialConfirmations.agreementId, a.id))),
   ]);
   const signed = (signer: string) => a.signatures.some((s) => s.signer === signer);
   const eligibility = judicialConfirmationEligibility({ form: a.form, subjectMatter: a.subjectMatter as SubjectMatter, terms: a.terms });
@@ -237,7 +293,8 @@ export async function presentAgreement(db: Db, calendar: WorkCalendar, actor: Ac
       dueDate: x.dueDate,
       performance: x.performance ?? 'pending',
       performanceNote: x.performanceNote ?? null,
-      isOverdue: a.status === 'effective' && !!x.dueDate && x.dueDate < shanghaiDate(new Date()) && (x.performance ?? 'pending') !== 'performed',
+      isOverdue:
+        a.status === 'effective' && !!x.dueDate && x.dueDate < shanghaiDate(new Date()) && (x.performance ?? 'pending') !== 'performed',
     })),
     mediator: { id: a.mediatorId, name: mediator?.name ?? '', signed: signed('mediator') },
     committeeName: a.committeeName,
@@ -256,7 +313,13 @@ export async function presentAgreement(db: Db, calendar: WorkCalendar, actor: Ac
 }
 
 /** 履行: the committee records whether a term was performed; not performed says what next (reopen, or court). */
-export async function recordPerformance(db: Db, actor: Actor, caseId: string, index: number, body: { performance: 'performed' | 'partly' | 'not_performed'; note: string | null }) {
+export async function recordPerformance(
+  db: Db,
+  actor: Actor,
+  caseId: string,
+  index: number,
+  body: { performance: 'performed' | 'partly' | 'not_performed'; note: string | null },
+) {
   const row = await visibleCase(db, actor, caseId);
   requireMediator(actor, row);
   await db.transaction(async (tx) => {
@@ -265,10 +328,25 @@ export async function recordPerformance(db: Db, actor: Actor, caseId: string, in
     if (a.status !== 'effective') throw new AppError('JUDICIAL_CONFIRMATION_NOT_EFFECTIVE');
     const term = a.terms[index];
     if (!term) throw new AppError('AGREEMENT_TERM_NOT_FOUND');
-    const terms = a.terms.map((x, i) => (i === index ? { ...x, performance: body.performance, performanceNote: body.note, performanceRecordedAt: new Date().toISOString() } : x));
-    await tx.update(mediationAgreements).set({ terms, updatedAt: new Date() }).where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, a.id)));
+    const terms = a.terms.map((x, i) =>
+      i === index
+        ? { ...x, performance: body.performance, performanceNote: body.note, performanceRecordedAt: new Date().toISOString() }
+        : x,
+    );
+    await tx
+      .update(mediationAgreements)
+      .set({ terms, updatedAt: new Date() })
+      .where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, a.id)));
     const words = { performed: '已履行', partly: '部分履行', not_performed: '未履行' }[body.performance];
-    await note(db, tx, actor, caseId, 'term_performance', `协议第${index + 1}项${words}${body.note ? `：${body.note}` : ''}${body.performance === 'not_performed' ? '（可重新调解，或引导当事人向人民法院起诉）' : ''}`, { index, performance: body.performance });
+    await note(
+      db,
+      tx,
+      actor,
+      caseId,
+      'term_performance',
+      `协议第${index + 1}项${words}${body.note ? `：${body.note}` : ''}${body.performance === 'not_performed' ? '（可重新调解，或引导当事人向人民法院起诉）' : ''}`,
+      { index, performance: body.performance },
+    );
   });
 }
 
@@ -277,7 +355,13 @@ export async function recordPerformance(db: Db, actor: Actor, caseId: string, in
  * once per term (the outbox key), however often the sweep runs.
  */
 export async function sweepAgreementTerms(db: Db, today: string): Promise<number> {
-  const rows = await db.select({ a: mediationAgreements, code: sql<string>`(select code from cases c where c.district_code = ${mediationAgreements.districtCode} and c.id = ${mediationAgreements.caseId})` }).from(mediationAgreements).where(eq(mediationAgreements.status, 'effective'));
+  const rows = await db
+    .select({
+      a: mediationAgreements,
+      code: sql<string>`(select code from cases c where c.district_code = ${mediationAgreements.districtCode} and c.id = ${mediationAgreements.caseId})`,
+    })
+    .from(mediationAgreements)
+    .where(eq(mediationAgreements.status, 'effective'));
   const messages = rows.flatMap(({ a, code }) =>
     a.terms.flatMap((t, i) =>
       t.dueDate && t.dueDate < today && (t.performance ?? 'pending') !== 'performed'

@@ -16,7 +16,8 @@ import { loadAgreementForDocument, partiesOf } from './agreements.js';
 import { listSessions } from './sessions.js';
 import { listPetitionReplies, petitionReplyDocx } from './petition-replies.js';
 
-const esc = (s: string | null | undefined) => (s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const esc = (s: string | null | undefined) =>
+  (s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)}</title><style>body{font-family:"SimSun","WenQuanYi Micro Hei",serif;max-width:210mm;margin:auto;line-height:1.8}table{border-collapse:collapse;width:100%}th,td{border:1px solid #000;padding:2pt 6pt;text-align:left;vertical-align:top}th{width:22%;font-weight:normal}</style></head><body><h1>${esc(title)}</h1>${body}</body></html>`;
 const label = (key: string) => (zhCN as Record<string, string>)[key] ?? key;
@@ -27,7 +28,15 @@ const tr = (k: string, v: string | number | null | undefined) => `<tr><th>${esc(
  * particulars, the timeline, the mediation records, the agreement or the petition replies, the follow-ups, the
  * attached files — and an index. Making it is a view of personal data: logged per party.
  */
-export async function buildCaseFile(opts: { db: Db; crypto: PersonalDataCrypto; calendar: WorkCalendar; actor: Actor; caseId: string; requestId: string; ip: string }) {
+export async function buildCaseFile(opts: {
+  db: Db;
+  crypto: PersonalDataCrypto;
+  calendar: WorkCalendar;
+  actor: Actor;
+  caseId: string;
+  requestId: string;
+  ip: string;
+}) {
   const { db, crypto, calendar, actor, caseId } = opts;
   const row = await findCaseRow(db, actor.districtCode, caseId);
   if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
@@ -41,9 +50,19 @@ export async function buildCaseFile(opts: { db: Db; crypto: PersonalDataCrypto; 
 
   // 1. Registration with full particulars (the archive keeps them).
   // The parties as given for this case (the archive keeps what the case said, not the registry's latest).
-  const given = await db.select().from(caseParties).where(and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, caseId))).orderBy(asc(caseParties.position));
+  const given = await db
+    .select()
+    .from(caseParties)
+    .where(and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, caseId)))
+    .orderBy(asc(caseParties.position));
   const plain = (b: Buffer | null) => (b ? crypto.decrypt(b) : null);
-  const parties = given.map((p) => ({ role: p.role, name: p.name, idNumber: plain(p.idNumberEnc) ?? p.creditCode, phone: plain(p.phoneEnc), address: plain(p.addressEnc) }));
+  const parties = given.map((p) => ({
+    role: p.role,
+    name: p.name,
+    idNumber: plain(p.idNumberEnc) ?? p.creditCode,
+    phone: plain(p.phoneEnc),
+    address: plain(p.addressEnc),
+  }));
   add(
     '01-登记表.html',
     page(
@@ -57,7 +76,10 @@ export async function buildCaseFile(opts: { db: Db; crypto: PersonalDataCrypto; 
   // 2. The timeline.
   add(
     '02-办理过程.html',
-    page(`办理过程 ${detail.code}`, `<table><tr><th>时间</th><th>步骤</th><td>经办人 / 说明</td></tr>${detail.timeline.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(label(`action.${e.action}`))}${e.toStatus ? ` → ${esc(label(`status.${e.toStatus}`))}` : ''}</td><td>${esc(e.actorName)} ${esc(e.reason)}</td></tr>`).join('')}</table>`),
+    page(
+      `办理过程 ${detail.code}`,
+      `<table><tr><th>时间</th><th>步骤</th><td>经办人 / 说明</td></tr>${detail.timeline.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(label(`action.${e.action}`))}${e.toStatus ? ` → ${esc(label(`status.${e.toStatus}`))}` : ''}</td><td>${esc(e.actorName)} ${esc(e.reason)}</td></tr>`).join('')}</table>`,
+    ),
     '办理过程（全部步骤）',
   );
   // 3. Mediation sessions and their records.
@@ -69,7 +91,10 @@ export async function buildCaseFile(opts: { db: Db; crypto: PersonalDataCrypto; 
       page(
         `调解笔录 ${detail.code}`,
         sessions
-          .map((s) => `<h2>${esc(s.scheduledAt)} ${esc(s.room)}</h2><table>${tr('调解员', s.mediatorNames)}${tr('到场当事人', (s.attendedPartyIds ?? []).map(name).join('、'))}${tr('权利告知', s.rightsNote)}${tr('结果', s.outcome)}</table>${(s.statements ?? []).map((x) => `<p><b>${esc(name(x.partyId))}：</b>${esc(x.text)}</p>`).join('')}<p>${esc(s.record)}</p>`)
+          .map(
+            (s) =>
+              `<h2>${esc(s.scheduledAt)} ${esc(s.room)}</h2><table>${tr('调解员', s.mediatorNames)}${tr('到场当事人', (s.attendedPartyIds ?? []).map(name).join('、'))}${tr('权利告知', s.rightsNote)}${tr('结果', s.outcome)}</table>${(s.statements ?? []).map((x) => `<p><b>${esc(name(x.partyId))}：</b>${esc(x.text)}</p>`).join('')}<p>${esc(s.record)}</p>`,
+          )
           .join(''),
       ),
       '调解笔录',
@@ -78,26 +103,84 @@ export async function buildCaseFile(opts: { db: Db; crypto: PersonalDataCrypto; 
   // 4. The agreement, or 5. the petition replies.
   try {
     const { a } = await loadAgreementForDocument(db, actor, caseId);
-    add('04-人民调解协议书.docx', await agreementDocx({ code: detail.code, committeeName: a.committeeName, form: a.form, parties: await partiesOf(db, a, crypto), facts: a.facts, disputedMatters: a.disputedMatters, responsibilities: a.responsibilities, terms: a.terms, mediatorName: detail.handler?.name ?? '', effectiveOn: a.effectiveOn }), '人民调解协议书');
+    add(
+      '04-人民调解协议书.docx',
+      await agreementDocx({
+        code: detail.code,
+        committeeName: a.committeeName,
+        form: a.form,
+        parties: await partiesOf(db, a, crypto),
+        facts: a.facts,
+        disputedMatters: a.disputedMatters,
+        responsibilities: a.responsibilities,
+        terms: a.terms,
+        mediatorName: detail.handler?.name ?? '',
+        effectiveOn: a.effectiveOn,
+      }),
+      '人民调解协议书',
+    );
   } catch (err) {
     if (!(err instanceof AppError && err.code === 'AGREEMENT_NOT_FOUND')) throw err;
   }
   if (detail.kind === 'petition') {
     for (const r of await listPetitionReplies(db, calendar, actor, caseId)) {
-      add(`05-信访意见书-${r.stage}.docx`, await petitionReplyDocx({ code: detail.code, petitioner: parties.find((p) => p.role === 'applicant')?.name ?? '信访人', reply: r }), `信访${r.stage === 'reply' ? '处理' : r.stage === 'review' ? '复查' : '复核'}意见书`);
+      add(
+        `05-信访意见书-${r.stage}.docx`,
+        await petitionReplyDocx({ code: detail.code, petitioner: parties.find((p) => p.role === 'applicant')?.name ?? '信访人', reply: r }),
+        `信访${r.stage === 'reply' ? '处理' : r.stage === 'review' ? '复查' : '复核'}意见书`,
+      );
     }
   }
   // 6. Follow-ups.
   const followUps = detail.timeline.filter((e) => e.action === 'follow_up');
-  add('06-回访记录.html', page(`回访记录 ${detail.code}`, followUps.length ? followUps.map((e) => `<p>${esc(e.at)} ${esc(e.actorName)}：${esc(label(`satisfaction.${String(e.data?.satisfaction ?? '')}`))} ${esc(e.reason)}</p>`).join('') : '<p>尚未回访。</p>'), '回访记录');
+  add(
+    '06-回访记录.html',
+    page(
+      `回访记录 ${detail.code}`,
+      followUps.length
+        ? followUps
+            .map(
+              (e) =>
+                `<p>${esc(e.at)} ${esc(e.actorName)}：${esc(label(`satisfaction.${String(e.data?.satisfaction ?? '')}`))} ${esc(e.reason)}</p>`,
+            )
+            .join('')
+        : '<p>尚未回访。</p>',
+    ),
+    '回访记录',
+  );
   // 7. Attached files, as they were uploaded.
-  const files = await db.select().from(attachments).where(and(eq(attachments.districtCode, actor.districtCode), eq(attachments.caseId, caseId)));
+  const files = await db
+    .select()
+    .from(attachments)
+    .where(and(eq(attachments.districtCode, actor.districtCode), eq(attachments.caseId, caseId)));
   files.forEach((f, i) => add(`07-附件/${String(i + 1).padStart(2, '0')}-${f.fileName}`, f.content, `附件：${f.fileName}`));
 
-  zip.file('00-目录.html', page(`案卷目录 ${detail.code}`, `<table><tr><th>文件</th><td>内容</td></tr>${index.map(([n, w]) => `<tr><th>${esc(n)}</th><td>${esc(w)}</td></tr>`).join('')}</table><p>生成时间：${new Date().toISOString()}，生成人：${esc(actor.displayName)}</p>`));
-  const personIds = (await db.select({ personId: caseParties.personId }).from(caseParties).where(and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, caseId)))).map((r) => r.personId);
+  zip.file(
+    '00-目录.html',
+    page(
+      `案卷目录 ${detail.code}`,
+      `<table><tr><th>文件</th><td>内容</td></tr>${index.map(([n, w]) => `<tr><th>${esc(n)}</th><td>${esc(w)}</td></tr>`).join('')}</table><p>生成时间：${new Date().toISOString()}，生成人：${esc(actor.displayName)}</p>`,
+    ),
+  );
+  const personIds = (
+    await db
+      .select({ personId: caseParties.personId })
+      .from(caseParties)
+      .where(and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, caseId)))
+  ).map((r) => r.personId);
   if (personIds.length) {
-    await db.insert(accessLog).values(personIds.map((id) => ({ districtCode: actor.districtCode, actorId: actor.id, entityType: 'person', entityId: id, field: 'case_file', purpose: '案卷归档导出', requestId: opts.requestId, ip: opts.ip })));
+    await db.insert(accessLog).values(
+      personIds.map((id) => ({
+        districtCode: actor.districtCode,
+        actorId: actor.id,
+        entityType: 'person',
+        entityId: id,
+        field: 'case_file',
+        purpose: '案卷归档导出',
+        requestId: opts.requestId,
+        ip: opts.ip,
+      })),
+    );
   }
   return { code: detail.code, zip: await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }) };
 }

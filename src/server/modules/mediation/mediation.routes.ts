@@ -25,7 +25,17 @@ import { AppError } from '../../plugins/errors.js';
 import { fileResponse } from '../../lib/openapi.js';
 import { MEDIA_TYPES } from '../../lib/media-types.js';
 import { agreementDocx, agreementHtml, agreementTitle, type AgreementDocument } from './agreement-document.js';
-import { finalizeAgreement, loadAgreementForDocument, logDocumentAccess, partiesOf, presentAgreement, recordJudicialConfirmation, recordPerformance, saveAgreement, signAgreement } from './agreements.js';
+import {
+  finalizeAgreement,
+  loadAgreementForDocument,
+  logDocumentAccess,
+  partiesOf,
+  presentAgreement,
+  recordJudicialConfirmation,
+  recordPerformance,
+  saveAgreement,
+  signAgreement,
+} from './agreements.js';
 
 const params = z.object({ id: z.string().uuid() });
 
@@ -52,14 +62,25 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         return await present(actorOf(request), request.params.id);
       } catch (err) {
-        if (request.query.ifExists === 'true' && err instanceof AppError && err.code === 'AGREEMENT_NOT_FOUND') return reply.status(204).send(null);
+        if (request.query.ifExists === 'true' && err instanceof AppError && err.code === 'AGREEMENT_NOT_FOUND')
+          return reply.status(204).send(null);
         throw err;
       }
     },
   );
   app.put(
     '/:id/agreement',
-    { onRequest: [app.requireActor], schema: { operationId: 'saveAgreement', tags, summary: 'Write the draft agreement', params, body: agreementInputSchema, response: { 200: agreementSchema } } },
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'saveAgreement',
+        tags,
+        summary: 'Write the draft agreement',
+        params,
+        body: agreementInputSchema,
+        response: { 200: agreementSchema },
+      },
+    },
     async (request) => {
       const actor = actorOf(request);
       await saveAgreement(db, actor, request.params.id, request.body);
@@ -68,7 +89,16 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/:id/agreement/finalize',
-    { onRequest: [app.requireActor], schema: { operationId: 'finalizeAgreement', tags, summary: '定稿 (refused with the missing statutory item)', params, response: { 200: agreementSchema } } },
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'finalizeAgreement',
+        tags,
+        summary: '定稿 (refused with the missing statutory item)',
+        params,
+        response: { 200: agreementSchema },
+      },
+    },
     async (request) => {
       const actor = actorOf(request);
       await finalizeAgreement(db, actor, request.params.id);
@@ -77,7 +107,10 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/:id/agreement/signatures',
-    { onRequest: [app.requireActor], schema: { operationId: 'signAgreement', tags, params, body: signatureBodySchema, response: { 200: agreementSchema } } },
+    {
+      onRequest: [app.requireActor],
+      schema: { operationId: 'signAgreement', tags, params, body: signatureBodySchema, response: { 200: agreementSchema } },
+    },
     async (request) => {
       const actor = actorOf(request);
       await signAgreement(db, await calendarCache.get(), crypto, actor, request.params.id, request.body);
@@ -86,7 +119,16 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.put(
     '/:id/agreement/judicial-confirmation',
-    { onRequest: [app.requireActor], schema: { operationId: 'recordJudicialConfirmation', tags, params, body: judicialConfirmationBodySchema, response: { 200: agreementSchema } } },
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'recordJudicialConfirmation',
+        tags,
+        params,
+        body: judicialConfirmationBodySchema,
+        response: { 200: agreementSchema },
+      },
+    },
     async (request) => {
       const actor = actorOf(request);
       await recordJudicialConfirmation(db, actor, request.params.id, request.body);
@@ -98,7 +140,14 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:id/agreement/terms/:index/performance',
     {
       onRequest: [app.requireActor],
-      schema: { operationId: 'recordTermPerformance', tags, summary: '履行情况', params: params.extend({ index: z.coerce.number().int().min(0).max(49) }), body: performanceBodySchema, response: { 200: agreementSchema } },
+      schema: {
+        operationId: 'recordTermPerformance',
+        tags,
+        summary: '履行情况',
+        params: params.extend({ index: z.coerce.number().int().min(0).max(49) }),
+        body: performanceBodySchema,
+        response: { 200: agreementSchema },
+      },
     },
     async (request) => {
       const actor = actorOf(request);
@@ -107,53 +156,113 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get('/:id/sessions', { onRequest: [app.requireActor], schema: { operationId: 'listSessions', tags, params, response: { 200: z.array(sessionSchema) } } }, async (request) =>
-    listSessions(db, actorOf(request), request.params.id),
+  app.get(
+    '/:id/sessions',
+    { onRequest: [app.requireActor], schema: { operationId: 'listSessions', tags, params, response: { 200: z.array(sessionSchema) } } },
+    async (request) => listSessions(db, actorOf(request), request.params.id),
   );
   app.post(
     '/:id/sessions',
-    { onRequest: [app.requireActor], schema: { operationId: 'scheduleSession', tags, summary: '安排调解', params, body: scheduleSessionBodySchema, response: { 201: sessionSchema } } },
-    async (request, reply) => reply.status(201).send(await scheduleSession({ db, actor: actorOf(request), caseId: request.params.id, body: request.body })),
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'scheduleSession',
+        tags,
+        summary: '安排调解',
+        params,
+        body: scheduleSessionBodySchema,
+        response: { 201: sessionSchema },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await scheduleSession({ db, actor: actorOf(request), caseId: request.params.id, body: request.body })),
   );
   app.put(
     '/:id/sessions/:sessionId/record',
     {
       onRequest: [app.requireActor],
-      schema: { operationId: 'recordSession', tags, summary: '调解笔录', params: params.extend({ sessionId: z.string().uuid() }), body: recordSessionBodySchema, response: { 200: sessionSchema } },
+      schema: {
+        operationId: 'recordSession',
+        tags,
+        summary: '调解笔录',
+        params: params.extend({ sessionId: z.string().uuid() }),
+        body: recordSessionBodySchema,
+        response: { 200: sessionSchema },
+      },
     },
-    async (request) => recordSession({ db, calendar: await calendarCache.get(), actor: actorOf(request), caseId: request.params.id, sessionId: request.params.sessionId, body: request.body }),
+    async (request) =>
+      recordSession({
+        db,
+        calendar: await calendarCache.get(),
+        actor: actorOf(request),
+        caseId: request.params.id,
+        sessionId: request.params.sessionId,
+        body: request.body,
+      }),
   );
   app.post(
     '/:id/refer-police',
     {
       onRequest: [app.requireActor],
-      schema: { operationId: 'referToPolice', tags, summary: '移送公安（人民调解法第二十五条）', params, body: policeReferralBodySchema, response: { 200: z.object({ stationNotified: z.boolean(), officers: z.number() }) } },
+      schema: {
+        operationId: 'referToPolice',
+        tags,
+        summary: '移送公安（人民调解法第二十五条）',
+        params,
+        body: policeReferralBodySchema,
+        response: { 200: z.object({ stationNotified: z.boolean(), officers: z.number() }) },
+      },
     },
     async (request) => referToPolice({ db, actor: actorOf(request), caseId: request.params.id, reason: request.body.reason }),
   );
 
-  app.get('/:id/petition-replies', { onRequest: [app.requireActor], schema: { operationId: 'listPetitionReplies', tags, params, response: { 200: z.array(petitionReplySchema) } } }, async (request) =>
-    listPetitionReplies(db, await calendarCache.get(), actorOf(request), request.params.id),
+  app.get(
+    '/:id/petition-replies',
+    {
+      onRequest: [app.requireActor],
+      schema: { operationId: 'listPetitionReplies', tags, params, response: { 200: z.array(petitionReplySchema) } },
+    },
+    async (request) => listPetitionReplies(db, await calendarCache.get(), actorOf(request), request.params.id),
   );
   app.post(
     '/:id/petition-replies',
     {
       onRequest: [app.requireActor],
-      schema: { operationId: 'issuePetitionReply', tags, summary: '出具信访处理意见书 / 复查 / 复核意见书 (refused naming a missing item)', params, body: petitionReplyBodySchema, response: { 201: petitionReplySchema } },
+      schema: {
+        operationId: 'issuePetitionReply',
+        tags,
+        summary: '出具信访处理意见书 / 复查 / 复核意见书 (refused naming a missing item)',
+        params,
+        body: petitionReplyBodySchema,
+        response: { 201: petitionReplySchema },
+      },
     },
-    async (request, reply) => reply.status(201).send(await issuePetitionReply(db, await calendarCache.get(), actorOf(request), request.params.id, request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await issuePetitionReply(db, await calendarCache.get(), actorOf(request), request.params.id, request.body)),
   );
   const petitionDocument = async (actor: ReturnType<typeof actorOf>, caseId: string, stage: 'reply' | 'review' | 're_review') => {
     const replies = await listPetitionReplies(db, await calendarCache.get(), actor, caseId);
     const found = replies.find((r) => r.stage === stage);
     if (!found) throw new AppError('NOT_FOUND');
-    const detail = await presentCaseDetail({ db, crypto, calendar: await calendarCache.get() }, actor, (await findCaseRow(db, actor.districtCode, caseId))!);
+    const detail = await presentCaseDetail(
+      { db, crypto, calendar: await calendarCache.get() },
+      actor,
+      (await findCaseRow(db, actor.districtCode, caseId))!,
+    );
     return { code: detail.code, petitioner: detail.parties.find((p) => p.role === 'applicant')?.name ?? '信访人', reply: found };
   };
   const stageParams = params.extend({ stage: z.enum(['reply', 'review', 're_review']) });
   app.get(
     '/:id/petition-replies/:stage/docx',
-    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'downloadPetitionReply', tags, params: stageParams, response: { 200: fileResponse({ description: '信访处理意见书 / 复查 / 复核意见书 (DOCX)', mediaTypes: [MEDIA_TYPES.docx] }) } } },
+    {
+      onRequest: [app.requirePermission('person.reveal')],
+      schema: {
+        operationId: 'downloadPetitionReply',
+        tags,
+        params: stageParams,
+        response: { 200: fileResponse({ description: '信访处理意见书 / 复查 / 复核意见书 (DOCX)', mediaTypes: [MEDIA_TYPES.docx] }) },
+      },
+    },
     async (request, reply) => {
       const doc = await petitionDocument(actorOf(request), request.params.id, request.params.stage);
       reply
@@ -165,22 +274,63 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/:id/petition-replies/:stage/html',
-    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'printPetitionReply', tags, params: stageParams, response: { 200: fileResponse({ description: 'Print-ready page of the opinion', mediaTypes: [MEDIA_TYPES.html] }) } } },
-    async (request, reply) => reply.type(`${MEDIA_TYPES.html}; charset=utf-8`).header('cache-control', 'no-store').send(petitionReplyHtml(await petitionDocument(actorOf(request), request.params.id, request.params.stage))),
+    {
+      onRequest: [app.requirePermission('person.reveal')],
+      schema: {
+        operationId: 'printPetitionReply',
+        tags,
+        params: stageParams,
+        response: { 200: fileResponse({ description: 'Print-ready page of the opinion', mediaTypes: [MEDIA_TYPES.html] }) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type(`${MEDIA_TYPES.html}; charset=utf-8`)
+        .header('cache-control', 'no-store')
+        .send(petitionReplyHtml(await petitionDocument(actorOf(request), request.params.id, request.params.stage))),
   );
   app.get(
     '/:id/case-file.zip',
-    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'downloadCaseFile', tags, summary: '案卷: the whole case as a ZIP of HTML/DOCX with an index (logged)', params, response: { 200: fileResponse({ description: '案卷 (ZIP)', mediaTypes: [MEDIA_TYPES.zip] }) } } },
+    {
+      onRequest: [app.requirePermission('person.reveal')],
+      schema: {
+        operationId: 'downloadCaseFile',
+        tags,
+        summary: '案卷: the whole case as a ZIP of HTML/DOCX with an index (logged)',
+        params,
+        response: { 200: fileResponse({ description: '案卷 (ZIP)', mediaTypes: [MEDIA_TYPES.zip] }) },
+      },
+    },
     async (request, reply) => {
-      const { code, zip } = await buildCaseFile({ db, crypto, calendar: await calendarCache.get(), actor: actorOf(request), caseId: request.params.id, requestId: request.id, ip: request.ip });
-      reply.type(MEDIA_TYPES.zip).header('content-disposition', `attachment; filename="case-file-${code}.zip"; filename*=UTF-8''${encodeURIComponent(`案卷-${code}.zip`)}`).header('cache-control', 'no-store');
+      const { code, zip } = await buildCaseFile({
+        db,
+        crypto,
+        calendar: await calendarCache.get(),
+        actor: actorOf(request),
+        caseId: request.params.id,
+        requestId: request.id,
+        ip: request.ip,
+      });
+      reply
+        .type(MEDIA_TYPES.zip)
+        .header(
+          'content-disposition',
+          `attachment; filename="case-file-${code}.zip"; filename*=UTF-8''${encodeURIComponent(`案卷-${code}.zip`)}`,
+        )
+        .header('cache-control', 'no-store');
       return reply.send(zip);
     },
   );
 
-  const documentOf = async (request: { params: { id: string }; id: string; ip: string; raw: unknown }, actor: ReturnType<typeof actorOf>): Promise<AgreementDocument> => {
+  const documentOf = async (
+    request: { params: { id: string }; id: string; ip: string; raw: unknown },
+    actor: ReturnType<typeof actorOf>,
+  ): Promise<AgreementDocument> => {
     const { row, a } = await loadAgreementForDocument(db, actor, request.params.id);
-    const [mediator] = await db.select({ name: users.displayName }).from(users).where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId)));
+    const [mediator] = await db
+      .select({ name: users.displayName })
+      .from(users)
+      .where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId)));
     await logDocumentAccess(db, actor, a, request.id, request.ip);
     return {
       code: row.code,
@@ -198,19 +348,40 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
   };
   app.get(
     '/:id/agreement.docx',
-    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'downloadAgreementDocx', tags, summary: 'DOCX, one copy per party plus the committee’s (logged)', params, response: { 200: fileResponse({ description: '人民调解协议书 (DOCX)', mediaTypes: [MEDIA_TYPES.docx] }) } } },
+    {
+      onRequest: [app.requirePermission('person.reveal')],
+      schema: {
+        operationId: 'downloadAgreementDocx',
+        tags,
+        summary: 'DOCX, one copy per party plus the committee’s (logged)',
+        params,
+        response: { 200: fileResponse({ description: '人民调解协议书 (DOCX)', mediaTypes: [MEDIA_TYPES.docx] }) },
+      },
+    },
     async (request, reply) => {
       const doc = await documentOf(request, actorOf(request));
       reply
         .type(MEDIA_TYPES.docx)
-        .header('content-disposition', `attachment; filename="agreement-${doc.code}${doc.isDraft ? '-draft' : ''}.docx"; filename*=UTF-8''${encodeURIComponent(`${agreementTitle(doc)}-${doc.code}.docx`)}`)
+        .header(
+          'content-disposition',
+          `attachment; filename="agreement-${doc.code}${doc.isDraft ? '-draft' : ''}.docx"; filename*=UTF-8''${encodeURIComponent(`${agreementTitle(doc)}-${doc.code}.docx`)}`,
+        )
         .header('cache-control', 'no-store');
       return reply.send(await agreementDocx(doc));
     },
   );
   app.get(
     '/:id/agreement.html',
-    { onRequest: [app.requirePermission('person.reveal')], schema: { operationId: 'printAgreement', tags, summary: 'Print-ready page (logged)', params, response: { 200: fileResponse({ description: 'Print-ready page of the agreement', mediaTypes: [MEDIA_TYPES.html] }) } } },
+    {
+      onRequest: [app.requirePermission('person.reveal')],
+      schema: {
+        operationId: 'printAgreement',
+        tags,
+        summary: 'Print-ready page (logged)',
+        params,
+        response: { 200: fileResponse({ description: 'Print-ready page of the agreement', mediaTypes: [MEDIA_TYPES.html] }) },
+      },
+    },
     async (request, reply) => {
       const doc = await documentOf(request, actorOf(request));
       return reply.type(`${MEDIA_TYPES.html}; charset=utf-8`).header('cache-control', 'no-store').send(agreementHtml(doc));

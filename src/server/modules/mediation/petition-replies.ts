@@ -48,19 +48,32 @@ export function presentReply(calendar: WorkCalendar, r: ReplyRow) {
 }
 
 /** 出具意见书: refused naming any missing item of Art.32; stages in order (reply → 复查 → 复核). */
-export async function issuePetitionReply(db: Db, calendar: WorkCalendar, actor: Actor, caseId: string, body: z.infer<typeof petitionReplyBodySchema>) {
+export async function issuePetitionReply(
+  db: Db,
+  calendar: WorkCalendar,
+  actor: Actor,
+  caseId: string,
+  body: z.infer<typeof petitionReplyBodySchema>,
+) {
   await petitionCase(db, actor, caseId);
-  if (!petitionReplyStagesFor(actor, { kind: 'petition' }).includes(body.stage)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'petition_reply' });
+  if (!petitionReplyStagesFor(actor, { kind: 'petition' }).includes(body.stage))
+    throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'petition_reply' });
   const missing: ErrorCode[] = [];
   if (!body.request) missing.push('PETITION_REPLY_MISSING_REQUEST');
   if (!body.factsAndReasons) missing.push('PETITION_REPLY_MISSING_FACTS');
   if (!body.decision) missing.push('PETITION_REPLY_MISSING_DECISION');
   if (!body.legalBasis) missing.push('PETITION_REPLY_MISSING_LEGAL_BASIS');
   if (missing.length) throw new AppError(missing[0]!, { missing });
-  const existing = await db.select().from(petitionReplies).where(and(eq(petitionReplies.districtCode, actor.districtCode), eq(petitionReplies.caseId, caseId)));
+  const existing = await db
+    .select()
+    .from(petitionReplies)
+    .where(and(eq(petitionReplies.districtCode, actor.districtCode), eq(petitionReplies.caseId, caseId)));
   const needed = { reply: null, review: 'reply', re_review: 'review' }[body.stage];
   if (needed && !existing.some((r) => r.stage === needed)) throw new AppError('PETITION_REPLY_STAGE_ORDER');
-  const [unit] = await db.select({ name: units.name }).from(units).where(and(eq(units.districtCode, actor.districtCode), eq(units.id, actor.unitId)));
+  const [unit] = await db
+    .select({ name: units.name })
+    .from(units)
+    .where(and(eq(units.districtCode, actor.districtCode), eq(units.id, actor.unitId)));
   const issuedOn = shanghaiDate(new Date());
   return db.transaction(async (tx) => {
     const [created] = await tx
@@ -99,15 +112,31 @@ export async function issuePetitionReply(db: Db, calendar: WorkCalendar, actor: 
 
 export async function listPetitionReplies(db: Db, calendar: WorkCalendar, actor: Actor, caseId: string) {
   await petitionCase(db, actor, caseId);
-  const rows = await db.select().from(petitionReplies).where(and(eq(petitionReplies.districtCode, actor.districtCode), eq(petitionReplies.caseId, caseId))).orderBy(asc(petitionReplies.createdAt));
+  const rows = await db
+    .select()
+    .from(petitionReplies)
+    .where(and(eq(petitionReplies.districtCode, actor.districtCode), eq(petitionReplies.caseId, caseId)))
+    .orderBy(asc(petitionReplies.createdAt));
   return rows.map((r) => presentReply(calendar, r));
 }
 
 /** The opinion as DOCX: title, petitioner, request, facts and reasons, decision, legal basis, next step, seal. */
-export async function petitionReplyDocx(opts: { code: string; petitioner: string; reply: ReturnType<typeof presentReply> }): Promise<Buffer> {
+export async function petitionReplyDocx(opts: {
+  code: string;
+  petitioner: string;
+  reply: ReturnType<typeof presentReply>;
+}): Promise<Buffer> {
   const { reply } = opts;
-  const p = (text: string, o: { bold?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType]; size?: number; indent?: boolean } = {}) =>
-    new Paragraph({ alignment: o.align, spacing: { after: 120, line: 360 }, indent: o.indent ? { firstLine: 480 } : undefined, children: [new TextRun({ text, bold: o.bold, size: o.size })] });
+  const p = (
+    text: string,
+    o: { bold?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType]; size?: number; indent?: boolean } = {},
+  ) =>
+    new Paragraph({
+      alignment: o.align,
+      spacing: { after: 120, line: 360 },
+      indent: o.indent ? { firstLine: 480 } : undefined,
+      children: [new TextRun({ text, bold: o.bold, size: o.size })],
+    });
   const doc = new Document({
     creator: 'Fengqiao',
     title: STAGE_TITLE[reply.stage],

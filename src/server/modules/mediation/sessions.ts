@@ -41,7 +41,11 @@ export function presentSession(s: SessionRow) {
 export async function listSessions(db: Db, actor: Actor, caseId: string) {
   const row = await findCaseRow(db, actor.districtCode, caseId);
   if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
-  const rows = await db.select().from(mediationSessions).where(and(eq(mediationSessions.districtCode, actor.districtCode), eq(mediationSessions.caseId, caseId))).orderBy(asc(mediationSessions.scheduledAt));
+  const rows = await db
+    .select()
+    .from(mediationSessions)
+    .where(and(eq(mediationSessions.districtCode, actor.districtCode), eq(mediationSessions.caseId, caseId)))
+    .orderBy(asc(mediationSessions.scheduledAt));
   return rows.map(presentSession);
 }
 
@@ -52,14 +56,25 @@ export async function scheduleSession(opts: { db: Db; actor: Actor; caseId: stri
   const invited = await db
     .select({ id: caseParties.id, phoneEnc: caseParties.phoneEnc })
     .from(caseParties)
-    .where(and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, caseId), inArray(caseParties.id, body.invitedPartyIds)));
+    .where(
+      and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, caseId), inArray(caseParties.id, body.invitedPartyIds)),
+    );
   if (invited.length !== new Set(body.invitedPartyIds).size) throw new AppError('AGREEMENT_SIGNER_INVALID');
   const when = new Date(body.scheduledAt);
   const local = formatShanghaiDateTime(when);
   return db.transaction(async (tx) => {
     const [session] = await tx
       .insert(mediationSessions)
-      .values({ districtCode: actor.districtCode, caseId, scheduledAt: when, room: body.room, mediatorNames: body.mediatorNames, invitedPartyIds: body.invitedPartyIds, isPublic: body.isPublic ? 1 : 0, createdBy: actor.id })
+      .values({
+        districtCode: actor.districtCode,
+        caseId,
+        scheduledAt: when,
+        room: body.room,
+        mediatorNames: body.mediatorNames,
+        invitedPartyIds: body.invitedPartyIds,
+        isPublic: body.isPublic ? 1 : 0,
+        createdBy: actor.id,
+      })
       .returning();
     await recordCaseEvent({
       db,
@@ -67,7 +82,11 @@ export async function scheduleSession(opts: { db: Db; actor: Actor; caseId: stri
       districtCode: actor.districtCode,
       caseId,
       author: actor,
-      event: { action: 'session_scheduled', reason: `${local} 在${body.room}调解（${body.isPublic ? '公开' : '不公开'}），调解员：${body.mediatorNames}`, data: { sessionId: session!.id } },
+      event: {
+        action: 'session_scheduled',
+        reason: `${local} 在${body.room}调解（${body.isPublic ? '公开' : '不公开'}），调解员：${body.mediatorNames}`,
+        data: { sessionId: session!.id },
+      },
     });
     await enqueue(
       tx,
@@ -93,7 +112,15 @@ export async function scheduleSession(opts: { db: Db; actor: Actor; caseId: stri
  * the same transaction, so the session never says 调解不成 while the case is still open. A session cannot be recorded
  * as held before the time it was scheduled for.
  */
-export async function recordSession(opts: { db: Db; calendar: WorkCalendar; actor: Actor; caseId: string; sessionId: string; body: z.infer<typeof recordSessionBodySchema>; now?: Date }) {
+export async function recordSession(opts: {
+  db: Db;
+  calendar: WorkCalendar;
+  actor: Actor;
+  caseId: string;
+  sessionId: string;
+  body: z.infer<typeof recordSessionBodySchema>;
+  now?: Date;
+}) {
   const { db, calendar, actor, caseId, sessionId, body } = opts;
   await mediatedCase(db, actor, caseId);
   const now = opts.now ?? new Date();
@@ -101,13 +128,28 @@ export async function recordSession(opts: { db: Db; calendar: WorkCalendar; acto
     const [open] = await tx
       .select()
       .from(mediationSessions)
-      .where(and(eq(mediationSessions.districtCode, actor.districtCode), eq(mediationSessions.id, sessionId), eq(mediationSessions.caseId, caseId), eq(mediationSessions.status, 'scheduled')))
+      .where(
+        and(
+          eq(mediationSessions.districtCode, actor.districtCode),
+          eq(mediationSessions.id, sessionId),
+          eq(mediationSessions.caseId, caseId),
+          eq(mediationSessions.status, 'scheduled'),
+        ),
+      )
       .for('update');
     if (!open) throw new AppError('SESSION_NOT_OPEN');
     if (open.scheduledAt > now) throw new AppError('SESSION_NOT_YET_HELD', { scheduledAt: open.scheduledAt.toISOString() });
     const [held] = await tx
       .update(mediationSessions)
-      .set({ status: 'held', attendedPartyIds: body.attendedPartyIds, rightsNote: body.rightsNote, statements: body.statements, record: body.record, outcome: body.outcome, heldAt: now })
+      .set({
+        status: 'held',
+        attendedPartyIds: body.attendedPartyIds,
+        rightsNote: body.rightsNote,
+        statements: body.statements,
+        record: body.record,
+        outcome: body.outcome,
+        heldAt: now,
+      })
       .where(and(eq(mediationSessions.districtCode, actor.districtCode), eq(mediationSessions.id, open.id)))
       .returning();
     const words = { continue: '继续调解', agreement_reached: '达成调解协议', refused: '当事人明确拒绝调解' }[body.outcome];
@@ -126,7 +168,12 @@ export async function recordSession(opts: { db: Db; calendar: WorkCalendar; acto
         calendar,
         actor,
         caseId,
-        body: { action: 'conclude', expectedVersion: noted.version, outcome: 'no_agreement', note: '当事人明确拒绝调解，终止调解（《人民调解法》第十七条），已告知可依法通过仲裁、行政、司法等途径维护权利' },
+        body: {
+          action: 'conclude',
+          expectedVersion: noted.version,
+          outcome: 'no_agreement',
+          note: '当事人明确拒绝调解，终止调解（《人民调解法》第十七条），已告知可依法通过仲裁、行政、司法等途径维护权利',
+        },
       });
     }
     return presentSession(held!);
@@ -141,12 +188,21 @@ export async function referToPolice(opts: { db: Db; actor: Actor; caseId: string
   const { db, actor, caseId, reason } = opts;
   const row = await mediatedCase(db, actor, caseId);
   const path = row.unitPath.split('/').filter(Boolean);
-  const streets = await db.select({ id: units.id, code: units.code }).from(units).where(and(eq(units.districtCode, actor.districtCode), inArray(units.id, path), eq(units.kind, 'street')));
+  const streets = await db
+    .select({ id: units.id, code: units.code })
+    .from(units)
+    .where(and(eq(units.districtCode, actor.districtCode), inArray(units.id, path), eq(units.kind, 'street')));
   const stations = streets.length
-    ? await db.select({ id: units.id }).from(units).where(and(eq(units.districtCode, actor.districtCode), eq(units.code, `${streets[0]!.code}-PCS`)))
+    ? await db
+        .select({ id: units.id })
+        .from(units)
+        .where(and(eq(units.districtCode, actor.districtCode), eq(units.code, `${streets[0]!.code}-PCS`)))
     : [];
   const officers = stations.length
-    ? await db.select({ id: users.id }).from(users).where(and(eq(users.districtCode, actor.districtCode), eq(users.unitId, stations[0]!.id), isNull(users.disabledAt)))
+    ? await db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.districtCode, actor.districtCode), eq(users.unitId, stations[0]!.id), isNull(users.disabledAt)))
     : [];
   await db.transaction(async (tx) => {
     await recordCaseEvent({
@@ -156,7 +212,11 @@ export async function referToPolice(opts: { db: Db; actor: Actor; caseId: string
       caseId,
       author: actor,
       set: { riskLevel: 'high' },
-      event: { action: 'police_referral', reason: `可能激化为治安案件或刑事案件，已报告公安机关（《人民调解法》第二十五条）：${reason}`, data: { stationId: stations[0]?.id ?? null } },
+      event: {
+        action: 'police_referral',
+        reason: `可能激化为治安案件或刑事案件，已报告公安机关（《人民调解法》第二十五条）：${reason}`,
+        data: { stationId: stations[0]?.id ?? null },
+      },
     });
     await enqueue(
       tx,

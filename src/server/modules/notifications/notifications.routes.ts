@@ -23,7 +23,10 @@ export const notificationsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'listNotifications',
         tags: ['notifications'],
-        querystring: z.object({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(100).default(20) }),
+        querystring: z.object({
+          page: z.coerce.number().int().min(1).default(1),
+          pageSize: z.coerce.number().int().min(1).max(100).default(20),
+        }),
         response: { 200: z.object({ items: z.array(notificationSchema), unread: z.number(), total: z.number() }) },
       },
     },
@@ -39,10 +42,20 @@ export const notificationsRoutes: FastifyPluginAsyncZod = async (app) => {
           .limit(request.query.pageSize)
           .offset((request.query.page - 1) * request.query.pageSize),
         db.select({ total: count() }).from(notifications).where(mine),
-        db.select({ unread: count() }).from(notifications).where(and(mine, isNull(notifications.readAt))),
+        db
+          .select({ unread: count() })
+          .from(notifications)
+          .where(and(mine, isNull(notifications.readAt))),
       ]);
       return {
-        items: rows.map((n) => ({ id: n.id, caseId: n.caseId, title: n.title, body: n.body, createdAt: n.createdAt.toISOString(), isRead: !!n.readAt })),
+        items: rows.map((n) => ({
+          id: n.id,
+          caseId: n.caseId,
+          title: n.title,
+          body: n.body,
+          createdAt: n.createdAt.toISOString(),
+          isRead: !!n.readAt,
+        })),
         unread,
         total,
       };

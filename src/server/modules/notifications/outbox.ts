@@ -72,7 +72,10 @@ export async function dispatchOutbox(opts: { db: Db; sms: SmsGateway; crypto: Pe
     returning district_code, id`);
   let sent = 0;
   for (const { district_code: d, id } of claimed.rows) {
-    const [m] = await db.select().from(outbox).where(and(eq(outbox.districtCode, d), eq(outbox.id, id)));
+    const [m] = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.districtCode, d), eq(outbox.id, id)));
     if (!m) continue;
     try {
       if (m.channel === 'in_app') {
@@ -97,7 +100,10 @@ export async function dispatchOutbox(opts: { db: Db; sms: SmsGateway; crypto: Pe
         }
         await sms.send({ to, text: `${m.title}：${m.body}`, dedupeKey: m.dedupeKey });
       }
-      await db.update(outbox).set({ sentAt: new Date(), lastError: null }).where(and(eq(outbox.districtCode, d), eq(outbox.id, id)));
+      await db
+        .update(outbox)
+        .set({ sentAt: new Date(), lastError: null })
+        .where(and(eq(outbox.districtCode, d), eq(outbox.id, id)));
       sent++;
     } catch (err) {
       await db

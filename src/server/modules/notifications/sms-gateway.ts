@@ -10,7 +10,10 @@ export interface SmsGateway {
 export function createLoggingSmsGateway(log: Logger): SmsGateway {
   return {
     async send(message) {
-      log.info({ sms: { to: message.to.replace(/^(\d{3})\d{4}(\d{4})$/, '$1****$2'), text: message.text, key: message.dedupeKey } }, 'sms (logging driver)');
+      log.info(
+        { sms: { to: message.to.replace(/^(\d{3})\d{4}(\d{4})$/, '$1****$2'), text: message.text, key: message.dedupeKey } },
+        'sms (logging driver)',
+      );
     },
   };
 }

@@ -12,7 +12,9 @@ const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
 /** The GeoReport v2 response schemas (open311/schema-validation), copied into test/fixtures. */
 const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
 for (const name of ['request', 'requests', 'service', 'services', 'service-definition']) {
-  const schema = JSON.parse(readFileSync(new URL(`../../../../test/fixtures/open311-georeport-v2/${name}.schema.json`, import.meta.url), 'utf8'));
+  const schema = JSON.parse(
+    readFileSync(new URL(`../../../../test/fixtures/open311-georeport-v2/${name}.schema.json`, import.meta.url), 'utf8'),
+  );
   ajv.addSchema(schema, `${name}.json`);
 }
 function expectValid(schema: string, value: unknown) {
@@ -31,7 +33,12 @@ beforeAll(async () => {
   ctx = await startTestApp();
   const admin = await signIn(ctx.app, 'admin');
   dispatcher = await signIn(ctx.app, 'dispatcher');
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/admin/api-clients', headers: { cookie: admin }, payload: { name: '市民随手拍 Open311 应用', channels: ['online'] } });
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/admin/api-clients',
+    headers: { cookie: admin },
+    payload: { name: '市民随手拍 Open311 应用', channels: ['online'] },
+  });
   apiKey = res.json().apiKey;
 });
 afterAll(() => ctx.close());
@@ -64,14 +71,24 @@ describe('Open311 GeoReport v2', () => {
     expect(json.statusCode).toBe(200);
     expect(json.headers['content-type']).toContain('application/json');
     expectValid('services', json.json());
-    expect(json.json()).toContainEqual(expect.objectContaining({ service_code: 'labour', service_name: '劳动争议', metadata: false, type: 'realtime' }));
+    expect(json.json()).toContainEqual(
+      expect.objectContaining({ service_code: 'labour', service_name: '劳动争议', metadata: false, type: 'realtime' }),
+    );
 
     const res = await get('/open311/v2/services.xml');
     expect(res.headers['content-type']).toContain('text/xml');
     expect(XMLValidator.validate(res.body)).toBe(true);
     const parsed = xml.parse(res.body);
     expect(parsed.services.service.length).toBe(json.json().length);
-    expect(Object.keys(parsed.services.service[0])).toEqual(['service_code', 'service_name', 'description', 'metadata', 'type', 'keywords', 'group']);
+    expect(Object.keys(parsed.services.service[0])).toEqual([
+      'service_code',
+      'service_name',
+      'description',
+      'metadata',
+      'type',
+      'keywords',
+      'group',
+    ]);
 
     const definition = await get('/open311/v2/services/labour.json');
     expectValid('service-definition', definition.json());
@@ -87,7 +104,9 @@ describe('Open311 GeoReport v2', () => {
     expect(created.service_request_id).toMatch(/^410871-\d{4}-\d{6}$/);
     const again = await postForm('json', fields);
     expect(again.json()[0].service_request_id).toBe(created.service_request_id);
-    const { rows } = await ctx.database.pool.query(`select channel, category, place_lat, place_lng from cases where code = $1`, [created.service_request_id]);
+    const { rows } = await ctx.database.pool.query(`select channel, category, place_lat, place_lng from cases where code = $1`, [
+      created.service_request_id,
+    ]);
     expect(rows).toEqual([{ channel: 'online', category: 'neighbourhood', place_lat: 35.2391, place_lng: 113.2415 }]);
 
     const token = await get(`/open311/v2/tokens/${created.token}.json`);
@@ -123,7 +142,13 @@ describe('Open311 GeoReport v2', () => {
     expect(one.statusCode).toBe(200);
     expectValid('requests', one.json());
     const [r] = one.json();
-    expect(r).toMatchObject({ service_request_id: created.service_request_id, status: 'open', service_code: 'property_management', lat: 35.2391, long: 113.2415 });
+    expect(r).toMatchObject({
+      service_request_id: created.service_request_id,
+      status: 'open',
+      service_code: 'property_management',
+      lat: 35.2391,
+      long: 113.2415,
+    });
     expect(r.expected_datetime).toMatch(/^\d{4}-\d{2}-\d{2}T23:59:59\+08:00$/);
     // No party's name or phone is published.
     expect(one.body).not.toMatch(/王小明|13900001111/);
@@ -136,11 +161,16 @@ describe('Open311 GeoReport v2', () => {
     expect(closedOnly.json()).toHaveLength(1);
     const listXml = await get(`/open311/v2/requests.xml?service_code=property_management`);
     expect(XMLValidator.validate(listXml.body)).toBe(true);
-    expect(Object.keys(xml.parse(listXml.body).service_requests.request[0])).toEqual(expect.arrayContaining(['service_request_id', 'status', 'requested_datetime', 'expected_datetime']));
+    expect(Object.keys(xml.parse(listXml.body).service_requests.request[0])).toEqual(
+      expect.arrayContaining(['service_request_id', 'status', 'requested_datetime', 'expected_datetime']),
+    );
 
     // Rejected at the centre → closed.
     const caseRow = await ctx.database.pool.query('select id from cases where code = $1', [created.service_request_id]);
-    await actOnCaseOk(ctx.app, { cookie: dispatcher, readerCookie: dispatcher }, caseRow.rows[0].id, { action: 'reject', reason: '不属于矛盾纠纷，已告知向物业反映' });
+    await actOnCaseOk(ctx.app, { cookie: dispatcher, readerCookie: dispatcher }, caseRow.rows[0].id, {
+      action: 'reject',
+      reason: '不属于矛盾纠纷，已告知向物业反映',
+    });
     const after = (await get(`/open311/v2/requests/${created.service_request_id}.json`)).json()[0];
     expect(after).toMatchObject({ status: 'closed', status_notes: '不予受理', expected_datetime: null });
     const closed = await get(`/open311/v2/requests.json?service_code=property_management&status=closed`);
@@ -167,7 +197,10 @@ describe('Open311 GeoReport v2', () => {
 
   it('serves a discovery document', async () => {
     const res = await get('/open311/v2/discovery.json');
-    expect(res.json().endpoints[0]).toMatchObject({ specification: 'http://wiki.open311.org/GeoReport_v2', formats: ['text/xml', 'application/json'] });
+    expect(res.json().endpoints[0]).toMatchObject({
+      specification: 'http://wiki.open311.org/GeoReport_v2',
+      formats: ['text/xml', 'application/json'],
+    });
     const x = xml.parse((await get('/open311/v2/discovery.xml')).body);
     expect(x.discovery.endpoints.endpoint[0].formats.format).toEqual(['text/xml', 'application/json']);
   });

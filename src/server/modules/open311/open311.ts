@@ -53,9 +53,18 @@ const REF_PREFIX = 'open311:';
 
 // GeoReport parameters go through the text type too (a NUL would reach PostgreSQL or break the XML answer); an empty
 // parameter counts as absent, as form-encoded clients send them.
-const optionalText = (max: number) => line(max, { min: 0 }).optional().transform((v) => (v ? v : undefined));
-const optionalParagraph = (max: number) => paragraph(max, { min: 0 }).optional().transform((v) => (v ? v : undefined));
-const optionalToken = (max: number) => token(max, { min: 0 }).optional().transform((v) => (v ? v : undefined));
+const optionalText = (max: number) =>
+  line(max, { min: 0 })
+    .optional()
+    .transform((v) => (v ? v : undefined));
+const optionalParagraph = (max: number) =>
+  paragraph(max, { min: 0 })
+    .optional()
+    .transform((v) => (v ? v : undefined));
+const optionalToken = (max: number) =>
+  token(max, { min: 0 })
+    .optional()
+    .transform((v) => (v ? v : undefined));
 
 /** What every GeoReport call may carry in its query. */
 export const jurisdictionQuerySchema = z.object({ jurisdiction_id: optionalText(40) });
@@ -86,7 +95,13 @@ export const postRequestSchema = z.object({
  * system account. A repeat of the same POST within ten minutes (an app retrying after a dropped connection) is the
  * same case.
  */
-export async function fileServiceRequest(opts: { db: Db; crypto: PersonalDataCrypto; calendar: WorkCalendar; client: ApiClientRow; input: z.infer<typeof postRequestSchema> }) {
+export async function fileServiceRequest(opts: {
+  db: Db;
+  crypto: PersonalDataCrypto;
+  calendar: WorkCalendar;
+  client: ApiClientRow;
+  input: z.infer<typeof postRequestSchema>;
+}) {
   const { db, crypto, calendar, client, input } = opts;
   if (!input.service_code) throw new Open311Error(400, 'service_code is required / 缺少服务类型');
   const service = findService(input.service_code);
@@ -96,7 +111,8 @@ export async function fileServiceRequest(opts: { db: Db; crypto: PersonalDataCry
   }
   if (!client.channels.includes('online')) throw new Open311Error(403, 'api_key may not file online requests / 该密钥无权提交网上诉求');
   const phone = input.phone ? normalizePhone(input.phone) : undefined;
-  if (phone !== undefined && !isValidPhone(phone)) throw new Open311Error(400, 'phone is not a valid mainland mobile or fixed-line number / 电话号码格式不正确');
+  if (phone !== undefined && !isValidPhone(phone))
+    throw new Open311Error(400, 'phone is not a valid mainland mobile or fixed-line number / 电话号码格式不正确');
   const name = [input.last_name, input.first_name].filter(Boolean).join('') || '匿名群众';
   const description = input.description ?? service.service_name;
   const narrative = input.media_url ? `${description}\n（附件链接：${input.media_url}）` : description;
@@ -161,7 +177,11 @@ export async function findServiceRequests(db: Db, districtCode: string, q: z.inf
   const where: SQL[] = [eq(cases.districtCode, districtCode), like(cases.externalRef, `${REF_PREFIX}%`)];
   if (q.service_request_id) {
     // Given ids override every other filter (specification).
-    const ids = q.service_request_id.split(',').map((s) => s.trim()).filter(Boolean).slice(0, MAX_RESULTS);
+    const ids = q.service_request_id
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .slice(0, MAX_RESULTS);
     where.push(inArray(cases.code, ids));
   } else {
     if (q.service_code) where.push(inArray(cases.category, q.service_code.split(',').map((s) => s.trim()) as Category[]));
@@ -173,12 +193,18 @@ export async function findServiceRequests(db: Db, districtCode: string, q: z.inf
     if (end) where.push(lte(cases.createdAt, end));
     if (q.status) {
       const statuses = q.status.split(',').map((s) => s.trim().toLowerCase());
-      if (statuses.some((s) => s !== 'open' && s !== 'closed')) throw new Open311Error(400, 'status must be open or closed / 状态只能是 open 或 closed');
+      if (statuses.some((s) => s !== 'open' && s !== 'closed'))
+        throw new Open311Error(400, 'status must be open or closed / 状态只能是 open 或 closed');
       if (!statuses.includes('open')) where.push(inArray(cases.status, [...CLOSED]));
       if (!statuses.includes('closed')) where.push(notInArray(cases.status, [...CLOSED]));
     }
   }
-  return db.select().from(cases).where(and(...where)).orderBy(desc(cases.createdAt)).limit(MAX_RESULTS);
+  return db
+    .select()
+    .from(cases)
+    .where(and(...where))
+    .orderBy(desc(cases.createdAt))
+    .limit(MAX_RESULTS);
 }
 
 export async function findServiceRequest(db: Db, districtCode: string, code: string) {
@@ -194,7 +220,9 @@ export async function findByToken(db: Db, districtCode: string, token: string) {
   const [row] = await db
     .select({ code: cases.code, trackingToken: cases.trackingToken })
     .from(cases)
-    .where(and(eq(cases.districtCode, districtCode), eq(cases.trackingToken, token.toUpperCase()), like(cases.externalRef, `${REF_PREFIX}%`)));
+    .where(
+      and(eq(cases.districtCode, districtCode), eq(cases.trackingToken, token.toUpperCase()), like(cases.externalRef, `${REF_PREFIX}%`)),
+    );
   if (!row) throw new Open311Error(404, `token ${token} not found / 查询码不存在`);
   return { service_request_id: row.code, token: row.trackingToken };
 }
@@ -209,7 +237,10 @@ export async function presentServiceRequests(db: Db, rows: CaseRow[]) {
   const ids = rows.map((r) => r.id);
   const unitIds = [...new Set(rows.map((r) => r.leadUnitId ?? r.unitId))];
   const [unitRows, clockRows] = await Promise.all([
-    db.select({ id: units.id, name: units.name }).from(units).where(and(eq(units.districtCode, d), inArray(units.id, unitIds))),
+    db
+      .select({ id: units.id, name: units.name })
+      .from(units)
+      .where(and(eq(units.districtCode, d), inArray(units.id, unitIds))),
     db
       .select({ caseId: caseClocks.caseId, dueDate: caseClocks.dueDate })
       .from(caseClocks)
@@ -244,4 +275,3 @@ export async function presentServiceRequests(db: Db, rows: CaseRow[]) {
     };
   });
 }
-

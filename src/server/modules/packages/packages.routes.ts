@@ -10,7 +10,15 @@ import {
   removeMemberBodySchema,
 } from '../../../shared/schemas/packages.js';
 import { actorOf } from '../../plugins/auth.js';
-import { addPackageMember, concludePackage, createPackage, getPackage, listPackages, recordMeeting, removePackageMember } from './packages.js';
+import {
+  addPackageMember,
+  concludePackage,
+  createPackage,
+  getPackage,
+  listPackages,
+  recordMeeting,
+  removePackageMember,
+} from './packages.js';
 
 const idParams = z.object({ id: z.string().uuid() });
 
@@ -23,39 +31,101 @@ export const packagesRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/',
-    { ...view, schema: { operationId: 'listPackages', tags, querystring: z.object({ status: z.enum(['open', 'concluded', 'all']).default('open') }), response: { 200: z.array(packageSummarySchema) } } },
+    {
+      ...view,
+      schema: {
+        operationId: 'listPackages',
+        tags,
+        querystring: z.object({ status: z.enum(['open', 'concluded', 'all']).default('open') }),
+        response: { 200: z.array(packageSummarySchema) },
+      },
+    },
     async (request) => listPackages(db, actorOf(request), request.query.status),
   );
-  app.post('/', { ...manage, schema: { operationId: 'createPackage', tags, body: createPackageBodySchema, response: { 201: packageDetailSchema } } }, async (request, reply) => {
-    const actor = actorOf(request);
-    const id = await createPackage(db, actor, request.body);
-    return reply.status(201).send(await getPackage(db, actor, id));
-  });
-  app.get('/:id', { ...view, schema: { operationId: 'getPackage', tags, params: idParams, response: { 200: packageDetailSchema } } }, async (request) =>
-    getPackage(db, actorOf(request), request.params.id),
+  app.post(
+    '/',
+    { ...manage, schema: { operationId: 'createPackage', tags, body: createPackageBodySchema, response: { 201: packageDetailSchema } } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const id = await createPackage(db, actor, request.body);
+      return reply.status(201).send(await getPackage(db, actor, id));
+    },
   );
-  app.post('/:id/members', { ...manage, schema: { operationId: 'addPackageMember', tags, params: idParams, body: addMemberBodySchema, response: { 200: packageDetailSchema } } }, async (request) => {
-    const actor = actorOf(request);
-    await addPackageMember(db, actor, request.params.id, request.body.caseId);
-    return getPackage(db, actor, request.params.id);
-  });
+  app.get(
+    '/:id',
+    { ...view, schema: { operationId: 'getPackage', tags, params: idParams, response: { 200: packageDetailSchema } } },
+    async (request) => getPackage(db, actorOf(request), request.params.id),
+  );
+  app.post(
+    '/:id/members',
+    {
+      ...manage,
+      schema: {
+        operationId: 'addPackageMember',
+        tags,
+        params: idParams,
+        body: addMemberBodySchema,
+        response: { 200: packageDetailSchema },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      await addPackageMember(db, actor, request.params.id, request.body.caseId);
+      return getPackage(db, actor, request.params.id);
+    },
+  );
   app.post(
     '/:id/members/:caseId/remove',
-    { ...manage, schema: { operationId: 'removePackageMember', tags, params: idParams.extend({ caseId: z.string().uuid() }), body: removeMemberBodySchema, response: { 200: packageDetailSchema } } },
+    {
+      ...manage,
+      schema: {
+        operationId: 'removePackageMember',
+        tags,
+        params: idParams.extend({ caseId: z.string().uuid() }),
+        body: removeMemberBodySchema,
+        response: { 200: packageDetailSchema },
+      },
+    },
     async (request) => {
       const actor = actorOf(request);
       await removePackageMember(db, actor, request.params.id, request.params.caseId, request.body.reason);
       return getPackage(db, actor, request.params.id);
     },
   );
-  app.post('/:id/meetings', { ...manage, schema: { operationId: 'recordPackageMeeting', tags, params: idParams, body: meetingBodySchema, response: { 200: packageDetailSchema } } }, async (request) => {
-    const actor = actorOf(request);
-    await recordMeeting(db, actor, request.params.id, request.body);
-    return getPackage(db, actor, request.params.id);
-  });
-  app.post('/:id/conclude', { ...manage, schema: { operationId: 'concludePackage', tags, params: idParams, body: concludePackageBodySchema, response: { 200: packageDetailSchema } } }, async (request) => {
-    const actor = actorOf(request);
-    await concludePackage(db, actor, request.params.id, request.body);
-    return getPackage(db, actor, request.params.id);
-  });
+  app.post(
+    '/:id/meetings',
+    {
+      ...manage,
+      schema: {
+        operationId: 'recordPackageMeeting',
+        tags,
+        params: idParams,
+        body: meetingBodySchema,
+        response: { 200: packageDetailSchema },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      await recordMeeting(db, actor, request.params.id, request.body);
+      return getPackage(db, actor, request.params.id);
+    },
+  );
+  app.post(
+    '/:id/conclude',
+    {
+      ...manage,
+      schema: {
+        operationId: 'concludePackage',
+        tags,
+        params: idParams,
+        body: concludePackageBodySchema,
+        response: { 200: packageDetailSchema },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      await concludePackage(db, actor, request.params.id, request.body);
+      return getPackage(db, actor, request.params.id);
+    },
+  );
 };

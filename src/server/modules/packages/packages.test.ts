@@ -14,8 +14,10 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const unitId = async (code: string) => (await ctx.database.pool.query('select id from units where code = $1', [code])).rows[0].id as string;
-const userId = async (username: string) => (await ctx.database.pool.query('select id from users where username = $1', [username])).rows[0].id as string;
-const call = (who: string, method: 'GET' | 'POST', url: string, payload?: object) => ctx.app.inject({ method, url, headers: { cookie: cookies[who]! }, ...(payload ? { payload } : {}) });
+const userId = async (username: string) =>
+  (await ctx.database.pool.query('select id from users where username = $1', [username])).rows[0].id as string;
+const call = (who: string, method: 'GET' | 'POST', url: string, payload?: object) =>
+  ctx.app.inject({ method, url, headers: { cookie: cookies[who]! }, ...(payload ? { payload } : {}) });
 
 async function sixHouseholds() {
   const respondent = { role: 'respondent', type: 'organization', name: `焦作${randomUUID().slice(0, 6)}置业有限公司` } as const;
@@ -28,7 +30,12 @@ async function sixHouseholds() {
     });
   const cases: { id: string; code: string }[] = [];
   for (let i = 1; i <= 5; i++) {
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() }, payload: draft(i) });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
+      payload: draft(i),
+    });
     cases.push(res.json());
   }
   return { respondent, cases, sixth: draft(6) };
@@ -41,7 +48,14 @@ describe('一揽子化解', () => {
     expect(preview.flags).toContain('mass');
     expect(preview.suggestedPackage).toMatchObject({ name: `${respondent.name}群体性纠纷`, existingPackage: null });
     expect([...preview.suggestedPackage.caseIds].sort()).toEqual(cases.map((c) => c.id).sort());
-    const filed = (await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() }, payload: sixth })).json();
+    const filed = (
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/cases',
+        headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
+        payload: sixth,
+      })
+    ).json();
     // 风险研判 runs a moment after the registration answered.
     await ctx.settle();
     const sixthCase = (await call('reception', 'GET', `/api/cases/${filed.id}`)).json();
@@ -76,35 +90,69 @@ describe('一揽子化解', () => {
   it('adds and removes members on both timelines, keeps a case in one open package, records joint meetings', async () => {
     const { cases } = await sixHouseholds();
     const pkg = (
-      await call('dispatcher', 'POST', '/api/packages', { name: '测试包', leadUnitId: await unitId('410871061-SFS'), caseIds: cases.slice(0, 3).map((c) => c.id) })
+      await call('dispatcher', 'POST', '/api/packages', {
+        name: '测试包',
+        leadUnitId: await unitId('410871061-SFS'),
+        caseIds: cases.slice(0, 3).map((c) => c.id),
+      })
     ).json();
-    const other = await call('dispatcher', 'POST', '/api/packages', { name: '另一个包', leadUnitId: await unitId('410871061-SFS'), caseIds: [cases[0]!.id, cases[4]!.id] });
+    const other = await call('dispatcher', 'POST', '/api/packages', {
+      name: '另一个包',
+      leadUnitId: await unitId('410871061-SFS'),
+      caseIds: [cases[0]!.id, cases[4]!.id],
+    });
     expect(other.statusCode).toBe(409);
     expect(other.json().code).toBe('CASE_IN_OTHER_PACKAGE');
 
     expect((await call('dispatcher', 'POST', `/api/packages/${pkg.id}/members`, { caseId: cases[3]!.id })).json().size).toBe(4);
-    const removed = (await call('dispatcher', 'POST', `/api/packages/${pkg.id}/members/${cases[1]!.id}/remove`, { reason: '经核实系个人违约，单独办理' })).json();
+    const removed = (
+      await call('dispatcher', 'POST', `/api/packages/${pkg.id}/members/${cases[1]!.id}/remove`, { reason: '经核实系个人违约，单独办理' })
+    ).json();
     expect(removed.size).toBe(3);
-    expect(removed.timeline.map((e: { what: string }) => e.what)).toEqual(['created', 'member_added', 'member_added', 'member_added', 'member_added', 'member_removed']);
+    expect(removed.timeline.map((e: { what: string }) => e.what)).toEqual([
+      'created',
+      'member_added',
+      'member_added',
+      'member_added',
+      'member_added',
+      'member_removed',
+    ]);
     const left = (await call('dispatcher', 'GET', `/api/cases/${cases[1]!.id}`)).json();
     expect(left.package).toBeNull();
     expect(left.timeline.slice(-2).map((e: { action: string }) => e.action)).toEqual(['package_add', 'package_remove']);
 
     // A meeting held yesterday, whatever day the suite runs on.
     const heldOn = addDays(shanghaiDate(new Date()), -1);
-    const met = (await call('dispatcher', 'POST', `/api/packages/${pkg.id}/meetings`, { heldOn, attendees: '文苑街道司法所、区住建局、开发商代表', minutes: '开发商承诺12月20日前交房并按日支付违约金。' })).json();
+    const met = (
+      await call('dispatcher', 'POST', `/api/packages/${pkg.id}/meetings`, {
+        heldOn,
+        attendees: '文苑街道司法所、区住建局、开发商代表',
+        minutes: '开发商承诺12月20日前交房并按日支付违约金。',
+      })
+    ).json();
     expect(met.meetings).toEqual([expect.objectContaining({ heldOn, minutes: expect.stringContaining('违约金') })]);
-    expect((await call('leader', 'POST', `/api/packages/${pkg.id}/meetings`, { heldOn, attendees: 'x', minutes: 'y' })).statusCode).toBe(403);
+    expect((await call('leader', 'POST', `/api/packages/${pkg.id}/meetings`, { heldOn, attendees: 'x', minutes: 'y' })).statusCode).toBe(
+      403,
+    );
   });
 
   it('concluding the package proposes per-case outcomes that the handler confirms by concluding each case', async () => {
     const { cases } = await sixHouseholds();
     const members = cases.slice(0, 2);
-    const pkg = (await call('dispatcher', 'POST', '/api/packages', { name: '交房纠纷包', leadUnitId: await unitId('410871061-SFS'), caseIds: members.map((c) => c.id) })).json();
+    const pkg = (
+      await call('dispatcher', 'POST', '/api/packages', {
+        name: '交房纠纷包',
+        leadUnitId: await unitId('410871061-SFS'),
+        caseIds: members.map((c) => c.id),
+      })
+    ).json();
     const sfs = await unitId('410871061-SFS');
     for (const c of members) {
       await actOnCaseOk(ctx.app, { cookie: cookies.dispatcher!, readerCookie: cookies.dispatcher! }, c.id, { action: 'accept' });
-      await actOnCaseOk(ctx.app, { cookie: cookies.dispatcher!, readerCookie: cookies.dispatcher! }, c.id, { action: 'dispatch', leadUnitId: sfs });
+      await actOnCaseOk(ctx.app, { cookie: cookies.dispatcher!, readerCookie: cookies.dispatcher! }, c.id, {
+        action: 'dispatch',
+        leadUnitId: sfs,
+      });
       await actOnCaseOk(ctx.app, { cookie: cookies.mediator!, readerCookie: cookies.dispatcher! }, c.id, { action: 'start' });
     }
     const concluded = await call('dispatcher', 'POST', `/api/packages/${pkg.id}/conclude`, {
@@ -112,13 +160,22 @@ describe('一揽子化解', () => {
       outcomes: members.map((c) => ({ caseId: c.id, outcome: 'agreement', note: '按一揽子方案达成调解协议' })),
     });
     expect(concluded.statusCode, concluded.body).toBe(200);
-    expect(concluded.json()).toMatchObject({ status: 'concluded', members: [{ proposedOutcome: 'agreement' }, { proposedOutcome: 'agreement' }] });
+    expect(concluded.json()).toMatchObject({
+      status: 'concluded',
+      members: [{ proposedOutcome: 'agreement' }, { proposedOutcome: 'agreement' }],
+    });
     // The cases are not concluded behind the handler's back: each carries the proposal, and the handler confirms it.
     const detail = (await call('mediator', 'GET', `/api/cases/${members[0]!.id}`)).json();
     expect(detail.status).toBe('in_progress');
     expect(detail.package).toMatchObject({ proposedOutcome: 'agreement', proposedNote: '按一揽子方案达成调解协议' });
-    const done = await actOnCaseOk(ctx.app, { cookie: cookies.mediator!, readerCookie: cookies.dispatcher! }, members[0]!.id, { action: 'conclude', outcome: 'agreement', note: '按一揽子方案达成调解协议' });
+    const done = await actOnCaseOk(ctx.app, { cookie: cookies.mediator!, readerCookie: cookies.dispatcher! }, members[0]!.id, {
+      action: 'conclude',
+      outcome: 'agreement',
+      note: '按一揽子方案达成调解协议',
+    });
     expect(done.status).toBe('concluded');
-    expect((await call('dispatcher', 'POST', `/api/packages/${pkg.id}/members`, { caseId: cases[4]!.id })).json().code).toBe('PACKAGE_CLOSED');
+    expect((await call('dispatcher', 'POST', `/api/packages/${pkg.id}/members`, { caseId: cases[4]!.id })).json().code).toBe(
+      'PACKAGE_CLOSED',
+    );
   });
 });

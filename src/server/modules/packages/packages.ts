@@ -17,12 +17,19 @@ const RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
 function visiblePackages(actor: Actor) {
   return and(
     eq(casePackages.districtCode, actor.districtCode),
-    or(like(casePackages.unitPath, `${actor.unitPath}%`), eq(casePackages.handlerId, actor.id), sql`${actor.unitId}::uuid = any(${casePackages.coUnitIds})`),
+    or(
+      like(casePackages.unitPath, `${actor.unitPath}%`),
+      eq(casePackages.handlerId, actor.id),
+      sql`${actor.unitId}::uuid = any(${casePackages.coUnitIds})`,
+    ),
   );
 }
 
 async function findVisiblePackage(db: Db | Tx, actor: Actor, id: string, forUpdate = false): Promise<PackageRow> {
-  const q = db.select().from(casePackages).where(and(visiblePackages(actor), eq(casePackages.id, id)));
+  const q = db
+    .select()
+    .from(casePackages)
+    .where(and(visiblePackages(actor), eq(casePackages.id, id)));
   const [row] = forUpdate ? await q.for('update') : await q;
   if (!row) throw new AppError('PACKAGE_NOT_FOUND');
   return row;
@@ -34,7 +41,10 @@ async function noteOnCase(db: Db, tx: Tx, actor: Actor, caseId: string, action: 
 }
 
 async function addMembers(db: Db, tx: Tx, actor: Actor, pkg: PackageRow, caseIds: string[]) {
-  const rows = await tx.select().from(cases).where(and(eq(cases.districtCode, actor.districtCode), inArray(cases.id, caseIds)));
+  const rows = await tx
+    .select()
+    .from(cases)
+    .where(and(eq(cases.districtCode, actor.districtCode), inArray(cases.id, caseIds)));
   for (const id of caseIds) {
     const row = rows.find((r) => r.id === id);
     if (!row || !canSeeCase(actor, { ...row, status: row.status as CaseStatus })) throw new AppError('CASE_NOT_FOUND', { caseId: id });
@@ -49,22 +59,40 @@ async function addMembers(db: Db, tx: Tx, actor: Actor, pkg: PackageRow, caseIds
     throw new AppError('CASE_IN_OTHER_PACKAGE', { caseIds: taken });
   }
   // In id order: two packages taking overlapping cases lock them in the same order, so one waits, neither deadlocks.
-  for (const id of [...caseIds].sort()) await noteOnCase(db, tx, actor, id, 'package_add', `纳入一揽子化解：${pkg.name}`, { packageId: pkg.id, packageName: pkg.name });
+  for (const id of [...caseIds].sort())
+    await noteOnCase(db, tx, actor, id, 'package_add', `纳入一揽子化解：${pkg.name}`, { packageId: pkg.id, packageName: pkg.name });
 }
 
-export async function createPackage(db: Db, actor: Actor, input: { name: string; leadUnitId: string; coUnitIds: string[]; handlerId: string | null; deadline: string | null; caseIds: string[] }) {
+export async function createPackage(
+  db: Db,
+  actor: Actor,
+  input: { name: string; leadUnitId: string; coUnitIds: string[]; handlerId: string | null; deadline: string | null; caseIds: string[] },
+) {
   const lead = await findUnitById(db, actor.districtCode, input.leadUnitId);
   if (!lead) throw new AppError('UNIT_NOT_FOUND', { unitId: input.leadUnitId });
   const coUnitIds = [...new Set(input.coUnitIds)].filter((id) => id !== lead.id);
-  if ((await findUnitsByIds(db, actor.districtCode, coUnitIds)).length !== coUnitIds.length) throw new AppError('UNIT_NOT_FOUND', { coUnitIds });
+  if ((await findUnitsByIds(db, actor.districtCode, coUnitIds)).length !== coUnitIds.length)
+    throw new AppError('UNIT_NOT_FOUND', { coUnitIds });
   if (input.handlerId) {
-    const [h] = await db.select({ id: users.id }).from(users).where(and(eq(users.districtCode, actor.districtCode), eq(users.id, input.handlerId), isNull(users.disabledAt)));
+    const [h] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.districtCode, actor.districtCode), eq(users.id, input.handlerId), isNull(users.disabledAt)));
     if (!h) throw new AppError('HANDLER_NOT_IN_UNIT');
   }
   return db.transaction(async (tx) => {
     const [pkg] = await tx
       .insert(casePackages)
-      .values({ districtCode: actor.districtCode, name: input.name, leadUnitId: lead.id, coUnitIds, handlerId: input.handlerId, deadline: input.deadline, unitPath: lead.path, createdBy: actor.id })
+      .values({
+        districtCode: actor.districtCode,
+        name: input.name,
+        leadUnitId: lead.id,
+        coUnitIds,
+        handlerId: input.handlerId,
+        deadline: input.deadline,
+        unitPath: lead.path,
+        createdBy: actor.id,
+      })
       .returning();
     await addMembers(db, tx, actor, pkg!, [...new Set(input.caseIds)]);
     return pkg!.id;
@@ -86,14 +114,29 @@ export async function removePackageMember(db: Db, actor: Actor, packageId: strin
     const removed = await tx
       .update(packageMembers)
       .set({ removedAt: new Date(), removedBy: actor.id, removeReason: reason })
-      .where(and(eq(packageMembers.districtCode, actor.districtCode), eq(packageMembers.packageId, pkg.id), eq(packageMembers.caseId, caseId), isNull(packageMembers.removedAt)))
+      .where(
+        and(
+          eq(packageMembers.districtCode, actor.districtCode),
+          eq(packageMembers.packageId, pkg.id),
+          eq(packageMembers.caseId, caseId),
+          isNull(packageMembers.removedAt),
+        ),
+      )
       .returning();
     if (removed.length === 0) throw new AppError('PACKAGE_MEMBER_NOT_FOUND');
-    await noteOnCase(db, tx, actor, caseId, 'package_remove', `移出一揽子化解：${pkg.name}（${reason}）`, { packageId: pkg.id, packageName: pkg.name });
+    await noteOnCase(db, tx, actor, caseId, 'package_remove', `移出一揽子化解：${pkg.name}（${reason}）`, {
+      packageId: pkg.id,
+      packageName: pkg.name,
+    });
   });
 }
 
-export async function recordMeeting(db: Db, actor: Actor, packageId: string, input: { heldOn: string; attendees: string; minutes: string }) {
+export async function recordMeeting(
+  db: Db,
+  actor: Actor,
+  packageId: string,
+  input: { heldOn: string; attendees: string; minutes: string },
+) {
   const pkg = await findVisiblePackage(db, actor, packageId);
   if (pkg.status !== 'open') throw new AppError('PACKAGE_CLOSED');
   await db.insert(packageMeetings).values({ districtCode: actor.districtCode, packageId: pkg.id, ...input, recordedBy: actor.id });
@@ -103,20 +146,39 @@ export async function recordMeeting(db: Db, actor: Actor, packageId: string, inp
  * Concludes the package with its conclusion and a proposed outcome per member case. The cases are not concluded
  * here: each case's handler confirms by concluding it (the proposal is on its timeline and pre-fills the form).
  */
-export async function concludePackage(db: Db, actor: Actor, packageId: string, input: { conclusion: string; outcomes: { caseId: string; outcome: Outcome; note: string }[] }) {
+export async function concludePackage(
+  db: Db,
+  actor: Actor,
+  packageId: string,
+  input: { conclusion: string; outcomes: { caseId: string; outcome: Outcome; note: string }[] },
+) {
   await db.transaction(async (tx) => {
     const pkg = await findVisiblePackage(tx, actor, packageId, true);
     if (pkg.status !== 'open') throw new AppError('PACKAGE_CLOSED');
     const members = await activeMembers(tx, actor.districtCode, pkg.id);
-    for (const o of input.outcomes) if (!members.some((m) => m.caseId === o.caseId)) throw new AppError('PACKAGE_MEMBER_NOT_FOUND', { caseId: o.caseId });
+    for (const o of input.outcomes)
+      if (!members.some((m) => m.caseId === o.caseId)) throw new AppError('PACKAGE_MEMBER_NOT_FOUND', { caseId: o.caseId });
     for (const o of [...input.outcomes].sort((a, b) => a.caseId.localeCompare(b.caseId))) {
       await tx
         .update(packageMembers)
         .set({ proposedOutcome: o.outcome, proposedNote: o.note })
-        .where(and(eq(packageMembers.districtCode, actor.districtCode), eq(packageMembers.packageId, pkg.id), eq(packageMembers.caseId, o.caseId), isNull(packageMembers.removedAt)));
-      await noteOnCase(db, tx, actor, o.caseId, 'package_conclude', `一揽子化解方案：${o.note}`, { packageId: pkg.id, proposedOutcome: o.outcome });
+        .where(
+          and(
+            eq(packageMembers.districtCode, actor.districtCode),
+            eq(packageMembers.packageId, pkg.id),
+            eq(packageMembers.caseId, o.caseId),
+            isNull(packageMembers.removedAt),
+          ),
+        );
+      await noteOnCase(db, tx, actor, o.caseId, 'package_conclude', `一揽子化解方案：${o.note}`, {
+        packageId: pkg.id,
+        proposedOutcome: o.outcome,
+      });
     }
-    await tx.update(casePackages).set({ status: 'concluded', conclusion: input.conclusion, concludedAt: new Date() }).where(and(eq(casePackages.districtCode, actor.districtCode), eq(casePackages.id, pkg.id)));
+    await tx
+      .update(casePackages)
+      .set({ status: 'concluded', conclusion: input.conclusion, concludedAt: new Date() })
+      .where(and(eq(casePackages.districtCode, actor.districtCode), eq(casePackages.id, pkg.id)));
   });
 }
 
@@ -141,7 +203,14 @@ export async function listPackages(db: Db, actor: Actor, status: 'open' | 'concl
     .from(casePackages)
     .innerJoin(units, and(eq(units.districtCode, casePackages.districtCode), eq(units.id, casePackages.leadUnitId)))
     .leftJoin(users, and(eq(users.districtCode, casePackages.districtCode), eq(users.id, casePackages.handlerId)))
-    .leftJoin(packageMembers, and(eq(packageMembers.districtCode, casePackages.districtCode), eq(packageMembers.packageId, casePackages.id), isNull(packageMembers.removedAt)))
+    .leftJoin(
+      packageMembers,
+      and(
+        eq(packageMembers.districtCode, casePackages.districtCode),
+        eq(packageMembers.packageId, casePackages.id),
+        isNull(packageMembers.removedAt),
+      ),
+    )
     .leftJoin(sql`${cases} c`, sql`c.district_code = ${packageMembers.districtCode} and c.id = ${packageMembers.caseId}`)
     .where(and(visiblePackages(actor), ...(status === 'all' ? [] : [eq(casePackages.status, status)])))
     .groupBy(casePackages.districtCode, casePackages.id, units.name, users.displayName)
@@ -150,7 +219,14 @@ export async function listPackages(db: Db, actor: Actor, status: 'open' | 'concl
   return rows.map((r) => summaryOf(r.pkg, r.leadName, r.handlerName, r.size, r.people, (['low', 'medium', 'high'] as const)[r.risk]!));
 }
 
-function summaryOf(pkg: PackageRow, leadName: string, handlerName: string | null, size: number, people: number, riskLevel: RiskLevel): PackageSummary {
+function summaryOf(
+  pkg: PackageRow,
+  leadName: string,
+  handlerName: string | null,
+  size: number,
+  people: number,
+  riskLevel: RiskLevel,
+): PackageSummary {
   return {
     id: pkg.id,
     name: pkg.name,
@@ -172,26 +248,48 @@ export async function getPackage(db: Db, actor: Actor, id: string): Promise<Pack
   const [lead, coUnits, handler, memberRows, meetings] = await Promise.all([
     findUnitById(db, d, pkg.leadUnitId),
     findUnitsByIds(db, d, pkg.coUnitIds),
-    pkg.handlerId ? db.select({ name: users.displayName }).from(users).where(and(eq(users.districtCode, d), eq(users.id, pkg.handlerId))) : Promise.resolve([]),
+    pkg.handlerId
+      ? db
+          .select({ name: users.displayName })
+          .from(users)
+          .where(and(eq(users.districtCode, d), eq(users.id, pkg.handlerId)))
+      : Promise.resolve([]),
     db
       .select({ member: packageMembers, c: cases })
       .from(packageMembers)
       .innerJoin(cases, and(eq(cases.districtCode, packageMembers.districtCode), eq(cases.id, packageMembers.caseId)))
       .where(and(eq(packageMembers.districtCode, d), eq(packageMembers.packageId, pkg.id)))
       .orderBy(asc(packageMembers.addedAt)),
-    db.select().from(packageMeetings).where(and(eq(packageMeetings.districtCode, d), eq(packageMeetings.packageId, pkg.id))).orderBy(asc(packageMeetings.heldOn)),
+    db
+      .select()
+      .from(packageMeetings)
+      .where(and(eq(packageMeetings.districtCode, d), eq(packageMeetings.packageId, pkg.id)))
+      .orderBy(asc(packageMeetings.heldOn)),
   ]);
   const active = memberRows.filter((m) => !m.member.removedAt);
   const timeline: PackageDetail['timeline'] = [
     { at: pkg.createdAt.toISOString(), what: 'created' as const, text: pkg.name },
     ...memberRows.map((m) => ({ at: m.member.addedAt.toISOString(), what: 'member_added' as const, text: `${m.c.code} ${m.c.summary}` })),
-    ...memberRows.filter((m) => m.member.removedAt).map((m) => ({ at: m.member.removedAt!.toISOString(), what: 'member_removed' as const, text: `${m.c.code}：${m.member.removeReason ?? ''}` })),
+    ...memberRows
+      .filter((m) => m.member.removedAt)
+      .map((m) => ({
+        at: m.member.removedAt!.toISOString(),
+        what: 'member_removed' as const,
+        text: `${m.c.code}：${m.member.removeReason ?? ''}`,
+      })),
     ...meetings.map((m) => ({ at: m.createdAt.toISOString(), what: 'meeting' as const, text: `${m.heldOn} 联席会议：${m.attendees}` })),
     ...(pkg.concludedAt ? [{ at: pkg.concludedAt.toISOString(), what: 'concluded' as const, text: pkg.conclusion ?? '' }] : []),
   ].sort((a, b) => a.at.localeCompare(b.at));
   const risk = active.reduce<RiskLevel>((r, m) => (RANK[m.c.riskLevel as RiskLevel] > RANK[r] ? (m.c.riskLevel as RiskLevel) : r), 'low');
   return {
-    ...summaryOf(pkg, lead?.name ?? '', handler[0]?.name ?? null, active.length, active.reduce((n, m) => n + m.c.peopleInvolved, 0), risk),
+    ...summaryOf(
+      pkg,
+      lead?.name ?? '',
+      handler[0]?.name ?? null,
+      active.length,
+      active.reduce((n, m) => n + m.c.peopleInvolved, 0),
+      risk,
+    ),
     coUnits: coUnits.map((u) => ({ id: u.id, name: u.name })),
     conclusion: pkg.conclusion,
     members: active.map(({ member, c }) => ({
@@ -204,7 +302,13 @@ export async function getPackage(db: Db, actor: Actor, id: string): Promise<Pack
       proposedOutcome: (member.proposedOutcome as Outcome | null) ?? null,
       proposedNote: member.proposedNote,
     })),
-    meetings: meetings.map((m) => ({ id: m.id, heldOn: m.heldOn, attendees: m.attendees, minutes: m.minutes, createdAt: m.createdAt.toISOString() })),
+    meetings: meetings.map((m) => ({
+      id: m.id,
+      heldOn: m.heldOn,
+      attendees: m.attendees,
+      minutes: m.minutes,
+      createdAt: m.createdAt.toISOString(),
+    })),
     timeline,
   };
 }
@@ -212,10 +316,17 @@ export async function getPackage(db: Db, actor: Actor, id: string): Promise<Pack
 /** The open package a case is in, with the proposal for it if the package concluded (for the case's own page). */
 export async function packageOfCase(db: Db | Tx, districtCode: string, caseId: string) {
   const [row] = await db
-    .select({ id: casePackages.id, name: casePackages.name, proposedOutcome: packageMembers.proposedOutcome, proposedNote: packageMembers.proposedNote })
+    .select({
+      id: casePackages.id,
+      name: casePackages.name,
+      proposedOutcome: packageMembers.proposedOutcome,
+      proposedNote: packageMembers.proposedNote,
+    })
     .from(packageMembers)
     .innerJoin(casePackages, and(eq(casePackages.districtCode, packageMembers.districtCode), eq(casePackages.id, packageMembers.packageId)))
     .where(and(eq(packageMembers.districtCode, districtCode), eq(packageMembers.caseId, caseId), isNull(packageMembers.removedAt)))
     .limit(1);
-  return row ? { id: row.id, name: row.name, proposedOutcome: (row.proposedOutcome as Outcome | null) ?? null, proposedNote: row.proposedNote } : null;
+  return row
+    ? { id: row.id, name: row.name, proposedOutcome: (row.proposedOutcome as Outcome | null) ?? null, proposedNote: row.proposedNote }
+    : null;
 }

@@ -41,7 +41,12 @@ export const knowsName = (person: Pick<PersonRow, 'name' | 'aliases'>, name: str
  * same person (`samePersonConfirmed`; the new name is then added to the record's other names) — PERSON_NAME_DIFFERS
  * naming the party; and one person or organisation as two parties of the case — PARTY_SAME_PERSON.
  */
-export async function planPartyPersons(tx: Tx, crypto: PersonalDataCrypto, districtCode: string, parties: readonly PartyInput[]): Promise<PartyPersonsPlan> {
+export async function planPartyPersons(
+  tx: Tx,
+  crypto: PersonalDataCrypto,
+  districtCode: string,
+  parties: readonly PartyInput[],
+): Promise<PartyPersonsPlan> {
   const [plan] = await planPartyPersonsBatch(tx, crypto, districtCode, [parties]);
   if (plan instanceof AppError) throw plan;
   return plan!;
@@ -102,14 +107,37 @@ export async function planPartyPersonsBatch(
 
   function planOne(parties: readonly PartyInput[], keys: ReturnType<typeof keysOf>): PartyPersonsPlan {
     // The same identity given twice in one registration is one person on two sides.
-    const identities = keys.map((k, i) => (k.idHash ? `id:${k.idHash}` : k.creditCode ? `org:${k.creditCode}` : k.phoneHash ? `phone:${k.phoneHash}:${k.name}` : parties[i]!.type === 'organization' ? `orgname:${k.name}` : `new:${i}`));
+    const identities = keys.map((k, i) =>
+      k.idHash
+        ? `id:${k.idHash}`
+        : k.creditCode
+          ? `org:${k.creditCode}`
+          : k.phoneHash
+            ? `phone:${k.phoneHash}:${k.name}`
+            : parties[i]!.type === 'organization'
+              ? `orgname:${k.name}`
+              : `new:${i}`,
+    );
     const twice = identities.findIndex((id, i) => identities.indexOf(id) !== i);
     if (twice >= 0) throw new AppError('PARTY_SAME_PERSON', { partyIndexes: [identities.indexOf(identities[twice]!), twice] });
     const ids: (string | undefined)[] = [];
     const updates: { id: string; fill: Partial<PersonRow> }[] = [];
-    const candidates: Pick<PersonRow, 'id' | 'type' | 'name' | 'aliases' | 'idNumberHash' | 'phoneHash' | 'creditCode' | 'addressEnc' | 'mergedInto'>[] = [
+    const candidates: Pick<
+      PersonRow,
+      'id' | 'type' | 'name' | 'aliases' | 'idNumberHash' | 'phoneHash' | 'creditCode' | 'addressEnc' | 'mergedInto'
+    >[] = [
       ...found,
-      ...createdInBatch.map((p) => ({ id: p.id, type: p.type, name: p.name, aliases: [], idNumberHash: p.idNumberHash ?? null, phoneHash: p.phoneHash ?? null, creditCode: p.creditCode ?? null, addressEnc: p.addressEnc ?? null, mergedInto: null })),
+      ...createdInBatch.map((p) => ({
+        id: p.id,
+        type: p.type,
+        name: p.name,
+        aliases: [],
+        idNumberHash: p.idNumberHash ?? null,
+        phoneHash: p.phoneHash ?? null,
+        creditCode: p.creditCode ?? null,
+        addressEnc: p.addressEnc ?? null,
+        mergedInto: null,
+      })),
     ];
     parties.forEach((party, i) => {
       const k = keys[i]!;
@@ -183,7 +211,11 @@ export async function applyPersonUpdates(tx: Tx, districtCode: string, updates: 
   const merged = new Map<string, Partial<PersonRow>>();
   for (const u of updates) {
     const before = merged.get(u.id);
-    merged.set(u.id, { ...u.fill, ...before, ...(before?.aliases || u.fill.aliases ? { aliases: [...new Set([...(before?.aliases ?? []), ...(u.fill.aliases ?? [])])] } : {}) });
+    merged.set(u.id, {
+      ...u.fill,
+      ...before,
+      ...(before?.aliases || u.fill.aliases ? { aliases: [...new Set([...(before?.aliases ?? []), ...(u.fill.aliases ?? [])])] } : {}),
+    });
   }
   for (const [id, fill] of merged) {
     await tx
@@ -194,7 +226,12 @@ export async function applyPersonUpdates(tx: Tx, districtCode: string, updates: 
 }
 
 /** `planPartyPersons`, written at once: the registry's record for each party, created where there was none. */
-export async function resolvePartyPersons(tx: Tx, crypto: PersonalDataCrypto, districtCode: string, parties: readonly PartyInput[]): Promise<string[]> {
+export async function resolvePartyPersons(
+  tx: Tx,
+  crypto: PersonalDataCrypto,
+  districtCode: string,
+  parties: readonly PartyInput[],
+): Promise<string[]> {
   const plan = await planPartyPersons(tx, crypto, districtCode, parties);
   await applyPersonUpdates(tx, districtCode, plan.updates);
   if (plan.toCreate.length) await tx.insert(persons).values(plan.toCreate);
@@ -255,7 +292,10 @@ export function plainField(crypto: PersonalDataCrypto, person: PersonRow, field:
 }
 
 export async function findPerson(db: Db | Tx, districtCode: string, id: string): Promise<PersonRow | undefined> {
-  const [row] = await db.select().from(persons).where(and(eq(persons.districtCode, districtCode), eq(persons.id, id)));
+  const [row] = await db
+    .select()
+    .from(persons)
+    .where(and(eq(persons.districtCode, districtCode), eq(persons.id, id)));
   return row;
 }
 

@@ -16,7 +16,15 @@ import {
 import { units } from '../../db/schema.js';
 import { AppError, errorBody } from '../../plugins/errors.js';
 import { readUploadedFile, UPLOAD_ROUTE_CONFIG } from '../../lib/uploaded-file.js';
-import { addPortalPhoto, confirmVerification, filePortalReport, PHOTOS_PER_REPORT, rateByToken, requestCounsellingOnPortal, startVerification } from './portal.js';
+import {
+  addPortalPhoto,
+  confirmVerification,
+  filePortalReport,
+  PHOTOS_PER_REPORT,
+  rateByToken,
+  requestCounsellingOnPortal,
+  startVerification,
+} from './portal.js';
 
 const ticketHeader = z.object({ 'x-portal-ticket': token(100, { min: 0 }).optional() });
 
@@ -31,12 +39,23 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
   const showCode = config.SMS_DRIVER === 'log' && config.DEMO_DATA === 'true' && config.NODE_ENV !== 'production';
   /** Per IP; photos and code confirmations come in threes, hence their larger shares. */
   const perIp = (share: number) => ({
-    rateLimit: { max: config.PORTAL_RATE_LIMIT * share, timeWindow: '1 minute', errorResponseBuilder: () => ({ statusCode: 429, ...errorBody('RATE_LIMITED') }) },
+    rateLimit: {
+      max: config.PORTAL_RATE_LIMIT * share,
+      timeWindow: '1 minute',
+      errorResponseBuilder: () => ({ statusCode: 429, ...errorBody('RATE_LIMITED') }),
+    },
   });
 
   app.get(
     '/places',
-    { schema: { operationId: 'listPublicPlaces', tags: ['public'], summary: 'Streets and communities, for the place field', response: { 200: z.array(publicPlaceSchema) } } },
+    {
+      schema: {
+        operationId: 'listPublicPlaces',
+        tags: ['public'],
+        summary: 'Streets and communities, for the place field',
+        response: { 200: z.array(publicPlaceSchema) },
+      },
+    },
     async () => {
       const rows = await db
         .select({ id: units.id, parentId: units.parentId, code: units.code, name: units.name, kind: units.kind })
@@ -44,7 +63,12 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         .where(and(eq(units.districtCode, config.DISTRICT_CODE), inArray(units.kind, ['street', 'community'])))
         .orderBy(asc(units.code));
       const codeOf = new Map(rows.map((r) => [r.id, r.code]));
-      return rows.map((r) => ({ code: r.code, name: r.name, kind: r.kind as 'street' | 'community', parentCode: (r.parentId && codeOf.get(r.parentId)) || null }));
+      return rows.map((r) => ({
+        code: r.code,
+        name: r.name,
+        kind: r.kind as 'street' | 'community',
+        parentCode: (r.parentId && codeOf.get(r.parentId)) || null,
+      }));
     },
   );
 
@@ -52,10 +76,25 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
     '/verifications',
     {
       config: perIp(1),
-      schema: { operationId: 'startPhoneVerification', tags: ['public'], body: startVerificationBodySchema, response: { 201: startVerificationResponseSchema } },
+      schema: {
+        operationId: 'startPhoneVerification',
+        tags: ['public'],
+        body: startVerificationBodySchema,
+        response: { 201: startVerificationResponseSchema },
+      },
     },
     async (request, reply) =>
-      reply.status(201).send(await startVerification({ db, crypto, sms, districtCode: config.DISTRICT_CODE, phone: request.body.phone, ip: request.ip, showCode })),
+      reply.status(201).send(
+        await startVerification({
+          db,
+          crypto,
+          sms,
+          districtCode: config.DISTRICT_CODE,
+          phone: request.body.phone,
+          ip: request.ip,
+          showCode,
+        }),
+      ),
   );
 
   app.post(
@@ -70,7 +109,8 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: confirmVerificationResponseSchema },
       },
     },
-    async (request) => confirmVerification({ db, crypto, districtCode: config.DISTRICT_CODE, verificationId: request.params.id, code: request.body.code }),
+    async (request) =>
+      confirmVerification({ db, crypto, districtCode: config.DISTRICT_CODE, verificationId: request.params.id, code: request.body.code }),
   );
 
   app.post(
@@ -82,12 +122,23 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['portal'],
         summary: '网上申请心理咨询（需先验证手机号；内容保密，仅心理咨询师可见）',
         headers: ticketHeader,
-        body: z.object({ name: line(50, { minMessage: '请填写称呼' }), reason: paragraph(500, { min: 2, minMessage: '请简单说说您想聊的事' }) }),
+        body: z.object({
+          name: line(50, { minMessage: '请填写称呼' }),
+          reason: paragraph(500, { min: 2, minMessage: '请简单说说您想聊的事' }),
+        }),
         response: { 201: z.object({ received: z.boolean() }) },
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await requestCounsellingOnPortal({ db, crypto, ticket: request.headers['x-portal-ticket'], name: request.body.name, reason: request.body.reason })),
+      reply.status(201).send(
+        await requestCounsellingOnPortal({
+          db,
+          crypto,
+          ticket: request.headers['x-portal-ticket'],
+          name: request.body.name,
+          reason: request.body.reason,
+        }),
+      ),
   );
 
   app.post(
@@ -139,7 +190,14 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { fileName, content } = await readUploadedFile(request);
-      const created = await addPortalPhoto({ db, crypto, ticket: request.headers['x-portal-ticket'], trackingToken: request.params.trackingToken, fileName, content });
+      const created = await addPortalPhoto({
+        db,
+        crypto,
+        ticket: request.headers['x-portal-ticket'],
+        trackingToken: request.params.trackingToken,
+        fileName,
+        content,
+      });
       return reply.status(201).send({
         id: created.id,
         kind: 'photo' as const,

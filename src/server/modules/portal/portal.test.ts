@@ -18,7 +18,11 @@ async function verify(phone = newPhone()) {
   const start = await ctx.app.inject({ method: 'POST', url: '/api/public/verifications', payload: { phone } });
   expect(start.statusCode, start.body).toBe(201);
   const code = ctx.sms.lastCode(phone);
-  const confirm = await ctx.app.inject({ method: 'POST', url: `/api/public/verifications/${start.json().verificationId}/confirm`, payload: { code } });
+  const confirm = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/public/verifications/${start.json().verificationId}/confirm`,
+    payload: { code },
+  });
   expect(confirm.statusCode, confirm.body).toBe(200);
   return { phone, ticket: confirm.json().ticket as string };
 }
@@ -63,15 +67,29 @@ describe('phone verification', () => {
     // The demo (no SMS gateway) shows the code on screen; the message went through the gateway all the same.
     expect(start.json().demoCode).toBe(code);
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-    const bad = await ctx.app.inject({ method: 'POST', url: `/api/public/verifications/${start.json().verificationId}/confirm`, payload: { code: wrong } });
+    const bad = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/public/verifications/${start.json().verificationId}/confirm`,
+      payload: { code: wrong },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: 'VERIFICATION_CODE_INVALID', message: expect.stringContaining('验证码') });
-    const good = await ctx.app.inject({ method: 'POST', url: `/api/public/verifications/${start.json().verificationId}/confirm`, payload: { code } });
+    const good = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/public/verifications/${start.json().verificationId}/confirm`,
+      payload: { code },
+    });
     expect(good.json()).toMatchObject({ maskedPhone: `${phone.slice(0, 3)}****${phone.slice(7)}` });
     // A code works once.
-    const again = await ctx.app.inject({ method: 'POST', url: `/api/public/verifications/${start.json().verificationId}/confirm`, payload: { code } });
+    const again = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/public/verifications/${start.json().verificationId}/confirm`,
+      payload: { code },
+    });
     expect(again.statusCode).toBe(400);
-    const { rows } = await ctx.database.pool.query('select code_hash, phone_enc from phone_verifications where id = $1', [start.json().verificationId]);
+    const { rows } = await ctx.database.pool.query('select code_hash, phone_enc from phone_verifications where id = $1', [
+      start.json().verificationId,
+    ]);
     expect(rows[0].code_hash).not.toContain(code);
     expect(rows[0].phone_enc.toString('latin1')).not.toContain(phone);
   });
@@ -81,8 +99,13 @@ describe('phone verification', () => {
     const start = (await ctx.app.inject({ method: 'POST', url: '/api/public/verifications', payload: { phone } })).json();
     const code = ctx.sms.lastCode(phone);
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-    for (let i = 0; i < 5; i++) await ctx.app.inject({ method: 'POST', url: `/api/public/verifications/${start.verificationId}/confirm`, payload: { code: wrong } });
-    const late = await ctx.app.inject({ method: 'POST', url: `/api/public/verifications/${start.verificationId}/confirm`, payload: { code } });
+    for (let i = 0; i < 5; i++)
+      await ctx.app.inject({ method: 'POST', url: `/api/public/verifications/${start.verificationId}/confirm`, payload: { code: wrong } });
+    const late = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/public/verifications/${start.verificationId}/confirm`,
+      payload: { code },
+    });
     expect(late.statusCode).toBe(400);
     const resend = await ctx.app.inject({ method: 'POST', url: '/api/public/verifications', payload: { phone } });
     expect(resend.statusCode).toBe(429);
@@ -108,7 +131,9 @@ describe('portal report', () => {
     expect(twice.json().code).toBe(res.json().code);
     expect(await countByNarrative(body.narrative)).toBe(1);
 
-    const detail = (await ctx.app.inject({ method: 'GET', url: `/api/cases?channel=online&pageSize=50`, headers: { cookie: cookies.dispatcher! } })).json();
+    const detail = (
+      await ctx.app.inject({ method: 'GET', url: `/api/cases?channel=online&pageSize=50`, headers: { cookie: cookies.dispatcher! } })
+    ).json();
     const listed = detail.items.find((c: { code: string }) => c.code === res.json().code);
     expect(listed).toMatchObject({ channel: 'online', kind: 'dispute', status: 'registered' });
     const full = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${listed.id}`, headers: { cookie: cookies.dispatcher! } })).json();
@@ -167,7 +192,11 @@ describe('per-IP limit', () => {
       const codes: number[] = [];
       // An address of its own: the counters are shared by every app of the test run, as by every instance.
       const remoteAddress = `10.${randomInt(0, 255)}.${randomInt(0, 255)}.${randomInt(1, 255)}`;
-      for (let i = 0; i < 3; i++) codes.push((await limited.app.inject({ method: 'POST', url: '/api/public/verifications', remoteAddress, payload: { phone: newPhone() } })).statusCode);
+      for (let i = 0; i < 3; i++)
+        codes.push(
+          (await limited.app.inject({ method: 'POST', url: '/api/public/verifications', remoteAddress, payload: { phone: newPhone() } }))
+            .statusCode,
+        );
       expect(codes).toEqual([201, 201, 429]);
     } finally {
       await limited.close();
@@ -183,7 +212,11 @@ describe('rating by tracking token', () => {
     const id = rows[0].id as string;
     const sfs = (await ctx.database.pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id;
     const as = (who: string) => ({ cookie: cookies[who]!, readerCookie: cookies.dispatcher! });
-    const early = await ctx.app.inject({ method: 'POST', url: `/api/public/progress/${filed.trackingToken}/rating`, payload: { satisfaction: 'satisfied' } });
+    const early = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/public/progress/${filed.trackingToken}/rating`,
+      payload: { satisfaction: 'satisfied' },
+    });
     expect(early.statusCode).toBe(409);
     expect(early.json().code).toBe('RATING_NOT_OPEN');
     await actOnCaseOk(ctx.app, as('dispatcher'), id, { action: 'accept' });
@@ -196,17 +229,28 @@ describe('rating by tracking token', () => {
   it('is the follow-up of a concluded case: 满意 closes it, a second rating is refused', async () => {
     const { token } = await concludedPortalCase();
     expect((await ctx.app.inject({ method: 'GET', url: `/api/public/progress/${token}` })).json().canRate).toBe(true);
-    const rated = await ctx.app.inject({ method: 'POST', url: `/api/public/progress/${token}/rating`, payload: { satisfaction: 'satisfied', comment: '处理及时' } });
+    const rated = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/public/progress/${token}/rating`,
+      payload: { satisfaction: 'satisfied', comment: '处理及时' },
+    });
     expect(rated.statusCode, rated.body).toBe(200);
     expect(rated.json().status).toBe('followed_up');
     const progress = (await ctx.app.inject({ method: 'GET', url: `/api/public/progress/${token}` })).json();
     expect(progress).toMatchObject({ canRate: false, satisfaction: 'satisfied' });
-    expect((await ctx.app.inject({ method: 'POST', url: `/api/public/progress/${token}/rating`, payload: { satisfaction: 'dissatisfied' } })).statusCode).toBe(409);
+    expect(
+      (await ctx.app.inject({ method: 'POST', url: `/api/public/progress/${token}/rating`, payload: { satisfaction: 'dissatisfied' } }))
+        .statusCode,
+    ).toBe(409);
   });
 
   it('不满意 reopens the case', async () => {
     const { id, token } = await concludedPortalCase();
-    const rated = await ctx.app.inject({ method: 'POST', url: `/api/public/progress/${token}/rating`, payload: { satisfaction: 'dissatisfied', comment: '漏水仍未修好' } });
+    const rated = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/public/progress/${token}/rating`,
+      payload: { satisfaction: 'dissatisfied', comment: '漏水仍未修好' },
+    });
     expect(rated.json().status).toBe('in_progress');
     const detail = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${id}`, headers: { cookie: cookies.dispatcher! } })).json();
     expect(detail.timeline.slice(-2).map((e: { action: string }) => e.action)).toEqual(['follow_up', 'reopen']);
@@ -219,19 +263,27 @@ describe('asking for a counsellor on the portal', () => {
     const noTicket = await ctx.app.inject({ method: 'POST', url: '/api/public/counselling-requests', payload: body });
     expect(noTicket.statusCode).toBe(401);
     const { ticket } = await verify();
-    const send = () => ctx.app.inject({ method: 'POST', url: '/api/public/counselling-requests', headers: { 'x-portal-ticket': ticket }, payload: body });
+    const send = () =>
+      ctx.app.inject({ method: 'POST', url: '/api/public/counselling-requests', headers: { 'x-portal-ticket': ticket }, payload: body });
     expect((await send()).statusCode).toBe(201);
     expect((await send()).statusCode).toBe(201);
     const counsellor = await signIn(ctx.app, 'counsellor');
     const list = (await ctx.app.inject({ method: 'GET', url: '/api/counselling/services', headers: { cookie: counsellor } })).json().items;
     const mine = list.filter((s: { personName: string; source: string }) => s.personName === '小周' && s.source === 'portal');
     expect(mine.length).toBeGreaterThanOrEqual(1);
-    const detail = (await ctx.app.inject({ method: 'GET', url: `/api/counselling/services/${mine[0].id}`, headers: { cookie: counsellor } })).json();
+    const detail = (
+      await ctx.app.inject({ method: 'GET', url: `/api/counselling/services/${mine[0].id}`, headers: { cookie: counsellor } })
+    ).json();
     expect(detail.reason).toBe(body.reason);
     // Sent twice: one service for this phone's person.
-    const same = await ctx.database.pool.query(`select count(*)::int n from counselling_services where source = 'portal' and person_id = (select person_id from counselling_services where id = $1)`, [mine[0].id]);
+    const same = await ctx.database.pool.query(
+      `select count(*)::int n from counselling_services where source = 'portal' and person_id = (select person_id from counselling_services where id = $1)`,
+      [mine[0].id],
+    );
     expect(same.rows[0].n).toBe(1);
-    const { rows } = await ctx.database.pool.query(`select body from outbox where dedupe_key like $1`, [`counselling-request:${mine[0].id}:%`]);
+    const { rows } = await ctx.database.pool.query(`select body from outbox where dedupe_key like $1`, [
+      `counselling-request:${mine[0].id}:%`,
+    ]);
     expect(rows.length).toBeGreaterThanOrEqual(3);
     expect(rows.every((r) => !r.body.includes('失眠'))).toBe(true);
     const raw = await ctx.database.pool.query(`select * from counselling_services where id = $1`, [mine[0].id]);

@@ -34,15 +34,32 @@ const portalActor = (db: Db, districtCode: string) => systemActor(db, districtCo
  * Step 1 of the portal: a 6-digit code by SMS. Per phone: one code a minute, five an hour. The code is kept as its
  * keyed hash; the phone is encrypted like every phone at rest.
  */
-export async function startVerification(opts: { db: Db; crypto: PersonalDataCrypto; sms: SmsGateway; districtCode: string; phone: string; ip: string; showCode: boolean }) {
+export async function startVerification(opts: {
+  db: Db;
+  crypto: PersonalDataCrypto;
+  sms: SmsGateway;
+  districtCode: string;
+  phone: string;
+  ip: string;
+  showCode: boolean;
+}) {
   const { db, crypto, sms, districtCode, phone, ip } = opts;
   const phoneHash = crypto.lookupHash(phone);
   const recent = await db
     .select({ createdAt: phoneVerifications.createdAt })
     .from(phoneVerifications)
-    .where(and(eq(phoneVerifications.districtCode, districtCode), eq(phoneVerifications.phoneHash, phoneHash), gt(phoneVerifications.createdAt, sql`now() - interval '1 hour'`)))
+    .where(
+      and(
+        eq(phoneVerifications.districtCode, districtCode),
+        eq(phoneVerifications.phoneHash, phoneHash),
+        gt(phoneVerifications.createdAt, sql`now() - interval '1 hour'`),
+      ),
+    )
     .orderBy(desc(phoneVerifications.createdAt));
-  if (recent.length >= CODES_PER_PHONE_PER_HOUR || (recent[0] && Date.now() - recent[0].createdAt.getTime() < RESEND_AFTER_SECONDS * 1000)) {
+  if (
+    recent.length >= CODES_PER_PHONE_PER_HOUR ||
+    (recent[0] && Date.now() - recent[0].createdAt.getTime() < RESEND_AFTER_SECONDS * 1000)
+  ) {
     throw new AppError('VERIFICATION_TOO_FREQUENT', { resendAfterSeconds: RESEND_AFTER_SECONDS });
   }
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -52,15 +69,30 @@ export async function startVerification(opts: { db: Db; crypto: PersonalDataCryp
     .values({ districtCode, phoneHash, phoneEnc: crypto.encrypt(phone), codeHash: crypto.lookupHash(`code:${code}`), expiresAt, ip })
     .returning({ id: phoneVerifications.id });
   try {
-    await sms.send({ to: phone, text: `【平安建设促进中心】您的验证码为 ${code}，10分钟内有效。如非本人操作请忽略。`, dedupeKey: `verify:${row!.id}` });
+    await sms.send({
+      to: phone,
+      text: `【平安建设促进中心】您的验证码为 ${code}，10分钟内有效。如非本人操作请忽略。`,
+      dedupeKey: `verify:${row!.id}`,
+    });
   } catch {
     throw new AppError('SMS_SEND_FAILED');
   }
-  return { verificationId: row!.id, expiresAt: expiresAt.toISOString(), resendAfterSeconds: RESEND_AFTER_SECONDS, ...(opts.showCode ? { demoCode: code } : {}) };
+  return {
+    verificationId: row!.id,
+    expiresAt: expiresAt.toISOString(),
+    resendAfterSeconds: RESEND_AFTER_SECONDS,
+    ...(opts.showCode ? { demoCode: code } : {}),
+  };
 }
 
 /** Step 2: the code, five tries. Gives a ticket valid two hours for filing and adding photos. */
-export async function confirmVerification(opts: { db: Db; crypto: PersonalDataCrypto; districtCode: string; verificationId: string; code: string }) {
+export async function confirmVerification(opts: {
+  db: Db;
+  crypto: PersonalDataCrypto;
+  districtCode: string;
+  verificationId: string;
+  code: string;
+}) {
   const { db, crypto, districtCode, verificationId, code } = opts;
   const [row] = await db
     .update(phoneVerifications)
@@ -118,12 +150,22 @@ export async function filePortalReport(opts: {
   const { districtCode, phone, phoneHash } = await phoneOfTicket(db, crypto, opts.ticket);
   const actor = await portalActor(db, districtCode);
   const key = `portal:${opts.idempotencyKey}`;
-  const [already] = await db.select({ id: cases.id }).from(cases).where(and(eq(cases.districtCode, districtCode), eq(cases.registeredBy, actor.id), eq(cases.idempotencyKey, key)));
+  const [already] = await db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(and(eq(cases.districtCode, districtCode), eq(cases.registeredBy, actor.id), eq(cases.idempotencyKey, key)));
   if (!already) {
     const [{ n } = { n: 0 }] = await db
       .select({ n: count() })
       .from(cases)
-      .where(and(eq(cases.districtCode, districtCode), eq(cases.registeredBy, actor.id), gte(cases.createdAt, sql`now() - interval '1 day'`), byApplicantPhone(phoneHash)));
+      .where(
+        and(
+          eq(cases.districtCode, districtCode),
+          eq(cases.registeredBy, actor.id),
+          gte(cases.createdAt, sql`now() - interval '1 day'`),
+          byApplicantPhone(phoneHash),
+        ),
+      );
     if (n >= REPORTS_PER_PHONE_PER_DAY) throw new AppError('PORTAL_DAILY_LIMIT');
   }
   const text = Array.from(body.narrative.replace(/\s+/g, ' '));
@@ -152,31 +194,63 @@ export async function filePortalReport(opts: {
 }
 
 /** Photos of a portal report: by the phone that filed it, within a day of filing, six at most. */
-export async function addPortalPhoto(opts: { db: Db; crypto: PersonalDataCrypto; ticket: string | undefined; trackingToken: string; fileName: string; content: Buffer }) {
+export async function addPortalPhoto(opts: {
+  db: Db;
+  crypto: PersonalDataCrypto;
+  ticket: string | undefined;
+  trackingToken: string;
+  fileName: string;
+  content: Buffer;
+}) {
   const { db, crypto } = opts;
   const { districtCode, phoneHash } = await phoneOfTicket(db, crypto, opts.ticket);
   const actor = await portalActor(db, districtCode);
   const [own] = await db
     .select({ id: cases.id, createdAt: cases.createdAt })
     .from(cases)
-    .where(and(eq(cases.districtCode, districtCode), eq(cases.trackingToken, opts.trackingToken.toUpperCase()), eq(cases.registeredBy, actor.id), byApplicantPhone(phoneHash)));
+    .where(
+      and(
+        eq(cases.districtCode, districtCode),
+        eq(cases.trackingToken, opts.trackingToken.toUpperCase()),
+        eq(cases.registeredBy, actor.id),
+        byApplicantPhone(phoneHash),
+      ),
+    );
   if (!own) throw new AppError('TRACKING_TOKEN_NOT_FOUND');
   if (Date.now() - own.createdAt.getTime() > PHOTO_WINDOW_MS) throw new AppError('PHOTO_LIMIT_REACHED', { reason: 'window' });
-  const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(attachments).where(and(eq(attachments.districtCode, districtCode), eq(attachments.caseId, own.id)));
+  const [{ n } = { n: 0 }] = await db
+    .select({ n: count() })
+    .from(attachments)
+    .where(and(eq(attachments.districtCode, districtCode), eq(attachments.caseId, own.id)));
   if (n >= PHOTOS_PER_REPORT) throw new AppError('PHOTO_LIMIT_REACHED', { max: PHOTOS_PER_REPORT });
   const [register] = await db
     .select({ id: caseEvents.id })
     .from(caseEvents)
     .where(and(eq(caseEvents.districtCode, districtCode), eq(caseEvents.caseId, own.id), eq(caseEvents.action, 'register')))
     .limit(1);
-  return storeAttachment({ db, districtCode, caseId: own.id, kind: 'photo', fileName: opts.fileName, content: opts.content, uploadedBy: actor.id, eventId: register?.id ?? null });
+  return storeAttachment({
+    db,
+    districtCode,
+    caseId: own.id,
+    kind: 'photo',
+    fileName: opts.fileName,
+    content: opts.content,
+    uploadedBy: actor.id,
+    eventId: register?.id ?? null,
+  });
 }
 
 /**
  * 评价: the resident rates a concluded case by its tracking token. It is the case's follow-up (回访) by the portal;
  * 不满意 reopens the case like any follow-up.
  */
-export async function rateByToken(opts: { db: Db; calendar: WorkCalendar; trackingToken: string; satisfaction: Satisfaction; comment?: string }) {
+export async function rateByToken(opts: {
+  db: Db;
+  calendar: WorkCalendar;
+  trackingToken: string;
+  satisfaction: Satisfaction;
+  comment?: string;
+}) {
   const { db, calendar } = opts;
   const [row] = await db.select().from(cases).where(eq(cases.trackingToken, opts.trackingToken.toUpperCase())).limit(1);
   if (!row) throw new AppError('TRACKING_TOKEN_NOT_FOUND');
@@ -187,7 +261,13 @@ export async function rateByToken(opts: { db: Db; calendar: WorkCalendar; tracki
     calendar,
     actor,
     caseId: row.id,
-    body: { action: 'follow_up', expectedVersion: row.version, satisfaction: opts.satisfaction, followUpMethod: 'portal', note: `群众网上评价${opts.comment ? `：${opts.comment}` : ''}` },
+    body: {
+      action: 'follow_up',
+      expectedVersion: row.version,
+      satisfaction: opts.satisfaction,
+      followUpMethod: 'portal',
+      note: `群众网上评价${opts.comment ? `：${opts.comment}` : ''}`,
+    },
   });
 }
 
@@ -196,7 +276,13 @@ export async function rateByToken(opts: { db: Db; calendar: WorkCalendar; tracki
  * `portal`) and every counsellor is told in-app, without the person's words in the message. One open request per phone:
  * asking again while one is waiting returns the waiting one.
  */
-export async function requestCounsellingOnPortal(opts: { db: Db; crypto: PersonalDataCrypto; ticket: string | undefined; name: string; reason: string }) {
+export async function requestCounsellingOnPortal(opts: {
+  db: Db;
+  crypto: PersonalDataCrypto;
+  ticket: string | undefined;
+  name: string;
+  reason: string;
+}) {
   const { db, crypto } = opts;
   const { districtCode, phone } = await phoneOfTicket(db, crypto, opts.ticket);
   return db.transaction(async (tx) => {
@@ -204,13 +290,23 @@ export async function requestCounsellingOnPortal(opts: { db: Db; crypto: Persona
     const [waiting] = await tx
       .select({ id: counsellingServices.id })
       .from(counsellingServices)
-      .where(and(eq(counsellingServices.districtCode, districtCode), eq(counsellingServices.personId, personId), eq(counsellingServices.source, 'portal'), eq(counsellingServices.status, 'requested')));
+      .where(
+        and(
+          eq(counsellingServices.districtCode, districtCode),
+          eq(counsellingServices.personId, personId),
+          eq(counsellingServices.source, 'portal'),
+          eq(counsellingServices.status, 'requested'),
+        ),
+      );
     if (waiting) return { received: true };
     const [created] = await tx
       .insert(counsellingServices)
       .values({ districtCode, personId, source: 'portal', reasonEnc: crypto.encrypt(opts.reason) })
       .returning({ id: counsellingServices.id });
-    const counsellors = await tx.select({ id: users.id }).from(users).where(and(eq(users.districtCode, districtCode), eq(users.role, 'counsellor'), sql`${users.disabledAt} is null`));
+    const counsellors = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.districtCode, districtCode), eq(users.role, 'counsellor'), sql`${users.disabledAt} is null`));
     await enqueue(
       tx,
       counsellors.map((c) => ({

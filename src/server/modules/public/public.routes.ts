@@ -30,7 +30,9 @@ async function publicHandlingUnit(db: Db, row: CaseRow): Promise<string | null> 
   return (await findUnitById(db, row.districtCode, row.leadUnitId ?? row.unitId))?.name ?? null;
 }
 
-const tokenRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute', errorResponseBuilder: () => ({ statusCode: 429, ...errorBody('RATE_LIMITED') }) } };
+const tokenRateLimit = {
+  rateLimit: { max: 60, timeWindow: '1 minute', errorResponseBuilder: () => ({ statusCode: 429, ...errorBody('RATE_LIMITED') }) },
+};
 
 export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, config } = app.deps;
@@ -90,7 +92,11 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
         .where(and(eq(caseClocks.districtCode, row.districtCode), eq(caseClocks.caseId, row.id), isNull(caseClocks.stoppedAt)));
       const acceptance = clocks.find((c) => c.stage === 'acceptance');
       const handling = clocks.find((c) => c.stage === 'handling');
-      const [centre] = await db.select({ name: units.name }).from(units).where(and(eq(units.districtCode, row.districtCode), isNull(units.parentId))).limit(1);
+      const [centre] = await db
+        .select({ name: units.name })
+        .from(units)
+        .where(and(eq(units.districtCode, row.districtCode), isNull(units.parentId)))
+        .limit(1);
       // The demo has no real centre to send people to: say so rather than leave the lines empty.
       const isDemo = config.DEMO_DATA === 'true' && config.NODE_ENV !== 'production';
       // Without PUBLIC_BASE_URL, the address this request came to: right for a phone on the portal, and for a

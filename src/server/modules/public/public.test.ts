@@ -14,7 +14,12 @@ afterAll(() => ctx.close());
 describe('public progress by tracking token', () => {
   it('shows status, handling unit and dated steps, and no personal data of anyone', async () => {
     const c = (
-      await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: reception, 'idempotency-key': randomUUID() }, payload: buildCaseBody({ parties: [SAMPLE_APPLICANT, { role: 'respondent', type: 'organization', name: '焦作某某装修有限公司' }] }) })
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/cases',
+        headers: { cookie: reception, 'idempotency-key': randomUUID() },
+        payload: buildCaseBody({ parties: [SAMPLE_APPLICANT, { role: 'respondent', type: 'organization', name: '焦作某某装修有限公司' }] }),
+      })
     ).json();
     await ctx.app.inject({
       method: 'POST',
@@ -28,14 +33,29 @@ describe('public progress by tracking token', () => {
     expect(body).toMatchObject({ code: c.code, status: 'accepted', handlingUnit: '东方社区' });
     expect(body.steps.map((s: { action: string }) => s.action)).toEqual(['register', 'accept']);
     const text = res.body;
-    for (const secret of ['张三', '11010519491231002X', '110105', '13812345678', '5678', '东方社区3号楼', '李娜', '装修有限公司', '拖欠工资共计']) {
+    for (const secret of [
+      '张三',
+      '11010519491231002X',
+      '110105',
+      '13812345678',
+      '5678',
+      '东方社区3号楼',
+      '李娜',
+      '装修有限公司',
+      '拖欠工资共计',
+    ]) {
       expect(text).not.toContain(secret);
     }
   });
 
   it('accepts the token in lower case with spaces, as people type it', async () => {
     const c = (
-      await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: reception, 'idempotency-key': randomUUID() }, payload: buildCaseBody() })
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/cases',
+        headers: { cookie: reception, 'idempotency-key': randomUUID() },
+        payload: buildCaseBody(),
+      })
     ).json();
     const typed = `${c.trackingToken.slice(0, 5)} ${c.trackingToken.slice(5)}`.toLowerCase();
     const res = await ctx.app.inject({ method: 'GET', url: `/api/public/progress/${encodeURIComponent(typed)}` });

@@ -7,7 +7,10 @@ import { AppError } from '../../plugins/errors.js';
 type PersonRow = typeof persons.$inferSelect;
 
 async function findPersonRow(db: Db, districtCode: string, id: string): Promise<PersonRow> {
-  const [row] = await db.select().from(persons).where(and(eq(persons.districtCode, districtCode), eq(persons.id, id)));
+  const [row] = await db
+    .select()
+    .from(persons)
+    .where(and(eq(persons.districtCode, districtCode), eq(persons.id, id)));
   if (!row) throw new AppError('PERSON_NOT_FOUND');
   return row;
 }
@@ -27,7 +30,10 @@ export async function likelyMatchesOf(db: Db, actor: Actor, personId: string) {
   ];
   if (p.type !== 'person' || !p.namePinyin || second.length === 0) return [];
   const rows = await db
-    .select({ person: persons, cases: sql<number>`(select count(*)::int from ${caseParties} cp where cp.district_code = ${persons.districtCode} and cp.person_id = ${persons.id})` })
+    .select({
+      person: persons,
+      cases: sql<number>`(select count(*)::int from ${caseParties} cp where cp.district_code = ${persons.districtCode} and cp.person_id = ${persons.id})`,
+    })
     .from(persons)
     .where(
       and(
@@ -60,10 +66,25 @@ export async function mergePersons(db: Db, actor: Actor, fromId: string, intoId:
   if (from.mergedInto || into.mergedInto || from.type !== into.type) throw new AppError('PERSON_MERGE_INVALID');
   return db.transaction(async (tx) => {
     // Records already merged into `from` follow it.
-    await tx.update(persons).set({ mergedInto: into.id }).where(and(eq(persons.districtCode, actor.districtCode), inArray(persons.id, [from.id])));
-    await tx.update(persons).set({ mergedInto: into.id }).where(and(eq(persons.districtCode, actor.districtCode), eq(persons.mergedInto, from.id)));
-    const [merge] = await tx.insert(personMerges).values({ districtCode: actor.districtCode, fromPersonId: from.id, intoPersonId: into.id, reason, mergedBy: actor.id }).returning();
-    await tx.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'person.merge', entity: from.id, data: { into: into.id, reason, mergeId: merge!.id } });
+    await tx
+      .update(persons)
+      .set({ mergedInto: into.id })
+      .where(and(eq(persons.districtCode, actor.districtCode), inArray(persons.id, [from.id])));
+    await tx
+      .update(persons)
+      .set({ mergedInto: into.id })
+      .where(and(eq(persons.districtCode, actor.districtCode), eq(persons.mergedInto, from.id)));
+    const [merge] = await tx
+      .insert(personMerges)
+      .values({ districtCode: actor.districtCode, fromPersonId: from.id, intoPersonId: into.id, reason, mergedBy: actor.id })
+      .returning();
+    await tx.insert(adminLog).values({
+      districtCode: actor.districtCode,
+      actorId: actor.id,
+      action: 'person.merge',
+      entity: from.id,
+      data: { into: into.id, reason, mergeId: merge!.id },
+    });
     return merge!;
   });
 }
@@ -80,8 +101,16 @@ export async function undoMerge(db: Db, actor: Actor, mergeId: string) {
     await tx
       .update(persons)
       .set({ mergedInto: null })
-      .where(and(eq(persons.districtCode, actor.districtCode), eq(persons.id, merge.fromPersonId), eq(persons.mergedInto, merge.intoPersonId)));
-    await tx.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'person.unmerge', entity: merge.fromPersonId, data: { mergeId } });
+      .where(
+        and(eq(persons.districtCode, actor.districtCode), eq(persons.id, merge.fromPersonId), eq(persons.mergedInto, merge.intoPersonId)),
+      );
+    await tx.insert(adminLog).values({
+      districtCode: actor.districtCode,
+      actorId: actor.id,
+      action: 'person.unmerge',
+      entity: merge.fromPersonId,
+      data: { mergeId },
+    });
   });
 }
 
@@ -89,6 +118,11 @@ export async function undoMerge(db: Db, actor: Actor, mergeId: string) {
 export async function markNotSame(db: Db, actor: Actor, a: string, b: string) {
   await Promise.all([findPersonRow(db, actor.districtCode, a), findPersonRow(db, actor.districtCode, b)]);
   const [x, y] = pair(a, b);
-  await db.insert(personNotSame).values({ districtCode: actor.districtCode, personA: x, personB: y, decidedBy: actor.id }).onConflictDoNothing();
-  await db.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'person.not_same', entity: x, data: { other: y } });
+  await db
+    .insert(personNotSame)
+    .values({ districtCode: actor.districtCode, personA: x, personB: y, decidedBy: actor.id })
+    .onConflictDoNothing();
+  await db
+    .insert(adminLog)
+    .values({ districtCode: actor.districtCode, actorId: actor.id, action: 'person.not_same', entity: x, data: { other: y } });
 }

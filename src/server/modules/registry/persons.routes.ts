@@ -23,14 +23,23 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
     '/persons/lookup',
     {
       onRequest: [app.requirePermission('person.lookup')],
-      schema: { operationId: 'lookupPerson', tags: ['persons'], body: personLookupBodySchema, response: { 200: personLookupResponseSchema } },
+      schema: {
+        operationId: 'lookupPerson',
+        tags: ['persons'],
+        body: personLookupBodySchema,
+        response: { 200: personLookupResponseSchema },
+      },
     },
     async (request) => {
       const actor = actorOf(request);
       // Normalised and checked by the schema (ID_NUMBER_INVALID, PHONE_INVALID).
       const { idNumber, phone } = request.body;
       const condition = personHashCondition(crypto, actor.districtCode, { idNumber, phone })!;
-      const matched = await db.select({ id: persons.id, name: persons.name, mergedInto: persons.mergedInto }).from(persons).where(condition).limit(20);
+      const matched = await db
+        .select({ id: persons.id, name: persons.name, mergedInto: persons.mergedInto })
+        .from(persons)
+        .where(condition)
+        .limit(20);
       if (matched.length === 0) return { person: null, earlierCases: [] };
       // Merged records count as the person they were merged into, with all its records.
       const roots = [...new Set(matched.map((p) => p.mergedInto ?? p.id))];
@@ -52,7 +61,15 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
         })
         .from(caseParties)
         .innerJoin(cases, and(eq(cases.districtCode, caseParties.districtCode), eq(cases.id, caseParties.caseId)))
-        .where(and(eq(caseParties.districtCode, actor.districtCode), inArray(caseParties.personId, found.map((p) => p.id))))
+        .where(
+          and(
+            eq(caseParties.districtCode, actor.districtCode),
+            inArray(
+              caseParties.personId,
+              found.map((p) => p.id),
+            ),
+          ),
+        )
         .orderBy(desc(cases.createdAt))
         .limit(50);
       return {
@@ -93,7 +110,9 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
       const [party] = await db
         .select()
         .from(caseParties)
-        .where(and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, row.id), eq(caseParties.id, request.params.partyId)));
+        .where(
+          and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, row.id), eq(caseParties.id, request.params.partyId)),
+        );
       const person = party && (await findPerson(db, actor.districtCode, party.personId));
       if (!person) throw new AppError('CASE_NOT_FOUND');
       await db.insert(accessLog).values({
@@ -139,11 +158,16 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ mergeId: z.string() }) },
       },
     },
-    async (request) => ({ mergeId: (await mergePersons(db, actorOf(request), request.params.id, request.body.intoId, request.body.reason)).id }),
+    async (request) => ({
+      mergeId: (await mergePersons(db, actorOf(request), request.params.id, request.body.intoId, request.body.reason)).id,
+    }),
   );
   app.post(
     '/persons/merges/:id/undo',
-    { onRequest: [app.requirePermission('person.merge')], schema: { operationId: 'undoPersonMerge', tags: ['persons'], params: personParams, response: { 204: z.null() } } },
+    {
+      onRequest: [app.requirePermission('person.merge')],
+      schema: { operationId: 'undoPersonMerge', tags: ['persons'], params: personParams, response: { 204: z.null() } },
+    },
     async (request, reply) => {
       await undoMerge(db, actorOf(request), request.params.id);
       return reply.status(204).send(null);
@@ -153,7 +177,13 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
     '/persons/:id/not-same',
     {
       onRequest: [app.requirePermission('person.merge')],
-      schema: { operationId: 'markNotSamePerson', tags: ['persons'], params: personParams, body: z.object({ otherId: z.string().uuid() }), response: { 204: z.null() } },
+      schema: {
+        operationId: 'markNotSamePerson',
+        tags: ['persons'],
+        params: personParams,
+        body: z.object({ otherId: z.string().uuid() }),
+        response: { 204: z.null() },
+      },
     },
     async (request, reply) => {
       await markNotSame(db, actorOf(request), request.params.id, request.body.otherId);

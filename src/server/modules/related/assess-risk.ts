@@ -14,7 +14,14 @@ import { loadRiskRules } from './risk-rules.repository.js';
 
 const RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
 /** What each signal raises the risk to, at least. */
-const RAISES: Record<RiskFlag, RiskLevel> = { threat: 'high', mass: 'high', repeat: 'medium', repeat_visits: 'medium', skip_level: 'medium', vulnerable: 'medium' };
+const RAISES: Record<RiskFlag, RiskLevel> = {
+  threat: 'high',
+  mass: 'high',
+  repeat: 'medium',
+  repeat_visits: 'medium',
+  skip_level: 'medium',
+  vulnerable: 'medium',
+};
 /** A claimed assessment not finished within this time (the instance died) is run again by whoever looks next. */
 const LEASE_SECONDS = 60;
 
@@ -78,7 +85,11 @@ async function assessCase(db: Db, crypto: PersonalDataCrypto, subject: Subject, 
             {
               action: 'risk_signal',
               reason: reasons,
-              data: { flags: preview.flags, riskLevel: { from: locked.riskLevel, to: raised }, related: preview.related.slice(0, 5).map((r) => r.code) },
+              data: {
+                flags: preview.flags,
+                riskLevel: { from: locked.riskLevel, to: raised },
+                related: preview.related.slice(0, 5).map((r) => r.code),
+              },
             },
           ],
           also: async (inner, updated) => {
@@ -87,7 +98,14 @@ async function assessCase(db: Db, crypto: PersonalDataCrypto, subject: Subject, 
               .select({ id: users.id })
               .from(users)
               .innerJoin(units, and(eq(units.districtCode, users.districtCode), eq(units.id, users.unitId)))
-              .where(and(eq(users.districtCode, districtCode), eq(users.role, 'dispatcher'), isNull(users.disabledAt), sql`${updated.unitPath} like ${units.path} || '%'`));
+              .where(
+                and(
+                  eq(users.districtCode, districtCode),
+                  eq(users.role, 'dispatcher'),
+                  isNull(users.disabledAt),
+                  sql`${updated.unitPath} like ${units.path} || '%'`,
+                ),
+              );
             await enqueue(
               inner,
               dispatchers.map((u) => ({
@@ -116,7 +134,12 @@ async function assessCase(db: Db, crypto: PersonalDataCrypto, subject: Subject, 
  * are read together; cases with nothing to write leave the queue together. A failure waits longer before each next
  * try, and is kept on the row for the administrator. Returns how many cases were assessed.
  */
-export async function runRiskAssessments(opts: { db: Db; crypto: PersonalDataCrypto; batchSize?: number; log?: { warn(obj: object, msg: string): void } }): Promise<number> {
+export async function runRiskAssessments(opts: {
+  db: Db;
+  crypto: PersonalDataCrypto;
+  batchSize?: number;
+  log?: { warn(obj: object, msg: string): void };
+}): Promise<number> {
   const { db, crypto } = opts;
   let assessed = 0;
   for (;;) {

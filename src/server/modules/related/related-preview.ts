@@ -80,7 +80,15 @@ class Evidence {
  * Related cases are only those the actor may see; the repeat rule looks district-wide (a matter accepted elsewhere is
  * not accepted again) but names no case outside the actor's jurisdiction.
  */
-export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; actor: Actor; draft: Draft; rules: RiskRules; excludeCaseId?: string; now?: Date }): Promise<RelatedPreview> {
+export async function previewRelated(opts: {
+  db: Q;
+  crypto: PersonalDataCrypto;
+  actor: Actor;
+  draft: Draft;
+  rules: RiskRules;
+  excludeCaseId?: string;
+  now?: Date;
+}): Promise<RelatedPreview> {
   const { db, crypto, actor, draft, rules } = opts;
   const d = actor.districtCode;
   const now = opts.now ?? new Date();
@@ -96,12 +104,23 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
     if (k.idHash) exactConditions.push(eq(persons.idNumberHash, k.idHash));
     if (k.phoneHash) exactConditions.push(eq(persons.phoneHash, k.phoneHash));
     if (k.creditCode) exactConditions.push(eq(persons.creditCode, k.creditCode));
-    if (k.type === 'organization' && k.name && !k.creditCode) exactConditions.push(and(eq(persons.type, 'organization'), eq(persons.name, k.name))!);
+    if (k.type === 'organization' && k.name && !k.creditCode)
+      exactConditions.push(and(eq(persons.type, 'organization'), eq(persons.name, k.name))!);
   }
-  const matched = exactConditions.length ? await db.select().from(persons).where(and(eq(persons.districtCode, d), or(...exactConditions))) : [];
+  const matched = exactConditions.length
+    ? await db
+        .select()
+        .from(persons)
+        .where(and(eq(persons.districtCode, d), or(...exactConditions)))
+    : [];
   // A record staff merged into another stands for that one.
   const targetIds = [...new Set(matched.flatMap((p) => (p.mergedInto ? [p.mergedInto] : [])))];
-  const targets = targetIds.length ? await db.select().from(persons).where(and(eq(persons.districtCode, d), inArray(persons.id, targetIds))) : [];
+  const targets = targetIds.length
+    ? await db
+        .select()
+        .from(persons)
+        .where(and(eq(persons.districtCode, d), inArray(persons.id, targetIds)))
+    : [];
   const matchOf = (k: PartyKeys) =>
     matched.find((p) => (k.idHash && p.idNumberHash === k.idHash) || (k.creditCode && p.creditCode === k.creditCode)) ??
     // A phone shared by two people (a couple) stands first for the one with the name typed.
@@ -117,11 +136,24 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
 
   // Their cases (district-wide, for counting and the repeat rule), newest first — including the cases of records
   // merged into them.
-  const partyPersonIds = [...new Set(keys.map(personOf).filter((p) => !!p).map((p) => p!.id))];
+  const partyPersonIds = [
+    ...new Set(
+      keys
+        .map(personOf)
+        .filter((p) => !!p)
+        .map((p) => p!.id),
+    ),
+  ];
   const mergedIn = partyPersonIds.length
-    ? await db.select({ id: persons.id, into: persons.mergedInto }).from(persons).where(and(eq(persons.districtCode, d), inArray(persons.mergedInto, partyPersonIds)))
+    ? await db
+        .select({ id: persons.id, into: persons.mergedInto })
+        .from(persons)
+        .where(and(eq(persons.districtCode, d), inArray(persons.mergedInto, partyPersonIds)))
     : [];
-  const rootIdOf = new Map<string, string>([...partyPersonIds.map((id) => [id, id] as const), ...mergedIn.map((r) => [r.id, r.into!] as const)]);
+  const rootIdOf = new Map<string, string>([
+    ...partyPersonIds.map((id) => [id, id] as const),
+    ...mergedIn.map((r) => [r.id, r.into!] as const),
+  ]);
   const theirCases = partyPersonIds.length
     ? (
         await db
@@ -139,7 +171,14 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
     const k = keys.find((x) => personOf(x)?.id === personId)!;
     const p = personOf(k)!;
     if (k.role === 'applicant' || k.role === 'third_party') {
-      const by = k.idHash && matchOf(k)?.idNumberHash === k.idHash ? '身份证号相同' : k.creditCode ? '信用代码相同' : k.phoneHash ? '手机号相同' : '名称相同';
+      const by =
+        k.idHash && matchOf(k)?.idNumberHash === k.idHash
+          ? '身份证号相同'
+          : k.creditCode
+            ? '信用代码相同'
+            : k.phoneHash
+              ? '手机号相同'
+              : '名称相同';
       evidence.add(row.id, 0.9, `同一当事人：${p.name}（${by}）`);
     } else {
       evidence.add(row.id, 0.7, `同一被申请人：${p.name}`);
@@ -158,7 +197,16 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
     const rows = await db
       .select()
       .from(persons)
-      .where(and(eq(persons.districtCode, d), eq(persons.type, 'person'), isNull(persons.mergedInto), eq(persons.namePinyin, py), or(...second), ...exclude))
+      .where(
+        and(
+          eq(persons.districtCode, d),
+          eq(persons.type, 'person'),
+          isNull(persons.mergedInto),
+          eq(persons.namePinyin, py),
+          or(...second),
+          ...exclude,
+        ),
+      )
       .limit(5);
     for (const r of rows) {
       const reasons = [r.name === k.name ? '姓名相同' : `同音姓名（${py}）`];
@@ -181,13 +229,28 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
   const visible = visibleCasesCondition(actor);
   const placeAddress = draft.place?.address?.trim();
   const [placeUnit] = draft.place?.unitCode
-    ? await db.select({ id: units.id, name: units.name, path: units.path }).from(units).where(and(eq(units.districtCode, d), eq(units.code, draft.place.unitCode)))
-    : await db.select({ id: units.id, name: units.name, path: units.path }).from(units).where(and(eq(units.districtCode, d), eq(units.id, actor.unitId)));
+    ? await db
+        .select({ id: units.id, name: units.name, path: units.path })
+        .from(units)
+        .where(and(eq(units.districtCode, d), eq(units.code, draft.place.unitCode)))
+    : await db
+        .select({ id: units.id, name: units.name, path: units.path })
+        .from(units)
+        .where(and(eq(units.districtCode, d), eq(units.id, actor.unitId)));
   if (placeUnit && placeAddress && Array.from(placeAddress).length >= 4) {
     const rows = await db
       .select({ id: cases.id, placeAddress: cases.placeAddress, sim: sql<number>`similarity(${cases.placeAddress}, ${placeAddress})` })
       .from(cases)
-      .where(and(eq(cases.districtCode, d), eq(cases.unitPath, placeUnit.path), gte(cases.createdAt, since), visible, sql`similarity(${cases.placeAddress}, ${placeAddress}) >= ${PLACE_SIMILARITY}`, ...notThis))
+      .where(
+        and(
+          eq(cases.districtCode, d),
+          eq(cases.unitPath, placeUnit.path),
+          gte(cases.createdAt, since),
+          visible,
+          sql`similarity(${cases.placeAddress}, ${placeAddress}) >= ${PLACE_SIMILARITY}`,
+          ...notThis,
+        ),
+      )
       .orderBy(sql`similarity(${cases.placeAddress}, ${placeAddress}) desc`)
       .limit(50);
     for (const r of rows) evidence.add(r.id, 0.25 + r.sim * 0.35, `同一地点：${r.placeAddress}`);
@@ -196,10 +259,20 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
     const rows = await db
       .select({ id: cases.id })
       .from(cases)
-      .where(and(eq(cases.districtCode, d), eq(cases.unitPath, placeUnit.path), gte(cases.createdAt, new Date(now.getTime() - 90 * 86_400_000)), eq(cases.category, draft.category), visible, ...notThis))
+      .where(
+        and(
+          eq(cases.districtCode, d),
+          eq(cases.unitPath, placeUnit.path),
+          gte(cases.createdAt, new Date(now.getTime() - 90 * 86_400_000)),
+          eq(cases.category, draft.category),
+          visible,
+          ...notThis,
+        ),
+      )
       .orderBy(desc(cases.createdAt))
       .limit(50);
-    for (const r of rows) evidence.add(r.id, 0.2, `同一${placeUnit.name.endsWith('网格') ? '网格' : '社区/村'}（${placeUnit.name}）近期同类纠纷`);
+    for (const r of rows)
+      evidence.add(r.id, 0.2, `同一${placeUnit.name.endsWith('网格') ? '网格' : '社区/村'}（${placeUnit.name}）近期同类纠纷`);
   }
 
   // 4. The same issue in other words: jieba keywords find candidates in the index; token overlap decides.
@@ -217,7 +290,15 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
         .select({ id: cases.id, summary: cases.summary, narrative: cases.narrative })
         .from(cases)
         .innerJoin(caseSearch, and(eq(caseSearch.districtCode, cases.districtCode), eq(caseSearch.caseId, cases.id)))
-        .where(and(eq(cases.districtCode, d), visible, gte(cases.createdAt, textSince), sql`${caseSearch.searchVector} @@ to_tsquery('simple', ${pairs.join(' | ')})`, ...notThis))
+        .where(
+          and(
+            eq(cases.districtCode, d),
+            visible,
+            gte(cases.createdAt, textSince),
+            sql`${caseSearch.searchVector} @@ to_tsquery('simple', ${pairs.join(' | ')})`,
+            ...notThis,
+          ),
+        )
         // No ORDER BY: the first matches the index yields are enough to compare; sorting every match of a common
         // complaint (拖欠 + 工资 is a fifth of some districts' cases) would read them all.
         .limit(TEXT_CANDIDATES);
@@ -230,9 +311,21 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
 
   // The related cases, strongest first.
   const ids = evidence.ids();
-  const rows = ids.length ? await db.select().from(cases).where(and(eq(cases.districtCode, d), inArray(cases.id, ids))) : [];
+  const rows = ids.length
+    ? await db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.districtCode, d), inArray(cases.id, ids)))
+    : [];
   const related: RelatedCase[] = rows
-    .map((r) => ({ caseId: r.id, code: r.code, summary: r.summary, status: r.status as CaseStatus, createdAt: r.createdAt.toISOString(), ...evidence.scoreOf(r.id) }))
+    .map((r) => ({
+      caseId: r.id,
+      code: r.code,
+      summary: r.summary,
+      status: r.status as CaseStatus,
+      createdAt: r.createdAt.toISOString(),
+      ...evidence.scoreOf(r.id),
+    }))
     .sort((a, b) => b.score - a.score || b.createdAt.localeCompare(a.createdAt))
     .slice(0, MAX_RELATED)
     .map((r) => ({ ...r, score: Math.round(r.score * 100) / 100 }));
@@ -240,7 +333,10 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
   // 5. Signals.
   const applicantCases = applicant ? theirCases.filter((c) => c.personId === applicant.id && c.role === 'applicant') : [];
   const sameMatterOpen = applicantCases.find(
-    ({ row }) => row.kind === (draft.kind ?? row.kind) && row.category === (draft.category ?? row.category) && !SETTLED.includes(row.status as CaseStatus),
+    ({ row }) =>
+      row.kind === (draft.kind ?? row.kind) &&
+      row.category === (draft.category ?? row.category) &&
+      !SETTLED.includes(row.status as CaseStatus),
   );
   if (sameMatterOpen) {
     const { row } = sameMatterOpen;
@@ -254,25 +350,41 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
     });
   }
   // 复核终结 (信访工作条例 Art.36): the same matter, after re-review, is not accepted again.
-  const applicantPetitions = applicantCases.filter(({ row }) => row.kind === 'petition' && row.category === (draft.category ?? row.category)).map(({ row }) => row.id);
+  const applicantPetitions = applicantCases
+    .filter(({ row }) => row.kind === 'petition' && row.category === (draft.category ?? row.category))
+    .map(({ row }) => row.id);
   if (applicantPetitions.length && (draft.kind ?? 'petition') === 'petition') {
     const [closed] = await db
       .select({ caseId: petitionReplies.caseId, issuedOn: petitionReplies.issuedOn })
       .from(petitionReplies)
-      .where(and(eq(petitionReplies.districtCode, d), inArray(petitionReplies.caseId, applicantPetitions), eq(petitionReplies.stage, 're_review')))
+      .where(
+        and(
+          eq(petitionReplies.districtCode, d),
+          inArray(petitionReplies.caseId, applicantPetitions),
+          eq(petitionReplies.stage, 're_review'),
+        ),
+      )
       .limit(1);
     if (closed) {
-      signals.push({ flag: 'repeat', reason: `重复：该事项已于 ${closed.issuedOn} 复核终结，以同一事实和理由提出的不再受理（《信访工作条例》第三十六条）` });
+      signals.push({
+        flag: 'repeat',
+        reason: `重复：该事项已于 ${closed.issuedOn} 复核终结，以同一事实和理由提出的不再受理（《信访工作条例》第三十六条）`,
+      });
     }
   }
-  const recentVisits = applicantCases.filter(({ row }) => row.createdAt >= new Date(now.getTime() - rules.repeatVisitDays * 86_400_000)).length;
+  const recentVisits = applicantCases.filter(
+    ({ row }) => row.createdAt >= new Date(now.getTime() - rules.repeatVisitDays * 86_400_000),
+  ).length;
   if (recentVisits + 1 >= rules.repeatVisitCount) {
     signals.push({ flag: 'repeat_visits', reason: `重复来访：该当事人 ${rules.repeatVisitDays} 天内第 ${recentVisits + 1} 次反映` });
   }
   // 越级访: a petition brought to the district (its centre or a district department) by someone with no case at a street,
   // community or grid in the window — the level that should have handled it first was skipped.
   if (draft.kind === 'petition' && placeUnit) {
-    const streets = await db.select({ id: units.id }).from(units).where(and(eq(units.districtCode, d), eq(units.kind, 'street')));
+    const streets = await db
+      .select({ id: units.id })
+      .from(units)
+      .where(and(eq(units.districtCode, d), eq(units.kind, 'street')));
     const isBelowDistrict = (path: string) => streets.some((st) => path.includes(`/${st.id}/`));
     if (!isBelowDistrict(placeUnit.path)) {
       const since = new Date(now.getTime() - rules.skipLevelDays * 86_400_000);
@@ -285,12 +397,16 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
   // One issue: the same respondent, or the same place told in similar words. Many wage claims against different
   // employers in a week are not one mass dispute.
   const isSameIssue = (reasons: string[]) =>
-    reasons.some((x) => x.startsWith('同一被申请人')) || (reasons.some((x) => x.startsWith('相似诉求')) && reasons.some((x) => x.startsWith('同一地点')));
+    reasons.some((x) => x.startsWith('同一被申请人')) ||
+    (reasons.some((x) => x.startsWith('相似诉求')) && reasons.some((x) => x.startsWith('同一地点')));
   const sameIssueRecent = related.filter((r) => new Date(r.createdAt) >= window && isSameIssue(r.reasons)).length;
   if (people >= rules.massPeopleThreshold) {
     signals.push({ flag: 'mass', reason: `群体性：涉及 ${people} 人（达到 ${rules.massPeopleThreshold} 人标准）` });
   } else if (sameIssueRecent + 1 >= rules.massCaseCount) {
-    signals.push({ flag: 'mass', reason: `群体性：${rules.massWindowDays} 天内同一事项已有 ${sameIssueRecent + 1} 件（达到 ${rules.massCaseCount} 件标准），建议一揽子化解` });
+    signals.push({
+      flag: 'mass',
+      reason: `群体性：${rules.massWindowDays} 天内同一事项已有 ${sameIssueRecent + 1} 件（达到 ${rules.massCaseCount} 件标准），建议一揽子化解`,
+    });
   }
   const threats = rules.threatWords.filter((w) => text.includes(w));
   if (threats.length) signals.push({ flag: 'threat', reason: `含有极端表述：${threats.join('、')}` });
@@ -309,8 +425,18 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
       const [existing] = await db
         .select({ id: casePackages.id, name: casePackages.name })
         .from(packageMembers)
-        .innerJoin(casePackages, and(eq(casePackages.districtCode, packageMembers.districtCode), eq(casePackages.id, packageMembers.packageId)))
-        .where(and(eq(packageMembers.districtCode, d), inArray(packageMembers.caseId, caseIds), isNull(packageMembers.removedAt), eq(casePackages.status, 'open')))
+        .innerJoin(
+          casePackages,
+          and(eq(casePackages.districtCode, packageMembers.districtCode), eq(casePackages.id, packageMembers.packageId)),
+        )
+        .where(
+          and(
+            eq(packageMembers.districtCode, d),
+            inArray(packageMembers.caseId, caseIds),
+            isNull(packageMembers.removedAt),
+            eq(casePackages.status, 'open'),
+          ),
+        )
         .limit(1);
       const respondent = keys.find((k) => k.role === 'respondent' && k.name)?.name;
       suggestedPackage = { name: `${respondent ?? draft.summary ?? '同一事项'}群体性纠纷`, caseIds, existingPackage: existing ?? null };
@@ -319,7 +445,13 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
 
   // The applicant's own record — except a phone shared under another name (a couple, a parent and child): that is only
   // likely the same person, as registration will treat it (persons.repository `planPartyPersons`).
-  const matchedBy = applicant ? (applicantKeys?.idHash && applicant.idNumberHash === applicantKeys.idHash ? 'id_number' : applicantKeys?.creditCode ? 'credit_code' : 'phone') : undefined;
+  const matchedBy = applicant
+    ? applicantKeys?.idHash && applicant.idNumberHash === applicantKeys.idHash
+      ? 'id_number'
+      : applicantKeys?.creditCode
+        ? 'credit_code'
+        : 'phone'
+    : undefined;
   const typedName = applicantKeys?.name;
   const isOwnRecord = applicant && !(matchedBy === 'phone' && applicant.type === 'person' && typedName && !knowsName(applicant, typedName));
   if (applicant && !isOwnRecord && !likelyPersons.some((l) => l.id === applicant.id)) {
@@ -327,17 +459,19 @@ export async function previewRelated(opts: { db: Q; crypto: PersonalDataCrypto; 
   }
   return {
     suggestedPackage,
-    person: applicant && isOwnRecord
-      ? {
-          id: applicant.id,
-          name: applicant.name,
-          matchedBy: matchedBy!,
-          // An ID number on file under another name: registration will ask the clerk to confirm (PERSON_NAME_DIFFERS).
-          nameDiffers: matchedBy === 'id_number' && !!typedName && !knowsName(applicant, typedName),
-          caseCount: applicantCases.length,
-          openCaseCount: applicantCases.filter(({ row }) => !SETTLED.includes(row.status as CaseStatus) && row.status !== 'concluded').length,
-        }
-      : null,
+    person:
+      applicant && isOwnRecord
+        ? {
+            id: applicant.id,
+            name: applicant.name,
+            matchedBy: matchedBy!,
+            // An ID number on file under another name: registration will ask the clerk to confirm (PERSON_NAME_DIFFERS).
+            nameDiffers: matchedBy === 'id_number' && !!typedName && !knowsName(applicant, typedName),
+            caseCount: applicantCases.length,
+            openCaseCount: applicantCases.filter(({ row }) => !SETTLED.includes(row.status as CaseStatus) && row.status !== 'concluded')
+              .length,
+          }
+        : null,
     likelyPersons: likelyPersons.sort((a, b) => b.score - a.score),
     related,
     flags: [...new Set(signals.map((s) => s.flag))] as RiskFlag[],

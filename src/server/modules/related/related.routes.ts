@@ -29,12 +29,20 @@ export const relatedPreviewRoutes: FastifyPluginAsyncZod = async (app) => {
 /** `/api/risk-rules`: the thresholds and threat words behind the risk signals; the admin edits them. */
 export const riskRulesRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.deps;
-  app.get('/', { onRequest: [app.requirePermission('riskRules.view')], schema: { operationId: 'getRiskRules', tags: ['risk'], response: { 200: riskRulesSchema } } }, async (request) =>
-    loadRiskRules(db, actorOf(request).districtCode),
+  app.get(
+    '/',
+    {
+      onRequest: [app.requirePermission('riskRules.view')],
+      schema: { operationId: 'getRiskRules', tags: ['risk'], response: { 200: riskRulesSchema } },
+    },
+    async (request) => loadRiskRules(db, actorOf(request).districtCode),
   );
   app.put(
     '/',
-    { onRequest: [app.requirePermission('riskRules.edit')], schema: { operationId: 'updateRiskRules', tags: ['risk'], body: riskRulesSchema, response: { 200: riskRulesSchema } } },
+    {
+      onRequest: [app.requirePermission('riskRules.edit')],
+      schema: { operationId: 'updateRiskRules', tags: ['risk'], body: riskRulesSchema, response: { 200: riskRulesSchema } },
+    },
     async (request) => saveRiskRules(db, actorOf(request), request.body),
   );
 };

@@ -14,18 +14,33 @@ afterAll(() => ctx.close());
 
 type Body = Parameters<typeof buildCaseBody>[0];
 async function file(overrides: Body, who = 'reception') {
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies[who]!, 'idempotency-key': randomUUID() }, payload: buildCaseBody(overrides) });
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/cases',
+    headers: { cookie: cookies[who]!, 'idempotency-key': randomUUID() },
+    payload: buildCaseBody(overrides),
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json();
 }
 async function preview(draft: object, who = 'reception') {
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/cases/related-preview', headers: { cookie: cookies[who]! }, payload: draft });
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/cases/related-preview',
+    headers: { cookie: cookies[who]! },
+    payload: draft,
+  });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
 /** Cases of one named person: other files register cases at the same time, so never count the whole table. */
 const countCasesOf = async (name: string) =>
-  (await ctx.database.pool.query('select count(*)::int as n from case_parties cp join persons p on p.id = cp.person_id where p.name = $1', [name])).rows[0].n as number;
+  (
+    await ctx.database.pool.query(
+      'select count(*)::int as n from case_parties cp join persons p on p.id = cp.person_id where p.name = $1',
+      [name],
+    )
+  ).rows[0].n as number;
 
 describe('one person, one record', () => {
   it('the same person by walk-in (ID number) and by hotline (phone only) is offered as one person', async () => {
@@ -47,7 +62,9 @@ describe('one person, one record', () => {
 
   it('offers a name typed with a homophone as a likely match, never merging it', async () => {
     const suffix = String(Math.floor(Math.random() * 9000) + 1000);
-    const first = await file({ parties: [{ role: 'applicant', type: 'person', name: '张晓峰', phone: uniquePhone(suffix), address: '文苑街道东方社区8号楼' }] });
+    const first = await file({
+      parties: [{ role: 'applicant', type: 'person', name: '张晓峰', phone: uniquePhone(suffix), address: '文苑街道东方社区8号楼' }],
+    });
     const p = await preview({ parties: [{ role: 'applicant', type: 'person', name: '章晓锋', phone: uniquePhone(suffix) }] });
     expect(p.person).toBeNull();
     const likely = p.likelyPersons.find((l: { id: string }) => l.id === first.parties[0].personId);
@@ -59,16 +76,31 @@ describe('one person, one record', () => {
   });
 
   it('organisations are matched by their unified social credit code, which is checked', async () => {
-    const org = { role: 'respondent', type: 'organization', name: `焦作${randomUUID().slice(0, 4)}物业公司`, creditCode: '91110108551385082Q' };
+    const org = {
+      role: 'respondent',
+      type: 'organization',
+      name: `焦作${randomUUID().slice(0, 4)}物业公司`,
+      creditCode: '91110108551385082Q',
+    };
     const bad = await ctx.app.inject({
       method: 'POST',
       url: '/api/cases',
       headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
-      payload: buildCaseBody({ parties: [{ role: 'applicant', type: 'person', name: '甲' }, { ...org, creditCode: '91110108551385082A' }] as never }),
+      payload: buildCaseBody({
+        parties: [
+          { role: 'applicant', type: 'person', name: '甲' },
+          { ...org, creditCode: '91110108551385082A' },
+        ] as never,
+      }),
     });
     expect(bad.json().code).toBe('CREDIT_CODE_INVALID');
     const a = await file({ parties: [{ role: 'applicant', type: 'person', name: '甲' }, org] as never });
-    const b = await file({ parties: [{ role: 'applicant', type: 'person', name: '乙' }, { ...org, name: '另一个名字' }] as never });
+    const b = await file({
+      parties: [
+        { role: 'applicant', type: 'person', name: '乙' },
+        { ...org, name: '另一个名字' },
+      ] as never,
+    });
     expect(b.parties[1].personId).toBe(a.parties[1].personId);
   });
 });
@@ -110,13 +142,20 @@ describe('signals at intake', () => {
     });
     const relatedCodes = p.related.map((r: { code: string }) => r.code);
     expect(relatedCodes).toEqual(expect.arrayContaining(codes));
-    expect(p.related[0].reasons).toEqual(expect.arrayContaining([`同一被申请人：${respondent.name}`, expect.stringMatching(/^相似诉求：.*(逾期|违约金|安置房)/)]));
+    expect(p.related[0].reasons).toEqual(
+      expect.arrayContaining([`同一被申请人：${respondent.name}`, expect.stringMatching(/^相似诉求：.*(逾期|违约金|安置房)/)]),
+    );
     expect(p.flags).toContain('mass');
     expect(p.signals.find((s: { flag: string }) => s.flag === 'mass').reason).toContain('一揽子化解');
   });
 
   it('flags a petition brought straight to the district as 越级, unless a street or community had it first', async () => {
-    const draft = (party: object) => ({ kind: 'petition', category: 'land_acquisition', parties: [party], place: { address: '区信访局接待大厅', unitCode: '410871-XFJ' } });
+    const draft = (party: object) => ({
+      kind: 'petition',
+      category: 'land_acquisition',
+      parties: [party],
+      place: { address: '区信访局接待大厅', unitCode: '410871-XFJ' },
+    });
     const newcomer = { role: 'applicant', type: 'person', name: '赵大勇', idNumber: uniqueIdNumber() };
     const skipped = await preview(draft(newcomer));
     expect(skipped.flags).toContain('skip_level');
@@ -126,7 +165,9 @@ describe('signals at intake', () => {
     await file({ kind: 'petition', category: 'land_acquisition', parties: [known] as never });
     expect((await preview(draft(known))).flags).not.toContain('skip_level');
     // At the community itself, nothing was skipped.
-    expect((await preview({ ...draft(newcomer), place: { address: '东方社区', unitCode: '410871061001' } })).flags).not.toContain('skip_level');
+    expect((await preview({ ...draft(newcomer), place: { address: '东方社区', unitCode: '410871061001' } })).flags).not.toContain(
+      'skip_level',
+    );
   });
 
   it('a threat word raises the risk a moment after registration, with its reason on the timeline, and alerts the dispatcher', async () => {
@@ -140,7 +181,10 @@ describe('signals at intake', () => {
     expect(c.version).toBe(filed.version + 1);
     const signal = c.timeline.find((e: { action: string }) => e.action === 'risk_signal');
     expect(signal.reason).toContain('含有极端表述：扬言、跳楼');
-    const { rows } = await ctx.database.pool.query(`select o.title from outbox o join users u on u.id = o.recipient_user_id where o.case_id = $1 and u.username = 'dispatcher'`, [c.id]);
+    const { rows } = await ctx.database.pool.query(
+      `select o.title from outbox o join users u on u.id = o.recipient_user_id where o.case_id = $1 and u.username = 'dispatcher'`,
+      [c.id],
+    );
     expect(rows).toEqual([{ title: `风险预警：${c.code}` }]);
     // The resident's progress page does not show the assessment.
     const progress = (await ctx.app.inject({ method: 'GET', url: `/api/public/progress/${c.trackingToken}` })).json();
@@ -150,8 +194,16 @@ describe('signals at intake', () => {
   it('the admin edits the rules: a new threat word takes effect at once', async () => {
     const rules = (await ctx.app.inject({ method: 'GET', url: '/api/risk-rules', headers: { cookie: cookies.admin! } })).json();
     const word = `要去${randomUUID().slice(0, 4)}`;
-    expect((await ctx.app.inject({ method: 'PUT', url: '/api/risk-rules', headers: { cookie: cookies.dispatcher! }, payload: rules })).statusCode).toBe(403);
-    const saved = await ctx.app.inject({ method: 'PUT', url: '/api/risk-rules', headers: { cookie: cookies.admin! }, payload: { ...rules, threatWords: [...rules.threatWords, word] } });
+    expect(
+      (await ctx.app.inject({ method: 'PUT', url: '/api/risk-rules', headers: { cookie: cookies.dispatcher! }, payload: rules }))
+        .statusCode,
+    ).toBe(403);
+    const saved = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/risk-rules',
+      headers: { cookie: cookies.admin! },
+      payload: { ...rules, threatWords: [...rules.threatWords, word] },
+    });
     expect(saved.statusCode).toBe(200);
     const p = await preview({ narrative: `邻居说${word}闹事` });
     expect(p.flags).toContain('threat');

@@ -18,7 +18,9 @@ export async function saveRiskRules(db: Db, actor: Actor, rules: RiskRules): Pro
       .insert(riskRules)
       .values({ districtCode: actor.districtCode, rules, updatedBy: actor.id })
       .onConflictDoUpdate({ target: riskRules.districtCode, set: { rules, updatedBy: actor.id, updatedAt: new Date() } });
-    await tx.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'risk_rules.update', entity: 'risk_rules', data: rules });
+    await tx
+      .insert(adminLog)
+      .values({ districtCode: actor.districtCode, actorId: actor.id, action: 'risk_rules.update', entity: 'risk_rules', data: rules });
   });
   return rules;
 }

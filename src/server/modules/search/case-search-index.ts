@@ -1,7 +1,7 @@
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { PartyInput } from '../../../shared/schemas/cases.js';
 import { stillMissing, type Db, type Tx } from '../../db/client.js';
-import { caseParties, caseSearch, cases, persons } from '../../db/schema.js';
+import { caseParties, caseSearch, persons } from '../../db/schema.js';
 import { namePinyin, tokenize } from '../../lib/chinese-text.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import { addressHash, phoneSuffixHash } from '../persons/persons.repository.js';
@@ -24,14 +24,27 @@ export function hashedWord(crypto: PersonalDataCrypto, word: string): string {
 const asDocument = (tokens: readonly string[]) => tokens.join(' ');
 
 /** The two documents of a newly registered case (jieba words joined by spaces), for `to_tsvector('simple', …)`. */
-export function searchDocumentsOf(crypto: PersonalDataCrypto, row: { summary: string; narrative: string }, parties: readonly Pick<PartyInput, 'name' | 'address'>[]) {
+export function searchDocumentsOf(
+  crypto: PersonalDataCrypto,
+  row: { summary: string; narrative: string },
+  parties: readonly Pick<PartyInput, 'name' | 'address'>[],
+) {
   const words = tokenize(`${row.summary}\n${row.narrative}`);
-  const partyWords = parties.flatMap((p) => [p.name.normalize('NFKC'), ...tokenize(p.name), ...(p.address ? tokenize(p.address).map((w) => hashedWord(crypto, w)) : [])]);
+  const partyWords = parties.flatMap((p) => [
+    p.name.normalize('NFKC'),
+    ...tokenize(p.name),
+    ...(p.address ? tokenize(p.address).map((w) => hashedWord(crypto, w)) : []),
+  ]);
   return { text: asDocument(words), parties: asDocument(partyWords) };
 }
 
 /** Sets both vectors of a case from what was registered (the backfill of older cases). */
-export async function indexNewCase(tx: Tx, crypto: PersonalDataCrypto, row: { districtCode: string; id: string; summary: string; narrative: string }, parties: readonly Pick<PartyInput, 'name' | 'address'>[]) {
+export async function indexNewCase(
+  tx: Tx,
+  crypto: PersonalDataCrypto,
+  row: { districtCode: string; id: string; summary: string; narrative: string },
+  parties: readonly Pick<PartyInput, 'name' | 'address'>[],
+) {
   const doc = searchDocumentsOf(crypto, row, parties);
   await tx.execute(sql`
     insert into ${caseSearch} (district_code, case_id, search_vector, party_vector)
@@ -80,7 +93,12 @@ export async function backfillSearchIndex(db: Db, crypto: PersonalDataCrypto, ba
         await indexNewCase(
           tx,
           crypto,
-          { districtCode: row.district_code, id: row.id, summary: row.summary, narrative: [row.narrative, ...notes.map((n) => n.reason)].join('\n') },
+          {
+            districtCode: row.district_code,
+            id: row.id,
+            summary: row.summary,
+            narrative: [row.narrative, ...notes.map((n) => n.reason)].join('\n'),
+          },
           partyRows.map((p) => ({ name: p.name, ...(p.addressEnc ? { address: crypto.decrypt(p.addressEnc) } : {}) })),
         );
       }
@@ -89,7 +107,14 @@ export async function backfillSearchIndex(db: Db, crypto: PersonalDataCrypto, ba
     if (n === 0) {
       // Rows a step held this round: wait for it to end, then fill them (at most ~10 s of waiting: the next start
       // finishes the rest).
-      if (++waits > 50 || !(await stillMissing(db, sql`not exists (select 1 from ${caseSearch} s where s.district_code = c.district_code and s.case_id = c.id)`))) break;
+      if (
+        ++waits > 50 ||
+        !(await stillMissing(
+          db,
+          sql`not exists (select 1 from ${caseSearch} s where s.district_code = c.district_code and s.case_id = c.id)`,
+        ))
+      )
+        break;
       continue;
     }
     filled += n;
@@ -98,7 +123,13 @@ export async function backfillSearchIndex(db: Db, crypto: PersonalDataCrypto, ba
     const people = await db
       .select()
       .from(persons)
-      .where(or(isNull(persons.namePinyin), and(sql`${persons.phoneEnc} is not null`, isNull(persons.phoneSuffixHash)), and(sql`${persons.addressEnc} is not null`, isNull(persons.addressHash))))
+      .where(
+        or(
+          isNull(persons.namePinyin),
+          and(sql`${persons.phoneEnc} is not null`, isNull(persons.phoneSuffixHash)),
+          and(sql`${persons.addressEnc} is not null`, isNull(persons.addressHash)),
+        ),
+      )
       .limit(batchSize);
     if (people.length === 0) break;
     for (const p of people) {

@@ -23,7 +23,10 @@ export function caseSearchCondition(crypto: PersonalDataCrypto, actor: Actor, q:
   const partyWords = wordQueries(q, (x) => [hashedWord(crypto, x)]);
   const match = hasPermission(actor.role, 'case.searchParties')
     ? sql.join(
-        wordQueries(q).map((w, i) => sql`(${caseSearch.searchVector} @@ to_tsquery('simple', ${w}) or ${caseSearch.partyVector} @@ to_tsquery('simple', ${partyWords[i]!}))`),
+        wordQueries(q).map(
+          (w, i) =>
+            sql`(${caseSearch.searchVector} @@ to_tsquery('simple', ${w}) or ${caseSearch.partyVector} @@ to_tsquery('simple', ${partyWords[i]!}))`,
+        ),
         sql` and `,
       )
     : sql`${caseSearch.searchVector} @@ to_tsquery('simple', ${text})`;

@@ -27,7 +27,11 @@ async function file(narrative: string, overrides: Parameters<typeof buildCaseBod
 }
 
 async function search(who: string, q: string) {
-  const res = await ctx.app.inject({ method: 'GET', url: `/api/cases?q=${encodeURIComponent(q)}&pageSize=50`, headers: { cookie: cookies[who]! } });
+  const res = await ctx.app.inject({
+    method: 'GET',
+    url: `/api/cases?q=${encodeURIComponent(q)}&pageSize=50`,
+    headers: { cookie: cookies[who]! },
+  });
   expect(res.statusCode, res.body).toBe(200);
   return res.json() as { total: number; items: { code: string; snippet?: { text: string; hit: boolean }[] }[] };
 }
@@ -58,7 +62,10 @@ describe('full-text search in Chinese', () => {
 
     await actOnCaseOk(ctx.app, { cookie: cookies.reception!, readerCookie: cookies.reception! }, c.id, { action: 'accept' });
     expect((await search('reception', `${m} 约谈`)).total).toBe(0);
-    await actOnCaseOk(ctx.app, { cookie: cookies.dispatcher!, readerCookie: cookies.dispatcher! }, c.id, { action: 'escalate', reason: '已约谈装修队负责人，拒不整改' });
+    await actOnCaseOk(ctx.app, { cookie: cookies.dispatcher!, readerCookie: cookies.dispatcher! }, c.id, {
+      action: 'escalate',
+      reason: '已约谈装修队负责人，拒不整改',
+    });
     expect((await search('reception', `${m} 约谈`)).items.map((i) => i.code)).toEqual([c.code]);
   });
 

@@ -1,6 +1,15 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { OPEN_STATUSES } from '../../../shared/case-lifecycle.js';
-import { BREAKDOWN_MEASURES, MEASURES, MEASURE_KEYS, MASS_DISPUTE_PEOPLE, ROLLUP_GRAINS, type Measure, type MeasureDate, type RollupGrain } from '../../../shared/indicators.js';
+import {
+  BREAKDOWN_MEASURES,
+  MEASURES,
+  MEASURE_KEYS,
+  MASS_DISPUTE_PEOPLE,
+  ROLLUP_GRAINS,
+  type Measure,
+  type MeasureDate,
+  type RollupGrain,
+} from '../../../shared/indicators.js';
 import { addDays, startOfShanghaiDate } from '../../../shared/calendar.js';
 import type { Figure } from '../../../shared/schemas/stats.js';
 import { executePrepared, stillMissing, type Db, type Tx } from '../../db/client.js';
@@ -87,8 +96,22 @@ const levels = (scope: 'district' | 'ids') => `
 const LEVELS = levels('district');
 
 const FACT_COLUMNS = [
-  'district_code', 'case_id', 'unit_id', 'unit_path', 'kind', 'category', 'channel', 'received_on', 'decision',
-  'concluded_on', 'outcome', 'settled_level', 'is_on_time', 'followed_up_on', 'satisfaction', 'escalated_on',
+  'district_code',
+  'case_id',
+  'unit_id',
+  'unit_path',
+  'kind',
+  'category',
+  'channel',
+  'received_on',
+  'decision',
+  'concluded_on',
+  'outcome',
+  'settled_level',
+  'is_on_time',
+  'followed_up_on',
+  'satisfaction',
+  'escalated_on',
 ];
 
 /** Rows of ±1 per measure and day from the facts in `source` (sign −1: before the change, +1: after). */
@@ -164,7 +187,9 @@ const REFRESH = `
     new as (${FACTS} where c.district_code = $district and c.id = any($ids)),
     saved as (
       insert into case_stats (${FACT_COLUMNS.join(', ')}) select ${FACT_COLUMNS.join(', ')} from new
-      on conflict (district_code, case_id) do update set ${FACT_COLUMNS.slice(2).map((c) => `${c} = excluded.${c}`).join(', ')}
+      on conflict (district_code, case_id) do update set ${FACT_COLUMNS.slice(2)
+        .map((c) => `${c} = excluded.${c}`)
+        .join(', ')}
       returning 1
     ),
     delta as (
@@ -271,8 +296,11 @@ export async function rebuildCaseStats(db: Db, districtCode: string): Promise<nu
   return db.transaction(async (tx) => {
     const run = (text: string) => tx.execute(bind(text, { district: districtCode }));
     await tx.execute(sql`lock table case_stats, case_stats_pending, case_stats_units, case_stats_breakdown in exclusive mode`);
-    for (const table of ['case_stats_units', 'case_stats_breakdown', 'case_stats_pending', 'case_stats']) await run(`delete from ${table} where district_code = $district`);
-    const { rowCount } = await run(`with ${LEVELS} insert into case_stats (${FACT_COLUMNS.join(', ')}) select ${FACT_COLUMNS.join(', ')} from (${FACTS} where c.district_code = $district) n`);
+    for (const table of ['case_stats_units', 'case_stats_breakdown', 'case_stats_pending', 'case_stats'])
+      await run(`delete from ${table} where district_code = $district`);
+    const { rowCount } = await run(
+      `with ${LEVELS} insert into case_stats (${FACT_COLUMNS.join(', ')}) select ${FACT_COLUMNS.join(', ')} from (${FACTS} where c.district_code = $district) n`,
+    );
     const contrib = `with delta as (select 1 as sign, s.* from case_stats s where s.district_code = $district), contrib as (${contributions()})`;
     await run(`${contrib}
       insert into case_stats_units (${UNIT_KEY}, unit_path, ${COUNTER_COLUMNS.join(', ')})
@@ -324,7 +352,11 @@ export async function backfillCaseStats(db: Db, batchSize = 1000): Promise<numbe
     if (n === 0) {
       // Rows a step held this round: wait for it to end, then fill them (at most ~10 s of waiting: the next start
       // finishes the rest).
-      if (++waits > 50 || !(await stillMissing(db, sql`not exists (select 1 from case_stats s where s.district_code = c.district_code and s.case_id = c.id)`))) return filled;
+      if (
+        ++waits > 50 ||
+        !(await stillMissing(db, sql`not exists (select 1 from case_stats s where s.district_code = c.district_code and s.case_id = c.id)`))
+      )
+        return filled;
       continue;
     }
     filled += n;

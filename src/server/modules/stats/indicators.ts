@@ -1,7 +1,16 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { addDays, shanghaiDate, startOfShanghaiDate } from '../../../shared/calendar.js';
-import { CASE_KINDS, CATEGORIES, CHANNELS, type CaseKind, type Category, type Channel } from '../../../shared/enums.js';
-import { BREAKDOWN_MEASURES, MEASURE_KEYS, RATE_KEYS, emptyCounts, rateOf, type Measure, type MeasureCounts, type RollupGrain } from '../../../shared/indicators.js';
+import { CASE_KINDS, CATEGORIES, CHANNELS, type CaseKind, type Category } from '../../../shared/enums.js';
+import {
+  BREAKDOWN_MEASURES,
+  MEASURE_KEYS,
+  RATE_KEYS,
+  emptyCounts,
+  rateOf,
+  type Measure,
+  type MeasureCounts,
+  type RollupGrain,
+} from '../../../shared/indicators.js';
 import type { Cockpit, CockpitQuery, LiveFigure, MediationForm } from '../../../shared/schemas/stats.js';
 import type { Db } from '../../db/client.js';
 import { units } from '../../db/schema.js';
@@ -56,7 +65,9 @@ function rollupRows(opts: {
   const extra = isBreakdown ? sql.raw(', dimension, key') : sql``;
   const filters = sql`and unit_path like ${`${opts.unitPath}%`} ${opts.kind ? sql`and kind = ${opts.kind}` : sql``} ${opts.dimension ? sql`and dimension = ${opts.dimension}` : sql``}`;
   const parts = coverPeriod(opts.from, opts.to, opts.grains, shanghaiDate(new Date())).map(
-    (s) => sql`select period, unit_id, unit_path, kind${extra}, ${sql.raw(opts.columns.map((c) => (s.sign < 0 ? `-${c} as ${c}` : c)).join(', '))}
+    (
+      s,
+    ) => sql`select period, unit_id, unit_path, kind${extra}, ${sql.raw(opts.columns.map((c) => (s.sign < 0 ? `-${c} as ${c}` : c)).join(', '))}
       from ${sql.raw(opts.table)} where district_code = ${opts.districtCode} and grain = ${s.grain} and period between ${s.from}::date and ${s.to}::date
         ${filters}`,
   );
@@ -80,7 +91,8 @@ const sumsAs = (measures: readonly Measure[]) => sql.raw(measures.map((m) => `co
 export async function readCockpit(opts: { db: Db; actor: Actor; query: CockpitQuery }): Promise<Cockpit> {
   const { db, actor, query } = opts;
   // Ten years at most: beyond that a dashboard says nothing a person can act on, and the sum would grow without bound.
-  if (query.from > query.to || query.to > addDays(query.from, 3660)) throw new AppError('PERIOD_INVALID', { from: query.from, to: query.to });
+  if (query.from > query.to || query.to > addDays(query.from, 3660))
+    throw new AppError('PERIOD_INVALID', { from: query.from, to: query.to });
   const unit = await unitInJurisdiction(db, actor, query.unitId);
   const d = actor.districtCode;
   const base = { districtCode: d, unitPath: unit.path, from: query.from, to: query.to, kind: query.kind };
@@ -120,14 +132,25 @@ export async function readCockpit(opts: { db: Db; actor: Actor; query: CockpitQu
   const byUnit = byChild
     .map((r) => {
       const c = countsOf(r);
-      return { unitId: r.child, unitName: r.child ? (named.get(r.child)?.name ?? '—') : `${unit.name}（本级）`, counts: c, rates: ratesOf(c) };
+      return {
+        unitId: r.child,
+        unitName: r.child ? (named.get(r.child)?.name ?? '—') : `${unit.name}（本级）`,
+        counts: c,
+        rates: ratesOf(c),
+      };
     })
     .sort((a, b) => b.counts.received - a.counts.received);
 
   const hotspots = set(0)
     .map((r) => {
       const u = named.get(r.unit_id);
-      return { unitId: r.unit_id, unitName: u?.name ?? '—', unitKind: u?.kind ?? 'grid', parentName: u?.parentName ?? null, received: Number(r.received) };
+      return {
+        unitId: r.unit_id,
+        unitName: u?.name ?? '—',
+        unitKind: u?.kind ?? 'grid',
+        parentName: u?.parentName ?? null,
+        received: Number(r.received),
+      };
     })
     .filter((h) => h.received > 0)
     .sort((a, b) => b.received - a.received)
@@ -182,7 +205,9 @@ async function readLiveFigures(db: Db, districtCode: string, unit: UnitRow, quer
   // Six small counts, each on its own connection at once (a single statement would run them one after another). The
   // open and mass-risk counts read only the open-cases index, the overdue count only the running-clocks index.
   const [openCount, overdue, massRisk, openPackages, urged, cameraAlerts] = await Promise.all([
-    count(sql`select count(*)::int as n from cases c where c.district_code = ${districtCode} and c.status in (${open}) and c.unit_path like ${prefix} ${kind}`),
+    count(
+      sql`select count(*)::int as n from cases c where c.district_code = ${districtCode} and c.status in (${open}) and c.unit_path like ${prefix} ${kind}`,
+    ),
     everyCase
       ? count(sql`select count(distinct k.case_id)::int as n from case_clocks k
           where k.district_code = ${districtCode} and k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date`)
@@ -190,8 +215,12 @@ async function readLiveFigures(db: Db, districtCode: string, unit: UnitRow, quer
           join cases c on c.district_code = k.district_code and c.id = k.case_id
           where k.district_code = ${districtCode} and k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date
             and c.unit_path like ${prefix} ${kind}`),
-    count(sql`select count(*)::int as n from cases c where c.district_code = ${districtCode} and c.status in (${open}) and c.unit_path like ${prefix} ${kind} and ${massRiskCondition}`),
-    count(sql`select count(*)::int as n from case_packages p where p.district_code = ${districtCode} and p.status = 'open' and p.unit_path like ${prefix}`),
+    count(
+      sql`select count(*)::int as n from cases c where c.district_code = ${districtCode} and c.status in (${open}) and c.unit_path like ${prefix} ${kind} and ${massRiskCondition}`,
+    ),
+    count(
+      sql`select count(*)::int as n from case_packages p where p.district_code = ${districtCode} and p.status = 'open' and p.unit_path like ${prefix}`,
+    ),
     everyCase
       ? count(sql`select count(*)::int as n from case_urges g
           where g.district_code = ${districtCode} and g.urged_at >= ${startOfShanghaiDate(query.from)} and g.urged_at < ${startOfShanghaiDate(addDays(query.to, 1))}`)

@@ -17,7 +17,8 @@ function weights(spans: Span[]): Map<string, number> {
 
 function expectExact(from: string, to: string, grains: RollupGrain[], today: string) {
   const w = weights(coverPeriod(from, to, grains, today));
-  for (const [day, n] of w) expect(n, `${day} in ${from}..${to} (${grains.join('/')}, today ${today})`).toBe(day >= from && day <= to ? 1 : 0);
+  for (const [day, n] of w)
+    expect(n, `${day} in ${from}..${to} (${grains.join('/')}, today ${today})`).toBe(day >= from && day <= to ? 1 : 0);
   for (let day = from; day <= to; day = addDays(day, 1)) expect(w.get(day), `${day} in ${from}..${to}`).toBe(1);
 }
 

@@ -70,7 +70,11 @@ export function coverPeriod(from: string, to: string, grains: readonly RollupGra
       const whole: Span = { grain, from: first, to: first, sign };
       if (a === first && b === end) return [whole];
       const inside = plan(a, b, level + 1, sign);
-      const outside = [whole, ...plan(first, addDays(a, -1), level + 1, -sign as 1 | -1), ...plan(addDays(b, 1), end, level + 1, -sign as 1 | -1)];
+      const outside = [
+        whole,
+        ...plan(first, addDays(a, -1), level + 1, -sign as 1 | -1),
+        ...plan(addDays(b, 1), end, level + 1, -sign as 1 | -1),
+      ];
       return cost(outside, today) < cost(inside, today) ? outside : inside;
     }
     const middleFrom = addDays(periodEnd(grain, first), 1);

@@ -1,7 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { MEASURE_KEYS, RATE_KEYS } from '../../../shared/indicators.js';
 import { zhCN } from '../../../shared/locales/zh-CN.js';
-import { cockpitQuerySchema, cockpitSchema, mediationFormQuerySchema, mediationFormSchema, type Cockpit, type MediationForm } from '../../../shared/schemas/stats.js';
+import {
+  cockpitQuerySchema,
+  cockpitSchema,
+  mediationFormQuerySchema,
+  mediationFormSchema,
+  type Cockpit,
+  type MediationForm,
+} from '../../../shared/schemas/stats.js';
 import { actorOf } from '../../plugins/auth.js';
 import { readCockpit, readMediationForm } from './indicators.js';
 import { XLSX_TYPE, attachmentName, buildWorkbook, type Sheet } from './workbook.js';
@@ -20,7 +27,10 @@ export function cockpitSheets(c: Cockpit): Sheet[] {
       name: '指标',
       title: '矛盾纠纷多元化解核心指标',
       filters,
-      columns: [{ header: '指标', key: 'name', width: 28 }, { header: '数值', key: 'value', width: 14 }],
+      columns: [
+        { header: '指标', key: 'name', width: 28 },
+        { header: '数值', key: 'value', width: 14 },
+      ],
       rows: [
         ...RATE_KEYS.map((r) => ({ name: `${zh(`rate.${r}`)}(%)`, value: c.rates[r] })),
         ...MEASURE_KEYS.map((m) => ({ name: zh(`measure.${m}`), value: c.counts[m] })),
@@ -50,7 +60,10 @@ export function cockpitSheets(c: Cockpit): Sheet[] {
       name: '收案渠道',
       title: '按收案渠道',
       filters,
-      columns: [{ header: '渠道', key: 'name', width: 16 }, { header: zh('measure.received'), key: 'received' }],
+      columns: [
+        { header: '渠道', key: 'name', width: 16 },
+        { header: zh('measure.received'), key: 'received' },
+      ],
       rows: c.byChannel.map((r) => ({ name: zh(`channel.${r.key}`), received: r.received })),
     },
     {
@@ -69,7 +82,11 @@ export function cockpitSheets(c: Cockpit): Sheet[] {
       name: '热点',
       title: '热点排行',
       filters,
-      columns: [{ header: '网格/社区', key: 'unitName', width: 24 }, { header: '上级', key: 'parentName', width: 20 }, { header: zh('measure.received'), key: 'received' }],
+      columns: [
+        { header: '网格/社区', key: 'unitName', width: 24 },
+        { header: '上级', key: 'parentName', width: 20 },
+        { header: zh('measure.received'), key: 'received' },
+      ],
       rows: c.hotspots,
     },
   ];
@@ -99,7 +116,8 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'readCockpit',
         tags: ['stats'],
         summary: '领导驾驶舱：期间与区域的全部指标、分布、趋势和实时态势',
-        description: 'Every figure is counted from cases (docs/INDICATORS.md) under the chosen unit, which must lie in the viewer’s jurisdiction.',
+        description:
+          'Every figure is counted from cases (docs/INDICATORS.md) under the chosen unit, which must lie in the viewer’s jurisdiction.',
         querystring: cockpitQuerySchema,
         response: { 200: cockpitSchema },
       },
@@ -109,11 +127,24 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/cockpit.xlsx',
-    { ...guard, schema: { operationId: 'exportCockpit', tags: ['stats'], summary: '驾驶舱导出 Excel（与屏幕同一组数字）', querystring: cockpitQuerySchema, response: { 200: fileResponse({ description: '驾驶舱 (XLSX)', mediaTypes: [MEDIA_TYPES.xlsx] }) } } },
+    {
+      ...guard,
+      schema: {
+        operationId: 'exportCockpit',
+        tags: ['stats'],
+        summary: '驾驶舱导出 Excel（与屏幕同一组数字）',
+        querystring: cockpitQuerySchema,
+        response: { 200: fileResponse({ description: '驾驶舱 (XLSX)', mediaTypes: [MEDIA_TYPES.xlsx] }) },
+      },
+    },
     async (request, reply) => {
       const cockpit = await readCockpit({ db, actor: actorOf(request), query: request.query });
       const file = await buildWorkbook(cockpitSheets(cockpit));
-      return reply.type(XLSX_TYPE).header('content-disposition', attachmentName(`驾驶舱-${cockpit.unit.name}-${cockpit.period.from}至${cockpit.period.to}.xlsx`)).header('cache-control', 'no-store').send(file);
+      return reply
+        .type(XLSX_TYPE)
+        .header('content-disposition', attachmentName(`驾驶舱-${cockpit.unit.name}-${cockpit.period.from}至${cockpit.period.to}.xlsx`))
+        .header('cache-control', 'no-store')
+        .send(file);
     },
   );
 
@@ -134,11 +165,24 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/mediation-form.xlsx',
-    { ...guard, schema: { operationId: 'exportMediationForm', tags: ['stats'], summary: '调解统计月报导出 Excel', querystring: mediationFormQuerySchema, response: { 200: fileResponse({ description: '人民调解统计月报 (XLSX)', mediaTypes: [MEDIA_TYPES.xlsx] }) } } },
+    {
+      ...guard,
+      schema: {
+        operationId: 'exportMediationForm',
+        tags: ['stats'],
+        summary: '调解统计月报导出 Excel',
+        querystring: mediationFormQuerySchema,
+        response: { 200: fileResponse({ description: '人民调解统计月报 (XLSX)', mediaTypes: [MEDIA_TYPES.xlsx] }) },
+      },
+    },
     async (request, reply) => {
       const form = await readMediationForm({ db, actor: actorOf(request), month: request.query.month, unitId: request.query.unitId });
       const file = await buildWorkbook([mediationFormSheet(form)]);
-      return reply.type(XLSX_TYPE).header('content-disposition', attachmentName(`人民调解统计月报-${form.unit.name}-${form.month}.xlsx`)).header('cache-control', 'no-store').send(file);
+      return reply
+        .type(XLSX_TYPE)
+        .header('content-disposition', attachmentName(`人民调解统计月报-${form.unit.name}-${form.month}.xlsx`))
+        .header('cache-control', 'no-store')
+        .send(file);
     },
   );
 };

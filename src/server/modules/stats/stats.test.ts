@@ -19,9 +19,15 @@ const ids: Record<string, string> = {};
 const FROM = '2026-10-01';
 const TO = '2026-10-31';
 
-const send = (who: string, id: string, body: Record<string, unknown>) => actOnCaseOk(ctx.app, { cookie: cookies[who]!, readerCookie: cookies.admin! }, id, body);
+const send = (who: string, id: string, body: Record<string, unknown>) =>
+  actOnCaseOk(ctx.app, { cookie: cookies[who]!, readerCookie: cookies.admin! }, id, body);
 const register = async (body: Parameters<typeof buildCaseBody>[0]) => {
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() }, payload: buildCaseBody(body) });
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/cases',
+    headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
+    payload: buildCaseBody(body),
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json().id as string;
 };
@@ -42,7 +48,8 @@ beforeAll(async () => {
     insert into users (district_code, username, display_name, password_hash, role, unit_id)
     select u.district_code, 'wy_leader', '文苑街道书记', u.password_hash, 'leader', (select id from units where code = '410871061')
     from users u where u.username = 'admin'`);
-  for (const u of ['reception', 'dispatcher', 'mediator', 'handler', 'grid', 'admin', 'leader', 'wy_leader']) cookies[u] = await signIn(ctx.app, u);
+  for (const u of ['reception', 'dispatcher', 'mediator', 'handler', 'grid', 'admin', 'leader', 'wy_leader'])
+    cookies[u] = await signIn(ctx.app, u);
   const { rows } = await ctx.database.pool.query<{ code: string; id: string }>(`select code, id from units`);
   for (const r of rows) unitIds[r.code] = r.id;
   const wy = { address: '文苑街道东方社区', unitCode: '41087106100101' };
@@ -138,7 +145,12 @@ describe('indicators (docs/INDICATORS.md)', () => {
     // Live: G and H wait for a decision; G (six people) is a mass-dispute risk.
     expect(c.live).toMatchObject({ open: 2, massRisk: 1, openPackages: 0 });
     expect(c.byKind.find((k: { key: string }) => k.key === 'petition').received).toBe(1);
-    expect(c.byCategory.find((k: { key: string }) => k.key === 'neighbourhood')).toEqual({ key: 'neighbourhood', received: 1, concluded: 2, settled: 2 });
+    expect(c.byCategory.find((k: { key: string }) => k.key === 'neighbourhood')).toEqual({
+      key: 'neighbourhood',
+      received: 1,
+      concluded: 2,
+      settled: 2,
+    });
     expect(c.byChannel.reduce((s: number, x: { received: number }) => s + x.received, 0)).toBe(5);
     // Every case of the street lies under 东方社区; its first grid is the hotspot.
     expect(c.byUnit.map((u: { unitName: string }) => u.unitName)).toEqual(['东方社区']);
@@ -166,7 +178,10 @@ describe('indicators (docs/INDICATORS.md)', () => {
     for (const m of MEASURE_KEYS) {
       const res = await get('leader', `/api/cases?figure=${m}&from=${FROM}&to=${TO}&placeUnitId=${unitIds['410871061']}&pageSize=50`);
       expect(res.statusCode, res.body).toBe(200);
-      const found = res.json().items.map((i: { id: string }) => i.id).sort();
+      const found = res
+        .json()
+        .items.map((i: { id: string }) => i.id)
+        .sort();
       expect(found, m).toEqual(EXPECTED[m].map((k) => ids[k]).sort());
     }
     const risk = (await get('leader', `/api/cases?figure=massRisk&placeUnitId=${unitIds['410871061']}`)).json();
@@ -203,7 +218,11 @@ describe('indicators (docs/INDICATORS.md)', () => {
     try {
       const mediator = await signIn(ctx.app, 'mediator');
       await actOnCaseOk(ctx.app, { cookie: mediator, readerCookie: cookies.admin! }, id, { action: 'start' });
-      await actOnCaseOk(ctx.app, { cookie: mediator, readerCookie: cookies.admin! }, id, { action: 'conclude', outcome: 'resolved_other', note: '已解决' });
+      await actOnCaseOk(ctx.app, { cookie: mediator, readerCookie: cookies.admin! }, id, {
+        action: 'conclude',
+        outcome: 'resolved_other',
+        note: '已解决',
+      });
       await backdate(id, { createdAt: '2026-10-15T02:00:00Z', concludedAt: '2026-10-16T02:00:00Z' });
       const concluded = (await get('leader', `/api/stats/cockpit?from=${FROM}&to=${TO}&unitId=${unitIds['410871060']}`)).json();
       expect(concluded.counts).toMatchObject({ received: 2, concluded: 1, settled: 1, levelTown: 1 });
@@ -242,7 +261,8 @@ describe('indicators (docs/INDICATORS.md)', () => {
     expect((incremental[0]!.counts as { received: number }).received).toBeGreaterThanOrEqual(8);
     // The rollups are sums of per-case rows kept by every step; a recount from the cases must find exactly them.
     await rebuildCaseStats(ctx.database.db, '410871');
-    for (const [i, [from, to, extra]] of periods.entries()) expect(await read(from, to, extra), `${from}..${to}${extra}`).toEqual(incremental[i]);
+    for (const [i, [from, to, extra]] of periods.entries())
+      expect(await read(from, to, extra), `${from}..${to}${extra}`).toEqual(incremental[i]);
   });
 
   it('exports the cockpit to Excel with the same figures as the screen', async () => {
@@ -259,7 +279,9 @@ describe('indicators (docs/INDICATORS.md)', () => {
     expect(figures.get('满意率(%)')).toBe(screen.rates.satisfactionRate);
     expect(figures.get('在办案件')).toBe(screen.live.open);
     const sheet = book.get('指标')!;
-    expect(sheet.length - sheet.findIndex((r) => r[0] === '指标') - 1).toBe(RATE_KEYS.length + MEASURE_KEYS.length + Object.keys(screen.live).length);
+    expect(sheet.length - sheet.findIndex((r) => r[0] === '指标') - 1).toBe(
+      RATE_KEYS.length + MEASURE_KEYS.length + Object.keys(screen.live).length,
+    );
     const units = book.get('下级单位')!;
     const header = units.find((r) => r[0] === '单位')!;
     const row = units.find((r) => r[0] === '东方社区')!;
@@ -281,10 +303,17 @@ describe('indicators (docs/INDICATORS.md)', () => {
       levelTown: 1,
       levelDistrict: 0,
     });
-    expect(form.rows.find((r: { category: string }) => r.category === 'labour')).toMatchObject({ received: 1, concluded: 1, settled: 0, levelDistrict: 1 });
+    expect(form.rows.find((r: { category: string }) => r.category === 'labour')).toMatchObject({
+      received: 1,
+      concluded: 1,
+      settled: 0,
+      levelDistrict: 1,
+    });
     // E is a petition: not in the mediation form.
     expect(form.rows.find((r: { category: string }) => r.category === 'land_acquisition').received).toBe(0);
-    const xlsx = await readWorkbook((await get('leader', `/api/stats/mediation-form.xlsx?month=2026-10&unitId=${unitIds['410871061']}`)).rawPayload);
+    const xlsx = await readWorkbook(
+      (await get('leader', `/api/stats/mediation-form.xlsx?month=2026-10&unitId=${unitIds['410871061']}`)).rawPayload,
+    );
     const sheet = xlsx.get('调解月报')!;
     const header = sheet.find((r) => r[0] === '纠纷类别')!;
     expect(sheet.find((r) => r[0] === '邻里')![header.indexOf('调解成功')]).toBe(1);
@@ -303,26 +332,60 @@ describe('indicators (docs/INDICATORS.md)', () => {
 
 describe('"三零" creation board (docs/LEGAL-BASIS.md §6)', () => {
   it('counts 零上访 from the cases, takes accidents and crimes as entered with their source, and the share against the target', async () => {
-    const post = (who: string, url: string, payload: unknown) => ctx.app.inject({ method: 'POST', url, headers: { cookie: cookies[who]! }, payload: payload as object });
-    const put = (who: string, url: string, payload: unknown) => ctx.app.inject({ method: 'PUT', url, headers: { cookie: cookies[who]! }, payload: payload as object });
-    const dongfang = (await post('dispatcher', '/api/three-zero/units', { name: '东方社区', type: 'community', unitId: unitIds['410871061001'] })).json().id;
-    const hanyu = (await post('dispatcher', '/api/three-zero/units', { name: '韩愈路社区', type: 'community', unitId: unitIds['410871060001'] })).json().id;
+    const post = (who: string, url: string, payload: unknown) =>
+      ctx.app.inject({ method: 'POST', url, headers: { cookie: cookies[who]! }, payload: payload as object });
+    const put = (who: string, url: string, payload: unknown) =>
+      ctx.app.inject({ method: 'PUT', url, headers: { cookie: cookies[who]! }, payload: payload as object });
+    const dongfang = (
+      await post('dispatcher', '/api/three-zero/units', { name: '东方社区', type: 'community', unitId: unitIds['410871061001'] })
+    ).json().id;
+    const hanyu = (
+      await post('dispatcher', '/api/three-zero/units', { name: '韩愈路社区', type: 'community', unitId: unitIds['410871060001'] })
+    ).json().id;
     const school = await post('dispatcher', '/api/three-zero/units', { name: '文苑小学', type: 'school', unitId: unitIds['410871061001'] });
     expect(school.statusCode).toBe(201);
-    expect((await post('dispatcher', '/api/three-zero/units', { name: '文苑小学', type: 'school', unitId: unitIds['410871061001'] })).json().code).toBe('ASSESSED_UNIT_EXISTS');
+    expect(
+      (await post('dispatcher', '/api/three-zero/units', { name: '文苑小学', type: 'school', unitId: unitIds['410871061001'] })).json()
+        .code,
+    ).toBe('ASSESSED_UNIT_EXISTS');
 
     const noSource = await put('dispatcher', `/api/three-zero/units/${hanyu}/figures/2026`, { accidents: 0, criminalCases: 0, source: '' });
     expect(noSource.statusCode).toBe(400);
-    expect((await put('mediator', `/api/three-zero/units/${hanyu}/figures/2026`, { accidents: 0, criminalCases: 0, source: '区应急局台账' })).statusCode).toBe(403);
-    expect((await put('dispatcher', `/api/three-zero/units/${hanyu}/figures/2026`, { accidents: 0, criminalCases: 0, source: '区应急局、公安分局 2026 年台账' })).statusCode).toBe(204);
-    expect((await put('dispatcher', `/api/three-zero/units/${dongfang}/figures/2026`, { accidents: 0, criminalCases: 0, source: '区应急局、公安分局 2026 年台账' })).statusCode).toBe(204);
+    expect(
+      (await put('mediator', `/api/three-zero/units/${hanyu}/figures/2026`, { accidents: 0, criminalCases: 0, source: '区应急局台账' }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await put('dispatcher', `/api/three-zero/units/${hanyu}/figures/2026`, {
+          accidents: 0,
+          criminalCases: 0,
+          source: '区应急局、公安分局 2026 年台账',
+        })
+      ).statusCode,
+    ).toBe(204);
+    expect(
+      (
+        await put('dispatcher', `/api/three-zero/units/${dongfang}/figures/2026`, {
+          accidents: 0,
+          criminalCases: 0,
+          source: '区应急局、公安分局 2026 年台账',
+        })
+      ).statusCode,
+    ).toBe(204);
     expect((await put('admin', '/api/three-zero/targets/2026', { village: 75, organisation: 85 })).statusCode).toBe(204);
 
     const board = (await get('leader', '/api/three-zero?year=2026')).json();
     const row = (name: string) => board.units.find((u: { name: string }) => u.name === name);
     // 东方社区: A (settled by the street's 司法所), D (by a district department) and E (escalated) went above it.
     expect(row('东方社区')).toMatchObject({ carriedUp: 3, zeroPetition: false, zeroAccident: true, zeroCrime: true, meets: false });
-    expect(row('韩愈路社区')).toMatchObject({ carriedUp: 0, zeroPetition: true, meets: true, enteredBy: '王强', source: '区应急局、公安分局 2026 年台账' });
+    expect(row('韩愈路社区')).toMatchObject({
+      carriedUp: 0,
+      zeroPetition: true,
+      meets: true,
+      enteredBy: '王强',
+      source: '区应急局、公安分局 2026 年台账',
+    });
     // Nothing entered for the school: not met (未填报), whatever its cases.
     expect(row('文苑小学')).toMatchObject({ group: 'organisation', zeroAccident: null, zeroCrime: null, meets: false });
     expect(board.groups).toEqual({ village: { total: 2, meeting: 1, share: 50 }, organisation: { total: 1, meeting: 0, share: 0 } });
@@ -337,11 +400,18 @@ describe('"三零" board in Excel', () => {
   const upload = (who: string, year: number, content: Buffer) => {
     const boundary = `----fq${randomUUID()}`;
     const payload = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="三零填报.xlsx"\r\nContent-Type: ${XLSX_TYPE}\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="三零填报.xlsx"\r\nContent-Type: ${XLSX_TYPE}\r\n\r\n`,
+      ),
       content,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
-    return ctx.app.inject({ method: 'POST', url: `/api/three-zero/figures/${year}/import`, headers: { cookie: cookies[who]!, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+    return ctx.app.inject({
+      method: 'POST',
+      url: `/api/three-zero/figures/${year}/import`,
+      headers: { cookie: cookies[who]!, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload,
+    });
   };
   /** The exported board with some cells of the unit sheet changed, as a person filling it in would. */
   const filledIn = async (exported: Buffer, edits: Record<string, (string | number | null)[]>, extraRows: (string | number)[][] = []) => {
@@ -366,15 +436,29 @@ describe('"三零" board in Excel', () => {
     const sheets = await readWorkbook(exported);
     const summary = sheets.get('达标情况')!;
     const village = summary.find((r) => r[0] === '村(社区)')!;
-    expect(village.slice(1, 5)).toEqual([board.groups.village.total, board.groups.village.meeting, board.groups.village.share, board.targets.village]);
+    expect(village.slice(1, 5)).toEqual([
+      board.groups.village.total,
+      board.groups.village.meeting,
+      board.groups.village.share,
+      board.targets.village,
+    ]);
     const listed = sheets.get('创建单位')!;
     const header = listed.findIndex((r) => r[0] === '单位名称');
-    expect(listed.slice(header + 1).map((r) => r[0]).sort()).toEqual(board.units.map((u: { name: string }) => u.name).sort());
+    expect(
+      listed
+        .slice(header + 1)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual(board.units.map((u: { name: string }) => u.name).sort());
     const hanyu = listed.find((r) => r[0] === '韩愈路社区')!;
     expect([hanyu[3], hanyu[4], hanyu[5], hanyu[7], hanyu[9], hanyu[10]]).toEqual([0, '是', 0, 0, '是', '区应急局、公安分局 2026 年台账']);
 
     // A file with an unknown unit, a negative count and a missing source changes nothing and names each row.
-    const bad = await upload('dispatcher', 2026, await filledIn(exported, { 文苑小学: [-1, 0, ''] }, [['不存在的单位', '', '', '', '', 0, '', 0, '', '', '区应急局']]));
+    const bad = await upload(
+      'dispatcher',
+      2026,
+      await filledIn(exported, { 文苑小学: [-1, 0, ''] }, [['不存在的单位', '', '', '', '', 0, '', 0, '', '', '区应急局']]),
+    );
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('THREE_ZERO_IMPORT_INVALID');
     const problems = bad.json().details.problems as { row: number; name: string; reason: string }[];
@@ -389,8 +473,18 @@ describe('"三零" board in Excel', () => {
     expect(good.statusCode, good.body).toBe(200);
     expect(good.json()).toEqual({ imported: 1, unchanged: 2, skipped: 0 });
     const after = (await get('leader', '/api/three-zero?year=2026')).json();
-    expect(after.units.find((u: { name: string }) => u.name === '文苑小学')).toMatchObject({ accidents: 0, criminalCases: 1, zeroAccident: true, zeroCrime: false, meets: false, enteredBy: '王强', source: '区公安分局 2026 年案件台账' });
-    expect(after.units.find((u: { name: string }) => u.name === '韩愈路社区').enteredAt).toBe(board.units.find((u: { name: string }) => u.name === '韩愈路社区').enteredAt);
+    expect(after.units.find((u: { name: string }) => u.name === '文苑小学')).toMatchObject({
+      accidents: 0,
+      criminalCases: 1,
+      zeroAccident: true,
+      zeroCrime: false,
+      meets: false,
+      enteredBy: '王强',
+      source: '区公安分局 2026 年案件台账',
+    });
+    expect(after.units.find((u: { name: string }) => u.name === '韩愈路社区').enteredAt).toBe(
+      board.units.find((u: { name: string }) => u.name === '韩愈路社区').enteredAt,
+    );
     const { rows: logged } = await ctx.database.pool.query(`select data from admin_log where action = 'threeZero.importFigures'`);
     expect(logged).toHaveLength(1);
     expect(logged[0].data).toMatchObject({ fileName: '三零填报.xlsx', imported: [{ accidents: 0, criminalCases: 1 }] });
@@ -412,7 +506,13 @@ describe('the offline map', () => {
   });
 
   it('imports boundaries by unit code, reports unknown codes, and refuses an open ring', async () => {
-    const ring = [[113.2, 35.2], [113.21, 35.2], [113.21, 35.21], [113.2, 35.21], [113.2, 35.2]];
+    const ring = [
+      [113.2, 35.2],
+      [113.21, 35.2],
+      [113.21, 35.21],
+      [113.2, 35.21],
+      [113.2, 35.2],
+    ];
     const body = {
       type: 'FeatureCollection',
       features: [
@@ -420,14 +520,18 @@ describe('the offline map', () => {
         { type: 'Feature', properties: { code: 'NO-SUCH-UNIT' }, geometry: { type: 'Polygon', coordinates: [ring] } },
       ],
     };
-    const post = (who: string, payload: unknown) => ctx.app.inject({ method: 'POST', url: '/api/map/boundaries', headers: { cookie: cookies[who]! }, payload: payload as object });
+    const post = (who: string, payload: unknown) =>
+      ctx.app.inject({ method: 'POST', url: '/api/map/boundaries', headers: { cookie: cookies[who]! }, payload: payload as object });
     expect((await post('leader', body)).statusCode).toBe(403);
     const ok = await post('admin', body);
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toEqual({ updated: 1, unknownCodes: ['NO-SUCH-UNIT'] });
     const { rows } = await ctx.database.pool.query(`select boundary_source, boundary from units where code = '41087106000101'`);
     expect(rows[0]).toMatchObject({ boundary_source: 'imported', boundary: { type: 'Polygon', coordinates: [ring] } });
-    const open = await post('admin', { ...body, features: [{ ...body.features[0], geometry: { type: 'Polygon', coordinates: [ring.slice(0, 4)] } }] });
+    const open = await post('admin', {
+      ...body,
+      features: [{ ...body.features[0], geometry: { type: 'Polygon', coordinates: [ring.slice(0, 4)] } }],
+    });
     expect(open.statusCode).toBe(400);
     expect(open.json().code).toBe('BOUNDARY_IMPORT_INVALID');
   });

@@ -18,7 +18,11 @@ export const THREE_ZERO_COLUMNS = {
 
 /** The board as sheets: the share per group against the target, and every assessed unit with its three zeros. */
 export function threeZeroSheets(board: ThreeZeroBoard, scope: string): Sheet[] {
-  const filters = [`年度：${board.year}`, `范围：${scope}`, '口径：零上访按平台案件计算（登记于该年、由街道或区级化解或上交的案件），零事故、零案件按填报数，未填报不达标'];
+  const filters = [
+    `年度：${board.year}`,
+    `范围：${scope}`,
+    '口径：零上访按平台案件计算（登记于该年、由街道或区级化解或上交的案件），零事故、零案件按填报数，未填报不达标',
+  ];
   return [
     {
       name: '达标情况',
@@ -74,7 +78,9 @@ export function threeZeroSheets(board: ThreeZeroBoard, scope: string): Sheet[] {
         source: u.source,
         enteredBy: u.enteredBy,
         // Beijing time, as every date the platform prints.
-        enteredAt: u.enteredAt ? new Date(new Date(u.enteredAt).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : null,
+        enteredAt: u.enteredAt
+          ? new Date(new Date(u.enteredAt).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
+          : null,
       })),
     },
   ];
@@ -99,7 +105,11 @@ function text(cell: ExcelJS.Cell): string {
   const v = cell.value;
   if (v === null || v === undefined) return '';
   if (typeof v === 'object' && 'result' in v) return String(v.result ?? '').trim();
-  if (typeof v === 'object' && 'richText' in v) return v.richText.map((r) => r.text).join('').trim();
+  if (typeof v === 'object' && 'richText' in v)
+    return v.richText
+      .map((r) => r.text)
+      .join('')
+      .trim();
   if (typeof v === 'object' && 'text' in v) return String(v.text).trim();
   return String(cell.text ?? v).trim();
 }
@@ -110,7 +120,10 @@ function text(cell: ExcelJS.Cell): string {
  * Rows with neither figure filled are not entered (skipped); a unit is found by its name, and by its village/community
  * when two units share a name.
  */
-export async function readThreeZeroImport(data: Buffer, units: ThreeZeroBoard['units']): Promise<{ figures: ImportedFigures[]; skipped: number }> {
+export async function readThreeZeroImport(
+  data: Buffer,
+  units: ThreeZeroBoard['units'],
+): Promise<{ figures: ImportedFigures[]; skipped: number }> {
   const fail = (problems: ImportProblem[]): never => {
     throw new AppError('THREE_ZERO_IMPORT_INVALID', { problems: problems.slice(0, 50), more: Math.max(0, problems.length - 50) });
   };
@@ -126,13 +139,21 @@ export async function readThreeZeroImport(data: Buffer, units: ThreeZeroBoard['u
       if (found) return;
       const col: Partial<Record<keyof typeof THREE_ZERO_COLUMNS, number>> = {};
       row.eachCell((cell, c) => {
-        for (const [k, header] of Object.entries(THREE_ZERO_COLUMNS)) if (text(cell) === header) col[k as keyof typeof THREE_ZERO_COLUMNS] = c;
+        for (const [k, header] of Object.entries(THREE_ZERO_COLUMNS))
+          if (text(cell) === header) col[k as keyof typeof THREE_ZERO_COLUMNS] = c;
       });
-      if (col.name && col.accidents && col.criminalCases && col.source) found = { ws, header: n, col: { place: 0, ...col } as Record<keyof typeof THREE_ZERO_COLUMNS, number> };
+      if (col.name && col.accidents && col.criminalCases && col.source)
+        found = { ws, header: n, col: { place: 0, ...col } as Record<keyof typeof THREE_ZERO_COLUMNS, number> };
     });
     if (found) break;
   }
-  if (!found) return fail([{ row: 0, reason: `找不到表头：应有“${THREE_ZERO_COLUMNS.name}”“${THREE_ZERO_COLUMNS.accidents}”“${THREE_ZERO_COLUMNS.criminalCases}”“${THREE_ZERO_COLUMNS.source}”列（可先导出看板，在导出的文件里填写）` }]);
+  if (!found)
+    return fail([
+      {
+        row: 0,
+        reason: `找不到表头：应有“${THREE_ZERO_COLUMNS.name}”“${THREE_ZERO_COLUMNS.accidents}”“${THREE_ZERO_COLUMNS.criminalCases}”“${THREE_ZERO_COLUMNS.source}”列（可先导出看板，在导出的文件里填写）`,
+      },
+    ]);
 
   const { ws, header, col } = found;
   const problems: ImportProblem[] = [];
@@ -145,7 +166,11 @@ export async function readThreeZeroImport(data: Buffer, units: ThreeZeroBoard['u
     const name = text(row.getCell(col.name));
     if (!name) continue;
     const place = col.place ? text(row.getCell(col.place)) : '';
-    const [rawAccidents, rawCrimes, source] = [text(row.getCell(col.accidents)), text(row.getCell(col.criminalCases)), text(row.getCell(col.source))];
+    const [rawAccidents, rawCrimes, source] = [
+      text(row.getCell(col.accidents)),
+      text(row.getCell(col.criminalCases)),
+      text(row.getCell(col.source)),
+    ];
     if (!rawAccidents && !rawCrimes) {
       skipped += 1;
       continue;
@@ -154,7 +179,8 @@ export async function readThreeZeroImport(data: Buffer, units: ThreeZeroBoard['u
     const matches = units.filter((u) => u.name === name && (!place || u.placeName === place));
     const accidents = count(rawAccidents);
     const criminalCases = count(rawCrimes);
-    if (matches.length === 0) problem(place ? `在${place}找不到名为“${name}”的创建单位` : `找不到名为“${name}”的创建单位（先在看板上添加）`);
+    if (matches.length === 0)
+      problem(place ? `在${place}找不到名为“${name}”的创建单位` : `找不到名为“${name}”的创建单位（先在看板上添加）`);
     else if (matches.length > 1) problem(`有 ${matches.length} 个名为“${name}”的创建单位，请填写“${THREE_ZERO_COLUMNS.place}”以区分`);
     else if (seen.has(matches[0]!.id)) problem(`与第 ${seen.get(matches[0]!.id)} 行是同一个创建单位`);
     if (accidents === undefined || criminalCases === undefined) problem('事故数和案件数都要填写，且为 0 或正整数');

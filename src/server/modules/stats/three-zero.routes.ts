@@ -29,8 +29,16 @@ import { MEDIA_TYPES } from '../../lib/media-types.js';
 export async function readThreeZeroBoard(db: Db, actor: Actor, year: number): Promise<ThreeZeroBoard> {
   const d = actor.districtCode;
   const { rows } = await db.execute<{
-    id: string; name: string; type: ThreeZeroBoard['units'][number]['type']; place_name: string; carried_up: number;
-    accidents: number | null; criminal_cases: number | null; source: string | null; entered_by: string | null; entered_at: Date | null;
+    id: string;
+    name: string;
+    type: ThreeZeroBoard['units'][number]['type'];
+    place_name: string;
+    carried_up: number;
+    accidents: number | null;
+    criminal_cases: number | null;
+    source: string | null;
+    entered_by: string | null;
+    entered_at: Date | null;
   }>(sql`
     select a.id, a.name, a.type, u.name as place_name,
       (select count(*)::int from case_stats f
@@ -48,7 +56,12 @@ export async function readThreeZeroBoard(db: Db, actor: Actor, year: number): Pr
     left join users w on w.district_code = z.district_code and w.id = z.entered_by
     where a.district_code = ${d} and u.path like ${`${actor.unitPath}%`}
     order by a.type in ('village', 'community') desc, u.path, a.name`);
-  const [targetRows] = await Promise.all([db.select().from(threeZeroTargets).where(and(eq(threeZeroTargets.districtCode, d), eq(threeZeroTargets.year, year)))]);
+  const [targetRows] = await Promise.all([
+    db
+      .select()
+      .from(threeZeroTargets)
+      .where(and(eq(threeZeroTargets.districtCode, d), eq(threeZeroTargets.year, year))),
+  ]);
   const target = (g: 'village' | 'organisation') => targetRows.find((t) => t.group === g)?.percent ?? DEFAULT_TARGETS[g];
   const list = rows.map((r) => {
     const zeroPetition = r.carried_up === 0;
@@ -99,8 +112,21 @@ async function assessedUnitInJurisdiction(db: Db, actor: Actor, id: string) {
 const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 
 /** One unit's accidents and crimes for a year, with who entered them and when (entered on the board or imported). */
-async function saveFigures(db: Db | Tx, actor: Actor, assessedUnitId: string, year: number, figures: { accidents: number; criminalCases: number; source: string }, enteredAt: Date) {
-  const values = { accidents: figures.accidents, criminalCases: figures.criminalCases, source: figures.source, enteredBy: actor.id, enteredAt };
+async function saveFigures(
+  db: Db | Tx,
+  actor: Actor,
+  assessedUnitId: string,
+  year: number,
+  figures: { accidents: number; criminalCases: number; source: string },
+  enteredAt: Date,
+) {
+  const values = {
+    accidents: figures.accidents,
+    criminalCases: figures.criminalCases,
+    source: figures.source,
+    enteredBy: actor.id,
+    enteredAt,
+  };
   await db
     .insert(threeZeroFigures)
     .values({ districtCode: actor.districtCode, assessedUnitId, year, ...values })
@@ -114,7 +140,13 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
     '/',
     {
       onRequest: [app.requirePermission('stats.view')],
-      schema: { operationId: 'readThreeZeroBoard', tags: ['stats'], summary: '“三零”创建看板', querystring: threeZeroQuerySchema, response: { 200: threeZeroBoardSchema } },
+      schema: {
+        operationId: 'readThreeZeroBoard',
+        tags: ['stats'],
+        summary: '“三零”创建看板',
+        querystring: threeZeroQuerySchema,
+        response: { 200: threeZeroBoardSchema },
+      },
     },
     async (request) => readThreeZeroBoard(db, actorOf(request), request.query.year),
   );
@@ -123,14 +155,27 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
     '/export.xlsx',
     {
       onRequest: [app.requirePermission('stats.view')],
-      schema: { operationId: 'exportThreeZeroBoard', tags: ['stats'], summary: '“三零”创建看板导出 Excel（达标情况与各创建单位，可填写后导入）', querystring: threeZeroQuerySchema, response: { 200: fileResponse({ description: '“三零”创建看板 (XLSX)', mediaTypes: [MEDIA_TYPES.xlsx] }) } },
+      schema: {
+        operationId: 'exportThreeZeroBoard',
+        tags: ['stats'],
+        summary: '“三零”创建看板导出 Excel（达标情况与各创建单位，可填写后导入）',
+        querystring: threeZeroQuerySchema,
+        response: { 200: fileResponse({ description: '“三零”创建看板 (XLSX)', mediaTypes: [MEDIA_TYPES.xlsx] }) },
+      },
     },
     async (request, reply) => {
       const actor = actorOf(request);
       const board = await readThreeZeroBoard(db, actor, request.query.year);
-      const [scope] = await db.select({ name: units.name }).from(units).where(and(eq(units.districtCode, actor.districtCode), eq(units.id, actor.unitId)));
+      const [scope] = await db
+        .select({ name: units.name })
+        .from(units)
+        .where(and(eq(units.districtCode, actor.districtCode), eq(units.id, actor.unitId)));
       const file = await buildWorkbook(threeZeroSheets(board, scope?.name ?? ''));
-      return reply.type(XLSX_TYPE).header('content-disposition', attachmentName(`三零创建-${scope?.name ?? ''}-${board.year}.xlsx`)).header('cache-control', 'no-store').send(file);
+      return reply
+        .type(XLSX_TYPE)
+        .header('content-disposition', attachmentName(`三零创建-${scope?.name ?? ''}-${board.year}.xlsx`))
+        .header('cache-control', 'no-store')
+        .send(file);
     },
   );
 
@@ -144,7 +189,9 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['stats'],
         summary: '从 Excel 导入事故数、案件数和来源（multipart/form-data，一个 .xlsx；全部正确才导入）',
         params: yearParams,
-        response: { 200: z.object({ imported: z.number(), unchanged: z.number(), skipped: z.number().describe('Rows with neither figure filled') }) },
+        response: {
+          200: z.object({ imported: z.number(), unchanged: z.number(), skipped: z.number().describe('Rows with neither figure filled') }),
+        },
       },
     },
     async (request) => {
@@ -167,7 +214,15 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
           actorId: actor.id,
           action: 'threeZero.importFigures',
           entity: String(year),
-          data: { fileName, imported: changed.map((f) => ({ id: f.assessedUnitId, accidents: f.accidents, criminalCases: f.criminalCases, source: f.source })) },
+          data: {
+            fileName,
+            imported: changed.map((f) => ({
+              id: f.assessedUnitId,
+              accidents: f.accidents,
+              criminalCases: f.criminalCases,
+              source: f.source,
+            })),
+          },
         });
       });
       return { imported: changed.length, unchanged: figures.length - changed.length, skipped };
@@ -178,11 +233,20 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
     '/units',
     {
       onRequest: [app.requirePermission('threeZero.edit')],
-      schema: { operationId: 'addAssessedUnit', tags: ['stats'], summary: '添加创建单位', body: assessedUnitInputSchema, response: { 201: z.object({ id: z.string() }) } },
+      schema: {
+        operationId: 'addAssessedUnit',
+        tags: ['stats'],
+        summary: '添加创建单位',
+        body: assessedUnitInputSchema,
+        response: { 201: z.object({ id: z.string() }) },
+      },
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const [place] = await db.select({ path: units.path }).from(units).where(and(eq(units.districtCode, actor.districtCode), eq(units.id, request.body.unitId)));
+      const [place] = await db
+        .select({ path: units.path })
+        .from(units)
+        .where(and(eq(units.districtCode, actor.districtCode), eq(units.id, request.body.unitId)));
       if (!place) throw new AppError('UNIT_NOT_FOUND', { unitId: request.body.unitId });
       if (!place.path.startsWith(actor.unitPath)) throw new AppError('UNIT_OUTSIDE_JURISDICTION');
       const [row] = await db
@@ -191,7 +255,9 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
         .onConflictDoNothing()
         .returning({ id: assessedUnits.id });
       if (!row) throw new AppError('ASSESSED_UNIT_EXISTS');
-      await db.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'threeZero.addUnit', entity: row.id, data: request.body });
+      await db
+        .insert(adminLog)
+        .values({ districtCode: actor.districtCode, actorId: actor.id, action: 'threeZero.addUnit', entity: row.id, data: request.body });
       return reply.status(201).send(row);
     },
   );
@@ -200,7 +266,12 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
     '/units/from-tree',
     {
       onRequest: [app.requirePermission('threeZero.edit')],
-      schema: { operationId: 'addAssessedVillages', tags: ['stats'], summary: '把辖区内全部村(社区)加为创建单位', response: { 200: z.object({ added: z.number() }) } },
+      schema: {
+        operationId: 'addAssessedVillages',
+        tags: ['stats'],
+        summary: '把辖区内全部村(社区)加为创建单位',
+        response: { 200: z.object({ added: z.number() }) },
+      },
     },
     async (request) => {
       const actor = actorOf(request);
@@ -230,7 +301,13 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
       const actor = actorOf(request);
       await assessedUnitInJurisdiction(db, actor, request.params.id);
       await saveFigures(db, actor, request.params.id, request.params.year, request.body, new Date());
-      await db.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'threeZero.enterFigures', entity: request.params.id, data: { year: request.params.year, ...request.body } });
+      await db.insert(adminLog).values({
+        districtCode: actor.districtCode,
+        actorId: actor.id,
+        action: 'threeZero.enterFigures',
+        entity: request.params.id,
+        data: { year: request.params.year, ...request.body },
+      });
       return reply.status(204).send(null);
     },
   );
@@ -255,12 +332,20 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
           await tx
             .insert(threeZeroTargets)
             .values({ districtCode: actor.districtCode, year: request.params.year, group, percent: request.body[group] })
-            .onConflictDoUpdate({ target: [threeZeroTargets.districtCode, threeZeroTargets.year, threeZeroTargets.group], set: { percent: request.body[group] } });
+            .onConflictDoUpdate({
+              target: [threeZeroTargets.districtCode, threeZeroTargets.year, threeZeroTargets.group],
+              set: { percent: request.body[group] },
+            });
         }
-        await tx.insert(adminLog).values({ districtCode: actor.districtCode, actorId: actor.id, action: 'threeZero.setTargets', entity: String(request.params.year), data: request.body });
+        await tx.insert(adminLog).values({
+          districtCode: actor.districtCode,
+          actorId: actor.id,
+          action: 'threeZero.setTargets',
+          entity: String(request.params.year),
+          data: request.body,
+        });
       });
       return reply.status(204).send(null);
     },
   );
 };
-

@@ -31,7 +31,12 @@ async function lateCase(opts: { overdueCalendarDays: number }) {
   const units = (await ctx.app.inject({ method: 'GET', url: '/api/units', headers: { cookie: cookies.admin! } })).json().items;
   const sfs = units.find((u: { code: string }) => u.code === '410871061-SFS').id;
   const c = (
-    await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() }, payload: buildCaseBody() })
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
+      payload: buildCaseBody(),
+    })
   ).json();
   await send('reception', c.id, { action: 'accept' });
   await send('dispatcher', c.id, { action: 'dispatch', leadUnitId: sfs });
@@ -52,10 +57,19 @@ const events = async (caseId: string, action: string) =>
 describe('the deadline sweep', () => {
   it('reminds the handler once of a clock turning yellow, however often it runs', async () => {
     const c = (
-      await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() }, payload: buildCaseBody() })
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/cases',
+        headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
+        payload: buildCaseBody(),
+      })
     ).json();
     // Acceptance clock: 9 of 10 calendar days gone.
-    await ctx.database.pool.query(`update case_clocks set started_on = $1, due_date = $2 where case_id = $3`, [addDays(today(), -9), addDays(today(), 1), c.id]);
+    await ctx.database.pool.query(`update case_clocks set started_on = $1, due_date = $2 where case_id = $3`, [
+      addDays(today(), -9),
+      addDays(today(), 1),
+      c.id,
+    ]);
     await sweep();
     await sweep();
     const rows = await outboxRows(c.id);
@@ -89,7 +103,14 @@ describe('the deadline sweep', () => {
       await sweep();
       await sweep();
       // Events arrive in commit order: once this later registration is heard, anything the sweeps said has been too.
-      const marker = (await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() }, payload: buildCaseBody() })).json();
+      const marker = (
+        await ctx.app.inject({
+          method: 'POST',
+          url: '/api/cases',
+          headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
+          payload: buildCaseBody(),
+        })
+      ).json();
       await expect.poll(() => heard.some((e) => e.type === 'case.registered' && e.caseId === marker.id), { timeout: 10_000 }).toBe(true);
       const overdue = heard.filter((e) => e.type === 'case.overdue' && e.caseId === id);
       expect(overdue).toHaveLength(1);
@@ -100,7 +121,11 @@ describe('the deadline sweep', () => {
   });
 
   it('does each thing exactly once when a sweep is cut off half-way and run again (restart catch-up)', async () => {
-    const ids = [await lateCase({ overdueCalendarDays: 8 }), await lateCase({ overdueCalendarDays: 9 }), await lateCase({ overdueCalendarDays: 12 })];
+    const ids = [
+      await lateCase({ overdueCalendarDays: 8 }),
+      await lateCase({ overdueCalendarDays: 9 }),
+      await lateCase({ overdueCalendarDays: 12 }),
+    ];
     await expect(sweep(1)).rejects.toThrow('sweep interrupted');
     await sweep();
     await sweep();
@@ -135,13 +160,22 @@ describe('the outbox', () => {
     const sms = createLoggingSmsGateway(pino({ level: 'silent' }));
     await dispatchOutbox({ db: ctx.database.db, sms, crypto: ctx.app.deps.crypto });
     await dispatchOutbox({ db: ctx.database.db, sms, crypto: ctx.app.deps.crypto });
-    const inbox = (await ctx.app.inject({ method: 'GET', url: '/api/notifications?pageSize=100', headers: { cookie: cookies.mediator! } })).json();
+    const inbox = (
+      await ctx.app.inject({ method: 'GET', url: '/api/notifications?pageSize=100', headers: { cookie: cookies.mediator! } })
+    ).json();
     const mine = inbox.items.filter((n: { caseId: string }) => n.caseId === id);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ isRead: false, title: expect.stringContaining('已逾期') });
     expect(inbox.unread).toBeGreaterThanOrEqual(1);
-    await ctx.app.inject({ method: 'POST', url: '/api/notifications/read', headers: { cookie: cookies.mediator! }, payload: { ids: [mine[0].id] } });
-    const after = (await ctx.app.inject({ method: 'GET', url: '/api/notifications?pageSize=100', headers: { cookie: cookies.mediator! } })).json();
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/notifications/read',
+      headers: { cookie: cookies.mediator! },
+      payload: { ids: [mine[0].id] },
+    });
+    const after = (
+      await ctx.app.inject({ method: 'GET', url: '/api/notifications?pageSize=100', headers: { cookie: cookies.mediator! } })
+    ).json();
     expect(after.items.find((n: { id: string }) => n.id === mine[0].id).isRead).toBe(true);
   });
 
@@ -150,10 +184,24 @@ describe('the outbox', () => {
     const log = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
     const key = `test-sms-${randomUUID()}`;
     await enqueue(ctx.database.db, [
-      { districtCode: '410871', dedupeKey: key, channel: 'sms', recipientPhoneEnc: ctx.app.deps.crypto.encrypt('13812345678'), title: '办理进度', body: '您的事项已受理' },
+      {
+        districtCode: '410871',
+        dedupeKey: key,
+        channel: 'sms',
+        recipientPhoneEnc: ctx.app.deps.crypto.encrypt('13812345678'),
+        title: '办理进度',
+        body: '您的事项已受理',
+      },
     ]);
     await enqueue(ctx.database.db, [
-      { districtCode: '410871', dedupeKey: key, channel: 'sms', recipientPhoneEnc: ctx.app.deps.crypto.encrypt('13812345678'), title: '办理进度', body: '您的事项已受理' },
+      {
+        districtCode: '410871',
+        dedupeKey: key,
+        channel: 'sms',
+        recipientPhoneEnc: ctx.app.deps.crypto.encrypt('13812345678'),
+        title: '办理进度',
+        body: '您的事项已受理',
+      },
     ]);
     const sms = createLoggingSmsGateway(log);
     for (let i = 0; i < 3; i++) await dispatchOutbox({ db: ctx.database.db, sms, crypto: ctx.app.deps.crypto });

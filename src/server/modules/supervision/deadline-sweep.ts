@@ -33,14 +33,24 @@ export interface SweepResult {
 async function recipientsOf(tx: Tx, c: CaseRow): Promise<string[]> {
   if (c.handlerId) return [c.handlerId];
   if (c.leadUnitId) {
-    const staff = await tx.select({ id: users.id }).from(users).where(and(eq(users.districtCode, c.districtCode), eq(users.unitId, c.leadUnitId), isNull(users.disabledAt)));
+    const staff = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.districtCode, c.districtCode), eq(users.unitId, c.leadUnitId), isNull(users.disabledAt)));
     if (staff.length) return staff.map((s) => s.id);
   }
   const centre = await tx
     .select({ id: users.id })
     .from(users)
     .innerJoin(units, and(eq(units.districtCode, users.districtCode), eq(units.id, users.unitId)))
-    .where(and(eq(users.districtCode, c.districtCode), eq(users.role, 'dispatcher'), isNull(users.disabledAt), sql`${c.unitPath} like ${units.path} || '%'`));
+    .where(
+      and(
+        eq(users.districtCode, c.districtCode),
+        eq(users.role, 'dispatcher'),
+        isNull(users.disabledAt),
+        sql`${c.unitPath} like ${units.path} || '%'`,
+      ),
+    );
   return centre.map((s) => s.id);
 }
 
@@ -49,9 +59,20 @@ async function recipientsOf(tx: Tx, c: CaseRow): Promise<string[]> {
  * unit that holds it), once per clock: the timeline says why, the holder gets an automatic urge, the new level is told.
  * Null when it was done before (or the holder is the top of the tree).
  */
-async function escalate(db: Db, tx: Tx, calendar: WorkCalendar, c: CaseRow, clock: ClockRow, overdueDays: number, at: Date): Promise<OutboxMessage[] | null> {
+async function escalate(
+  db: Db,
+  tx: Tx,
+  calendar: WorkCalendar,
+  c: CaseRow,
+  clock: ClockRow,
+  overdueDays: number,
+  at: Date,
+): Promise<OutboxMessage[] | null> {
   const holderId = c.supervisingUnitId ?? c.leadUnitId ?? c.unitId;
-  const [holder] = await tx.select().from(units).where(and(eq(units.districtCode, c.districtCode), eq(units.id, holderId)));
+  const [holder] = await tx
+    .select()
+    .from(units)
+    .where(and(eq(units.districtCode, c.districtCode), eq(units.id, holderId)));
   if (!holder?.parentId) return null;
   const [claimed] = await tx
     .insert(autoEscalations)
@@ -59,7 +80,10 @@ async function escalate(db: Db, tx: Tx, calendar: WorkCalendar, c: CaseRow, cloc
     .onConflictDoNothing()
     .returning();
   if (!claimed) return null;
-  const [parent] = await tx.select().from(units).where(and(eq(units.districtCode, c.districtCode), eq(units.id, holder.parentId)));
+  const [parent] = await tx
+    .select()
+    .from(units)
+    .where(and(eq(units.districtCode, c.districtCode), eq(units.id, holder.parentId)));
   const reason = `${STAGE_NAMES[clock.stage]}期限 ${clock.dueDate} 已逾期 ${overdueDays} 个工作日，自动提级至${parent!.name}督办`;
   await recordCaseEvent({
     db,
@@ -81,7 +105,14 @@ async function escalate(db: Db, tx: Tx, calendar: WorkCalendar, c: CaseRow, cloc
   const watchers = await tx
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.districtCode, c.districtCode), eq(users.unitId, parent!.id), inArray(users.role, ['dispatcher', 'leader']), isNull(users.disabledAt)));
+    .where(
+      and(
+        eq(users.districtCode, c.districtCode),
+        eq(users.unitId, parent!.id),
+        inArray(users.role, ['dispatcher', 'leader']),
+        isNull(users.disabledAt),
+      ),
+    );
   return watchers.map((w) => ({
     districtCode: c.districtCode,
     dedupeKey: `escalation:${clock.id}:${w.id}`,
@@ -129,7 +160,10 @@ export async function runDeadlineSweep(opts: {
   for (const clocks of byCase.values()) {
     if (opts.failAfterCases !== undefined && processed >= opts.failAfterCases) throw new Error('sweep interrupted (test)');
     await db.transaction(async (tx) => {
-      const [c] = await tx.select().from(cases).where(and(eq(cases.districtCode, clocks[0]!.districtCode), eq(cases.id, clocks[0]!.caseId)));
+      const [c] = await tx
+        .select()
+        .from(cases)
+        .where(and(eq(cases.districtCode, clocks[0]!.districtCode), eq(cases.id, clocks[0]!.caseId)));
       if (!c) return;
       const messages: OutboxMessage[] = [];
       const overdueMessages: OutboxMessage[] = [];

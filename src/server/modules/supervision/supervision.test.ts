@@ -50,21 +50,38 @@ describe('extensions (信访工作条例 Art.34)', () => {
     // A plain mediator cannot decide; the head of the same 司法所 can.
     const asMediator = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${id}`, headers: { cookie: cookies.mediator! } })).json();
     expect(asMediator.allowedActions).not.toContain('decide_extension');
-    expect((await send('mediator', id, { action: 'decide_extension', approve: true, residentNotice: 'x' })).json().code).toBe('EXTENSION_DECIDER_FORBIDDEN');
+    expect((await send('mediator', id, { action: 'decide_extension', approve: true, residentNotice: 'x' })).json().code).toBe(
+      'EXTENSION_DECIDER_FORBIDDEN',
+    );
     expect((await send('head', id, { action: 'decide_extension', approve: true })).json().code).toBe('EXTENSION_NOTICE_REQUIRED');
-    const approved = await send('head', id, { action: 'decide_extension', approve: true, residentNotice: '已于当日电话告知申请人延期理由' });
+    const approved = await send('head', id, {
+      action: 'decide_extension',
+      approve: true,
+      residentNotice: '已于当日电话告知申请人延期理由',
+    });
     expect(approved.statusCode).toBe(200);
     const after = approved.json();
     const moved = after.clocks.find((k: { stage: string }) => k.stage === 'handling');
     expect(moved.extendedDays).toBe(20);
-    const expected = (await ctx.app.inject({ method: 'GET', url: `/api/calendar/add-calendar-days?from=${handling.startedOn}&days=80` })).json().date;
+    const expected = (
+      await ctx.app.inject({ method: 'GET', url: `/api/calendar/add-calendar-days?from=${handling.startedOn}&days=80` })
+    ).json().date;
     expect(moved.dueDate).toBe(expected);
-    expect(after.extensions).toEqual([expect.objectContaining({ status: 'approved', days: 20, residentNotice: '已于当日电话告知申请人延期理由' })]);
-    expect(after.timeline.at(-1)).toMatchObject({ action: 'decide_extension', data: expect.objectContaining({ residentNotice: '已于当日电话告知申请人延期理由' }) });
+    expect(after.extensions).toEqual([
+      expect.objectContaining({ status: 'approved', days: 20, residentNotice: '已于当日电话告知申请人延期理由' }),
+    ]);
+    expect(after.timeline.at(-1)).toMatchObject({
+      action: 'decide_extension',
+      data: expect.objectContaining({ residentNotice: '已于当日电话告知申请人延期理由' }),
+    });
     // 20 of 30 used: 11 more is too many, 10 is fine.
-    expect((await send('mediator', id, { action: 'request_extension', extensionDays: 11, reason: '再延' })).json().code).toBe('DEADLINE_EXTENSION_TOO_LONG');
+    expect((await send('mediator', id, { action: 'request_extension', extensionDays: 11, reason: '再延' })).json().code).toBe(
+      'DEADLINE_EXTENSION_TOO_LONG',
+    );
     expect((await send('mediator', id, { action: 'request_extension', extensionDays: 10, reason: '再延' })).statusCode).toBe(200);
-    expect((await send('mediator', id, { action: 'request_extension', extensionDays: 1, reason: '再延' })).json().code).toBe('EXTENSION_ALREADY_PENDING');
+    expect((await send('mediator', id, { action: 'request_extension', extensionDays: 1, reason: '再延' })).json().code).toBe(
+      'EXTENSION_ALREADY_PENDING',
+    );
   });
 
   it('may be refused with a reason; the due date stays', async () => {
@@ -80,7 +97,9 @@ describe('supervision (督办)', () => {
   it('the dispatcher urges with a reply-by date; the handler sees it in "my urges" and answers', async () => {
     const id = await petitionInProgress();
     const today = shanghaiDate(new Date());
-    expect((await send('dispatcher', id, { action: 'urge', note: '请加快办理', replyBy: addDays(today, -1) })).json().code).toBe('URGE_REPLY_BY_INVALID');
+    expect((await send('dispatcher', id, { action: 'urge', note: '请加快办理', replyBy: addDays(today, -1) })).json().code).toBe(
+      'URGE_REPLY_BY_INVALID',
+    );
     expect((await send('mediator', id, { action: 'urge', note: 'x', replyBy: today })).statusCode).toBe(403);
     const urged = (await send('dispatcher', id, { action: 'urge', note: '请三日内报告进展', replyBy: addDays(today, 3) })).json();
     expect(urged.urges).toEqual([expect.objectContaining({ note: '请三日内报告进展', answer: null, isLate: false, urgedBy: '王强' })]);

@@ -26,7 +26,14 @@ afterAll(() => ctx.close());
 const send = (who: string, id: string, body: Record<string, unknown>) =>
   actOnCaseOk(ctx.app, { cookie: cookies[who]!, readerCookie: cookies.admin! }, id, body);
 const register = async (body: Parameters<typeof buildCaseBody>[0]) =>
-  (await ctx.app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() }, payload: buildCaseBody(body) })).json();
+  (
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
+      payload: buildCaseBody(body),
+    })
+  ).json();
 
 describe('the three failures (三个未)', () => {
   it('counts each failure by the unit holding the case, and drills down to the cases', async () => {
@@ -36,7 +43,10 @@ describe('the three failures (三个未)', () => {
     await send('reception', late.id, { action: 'accept' });
     await send('dispatcher', late.id, { action: 'dispatch', leadUnitId: fl });
     // Not provisional, so loading a year elsewhere in the run does not recompute it back.
-    await ctx.database.pool.query(`update case_clocks set due_date = $1, is_provisional = 0 where case_id = $2 and stage = 'handling'`, [addDays(today, -3), late.id]);
+    await ctx.database.pool.query(`update case_clocks set due_date = $1, is_provisional = 0 where case_id = $2 and stage = 'handling'`, [
+      addDays(today, -3),
+      late.id,
+    ]);
     // 不依法办理: a mediation agreement concluded at 妇联 with no agreement document attached.
     const bare = await register({ category: 'marriage_family' });
     await send('reception', bare.id, { action: 'accept' });
@@ -45,20 +55,51 @@ describe('the three failures (三个未)', () => {
     await send('fl_worker', bare.id, { action: 'conclude', outcome: 'agreement', note: '口头协议' });
     // 应受理未受理: a petition at 杨庄村 nobody has decided on, past its 15 days.
     const waiting = await register({ kind: 'petition', category: 'other', place: { address: '阳庙镇杨庄村', unitCode: '410871100200' } });
-    await ctx.database.pool.query(`update case_clocks set due_date = $1, is_provisional = 0 where case_id = $2 and stage = 'acceptance'`, [addDays(today, -1), waiting.id]);
+    await ctx.database.pool.query(`update case_clocks set due_date = $1, is_provisional = 0 where case_id = $2 and stage = 'acceptance'`, [
+      addDays(today, -1),
+      waiting.id,
+    ]);
 
-    const report = (await ctx.app.inject({ method: 'GET', url: `/api/reports/three-failures?from=${today}&to=${today}`, headers: { cookie: cookies.leader! } })).json();
-    expect(report.rows.find((r: { unitId: string }) => r.unitId === fl)).toMatchObject({ unitName: '区妇联', cases: 2, notAccepted: 0, notHandled: 1, unlawful: 1 });
-    expect(report.rows.find((r: { unitId: string }) => r.unitId === yangzhuang)).toMatchObject({ notAccepted: 1, notHandled: 0, unlawful: 0 });
+    const report = (
+      await ctx.app.inject({
+        method: 'GET',
+        url: `/api/reports/three-failures?from=${today}&to=${today}`,
+        headers: { cookie: cookies.leader! },
+      })
+    ).json();
+    expect(report.rows.find((r: { unitId: string }) => r.unitId === fl)).toMatchObject({
+      unitName: '区妇联',
+      cases: 2,
+      notAccepted: 0,
+      notHandled: 1,
+      unlawful: 1,
+    });
+    expect(report.rows.find((r: { unitId: string }) => r.unitId === yangzhuang)).toMatchObject({
+      notAccepted: 1,
+      notHandled: 0,
+      unlawful: 0,
+    });
 
-    const drill = (await ctx.app.inject({ method: 'GET', url: `/api/cases?failure=unlawful&holderUnitId=${fl}`, headers: { cookie: cookies.leader! } })).json();
+    const drill = (
+      await ctx.app.inject({ method: 'GET', url: `/api/cases?failure=unlawful&holderUnitId=${fl}`, headers: { cookie: cookies.leader! } })
+    ).json();
     expect(drill.items.map((i: { id: string }) => i.id)).toEqual([bare.id]);
-    const drill2 = (await ctx.app.inject({ method: 'GET', url: `/api/cases?failure=not_handled&holderUnitId=${fl}`, headers: { cookie: cookies.leader! } })).json();
+    const drill2 = (
+      await ctx.app.inject({
+        method: 'GET',
+        url: `/api/cases?failure=not_handled&holderUnitId=${fl}`,
+        headers: { cookie: cookies.leader! },
+      })
+    ).json();
     expect(drill2.items.map((i: { id: string }) => i.id)).toEqual([late.id]);
   });
 
   it('is for supervisors only', async () => {
-    const res = await ctx.app.inject({ method: 'GET', url: `/api/reports/three-failures?from=${shanghaiDate(new Date())}&to=${shanghaiDate(new Date())}`, headers: { cookie: cookies.mediator! } });
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/reports/three-failures?from=${shanghaiDate(new Date())}&to=${shanghaiDate(new Date())}`,
+      headers: { cookie: cookies.mediator! },
+    });
     expect(res.statusCode).toBe(403);
   });
 });

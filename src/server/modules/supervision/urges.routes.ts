@@ -52,9 +52,17 @@ export const urgesRoutes: FastifyPluginAsyncZod = async (app) => {
           .orderBy(desc(caseUrges.urgedAt))
           .limit(q.pageSize)
           .offset((q.page - 1) * q.pageSize),
-        db.select({ total: sql<number>`count(*)::int` }).from(caseUrges).innerJoin(cases, join).where(condition),
+        db
+          .select({ total: sql<number>`count(*)::int` })
+          .from(caseUrges)
+          .innerJoin(cases, join)
+          .where(condition),
       ]);
-      const names = await userNames(db, actor.districtCode, rows.map((r) => r.urge.urgedBy));
+      const names = await userNames(
+        db,
+        actor.districtCode,
+        rows.map((r) => r.urge.urgedBy),
+      );
       return {
         items: rows.map((r) => ({ ...presentUrge(r.urge, names), caseCode: r.code, caseSummary: r.summary })),
         total,

@@ -5,24 +5,41 @@ import { units, users } from '../../db/schema.js';
 export type UnitRow = typeof units.$inferSelect;
 
 export async function findUnitById(db: Db | Tx, districtCode: string, id: string): Promise<UnitRow | undefined> {
-  const [row] = await db.select().from(units).where(and(eq(units.districtCode, districtCode), eq(units.id, id)));
+  const [row] = await db
+    .select()
+    .from(units)
+    .where(and(eq(units.districtCode, districtCode), eq(units.id, id)));
   return row;
 }
 
 export async function findUnitByCode(db: Db | Tx, districtCode: string, code: string): Promise<UnitRow | undefined> {
-  const [row] = await db.select().from(units).where(and(eq(units.districtCode, districtCode), eq(units.code, code)));
+  const [row] = await db
+    .select()
+    .from(units)
+    .where(and(eq(units.districtCode, districtCode), eq(units.code, code)));
   return row;
 }
 
 export async function findUnitsByIds(db: Db | Tx, districtCode: string, ids: readonly string[]): Promise<UnitRow[]> {
   if (ids.length === 0) return [];
-  return db.select().from(units).where(and(eq(units.districtCode, districtCode), inArray(units.id, [...ids])));
+  return db
+    .select()
+    .from(units)
+    .where(and(eq(units.districtCode, districtCode), inArray(units.id, [...ids])));
 }
 
 /** The org tree without the units' boundaries (the map reads those; a tree of a few hundred units should not carry megabytes). */
 export async function listUnits(db: Db, districtCode: string) {
   return db
-    .select({ id: units.id, parentId: units.parentId, code: units.code, name: units.name, kind: units.kind, depth: units.depth, path: units.path })
+    .select({
+      id: units.id,
+      parentId: units.parentId,
+      code: units.code,
+      name: units.name,
+      kind: units.kind,
+      depth: units.depth,
+      path: units.path,
+    })
     .from(units)
     .where(eq(units.districtCode, districtCode))
     .orderBy(asc(units.depth), asc(units.code));
@@ -59,5 +76,7 @@ async function cachedUnit(db: Db, districtCode: string, by: 'code' | 'id', value
  * and the org tree does not change while the platform runs (a unit added since is simply read from the database).
  * `via`: the open transaction to read through on a miss (never a second pooled connection while holding one).
  */
-export const findUnitByCodeCached = (db: Db, districtCode: string, code: string, via: Db | Tx = db) => cachedUnit(db, districtCode, 'code', code, via);
-export const findUnitByIdCached = (db: Db, districtCode: string, id: string, via: Db | Tx = db) => cachedUnit(db, districtCode, 'id', id, via);
+export const findUnitByCodeCached = (db: Db, districtCode: string, code: string, via: Db | Tx = db) =>
+  cachedUnit(db, districtCode, 'code', code, via);
+export const findUnitByIdCached = (db: Db, districtCode: string, id: string, via: Db | Tx = db) =>
+  cachedUnit(db, districtCode, 'id', id, via);

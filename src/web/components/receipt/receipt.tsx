@@ -29,7 +29,9 @@ const shanghaiDay = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600
  */
 export function Receipt({ receipt }: { receipt: PublicReceipt }) {
   const { t, label } = useI18n();
-  const within = receipt.acceptWithin ? t(receipt.acceptWithin.unit === 'working' ? 'receipt.workingDays' : 'receipt.calendarDays', { n: receipt.acceptWithin.days }) : '';
+  const within = receipt.acceptWithin
+    ? t(receipt.acceptWithin.unit === 'working' ? 'receipt.workingDays' : 'receipt.calendarDays', { n: receipt.acceptWithin.days })
+    : '';
   return (
     <section className="fq-receipt" aria-labelledby="fq-receipt-title" data-testid="receipt">
       <h2 id="fq-receipt-title">{t('receipt.title')}</h2>
@@ -42,7 +44,12 @@ export function Receipt({ receipt }: { receipt: PublicReceipt }) {
       <p className="fq-receipt-token-label" id="fq-receipt-token-label">
         {t('receipt.token')}
       </p>
-      <p className="fq-receipt-token" aria-labelledby="fq-receipt-token-label" data-testid="receipt-token" data-token={receipt.trackingToken}>
+      <p
+        className="fq-receipt-token"
+        aria-labelledby="fq-receipt-token-label"
+        data-testid="receipt-token"
+        data-token={receipt.trackingToken}
+      >
         {grouped(receipt.trackingToken).map((g, i) => (
           <span key={i}>{g}</span>
         ))}

@@ -33,7 +33,10 @@ export function DistrictMap(props: {
   // One registered map per set of features: ECharts keys maps by name.
   const mapName = useMemo(() => {
     const name = `fq-${level}-${features.length}-${features[0]?.properties.id ?? 'none'}`;
-    echarts.registerMap(name, { type: 'FeatureCollection', features: features.map((f) => ({ ...f, properties: { ...f.properties, name: f.properties.id } })) } as never);
+    echarts.registerMap(name, {
+      type: 'FeatureCollection',
+      features: features.map((f) => ({ ...f, properties: { ...f.properties, name: f.properties.id } })),
+    } as never);
     return name;
   }, [features, level]);
   const names = useMemo(() => new Map(features.map((f) => [f.properties.id, f.properties.name])), [features]);
@@ -75,7 +78,15 @@ export function DistrictMap(props: {
         zlevel: 2,
       });
     } else if (caseLayer === 'heat') {
-      series.push({ name: 'heat', type: 'heatmap', coordinateSystem: 'geo', data: layers.cases.map((c) => [c.lng, c.lat, 1]), pointSize: 10, blurSize: 14, zlevel: 1 });
+      series.push({
+        name: 'heat',
+        type: 'heatmap',
+        coordinateSystem: 'geo',
+        data: layers.cases.map((c) => [c.lng, c.lat, 1]),
+        pointSize: 10,
+        blurSize: 14,
+        zlevel: 1,
+      });
     }
     if (cameras?.length) {
       series.push({
@@ -84,7 +95,12 @@ export function DistrictMap(props: {
         coordinateSystem: 'geo',
         symbol: 'pin',
         symbolSize: 22,
-        data: cameras.map((c) => ({ value: [c.lng, c.lat], id: c.id, name: c.name, itemStyle: { color: c.openAlerts ? '#d81b60' : c.status === 'online' ? '#43a047' : '#9e9e9e' } })),
+        data: cameras.map((c) => ({
+          value: [c.lng, c.lat],
+          id: c.id,
+          name: c.name,
+          itemStyle: { color: c.openAlerts ? '#d81b60' : c.status === 'online' ? '#43a047' : '#9e9e9e' },
+        })),
         tooltip: { formatter: (p: { data: { name: string } }) => `${t('map.camera')}：${p.data.name}` },
         zlevel: 3,
       });
@@ -116,7 +132,9 @@ export function DistrictMap(props: {
     });
     return {
       tooltip: { trigger: 'item' },
-      ...(caseLayer === 'heat' ? { visualMap: { show: false, min: 0, max: 6, seriesIndex: 1, inRange: { color: ['#2c7bb6', '#ffffbf', '#d7191c'] } } } : {}),
+      ...(caseLayer === 'heat'
+        ? { visualMap: { show: false, min: 0, max: 6, seriesIndex: 1, inRange: { color: ['#2c7bb6', '#ffffbf', '#d7191c'] } } }
+        : {}),
       geo: {
         map: mapName,
         roam: true,
@@ -126,7 +144,11 @@ export function DistrictMap(props: {
         bottom: 8,
         // Names come from the `names` series; the region's own label would draw a second one on hover.
         label: { show: false },
-        itemStyle: { areaColor: dark ? '#12325a' : '#eef3fa', borderColor: dark ? '#4f8ad1' : '#7a9cc6', borderWidth: level === 'grid' ? 0.6 : 1.2 },
+        itemStyle: {
+          areaColor: dark ? '#12325a' : '#eef3fa',
+          borderColor: dark ? '#4f8ad1' : '#7a9cc6',
+          borderWidth: level === 'grid' ? 0.6 : 1.2,
+        },
         emphasis: { itemStyle: { areaColor: dark ? '#1f4f8a' : '#cfe0f5' }, label: { show: false } },
         tooltip: { formatter: (p: { name: string }) => names.get(p.name) ?? '' },
       },
@@ -137,16 +159,16 @@ export function DistrictMap(props: {
   // What is drawn, in the DOM: a test (or a screen reader) can tell when the layers it chose are on the map.
   return (
     <div data-testid="district-map-frame" data-case-layer={caseLayer} data-cameras={cameras?.length ?? 0} data-level={level}>
-    <Chart
-      testId="district-map"
-      option={option}
-      style={{ height: props.height }}
-      onClick={(p) => {
-        if (p.componentType === 'geo' || p.seriesName === 'units') props.onUnit?.(p.name);
-        else if (p.seriesName === 'cameras') props.onCamera?.((p.data as { id: string }).id);
-        else if (p.seriesName === 'cases') props.onCase?.((p.data as { id: string }).id);
-      }}
-    />
+      <Chart
+        testId="district-map"
+        option={option}
+        style={{ height: props.height }}
+        onClick={(p) => {
+          if (p.componentType === 'geo' || p.seriesName === 'units') props.onUnit?.(p.name);
+          else if (p.seriesName === 'cameras') props.onCamera?.((p.data as { id: string }).id);
+          else if (p.seriesName === 'cases') props.onCase?.((p.data as { id: string }).id);
+        }}
+      />
     </div>
   );
 }

@@ -1,7 +1,15 @@
 import type { Figure } from '../../../shared/schemas/stats.js';
 
 /** The case list filtered to exactly the cases behind a cockpit figure (same rule as the figure: docs/INDICATORS.md). */
-export function drillDownUrl(opts: { figure: Figure; from: string; to: string; unitId: string; kind?: string; category?: string; channel?: string }): string {
+export function drillDownUrl(opts: {
+  figure: Figure;
+  from: string;
+  to: string;
+  unitId: string;
+  kind?: string;
+  category?: string;
+  channel?: string;
+}): string {
   const q = new URLSearchParams({ figure: opts.figure, from: opts.from, to: opts.to, placeUnitId: opts.unitId });
   if (opts.kind) q.set('kind', opts.kind);
   if (opts.category) q.set('category', opts.category);

@@ -38,7 +38,10 @@ export function ringOption(slices: RingSlice[], opts: { dark?: boolean; fontSize
   const text = opts.dark ? '#cfe3ff' : '#333';
   // The root is the base option; `media` adjusts it to the chart's own width (not the window's).
   return {
-    tooltip: { trigger: 'item', formatter: (p: { name: string; value: number }) => `${p.name}: ${p.value} (${shareOf.get(p.name) ?? '0.0'}%)` },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { name: string; value: number }) => `${p.name}: ${p.value} (${shareOf.get(p.name) ?? '0.0'}%)`,
+    },
     legend: {
       orient: 'vertical',
       right: 4,
@@ -49,7 +52,17 @@ export function ringOption(slices: RingSlice[], opts: { dark?: boolean; fontSize
       formatter: (name: string) => `${name}  ${shareOf.get(name) ?? '0.0'}%`,
     },
     // `stillShowZeroSum: false`: with nothing to share out, no ring (ECharts would draw equal slices beside 0.0%).
-    series: [{ type: 'pie', radius: ['36%', '62%'], center: ['30%', '50%'], stillShowZeroSum: false, label: { show: false }, labelLine: { show: false }, data: slices }],
+    series: [
+      {
+        type: 'pie',
+        radius: ['36%', '62%'],
+        center: ['30%', '50%'],
+        stillShowZeroSum: false,
+        label: { show: false },
+        labelLine: { show: false },
+        data: slices,
+      },
+    ],
     media: [
       {
         query: { maxWidth: 360 },

@@ -35,15 +35,27 @@ export function CounsellingPage() {
   const [week, setWeek] = useState<Dayjs>(dayjs().startOf('week'));
   const [assessForm] = Form.useForm();
   const [walkInForm] = Form.useForm();
-  const alerts = useQuery({ queryKey: ['counselling', 'alerts'], queryFn: () => api<CrisisAlert[]>('/api/counselling/alerts?open=true'), refetchInterval: ALERT_POLL_MS });
-  const services = useQuery({ queryKey: ['counselling', 'services'], queryFn: async () => (await api<{ items: ServiceSummary[] }>('/api/counselling/services')).items, refetchInterval: ALERT_POLL_MS });
+  const alerts = useQuery({
+    queryKey: ['counselling', 'alerts'],
+    queryFn: () => api<CrisisAlert[]>('/api/counselling/alerts?open=true'),
+    refetchInterval: ALERT_POLL_MS,
+  });
+  const services = useQuery({
+    queryKey: ['counselling', 'services'],
+    queryFn: async () => (await api<{ items: ServiceSummary[] }>('/api/counselling/services')).items,
+    refetchInterval: ALERT_POLL_MS,
+  });
   const schedule = useQuery({
     queryKey: ['counselling', 'appointments', week.toISOString()],
-    queryFn: () => api<Appointment[]>(`/api/counselling/appointments?from=${encodeURIComponent(week.toISOString())}&to=${encodeURIComponent(week.add(7, 'day').toISOString())}`),
+    queryFn: () =>
+      api<Appointment[]>(
+        `/api/counselling/appointments?from=${encodeURIComponent(week.toISOString())}&to=${encodeURIComponent(week.add(7, 'day').toISOString())}`,
+      ),
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['counselling'] });
   const assess = useMutation({
-    mutationFn: (v: { riskLevel: string; assessment: string }) => api(`/api/counselling/alerts/${assessing!.id}/assessment`, { method: 'POST', json: v }),
+    mutationFn: (v: { riskLevel: string; assessment: string }) =>
+      api(`/api/counselling/alerts/${assessing!.id}/assessment`, { method: 'POST', json: v }),
     onSuccess: async () => {
       message.success(t('threeZero.saved'));
       setAssessing(null);
@@ -52,7 +64,8 @@ export function CounsellingPage() {
     },
   });
   const walkIn = useMutation({
-    mutationFn: (v: { name: string; phone?: string; reason: string }) => api<{ id: string }>('/api/counselling/walk-ins', { method: 'POST', json: { ...v, phone: v.phone || undefined } }),
+    mutationFn: (v: { name: string; phone?: string; reason: string }) =>
+      api<{ id: string }>('/api/counselling/walk-ins', { method: 'POST', json: { ...v, phone: v.phone || undefined } }),
     onSuccess: async (r) => {
       walkInForm.resetFields();
       await refresh();
@@ -60,12 +73,16 @@ export function CounsellingPage() {
     },
   });
   const setStatus = useMutation({
-    mutationFn: (v: { id: string; status: 'attended' | 'cancelled' | 'no_show' }) => api(`/api/counselling/appointments/${v.id}/status`, { method: 'POST', json: { status: v.status } }),
+    mutationFn: (v: { id: string; status: 'attended' | 'cancelled' | 'no_show' }) =>
+      api(`/api/counselling/appointments/${v.id}/status`, { method: 'POST', json: { status: v.status } }),
     onSuccess: refresh,
   });
 
   const today = centreToday().format('YYYY-MM-DD');
-  const duty = useQuery({ queryKey: ['counselling', 'duty', 'today', today], queryFn: () => api<DutyRoster>(`/api/counselling/duty?from=${today}&to=${today}`) });
+  const duty = useQuery({
+    queryKey: ['counselling', 'duty', 'today', today],
+    queryFn: () => api<DutyRoster>(`/api/counselling/duty?from=${today}&to=${today}`),
+  });
   const onDutyNames = duty.data?.days[0]?.counsellors.map((c) => c.name).join('、');
 
   const open = alerts.data ?? [];
@@ -80,7 +97,11 @@ export function CounsellingPage() {
             <Badge count={open.length} />
           </Space>
         }
-        extra={<Typography.Text type="secondary">{onDutyNames ? t('counselling.todayOnDuty', { names: onDutyNames }) : t('counselling.nobodyOnDuty')}</Typography.Text>}
+        extra={
+          <Typography.Text type="secondary">
+            {onDutyNames ? t('counselling.todayOnDuty', { names: onDutyNames }) : t('counselling.nobodyOnDuty')}
+          </Typography.Text>
+        }
         data-testid="crisis-alerts"
       >
         {open.length === 0 ? (
@@ -99,7 +120,10 @@ export function CounsellingPage() {
                   </Button>,
                 ]}
               >
-                <List.Item.Meta title={<Typography.Text strong>{`${a.personName} · ${a.reason}`}</Typography.Text>} description={dayjs(a.raisedAt).format('YYYY-MM-DD HH:mm')} />
+                <List.Item.Meta
+                  title={<Typography.Text strong>{`${a.personName} · ${a.reason}`}</Typography.Text>}
+                  description={dayjs(a.raisedAt).format('YYYY-MM-DD HH:mm')}
+                />
               </List.Item>
             )}
           />
@@ -124,11 +148,38 @@ export function CounsellingPage() {
                   columns={[
                     { title: t('counselling.name'), dataIndex: 'personName' },
                     { title: t('counselling.source'), dataIndex: 'source', render: (v: string) => label('counsellingSource', v) },
-                    { title: t('case.status'), dataIndex: 'status', render: (v: string) => <Tag color={v === 'requested' ? 'orange' : v === 'active' ? 'purple' : 'default'}>{label('counsellingStatus', v)}</Tag> },
-                    { title: t('counselling.case'), dataIndex: 'caseCode', render: (v: string | null, r) => (v ? <Link to={`/cases/${r.caseId}`} onClick={(e) => e.stopPropagation()}>{v}</Link> : '—') },
+                    {
+                      title: t('case.status'),
+                      dataIndex: 'status',
+                      render: (v: string) => (
+                        <Tag color={v === 'requested' ? 'orange' : v === 'active' ? 'purple' : 'default'}>
+                          {label('counsellingStatus', v)}
+                        </Tag>
+                      ),
+                    },
+                    {
+                      title: t('counselling.case'),
+                      dataIndex: 'caseCode',
+                      render: (v: string | null, r) =>
+                        v ? (
+                          <Link to={`/cases/${r.caseId}`} onClick={(e) => e.stopPropagation()}>
+                            {v}
+                          </Link>
+                        ) : (
+                          '—'
+                        ),
+                    },
                     { title: t('counselling.counsellor'), render: (_, r) => r.counsellor?.name ?? '—' },
-                    { title: t('counselling.alerts'), dataIndex: 'openAlerts', render: (n: number) => (n ? <Tag color="red">{n}</Tag> : '') },
-                    { title: t('counselling.nextAppointment'), dataIndex: 'nextAppointment', render: (v: string | null) => (v ? dayjs(v).format('MM-DD HH:mm') : '—') },
+                    {
+                      title: t('counselling.alerts'),
+                      dataIndex: 'openAlerts',
+                      render: (n: number) => (n ? <Tag color="red">{n}</Tag> : ''),
+                    },
+                    {
+                      title: t('counselling.nextAppointment'),
+                      dataIndex: 'nextAppointment',
+                      render: (v: string | null) => (v ? dayjs(v).format('MM-DD HH:mm') : '—'),
+                    },
                   ]}
                 />
               ),
@@ -147,7 +198,10 @@ export function CounsellingPage() {
                     pagination={false}
                     locale={{ emptyText: t('common.empty') }}
                     columns={[
-                      { title: t('counselling.time'), render: (_, r) => `${dayjs(r.startsAt).format('MM-DD ddd HH:mm')}–${dayjs(r.endsAt).format('HH:mm')}` },
+                      {
+                        title: t('counselling.time'),
+                        render: (_, r) => `${dayjs(r.startsAt).format('MM-DD ddd HH:mm')}–${dayjs(r.endsAt).format('HH:mm')}`,
+                      },
                       { title: t('counselling.name'), dataIndex: 'personName' },
                       { title: t('counselling.counsellor'), render: (_, r) => r.counsellor.name },
                       { title: t('counselling.room'), render: (_, r) => r.room.name },
@@ -163,7 +217,16 @@ export function CounsellingPage() {
                               <Button size="small" onClick={() => setStatus.mutate({ id: r.id, status: 'no_show' })}>
                                 {t('counselling.noShow')}
                               </Button>
-                              <Button size="small" danger onClick={() => Modal.confirm({ title: `${t('counselling.cancel')}？`, onOk: () => setStatus.mutateAsync({ id: r.id, status: 'cancelled' }) })}>
+                              <Button
+                                size="small"
+                                danger
+                                onClick={() =>
+                                  Modal.confirm({
+                                    title: `${t('counselling.cancel')}？`,
+                                    onOk: () => setStatus.mutateAsync({ id: r.id, status: 'cancelled' }),
+                                  })
+                                }
+                              >
                                 {t('counselling.cancel')}
                               </Button>
                             </Space>
@@ -197,10 +260,18 @@ export function CounsellingPage() {
                   <Form.Item name="name" label={t('counselling.name')} rules={[{ required: true, message: t('counselling.needName') }]}>
                     <Input maxLength={50} />
                   </Form.Item>
-                  <Form.Item name="phone" label={t('counselling.phone')} rules={[{ pattern: /^1[3-9]\d{9}$/, message: t('counselling.badPhone') }]}>
+                  <Form.Item
+                    name="phone"
+                    label={t('counselling.phone')}
+                    rules={[{ pattern: /^1[3-9]\d{9}$/, message: t('counselling.badPhone') }]}
+                  >
                     <Input maxLength={11} />
                   </Form.Item>
-                  <Form.Item name="reason" label={t('counselling.reason')} rules={[{ required: true, min: 2, message: t('counselling.needReason') }]}>
+                  <Form.Item
+                    name="reason"
+                    label={t('counselling.reason')}
+                    rules={[{ required: true, min: 2, message: t('counselling.needReason') }]}
+                  >
                     <Input.TextArea rows={3} maxLength={500} />
                   </Form.Item>
                   {walkIn.isError && <Alert type="error" showIcon message={(walkIn.error as Error).message} style={{ marginBottom: 12 }} />}
@@ -213,13 +284,28 @@ export function CounsellingPage() {
           ]}
         />
       </Card>
-      <Modal open={!!assessing} title={`${t('counselling.assess')} · ${assessing?.personName ?? ''}`} onCancel={() => setAssessing(null)} onOk={() => assessForm.submit()} confirmLoading={assess.isPending} destroyOnHidden>
+      <Modal
+        open={!!assessing}
+        title={`${t('counselling.assess')} · ${assessing?.personName ?? ''}`}
+        onCancel={() => setAssessing(null)}
+        onOk={() => assessForm.submit()}
+        confirmLoading={assess.isPending}
+        destroyOnHidden
+      >
         <Alert type="warning" showIcon message={assessing?.reason} style={{ marginBottom: 12 }} />
         <Form form={assessForm} layout="vertical" onFinish={(v) => assess.mutate(v)}>
-          <Form.Item name="riskLevel" label={t('counselling.riskLevel')} rules={[{ required: true, message: t('counselling.needRiskLevel') }]}>
+          <Form.Item
+            name="riskLevel"
+            label={t('counselling.riskLevel')}
+            rules={[{ required: true, message: t('counselling.needRiskLevel') }]}
+          >
             <Select options={CRISIS_RISK_LEVELS.map((v) => ({ value: v, label: label('crisisRisk', v) }))} />
           </Form.Item>
-          <Form.Item name="assessment" label={t('counselling.assessment')} rules={[{ required: true, min: 10, message: t('counselling.needAssessment') }]}>
+          <Form.Item
+            name="assessment"
+            label={t('counselling.assessment')}
+            rules={[{ required: true, min: 10, message: t('counselling.needAssessment') }]}
+          >
             <Input.TextArea rows={5} maxLength={5000} />
           </Form.Item>
           {assess.isError && <Alert type="error" showIcon message={(assess.error as Error).message} />}
@@ -235,7 +321,10 @@ function RoomsTab() {
   const { t } = useI18n();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<{ name: string }>();
-  const rooms = useQuery({ queryKey: ['counselling', 'rooms'], queryFn: () => api<{ id: string; name: string }[]>('/api/counselling/rooms') });
+  const rooms = useQuery({
+    queryKey: ['counselling', 'rooms'],
+    queryFn: () => api<{ id: string; name: string }[]>('/api/counselling/rooms'),
+  });
   const add = useMutation({
     mutationFn: (v: { name: string }) => api('/api/counselling/rooms', { method: 'POST', json: v }),
     onSuccess: async () => {
@@ -245,7 +334,14 @@ function RoomsTab() {
   });
   return (
     <Space direction="vertical" style={{ width: '100%', maxWidth: 480 }}>
-      <List size="small" bordered dataSource={rooms.data ?? []} loading={rooms.isLoading} locale={{ emptyText: t('common.empty') }} renderItem={(r) => <List.Item>{r.name}</List.Item>} />
+      <List
+        size="small"
+        bordered
+        dataSource={rooms.data ?? []}
+        loading={rooms.isLoading}
+        locale={{ emptyText: t('common.empty') }}
+        renderItem={(r) => <List.Item>{r.name}</List.Item>}
+      />
       <Form form={form} layout="inline" onFinish={(v) => add.mutate(v)}>
         <Form.Item name="name" rules={[{ required: true, message: t('counselling.needRoomName') }]}>
           <Input placeholder={t('counselling.roomPlaceholder')} maxLength={40} />

@@ -7,7 +7,6 @@ import { api } from '../../app/api.js';
 import { centreToday } from '../../app/centre-date.js';
 import { useI18n } from '../../app/i18n.js';
 
-
 /** 值班安排: who is on duty each day of a week (crisis alerts reach them too); supervisors and admins change it. */
 export function DutyTab() {
   const { t } = useI18n();
@@ -18,11 +17,18 @@ export function DutyTab() {
   const [week, setWeek] = useState<Dayjs>(() => monday(centreToday()));
   const from = week.format('YYYY-MM-DD');
   const to = week.add(6, 'day').format('YYYY-MM-DD');
-  const roster = useQuery({ queryKey: ['counselling', 'duty', from], queryFn: () => api<DutyRoster>(`/api/counselling/duty?from=${from}&to=${to}`) });
-  const counsellors = useQuery({ queryKey: ['counselling', 'counsellors'], queryFn: () => api<{ id: string; name: string }[]>('/api/counselling/counsellors') });
+  const roster = useQuery({
+    queryKey: ['counselling', 'duty', from],
+    queryFn: () => api<DutyRoster>(`/api/counselling/duty?from=${from}&to=${to}`),
+  });
+  const counsellors = useQuery({
+    queryKey: ['counselling', 'counsellors'],
+    queryFn: () => api<{ id: string; name: string }[]>('/api/counselling/counsellors'),
+  });
   const [editing, setEditing] = useState<Record<string, string[]>>({});
   const save = useMutation({
-    mutationFn: (v: { day: string; counsellorIds: string[] }) => api(`/api/counselling/duty/${v.day}`, { method: 'PUT', json: { counsellorIds: v.counsellorIds } }),
+    mutationFn: (v: { day: string; counsellorIds: string[] }) =>
+      api(`/api/counselling/duty/${v.day}`, { method: 'PUT', json: { counsellorIds: v.counsellorIds } }),
     onSuccess: async (_, v) => {
       message.success(t('threeZero.saved'));
       setEditing(({ [v.day]: _done, ...rest }) => rest);
@@ -33,7 +39,13 @@ export function DutyTab() {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space wrap>
-        <DatePicker picker="week" value={week} onChange={(v) => v && setWeek(monday(v))} allowClear={false} aria-label={t('counselling.duty')} />
+        <DatePicker
+          picker="week"
+          value={week}
+          onChange={(v) => v && setWeek(monday(v))}
+          allowClear={false}
+          aria-label={t('counselling.duty')}
+        />
         <Typography.Text type="secondary">{t('counselling.dutyHint')}</Typography.Text>
       </Space>
       {roster.isError && <Alert type="error" showIcon message={(roster.error as Error).message} />}
@@ -61,7 +73,12 @@ export function DutyTab() {
             title: t('counselling.onDuty'),
             render: (_, row) => {
               const editable = !!r?.canEdit && row.day >= r.today;
-              if (!editable) return row.counsellors.length ? row.counsellors.map((c) => <Tag key={c.id}>{c.name}</Tag>) : <Typography.Text type="secondary">{t('counselling.nobodyOnDuty')}</Typography.Text>;
+              if (!editable)
+                return row.counsellors.length ? (
+                  row.counsellors.map((c) => <Tag key={c.id}>{c.name}</Tag>)
+                ) : (
+                  <Typography.Text type="secondary">{t('counselling.nobodyOnDuty')}</Typography.Text>
+                );
               const value = editing[row.day] ?? row.counsellors.map((c) => c.id);
               const changed = editing[row.day] !== undefined;
               return (
@@ -75,7 +92,13 @@ export function DutyTab() {
                     onChange={(ids: string[]) => setEditing((e) => ({ ...e, [row.day]: ids }))}
                     aria-label={`${row.day} ${t('counselling.onDuty')}`}
                   />
-                  <Button size="small" type="primary" disabled={!changed} loading={save.isPending && save.variables?.day === row.day} onClick={() => save.mutate({ day: row.day, counsellorIds: value })}>
+                  <Button
+                    size="small"
+                    type="primary"
+                    disabled={!changed}
+                    loading={save.isPending && save.variables?.day === row.day}
+                    onClick={() => save.mutate({ day: row.day, counsellorIds: value })}
+                  >
                     {t('common.save')}
                   </Button>
                 </Space>

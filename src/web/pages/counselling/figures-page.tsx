@@ -20,7 +20,6 @@ interface Figures {
   answerWithinMinutes: number;
 }
 
-
 /** 心理服务数据 for leaders: counts only — never a name, a reason, a score or a note. */
 export function CounsellingFiguresPage() {
   const { t } = useI18n();
@@ -34,7 +33,12 @@ export function CounsellingFiguresPage() {
       extra={
         <Space wrap>
           <DatePicker.RangePicker allowClear={false} value={range} onChange={(v) => v && setRange([v[0]!, v[1]!])} />
-          <Button icon={<DownloadOutlined />} href={`/api/counselling/figures.xlsx?${qs}`} download data-testid="counselling-figures-export">
+          <Button
+            icon={<DownloadOutlined />}
+            href={`/api/counselling/figures.xlsx?${qs}`}
+            download
+            data-testid="counselling-figures-export"
+          >
             {t('cockpit.export')}
           </Button>
         </Space>
@@ -45,7 +49,11 @@ export function CounsellingFiguresPage() {
         {COUNSELLING_FIGURE_KEYS.map((k) => (
           <Col xs={12} md={6} key={k}>
             <Card size="small" loading={figures.isLoading}>
-              <Statistic title={t(`counselling.figure.${k}` as never, { n: f?.answerWithinMinutes ?? 60 })} value={f?.[k] ?? 0} valueStyle={k === 'alertsOpen' && f?.alertsOpen ? { color: '#cf1322' } : undefined} />
+              <Statistic
+                title={t(`counselling.figure.${k}` as never, { n: f?.answerWithinMinutes ?? 60 })}
+                value={f?.[k] ?? 0}
+                valueStyle={k === 'alertsOpen' && f?.alertsOpen ? { color: '#cf1322' } : undefined}
+              />
             </Card>
           </Col>
         ))}

@@ -67,11 +67,32 @@ export function ScalesTab() {
           { title: t('counselling.scaleName'), dataIndex: 'name' },
           { title: t('counselling.scaleItems'), render: (_, s) => s.items.length, width: 70 },
           { title: t('counselling.scaleOptions'), render: (_, s) => s.options.map((o) => `${o.value} ${o.label}`).join('；') },
-          { title: t('counselling.scaleBands'), render: (_, s) => s.bands.map((b) => <Tag key={b.key}>{`${b.min}–${b.max} ${b.label}`}</Tag>) },
-          { title: t('counselling.scaleCrisis'), render: (_, s) => (s.crisisItems.length ? s.crisisItems.map((c) => <Tag color="red" key={c.no}>{c.reason}</Tag>) : '—') },
+          {
+            title: t('counselling.scaleBands'),
+            render: (_, s) => s.bands.map((b) => <Tag key={b.key}>{`${b.min}–${b.max} ${b.label}`}</Tag>),
+          },
+          {
+            title: t('counselling.scaleCrisis'),
+            render: (_, s) =>
+              s.crisisItems.length
+                ? s.crisisItems.map((c) => (
+                    <Tag color="red" key={c.no}>
+                      {c.reason}
+                    </Tag>
+                  ))
+                : '—',
+          },
         ]}
       />
-      <Modal open={adding} width={720} title={t('counselling.addScale')} onCancel={() => setAdding(false)} onOk={() => form.submit()} confirmLoading={add.isPending} destroyOnHidden>
+      <Modal
+        open={adding}
+        width={720}
+        title={t('counselling.addScale')}
+        onCancel={() => setAdding(false)}
+        onOk={() => form.submit()}
+        confirmLoading={add.isPending}
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical" onFinish={submit} initialValues={{ crisis: '' }}>
           <Form.Item label={t('counselling.scaleTemplate')}>
             <Select
@@ -88,20 +109,41 @@ export function ScalesTab() {
             <Form.Item name="code" label={t('counselling.scaleCode')} rules={[{ required: true, message: t('counselling.needScaleCode') }]}>
               <Input placeholder="SCL-90" maxLength={20} style={{ width: 140 }} />
             </Form.Item>
-            <Form.Item name="name" label={t('counselling.scaleName')} rules={[{ required: true, message: t('counselling.needScaleName') }]} style={{ minWidth: 360 }}>
+            <Form.Item
+              name="name"
+              label={t('counselling.scaleName')}
+              rules={[{ required: true, message: t('counselling.needScaleName') }]}
+              style={{ minWidth: 360 }}
+            >
               <Input maxLength={60} />
             </Form.Item>
           </Space>
-          <Form.Item name="instructions" label={t('counselling.scaleInstructions')} rules={[{ required: true, message: t('counselling.needInstructions') }]}>
+          <Form.Item
+            name="instructions"
+            label={t('counselling.scaleInstructions')}
+            rules={[{ required: true, message: t('counselling.needInstructions') }]}
+          >
             <Input.TextArea rows={2} maxLength={300} />
           </Form.Item>
-          <Form.Item name="items" label={t('counselling.scaleItemsInput')} rules={[{ required: true, message: t('counselling.needItems') }]}>
+          <Form.Item
+            name="items"
+            label={t('counselling.scaleItemsInput')}
+            rules={[{ required: true, message: t('counselling.needItems') }]}
+          >
             <Input.TextArea rows={6} placeholder={t('counselling.itemsExample')} />
           </Form.Item>
-          <Form.Item name="options" label={t('counselling.scaleOptionsInput')} rules={[{ required: true, message: t('counselling.needOptions') }]}>
+          <Form.Item
+            name="options"
+            label={t('counselling.scaleOptionsInput')}
+            rules={[{ required: true, message: t('counselling.needOptions') }]}
+          >
             <Input.TextArea rows={4} placeholder={t('counselling.optionsExample')} />
           </Form.Item>
-          <Form.Item name="bands" label={t('counselling.scaleBandsInput')} rules={[{ required: true, message: t('counselling.needBands') }]}>
+          <Form.Item
+            name="bands"
+            label={t('counselling.scaleBandsInput')}
+            rules={[{ required: true, message: t('counselling.needBands') }]}
+          >
             <Input.TextArea rows={3} placeholder={t('counselling.bandsExample')} />
           </Form.Item>
           <Form.Item name="crisis" label={t('counselling.scaleCrisisInput')}>

@@ -1,5 +1,26 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, List, Modal, Popconfirm, Radio, Select, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Descriptions,
+  Drawer,
+  Form,
+  Input,
+  List,
+  Modal,
+  Popconfirm,
+  Radio,
+  Select,
+  Space,
+  Spin,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { lazy, Suspense, useState } from 'react';
 import type { ScaleDefinition } from '../../../shared/scales.js';
@@ -21,9 +42,19 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
   const [scaleCode, setScaleCode] = useState('PHQ-9');
   const [reading, setReading] = useState<{ heldOn: string; counsellor: string; notes: string } | null>(null);
   const [kioskPath, setKioskPath] = useState<string | null>(null);
-  const detail = useQuery({ queryKey: ['counselling', 'service', serviceId], queryFn: () => api<ServiceDetail>(`/api/counselling/services/${serviceId}`), enabled: !!serviceId });
-  const rooms = useQuery({ queryKey: ['counselling', 'rooms'], queryFn: () => api<{ id: string; name: string }[]>('/api/counselling/rooms') });
-  const counsellors = useQuery({ queryKey: ['counselling', 'counsellors'], queryFn: () => api<{ id: string; name: string }[]>('/api/counselling/counsellors') });
+  const detail = useQuery({
+    queryKey: ['counselling', 'service', serviceId],
+    queryFn: () => api<ServiceDetail>(`/api/counselling/services/${serviceId}`),
+    enabled: !!serviceId,
+  });
+  const rooms = useQuery({
+    queryKey: ['counselling', 'rooms'],
+    queryFn: () => api<{ id: string; name: string }[]>('/api/counselling/rooms'),
+  });
+  const counsellors = useQuery({
+    queryKey: ['counselling', 'counsellors'],
+    queryFn: () => api<{ id: string; name: string }[]>('/api/counselling/counsellors'),
+  });
   const scales = useQuery({ queryKey: ['counselling', 'scales'], queryFn: () => api<ScaleDefinition[]>('/api/counselling/scales') });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['counselling'] });
   const done = async () => {
@@ -32,21 +63,38 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
   };
   const book = useMutation({
     mutationFn: (v: { counsellorId: string; roomId: string; range: [Dayjs, Dayjs] }) =>
-      api('/api/counselling/appointments', { method: 'POST', json: { serviceId, counsellorId: v.counsellorId, roomId: v.roomId, startsAt: v.range[0].toISOString(), endsAt: v.range[1].toISOString() } }),
+      api('/api/counselling/appointments', {
+        method: 'POST',
+        json: {
+          serviceId,
+          counsellorId: v.counsellorId,
+          roomId: v.roomId,
+          startsAt: v.range[0].toISOString(),
+          endsAt: v.range[1].toISOString(),
+        },
+      }),
     onSuccess: async () => {
       bookForm.resetFields();
       await done();
     },
   });
   const addSession = useMutation({
-    mutationFn: (v: { notes: string; heldOn: Dayjs }) => api(`/api/counselling/services/${serviceId}/sessions`, { method: 'POST', json: { notes: v.notes, heldOn: v.heldOn.format('YYYY-MM-DD') } }),
+    mutationFn: (v: { notes: string; heldOn: Dayjs }) =>
+      api(`/api/counselling/services/${serviceId}/sessions`, {
+        method: 'POST',
+        json: { notes: v.notes, heldOn: v.heldOn.format('YYYY-MM-DD') },
+      }),
     onSuccess: async () => {
       sessionForm.resetFields();
       await done();
     },
   });
   const administer = useMutation({
-    mutationFn: (answers: number[]) => api<{ total: number; band: { label: string }; crisis: boolean }>(`/api/counselling/services/${serviceId}/administrations`, { method: 'POST', json: { scaleCode, answers } }),
+    mutationFn: (answers: number[]) =>
+      api<{ total: number; band: { label: string }; crisis: boolean }>(`/api/counselling/services/${serviceId}/administrations`, {
+        method: 'POST',
+        json: { scaleCode, answers },
+      }),
     onSuccess: async (r) => {
       scaleForm.resetFields();
       if (r.crisis) message.warning(t('counselling.crisisScored', { score: r.total, band: r.band.label }));
@@ -55,7 +103,11 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
     },
   });
   const kiosk = useMutation({
-    mutationFn: (bySms: boolean) => api<{ path: string; sentBySms: boolean }>(`/api/counselling/services/${serviceId}/kiosk-links`, { method: 'POST', json: { scaleCode, bySms } }),
+    mutationFn: (bySms: boolean) =>
+      api<{ path: string; sentBySms: boolean }>(`/api/counselling/services/${serviceId}/kiosk-links`, {
+        method: 'POST',
+        json: { scaleCode, bySms },
+      }),
     onSuccess: (r) => {
       if (r.sentBySms) {
         message.success(t('counselling.kioskSent'));
@@ -64,7 +116,11 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
     },
   });
   const refer = useMutation({
-    mutationFn: (v: { institution: string; reason: string; followUpOn: Dayjs }) => api(`/api/counselling/services/${serviceId}/referrals`, { method: 'POST', json: { ...v, followUpOn: v.followUpOn.format('YYYY-MM-DD') } }),
+    mutationFn: (v: { institution: string; reason: string; followUpOn: Dayjs }) =>
+      api(`/api/counselling/services/${serviceId}/referrals`, {
+        method: 'POST',
+        json: { ...v, followUpOn: v.followUpOn.format('YYYY-MM-DD') },
+      }),
     onSuccess: async () => {
       referForm.resetFields();
       await done();
@@ -119,13 +175,28 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
           <Card size="small" title={t('counselling.book')}>
             <Form form={bookForm} layout="inline" onFinish={(v) => book.mutate(v)} style={{ rowGap: 8 }}>
               <Form.Item name="counsellorId" rules={[{ required: true, message: t('counselling.counsellor') }]}>
-                <Select placeholder={t('counselling.counsellor')} style={{ width: 120 }} options={(counsellors.data ?? []).map((c) => ({ value: c.id, label: c.name }))} aria-label={t('counselling.counsellor')} />
+                <Select
+                  placeholder={t('counselling.counsellor')}
+                  style={{ width: 120 }}
+                  options={(counsellors.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
+                  aria-label={t('counselling.counsellor')}
+                />
               </Form.Item>
               <Form.Item name="roomId" rules={[{ required: true, message: t('counselling.room') }]}>
-                <Select placeholder={t('counselling.room')} style={{ width: 170 }} options={(rooms.data ?? []).map((r) => ({ value: r.id, label: r.name }))} aria-label={t('counselling.room')} />
+                <Select
+                  placeholder={t('counselling.room')}
+                  style={{ width: 170 }}
+                  options={(rooms.data ?? []).map((r) => ({ value: r.id, label: r.name }))}
+                  aria-label={t('counselling.room')}
+                />
               </Form.Item>
               <Form.Item name="range" rules={[{ required: true, message: t('counselling.time') }]}>
-                <DatePicker.RangePicker showTime={{ format: 'HH:mm', minuteStep: 15 }} format="YYYY-MM-DD HH:mm" disabledDate={(x) => x.isBefore(dayjs().startOf('day'))} aria-label={t('counselling.time')} />
+                <DatePicker.RangePicker
+                  showTime={{ format: 'HH:mm', minuteStep: 15 }}
+                  format="YYYY-MM-DD HH:mm"
+                  disabledDate={(x) => x.isBefore(dayjs().startOf('day'))}
+                  aria-label={t('counselling.time')}
+                />
               </Form.Item>
               <Button type="primary" htmlType="submit" loading={book.isPending} data-testid="book-appointment">
                 {t('counselling.book')}
@@ -139,7 +210,10 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
               dataSource={d.appointments}
               locale={{ emptyText: t('common.empty') }}
               columns={[
-                { title: t('counselling.time'), render: (_, r) => `${dayjs(r.startsAt).format('YYYY-MM-DD HH:mm')}–${dayjs(r.endsAt).format('HH:mm')}` },
+                {
+                  title: t('counselling.time'),
+                  render: (_, r) => `${dayjs(r.startsAt).format('YYYY-MM-DD HH:mm')}–${dayjs(r.endsAt).format('HH:mm')}`,
+                },
                 { title: t('counselling.counsellor'), render: (_, r) => r.counsellor.name },
                 { title: t('counselling.room'), render: (_, r) => r.room.name },
                 { title: t('case.status'), dataIndex: 'status', render: (v: string) => label('appointmentStatus', v) },
@@ -150,11 +224,22 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
           <Card size="small" title={t('counselling.scales')}>
             <Space direction="vertical" style={{ width: '100%' }}>
               <Space wrap>
-                <Select value={scaleCode} onChange={setScaleCode} style={{ width: 220 }} options={(scales.data ?? []).map((s) => ({ value: s.code, label: s.name }))} />
+                <Select
+                  value={scaleCode}
+                  onChange={setScaleCode}
+                  style={{ width: 220 }}
+                  options={(scales.data ?? []).map((s) => ({ value: s.code, label: s.name }))}
+                />
                 <Button onClick={() => kiosk.mutate(false)} loading={kiosk.isPending && kiosk.variables === false}>
                   {t('counselling.kiosk')}
                 </Button>
-                <Tooltip title={detail.data?.kioskSms === 'available' ? t('counselling.kioskSmsHint') : t(`counselling.kioskSms.${detail.data?.kioskSms ?? 'no_public_address'}`)}>
+                <Tooltip
+                  title={
+                    detail.data?.kioskSms === 'available'
+                      ? t('counselling.kioskSmsHint')
+                      : t(`counselling.kioskSms.${detail.data?.kioskSms ?? 'no_public_address'}`)
+                  }
+                >
                   <Button
                     onClick={() => kiosk.mutate(true)}
                     loading={kiosk.isPending && kiosk.variables === true}
@@ -170,16 +255,31 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
                   type="info"
                   message={t('counselling.kioskHint')}
                   description={
-                    <Typography.Link href={kioskPath} target="_blank" copyable={{ text: `${window.location.origin}${kioskPath}` }} data-testid="kiosk-link">
+                    <Typography.Link
+                      href={kioskPath}
+                      target="_blank"
+                      copyable={{ text: `${window.location.origin}${kioskPath}` }}
+                      data-testid="kiosk-link"
+                    >
                       {`${window.location.origin}${kioskPath}`}
                     </Typography.Link>
                   }
                 />
               )}
               {scale && (
-                <Form form={scaleForm} layout="vertical" onFinish={(v: Record<string, number>) => administer.mutate(scale.items.map((i) => v[`q${i.no}`]!))}>
+                <Form
+                  form={scaleForm}
+                  layout="vertical"
+                  onFinish={(v: Record<string, number>) => administer.mutate(scale.items.map((i) => v[`q${i.no}`]!))}
+                >
                   {scale.items.map((i) => (
-                    <Form.Item key={i.no} name={`q${i.no}`} label={`${i.no}. ${i.text}`} rules={[{ required: true, message: t('counselling.chooseAnswer') }]} style={{ marginBottom: 8 }}>
+                    <Form.Item
+                      key={i.no}
+                      name={`q${i.no}`}
+                      label={`${i.no}. ${i.text}`}
+                      rules={[{ required: true, message: t('counselling.chooseAnswer') }]}
+                      style={{ marginBottom: 8 }}
+                    >
                       <Radio.Group options={scale.options.map((o) => ({ value: o.value, label: `${o.label}（${o.value}）` }))} />
                     </Form.Item>
                   ))}
@@ -203,7 +303,15 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
                       { title: t('counselling.scale'), dataIndex: 'scaleCode' },
                       { title: t('counselling.total'), dataIndex: 'total' },
                       { title: t('counselling.band'), render: (_, r) => r.band.label },
-                      { title: '', render: (_, r) => (r.crisis ? <Tag color="red">{t('counselling.crisis')}</Tag> : r.mode === 'self' ? <Tag>{t('counselling.selfAssessed')}</Tag> : null) },
+                      {
+                        title: '',
+                        render: (_, r) =>
+                          r.crisis ? (
+                            <Tag color="red">{t('counselling.crisis')}</Tag>
+                          ) : r.mode === 'self' ? (
+                            <Tag>{t('counselling.selfAssessed')}</Tag>
+                          ) : null,
+                      },
                     ]}
                   />
                 </>
@@ -258,7 +366,11 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
                 { title: t('counselling.institution'), dataIndex: 'institution' },
                 { title: t('counselling.referredAt'), dataIndex: 'referredAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD') },
                 { title: t('counselling.followUpOn'), dataIndex: 'followUpOn' },
-                { title: t('counselling.followUpColumn'), dataIndex: 'followedUpAt', render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD') : t('counselling.followUpDue')) },
+                {
+                  title: t('counselling.followUpColumn'),
+                  dataIndex: 'followedUpAt',
+                  render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD') : t('counselling.followUpDue')),
+                },
               ]}
             />
             <Form form={referForm} layout="inline" style={{ marginTop: 8, rowGap: 8 }} onFinish={(v) => refer.mutate(v)}>
@@ -281,7 +393,12 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
           </Card>
         </Space>
       )}
-      <Modal open={!!reading} title={`${reading?.heldOn ?? ''} · ${reading?.counsellor ?? ''}`} onCancel={() => setReading(null)} footer={null}>
+      <Modal
+        open={!!reading}
+        title={`${reading?.heldOn ?? ''} · ${reading?.counsellor ?? ''}`}
+        onCancel={() => setReading(null)}
+        footer={null}
+      >
         <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{reading?.notes}</Typography.Paragraph>
       </Modal>
     </Drawer>

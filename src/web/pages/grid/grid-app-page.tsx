@@ -31,7 +31,11 @@ function usePosition() {
     if (!('geolocation' in navigator)) return setError('no-geolocation');
     navigator.geolocation.getCurrentPosition(
       (p) => {
-        setPos({ lat: Number(p.coords.latitude.toFixed(6)), lng: Number(p.coords.longitude.toFixed(6)), accuracy: Math.round(p.coords.accuracy) });
+        setPos({
+          lat: Number(p.coords.latitude.toFixed(6)),
+          lng: Number(p.coords.longitude.toFixed(6)),
+          accuracy: Math.round(p.coords.accuracy),
+        });
         setError(undefined);
       },
       (e) => setError(e.message),
@@ -123,11 +127,22 @@ export function GridAppPage() {
   const tabs: { key: Tab; label: string; testId?: string }[] = [
     { key: 'report', label: t('grid.tab.report') },
     { key: 'checkin', label: t('grid.tab.checkin') },
-    { key: 'queue', label: `${t('grid.tab.queue')}${waiting ? ` (${waiting})` : ''}${failed ? ` · ${t('grid.state.failed')} ${failed}` : ''}`, testId: 'queue-tab' },
+    {
+      key: 'queue',
+      label: `${t('grid.tab.queue')}${waiting ? ` (${waiting})` : ''}${failed ? ` · ${t('grid.state.failed')} ${failed}` : ''}`,
+      testId: 'queue-tab',
+    },
     { key: 'tasks', label: t('grid.tab.tasks') },
   ];
   return (
-    <LightPage title={t('grid.title')} footer={<a className="fq-link" href="/mine">{t('grid.fullSite')}</a>}>
+    <LightPage
+      title={t('grid.title')}
+      footer={
+        <a className="fq-link" href="/mine">
+          {t('grid.fullSite')}
+        </a>
+      }
+    >
       <div className="fq-row" style={{ justifyContent: 'space-between' }}>
         <span className="fq-muted fq-small">
           {me.displayName} · {me.unit.name}
@@ -180,12 +195,39 @@ export function GridAppPage() {
   );
 }
 
-function TextInput({ value, onChange, multiline, maxLength, placeholder }: { value: string; onChange: (v: string) => void; multiline?: boolean; maxLength: number; placeholder?: string }) {
+function TextInput({
+  value,
+  onChange,
+  multiline,
+  maxLength,
+  placeholder,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  multiline?: boolean;
+  maxLength: number;
+  placeholder?: string;
+}) {
   const field = useFieldProps();
   return multiline ? (
-    <textarea className="fq-textarea" rows={3} maxLength={maxLength} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} {...field} />
+    <textarea
+      className="fq-textarea"
+      rows={3}
+      maxLength={maxLength}
+      value={value}
+      placeholder={placeholder}
+      onChange={(e) => onChange(e.target.value)}
+      {...field}
+    />
   ) : (
-    <input className="fq-input" maxLength={maxLength} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} {...field} />
+    <input
+      className="fq-input"
+      maxLength={maxLength}
+      value={value}
+      placeholder={placeholder}
+      onChange={(e) => onChange(e.target.value)}
+      {...field}
+    />
   );
 }
 
@@ -203,7 +245,17 @@ function CategorySelect({ value, onChange }: { value: Category; onChange: (v: Ca
 }
 
 function PhotoInput({ onChange, multiple }: { onChange: (files: File[]) => void; multiple?: boolean }) {
-  return <input className="fq-input" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" multiple={multiple} onChange={(e) => onChange([...(e.target.files ?? [])].slice(0, 6))} {...useFieldProps()} />;
+  return (
+    <input
+      className="fq-input"
+      type="file"
+      accept="image/jpeg,image/png,image/webp"
+      capture="environment"
+      multiple={multiple}
+      onChange={(e) => onChange([...(e.target.files ?? [])].slice(0, 6))}
+      {...useFieldProps()}
+    />
+  );
 }
 
 interface ReportValues {
@@ -215,7 +267,15 @@ interface ReportValues {
   address: string;
   partyName: string;
 }
-const EMPTY_REPORT: ReportValues = { kind: 'grid_event', category: 'other', summary: '', narrative: '', peopleInvolved: '1', address: '', partyName: '' };
+const EMPTY_REPORT: ReportValues = {
+  kind: 'grid_event',
+  category: 'other',
+  summary: '',
+  narrative: '',
+  peopleInvolved: '1',
+  address: '',
+  partyName: '',
+};
 
 function ReportForm({ onQueued, show }: { onQueued: () => void; show: (kind: 'success' | 'error', text: string) => void }) {
   const { t, label } = useI18n();
@@ -225,12 +285,19 @@ function ReportForm({ onQueued, show }: { onQueued: () => void; show: (kind: 'su
   const [errors, setErrors] = useState<Partial<Record<keyof ReportValues, string>>>({});
   const { pos, error, locate } = usePosition();
   useEffect(locate, [locate]);
-  const set = <K extends keyof ReportValues>(k: K) => (value: ReportValues[K]) => setV((s) => ({ ...s, [k]: value }));
+  const set =
+    <K extends keyof ReportValues>(k: K) =>
+    (value: ReportValues[K]) =>
+      setV((s) => ({ ...s, [k]: value }));
 
   const handleSubmit = async (e: FormEvent) => {
     e.preventDefault();
     const required = t('common.required');
-    const found = { summary: v.summary.trim() ? undefined : required, narrative: v.narrative.trim() ? undefined : required, address: v.address.trim() ? undefined : required };
+    const found = {
+      summary: v.summary.trim() ? undefined : required,
+      narrative: v.narrative.trim() ? undefined : required,
+      address: v.address.trim() ? undefined : required,
+    };
     setErrors(found);
     if (found.summary || found.narrative || found.address) return;
     await enqueue({
@@ -256,7 +323,16 @@ function ReportForm({ onQueued, show }: { onQueued: () => void; show: (kind: 'su
 
   return (
     <form className="fq-card" onSubmit={handleSubmit} noValidate data-testid="grid-report-form">
-      <Choices legend={t('grid.kind')} name="kind" value={v.kind} onChange={set('kind')} options={[{ value: 'grid_event', label: label('kind', 'grid_event') }, { value: 'dispute', label: label('kind', 'dispute') }]} />
+      <Choices
+        legend={t('grid.kind')}
+        name="kind"
+        value={v.kind}
+        onChange={set('kind')}
+        options={[
+          { value: 'grid_event', label: label('kind', 'grid_event') },
+          { value: 'dispute', label: label('kind', 'dispute') },
+        ]}
+      />
       <Field label={t('case.category')}>
         <CategorySelect value={v.category} onChange={set('category')} />
       </Field>
@@ -296,14 +372,32 @@ function ReportForm({ onQueued, show }: { onQueued: () => void; show: (kind: 'su
   );
 }
 
-function CheckinForm({ onQueued, show, isOnline }: { onQueued: () => void; show: (kind: 'success' | 'error', text: string) => void; isOnline: boolean }) {
+function CheckinForm({
+  onQueued,
+  show,
+  isOnline,
+}: {
+  onQueued: () => void;
+  show: (kind: 'success' | 'error', text: string) => void;
+  isOnline: boolean;
+}) {
   const { t } = useI18n();
   const [note, setNote] = useState('');
   const { pos, error, locate } = usePosition();
   useEffect(locate, [locate]);
-  const checkins = useLoad(isOnline ? () => api<{ id: string; at: string; note: string | null }[]>('/api/grid/checkins') : null, [isOnline]);
+  const checkins = useLoad(isOnline ? () => api<{ id: string; at: string; note: string | null }[]>('/api/grid/checkins') : null, [
+    isOnline,
+  ]);
   const handle = async () => {
-    await enqueue({ type: 'checkin', body: { id: crypto.randomUUID(), at: new Date().toISOString(), ...(pos ? { lat: pos.lat, lng: pos.lng } : {}), ...(note.trim() ? { note: note.trim() } : {}) } });
+    await enqueue({
+      type: 'checkin',
+      body: {
+        id: crypto.randomUUID(),
+        at: new Date().toISOString(),
+        ...(pos ? { lat: pos.lat, lng: pos.lng } : {}),
+        ...(note.trim() ? { note: note.trim() } : {}),
+      },
+    });
     show('success', t('grid.checkedIn'));
     setNote('');
     onQueued();
@@ -373,7 +467,10 @@ function QueueList({ items, onChange, onSync }: { items: QueueItem[]; onChange: 
 /** Tasks dispatched to the worker's grid; simple ones can be settled on the spot with a note and a photo. */
 function Tasks({ isOnline, show }: { isOnline: boolean; show: (kind: 'success' | 'error', text: string) => void }) {
   const { t, label } = useI18n();
-  const tasks = useLoad(isOnline ? () => api<{ items: CaseSummary[] }>('/api/cases?mine=true&status=dispatched&status=in_progress&pageSize=50') : null, [isOnline]);
+  const tasks = useLoad(
+    isOnline ? () => api<{ items: CaseSummary[] }>('/api/cases?mine=true&status=dispatched&status=in_progress&pageSize=50') : null,
+    [isOnline],
+  );
   const [resolving, setResolving] = useState<string>();
   const [note, setNote] = useState('');
   const [photo, setPhoto] = useState<File[]>([]);
@@ -387,7 +484,10 @@ function Tasks({ isOnline, show }: { isOnline: boolean; show: (kind: 'success' |
         data.append('file', p, p.name);
         attachmentIds.push((await api<{ id: string }>(`/api/cases/${c.id}/attachments?kind=photo`, { method: 'POST', body: data })).id);
       }
-      await api(`/api/cases/${c.id}/actions`, { method: 'POST', json: { action: 'resolve_on_spot', expectedVersion: detail.version, note, ...(attachmentIds.length ? { attachmentIds } : {}) } });
+      await api(`/api/cases/${c.id}/actions`, {
+        method: 'POST',
+        json: { action: 'resolve_on_spot', expectedVersion: detail.version, note, ...(attachmentIds.length ? { attachmentIds } : {}) },
+      });
       show('success', t('grid.resolved'));
       setResolving(undefined);
       setNote('');

@@ -55,7 +55,13 @@ export async function listQueue(): Promise<QueueItem[]> {
 export async function enqueue(item: QueuedReport | QueuedCheckin): Promise<QueueItem> {
   const d = await db();
   const all = await d.getAllFromIndex('queue', 'bySeq');
-  const full: QueueItem = { ...item, id: item.type === 'checkin' ? item.body.id : crypto.randomUUID(), seq: (all.at(-1)?.seq ?? 0) + 1, createdAt: new Date().toISOString(), state: 'queued' };
+  const full: QueueItem = {
+    ...item,
+    id: item.type === 'checkin' ? item.body.id : crypto.randomUUID(),
+    seq: (all.at(-1)?.seq ?? 0) + 1,
+    createdAt: new Date().toISOString(),
+    state: 'queued',
+  };
   await d.put('queue', full);
   return full;
 }
@@ -122,7 +128,11 @@ async function latest(id: string): Promise<QueueItem> {
 async function sendReport(item: QueueItem & QueuedReport, onChange?: () => void) {
   let current = item;
   if (!current.caseId) {
-    const created = await api<{ id: string; code: string }>('/api/cases', { method: 'POST', json: current.body, headers: { 'idempotency-key': current.id } });
+    const created = await api<{ id: string; code: string }>('/api/cases', {
+      method: 'POST',
+      json: current.body,
+      headers: { 'idempotency-key': current.id },
+    });
     current = { ...current, caseId: created.id, caseCode: created.code, photosDone: 0 };
     await save(current);
     onChange?.();

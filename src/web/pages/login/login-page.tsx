@@ -35,7 +35,9 @@ export function LoginPage() {
   };
 
   return (
-    <main style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#f5f5f5', padding: 12, boxSizing: 'border-box' }}>
+    <main
+      style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#f5f5f5', padding: 12, boxSizing: 'border-box' }}
+    >
       <Card style={{ width: '100%', maxWidth: 380 }}>
         <Typography.Title level={1} style={{ textAlign: 'center', fontSize: 24 }}>
           {t('app.title')}
@@ -59,7 +61,12 @@ export function LoginPage() {
           <a href="/progress">{t('login.publicLink')}</a>
           <a href="/portal">{t('portal.title')}</a>
           {/* Named in the other language, and marked so (screen readers, and the English test's data rule). */}
-          <Button type="link" size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')} lang={lang === 'zh-CN' ? 'en' : 'zh-CN'}>
+          <Button
+            type="link"
+            size="small"
+            onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}
+            lang={lang === 'zh-CN' ? 'en' : 'zh-CN'}
+          >
             {t('app.language')}
           </Button>
         </div>

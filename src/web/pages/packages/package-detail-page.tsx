@@ -1,5 +1,23 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Col, DatePicker, Descriptions, Empty, Form, Input, List, Modal, Radio, Row, Space, Table, Timeline, Typography } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Descriptions,
+  Empty,
+  Form,
+  Input,
+  List,
+  Modal,
+  Radio,
+  Row,
+  Space,
+  Table,
+  Timeline,
+  Typography,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -28,7 +46,8 @@ export function PackageDetailPage() {
   const submit = async () => {
     const v = await form.validateFields();
     try {
-      if (dialog === 'meeting') await api(`/api/packages/${id}/meetings`, { method: 'POST', json: { ...v, heldOn: (v.heldOn as Dayjs).format('YYYY-MM-DD') } });
+      if (dialog === 'meeting')
+        await api(`/api/packages/${id}/meetings`, { method: 'POST', json: { ...v, heldOn: (v.heldOn as Dayjs).format('YYYY-MM-DD') } });
       else if (dialog === 'add') {
         const found = await api<{ items: { id: string; code: string }[] }>(`/api/cases?q=${encodeURIComponent(v.code.trim())}&pageSize=5`);
         const hit = found.items.find((c) => c.code === v.code.trim());
@@ -37,9 +56,17 @@ export function PackageDetailPage() {
       } else if (dialog === 'conclude') {
         await api(`/api/packages/${id}/conclude`, {
           method: 'POST',
-          json: { conclusion: v.conclusion, outcomes: p!.members.map((m) => ({ caseId: m.caseId, outcome: v[`outcome-${m.caseId}`] as Outcome, note: v[`note-${m.caseId}`] as string })) },
+          json: {
+            conclusion: v.conclusion,
+            outcomes: p!.members.map((m) => ({
+              caseId: m.caseId,
+              outcome: v[`outcome-${m.caseId}`] as Outcome,
+              note: v[`note-${m.caseId}`] as string,
+            })),
+          },
         });
-      } else if (dialog && typeof dialog === 'object') await api(`/api/packages/${id}/members/${dialog.remove}/remove`, { method: 'POST', json: { reason: v.reason } });
+      } else if (dialog && typeof dialog === 'object')
+        await api(`/api/packages/${id}/members/${dialog.remove}/remove`, { method: 'POST', json: { reason: v.reason } });
       setDialog(undefined);
       form.resetFields();
       await queryClient.invalidateQueries({ queryKey: ['package', id] });
@@ -49,7 +76,12 @@ export function PackageDetailPage() {
     }
   };
 
-  if (query.isError) return <Card><Empty description={(query.error as Error).message} /></Card>;
+  if (query.isError)
+    return (
+      <Card>
+        <Empty description={(query.error as Error).message} />
+      </Card>
+    );
   if (!p) return <Card loading />;
   return (
     <Row gutter={16}>
@@ -101,7 +133,16 @@ export function PackageDetailPage() {
               { title: t('case.riskLevel'), render: (_, m) => <RiskTag risk={m.riskLevel} /> },
               { title: t('packages.proposal'), render: (_, m) => (m.proposedOutcome ? label('outcome', m.proposedOutcome) : '—') },
               ...(canManage
-                ? [{ title: '', render: (_: unknown, m: PackageDetail['members'][number]) => <Button size="small" danger onClick={() => setDialog({ remove: m.caseId })}>{t('packages.removeMember')}</Button> }]
+                ? [
+                    {
+                      title: '',
+                      render: (_: unknown, m: PackageDetail['members'][number]) => (
+                        <Button size="small" danger onClick={() => setDialog({ remove: m.caseId })}>
+                          {t('packages.removeMember')}
+                        </Button>
+                      ),
+                    },
+                  ]
                 : []),
             ]}
           />
@@ -112,7 +153,10 @@ export function PackageDetailPage() {
             locale={{ emptyText: t('packages.noMeetings') }}
             renderItem={(m) => (
               <List.Item>
-                <List.Item.Meta title={`${m.heldOn} · ${m.attendees}`} description={<Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{m.minutes}</Typography.Paragraph>} />
+                <List.Item.Meta
+                  title={`${m.heldOn} · ${m.attendees}`}
+                  description={<Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{m.minutes}</Typography.Paragraph>}
+                />
               </List.Item>
             )}
           />
@@ -120,20 +164,54 @@ export function PackageDetailPage() {
       </Col>
       <Col xs={24} xl={8}>
         <Card size="small" title={t('case.timeline')}>
-          <Timeline items={p.timeline.map((e) => ({ children: <><Typography.Text strong>{t(`packages.event.${e.what}`)}</Typography.Text> {e.text}<br /><Typography.Text type="secondary">{dayjs(e.at).format('YYYY-MM-DD HH:mm')}</Typography.Text></> }))} />
+          <Timeline
+            items={p.timeline.map((e) => ({
+              children: (
+                <>
+                  <Typography.Text strong>{t(`packages.event.${e.what}`)}</Typography.Text> {e.text}
+                  <br />
+                  <Typography.Text type="secondary">{dayjs(e.at).format('YYYY-MM-DD HH:mm')}</Typography.Text>
+                </>
+              ),
+            }))}
+          />
         </Card>
       </Col>
-      <Modal open={!!dialog} title={dialog === 'meeting' ? t('packages.recordMeeting') : dialog === 'add' ? t('packages.addMember') : dialog === 'conclude' ? t('packages.conclude') : t('packages.removeMember')} onCancel={() => setDialog(undefined)} onOk={submit} okText={t('common.confirm')} destroyOnHidden width={dialog === 'conclude' ? 720 : 520}>
+      <Modal
+        open={!!dialog}
+        title={
+          dialog === 'meeting'
+            ? t('packages.recordMeeting')
+            : dialog === 'add'
+              ? t('packages.addMember')
+              : dialog === 'conclude'
+                ? t('packages.conclude')
+                : t('packages.removeMember')
+        }
+        onCancel={() => setDialog(undefined)}
+        onOk={submit}
+        okText={t('common.confirm')}
+        destroyOnHidden
+        width={dialog === 'conclude' ? 720 : 520}
+      >
         <Form form={form} layout="vertical" preserve={false}>
           {dialog === 'meeting' && (
             <>
               <Form.Item name="heldOn" label={t('packages.heldOn')} initialValue={dayjs()} rules={[{ required: true }]}>
                 <DatePicker />
               </Form.Item>
-              <Form.Item name="attendees" label={t('packages.attendees')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+              <Form.Item
+                name="attendees"
+                label={t('packages.attendees')}
+                rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+              >
                 <Input />
               </Form.Item>
-              <Form.Item name="minutes" label={t('packages.minutes')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+              <Form.Item
+                name="minutes"
+                label={t('packages.minutes')}
+                rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+              >
                 <Input.TextArea rows={5} />
               </Form.Item>
             </>
@@ -144,13 +222,21 @@ export function PackageDetailPage() {
             </Form.Item>
           )}
           {dialog && typeof dialog === 'object' && (
-            <Form.Item name="reason" label={t('action.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Form.Item
+              name="reason"
+              label={t('action.reason')}
+              rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+            >
               <Input.TextArea rows={2} />
             </Form.Item>
           )}
           {dialog === 'conclude' && (
             <>
-              <Form.Item name="conclusion" label={t('packages.conclusion')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+              <Form.Item
+                name="conclusion"
+                label={t('packages.conclusion')}
+                rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+              >
                 <Input.TextArea rows={3} />
               </Form.Item>
               <Typography.Paragraph type="secondary">{t('packages.concludeHint')}</Typography.Paragraph>
@@ -159,7 +245,11 @@ export function PackageDetailPage() {
                   <Form.Item name={`outcome-${m.caseId}`} initialValue="agreement" rules={[{ required: true }]} style={{ marginBottom: 8 }}>
                     <Radio.Group options={OUTCOMES.map((o) => ({ value: o, label: label('outcome', o) }))} />
                   </Form.Item>
-                  <Form.Item name={`note-${m.caseId}`} rules={[{ required: true, whitespace: true, message: t('common.required') }]} style={{ marginBottom: 0 }}>
+                  <Form.Item
+                    name={`note-${m.caseId}`}
+                    rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+                    style={{ marginBottom: 0 }}
+                  >
                     <Input placeholder={t('action.note.label')} />
                   </Form.Item>
                 </Card>

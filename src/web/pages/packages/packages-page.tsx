@@ -55,7 +55,14 @@ export function PackagesPage() {
       }
       const created = await api<PackageDetail>('/api/packages', {
         method: 'POST',
-        json: { name: v.name, leadUnitId: v.leadUnitId, coUnitIds: v.coUnitIds ?? [], handlerId: v.handlerId ?? null, deadline: v.deadline?.format('YYYY-MM-DD') ?? null, caseIds: [...new Set(ids)] },
+        json: {
+          name: v.name,
+          leadUnitId: v.leadUnitId,
+          coUnitIds: v.coUnitIds ?? [],
+          handlerId: v.handlerId ?? null,
+          deadline: v.deadline?.format('YYYY-MM-DD') ?? null,
+          caseIds: [...new Set(ids)],
+        },
       });
       setCreating(false);
       setParams({});
@@ -105,11 +112,29 @@ export function PackagesPage() {
           { title: t('packages.age'), dataIndex: 'ageDays', render: (n: number) => t('packages.days', { n }) },
           { title: t('case.riskLevel'), render: (_, p) => <RiskTag risk={p.riskLevel} /> },
           { title: t('packages.deadline'), dataIndex: 'deadline', render: (d: string | null) => d ?? '—' },
-          { title: t('case.status'), render: (_, p) => <Tag color={p.status === 'open' ? 'processing' : 'default'}>{t(`packages.${p.status}`)}</Tag> },
+          {
+            title: t('case.status'),
+            render: (_, p) => <Tag color={p.status === 'open' ? 'processing' : 'default'}>{t(`packages.${p.status}`)}</Tag>,
+          },
         ]}
       />
-      <Modal open={isCreating} title={t('packages.create')} onCancel={() => (setCreating(false), setParams({}))} onOk={handleCreate} okText={t('common.save')} destroyOnHidden width={640}>
-        <Form form={form} layout="vertical" initialValues={{ name: params.get('name') ?? '', caseCodes: suggested ? t('packages.suggestedCases', { n: suggested.split(',').length }) : '' }}>
+      <Modal
+        open={isCreating}
+        title={t('packages.create')}
+        onCancel={() => (setCreating(false), setParams({}))}
+        onOk={handleCreate}
+        okText={t('common.save')}
+        destroyOnHidden
+        width={640}
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{
+            name: params.get('name') ?? '',
+            caseCodes: suggested ? t('packages.suggestedCases', { n: suggested.split(',').length }) : '',
+          }}
+        >
           <Form.Item name="name" label={t('packages.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
             <Input maxLength={100} />
           </Form.Item>
@@ -120,12 +145,22 @@ export function PackagesPage() {
             <TreeSelect treeData={tree} multiple showSearch={{ treeNodeFilterProp: 'title' }} />
           </Form.Item>
           <Form.Item name="handlerId" label={t('packages.handler')}>
-            <Select allowClear disabled={!leadUnitId} loading={staff.isLoading} options={(staff.data ?? []).map((s) => ({ value: s.id, label: s.displayName }))} />
+            <Select
+              allowClear
+              disabled={!leadUnitId}
+              loading={staff.isLoading}
+              options={(staff.data ?? []).map((s) => ({ value: s.id, label: s.displayName }))}
+            />
           </Form.Item>
           <Form.Item name="deadline" label={t('packages.deadline')}>
             <DatePicker />
           </Form.Item>
-          <Form.Item name="caseCodes" label={t('packages.cases')} extra={t('packages.casesHint')} rules={[{ required: !suggested, message: t('common.required') }]}>
+          <Form.Item
+            name="caseCodes"
+            label={t('packages.cases')}
+            extra={t('packages.casesHint')}
+            rules={[{ required: !suggested, message: t('common.required') }]}
+          >
             <Input.TextArea rows={3} disabled={!!suggested} />
           </Form.Item>
         </Form>

@@ -42,7 +42,12 @@ export function ApiClientsPage() {
     await run(async () => {
       const created = await api<Secrets>('/api/admin/api-clients', {
         method: 'POST',
-        json: { name: v.name, channels: v.channels, mayPostCameraAlerts: !!v.mayPostCameraAlerts, callbackUrl: v.callbackUrl?.trim() || null },
+        json: {
+          name: v.name,
+          channels: v.channels,
+          mayPostCameraAlerts: !!v.mayPostCameraAlerts,
+          callbackUrl: v.callbackUrl?.trim() || null,
+        },
       });
       setCreating(false);
       form.resetFields();
@@ -73,7 +78,11 @@ export function ApiClientsPage() {
           { title: t('apiClients.channels'), render: (_, c) => c.channels.map((ch) => <Tag key={ch}>{label('channel', ch)}</Tag>) },
           { title: t('apiClients.keyPrefix'), dataIndex: 'keyPrefix', render: (v: string) => <Typography.Text code>{v}…</Typography.Text> },
           { title: t('apiClients.callback'), dataIndex: 'callbackUrl', render: (v: string | null) => v ?? '—' },
-          { title: t('apiClients.lastUsed'), dataIndex: 'lastUsedAt', render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '—') },
+          {
+            title: t('apiClients.lastUsed'),
+            dataIndex: 'lastUsedAt',
+            render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '—'),
+          },
           {
             title: t('apiClients.status'),
             render: (_, c) => (c.revokedAt ? <Tag>{t('apiClients.revoked')}</Tag> : <Tag color="green">{t('apiClients.active')}</Tag>),
@@ -83,10 +92,19 @@ export function ApiClientsPage() {
             render: (_, c) =>
               !c.revokedAt && (
                 <Space>
-                  <Popconfirm title={t('apiClients.rotateConfirm')} onConfirm={() => run(async () => setSecrets(await api<Secrets>(`/api/admin/api-clients/${c.id}/rotate`, { method: 'POST' })))}>
+                  <Popconfirm
+                    title={t('apiClients.rotateConfirm')}
+                    onConfirm={() =>
+                      run(async () => setSecrets(await api<Secrets>(`/api/admin/api-clients/${c.id}/rotate`, { method: 'POST' })))
+                    }
+                  >
                     <Button size="small">{t('apiClients.rotate')}</Button>
                   </Popconfirm>
-                  <Popconfirm title={t('apiClients.revokeConfirm')} okButtonProps={{ danger: true }} onConfirm={() => run(() => api(`/api/admin/api-clients/${c.id}/revoke`, { method: 'POST' }))}>
+                  <Popconfirm
+                    title={t('apiClients.revokeConfirm')}
+                    okButtonProps={{ danger: true }}
+                    onConfirm={() => run(() => api(`/api/admin/api-clients/${c.id}/revoke`, { method: 'POST' }))}
+                  >
                     <Button size="small" danger>
                       {t('apiClients.revoke')}
                     </Button>
@@ -96,7 +114,14 @@ export function ApiClientsPage() {
           },
         ]}
       />
-      <Modal open={isCreating} title={t('apiClients.add')} onCancel={() => setCreating(false)} onOk={handleCreate} okText={t('common.save')} destroyOnHidden>
+      <Modal
+        open={isCreating}
+        title={t('apiClients.add')}
+        onCancel={() => setCreating(false)}
+        onOk={handleCreate}
+        okText={t('common.save')}
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical" initialValues={{ channels: ['transfer'] }}>
           <Form.Item name="name" label={t('apiClients.name')} rules={[{ required: true, message: t('common.required') }]}>
             <Input maxLength={100} placeholder={t('apiClients.namePlaceholder')} />
@@ -112,7 +137,12 @@ export function ApiClientsPage() {
           </Form.Item>
         </Form>
       </Modal>
-      <Modal open={!!secrets} title={t('apiClients.secretsTitle')} onCancel={() => setSecrets(undefined)} footer={<Button onClick={() => setSecrets(undefined)}>{t('apiClients.secretsDone')}</Button>}>
+      <Modal
+        open={!!secrets}
+        title={t('apiClients.secretsTitle')}
+        onCancel={() => setSecrets(undefined)}
+        footer={<Button onClick={() => setSecrets(undefined)}>{t('apiClients.secretsDone')}</Button>}
+      >
         <Alert type="warning" showIcon title={t('apiClients.secretsOnce')} style={{ marginBottom: 12 }} />
         <Typography.Paragraph>
           {t('apiClients.apiKey')}

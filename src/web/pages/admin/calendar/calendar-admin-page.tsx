@@ -1,6 +1,24 @@
 import { DeleteOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, DatePicker, Empty, Input, InputNumber, List, Popconfirm, Row, Space, Table, Tag, Typography, Upload } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Empty,
+  Input,
+  InputNumber,
+  List,
+  Popconfirm,
+  Row,
+  Space,
+  Table,
+  Tag,
+  Typography,
+  Upload,
+} from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import type { z } from 'zod';
@@ -31,7 +49,10 @@ export function CalendarAdminPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const canEdit = can('calendar.edit');
-  const years = useQuery({ queryKey: ['calendar-years'], queryFn: async () => (await api<{ items: YearSummary[] }>('/api/calendar/years')).items });
+  const years = useQuery({
+    queryKey: ['calendar-years'],
+    queryFn: async () => (await api<{ items: YearSummary[] }>('/api/calendar/years')).items,
+  });
   const [year, setYear] = useState<number>(thisYear());
   const [newYear, setNewYear] = useState<number | null>(thisYear() + 1);
   const isLoaded = !!years.data?.some((y) => y.year === year);
@@ -67,7 +88,10 @@ export function CalendarAdminPage() {
     setSaving(true);
     try {
       const pick = (kind: Row['kind']) =>
-        rows.filter((r) => r.kind === kind && r.date).sort((a, b) => a.date.localeCompare(b.date)).map((r) => ({ date: r.date, name: r.name.trim() || (kind === 'holiday' ? '节假日' : '调休上班') }));
+        rows
+          .filter((r) => r.kind === kind && r.date)
+          .sort((a, b) => a.date.localeCompare(b.date))
+          .map((r) => ({ date: r.date, name: r.name.trim() || (kind === 'holiday' ? '节假日' : '调休上班') }));
       await api(`/api/calendar/years/${year}`, { method: 'PUT', json: { holidays: pick('holiday'), workdays: pick('workday') } });
       message.success(t('calendar.saved', { year }));
       await queryClient.invalidateQueries({ queryKey: ['calendar-years'] });
@@ -82,7 +106,10 @@ export function CalendarAdminPage() {
 
   const handleImport = async (file: File) => {
     try {
-      const res = await api<{ years: number[] }>('/api/calendar/import', { method: 'POST', json: { content: await file.text(), fileName: file.name } });
+      const res = await api<{ years: number[] }>('/api/calendar/import', {
+        method: 'POST',
+        json: { content: await file.text(), fileName: file.name },
+      });
       message.success(t('calendar.imported', { years: res.years.join('、') }));
       await queryClient.invalidateQueries({ queryKey: ['calendar-years'] });
       await queryClient.invalidateQueries({ queryKey: ['calendar-year'] });
@@ -122,7 +149,17 @@ export function CalendarAdminPage() {
           title: t('calendar.name'),
           dataIndex: 'name',
           render: (v: string, r) =>
-            canEdit ? <Input value={v} maxLength={40} style={{ minWidth: 96 }} aria-label={t('calendar.name')} onChange={(e) => update(r.key, { name: e.target.value })} /> : v,
+            canEdit ? (
+              <Input
+                value={v}
+                maxLength={40}
+                style={{ minWidth: 96 }}
+                aria-label={t('calendar.name')}
+                onChange={(e) => update(r.key, { name: e.target.value })}
+              />
+            ) : (
+              v
+            ),
         },
         ...(canEdit
           ? [
@@ -197,16 +234,21 @@ export function CalendarAdminPage() {
                 >
                   <Space>
                     <Typography.Text strong>{y.year}</Typography.Text>
-                    <Typography.Text type="secondary">
-                      {t('calendar.counts', { h: y.holidays, w: y.workdays })}
-                    </Typography.Text>
+                    <Typography.Text type="secondary">{t('calendar.counts', { h: y.holidays, w: y.workdays })}</Typography.Text>
                   </Space>
                 </List.Item>
               )}
             />
             {canEdit && (
               <Space.Compact style={{ marginTop: 12, width: '100%' }}>
-                <InputNumber min={2000} max={2100} value={newYear} onChange={setNewYear} style={{ width: '100%' }} aria-label={t('calendar.year')} />
+                <InputNumber
+                  min={2000}
+                  max={2100}
+                  value={newYear}
+                  onChange={setNewYear}
+                  style={{ width: '100%' }}
+                  aria-label={t('calendar.year')}
+                />
                 <Button onClick={() => newYear && setYear(newYear)}>{t('calendar.open')}</Button>
               </Space.Compact>
             )}
@@ -223,7 +265,12 @@ export function CalendarAdminPage() {
             }
             extra={
               canEdit && (
-                <Popconfirm title={t('calendar.confirmSave', { year })} onConfirm={handleSave} okText={t('common.confirm')} cancelText={t('common.cancel')}>
+                <Popconfirm
+                  title={t('calendar.confirmSave', { year })}
+                  onConfirm={handleSave}
+                  okText={t('common.confirm')}
+                  cancelText={t('common.cancel')}
+                >
                   <Button type="primary" disabled={!isDirty} loading={isSaving}>
                     {t('calendar.save')}
                   </Button>

@@ -1,6 +1,22 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Badge, Button, Card, Drawer, Form, Input, InputNumber, Modal, Segmented, Space, Table, Tag, TreeSelect, Typography } from 'antd';
+import {
+  App,
+  Badge,
+  Button,
+  Card,
+  Drawer,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Segmented,
+  Space,
+  Table,
+  Tag,
+  TreeSelect,
+  Typography,
+} from 'antd';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
@@ -26,7 +42,7 @@ interface CameraAlert {
  * heartbeats) and their recent alerts. The admin registers and edits points; others look.
  */
 export function CamerasPage() {
-  const { t, label } = useI18n();
+  const { t } = useI18n();
   const { can } = useSession();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -42,7 +58,9 @@ export function CamerasPage() {
 
   const openEditor = (c: Camera | 'new') => {
     setEditing(c);
-    form.setFieldsValue(c === 'new' ? { code: '', name: '', lat: 35.24, lng: 113.24, unitCode: '', streamUrl: null } : { ...c, unitCode: c.unit.code });
+    form.setFieldsValue(
+      c === 'new' ? { code: '', name: '', lat: 35.24, lng: 113.24, unitCode: '', streamUrl: null } : { ...c, unitCode: c.unit.code },
+    );
   };
   const handleSave = async () => {
     const v = await form.validateFields();
@@ -101,7 +119,11 @@ export function CamerasPage() {
               </span>
             ),
           },
-          { title: t('cameras.lastHeartbeat'), dataIndex: 'lastHeartbeatAt', render: (v: string | null) => (v ? dayjs(v).format('MM-DD HH:mm:ss') : '—') },
+          {
+            title: t('cameras.lastHeartbeat'),
+            dataIndex: 'lastHeartbeatAt',
+            render: (v: string | null) => (v ? dayjs(v).format('MM-DD HH:mm:ss') : '—'),
+          },
           { title: t('cameras.alerts24h'), dataIndex: 'openAlerts', render: (n: number) => (n ? <Tag color="volcano">{n}</Tag> : 0) },
           ...(canEdit
             ? [
@@ -123,9 +145,20 @@ export function CamerasPage() {
             : []),
         ]}
       />
-      <Modal open={!!editing} title={editing === 'new' ? t('cameras.add') : t('cameras.edit')} onCancel={() => setEditing(undefined)} onOk={handleSave} okText={t('common.save')} destroyOnHidden>
+      <Modal
+        open={!!editing}
+        title={editing === 'new' ? t('cameras.add') : t('cameras.edit')}
+        onCancel={() => setEditing(undefined)}
+        onOk={handleSave}
+        okText={t('common.save')}
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical">
-          <Form.Item name="code" label={t('cameras.code')} rules={[{ required: true, pattern: /^[\w.-]+$/, message: t('cameras.codeRule') }]}>
+          <Form.Item
+            name="code"
+            label={t('cameras.code')}
+            rules={[{ required: true, pattern: /^[\w.-]+$/, message: t('cameras.codeRule') }]}
+          >
             <Input maxLength={40} placeholder="WY-DF-003" />
           </Form.Item>
           <Form.Item name="name" label={t('cameras.name')} rules={[{ required: true, message: t('common.required') }]}>
@@ -156,7 +189,10 @@ export function CamerasPage() {
 
 function CameraAlerts({ camera }: { camera: Camera }) {
   const { t, label } = useI18n();
-  const alerts = useQuery({ queryKey: ['cameras', camera.id, 'alerts'], queryFn: () => api<CameraAlert[]>(`/api/cameras/${camera.id}/alerts`) });
+  const alerts = useQuery({
+    queryKey: ['cameras', camera.id, 'alerts'],
+    queryFn: () => api<CameraAlert[]>(`/api/cameras/${camera.id}/alerts`),
+  });
   return (
     <>
       <Typography.Paragraph>

@@ -40,12 +40,22 @@ export function TimeLimitsPage() {
   const [form] = Form.useForm<TimeLimitInput>();
   const [reasonForm] = Form.useForm<{ reason: string }>();
 
-  const options = (group: string, values: readonly string[]) => [{ value: '', label: t('timeLimit.any') }, ...values.map((v) => ({ value: v, label: label(group, v) }))];
+  const options = (group: string, values: readonly string[]) => [
+    { value: '', label: t('timeLimit.any') },
+    ...values.map((v) => ({ value: v, label: label(group, v) })),
+  ];
   const nullable = (v: unknown) => (v === '' || v === undefined ? null : v);
 
   const handleSave = async () => {
     const v = await form.validateFields();
-    const body = { ...v, kind: nullable(v.kind), category: nullable(v.category), channel: nullable(v.channel), difficulty: nullable(v.difficulty), maxExtensionDays: v.maxExtensionDays ?? null };
+    const body = {
+      ...v,
+      kind: nullable(v.kind),
+      category: nullable(v.category),
+      channel: nullable(v.channel),
+      difficulty: nullable(v.difficulty),
+      maxExtensionDays: v.maxExtensionDays ?? null,
+    };
     try {
       if (editing === 'new') await api('/api/time-limits', { method: 'POST', json: body });
       else await api(`/api/time-limits/${editing!.id}`, { method: 'PUT', json: body });
@@ -76,7 +86,11 @@ export function TimeLimitsPage() {
       p.channel && label('channel', p.channel),
       p.difficulty && label('difficulty', p.difficulty),
     ].filter(Boolean);
-    return tags.length ? tags.map((x) => <Tag key={x as string}>{x}</Tag>) : <Typography.Text type="secondary">{t('timeLimit.any')}</Typography.Text>;
+    return tags.length ? (
+      tags.map((x) => <Tag key={x as string}>{x}</Tag>)
+    ) : (
+      <Typography.Text type="secondary">{t('timeLimit.any')}</Typography.Text>
+    );
   };
 
   return (
@@ -113,11 +127,26 @@ export function TimeLimitsPage() {
           { title: t('timeLimit.stage'), dataIndex: 'stage', width: 100, render: (v: string) => label('stage', v) },
           { title: t('timeLimit.priority'), dataIndex: 'priority', width: 70 },
           { title: t('timeLimit.conditions'), key: 'conditions', width: 200, render: (_, p) => conditions(p) },
-          { title: t('timeLimit.period'), key: 'period', width: 110, render: (_, p) => `${p.days}${t(p.unit === 'working' ? 'deadline.workingDays' : 'deadline.calendarDays')}` },
-          { title: t('timeLimit.maxExtension'), dataIndex: 'maxExtensionDays', width: 90, render: (v: number | null) => (v ? `≤ ${v}` : '—') },
+          {
+            title: t('timeLimit.period'),
+            key: 'period',
+            width: 110,
+            render: (_, p) => `${p.days}${t(p.unit === 'working' ? 'deadline.workingDays' : 'deadline.calendarDays')}`,
+          },
+          {
+            title: t('timeLimit.maxExtension'),
+            dataIndex: 'maxExtensionDays',
+            width: 90,
+            render: (v: number | null) => (v ? `≤ ${v}` : '—'),
+          },
           { title: t('timeLimit.warnPercent'), dataIndex: 'warnPercent', width: 80, render: (v: number) => `${v}%` },
           { title: t('deadline.basis'), dataIndex: 'legalBasis' },
-          { title: t('timeLimit.enabled'), dataIndex: 'isEnabled', width: 70, render: (v: boolean) => (v ? <Tag color="green">✓</Tag> : <Tag>—</Tag>) },
+          {
+            title: t('timeLimit.enabled'),
+            dataIndex: 'isEnabled',
+            width: 70,
+            render: (v: boolean) => (v ? <Tag color="green">✓</Tag> : <Tag>—</Tag>),
+          },
           ...(canEdit
             ? [
                 {
@@ -128,7 +157,13 @@ export function TimeLimitsPage() {
                     <Button
                       size="small"
                       onClick={() => {
-                        form.setFieldsValue({ ...p, kind: p.kind ?? ('' as never), category: p.category ?? ('' as never), channel: p.channel ?? ('' as never), difficulty: p.difficulty ?? ('' as never) });
+                        form.setFieldsValue({
+                          ...p,
+                          kind: p.kind ?? ('' as never),
+                          category: p.category ?? ('' as never),
+                          channel: p.channel ?? ('' as never),
+                          difficulty: p.difficulty ?? ('' as never),
+                        });
                         setEditing(p);
                       }}
                     >
@@ -140,7 +175,16 @@ export function TimeLimitsPage() {
             : []),
         ]}
       />
-      <Modal open={!!editing} title={t(editing === 'new' ? 'timeLimit.add' : 'timeLimit.edit')} onOk={handleSave} onCancel={() => setEditing(undefined)} okText={t('common.confirm')} cancelText={t('common.cancel')} width={640} forceRender>
+      <Modal
+        open={!!editing}
+        title={t(editing === 'new' ? 'timeLimit.add' : 'timeLimit.edit')}
+        onOk={handleSave}
+        onCancel={() => setEditing(undefined)}
+        okText={t('common.confirm')}
+        cancelText={t('common.cancel')}
+        width={640}
+        forceRender
+      >
         <Form form={form} layout="vertical">
           <Space wrap>
             <Form.Item name="stage" label={t('timeLimit.stage')} rules={[{ required: true }]}>
@@ -153,7 +197,10 @@ export function TimeLimitsPage() {
               <InputNumber min={1} max={3650} />
             </Form.Item>
             <Form.Item name="unit" label={t('timeLimit.unit')} rules={[{ required: true }]}>
-              <Select style={{ width: 180 }} options={DAY_UNITS.map((u) => ({ value: u, label: t(u === 'working' ? 'calendar.workingDays' : 'calendar.calendarDays') }))} />
+              <Select
+                style={{ width: 180 }}
+                options={DAY_UNITS.map((u) => ({ value: u, label: t(u === 'working' ? 'calendar.workingDays' : 'calendar.calendarDays') }))}
+              />
             </Form.Item>
           </Space>
           <Space wrap>
@@ -186,7 +233,16 @@ export function TimeLimitsPage() {
           </Form.Item>
         </Form>
       </Modal>
-      <Modal open={isRecomputeOpen} title={t('timeLimit.recompute')} onOk={handleRecompute} onCancel={() => setRecomputeOpen(false)} okText={t('common.confirm')} cancelText={t('common.cancel')} okButtonProps={{ danger: true }} destroyOnHidden>
+      <Modal
+        open={isRecomputeOpen}
+        title={t('timeLimit.recompute')}
+        onOk={handleRecompute}
+        onCancel={() => setRecomputeOpen(false)}
+        okText={t('common.confirm')}
+        cancelText={t('common.cancel')}
+        okButtonProps={{ danger: true }}
+        destroyOnHidden
+      >
         <Typography.Paragraph>{t('timeLimit.recomputeHint')}</Typography.Paragraph>
         <Form form={reasonForm} layout="vertical" preserve={false}>
           <Form.Item name="reason" label={t('action.reason')} rules={[{ required: true, min: 2, message: t('common.required') }]}>

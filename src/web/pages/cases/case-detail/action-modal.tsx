@@ -10,7 +10,17 @@ import { useI18n } from '../../../app/i18n.js';
 import { toUnitTree, useUnits, useUnitStaff } from '../../../components/use-units.js';
 
 const NEEDS_REASON: readonly CaseAction[] = ['reject', 'return', 'reopen', 'escalate', 'suspend', 'request_extension'];
-const HAS_FORM: readonly CaseAction[] = ['dispatch', 'note', 'conclude', 'resolve_on_spot', 'follow_up', 'urge', 'answer_urge', 'decide_extension', ...NEEDS_REASON];
+const HAS_FORM: readonly CaseAction[] = [
+  'dispatch',
+  'note',
+  'conclude',
+  'resolve_on_spot',
+  'follow_up',
+  'urge',
+  'answer_urge',
+  'decide_extension',
+  ...NEEDS_REASON,
+];
 const ALLOWED_MIME = Object.values(ATTACHMENT_LIMITS).flatMap((l) => l.mimeTypes);
 
 /** The form for one action: only the fields that action needs; a plain confirmation for the rest. */
@@ -55,27 +65,49 @@ export function ActionModal(props: {
         preserve={false}
         data-testid={`action-form-${action}`}
         // A concluded 一揽子化解 package proposed this case's outcome: the handler confirms (or changes) it here.
-        initialValues={action === 'conclude' && detail.package?.proposedOutcome ? { outcome: detail.package.proposedOutcome, note: detail.package.proposedNote ?? undefined } : undefined}
+        initialValues={
+          action === 'conclude' && detail.package?.proposedOutcome
+            ? { outcome: detail.package.proposedOutcome, note: detail.package.proposedNote ?? undefined }
+            : undefined
+        }
       >
         {!HAS_FORM.includes(action) && <p>{t('action.confirm', { action: title })}</p>}
         {action === 'request_extension' && (
-          <Form.Item name="extensionDays" label={t('extension.days')} rules={[{ required: true, message: t('common.required') }]} extra={t('extension.hint')}>
+          <Form.Item
+            name="extensionDays"
+            label={t('extension.days')}
+            rules={[{ required: true, message: t('common.required') }]}
+            extra={t('extension.hint')}
+          >
             <InputNumber min={1} max={3650} autoFocus />
           </Form.Item>
         )}
         {action === 'decide_extension' && (
           <>
             <Form.Item name="approve" label={t('extension.decision')} rules={[{ required: true, message: t('common.required') }]}>
-              <Radio.Group options={[{ value: true, label: t('extension.approve') }, { value: false, label: t('extension.refuse') }]} />
+              <Radio.Group
+                options={[
+                  { value: true, label: t('extension.approve') },
+                  { value: false, label: t('extension.refuse') },
+                ]}
+              />
             </Form.Item>
             <Form.Item noStyle shouldUpdate={(a, b) => a.approve !== b.approve}>
               {({ getFieldValue }) =>
                 getFieldValue('approve') === false ? (
-                  <Form.Item name="reason" label={t('action.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+                  <Form.Item
+                    name="reason"
+                    label={t('action.reason')}
+                    rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+                  >
                     <Input.TextArea rows={2} />
                   </Form.Item>
                 ) : (
-                  <Form.Item name="residentNotice" label={t('extension.residentNotice')} rules={[{ required: getFieldValue('approve') === true, whitespace: true, message: t('common.required') }]}>
+                  <Form.Item
+                    name="residentNotice"
+                    label={t('extension.residentNotice')}
+                    rules={[{ required: getFieldValue('approve') === true, whitespace: true, message: t('common.required') }]}
+                  >
                     <Input.TextArea rows={2} placeholder={t('extension.residentNoticeHint')} />
                   </Form.Item>
                 )
@@ -89,7 +121,11 @@ export function ActionModal(props: {
           </Form.Item>
         )}
         {(action === 'urge' || action === 'answer_urge') && (
-          <Form.Item name="note" label={t(action === 'urge' ? 'urge.note' : 'urge.answer')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Form.Item
+            name="note"
+            label={t(action === 'urge' ? 'urge.note' : 'urge.answer')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
             <Input.TextArea rows={3} autoFocus />
           </Form.Item>
         )}
@@ -118,7 +154,10 @@ export function ActionModal(props: {
         )}
         {action === 'conclude' && (
           <Form.Item name="outcome" label={t('case.outcome')} rules={[{ required: true, message: t('common.required') }]}>
-            <Radio.Group options={OUTCOMES.map((o) => ({ value: o, label: label('outcome', o) }))} style={{ display: 'flex', flexDirection: 'column', gap: 4 }} />
+            <Radio.Group
+              options={OUTCOMES.map((o) => ({ value: o, label: label('outcome', o) }))}
+              style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
+            />
           </Form.Item>
         )}
         {action === 'follow_up' && (
@@ -137,8 +176,20 @@ export function ActionModal(props: {
             label={t('action.note.label')}
             rules={
               action === 'follow_up'
-                ? [({ getFieldValue }) => ({ required: getFieldValue('satisfaction') === 'dissatisfied', whitespace: true, message: t('followUp.reasonRequired') })]
-                : [{ required: action === 'conclude' || action === 'resolve_on_spot' || files.length === 0, whitespace: true, message: t('common.required') }]
+                ? [
+                    ({ getFieldValue }) => ({
+                      required: getFieldValue('satisfaction') === 'dissatisfied',
+                      whitespace: true,
+                      message: t('followUp.reasonRequired'),
+                    }),
+                  ]
+                : [
+                    {
+                      required: action === 'conclude' || action === 'resolve_on_spot' || files.length === 0,
+                      whitespace: true,
+                      message: t('common.required'),
+                    },
+                  ]
             }
           >
             <Input.TextArea rows={4} autoFocus />

@@ -49,7 +49,14 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
     form.setFieldsValue(
       a
         ? { ...a, terms: a.terms.map((x) => ({ ...x, dueDate: x.dueDate ? dayjs(x.dueDate) : null })) }
-        : { form: 'written', subjectMatter: 'other', facts: detail.narrative, disputedMatters: '', responsibilities: '', terms: [{ text: '', method: '', dueDate: null }] },
+        : {
+            form: 'written',
+            subjectMatter: 'other',
+            facts: detail.narrative,
+            disputedMatters: '',
+            responsibilities: '',
+            terms: [{ text: '', method: '', dueDate: null }],
+          },
     );
     setEditing(true);
   };
@@ -58,7 +65,10 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
     const body = { ...v, terms: v.terms.map((x) => ({ ...x, dueDate: x.dueDate ? x.dueDate.format('YYYY-MM-DD') : null })) };
     if (await run(() => api(`/api/cases/${detail.id}/agreement`, { method: 'PUT', json: body }))) setEditing(false);
   };
-  const sign = (signer: string, kind: string, partyId?: string) => run(() => api(`/api/cases/${detail.id}/agreement/signatures`, { method: 'POST', json: { signer, kind, ...(partyId ? { partyId } : {}) } }));
+  const sign = (signer: string, kind: string, partyId?: string) =>
+    run(() =>
+      api(`/api/cases/${detail.id}/agreement/signatures`, { method: 'POST', json: { signer, kind, ...(partyId ? { partyId } : {}) } }),
+    );
 
   if (!a && !canMediate) return null;
   return (
@@ -68,14 +78,23 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
       ) : (
         <Space direction="vertical" style={{ width: '100%' }}>
           <Space wrap>
-            <Tag color={a.status === 'effective' ? 'green' : a.status === 'final' ? 'blue' : 'default'} data-testid="agreement-status" data-status={a.status}>
+            <Tag
+              color={a.status === 'effective' ? 'green' : a.status === 'final' ? 'blue' : 'default'}
+              data-testid="agreement-status"
+              data-status={a.status}
+            >
               {t(`agreement.status.${a.status}`)}
             </Tag>
             <Tag>{t(`agreement.form.${a.form}`)}</Tag>
             {a.effectiveOn && <Typography.Text>{t('agreement.effectiveOn', { date: a.effectiveOn })}</Typography.Text>}
           </Space>
           {a.status === 'draft' && a.missingItems.length > 0 && (
-            <Alert type="warning" showIcon title={t('agreement.missing')} description={a.missingItems.map((c) => ERRORS[c as ErrorCode]?.zh ?? c).join('；')} />
+            <Alert
+              type="warning"
+              showIcon
+              title={t('agreement.missing')}
+              description={a.missingItems.map((c) => ERRORS[c as ErrorCode]?.zh ?? c).join('；')}
+            />
           )}
           <Alert
             type={a.judicialConfirmation.eligible ? 'info' : 'warning'}
@@ -84,7 +103,9 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
             description={
               a.judicialConfirmation.windowEndsOn
                 ? t('agreement.window', { date: a.judicialConfirmation.windowEndsOn }) +
-                  (a.judicialConfirmation.decision ? ` · ${a.judicialConfirmation.court} ${t(`agreement.decision.${a.judicialConfirmation.decision}`)}` : '')
+                  (a.judicialConfirmation.decision
+                    ? ` · ${a.judicialConfirmation.court} ${t(`agreement.decision.${a.judicialConfirmation.decision}`)}`
+                    : '')
                 : undefined
             }
             data-testid="judicial-confirmation"
@@ -108,19 +129,37 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
             <Descriptions size="small" column={1} bordered title={t('agreement.signatures')}>
               {a.parties.map((p) => (
                 <Descriptions.Item key={p.partyId} label={`${label('partyRole', p.role)} ${p.name}`}>
-                  {p.signed ? <Tag color="green">{t('agreement.signed')}</Tag> : (
+                  {p.signed ? (
+                    <Tag color="green">{t('agreement.signed')}</Tag>
+                  ) : (
                     <Space>
-                      <Button size="small" onClick={() => sign('party', 'signature', p.partyId)}>{t('agreement.kind.signature')}</Button>
-                      <Button size="small" onClick={() => sign('party', 'fingerprint', p.partyId)}>{t('agreement.kind.fingerprint')}</Button>
+                      <Button size="small" onClick={() => sign('party', 'signature', p.partyId)}>
+                        {t('agreement.kind.signature')}
+                      </Button>
+                      <Button size="small" onClick={() => sign('party', 'fingerprint', p.partyId)}>
+                        {t('agreement.kind.fingerprint')}
+                      </Button>
                     </Space>
                   )}
                 </Descriptions.Item>
               ))}
               <Descriptions.Item label={`${t('agreement.mediator')} ${a.mediator.name}`}>
-                {a.mediator.signed ? <Tag color="green">{t('agreement.signed')}</Tag> : <Button size="small" onClick={() => sign('mediator', 'signature')}>{t('agreement.kind.signature')}</Button>}
+                {a.mediator.signed ? (
+                  <Tag color="green">{t('agreement.signed')}</Tag>
+                ) : (
+                  <Button size="small" onClick={() => sign('mediator', 'signature')}>
+                    {t('agreement.kind.signature')}
+                  </Button>
+                )}
               </Descriptions.Item>
               <Descriptions.Item label={a.committeeName}>
-                {a.committeeSealed ? <Tag color="green">{t('agreement.sealed')}</Tag> : <Button size="small" onClick={() => sign('committee', 'seal')}>{t('agreement.kind.seal')}</Button>}
+                {a.committeeSealed ? (
+                  <Tag color="green">{t('agreement.sealed')}</Tag>
+                ) : (
+                  <Button size="small" onClick={() => sign('committee', 'seal')}>
+                    {t('agreement.kind.seal')}
+                  </Button>
+                )}
               </Descriptions.Item>
             </Descriptions>
           )}
@@ -134,7 +173,18 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
                     </Tag>
                     {canMediate &&
                       (['performed', 'partly', 'not_performed'] as const).map((p) => (
-                        <Button key={p} size="small" onClick={() => run(() => api(`/api/cases/${detail.id}/agreement/terms/${i}/performance`, { method: 'POST', json: { performance: p, note: null } }))}>
+                        <Button
+                          key={p}
+                          size="small"
+                          onClick={() =>
+                            run(() =>
+                              api(`/api/cases/${detail.id}/agreement/terms/${i}/performance`, {
+                                method: 'POST',
+                                json: { performance: p, note: null },
+                              }),
+                            )
+                          }
+                        >
                           {t(`agreement.perf.${p}`)}
                         </Button>
                       ))}
@@ -144,18 +194,43 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
             </Descriptions>
           )}
           {a.status === 'effective' && a.judicialConfirmation.eligible && canMediate && (
-            <Button onClick={() => (court.setFieldsValue({ court: a.judicialConfirmation.court ?? '焦作市示范区人民法院', appliedOn: dayjs() }), setCourtOpen(true))}>{t('agreement.recordCourt')}</Button>
+            <Button
+              onClick={() => (
+                court.setFieldsValue({ court: a.judicialConfirmation.court ?? '焦作市示范区人民法院', appliedOn: dayjs() }),
+                setCourtOpen(true)
+              )}
+            >
+              {t('agreement.recordCourt')}
+            </Button>
           )}
         </Space>
       )}
-      <Modal open={editing} title={t('agreement.title')} onCancel={() => setEditing(false)} onOk={save} okText={t('common.save')} width={760} destroyOnHidden>
+      <Modal
+        open={editing}
+        title={t('agreement.title')}
+        onCancel={() => setEditing(false)}
+        onOk={save}
+        okText={t('common.save')}
+        width={760}
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical">
           <Space>
             <Form.Item name="form" label={t('agreement.formLabel')}>
-              <Radio.Group options={[{ value: 'written', label: t('agreement.form.written') }, { value: 'oral', label: t('agreement.form.oral') }]} />
+              <Radio.Group
+                options={[
+                  { value: 'written', label: t('agreement.form.written') },
+                  { value: 'oral', label: t('agreement.form.oral') },
+                ]}
+              />
             </Form.Item>
             <Form.Item name="subjectMatter" label={t('agreement.subject')}>
-              <Select style={{ width: 240 }} showSearch={{ optionFilterProp: 'label' }} options={SUBJECT_MATTERS.map((s) => ({ value: s, label: label('subject', s) }))} data-testid="subject-matter" />
+              <Select
+                style={{ width: 240 }}
+                showSearch={{ optionFilterProp: 'label' }}
+                options={SUBJECT_MATTERS.map((s) => ({ value: s, label: label('subject', s) }))}
+                data-testid="subject-matter"
+              />
             </Form.Item>
           </Space>
           <Form.Item name="facts" label={t('agreement.facts')}>
@@ -181,7 +256,12 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
                     <Form.Item name={[f.name, 'dueDate']} label={i === 0 ? t('agreement.dueDate') : undefined}>
                       <DatePicker />
                     </Form.Item>
-                    <Button icon={<DeleteOutlined />} onClick={() => remove(f.name)} style={{ marginTop: i === 0 ? 30 : 0 }} aria-label={t('grid.remove')} />
+                    <Button
+                      icon={<DeleteOutlined />}
+                      onClick={() => remove(f.name)}
+                      style={{ marginTop: i === 0 ? 30 : 0 }}
+                      aria-label={t('grid.remove')}
+                    />
                   </Space>
                 ))}
                 <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ text: '', method: '', dueDate: null })}>
@@ -198,8 +278,15 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
         onCancel={() => setCourtOpen(false)}
         onOk={async () => {
           const v = await court.validateFields();
-          const body = { court: v.court, appliedOn: (v.appliedOn as Dayjs).format('YYYY-MM-DD'), decision: v.decision ?? null, decidedOn: v.decidedOn ? (v.decidedOn as Dayjs).format('YYYY-MM-DD') : null, note: null };
-          if (await run(() => api(`/api/cases/${detail.id}/agreement/judicial-confirmation`, { method: 'PUT', json: body }))) setCourtOpen(false);
+          const body = {
+            court: v.court,
+            appliedOn: (v.appliedOn as Dayjs).format('YYYY-MM-DD'),
+            decision: v.decision ?? null,
+            decidedOn: v.decidedOn ? (v.decidedOn as Dayjs).format('YYYY-MM-DD') : null,
+            note: null,
+          };
+          if (await run(() => api(`/api/cases/${detail.id}/agreement/judicial-confirmation`, { method: 'PUT', json: body })))
+            setCourtOpen(false);
         }}
         destroyOnHidden
       >
@@ -211,7 +298,12 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
             <DatePicker />
           </Form.Item>
           <Form.Item name="decision" label={t('agreement.decisionLabel')}>
-            <Radio.Group options={[{ value: 'confirmed', label: t('agreement.decision.confirmed') }, { value: 'rejected', label: t('agreement.decision.rejected') }]} />
+            <Radio.Group
+              options={[
+                { value: 'confirmed', label: t('agreement.decision.confirmed') },
+                { value: 'rejected', label: t('agreement.decision.rejected') },
+              ]}
+            />
           </Form.Item>
           <Form.Item name="decidedOn" label={t('agreement.decidedOn')}>
             <DatePicker />

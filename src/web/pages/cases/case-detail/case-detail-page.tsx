@@ -143,7 +143,9 @@ export function CaseDetailPage() {
                 </Descriptions.Item>
               )}
               {c.outcome && <Descriptions.Item label={t('case.outcome')}>{label('outcome', c.outcome)}</Descriptions.Item>}
-              {c.satisfaction && <Descriptions.Item label={t('case.satisfaction')}>{label('satisfaction', c.satisfaction)}</Descriptions.Item>}
+              {c.satisfaction && (
+                <Descriptions.Item label={t('case.satisfaction')}>{label('satisfaction', c.satisfaction)}</Descriptions.Item>
+              )}
               {c.rejectReason && (
                 <Descriptions.Item label={t('case.rejectReason')} span={2}>
                   {c.rejectReason}
@@ -202,7 +204,16 @@ export function CaseDetailPage() {
             ) : (
               <Space wrap>
                 {c.allowedActions.map((a) => (
-                  <Button key={a} type={['accept', 'dispatch', 'start', 'conclude', 'follow_up', 'archive', 'answer_urge', 'decide_extension'].includes(a) ? 'primary' : 'default'} danger={a === 'reject' || a === 'escalate'} onClick={() => setAction(a)}>
+                  <Button
+                    key={a}
+                    type={
+                      ['accept', 'dispatch', 'start', 'conclude', 'follow_up', 'archive', 'answer_urge', 'decide_extension'].includes(a)
+                        ? 'primary'
+                        : 'default'
+                    }
+                    danger={a === 'reject' || a === 'escalate'}
+                    onClick={() => setAction(a)}
+                  >
                     {label('action', a)}
                   </Button>
                 ))}
@@ -225,7 +236,11 @@ export function CaseDetailPage() {
                         {dayjs(e.at).format('YYYY-MM-DD HH:mm')} · {e.actorName}
                       </Typography.Text>
                     </div>
-                    {typeof e.data?.leadUnit === 'string' && <div>{t('case.leadUnit')}：{e.data.leadUnit}</div>}
+                    {typeof e.data?.leadUnit === 'string' && (
+                      <div>
+                        {t('case.leadUnit')}：{e.data.leadUnit}
+                      </div>
+                    )}
                     {typeof e.data?.outcome === 'string' && <div>{label('outcome', e.data.outcome)}</div>}
                     {typeof e.data?.satisfaction === 'string' && <div>{label('satisfaction', e.data.satisfaction)}</div>}
                     {e.reason && <div style={{ whiteSpace: 'pre-wrap' }}>{e.reason}</div>}
@@ -243,7 +258,9 @@ export function CaseDetailPage() {
           </Card>
         </Space>
       </Col>
-      {action && <ActionModal action={action} detail={c} isSubmitting={isSubmitting} onCancel={() => setAction(undefined)} onSubmit={handleSubmit} />}
+      {action && (
+        <ActionModal action={action} detail={c} isSubmitting={isSubmitting} onCancel={() => setAction(undefined)} onSubmit={handleSubmit} />
+      )}
     </Row>
   );
 }

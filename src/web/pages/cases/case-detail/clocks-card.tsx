@@ -31,7 +31,9 @@ export function ClocksCard({ clocks }: { clocks: Clock[] }) {
                   ) : (
                     <>
                       <Tag>{t('deadline.stopped')}</Tag>
-                      <Tag color={k.level === 'overdue' ? 'red' : 'green'}>{t(k.level === 'overdue' ? 'deadline.late' : 'deadline.onTime')}</Tag>
+                      <Tag color={k.level === 'overdue' ? 'red' : 'green'}>
+                        {t(k.level === 'overdue' ? 'deadline.late' : 'deadline.onTime')}
+                      </Tag>
                     </>
                   )}
                 </Space>

@@ -22,7 +22,10 @@ export function CounsellingCard({ detail }: { detail: CaseDetail }) {
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
-  const services = useQuery({ queryKey: ['cases', detail.id, 'counselling'], queryFn: () => api<CaseCounselling>(`/api/cases/${detail.id}/counselling`) });
+  const services = useQuery({
+    queryKey: ['cases', detail.id, 'counselling'],
+    queryFn: () => api<CaseCounselling>(`/api/cases/${detail.id}/counselling`),
+  });
   const refer = useMutation({
     mutationFn: (v: { personId: string; reason: string }) => api(`/api/cases/${detail.id}/counselling`, { method: 'POST', json: v }),
     onSuccess: async () => {
@@ -62,12 +65,23 @@ export function CounsellingCard({ detail }: { detail: CaseDetail }) {
           <Typography.Text type="secondary">{t('counselling.sealedHint')}</Typography.Text>
         </Space>
       )}
-      <Modal open={open} title={t('counselling.refer')} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={refer.isPending} destroyOnHidden>
+      <Modal
+        open={open}
+        title={t('counselling.refer')}
+        onCancel={() => setOpen(false)}
+        onOk={() => form.submit()}
+        confirmLoading={refer.isPending}
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical" onFinish={(v) => refer.mutate(v)}>
           <Form.Item name="personId" label={t('counselling.person')} rules={[{ required: true, message: t('counselling.person') }]}>
             <Select options={people.map((p) => ({ value: p.personId, label: `${p.name}（${label('partyRole', p.role)}）` }))} />
           </Form.Item>
-          <Form.Item name="reason" label={t('counselling.reason')} rules={[{ required: true, min: 2, message: t('counselling.needReferReason') }]}>
+          <Form.Item
+            name="reason"
+            label={t('counselling.reason')}
+            rules={[{ required: true, min: 2, message: t('counselling.needReferReason') }]}
+          >
             <Input.TextArea rows={3} maxLength={500} placeholder={t('counselling.referReasonPlaceholder')} />
           </Form.Item>
         </Form>

@@ -20,7 +20,11 @@ export function LikelyPersonsButton({ personId, name }: { personId: string; name
   const { message, modal } = App.useApp();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const likely = useQuery({ queryKey: ['likely-persons', personId], queryFn: () => api<Likely[]>(`/api/persons/${personId}/likely`), enabled: open });
+  const likely = useQuery({
+    queryKey: ['likely-persons', personId],
+    queryFn: () => api<Likely[]>(`/api/persons/${personId}/likely`),
+    enabled: open,
+  });
   const run = async (fn: () => Promise<unknown>, done: string) => {
     try {
       await fn();
@@ -36,7 +40,12 @@ export function LikelyPersonsButton({ personId, name }: { personId: string; name
         {t('persons.check')}
       </Button>
       <Modal open={open} title={t('persons.checkTitle', { name })} footer={null} onCancel={() => setOpen(false)} destroyOnHidden>
-        <Input placeholder={t('persons.mergeReason')} value={reason} onChange={(e) => setReason(e.target.value)} style={{ marginBottom: 12 }} />
+        <Input
+          placeholder={t('persons.mergeReason')}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          style={{ marginBottom: 12 }}
+        />
         <List
           loading={likely.isLoading}
           dataSource={likely.data ?? []}
@@ -51,13 +60,26 @@ export function LikelyPersonsButton({ personId, name }: { personId: string; name
                   onClick={() =>
                     modal.confirm({
                       title: t('persons.mergeConfirm', { from: name, into: l.name }),
-                      onOk: () => run(() => api(`/api/persons/${personId}/merge`, { method: 'POST', json: { intoId: l.id, reason } }), t('persons.merged')),
+                      onOk: () =>
+                        run(
+                          () => api(`/api/persons/${personId}/merge`, { method: 'POST', json: { intoId: l.id, reason } }),
+                          t('persons.merged'),
+                        ),
                     })
                   }
                 >
                   {t('persons.merge')}
                 </Button>,
-                <Button key="not" size="small" onClick={() => run(() => api(`/api/persons/${personId}/not-same`, { method: 'POST', json: { otherId: l.id } }), t('persons.markedNotSame'))}>
+                <Button
+                  key="not"
+                  size="small"
+                  onClick={() =>
+                    run(
+                      () => api(`/api/persons/${personId}/not-same`, { method: 'POST', json: { otherId: l.id } }),
+                      t('persons.markedNotSame'),
+                    )
+                  }
+                >
                   {t('persons.notSame')}
                 </Button>,
               ]}

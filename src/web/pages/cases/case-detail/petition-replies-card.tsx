@@ -15,7 +15,10 @@ export function PetitionRepliesCard({ detail }: { detail: CaseDetail }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const replies = useQuery({ queryKey: ['petition-replies', detail.id], queryFn: () => api<Reply[]>(`/api/cases/${detail.id}/petition-replies`) });
+  const replies = useQuery({
+    queryKey: ['petition-replies', detail.id],
+    queryFn: () => api<Reply[]>(`/api/cases/${detail.id}/petition-replies`),
+  });
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
   const next = STAGES.find((s) => !(replies.data ?? []).some((r) => r.stage === s));
@@ -35,8 +38,15 @@ export function PetitionRepliesCard({ detail }: { detail: CaseDetail }) {
       size="small"
       title={t('petition.title')}
       extra={
-        next && detail.abilities.petitionReplyStages.includes(next) && (
-          <Button size="small" onClick={() => (form.setFieldsValue({ request: detail.narrative, factsAndReasons: '', decision: undefined, legalBasis: '' }), setOpen(true))}>
+        next &&
+        detail.abilities.petitionReplyStages.includes(next) && (
+          <Button
+            size="small"
+            onClick={() => (
+              form.setFieldsValue({ request: detail.narrative, factsAndReasons: '', decision: undefined, legalBasis: '' }),
+              setOpen(true)
+            )}
+          >
             {t(`petition.issue.${next}`)}
           </Button>
         )
@@ -62,23 +72,47 @@ export function PetitionRepliesCard({ detail }: { detail: CaseDetail }) {
                 <Tag>{t(`petition.stage.${r.stage}`)}</Tag>
                 {t(`petition.decision.${r.decision}`)} · {r.issuedOn}
               </Space>
-              <Typography.Text type="secondary">{r.nextStepBy ? t(r.stage === 'reply' ? 'petition.reviewBy' : 'petition.reReviewBy', { date: r.nextStepBy }) : t('petition.closed')}</Typography.Text>
+              <Typography.Text type="secondary">
+                {r.nextStepBy
+                  ? t(r.stage === 'reply' ? 'petition.reviewBy' : 'petition.reReviewBy', { date: r.nextStepBy })
+                  : t('petition.closed')}
+              </Typography.Text>
             </Space>
           </List.Item>
         )}
       />
-      <Modal open={open} title={next ? t(`petition.issue.${next}`) : ''} onCancel={() => setOpen(false)} onOk={submit} okText={t('common.confirm')} width={680} destroyOnHidden>
+      <Modal
+        open={open}
+        title={next ? t(`petition.issue.${next}`) : ''}
+        onCancel={() => setOpen(false)}
+        onOk={submit}
+        okText={t('common.confirm')}
+        width={680}
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical">
-          <Form.Item name="request" label={t('petition.request')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Form.Item
+            name="request"
+            label={t('petition.request')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
             <Input.TextArea rows={2} />
           </Form.Item>
-          <Form.Item name="factsAndReasons" label={t('petition.facts')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Form.Item
+            name="factsAndReasons"
+            label={t('petition.facts')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
             <Input.TextArea rows={4} />
           </Form.Item>
           <Form.Item name="decision" label={t('petition.decisionLabel')} rules={[{ required: true, message: t('common.required') }]}>
             <Radio.Group options={PETITION_DECISIONS.map((d) => ({ value: d, label: t(`petition.decision.${d}`) }))} />
           </Form.Item>
-          <Form.Item name="legalBasis" label={t('petition.legalBasis')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Form.Item
+            name="legalBasis"
+            label={t('petition.legalBasis')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
             <Input.TextArea rows={2} />
           </Form.Item>
         </Form>

@@ -29,8 +29,23 @@ export function RevealButton(props: { caseId: string; partyId: string; field: 'i
   if (value !== undefined) return <Typography.Text copyable>{value ?? '—'}</Typography.Text>;
   return (
     <>
-      <Button type="link" size="small" icon={<EyeOutlined />} onClick={() => setOpen(true)} aria-label={t('party.reveal')} title={t('party.reveal')} />
-      <Modal open={isOpen} title={t('party.revealTitle')} onOk={handleOk} onCancel={() => setOpen(false)} okText={t('common.confirm')} cancelText={t('common.cancel')} destroyOnHidden>
+      <Button
+        type="link"
+        size="small"
+        icon={<EyeOutlined />}
+        onClick={() => setOpen(true)}
+        aria-label={t('party.reveal')}
+        title={t('party.reveal')}
+      />
+      <Modal
+        open={isOpen}
+        title={t('party.revealTitle')}
+        onOk={handleOk}
+        onCancel={() => setOpen(false)}
+        okText={t('common.confirm')}
+        cancelText={t('common.cancel')}
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical" preserve={false}>
           <Form.Item name="purpose" label={t('party.revealPurpose')} rules={[{ required: true, min: 2, message: t('common.required') }]}>
             <Input autoFocus />

@@ -23,11 +23,16 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
     const v = await form.validateFields();
     try {
       if (dialog === 'schedule') {
-        await api(`/api/cases/${detail.id}/sessions`, { method: 'POST', json: { ...v, scheduledAt: (v.scheduledAt as Dayjs).toISOString() } });
+        await api(`/api/cases/${detail.id}/sessions`, {
+          method: 'POST',
+          json: { ...v, scheduledAt: (v.scheduledAt as Dayjs).toISOString() },
+        });
       } else if (dialog === 'police') {
         await api(`/api/cases/${detail.id}/refer-police`, { method: 'POST', json: v });
       } else if (dialog) {
-        const statements = detail.parties.map((p) => ({ partyId: p.id, text: (v[`statement-${p.id}`] as string | undefined)?.trim() ?? '' })).filter((s) => s.text);
+        const statements = detail.parties
+          .map((p) => ({ partyId: p.id, text: (v[`statement-${p.id}`] as string | undefined)?.trim() ?? '' }))
+          .filter((s) => s.text);
         await api(`/api/cases/${detail.id}/sessions/${dialog.record}/record`, {
           method: 'PUT',
           json: { attendedPartyIds: v.attendedPartyIds ?? [], rightsNote: v.rightsNote, record: v.record, outcome: v.outcome, statements },
@@ -50,7 +55,18 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
       extra={
         canMediate && (
           <Space>
-            <Button size="small" onClick={() => (form.setFieldsValue({ scheduledAt: dayjs().add(1, 'day').hour(9).minute(30), room: '调解室（一）', invitedPartyIds: detail.parties.map((p) => p.id), isPublic: false }), setDialog('schedule'))}>
+            <Button
+              size="small"
+              onClick={() => (
+                form.setFieldsValue({
+                  scheduledAt: dayjs().add(1, 'day').hour(9).minute(30),
+                  room: '调解室（一）',
+                  invitedPartyIds: detail.parties.map((p) => p.id),
+                  isPublic: false,
+                }),
+                setDialog('schedule')
+              )}
+            >
               {t('sessions.schedule')}
             </Button>
             <Button size="small" danger onClick={() => setDialog('police')}>
@@ -75,7 +91,10 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
                         size="small"
                         type="primary"
                         disabled={dayjs(s.scheduledAt).isAfter(dayjs())}
-                        onClick={() => (form.setFieldsValue({ attendedPartyIds: s.invitedPartyIds, outcome: 'continue' }), setDialog({ record: s.id }))}
+                        onClick={() => (
+                          form.setFieldsValue({ attendedPartyIds: s.invitedPartyIds, outcome: 'continue' }),
+                          setDialog({ record: s.id })
+                        )}
                       >
                         {t('sessions.record')}
                       </Button>
@@ -94,17 +113,33 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
           </List.Item>
         )}
       />
-      <Modal open={!!dialog} title={dialog === 'schedule' ? t('sessions.schedule') : dialog === 'police' ? t('sessions.police') : t('sessions.record')} onCancel={() => setDialog(undefined)} onOk={submit} okText={t('common.confirm')} destroyOnHidden width={640}>
+      <Modal
+        open={!!dialog}
+        title={dialog === 'schedule' ? t('sessions.schedule') : dialog === 'police' ? t('sessions.police') : t('sessions.record')}
+        onCancel={() => setDialog(undefined)}
+        onOk={submit}
+        okText={t('common.confirm')}
+        destroyOnHidden
+        width={640}
+      >
         <Form form={form} layout="vertical" preserve={false}>
           {dialog === 'schedule' && (
             <>
               <Form.Item name="scheduledAt" label={t('sessions.when')} rules={[{ required: true }]}>
                 <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
               </Form.Item>
-              <Form.Item name="room" label={t('sessions.room')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+              <Form.Item
+                name="room"
+                label={t('sessions.room')}
+                rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+              >
                 <Input />
               </Form.Item>
-              <Form.Item name="mediatorNames" label={t('sessions.mediators')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+              <Form.Item
+                name="mediatorNames"
+                label={t('sessions.mediators')}
+                rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+              >
                 <Input />
               </Form.Item>
               <Form.Item name="invitedPartyIds" label={t('sessions.invited')} rules={[{ required: true, message: t('common.required') }]}>
@@ -116,7 +151,11 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
             </>
           )}
           {dialog === 'police' && (
-            <Form.Item name="reason" label={t('sessions.policeReason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Form.Item
+              name="reason"
+              label={t('sessions.policeReason')}
+              rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+            >
               <Input.TextArea rows={3} />
             </Form.Item>
           )}
@@ -125,7 +164,11 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
               <Form.Item name="attendedPartyIds" label={t('sessions.attended')}>
                 <Checkbox.Group options={detail.parties.map((p) => ({ value: p.id, label: p.name }))} />
               </Form.Item>
-              <Form.Item name="rightsNote" label={t('sessions.rights')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+              <Form.Item
+                name="rightsNote"
+                label={t('sessions.rights')}
+                rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+              >
                 <Input.TextArea rows={2} />
               </Form.Item>
               {detail.parties.map((p) => (
@@ -133,11 +176,20 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
                   <Input.TextArea rows={2} />
                 </Form.Item>
               ))}
-              <Form.Item name="record" label={t('sessions.recordText')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+              <Form.Item
+                name="record"
+                label={t('sessions.recordText')}
+                rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+              >
                 <Input.TextArea rows={4} />
               </Form.Item>
               <Form.Item name="outcome" label={t('sessions.outcome')} rules={[{ required: true }]}>
-                <Radio.Group options={(['continue', 'agreement_reached', 'refused'] as const).map((o) => ({ value: o, label: t(`sessions.outcome.${o}`) }))} />
+                <Radio.Group
+                  options={(['continue', 'agreement_reached', 'refused'] as const).map((o) => ({
+                    value: o,
+                    label: t(`sessions.outcome.${o}`),
+                  }))}
+                />
               </Form.Item>
             </>
           )}

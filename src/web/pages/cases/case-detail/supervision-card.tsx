@@ -22,9 +22,14 @@ export function SupervisionCard({ detail }: { detail: CaseDetail }) {
                 <Space wrap>
                   <Typography.Text strong>{t('urge.title')}</Typography.Text>
                   <Typography.Text type="secondary">
-                    {item.u.isAutomatic ? t('urge.auto') : item.u.urgedBy} · {dayjs(item.u.urgedAt).format('YYYY-MM-DD')} · {t('urge.replyBy')} {item.u.replyBy}
+                    {item.u.isAutomatic ? t('urge.auto') : item.u.urgedBy} · {dayjs(item.u.urgedAt).format('YYYY-MM-DD')} ·{' '}
+                    {t('urge.replyBy')} {item.u.replyBy}
                   </Typography.Text>
-                  {item.u.answeredAt ? <Tag color={item.u.isLate ? 'orange' : 'green'}>{t('urge.answered')}</Tag> : <Tag color={item.u.isLate ? 'red' : 'gold'}>{t(item.u.isLate ? 'urge.late' : 'urge.waiting')}</Tag>}
+                  {item.u.answeredAt ? (
+                    <Tag color={item.u.isLate ? 'orange' : 'green'}>{t('urge.answered')}</Tag>
+                  ) : (
+                    <Tag color={item.u.isLate ? 'red' : 'gold'}>{t(item.u.isLate ? 'urge.late' : 'urge.waiting')}</Tag>
+                  )}
                 </Space>
                 <Typography.Text>{item.u.note}</Typography.Text>
                 {item.u.answer && <Typography.Text type="secondary">↳ {item.u.answer}</Typography.Text>}
@@ -39,7 +44,9 @@ export function SupervisionCard({ detail }: { detail: CaseDetail }) {
                     {item.e.days}
                     {t('deadline.calendarDays')} · {dayjs(item.e.requestedAt).format('YYYY-MM-DD')}
                   </Typography.Text>
-                  <Tag color={item.e.status === 'approved' ? 'green' : item.e.status === 'refused' ? 'default' : 'gold'}>{t(`extension.status.${item.e.status}`)}</Tag>
+                  <Tag color={item.e.status === 'approved' ? 'green' : item.e.status === 'refused' ? 'default' : 'gold'}>
+                    {t(`extension.status.${item.e.status}`)}
+                  </Tag>
                 </Space>
                 <Typography.Text>{item.e.reason}</Typography.Text>
                 {item.e.residentNotice && <Typography.Text type="secondary">↳ {item.e.residentNotice}</Typography.Text>}

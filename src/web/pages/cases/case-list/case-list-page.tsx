@@ -103,16 +103,41 @@ export function CaseListPage() {
             <Input placeholder={t('case.keyword')} allowClear style={{ width: 220 }} />
           </Form.Item>
           <Form.Item name="status">
-            <Select mode="multiple" allowClear placeholder={t('case.status')} options={options('status', CASE_STATUSES)} style={{ minWidth: 140 }} data-testid="filter-status" />
+            <Select
+              mode="multiple"
+              allowClear
+              placeholder={t('case.status')}
+              options={options('status', CASE_STATUSES)}
+              style={{ minWidth: 140 }}
+              data-testid="filter-status"
+            />
           </Form.Item>
           <Form.Item name="kind">
-            <Select mode="multiple" allowClear placeholder={t('case.kind')} options={options('kind', CASE_KINDS)} style={{ minWidth: 120 }} />
+            <Select
+              mode="multiple"
+              allowClear
+              placeholder={t('case.kind')}
+              options={options('kind', CASE_KINDS)}
+              style={{ minWidth: 120 }}
+            />
           </Form.Item>
           <Form.Item name="channel">
-            <Select mode="multiple" allowClear placeholder={t('case.channel')} options={options('channel', CHANNELS)} style={{ minWidth: 120 }} />
+            <Select
+              mode="multiple"
+              allowClear
+              placeholder={t('case.channel')}
+              options={options('channel', CHANNELS)}
+              style={{ minWidth: 120 }}
+            />
           </Form.Item>
           <Form.Item name="category">
-            <Select mode="multiple" allowClear placeholder={t('case.category')} options={options('category', CATEGORIES)} style={{ minWidth: 130 }} />
+            <Select
+              mode="multiple"
+              allowClear
+              placeholder={t('case.category')}
+              options={options('category', CATEGORIES)}
+              style={{ minWidth: 130 }}
+            />
           </Form.Item>
           <Form.Item name="unitId">
             <TreeSelect
@@ -152,11 +177,20 @@ export function CaseListPage() {
         extra={
           can('case.export') && (
             <Space>
-              <Button size="small" icon={<DownloadOutlined />} href={`/api/cases/export.xlsx?${exportQuery.toString()}`} download data-testid="case-export">
+              <Button
+                size="small"
+                icon={<DownloadOutlined />}
+                href={`/api/cases/export.xlsx?${exportQuery.toString()}`}
+                download
+                data-testid="case-export"
+              >
                 {t('case.export')}
               </Button>
               {can('case.exportPersonal') && (
-                <Popconfirm title={t('case.exportWithParties')} onConfirm={() => window.location.assign(`/api/cases/export.xlsx?${exportQuery.toString()}&withParties=true`)}>
+                <Popconfirm
+                  title={t('case.exportWithParties')}
+                  onConfirm={() => window.location.assign(`/api/cases/export.xlsx?${exportQuery.toString()}&withParties=true`)}
+                >
                   <Button size="small" icon={<DownloadOutlined />}>
                     {t('case.exportWithParties')}
                   </Button>

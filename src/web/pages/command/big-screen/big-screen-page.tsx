@@ -30,7 +30,9 @@ const panel: CSSProperties = {
 function Panel(props: { title: string; style?: CSSProperties; children: ReactNode; testId?: string }) {
   return (
     <div style={{ ...panel, ...props.style }} data-testid={props.testId}>
-      <div style={{ color: '#7fd3ff', fontSize: 20, fontWeight: 600, marginBottom: 8, borderLeft: '4px solid #29b6f6', paddingLeft: 8 }}>{props.title}</div>
+      <div style={{ color: '#7fd3ff', fontSize: 20, fontWeight: 600, marginBottom: 8, borderLeft: '4px solid #29b6f6', paddingLeft: 8 }}>
+        {props.title}
+      </div>
       {props.children}
     </div>
   );
@@ -57,7 +59,11 @@ function Clock() {
     const id = setInterval(() => setNow(centreNow()), 1000);
     return () => clearInterval(id);
   }, []);
-  return <div style={{ fontSize: 22, color: '#90caf9' }}>{t('bigScreen.clock', { date: now.format(t('bigScreen.date')), time: now.format('HH:mm:ss') })}</div>;
+  return (
+    <div style={{ fontSize: 22, color: '#90caf9' }}>
+      {t('bigScreen.clock', { date: now.format(t('bigScreen.date')), time: now.format('HH:mm:ss') })}
+    </div>
+  );
 }
 
 /**
@@ -83,7 +89,11 @@ export function BigScreenPage() {
     queryFn: () => api<MapLayers>(`/api/map/layers?from=${centreToday().subtract(29, 'day').format('YYYY-MM-DD')}&to=${year.to}${unitQs}`),
     refetchInterval: REFRESH_MS * 2,
   });
-  const latest = useQuery({ queryKey: ['cases', 'screen-latest', unitId], queryFn: () => api<CaseListResult>(`/api/cases?pageSize=7${unitId ? `&placeUnitId=${unitId}` : ''}`), refetchInterval: REFRESH_MS });
+  const latest = useQuery({
+    queryKey: ['cases', 'screen-latest', unitId],
+    queryFn: () => api<CaseListResult>(`/api/cases?pageSize=7${unitId ? `&placeUnitId=${unitId}` : ''}`),
+    refetchInterval: REFRESH_MS,
+  });
   const red = useQuery({
     queryKey: ['cases', 'screen-red', unitId],
     queryFn: () => api<CaseListResult>(`/api/cases?deadline=overdue&pageSize=6${unitId ? `&placeUnitId=${unitId}` : ''}`),
@@ -122,10 +132,22 @@ export function BigScreenPage() {
     .filter((r, i, all) => all.findIndex((x) => x.id === r.id) === i)
     .slice(0, 7);
   const alertRows = [
-    ...recent.filter((e) => e.type === 'camera.alert').map((e) => ({ key: e.caseId ?? e.at, text: `${e.cameraCode ?? ''} ${e.summary ?? ''}`, at: e.at })),
-    ...(cameras.data ?? []).filter((cam) => cam.openAlerts > 0).map((cam) => ({ key: cam.id, text: `${cam.name} · ${cam.openAlerts}`, at: cam.lastHeartbeatAt ?? '' })),
+    ...recent
+      .filter((e) => e.type === 'camera.alert')
+      .map((e) => ({ key: e.caseId ?? e.at, text: `${e.cameraCode ?? ''} ${e.summary ?? ''}`, at: e.at })),
+    ...(cameras.data ?? [])
+      .filter((cam) => cam.openAlerts > 0)
+      .map((cam) => ({ key: cam.id, text: `${cam.name} · ${cam.openAlerts}`, at: cam.lastHeartbeatAt ?? '' })),
   ].slice(0, 5);
-  const row: CSSProperties = { display: 'flex', justifyContent: 'space-between', gap: 12, padding: '7px 0', borderBottom: '1px dashed #1d4f8c', fontSize: 17, whiteSpace: 'nowrap' };
+  const row: CSSProperties = {
+    display: 'flex',
+    justifyContent: 'space-between',
+    gap: 12,
+    padding: '7px 0',
+    borderBottom: '1px dashed #1d4f8c',
+    fontSize: 17,
+    whiteSpace: 'nowrap',
+  };
 
   return (
     <div style={{ position: 'fixed', inset: 0, background: '#050d1a', overflow: 'hidden' }} data-testid="big-screen">
@@ -151,7 +173,16 @@ export function BigScreenPage() {
             {t('bigScreen.title', { unit: c?.unit.name.replace(/综治中心$/, '') ?? '' })}
           </h1>
           <div style={{ textAlign: 'right', fontSize: 18, color: '#90caf9' }}>
-            <span style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 5, marginRight: 6, background: state === 'open' ? '#69f0ae' : '#ffab40' }} />
+            <span
+              style={{
+                display: 'inline-block',
+                width: 10,
+                height: 10,
+                borderRadius: 5,
+                marginRight: 6,
+                background: state === 'open' ? '#69f0ae' : '#ffab40',
+              }}
+            />
             {c ? t('cockpit.updatedAt', { time: atCentre(c.generatedAt).format('HH:mm:ss') }) : t('common.loading')}
             <Link to="/command/cockpit" style={{ marginLeft: 16, color: '#90caf9' }}>
               {t('bigScreen.exit')}
@@ -165,7 +196,10 @@ export function BigScreenPage() {
                 {tiles.map(([name, value, colour]) => (
                   <div key={name} style={{ background: 'rgba(41,182,246,0.08)', borderRadius: 4, padding: '8px 12px' }}>
                     <div style={{ fontSize: 16, color: '#90caf9' }}>{name}</div>
-                    <div style={{ fontSize: 32, fontWeight: 700, color: colour ?? '#ffffff', fontVariantNumeric: 'tabular-nums' }} data-testid={`screen-${name}`}>
+                    <div
+                      style={{ fontSize: 32, fontWeight: 700, color: colour ?? '#ffffff', fontVariantNumeric: 'tabular-nums' }}
+                      data-testid={`screen-${name}`}
+                    >
                       {value}
                     </div>
                   </div>
@@ -195,7 +229,14 @@ export function BigScreenPage() {
             {/* The demo note has a line of its own under the map: laid over it, it would cover the district's edge. */}
             <div style={{ ...panel, padding: 0, display: 'flex', flexDirection: 'column' }}>
               {layers.data && (
-                <DistrictMap layers={layers.data} cameras={cameras.data} level="community" caseLayer="points" dark height={layers.data.isDemoGeometry ? 616 : 640} />
+                <DistrictMap
+                  layers={layers.data}
+                  cameras={cameras.data}
+                  level="community"
+                  caseLayer="points"
+                  dark
+                  height={layers.data.isDemoGeometry ? 616 : 640}
+                />
               )}
               {layers.data?.isDemoGeometry && (
                 <div style={{ padding: '0 12px', fontSize: 14, lineHeight: '22px', color: '#ffcc80' }} data-testid="screen-demo-geometry">
@@ -216,8 +257,19 @@ export function BigScreenPage() {
                     xAxis: { type: 'category', data: c.trend.map((x) => x.bucket.slice(0, 7)), axisLabel: { color: '#cfe3ff' } },
                     yAxis: { type: 'value', axisLabel: { color: '#cfe3ff' }, splitLine: { lineStyle: { color: '#1d4f8c' } } },
                     series: [
-                      { name: t('measure.received'), type: 'bar', barMaxWidth: 48, data: c.trend.map((x) => x.received), itemStyle: { color: '#29b6f6' } },
-                      { name: t('measure.concluded'), type: 'line', data: c.trend.map((x) => x.concluded), itemStyle: { color: '#69f0ae' } },
+                      {
+                        name: t('measure.received'),
+                        type: 'bar',
+                        barMaxWidth: 48,
+                        data: c.trend.map((x) => x.received),
+                        itemStyle: { color: '#29b6f6' },
+                      },
+                      {
+                        name: t('measure.concluded'),
+                        type: 'line',
+                        data: c.trend.map((x) => x.concluded),
+                        itemStyle: { color: '#69f0ae' },
+                      },
                     ],
                   }}
                 />
@@ -229,7 +281,9 @@ export function BigScreenPage() {
               {latestRows.length === 0 && <div style={{ color: '#90caf9' }}>{t('bigScreen.noEvents')}</div>}
               {latestRows.map((r) => (
                 <div key={r.id} style={row}>
-                  <span style={{ overflow: 'hidden', textOverflow: 'ellipsis', color: r.isLive ? '#ffd54f' : undefined }}>{`${r.code.replace(/^\d{6}-/, '')} ${r.summary}`}</span>
+                  <span
+                    style={{ overflow: 'hidden', textOverflow: 'ellipsis', color: r.isLive ? '#ffd54f' : undefined }}
+                  >{`${r.code.replace(/^\d{6}-/, '')} ${r.summary}`}</span>
                   <span style={{ color: '#90caf9' }}>{atCentre(r.at).format('MM-DD HH:mm')}</span>
                 </div>
               ))}

@@ -1,6 +1,23 @@
 import { DownloadOutlined, FundProjectionScreenOutlined, InfoCircleOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, DatePicker, Empty, Row, Segmented, Select, Space, Spin, Statistic, Table, Tooltip, TreeSelect, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Empty,
+  Row,
+  Segmented,
+  Select,
+  Space,
+  Spin,
+  Statistic,
+  Table,
+  Tooltip,
+  TreeSelect,
+  Typography,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -16,8 +33,24 @@ import { toUnitTree, useUnits, type UnitTreeNode } from '../../../components/use
 import { cockpitQueryString, drillDownUrl } from '../drill-down.js';
 import { ringOption } from '../ring-chart.js';
 
-const LEVEL_MEASURE: Record<(typeof SETTLED_LEVELS)[number], Measure> = { village: 'levelVillage', town: 'levelTown', district: 'levelDistrict' };
-const SHOWN_COUNTS: Measure[] = ['received', 'accepted', 'rejected', 'concluded', 'settled', 'agreements', 'onTime', 'late', 'followedUp', 'satisfied', 'escalated'];
+const LEVEL_MEASURE: Record<(typeof SETTLED_LEVELS)[number], Measure> = {
+  village: 'levelVillage',
+  town: 'levelTown',
+  district: 'levelDistrict',
+};
+const SHOWN_COUNTS: Measure[] = [
+  'received',
+  'accepted',
+  'rejected',
+  'concluded',
+  'settled',
+  'agreements',
+  'onTime',
+  'late',
+  'followedUp',
+  'satisfied',
+  'escalated',
+];
 const LIVE_LINKS: Record<LiveFigure, Figure | string> = {
   open: 'open',
   overdue: 'overdue',
@@ -63,7 +96,11 @@ export function CockpitPage() {
   const units = useUnits();
   const { filters, set } = useCockpitFilters();
   const qs = cockpitQueryString(filters);
-  const cockpit = useQuery({ queryKey: ['stats', 'cockpit', qs], queryFn: () => api<Cockpit>(`/api/stats/cockpit?${qs}`), refetchInterval: 60_000 });
+  const cockpit = useQuery({
+    queryKey: ['stats', 'cockpit', qs],
+    queryFn: () => api<Cockpit>(`/api/stats/cockpit?${qs}`),
+    refetchInterval: 60_000,
+  });
   const tree = useMemo(
     () => jurisdictionTree(toUnitTree((units.data ?? []).filter((u) => u.kind !== 'department' && u.kind !== 'grid')), me?.unit.id ?? ''),
     [units.data, me],
@@ -71,7 +108,17 @@ export function CockpitPage() {
   const c = cockpit.data;
   const unitId = c?.unit.id ?? filters.unitId ?? me?.unit.id ?? '';
   const drill = (figure: Figure, extra: { category?: string; channel?: string; unitId?: string } = {}) =>
-    navigate(drillDownUrl({ figure, from: filters.from, to: filters.to, unitId: extra.unitId ?? unitId, kind: filters.kind, category: extra.category, channel: extra.channel }));
+    navigate(
+      drillDownUrl({
+        figure,
+        from: filters.from,
+        to: filters.to,
+        unitId: extra.unitId ?? unitId,
+        kind: filters.kind,
+        category: extra.category,
+        channel: extra.channel,
+      }),
+    );
 
   const rateCard = (r: Rate) => {
     const value = c?.rates[r];
@@ -79,7 +126,12 @@ export function CockpitPage() {
     return (
       <Col xs={12} md={6} xl={3} key={r}>
         <Card size="small" hoverable onClick={() => drill(numerator)} data-testid={`cockpit-rate-${r}`}>
-          <Statistic title={t(`rate.${r}` as never)} value={value ?? '—'} suffix={value === null ? undefined : '%'} precision={value === null ? undefined : 1} />
+          <Statistic
+            title={t(`rate.${r}` as never)}
+            value={value ?? '—'}
+            suffix={value === null ? undefined : '%'}
+            precision={value === null ? undefined : 1}
+          />
         </Card>
       </Col>
     );
@@ -95,7 +147,10 @@ export function CockpitPage() {
             onChange={(v) => v && set({ from: (v[0] as Dayjs).format('YYYY-MM-DD'), to: (v[1] as Dayjs).format('YYYY-MM-DD') })}
             presets={[
               { label: t('cockpit.preset.thisMonth'), value: [centreToday().startOf('month'), centreToday()] },
-              { label: t('cockpit.preset.lastMonth'), value: [centreToday().subtract(1, 'month').startOf('month'), centreToday().subtract(1, 'month').endOf('month')] },
+              {
+                label: t('cockpit.preset.lastMonth'),
+                value: [centreToday().subtract(1, 'month').startOf('month'), centreToday().subtract(1, 'month').endOf('month')],
+              },
               { label: t('cockpit.preset.thisYear'), value: [centreToday().startOf('year'), centreToday()] },
               { label: t('cockpit.preset.last12Months'), value: [centreToday().subtract(11, 'month').startOf('month'), centreToday()] },
             ]}
@@ -143,7 +198,11 @@ export function CockpitPage() {
           <Tooltip title={t('cockpit.drillHint')}>
             <InfoCircleOutlined style={{ color: '#888' }} />
           </Tooltip>
-          {c && <Typography.Text type="secondary">{t('cockpit.updatedAt', { time: atCentre(c.generatedAt).format('HH:mm:ss') })}</Typography.Text>}
+          {c && (
+            <Typography.Text type="secondary">
+              {t('cockpit.updatedAt', { time: atCentre(c.generatedAt).format('HH:mm:ss') })}
+            </Typography.Text>
+          )}
         </Space>
       </Card>
       {cockpit.isError && <Alert type="error" showIcon message={(cockpit.error as Error).message} />}
@@ -170,8 +229,15 @@ export function CockpitPage() {
                   const target = LIVE_LINKS[k];
                   return (
                     <Col xs={8} md={4} key={k}>
-                      <a onClick={() => (target.startsWith('/') ? navigate(target) : drill(target as Figure))} data-testid={`cockpit-live-${k}`}>
-                        <Statistic title={t(`live.${k}` as never)} value={c.live[k]} valueStyle={k === 'overdue' || k === 'massRisk' ? { color: c.live[k] ? '#cf1322' : undefined } : undefined} />
+                      <a
+                        onClick={() => (target.startsWith('/') ? navigate(target) : drill(target as Figure))}
+                        data-testid={`cockpit-live-${k}`}
+                      >
+                        <Statistic
+                          title={t(`live.${k}` as never)}
+                          value={c.live[k]}
+                          valueStyle={k === 'overdue' || k === 'massRisk' ? { color: c.live[k] ? '#cf1322' : undefined } : undefined}
+                        />
                       </a>
                     </Col>
                   );
@@ -195,7 +261,10 @@ export function CockpitPage() {
                           legend: { top: 0, data: [t('measure.received'), t('measure.concluded'), t('measure.settled')] },
                           grid: { left: 40, right: 16, top: 36, bottom: 28 },
                           // A month reads as 2026-03; a week by its first day.
-                          xAxis: { type: 'category', data: c.trend.map((x) => (filters.grain === 'month' ? x.bucket.slice(0, 7) : x.bucket)) },
+                          xAxis: {
+                            type: 'category',
+                            data: c.trend.map((x) => (filters.grain === 'month' ? x.bucket.slice(0, 7) : x.bucket)),
+                          },
                           yAxis: { type: 'value', minInterval: 1 },
                           series: [
                             { name: t('measure.received'), type: 'bar', barMaxWidth: 48, data: c.trend.map((x) => x.received) },
@@ -210,7 +279,11 @@ export function CockpitPage() {
                     <Card size="small" title={t('cockpit.byChannel')}>
                       <Chart
                         testId="chart-channel"
-                        option={ringOption(c.byChannel.filter((x) => x.received).map((x) => ({ name: label('channel', x.key), value: x.received, key: x.key })))}
+                        option={ringOption(
+                          c.byChannel
+                            .filter((x) => x.received)
+                            .map((x) => ({ name: label('channel', x.key), value: x.received, key: x.key })),
+                        )}
                         onClick={(p) => drill('received', { channel: (p.data as { key: string }).key })}
                       />
                     </Card>
@@ -219,7 +292,9 @@ export function CockpitPage() {
                     <Card size="small" title={t('cockpit.levels')}>
                       <Chart
                         testId="chart-levels"
-                        option={ringOption(SETTLED_LEVELS.map((l) => ({ name: label('level', l), value: c.counts[LEVEL_MEASURE[l]], key: l })))}
+                        option={ringOption(
+                          SETTLED_LEVELS.map((l) => ({ name: label('level', l), value: c.counts[LEVEL_MEASURE[l]], key: l })),
+                        )}
                         onClick={(p) => drill(LEVEL_MEASURE[(p.data as { key: (typeof SETTLED_LEVELS)[number] }).key])}
                       />
                     </Card>
@@ -242,7 +317,11 @@ export function CockpitPage() {
                             { name: t('measure.settled'), type: 'bar', data: c.byCategory.map((x) => x.settled) },
                           ],
                         }}
-                        onClick={(p) => drill(p.seriesName === t('measure.settled') ? 'settled' : 'received', { category: c.byCategory[p.dataIndex]!.key })}
+                        onClick={(p) =>
+                          drill(p.seriesName === t('measure.settled') ? 'settled' : 'received', {
+                            category: c.byCategory[p.dataIndex]!.key,
+                          })
+                        }
                       />
                     </Card>
                   </Col>

@@ -1,6 +1,25 @@
 import { UploadOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Checkbox, DatePicker, Descriptions, Drawer, Empty, List, Segmented, Select, Space, Spin, Tag, TreeSelect, Typography, Upload } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  DatePicker,
+  Descriptions,
+  Drawer,
+  Empty,
+  List,
+  Segmented,
+  Select,
+  Space,
+  Spin,
+  Tag,
+  TreeSelect,
+  Typography,
+  Upload,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { Link } from 'react-router';
@@ -52,7 +71,10 @@ export function MapPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const units = useUnits();
-  const [range, setRange] = useState<[string, string]>([centreToday().subtract(89, 'day').format('YYYY-MM-DD'), centreToday().format('YYYY-MM-DD')]);
+  const [range, setRange] = useState<[string, string]>([
+    centreToday().subtract(89, 'day').format('YYYY-MM-DD'),
+    centreToday().format('YYYY-MM-DD'),
+  ]);
   const [unitId, setUnitId] = useState<string | undefined>();
   const [level, setLevel] = useState<MapLevel>('community');
   const [caseLayer, setCaseLayer] = useState<CaseLayer>('points');
@@ -70,9 +92,17 @@ export function MapPage() {
     enabled: !!openUnit,
   });
   const camera = cameras.data?.find((c) => c.id === openCamera);
-  const alerts = useQuery({ queryKey: ['cameras', 'alerts', openCamera], queryFn: () => api<CameraAlert[]>(`/api/cameras/${openCamera}/alerts`), enabled: !!openCamera });
+  const alerts = useQuery({
+    queryKey: ['cameras', 'alerts', openCamera],
+    queryFn: () => api<CameraAlert[]>(`/api/cameras/${openCamera}/alerts`),
+    enabled: !!openCamera,
+  });
   const tree = useMemo(
-    () => jurisdictionTree(toUnitTree((units.data ?? []).filter((u) => u.kind === 'district' || u.kind === 'street' || u.kind === 'community')), me?.unit.id ?? ''),
+    () =>
+      jurisdictionTree(
+        toUnitTree((units.data ?? []).filter((u) => u.kind === 'district' || u.kind === 'street' || u.kind === 'community')),
+        me?.unit.id ?? '',
+      ),
     [units.data, me],
   );
 
@@ -128,7 +158,9 @@ export function MapPage() {
             aria-label={t('map.findUnit')}
             style={{ width: 180 }}
             optionFilterProp="label"
-            options={(data?.boundaries.features ?? []).filter((f) => f.properties.kind === level).map((f) => ({ value: f.properties.id, label: f.properties.name }))}
+            options={(data?.boundaries.features ?? [])
+              .filter((f) => f.properties.kind === level)
+              .map((f) => ({ value: f.properties.id, label: f.properties.name }))}
             onChange={(id: string) => setOpenUnit(id)}
             data-testid="map-find-unit"
           />
@@ -182,7 +214,13 @@ export function MapPage() {
           )}
         </Spin>
       </Card>
-      <Drawer open={!!openUnit} onClose={() => setOpenUnit(null)} title={unitCard.data?.unit.name ?? t('map.grid')} width={380} data-testid="map-unit-card">
+      <Drawer
+        open={!!openUnit}
+        onClose={() => setOpenUnit(null)}
+        title={unitCard.data?.unit.name ?? t('map.grid')}
+        width={380}
+        data-testid="map-unit-card"
+      >
         {unitCard.isLoading ? (
           <Spin />
         ) : unitCard.data ? (
@@ -191,20 +229,30 @@ export function MapPage() {
               <Descriptions.Item label={t('cockpit.period')}>{`${range[0]} ~ ${range[1]}`}</Descriptions.Item>
               <Descriptions.Item label={t('measure.received')}>{unitCard.data.received}</Descriptions.Item>
               <Descriptions.Item label={t('measure.concluded')}>{unitCard.data.concluded}</Descriptions.Item>
-              <Descriptions.Item label={t('rate.settlementRate')}>{unitCard.data.settlementRate === null ? '—' : `${unitCard.data.settlementRate}%`}</Descriptions.Item>
+              <Descriptions.Item label={t('rate.settlementRate')}>
+                {unitCard.data.settlementRate === null ? '—' : `${unitCard.data.settlementRate}%`}
+              </Descriptions.Item>
               <Descriptions.Item label={t('live.open')}>{unitCard.data.open}</Descriptions.Item>
               <Descriptions.Item label={t('live.overdue')}>{unitCard.data.overdue}</Descriptions.Item>
               <Descriptions.Item label={t('map.gridWorker')}>
                 {unitCard.data.gridWorkers.length ? unitCard.data.gridWorkers.map((w) => w.name).join('、') : t('map.noGridWorker')}
               </Descriptions.Item>
             </Descriptions>
-            <Link to={drillDownUrl({ figure: 'received', from: range[0], to: range[1], unitId: unitCard.data.unit.id })}>{t('map.viewCases')}</Link>
+            <Link to={drillDownUrl({ figure: 'received', from: range[0], to: range[1], unitId: unitCard.data.unit.id })}>
+              {t('map.viewCases')}
+            </Link>
           </Space>
         ) : (
           unitCard.isError && <Alert type="error" message={(unitCard.error as Error).message} />
         )}
       </Drawer>
-      <Drawer open={!!openCamera} onClose={() => setOpenCamera(null)} title={camera?.name ?? t('map.camera')} width={420} data-testid="map-camera-card">
+      <Drawer
+        open={!!openCamera}
+        onClose={() => setOpenCamera(null)}
+        title={camera?.name ?? t('map.camera')}
+        width={420}
+        data-testid="map-camera-card"
+      >
         {camera && (
           <Space direction="vertical" style={{ width: '100%' }}>
             <Descriptions column={1} size="small" bordered>

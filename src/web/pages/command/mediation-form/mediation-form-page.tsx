@@ -22,8 +22,18 @@ export function MediationFormPage() {
   const [month, setMonth] = useState(centreToday().subtract(1, 'month').format('YYYY-MM'));
   const [unitId, setUnitId] = useState<string | undefined>();
   const qs = new URLSearchParams({ month, ...(unitId ? { unitId } : {}) }).toString();
-  const form = useQuery({ queryKey: ['stats', 'mediation-form', qs], queryFn: () => api<MediationForm>(`/api/stats/mediation-form?${qs}`) });
-  const tree = useMemo(() => jurisdictionTree(toUnitTree((units.data ?? []).filter((u) => u.kind === 'district' || u.kind === 'street' || u.kind === 'community')), me?.unit.id ?? ''), [units.data, me]);
+  const form = useQuery({
+    queryKey: ['stats', 'mediation-form', qs],
+    queryFn: () => api<MediationForm>(`/api/stats/mediation-form?${qs}`),
+  });
+  const tree = useMemo(
+    () =>
+      jurisdictionTree(
+        toUnitTree((units.data ?? []).filter((u) => u.kind === 'district' || u.kind === 'street' || u.kind === 'community')),
+        me?.unit.id ?? '',
+      ),
+    [units.data, me],
+  );
   const rows = form.data?.rows ?? [];
   const total = Object.fromEntries(COLUMNS.map((k) => [k, rows.reduce((s, r) => s + r[k], 0)])) as Record<(typeof COLUMNS)[number], number>;
 
@@ -32,8 +42,22 @@ export function MediationFormPage() {
       title={`${t('mediationForm.title')}${form.data ? ` · ${form.data.unit.name} · ${form.data.month}` : ''}`}
       extra={
         <Space wrap>
-          <DatePicker picker="month" allowClear={false} value={dayjs(`${month}-01`)} onChange={(v) => v && setMonth(v.format('YYYY-MM'))} aria-label={t('mediationForm.month')} />
-          <TreeSelect style={{ width: 250 }} value={unitId ?? me?.unit.id} treeData={tree} treeDefaultExpandedKeys={[me?.unit.id ?? '']} onChange={(v: string) => setUnitId(v)} showSearch treeNodeFilterProp="title" />
+          <DatePicker
+            picker="month"
+            allowClear={false}
+            value={dayjs(`${month}-01`)}
+            onChange={(v) => v && setMonth(v.format('YYYY-MM'))}
+            aria-label={t('mediationForm.month')}
+          />
+          <TreeSelect
+            style={{ width: 250 }}
+            value={unitId ?? me?.unit.id}
+            treeData={tree}
+            treeDefaultExpandedKeys={[me?.unit.id ?? '']}
+            onChange={(v: string) => setUnitId(v)}
+            showSearch
+            treeNodeFilterProp="title"
+          />
           <Button icon={<DownloadOutlined />} href={`/api/stats/mediation-form.xlsx?${qs}`} download data-testid="mediation-form-export">
             {t('cockpit.export')}
           </Button>

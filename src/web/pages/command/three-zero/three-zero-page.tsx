@@ -1,6 +1,36 @@
-import { CheckCircleTwoTone, CloseCircleTwoTone, DownloadOutlined, MinusCircleOutlined, TrophyOutlined, UploadOutlined } from '@ant-design/icons';
+import {
+  CheckCircleTwoTone,
+  CloseCircleTwoTone,
+  DownloadOutlined,
+  MinusCircleOutlined,
+  TrophyOutlined,
+  UploadOutlined,
+} from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Modal, Popconfirm, Progress, Result, Row, Select, Space, Statistic, Table, Tooltip, TreeSelect, Typography, Upload } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Popconfirm,
+  Progress,
+  Result,
+  Row,
+  Select,
+  Space,
+  Statistic,
+  Table,
+  Tooltip,
+  TreeSelect,
+  Typography,
+  Upload,
+} from 'antd';
 import { Link } from 'react-router';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
@@ -17,7 +47,14 @@ import { jurisdictionTree } from '../cockpit/cockpit-page.js';
 type UnitRow = ThreeZeroBoard['units'][number];
 
 function Mark({ value, title }: { value: boolean | null; title?: string }) {
-  const icon = value === null ? <MinusCircleOutlined style={{ color: '#bbb' }} /> : value ? <CheckCircleTwoTone twoToneColor="#52c41a" /> : <CloseCircleTwoTone twoToneColor="#f5222d" />;
+  const icon =
+    value === null ? (
+      <MinusCircleOutlined style={{ color: '#bbb' }} />
+    ) : value ? (
+      <CheckCircleTwoTone twoToneColor="#52c41a" />
+    ) : (
+      <CloseCircleTwoTone twoToneColor="#f5222d" />
+    );
   return title ? <Tooltip title={title}>{icon}</Tooltip> : icon;
 }
 
@@ -76,10 +113,14 @@ export function ThreeZeroPage() {
   const board = useQuery({ queryKey: ['stats', 'three-zero', year], queryFn: () => api<ThreeZeroBoard>(`/api/three-zero?year=${year}`) });
   const canEdit = can('threeZero.edit');
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['stats', 'three-zero'] });
-  const tree = useMemo(() => jurisdictionTree(toUnitTree((units.data ?? []).filter((u) => u.kind !== 'department' && u.kind !== 'grid')), me?.unit.id ?? ''), [units.data, me]);
+  const tree = useMemo(
+    () => jurisdictionTree(toUnitTree((units.data ?? []).filter((u) => u.kind !== 'department' && u.kind !== 'grid')), me?.unit.id ?? ''),
+    [units.data, me],
+  );
 
   const saveFigures = useMutation({
-    mutationFn: (v: { accidents: number; criminalCases: number; source: string }) => api(`/api/three-zero/units/${entering!.id}/figures/${year}`, { method: 'PUT', json: v }),
+    mutationFn: (v: { accidents: number; criminalCases: number; source: string }) =>
+      api(`/api/three-zero/units/${entering!.id}/figures/${year}`, { method: 'PUT', json: v }),
     onSuccess: async () => {
       message.success(t('threeZero.saved'));
       setEntering(null);
@@ -115,14 +156,20 @@ export function ThreeZeroPage() {
     mutationFn: (file: File) => {
       const body = new FormData();
       body.append('file', file);
-      return api<{ imported: number; unchanged: number; skipped: number }>(`/api/three-zero/figures/${year}/import`, { method: 'POST', body });
+      return api<{ imported: number; unchanged: number; skipped: number }>(`/api/three-zero/figures/${year}/import`, {
+        method: 'POST',
+        body,
+      });
     },
     onSuccess: async (r) => {
       message.success(t('threeZero.imported', { imported: r.imported, unchanged: r.unchanged, skipped: r.skipped }));
       await refresh();
     },
     onError: (e) => {
-      const details = e instanceof ApiError ? (e.details as { problems?: { row: number; name?: string; reason: string }[]; more?: number } | undefined) : undefined;
+      const details =
+        e instanceof ApiError
+          ? (e.details as { problems?: { row: number; name?: string; reason: string }[]; more?: number } | undefined)
+          : undefined;
       modal.error({
         title: e.message,
         width: 560,
@@ -149,7 +196,12 @@ export function ThreeZeroPage() {
       <Col xs={24} md={12} key={g}>
         <Card size="small" title={t(`threeZero.group.${g}`)} data-testid={`three-zero-${g}`}>
           <Space size="large" align="center">
-            <Progress type="dashboard" percent={share} status={share >= target ? 'success' : 'exception'} format={() => (s?.share === null || s === undefined ? '—' : `${s.share}%`)} />
+            <Progress
+              type="dashboard"
+              percent={share}
+              status={share >= target ? 'success' : 'exception'}
+              format={() => (s?.share === null || s === undefined ? '—' : `${s.share}%`)}
+            />
             <Space direction="vertical">
               <Statistic title={t('threeZero.share')} value={s ? `${s.meeting} / ${s.total}` : '—'} />
               <Typography.Text>{`${t('threeZero.target')}：${target}%`}</Typography.Text>
@@ -167,7 +219,13 @@ export function ThreeZeroPage() {
         title={t('threeZero.boardOfYear', { year })}
         extra={
           <Space wrap>
-            <DatePicker picker="year" allowClear={false} value={dayjs(`${year}-01-01`)} onChange={(v) => v && setYear(v.year())} aria-label={t('threeZero.year')} />
+            <DatePicker
+              picker="year"
+              allowClear={false}
+              value={dayjs(`${year}-01-01`)}
+              onChange={(v) => v && setYear(v.year())}
+              aria-label={t('threeZero.year')}
+            />
             <Button icon={<DownloadOutlined />} href={`/api/three-zero/export.xlsx?year=${year}`} download data-testid="three-zero-export">
               {t('cockpit.export')}
             </Button>
@@ -205,7 +263,12 @@ export function ThreeZeroPage() {
         }
       >
         {isEmpty ? (
-          <EmptyBoard canEdit={canEdit} onAddVillages={() => addVillages.mutate()} isAddingVillages={addVillages.isPending} onAddUnit={() => setAdding(true)} />
+          <EmptyBoard
+            canEdit={canEdit}
+            onAddVillages={() => addVillages.mutate()}
+            isAddingVillages={addVillages.isPending}
+            onAddUnit={() => setAdding(true)}
+          />
         ) : (
           <Row gutter={[12, 12]}>{(['village', 'organisation'] as const).map(groupCard)}</Row>
         )}
@@ -223,13 +286,57 @@ export function ThreeZeroPage() {
             data-testid="three-zero-table"
             columns={[
               { title: t('threeZero.unit'), dataIndex: 'name' },
-              { title: t('threeZero.type'), dataIndex: 'type', render: (v: string) => label('assessedType', v), filters: ASSESSED_UNIT_TYPES.map((v) => ({ text: label('assessedType', v), value: v })), onFilter: (v, r) => r.type === v },
+              {
+                title: t('threeZero.type'),
+                dataIndex: 'type',
+                render: (v: string) => label('assessedType', v),
+                filters: ASSESSED_UNIT_TYPES.map((v) => ({ text: label('assessedType', v), value: v })),
+                onFilter: (v, r) => r.type === v,
+              },
               { title: t('cockpit.unit'), dataIndex: 'placeName' },
-              { title: t('threeZero.zeroPetition'), align: 'center', render: (_, r) => <Mark value={r.zeroPetition} title={r.carriedUp ? t('threeZero.carriedUp', { n: r.carriedUp }) : undefined} /> },
-              { title: t('threeZero.zeroAccident'), align: 'center', render: (_, r) => <Mark value={r.zeroAccident} title={r.accidents === null ? t('threeZero.notEntered') : `${r.accidents}`} /> },
-              { title: t('threeZero.zeroCrime'), align: 'center', render: (_, r) => <Mark value={r.zeroCrime} title={r.criminalCases === null ? t('threeZero.notEntered') : `${r.criminalCases}`} /> },
-              { title: t('threeZero.meets'), align: 'center', render: (_, r) => <Mark value={r.meets} />, filters: [{ text: '✓', value: true }, { text: '✗', value: false }], onFilter: (v, r) => r.meets === v },
-              { title: t('threeZero.source'), dataIndex: 'source', render: (v: string | null, r) => (v ? <Tooltip title={`${r.enteredBy ?? ''} ${r.enteredAt ? dayjs(r.enteredAt).format('YYYY-MM-DD HH:mm') : ''}`}>{v}</Tooltip> : <Typography.Text type="secondary">{t('threeZero.notEntered')}</Typography.Text>) },
+              {
+                title: t('threeZero.zeroPetition'),
+                align: 'center',
+                render: (_, r) => (
+                  <Mark value={r.zeroPetition} title={r.carriedUp ? t('threeZero.carriedUp', { n: r.carriedUp }) : undefined} />
+                ),
+              },
+              {
+                title: t('threeZero.zeroAccident'),
+                align: 'center',
+                render: (_, r) => (
+                  <Mark value={r.zeroAccident} title={r.accidents === null ? t('threeZero.notEntered') : `${r.accidents}`} />
+                ),
+              },
+              {
+                title: t('threeZero.zeroCrime'),
+                align: 'center',
+                render: (_, r) => (
+                  <Mark value={r.zeroCrime} title={r.criminalCases === null ? t('threeZero.notEntered') : `${r.criminalCases}`} />
+                ),
+              },
+              {
+                title: t('threeZero.meets'),
+                align: 'center',
+                render: (_, r) => <Mark value={r.meets} />,
+                filters: [
+                  { text: '✓', value: true },
+                  { text: '✗', value: false },
+                ],
+                onFilter: (v, r) => r.meets === v,
+              },
+              {
+                title: t('threeZero.source'),
+                dataIndex: 'source',
+                render: (v: string | null, r) =>
+                  v ? (
+                    <Tooltip title={`${r.enteredBy ?? ''} ${r.enteredAt ? dayjs(r.enteredAt).format('YYYY-MM-DD HH:mm') : ''}`}>
+                      {v}
+                    </Tooltip>
+                  ) : (
+                    <Typography.Text type="secondary">{t('threeZero.notEntered')}</Typography.Text>
+                  ),
+              },
               ...(canEdit
                 ? [
                     {
@@ -239,7 +346,11 @@ export function ThreeZeroPage() {
                         <Button
                           size="small"
                           onClick={() => {
-                            figuresForm.setFieldsValue({ accidents: r.accidents ?? 0, criminalCases: r.criminalCases ?? 0, source: r.source ?? '' });
+                            figuresForm.setFieldsValue({
+                              accidents: r.accidents ?? 0,
+                              criminalCases: r.criminalCases ?? 0,
+                              source: r.source ?? '',
+                            });
                             setEntering(r);
                           }}
                         >
@@ -253,20 +364,55 @@ export function ThreeZeroPage() {
           />
         </Card>
       )}
-      <Modal open={!!entering} title={`${entering?.name ?? ''} · ${year}`} onCancel={() => setEntering(null)} onOk={() => figuresForm.submit()} confirmLoading={saveFigures.isPending} destroyOnHidden>
+      <Modal
+        open={!!entering}
+        title={`${entering?.name ?? ''} · ${year}`}
+        onCancel={() => setEntering(null)}
+        onOk={() => figuresForm.submit()}
+        confirmLoading={saveFigures.isPending}
+        destroyOnHidden
+      >
         <Form form={figuresForm} layout="vertical" onFinish={(v) => saveFigures.mutate(v)}>
-          <Form.Item name="accidents" label={t('threeZero.accidents')} rules={[{ required: true, message: t('threeZero.needNumber') }, zodRule(threeZeroFiguresInputSchema.shape.accidents, t('threeZero.wholeNumber'))]}>
+          <Form.Item
+            name="accidents"
+            label={t('threeZero.accidents')}
+            rules={[
+              { required: true, message: t('threeZero.needNumber') },
+              zodRule(threeZeroFiguresInputSchema.shape.accidents, t('threeZero.wholeNumber')),
+            ]}
+          >
             <InputNumber min={0} precision={0} style={{ width: '100%' }} />
           </Form.Item>
-          <Form.Item name="criminalCases" label={t('threeZero.criminalCases')} rules={[{ required: true, message: t('threeZero.needNumber') }, zodRule(threeZeroFiguresInputSchema.shape.criminalCases, t('threeZero.wholeNumber'))]}>
+          <Form.Item
+            name="criminalCases"
+            label={t('threeZero.criminalCases')}
+            rules={[
+              { required: true, message: t('threeZero.needNumber') },
+              zodRule(threeZeroFiguresInputSchema.shape.criminalCases, t('threeZero.wholeNumber')),
+            ]}
+          >
             <InputNumber min={0} precision={0} style={{ width: '100%' }} />
           </Form.Item>
-          <Form.Item name="source" label={t('threeZero.source')} rules={[{ required: true, message: t('threeZero.needSource') }, zodRule(threeZeroFiguresInputSchema.shape.source, t('threeZero.sourceTooShort'))]}>
+          <Form.Item
+            name="source"
+            label={t('threeZero.source')}
+            rules={[
+              { required: true, message: t('threeZero.needSource') },
+              zodRule(threeZeroFiguresInputSchema.shape.source, t('threeZero.sourceTooShort')),
+            ]}
+          >
             <Input placeholder={t('threeZero.sourcePlaceholder', { year })} />
           </Form.Item>
         </Form>
       </Modal>
-      <Modal open={adding} title={t('threeZero.addUnit')} onCancel={() => setAdding(false)} onOk={() => unitForm.submit()} confirmLoading={addUnit.isPending} destroyOnHidden>
+      <Modal
+        open={adding}
+        title={t('threeZero.addUnit')}
+        onCancel={() => setAdding(false)}
+        onOk={() => unitForm.submit()}
+        confirmLoading={addUnit.isPending}
+        destroyOnHidden
+      >
         <Form form={unitForm} layout="vertical" onFinish={(v) => addUnit.mutate(v)} initialValues={{ type: 'school' }}>
           <Form.Item name="name" label={t('threeZero.unit')} rules={[{ required: true, message: t('threeZero.needUnitName') }]}>
             <Input placeholder={t('threeZero.unitPlaceholder')} />
@@ -279,7 +425,14 @@ export function ThreeZeroPage() {
           </Form.Item>
         </Form>
       </Modal>
-      <Modal open={targeting} title={`${t('threeZero.setTarget')} · ${year}`} onCancel={() => setTargeting(false)} onOk={() => targetForm.submit()} confirmLoading={saveTargets.isPending} destroyOnHidden>
+      <Modal
+        open={targeting}
+        title={`${t('threeZero.setTarget')} · ${year}`}
+        onCancel={() => setTargeting(false)}
+        onOk={() => targetForm.submit()}
+        confirmLoading={saveTargets.isPending}
+        destroyOnHidden
+      >
         <Form form={targetForm} layout="vertical" onFinish={(v) => saveTargets.mutate(v)}>
           <Form.Item name="village" label={`${t('threeZero.group.village')} (%)`} rules={[{ required: true }]}>
             <InputNumber min={0} max={100} precision={0} style={{ width: '100%' }} />

@@ -49,7 +49,10 @@ function LiveArrivals() {
       title={t('live.title')}
       extra={
         <span data-testid="live-state" data-state={state}>
-          <Badge status={state === 'open' ? 'success' : state === 'connecting' ? 'processing' : 'default'} text={t(`live.state.${state}`)} />
+          <Badge
+            status={state === 'open' ? 'success' : state === 'connecting' ? 'processing' : 'default'}
+            text={t(`live.state.${state}`)}
+          />
         </span>
       }
     >
@@ -65,7 +68,11 @@ function LiveArrivals() {
               <List.Item.Meta
                 title={
                   <span>
-                    {e.type === 'camera.alert' ? <Tag color="volcano">{t('live.cameraAlert')}</Tag> : <Tag color="blue">{label('channel', e.channel ?? '')}</Tag>}
+                    {e.type === 'camera.alert' ? (
+                      <Tag color="volcano">{t('live.cameraAlert')}</Tag>
+                    ) : (
+                      <Tag color="blue">{label('channel', e.channel ?? '')}</Tag>
+                    )}
                     {e.caseId ? <Link to={`/cases/${e.caseId}`}>{e.summary}</Link> : e.summary}
                   </span>
                 }

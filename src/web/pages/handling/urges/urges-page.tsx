@@ -17,7 +17,10 @@ export function UrgesPage() {
   const [page, setPage] = useState({ page: 1, pageSize: 20 });
   const list = useQuery({
     queryKey: ['urges', box, showAll, page],
-    queryFn: () => api<{ items: Row[]; total: number }>(`/api/urges?box=${box}&status=${showAll ? 'all' : 'open'}&page=${page.page}&pageSize=${page.pageSize}`),
+    queryFn: () =>
+      api<{ items: Row[]; total: number }>(
+        `/api/urges?box=${box}&status=${showAll ? 'all' : 'open'}&page=${page.page}&pageSize=${page.pageSize}`,
+      ),
   });
   return (
     <Card
@@ -48,9 +51,20 @@ export function UrgesPage() {
         loading={list.isFetching}
         dataSource={list.data?.items ?? []}
         locale={{ emptyText: <Empty description={t('urges.empty')} /> }}
-        pagination={{ current: page.page, pageSize: page.pageSize, total: list.data?.total ?? 0, onChange: (p, s) => setPage({ page: p, pageSize: s }), showTotal: (n) => t('common.total', { n }) }}
+        pagination={{
+          current: page.page,
+          pageSize: page.pageSize,
+          total: list.data?.total ?? 0,
+          onChange: (p, s) => setPage({ page: p, pageSize: s }),
+          showTotal: (n) => t('common.total', { n }),
+        }}
         columns={[
-          { title: t('case.code'), dataIndex: 'caseCode', width: 170, render: (v: string, u) => <Link to={`/cases/${u.caseId}`}>{v}</Link> },
+          {
+            title: t('case.code'),
+            dataIndex: 'caseCode',
+            width: 170,
+            render: (v: string, u) => <Link to={`/cases/${u.caseId}`}>{v}</Link>,
+          },
           { title: t('case.summary'), dataIndex: 'caseSummary', ellipsis: true },
           { title: t('urge.note'), dataIndex: 'note', ellipsis: true },
           { title: t('urge.replyBy'), dataIndex: 'replyBy', width: 110 },
@@ -58,7 +72,12 @@ export function UrgesPage() {
             title: t('case.status'),
             key: 'state',
             width: 110,
-            render: (_, u) => (u.answeredAt ? <Tag color={u.isLate ? 'orange' : 'green'}>{t('urge.answered')}</Tag> : <Tag color={u.isLate ? 'red' : 'gold'}>{t(u.isLate ? 'urge.late' : 'urge.waiting')}</Tag>),
+            render: (_, u) =>
+              u.answeredAt ? (
+                <Tag color={u.isLate ? 'orange' : 'green'}>{t('urge.answered')}</Tag>
+              ) : (
+                <Tag color={u.isLate ? 'red' : 'gold'}>{t(u.isLate ? 'urge.late' : 'urge.waiting')}</Tag>
+              ),
           },
           {
             title: t('urge.title'),

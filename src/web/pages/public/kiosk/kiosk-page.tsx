@@ -5,7 +5,13 @@ import { Button, Choices, LightPage, Notice } from '../../../light/ui.js';
 import { useAction, useLoad } from '../../../light/use-async.js';
 
 interface KioskScale {
-  scale: { code: string; name: string; instructions: string; items: { no: number; text: string }[]; options: { value: number; label: string }[] };
+  scale: {
+    code: string;
+    name: string;
+    instructions: string;
+    items: { no: number; text: string }[];
+    options: { value: number; label: string }[];
+  };
 }
 
 /**
@@ -17,7 +23,9 @@ export function KioskPage() {
   const token = window.location.pathname.match(/^\/kiosk\/([^/]+)/)?.[1] ?? '';
   const [answers, setAnswers] = useState<Record<number, number>>({});
   const kiosk = useLoad(() => api<KioskScale>(`/api/public/kiosk/${token}`), [token]);
-  const submit = useAction((list: number[]) => api<{ received: boolean; needsHelpNow: boolean }>(`/api/public/kiosk/${token}`, { method: 'POST', json: { answers: list } }));
+  const submit = useAction((list: number[]) =>
+    api<{ received: boolean; needsHelpNow: boolean }>(`/api/public/kiosk/${token}`, { method: 'POST', json: { answers: list } }),
+  );
   const wrap = (children: React.ReactNode) => (
     <LightPage title={t('kiosk.title')} wide>
       <div style={{ fontSize: 18 }} data-testid="kiosk">
@@ -56,7 +64,15 @@ export function KioskPage() {
         </div>
       ))}
       {submit.error && <Notice kind="error">{submit.error.message}</Notice>}
-      <Button kind="primary" block disabled={left > 0} busy={submit.isPending} onClick={() => void submit.run(scale.items.map((i) => answers[i.no]!))} style={{ height: 56, fontSize: 22 }} data-testid="kiosk-submit">
+      <Button
+        kind="primary"
+        block
+        disabled={left > 0}
+        busy={submit.isPending}
+        onClick={() => void submit.run(scale.items.map((i) => answers[i.no]!))}
+        style={{ height: 56, fontSize: 22 }}
+        data-testid="kiosk-submit"
+      >
         {left > 0 ? t('kiosk.unanswered', { n: left }) : t('kiosk.submit')}
       </Button>
     </>,

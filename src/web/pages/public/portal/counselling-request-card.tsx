@@ -19,10 +19,15 @@ export function CounsellingRequestCard({ ticket }: { ticket: string }) {
   const [name, setName] = useState('');
   const [reason, setReason] = useState('');
   const [checked, setChecked] = useState<{ name?: string; reason?: string }>({});
-  const send = useAction((v: { name: string; reason: string }) => api<{ received: boolean }>('/api/public/counselling-requests', { method: 'POST', json: v, headers: { 'x-portal-ticket': ticket } }));
+  const send = useAction((v: { name: string; reason: string }) =>
+    api<{ received: boolean }>('/api/public/counselling-requests', { method: 'POST', json: v, headers: { 'x-portal-ticket': ticket } }),
+  );
   const handleSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const bad = { name: name.trim() ? undefined : t('portal.counselling.name'), reason: reason.trim().length >= 2 ? undefined : t('portal.counselling.reason') };
+    const bad = {
+      name: name.trim() ? undefined : t('portal.counselling.name'),
+      reason: reason.trim().length >= 2 ? undefined : t('portal.counselling.reason'),
+    };
     setChecked(bad);
     if (!bad.name && !bad.reason) void send.run({ name: name.trim(), reason: reason.trim() });
   };

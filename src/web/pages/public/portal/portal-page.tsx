@@ -94,11 +94,33 @@ export function PortalPage() {
 }
 
 function PhoneInput(props: { value: string; onChange: (v: string) => void }) {
-  return <input className="fq-input" type="tel" inputMode="tel" autoComplete="tel" maxLength={13} placeholder="13800000000" value={props.value} onChange={(e) => props.onChange(e.target.value)} {...useFieldProps()} />;
+  return (
+    <input
+      className="fq-input"
+      type="tel"
+      inputMode="tel"
+      autoComplete="tel"
+      maxLength={13}
+      placeholder="13800000000"
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value)}
+      {...useFieldProps()}
+    />
+  );
 }
 
 function CodeInput(props: { value: string; onChange: (v: string) => void }) {
-  return <input className="fq-input" inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={props.value} onChange={(e) => props.onChange(e.target.value)} {...useFieldProps()} />;
+  return (
+    <input
+      className="fq-input"
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      maxLength={6}
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value)}
+      {...useFieldProps()}
+    />
+  );
 }
 
 function PhoneStep({ onVerified }: { onVerified: (v: Verified) => void }) {
@@ -106,8 +128,12 @@ function PhoneStep({ onVerified }: { onVerified: (v: Verified) => void }) {
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
   const [checked, setChecked] = useState<{ phone?: string; code?: string }>({});
-  const send = useAction((p: string) => api<{ verificationId: string; demoCode?: string }>('/api/public/verifications', { method: 'POST', json: { phone: p } }));
-  const confirm = useAction((id: string, c: string) => api<Verified>(`/api/public/verifications/${id}/confirm`, { method: 'POST', json: { code: c } }));
+  const send = useAction((p: string) =>
+    api<{ verificationId: string; demoCode?: string }>('/api/public/verifications', { method: 'POST', json: { phone: p } }),
+  );
+  const confirm = useAction((id: string, c: string) =>
+    api<Verified>(`/api/public/verifications/${id}/confirm`, { method: 'POST', json: { code: c } }),
+  );
   const sent = send.data;
   const error = send.error ?? confirm.error;
 
@@ -171,7 +197,18 @@ interface ReportValues {
   website: string;
 }
 
-const EMPTY: ReportValues = { kind: 'dispute', category: '', narrative: '', street: '', community: '', address: '', respondent: '', peopleInvolved: '1', name: '', website: '' };
+const EMPTY: ReportValues = {
+  kind: 'dispute',
+  category: '',
+  narrative: '',
+  street: '',
+  community: '',
+  address: '',
+  respondent: '',
+  peopleInvolved: '1',
+  name: '',
+  website: '',
+};
 
 function ReportStep({ verified, onFiled, onExpired }: { verified: Verified; onFiled: (f: Filed) => void; onExpired: () => void }) {
   const { t, label } = useI18n();
@@ -184,7 +221,10 @@ function ReportStep({ verified, onFiled, onExpired }: { verified: Verified; onFi
   const places = useLoad(() => api<Place[]>('/api/public/places'), []);
   const streets = useMemo(() => (places.data ?? []).filter((p) => p.kind === 'street'), [places.data]);
   const communities = useMemo(() => (places.data ?? []).filter((p) => p.parentCode === v.street), [places.data, v.street]);
-  const set = <K extends keyof ReportValues>(k: K) => (value: ReportValues[K]) => setV((s) => ({ ...s, [k]: value }));
+  const set =
+    <K extends keyof ReportValues>(k: K) =>
+    (value: ReportValues[K]) =>
+      setV((s) => ({ ...s, [k]: value }));
 
   const submit = useAction(async (values: ReportValues) => {
     const body: PortalReportBody = {
@@ -198,12 +238,20 @@ function ReportStep({ verified, onFiled, onExpired }: { verified: Verified; onFi
       ...(values.website ? { website: values.website } : {}),
     };
     try {
-      const filed = await api<Filed>('/api/public/reports', { method: 'POST', json: body, headers: { 'x-portal-ticket': verified.ticket, 'idempotency-key': key } });
+      const filed = await api<Filed>('/api/public/reports', {
+        method: 'POST',
+        json: body,
+        headers: { 'x-portal-ticket': verified.ticket, 'idempotency-key': key },
+      });
       let failed = 0;
       for (const p of photos) {
         const data = new FormData();
         data.append('file', p, p.name);
-        await api(`/api/public/reports/${filed.trackingToken}/photos`, { method: 'POST', body: data, headers: { 'x-portal-ticket': verified.ticket } }).catch(() => failed++);
+        await api(`/api/public/reports/${filed.trackingToken}/photos`, {
+          method: 'POST',
+          body: data,
+          headers: { 'x-portal-ticket': verified.ticket },
+        }).catch(() => failed++);
       }
       if (failed) setPhotoWarning(t('portal.photosFailed', { count: failed }));
       return filed;
@@ -256,7 +304,13 @@ function ReportStep({ verified, onFiled, onExpired }: { verified: Verified; onFi
           ]}
         />
         <Field label={t('case.category')} error={errors.category}>
-          <Select name="category" value={v.category} onChange={set('category') as (x: string) => void} placeholder={t('portal.categoryPlaceholder')} options={CATEGORIES.map((c) => ({ value: c, label: label('category', c) }))} />
+          <Select
+            name="category"
+            value={v.category}
+            onChange={set('category') as (x: string) => void}
+            placeholder={t('portal.categoryPlaceholder')}
+            options={CATEGORIES.map((c) => ({ value: c, label: label('category', c) }))}
+          />
         </Field>
         <Field label={t('portal.narrative')} error={errors.narrative} hint={t('portal.narrativePlaceholder')}>
           <TextArea name="narrative" value={v.narrative} onChange={set('narrative')} rows={5} maxLength={5000} />
@@ -271,7 +325,13 @@ function ReportStep({ verified, onFiled, onExpired }: { verified: Verified; onFi
           />
         </Field>
         <Field label={t('portal.community')}>
-          <Select name="community" value={v.community} onChange={set('community')} placeholder={t('portal.communityPlaceholder')} options={communities.map((c) => ({ value: c.code, label: c.name.replace(/(居民委员会|村民委员会)$/, '') }))} />
+          <Select
+            name="community"
+            value={v.community}
+            onChange={set('community')}
+            placeholder={t('portal.communityPlaceholder')}
+            options={communities.map((c) => ({ value: c.code, label: c.name.replace(/(居民委员会|村民委员会)$/, '') }))}
+          />
         </Field>
         <Field label={t('portal.address')} error={errors.address} hint={t('portal.addressPlaceholder')}>
           <TextInput name="address" value={v.address} onChange={set('address')} maxLength={200} />
@@ -292,7 +352,11 @@ function ReportStep({ verified, onFiled, onExpired }: { verified: Verified; onFi
             <input tabIndex={-1} autoComplete="off" name="website" value={v.website} onChange={(e) => set('website')(e.target.value)} />
           </label>
         </div>
-        <Field label={t('portal.photos')} hint={photos.length ? t('portal.photosChosen', { count: photos.length }) : t('portal.photosHint')} error={errors.photos}>
+        <Field
+          label={t('portal.photos')}
+          hint={photos.length ? t('portal.photosChosen', { count: photos.length }) : t('portal.photosHint')}
+          error={errors.photos}
+        >
           <PhotoInput onChange={handlePhotos} />
         </Field>
         {submit.error && <Notice kind="error">{submit.error.message}</Notice>}
@@ -305,7 +369,17 @@ function ReportStep({ verified, onFiled, onExpired }: { verified: Verified; onFi
   );
 }
 
-function TextInput({ onChange, ...rest }: { name: string; value: string; onChange: (v: string) => void; maxLength?: number; inputMode?: 'numeric'; autoComplete?: string }) {
+function TextInput({
+  onChange,
+  ...rest
+}: {
+  name: string;
+  value: string;
+  onChange: (v: string) => void;
+  maxLength?: number;
+  inputMode?: 'numeric';
+  autoComplete?: string;
+}) {
   return <input className="fq-input" {...rest} onChange={(e) => onChange(e.target.value)} {...useFieldProps()} />;
 }
 
@@ -313,7 +387,19 @@ function TextArea({ onChange, ...rest }: { name: string; value: string; onChange
   return <textarea className="fq-textarea" {...rest} onChange={(e) => onChange(e.target.value)} {...useFieldProps()} />;
 }
 
-function Select({ name, value, onChange, placeholder, options }: { name: string; value: string; onChange: (v: string) => void; placeholder: string; options: { value: string; label: string }[] }) {
+function Select({
+  name,
+  value,
+  onChange,
+  placeholder,
+  options,
+}: {
+  name: string;
+  value: string;
+  onChange: (v: string) => void;
+  placeholder: string;
+  options: { value: string; label: string }[];
+}) {
   return (
     <select className="fq-select" name={name} value={value} onChange={(e) => onChange(e.target.value)} {...useFieldProps()}>
       <option value="">{placeholder}</option>
@@ -327,7 +413,17 @@ function Select({ name, value, onChange, placeholder, options }: { name: string;
 }
 
 function PhotoInput({ onChange }: { onChange: (files: FileList | null) => void }) {
-  return <input className="fq-input" type="file" name="photos" accept={ATTACHMENT_LIMITS.photo.mimeTypes.join(',')} multiple onChange={(e) => onChange(e.target.files)} {...useFieldProps()} />;
+  return (
+    <input
+      className="fq-input"
+      type="file"
+      name="photos"
+      accept={ATTACHMENT_LIMITS.photo.mimeTypes.join(',')}
+      multiple
+      onChange={(e) => onChange(e.target.files)}
+      {...useFieldProps()}
+    />
+  );
 }
 
 function DoneStep({ filed, onAnother }: { filed: Filed; onAnother: () => void }) {
@@ -344,7 +440,13 @@ function DoneStep({ filed, onAnother }: { filed: Filed; onAnother: () => void })
       <p className="fq-visually-hidden">
         <span data-testid="portal-code">{filed.code}</span> <span data-testid="portal-token">{filed.trackingToken}</span>
       </p>
-      {receipt.data ? <Receipt receipt={receipt.data} /> : receipt.error ? <FallbackCodes filed={filed} /> : <p className="fq-muted">{t('receipt.loading')}</p>}
+      {receipt.data ? (
+        <Receipt receipt={receipt.data} />
+      ) : receipt.error ? (
+        <FallbackCodes filed={filed} />
+      ) : (
+        <p className="fq-muted">{t('receipt.loading')}</p>
+      )}
       <div className="fq-row" style={{ marginTop: 16 }}>
         <a className="fq-button fq-button--primary" href={`/progress/${filed.trackingToken}`}>
           {t('portal.checkProgress')}

@@ -13,7 +13,20 @@ function tokenInPath(): string {
 }
 
 function TokenInput({ value, onChange }: { value: string; onChange: (v: string) => void }) {
-  return <input className="fq-input" name="token" autoComplete="off" autoCapitalize="characters" spellCheck={false} maxLength={40} value={value} onChange={(e) => onChange(e.target.value)} style={{ fontSize: 18 }} {...useFieldProps()} />;
+  return (
+    <input
+      className="fq-input"
+      name="token"
+      autoComplete="off"
+      autoCapitalize="characters"
+      spellCheck={false}
+      maxLength={40}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      style={{ fontSize: 18 }}
+      {...useFieldProps()}
+    />
+  );
 }
 
 /** The resident's page: type the tracking code from the receipt (or scan its QR code), see where the matter stands. No sign-in. */
@@ -96,7 +109,16 @@ export function ProgressPage() {
 }
 
 function CommentInput({ value, onChange }: { value: string; onChange: (v: string) => void }) {
-  return <textarea className="fq-textarea" rows={2} maxLength={500} value={value} onChange={(e) => onChange(e.target.value)} {...useFieldProps()} />;
+  return (
+    <textarea
+      className="fq-textarea"
+      rows={2}
+      maxLength={500}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      {...useFieldProps()}
+    />
+  );
 }
 
 /** 评价: once the case is concluded, the resident rates how it was handled (it is the case's follow-up). */
@@ -105,7 +127,9 @@ function RatingForm({ token, onRated }: { token: string; onRated: () => void }) 
   const [satisfaction, setSatisfaction] = useState<Satisfaction>();
   const [comment, setComment] = useState('');
   const [missing, setMissing] = useState(false);
-  const rate = useAction((v: { satisfaction: Satisfaction; comment?: string }) => api(`/api/public/progress/${encodeURIComponent(token)}/rating`, { method: 'POST', json: v }));
+  const rate = useAction((v: { satisfaction: Satisfaction; comment?: string }) =>
+    api(`/api/public/progress/${encodeURIComponent(token)}/rating`, { method: 'POST', json: v }),
+  );
   const handleSubmit = async (e: FormEvent) => {
     e.preventDefault();
     setMissing(!satisfaction);
@@ -117,7 +141,13 @@ function RatingForm({ token, onRated }: { token: string; onRated: () => void }) 
       <h3 id="rating-title" style={{ fontSize: 16, marginTop: 0 }}>
         {t('progress.rateTitle')}
       </h3>
-      <Choices legend={t('progress.rateQuestion')} name="satisfaction" value={satisfaction} onChange={setSatisfaction} options={SATISFACTIONS.map((s) => ({ value: s, label: label('satisfaction', s) }))} />
+      <Choices
+        legend={t('progress.rateQuestion')}
+        name="satisfaction"
+        value={satisfaction}
+        onChange={setSatisfaction}
+        options={SATISFACTIONS.map((s) => ({ value: s, label: label('satisfaction', s) }))}
+      />
       {missing && <Notice kind="error">{t('common.required')}</Notice>}
       <Field label={t('progress.rateComment')}>
         <CommentInput value={comment} onChange={setComment} />

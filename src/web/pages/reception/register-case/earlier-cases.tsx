@@ -23,7 +23,8 @@ export function EarlierCases({ idNumber, phone }: { idNumber?: string; phone?: s
   const lookup = useQuery({
     queryKey: ['person-lookup', id, tel],
     // In the body, never in the URL (access logs, proxies, history).
-    queryFn: () => api<Lookup>('/api/persons/lookup', { method: 'POST', json: { ...(id ? { idNumber: id } : {}), ...(tel ? { phone: tel } : {}) } }),
+    queryFn: () =>
+      api<Lookup>('/api/persons/lookup', { method: 'POST', json: { ...(id ? { idNumber: id } : {}), ...(tel ? { phone: tel } : {}) } }),
     enabled: !!(id || tel),
   });
   if (!id && !tel) {
@@ -36,7 +37,9 @@ export function EarlierCases({ idNumber, phone }: { idNumber?: string; phone?: s
   return (
     <Card size="small" title={t('register.earlier')} loading={lookup.isLoading} data-testid="earlier-cases">
       {lookup.isError && <Alert type="error" title={(lookup.error as Error).message} />}
-      {lookup.data && lookup.data.earlierCases.length === 0 && <Empty description={t('register.earlierNone')} image={Empty.PRESENTED_IMAGE_SIMPLE} />}
+      {lookup.data && lookup.data.earlierCases.length === 0 && (
+        <Empty description={t('register.earlierNone')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
+      )}
       {lookup.data && lookup.data.earlierCases.length > 0 && (
         <List
           size="small"
@@ -45,7 +48,13 @@ export function EarlierCases({ idNumber, phone }: { idNumber?: string; phone?: s
             <List.Item>
               <Space direction="vertical" size={0}>
                 <Space>
-                  {c.visible ? <Link to={`/cases/${c.id}`} target="_blank">{c.code}</Link> : <Typography.Text>{c.code}</Typography.Text>}
+                  {c.visible ? (
+                    <Link to={`/cases/${c.id}`} target="_blank">
+                      {c.code}
+                    </Link>
+                  ) : (
+                    <Typography.Text>{c.code}</Typography.Text>
+                  )}
                   <StatusTag status={c.status} />
                   {!c.visible && <Tag>{t('register.earlierOutside')}</Tag>}
                 </Space>

@@ -114,7 +114,8 @@ export function RegisterCasePage() {
           title={<h2 style={{ fontSize: 24, margin: 0 }}>{t('register.done')}</h2>}
           subTitle={
             <span>
-              {t('case.code')}：<strong data-testid="created-code">{created.code}</strong> · {t('case.trackingToken')}：<strong data-testid="created-token">{created.trackingToken}</strong>
+              {t('case.code')}：<strong data-testid="created-code">{created.code}</strong> · {t('case.trackingToken')}：
+              <strong data-testid="created-token">{created.trackingToken}</strong>
             </span>
           }
           extra={[
@@ -136,7 +137,13 @@ export function RegisterCasePage() {
             </Button>,
           ]}
         />
-        {receipt.data ? <Receipt receipt={receipt.data} /> : receipt.isError ? <Alert type="error" showIcon title={(receipt.error as Error).message} /> : <Spin />}
+        {receipt.data ? (
+          <Receipt receipt={receipt.data} />
+        ) : receipt.isError ? (
+          <Alert type="error" showIcon title={(receipt.error as Error).message} />
+        ) : (
+          <Spin />
+        )}
       </Card>
     );
   }
@@ -150,7 +157,14 @@ export function RegisterCasePage() {
             form={form}
             layout="vertical"
             onFinish={handleFinish}
-            initialValues={{ channel: 'walk_in', kind: 'dispute', riskLevel: 'low', difficulty: 'ordinary', peopleInvolved: 1, parties: [EMPTY_PARTY] }}
+            initialValues={{
+              channel: 'walk_in',
+              kind: 'dispute',
+              riskLevel: 'low',
+              difficulty: 'ordinary',
+              peopleInvolved: 1,
+              parties: [EMPTY_PARTY],
+            }}
             onKeyDown={(e) => {
               if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) form.submit();
             }}
@@ -210,18 +224,32 @@ export function RegisterCasePage() {
                           </Form.Item>
                         </Col>
                         <Col xs={8} xxl={5}>
-                          <Form.Item name={[field.name, 'name']} label={t('party.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+                          <Form.Item
+                            name={[field.name, 'name']}
+                            label={t('party.name')}
+                            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+                          >
                             <Input />
                           </Form.Item>
                         </Col>
                         <Col xs={9} xxl={6}>
-                          <Form.Item name={[field.name, 'idNumber']} label={t('party.idNumber')} rules={[zodRule(idNumberSchema, t('register.idInvalid'))]} validateTrigger={['onChange', 'onBlur']}>
+                          <Form.Item
+                            name={[field.name, 'idNumber']}
+                            label={t('party.idNumber')}
+                            rules={[zodRule(idNumberSchema, t('register.idInvalid'))]}
+                            validateTrigger={['onChange', 'onBlur']}
+                          >
                             {/* No maxLength: a pasted `110105 19491231 002X` is normalised by the schema, not cut. */}
                             <Input />
                           </Form.Item>
                         </Col>
                         <Col xs={7} xxl={5}>
-                          <Form.Item name={[field.name, 'phone']} label={t('party.phone')} rules={[zodRule(phoneSchema, t('register.phoneInvalid'))]} validateTrigger={['onChange', 'onBlur']}>
+                          <Form.Item
+                            name={[field.name, 'phone']}
+                            label={t('party.phone')}
+                            rules={[zodRule(phoneSchema, t('register.phoneInvalid'))]}
+                            validateTrigger={['onChange', 'onBlur']}
+                          >
                             <Input inputMode="tel" placeholder="13812345678 / 0391-1234567" />
                           </Form.Item>
                         </Col>
@@ -257,10 +285,18 @@ export function RegisterCasePage() {
               )}
             </Form.List>
 
-            <Form.Item name="summary" label={t('case.summary')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Form.Item
+              name="summary"
+              label={t('case.summary')}
+              rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+            >
               <Input maxLength={200} />
             </Form.Item>
-            <Form.Item name="narrative" label={t('case.narrative')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Form.Item
+              name="narrative"
+              label={t('case.narrative')}
+              rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+            >
               <Input.TextArea rows={5} maxLength={10000} showCount />
             </Form.Item>
             <Row gutter={12}>
@@ -300,8 +336,17 @@ export function RegisterCasePage() {
             summary: draftValues?.summary,
             narrative: draftValues?.narrative,
             peopleInvolved: draftValues?.peopleInvolved,
-            parties: (parties ?? []).filter(Boolean).map((p) => Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined && x !== ''))) as never,
-            ...(draftValues?.placeAddress ? { place: { address: draftValues.placeAddress, ...(draftValues.placeUnitCode ? { unitCode: draftValues.placeUnitCode } : {}) } } : {}),
+            parties: (parties ?? [])
+              .filter(Boolean)
+              .map((p) => Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined && x !== ''))) as never,
+            ...(draftValues?.placeAddress
+              ? {
+                  place: {
+                    address: draftValues.placeAddress,
+                    ...(draftValues.placeUnitCode ? { unitCode: draftValues.placeUnitCode } : {}),
+                  },
+                }
+              : {}),
           }}
         />
       </Col>

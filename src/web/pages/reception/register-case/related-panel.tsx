@@ -9,7 +9,14 @@ import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { StatusTag } from '../../../components/case-tags.js';
 
-const FLAG_COLOR = { repeat: 'orange', repeat_visits: 'gold', skip_level: 'gold', mass: 'red', threat: 'red', vulnerable: 'purple' } as const;
+const FLAG_COLOR = {
+  repeat: 'orange',
+  repeat_visits: 'gold',
+  skip_level: 'gold',
+  mass: 'red',
+  threat: 'red',
+  vulnerable: 'purple',
+} as const;
 
 /** The draft, asked about once typing pauses (600 ms): not on every key press. */
 function useSettled<T>(value: T, ms: number): T {
@@ -38,13 +45,30 @@ export function RelatedPanel({ draft }: { draft: RelatedPreviewBody }) {
   });
   const p = preview.data;
   return (
-    <Card size="small" title={t('related.title')} style={{ marginTop: 16 }} loading={preview.isLoading && hasSomething} data-testid="related-panel">
+    <Card
+      size="small"
+      title={t('related.title')}
+      style={{ marginTop: 16 }}
+      loading={preview.isLoading && hasSomething}
+      data-testid="related-panel"
+    >
       {!hasSomething && <Typography.Text type="secondary">{t('related.hint')}</Typography.Text>}
       {preview.isError && <Alert type="error" title={(preview.error as Error).message} />}
       {p && (
         <Space direction="vertical" style={{ width: '100%' }}>
           {p.signals.map((s) => (
-            <Alert key={s.flag} type={s.flag === 'threat' || s.flag === 'mass' ? 'error' : 'warning'} showIcon title={<><Tag color={FLAG_COLOR[s.flag]}>{label('riskFlag', s.flag)}</Tag>{s.reason}</>} data-testid={`signal-${s.flag}`} />
+            <Alert
+              key={s.flag}
+              type={s.flag === 'threat' || s.flag === 'mass' ? 'error' : 'warning'}
+              showIcon
+              title={
+                <>
+                  <Tag color={FLAG_COLOR[s.flag]}>{label('riskFlag', s.flag)}</Tag>
+                  {s.reason}
+                </>
+              }
+              data-testid={`signal-${s.flag}`}
+            />
           ))}
           {p.suggestedPackage &&
             (p.suggestedPackage.existingPackage ? (
@@ -53,12 +77,17 @@ export function RelatedPanel({ draft }: { draft: RelatedPreviewBody }) {
               </Link>
             ) : (
               can('package.manage') && (
-                <Link to={`/packages?${new URLSearchParams({ caseIds: p.suggestedPackage.caseIds.join(','), name: p.suggestedPackage.name })}`} target="_blank">
+                <Link
+                  to={`/packages?${new URLSearchParams({ caseIds: p.suggestedPackage.caseIds.join(','), name: p.suggestedPackage.name })}`}
+                  target="_blank"
+                >
                   {t('related.makePackage')}
                 </Link>
               )
             ))}
-          {p.person?.nameDiffers && <Alert type="warning" showIcon title={t('related.nameDiffers', { name: p.person.name })} data-testid="name-differs" />}
+          {p.person?.nameDiffers && (
+            <Alert type="warning" showIcon title={t('related.nameDiffers', { name: p.person.name })} data-testid="name-differs" />
+          )}
           {p.person && (
             <Typography.Text>
               {t('related.person', { name: p.person.name, count: p.person.caseCount, open: p.person.openCaseCount })}

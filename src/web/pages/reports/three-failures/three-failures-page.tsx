@@ -21,7 +21,10 @@ export function ThreeFailuresPage() {
   const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('month'), dayjs()]);
   const from = range[0].format('YYYY-MM-DD');
   const to = range[1].format('YYYY-MM-DD');
-  const report = useQuery({ queryKey: ['three-failures', from, to], queryFn: () => api<{ rows: Row[] }>(`/api/reports/three-failures?from=${from}&to=${to}`) });
+  const report = useQuery({
+    queryKey: ['three-failures', from, to],
+    queryFn: () => api<{ rows: Row[] }>(`/api/reports/three-failures?from=${from}&to=${to}`),
+  });
   const figure = (failure: string) => (n: number, r: Row) =>
     n > 0 ? (
       <Link to={`/cases?failure=${failure}&holderUnitId=${r.unitId}&from=${from}&to=${to}`}>
