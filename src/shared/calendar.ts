@@ -73,6 +73,17 @@ export function formatShanghaiDateTime(instant: Date): string {
   return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/** An instant as an SMS or a letter words it: Shanghai month, day and time, `12月1日 09:30`. */
+export function formatShanghaiChinese(instant: Date): string {
+  const d = formatShanghaiDateTime(instant);
+  return `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日 ${d.slice(11, 16)}`;
+}
+
+/** The last day of the month `YYYY-MM` (day 0 of the next month). */
+export function lastDayOfMonth(month: string): IsoDate {
+  return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
+}
+
 /** The UTC instant at which a Shanghai date begins (for "registered on or after" filters). */
 export function startOfShanghaiDate(date: IsoDate): Date {
   return new Date(toDayNumber(date) * DAY_MS - 8 * 3600_000);

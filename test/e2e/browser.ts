@@ -37,6 +37,12 @@ export async function startBrowserTest(opts: { isolated?: boolean; env?: Record<
       '--disable-component-update',
       '--disable-sync',
     ],
+    // Under `faketime` (the suite run as if on another day: README) Chromium itself runs on the real clock — libfaketime
+    // in a browser's processes makes them spin — and each page's clock is set to the faked day instead (newPage).
+    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME'))) as Record<
+      string,
+      string
+    >,
   });
   const cspViolations: string[] = [];
   return {
@@ -69,6 +75,8 @@ export async function newPage(
     ...opts.contextOptions,
   });
   context.setDefaultTimeout(10_000);
+  // The pages' clock follows the server's: the day the suite is run as (Date.now() is the faked one under faketime).
+  if (process.env.FAKETIME) await context.clock.install({ time: Date.now() });
   const page = await context.newPage();
   // Nothing may come from outside the platform (government intranets are offline).
   await page.route(

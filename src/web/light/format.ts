@@ -1,8 +1,9 @@
+import { formatShanghaiDateTime } from '../../shared/calendar.js';
+
 /**
- * Date and time as the centre counts them (Asia/Shanghai), whatever zone the phone is set to. Same rule as
- * `shared/calendar.ts` (China has no daylight saving time), without bringing a date library to the light pages.
+ * Date and time as the centre counts them (Asia/Shanghai), whatever zone the phone is set to: the shared rule of
+ * `shared/calendar.ts` (pure functions, so the light pages' bundles take only these).
  */
 export function shanghaiDateTime(iso: string): string {
-  const d = new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString();
-  return `${d.slice(0, 10)} ${d.slice(11, 16)}`;
+  return formatShanghaiDateTime(new Date(iso));
 }

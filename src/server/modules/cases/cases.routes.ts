@@ -1,3 +1,4 @@
+import { shanghaiDate } from '../../../shared/calendar.js';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -103,7 +104,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
         requestId: request.id,
         ip: request.ip,
       });
-      const day = new Date().toISOString().slice(0, 10);
+      const day = shanghaiDate(new Date());
       return reply
         .type(XLSX_TYPE)
         .header('content-disposition', attachmentName(`案件清单-${day}.xlsx`))

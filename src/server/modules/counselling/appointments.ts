@@ -1,3 +1,4 @@
+import { formatShanghaiChinese } from '../../../shared/calendar.js';
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Appointment } from '../../../shared/schemas/counselling.js';
 import type { Db } from '../../db/client.js';
@@ -69,14 +70,7 @@ export async function bookAppointment(opts: {
         .from(persons)
         .where(and(eq(persons.districtCode, actor.districtCode), eq(persons.id, service.personId)));
       if (person?.phoneEnc) {
-        const when = startsAt.toLocaleString('zh-CN', {
-          timeZone: 'Asia/Shanghai',
-          month: 'long',
-          day: 'numeric',
-          hour: '2-digit',
-          minute: '2-digit',
-          hour12: false,
-        });
+        const when = formatShanghaiChinese(startsAt);
         await enqueue(tx, [
           {
             districtCode: actor.districtCode,

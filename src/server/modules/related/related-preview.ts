@@ -1,3 +1,4 @@
+import { shanghaiDate } from '../../../shared/calendar.js';
 import { and, desc, eq, gte, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseStatus } from '../../../shared/case-lifecycle.js';
 import { checkIdNumber, isValidCreditCode, isValidPhone, normalizeIdNumber, normalizePhone } from '../../../shared/identifiers.js';
@@ -345,8 +346,8 @@ export async function previewRelated(opts: {
       flag: 'repeat',
       reason:
         row.kind === 'petition'
-          ? `重复：该信访人的同类事项已于 ${row.createdAt.toISOString().slice(0, 10)} 登记（${where}），正在办理中，依《信访工作条例》不再重复受理，应告知办理进度`
-          : `重复：该当事人的同类纠纷已于 ${row.createdAt.toISOString().slice(0, 10)} 登记（${where}），尚未办结`,
+          ? `重复：该信访人的同类事项已于 ${shanghaiDate(row.createdAt)} 登记（${where}），正在办理中，依《信访工作条例》不再重复受理，应告知办理进度`
+          : `重复：该当事人的同类纠纷已于 ${shanghaiDate(row.createdAt)} 登记（${where}），尚未办结`,
     });
   }
   // 复核终结 (信访工作条例 Art.36): the same matter, after re-review, is not accepted again.
@@ -481,6 +482,6 @@ export async function previewRelated(opts: {
 
 function ageOn(birthDate: string, now: Date): number {
   const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
-  const today = now.toISOString().slice(0, 10).split('-').map(Number) as [number, number, number];
+  const today = shanghaiDate(now).split('-').map(Number) as [number, number, number];
   return today[0] - y - (today[1] < m || (today[1] === m && today[2] < d) ? 1 : 0);
 }

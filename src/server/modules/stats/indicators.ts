@@ -1,5 +1,5 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { addDays, shanghaiDate, startOfShanghaiDate } from '../../../shared/calendar.js';
+import { addDays, shanghaiDate, startOfShanghaiDate, lastDayOfMonth } from '../../../shared/calendar.js';
 import { CASE_KINDS, CATEGORIES, CHANNELS, type CaseKind, type Category } from '../../../shared/enums.js';
 import {
   BREAKDOWN_MEASURES,
@@ -239,7 +239,7 @@ export async function readMediationForm(opts: { db: Db; actor: Actor; month: str
   const unit = await unitInJurisdiction(db, actor, opts.unitId);
   const from = `${month}-01`;
   // Day 0 of the next month is the month's last day.
-  const to = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
+  const to = lastDayOfMonth(month);
   const { rows } = await db.execute<Record<string, unknown> & { category: Category }>(sql`
     select d.key as category, ${sumsAs(BREAKDOWN_MEASURES)}
     from ${rollupRows({ table: 'case_stats_breakdown', columns: BREAKDOWN_MEASURES.map(columnOf), districtCode: actor.districtCode, unitPath: unit.path, from, to, grains: ['month', 'day'], kind: 'dispute', dimension: 'category' })}

@@ -1,4 +1,4 @@
-import { addDays } from '../../../shared/calendar.js';
+import { addDays, lastDayOfMonth } from '../../../shared/calendar.js';
 import type { RollupGrain } from '../../../shared/indicators.js';
 
 /** Rollup rows of one grain whose periods start in [from, to], added (sign 1) or taken away (sign −1). */
@@ -33,11 +33,8 @@ export function periodEnd(grain: RollupGrain, date: string): string {
       return date;
     case 'week':
       return addDays(start, 6);
-    case 'month': {
-      const [y, m] = [Number(start.slice(0, 4)), Number(start.slice(5, 7))];
-      // Day 0 of the next month is this month's last day.
-      return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-    }
+    case 'month':
+      return lastDayOfMonth(start.slice(0, 7));
     case 'year':
       return `${start.slice(0, 4)}-12-31`;
   }

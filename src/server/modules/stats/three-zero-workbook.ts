@@ -1,3 +1,4 @@
+import { formatShanghaiDateTime } from '../../../shared/calendar.js';
 import ExcelJS from 'exceljs';
 import type { ThreeZeroBoard } from '../../../shared/schemas/three-zero.js';
 import { zhCN } from '../../../shared/locales/zh-CN.js';
@@ -78,9 +79,7 @@ export function threeZeroSheets(board: ThreeZeroBoard, scope: string): Sheet[] {
         source: u.source,
         enteredBy: u.enteredBy,
         // Beijing time, as every date the platform prints.
-        enteredAt: u.enteredAt
-          ? new Date(new Date(u.enteredAt).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
-          : null,
+        enteredAt: u.enteredAt ? formatShanghaiDateTime(new Date(u.enteredAt)) : null,
       })),
     },
   ];

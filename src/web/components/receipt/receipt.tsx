@@ -1,3 +1,4 @@
+import { shanghaiDate } from '../../../shared/calendar.js';
 import './receipt.css';
 import { encode } from 'uqr';
 import type { PublicReceipt } from '../../../shared/schemas/receipt.js';
@@ -20,7 +21,7 @@ export function QrCode({ text, title }: { text: string; title: string }) {
 const grouped = (token: string) => token.match(/.{1,4}/g) ?? [token];
 
 /** The Shanghai calendar date of an instant, as the centre counts days. */
-const shanghaiDay = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+const shanghaiDay = (iso: string) => shanghaiDate(new Date(iso));
 
 /**
  * 受理回执 for the resident: who has the matter and how to reach them, the codes (the tracking code large), the

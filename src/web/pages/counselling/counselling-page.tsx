@@ -32,7 +32,7 @@ export function CounsellingPage() {
   const queryClient = useQueryClient();
   const [openService, setOpenService] = useState<string | null>(null);
   const [assessing, setAssessing] = useState<CrisisAlert | null>(null);
-  const [week, setWeek] = useState<Dayjs>(dayjs().startOf('week'));
+  const [week, setWeek] = useState<Dayjs>(centreToday().startOf('week'));
   const [assessForm] = Form.useForm();
   const [walkInForm] = Form.useForm();
   const alerts = useQuery({

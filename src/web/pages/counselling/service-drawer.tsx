@@ -27,6 +27,7 @@ import type { ScaleDefinition } from '../../../shared/scales.js';
 import type { ServiceDetail } from '../../../shared/schemas/counselling.js';
 import { api } from '../../app/api.js';
 import { useI18n } from '../../app/i18n.js';
+import { centreToday } from '../../app/centre-date.js';
 
 const ScoreTrend = lazy(() => import('./score-trend.js').then((m) => ({ default: m.ScoreTrend })));
 
@@ -194,7 +195,7 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
                 <DatePicker.RangePicker
                   showTime={{ format: 'HH:mm', minuteStep: 15 }}
                   format="YYYY-MM-DD HH:mm"
-                  disabledDate={(x) => x.isBefore(dayjs().startOf('day'))}
+                  disabledDate={(x) => x.isBefore(centreToday())}
                   aria-label={t('counselling.time')}
                 />
               </Form.Item>

@@ -27,6 +27,7 @@ import { api, ApiError } from '../../app/api.js';
 import { useI18n } from '../../app/i18n.js';
 import { useSession } from '../../app/session.js';
 import { RiskTag, StatusTag } from '../../components/case-tags.js';
+import { centreToday } from '../../app/centre-date.js';
 
 type Dialog = 'meeting' | 'add' | 'conclude' | { remove: string } | undefined;
 
@@ -197,7 +198,7 @@ export function PackageDetailPage() {
         <Form form={form} layout="vertical" preserve={false}>
           {dialog === 'meeting' && (
             <>
-              <Form.Item name="heldOn" label={t('packages.heldOn')} initialValue={dayjs()} rules={[{ required: true }]}>
+              <Form.Item name="heldOn" label={t('packages.heldOn')} initialValue={centreToday()} rules={[{ required: true }]}>
                 <DatePicker />
               </Form.Item>
               <Form.Item

@@ -26,6 +26,7 @@ import type { yearDetailSchema, yearSummarySchema } from '../../../../shared/sch
 import { api, ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
+import { centreToday } from '../../../app/centre-date.js';
 import { WorkingDayCalculator } from './working-day-calculator.js';
 
 type YearSummary = z.infer<typeof yearSummarySchema>;
@@ -37,7 +38,7 @@ interface Row {
   kind: 'holiday' | 'workday';
 }
 
-const thisYear = () => Number(dayjs().format('YYYY'));
+const thisYear = () => Number(centreToday().format('YYYY'));
 
 /**
  * 节假日安排: the administrator loads each year's schedule when the State Council publishes it (around November),

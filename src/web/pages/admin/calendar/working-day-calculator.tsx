@@ -3,6 +3,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { api, ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
+import { centreToday } from '../../../app/centre-date.js';
 
 /** A deadline calculator for staff: from a date, N working days or N calendar days (with the last-day rule). */
 export function WorkingDayCalculator() {
@@ -22,7 +23,7 @@ export function WorkingDayCalculator() {
 
   return (
     <Card size="small" title={t('calendar.calculator')}>
-      <Form layout="inline" onFinish={handleFinish} initialValues={{ from: dayjs(), days: 15, unit: 'working' }}>
+      <Form layout="inline" onFinish={handleFinish} initialValues={{ from: centreToday(), days: 15, unit: 'working' }}>
         <Form.Item name="from" label={t('calendar.from')} rules={[{ required: true }]}>
           <DatePicker allowClear={false} />
         </Form.Item>

@@ -1,6 +1,6 @@
 import { UploadOutlined } from '@ant-design/icons';
 import { Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, TreeSelect, Upload, type UploadFile } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import type { CaseAction } from '../../../../shared/case-lifecycle.js';
 import { OUTCOMES, SATISFACTIONS } from '../../../../shared/enums.js';
@@ -8,6 +8,7 @@ import { ATTACHMENT_LIMITS } from '../../../../shared/limits.js';
 import type { CaseActionBody, CaseDetail } from '../../../../shared/schemas/cases.js';
 import { useI18n } from '../../../app/i18n.js';
 import { toUnitTree, useUnits, useUnitStaff } from '../../../components/use-units.js';
+import { centreToday } from '../../../app/centre-date.js';
 
 const NEEDS_REASON: readonly CaseAction[] = ['reject', 'return', 'reopen', 'escalate', 'suspend', 'request_extension'];
 const HAS_FORM: readonly CaseAction[] = [
@@ -117,7 +118,7 @@ export function ActionModal(props: {
         )}
         {action === 'urge' && (
           <Form.Item name="replyBy" label={t('urge.replyBy')} rules={[{ required: true, message: t('common.required') }]}>
-            <DatePicker disabledDate={(d) => d.isBefore(dayjs(), 'day')} />
+            <DatePicker disabledDate={(d) => d.isBefore(centreToday(), 'day')} />
           </Form.Item>
         )}
         {(action === 'urge' || action === 'answer_urge') && (

@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, DatePicker, Empty, Space, Table, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../../app/api.js';
+import { centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 
 interface Row {
@@ -18,7 +19,7 @@ interface Row {
 /** 三个未: the failures the centre supervises, by holding unit, each figure a link to its cases. */
 export function ThreeFailuresPage() {
   const { t } = useI18n();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('month'), dayjs()]);
+  const [range, setRange] = useState<[Dayjs, Dayjs]>([centreToday().startOf('month'), centreToday()]);
   const from = range[0].format('YYYY-MM-DD');
   const to = range[1].format('YYYY-MM-DD');
   const report = useQuery({
