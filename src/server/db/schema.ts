@@ -651,7 +651,10 @@ export const apiClients = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.districtCode, t.id] }),
-    uniqueIndex('api_clients_key_hash_key').on(t.keyHash),
+    // Unique within the district (a distributed table's unique keys begin with the distribution column); looked up by
+    // the hash alone.
+    uniqueIndex('api_clients_key_hash_key').on(t.districtCode, t.keyHash),
+    index('api_clients_key_hash_idx').on(t.keyHash),
     foreignKey({ columns: [t.districtCode, t.userId], foreignColumns: [users.districtCode, users.id] }),
   ],
 );
@@ -678,7 +681,8 @@ export const phoneVerifications = pgTable(
   (t) => [
     primaryKey({ columns: [t.districtCode, t.id] }),
     index('phone_verifications_phone_idx').on(t.districtCode, t.phoneHash, t.createdAt),
-    uniqueIndex('phone_verifications_ticket_key').on(t.ticketHash),
+    uniqueIndex('phone_verifications_ticket_key').on(t.districtCode, t.ticketHash),
+    index('phone_verifications_ticket_idx').on(t.ticketHash),
   ],
 );
 
@@ -1403,5 +1407,5 @@ export const kioskTokens = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.districtCode, t.tokenHash] }), uniqueIndex('kiosk_tokens_hash_key').on(t.tokenHash)],
+  (t) => [primaryKey({ columns: [t.districtCode, t.tokenHash] }), index('kiosk_tokens_hash_idx').on(t.tokenHash)],
 );

@@ -7,6 +7,7 @@ import { CAMERA_ALERT_TYPES, type CameraAlertType } from '../../../shared/enums.
 import { zhCN } from '../../../shared/locales/zh-CN.js';
 import type { AlertMessage } from '../../../shared/schemas/cameras.js';
 import type { Db, Tx } from '../../db/client.js';
+import { listDistricts } from '../../lib/districts.js';
 import { attachments, caseEvents, cameraAlerts, cameraPoints, units } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import { AppError } from '../../plugins/errors.js';
@@ -198,11 +199,23 @@ export async function receiveHeartbeat(db: Db, districtCode: string, cameraCode:
 
 /** Marks cameras silent for longer than `afterSeconds` offline (run periodically); returns their codes. */
 export async function markSilentCamerasOffline(db: Db, afterSeconds: number): Promise<string[]> {
+  const codes: string[] = [];
+  for (const district of await listDistricts(db)) codes.push(...(await markDistrictSilent(db, district, afterSeconds)));
+  return codes;
+}
+
+async function markDistrictSilent(db: Db, district: string, afterSeconds: number): Promise<string[]> {
   return db.transaction(async (tx) => {
     const rows = await tx
       .update(cameraPoints)
       .set({ status: 'offline' })
-      .where(and(eq(cameraPoints.status, 'online'), lt(cameraPoints.lastHeartbeatAt, sql`now() - make_interval(secs => ${afterSeconds})`)))
+      .where(
+        and(
+          eq(cameraPoints.districtCode, district),
+          eq(cameraPoints.status, 'online'),
+          lt(cameraPoints.lastHeartbeatAt, sql`now() - make_interval(secs => ${afterSeconds})`),
+        ),
+      )
       .returning({ districtCode: cameraPoints.districtCode, code: cameraPoints.code, unitId: cameraPoints.unitId });
     for (const r of rows) {
       const [unit] = await tx

@@ -12,6 +12,7 @@ import { AppError } from '../../plugins/errors.js';
 import { canMediate, canSeeCase } from '../case-access/cases.policy.js';
 import { findCaseRow, type CaseRow } from '../case-access/case-row.js';
 import { recordCaseEvent } from '../case-access/record-case-change.js';
+import { listDistricts } from '../../lib/districts.js';
 import { enqueue } from '../notifications/outbox.js';
 
 type AgreementRow = typeof mediationAgreements.$inferSelect;
@@ -355,13 +356,19 @@ export async function recordPerformance(
  * once per term (the outbox key), however often the sweep runs.
  */
 export async function sweepAgreementTerms(db: Db, today: string): Promise<number> {
-  const rows = await db
-    .select({
-      a: mediationAgreements,
-      code: sql<string>`(select code from cases c where c.district_code = ${mediationAgreements.districtCode} and c.id = ${mediationAgreements.caseId})`,
-    })
-    .from(mediationAgreements)
-    .where(eq(mediationAgreements.status, 'effective'));
+  const rows: { a: AgreementRow; code: string }[] = [];
+  for (const district of await listDistricts(db)) {
+    rows.push(
+      ...(await db
+        .select({
+          a: mediationAgreements,
+          // Qualified with the outer table's name: an unqualified "district_code" would bind to c's own column.
+          code: sql<string>`(select c.code from cases c where c.district_code = mediation_agreements.district_code and c.id = mediation_agreements.case_id)`,
+        })
+        .from(mediationAgreements)
+        .where(and(eq(mediationAgreements.districtCode, district), eq(mediationAgreements.status, 'effective')))),
+    );
+  }
   const messages = rows.flatMap(({ a, code }) =>
     a.terms.flatMap((t, i) =>
       t.dueDate && t.dueDate < today && (t.performance ?? 'pending') !== 'performed'

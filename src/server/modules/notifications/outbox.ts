@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
+import { listDistricts } from '../../lib/districts.js';
 import { apiClients, notifications, outbox, type OutboxChannel } from '../../db/schema.js';
 import { signBody, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/hmac-signature.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
@@ -62,16 +63,21 @@ export async function enqueue(tx: Tx | Db, messages: OutboxMessage[]): Promise<n
  */
 export async function dispatchOutbox(opts: { db: Db; sms: SmsGateway; crypto: PersonalDataCrypto; batchSize?: number }): Promise<number> {
   const { db, sms, crypto } = opts;
-  const claimed = await db.execute<{ district_code: string; id: string }>(sql`
-    update outbox set claimed_at = now(), attempts = attempts + 1
-    where (district_code, id) in (
-      select district_code, id from outbox
-      where sent_at is null and claimed_at is null and next_attempt_at <= now()
-        and attempts < case channel when 'webhook' then ${MAX_ATTEMPTS.webhook}::int else ${MAX_ATTEMPTS.sms}::int end
-      order by created_at limit ${opts.batchSize ?? 100} for update skip locked)
-    returning district_code, id`);
+  // Claimed a district at a time: FOR UPDATE ... SKIP LOCKED stays on one district's rows (one shard under Citus).
+  const claimed: { district_code: string; id: string }[] = [];
+  for (const district of await listDistricts(db)) {
+    const { rows } = await db.execute<{ district_code: string; id: string }>(sql`
+      update outbox set claimed_at = now(), attempts = attempts + 1
+      where district_code = ${district} and id in (
+        select id from outbox
+        where district_code = ${district} and sent_at is null and claimed_at is null and next_attempt_at <= now()
+          and attempts < case channel when 'webhook' then ${MAX_ATTEMPTS.webhook}::int else ${MAX_ATTEMPTS.sms}::int end
+        order by created_at limit ${opts.batchSize ?? 100} for update skip locked)
+      returning district_code, id`);
+    claimed.push(...rows);
+  }
   let sent = 0;
-  for (const { district_code: d, id } of claimed.rows) {
+  for (const { district_code: d, id } of claimed) {
     const [m] = await db
       .select()
       .from(outbox)

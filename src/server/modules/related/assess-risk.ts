@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { RiskFlag, RiskRules } from '../../../shared/schemas/related.js';
 import type { RiskLevel } from '../../../shared/enums.js';
 import type { Db } from '../../db/client.js';
+import { listDistricts } from '../../lib/districts.js';
 import { caseAssessments, caseParties, cases, units, users } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import { loadActor, type Actor } from '../../plugins/auth.js';
@@ -143,16 +144,29 @@ export async function runRiskAssessments(opts: {
   const { db, crypto } = opts;
   let assessed = 0;
   for (;;) {
-    const { rows: claimed } = await db.execute<{ district_code: string; case_id: string; attempts: number }>(sql`
-      update case_assessments q set run_after = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = q.attempts + 1
-      where (q.district_code, q.case_id) in (
-        select district_code, case_id from case_assessments where run_after <= now() order by queued_at limit ${opts.batchSize ?? 20} for update skip locked)
-      returning q.district_code, q.case_id, q.attempts`);
+    // Claimed a district at a time (one shard's rows under Citus); the next round takes the next batch.
+    const claimed: { district_code: string; case_id: string; attempts: number }[] = [];
+    for (const district of await listDistricts(db)) {
+      const { rows } = await db.execute<{ district_code: string; case_id: string; attempts: number }>(sql`
+        update case_assessments q set run_after = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = q.attempts + 1
+        where q.district_code = ${district} and q.case_id in (
+          select case_id from case_assessments where district_code = ${district} and run_after <= now()
+          order by queued_at limit ${opts.batchSize ?? 20} for update skip locked)
+        returning q.district_code, q.case_id, q.attempts`);
+      claimed.push(...rows);
+    }
     if (claimed.length === 0) return assessed;
     const ids = claimed.map((c) => c.case_id);
     const [rows, partyRows] = await Promise.all([
-      db.select().from(cases).where(inArray(cases.id, ids)),
-      db.select().from(caseParties).where(inArray(caseParties.caseId, ids)).orderBy(asc(caseParties.position)),
+      db
+        .select()
+        .from(cases)
+        .where(and(inArray(cases.districtCode, [...new Set(claimed.map((c) => c.district_code))]), inArray(cases.id, ids))),
+      db
+        .select()
+        .from(caseParties)
+        .where(and(inArray(caseParties.districtCode, [...new Set(claimed.map((c) => c.district_code))]), inArray(caseParties.caseId, ids)))
+        .orderBy(asc(caseParties.position)),
     ]);
     const actors = new Map<string, Actor>();
     const rules = new Map<string, RiskRules>();

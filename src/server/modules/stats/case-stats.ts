@@ -13,6 +13,7 @@ import {
 import { addDays, startOfShanghaiDate } from '../../../shared/calendar.js';
 import type { Figure } from '../../../shared/schemas/stats.js';
 import { executePrepared, stillMissing, type Db, type Tx } from '../../db/client.js';
+import { listDistricts } from '../../lib/districts.js';
 import { overdueCondition } from '../deadlines/case-clocks.js';
 
 /** The `case_stats` column holding each measure date. */
@@ -262,9 +263,8 @@ export async function foldCaseStats(
       const { rows: lock } = await tx.execute<{ locked: boolean }>(FOLD_LOCK);
       if (!lock[0]?.locked) return 0;
       // Per district, so each statement stays on one district's rows (a distributed deployment keeps it on one shard).
-      const { rows: districts } = await tx.execute<{ district_code: string }>(sql`select distinct district_code from case_stats_pending`);
       let count = 0;
-      for (const { district_code: district } of districts) {
+      for (const district of await listDistricts(db)) {
         const { rows } = await tx.execute<{ n: number }>(
           bind(
             `with contrib as (

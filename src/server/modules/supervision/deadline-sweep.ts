@@ -3,6 +3,7 @@ import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import { clockStatus, type ClockStage } from '../../../shared/time-limits.js';
 import type { Db, Tx } from '../../db/client.js';
 import { autoEscalations, caseClocks, cases, caseUrges, units, users } from '../../db/schema.js';
+import { listDistricts } from '../../lib/districts.js';
 import { enqueue, type OutboxMessage } from '../notifications/outbox.js';
 import { announceCase } from '../case-access/announce-case-change.js';
 import { recordCaseEvent } from '../case-access/record-case-change.js';
@@ -125,6 +126,24 @@ async function escalate(
 }
 
 /**
+ * A district's running clocks near or past their warning point: started + warn% of the period, less three days for the
+ * "one working day left" rule; the exact colour is decided by the sweep.
+ */
+function clocksToLookAt(db: Db, district: string, today: string) {
+  return db
+    .select()
+    .from(caseClocks)
+    .where(
+      and(
+        eq(caseClocks.districtCode, district),
+        isNull(caseClocks.stoppedAt),
+        isNull(caseClocks.pausedOn),
+        sql`${caseClocks.startedOn} + ((${caseClocks.dueDate} - ${caseClocks.startedOn}) * ${caseClocks.warnPercent} / 100) <= ${today}::date + 3`,
+      ),
+    );
+}
+
+/**
  * The deadline sweep: for every running clock at or past its warning point, queue a reminder (yellow, then red) to
  * whoever holds the case, once per clock, level and due date; escalate clocks long overdue. Each case is one
  * transaction, and every effect is keyed, so a sweep cut off half-way and run again does each thing exactly once.
@@ -142,17 +161,12 @@ export async function runDeadlineSweep(opts: {
   const today = shanghaiDate(now);
   // Only clocks near or past their warning point: started + warn% of the period, less three days for the
   // "one working day left" rule; the exact colour is decided below.
-  const due = await db
-    .select()
-    .from(caseClocks)
-    .where(
-      and(
-        isNull(caseClocks.stoppedAt),
-        isNull(caseClocks.pausedOn),
-        sql`${caseClocks.startedOn} + ((${caseClocks.dueDate} - ${caseClocks.startedOn}) * ${caseClocks.warnPercent} / 100) <= ${today}::date + 3`,
-      ),
-    );
+  const due: ClockRow[] = [];
+  for (const district of await listDistricts(db)) {
+    due.push(...(await clocksToLookAt(db, district, today)));
+  }
   const byCase = new Map<string, ClockRow[]>();
+
   for (const k of due) byCase.set(`${k.districtCode}:${k.caseId}`, [...(byCase.get(`${k.districtCode}:${k.caseId}`) ?? []), k]);
 
   const result: SweepResult = { clocks: due.length, reminders: 0, escalations: 0 };
