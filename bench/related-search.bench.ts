@@ -5,8 +5,12 @@
  * one applicant per case drawn from N/5 residents, jieba-indexed like real ones), then measures over real HTTP against
  * a separate server process:
  *  - the intake preview `POST /api/cases/related-preview` (person by phone, respondent, place, similar narrative);
- *  - full-text search `GET /api/cases?q=…` (two words, ranked, snippets) as the dispatcher;
- * each as p50 / p95 / p99 at C concurrent clients. Uses the embedded PostgreSQL unless DATABASE_URL is set.
+ *  - full-text search `GET /api/cases?q=…` as the dispatcher: rare words (in about one case in 20,000) and broad ones
+ *    (each in 5% of all cases), ranked, with snippets;
+ *  - the case list `GET /api/cases` with the filters the list page offers (status, category, a street's subtree);
+ * each as p50 / p95 / p99 at 1 and C concurrent clients (JSON names `relatedPreview`, `searchRare`, `searchBroad`,
+ * `listCases`, and `…@C`). The seeded cases are counted (`rebuildCaseStats`) before the server starts, as a platform in
+ * service has them. Uses the embedded PostgreSQL unless DATABASE_URL is set.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +19,8 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { connectDatabase, runMigrations } from '../src/server/db/client.js';
 import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
-import { seedDemoData } from '../src/server/db/seed-demo.js';
+import { DEMO_DISTRICT, seedDemoData } from '../src/server/db/seed-demo.js';
+import { rebuildCaseStats } from '../src/server/modules/stats/case-stats.js';
 import { tokenize } from '../src/server/lib/chinese-text.js';
 import { createPersonalDataCrypto } from '../src/server/lib/personal-data-crypto.js';
 import { load, percentile, report, startBenchServer, writeJsonReport, type Result } from './support.js';
@@ -57,6 +62,8 @@ const COMPLAINTS = [
   ['traffic', '停车纠纷', '小区门口长期有车辆乱停，{r}不予处理。'],
   ['other', '噪声污染', '附近{r}夜间施工，噪声超标，影响休息。'],
 ] as const;
+/** Rare events: one case in 2,000 mentions one of ten, so each is in about one case in 20,000. */
+const RARE = ['燃气泄漏', '高空抛物', '直播带货', '电梯困人', '野狗伤人', '古树砍伐', '私搭电线', '违规养蜂', '鱼塘投毒', '井盖缺失'];
 const RESPONDENTS = Array.from(
   { length: 400 },
   (_, i) =>
@@ -69,7 +76,8 @@ function caseOf(g: number) {
   const narrative = template
     .replaceAll('{r}', r)
     .replaceAll('{m}', String(1 + (g % 11)))
-    .replaceAll('{a}', String(1000 * (1 + (g % 97))));
+    .replaceAll('{a}', String(1000 * (1 + (g % 97))))
+    .concat(g % 2000 === 0 ? `另反映${RARE[(g / 2000) % RARE.length]}问题。` : '');
   return { category, summary, narrative, respondent: r };
 }
 const phoneOf = (person: number) => `13${String(100_000_000 + person).slice(-9)}`;
@@ -126,7 +134,7 @@ async function main() {
                           place_address, unit_id, unit_path, registered_by, status, created_at, updated_at)
        select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, '410871-2025-' || lpad(g::text, 7, '0'), upper(md5(g::text)),
               'walk_in', 'dispute', category, summary, narrative, 1 + g % 3, 'low', '示范区某小区' || (g % 5000) || '号楼', unit_id, unit_path, $7::uuid,
-              (array[${statuses.map((s) => `'${s}'`).join(',')}])[1 + g % 7], now() - (g % 700) * interval '1 day', now()
+              (array[${statuses.map((s) => `'${s}'`).join(',')}])[1 + g % 7], now() - (${N} - g) * (interval '700 days' / ${N}), now()
        from src`,
       [
         gs,
@@ -139,17 +147,20 @@ async function main() {
       ],
     );
     await pool.query(
-      `insert into case_parties (district_code, case_id, person_id, role, position)
-       select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, ('00000000-0000-4000-8000-' || lpad(to_hex(g % $2), 12, '0'))::uuid, 'applicant', 0
+      `insert into case_parties (district_code, case_id, person_id, role, position, type, name, case_created_at)
+       select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, ('00000000-0000-4000-8000-' || lpad(to_hex(g % $2), 12, '0'))::uuid, 'applicant', 0,
+              'person', '居民' || (g % $2), now() - (${N} - g) * (interval '700 days' / ${N})
        from unnest($1::int[]) as g
        union all
-       select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, ('00000000-0000-4000-9000-' || lpad(to_hex(1 + (g * 7) % $3), 12, '0'))::uuid, 'respondent', 1
+       select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, ('00000000-0000-4000-9000-' || lpad(to_hex(1 + (g * 7) % $3), 12, '0'))::uuid, 'respondent', 1,
+              'organization', ($4::text[])[1 + (g * 7) % $3], now() - (${N} - g) * (interval '700 days' / ${N})
        from unnest($1::int[]) as g`,
-      [gs, people, RESPONDENTS.length],
+      [gs, people, RESPONDENTS.length, RESPONDENTS],
     );
     await pool.query(
-      `insert into case_search (district_code, case_id, search_vector, party_vector)
-       select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, to_tsvector('simple', t), to_tsvector('simple', p)
+      `insert into case_search (district_code, case_id, search_vector, party_vector, case_created_at)
+       select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, to_tsvector('simple', t), to_tsvector('simple', p),
+              now() - (${N} - g) * (interval '700 days' / ${N})
        from unnest($1::int[], $2::text[], $3::text[]) as x(g, t, p)`,
       [
         gs,
@@ -161,6 +172,10 @@ async function main() {
   }
   await pool.query('analyze');
   console.log(`\nseeded ${N} cases, ${people} residents in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const t1 = performance.now();
+  await rebuildCaseStats(database.db, DEMO_DISTRICT);
+  await pool.query('analyze');
+  console.log(`counted (rebuildCaseStats) in ${((performance.now() - t1) / 1000).toFixed(0)} s`);
 
   const server = await startBenchServer({ url, dataDir, key: KEY });
   const base = server.base;
@@ -192,37 +207,57 @@ async function main() {
   // One clerk at a time (the latency a person feels), then C at once (queueing on the machine's cores included).
   results.push(await load('related-preview, 1 client', preview, { clients: 1, seconds: SECONDS }));
   results.push(await load(`related-preview, ${C} clients`, preview, { clients: C, seconds: SECONDS }));
-  const queries = [
-    '拖欠工资',
-    '物业费 停水',
-    '漏水 墙面',
-    '宅基地',
-    '预付卡 退费',
-    '噪音扰民',
-    '征地补偿',
-    '装修合同 停工',
-    '油烟',
-    '赡养',
-  ];
-  const search = async (i: number) => {
-    const res = await fetch(`${base}/api/cases?q=${encodeURIComponent(queries[i % queries.length]!)}&pageSize=20`, {
+  const search = (words: readonly string[]) => async (i: number) => {
+    const res = await fetch(`${base}/api/cases?q=${encodeURIComponent(words[i % words.length]!)}&pageSize=20`, {
       headers: { cookie: dispatcher },
     });
     return res.status === 200 && (await res.json()).items.length > 0;
   };
-  results.push(await load('full-text search, 1 client', search, { clients: 1, seconds: SECONDS }));
-  results.push(await load(`full-text search, ${C} clients`, search, { clients: C, seconds: SECONDS }));
+  const broad = ['拖欠工资', '物业费 停水', '漏水 墙面', '宅基地', '预付卡 退费', '噪音扰民', '征地补偿', '装修合同 停工', '油烟', '赡养'];
+  const rare = N >= 20_000 ? RARE : RARE.slice(0, Math.max(1, Math.floor(N / 2000)));
+  results.push(await load('search, rare words, 1 client', search(rare), { clients: 1, seconds: SECONDS }));
+  results.push(await load(`search, rare words, ${C} clients`, search(rare), { clients: C, seconds: SECONDS }));
+  results.push(await load('search, broad words, 1 client', search(broad), { clients: 1, seconds: SECONDS }));
+  results.push(await load(`search, broad words, ${C} clients`, search(broad), { clients: C, seconds: SECONDS }));
+  // The case list as the dispatcher filters it: a status group, a category, a street's subtree (the filters the list
+  // page offers), page 1 and a later page.
+  const streets = (await pool.query(`select id from units where kind = 'street' order by code`)).rows as { id: string }[];
+  const list = async (i: number) => {
+    const c = COMPLAINTS[i % COMPLAINTS.length]!;
+    const params = new URLSearchParams({ pageSize: '20', page: String(1 + (i % 3)) });
+    if (i % 2 === 0) params.append('status', statuses[i % statuses.length]!);
+    params.append('category', c[0]);
+    if (streets.length && i % 3 !== 2) params.set('unitId', streets[i % streets.length]!.id);
+    const res = await fetch(`${base}/api/cases?${params}`, { headers: { cookie: dispatcher } });
+    return res.status === 200 && (await res.json()).items.length >= 0;
+  };
+  results.push(await load('listCases, 1 client', list, { clients: 1, seconds: SECONDS }));
+  results.push(await load(`listCases, ${C} clients`, list, { clients: C, seconds: SECONDS }));
   await server.stop();
   console.log(`${'operation'.padEnd(36)} ${'rate'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
   for (const r of results) console.log(report(r, 36));
   if (args.json) {
-    const [p1, pC, s1, sC] = results as [Result, Result, Result, Result];
+    const [p1, pC, r1, rC, b1, bC, l1, lC] = results as [Result, Result, Result, Result, Result, Result, Result, Result];
     // Issue 15's scaling budget: p95 at C clients within 4× the 1-client p95.
     const ratio = (many: Result, one: Result) => percentile(many.latencies, 95) / percentile(one.latencies, 95);
     writeJsonReport(
       args.json,
-      { relatedPreview: p1, [`relatedPreview@${C}`]: pC, search: s1, [`search@${C}`]: sC },
-      { relatedPreviewP95Scaling: ratio(pC, p1), searchP95Scaling: ratio(sC, s1) },
+      {
+        relatedPreview: p1,
+        [`relatedPreview@${C}`]: pC,
+        searchRare: r1,
+        [`searchRare@${C}`]: rC,
+        searchBroad: b1,
+        [`searchBroad@${C}`]: bC,
+        listCases: l1,
+        [`listCases@${C}`]: lC,
+      },
+      {
+        relatedPreviewP95Scaling: ratio(pC, p1),
+        searchRareP95Scaling: ratio(rC, r1),
+        searchBroadP95Scaling: ratio(bC, b1),
+        listCasesP95Scaling: ratio(lC, l1),
+      },
       { bench: 'related-search', cases: N, seconds: SECONDS, concurrency: C },
     );
     console.log(`figures written to ${args.json}`);

@@ -38,6 +38,10 @@ const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** Connections each process keeps to PostgreSQL. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
+  /** A streaming replica for the command centre's figures and exports (docs/SCALING.md); unset: the primary serves all. */
+  DATABASE_READ_URL: z.string().url().optional(),
+  /** Cockpits asked for within this many seconds share one reading (0: none shared); below the big screen's 30 s. */
+  DASHBOARD_SHARE_SECONDS: z.coerce.number().int().min(0).max(30).default(5),
   DISTRICT_CODE: z
     .string()
     .regex(/^\d{6}$/, '6-digit division code')

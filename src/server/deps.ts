@@ -9,6 +9,11 @@ import type { SmsGateway } from './modules/notifications/sms-gateway.js';
 export interface Deps {
   config: Config;
   db: Db;
+  /**
+   * A read replica for the command centre's figures and the exports (DATABASE_READ_URL): a few seconds behind the
+   * primary at most; lists, case pages and every write stay on `db` (docs/SCALING.md). Unset: `db` serves all.
+   */
+  readDb?: Db;
   crypto: PersonalDataCrypto;
   /** The working-day calendar (docs/LEGAL-BASIS.md §1), cached in memory. */
   calendar: WorkCalendarCache;

@@ -3,6 +3,7 @@
  * With no DATABASE_URL, an embedded PostgreSQL is started with its files under DATA_DIR.
  */
 import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
@@ -24,7 +25,9 @@ import { LiveHub } from './lib/live-hub.js';
 import { markSilentCamerasOffline, receiveCameraAlert, receiveHeartbeat } from './modules/cameras/camera-alerts.js';
 import { startCameraMqtt } from './modules/cameras/camera-mqtt.js';
 import { backfillSearchIndex } from './modules/search/case-search-index.js';
-import { backfillCaseStats, foldCaseStats } from './modules/stats/case-stats.js';
+import { backfillCaseStats, foldCaseStats, rebuildCaseStats } from './modules/stats/case-stats.js';
+import { listDistricts } from './lib/districts.js';
+import { prewarm } from './db/prewarm.js';
 import { runRiskAssessments } from './modules/related/assess-risk.js';
 import { sweepAgreementTerms } from './modules/mediation/agreements.js';
 import { shanghaiDate } from '../shared/calendar.js';
@@ -77,6 +80,21 @@ async function seed(log: Logger, r: Running, crypto: PersonalDataCrypto) {
   if (drawn) log.info({ units: drawn }, 'demo boundaries drawn for the map');
 }
 
+/**
+ * `npm run stats:rebuild [-- --district CODE]`: recounts the command centre's figures from the cases (after a bulk
+ * load, a restore or a repair; docs/SCALING.md). Case steps meanwhile wait for it, none is lost (rebuildCaseStats).
+ */
+async function rebuildStats(db: Database['db'], log: Logger, args: string[]) {
+  const { values } = parseArgs({ args, options: { district: { type: 'string' } } });
+  const districts = values.district ? [values.district] : await listDistricts(db);
+  if (districts.length === 0) throw new Error('数据库中没有辖区（units 为空），无可重算 / no district in this database');
+  for (const district of districts) {
+    const t0 = performance.now();
+    const cases = await rebuildCaseStats(db, district);
+    log.info({ district, cases, seconds: Math.round((performance.now() - t0) / 100) / 10 }, 'statistics rebuilt');
+  }
+}
+
 async function serve(config: Config, log: Logger) {
   const running = await openDatabase(config, log);
   const { db } = running.database;
@@ -93,7 +111,19 @@ async function serve(config: Config, log: Logger) {
   }
   const sms = createLoggingSmsGateway(log);
   const live = new LiveHub(config.DATABASE_URL ?? running.embedded!.url, log);
-  const app = await buildApp({ deps: { config, db, crypto, calendar: new WorkCalendarCache(db), sms, live }, logger: log, webRoot });
+  // A streaming replica for the figures and exports, when configured (docs/SCALING.md).
+  const replica = config.DATABASE_READ_URL
+    ? connectDatabase(config.DATABASE_READ_URL, config.DATABASE_POOL_SIZE, (err) => log.warn({ err }, 'idle replica connection lost'))
+    : undefined;
+  const app = await buildApp({
+    deps: { config, db, readDb: replica?.db, crypto, calendar: new WorkCalendarCache(db), sms, live },
+    logger: log,
+    webRoot,
+  });
+  // The rollups and hot indexes into memory before the first request, so the first cockpit and list views do not
+  // wait on disk (large relations are only handed to the OS's read-ahead: this takes a moment, not minutes).
+  const warmed = await prewarm(db, log);
+  if (warmed) log.info({ blocks: warmed }, 'hot tables and indexes prewarmed');
   await app.listen({ port: config.PORT, host: config.HOST });
   // Databases from before the full-text index get it filled in the background (a no-op once done).
   void backfillSearchIndex(db, crypto).then(
@@ -194,6 +224,7 @@ async function serve(config: Config, log: Logger) {
       await mqtt?.client.endAsync();
       await app.close();
       await live.close();
+      await replica?.close();
       await closeDatabase(running);
       say('info', {}, 'stopped cleanly');
     } catch (err) {
@@ -217,16 +248,17 @@ async function main() {
   const log = createLogger({ level: config.LOG_LEVEL });
   const command = process.argv[2] ?? 'serve';
   if (command === 'serve') return serve(config, log);
-  if (command === 'migrate' || command === 'seed') {
+  if (command === 'migrate' || command === 'seed' || command === 'rebuild-stats') {
     const running = await openDatabase(config, log);
     try {
       if (command === 'seed') await seed(log, running, cryptoFor(config));
+      if (command === 'rebuild-stats') await rebuildStats(running.database.db, log, process.argv.slice(3));
     } finally {
       await closeDatabase(running);
     }
     return;
   }
-  throw new Error(`unknown command "${command}": use serve | migrate | seed`);
+  throw new Error(`unknown command "${command}": use serve | migrate | seed | rebuild-stats [--district CODE]`);
 }
 
 main().catch((err: unknown) => {

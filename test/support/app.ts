@@ -55,9 +55,16 @@ export class RecordingSmsGateway implements SmsGateway {
  * `withWeb`: serve the built UI (`dist/web`), or the folder given.
  */
 export async function startTestApp(
-  opts: { withWeb?: boolean | string; isolated?: boolean; env?: Record<string, string>; logger?: Logger } = {},
+  opts: {
+    withWeb?: boolean | string;
+    isolated?: boolean;
+    /** A database the test made itself (isolated: dropped at close). */
+    databaseUrl?: string;
+    env?: Record<string, string>;
+    logger?: Logger;
+  } = {},
 ): Promise<TestContext> {
-  const url = opts.isolated ? await createIsolatedDatabase() : inject('databaseUrl');
+  const url = opts.databaseUrl ?? (opts.isolated ? await createIsolatedDatabase() : inject('databaseUrl'));
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-app-'));
   const key = Buffer.alloc(32, 7).toString('base64');
   // Rate-limit counters live in the database, shared by every app of the run: limits high enough never to bite;
@@ -69,16 +76,19 @@ export async function startTestApp(
     ENCRYPTION_KEY: key,
     LOGIN_RATE_LIMIT: '100000',
     PORTAL_RATE_LIMIT: '100000',
+    // Figures read right after a change are that change's: a test of shared cockpits sets its own.
+    DASHBOARD_SHARE_SECONDS: '0',
     ...opts.env,
   });
   const database = connectDatabase(url, 10);
+  const replica = config.DATABASE_READ_URL ? connectDatabase(config.DATABASE_READ_URL, 4) : undefined;
   const crypto = createPersonalDataCrypto(Buffer.from(key, 'base64'));
   const webRoot =
     typeof opts.withWeb === 'string' ? opts.withWeb : opts.withWeb ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : undefined;
   const sms = new RecordingSmsGateway();
   const live = new LiveHub(url, undefined);
   const app = await buildApp({
-    deps: { config, db: database.db, crypto, calendar: new WorkCalendarCache(database.db), sms, live },
+    deps: { config, db: database.db, readDb: replica?.db, crypto, calendar: new WorkCalendarCache(database.db), sms, live },
     logger: opts.logger ?? false,
     webRoot,
   });
@@ -95,6 +105,7 @@ export async function startTestApp(
     async close() {
       await app.close();
       await live.close();
+      await replica?.close();
       await database.close();
       if (opts.isolated) await dropDatabase(url);
     },
@@ -102,7 +113,7 @@ export async function startTestApp(
 }
 
 /** A fresh database on the same server, migrated and loaded like the shared one. */
-async function createIsolatedDatabase(): Promise<string> {
+export async function createIsolatedDatabase(): Promise<string> {
   const shared = new URL(inject('databaseUrl'));
   const name = `fengqiao_iso_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: shared.toString() });
@@ -120,7 +131,19 @@ async function createIsolatedDatabase(): Promise<string> {
   return url.toString();
 }
 
-async function dropDatabase(url: string) {
+/** A copy of a database no one is connected to (CREATE DATABASE … TEMPLATE): the same units, users and cases. */
+export async function copyDatabase(url: string): Promise<string> {
+  const name = `fengqiao_copy_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: inject('databaseUrl') });
+  await admin.connect();
+  await admin.query(`create database ${name} template ${new URL(url).pathname.slice(1)}`);
+  await admin.end();
+  const copy = new URL(url);
+  copy.pathname = `/${name}`;
+  return copy.toString();
+}
+
+export async function dropDatabase(url: string) {
   const admin = new pg.Client({ connectionString: inject('databaseUrl') });
   await admin.connect();
   await admin.query(`drop database if exists ${new URL(url).pathname.slice(1)} with (force)`);

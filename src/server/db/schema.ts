@@ -167,6 +167,10 @@ export const persons = pgTable(
     primaryKey({ columns: [t.districtCode, t.id] }),
     index('persons_id_number_hash_idx').on(t.districtCode, t.idNumberHash),
     index('persons_phone_hash_idx').on(t.districtCode, t.phoneHash),
+    // The records staff merged into one (few): the intake preview asks on every registration.
+    index('persons_merged_into_idx')
+      .on(t.districtCode, t.mergedInto)
+      .where(sql`${t.mergedInto} is not null`),
     index('persons_phone_suffix_idx').on(t.districtCode, t.phoneSuffixHash),
     index('persons_address_hash_idx').on(t.districtCode, t.addressHash),
     index('persons_name_pinyin_idx').on(t.districtCode, t.namePinyin),
@@ -275,11 +279,17 @@ export const caseParties = pgTable(
     phoneEnc: bytea('phone_enc'),
     addressEnc: bytea('address_enc'),
     creditCode: text('credit_code'),
+    /**
+     * The case's registration time, copied here (it never changes): a person's newest cases are an index range —
+     * the intake preview reads the last few of a respondent with thousands of cases without touching the others.
+     */
+    caseCreatedAt: timestamp('case_created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.districtCode, t.id] }),
     index('case_parties_case_idx').on(t.districtCode, t.caseId),
-    index('case_parties_person_idx').on(t.districtCode, t.personId),
+    // A person's cases newest first, answered from the index alone (case and role are in it).
+    index('case_parties_person_idx').on(t.districtCode, t.personId, t.caseCreatedAt.desc(), t.caseId, t.role),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
     foreignKey({ columns: [t.districtCode, t.personId], foreignColumns: [persons.districtCode, persons.id] }),
   ],
@@ -769,9 +779,12 @@ export const caseSearch = pgTable(
     searchVector: tsvector('search_vector').notNull(),
     /** Parties' names and keyed hashes of their address words: searched only for roles that may see parties. */
     partyVector: tsvector('party_vector').notNull(),
+    /** The case's registration time (it never changes): search ranks the newest matches (modules/search/case-search.ts). */
+    caseCreatedAt: timestamp('case_created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.districtCode, t.caseId] }),
+    index('case_search_created_idx').on(t.districtCode, t.caseCreatedAt.desc()),
     index('case_search_text_idx').using('gin', t.searchVector),
     index('case_search_party_idx').using('gin', t.partyVector),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),

@@ -26,6 +26,7 @@ export const enUS: Record<MessageKey, string> = {
   'common.loading': 'Loading…',
   'common.empty': 'No data',
   'common.total': '{n} in all',
+  'common.totalEstimate': 'about {n} in all',
   'common.back': 'Back',
   'common.print': 'Print receipt',
   'common.retry': 'Retry',

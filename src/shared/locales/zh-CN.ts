@@ -25,6 +25,7 @@ export const zhCN = {
   'common.loading': '加载中…',
   'common.empty': '暂无数据',
   'common.total': '共 {n} 条',
+  'common.totalEstimate': '约 {n} 条',
   'common.back': '返回',
   'common.print': '打印回执',
   'common.retry': '重试',

@@ -240,15 +240,25 @@ export const listCasesQuerySchema = z.object({
   to: z.string().date().optional().describe('Registered on or before (Asia/Shanghai date)'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX).default(20),
+  after: z
+    .string()
+    .uuid()
+    .optional()
+    .describe(
+      'Keyset paging: the cases after this one in the list’s order (`nextCursor` of the page before). `page` then only labels the page; new cases arriving meanwhile shift nothing',
+    ),
 });
 export type ListCasesQuery = z.infer<typeof listCasesQuerySchema>;
 
 export const listCasesResponseSchema = z.object({
   items: z.array(caseListItemSchema),
   total: z.number(),
-  isTotalCapped: z.boolean().describe('true: more than `total` cases match (counting stops at 10,000)'),
+  isTotalEstimate: z
+    .boolean()
+    .describe('true: `total` is the database’s estimate (more than 1,000 cases match; counting them all is not cheap), shown as “约”'),
   page: z.number(),
   pageSize: z.number(),
+  nextCursor: z.string().nullable().describe('Pass as `after` for the next page (keyset); null on the last page'),
 });
 
 /** `POST /api/cases/{id}/actions`: one body for every action; each action checks the fields it needs. */

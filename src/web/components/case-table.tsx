@@ -11,7 +11,8 @@ import { DeadlineBadge } from './deadline-badge.js';
 export function CaseTable(props: {
   items: CaseSummary[] | undefined;
   total: number;
-  isTotalCapped?: boolean;
+  /** The total is the database's estimate: shown as “约 N”. */
+  isTotalEstimate?: boolean;
   page: number;
   pageSize: number;
   isLoading: boolean;
@@ -32,7 +33,7 @@ export function CaseTable(props: {
         pageSize: props.pageSize,
         total: props.total,
         showSizeChanger: true,
-        showTotal: (n) => t('common.total', { n: props.isTotalCapped ? `${n}+` : n }),
+        showTotal: (n) => (props.isTotalEstimate ? t('common.totalEstimate', { n }) : t('common.total', { n })),
         onChange: props.onPage,
       }}
       columns={[

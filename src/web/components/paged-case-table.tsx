@@ -16,7 +16,7 @@ export function PagedCaseTable(props: {
     <CaseTable
       items={list.data?.items}
       total={list.data?.total ?? 0}
-      isTotalCapped={list.data?.isTotalCapped}
+      isTotalEstimate={list.data?.isTotalEstimate}
       page={current.page}
       pageSize={current.pageSize}
       isLoading={list.isFetching}

@@ -186,7 +186,7 @@ export interface NewCase {
   /** Registry records to create for parties the registry did not know (their ids already chosen). */
   newPersons: NewPerson[];
   /** The parties as given, with the registry's person for each. */
-  parties: Omit<typeof caseParties.$inferInsert, 'districtCode' | 'caseId' | 'id'>[];
+  parties: Omit<typeof caseParties.$inferInsert, 'districtCode' | 'caseId' | 'id' | 'caseCreatedAt'>[];
   /** The full-text documents (jieba words) of the narrative and of the parties. */
   search: { text: string; parties: string };
   /** Data of the `register` timeline row. */
@@ -310,9 +310,9 @@ export async function recordNewCases(opts: {
       returning 1
     ),
     parties as (
-      insert into case_parties (district_code, id, case_id, person_id, role, position, type, name, id_number_enc, phone_enc, address_enc, credit_code)
+      insert into case_parties (district_code, id, case_id, person_id, role, position, type, name, id_number_enc, phone_enc, address_enc, credit_code, case_created_at)
       select c.district_code, p.id, c.id, p.person_id, p.role, p.position, p.type, p.name,
-        decode(p.id_number_enc, 'base64'), decode(p.phone_enc, 'base64'), decode(p.address_enc, 'base64'), p.credit_code
+        decode(p.id_number_enc, 'base64'), decode(p.phone_enc, 'base64'), decode(p.address_enc, 'base64'), p.credit_code, c.created_at
       from jsonb_to_recordset(${JSON.stringify(prepared.flatMap((x) => x.parties.map(encodeParty)))}::jsonb)
         as p(id uuid, case_id uuid, person_id uuid, role text, position int, type text, name text, id_number_enc text, phone_enc text, address_enc text, credit_code text)
       join c on c.id = p.case_id
@@ -324,8 +324,8 @@ export async function recordNewCases(opts: {
       returning *
     ),
     search as (
-      insert into case_search (district_code, case_id, search_vector, party_vector)
-      select c.district_code, c.id, to_tsvector('simple', x.search_text), to_tsvector('simple', x.search_parties) from c join input x on x.id = c.id
+      insert into case_search (district_code, case_id, search_vector, party_vector, case_created_at)
+      select c.district_code, c.id, to_tsvector('simple', x.search_text), to_tsvector('simple', x.search_parties), c.created_at from c join input x on x.id = c.id
       returning 1
     ),
     clocks as (

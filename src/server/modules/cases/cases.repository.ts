@@ -1,5 +1,5 @@
 import { figureCondition } from '../stats/case-stats.js';
-import { and, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { CaseSummary, ListCasesQuery } from '../../../shared/schemas/cases.js';
 import { type Db, type Tx } from '../../db/client.js';
 import { caseSearch, cases, units, users } from '../../db/schema.js';
@@ -64,9 +64,43 @@ async function presentSummaries(
   );
 }
 
+/** An export reads at most this many cases. */
 export const COUNT_CAP = 10_000;
+/** Searched words rank the newest this many matches (more when a page beyond them is asked for). */
+export const SEARCH_WINDOW = 1_000;
+/** From this many estimated matches a search walks the newest cases instead of fetching every match. */
+const BROAD_SEARCH_FROM = 2_000;
+/** The periods (days back) a common word's search looks in first, before all cases. */
+const BROAD_SEARCH_PERIODS = [30, 180];
+/** Lists count their matches exactly up to here; beyond, the database's estimate is given and marked as such. */
+export const EXACT_COUNT_UP_TO = 1_000;
 
-/** One page of the cases the actor may see, newest first, with the filters of the case list. */
+/**
+ * How many rows `query` (a `select` of the matches) yields: exact when at most EXACT_COUNT_UP_TO (counting stops
+ * there, so it costs at most that many rows), else the planner's estimate (`EXPLAIN`, no rows read) — a person paging
+ * a list learns nothing more from “12,347” than from “约 12,000”.
+ */
+async function estimateRows(db: Db, query: SQLWrapper): Promise<number> {
+  const { rows: plan } = await db.execute<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(sql`explain (format json) ${query}`);
+  return plan[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0;
+}
+
+async function countOrEstimate(db: Db, query: SQLWrapper, knownEstimate?: number): Promise<{ total: number; isTotalEstimate: boolean }> {
+  const estimate = knownEstimate ?? (await estimateRows(db, query));
+  // Rounded to what an estimate can claim.
+  const estimated = (atLeast: number) => ({ total: Math.max(atLeast, Number(estimate.toPrecision(2))), isTotalEstimate: true });
+  // Far beyond the threshold by the planner's statistics: not worth counting even a thousand.
+  if (estimate > 10 * EXACT_COUNT_UP_TO) return estimated(EXACT_COUNT_UP_TO + 1);
+  const { rows } = await db.execute<{ n: number }>(sql`select count(*)::int as n from (${query} limit ${EXACT_COUNT_UP_TO + 1}) capped`);
+  const n = rows[0]?.n ?? 0;
+  return n <= EXACT_COUNT_UP_TO ? { total: n, isTotalEstimate: false } : estimated(n);
+}
+
+/**
+ * One page of the cases the actor may see, newest first (created_at, id), with the filters of the case list. Pages
+ * go by keyset (`after`: the last case of the page before) — a page costs the same at any depth and cases arriving
+ * meanwhile shift nothing; `page` alone (a jump) counts rows from the start. Searched words rank instead, by offset.
+ */
 export async function listCases(
   db: Db,
   crypto: PersonalDataCrypto,
@@ -77,7 +111,7 @@ export async function listCases(
   opts: { limit?: number } = {},
 ) {
   const limit = opts.limit ?? q.pageSize;
-  const offset = opts.limit ? 0 : (q.page - 1) * q.pageSize;
+  const offset = opts.limit || q.after ? 0 : (q.page - 1) * q.pageSize;
   const d = actor.districtCode;
   const where: SQL[] = [eq(cases.districtCode, d), visibleCasesCondition(actor)];
   if (q.status) where.push(inArray(cases.status, q.status));
@@ -120,7 +154,8 @@ export async function listCases(
   if (search?.where) where.push(search.where);
   const condition = and(...where);
   let rows: CaseRow[];
-  let total: number;
+  let counted: Promise<{ total: number; isTotalEstimate: boolean }>;
+  let nextCursor: string | null = null;
   if (search?.match) {
     // Words: read the matches from the full-text index, rank them there, then load one page. A district-level user
     // with no other filter sees every case, so the index alone answers (no join to every matching case).
@@ -133,23 +168,34 @@ export async function listCases(
             .select({ id: cases.id })
             .from(caseSearch)
             .innerJoin(cases, and(eq(cases.districtCode, caseSearch.districtCode), eq(cases.id, caseSearch.caseId)));
-    const ranked = onlyIndex
-      ? db.select({ id: caseSearch.caseId }).from(caseSearch).where(matches).orderBy(desc(search.rank), desc(caseSearch.caseId))
-      : db
-          .select({ id: cases.id })
-          .from(caseSearch)
-          .innerJoin(cases, and(eq(cases.districtCode, caseSearch.districtCode), eq(cases.id, caseSearch.caseId)))
-          .where(matches)
-          .orderBy(desc(search.rank), desc(cases.createdAt), desc(cases.id));
-    const [page, [{ n } = { n: 0 }]] = await Promise.all([
-      ranked.limit(limit).offset(offset),
-      db.select({ n: count() }).from(
-        base()
-          .where(matches)
-          .limit(COUNT_CAP + 1)
-          .as('capped'),
-      ),
-    ]);
+    // Recency first, then rank within a bounded window: the newest SEARCH_WINDOW matches (or as many as the page
+    // asked for needs) are ranked, so a word in a twentieth of all cases costs what a rare one does (docs/SEARCH.md).
+    // Rare words are found through the GIN index at once. Common ones would make that fetch tens of thousands of rows
+    // to keep a thousand, so they are looked for among the last month's cases first, then the last half year's, and
+    // only then among all: a period holding a full window of matches holds the newest ones.
+    const window = Math.max(SEARCH_WINDOW, offset + limit);
+    const estimate = await estimateRows(db, base().where(matches));
+    const joinCases = onlyIndex
+      ? sql``
+      : sql` join ${cases} on ${cases.districtCode} = ${caseSearch.districtCode} and ${cases.id} = ${caseSearch.caseId}`;
+    const pageFrom = async (sinceDays: number | undefined) => {
+      const inPeriod = sinceDays ? and(matches, gte(caseSearch.caseCreatedAt, new Date(Date.now() - sinceDays * 86_400_000))) : matches;
+      const { rows: found } = await db.execute<{ id: string; found: number }>(sql`
+        select ${caseSearch.caseId} as id, count(*) over ()::int as found from (
+          select ${caseSearch.caseId}, ${caseSearch.caseCreatedAt}, ${caseSearch.searchVector} from ${caseSearch}${joinCases}
+          where ${inPeriod} order by ${caseSearch.caseCreatedAt} desc limit ${window}) as ${caseSearch}
+        order by ${search.rank} desc, ${caseSearch.caseCreatedAt} desc, ${caseSearch.caseId} desc
+        limit ${limit} offset ${offset}`);
+      return found;
+    };
+    let page: { id: string; found: number }[] = [];
+    for (const sinceDays of estimate > BROAD_SEARCH_FROM ? [...BROAD_SEARCH_PERIODS, undefined] : [undefined]) {
+      page = await pageFrom(sinceDays);
+      // A full window in this period: these are the newest matches. (An empty page past the window's end counts as short.)
+      if ((page[0]?.found ?? 0) >= window) break;
+    }
+    counted = countOrEstimate(db, base().where(matches), estimate);
+    counted.catch(() => undefined); // awaited below; a failing page read must not leave it unhandled
     const ids = page.map((r) => r.id);
     const loaded = ids.length
       ? await db
@@ -158,31 +204,38 @@ export async function listCases(
           .where(and(eq(cases.districtCode, d), inArray(cases.id, ids)))
       : [];
     rows = ids.map((id) => loaded.find((r) => r.id === id)!);
-    total = n;
   } else {
-    const [found, [{ n } = { n: 0 }]] = await Promise.all([
-      db.select().from(cases).where(condition).orderBy(desc(cases.createdAt), desc(cases.id)).limit(limit).offset(offset),
-      // Counting stops at COUNT_CAP: an exact count of a hundred thousand matches costs a full scan per page view
-      // and tells a person nothing more than "10,000+".
-      db.select({ n: count() }).from(
-        db
-          .select({ one: sql`1` })
-          .from(cases)
-          .where(condition)
-          .limit(COUNT_CAP + 1)
-          .as('capped'),
-      ),
-    ]);
-    rows = found;
-    total = n;
+    const after = q.after
+      ? [
+          sql`(${cases.createdAt}, ${cases.id}) < (select c2.created_at, c2.id from cases c2 where c2.district_code = ${d} and c2.id = ${q.after}::uuid)`,
+        ]
+      : [];
+    counted = countOrEstimate(
+      db,
+      db
+        .select({ one: sql`1` })
+        .from(cases)
+        .where(condition),
+    );
+    counted.catch(() => undefined); // awaited below; a failing page read must not leave it unhandled
+    // One row more than the page: whether a next page exists, without counting.
+    const found = await db
+      .select()
+      .from(cases)
+      .where(and(condition, ...after))
+      .orderBy(desc(cases.createdAt), desc(cases.id))
+      .limit(limit + 1)
+      .offset(offset);
+    rows = found.slice(0, limit);
+    nextCursor = found.length > limit ? rows.at(-1)!.id : null;
   }
+  const [items, { total, isTotalEstimate }] = await Promise.all([presentSummaries(db, calendar, d, rows), counted]);
   return {
-    items: (await presentSummaries(db, calendar, d, rows)).map((item, i) =>
-      q.q && search?.match ? { ...item, snippet: searchSnippet(rows[i]!, q.q) } : item,
-    ),
-    total: Math.min(total, COUNT_CAP),
-    isTotalCapped: total > COUNT_CAP,
+    items: items.map((item, i) => (q.q && search?.match ? { ...item, snippet: searchSnippet(rows[i]!, q.q) } : item)),
+    total,
+    isTotalEstimate,
     page: q.page,
     pageSize: q.pageSize,
+    nextCursor,
   };
 }

@@ -187,8 +187,9 @@ export async function loadCaseHistory(opts: {
           (h.created_at at time zone 'Asia/Shanghai')::date, (h.created_at at time zone 'Asia/Shanghai')::date + 28
         from h_cases h where h.status = 'in_progress'`);
       await tx.execute(sql`
-        insert into case_search (district_code, case_id, search_vector, party_vector)
-        select h.district_code, h.id, ${opts.withSearchWords === false ? sql`''::tsvector` : sql`to_tsvector('simple', (${docs}::text[])[h.ti])`}, ''::tsvector from h_cases h`);
+        insert into case_search (district_code, case_id, search_vector, party_vector, case_created_at)
+        select h.district_code, h.id, ${opts.withSearchWords === false ? sql`''::tsvector` : sql`to_tsvector('simple', (${docs}::text[])[h.ti])`}, ''::tsvector,
+          h.created_at from h_cases h`);
       if (opts.withTimeline) {
         await appendLoadedTimeline(
           tx,

@@ -1,6 +1,7 @@
 import { shanghaiDate } from '../../../shared/calendar.js';
 import { and, desc, eq, gte, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseStatus } from '../../../shared/case-lifecycle.js';
+import type { PartyRole } from '../../../shared/enums.js';
 import { checkIdNumber, isValidCreditCode, isValidPhone, normalizeIdNumber, normalizePhone } from '../../../shared/identifiers.js';
 import type { RelatedCase, RelatedPreview, RiskFlag, RiskRules, RiskSignal } from '../../../shared/schemas/related.js';
 import type { relatedPreviewBodySchema } from '../../../shared/schemas/related.js';
@@ -19,10 +20,12 @@ type Q = Db | Tx;
 /** Settled or closed: no longer "in handling" for the repeat rule. */
 const SETTLED: CaseStatus[] = ['rejected', 'followed_up', 'archived'];
 const LOOKBACK_DAYS = 730;
-const TEXT_CANDIDATES = 200;
+const TEXT_CANDIDATES = 100;
 /** Similar narratives are looked for among the last half year's cases. */
 const TEXT_LOOKBACK_DAYS = 180;
 const MAX_RELATED = 20;
+/** The newest cases read per person of the draft: enough for the panel, the repeat rule and the counts. */
+const CASES_PER_PERSON = 50;
 /** Trigram similarity from which two written addresses are taken for one place (文苑街道东方社区7号楼 ~ 东方社区7号楼: 0.43). */
 const PLACE_SIMILARITY = 0.4;
 
@@ -155,17 +158,36 @@ export async function previewRelated(opts: {
     ...partyPersonIds.map((id) => [id, id] as const),
     ...mergedIn.map((r) => [r.id, r.into!] as const),
   ]);
-  const theirCases = partyPersonIds.length
+  // Each person's newest cases only (an index range on case_parties): a respondent with thousands of cases costs
+  // what one with a few does; one round trip for the parties, one for the cases.
+  const theirParts = partyPersonIds.length
     ? (
-        await db
-          .selectDistinct({ row: cases, personId: caseParties.personId, role: caseParties.role })
-          .from(caseParties)
-          .innerJoin(cases, and(eq(cases.districtCode, caseParties.districtCode), eq(cases.id, caseParties.caseId)))
-          .where(and(eq(caseParties.districtCode, d), inArray(caseParties.personId, [...rootIdOf.keys()]), ...notThis))
-          .orderBy(desc(cases.createdAt))
-          .limit(500)
-      ).map((c) => ({ ...c, personId: rootIdOf.get(c.personId) ?? c.personId }))
+        await db.execute<{ person_id: string; role: string; case_id: string }>(sql`
+          select p.person_id, p.role, p.case_id
+          from unnest(${`{${[...rootIdOf.keys()].join(',')}}`}::uuid[]) as x(id)
+          cross join lateral (
+            select cp.person_id, cp.role, cp.case_id from ${caseParties} cp
+            where cp.district_code = ${d} and cp.person_id = x.id
+            order by cp.case_created_at desc limit ${CASES_PER_PERSON}) p`)
+      ).rows.filter((r) => r.case_id !== opts.excludeCaseId)
     : [];
+  const theirRows = theirParts.length
+    ? await db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.districtCode, d), inArray(cases.id, [...new Set(theirParts.map((p) => p.case_id))])))
+    : [];
+  const theirRowById = new Map(theirRows.map((r) => [r.id, r]));
+  const theirCases = [
+    ...new Map(
+      theirParts.map((p) => [
+        `${p.case_id}/${p.person_id}/${p.role}`,
+        { row: theirRowById.get(p.case_id)!, personId: rootIdOf.get(p.person_id) ?? p.person_id, role: p.role as PartyRole },
+      ]),
+    ).values(),
+  ]
+    .filter((c) => !!c.row)
+    .sort((a, b) => b.row.createdAt.getTime() - a.row.createdAt.getTime());
 
   for (const { row, personId } of theirCases) {
     if (!canSeeCase(actor, { ...row, status: row.status as CaseStatus })) continue;
@@ -281,28 +303,40 @@ export async function previewRelated(opts: {
   const draftTokens = text ? tokenize(text) : [];
   if (draftTokens.length >= 3) {
     const top = keywords(text, 6);
-    const textSince = new Date(now.getTime() - TEXT_LOOKBACK_DAYS * 86_400_000);
     // At least two of the telling words together: selective enough to stay fast over millions of cases.
     const quote = (t: string) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
     const pairs: string[] = [];
     for (let i = 0; i < top.length; i++) for (let j = i + 1; j < top.length; j++) pairs.push(`(${quote(top[i]!)} & ${quote(top[j]!)})`);
     if (pairs.length) {
-      const rows = await db
-        .select({ id: cases.id, summary: cases.summary, narrative: cases.narrative })
-        .from(cases)
-        .innerJoin(caseSearch, and(eq(caseSearch.districtCode, cases.districtCode), eq(caseSearch.caseId, cases.id)))
-        .where(
-          and(
-            eq(cases.districtCode, d),
-            visible,
-            gte(cases.createdAt, textSince),
-            sql`${caseSearch.searchVector} @@ to_tsquery('simple', ${pairs.join(' | ')})`,
-            ...notThis,
-          ),
-        )
-        // No ORDER BY: the first matches the index yields are enough to compare; sorting every match of a common
-        // complaint (拖欠 + 工资 is a fifth of some districts' cases) would read them all.
-        .limit(TEXT_CANDIDATES);
+      // The newest candidates from the index alone (the search table has the registration time), the last month
+      // first and the half year only when the month has too few; then their text, visible ones only, by key.
+      const tsquery = sql`to_tsquery('simple', ${pairs.join(' | ')})`;
+      let candidateIds: string[] = [];
+      for (const days of [30, TEXT_LOOKBACK_DAYS]) {
+        const since = new Date(now.getTime() - days * 86_400_000);
+        candidateIds = (
+          await db
+            .select({ id: caseSearch.caseId })
+            .from(caseSearch)
+            .where(
+              and(
+                eq(caseSearch.districtCode, d),
+                gte(caseSearch.caseCreatedAt, since),
+                sql`${caseSearch.searchVector} @@ ${tsquery}`,
+                ...(opts.excludeCaseId ? [sql`${caseSearch.caseId} <> ${opts.excludeCaseId}`] : []),
+              ),
+            )
+            .orderBy(desc(caseSearch.caseCreatedAt))
+            .limit(TEXT_CANDIDATES)
+        ).map((r) => r.id);
+        if (candidateIds.length >= TEXT_CANDIDATES) break;
+      }
+      const rows = candidateIds.length
+        ? await db
+            .select({ id: cases.id, summary: cases.summary, narrative: cases.narrative })
+            .from(cases)
+            .where(and(eq(cases.districtCode, d), inArray(cases.id, candidateIds), visible))
+        : [];
       for (const r of rows) {
         const { score, shared } = similarity(draftTokens, tokenize(`${r.summary}\n${r.narrative}`));
         if (score >= 0.15 && shared.length >= 2) evidence.add(r.id, Math.min(0.85, score * 1.5), `相似诉求：${shared.join(' ')}`);

@@ -42,13 +42,14 @@ export function searchDocumentsOf(
 export async function indexNewCase(
   tx: Tx,
   crypto: PersonalDataCrypto,
-  row: { districtCode: string; id: string; summary: string; narrative: string },
+  row: { districtCode: string; id: string; summary: string; narrative: string; createdAt: Date | string },
   parties: readonly Pick<PartyInput, 'name' | 'address'>[],
 ) {
   const doc = searchDocumentsOf(crypto, row, parties);
+  const createdAt = typeof row.createdAt === 'string' ? row.createdAt : row.createdAt.toISOString();
   await tx.execute(sql`
-    insert into ${caseSearch} (district_code, case_id, search_vector, party_vector)
-    values (${row.districtCode}, ${row.id}, to_tsvector('simple', ${doc.text}), to_tsvector('simple', ${doc.parties}))
+    insert into ${caseSearch} (district_code, case_id, search_vector, party_vector, case_created_at)
+    values (${row.districtCode}, ${row.id}, to_tsvector('simple', ${doc.text}), to_tsvector('simple', ${doc.parties}), ${createdAt}::timestamptz)
     on conflict (district_code, case_id) do update set search_vector = excluded.search_vector, party_vector = excluded.party_vector`);
 }
 
@@ -76,8 +77,14 @@ export async function backfillSearchIndex(db: Db, crypto: PersonalDataCrypto, ba
     // the two cannot deadlock. `key share` is what inserting the vector takes anyway, and it does not conflict with the
     // statistics backfill's `no key update`, so the two backfills never skip each other's rows.
     const n = await db.transaction(async (tx) => {
-      const { rows: batch } = await tx.execute<{ district_code: string; id: string; summary: string; narrative: string }>(sql`
-        select c.district_code, c.id, c.summary, c.narrative from cases c
+      const { rows: batch } = await tx.execute<{
+        district_code: string;
+        id: string;
+        summary: string;
+        narrative: string;
+        created_at: string;
+      }>(sql`
+        select c.district_code, c.id, c.summary, c.narrative, c.created_at::text from cases c
         where not exists (select 1 from ${caseSearch} s where s.district_code = c.district_code and s.case_id = c.id)
         order by c.district_code, c.id
         limit ${batchSize}
@@ -98,6 +105,7 @@ export async function backfillSearchIndex(db: Db, crypto: PersonalDataCrypto, ba
             id: row.id,
             summary: row.summary,
             narrative: [row.narrative, ...notes.map((n) => n.reason)].join('\n'),
+            createdAt: row.created_at,
           },
           partyRows.map((p) => ({ name: p.name, ...(p.addressEnc ? { address: crypto.decrypt(p.addressEnc) } : {}) })),
         );

@@ -30,7 +30,10 @@ export function caseSearchCondition(crypto: PersonalDataCrypto, actor: Actor, q:
         sql` and `,
       )
     : sql`${caseSearch.searchVector} @@ to_tsquery('simple', ${text})`;
-  return { match: sql`(${match})`, rank: sql`ts_rank_cd(${caseSearch.searchVector}, to_tsquery('simple', ${text}))` };
+  return {
+    match: sql`(${match})`,
+    rank: sql`ts_rank_cd(${caseSearch.searchVector}, to_tsquery('simple', ${text}))`,
+  };
 }
 
 /** The passage of a found case to show under it, with the matching words marked. */

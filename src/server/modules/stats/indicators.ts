@@ -12,6 +12,7 @@ import {
   type RollupGrain,
 } from '../../../shared/indicators.js';
 import type { Cockpit, CockpitQuery, LiveFigure, MediationForm } from '../../../shared/schemas/stats.js';
+import { SharedComputations } from '../../lib/shared-computation.js';
 import type { Db } from '../../db/client.js';
 import { units } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -88,13 +89,36 @@ const sumsAs = (measures: readonly Measure[]) => sql.raw(measures.map((m) => `co
  * summed from the rollups (a few rows per unit, whatever the period) — plus the live figures counted from the cases
  * as they stand. The four reads run at once, each on its own connection.
  */
-export async function readCockpit(opts: { db: Db; actor: Actor; query: CockpitQuery }): Promise<Cockpit> {
+export async function readCockpit(opts: {
+  db: Db;
+  actor: Actor;
+  query: CockpitQuery;
+  /** Cockpits asked for within this many ms share one reading (lib/shared-computation.ts); 0: none shared. */
+  shareMs?: number;
+}): Promise<Cockpit> {
   const { db, actor, query } = opts;
   // Ten years at most: beyond that a dashboard says nothing a person can act on, and the sum would grow without bound.
   if (query.from > query.to || query.to > addDays(query.from, 3660))
     throw new AppError('PERIOD_INVALID', { from: query.from, to: query.to });
   const unit = await unitInJurisdiction(db, actor, query.unitId);
-  const d = actor.districtCode;
+  // The viewer may see this unit (checked just now): the figures are the unit's and the query's, whoever asks.
+  const key = JSON.stringify([actor.districtCode, unit.id, query.from, query.to, query.kind ?? null, query.grain]);
+  const compute = () => computeCockpit(db, actor.districtCode, unit, query);
+  if (!opts.shareMs) return compute();
+  let shared = sharedCockpits.get(db);
+  if (!shared || shared.ttlMs !== opts.shareMs) sharedCockpits.set(db, (shared = new SharedComputations<Cockpit>(opts.shareMs)));
+  return shared.get(key, compute);
+}
+
+/** Per database (tests run several in one process). */
+const sharedCockpits = new WeakMap<Db, SharedComputations<Cockpit>>();
+
+async function computeCockpit(
+  db: Db,
+  d: string,
+  unit: Awaited<ReturnType<typeof unitInJurisdiction>>,
+  query: CockpitQuery,
+): Promise<Cockpit> {
   const base = { districtCode: d, unitPath: unit.path, from: query.from, to: query.to, kind: query.kind };
   const childOf = sql.raw(`nullif(split_part(substr(d.unit_path, ${unit.path.length + 1}), '/', 1), '')`);
   const settle = <T>(p: Promise<T>) => {

@@ -105,7 +105,10 @@ export function mediationFormSheet(f: MediationForm): Sheet {
 }
 
 export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db } = app.deps;
+  const { db: primary, readDb, config } = app.deps;
+  // Figures and their exports read from the replica when there is one (DATABASE_READ_URL, docs/SCALING.md).
+  const db = readDb ?? primary;
+  const shareMs = config.DASHBOARD_SHARE_SECONDS * 1000;
   const guard = { onRequest: [app.requirePermission('stats.view')] };
 
   app.get(
@@ -122,7 +125,7 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: cockpitSchema },
       },
     },
-    async (request) => readCockpit({ db, actor: actorOf(request), query: request.query }),
+    async (request) => readCockpit({ db, actor: actorOf(request), query: request.query, shareMs }),
   );
 
   app.get(
@@ -138,7 +141,7 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const cockpit = await readCockpit({ db, actor: actorOf(request), query: request.query });
+      const cockpit = await readCockpit({ db, actor: actorOf(request), query: request.query, shareMs });
       const file = await buildWorkbook(cockpitSheets(cockpit));
       return reply
         .type(XLSX_TYPE)

@@ -134,7 +134,9 @@ async function saveFigures(
 }
 
 export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db } = app.deps;
+  const { db, readDb } = app.deps;
+  // The board and its export read from the replica when there is one (DATABASE_READ_URL); entering figures writes.
+  const reader = readDb ?? db;
 
   app.get(
     '/',
@@ -148,7 +150,7 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: threeZeroBoardSchema },
       },
     },
-    async (request) => readThreeZeroBoard(db, actorOf(request), request.query.year),
+    async (request) => readThreeZeroBoard(reader, actorOf(request), request.query.year),
   );
 
   app.get(
@@ -165,7 +167,7 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const board = await readThreeZeroBoard(db, actor, request.query.year);
+      const board = await readThreeZeroBoard(reader, actor, request.query.year);
       const [scope] = await db
         .select({ name: units.name })
         .from(units)

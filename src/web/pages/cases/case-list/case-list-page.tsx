@@ -203,7 +203,7 @@ export function CaseListPage() {
         <CaseTable
           items={list.data?.items}
           total={list.data?.total ?? 0}
-          isTotalCapped={list.data?.isTotalCapped}
+          isTotalEstimate={list.data?.isTotalEstimate}
           page={page}
           pageSize={pageSize}
           isLoading={list.isFetching}

@@ -1,0 +1,1 @@
+CREATE INDEX "persons_merged_into_idx" ON "persons" USING btree ("district_code","merged_into") WHERE "persons"."merged_into" is not null;

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { buildCaseBody } from './cases.factory.js';
+import { EXACT_COUNT_UP_TO } from './cases.repository.js';
+
+// A database of its own: the test moves cases' registration times and counts every case it sees.
+let ctx: TestContext;
+const cookies: Record<string, string> = {};
+
+beforeAll(async () => {
+  ctx = await startTestApp({ isolated: true });
+  for (const u of ['reception', 'dispatcher']) cookies[u] = await signIn(ctx.app, u);
+});
+afterAll(() => ctx.close());
+
+const register = (summary: string) =>
+  ctx.app.inject({
+    method: 'POST',
+    url: '/api/cases',
+    headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
+    payload: buildCaseBody({ summary }),
+  });
+
+async function page(query: string) {
+  const res = await ctx.app.inject({ method: 'GET', url: `/api/cases?${query}`, headers: { cookie: cookies.dispatcher! } });
+  expect(res.statusCode).toBe(200);
+  return res.json() as { items: { id: string }[]; total: number; isTotalEstimate: boolean; nextCursor: string | null };
+}
+
+describe('case list paging', () => {
+  it('keyset pages list exactly the offset pages of a shuffled set, and cases arriving meanwhile shift nothing', async () => {
+    // 30 cases registered at once (natural batching gives many the same registration time), then their times
+    // shuffled among five instants a week ago: ties everywhere, so the order rests on (created_at, id).
+    const made = await Promise.all(Array.from({ length: 30 }, (_, i) => register(`分页测试 ${i}`)));
+    expect(made.every((r) => r.statusCode === 201)).toBe(true);
+    const ids = made.map((r) => r.json().id as string);
+    const instants = Array.from({ length: 5 }, (_, k) => new Date(Date.now() - 7 * 86_400_000 + k * 60_000));
+    for (const [i, id] of ids.entries())
+      await ctx.database.pool.query('update cases set created_at = $2 where id = $1', [id, instants[(i * 7) % instants.length]]);
+    const { rows: expected } = await ctx.database.pool.query<{ id: string }>(
+      'select id from cases where id = any($1::uuid[]) order by created_at desc, id desc',
+      [ids],
+    );
+
+    // By page number, nothing arriving.
+    const byOffset: string[] = [];
+    for (let p = 1; p <= 5; p++) {
+      const r = await page(`pageSize=7&page=${p}`);
+      byOffset.push(...r.items.map((x) => x.id));
+      expect(r.total).toBe(30);
+      expect(r.isTotalEstimate).toBe(false);
+      expect(r.nextCursor === null).toBe(p === 5);
+    }
+    expect(byOffset).toEqual(expected.map((r) => r.id));
+
+    // By keyset, two new cases registered before each next page: they are newer than every listed case.
+    const byKeyset: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const r = await page(`pageSize=7&page=${pages + 1}${cursor ? `&after=${cursor}` : ''}`);
+      byKeyset.push(...r.items.map((x) => x.id));
+      cursor = r.nextCursor;
+      pages++;
+      const arrived = await Promise.all([register('分页期间新到'), register('分页期间新到')]);
+      expect(arrived.every((a) => a.statusCode === 201)).toBe(true);
+    } while (cursor && pages < 10);
+    expect(pages).toBe(5);
+    expect(new Set(byKeyset).size).toBe(byKeyset.length);
+    expect(byKeyset).toEqual(expected.map((r) => r.id));
+
+    // Whereas page numbers now shift: page 2 by offset repeats what page 1 showed before the arrivals.
+    const shifted = await page('pageSize=7&page=2');
+    expect(shifted.items.map((x) => x.id)).not.toEqual(byOffset.slice(7, 14));
+  });
+
+  it('counts exactly up to the threshold and gives a marked estimate beyond it', async () => {
+    const one = (await register('计数测试')).json();
+    // Copies of one case, straight into the table (the API would take a while for a thousand).
+    await ctx.database.pool.query(
+      `insert into cases (district_code, id, code, tracking_token, channel, kind, category, summary, narrative, people_involved,
+                          risk_level, unit_id, unit_path, registered_by, status, created_at)
+       select district_code, gen_random_uuid(), code || '-' || g, tracking_token || g, channel, kind, 'consumer', summary, narrative,
+              people_involved, risk_level, unit_id, unit_path, registered_by, status, created_at - g * interval '1 second'
+       from cases, generate_series(1, $2::int) g where id = $1`,
+      [one.id, EXACT_COUNT_UP_TO + 200],
+    );
+    await ctx.database.pool.query('analyze cases');
+    const r = await page('category=consumer&pageSize=20');
+    expect(r.isTotalEstimate).toBe(true);
+    expect(r.total).toBeGreaterThan(EXACT_COUNT_UP_TO);
+    // The estimate of a simple filter on fresh statistics is close to the truth.
+    expect(Math.abs(r.total - (EXACT_COUNT_UP_TO + 200)) / (EXACT_COUNT_UP_TO + 200)).toBeLessThan(0.25);
+    expect(r.items).toHaveLength(20);
+    const small = await page('category=consumer&status=rejected');
+    expect(small).toMatchObject({ total: 0, isTotalEstimate: false, nextCursor: null });
+  });
+});
