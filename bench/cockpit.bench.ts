@@ -5,8 +5,11 @@
  * stage, with handling clocks: `loadCaseHistory`), recounts it (`rebuildCaseStats`), then measures the leader's
  * cockpit over real HTTP against a separate server process — `GET /api/stats/cockpit` for this year, for the last
  * 30 days and for one street this year, each with its live figures — as p50 / p95 / p99 at 1 and C clients, after the
- * first request (reported apart). Before the server starts, the deadline sweep runs over the history and the database
- * is vacuumed, as a platform in service would be.
+ * first request (reported apart), and the “三零” board (`GET /api/three-zero?year=`). Before the server starts, the
+ * deadline sweep runs over the history and the database is vacuumed, as a platform in service would be; then the
+ * embedded PostgreSQL is restarted, so the first request is the first after a restart (warm start: pg_prewarm).
+ * Cockpits are measured with DASHBOARD_SHARE_SECONDS=0: each request computes its figures (sharing would answer
+ * repeated identical requests from one reading and measure nothing).
  * Uses the embedded PostgreSQL unless DATABASE_URL is set.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,12 +48,12 @@ const sms = createLoggingSmsGateway(log);
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-bench-'));
-  const embedded = process.env.DATABASE_URL
+  let embedded = process.env.DATABASE_URL
     ? undefined
     : await startEmbeddedDatabase({ dataDir: join(dataDir, 'db'), log, database: 'fengqiao_bench' });
-  const url = process.env.DATABASE_URL ?? embedded!.url;
-  const database = connectDatabase(url, 4);
-  const { pool } = database;
+  let url = process.env.DATABASE_URL ?? embedded!.url;
+  let database = connectDatabase(url, 4);
+  let pool = database.pool;
   console.log(
     `PostgreSQL ${(await pool.query('show server_version')).rows[0].server_version}; steps ${STEPS.join(', ')} cases; ${C} concurrent clients; ${SECONDS} s per measurement`,
   );
@@ -120,7 +123,16 @@ async function main() {
       `  swept ${swept.clocks} clocks (${swept.escalations} escalations, ${delivered} messages delivered) and vacuumed in ${((t3 - t2) / 1000).toFixed(0)} s`,
     );
 
-    const server = await startBenchServer({ url, dataDir, key: KEY });
+    if (embedded) {
+      // A restart of the database too: the first views after it are what warm start is about.
+      await database.close();
+      await embedded.stop();
+      embedded = await startEmbeddedDatabase({ dataDir: join(dataDir, 'db'), log, database: 'fengqiao_bench' });
+      url = embedded.url;
+      database = connectDatabase(url, 4);
+      pool = database.pool;
+    }
+    const server = await startBenchServer({ url, dataDir, key: KEY, env: { DASHBOARD_SHARE_SECONDS: '0' } });
     const base = server.base;
     const cookie = await server.signIn('leader');
     const cockpit = (query: string) => async () => {
@@ -144,6 +156,22 @@ async function main() {
       firstRequestMs[view] = first;
       rows.push((named[view] = await load(`${name}, 1 client`, cockpit(q), { clients: 1, seconds: SECONDS })));
       rows.push((named[`${view}x${C}`] = await load(`${name}, ${C} clients`, cockpit(q), { clients: C, seconds: SECONDS })));
+    }
+    {
+      // Every community and village of the district on the board (what a dispatcher does once).
+      const dispatcher = await server.signIn('dispatcher');
+      await fetch(`${base}/api/three-zero/units/from-tree`, { method: 'POST', headers: { cookie: dispatcher } });
+      const threeZero = async () => {
+        const res = await fetch(`${base}/api/three-zero?year=${today.slice(0, 4)}`, { headers: { cookie } });
+        return res.status === 200 && (await res.json()).units.length > 0;
+      };
+      const c0 = performance.now();
+      if (!(await threeZero())) throw new Error('three-zero board: no units');
+      const view = `threeZero@${target}`;
+      firstRequestMs[view] = performance.now() - c0;
+      console.log(`  three-zero board: first request after start ${firstRequestMs[view]!.toFixed(0)} ms`);
+      rows.push((named[view] = await load('three-zero board, 1 client', threeZero, { clients: 1, seconds: SECONDS })));
+      rows.push((named[`${view}x${C}`] = await load(`three-zero board, ${C} clients`, threeZero, { clients: C, seconds: SECONDS })));
     }
     results.push({ step: target, rows });
     // Each step's figures as soon as they are measured (a 10-million load takes a while).

@@ -84,7 +84,7 @@ export async function freePort(): Promise<number> {
  * The platform as a separate process on `url` (as in production: its own event loop, real HTTP), started and waited
  * for; `signIn` returns a demo user's session cookie, `stop` sends SIGTERM and waits for the exit.
  */
-export async function startBenchServer(opts: { url: string; dataDir: string; key: Buffer }) {
+export async function startBenchServer(opts: { url: string; dataDir: string; key: Buffer; env?: Record<string, string> }) {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'serve'], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
@@ -98,6 +98,7 @@ export async function startBenchServer(opts: { url: string; dataDir: string; key
       LOG_LEVEL: 'warn',
       LOGIN_RATE_LIMIT: '1000',
       ENCRYPTION_KEY: opts.key.toString('base64'),
+      ...opts.env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

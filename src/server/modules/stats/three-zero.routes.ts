@@ -40,15 +40,27 @@ export async function readThreeZeroBoard(db: Db, actor: Actor, year: number): Pr
     entered_by: string | null;
     entered_at: Date | null;
   }>(sql`
+    with carried as (
+      -- The year's cases carried up beyond the village (settled at the street or district, or escalated), per place
+      -- unit: one pass over a small partial index, however many units the board shows.
+      select f.unit_id, count(*)::int as n from case_stats f
+      where f.district_code = ${d} and f.received_on between make_date(${year}, 1, 1) and make_date(${year}, 12, 31)
+        and (f.settled_level in ('town', 'district') or f.escalated_on is not null)
+      group by f.unit_id
+    ),
+    carried_at as (select pu.path, c.n from carried c join units pu on pu.district_code = ${d} and pu.id = c.unit_id)
     select a.id, a.name, a.type, u.name as place_name,
-      (select count(*)::int from case_stats f
-        where f.district_code = a.district_code
-          and f.received_on between make_date(${year}, 1, 1) and make_date(${year}, 12, 31)
-          and (f.settled_level in ('town', 'district') or f.escalated_on is not null)
-          and case when a.type in ('village', 'community') then f.unit_path like u.path || '%'
-            else exists (select 1 from case_parties cp join persons p on p.district_code = cp.district_code and p.id = cp.person_id
-              where cp.district_code = f.district_code and cp.case_id = f.case_id
-                and (p.id = a.person_id or (p.type = 'organization' and p.name = a.name))) end) as carried_up,
+      case when a.type in ('village', 'community') then
+        coalesce((select sum(x.n)::int from carried_at x where x.path like u.path || '%'), 0)
+      else
+        -- An organisation: the cases it is a party to (its record, or an organisation of the same name).
+        (select count(distinct f.case_id)::int from persons p
+          join case_parties cp on cp.district_code = p.district_code and cp.person_id = p.id
+          join case_stats f on f.district_code = cp.district_code and f.case_id = cp.case_id
+          where p.district_code = a.district_code and (p.id = a.person_id or (p.type = 'organization' and p.name = a.name))
+            and f.received_on between make_date(${year}, 1, 1) and make_date(${year}, 12, 31)
+            and (f.settled_level in ('town', 'district') or f.escalated_on is not null))
+      end as carried_up,
       z.accidents, z.criminal_cases, z.source, w.display_name as entered_by, z.entered_at
     from assessed_units a
     join units u on u.district_code = a.district_code and u.id = a.unit_id

@@ -1,0 +1,1 @@
+CREATE INDEX "case_stats_carried_up_idx" ON "case_stats" USING btree ("district_code","received_on","unit_id") WHERE "case_stats"."settled_level" in ('town', 'district') or "case_stats"."escalated_on" is not null;
