@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '8' },
     json: { type: 'string' },
+    /** Keep the embedded database in this folder and reuse it when it already holds the seeded cases (re-measuring). */
+    data: { type: 'string' },
   },
 });
 const N = Number(args.cases);
@@ -83,7 +85,7 @@ function caseOf(g: number) {
 const phoneOf = (person: number) => `13${String(100_000_000 + person).slice(-9)}`;
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-bench-'));
+  const dataDir = args.data ?? mkdtempSync(join(tmpdir(), 'fengqiao-bench-'));
   const embedded = process.env.DATABASE_URL
     ? undefined
     : await startEmbeddedDatabase({ dataDir: join(dataDir, 'db'), log, database: 'fengqiao_bench' });
@@ -95,59 +97,62 @@ async function main() {
   );
   await runMigrations(pool);
   await seedDemoData({ db: database.db, log });
+  const reuse = (await pool.query(`select count(*)::int as n from cases`)).rows[0].n === N;
+  if (reuse) console.log(`reusing the ${N} cases already seeded in ${dataDir}`);
 
   // Residents (N/5) and respondents as person records, with the keyed hashes the app computes.
   const t0 = performance.now();
   const people = Math.max(10, Math.floor(N / 5));
-  for (let start = 0; start < people; start += 20_000) {
-    const ids = Array.from({ length: Math.min(20_000, people - start) }, (_, k) => start + k);
-    await pool.query(
-      `insert into persons (district_code, id, type, name, name_pinyin, phone_enc, phone_hash, phone_suffix_hash)
-       select '410871', ('00000000-0000-4000-8000-' || lpad(to_hex(p), 12, '0'))::uuid, 'person', '居民' || p, 'ju min', $2::bytea, h, s
-       from unnest($1::int[], $3::text[], $4::text[]) as t(p, h, s)`,
-      [
-        ids,
-        crypto.encrypt('13800000000'),
-        ids.map((p) => crypto.lookupHash(phoneOf(p))),
-        ids.map((p) => crypto.lookupHash(`phone-suffix:${phoneOf(p).slice(-4)}`)),
-      ],
-    );
-  }
-  await pool.query(
-    `insert into persons (district_code, id, type, name) select '410871', ('00000000-0000-4000-9000-' || lpad(to_hex(i), 12, '0'))::uuid, 'organization', n
-     from unnest($1::text[]) with ordinality as t(n, i)`,
-    [RESPONDENTS],
-  );
   const places = (await pool.query(`select id, path from units where kind in ('community', 'grid') order by code`)).rows as {
     id: string;
     path: string;
   }[];
   const reception = (await pool.query(`select id from users where username = 'reception'`)).rows[0].id as string;
   const statuses = ['registered', 'accepted', 'dispatched', 'in_progress', 'concluded', 'followed_up', 'archived'];
-  const batch = 5_000;
-  for (let start = 1; start <= N; start += batch) {
-    const gs = Array.from({ length: Math.min(batch, N - start + 1) }, (_, k) => start + k);
-    const rows = gs.map(caseOf);
+  if (!reuse) {
+    for (let start = 0; start < people; start += 20_000) {
+      const ids = Array.from({ length: Math.min(20_000, people - start) }, (_, k) => start + k);
+      await pool.query(
+        `insert into persons (district_code, id, type, name, name_pinyin, phone_enc, phone_hash, phone_suffix_hash)
+       select '410871', ('00000000-0000-4000-8000-' || lpad(to_hex(p), 12, '0'))::uuid, 'person', '居民' || p, 'ju min', $2::bytea, h, s
+       from unnest($1::int[], $3::text[], $4::text[]) as t(p, h, s)`,
+        [
+          ids,
+          crypto.encrypt('13800000000'),
+          ids.map((p) => crypto.lookupHash(phoneOf(p))),
+          ids.map((p) => crypto.lookupHash(`phone-suffix:${phoneOf(p).slice(-4)}`)),
+        ],
+      );
+    }
     await pool.query(
-      `with src as (select * from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[]) as t(g, category, summary, narrative, unit_id, unit_path))
+      `insert into persons (district_code, id, type, name) select '410871', ('00000000-0000-4000-9000-' || lpad(to_hex(i), 12, '0'))::uuid, 'organization', n
+     from unnest($1::text[]) with ordinality as t(n, i)`,
+      [RESPONDENTS],
+    );
+    const batch = 5_000;
+    for (let start = 1; start <= N; start += batch) {
+      const gs = Array.from({ length: Math.min(batch, N - start + 1) }, (_, k) => start + k);
+      const rows = gs.map(caseOf);
+      await pool.query(
+        `with src as (select * from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[]) as t(g, category, summary, narrative, unit_id, unit_path))
        insert into cases (district_code, id, code, tracking_token, channel, kind, category, summary, narrative, people_involved, risk_level,
                           place_address, unit_id, unit_path, registered_by, status, created_at, updated_at)
        select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, '410871-2025-' || lpad(g::text, 7, '0'), upper(md5(g::text)),
               'walk_in', 'dispute', category, summary, narrative, 1 + g % 3, 'low', '示范区某小区' || (g % 5000) || '号楼', unit_id, unit_path, $7::uuid,
               (array[${statuses.map((s) => `'${s}'`).join(',')}])[1 + g % 7], now() - (${N} - g) * (interval '700 days' / ${N}), now()
        from src`,
-      [
-        gs,
-        rows.map((r) => r.category),
-        rows.map((r) => r.summary),
-        rows.map((r) => r.narrative),
-        gs.map((g) => places[g % places.length]!.id),
-        gs.map((g) => places[g % places.length]!.path),
-        reception,
-      ],
-    );
-    await pool.query(
-      `insert into case_parties (district_code, case_id, person_id, role, position, type, name, case_created_at)
+        [
+          gs,
+          rows.map((r) => r.category),
+          rows.map((r) => r.summary),
+          rows.map((r) => r.narrative),
+          gs.map((g) => places[g % places.length]!.id),
+          gs.map((g) => places[g % places.length]!.path),
+          reception,
+        ],
+      );
+      await pool.query(
+        `insert into case_parties (district_code, case_id, person_id, role, position, type, name, case_created_at)
        select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, ('00000000-0000-4000-8000-' || lpad(to_hex(g % $2), 12, '0'))::uuid, 'applicant', 0,
               'person', '居民' || (g % $2), now() - (${N} - g) * (interval '700 days' / ${N})
        from unnest($1::int[]) as g
@@ -155,27 +160,28 @@ async function main() {
        select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, ('00000000-0000-4000-9000-' || lpad(to_hex(1 + (g * 7) % $3), 12, '0'))::uuid, 'respondent', 1,
               'organization', ($4::text[])[1 + (g * 7) % $3], now() - (${N} - g) * (interval '700 days' / ${N})
        from unnest($1::int[]) as g`,
-      [gs, people, RESPONDENTS.length, RESPONDENTS],
-    );
-    await pool.query(
-      `insert into case_search (district_code, case_id, search_vector, party_vector, case_created_at)
+        [gs, people, RESPONDENTS.length, RESPONDENTS],
+      );
+      await pool.query(
+        `insert into case_search (district_code, case_id, search_vector, party_vector, case_created_at)
        select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, to_tsvector('simple', t), to_tsvector('simple', p),
               now() - (${N} - g) * (interval '700 days' / ${N})
        from unnest($1::int[], $2::text[], $3::text[]) as x(g, t, p)`,
-      [
-        gs,
-        rows.map((r) => tokenize(`${r.summary}\n${r.narrative}`).join(' ')),
-        gs.map((g, k) => [`居民${g % people}`, ...tokenize(rows[k]!.respondent)].join(' ')),
-      ],
-    );
-    if ((start - 1) % 100_000 === 0) process.stdout.write(`\r  seeded ${start - 1 + gs.length} / ${N}`);
+        [
+          gs,
+          rows.map((r) => tokenize(`${r.summary}\n${r.narrative}`).join(' ')),
+          gs.map((g, k) => [`居民${g % people}`, ...tokenize(rows[k]!.respondent)].join(' ')),
+        ],
+      );
+      if ((start - 1) % 100_000 === 0) process.stdout.write(`\r  seeded ${start - 1 + gs.length} / ${N}`);
+    }
+    await pool.query('analyze');
+    console.log(`\nseeded ${N} cases, ${people} residents in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    const t1 = performance.now();
+    await rebuildCaseStats(database.db, DEMO_DISTRICT);
+    await pool.query('analyze');
+    console.log(`counted (rebuildCaseStats) in ${((performance.now() - t1) / 1000).toFixed(0)} s`);
   }
-  await pool.query('analyze');
-  console.log(`\nseeded ${N} cases, ${people} residents in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  const t1 = performance.now();
-  await rebuildCaseStats(database.db, DEMO_DISTRICT);
-  await pool.query('analyze');
-  console.log(`counted (rebuildCaseStats) in ${((performance.now() - t1) / 1000).toFixed(0)} s`);
 
   const server = await startBenchServer({ url, dataDir, key: KEY });
   const base = server.base;
@@ -264,7 +270,7 @@ async function main() {
   }
   await database.close();
   await embedded?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  if (!args.data) rmSync(dataDir, { recursive: true, force: true });
 }
 
 main().catch((err) => {
