@@ -39,6 +39,7 @@ import { packagesRoutes } from './modules/packages/packages.routes.js';
 import { mediationRoutes } from './modules/mediation/mediation.routes.js';
 import { liveRoutes } from './modules/live/live.routes.js';
 import { apiClientRoutes, transferRoutes } from './modules/integrations/integrations.routes.js';
+import { routingRoutes } from './modules/learning/routing.routes.js';
 
 export interface BuildAppOptions {
   deps: Deps;
@@ -127,6 +128,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(riskRulesRoutes, { prefix: '/api/risk-rules' });
   await app.register(packagesRoutes, { prefix: '/api/packages' });
   await app.register(cameraWebhookRoutes, { prefix: '/api/integrations/cameras' });
+  await app.register(routingRoutes, { prefix: '/api/routing' });
   await app.register(staticWebPlugin, { root: webRoot ?? '' });
   return app;
 }

@@ -163,6 +163,11 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests' },
   FORBIDDEN: { status: 403, zh: '您没有权限执行此操作', en: 'You are not allowed to do this' },
   CASE_NOT_FOUND: { status: 404, zh: '案件不存在或不在您的管辖范围内', en: 'Case not found' },
+  ROUTING_TRAINING_RUNNING: {
+    status: 409,
+    zh: '分流建议模型正在训练中，请稍后再试',
+    en: 'The routing model is being trained right now: try again shortly',
+  },
   ATTACHMENT_NOT_FOUND: { status: 404, zh: '附件不存在', en: 'Attachment not found' },
   TRACKING_TOKEN_NOT_FOUND: { status: 404, zh: '查询码无效，请核对回执上的查询码', en: 'Tracking code not found' },
   CASE_ACTION_FORBIDDEN: {

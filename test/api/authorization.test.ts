@@ -104,6 +104,17 @@ const PLATFORM_OPERATIONS: { name: string; allowed: Role[]; send(as: string): Pr
     send: (c) => inject(c, 'GET', `/api/stats/cockpit?from=${shanghaiDate(new Date())}&to=${shanghaiDate(new Date())}`),
   },
   {
+    name: 'ask for routing suggestions',
+    allowed: ['admin', 'reception', 'dispatcher', 'mediator', 'mediator2', 'grid'],
+    send: (c) => inject(c, 'POST', '/api/routing/suggest', { summary: '拖欠工资' }),
+  },
+  {
+    name: 'read the routing model’s report',
+    allowed: ['admin', 'dispatcher', 'leader'],
+    send: (c) => inject(c, 'GET', '/api/routing/model'),
+  },
+  { name: 'train the routing model', allowed: ['admin'], send: (c) => inject(c, 'POST', '/api/routing/model/train') },
+  {
     name: 'open the counsellors’ workspace (sealed notes)',
     allowed: ['counsellor', 'supervisor'],
     send: (c) => inject(c, 'GET', '/api/counselling/services'),

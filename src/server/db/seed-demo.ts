@@ -212,8 +212,8 @@ export async function seedDemoData(opts: { db: Db; log: Logger }): Promise<{ cre
   return { created: true };
 }
 
-/** 600 cases over the past year (no parties), with timelines, counted into the statistics. */
-export const DEMO_HISTORY_CASES = 600;
+/** 5,000 cases over the past year (no parties), with timelines, counted into the statistics: enough for a ready routing model (docs/LEARNING.md). */
+export const DEMO_HISTORY_CASES = 5000;
 export async function seedDemoHistory(db: Db): Promise<number> {
   const [reception] = await db
     .select({ id: users.id })

@@ -20,6 +20,7 @@ import {
   TableOutlined,
   HeartOutlined,
   PieChartOutlined,
+  BranchesOutlined,
 } from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
 import type { Permission } from '../../shared/permissions.js';
@@ -41,6 +42,9 @@ const ThreeZeroPage = lazy(() => import('../pages/command/three-zero/three-zero-
 const ApiClientsPage = lazy(() => import('../pages/admin/api-clients/api-clients-page.js').then((m) => ({ default: m.ApiClientsPage })));
 const CamerasPage = lazy(() => import('../pages/admin/cameras/cameras-page.js').then((m) => ({ default: m.CamerasPage })));
 const PackagesPage = lazy(() => import('../pages/packages/packages-page.js').then((m) => ({ default: m.PackagesPage })));
+const RoutingModelPage = lazy(() =>
+  import('../pages/admin/routing-model/routing-model-page.js').then((m) => ({ default: m.RoutingModelPage })),
+);
 const RiskRulesPage = lazy(() => import('../pages/admin/risk-rules/risk-rules-page.js').then((m) => ({ default: m.RiskRulesPage })));
 const PackageDetailPage = lazy(() => import('../pages/packages/package-detail-page.js').then((m) => ({ default: m.PackageDetailPage })));
 const CalendarAdminPage = lazy(() =>
@@ -159,6 +163,12 @@ export const APP_ROUTES: AppRoute[] = [
     element: <ApiClientsPage />,
     access: 'integration.manage',
     menu: { label: 'menu.apiClients', icon: <ApiOutlined /> },
+  },
+  {
+    path: '/admin/routing-model',
+    element: <RoutingModelPage />,
+    access: 'routing.viewModel',
+    menu: { label: 'menu.routingModel', icon: <BranchesOutlined /> },
   },
   {
     path: '/admin/risk-rules',
