@@ -39,7 +39,7 @@ import { packagesRoutes } from './modules/packages/packages.routes.js';
 import { mediationRoutes } from './modules/mediation/mediation.routes.js';
 import { liveRoutes } from './modules/live/live.routes.js';
 import { apiClientRoutes, transferRoutes } from './modules/integrations/integrations.routes.js';
-import { routingRoutes } from './modules/learning/routing.routes.js';
+import { routingRoutes, similarCasesRoutes } from './modules/learning/routing.routes.js';
 
 export interface BuildAppOptions {
   deps: Deps;
@@ -106,6 +106,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(relatedPreviewRoutes, { prefix: '/api/cases' });
   await app.register(casesRoutes, { prefix: '/api/cases' });
   await app.register(mediationRoutes, { prefix: '/api/cases' });
+  await app.register(similarCasesRoutes, { prefix: '/api/cases' });
   await app.register(publicRoutes, { prefix: '/api/public' });
   await app.register(portalRoutes, { prefix: '/api/public' });
   await app.register(calendarRoutes, { prefix: '/api/calendar' });

@@ -68,6 +68,14 @@ const CASE_OPERATIONS: CaseOperation[] = [
     send: (c, id) => inject(c, 'GET', `/api/cases/${id}/case-file.zip`),
   },
   {
+    name: 'see similar settled cases (类案参考)',
+    allowed: {
+      wenyuan: both(['admin', 'dispatcher', 'mediator', 'mediator2'], 'wenyuan'),
+      liwan: both(['admin', 'dispatcher', 'mediator', 'mediator2'], 'liwan'),
+    },
+    send: (c, id) => inject(c, 'GET', `/api/cases/${id}/similar`),
+  },
+  {
     name: 'add a note',
     allowed: { wenyuan: both(NOTES, 'wenyuan'), liwan: both(NOTES, 'liwan') },
     send: async (c, id) => {

@@ -1052,4 +1052,8 @@ export const enUS: Record<MessageKey, string> = {
   'routingModel.status.rejected': 'Not used (not better than the active model)',
   'routingModel.status.not_ready': 'Too few cases',
   'routingModel.schedule': 'Retrained on a schedule; a new model replaces the active one only if it is not worse on the most recent cases.',
+  'similar.title': 'Similar settled cases',
+  'similar.none': 'No similar concluded case',
+  'similar.duration': 'took {days} days',
+  'similar.terms': 'Agreed terms',
 };

@@ -1040,6 +1040,10 @@ export const zhCN = {
   'routingModel.status.rejected': '未采用（不优于在用模型）',
   'routingModel.status.not_ready': '案件不足',
   'routingModel.schedule': '系统按计划自动重新训练；新模型只有在最近案件上不差于在用模型时才会替换它。',
+  'similar.title': '类案参考',
+  'similar.none': '暂无相似的已办结案件',
+  'similar.duration': '用时 {days} 天',
+  'similar.terms': '协议内容',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

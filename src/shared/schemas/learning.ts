@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_KINDS, CATEGORIES } from '../enums.js';
+import { CASE_KINDS, CATEGORIES, OUTCOMES } from '../enums.js';
 import { NARRATIVE_MAX } from '../limits.js';
 import { line, paragraph } from './text.js';
 
@@ -78,3 +78,24 @@ export const routingModelReportSchema = z.object({
   }),
 });
 export type RoutingModelReport = z.infer<typeof routingModelReportSchema>;
+
+/** 类案参考: one similar concluded case of the district. */
+export const similarCaseSchema = z.object({
+  caseId: z.string(),
+  code: z.string(),
+  summary: z.string(),
+  category: z.enum(CATEGORIES),
+  outcome: z.enum(OUTCOMES).nullable(),
+  createdAt: z.string(),
+  concludedAt: z.string(),
+  durationDays: z.number().describe('Days from registration to conclusion'),
+  score: z.number().describe('0–1: how alike'),
+  reasons: z.array(z.string()).describe('Why it is alike: the shared words, the same category'),
+  agreementTerms: z
+    .array(z.string())
+    .describe('The agreed terms, where an agreement was reached (names left out unless the user may reveal)'),
+  parties: z.array(z.string()).nullable().describe('The parties’ names: only for users who may reveal them and see that case'),
+  canOpen: z.boolean().describe('Whether the user may open that case'),
+});
+export const similarCasesSchema = z.object({ similar: z.array(similarCaseSchema) });
+export type SimilarCases = z.infer<typeof similarCasesSchema>;

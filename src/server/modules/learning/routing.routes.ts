@@ -5,8 +5,10 @@ import {
   routingModelReportSchema,
   routingSuggestBodySchema,
   routingSuggestionSchema,
+  similarCasesSchema,
 } from '../../../shared/schemas/learning.js';
 import { actorOf } from '../../plugins/auth.js';
+import { findSimilarCases } from './similar-cases.js';
 import { recordRoutingFeedback, routingModelReport, suggestRouting, trainOnDemand } from './routing.js';
 
 /** `/api/routing`: suggestions learnt from the district's own cases, the model's report, training on demand. */
@@ -73,5 +75,24 @@ export const routingRoutes: FastifyPluginAsyncZod = async (app) => {
       await trainOnDemand({ db, actor, settings });
       return routingModelReport(db, actor.districtCode);
     },
+  );
+};
+
+/** `GET /api/cases/{id}/similar`: 类案参考 on a case page (mediators and dispatchers). */
+export const similarCasesRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.deps;
+  app.get(
+    '/:id/similar',
+    {
+      onRequest: [app.requirePermission('case.similar')],
+      schema: {
+        operationId: 'getSimilarCases',
+        tags: ['cases'],
+        summary: '类案参考 The five most similar concluded cases of the district (not the same parties’), with outcome, duration and terms',
+        params: z.object({ id: z.string().uuid() }),
+        response: { 200: similarCasesSchema },
+      },
+    },
+    async (request) => findSimilarCases({ db, actor: actorOf(request), caseId: request.params.id }),
   );
 };

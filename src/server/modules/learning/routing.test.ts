@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoHistory } from '../../db/seed-demo.js';
-import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { buildCaseBody } from '../cases/cases.factory.js';
 import { trainDistrictModel } from './routing.js';
-import type { RoutingModelReport, RoutingSuggestion } from '../../../shared/schemas/learning.js';
+import type { RoutingModelReport, RoutingSuggestion, SimilarCases } from '../../../shared/schemas/learning.js';
 
 /**
  * The routing model on the demo's generated year of history (the same the demo loads), on a database of this file's
@@ -70,6 +71,50 @@ describe('routing suggestions learnt from the district’s own cases', () => {
     expect(s.words.some((w) => /工资|包工头|讨要/.test(w))).toBe(true);
     expect(s.category[0]!.confidence).toBeGreaterThan(s.category[1]!.confidence);
   }, 120_000);
+
+  it('类案参考: five similar concluded cases of the district, never the same parties’ own, for mediators and dispatchers', async () => {
+    const dispatcher = await signIn(ctx.app, 'dispatcher');
+    const mediator = await signIn(ctx.app, 'mediator');
+    const register = async (body: ReturnType<typeof buildCaseBody>) => {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/cases',
+        headers: { cookie: reception, 'idempotency-key': crypto.randomUUID() },
+        payload: body,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json() as { id: string };
+    };
+    const first = buildCaseBody();
+    // The applicant's own earlier wage case, concluded: the related panel shows it, the similar cases must not.
+    const own = await register(first);
+    const sfs = (await ctx.database.pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id as string;
+    const as = { cookie: dispatcher, readerCookie: dispatcher };
+    await actOnCaseOk(ctx.app, as, own.id, { action: 'accept' });
+    await actOnCaseOk(ctx.app, as, own.id, { action: 'dispatch', leadUnitId: sfs });
+    await actOnCaseOk(ctx.app, { cookie: mediator, readerCookie: dispatcher }, own.id, { action: 'start' });
+    await actOnCaseOk(ctx.app, { cookie: mediator, readerCookie: dispatcher }, own.id, {
+      action: 'conclude',
+      outcome: 'resolved_other',
+      note: '已协调支付',
+    });
+    const again = await register(buildCaseBody({ parties: first.parties }));
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/cases/${again.id}/similar`, headers: { cookie: dispatcher } });
+    expect(res.statusCode, res.body).toBe(200);
+    const { similar } = res.json() as SimilarCases;
+    expect(similar).toHaveLength(5);
+    expect(similar.map((s) => s.caseId)).not.toContain(own.id);
+    for (const s of similar) {
+      expect(s.category).toBe('labour');
+      expect(s.reasons).toContain('同一类别');
+      expect(s.durationDays).toBeGreaterThanOrEqual(0);
+      expect(s.outcome).not.toBeNull();
+    }
+    expect(similar[0]!.score).toBeGreaterThanOrEqual(similar[4]!.score);
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: `/api/cases/${again.id}/similar`, headers: { cookie: reception } })).statusCode,
+    ).toBe(403);
+  });
 
   it('keeps every model, and a new one replaces the active one only if not worse on the held-out recent cases', async () => {
     const before = (
