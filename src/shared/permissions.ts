@@ -74,6 +74,8 @@ export const PERMISSIONS = {
   'routing.train': ['admin'],
   /** 类案参考: the district's most similar concluded cases, on a case page. */
   'case.similar': ['mediator', 'dispatcher', 'admin'],
+  /** At dispatch: the chosen unit's handlers ranked by their record with the case's category and their open load. */
+  'case.suggestHandlers': ['dispatcher', 'admin'],
   /** Bring in an older system's case records (XLSX/CSV). */
   'case.import': ['admin'],
   /** 巡查打卡 and the offline reporting app. */

@@ -76,6 +76,11 @@ const CASE_OPERATIONS: CaseOperation[] = [
     send: (c, id) => inject(c, 'GET', `/api/cases/${id}/similar`),
   },
   {
+    name: 'rank the lead unit’s handlers at dispatch',
+    allowed: { wenyuan: both(['admin', 'dispatcher'], 'wenyuan'), liwan: both(['admin', 'dispatcher'], 'liwan') },
+    send: (c, id) => inject(c, 'GET', `/api/cases/${id}/handler-suggestions?unitId=${crypto.randomUUID()}`),
+  },
+  {
     name: 'add a note',
     allowed: { wenyuan: both(NOTES, 'wenyuan'), liwan: both(NOTES, 'liwan') },
     send: async (c, id) => {

@@ -1056,4 +1056,7 @@ export const enUS: Record<MessageKey, string> = {
   'similar.none': 'No similar concluded case',
   'similar.duration': 'took {days} days',
   'similar.terms': 'Agreed terms',
+  'handlers.title': 'Suggested handlers (by their record with this category and their open cases; you decide)',
+  'handlers.pick': 'Choose',
+  'handlers.picked': 'Chosen',
 };

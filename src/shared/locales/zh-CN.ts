@@ -1044,6 +1044,9 @@ export const zhCN = {
   'similar.none': '暂无相似的已办结案件',
   'similar.duration': '用时 {days} 天',
   'similar.terms': '协议内容',
+  'handlers.title': '推荐办理人（按此类案件的办理记录和在办数量排序，由您决定）',
+  'handlers.pick': '选择',
+  'handlers.picked': '已选择',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

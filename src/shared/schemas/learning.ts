@@ -99,3 +99,18 @@ export const similarCaseSchema = z.object({
 });
 export const similarCasesSchema = z.object({ similar: z.array(similarCaseSchema) });
 export type SimilarCases = z.infer<typeof similarCasesSchema>;
+
+/** A handler of the chosen unit, ranked for this case at dispatch, with the figures behind the rank. */
+export const handlerSuggestionSchema = z.object({
+  userId: z.string(),
+  displayName: z.string(),
+  score: z.number().describe('0–1: record with this category, on time, satisfaction, experience, less the open load'),
+  concluded: z.number().int().describe('Cases of this category the handler concluded'),
+  settledShare: z.number().nullable().describe('Of those, the share settled (agreement, reply or other settlement)'),
+  onTimeShare: z.number().nullable().describe('Of those, the share concluded within the handling time limit'),
+  satisfiedShare: z.number().nullable().describe('Of those followed up, the share satisfied or basically satisfied'),
+  openLoad: z.number().int().describe('Cases the handler has open now (any category)'),
+  reasons: z.array(z.string()),
+});
+export const handlerSuggestionsSchema = z.object({ items: z.array(handlerSuggestionSchema) });
+export type HandlerSuggestions = z.infer<typeof handlerSuggestionsSchema>;

@@ -6,9 +6,11 @@ import {
   routingSuggestBodySchema,
   routingSuggestionSchema,
   similarCasesSchema,
+  handlerSuggestionsSchema,
 } from '../../../shared/schemas/learning.js';
 import { actorOf } from '../../plugins/auth.js';
 import { findSimilarCases } from './similar-cases.js';
+import { suggestHandlers } from './suggest-handlers.js';
 import { recordRoutingFeedback, routingModelReport, suggestRouting, trainOnDemand } from './routing.js';
 
 /** `/api/routing`: suggestions learnt from the district's own cases, the model's report, training on demand. */
@@ -94,5 +96,20 @@ export const similarCasesRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => findSimilarCases({ db, actor: actorOf(request), caseId: request.params.id }),
+  );
+  app.get(
+    '/:id/handler-suggestions',
+    {
+      onRequest: [app.requirePermission('case.suggestHandlers')],
+      schema: {
+        operationId: 'suggestHandlers',
+        tags: ['cases'],
+        summary: 'At dispatch: the chosen unit’s handlers ranked by their record with this category and their open load, with reasons',
+        params: z.object({ id: z.string().uuid() }),
+        querystring: z.object({ unitId: z.string().uuid() }),
+        response: { 200: handlerSuggestionsSchema },
+      },
+    },
+    async (request) => suggestHandlers({ db, actor: actorOf(request), caseId: request.params.id, unitId: request.query.unitId }),
   );
 };

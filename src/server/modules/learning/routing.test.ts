@@ -3,7 +3,7 @@ import { seedDemoHistory } from '../../db/seed-demo.js';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
 import { trainDistrictModel } from './routing.js';
-import type { RoutingModelReport, RoutingSuggestion, SimilarCases } from '../../../shared/schemas/learning.js';
+import type { HandlerSuggestions, RoutingModelReport, RoutingSuggestion, SimilarCases } from '../../../shared/schemas/learning.js';
 
 /**
  * The routing model on the demo's generated year of history (the same the demo loads), on a database of this file's
@@ -114,6 +114,65 @@ describe('routing suggestions learnt from the district’s own cases', () => {
     expect(
       (await ctx.app.inject({ method: 'GET', url: `/api/cases/${again.id}/similar`, headers: { cookie: reception } })).statusCode,
     ).toBe(403);
+  });
+
+  it('the right mediator: the unit’s handlers ranked by their record with the category and their open load, with reasons', async () => {
+    const dispatcher = await signIn(ctx.app, 'dispatcher');
+    const mediator = await signIn(ctx.app, 'mediator');
+    const head = await signIn(ctx.app, 'head');
+    const sfs = (await ctx.database.pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id as string;
+    const userId = async (username: string) =>
+      (await ctx.database.pool.query(`select id from users where username = $1`, [username])).rows[0].id as string;
+    const [zhao, huang] = [await userId('mediator'), await userId('head')];
+    const register = async (category: 'labour' | 'neighbourhood') => {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/cases',
+        headers: { cookie: reception, 'idempotency-key': crypto.randomUUID() },
+        payload: buildCaseBody({ category }),
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    const as = { cookie: dispatcher, readerCookie: dispatcher };
+    // 赵敏 settled three wage cases by agreement; 黄志刚 has none of the category and two open cases.
+    for (let i = 0; i < 3; i++) {
+      const id = await register('labour');
+      await actOnCaseOk(ctx.app, as, id, { action: 'accept' });
+      await actOnCaseOk(ctx.app, as, id, { action: 'dispatch', leadUnitId: sfs, handlerId: zhao });
+      await actOnCaseOk(ctx.app, { cookie: mediator, readerCookie: dispatcher }, id, { action: 'start' });
+      await actOnCaseOk(ctx.app, { cookie: mediator, readerCookie: dispatcher }, id, {
+        action: 'conclude',
+        outcome: 'agreement',
+        note: '达成协议',
+      });
+    }
+    for (let i = 0; i < 2; i++) {
+      const id = await register('neighbourhood');
+      await actOnCaseOk(ctx.app, as, id, { action: 'accept' });
+      await actOnCaseOk(ctx.app, as, id, { action: 'dispatch', leadUnitId: sfs, handlerId: huang });
+      await actOnCaseOk(ctx.app, { cookie: head, readerCookie: dispatcher }, id, { action: 'start' });
+    }
+    const fresh = await register('labour');
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/cases/${fresh}/handler-suggestions?unitId=${sfs}`,
+      headers: { cookie: dispatcher },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const { items } = res.json() as HandlerSuggestions;
+    expect(items.map((h) => h.displayName)).toEqual(['赵敏', '黄志刚']);
+    // (The wage case of the similar-cases test, settled otherwise, is 赵敏's too: she started it.)
+    expect(items[0]).toMatchObject({ settledShare: 1, openLoad: 0 });
+    expect(items[0]!.concluded).toBeGreaterThanOrEqual(3);
+    expect(items[0]!.reasons[0]).toMatch(/^劳动争议办结 \d+ 件，化解 100%$/);
+    expect(items[1]!.reasons).toEqual(['尚无劳动争议案件的办理记录', '在办 2 件']);
+    const denied = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/cases/${fresh}/handler-suggestions?unitId=${sfs}`,
+      headers: { cookie: reception },
+    });
+    expect(denied.statusCode).toBe(403);
   });
 
   it('keeps every model, and a new one replaces the active one only if not worse on the held-out recent cases', async () => {

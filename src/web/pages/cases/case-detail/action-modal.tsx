@@ -11,6 +11,7 @@ import { toUnitTree, useUnits, useUnitStaff } from '../../../components/use-unit
 import { centreToday } from '../../../app/centre-date.js';
 import { useSession } from '../../../app/session.js';
 import { RoutingSuggestions, useRoutingFeedback } from '../../../components/routing-suggestions.js';
+import { HandlerSuggestions } from './handler-suggestions.js';
 
 const NEEDS_REASON: readonly CaseAction[] = ['reject', 'return', 'reopen', 'escalate', 'suspend', 'request_extension'];
 const HAS_FORM: readonly CaseAction[] = [
@@ -39,6 +40,7 @@ export function ActionModal(props: {
   const [form] = Form.useForm();
   const units = useUnits();
   const leadUnitId = Form.useWatch('leadUnitId', form) as string | undefined;
+  const handlerId = Form.useWatch('handlerId', form) as string | undefined;
   const staff = useUnitStaff(action === 'dispatch' ? leadUnitId : undefined);
   const [files, setFiles] = useState<UploadFile[]>([]);
   const title = label('action', action);
@@ -160,6 +162,14 @@ export function ActionModal(props: {
                 options={(staff.data ?? []).map((s) => ({ value: s.id, label: `${s.displayName}` }))}
               />
             </Form.Item>
+            {leadUnitId && can('case.suggestHandlers') && (
+              <HandlerSuggestions
+                caseId={detail.id}
+                unitId={leadUnitId}
+                selected={handlerId}
+                onPick={(id) => form.setFieldValue('handlerId', id)}
+              />
+            )}
           </>
         )}
         {NEEDS_REASON.includes(action) && (
