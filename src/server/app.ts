@@ -40,6 +40,7 @@ import { mediationRoutes } from './modules/mediation/mediation.routes.js';
 import { liveRoutes } from './modules/live/live.routes.js';
 import { apiClientRoutes, transferRoutes } from './modules/integrations/integrations.routes.js';
 import { routingRoutes, similarCasesRoutes } from './modules/learning/routing.routes.js';
+import { importsRoutes } from './modules/imports/imports.routes.js';
 
 export interface BuildAppOptions {
   deps: Deps;
@@ -130,6 +131,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(packagesRoutes, { prefix: '/api/packages' });
   await app.register(cameraWebhookRoutes, { prefix: '/api/integrations/cameras' });
   await app.register(routingRoutes, { prefix: '/api/routing' });
+  await app.register(importsRoutes, { prefix: '/api/imports' });
   await app.register(staticWebPlugin, { root: webRoot ?? '' });
   return app;
 }

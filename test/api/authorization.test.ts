@@ -128,6 +128,18 @@ const PLATFORM_OPERATIONS: { name: string; allowed: Role[]; send(as: string): Pr
   },
   { name: 'train the routing model', allowed: ['admin'], send: (c) => inject(c, 'POST', '/api/routing/model/train') },
   {
+    name: 'import old case records',
+    allowed: ['admin'],
+    send: (c) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/api/imports/cases?dryRun=true',
+        headers: { cookie: c, 'content-type': 'multipart/form-data; boundary=fqauth' },
+        payload:
+          '--fqauth\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n\r\n案件编号,登记日期,事由,类别\r\n--fqauth--\r\n',
+      }),
+  },
+  {
     name: 'open the counsellors’ workspace (sealed notes)',
     allowed: ['counsellor', 'supervisor'],
     send: (c) => inject(c, 'GET', '/api/counselling/services'),

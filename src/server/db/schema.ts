@@ -223,6 +223,8 @@ export const cases = pgTable(
     escalatedAt: timestamp('escalated_at', { withTimezone: true }),
     idempotencyKey: text('idempotency_key'),
     requestHash: text('request_hash'),
+    /** An imported case (modules/imports/): the older system's own case number; null for cases registered here. */
+    sourceCaseNumber: text('source_case_number'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -244,6 +246,8 @@ export const cases = pgTable(
     index('cases_created_idx').on(t.districtCode, t.createdAt),
     index('cases_handler_idx').on(t.districtCode, t.handlerId),
     uniqueIndex('cases_external_ref_key').on(t.districtCode, t.sourceClientId, t.externalRef),
+    // Importing the same file again adds nothing: a row is keyed by the source's case number.
+    uniqueIndex('cases_source_case_number_key').on(t.districtCode, t.sourceCaseNumber),
     index('cases_place_trgm_idx').using('gin', t.placeAddress.op('gin_trgm_ops')),
     foreignKey({ columns: [t.districtCode, t.unitId], foreignColumns: [units.districtCode, units.id] }),
     foreignKey({ columns: [t.districtCode, t.registeredBy], foreignColumns: [users.districtCode, users.id] }),

@@ -21,6 +21,7 @@ import {
   HeartOutlined,
   PieChartOutlined,
   BranchesOutlined,
+  ImportOutlined,
 } from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
 import type { Permission } from '../../shared/permissions.js';
@@ -44,6 +45,9 @@ const CamerasPage = lazy(() => import('../pages/admin/cameras/cameras-page.js').
 const PackagesPage = lazy(() => import('../pages/packages/packages-page.js').then((m) => ({ default: m.PackagesPage })));
 const RoutingModelPage = lazy(() =>
   import('../pages/admin/routing-model/routing-model-page.js').then((m) => ({ default: m.RoutingModelPage })),
+);
+const ImportCasesPage = lazy(() =>
+  import('../pages/admin/import-cases/import-cases-page.js').then((m) => ({ default: m.ImportCasesPage })),
 );
 const RiskRulesPage = lazy(() => import('../pages/admin/risk-rules/risk-rules-page.js').then((m) => ({ default: m.RiskRulesPage })));
 const PackageDetailPage = lazy(() => import('../pages/packages/package-detail-page.js').then((m) => ({ default: m.PackageDetailPage })));
@@ -169,6 +173,12 @@ export const APP_ROUTES: AppRoute[] = [
     element: <RoutingModelPage />,
     access: 'routing.viewModel',
     menu: { label: 'menu.routingModel', icon: <BranchesOutlined /> },
+  },
+  {
+    path: '/admin/import-cases',
+    element: <ImportCasesPage />,
+    access: 'case.import',
+    menu: { label: 'menu.importCases', icon: <ImportOutlined /> },
   },
   {
     path: '/admin/risk-rules',
