@@ -10,7 +10,7 @@ import type { SimilarCases } from '../../../shared/schemas/learning.js';
 import type { AgreementTermRow } from '../../db/schema.js';
 
 /** Candidates read for ranking: the concluded cases sharing the most telling words, same category first. */
-const CANDIDATES = 300;
+const CANDIDATES = 200;
 const quote = (t: string) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
 /**
@@ -30,7 +30,7 @@ export async function findSimilarCases(opts: { db: Db; actor: Actor; caseId: str
     id: string;
     code: string;
     summary: string;
-    narrative: string;
+    words: string[];
     category: Category;
     outcome: Outcome | null;
     people_involved: number;
@@ -41,7 +41,7 @@ export async function findSimilarCases(opts: { db: Db; actor: Actor; caseId: str
     lead_unit_path: string | null;
     co_unit_ids: string[];
   }>(sql`
-    select c.id, c.code, c.summary, c.narrative, c.category, c.outcome, c.people_involved, c.created_at, c.concluded_at,
+    select c.id, c.code, c.summary, tsvector_to_array(s.search_vector) as words, c.category, c.outcome, c.people_involved, c.created_at, c.concluded_at,
       c.status, c.unit_path, c.lead_unit_path, c.co_unit_ids
     from case_search s
     join cases c on c.district_code = s.district_code and c.id = s.case_id
@@ -57,7 +57,8 @@ export async function findSimilarCases(opts: { db: Db; actor: Actor; caseId: str
   const isMass = c.peopleInvolved >= 5;
   const ranked = rows
     .map((r) => {
-      const words = similarity(mine, tokenize(`${r.summary}\n${r.narrative}`));
+      // The candidate's words as indexed (the same jieba tokens), rather than cutting 200 narratives again here.
+      const words = similarity(mine, r.words);
       const sameCategory = r.category === c.category;
       const sameSituation = r.people_involved >= 5 === isMass;
       const score = Math.min(1, words.score * 0.7 + (sameCategory ? 0.25 : 0) + (sameSituation ? 0.05 : 0));
