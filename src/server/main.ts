@@ -29,6 +29,7 @@ import { runRiskAssessments } from './modules/related/assess-risk.js';
 import { sweepAgreementTerms } from './modules/mediation/agreements.js';
 import { shanghaiDate } from '../shared/calendar.js';
 import { lastTrainedAt, trainDistrictModel } from './modules/learning/routing.js';
+import { stopTrainingWorkers } from './modules/learning/train-in-worker.js';
 
 const webRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -145,9 +146,11 @@ async function serve(config: Config, log: Logger) {
       ? [
           startPeriodic({
             name: 'routing-train',
-            intervalMs: 10 * 60_000,
+            intervalMs: 60_000,
             log,
             run: async () => {
+              // Not in the first minute: starting up (and a demo's first seeding) has the machine's attention.
+              if (process.uptime() < 60) return;
               const last = await lastTrainedAt(db, config.DISTRICT_CODE);
               if (last && Date.now() - last.getTime() < config.ROUTING_RETRAIN_HOURS * 3_600_000) return;
               const r = await trainDistrictModel({
@@ -212,6 +215,8 @@ async function serve(config: Config, log: Logger) {
     force.unref();
     let code = 0;
     try {
+      // A routing model in training is dropped (retrained on the next schedule) rather than waited for.
+      await stopTrainingWorkers();
       await Promise.all(tasks.map((t) => t.stop()));
       await mqtt?.client.endAsync();
       await app.close();

@@ -198,7 +198,12 @@ export function suggestWith(
     const p = predictProba(head, x);
     const ranked = [...p.keys()].sort((a, b) => p[b]! - p[a]!);
     guesses[h] = ranked.slice(0, count).map((c) => ({ value: head.classes[c]!, confidence: Math.round(p[c]! * 1000) / 1000 }));
-    if (h !== 'kind') for (const f of decisiveFeatures(head, x, ranked[0]!, 5)) words.add(model.vectorizer.vocab[f.feature]!);
+    // A single character (干, 钱) explains nothing to the clerk: the decisive words shown are words.
+    if (h !== 'kind')
+      for (const f of decisiveFeatures(head, x, ranked[0]!, 8)) {
+        const word = model.vectorizer.vocab[f.feature]!;
+        if (Array.from(word).length > 1) words.add(word);
+      }
   }
   // A compound and its own parts (拖欠工资, 工资) say the same thing: keep the longer.
   const list = [...words].sort((a, b) => b.length - a.length);

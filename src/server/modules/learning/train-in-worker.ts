@@ -19,10 +19,18 @@ const boot = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { registe
   new URL('./train-worker.ts', import.meta.url).href,
 )}); })`;
 
+const running = new Set<Worker>();
+
+/** Ends any training in progress (the process is stopping: a training is redone later, a shutdown must not wait for it). */
+export async function stopTrainingWorkers(): Promise<void> {
+  await Promise.all([...running].map((w) => w.terminate()));
+}
+
 /** Trains in a worker thread, so a long training (100,000 cases) never holds up a request. */
 export function trainInWorker(input: TrainingInput): Promise<{ model: StoredRoutingModel | null; report: RoutingReport }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(boot, { eval: true, workerData: input });
+    running.add(worker);
     let answered = false;
     worker.once('message', (result: { model: StoredRoutingModel | null; report: RoutingReport }) => {
       answered = true;
@@ -30,6 +38,7 @@ export function trainInWorker(input: TrainingInput): Promise<{ model: StoredRout
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {
+      running.delete(worker);
       if (!answered) reject(new Error(`the training worker stopped (exit code ${code}) without a result`));
     });
   });
