@@ -39,6 +39,8 @@ import { packagesRoutes } from './modules/packages/packages.routes.js';
 import { mediationRoutes } from './modules/mediation/mediation.routes.js';
 import { liveRoutes } from './modules/live/live.routes.js';
 import { apiClientRoutes, transferRoutes } from './modules/integrations/integrations.routes.js';
+import { routingRoutes, similarCasesRoutes } from './modules/learning/routing.routes.js';
+import { importsRoutes } from './modules/imports/imports.routes.js';
 
 export interface BuildAppOptions {
   deps: Deps;
@@ -105,6 +107,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(relatedPreviewRoutes, { prefix: '/api/cases' });
   await app.register(casesRoutes, { prefix: '/api/cases' });
   await app.register(mediationRoutes, { prefix: '/api/cases' });
+  await app.register(similarCasesRoutes, { prefix: '/api/cases' });
   await app.register(publicRoutes, { prefix: '/api/public' });
   await app.register(portalRoutes, { prefix: '/api/public' });
   await app.register(calendarRoutes, { prefix: '/api/calendar' });
@@ -127,6 +130,8 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(riskRulesRoutes, { prefix: '/api/risk-rules' });
   await app.register(packagesRoutes, { prefix: '/api/packages' });
   await app.register(cameraWebhookRoutes, { prefix: '/api/integrations/cameras' });
+  await app.register(routingRoutes, { prefix: '/api/routing' });
+  await app.register(importsRoutes, { prefix: '/api/imports' });
   await app.register(staticWebPlugin, { root: webRoot ?? '' });
   return app;
 }

@@ -98,6 +98,15 @@ const configSchema = z.object({
   CAMERA_FOLD_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
   /** A camera with no heartbeat (nor alert) for this long is marked offline. */
   CAMERA_OFFLINE_AFTER_SECONDS: z.coerce.number().int().min(10).default(180),
+  /**
+   * Routing suggestions (docs/LEARNING.md): a category is learnt once this many dispatched or concluded cases have it,
+   * and the model answers only when at least two categories have; below that the panel says so instead of guessing.
+   */
+  ROUTING_MIN_PER_CATEGORY: z.coerce.number().int().min(2).default(200),
+  /** A lead unit is suggested once this many cases were dispatched to it. */
+  ROUTING_MIN_PER_UNIT: z.coerce.number().int().min(2).default(50),
+  /** The scheduled retraining: a district's model is retrained once its latest is this old (0: never on a schedule). */
+  ROUTING_RETRAIN_HOURS: z.coerce.number().min(0).default(24),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };

@@ -31,6 +31,8 @@ import { prewarm } from './db/prewarm.js';
 import { runRiskAssessments } from './modules/related/assess-risk.js';
 import { sweepAgreementTerms } from './modules/mediation/agreements.js';
 import { shanghaiDate } from '../shared/calendar.js';
+import { lastTrainedAt, trainDistrictModel } from './modules/learning/routing.js';
+import { stopTrainingWorkers } from './modules/learning/train-in-worker.js';
 
 const webRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -168,6 +170,29 @@ async function serve(config: Config, log: Logger) {
         if (silent.length) log.warn({ cameras: silent }, 'cameras offline (no heartbeat)');
       },
     }),
+    // The routing model learns from the district's own cases: retrained once the latest is ROUTING_RETRAIN_HOURS old (in a
+    // worker thread, one instance at a time by the task's lease); a new model replaces the old only if not worse.
+    ...(config.ROUTING_RETRAIN_HOURS > 0
+      ? [
+          startPeriodic({
+            name: 'routing-train',
+            intervalMs: 60_000,
+            log,
+            run: async () => {
+              // Not in the first minute: starting up (and a demo's first seeding) has the machine's attention.
+              if (process.uptime() < 60) return;
+              const last = await lastTrainedAt(db, config.DISTRICT_CODE);
+              if (last && Date.now() - last.getTime() < config.ROUTING_RETRAIN_HOURS * 3_600_000) return;
+              const r = await trainDistrictModel({
+                db,
+                districtCode: config.DISTRICT_CODE,
+                settings: { minPerCategory: config.ROUTING_MIN_PER_CATEGORY, minPerUnit: config.ROUTING_MIN_PER_UNIT },
+              });
+              if (r) log.info(r, 'routing model trained');
+            },
+          }),
+        ]
+      : []),
     startPeriodic({
       name: 'outbox',
       intervalMs: config.OUTBOX_INTERVAL_SECONDS * 1000,
@@ -220,6 +245,8 @@ async function serve(config: Config, log: Logger) {
     force.unref();
     let code = 0;
     try {
+      // A routing model in training is dropped (retrained on the next schedule) rather than waited for.
+      await stopTrainingWorkers();
       await Promise.all(tasks.map((t) => t.stop()));
       await mqtt?.client.endAsync();
       await app.close();

@@ -163,6 +163,21 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests' },
   FORBIDDEN: { status: 403, zh: '您没有权限执行此操作', en: 'You are not allowed to do this' },
   CASE_NOT_FOUND: { status: 404, zh: '案件不存在或不在您的管辖范围内', en: 'Case not found' },
+  IMPORT_FILE_UNREADABLE: {
+    status: 400,
+    zh: '无法读取上传的文件：请上传 .xlsx 或 UTF-8 编码的 .csv 文件，第一行为表头',
+    en: 'The file cannot be read: upload an .xlsx or a UTF-8 .csv with a header row',
+  },
+  IMPORT_MAPPING_INCOMPLETE: {
+    status: 400,
+    zh: '列对应不完整：原案件编号、登记日期、事由和类别必须对应到文件中的列',
+    en: 'The column mapping is incomplete: source case number, registration date, summary and category are required',
+  },
+  ROUTING_TRAINING_RUNNING: {
+    status: 409,
+    zh: '分流建议模型正在训练中，请稍后再试',
+    en: 'The routing model is being trained right now: try again shortly',
+  },
   ATTACHMENT_NOT_FOUND: { status: 404, zh: '附件不存在', en: 'Attachment not found' },
   TRACKING_TOKEN_NOT_FOUND: { status: 404, zh: '查询码无效，请核对回执上的查询码', en: 'Tracking code not found' },
   CASE_ACTION_FORBIDDEN: {

@@ -66,6 +66,18 @@ export const PERMISSIONS = {
   'counselling.supervise': ['admin'],
   /** Counts only (services, sessions, referrals, alerts answered in time), never content. */
   'counselling.figures': ['leader', 'admin', 'counsellor'],
+  /** Routing suggestions (kind, category, lead unit) for staff who register or dispatch. */
+  'routing.suggest': ['reception', 'dispatcher', 'admin', 'grid_worker', 'mediator'],
+  /** The routing model's report: per-category precision/recall/F1, confusion matrix, accepted share. */
+  'routing.viewModel': ['dispatcher', 'leader', 'admin'],
+  /** Train the routing model now (it is also retrained on a schedule). */
+  'routing.train': ['admin'],
+  /** 类案参考: the district's most similar concluded cases, on a case page. */
+  'case.similar': ['mediator', 'dispatcher', 'admin'],
+  /** At dispatch: the chosen unit's handlers ranked by their record with the case's category and their open load. */
+  'case.suggestHandlers': ['dispatcher', 'admin'],
+  /** Bring in an older system's case records (XLSX/CSV). */
+  'case.import': ['admin'],
   /** 巡查打卡 and the offline reporting app. */
   'grid.patrol': ['grid_worker'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -68,6 +68,19 @@ const CASE_OPERATIONS: CaseOperation[] = [
     send: (c, id) => inject(c, 'GET', `/api/cases/${id}/case-file.zip`),
   },
   {
+    name: 'see similar settled cases (类案参考)',
+    allowed: {
+      wenyuan: both(['admin', 'dispatcher', 'mediator', 'mediator2'], 'wenyuan'),
+      liwan: both(['admin', 'dispatcher', 'mediator', 'mediator2'], 'liwan'),
+    },
+    send: (c, id) => inject(c, 'GET', `/api/cases/${id}/similar`),
+  },
+  {
+    name: 'rank the lead unit’s handlers at dispatch',
+    allowed: { wenyuan: both(['admin', 'dispatcher'], 'wenyuan'), liwan: both(['admin', 'dispatcher'], 'liwan') },
+    send: (c, id) => inject(c, 'GET', `/api/cases/${id}/handler-suggestions?unitId=${crypto.randomUUID()}`),
+  },
+  {
     name: 'add a note',
     allowed: { wenyuan: both(NOTES, 'wenyuan'), liwan: both(NOTES, 'liwan') },
     send: async (c, id) => {
@@ -102,6 +115,29 @@ const PLATFORM_OPERATIONS: { name: string; allowed: Role[]; send(as: string): Pr
     name: 'read the cockpit',
     allowed: ['admin', 'dispatcher', 'leader'],
     send: (c) => inject(c, 'GET', `/api/stats/cockpit?from=${shanghaiDate(new Date())}&to=${shanghaiDate(new Date())}`),
+  },
+  {
+    name: 'ask for routing suggestions',
+    allowed: ['admin', 'reception', 'dispatcher', 'mediator', 'mediator2', 'grid'],
+    send: (c) => inject(c, 'POST', '/api/routing/suggest', { summary: '拖欠工资' }),
+  },
+  {
+    name: 'read the routing model’s report',
+    allowed: ['admin', 'dispatcher', 'leader'],
+    send: (c) => inject(c, 'GET', '/api/routing/model'),
+  },
+  { name: 'train the routing model', allowed: ['admin'], send: (c) => inject(c, 'POST', '/api/routing/model/train') },
+  {
+    name: 'import old case records',
+    allowed: ['admin'],
+    send: (c) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/api/imports/cases?dryRun=true',
+        headers: { cookie: c, 'content-type': 'multipart/form-data; boundary=fqauth' },
+        payload:
+          '--fqauth\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n\r\n案件编号,登记日期,事由,类别\r\n--fqauth--\r\n',
+      }),
   },
   {
     name: 'open the counsellors’ workspace (sealed notes)',

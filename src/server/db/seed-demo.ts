@@ -1,5 +1,5 @@
 import { hash } from '@node-rs/argon2';
-import { and, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { loadCaseHistory } from '../modules/demo/case-history.js';
 import { rebuildCaseStats } from '../modules/stats/case-stats.js';
 import { demoBoundaries, pointInside, seeded } from './demo-geometry.js';
@@ -212,8 +212,8 @@ export async function seedDemoData(opts: { db: Db; log: Logger }): Promise<{ cre
   return { created: true };
 }
 
-/** 600 cases over the past year (no parties), with timelines, counted into the statistics. */
-export const DEMO_HISTORY_CASES = 600;
+/** 5,000 cases over the past year (no parties), with timelines, counted into the statistics: enough for a ready routing model (docs/LEARNING.md). */
+export const DEMO_HISTORY_CASES = 5000;
 export async function seedDemoHistory(db: Db): Promise<number> {
   const [reception] = await db
     .select({ id: users.id })
@@ -237,15 +237,19 @@ export async function seedDemoHistory(db: Db): Promise<number> {
   );
   const geometry = demoBoundaries(demoUnitTree());
   const random = seeded(2026);
+  const points: SQL[] = [];
   for (const r of rows) {
     const g = geometry.get(r.code);
     if (!g) continue;
     const [lng, lat] = pointInside(g, random);
-    await db
-      .update(cases)
-      .set({ placeLat: lat, placeLng: lng })
-      .where(and(eq(cases.districtCode, DEMO_DISTRICT), eq(cases.id, r.id)));
+    points.push(sql`(${r.id}::uuid, ${lat}::float8, ${lng}::float8)`);
   }
+  // One statement per thousand cases rather than one per case: the history is thousands of cases.
+  for (let i = 0; i < points.length; i += 1000)
+    await db.execute(sql`
+      update cases c set place_lat = p.lat, place_lng = p.lng
+      from (values ${sql.join(points.slice(i, i + 1000), sql`, `)}) as p(id, lat, lng)
+      where c.district_code = ${DEMO_DISTRICT} and c.id = p.id`);
   await rebuildCaseStats(db, DEMO_DISTRICT);
   return DEMO_HISTORY_CASES;
 }

@@ -20,6 +20,8 @@ import {
   TableOutlined,
   HeartOutlined,
   PieChartOutlined,
+  BranchesOutlined,
+  ImportOutlined,
 } from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
 import type { Permission } from '../../shared/permissions.js';
@@ -41,6 +43,12 @@ const ThreeZeroPage = lazy(() => import('../pages/command/three-zero/three-zero-
 const ApiClientsPage = lazy(() => import('../pages/admin/api-clients/api-clients-page.js').then((m) => ({ default: m.ApiClientsPage })));
 const CamerasPage = lazy(() => import('../pages/admin/cameras/cameras-page.js').then((m) => ({ default: m.CamerasPage })));
 const PackagesPage = lazy(() => import('../pages/packages/packages-page.js').then((m) => ({ default: m.PackagesPage })));
+const RoutingModelPage = lazy(() =>
+  import('../pages/admin/routing-model/routing-model-page.js').then((m) => ({ default: m.RoutingModelPage })),
+);
+const ImportCasesPage = lazy(() =>
+  import('../pages/admin/import-cases/import-cases-page.js').then((m) => ({ default: m.ImportCasesPage })),
+);
 const RiskRulesPage = lazy(() => import('../pages/admin/risk-rules/risk-rules-page.js').then((m) => ({ default: m.RiskRulesPage })));
 const PackageDetailPage = lazy(() => import('../pages/packages/package-detail-page.js').then((m) => ({ default: m.PackageDetailPage })));
 const CalendarAdminPage = lazy(() =>
@@ -159,6 +167,18 @@ export const APP_ROUTES: AppRoute[] = [
     element: <ApiClientsPage />,
     access: 'integration.manage',
     menu: { label: 'menu.apiClients', icon: <ApiOutlined /> },
+  },
+  {
+    path: '/admin/routing-model',
+    element: <RoutingModelPage />,
+    access: 'routing.viewModel',
+    menu: { label: 'menu.routingModel', icon: <BranchesOutlined /> },
+  },
+  {
+    path: '/admin/import-cases',
+    element: <ImportCasesPage />,
+    access: 'case.import',
+    menu: { label: 'menu.importCases', icon: <ImportOutlined /> },
   },
   {
     path: '/admin/risk-rules',

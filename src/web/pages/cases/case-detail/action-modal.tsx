@@ -9,6 +9,9 @@ import type { CaseActionBody, CaseDetail } from '../../../../shared/schemas/case
 import { useI18n } from '../../../app/i18n.js';
 import { toUnitTree, useUnits, useUnitStaff } from '../../../components/use-units.js';
 import { centreToday } from '../../../app/centre-date.js';
+import { useSession } from '../../../app/session.js';
+import { RoutingSuggestions, useRoutingFeedback } from '../../../components/routing-suggestions.js';
+import { HandlerSuggestions } from './handler-suggestions.js';
 
 const NEEDS_REASON: readonly CaseAction[] = ['reject', 'return', 'reopen', 'escalate', 'suspend', 'request_extension'];
 const HAS_FORM: readonly CaseAction[] = [
@@ -37,12 +40,16 @@ export function ActionModal(props: {
   const [form] = Form.useForm();
   const units = useUnits();
   const leadUnitId = Form.useWatch('leadUnitId', form) as string | undefined;
+  const handlerId = Form.useWatch('handlerId', form) as string | undefined;
   const staff = useUnitStaff(action === 'dispatch' ? leadUnitId : undefined);
   const [files, setFiles] = useState<UploadFile[]>([]);
   const title = label('action', action);
+  const { can } = useSession();
+  const routingFeedback = useRoutingFeedback('dispatch');
 
   const handleOk = async () => {
     const v = await form.validateFields();
+    if (action === 'dispatch') routingFeedback.finish();
     const replyBy = (v.replyBy as Dayjs | undefined)?.format('YYYY-MM-DD');
     props.onSubmit({ action, ...v, ...(replyBy ? { replyBy } : {}) }, files.map((f) => f.originFileObj as File).filter(Boolean));
   };
@@ -132,6 +139,15 @@ export function ActionModal(props: {
         )}
         {action === 'dispatch' && (
           <>
+            {can('routing.suggest') && (
+              <RoutingSuggestions
+                summary={detail.summary}
+                narrative={detail.narrative}
+                show={['unit']}
+                feedback={routingFeedback}
+                onAccept={(v) => v.unitId && form.setFieldValue('leadUnitId', v.unitId)}
+              />
+            )}
             <Form.Item name="leadUnitId" label={t('case.leadUnit')} rules={[{ required: true, message: t('common.required') }]}>
               <TreeSelect showSearch treeNodeFilterProp="title" treeData={unitTree} loading={units.isLoading} data-testid="lead-unit" />
             </Form.Item>
@@ -146,6 +162,14 @@ export function ActionModal(props: {
                 options={(staff.data ?? []).map((s) => ({ value: s.id, label: `${s.displayName}` }))}
               />
             </Form.Item>
+            {leadUnitId && can('case.suggestHandlers') && (
+              <HandlerSuggestions
+                caseId={detail.id}
+                unitId={leadUnitId}
+                selected={handlerId}
+                onPick={(id) => form.setFieldValue('handlerId', id)}
+              />
+            )}
           </>
         )}
         {NEEDS_REASON.includes(action) && (

@@ -19,6 +19,7 @@ import { AgreementCard } from './agreement-card.js';
 import { SessionsCard } from './sessions-card.js';
 import { PetitionRepliesCard } from './petition-replies-card.js';
 import { CounsellingCard } from './counselling-card.js';
+import { SimilarCasesCard } from './similar-cases-card.js';
 
 async function uploadFile(caseId: string, file: File): Promise<string> {
   const kind = file.type.startsWith('image/') ? 'photo' : file.type.startsWith('audio/') ? 'audio' : 'document';
@@ -221,6 +222,7 @@ export function CaseDetailPage() {
             )}
           </Card>
           <ClocksCard clocks={c.clocks} />
+          {can('case.similar') && <SimilarCasesCard caseId={c.id} />}
           <SupervisionCard detail={c} />
           <Card title={t('case.timeline')} size="small">
             <Timeline

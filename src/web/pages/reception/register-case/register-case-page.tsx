@@ -15,6 +15,7 @@ import type { PublicReceipt } from '../../../../shared/schemas/receipt.js';
 import { Receipt } from '../../../components/receipt/receipt.js';
 import { EarlierCases } from './earlier-cases.js';
 import { RelatedPanel } from './related-panel.js';
+import { RoutingSuggestions, useRoutingFeedback } from '../../../components/routing-suggestions.js';
 
 type FormValues = Omit<CreateCaseBody, 'place'> & { placeAddress?: string; placeUnitCode?: string };
 
@@ -24,7 +25,8 @@ const EMPTY_PARTY = { role: 'applicant', type: 'person' } as const;
 export function RegisterCasePage() {
   const { t, label } = useI18n();
   const { message, modal } = App.useApp();
-  const { me } = useSession();
+  const { me, can } = useSession();
+  const routingFeedback = useRoutingFeedback('reception');
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const units = useUnits();
@@ -88,6 +90,7 @@ export function RegisterCasePage() {
     try {
       const c = await api<CaseDetail>('/api/cases', { method: 'POST', json: body, headers: { 'idempotency-key': idempotencyKey.current } });
       setCreated(c);
+      routingFeedback.finish();
       idempotencyKey.current = newIdempotencyKey();
       await queryClient.invalidateQueries({ queryKey: ['cases'] });
     } catch (err) {
@@ -329,6 +332,15 @@ export function RegisterCasePage() {
       </Col>
       <Col xs={24} xl={8}>
         <EarlierCases idNumber={firstWithKey?.idNumber} phone={firstWithKey?.phone} />
+        {can('routing.suggest') && (
+          <RoutingSuggestions
+            summary={draftValues?.summary}
+            narrative={draftValues?.narrative}
+            show={['kind', 'category', 'unit']}
+            feedback={routingFeedback}
+            onAccept={(v) => form.setFieldsValue({ ...(v.kind ? { kind: v.kind } : {}), ...(v.category ? { category: v.category } : {}) })}
+          />
+        )}
         <RelatedPanel
           draft={{
             kind: draftValues?.kind,
