@@ -37,6 +37,7 @@ import { gridRoutes } from './modules/grid/grid.routes.js';
 import { relatedPreviewRoutes, riskRulesRoutes } from './modules/related/related.routes.js';
 import { packagesRoutes } from './modules/packages/packages.routes.js';
 import { mediationRoutes } from './modules/mediation/mediation.routes.js';
+import { onlineCaseRoutes, onlinePublicRoutes } from './modules/mediation/online.routes.js';
 import { liveRoutes } from './modules/live/live.routes.js';
 import { apiClientRoutes, transferRoutes } from './modules/integrations/integrations.routes.js';
 
@@ -105,8 +106,10 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(relatedPreviewRoutes, { prefix: '/api/cases' });
   await app.register(casesRoutes, { prefix: '/api/cases' });
   await app.register(mediationRoutes, { prefix: '/api/cases' });
+  await app.register(onlineCaseRoutes, { prefix: '/api/cases' });
   await app.register(publicRoutes, { prefix: '/api/public' });
   await app.register(portalRoutes, { prefix: '/api/public' });
+  await app.register(onlinePublicRoutes, { prefix: '/api/public/online' });
   await app.register(calendarRoutes, { prefix: '/api/calendar' });
   await app.register(deadlinesRoutes, { prefix: '/api/time-limits' });
   await app.register(urgesRoutes, { prefix: '/api/urges' });

@@ -245,6 +245,23 @@ export const ERRORS = {
     zh: '协议尚未生效（各方签名、调解员签名、委员会盖章后生效）',
     en: 'The agreement is not in effect yet',
   },
+  ONLINE_LINK_INVALID: { status: 404, zh: '该链接无效、已使用或已作废，请联系调解员重新发送', en: 'The link is invalid, used or revoked' },
+  ONLINE_LINK_EXPIRED: { status: 410, zh: '该链接已过期（24小时内或调解结束前有效），请联系调解员重新发送', en: 'The link has expired' },
+  ONLINE_TICKET_INVALID: { status: 401, zh: '请先输入发到您手机上的短信验证码', en: 'Enter the code sent to your phone first' },
+  ONLINE_PUBLIC_URL_MISSING: {
+    status: 409,
+    zh: '未配置群众访问地址（PUBLIC_BASE_URL），无法把链接发到当事人手机',
+    en: 'PUBLIC_BASE_URL is not set: links cannot be texted to parties',
+  },
+  ONLINE_PARTY_NO_PHONE: { status: 422, zh: '该当事人在案件中没有手机号，无法发送链接', en: 'The party has no mobile number on the case' },
+  AGREEMENT_TEXT_CHANGED: {
+    status: 409,
+    zh: '协议内容已被修改，您看到的不是最新文本：请刷新后重新阅读再签名',
+    en: 'The agreement text has changed: read it again before signing',
+  },
+  SIGNATURE_IMAGE_INVALID: { status: 400, zh: '签名图片无效或为空，请用手指在框内签名', en: 'The signature image is empty or not a PNG' },
+  SIGNATURE_CONSENT_REQUIRED: { status: 400, zh: '请勾选“我已阅读并同意本协议全部内容”', en: 'Tick the consent box to sign' },
+  ALREADY_SIGNED: { status: 409, zh: '您已签署本协议', en: 'You have already signed this agreement' },
   NOT_FOUND: { status: 404, zh: '请求的地址不存在', en: 'Not found' },
   INTERNAL_ERROR: { status: 500, zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员', en: 'Internal error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

@@ -1409,3 +1409,71 @@ export const kioskTokens = pgTable(
   },
   (t) => [primaryKey({ columns: [t.districtCode, t.tokenHash] }), index('kiosk_tokens_hash_idx').on(t.tokenHash)],
 );
+
+/**
+ * A one-time link sent to a party's phone (docs/ONLINE-MEDIATION.md): to sign the final agreement (`sign`), to join an
+ * online session (`join`) or to receive a document (`deliver`). Only its SHA-256 is kept; the phone is the one on the
+ * case when the link was made, where the SMS code goes. A verified code gives a short ticket (its SHA-256 here).
+ */
+export const onlineLinks = pgTable(
+  'online_links',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    tokenHash: text('token_hash').notNull(),
+    purpose: text('purpose').$type<'sign' | 'join' | 'deliver'>().notNull(),
+    caseId: uuid('case_id').notNull(),
+    partyId: uuid('party_id').notNull(),
+    /** The agreement (sign), the session (join), or the document's row (deliver: the agreement, the reply, the case). */
+    subjectId: uuid('subject_id').notNull(),
+    /** deliver: `agreement`, `petition_reply` or `receipt`. */
+    documentKind: text('document_kind'),
+    phoneEnc: bytea('phone_enc').notNull(),
+    createdBy: uuid('created_by').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    ticketHash: text('ticket_hash'),
+    ticketExpiresAt: timestamp('ticket_expires_at', { withTimezone: true }),
+    /** 送达: when the party first opened the document. */
+    firstOpenedAt: timestamp('first_opened_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    uniqueIndex('online_links_token_key').on(t.districtCode, t.tokenHash),
+    index('online_links_token_idx').on(t.tokenHash),
+    index('online_links_subject_idx').on(t.districtCode, t.subjectId),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
+);
+
+/**
+ * A party's signature drawn on the phone (电子签名法 Art.13: the signer's own, under their control, any change after
+ * signing detectable): the image, the SHA-256 of the exact text signed, when, the phone the SMS code went to, the
+ * address and browser. A text changed afterwards voids it (`voidedAt`), never deletes it.
+ */
+export const agreementSignatures = pgTable(
+  'agreement_signatures',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    agreementId: uuid('agreement_id').notNull(),
+    caseId: uuid('case_id').notNull(),
+    partyId: uuid('party_id').notNull(),
+    linkId: uuid('link_id').notNull(),
+    imagePng: bytea('image_png').notNull(),
+    textSha256: text('text_sha256').notNull(),
+    signedAt: timestamp('signed_at', { withTimezone: true }).notNull().defaultNow(),
+    phoneEnc: bytea('phone_enc').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    voidedAt: timestamp('voided_at', { withTimezone: true }),
+    voidReason: text('void_reason'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('agreement_signatures_agreement_idx').on(t.districtCode, t.agreementId),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
+);
