@@ -262,6 +262,11 @@ export const ERRORS = {
   SIGNATURE_IMAGE_INVALID: { status: 400, zh: '签名图片无效或为空，请用手指在框内签名', en: 'The signature image is empty or not a PNG' },
   SIGNATURE_CONSENT_REQUIRED: { status: 400, zh: '请勾选“我已阅读并同意本协议全部内容”', en: 'Tick the consent box to sign' },
   ALREADY_SIGNED: { status: 409, zh: '您已签署本协议', en: 'You have already signed this agreement' },
+  ONLINE_RIGHTS_NOT_ACCEPTED: { status: 400, zh: '请先阅读权利告知并确认', en: 'Read and accept the notice of your rights first' },
+  ONLINE_SESSION_NOT_STARTED: { status: 409, zh: '调解员尚未开始线上调解，请稍后再试', en: 'The mediator has not opened the session yet' },
+  ONLINE_SESSION_ENDED: { status: 410, zh: '本次线上调解已结束', en: 'This online session has ended' },
+  ONLINE_SESSION_FULL: { status: 409, zh: '线上调解最多四人参加，人数已满', en: 'An online session has at most four participants' },
+  WEBSOCKET_REQUIRED: { status: 426, zh: '此地址只接受 WebSocket 连接', en: 'This address takes WebSocket connections only' },
   NOT_FOUND: { status: 404, zh: '请求的地址不存在', en: 'Not found' },
   INTERNAL_ERROR: { status: 500, zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员', en: 'Internal error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

@@ -97,3 +97,33 @@ export function signaturePng(): string {
   }
   return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
 }
+
+/** A session of the case scheduled a few minutes from now, with both parties invited. */
+export async function scheduleSessionFor(ctx: TestContext, c: Awaited<ReturnType<typeof caseInMediationWithPhones>>) {
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/cases/${c.id}/sessions`,
+    headers: { cookie: c.cookies.mediator },
+    payload: {
+      scheduledAt: new Date(Date.now() + 5 * 60_000).toISOString(),
+      room: '线上调解室',
+      mediatorNames: '赵敏',
+      invitedPartyIds: c.partyIds,
+      isPublic: false,
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(res.body);
+  return res.json().id as string;
+}
+
+/** The mediator opens the room: answers the mediator's participant token. */
+export async function startOnline(ctx: TestContext, c: { id: string; cookies: { mediator: string } }, sessionId: string) {
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/cases/${c.id}/sessions/${sessionId}/online`,
+    headers: { cookie: c.cookies.mediator },
+    payload: {},
+  });
+  if (res.statusCode !== 200) throw new Error(res.body);
+  return res.json() as { participantId: string; participantToken: string; links: { sent: boolean }[] };
+}

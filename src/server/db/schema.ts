@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   char,
   check,
   customType,
@@ -985,6 +986,11 @@ export const mediationSessions = pgTable(
     createdBy: uuid('created_by').notNull(),
     createdAt: createdAt(),
     heldAt: timestamp('held_at', { withTimezone: true }),
+    /** 线上调解 (docs/ONLINE-MEDIATION.md): when the mediator opened the video room, and when it ended. */
+    onlineStartedAt: timestamp('online_started_at', { withTimezone: true }),
+    onlineEndedAt: timestamp('online_ended_at', { withTimezone: true }),
+    /** Who refused recording (then nothing is recorded), as the session record says it. */
+    recordingNote: text('recording_note'),
   },
   (t) => [
     primaryKey({ columns: [t.districtCode, t.id] }),
@@ -1474,6 +1480,44 @@ export const agreementSignatures = pgTable(
   (t) => [
     primaryKey({ columns: [t.districtCode, t.id] }),
     index('agreement_signatures_agreement_idx').on(t.districtCode, t.agreementId),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
+);
+
+/**
+ * Who is in an online session's room (at most four: the mediator, the parties, an interpreter or a lawyer): the
+ * short-lived token their browser signals with (its SHA-256), the rights notice accepted, the recording consent, and
+ * every join and leave as they happen — the session record's attendance, written by the platform itself.
+ */
+export const onlineParticipants = pgTable(
+  'online_participants',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    sessionId: uuid('session_id').notNull(),
+    caseId: uuid('case_id').notNull(),
+    kind: text('kind').$type<'mediator' | 'party'>().notNull(),
+    partyId: uuid('party_id'),
+    userId: uuid('user_id'),
+    displayName: text('display_name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    tokenExpiresAt: timestamp('token_expires_at', { withTimezone: true }).notNull(),
+    state: text('state').$type<'waiting' | 'admitted' | 'removed'>().notNull(),
+    rightsAcceptedAt: timestamp('rights_accepted_at', { withTimezone: true }),
+    recordingConsent: boolean('recording_consent').notNull(),
+    joinedAt: timestamp('joined_at', { withTimezone: true }),
+    leftAt: timestamp('left_at', { withTimezone: true }),
+    presence: jsonb('presence')
+      .$type<{ at: string; event: 'joined' | 'left' | 'admitted' | 'removed' }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    uniqueIndex('online_participants_token_key').on(t.districtCode, t.tokenHash),
+    index('online_participants_token_idx').on(t.tokenHash),
+    index('online_participants_session_idx').on(t.districtCode, t.sessionId),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
   ],
 );

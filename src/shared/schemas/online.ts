@@ -52,3 +52,47 @@ export const signByLinkBodySchema = z.object({
 });
 
 export const signLinksResultSchema = z.array(z.object({ partyId: z.string(), name: z.string(), sent: z.boolean() }));
+
+const iceServerSchema = z.object({ urls: z.array(z.string()), username: z.string(), credential: z.string() });
+
+export const participantTokenSchema = z.object({
+  sessionId: z.string(),
+  participantId: z.string(),
+  participantToken: z.string().describe('For the signalling WebSocket (`?token=`); expires with the session'),
+  expiresAt: z.string(),
+  iceServers: z.array(iceServerSchema).describe('TURN with time-limited credentials (TURN_URLS, TURN_SECRET); empty on a LAN'),
+});
+
+export const startOnlineSessionBodySchema = z.object({
+  resendLinks: z.boolean().optional().describe('Text the parties new join links (the old ones stop working)'),
+});
+export const startOnlineSessionResponseSchema = participantTokenSchema.extend({
+  links: z.array(z.object({ partyId: z.string(), name: z.string(), sent: z.boolean() })),
+});
+
+export const joinOnlineSessionBodySchema = z.object({
+  link: token(64, { min: 20 }).describe('The one-time join link’s token'),
+  verificationId: z.string().uuid(),
+  code: line(20).regex(/^\d{6}$/, 'VERIFICATION_CODE_INVALID'),
+  rightsAccepted: z.boolean().describe('The rights notice was read: free, may refuse, may ask for another mediator, public or private'),
+  recordingConsent: z.boolean().describe('Consents to the session being recorded (a refusal means no recording)'),
+});
+
+export const onlineRecordSchema = z
+  .object({
+    startedAt: z.string(),
+    endedAt: z.string().nullable(),
+    recordingNote: z.string().nullable(),
+    participants: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        kind: z.enum(['mediator', 'party']),
+        state: z.enum(['waiting', 'admitted', 'removed']),
+        recordingConsent: z.boolean(),
+        joinedAt: z.string().nullable(),
+        leftAt: z.string().nullable(),
+      }),
+    ),
+  })
+  .nullable();

@@ -8,20 +8,42 @@ import {
   linkTicketSchema,
   linkTokenParams,
   onlineLinkInfoSchema,
+  joinOnlineSessionBodySchema,
+  participantTokenSchema,
   signByLinkBodySchema,
   signLinksResultSchema,
+  startOnlineSessionBodySchema,
+  startOnlineSessionResponseSchema,
 } from '../../../shared/schemas/online.js';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../plugins/errors.js';
+import { endOnlineSession, joinOnlineSession, startOnlineSession } from './online-sessions.js';
+import { SignallingHub } from './signalling.js';
 import { actorOf } from '../../plugins/auth.js';
 import { errorBody } from '../../plugins/errors.js';
+import { token } from '../../../shared/schemas/text.js';
 import { describeLink, sendLinkCode, verifyLink } from './online-links.js';
 import { readAgreementByLink, sendSignLinks, signAgreementByLink } from './sign-by-link.js';
 
 const tags = ['online'];
 const params = z.object({ id: z.string().uuid() });
+const sessionParams = params.extend({ sessionId: z.string().uuid() });
+
+/** One signalling hub per app (both route plugins below reach the same rooms). */
+const hubs = new WeakMap<Deps, SignallingHub>();
+function hubOf(app: Parameters<FastifyPluginAsyncZod>[0]): SignallingHub {
+  let hub = hubs.get(app.deps);
+  if (!hub) {
+    hubs.set(app.deps, (hub = new SignallingHub(app.deps.db, app.deps.config, app.log)));
+    app.addHook('onClose', async () => hub!.closeAll());
+  }
+  return hub;
+}
 
 /** The mediator's side of online mediation, under a case (`/api/cases/{id}/…`). */
 export const onlineCaseRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, config } = app.deps;
+  const hub = hubOf(app);
   app.post(
     '/:id/agreement/sign-links',
     {
@@ -36,6 +58,48 @@ export const onlineCaseRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => sendSignLinks({ db, actor: actorOf(request), caseId: request.params.id, publicBaseUrl: config.PUBLIC_BASE_URL }),
   );
+
+  app.post(
+    '/:id/sessions/:sessionId/online',
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'startOnlineSession',
+        tags,
+        summary: '线上调解: open the video room of a scheduled session; the first time, each invited party gets a join link by SMS',
+        params: sessionParams,
+        body: startOnlineSessionBodySchema.optional(),
+        response: { 200: startOnlineSessionResponseSchema },
+      },
+    },
+    async (request) =>
+      startOnlineSession({
+        db,
+        config,
+        actor: actorOf(request),
+        caseId: request.params.id,
+        sessionId: request.params.sessionId,
+        resendLinks: request.body?.resendLinks,
+      }),
+  );
+  app.post(
+    '/:id/sessions/:sessionId/online/end',
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'endOnlineSession',
+        tags,
+        summary: 'End the video room: links and tokens stop working, attendance goes on the timeline',
+        params: sessionParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await endOnlineSession({ db, actor: actorOf(request), caseId: request.params.id, sessionId: request.params.sessionId });
+      hub.end(request.params.sessionId);
+      return reply.status(204).send(null);
+    },
+  );
 };
 
 /**
@@ -47,6 +111,46 @@ export const onlinePublicRoutes: FastifyPluginAsyncZod = async (app) => {
   const showCode = config.SMS_DRIVER === 'log' && config.DEMO_DATA === 'true' && config.NODE_ENV !== 'production';
   const perIp = (max: number) => ({
     rateLimit: { max, timeWindow: '1 minute', errorResponseBuilder: () => ({ statusCode: 429, ...errorBody('RATE_LIMITED') }) },
+  });
+
+  app.post(
+    '/sessions/:sessionId/join',
+    {
+      config: perIp(Math.max(20, config.PORTAL_RATE_LIMIT * 2)),
+      schema: {
+        operationId: 'joinOnlineSession',
+        tags,
+        summary: 'A party’s one-time link + SMS code → a short-lived participant token (then the waiting room)',
+        params: z.object({ sessionId: z.string().uuid() }),
+        body: joinOnlineSessionBodySchema,
+        response: { 200: participantTokenSchema },
+      },
+    },
+    async (request) => joinOnlineSession({ db, crypto, config, sessionId: request.params.sessionId, body: request.body }),
+  );
+
+  const hub = hubOf(app);
+  app.route({
+    method: 'GET',
+    url: '/sessions/:sessionId/signal',
+    config: perIp(120),
+    schema: {
+      operationId: 'signalOnlineSession',
+      tags,
+      summary:
+        'WebSocket of the WebRTC signalling (`?token=` a participant token). Closed with 4401 for a non-participant, 4403 for another session’s, 4409 when full, 4410 once ended',
+      params: z.object({ sessionId: z.string().uuid() }),
+      querystring: z.object({ token: token(100, { min: 0 }).optional() }),
+    },
+    // A plain GET (no upgrade) is told to use a WebSocket.
+    handler: async () => {
+      throw new AppError('WEBSOCKET_REQUIRED');
+    },
+    wsHandler: (socket, request) => {
+      const { sessionId } = request.params as { sessionId: string };
+      const { token: participantToken } = request.query as { token?: string };
+      void hub.connect(socket, sessionId, participantToken);
+    },
   });
 
   app.get(

@@ -3,26 +3,44 @@ import { useI18n } from '../../../app/i18n.js';
 import { LightPage, Notice } from '../../../light/ui.js';
 import { useLoad } from '../../../light/use-async.js';
 import type { LinkInfo } from './code-step.js';
+import { HostPage } from './host-page.js';
+import { JoinPage } from './join-page.js';
 import { SignPage } from './sign-page.js';
 
-/** Which page a path opens: `/online/sign/<token>` (and the others as they come). */
-function route(pathname: string): { kind: 'sign'; token: string } | null {
-  const sign = pathname.match(/^\/online\/sign\/([^/]+)\/?$/);
-  if (sign) return { kind: 'sign', token: sign[1]! };
+type Route =
+  | { kind: 'sign'; token: string }
+  | { kind: 'join'; sessionId: string; token: string }
+  | { kind: 'host'; caseId: string; sessionId: string }
+  | null;
+
+/** Which page a path opens (shared/web-entries.ts sends every `/online/…` path here). */
+function route(pathname: string): Route {
+  let m = pathname.match(/^\/online\/sign\/([^/]+)\/?$/);
+  if (m) return { kind: 'sign', token: m[1]! };
+  m = pathname.match(/^\/online\/join\/([0-9a-f-]{36})\/([^/]+)\/?$/);
+  if (m) return { kind: 'join', sessionId: m[1]!, token: m[2]! };
+  m = pathname.match(/^\/online\/host\/([0-9a-f-]{36})\/([0-9a-f-]{36})\/?$/);
+  if (m) return { kind: 'host', caseId: m[1]!, sessionId: m[2]! };
   return null;
 }
 
 /**
- * The phone's pages of online mediation (a light entry: no staff app): what a one-time link opens. The link is read
- * first; a bad or expired one says so and nothing else.
+ * The pages of online mediation (a light entry: no staff app): what a party's one-time link opens, and the
+ * mediator's video room. A bad or expired link says so and nothing else.
  */
 export function OnlinePage() {
   const { t } = useI18n();
   const r = route(window.location.pathname);
-  const info = useLoad(r ? () => api<LinkInfo>(`/api/public/online/links/${r.token}`) : null, [r?.token]);
+  const token = r && 'token' in r ? r.token : null;
+  // A party back in a room they joined (reload) needs no link any more: its seat is kept in the tab.
+  const rejoining = r?.kind === 'join' && !!sessionStorage.getItem(`fq.online.${r.sessionId}`);
+  const info = useLoad(token && !rejoining ? () => api<LinkInfo>(`/api/public/online/links/${token}`) : null, [token]);
+  const title = r?.kind === 'join' ? t('online.joinTitle') : r?.kind === 'host' ? t('online.hostTitle') : t('online.signTitle');
+  if (r?.kind === 'host') return <HostPage caseId={r.caseId} sessionId={r.sessionId} />;
+  if (r?.kind === 'join' && rejoining) return <JoinPage sessionId={r.sessionId} token={r.token} info={null} />;
   if (!r || info.error)
     return (
-      <LightPage title={t('online.signTitle')}>
+      <LightPage title={title}>
         <Notice kind="warning" data-testid="link-invalid">
           {info.error?.message ?? t('online.invalid')}
         </Notice>
@@ -30,9 +48,10 @@ export function OnlinePage() {
     );
   if (info.isLoading || !info.data)
     return (
-      <LightPage title={t('online.signTitle')}>
+      <LightPage title={title}>
         <p className="fq-muted">{t('common.loading')}</p>
       </LightPage>
     );
+  if (r.kind === 'join') return <JoinPage sessionId={r.sessionId} token={r.token} info={info.data} />;
   return <SignPage token={r.token} info={info.data} />;
 }
