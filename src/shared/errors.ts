@@ -267,6 +267,18 @@ export const ERRORS = {
   ONLINE_SESSION_ENDED: { status: 410, zh: '本次线上调解已结束', en: 'This online session has ended' },
   ONLINE_SESSION_FULL: { status: 409, zh: '线上调解最多四人参加，人数已满', en: 'An online session has at most four participants' },
   WEBSOCKET_REQUIRED: { status: 426, zh: '此地址只接受 WebSocket 连接', en: 'This address takes WebSocket connections only' },
+  RECORDING_NOT_CONSENTED: {
+    status: 409,
+    zh: '有参加人不同意录音录像，本次调解不能录制',
+    en: 'A participant did not consent: the session cannot be recorded',
+  },
+  RECORDING_NOT_FOUND: { status: 404, zh: '该录像不存在', en: 'Recording not found' },
+  RECORDING_CHUNK_OUT_OF_ORDER: {
+    status: 409,
+    zh: '录像分段顺序不对，请从提示的分段继续上传',
+    en: 'Chunk out of order: continue from the expected one',
+  },
+  RECORDING_NOT_WEBM: { status: 400, zh: '录像不是 WebM 格式', en: 'The recording is not WebM' },
   NOT_FOUND: { status: 404, zh: '请求的地址不存在', en: 'Not found' },
   INTERNAL_ERROR: { status: 500, zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员', en: 'Internal error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

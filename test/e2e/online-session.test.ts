@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import JSZip from 'jszip';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseInMediationWithPhones, scheduleSessionFor, textedLinks } from '../support/online.js';
@@ -26,7 +30,7 @@ async function expectRemoteVideoPlaying(page: Page) {
 
 describe('an online mediation session in two Chromium contexts', () => {
   it(
-    'the mediator starts, the party joins from a phone with the SMS code, each sees the other; the record lists both with join and leave times',
+    'the mediator starts, the party joins from a phone with the SMS code, each sees the other; the recording is uploaded as WebM; the record lists both with join and leave times',
     { timeout: 120_000 },
     async () => {
       const c = await caseInMediationWithPhones(b.ctx);
@@ -63,6 +67,33 @@ describe('an online mediation session in two Chromium contexts', () => {
       await party.screenshot({ path: `${SCREENSHOTS}online-session-party-390.png` });
       expect(await party.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
+      // Both consented: the mediator records a few seconds, uploaded in chunks as it goes.
+      const recording = mediator.getByTestId('recording');
+      await recording.getByRole('button', { name: '开始录像' }).click();
+      await recording.getByText('正在录像').waitFor();
+      await expect
+        .poll(
+          async () =>
+            (await b.ctx.database.pool.query(`select next_seq from session_recordings where session_id = $1`, [sessionId])).rows[0]
+              ?.next_seq ?? 0,
+          {
+            timeout: 20_000,
+          },
+        )
+        .toBeGreaterThanOrEqual(2);
+      await recording.getByRole('button', { name: '停止录像' }).click();
+      await recording.getByText('录像已保存').waitFor({ timeout: 20_000 });
+      const [rec] = (
+        await b.ctx.database.pool.query(`select id, sha256, size, status from session_recordings where session_id = $1`, [sessionId])
+      ).rows;
+      expect(rec).toMatchObject({ status: 'complete' });
+      const file = await readFile(
+        join(b.ctx.app.deps.config.dataDir, 'recordings', rec.sha256.slice(0, 2), rec.sha256.slice(2, 4), `${rec.sha256}.webm`),
+      );
+      expect(file.subarray(0, 4).toString('hex')).toBe('1a45dfa3'); // EBML: a WebM file
+      expect(createHash('sha256').update(file).digest('hex')).toBe(rec.sha256);
+      expect(file.length).toBe(Number(rec.size));
+
       // The party leaves, the mediator ends: the session record has both, with join and leave times.
       await party.getByRole('button', { name: '离开' }).click();
       await mediator.getByRole('button', { name: '结束调解' }).click();
@@ -82,6 +113,25 @@ describe('an online mediation session in two Chromium contexts', () => {
         expect(p.leftAt).not.toBeNull();
         expect(new Date(p.leftAt).getTime()).toBeGreaterThan(new Date(p.joinedAt).getTime());
       }
+      // Played back by those who may see the case file, each playback logged; listed in the case file by link.
+      expect(online.recordings).toEqual([
+        expect.objectContaining({ id: rec.id, sha256: rec.sha256, url: `/api/cases/${c.id}/recordings/${rec.id}` }),
+      ]);
+      const played = await b.ctx.app.inject({ method: 'GET', url: online.recordings[0].url, headers: { cookie: c.cookies.mediator } });
+      expect(played.statusCode).toBe(200);
+      expect(played.headers['content-type']).toBe('video/webm');
+      expect(played.rawPayload.subarray(0, 4).toString('hex')).toBe('1a45dfa3');
+      const logged = await b.ctx.database.pool.query(
+        `select count(*)::int as n from access_log where field = 'session_recording' and purpose like $1`,
+        [`%${rec.id}`],
+      );
+      expect(logged.rows[0].n).toBeGreaterThan(0);
+      const zip = await JSZip.loadAsync(
+        (await b.ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}/case-file.zip`, headers: { cookie: c.cookies.mediator } }))
+          .rawPayload,
+      );
+      expect(await zip.file('00-目录.html')!.async('string')).toContain(`/api/cases/${c.id}/recordings/${rec.id}`);
+      expect(Object.keys(zip.files).some((f) => f.endsWith('.webm'))).toBe(false);
     },
   );
 });

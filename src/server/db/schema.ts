@@ -1521,3 +1521,33 @@ export const onlineParticipants = pgTable(
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
   ],
 );
+
+/**
+ * A recording of an online session (docs/ONLINE-MEDIATION.md): the bytes are a file under DATA_DIR named by their
+ * SHA-256 once complete (`recordings/ab/cd/<sha256>.webm`), never a table row; here what it is, whose, how far the
+ * chunked upload has come (`nextSeq`) and the digest.
+ */
+export const sessionRecordings = pgTable(
+  'session_recordings',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    sessionId: uuid('session_id').notNull(),
+    caseId: uuid('case_id').notNull(),
+    startedBy: uuid('started_by').notNull(),
+    mimeType: text('mime_type').notNull(),
+    status: text('status').$type<'recording' | 'complete'>().notNull().default('recording'),
+    nextSeq: integer('next_seq').notNull().default(0),
+    size: bigint('size', { mode: 'number' }).notNull().default(0),
+    sha256: text('sha256'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('session_recordings_case_idx').on(t.districtCode, t.caseId),
+    index('session_recordings_session_idx').on(t.districtCode, t.sessionId),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
+);

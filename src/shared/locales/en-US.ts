@@ -1090,4 +1090,12 @@ export const enUS: Record<MessageKey, string> = {
   'sessions.onlineRecord': 'Online attendance',
   'sessions.joinedLeft': '{name}: in {joined}, out {left}',
   'sessions.stillIn': 'still in',
+  'online.recordingTitle': 'Recording',
+  'online.recordingRefused': '{names} did not consent: this session cannot be recorded',
+  'online.recordStart': 'Start recording',
+  'online.recordStop': 'Stop recording',
+  'online.recordingOn': 'Recording; uploaded in chunks as it goes',
+  'online.recordingSaved': 'Recording saved (playable from the case; every playback is logged)',
+  'sessions.recordings': 'Recordings',
+  'sessions.play': 'Play recording',
 };

@@ -1077,6 +1077,14 @@ export const zhCN = {
   'sessions.onlineRecord': '线上参加情况',
   'sessions.joinedLeft': '{name}：{joined} 进入，{left} 离开',
   'sessions.stillIn': '尚未离开',
+  'online.recordingTitle': '录音录像',
+  'online.recordingRefused': '{names}不同意录音录像，本次调解不能录制',
+  'online.recordStart': '开始录像',
+  'online.recordStop': '停止录像',
+  'online.recordingOn': '正在录像，录像随时分段上传',
+  'online.recordingSaved': '录像已保存（可在案件中播放，每次播放均记录）',
+  'sessions.recordings': '录像',
+  'sessions.play': '播放录像',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -94,5 +94,15 @@ export const onlineRecordSchema = z
         leftAt: z.string().nullable(),
       }),
     ),
+    recordings: z.array(
+      z.object({
+        id: z.string(),
+        startedAt: z.string(),
+        endedAt: z.string().nullable(),
+        size: z.number(),
+        sha256: z.string(),
+        url: z.string(),
+      }),
+    ),
   })
   .nullable();

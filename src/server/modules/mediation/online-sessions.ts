@@ -11,6 +11,7 @@ import { canMediate, canSeeCase } from '../case-access/cases.policy.js';
 import { findCaseRow } from '../case-access/case-row.js';
 import { recordCaseEvent } from '../case-access/record-case-change.js';
 import { sha256Hex } from './agreement-document.js';
+import { listRecordings, recordingUrl } from './recordings.js';
 import { checkLinkCode, findLink, issueLinks, LINK_HOURS, requirePublicBaseUrl } from './online-links.js';
 
 /**
@@ -337,6 +338,7 @@ export async function onlineRecords(db: Db, districtCode: string, sessions: Sess
         )
         .orderBy(onlineParticipants.createdAt)
     : [];
+  const recordings = online.length ? await listRecordings(db, districtCode, online[0]!.caseId) : [];
   return new Map(
     online.map((s) => [
       s.id,
@@ -354,6 +356,16 @@ export async function onlineRecords(db: Db, districtCode: string, sessions: Sess
             recordingConsent: p.recordingConsent,
             joinedAt: p.joinedAt?.toISOString() ?? null,
             leftAt: p.leftAt?.toISOString() ?? null,
+          })),
+        recordings: recordings
+          .filter((r) => r.sessionId === s.id)
+          .map((r) => ({
+            id: r.id,
+            startedAt: r.createdAt.toISOString(),
+            endedAt: r.endedAt?.toISOString() ?? null,
+            size: r.size,
+            sha256: r.sha256!,
+            url: recordingUrl(r.caseId, r.id),
           })),
       },
     ]),

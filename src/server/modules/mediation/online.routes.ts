@@ -19,6 +19,17 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../plugins/errors.js';
 import { endOnlineSession, joinOnlineSession, startOnlineSession } from './online-sessions.js';
 import { SignallingHub } from './signalling.js';
+import { fileResponse } from '../../lib/openapi.js';
+import { MEDIA_TYPES } from '../../lib/media-types.js';
+import { line } from '../../../shared/schemas/text.js';
+import {
+  completeSessionRecordings,
+  MAX_CHUNK_BYTES,
+  openRecordingForPlayback,
+  startSessionRecording,
+  uploadSessionRecording,
+} from './recordings.js';
+import { createReadStream } from 'node:fs';
 import { actorOf } from '../../plugins/auth.js';
 import { errorBody } from '../../plugins/errors.js';
 import { token } from '../../../shared/schemas/text.js';
@@ -95,9 +106,109 @@ export const onlineCaseRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await endOnlineSession({ db, actor: actorOf(request), caseId: request.params.id, sessionId: request.params.sessionId });
+      const actor = actorOf(request);
+      await endOnlineSession({ db, actor, caseId: request.params.id, sessionId: request.params.sessionId });
       hub.end(request.params.sessionId);
+      await completeSessionRecordings(db, config.dataDir, actor.districtCode, request.params.sessionId);
       return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/:id/sessions/:sessionId/recordings',
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'startSessionRecording',
+        tags,
+        summary: '开始录像: only with every participant’s consent (RECORDING_NOT_CONSENTED otherwise)',
+        params: sessionParams,
+        body: z.object({ mimeType: line(100).default('video/webm') }),
+        response: { 201: z.object({ recordingId: z.string(), chunkSeconds: z.number(), maxChunkBytes: z.number() }) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(
+        await startSessionRecording({
+          db,
+          actor: actorOf(request),
+          caseId: request.params.id,
+          sessionId: request.params.sessionId,
+          mimeType: request.body.mimeType,
+        }),
+      ),
+  );
+
+  // The recorder's chunks are raw bytes (MediaRecorder's WebM), not JSON: parsed as a buffer here only.
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: MAX_CHUNK_BYTES }, (_request, body, done) =>
+    done(null, body),
+  );
+  app.put(
+    '/:id/sessions/:sessionId/recordings/:recordingId/chunks/:seq',
+    {
+      onRequest: [app.requireActor],
+      bodyLimit: MAX_CHUNK_BYTES,
+      config: { accepts: ['application/octet-stream'] },
+      schema: {
+        operationId: 'uploadSessionRecording',
+        tags,
+        summary:
+          'One chunk (application/octet-stream, ≤ 8 MB) of a recording, in order from 0; a repeated chunk is acknowledged, `final=true` completes it (SHA-256, content-addressed file)',
+        params: sessionParams.extend({ recordingId: z.string().uuid(), seq: z.coerce.number().int().min(0).max(1_000_000) }),
+        querystring: z.object({ final: z.enum(['true', 'false']).default('false') }),
+        response: {
+          200: z.object({
+            recordingId: z.string(),
+            nextSeq: z.number(),
+            size: z.number(),
+            status: z.enum(['recording', 'complete']),
+            sha256: z.string().nullable(),
+          }),
+        },
+      },
+    },
+    async (request) =>
+      uploadSessionRecording({
+        db,
+        dataDir: config.dataDir,
+        actor: actorOf(request),
+        caseId: request.params.id,
+        sessionId: request.params.sessionId,
+        recordingId: request.params.recordingId,
+        seq: request.params.seq,
+        final: request.query.final === 'true',
+        chunk: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+      }),
+  );
+
+  app.get(
+    '/:id/recordings/:recordingId',
+    {
+      onRequest: [app.requirePermission('person.reveal')],
+      schema: {
+        operationId: 'playSessionRecording',
+        tags,
+        summary: '调解录像 (WebM): for those who may see the case file; every playback logged as a view of personal data',
+        params: params.extend({ recordingId: z.string().uuid() }),
+        response: { 200: fileResponse({ description: '调解录像 (WebM)', mediaTypes: [MEDIA_TYPES.webm] }) },
+      },
+    },
+    async (request, reply) => {
+      const { rec, path } = await openRecordingForPlayback({
+        db,
+        dataDir: config.dataDir,
+        actor: actorOf(request),
+        caseId: request.params.id,
+        recordingId: request.params.recordingId,
+        requestId: request.id,
+        ip: request.ip,
+      });
+      return reply
+        .type(MEDIA_TYPES.webm)
+        .header('content-length', rec.size)
+        .header('cache-control', 'no-store')
+        .header('x-content-sha256', rec.sha256)
+        .send(createReadStream(path));
     },
   );
 };

@@ -129,6 +129,11 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
                   {s.online.recordingNote ? `。${s.online.recordingNote}` : ''}
                 </Typography.Text>
               )}
+              {s.online?.recordings.map((r) => (
+                <a key={r.id} href={r.url} target="_blank" rel="noreferrer" data-testid="recording-link">
+                  {t('sessions.play')} {formatShanghaiDateTime(new Date(r.startedAt))}
+                </a>
+              ))}
             </Space>
           </List.Item>
         )}
