@@ -88,4 +88,27 @@ describe('signing the agreement on a phone, in Chromium at 390×844', () => {
       await phone.getByTestId('link-invalid').waitFor();
     },
   );
+
+  it('a document delivered by link opens on the phone and the case records when', { timeout: 60_000 }, async () => {
+    const c = await caseWithFinalAgreement(b.ctx);
+    const sent = await b.ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${c.id}/deliveries`,
+      headers: { cookie: c.cookies.mediator },
+      payload: { kind: 'receipt' },
+    });
+    expect(sent.statusCode, sent.body).toBe(200);
+    const [path] = await textedLinks(b.ctx, c.id, c.phones[1]);
+    const phone = await newPage(b, { who: 'party', contextOptions: PHONE });
+    await phone.goto(`${b.baseUrl}${path}`);
+    await phone.getByRole('heading', { level: 1, name: '文书送达' }).waitFor();
+    await phone.getByRole('button', { name: '获取验证码' }).click();
+    await phone.getByLabel('短信验证码').waitFor();
+    await phone.getByLabel('短信验证码').fill(b.ctx.sms.lastCode(c.phones[1]));
+    await phone.getByRole('button', { name: '查看文书' }).click();
+    await phone.getByTestId('delivered-document').getByText(c.code).first().waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const list = await b.ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}/deliveries`, headers: { cookie: c.cookies.mediator } });
+    expect(list.json().find((d: { partyName: string }) => d.partyName === '马德胜').firstOpenedAt).not.toBeNull();
+  });
 });

@@ -1085,6 +1085,21 @@ export const zhCN = {
   'online.recordingSaved': '录像已保存（可在案件中播放，每次播放均记录）',
   'sessions.recordings': '录像',
   'sessions.play': '播放录像',
+  'action.document_sent_online': '文书线上送达（发送链接）',
+  'action.document_delivered': '文书已送达（当事人首次打开）',
+  'online.deliverTitle': '文书送达',
+  'online.openDocument': '查看文书',
+  'online.deliveredNote': '您已收到本文书，打开时间已记录为送达时间。如有疑问请联系承办人员。',
+  'delivery.title': '线上送达',
+  'delivery.send': '送达{doc}',
+  'delivery.kind.agreement': '调解协议书',
+  'delivery.kind.petition_reply': '信访处理意见书',
+  'delivery.kind.receipt': '受理回执',
+  'delivery.none': '尚未线上送达',
+  'delivery.openedAt': '{time} 首次打开（已送达）',
+  'delivery.notOpened': '未打开',
+  'delivery.revoked': '已作废',
+  'delivery.noPhone': '无手机号，未能发送：{names}',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -19,6 +19,7 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../plugins/errors.js';
 import { endOnlineSession, joinOnlineSession, startOnlineSession } from './online-sessions.js';
 import { SignallingHub } from './signalling.js';
+import { deliverDocumentOnline, listDeliveries, openDeliveredDocument } from './deliveries.js';
 import { fileResponse } from '../../lib/openapi.js';
 import { MEDIA_TYPES } from '../../lib/media-types.js';
 import { line } from '../../../shared/schemas/text.js';
@@ -68,6 +69,59 @@ export const onlineCaseRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => sendSignLinks({ db, actor: actorOf(request), caseId: request.params.id, publicBaseUrl: config.PUBLIC_BASE_URL }),
+  );
+
+  app.post(
+    '/:id/deliveries',
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'deliverDocumentOnline',
+        tags,
+        summary: '线上送达: the agreement, the latest 信访处理意见书 or the 受理回执 by a one-time link to each party’s phone',
+        params,
+        body: z.object({
+          kind: z.enum(['agreement', 'petition_reply', 'receipt']),
+          partyIds: z.array(z.string().uuid()).max(50).optional(),
+        }),
+        response: { 200: signLinksResultSchema },
+      },
+    },
+    async (request) =>
+      deliverDocumentOnline({
+        db,
+        actor: actorOf(request),
+        caseId: request.params.id,
+        kind: request.body.kind,
+        partyIds: request.body.partyIds,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+      }),
+  );
+  app.get(
+    '/:id/deliveries',
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'listDeliveries',
+        tags,
+        summary: '送达记录: sent when, first opened when',
+        params,
+        response: {
+          200: z.array(
+            z.object({
+              partyId: z.string(),
+              partyName: z.string(),
+              kind: z.enum(['agreement', 'petition_reply', 'receipt']),
+              sentAt: z.string(),
+              expiresAt: z.string(),
+              firstOpenedAt: z.string().nullable(),
+              revoked: z.boolean(),
+            }),
+          ),
+        },
+      },
+    },
+    async (request) => listDeliveries(db, actorOf(request), request.params.id),
   );
 
   app.post(
@@ -244,7 +298,7 @@ export const onlinePublicRoutes: FastifyPluginAsyncZod = async (app) => {
   app.route({
     method: 'GET',
     url: '/sessions/:sessionId/signal',
-    config: perIp(120),
+    config: perIp(Math.max(120, config.PORTAL_RATE_LIMIT * 6)),
     schema: {
       operationId: 'signalOnlineSession',
       tags,
@@ -315,6 +369,30 @@ export const onlinePublicRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => readAgreementByLink({ db, token: request.params.token, ticket: request.headers['x-link-ticket'] }),
+  );
+  app.get(
+    '/links/:token/document',
+    {
+      config: perIp(60),
+      schema: {
+        operationId: 'openDeliveredDocument',
+        tags,
+        summary: '送达: the document the link delivers; the first opening is recorded on the case',
+        params: linkTokenParams,
+        headers: linkTicketHeader,
+        response: {
+          200: z.object({
+            kind: z.enum(['agreement', 'petition_reply', 'receipt']),
+            title: z.string(),
+            code: z.string(),
+            paragraphs: z.array(z.string()),
+            trackingToken: z.string().nullable().describe('receipt: the tracking code whose receipt the page shows'),
+            firstOpenedAt: z.string(),
+          }),
+        },
+      },
+    },
+    async (request) => openDeliveredDocument({ db, token: request.params.token, ticket: request.headers['x-link-ticket'] }),
   );
   app.post(
     '/links/:token/signature',
