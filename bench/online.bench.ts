@@ -62,8 +62,9 @@ function open(url: string): Promise<Socket> {
       const m = JSON.parse(raw.toString()) as Record<string, unknown> & { type: string };
       if (m.type === 'signal') return socket.onSignal?.(m.data as { n: number });
       const w = waiting.get(m.type);
-      if (w) (waiting.delete(m.type), w(m));
-      else seen.set(m.type, m);
+      if (!w) return void seen.set(m.type, m);
+      waiting.delete(m.type);
+      w(m);
     });
     ws.on('open', () => resolve(socket));
     ws.on('error', reject);
