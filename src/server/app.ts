@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
@@ -37,6 +38,7 @@ import { gridRoutes } from './modules/grid/grid.routes.js';
 import { relatedPreviewRoutes, riskRulesRoutes } from './modules/related/related.routes.js';
 import { packagesRoutes } from './modules/packages/packages.routes.js';
 import { mediationRoutes } from './modules/mediation/mediation.routes.js';
+import { onlineCaseRoutes, onlinePublicRoutes } from './modules/mediation/online.routes.js';
 import { liveRoutes } from './modules/live/live.routes.js';
 import { apiClientRoutes, transferRoutes } from './modules/integrations/integrations.routes.js';
 import { routingRoutes, similarCasesRoutes } from './modules/learning/routing.routes.js';
@@ -82,6 +84,8 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(inputBoundaryPlugin);
   await app.register(fastifyCookie);
   await app.register(rateLimitsPlugin);
+  // The signalling of online sessions (modules/mediation/signalling.ts): small JSON messages only.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(fastifyMultipart, { limits: { fileSize: 30 * 1024 * 1024, files: 1, fields: 5 } });
   await app.register(fastifySwagger, {
     openapi: {
@@ -108,8 +112,10 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   await app.register(casesRoutes, { prefix: '/api/cases' });
   await app.register(mediationRoutes, { prefix: '/api/cases' });
   await app.register(similarCasesRoutes, { prefix: '/api/cases' });
+  await app.register(onlineCaseRoutes, { prefix: '/api/cases' });
   await app.register(publicRoutes, { prefix: '/api/public' });
   await app.register(portalRoutes, { prefix: '/api/public' });
+  await app.register(onlinePublicRoutes, { prefix: '/api/public/online' });
   await app.register(calendarRoutes, { prefix: '/api/calendar' });
   await app.register(deadlinesRoutes, { prefix: '/api/time-limits' });
   await app.register(urgesRoutes, { prefix: '/api/urges' });

@@ -81,6 +81,25 @@ const configSchema = z.object({
    * Unset: links for residents (the self-assessment link) are opened on the centre's tablet and never sent by text.
    */
   PUBLIC_BASE_URL: z.string().url().optional(),
+  /**
+   * TURN servers for parties outside the intranet (coturn, docs/ONLINE-MEDIATION.md), comma-separated
+   * (`turn:turn.example.gov.cn:3478?transport=udp,turns:turn.example.gov.cn:5349`). Unset: no ICE servers at all,
+   * direct connections on the LAN only.
+   */
+  TURN_URLS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((u) => u.trim())
+            .filter(Boolean)
+        : [],
+    )
+    .refine((urls) => urls.every((u) => /^turns?:[^\s]+$/.test(u)), 'each entry must start with turn: or turns:'),
+  /** coturn's `static-auth-secret`: the platform gives each participant a time-limited username and password made with it. */
+  TURN_SECRET: z.string().min(16).optional(),
   /** The centre as its receipts name it (受理回执); unset: the name of the district's top unit. */
   CENTRE_NAME: z.string().trim().min(1).max(100).optional(),
   /** The centre's street address on receipts, where residents come back to. */

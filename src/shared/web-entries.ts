@@ -6,7 +6,7 @@
  */
 export interface WebEntry {
   /** Build input name; the HTML file is `<name>.html` beside the staff app's `index.html`. */
-  name: 'portal' | 'progress' | 'kiosk' | 'grid';
+  name: 'portal' | 'progress' | 'kiosk' | 'grid' | 'online';
   /** Paths this page answers (client routes included: `/progress/<token>`). */
   paths: RegExp;
 }
@@ -16,6 +16,8 @@ export const WEB_ENTRIES: readonly WebEntry[] = [
   { name: 'progress', paths: /^\/progress(\/[^/]*)?\/?$/ },
   { name: 'kiosk', paths: /^\/kiosk\/[^/]+\/?$/ },
   { name: 'grid', paths: /^\/grid\/?$/ },
+  // A party's phone (signing, joining a video session, documents delivered) and the mediator's video room.
+  { name: 'online', paths: /^\/online\/(sign|deliver|join|host)\/[^?#]+$/ },
 ];
 
 /** The HTML file that answers a page path: one of the light entries, else the staff app (which has its own 404 page). */

@@ -1,14 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../src/shared/calendar.js';
 import { WEB_ENTRIES } from '../../src/shared/web-entries.js';
 import { MEDIA_TYPES } from '../../src/server/lib/media-types.js';
+import { contentPath } from '../../src/server/modules/mediation/recordings.js';
 import { buildCaseBody } from '../../src/server/modules/cases/cases.factory.js';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../support/app.js';
 
@@ -100,6 +101,7 @@ const data = {
   mediationCaseId: '',
   petitionCaseId: '',
   attachmentId: '',
+  recordingId: '',
   open311Code: '',
   open311Token: '',
   apiKey: '',
@@ -206,6 +208,20 @@ beforeAll(async () => {
   expect(upload.statusCode, upload.body).toBe(201);
   data.attachmentId = upload.json().id;
 
+  // A recording of an online session, as uploadSessionRecording leaves it: the bytes under DATA_DIR by their SHA-256.
+  const webm = Buffer.from('1a45dfa39f4286810142f7810142f2810442f381084282847765626d4287810242858102', 'hex');
+  const sha = createHash('sha256').update(webm).digest('hex');
+  const file = contentPath(ctx.app.deps.config.dataDir, sha);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, webm);
+  data.recordingId = (
+    await ctx.database.pool.query(
+      `insert into session_recordings (district_code, session_id, case_id, started_by, mime_type, status, size, sha256)
+       values ('410871', gen_random_uuid(), $1, gen_random_uuid(), 'video/webm', 'complete', $2, $3) returning id`,
+      [dispute.id, webm.length, sha],
+    )
+  ).rows[0].id;
+
   // A petition with its 信访处理意见书.
   const petition = await register(buildCaseBody({ kind: 'petition', category: 'land_acquisition' }));
   data.petitionCaseId = petition.id;
@@ -307,6 +323,9 @@ const FILE_CALLS: Record<string, FileCall[]> = {
     { as: 'mediator', url: () => `/api/cases/${data.mediationCaseId}/attachments/${data.attachmentId}`, type: 'image/png' },
   ],
   downloadAgreementDocx: [{ as: 'mediator', url: () => `/api/cases/${data.mediationCaseId}/agreement.docx`, type: MEDIA_TYPES.docx }],
+  playSessionRecording: [
+    { as: 'mediator', url: () => `/api/cases/${data.mediationCaseId}/recordings/${data.recordingId}`, type: MEDIA_TYPES.webm },
+  ],
   printAgreement: [{ as: 'mediator', url: () => `/api/cases/${data.mediationCaseId}/agreement.html`, type: MEDIA_TYPES.html }],
   downloadCaseFile: [{ as: 'dispatcher', url: () => `/api/cases/${data.mediationCaseId}/case-file.zip`, type: MEDIA_TYPES.zip }],
   downloadPetitionReply: [
@@ -401,6 +420,7 @@ function valueFor(name: string, schema: { format?: string; enum?: string[]; type
     id: data.mediationCaseId,
     caseId: data.mediationCaseId,
     attachmentId: data.attachmentId,
+    recordingId: data.recordingId,
     stage: 'reply',
     unitId: data.unitId,
     date: today,

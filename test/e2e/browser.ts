@@ -18,7 +18,9 @@ export interface BrowserContext {
 }
 
 /** The real app with its built web UI on a real port, and a headless Chromium that can reach nothing else. */
-export async function startBrowserTest(opts: { isolated?: boolean; env?: Record<string, string> } = {}): Promise<BrowserContext> {
+export async function startBrowserTest(
+  opts: { isolated?: boolean; env?: Record<string, string>; chromiumArgs?: string[] } = {},
+): Promise<BrowserContext> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-wqy-microhei`);
   // `isolated`: a database of the file's own, for journeys that count every case (the command centre).
   const ctx = await startTestApp({ withWeb: true, isolated: opts.isolated, env: opts.env });
@@ -36,6 +38,8 @@ export async function startBrowserTest(opts: { isolated?: boolean; env?: Record<
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // e.g. a camera and microphone that need no person (`--use-fake-device-for-media-stream`): the video journeys.
+      ...(opts.chromiumArgs ?? []),
     ],
     // Under `faketime` (the suite run as if on another day: README) Chromium itself runs on the real clock — libfaketime
     // in a browser's processes makes them spin — and each page's clock is set to the faked day instead (newPage).

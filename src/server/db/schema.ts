@@ -6,10 +6,10 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   char,
   check,
   customType,
-  boolean,
   date,
   doublePrecision,
   foreignKey,
@@ -1003,6 +1003,11 @@ export const mediationSessions = pgTable(
     createdBy: uuid('created_by').notNull(),
     createdAt: createdAt(),
     heldAt: timestamp('held_at', { withTimezone: true }),
+    /** 线上调解 (docs/ONLINE-MEDIATION.md): when the mediator opened the video room, and when it ended. */
+    onlineStartedAt: timestamp('online_started_at', { withTimezone: true }),
+    onlineEndedAt: timestamp('online_ended_at', { withTimezone: true }),
+    /** Who refused recording (then nothing is recorded), as the session record says it. */
+    recordingNote: text('recording_note'),
   },
   (t) => [
     primaryKey({ columns: [t.districtCode, t.id] }),
@@ -1478,4 +1483,140 @@ export const routingFeedback = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.districtCode, t.id] }), index('routing_feedback_created_idx').on(t.districtCode, t.createdAt)],
+);
+
+/**
+ * A one-time link sent to a party's phone (docs/ONLINE-MEDIATION.md): to sign the final agreement (`sign`), to join an
+ * online session (`join`) or to receive a document (`deliver`). Only its SHA-256 is kept; the phone is the one on the
+ * case when the link was made, where the SMS code goes. A verified code gives a short ticket (its SHA-256 here).
+ */
+export const onlineLinks = pgTable(
+  'online_links',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    tokenHash: text('token_hash').notNull(),
+    purpose: text('purpose').$type<'sign' | 'join' | 'deliver'>().notNull(),
+    caseId: uuid('case_id').notNull(),
+    partyId: uuid('party_id').notNull(),
+    /** The agreement (sign), the session (join), or the document's row (deliver: the agreement, the reply, the case). */
+    subjectId: uuid('subject_id').notNull(),
+    /** deliver: `agreement`, `petition_reply` or `receipt`. */
+    documentKind: text('document_kind'),
+    phoneEnc: bytea('phone_enc').notNull(),
+    createdBy: uuid('created_by').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    ticketHash: text('ticket_hash'),
+    ticketExpiresAt: timestamp('ticket_expires_at', { withTimezone: true }),
+    /** 送达: when the party first opened the document. */
+    firstOpenedAt: timestamp('first_opened_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    uniqueIndex('online_links_token_key').on(t.districtCode, t.tokenHash),
+    index('online_links_token_idx').on(t.tokenHash),
+    index('online_links_subject_idx').on(t.districtCode, t.subjectId),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
+);
+
+/**
+ * A party's signature drawn on the phone (电子签名法 Art.13: the signer's own, under their control, any change after
+ * signing detectable): the image, the SHA-256 of the exact text signed, when, the phone the SMS code went to, the
+ * address and browser. A text changed afterwards voids it (`voidedAt`), never deletes it.
+ */
+export const agreementSignatures = pgTable(
+  'agreement_signatures',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    agreementId: uuid('agreement_id').notNull(),
+    caseId: uuid('case_id').notNull(),
+    partyId: uuid('party_id').notNull(),
+    linkId: uuid('link_id').notNull(),
+    imagePng: bytea('image_png').notNull(),
+    textSha256: text('text_sha256').notNull(),
+    signedAt: timestamp('signed_at', { withTimezone: true }).notNull().defaultNow(),
+    phoneEnc: bytea('phone_enc').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    voidedAt: timestamp('voided_at', { withTimezone: true }),
+    voidReason: text('void_reason'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('agreement_signatures_agreement_idx').on(t.districtCode, t.agreementId),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
+);
+
+/**
+ * Who is in an online session's room (at most four: the mediator, the parties, an interpreter or a lawyer): the
+ * short-lived token their browser signals with (its SHA-256), the rights notice accepted, the recording consent, and
+ * every join and leave as they happen — the session record's attendance, written by the platform itself.
+ */
+export const onlineParticipants = pgTable(
+  'online_participants',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    sessionId: uuid('session_id').notNull(),
+    caseId: uuid('case_id').notNull(),
+    kind: text('kind').$type<'mediator' | 'party'>().notNull(),
+    partyId: uuid('party_id'),
+    userId: uuid('user_id'),
+    displayName: text('display_name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    tokenExpiresAt: timestamp('token_expires_at', { withTimezone: true }).notNull(),
+    state: text('state').$type<'waiting' | 'admitted' | 'removed'>().notNull(),
+    rightsAcceptedAt: timestamp('rights_accepted_at', { withTimezone: true }),
+    recordingConsent: boolean('recording_consent').notNull(),
+    joinedAt: timestamp('joined_at', { withTimezone: true }),
+    leftAt: timestamp('left_at', { withTimezone: true }),
+    presence: jsonb('presence')
+      .$type<{ at: string; event: 'joined' | 'left' | 'admitted' | 'removed' }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    uniqueIndex('online_participants_token_key').on(t.districtCode, t.tokenHash),
+    index('online_participants_token_idx').on(t.tokenHash),
+    index('online_participants_session_idx').on(t.districtCode, t.sessionId),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
+);
+
+/**
+ * A recording of an online session (docs/ONLINE-MEDIATION.md): the bytes are a file under DATA_DIR named by their
+ * SHA-256 once complete (`recordings/ab/cd/<sha256>.webm`), never a table row; here what it is, whose, how far the
+ * chunked upload has come (`nextSeq`) and the digest.
+ */
+export const sessionRecordings = pgTable(
+  'session_recordings',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    sessionId: uuid('session_id').notNull(),
+    caseId: uuid('case_id').notNull(),
+    startedBy: uuid('started_by').notNull(),
+    mimeType: text('mime_type').notNull(),
+    status: text('status').$type<'recording' | 'complete'>().notNull().default('recording'),
+    nextSeq: integer('next_seq').notNull().default(0),
+    size: bigint('size', { mode: 'number' }).notNull().default(0),
+    sha256: text('sha256'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    index('session_recordings_case_idx').on(t.districtCode, t.caseId),
+    index('session_recordings_session_idx').on(t.districtCode, t.sessionId),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+  ],
 );

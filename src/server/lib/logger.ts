@@ -45,6 +45,8 @@ const TOKEN_IN_PATH = [
   /^(\/api\/public\/progress\/)[^/?]+/,
   /^(\/api\/public\/reports\/)[^/?]+/,
   /^(\/api\/public\/kiosk\/)[^/?]+/,
+  /^(\/api\/public\/online\/links\/)[^/?]+/,
+  /^(\/online\/(?:sign|deliver|join\/[^/?]+)\/)[^/?]+/,
   /^(\/open311\/v2\/tokens\/)[^/?.]+/,
 ];
 

@@ -12,6 +12,7 @@ export const MEDIA_TYPES = {
   html: 'text/html',
   xml: 'text/xml',
   eventStream: 'text/event-stream',
+  webm: 'video/webm',
 } as const;
 
 /** Every type an attachment may have: a stored file is sent back with the type read from its bytes at upload. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { onlineRecordSchema } from './online.js';
 import { line, paragraph } from './text.js';
 
 /**
@@ -128,6 +129,7 @@ export const sessionSchema = z.object({
   statements: z.array(z.object({ partyId: z.string(), text: z.string() })).nullable(),
   record: z.string().nullable(),
   outcome: z.enum(['continue', 'agreement_reached', 'refused']).nullable(),
+  online: onlineRecordSchema.describe('线上调解: attendance with join and leave times, the recording note'),
 });
 
 export const policeReferralBodySchema = z.object({ reason: paragraph(2000) });

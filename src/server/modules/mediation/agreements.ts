@@ -1,21 +1,31 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { missingAgreementItems, judicialConfirmationEligibility } from '../../../shared/agreement-rules.js';
 import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import type { Agreement, SubjectMatter } from '../../../shared/schemas/agreements.js';
 import type { agreementInputSchema, judicialConfirmationBodySchema, signatureBodySchema } from '../../../shared/schemas/agreements.js';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../db/client.js';
-import { accessLog, caseParties, judicialConfirmations, mediationAgreements, units, users } from '../../db/schema.js';
+import {
+  accessLog,
+  agreementSignatures,
+  caseParties,
+  judicialConfirmations,
+  mediationAgreements,
+  onlineLinks,
+  units,
+  users,
+} from '../../db/schema.js';
+import { agreementSigningText, sha256Hex } from './agreement-document.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { canMediate, canSeeCase } from '../case-access/cases.policy.js';
 import { findCaseRow, type CaseRow } from '../case-access/case-row.js';
-import { recordCaseEvent } from '../case-access/record-case-change.js';
+import { recordCaseEvent, type ChangeAuthor } from '../case-access/record-case-change.js';
 import { listDistricts } from '../../lib/districts.js';
 import { enqueue } from '../notifications/outbox.js';
 
-type AgreementRow = typeof mediationAgreements.$inferSelect;
+export type AgreementRow = typeof mediationAgreements.$inferSelect;
 
 async function visibleCase(db: Db | Tx, actor: Actor, caseId: string): Promise<CaseRow> {
   const row = await findCaseRow(db, actor.districtCode, caseId);
@@ -28,7 +38,12 @@ function requireMediator(actor: Actor, row: CaseRow) {
   if (!canMediate(actor, row)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'agreement' });
 }
 
-async function findAgreement(db: Db | Tx, districtCode: string, caseId: string, forUpdate = false): Promise<AgreementRow | undefined> {
+export async function findAgreement(
+  db: Db | Tx,
+  districtCode: string,
+  caseId: string,
+  forUpdate = false,
+): Promise<AgreementRow | undefined> {
   const q = db
     .select()
     .from(mediationAgreements)
@@ -38,8 +53,32 @@ async function findAgreement(db: Db | Tx, districtCode: string, caseId: string, 
 }
 
 /** The agreement's step on the case's timeline, through the case's write path, in the step's transaction. */
-async function note(db: Db, tx: Tx, actor: Actor, caseId: string, action: string, reason: string, data: Record<string, unknown> = {}) {
+async function note(
+  db: Db,
+  tx: Tx,
+  actor: ChangeAuthor & { districtCode: string },
+  caseId: string,
+  action: string,
+  reason: string,
+  data: Record<string, unknown> = {},
+) {
   await recordCaseEvent({ db, within: tx, districtCode: actor.districtCode, caseId, author: actor, event: { action, reason, data } });
+}
+
+/**
+ * The exact text a party reads and signs on the phone (`agreementSigningText`) and its SHA-256: the case number, the
+ * parties by name, the statutory items and terms, the committee and the mediator.
+ */
+export async function signingTextOf(db: Db | Tx, a: AgreementRow, caseCode: string): Promise<{ text: string; sha256: string }> {
+  const [parties, [mediator]] = await Promise.all([
+    partiesOf(db, a),
+    db
+      .select({ name: users.displayName })
+      .from(users)
+      .where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId))),
+  ]);
+  const text = agreementSigningText({ ...a, code: caseCode, parties, mediatorName: mediator?.name ?? '' });
+  return { text, sha256: sha256Hex(text) };
 }
 
 /** Writes the draft (creating it the first time); a final agreement cannot change. */
@@ -59,7 +98,7 @@ export async function saveAgreement(db: Db, actor: Actor, caseId: string, input:
   const committeeName = input.committeeName ?? `${(lead?.name ?? '').replace(/司法所$/, '')}人民调解委员会`;
   await db.transaction(async (tx) => {
     const existing = await findAgreement(tx, actor.districtCode, caseId, true);
-    if (existing && existing.status !== 'draft') throw new AppError('AGREEMENT_FINAL');
+    if (existing && existing.status === 'effective') throw new AppError('AGREEMENT_FINAL');
     const values = {
       form: input.form,
       subjectMatter: input.subjectMatter,
@@ -71,6 +110,15 @@ export async function saveAgreement(db: Db, actor: Actor, caseId: string, input:
       committeeName,
       updatedAt: new Date(),
     };
+    if (existing?.status === 'final') {
+      // A final text may still change before it takes effect, but then it is a new draft: every signature already given
+      // was given to other words, so all of them fall away and the phones' links stop working (电子签名法 Art.13).
+      const before = await signingTextOf(tx, existing, row.code);
+      const after = await signingTextOf(tx, { ...existing, ...values }, row.code);
+      if (before.sha256 === after.sha256) throw new AppError('AGREEMENT_FINAL');
+      await redraftAgreement(db, tx, actor, existing, values);
+      return;
+    }
     if (existing) {
       await tx
         .update(mediationAgreements)
@@ -80,6 +128,50 @@ export async function saveAgreement(db: Db, actor: Actor, caseId: string, input:
       await tx.insert(mediationAgreements).values({ districtCode: actor.districtCode, caseId, mediatorId: actor.id, ...values });
     }
   });
+}
+
+/** The final agreement's text changed: a new draft, its signatures void (kept, marked), its signing links revoked, on the timeline. */
+async function redraftAgreement(db: Db, tx: Tx, actor: Actor, a: AgreementRow, values: Partial<AgreementRow>) {
+  const now = new Date();
+  await tx
+    .update(mediationAgreements)
+    .set({ ...values, status: 'draft', signatures: [], finalizedAt: null, updatedAt: now })
+    .where(and(eq(mediationAgreements.districtCode, a.districtCode), eq(mediationAgreements.id, a.id)));
+  const voided = await tx
+    .update(agreementSignatures)
+    .set({ voidedAt: now, voidReason: '协议文本在签名后被修改' })
+    .where(
+      and(
+        eq(agreementSignatures.districtCode, a.districtCode),
+        eq(agreementSignatures.agreementId, a.id),
+        isNull(agreementSignatures.voidedAt),
+      ),
+    )
+    .returning({ partyId: agreementSignatures.partyId });
+  await tx
+    .update(onlineLinks)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(onlineLinks.districtCode, a.districtCode),
+        eq(onlineLinks.subjectId, a.id),
+        eq(onlineLinks.purpose, 'sign'),
+        isNull(onlineLinks.usedAt),
+        isNull(onlineLinks.revokedAt),
+      ),
+    );
+  const given = a.signatures.length;
+  await note(
+    db,
+    tx,
+    actor,
+    a.caseId,
+    'agreement_redrafted',
+    given > 0
+      ? `协议定稿后文本被修改，成为新草稿：已有的 ${given} 个签名（其中手机签名 ${voided.length} 个）作废，须重新定稿并由各方重新签名`
+      : '协议定稿后文本被修改，成为新草稿，须重新定稿',
+    { voidedSignatures: given, voidedPhoneSignatures: voided.length },
+  );
 }
 
 /** 定稿: refused, naming the first missing item, unless every statutory item is there (人民调解法 Art.29). */
@@ -123,55 +215,74 @@ export async function signAgreement(
     if (a.status !== 'final') throw new AppError('AGREEMENT_NOT_FINAL');
     const signer = body.signer === 'party' ? `party:${body.partyId}` : body.signer;
     if (body.signer === 'party' && (!body.partyId || !a.partyIds.includes(body.partyId))) throw new AppError('AGREEMENT_SIGNER_INVALID');
-    const now = new Date();
-    const signatures = [
-      ...a.signatures.filter((s) => s.signer !== signer),
-      { signer, kind: body.kind, at: now.toISOString(), recordedBy: actor.id },
-    ];
-    const complete =
-      a.partyIds.every((id) => signatures.some((s) => s.signer === `party:${id}`)) &&
-      signatures.some((s) => s.signer === 'mediator') &&
-      signatures.some((s) => s.signer === 'committee');
-    const effectiveOn = complete ? shanghaiDate(now) : null;
-    await tx
-      .update(mediationAgreements)
-      .set({ signatures, ...(complete ? { status: 'effective' as const, effectiveOn } : {}), updatedAt: now })
-      .where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, a.id)));
-    if (complete) {
-      await note(db, tx, actor, caseId, 'agreement_effective', '各方签名（按指印）、调解员签名、委员会盖章，调解协议生效');
-      const eligibility = judicialConfirmationEligibility({
-        form: a.form,
-        subjectMatter: a.subjectMatter as SubjectMatter,
-        terms: a.terms,
-      });
-      if (eligibility.eligible) {
-        const ends = calendar.addCalendarDays(effectiveOn!, 30).date;
-        const parties = await partiesOf(tx, a, crypto);
-        await enqueue(tx, [
-          {
-            districtCode: actor.districtCode,
-            dedupeKey: `jc-window:${a.id}:mediator`,
-            channel: 'in_app',
-            recipientUserId: a.mediatorId,
-            caseId,
-            title: `司法确认期限：${row.code}`,
-            body: `调解协议已于 ${effectiveOn} 生效，双方可在 ${ends} 前共同向人民法院申请司法确认。`,
-          },
-          ...parties
-            .filter((p) => p.phone)
-            .map((p) => ({
-              districtCode: actor.districtCode,
-              dedupeKey: `jc-window:${a.id}:${p.partyId}`,
-              channel: 'sms' as const,
-              recipientPhoneEnc: crypto.encrypt(p.phone!),
-              caseId,
-              title: '人民调解协议已生效',
-              body: `如需司法确认，请于${ends}前与对方当事人共同向有管辖权的基层人民法院申请。`,
-            })),
-        ]);
-      }
-    }
+    await addSignature({ db, tx, calendar, crypto, author: actor, a, caseCode: row.code, signer, kind: body.kind, recordedBy: actor.id });
   });
+}
+
+/**
+ * Adds one signature, fingerprint or seal to a final agreement (in the caller's transaction, the agreement locked);
+ * with every party's, the mediator's and the committee's the written agreement takes effect today (人民调解法 Art.29),
+ * on the timeline, and the judicial-confirmation window is told to the mediator and the parties.
+ */
+export async function addSignature(opts: {
+  db: Db;
+  tx: Tx;
+  calendar: WorkCalendar;
+  crypto: PersonalDataCrypto;
+  author: ChangeAuthor & { districtCode: string };
+  a: AgreementRow;
+  caseCode: string;
+  signer: string;
+  kind: string;
+  recordedBy: string | null;
+}) {
+  const { db, tx, calendar, crypto, author, a, caseCode, signer } = opts;
+  const now = new Date();
+  const signatures = [
+    ...a.signatures.filter((s) => s.signer !== signer),
+    { signer, kind: opts.kind, at: now.toISOString(), recordedBy: opts.recordedBy ?? '' },
+  ];
+  const complete =
+    a.partyIds.every((id) => signatures.some((s) => s.signer === `party:${id}`)) &&
+    signatures.some((s) => s.signer === 'mediator') &&
+    signatures.some((s) => s.signer === 'committee');
+  const effectiveOn = complete ? shanghaiDate(now) : null;
+  await tx
+    .update(mediationAgreements)
+    .set({ signatures, ...(complete ? { status: 'effective' as const, effectiveOn } : {}), updatedAt: now })
+    .where(and(eq(mediationAgreements.districtCode, a.districtCode), eq(mediationAgreements.id, a.id)));
+  if (!complete) return;
+  await note(db, tx, author, a.caseId, 'agreement_effective', '各方签名（按指印）、调解员签名、委员会盖章，调解协议生效');
+  const eligibility = judicialConfirmationEligibility({
+    form: a.form,
+    subjectMatter: a.subjectMatter as SubjectMatter,
+    terms: a.terms,
+  });
+  if (!eligibility.eligible) return;
+  const ends = calendar.addCalendarDays(effectiveOn!, 30).date;
+  const parties = await partiesOf(tx, a, crypto);
+  await enqueue(tx, [
+    {
+      districtCode: a.districtCode,
+      dedupeKey: `jc-window:${a.id}:mediator`,
+      channel: 'in_app',
+      recipientUserId: a.mediatorId,
+      caseId: a.caseId,
+      title: `司法确认期限：${caseCode}`,
+      body: `调解协议已于 ${effectiveOn} 生效，双方可在 ${ends} 前共同向人民法院申请司法确认。`,
+    },
+    ...parties
+      .filter((p) => p.phone)
+      .map((p) => ({
+        districtCode: a.districtCode,
+        dedupeKey: `jc-window:${a.id}:${p.partyId}`,
+        channel: 'sms' as const,
+        recipientPhoneEnc: crypto.encrypt(p.phone!),
+        caseId: a.caseId,
+        title: '人民调解协议已生效',
+        body: `如需司法确认，请于${ends}前与对方当事人共同向有管辖权的基层人民法院申请。`,
+      })),
+  ]);
 }
 
 export async function recordJudicialConfirmation(

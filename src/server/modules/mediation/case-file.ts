@@ -1,7 +1,7 @@
 import JSZip from 'jszip';
 import { and, asc, eq } from 'drizzle-orm';
 import { zhCN } from '../../../shared/locales/zh-CN.js';
-import type { WorkCalendar } from '../../../shared/calendar.js';
+import { formatShanghaiDateTime, type WorkCalendar } from '../../../shared/calendar.js';
 import type { CaseDetail } from '../../../shared/schemas/cases.js';
 import type { Db } from '../../db/client.js';
 import { accessLog, attachments, caseParties } from '../../db/schema.js';
@@ -14,6 +14,8 @@ import { presentCaseDetail } from '../case-access/case-detail.js';
 import { agreementDocx } from './agreement-document.js';
 import { loadAgreementForDocument, partiesOf } from './agreements.js';
 import { listSessions } from './sessions.js';
+import { listRecordings, recordingUrl } from './recordings.js';
+import { signingEvidence } from './sign-by-link.js';
 import { listPetitionReplies, petitionReplyDocx } from './petition-replies.js';
 
 const esc = (s: string | null | undefined) =>
@@ -100,6 +102,13 @@ export async function buildCaseFile(opts: {
       '调解笔录',
     );
   }
+  // 3b. Recordings of online sessions: listed by link and digest, never packed (they are large, and each playback is logged).
+  for (const r of await listRecordings(db, actor.districtCode, caseId)) {
+    index.push([
+      recordingUrl(caseId, r.id),
+      `调解录像（${formatShanghaiDateTime(r.createdAt)}，${Math.round(r.size / 1024)} KB，SHA-256 ${r.sha256}）：不随案卷打包，凭链接在平台播放，每次播放记入个人信息查阅记录`,
+    ]);
+  }
   // 4. The agreement, or 5. the petition replies.
   try {
     const { a } = await loadAgreementForDocument(db, actor, caseId);
@@ -116,6 +125,7 @@ export async function buildCaseFile(opts: {
         terms: a.terms,
         mediatorName: detail.handler?.name ?? '',
         effectiveOn: a.effectiveOn,
+        ...(await signingEvidence(db, crypto, a)),
       }),
       '人民调解协议书',
     );

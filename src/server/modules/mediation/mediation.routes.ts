@@ -19,6 +19,7 @@ import { actorOf } from '../../plugins/auth.js';
 import { listSessions, recordSession, referToPolice, scheduleSession } from './sessions.js';
 import { issuePetitionReply, listPetitionReplies, petitionReplyDocx, petitionReplyHtml } from './petition-replies.js';
 import { buildCaseFile } from './case-file.js';
+import { signingEvidence } from './sign-by-link.js';
 import { findCaseRow } from '../case-access/case-row.js';
 import { presentCaseDetail } from '../case-access/case-detail.js';
 import { AppError } from '../../plugins/errors.js';
@@ -332,7 +333,9 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       .from(users)
       .where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId)));
     await logDocumentAccess(db, actor, a, request.id, request.ip);
+    const evidence = await signingEvidence(db, crypto, a);
     return {
+      ...evidence,
       code: row.code,
       committeeName: a.committeeName,
       form: a.form,

@@ -11,6 +11,7 @@ import { canMediate, canSeeCase } from '../case-access/cases.policy.js';
 import { findCaseRow, type CaseRow } from '../case-access/case-row.js';
 import { recordCaseEvent } from '../case-access/record-case-change.js';
 import { enqueue } from '../notifications/outbox.js';
+import { onlineRecords } from './online-sessions.js';
 
 type SessionRow = typeof mediationSessions.$inferSelect;
 
@@ -21,7 +22,7 @@ async function mediatedCase(db: Db, actor: Actor, caseId: string): Promise<CaseR
   return row;
 }
 
-export function presentSession(s: SessionRow) {
+export function presentSession(s: SessionRow, online: Awaited<ReturnType<typeof onlineRecords>> = new Map()) {
   return {
     id: s.id,
     scheduledAt: s.scheduledAt.toISOString(),
@@ -35,6 +36,7 @@ export function presentSession(s: SessionRow) {
     statements: s.statements,
     record: s.record,
     outcome: s.outcome,
+    online: online.get(s.id) ?? null,
   };
 }
 
@@ -46,7 +48,8 @@ export async function listSessions(db: Db, actor: Actor, caseId: string) {
     .from(mediationSessions)
     .where(and(eq(mediationSessions.districtCode, actor.districtCode), eq(mediationSessions.caseId, caseId)))
     .orderBy(asc(mediationSessions.scheduledAt));
-  return rows.map(presentSession);
+  const online = await onlineRecords(db, actor.districtCode, rows);
+  return rows.map((s) => presentSession(s, online));
 }
 
 /** 安排调解: the session on the case's timeline, and a text message to each invited party with a phone — one transaction. */
@@ -176,7 +179,7 @@ export async function recordSession(opts: {
         },
       });
     }
-    return presentSession(held!);
+    return presentSession(held!, await onlineRecords(db, actor.districtCode, [held!]));
   });
 }
 

@@ -1,5 +1,5 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { and, count, desc, eq, gt, gte, isNull, sql } from 'drizzle-orm';
+import { createHash, randomBytes } from 'node:crypto';
+import { and, count, eq, gt, gte, sql } from 'drizzle-orm';
 import { maskPhone } from '../../../shared/identifiers.js';
 import type { portalReportBodySchema } from '../../../shared/schemas/portal.js';
 import type { WorkCalendar } from '../../../shared/calendar.js';
@@ -15,13 +15,10 @@ import { storeAttachment } from '../case-access/upload-attachment.js';
 import { systemActor } from '../integrations/system-actors.js';
 import type { SmsGateway } from '../notifications/sms-gateway.js';
 import { enqueue } from '../notifications/outbox.js';
+import { checkPhoneCode, issuePhoneCode } from '../notifications/phone-codes.js';
 import { findOrCreatePerson } from '../persons/persons.repository.js';
 
-const CODE_TTL_MS = 10 * 60_000;
 const TICKET_TTL_MS = 2 * 3600_000;
-const MAX_TRIES = 5;
-const RESEND_AFTER_SECONDS = 60;
-const CODES_PER_PHONE_PER_HOUR = 5;
 const REPORTS_PER_PHONE_PER_DAY = 5;
 export const PHOTOS_PER_REPORT = 6;
 const PHOTO_WINDOW_MS = 24 * 3600_000;
@@ -30,10 +27,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** The portal's own account (users.is_system): every portal case is registered by it. */
 const portalActor = (db: Db, districtCode: string) => systemActor(db, districtCode, 'portal', '群众自助（网上）');
 
-/**
- * Step 1 of the portal: a 6-digit code by SMS. Per phone: one code a minute, five an hour. The code is kept as its
- * keyed hash; the phone is encrypted like every phone at rest.
- */
+/** Step 1 of the portal: a 6-digit code by SMS, under the limits every door shares (notifications/phone-codes.ts). */
 export async function startVerification(opts: {
   db: Db;
   crypto: PersonalDataCrypto;
@@ -43,46 +37,8 @@ export async function startVerification(opts: {
   ip: string;
   showCode: boolean;
 }) {
-  const { db, crypto, sms, districtCode, phone, ip } = opts;
-  const phoneHash = crypto.lookupHash(phone);
-  const recent = await db
-    .select({ createdAt: phoneVerifications.createdAt })
-    .from(phoneVerifications)
-    .where(
-      and(
-        eq(phoneVerifications.districtCode, districtCode),
-        eq(phoneVerifications.phoneHash, phoneHash),
-        gt(phoneVerifications.createdAt, sql`now() - interval '1 hour'`),
-      ),
-    )
-    .orderBy(desc(phoneVerifications.createdAt));
-  if (
-    recent.length >= CODES_PER_PHONE_PER_HOUR ||
-    (recent[0] && Date.now() - recent[0].createdAt.getTime() < RESEND_AFTER_SECONDS * 1000)
-  ) {
-    throw new AppError('VERIFICATION_TOO_FREQUENT', { resendAfterSeconds: RESEND_AFTER_SECONDS });
-  }
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const expiresAt = new Date(Date.now() + CODE_TTL_MS);
-  const [row] = await db
-    .insert(phoneVerifications)
-    .values({ districtCode, phoneHash, phoneEnc: crypto.encrypt(phone), codeHash: crypto.lookupHash(`code:${code}`), expiresAt, ip })
-    .returning({ id: phoneVerifications.id });
-  try {
-    await sms.send({
-      to: phone,
-      text: `【平安建设促进中心】您的验证码为 ${code}，10分钟内有效。如非本人操作请忽略。`,
-      dedupeKey: `verify:${row!.id}`,
-    });
-  } catch {
-    throw new AppError('SMS_SEND_FAILED');
-  }
-  return {
-    verificationId: row!.id,
-    expiresAt: expiresAt.toISOString(),
-    resendAfterSeconds: RESEND_AFTER_SECONDS,
-    ...(opts.showCode ? { demoCode: code } : {}),
-  };
+  const { code, ...issued } = await issuePhoneCode(opts);
+  return { ...issued, ...(opts.showCode ? { demoCode: code } : {}) };
 }
 
 /** Step 2: the code, five tries. Gives a ticket valid two hours for filing and adding photos. */
@@ -93,26 +49,13 @@ export async function confirmVerification(opts: {
   verificationId: string;
   code: string;
 }) {
-  const { db, crypto, districtCode, verificationId, code } = opts;
-  const [row] = await db
-    .update(phoneVerifications)
-    .set({ attempts: sql`${phoneVerifications.attempts} + 1` })
-    .where(
-      and(
-        eq(phoneVerifications.districtCode, districtCode),
-        eq(phoneVerifications.id, verificationId),
-        isNull(phoneVerifications.verifiedAt),
-        gt(phoneVerifications.expiresAt, sql`now()`),
-        sql`${phoneVerifications.attempts} < ${MAX_TRIES}`,
-      ),
-    )
-    .returning();
-  if (!row || row.codeHash !== crypto.lookupHash(`code:${code}`)) throw new AppError('VERIFICATION_CODE_INVALID');
+  const { db, crypto, districtCode } = opts;
+  const row = await checkPhoneCode(opts);
   const ticket = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + TICKET_TTL_MS);
   await db
     .update(phoneVerifications)
-    .set({ verifiedAt: new Date(), ticketHash: sha256(ticket), expiresAt })
+    .set({ ticketHash: sha256(ticket), expiresAt })
     .where(and(eq(phoneVerifications.districtCode, districtCode), eq(phoneVerifications.id, row.id)));
   return { ticket, expiresAt: expiresAt.toISOString(), maskedPhone: maskPhone(crypto.decrypt(row.phoneEnc)) };
 }

@@ -70,6 +70,19 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
       api(`/api/cases/${detail.id}/agreement/signatures`, { method: 'POST', json: { signer, kind, ...(partyId ? { partyId } : {}) } }),
     );
 
+  // 手机签署: a one-time link by SMS to each party who has not signed yet (sign-by-link.ts).
+  const sendSignLinks = () =>
+    run(async () => {
+      const sent = await api<{ name: string; sent: boolean }[]>(`/api/cases/${detail.id}/agreement/sign-links`, { method: 'POST' });
+      const names = (ok: boolean) =>
+        sent
+          .filter((p) => p.sent === ok)
+          .map((p) => p.name)
+          .join('、');
+      if (names(true)) message.success(t('agreement.signLinksSent', { names: names(true) }));
+      if (names(false)) message.warning(t('agreement.signLinksNoPhone', { names: names(false) }));
+    });
+
   if (!a && !canMediate) return null;
   return (
     <Card size="small" title={t('agreement.title')} loading={query.isLoading} data-testid="agreement-card">
@@ -125,6 +138,11 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
               {a.status === 'draft' ? t('agreement.draftPrint') : t('agreement.print')}
             </Button>
           </Space>
+          {a.status === 'final' && a.form === 'written' && canMediate && a.parties.some((p) => !p.signed) && (
+            <Button onClick={() => void sendSignLinks()} data-testid="send-sign-links">
+              {t('agreement.sendSignLinks')}
+            </Button>
+          )}
           {a.status === 'final' && a.form === 'written' && canMediate && (
             <Descriptions size="small" column={1} bordered title={t('agreement.signatures')}>
               {a.parties.map((p) => (

@@ -17,6 +17,7 @@ import { RevealButton } from './reveal-button.js';
 import { LikelyPersonsButton } from './likely-persons-button.js';
 import { AgreementCard } from './agreement-card.js';
 import { SessionsCard } from './sessions-card.js';
+import { DeliveriesCard } from './deliveries-card.js';
 import { PetitionRepliesCard } from './petition-replies-card.js';
 import { CounsellingCard } from './counselling-card.js';
 import { SimilarCasesCard } from './similar-cases-card.js';
@@ -161,6 +162,7 @@ export function CaseDetailPage() {
           <CounsellingCard detail={c} />
           <SessionsCard detail={c} canMediate={c.abilities.mediate} />
           <AgreementCard detail={c} canMediate={c.abilities.agreement} />
+          <DeliveriesCard detail={c} canDeliver={c.abilities.mediate} />
           <Card
             title={t('case.parties')}
             size="small"

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { z } from 'zod';
 import type { sessionSchema } from '../../../../shared/schemas/agreements.js';
 import type { CaseDetail } from '../../../../shared/schemas/cases.js';
+import { formatShanghaiDateTime } from '../../../../shared/calendar.js';
 import { api, ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 
@@ -85,6 +86,10 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
             actions={
               canMediate && s.status === 'scheduled'
                 ? [
+                    // 线上调解: the mediator's video room opens in its own tab (a light page: docs/ONLINE-MEDIATION.md).
+                    <Button key="online" size="small" href={`/online/host/${detail.id}/${s.id}`} target="_blank" data-testid="start-online">
+                      {t('sessions.online')}
+                    </Button>,
                     // A session is recorded once it has taken place (the server refuses earlier: SESSION_NOT_YET_HELD).
                     <Tooltip key="record" title={dayjs(s.scheduledAt).isAfter(dayjs()) ? t('sessions.notYet') : undefined}>
                       <Button
@@ -109,6 +114,26 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
                 {dayjs(s.scheduledAt).format('YYYY-MM-DD HH:mm')} · {s.room} · {s.mediatorNames}
               </Space>
               {s.outcome && <Typography.Text type="secondary">{t(`sessions.outcome.${s.outcome}`)}</Typography.Text>}
+              {s.online && (
+                <Typography.Text type="secondary" data-testid="online-record">
+                  {t('sessions.onlineRecord')}：
+                  {s.online.participants
+                    .map((p) =>
+                      t('sessions.joinedLeft', {
+                        name: p.name,
+                        joined: p.joinedAt ? formatShanghaiDateTime(new Date(p.joinedAt)) : '',
+                        left: p.leftAt ? formatShanghaiDateTime(new Date(p.leftAt)) : t('sessions.stillIn'),
+                      }),
+                    )
+                    .join('；')}
+                  {s.online.recordingNote ? `。${s.online.recordingNote}` : ''}
+                </Typography.Text>
+              )}
+              {s.online?.recordings.map((r) => (
+                <a key={r.id} href={r.url} target="_blank" rel="noreferrer" data-testid="recording-link">
+                  {t('sessions.play')} {formatShanghaiDateTime(new Date(r.startedAt))}
+                </a>
+              ))}
             </Space>
           </List.Item>
         )}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { line, token } from './text.js';
+
+/** Online mediation (docs/ONLINE-MEDIATION.md): one-time links to parties' phones, signing, sessions, recordings. */
+
+export const linkTokenParams = z.object({ token: token(64, { min: 20 }).describe('The one-time link’s token') });
+export const linkTicketHeader = z.object({
+  'x-link-ticket': token(100, { min: 0 }).optional().describe('The ticket the SMS code gave (verifyOnlineLink)'),
+});
+
+export const onlineLinkInfoSchema = z.object({
+  purpose: z.enum(['sign', 'join', 'deliver']),
+  caseCode: z.string(),
+  maskedPhone: z.string(),
+  expiresAt: z.string(),
+  documentKind: z.string().nullable(),
+  session: z
+    .object({ id: z.string(), scheduledAt: z.string(), isPublic: z.boolean(), status: z.string() })
+    .nullable()
+    .describe('join: the session the link is for'),
+});
+
+export const linkCodeResponseSchema = z.object({
+  verificationId: z.string(),
+  expiresAt: z.string(),
+  resendAfterSeconds: z.number(),
+  maskedPhone: z.string(),
+  demoCode: z.string().optional().describe('Demo installations without an SMS gateway only'),
+});
+
+export const linkCodeBodySchema = z.object({
+  verificationId: z.string().uuid(),
+  code: line(20).regex(/^\d{6}$/, 'VERIFICATION_CODE_INVALID'),
+});
+
+export const linkTicketSchema = z.object({ ticket: z.string(), expiresAt: z.string() });
+
+export const agreementByLinkSchema = z.object({
+  code: z.string(),
+  title: z.string(),
+  partyName: z.string(),
+  text: z.string().describe('The exact text signed; its SHA-256 is textSha256'),
+  textSha256: z.string(),
+});
+
+export const signByLinkBodySchema = z.object({
+  signaturePng: token(420_000, { min: 100 }).describe('The drawn signature, PNG as a data URL or base64 (≤ 300 KB)'),
+  consent: z.boolean().describe('我已阅读并同意本协议全部内容'),
+  textSha256: line(64)
+    .regex(/^[0-9a-f]{64}$/)
+    .describe('SHA-256 of the text the party read (agreementByLink.textSha256)'),
+});
+
+export const signLinksResultSchema = z.array(z.object({ partyId: z.string(), name: z.string(), sent: z.boolean() }));
+
+const iceServerSchema = z.object({ urls: z.array(z.string()), username: z.string(), credential: z.string() });
+
+export const participantTokenSchema = z.object({
+  sessionId: z.string(),
+  participantId: z.string(),
+  participantToken: z.string().describe('For the signalling WebSocket (`?token=`); expires with the session'),
+  expiresAt: z.string(),
+  iceServers: z.array(iceServerSchema).describe('TURN with time-limited credentials (TURN_URLS, TURN_SECRET); empty on a LAN'),
+});
+
+export const startOnlineSessionBodySchema = z.object({
+  resendLinks: z.boolean().optional().describe('Text the parties new join links (the old ones stop working)'),
+});
+export const startOnlineSessionResponseSchema = participantTokenSchema.extend({
+  links: z.array(z.object({ partyId: z.string(), name: z.string(), sent: z.boolean() })),
+});
+
+export const joinOnlineSessionBodySchema = z.object({
+  link: token(64, { min: 20 }).describe('The one-time join link’s token'),
+  verificationId: z.string().uuid(),
+  code: line(20).regex(/^\d{6}$/, 'VERIFICATION_CODE_INVALID'),
+  rightsAccepted: z.boolean().describe('The rights notice was read: free, may refuse, may ask for another mediator, public or private'),
+  recordingConsent: z.boolean().describe('Consents to the session being recorded (a refusal means no recording)'),
+});
+
+export const onlineRecordSchema = z
+  .object({
+    startedAt: z.string(),
+    endedAt: z.string().nullable(),
+    recordingNote: z.string().nullable(),
+    participants: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        kind: z.enum(['mediator', 'party']),
+        state: z.enum(['waiting', 'admitted', 'removed']),
+        recordingConsent: z.boolean(),
+        joinedAt: z.string().nullable(),
+        leftAt: z.string().nullable(),
+      }),
+    ),
+    recordings: z.array(
+      z.object({
+        id: z.string(),
+        startedAt: z.string(),
+        endedAt: z.string().nullable(),
+        size: z.number(),
+        sha256: z.string(),
+        url: z.string(),
+      }),
+    ),
+  })
+  .nullable();
