@@ -52,7 +52,7 @@ async function overdueCase(summary: string) {
 }
 
 describe('supervising deadlines in the browser', () => {
-  it('the dispatcher sees a red case on the overdue board and urges it; the handler answers', async () => {
+  it('the dispatcher sees a red case on the overdue board and urges it; the handler answers', { timeout: 60_000 }, async () => {
     const c = await overdueCase(`逾期督办演示 ${randomUUID().slice(0, 6)}`);
 
     const dispatcher = await signInPage(b, 'dispatcher');

@@ -298,7 +298,8 @@ describe('pages anyone can use', () => {
 
   it(
     'every staff page has one h1, in the header, naming it as its menu entry does (and the window title follows)',
-    { timeout: 120_000 },
+    // Four users × every menu entry of theirs (about 60 page loads in all).
+    { timeout: 240_000 },
     async () => {
       for (const user of ['admin', 'leader', 'counsellor', 'mediator']) {
         const page = await signInPage(b, user, DESK);

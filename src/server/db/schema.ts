@@ -248,6 +248,8 @@ export const cases = pgTable(
       .on(t.districtCode, t.unitPath.op('text_pattern_ops'), t.kind, t.riskLevel, t.peopleInvolved)
       .where(sql`${t.status} in (${sqlList(OPEN_STATUSES)})`),
     index('cases_created_idx').on(t.districtCode, t.createdAt),
+    // The case list filtered by category (its most used filter beside status), newest first, a page at a time.
+    index('cases_category_created_idx').on(t.districtCode, t.category, t.createdAt),
     index('cases_handler_idx').on(t.districtCode, t.handlerId),
     uniqueIndex('cases_external_ref_key').on(t.districtCode, t.sourceClientId, t.externalRef),
     // Importing the same file again adds nothing: a row is keyed by the source's case number.

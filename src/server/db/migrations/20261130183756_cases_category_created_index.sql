@@ -1,0 +1,1 @@
+CREATE INDEX "cases_category_created_idx" ON "cases" USING btree ("district_code","category","created_at");
