@@ -161,38 +161,42 @@ describe('the command centre', () => {
     expect(outside).toEqual([]);
   });
 
-  it('tells a read-only leader what the empty “三零” board shows and who fills it in; an administrator gets the first steps', async () => {
-    const leader = await signInPage(b, 'leader', { viewport: { width: 1440, height: 900 } });
-    await leader.goto(`${b.baseUrl}/command/three-zero`);
-    const empty = leader.getByTestId('three-zero-empty');
-    await empty.waitFor();
-    const text = await empty.innerText();
-    // What the board shows, who fills it in (and how), and what the leader can do meanwhile.
-    expect(text).toContain('零上访、零事故、零案件');
-    expect(text).toMatch(/管理员或调度员填写/);
-    expect(text).toMatch(/导出 Excel 填好后导入/);
-    expect(text).toMatch(/不能填写。请联系本中心的管理员/);
-    await empty.getByRole('button', { name: '打开领导驾驶舱' }).waitFor();
-    expect(await leader.getByRole('button', { name: '从组织架构导入村(社区)' }).count()).toBe(0);
-    expect(await leader.getByTestId('three-zero-table').count()).toBe(0);
-    await leader.screenshot({ path: join(SCREENSHOTS, 'three-zero-empty-leader.png') });
-    await leader.context().close();
+  it(
+    'tells a read-only leader what the empty “三零” board shows and who fills it in; an administrator gets the first steps',
+    { timeout: 90_000 },
+    async () => {
+      const leader = await signInPage(b, 'leader', { viewport: { width: 1440, height: 900 } });
+      await leader.goto(`${b.baseUrl}/command/three-zero`);
+      const empty = leader.getByTestId('three-zero-empty');
+      await empty.waitFor();
+      const text = await empty.innerText();
+      // What the board shows, who fills it in (and how), and what the leader can do meanwhile.
+      expect(text).toContain('零上访、零事故、零案件');
+      expect(text).toMatch(/管理员或调度员填写/);
+      expect(text).toMatch(/导出 Excel 填好后导入/);
+      expect(text).toMatch(/不能填写。请联系本中心的管理员/);
+      await empty.getByRole('button', { name: '打开领导驾驶舱' }).waitFor();
+      expect(await leader.getByRole('button', { name: '从组织架构导入村(社区)' }).count()).toBe(0);
+      expect(await leader.getByTestId('three-zero-table').count()).toBe(0);
+      await leader.screenshot({ path: join(SCREENSHOTS, 'three-zero-empty-leader.png') });
+      await leader.context().close();
 
-    // The administrator starts from the empty board: the villages and communities of the org tree become the board,
-    // which then says that this year's figures are still to be entered.
-    const admin = await signInPage(b, 'admin', { viewport: { width: 1440, height: 900 } });
-    await admin.goto(`${b.baseUrl}/command/three-zero`);
-    await admin.getByTestId('three-zero-empty').getByRole('button', { name: '从组织架构导入村(社区)' }).click();
-    await admin
-      .locator('.ant-popconfirm')
-      .getByRole('button', { name: /确\s*定/ })
-      .click();
-    await admin.getByTestId('three-zero-table').locator('tr.ant-table-row').first().waitFor();
-    expect(await admin.getByTestId('three-zero-empty').count()).toBe(0);
-    expect(await admin.getByTestId('three-zero-no-figures').innerText()).toContain(
-      `${shanghaiDate(new Date()).slice(0, 4)} 年的事故和案件起数还没有填报`,
-    );
-    await admin.screenshot({ path: join(SCREENSHOTS, 'three-zero-villages.png') });
-    await admin.context().close();
-  });
+      // The administrator starts from the empty board: the villages and communities of the org tree become the board,
+      // which then says that this year's figures are still to be entered.
+      const admin = await signInPage(b, 'admin', { viewport: { width: 1440, height: 900 } });
+      await admin.goto(`${b.baseUrl}/command/three-zero`);
+      await admin.getByTestId('three-zero-empty').getByRole('button', { name: '从组织架构导入村(社区)' }).click();
+      await admin
+        .locator('.ant-popconfirm')
+        .getByRole('button', { name: /确\s*定/ })
+        .click();
+      await admin.getByTestId('three-zero-table').locator('tr.ant-table-row').first().waitFor();
+      expect(await admin.getByTestId('three-zero-empty').count()).toBe(0);
+      expect(await admin.getByTestId('three-zero-no-figures').innerText()).toContain(
+        `${shanghaiDate(new Date()).slice(0, 4)} 年的事故和案件起数还没有填报`,
+      );
+      await admin.screenshot({ path: join(SCREENSHOTS, 'three-zero-villages.png') });
+      await admin.context().close();
+    },
+  );
 });
