@@ -23,7 +23,7 @@ import { connectDatabase, runMigrations } from '../src/server/db/client.js';
 import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
 import { DEMO_PASSWORD, seedDemoData } from '../src/server/db/seed-demo.js';
 import { buildCaseBody } from '../src/server/modules/cases/cases.factory.js';
-import { freePort, load, percentile, report, writeJsonReport, type Result } from './support.js';
+import { cpuSeconds, freePort, http, load, percentile, report, writeJsonReport, type Result } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -84,6 +84,19 @@ async function seedCases(pool: pg.Pool, n: number) {
   await pool.query('analyze');
 }
 
+/**
+ * With PG_STATS=1 (and pg_stat_statements preloaded, see db/embedded.ts), the statements that took the most time
+ * since the last call: which query a change should make cheaper.
+ */
+async function statements(pool: pg.Pool, label: string) {
+  if (!process.env.PG_STATS) return;
+  const { rows } = await pool.query(`select calls, round(total_exec_time) as ms, round(mean_exec_time::numeric, 3) as mean, rows,
+    left(regexp_replace(query, '\\s+', ' ', 'g'), 150) as q from pg_stat_statements order by total_exec_time desc limit 15`);
+  console.log(`statements during ${label}:`);
+  console.table(rows);
+  await pool.query('select pg_stat_statements_reset()');
+}
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-bench-'));
   const embedded = process.env.DATABASE_URL
@@ -95,6 +108,7 @@ async function main() {
   const server = (await pool.query('show server_version')).rows[0].server_version;
   console.log(`PostgreSQL ${server} (${embedded ? 'embedded' : 'DATABASE_URL'}), ${C} concurrent clients, ${SECONDS} s per measurement`);
   await runMigrations(pool);
+  if (process.env.PG_STATS) await pool.query('create extension if not exists pg_stat_statements');
   await seedDemoData({ db: database.db, log });
 
   let t0 = performance.now();
@@ -147,10 +161,11 @@ async function main() {
     await new Promise((r) => setTimeout(r, 250));
   }
   console.log(`start-up backfill of the seeded cases done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  if (process.env.PG_STATS) await pool.query('select pg_stat_statements_reset()');
 
   const registered: string[] = [];
   const createCase = async () => {
-    const res = await fetch(`${base}/api/cases`, {
+    const res = await http(`${base}/api/cases`, {
       method: 'POST',
       headers: { cookie: reception, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
       body: JSON.stringify(buildCaseBody()),
@@ -161,12 +176,13 @@ async function main() {
     return res.status === 201;
   };
   const createMany = await load('createCase (HTTP, new case each)', createCase, run);
+  await statements(pool, 'createCase');
   const createOne = await load('createCase, 1 client', createCase, { clients: 1, seconds: SECONDS });
 
   // accept, then dispatch, each case by one client (a dispatcher reads the case, then acts at the version shown).
   const sfs = (await pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id as string;
   const act = async (caseId: string, body: object) => {
-    const res = await fetch(`${base}/api/cases/${caseId}/actions`, {
+    const res = await http(`${base}/api/cases/${caseId}/actions`, {
       method: 'POST',
       headers: { cookie: dispatcher, 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -178,13 +194,14 @@ async function main() {
   const actLatencies: number[] = [];
   let actErrors = 0;
   let next = 0;
+  const actCpu = cpuSeconds();
   const actStart = performance.now();
   const actUntil = actStart + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: C }, async () => {
       while (performance.now() < actUntil && next < registered.length) {
         const id = registered[next++]!;
-        const shown = (await (await fetch(`${base}/api/cases/${id}`, { headers: { cookie: dispatcher } })).json()) as { version: number };
+        const shown = (await (await http(`${base}/api/cases/${id}`, { headers: { cookie: dispatcher } })).json()) as { version: number };
         let t = performance.now();
         const accepted = await act(id, { action: 'accept', expectedVersion: shown.version });
         if (!accepted) {
@@ -199,6 +216,7 @@ async function main() {
       }
     }),
   );
+  await statements(pool, 'actOnCase');
   if (next >= registered.length)
     console.log(`actOnCase ran out of fresh cases after ${((performance.now() - actStart) / 1000).toFixed(1)} s`);
   const actMany: Result = {
@@ -207,12 +225,18 @@ async function main() {
     errors: actErrors,
     seconds: (performance.now() - actStart) / 1000,
     latencies: actLatencies.sort((a, b) => a - b),
+    cpuPerOp: Object.fromEntries(
+      Object.entries(cpuSeconds()).map(([k, v]) => [
+        k,
+        Math.round(((v - (actCpu[k] ?? 0)) * 1e5) / Math.max(1, actLatencies.length)) / 100,
+      ]),
+    ),
   };
 
   const list = await load(
     'listCases (status+category+unit)',
     async () => {
-      const res = await fetch(`${base}/api/cases?status=in_progress&category=labour&unitId=${wenyuan}&page=1&pageSize=20`, {
+      const res = await http(`${base}/api/cases?status=in_progress&category=labour&unitId=${wenyuan}&page=1&pageSize=20`, {
         headers: { cookie: dispatcher },
       });
       const text = await res.text();
@@ -221,6 +245,7 @@ async function main() {
     },
     run,
   );
+  await statements(pool, 'listCases');
   child.kill('SIGTERM');
   await new Promise((r) => child.on('exit', r));
 

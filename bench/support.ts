@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORD } from '../src/server/db/seed-demo.js';
@@ -11,6 +12,87 @@ export interface Result {
   errors: number;
   seconds: number;
   latencies: number[];
+  /** CPU milliseconds per successful operation, by process group (Linux only): where the time went. */
+  cpuPerOp?: Record<string, number>;
+}
+
+/**
+ * CPU seconds used so far by this process (the load generator), the platform's server processes (`node … main.ts`)
+ * and PostgreSQL's processes, from /proc (Linux; empty elsewhere). Two readings around a measurement tell which side
+ * a change must make cheaper.
+ */
+export function cpuSeconds(): Record<string, number> {
+  const totals: Record<string, number> = { bench: 0, server: 0, postgres: 0 };
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return {};
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (Number(pid) === process.pid) totals.bench! += seconds;
+      else if (comm.startsWith('postgres')) totals.postgres! += seconds;
+      else if (cmd.includes('src/server/main.ts')) totals.server! += seconds;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return totals;
+}
+
+function cpuPerOp(before: Record<string, number>, after: Record<string, number>, ops: number): Record<string, number> | undefined {
+  if (!ops || !Object.keys(before).length) return undefined;
+  return Object.fromEntries(Object.keys(after).map((k) => [k, Math.round(((after[k]! - (before[k] ?? 0)) * 1e5) / ops) / 100]));
+}
+
+/**
+ * A lean HTTP client for the load: node:http over kept-alive connections. The load generator shares the machine's
+ * two cores with the server and PostgreSQL, and `fetch` spends about 1.7 ms of CPU per request of its own (measured
+ * in bench:cases); this one a fraction of that, so the figures say more about the platform than about the client.
+ * Same answer shape as `fetch` for what the benches read.
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+export function http(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{
+  status: number;
+  ok: boolean;
+  text: () => Promise<string>;
+  json: () => Promise<unknown>;
+  headers: Record<string, string | string[] | undefined>;
+}> {
+  return new Promise((resolve, reject) => {
+    const body = init.body === undefined ? undefined : Buffer.from(init.body);
+    const req = httpRequest(
+      url,
+      { method: init.method ?? 'GET', agent, headers: { ...init.headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          resolve({
+            status,
+            ok: status >= 200 && status < 300,
+            text: async () => text,
+            json: async () => JSON.parse(text),
+            headers: res.headers,
+          });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -23,6 +105,7 @@ export async function load(name: string, op: (i: number) => Promise<boolean>, op
   const latencies: number[] = [];
   let errors = 0;
   let i = 0;
+  const cpuBefore = cpuSeconds();
   const start = performance.now();
   const until = start + opts.seconds * 1000;
   await Promise.all(
@@ -35,13 +118,20 @@ export async function load(name: string, op: (i: number) => Promise<boolean>, op
       }
     }),
   );
-  return { name, count: latencies.length, errors, seconds: (performance.now() - start) / 1000, latencies: latencies.sort((a, b) => a - b) };
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = cpuPerOp(cpuBefore, cpuSeconds(), latencies.length);
+  return { name, count: latencies.length, errors, seconds, latencies: latencies.sort((a, b) => a - b), ...(cpu ? { cpuPerOp: cpu } : {}) };
 }
 
 /** One row of the results table: rate, p50, p95, p99 (ms), errors. */
 export function report(r: Result, nameWidth = 34): string {
   const f = (x: number) => x.toFixed(1).padStart(8);
-  return `${r.name.padEnd(nameWidth)} ${(r.count / r.seconds).toFixed(0).padStart(7)}/s ${f(percentile(r.latencies, 50))} ${f(percentile(r.latencies, 95))} ${f(percentile(r.latencies, 99))}   errors ${r.errors}`;
+  const cpu = r.cpuPerOp
+    ? `   CPU ms/op ${Object.entries(r.cpuPerOp)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(', ')}`
+    : '';
+  return `${r.name.padEnd(nameWidth)} ${(r.count / r.seconds).toFixed(0).padStart(7)}/s ${f(percentile(r.latencies, 50))} ${f(percentile(r.latencies, 95))} ${f(percentile(r.latencies, 99))}   errors ${r.errors}${cpu}`;
 }
 
 /**
@@ -64,6 +154,7 @@ export function writeJsonReport(
         p99: percentile(r.latencies, 99),
         errors: r.errors,
         count: r.count,
+        ...(r.cpuPerOp ? { cpuMsPerOp: r.cpuPerOp } : {}),
         seconds: r.seconds,
       },
     ]),

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { hostname, totalmem } from 'node:os';
@@ -210,6 +210,7 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger
   const remember = (m: unknown) => {
     const line = String(m).trim();
     log.debug({ pg: line }, 'postgres');
+    if (process.env.PG_STATS_LOG) appendFileSync(process.env.PG_STATS_LOG, `${line}\n`);
     output.push(line);
     if (output.length > 20) output.shift();
   };
@@ -225,7 +226,10 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger
     // the next start, so the first views after a restart do not read from disk (db/prewarm.ts, docs/SCALING.md).
     postgresFlags: [
       '-c',
-      'shared_preload_libraries=pg_prewarm',
+      // PG_STATS=1 (the benches' diagnosis, docs/PERFORMANCE.md): statement statistics, and the plans of statements
+      // slower than 20 ms written to the file PG_STATS_LOG names.
+      process.env.PG_STATS ? 'shared_preload_libraries=pg_prewarm,pg_stat_statements,auto_explain' : 'shared_preload_libraries=pg_prewarm',
+      ...(process.env.PG_STATS ? ['-c', 'auto_explain.log_min_duration=20'] : []),
       '-c',
       'pg_prewarm.autoprewarm=on',
       // PostgreSQL's own advice for a machine it shares: a quarter of the memory for its buffers (here at most 2 GB,

@@ -176,6 +176,10 @@ export const persons = pgTable(
     index('persons_address_hash_idx').on(t.districtCode, t.addressHash),
     index('persons_name_pinyin_idx').on(t.districtCode, t.namePinyin),
     index('persons_credit_code_idx').on(t.districtCode, t.creditCode),
+    // An organisation without a credit code is known by its exact name (registration and the intake preview ask).
+    index('persons_org_name_idx')
+      .on(t.districtCode, t.name)
+      .where(sql`${t.type} = 'organization'`),
     index('persons_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
   ],
 );
@@ -250,11 +254,12 @@ export const cases = pgTable(
     index('cases_created_idx').on(t.districtCode, t.createdAt),
     // The case list filtered by category (its most used filter beside status), newest first, a page at a time.
     index('cases_category_created_idx').on(t.districtCode, t.category, t.createdAt),
+    // Status and category together (the list's default pair): the page and its count read only the matching cases.
+    index('cases_status_category_created_idx').on(t.districtCode, t.status, t.category, t.createdAt),
     index('cases_handler_idx').on(t.districtCode, t.handlerId),
     uniqueIndex('cases_external_ref_key').on(t.districtCode, t.sourceClientId, t.externalRef),
     // Importing the same file again adds nothing: a row is keyed by the source's case number.
     uniqueIndex('cases_source_case_number_key').on(t.districtCode, t.sourceCaseNumber),
-    index('cases_place_trgm_idx').using('gin', t.placeAddress.op('gin_trgm_ops')),
     foreignKey({ columns: [t.districtCode, t.unitId], foreignColumns: [units.districtCode, units.id] }),
     foreignKey({ columns: [t.districtCode, t.registeredBy], foreignColumns: [users.districtCode, users.id] }),
     check('cases_status_check', sql`${t.status} in (${sqlList(CASE_STATUSES)})`),

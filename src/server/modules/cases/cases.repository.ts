@@ -7,7 +7,7 @@ import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import type { CaseRow } from '../case-access/case-row.js';
 import { findUnitsByIds } from '../units/units.repository.js';
-import { visibleCasesCondition } from '../case-access/cases.policy.js';
+import { seesWholeDistrict, visibleCasesCondition } from '../case-access/cases.policy.js';
 import { addDays, shanghaiDate, startOfShanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import { loadClocks, overdueCondition, type ClockRow } from '../deadlines/case-clocks.js';
 import { summaryOf } from '../case-access/case-detail.js';
@@ -124,7 +124,7 @@ export async function listCases(
   if (q.holderUnitId) where.push(sql`coalesce(${cases.leadUnitId}, ${cases.unitId}) = ${q.holderUnitId}::uuid`);
   if (q.mine === 'true') {
     where.push(
-      or(eq(cases.handlerId, actor.id), eq(cases.leadUnitId, actor.unitId), sql`${actor.unitId}::uuid = any(${cases.coUnitIds})`)!,
+      or(eq(cases.handlerId, actor.id), eq(cases.leadUnitId, actor.unitId), sql`${cases.coUnitIds} @> array[${actor.unitId}::uuid]`)!,
     );
   }
   if (q.unitId) {
@@ -159,7 +159,7 @@ export async function listCases(
   if (search?.match) {
     // Words: read the matches from the full-text index, rank them there, then load one page. A district-level user
     // with no other filter sees every case, so the index alone answers (no join to every matching case).
-    const onlyIndex = where.length === 2 && actor.unitPath.split('/').filter(Boolean).length === 1;
+    const onlyIndex = where.length === 2 && seesWholeDistrict(actor);
     const matches = onlyIndex ? and(eq(caseSearch.districtCode, d), search.match) : and(condition, search.match);
     const base = () =>
       onlyIndex

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../plugins/errors.js';
 import type { PartyInput } from '../../../shared/schemas/cases.js';
 import { maskAddress, maskIdNumber, maskPhone, normalizeAddress } from '../../../shared/identifiers.js';
@@ -83,15 +83,13 @@ export async function planPartyPersonsBatch(
           .select()
           .from(persons)
           .where(
+            // One statement text whatever the batch holds (arrays, not lists): planned once, not once per batch size.
             and(
               eq(persons.districtCode, districtCode),
-              or(
-                idHashes.length ? inArray(persons.idNumberHash, idHashes) : undefined,
-                phoneHashes.length ? inArray(persons.phoneHash, phoneHashes) : undefined,
-                creditCodes.length ? inArray(persons.creditCode, creditCodes) : undefined,
-                orgNames.length ? and(eq(persons.type, 'organization'), inArray(persons.name, orgNames)) : undefined,
-                sql`false`,
-              ),
+              sql`(${persons.idNumberHash} = any(${sql.param(idHashes)}::text[])
+                or ${persons.phoneHash} = any(${sql.param(phoneHashes)}::text[])
+                or ${persons.creditCode} = any(${sql.param(creditCodes)}::text[])
+                or (${persons.type} = 'organization' and ${persons.name} = any(${sql.param(orgNames)}::text[])))`,
             ),
           );
   // Persons this batch creates, found again by later registrations of the batch as if they were on file.

@@ -105,6 +105,29 @@ describe('one person, one record', () => {
   });
 });
 
+describe('the same place', () => {
+  it('an address written alike in the same community relates the cases, found through the trigram index', async () => {
+    const building = `${randomUUID().slice(0, 8)}号楼`;
+    const earlier = await file({ place: { address: `文苑街道东方社区${building}二单元楼道`, unitCode: '410871061001' } });
+    // Many other cases in the same community, addresses alike only in their common prefix: not the same place.
+    for (let i = 0; i < 3; i++) await file({ place: { address: `文苑街道东方社区某工地（${randomUUID()}）`, unitCode: '410871061001' } });
+    const p = await preview({
+      kind: 'dispute',
+      place: { address: `东方社区${building}二单元楼道漏水`, unitCode: '410871061001' },
+      parties: [{ role: 'applicant', type: 'person', name: '王小丫', phone: uniquePhone() }],
+    });
+    const sameplace = p.related.filter((r: { reasons: string[] }) => r.reasons.some((x) => x.startsWith('同一地点')));
+    expect(sameplace.map((r: { code: string }) => r.code)).toEqual([earlier.code]);
+    // In another community the same words are another place.
+    const elsewhere = await preview({
+      kind: 'dispute',
+      place: { address: `东方社区${building}二单元楼道漏水`, unitCode: '410871061002' },
+      parties: [{ role: 'applicant', type: 'person', name: '王小丫', phone: uniquePhone() }],
+    });
+    expect(elsewhere.related.some((r: { code: string }) => r.code === earlier.code)).toBe(false);
+  });
+});
+
 describe('signals at intake', () => {
   it('flags an accepted petition filed again as 重复', async () => {
     const idNumber = uniqueIdNumber();
