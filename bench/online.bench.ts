@@ -1,11 +1,12 @@
 /**
- * `npx tsx bench/online.bench.ts [-- --sessions 50 --seconds 10 --json out.json]`
+ * `npx tsx bench/online.bench.ts [-- --sessions 50 --seconds 10 --rate 10 --json out.json]`
  *
  * Online mediation's signalling (docs/ONLINE-MEDIATION.md) against a separate server process over real HTTP and
  * WebSockets: S online sessions, each with its mediator and two parties.
  *  - joinSession: a party's join (link + SMS code → participant token, `joinOnlineSession`), then the signalling
  *    WebSocket opened until its `welcome` — what signalling adds to a join;
- *  - signal: one relayed message (a party → its mediator, through the platform), while every session signals at once;
+ *  - signal: one relayed message (a party → its mediator, through the platform), while every session signals at once
+ *    (each session's first party at `--rate` messages a second; `--rate 0` floods, to find the relay's ceiling);
  *  - health during the signalling load against idle: the other requests must not slow down (ratio of p95s).
  * The SMS codes are made known to the bench by writing a code's keyed hash into the verification (the bench holds the
  * key), since no phone receives them. Uses the embedded PostgreSQL unless DATABASE_URL is set.
@@ -23,17 +24,22 @@ import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
 import { seedDemoData } from '../src/server/db/seed-demo.js';
 import { createPersonalDataCrypto } from '../src/server/lib/personal-data-crypto.js';
 import { buildCaseBody } from '../src/server/modules/cases/cases.factory.js';
-import { load, percentile, report, startBenchServer, writeJsonReport, type Result } from './support.js';
+import { cpuSeconds, http, load, percentile, report, startBenchServer, writeJsonReport, type Result } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
     sessions: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '10' },
+    // Messages per second each party sends its mediator. A real negotiation is an offer, an answer and a few dozen
+    // ICE candidates in its first seconds, then almost nothing: 10/s for the whole run is well above that. 0 = as
+    // fast as each party's previous message is relayed (a flood, to find the relay's ceiling).
+    rate: { type: 'string', default: '10' },
     json: { type: 'string' },
   },
 });
 const S = Number(args.sessions);
 const SECONDS = Number(args.seconds);
+const RATE = Number(args.rate);
 const KEY = Buffer.alloc(32, 11);
 const log = pino({ level: 'warn' });
 const crypto = createPersonalDataCrypto(KEY);
@@ -191,23 +197,58 @@ async function main() {
     p.session.mediator.ws.send(JSON.stringify({ type: 'admit', participantId: p.id }));
     await p.socket.next('admitted');
   }
-  const health = () => async () => (await fetch(`${base}/api/health`)).ok;
+  const health = () => async () => (await http(`${base}/api/health`)).ok;
   const idle = await load('health, idle', health(), { clients: 4, seconds: Math.max(1, SECONDS / 2) });
   const pending = new Map<number, (v: boolean) => void>();
   for (const s of sessions) s.mediator.onSignal = (data) => pending.get(data.n)?.(true);
   const senders = parties.filter((p, i) => parties.findIndex((q) => q.session === p.session) === i);
+  const relay = (n: number, p: (typeof senders)[number]) =>
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => (pending.delete(n), resolve(false)), 5000);
+      pending.set(n, (ok) => (clearTimeout(timer), pending.delete(n), resolve(ok)));
+      p.socket.ws.send(JSON.stringify({ type: 'signal', to: p.session.mediatorId, data: { n } }));
+    });
+  /** Each party sends at RATE messages a second (open loop: the pace does not count in a message's latency). */
+  const paced = async (): Promise<Result> => {
+    const latencies: number[] = [];
+    let errors = 0;
+    let n = 0;
+    const cpu0 = cpuSeconds();
+    const start = performance.now();
+    const until = start + SECONDS * 1000;
+    await Promise.all(
+      senders.map(async (p) => {
+        let due = performance.now() + Math.random() * (1000 / RATE);
+        while (due < until) {
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          due += 1000 / RATE;
+          const t0 = performance.now();
+          if (await relay(n++, p)) latencies.push(performance.now() - t0);
+          else errors++;
+        }
+      }),
+    );
+    const cpu1 = cpuSeconds();
+    const count = latencies.length;
+    return {
+      name: `signal (party → mediator, ${RATE}/s each)`,
+      count,
+      errors,
+      seconds: (performance.now() - start) / 1000,
+      latencies: latencies.sort((a, b) => a - b),
+      cpuPerOp: Object.fromEntries(
+        Object.keys(cpu1).map((k) => [k, Math.round(((cpu1[k]! - (cpu0[k] ?? 0)) * 1e5) / Math.max(1, count)) / 100]),
+      ),
+    };
+  };
   const [signal, busy] = await Promise.all([
-    load(
-      'signal (party → mediator)',
-      (n) =>
-        new Promise<boolean>((resolve) => {
-          const p = senders[n % senders.length]!;
-          const timer = setTimeout(() => (pending.delete(n), resolve(false)), 5000);
-          pending.set(n, (ok) => (clearTimeout(timer), pending.delete(n), resolve(ok)));
-          p.socket.ws.send(JSON.stringify({ type: 'signal', to: p.session.mediatorId, data: { n } }));
+    RATE > 0
+      ? paced()
+      : load('signal (party → mediator, flood)', (n) => relay(n, senders[n % senders.length]!), {
+          clients: senders.length,
+          seconds: SECONDS,
         }),
-      { clients: senders.length, seconds: SECONDS },
-    ),
     load('health, during signalling', health(), { clients: 4, seconds: SECONDS }),
   ]);
 
@@ -219,6 +260,7 @@ async function main() {
     writeJsonReport(args.json, { joinSession: joinResult, signal, healthIdle: idle, healthDuringSignalling: busy }, ratios, {
       sessions: S,
       participants: sessions.length + parties.length,
+      ratePerParty: RATE,
     });
     console.log(`figures written to ${args.json}`);
   }
