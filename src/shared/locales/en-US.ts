@@ -59,7 +59,7 @@ export const enUS: Record<MessageKey, string> = {
   'case.satisfaction': 'Follow-up rating',
   'case.rejectReason': 'Reason for rejection',
   'case.dateRange': 'Registered between',
-  'case.keyword': 'Code or words (full text)',
+  'case.keyword': 'Code, words, phone or ID number',
   'case.actions': 'Actions',
   'case.noActions': 'Nothing for you to do on this case now',
   'case.conflict': 'Someone else changed the case; it has been reloaded, please check and try again',

@@ -58,7 +58,7 @@ export const zhCN = {
   'case.satisfaction': '回访满意度',
   'case.rejectReason': '不予受理理由',
   'case.dateRange': '登记日期',
-  'case.keyword': '编号或关键词（全文检索）',
+  'case.keyword': '编号、关键词、手机号或身份证号',
   'case.actions': '可执行操作',
   'case.noActions': '当前没有您可执行的操作',
   'case.conflict': '案件已被他人更新，已为您刷新，请确认后重试',

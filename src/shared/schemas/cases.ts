@@ -228,7 +228,11 @@ export const listCasesQuerySchema = z.object({
   failure: z.enum(['not_accepted', 'not_handled', 'unlawful']).optional().describe('应受理未受理 / 应办理未办理 / 不依法办理'),
   holderUnitId: z.string().uuid().optional().describe('Cases held by this unit: the lead unit, or the place unit before dispatch'),
   mine: z.enum(['true', 'false']).optional().describe('Only cases whose handler is the signed-in user or dispatched to their unit'),
-  q: line(100, { min: 0 }).optional().describe('Code or words of the summary'),
+  q: line(100, { min: 0 })
+    .optional()
+    .describe(
+      'A case code or part of one; words (full text); or, for roles that may search parties, a mobile or ID number of a party on file',
+    ),
   figure: z
     .enum(FIGURES)
     .optional()

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { checkIdNumber, isValidPhone, normalizeIdNumber, normalizePhone } from '../../../shared/identifiers.js';
 import { hasPermission } from '../../../shared/permissions.js';
-import { caseSearch, cases } from '../../db/schema.js';
+import { caseParties, caseSearch, cases, persons } from '../../db/schema.js';
 import { highlight, toTsQuery, wordQueries } from '../../lib/chinese-text.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -11,10 +12,27 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 /**
  * What the case list's `q` means: a case code (or part of one) — a `where` on cases — or words searched in the
  * full-text index (`match` on `case_search`, joined to the case, ordered by `rank`): summary, narrative and notes for
- * everyone, parties' names and address words too for roles that may see parties.
+ * everyone, parties' names and address words too for roles that may see parties. For those roles a mobile number or
+ * a resident ID number finds the cases of the person on file with it, by its keyed hash (the number itself is stored
+ * only encrypted): the registry's index, then that person's cases (case_parties_person_idx).
  */
 export function caseSearchCondition(crypto: PersonalDataCrypto, actor: Actor, q: string): { where?: SQL; match?: SQL; rank: SQL } {
   const none = sql`0`;
+  if (hasPermission(actor.role, 'case.searchParties')) {
+    const phone = normalizePhone(q);
+    const id = checkIdNumber(normalizeIdNumber(q));
+    const key = isValidPhone(phone)
+      ? { column: persons.phoneHash, value: phone }
+      : id.valid
+        ? { column: persons.idNumberHash, value: id.normalized }
+        : null;
+    if (key)
+      return {
+        where: sql`${cases.id} in (select ${caseParties.caseId} from ${caseParties} where ${caseParties.districtCode} = ${cases.districtCode}
+          and ${caseParties.personId} in (select ${persons.id} from ${persons} where ${persons.districtCode} = ${cases.districtCode} and ${key.column} = ${crypto.lookupHash(key.value)}))`,
+        rank: none,
+      };
+  }
   if (/^[\d\s-]+$/.test(q)) return { where: sql`${cases.code} like ${`%${escapeLike(q.replace(/\s/g, ''))}%`}`, rank: none };
   const text = toTsQuery(q);
   if (!text) return { where: sql`${cases.summary} ilike ${`%${escapeLike(q)}%`}`, rank: none };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { uniqueIdNumber, uniquePhone } from '../../../../test/support/identities.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
 import { backfillSearchIndex } from './case-search-index.js';
 
@@ -8,7 +9,7 @@ let ctx: TestContext;
 const cookies: Record<string, string> = {};
 beforeAll(async () => {
   ctx = await startTestApp();
-  for (const u of ['reception', 'dispatcher', 'mediator2', 'grid']) cookies[u] = await signIn(ctx.app, u);
+  for (const u of ['reception', 'dispatcher', 'mediator2', 'grid', 'leader']) cookies[u] = await signIn(ctx.app, u);
 });
 afterAll(() => ctx.close());
 
@@ -81,6 +82,27 @@ describe('full-text search in Chinese', () => {
     expect((await search('grid', name)).total).toBe(0);
     const { rows } = await ctx.database.pool.query(`select party_vector::text as v from case_search where case_id = $1`, [c.id]);
     expect(rows[0].v).not.toContain('理工大');
+  });
+
+  it('a mobile or ID number lists the cases of the person on file with it, for roles that may see parties', async () => {
+    const phone = uniquePhone();
+    const idNumber = uniqueIdNumber();
+    const byPhone = await file(`${marker()} 邻里噪音`, { parties: [{ role: 'applicant', type: 'person', name: '司马青', phone }] });
+    // Later with an ID number and the same phone: the phone finds both cases, the ID number the record that has it.
+    const byId = await file(`${marker()} 邻里噪音`, { parties: [{ role: 'applicant', type: 'person', name: '司马青', phone, idNumber }] });
+    const other = await file(`${marker()} 邻里噪音`, {
+      parties: [{ role: 'applicant', type: 'person', name: '司马红', phone: uniquePhone() }],
+    });
+    const codes = async (who: string, q: string) => (await search(who, q)).items.map((i) => i.code).sort();
+    expect(await codes('reception', phone)).toEqual([byPhone.code, byId.code].sort());
+    // Typed as people do: spaces, +86.
+    expect(await codes('dispatcher', `+86 ${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`)).toEqual(
+      [byPhone.code, byId.code].sort(),
+    );
+    expect(await codes('reception', idNumber.toLowerCase())).toEqual([byId.code]);
+    expect(await codes('reception', phone)).not.toContain(other.code);
+    // The district's leader sees every case but may not search parties: the number finds nothing (nor a case code).
+    expect((await search('leader', phone)).total).toBe(0);
   });
 
   it('never returns cases outside the searcher’s jurisdiction', async () => {

@@ -100,7 +100,7 @@ export function CaseListPage() {
           style={{ rowGap: 8 }}
         >
           <Form.Item name="q">
-            <Input placeholder={t('case.keyword')} allowClear style={{ width: 220 }} />
+            <Input placeholder={t('case.keyword')} allowClear style={{ width: 260 }} />
           </Form.Item>
           <Form.Item name="status">
             <Select
