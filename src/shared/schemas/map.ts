@@ -38,12 +38,17 @@ export const boundaryImportResultSchema = z.object({
   updated: z.number(),
   unknownCodes: z.array(z.string()).describe('Codes in the file that name no unit of the district (nothing was changed for them)'),
 });
+export type BoundaryImportResult = z.infer<typeof boundaryImportResultSchema>;
 
 export const mapQuerySchema = z.object({
   unitId: z.string().uuid().optional(),
   from: z.string().date(),
   to: z.string().date(),
 });
+export type MapQuery = z.infer<typeof mapQuerySchema>;
+/** A unit's card: the unit is in the path, the period in the query. */
+export const mapUnitParamsSchema = z.object({ id: z.string().uuid() });
+export const mapUnitQuerySchema = mapQuerySchema.omit({ unitId: true });
 
 /** A grid's (or any unit's) card on the map: its figures of the period and its grid workers. */
 export const mapUnitSchema = z.object({

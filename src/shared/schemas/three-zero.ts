@@ -11,23 +11,37 @@ export const groupOf = (type: (typeof ASSESSED_UNIT_TYPES)[number]): ThreeZeroGr
 export const DEFAULT_TARGETS: Record<ThreeZeroGroup, number> = { village: 80, organisation: 90 };
 
 export const threeZeroQuerySchema = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
+/** `/units/:id/figures/:year`: one assessed unit's figures for a year. */
+export const threeZeroFiguresParamsSchema = threeZeroQuerySchema.extend({ id: z.string().uuid() });
 
 export const assessedUnitInputSchema = z.object({
   name: line(100, { minMessage: '请填写单位名称' }),
   type: z.enum(ASSESSED_UNIT_TYPES),
   unitId: z.string().uuid().describe('A village/community: the unit itself; an organisation: the community it lies in'),
 });
+export type AssessedUnitInput = z.infer<typeof assessedUnitInputSchema>;
+export const threeZeroCreatedSchema = z.object({ id: z.string() });
+export const threeZeroVillagesAddedSchema = z.object({ added: z.number() });
 
 export const threeZeroFiguresInputSchema = z.object({
   accidents: z.number().int().min(0).max(10000),
   criminalCases: z.number().int().min(0).max(10000),
   source: line(200, { min: 2, minMessage: '请注明数据来源（如：区应急管理局 2026 年事故台账）' }),
 });
+export type ThreeZeroFiguresInput = z.infer<typeof threeZeroFiguresInputSchema>;
+/** A board workbook's import: every row checked first, then all of it or nothing. */
+export const threeZeroImportResultSchema = z.object({
+  imported: z.number(),
+  unchanged: z.number(),
+  skipped: z.number().describe('Rows with neither figure filled'),
+});
+export type ThreeZeroImportResult = z.infer<typeof threeZeroImportResultSchema>;
 
 export const threeZeroTargetsInputSchema = z.object({
   village: z.number().int().min(0).max(100),
   organisation: z.number().int().min(0).max(100),
 });
+export type ThreeZeroTargetsInput = z.infer<typeof threeZeroTargetsInputSchema>;
 
 export const threeZeroBoardSchema = z.object({
   year: z.number(),

@@ -1,29 +1,44 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { line, token as opaque } from '../../../shared/schemas/text.js';
-import { COUNSELLING_STATUSES } from '../../../shared/enums.js';
 import { scaleDefinitionSchema } from '../../../shared/scales.js';
 import {
+  addRoomSchema,
   addSessionSchema,
   administerSchema,
-  administrationSchema,
+  administeredSchema,
   alertSchema,
+  alertsQuerySchema,
   appointmentSchema,
   appointmentStatusBodySchema,
+  appointmentsQuerySchema,
   assessAlertSchema,
   bookAppointmentSchema,
   caseCounsellingSchema,
+  counsellingCreatedSchema,
   counsellingFiguresSchema,
+  counsellingIdParamsSchema,
+  counsellingRoomSchema,
+  counsellorSchema,
+  createKioskLinkSchema,
+  dutyDayParamsSchema,
   dutyQuerySchema,
   dutyRosterSchema,
+  figuresQuerySchema,
+  kioskLinkSchema,
+  kioskReceiptSchema,
+  kioskScaleSchema,
+  kioskTokenParamsSchema,
+  listServicesQuerySchema,
   referOutSchema,
   referralFollowUpSchema,
   requestFromCaseSchema,
+  scaleCreatedSchema,
   serviceDetailSchema,
-  serviceSummarySchema,
+  serviceListSchema,
   setDutySchema,
   sessionMetaSchema,
   sessionNotesSchema,
+  submitKioskSchema,
   walkInSchema,
 } from '../../../shared/schemas/counselling.js';
 import { adminLog, counsellingRooms, users } from '../../db/schema.js';
@@ -53,7 +68,7 @@ import {
 import { addSession, listSessions, readSession } from './session-notes.js';
 import { caseServices, closeService, createWalkIn, findService, listServices, requestFromCase } from './services.js';
 
-const id = z.object({ id: z.string().uuid() });
+const id = counsellingIdParamsSchema;
 const tags = ['counselling'];
 
 /** 心理服务区 (`/api/counselling`): requests, appointments, sealed session notes, scales, crisis alerts, referrals. */
@@ -70,7 +85,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: '登记来访者并建立心理服务',
         body: walkInSchema,
-        response: { 201: z.object({ id: z.string() }) },
+        response: { 201: counsellingCreatedSchema },
       },
     },
     async (request, reply) => reply.status(201).send(await createWalkIn({ db, crypto, actor: actorOf(request), ...request.body })),
@@ -83,8 +98,8 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'listCounsellingServices',
         tags,
-        querystring: z.object({ status: z.enum(COUNSELLING_STATUSES).optional() }),
-        response: { 200: z.object({ items: z.array(serviceSummarySchema) }) },
+        querystring: listServicesQuerySchema,
+        response: { 200: serviceListSchema },
       },
     },
     async (request) => ({
@@ -124,7 +139,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
     '/rooms',
     {
       ...work,
-      schema: { operationId: 'listCounsellingRooms', tags, response: { 200: z.array(z.object({ id: z.string(), name: z.string() })) } },
+      schema: { operationId: 'listCounsellingRooms', tags, response: { 200: z.array(counsellingRoomSchema) } },
     },
     async (request) =>
       db
@@ -142,8 +157,8 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'addCounsellingRoom',
         tags,
         summary: '添加咨询室（心理督导或管理员）',
-        body: z.object({ name: line(40, { minMessage: '请填写咨询室名称' }) }),
-        response: { 201: z.object({ id: z.string(), name: z.string() }) },
+        body: addRoomSchema,
+        response: { 201: counsellingRoomSchema },
       },
     },
     async (request, reply) => {
@@ -185,7 +200,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'setCounsellingDuty',
         tags,
         summary: '设置某天的值班咨询师（心理督导或管理员；危机预警同时通知当天值班人员）',
-        params: z.object({ day: z.string().date() }),
+        params: dutyDayParamsSchema,
         body: setDutySchema,
         response: { 204: z.null() },
       },
@@ -203,7 +218,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'listCounsellors',
         tags,
-        response: { 200: z.array(z.object({ id: z.string(), name: z.string(), isSupervisor: z.boolean() })) },
+        response: { 200: z.array(counsellorSchema) },
       },
     },
     async (request) => {
@@ -223,7 +238,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'listAppointments',
         tags,
-        querystring: z.object({ from: z.string().datetime({ offset: true }), to: z.string().datetime({ offset: true }) }),
+        querystring: appointmentsQuerySchema,
         response: { 200: z.array(appointmentSchema) },
       },
     },
@@ -239,7 +254,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: '预约（同一咨询师或咨询室同一时段不能重复预约）',
         body: bookAppointmentSchema,
-        response: { 201: z.object({ id: z.string() }) },
+        response: { 201: counsellingCreatedSchema },
       },
     },
     async (request, reply) => reply.status(201).send(await bookAppointment({ db, actor: actorOf(request), body: request.body })),
@@ -298,7 +313,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: '咨询记录（加密封存）',
         params: id,
         body: addSessionSchema,
-        response: { 201: z.object({ id: z.string() }) },
+        response: { 201: counsellingCreatedSchema },
       },
     },
     async (request, reply) =>
@@ -336,7 +351,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: '添加量表（数据定义：条目、选项、计分分级、危机条目）',
         body: scaleDefinitionSchema,
-        response: { 201: z.object({ code: z.string() }) },
+        response: { 201: scaleCreatedSchema },
       },
     },
     async (request, reply) => {
@@ -354,7 +369,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         params: id,
         body: administerSchema,
-        response: { 201: administrationSchema.extend({ alertId: z.string().nullable() }) },
+        response: { 201: administeredSchema },
       },
     },
     async (request, reply) => {
@@ -381,8 +396,8 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: '生成一次性自评链接（在平板上打开，或短信发到来访者手机：需配置 PUBLIC_BASE_URL）',
         params: id,
-        body: z.object({ scaleCode: line(40), bySms: z.boolean().optional() }),
-        response: { 201: z.object({ token: z.string(), path: z.string(), expiresAt: z.string(), sentBySms: z.boolean() }) },
+        body: createKioskLinkSchema,
+        response: { 201: kioskLinkSchema },
       },
     },
     async (request, reply) =>
@@ -405,7 +420,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'listCrisisAlerts',
         tags,
-        querystring: z.object({ open: z.enum(['true', 'false']).optional() }),
+        querystring: alertsQuerySchema,
         response: { 200: z.array(alertSchema) },
       },
     },
@@ -441,7 +456,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: '转介至医疗机构',
         params: id,
         body: referOutSchema,
-        response: { 201: z.object({ id: z.string() }) },
+        response: { 201: counsellingCreatedSchema },
       },
     },
     async (request, reply) =>
@@ -465,7 +480,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'counsellingFigures',
         tags,
         summary: '心理服务数据（仅数量，不含任何内容）',
-        querystring: z.object({ from: z.string().date(), to: z.string().date() }),
+        querystring: figuresQuerySchema,
         response: { 200: counsellingFiguresSchema },
       },
     },
@@ -480,7 +495,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'exportCounsellingFigures',
         tags,
         summary: '心理服务数据导出 Excel（仅数量）',
-        querystring: z.object({ from: z.string().date(), to: z.string().date() }),
+        querystring: figuresQuerySchema,
         response: { 200: fileResponse({ description: '心理服务数据 (XLSX)', mediaTypes: [MEDIA_TYPES.xlsx] }) },
       },
     },
@@ -517,7 +532,7 @@ export const caseCounsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: '转介当事人到心理服务区',
         params: id,
         body: requestFromCaseSchema,
-        response: { 201: z.object({ id: z.string() }) },
+        response: { 201: counsellingCreatedSchema },
       },
     },
     async (request, reply) => {
@@ -530,7 +545,7 @@ export const caseCounsellingRoutes: FastifyPluginAsyncZod = async (app) => {
 /** The tablet / phone self-assessment by one-time link (no sign-in; the link is the permission). */
 export const kioskRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, crypto } = app.deps;
-  const token = z.object({ token: opaque(60, { min: 20 }) });
+  const token = kioskTokenParamsSchema;
   app.get(
     '/:token',
     {
@@ -539,17 +554,7 @@ export const kioskRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'readKiosk',
         tags,
         params: token,
-        response: {
-          200: z.object({
-            scale: z.object({
-              code: z.string(),
-              name: z.string(),
-              instructions: z.string(),
-              items: z.array(z.object({ no: z.number(), text: z.string() })),
-              options: z.array(z.object({ value: z.number(), label: z.string() })),
-            }),
-          }),
-        },
+        response: { 200: kioskScaleSchema },
       },
     },
     async (request) => readKiosk(db, request.params.token),
@@ -562,8 +567,8 @@ export const kioskRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'submitKiosk',
         tags,
         params: token,
-        body: z.object({ answers: z.array(z.number().int()).min(1).max(120) }),
-        response: { 200: z.object({ received: z.boolean(), needsHelpNow: z.boolean() }) },
+        body: submitKioskSchema,
+        response: { 200: kioskReceiptSchema },
       },
     },
     async (request) => submitKiosk({ db, crypto, token: request.params.token, answers: request.body.answers }),

@@ -5,22 +5,27 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { CRISIS_RISK_LEVELS } from '../../../shared/enums.js';
-import type { Appointment, DutyRoster, ServiceSummary } from '../../../shared/schemas/counselling.js';
+import {
+  addRoomSchema,
+  assessAlertSchema,
+  walkInSchema,
+  type AddRoomBody,
+  type Appointment,
+  type AppointmentStatusBody,
+  type AssessAlertBody,
+  type CounsellingRoom,
+  type CrisisAlert,
+  type DutyRoster,
+  type ServiceSummary,
+  type WalkInBody,
+} from '../../../shared/schemas/counselling.js';
 import { api } from '../../app/api.js';
+import { zodRule } from '../../components/zod-rule.js';
 import { centreToday } from '../../app/centre-date.js';
 import { useI18n } from '../../app/i18n.js';
 import { DutyTab } from './duty-tab.js';
 import { ScalesTab } from './scales-tab.js';
 import { ServiceDrawer } from './service-drawer.js';
-
-interface CrisisAlert {
-  id: string;
-  serviceId: string;
-  personName: string;
-  reason: string;
-  raisedAt: string;
-  assessedAt: string | null;
-}
 
 /** How often the workspace looks for new crisis alerts (they also arrive as in-app notifications). */
 const ALERT_POLL_MS = 10_000;
@@ -54,8 +59,7 @@ export function CounsellingPage() {
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['counselling'] });
   const assess = useMutation({
-    mutationFn: (v: { riskLevel: string; assessment: string }) =>
-      api(`/api/counselling/alerts/${assessing!.id}/assessment`, { method: 'POST', json: v }),
+    mutationFn: (v: AssessAlertBody) => api(`/api/counselling/alerts/${assessing!.id}/assessment`, { method: 'POST', json: v }),
     onSuccess: async () => {
       message.success(t('threeZero.saved'));
       setAssessing(null);
@@ -64,7 +68,7 @@ export function CounsellingPage() {
     },
   });
   const walkIn = useMutation({
-    mutationFn: (v: { name: string; phone?: string; reason: string }) =>
+    mutationFn: (v: WalkInBody) =>
       api<{ id: string }>('/api/counselling/walk-ins', { method: 'POST', json: { ...v, phone: v.phone || undefined } }),
     onSuccess: async (r) => {
       walkInForm.resetFields();
@@ -73,7 +77,7 @@ export function CounsellingPage() {
     },
   });
   const setStatus = useMutation({
-    mutationFn: (v: { id: string; status: 'attended' | 'cancelled' | 'no_show' }) =>
+    mutationFn: (v: { id: string; status: AppointmentStatusBody['status'] }) =>
       api(`/api/counselling/appointments/${v.id}/status`, { method: 'POST', json: { status: v.status } }),
     onSuccess: refresh,
   });
@@ -257,20 +261,30 @@ export function CounsellingPage() {
               label: t('counselling.walkIn'),
               children: (
                 <Form form={walkInForm} layout="vertical" style={{ maxWidth: 480 }} onFinish={(v) => walkIn.mutate(v)}>
-                  <Form.Item name="name" label={t('counselling.name')} rules={[{ required: true, message: t('counselling.needName') }]}>
+                  <Form.Item
+                    name="name"
+                    label={t('counselling.name')}
+                    rules={[
+                      { required: true, message: t('counselling.needName') },
+                      zodRule(walkInSchema.shape.name, t('counselling.needName')),
+                    ]}
+                  >
                     <Input maxLength={50} />
                   </Form.Item>
                   <Form.Item
                     name="phone"
                     label={t('counselling.phone')}
-                    rules={[{ pattern: /^1[3-9]\d{9}$/, message: t('counselling.badPhone') }]}
+                    rules={[zodRule(walkInSchema.shape.phone, t('counselling.badPhone'))]}
                   >
                     <Input maxLength={11} />
                   </Form.Item>
                   <Form.Item
                     name="reason"
                     label={t('counselling.reason')}
-                    rules={[{ required: true, min: 2, message: t('counselling.needReason') }]}
+                    rules={[
+                      { required: true, message: t('counselling.needReason') },
+                      zodRule(walkInSchema.shape.reason, t('counselling.needReason')),
+                    ]}
                   >
                     <Input.TextArea rows={3} maxLength={500} />
                   </Form.Item>
@@ -304,7 +318,10 @@ export function CounsellingPage() {
           <Form.Item
             name="assessment"
             label={t('counselling.assessment')}
-            rules={[{ required: true, min: 10, message: t('counselling.needAssessment') }]}
+            rules={[
+              { required: true, message: t('counselling.needAssessment') },
+              zodRule(assessAlertSchema.shape.assessment, t('counselling.needAssessment')),
+            ]}
           >
             <Input.TextArea rows={5} maxLength={5000} />
           </Form.Item>
@@ -320,13 +337,13 @@ export function CounsellingPage() {
 function RoomsTab() {
   const { t } = useI18n();
   const queryClient = useQueryClient();
-  const [form] = Form.useForm<{ name: string }>();
+  const [form] = Form.useForm<AddRoomBody>();
   const rooms = useQuery({
     queryKey: ['counselling', 'rooms'],
-    queryFn: () => api<{ id: string; name: string }[]>('/api/counselling/rooms'),
+    queryFn: () => api<CounsellingRoom[]>('/api/counselling/rooms'),
   });
   const add = useMutation({
-    mutationFn: (v: { name: string }) => api('/api/counselling/rooms', { method: 'POST', json: v }),
+    mutationFn: (v: AddRoomBody) => api('/api/counselling/rooms', { method: 'POST', json: v }),
     onSuccess: async () => {
       form.resetFields();
       await queryClient.invalidateQueries({ queryKey: ['counselling', 'rooms'] });
@@ -343,7 +360,13 @@ function RoomsTab() {
         renderItem={(r) => <List.Item>{r.name}</List.Item>}
       />
       <Form form={form} layout="inline" onFinish={(v) => add.mutate(v)}>
-        <Form.Item name="name" rules={[{ required: true, message: t('counselling.needRoomName') }]}>
+        <Form.Item
+          name="name"
+          rules={[
+            { required: true, message: t('counselling.needRoomName') },
+            zodRule(addRoomSchema.shape.name, t('counselling.needRoomName')),
+          ]}
+        >
           <Input placeholder={t('counselling.roomPlaceholder')} maxLength={40} />
         </Form.Item>
         <Button htmlType="submit" loading={add.isPending}>

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, DatePicker, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import type { DutyRoster } from '../../../shared/schemas/counselling.js';
+import type { Counsellor, DutyRoster, SetDutyBody } from '../../../shared/schemas/counselling.js';
 import { api } from '../../app/api.js';
 import { centreToday } from '../../app/centre-date.js';
 import { useI18n } from '../../app/i18n.js';
@@ -23,12 +23,12 @@ export function DutyTab() {
   });
   const counsellors = useQuery({
     queryKey: ['counselling', 'counsellors'],
-    queryFn: () => api<{ id: string; name: string }[]>('/api/counselling/counsellors'),
+    queryFn: () => api<Counsellor[]>('/api/counselling/counsellors'),
   });
   const [editing, setEditing] = useState<Record<string, string[]>>({});
   const save = useMutation({
     mutationFn: (v: { day: string; counsellorIds: string[] }) =>
-      api(`/api/counselling/duty/${v.day}`, { method: 'PUT', json: { counsellorIds: v.counsellorIds } }),
+      api(`/api/counselling/duty/${v.day}`, { method: 'PUT', json: { counsellorIds: v.counsellorIds } satisfies SetDutyBody }),
     onSuccess: async (_, v) => {
       message.success(t('threeZero.saved'));
       setEditing(({ [v.day]: _done, ...rest }) => rest);

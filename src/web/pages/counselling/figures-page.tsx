@@ -2,30 +2,21 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Col, DatePicker, Row, Space, Statistic, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { COUNSELLING_FIGURE_KEYS } from '../../../shared/schemas/counselling.js';
+import { COUNSELLING_FIGURE_KEYS, type CounsellingFigures } from '../../../shared/schemas/counselling.js';
 import { useState } from 'react';
 import { api } from '../../app/api.js';
 import { centreToday } from '../../app/centre-date.js';
 import { useI18n } from '../../app/i18n.js';
-
-interface Figures {
-  servicesRequested: number;
-  sessionsHeld: number;
-  appointmentsAttended: number;
-  appointmentsMissed: number;
-  referralsOut: number;
-  alertsRaised: number;
-  alertsAnsweredInTime: number;
-  alertsOpen: number;
-  answerWithinMinutes: number;
-}
 
 /** 心理服务数据 for leaders: counts only — never a name, a reason, a score or a note. */
 export function CounsellingFiguresPage() {
   const { t } = useI18n();
   const [range, setRange] = useState<[Dayjs, Dayjs]>([centreToday().startOf('year'), centreToday()]);
   const qs = `from=${range[0].format('YYYY-MM-DD')}&to=${range[1].format('YYYY-MM-DD')}`;
-  const figures = useQuery({ queryKey: ['counselling', 'figures', qs], queryFn: () => api<Figures>(`/api/counselling/figures?${qs}`) });
+  const figures = useQuery({
+    queryKey: ['counselling', 'figures', qs],
+    queryFn: () => api<CounsellingFigures>(`/api/counselling/figures?${qs}`),
+  });
   const f = figures.data;
   return (
     <Card

@@ -24,8 +24,23 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { lazy, Suspense, useState } from 'react';
 import type { ScaleDefinition } from '../../../shared/scales.js';
-import type { ServiceDetail } from '../../../shared/schemas/counselling.js';
+import {
+  addSessionSchema,
+  referOutSchema,
+  type AddSessionBody,
+  type AdministerBody,
+  type Administered,
+  type BookAppointmentBody,
+  type Counsellor,
+  type CounsellingRoom,
+  type CreateKioskLinkBody,
+  type KioskLink,
+  type ReferOutBody,
+  type ServiceDetail,
+  type SessionNotes,
+} from '../../../shared/schemas/counselling.js';
 import { api } from '../../app/api.js';
+import { zodRule } from '../../components/zod-rule.js';
 import { useI18n } from '../../app/i18n.js';
 import { centreToday } from '../../app/centre-date.js';
 
@@ -50,11 +65,11 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
   });
   const rooms = useQuery({
     queryKey: ['counselling', 'rooms'],
-    queryFn: () => api<{ id: string; name: string }[]>('/api/counselling/rooms'),
+    queryFn: () => api<CounsellingRoom[]>('/api/counselling/rooms'),
   });
   const counsellors = useQuery({
     queryKey: ['counselling', 'counsellors'],
-    queryFn: () => api<{ id: string; name: string }[]>('/api/counselling/counsellors'),
+    queryFn: () => api<Counsellor[]>('/api/counselling/counsellors'),
   });
   const scales = useQuery({ queryKey: ['counselling', 'scales'], queryFn: () => api<ScaleDefinition[]>('/api/counselling/scales') });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['counselling'] });
@@ -67,12 +82,12 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
       api('/api/counselling/appointments', {
         method: 'POST',
         json: {
-          serviceId,
+          serviceId: serviceId!,
           counsellorId: v.counsellorId,
           roomId: v.roomId,
           startsAt: v.range[0].toISOString(),
           endsAt: v.range[1].toISOString(),
-        },
+        } satisfies BookAppointmentBody,
       }),
     onSuccess: async () => {
       bookForm.resetFields();
@@ -83,7 +98,7 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
     mutationFn: (v: { notes: string; heldOn: Dayjs }) =>
       api(`/api/counselling/services/${serviceId}/sessions`, {
         method: 'POST',
-        json: { notes: v.notes, heldOn: v.heldOn.format('YYYY-MM-DD') },
+        json: { notes: v.notes, heldOn: v.heldOn.format('YYYY-MM-DD') } satisfies AddSessionBody,
       }),
     onSuccess: async () => {
       sessionForm.resetFields();
@@ -92,9 +107,9 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
   });
   const administer = useMutation({
     mutationFn: (answers: number[]) =>
-      api<{ total: number; band: { label: string }; crisis: boolean }>(`/api/counselling/services/${serviceId}/administrations`, {
+      api<Administered>(`/api/counselling/services/${serviceId}/administrations`, {
         method: 'POST',
-        json: { scaleCode, answers },
+        json: { scaleCode, answers } satisfies AdministerBody,
       }),
     onSuccess: async (r) => {
       scaleForm.resetFields();
@@ -105,9 +120,9 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
   });
   const kiosk = useMutation({
     mutationFn: (bySms: boolean) =>
-      api<{ path: string; sentBySms: boolean }>(`/api/counselling/services/${serviceId}/kiosk-links`, {
+      api<KioskLink>(`/api/counselling/services/${serviceId}/kiosk-links`, {
         method: 'POST',
-        json: { scaleCode, bySms },
+        json: { scaleCode, bySms } satisfies CreateKioskLinkBody,
       }),
     onSuccess: (r) => {
       if (r.sentBySms) {
@@ -117,10 +132,10 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
     },
   });
   const refer = useMutation({
-    mutationFn: (v: { institution: string; reason: string; followUpOn: Dayjs }) =>
+    mutationFn: (v: Omit<ReferOutBody, 'followUpOn'> & { followUpOn: Dayjs }) =>
       api(`/api/counselling/services/${serviceId}/referrals`, {
         method: 'POST',
-        json: { ...v, followUpOn: v.followUpOn.format('YYYY-MM-DD') },
+        json: { ...v, followUpOn: v.followUpOn.format('YYYY-MM-DD') } satisfies ReferOutBody,
       }),
     onSuccess: async () => {
       referForm.resetFields();
@@ -135,7 +150,7 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
     },
   });
   const readNotes = async (id: string) => {
-    const s = await api<{ heldOn: string; counsellor: { name: string }; notes: string }>(`/api/counselling/sessions/${id}`);
+    const s = await api<SessionNotes>(`/api/counselling/sessions/${id}`);
     setReading({ heldOn: s.heldOn, counsellor: s.counsellor.name, notes: s.notes });
   };
   const d = detail.data;
@@ -347,7 +362,14 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
               <Form.Item name="heldOn" label={t('counselling.date')} rules={[{ required: true }]}>
                 <DatePicker allowClear={false} />
               </Form.Item>
-              <Form.Item name="notes" label={t('counselling.notes')} rules={[{ required: true, message: t('counselling.needNotes') }]}>
+              <Form.Item
+                name="notes"
+                label={t('counselling.notes')}
+                rules={[
+                  { required: true, message: t('counselling.needNotes') },
+                  zodRule(addSessionSchema.shape.notes, t('counselling.needNotes')),
+                ]}
+              >
                 <Input.TextArea rows={4} maxLength={20000} />
               </Form.Item>
               <Button htmlType="submit" loading={addSession.isPending}>
@@ -375,10 +397,22 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
               ]}
             />
             <Form form={referForm} layout="inline" style={{ marginTop: 8, rowGap: 8 }} onFinish={(v) => refer.mutate(v)}>
-              <Form.Item name="institution" rules={[{ required: true, message: t('counselling.institution') }]}>
+              <Form.Item
+                name="institution"
+                rules={[
+                  { required: true, message: t('counselling.institution') },
+                  zodRule(referOutSchema.shape.institution, t('counselling.institution')),
+                ]}
+              >
                 <Input placeholder={t('counselling.institution')} style={{ width: 200 }} />
               </Form.Item>
-              <Form.Item name="reason" rules={[{ required: true, message: t('counselling.reason') }]}>
+              <Form.Item
+                name="reason"
+                rules={[
+                  { required: true, message: t('counselling.reason') },
+                  zodRule(referOutSchema.shape.reason, t('counselling.reason')),
+                ]}
+              >
                 <Input placeholder={t('counselling.reason')} style={{ width: 200 }} />
               </Form.Item>
               <Form.Item name="followUpOn" rules={[{ required: true, message: t('counselling.followUpOn') }]}>

@@ -3,13 +3,11 @@ import { App, Button, Card, Form, Input, Modal, Select, Space, Tag, Typography }
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import type { CaseDetail } from '../../../../shared/schemas/cases.js';
+import { requestFromCaseSchema, type CaseCounselling, type RequestFromCaseBody } from '../../../../shared/schemas/counselling.js';
 import { api } from '../../../app/api.js';
+import { zodRule } from '../../../components/zod-rule.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
-
-interface CaseCounselling {
-  services: { id: string; status: string; createdAt: string }[];
-}
 
 /**
  * 心理服务 on the case page: refer a party who is in distress; afterwards only that a service exists and its status
@@ -27,7 +25,7 @@ export function CounsellingCard({ detail }: { detail: CaseDetail }) {
     queryFn: () => api<CaseCounselling>(`/api/cases/${detail.id}/counselling`),
   });
   const refer = useMutation({
-    mutationFn: (v: { personId: string; reason: string }) => api(`/api/cases/${detail.id}/counselling`, { method: 'POST', json: v }),
+    mutationFn: (v: RequestFromCaseBody) => api(`/api/cases/${detail.id}/counselling`, { method: 'POST', json: v }),
     onSuccess: async () => {
       message.success(t('counselling.referred'));
       setOpen(false);
@@ -80,7 +78,10 @@ export function CounsellingCard({ detail }: { detail: CaseDetail }) {
           <Form.Item
             name="reason"
             label={t('counselling.reason')}
-            rules={[{ required: true, min: 2, message: t('counselling.needReferReason') }]}
+            rules={[
+              { required: true, message: t('counselling.needReferReason') },
+              zodRule(requestFromCaseSchema.shape.reason, t('counselling.needReferReason')),
+            ]}
           >
             <Input.TextArea rows={3} maxLength={500} placeholder={t('counselling.referReasonPlaceholder')} />
           </Form.Item>

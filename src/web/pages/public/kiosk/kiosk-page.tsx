@@ -1,18 +1,9 @@
 import { useState } from 'react';
+import type { KioskReceipt, KioskScale, SubmitKioskBody } from '../../../../shared/schemas/counselling.js';
 import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { Button, Choices, LightPage, Notice } from '../../../light/ui.js';
 import { useAction, useLoad } from '../../../light/use-async.js';
-
-interface KioskScale {
-  scale: {
-    code: string;
-    name: string;
-    instructions: string;
-    items: { no: number; text: string }[];
-    options: { value: number; label: string }[];
-  };
-}
 
 /**
  * 心理自评 on the service room's tablet (or the person's phone), by a one-time link: the scale in plain Chinese, large
@@ -24,7 +15,7 @@ export function KioskPage() {
   const [answers, setAnswers] = useState<Record<number, number>>({});
   const kiosk = useLoad(() => api<KioskScale>(`/api/public/kiosk/${token}`), [token]);
   const submit = useAction((list: number[]) =>
-    api<{ received: boolean; needsHelpNow: boolean }>(`/api/public/kiosk/${token}`, { method: 'POST', json: { answers: list } }),
+    api<KioskReceipt>(`/api/public/kiosk/${token}`, { method: 'POST', json: { answers: list } satisfies SubmitKioskBody }),
   );
   const wrap = (children: React.ReactNode) => (
     <LightPage title={t('kiosk.title')} wide>
