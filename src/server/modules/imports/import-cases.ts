@@ -138,7 +138,8 @@ export async function importCases(opts: {
     // as key and code, and starts no clock, assessment or message — that statement registers a new case at 'registered'
     // with its first clocks. The registry's part is the registration's own (`planPartyPersonsBatch`,
     // `applyPersonUpdates`, `partyAsGiven`, `searchDocumentsOf`), so an imported party is the same person a later
-    // registration finds.
+    // registration finds; its rows go in by drizzle inserts, which take the encrypted Buffers as they are (the base64
+    // encoders in record-case-change.ts exist only for that statement's JSON input).
     const parties = await planRowParties(tx, crypto, d, unseen);
     refused = parties.refused;
     refusedRows = unseen.filter((g) => refused.has(g.index));
