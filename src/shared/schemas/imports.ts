@@ -18,6 +18,9 @@ export const IMPORT_FIELDS = [
   'applicantName',
   'applicantIdNumber',
   'applicantPhone',
+  'respondentName',
+  'respondentIdNumber',
+  'respondentPhone',
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 /** Without these a row cannot become a case. */

@@ -56,6 +56,13 @@ export const cockpitSchema = z.object({
       settled: z.number(),
     }),
   ),
+  routingAcceptance: z
+    .object({
+      shown: z.number().describe('Routing suggestions staff of the area were shown in the period (routing_feedback rows)'),
+      accepted: z.number().describe('Of those, the ones they took'),
+      rate: z.number().nullable().describe('accepted / shown in percent, one decimal; null when none was shown'),
+    })
+    .describe('智能分类建议采纳率: by the staff whose unit lies under the chosen unit (feedback has no case), of every kind'),
   generatedAt: z.string(),
 });
 export type Cockpit = z.infer<typeof cockpitSchema>;

@@ -1,13 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { adminLog, cases, caseSearch, units } from '../../db/schema.js';
-import { tokenize } from '../../lib/chinese-text.js';
+import type { Db, Tx } from '../../db/client.js';
+import { adminLog, caseParties, cases, caseSearch, persons, units } from '../../db/schema.js';
+import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
+import { AppError } from '../../plugins/errors.js';
 import { appendLoadedTimeline } from '../case-access/record-case-change.js';
+import {
+  applyPersonUpdates,
+  partyAsGiven,
+  planPartyPersonsBatch,
+  type NewPerson,
+  type PartyPersonsPlan,
+} from '../persons/persons.repository.js';
+import { searchDocumentsOf } from '../search/case-search-index.js';
 import { refreshCaseStats } from '../stats/case-stats.js';
 import type { ImportMapping, ImportResult } from '../../../shared/schemas/imports.js';
-import { planImport, type ImportUnit } from './plan-import.js';
+import { planImport, type ImportUnit, type PlannedCase } from './plan-import.js';
 import type { Table } from './read-table.js';
 
 /** Rows per INSERT statement (27 columns each stay under PostgreSQL's 65,535 parameters). */
@@ -21,6 +30,43 @@ export async function loadImportUnits(db: Db, districtCode: string): Promise<Imp
     .where(eq(units.districtCode, districtCode));
 }
 
+const ROLE_LABEL = { applicant: '申请人', respondent: '被申请人', third_party: '第三人' } as const;
+
+/**
+ * The registry's record for each row's parties, decided as a registration's are (`planPartyPersonsBatch`: the same
+ * ID number is one person, across the file and with the registry), or why a row cannot be filed against the registry:
+ * an ID number on file under another name (a registration asks the clerk to confirm; an import cannot, so the row is
+ * listed for the admin to correct), or one person on both sides. Reads only.
+ */
+async function planRowParties(
+  tx: Tx,
+  crypto: PersonalDataCrypto,
+  districtCode: string,
+  rows: readonly PlannedCase[],
+): Promise<{ plans: Map<number, PartyPersonsPlan>; refused: Map<number, string> }> {
+  const plans = new Map<number, PartyPersonsPlan>();
+  const refused = new Map<number, string>();
+  const answers = await planPartyPersonsBatch(
+    tx,
+    crypto,
+    districtCode,
+    rows.map((g) => g.parties),
+  );
+  answers.forEach((answer, i) => {
+    const g = rows[i]!;
+    if (!(answer instanceof AppError)) return plans.set(g.index, answer);
+    const details = (answer.details ?? {}) as { partyIndex?: number; registeredName?: string };
+    const party = g.parties[details.partyIndex ?? 0];
+    refused.set(
+      g.index,
+      answer.code === 'PERSON_NAME_DIFFERS' && party
+        ? `${ROLE_LABEL[party.role]}身份证号码已登记在“${details.registeredName}”名下，与本行姓名“${party.name}”不一致`
+        : '申请人与被申请人是同一人',
+    );
+  });
+  return { plans, refused };
+}
+
 /**
  * One request of an import: the dry run checks every row and saves nothing; otherwise the good rows from `offset`
  * (`limit` of them) are written. Each row is keyed by the source's own case number, so a batch sent again — after an
@@ -29,6 +75,7 @@ export async function loadImportUnits(db: Db, districtCode: string): Promise<Imp
  */
 export async function importCases(opts: {
   db: Db;
+  crypto: PersonalDataCrypto;
   actor: Actor;
   table: Table;
   mapping: ImportMapping;
@@ -37,7 +84,7 @@ export async function importCases(opts: {
   offset: number;
   limit: number;
 }): Promise<ImportResult & { missingColumns: string[] }> {
-  const { db, actor, table } = opts;
+  const { db, crypto, actor, table } = opts;
   const d = actor.districtCode;
   const plan = planImport(table, opts.mapping, await loadImportUnits(db, d), new Date());
   const base = {
@@ -60,20 +107,47 @@ export async function importCases(opts: {
     }
     return found;
   };
+  /** The rows the registry refuses join the bad rows, in the sheet's order. */
+  const withRefused = (refused: Map<number, string>, rows: readonly PlannedCase[]) =>
+    [
+      ...plan.badRows,
+      ...rows
+        .filter((g) => refused.has(g.index))
+        .map((g) => ({ row: g.index + 2, sourceCaseNumber: g.sourceCaseNumber, reasons: [refused.get(g.index)!], closestUnit: null })),
+    ].sort((a, b) => a.row - b.row);
   if (opts.dryRun || plan.missingColumns.length) {
-    const existing = plan.missingColumns.length ? new Set() : await alreadyThere(plan.good.map((g) => g.sourceCaseNumber));
-    return { ...base, imported: 0, alreadyImported: existing.size, offset: 0, nextOffset: null };
+    if (plan.missingColumns.length) return { ...base, imported: 0, alreadyImported: 0, offset: 0, nextOffset: null };
+    const existing = await alreadyThere(plan.good.map((g) => g.sourceCaseNumber));
+    const fresh = plan.good.filter((g) => !existing.has(g.sourceCaseNumber));
+    const { refused } = await db.transaction((tx) => planRowParties(tx, crypto, d, fresh));
+    return { ...base, badRows: withRefused(refused, fresh), imported: 0, alreadyImported: existing.size, offset: 0, nextOffset: null };
   }
   const end = Math.min(table.rows.length, opts.offset + opts.limit);
   const batch = plan.good.filter((g) => g.index >= opts.offset && g.index < end);
   const existing = await alreadyThere(batch.map((g) => g.sourceCaseNumber));
-  const fresh = batch.filter((g) => !existing.has(g.sourceCaseNumber));
+  const unseen = batch.filter((g) => !existing.has(g.sourceCaseNumber));
   let imported = 0;
+  let refusedRows: PlannedCase[] = [];
+  let refused = new Map<number, string>();
   const [root] = await db
     .select({ id: units.id, path: units.path })
     .from(units)
     .where(and(eq(units.districtCode, d), eq(units.id, actor.unitId)));
   await db.transaction(async (tx) => {
+    // Not through `recordNewCases`: an imported case keeps its recorded dates, status and outcome, its source number
+    // as key and code, and starts no clock, assessment or message — that statement registers a new case at 'registered'
+    // with its first clocks. The registry's part is the registration's own (`planPartyPersonsBatch`,
+    // `applyPersonUpdates`, `partyAsGiven`, `searchDocumentsOf`), so an imported party is the same person a later
+    // registration finds; its rows go in by drizzle inserts, which take the encrypted Buffers as they are (the base64
+    // encoders in record-case-change.ts exist only for that statement's JSON input).
+    const parties = await planRowParties(tx, crypto, d, unseen);
+    refused = parties.refused;
+    refusedRows = unseen.filter((g) => refused.has(g.index));
+    const fresh = unseen.filter((g) => parties.plans.has(g.index));
+    // A person new to the registry is created with the first written case naming them (two rows may name them).
+    const toCreate = new Map<string, NewPerson>();
+    for (const p of parties.plans.values()) for (const n of p.toCreate) toCreate.set(n.id, n);
+    const created = new Set<string>();
     for (let i = 0; i < fresh.length; i += STATEMENT_ROWS) {
       const chunk = fresh.slice(i, i + STATEMENT_ROWS);
       const written = await tx
@@ -88,7 +162,7 @@ export async function importCases(opts: {
             category: g.category,
             summary: g.summary,
             narrative: g.narrative,
-            peopleInvolved: 1,
+            peopleInvolved: Math.max(1, g.parties.length),
             riskLevel: 'low' as const,
             unitId: g.placeUnit?.id ?? root!.id,
             unitPath: g.placeUnit?.path ?? root!.path,
@@ -110,14 +184,39 @@ export async function importCases(opts: {
       if (written.length === 0) continue;
       imported += written.length;
       const bySource = new Map(chunk.map((g) => [g.sourceCaseNumber, g]));
+      const writtenRows = written.map((w) => ({ id: w.id, g: bySource.get(w.sourceCaseNumber!)! }));
+      // The parties: new registry records first (case_parties points at them), then the fill-ins, then the parties as recorded.
+      const needed = writtenRows
+        .flatMap(({ g }) => parties.plans.get(g.index)!.personIds)
+        .filter((id) => toCreate.has(id) && !created.has(id));
+      const newPersons = [...new Set(needed)].map((id) => toCreate.get(id)!);
+      for (let p = 0; p < newPersons.length; p += STATEMENT_ROWS) await tx.insert(persons).values(newPersons.slice(p, p + STATEMENT_ROWS));
+      for (const n of newPersons) created.add(n.id);
+      await applyPersonUpdates(
+        tx,
+        d,
+        writtenRows.flatMap(({ g }) => parties.plans.get(g.index)!.updates),
+      );
+      const partyRows = writtenRows.flatMap(({ id, g }) =>
+        g.parties.map((p, n) => ({
+          districtCode: d,
+          caseId: id,
+          personId: parties.plans.get(g.index)!.personIds[n]!,
+          role: p.role,
+          position: n,
+          caseCreatedAt: g.registeredAt,
+          ...partyAsGiven(crypto, p),
+        })),
+      );
+      if (partyRows.length) await tx.insert(caseParties).values(partyRows);
       await tx.insert(caseSearch).values(
-        written.map((w) => {
-          const g = bySource.get(w.sourceCaseNumber!)!;
+        writtenRows.map(({ id, g }) => {
+          const doc = searchDocumentsOf(crypto, g, g.parties);
           return {
             districtCode: d,
-            caseId: w.id,
-            searchVector: sql`to_tsvector('simple', ${tokenize(`${g.summary}\n${g.narrative}`).join(' ')})`,
-            partyVector: sql`''::tsvector`,
+            caseId: id,
+            searchVector: sql`to_tsvector('simple', ${doc.text})`,
+            partyVector: sql`to_tsvector('simple', ${doc.parties})`,
             caseCreatedAt: g.registeredAt,
           };
         }),
@@ -150,13 +249,21 @@ export async function importCases(opts: {
       actorId: actor.id,
       action: 'cases.import',
       entity: 'cases',
-      data: { fileName: opts.fileName, offset: opts.offset, rows: end - opts.offset, imported, alreadyImported: batch.length - imported },
+      data: {
+        fileName: opts.fileName,
+        offset: opts.offset,
+        rows: end - opts.offset,
+        imported,
+        alreadyImported: batch.length - refused.size - imported,
+        refusedByRegistry: refused.size,
+      },
     });
   });
   return {
     ...base,
+    badRows: withRefused(refused, refusedRows),
     imported,
-    alreadyImported: batch.length - imported,
+    alreadyImported: batch.length - refused.size - imported,
     offset: opts.offset,
     nextOffset: end < table.rows.length ? end : null,
   };

@@ -9,7 +9,7 @@ import { readTable } from './read-table.js';
 
 /** `/api/imports`: bringing an older system's case records in (admin). */
 export const importsRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db } = app.deps;
+  const { db, crypto } = app.deps;
   app.post(
     '/cases',
     {
@@ -52,6 +52,7 @@ export const importsRoutes: FastifyPluginAsyncZod = async (app) => {
       const { dryRun, offset, limit } = request.query;
       const result = await importCases({
         db,
+        crypto,
         actor: actorOf(request),
         table: await readTable(file.content),
         mapping,

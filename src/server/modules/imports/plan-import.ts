@@ -8,7 +8,8 @@ import {
   type Channel,
   type Outcome,
 } from '../../../shared/enums.js';
-import { checkIdNumber, isValidPhone } from '../../../shared/identifiers.js';
+import { checkIdNumber, isValidPhone, normalizeIdNumber, normalizePhone } from '../../../shared/identifiers.js';
+import type { PartyInput } from '../../../shared/schemas/cases.js';
 import { NARRATIVE_MAX } from '../../../shared/limits.js';
 import { zhCN } from '../../../shared/locales/zh-CN.js';
 import { isIsoDate, startOfShanghaiDate } from '../../../shared/calendar.js';
@@ -35,6 +36,10 @@ const HEADER_GUESSES: [ImportField, RegExp][] = [
   ['concludedOn', /办结(日期|时间)|结案(日期|时间)|完成(日期|时间)/],
   ['registeredOn', /登记(日期|时间)|受理(日期|时间)|来访(日期|时间)|反映(日期|时间)|^日期$|^时间$/],
   ['sourceCaseNumber', /编号|案号|案件号|流水号|^序号$/],
+  // The respondent's columns before the applicant's: 被申请人 contains 申请人.
+  ['respondentIdNumber', /^(被申请人|被反映人|被申请方|对方当事人|对方).*(身份证|证件号)/],
+  ['respondentPhone', /^(被申请人|被反映人|被申请方|对方当事人|对方).*(电话|手机|联系方式)/],
+  ['respondentName', /被申请人|被反映人|被申请方|对方当事人/],
   ['applicantIdNumber', /身份证|证件号/],
   ['applicantPhone', /电话|手机|联系方式/],
   ['applicantName', /申请人|反映人|当事人|来访人|姓名/],
@@ -191,7 +196,16 @@ export interface PlannedCase {
   leadUnit: ImportUnit | null;
   outcome: Outcome | null;
   concludedAt: Date | null;
+  /** The applicant and the respondent as recorded (ID numbers and phones normalised as registration stores them). */
+  parties: PartyInput[];
 }
+
+/**
+ * A party named without an ID number whose name reads as an organisation's (a company in a wage dispute, a property
+ * firm): registered as one, so the registry matches it by name as the reception form's organisation parties are.
+ */
+const ORGANISATION_NAME =
+  /(公司|集团|企业|工厂|厂|商店|超市|酒店|医院|诊所|学校|幼儿园|物业|合作社|委员会|村委|居委|银行|事务所|中心|协会)$/;
 
 /** A date as old systems write it: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, with an optional time. */
 export function parseImportDate(raw: string): Date | undefined {
@@ -322,10 +336,35 @@ export function planImport(table: Table, mapping: ImportMapping, units: readonly
       else if (concludedAt > now) reasons.push(`办结日期“${concludedRaw}”晚于今天`);
       outcome ??= 'resolved_other';
     } else if (outcome) reasons.push('有办理结果但缺少办结日期');
-    const idNumber = cell(row, 'applicantIdNumber');
-    if (idNumber && !checkIdNumber(idNumber).valid) reasons.push(`身份证号码“${idNumber}”不正确（校验位或出生日期有误）`);
-    const phone = cell(row, 'applicantPhone');
-    if (phone && !isValidPhone(phone)) reasons.push(`电话号码“${phone}”格式不正确`);
+    // The parties, checked as the reception form checks them (GB 11643 for ID numbers; a mobile or a fixed line).
+    const parties: PartyInput[] = [];
+    for (const [role, label] of [
+      ['applicant', '申请人'],
+      ['respondent', '被申请人'],
+    ] as const) {
+      const name = cell(row, `${role}Name`);
+      const idRaw = cell(row, `${role}IdNumber`);
+      const phoneRaw = cell(row, `${role}Phone`);
+      const idNumber = idRaw ? normalizeIdNumber(idRaw) : undefined;
+      const phone = phoneRaw ? normalizePhone(phoneRaw) : undefined;
+      if (idRaw && !checkIdNumber(idRaw).valid) reasons.push(`${label}身份证号码“${idRaw}”不正确（校验位或出生日期有误）`);
+      if (phoneRaw && !isValidPhone(phoneRaw)) reasons.push(`${label}电话号码“${phoneRaw}”格式不正确`);
+      if (!name) {
+        if (idRaw || phoneRaw) reasons.push(`有${label}的身份证号码或电话，但缺少${label}姓名`);
+        continue;
+      }
+      if (Array.from(name).length > 100) reasons.push(`${label}姓名超过 100 字`);
+      const isOrganisation = !idNumber && ORGANISATION_NAME.test(name);
+      parties.push({
+        role,
+        type: isOrganisation ? 'organization' : 'person',
+        name,
+        ...(idNumber ? { idNumber } : {}),
+        ...(phone && !isOrganisation ? { phone } : {}),
+      });
+    }
+    const [applicant, respondent] = [parties.find((p) => p.role === 'applicant'), parties.find((p) => p.role === 'respondent')];
+    if (applicant?.idNumber && applicant.idNumber === respondent?.idNumber) reasons.push('申请人与被申请人的身份证号码相同');
     if (reasons.length || !registeredAt || !category) {
       badRows.push({
         row: index + 2,
@@ -348,6 +387,7 @@ export function planImport(table: Table, mapping: ImportMapping, units: readonly
       leadUnit,
       outcome,
       concludedAt,
+      parties,
     });
   });
   return { columns, missingColumns, values, good, badRows };

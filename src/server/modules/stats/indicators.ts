@@ -127,6 +127,7 @@ async function computeCockpit(
     return p;
   };
   const live = settle(readLiveFigures(db, d, unit, query));
+  const routingAcceptance = settle(readRoutingAcceptance(db, d, unit, query));
   const trendRows = settle(
     db.execute<{ bucket: string; received: number; concluded: number; settled: number }>(sql`
       select date_trunc(${query.grain}, d.period::timestamp)::date::text as bucket, ${sumsAs(['received', 'concluded', 'settled'])}
@@ -201,8 +202,33 @@ async function computeCockpit(
     byUnit,
     hotspots,
     trend,
+    routingAcceptance: await routingAcceptance,
     generatedAt: new Date().toISOString(),
   };
+}
+
+/**
+ * 智能分类建议采纳率 of the period under the unit: of the routing suggestions shown (`routing_feedback`, written by
+ * `recordRoutingFeedback` in modules/learning/routing.ts), the share staff took. A feedback row names no case, so the
+ * area is the one of the staff member who saw it (their unit under the chosen unit); the case-kind filter does not
+ * apply. None shown: the rate is null (the cockpit shows "—"), never 0 %.
+ */
+export async function readRoutingAcceptance(
+  db: Db,
+  districtCode: string,
+  unit: Pick<UnitRow, 'path'>,
+  period: { from: string; to: string },
+): Promise<Cockpit['routingAcceptance']> {
+  const { rows } = await db.execute<{ shown: number; accepted: number }>(sql`
+    select count(*)::int as shown, count(*) filter (where f.is_accepted)::int as accepted
+    from routing_feedback f
+    join users u on u.district_code = f.district_code and u.id = f.user_id
+    join units n on n.district_code = u.district_code and n.id = u.unit_id
+    where f.district_code = ${districtCode} and n.path like ${`${unit.path}%`}
+      and f.created_at >= ${startOfShanghaiDate(period.from)} and f.created_at < ${startOfShanghaiDate(addDays(period.to, 1))}`);
+  const shown = Number(rows[0]?.shown ?? 0);
+  const accepted = Number(rows[0]?.accepted ?? 0);
+  return { shown, accepted, rate: shown === 0 ? null : Math.round((accepted / shown) * 1000) / 10 };
 }
 
 async function unitNames(db: Db, districtCode: string, ids: string[]) {

@@ -35,6 +35,7 @@ export function cockpitSheets(c: Cockpit): Sheet[] {
         ...RATE_KEYS.map((r) => ({ name: `${zh(`rate.${r}`)}(%)`, value: c.rates[r] })),
         ...MEASURE_KEYS.map((m) => ({ name: zh(`measure.${m}`), value: c.counts[m] })),
         ...(Object.keys(c.live) as (keyof Cockpit['live'])[]).map((k) => ({ name: zh(`live.${k}`), value: c.live[k] })),
+        { name: `${zh('cockpit.routingAcceptance')}(%)`, value: c.routingAcceptance.rate },
       ],
     },
     {

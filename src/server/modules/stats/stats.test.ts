@@ -280,8 +280,11 @@ describe('indicators (docs/INDICATORS.md)', () => {
     expect(figures.get('在办案件')).toBe(screen.live.open);
     const sheet = book.get('指标')!;
     expect(sheet.length - sheet.findIndex((r) => r[0] === '指标') - 1).toBe(
-      RATE_KEYS.length + MEASURE_KEYS.length + Object.keys(screen.live).length,
+      RATE_KEYS.length + MEASURE_KEYS.length + Object.keys(screen.live).length + 1,
     );
+    // No suggestion shown yet: the row is there, its cell empty (not 0).
+    expect(figures.has('智能分类建议采纳率(%)')).toBe(true);
+    expect(figures.get('智能分类建议采纳率(%)')).toBe(screen.routingAcceptance.rate ?? undefined);
     const units = book.get('下级单位')!;
     const header = units.find((r) => r[0] === '单位')!;
     const row = units.find((r) => r[0] === '东方社区')!;
@@ -320,6 +323,39 @@ describe('indicators (docs/INDICATORS.md)', () => {
     // A, C, D and G are disputes received in October (E is a petition).
     expect(sheet.find((r) => r[0] === '合计')![header.indexOf('收案')]).toBe(4);
     expect((await get('leader', `/api/stats/mediation-form?month=2026-13`)).statusCode).toBe(400);
+  });
+
+  it('shows the share of routing suggestions staff of the area took in the period, and "none shown" as null', async () => {
+    const street = () => get('wy_leader', `/api/stats/cockpit?from=${FROM}&to=${TO}`).then((r) => r.json().routingAcceptance);
+    const district = () => get('leader', `/api/stats/cockpit?from=${FROM}&to=${TO}`).then((r) => r.json().routingAcceptance);
+    // Nobody was shown a suggestion yet: no rate at all, not 0 %.
+    expect(await street()).toEqual({ shown: 0, accepted: 0, rate: null });
+    const { rows } = await ctx.database.pool.query<{ username: string; id: string; district_code: string }>(
+      `select username, id, district_code from users where username in ('wy_leader', 'dispatcher')`,
+    );
+    const user = Object.fromEntries(rows.map((r) => [r.username, r]));
+    const d = user.wy_leader!.district_code;
+    const feedback = (district: string, userId: string, at: string, isAccepted: boolean) =>
+      ctx.database.pool.query(
+        `insert into routing_feedback (district_code, model_version, context, is_accepted, user_id, created_at) values ($1, 1, 'dispatch', $2, $3, $4)`,
+        [district, isAccepted, userId, at],
+      );
+    // The street's own staff: three shown in October (its first and last Shanghai instants included), two taken.
+    await feedback(d, user.wy_leader!.id, '2026-09-30T16:00:00Z', true);
+    await feedback(d, user.wy_leader!.id, '2026-10-15T02:00:00Z', false);
+    await feedback(d, user.wy_leader!.id, '2026-10-31T15:59:59Z', true);
+    // Outside the period: the last second of September and the first of November (Shanghai).
+    await feedback(d, user.wy_leader!.id, '2026-09-30T15:59:59Z', false);
+    await feedback(d, user.wy_leader!.id, '2026-10-31T16:00:00Z', false);
+    // The district centre's dispatcher: in the district's figure, not the street's.
+    await feedback(d, user.dispatcher!.id, '2026-10-10T02:00:00Z', true);
+    // Another district's feedback, even under the same user id, counts nowhere here.
+    for (let i = 0; i < 4; i++) await feedback('999999', user.wy_leader!.id, '2026-10-10T02:00:00Z', false);
+    expect(await street()).toEqual({ shown: 3, accepted: 2, rate: 66.7 });
+    expect(await district()).toEqual({ shown: 4, accepted: 3, rate: 75 });
+    // The Excel export carries the same figure.
+    const book = await readWorkbook((await get('leader', `/api/stats/cockpit.xlsx?from=${FROM}&to=${TO}`)).rawPayload);
+    expect(book.get('指标')!.find((r) => r[0] === '智能分类建议采纳率(%)')?.[1]).toBe(75);
   });
 
   it('refuses a period that ends before it starts, with a Chinese message', async () => {

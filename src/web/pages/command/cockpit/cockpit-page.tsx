@@ -137,6 +137,38 @@ export function CockpitPage() {
     );
   };
 
+  /** 智能分类建议采纳率: not a case figure (nothing to drill into); "—" with the reason while nobody was shown one. */
+  const routingCard = () => {
+    const r = c?.routingAcceptance;
+    const isEmpty = !r || r.rate === null;
+    return (
+      <Col xs={12} md={6} xl={3}>
+        <Card size="small" data-testid="cockpit-routing-acceptance">
+          <Statistic
+            title={
+              <Space size={4}>
+                {t('cockpit.routingAcceptance')}
+                {!isEmpty && (
+                  <Tooltip title={t('cockpit.routingAcceptanceCount', { shown: r.shown, accepted: r.accepted })}>
+                    <InfoCircleOutlined style={{ color: '#888' }} />
+                  </Tooltip>
+                )}
+              </Space>
+            }
+            value={isEmpty ? '—' : r.rate!}
+            suffix={isEmpty ? undefined : '%'}
+            precision={isEmpty ? undefined : 1}
+          />
+          {isEmpty && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('cockpit.routingAcceptanceEmpty')}
+            </Typography.Text>
+          )}
+        </Card>
+      </Col>
+    );
+  };
+
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Card size="small">
@@ -211,7 +243,10 @@ export function CockpitPage() {
           <Card style={{ minHeight: 300 }} />
         ) : (
           <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="cockpit">
-            <Row gutter={[12, 12]}>{RATE_KEYS.map(rateCard)}</Row>
+            <Row gutter={[12, 12]}>
+              {RATE_KEYS.map(rateCard)}
+              {routingCard()}
+            </Row>
             <Card size="small" title={t('cockpit.counts')}>
               <Row gutter={[12, 12]}>
                 {SHOWN_COUNTS.map((m) => (
