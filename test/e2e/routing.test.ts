@@ -66,7 +66,8 @@ describe('routing suggestions at the reception form, in Chromium', () => {
       await panel.getByTestId('routing-unit-0').waitFor();
       expect(await panel.getByTestId('routing-unit-0').textContent()).toContain('区人社局劳动保障监察大队');
       await panel.getByTestId('routing-accept').click();
-      await expect(dialog.getByTestId('lead-unit').textContent()).resolves.toContain('区人社局劳动保障监察大队');
+      // The field fills on the next render: wait for it rather than read it at once (a busy machine renders later).
+      await dialog.getByTestId('lead-unit').filter({ hasText: '区人社局劳动保障监察大队' }).waitFor();
       // The unit's handlers, ranked with their reasons (吴涛 of the labour inspection unit has no wage case yet).
       await dialog.getByTestId('handler-suggestions').getByText('吴涛').waitFor();
       expect(await dialog.getByTestId('handler-suggestions').textContent()).toContain('尚无劳动争议案件的办理记录');
