@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { formatShanghaiDateTime } from '../../../shared/calendar.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
@@ -11,6 +11,7 @@ import { canMediate, canSeeCase } from '../case-access/cases.policy.js';
 import { findCaseRow } from '../case-access/case-row.js';
 import { recordCaseEvent } from '../case-access/record-case-change.js';
 import { sha256Hex } from './agreement-document.js';
+import { findCaseSession, partiesWithPhones, reachableParties } from './mediation-queries.js';
 import { listRecordings, recordingUrl } from './recordings.js';
 import { checkLinkCode, findLink, issueLinks, LINK_HOURS, requirePublicBaseUrl } from './online-links.js';
 
@@ -40,14 +41,6 @@ export function iceServersFor(config: Pick<Config, 'TURN_URLS' | 'TURN_SECRET'>,
   const username = `${Math.floor(expiresAt.getTime() / 1000)}:${participantId}`;
   const credential = createHmac('sha1', config.TURN_SECRET).update(username).digest('base64');
   return [{ urls: config.TURN_URLS, username, credential }];
-}
-
-async function findSession(db: Db, districtCode: string, sessionId: string) {
-  const [s] = await db
-    .select()
-    .from(mediationSessions)
-    .where(and(eq(mediationSessions.districtCode, districtCode), eq(mediationSessions.id, sessionId)));
-  return s;
 }
 
 async function newParticipant(
@@ -83,26 +76,16 @@ export async function startOnlineSession(opts: {
   const row = await findCaseRow(db, actor.districtCode, caseId);
   if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
   if (!canMediate(actor, row)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'session' });
-  const session = await findSession(db, actor.districtCode, sessionId);
-  if (!session || session.caseId !== caseId) throw new AppError('SESSION_NOT_OPEN');
+  const session = await findCaseSession(db, { districtCode: actor.districtCode, caseId, sessionId });
+  if (!session) throw new AppError('SESSION_NOT_OPEN');
   if (session.status !== 'scheduled') throw new AppError('SESSION_NOT_OPEN');
   if (session.onlineEndedAt) throw new AppError('ONLINE_SESSION_ENDED');
   const isFirst = !session.onlineStartedAt;
   const base = isFirst || opts.resendLinks ? requirePublicBaseUrl(config.PUBLIC_BASE_URL) : '';
   let links: { partyId: string; name: string; sent: boolean }[] = [];
   if (isFirst || opts.resendLinks) {
-    const invited = await db
-      .select({ id: caseParties.id, name: caseParties.name, phoneEnc: caseParties.phoneEnc })
-      .from(caseParties)
-      .where(
-        and(
-          eq(caseParties.districtCode, actor.districtCode),
-          eq(caseParties.caseId, caseId),
-          inArray(caseParties.id, session.invitedPartyIds),
-        ),
-      )
-      .orderBy(asc(caseParties.position));
-    const reachable = invited.filter((p): p is typeof p & { phoneEnc: Buffer } => !!p.phoneEnc);
+    const invited = await partiesWithPhones(db, { districtCode: actor.districtCode, caseId, partyIds: session.invitedPartyIds });
+    const reachable = reachableParties(invited);
     await db.transaction(async (tx) => {
       if (isFirst)
         await tx
@@ -176,7 +159,7 @@ export async function joinOnlineSession(opts: {
   if (!body.rightsAccepted) throw new AppError('ONLINE_RIGHTS_NOT_ACCEPTED');
   const link = await findLink(db, body.link, 'join');
   if (link.subjectId !== sessionId) throw new AppError('ONLINE_LINK_INVALID');
-  const session = await findSession(db, link.districtCode, sessionId);
+  const session = await findCaseSession(db, { districtCode: link.districtCode, caseId: link.caseId, sessionId });
   if (!session || !session.onlineStartedAt) throw new AppError('ONLINE_SESSION_NOT_STARTED');
   if (session.onlineEndedAt || session.status !== 'scheduled') throw new AppError('ONLINE_SESSION_ENDED');
   const [{ n } = { n: 0 }] = await db
@@ -243,7 +226,7 @@ export async function participantOfToken(
   if (!p || p.tokenExpiresAt <= new Date()) return { ok: false, code: 4401, reason: 'not a participant' };
   if (p.sessionId !== sessionId) return { ok: false, code: 4403, reason: 'not a participant of this session' };
   if (p.state === 'removed') return { ok: false, code: 4403, reason: 'removed' };
-  const session = await findSession(db, p.districtCode, sessionId);
+  const session = await findCaseSession(db, { districtCode: p.districtCode, caseId: p.caseId, sessionId });
   if (!session || session.onlineEndedAt) return { ok: false, code: 4410, reason: 'session ended' };
   return { ok: true, participant: p, session };
 }
@@ -273,8 +256,8 @@ export async function endOnlineSession(opts: { db: Db; actor: Actor; caseId: str
   const row = await findCaseRow(db, actor.districtCode, caseId);
   if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
   if (!canMediate(actor, row)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'session' });
-  const session = await findSession(db, actor.districtCode, sessionId);
-  if (!session || session.caseId !== caseId || !session.onlineStartedAt) throw new AppError('ONLINE_SESSION_NOT_STARTED');
+  const session = await findCaseSession(db, { districtCode: actor.districtCode, caseId, sessionId });
+  if (!session || !session.onlineStartedAt) throw new AppError('ONLINE_SESSION_NOT_STARTED');
   if (session.onlineEndedAt) throw new AppError('ONLINE_SESSION_ENDED');
   const now = new Date();
   await db.transaction(async (tx) => {
