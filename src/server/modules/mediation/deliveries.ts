@@ -175,13 +175,13 @@ export async function listDeliveries(db: Db, actor: Actor, caseId: string) {
   const row = await findCaseRow(db, actor.districtCode, caseId);
   if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
   const rows = await db
-    .select({ link: onlineLinks, name: caseParties.name })
+    .select({ link: onlineLinks, partyId: caseParties.id, name: caseParties.name })
     .from(onlineLinks)
     .innerJoin(caseParties, and(eq(caseParties.districtCode, onlineLinks.districtCode), eq(caseParties.id, onlineLinks.partyId)))
     .where(and(eq(onlineLinks.districtCode, actor.districtCode), eq(onlineLinks.caseId, caseId), eq(onlineLinks.purpose, 'deliver')))
     .orderBy(desc(onlineLinks.createdAt));
-  return rows.map(({ link, name }) => ({
-    partyId: link.partyId,
+  return rows.map(({ link, partyId, name }) => ({
+    partyId,
     partyName: name,
     kind: link.documentKind as DeliveredKind,
     sentAt: link.createdAt.toISOString(),
