@@ -281,6 +281,16 @@ export const ERRORS = {
   ONLINE_SESSION_NOT_STARTED: { status: 409, zh: '调解员尚未开始线上调解，请稍后再试', en: 'The mediator has not opened the session yet' },
   ONLINE_SESSION_ENDED: { status: 410, zh: '本次线上调解已结束', en: 'This online session has ended' },
   ONLINE_SESSION_FULL: { status: 409, zh: '线上调解最多四人参加，人数已满', en: 'An online session has at most four participants' },
+  ONLINE_INVITE_FULL: {
+    status: 409,
+    zh: '线上调解最多四人参加（调解员、双方当事人、翻译或律师），已无空位，不能再邀请',
+    en: 'An online session has at most four participants: no place is left to invite anyone',
+  },
+  ONLINE_INVITEE_EXISTS: {
+    status: 409,
+    zh: '该手机号已被邀请参加本次线上调解',
+    en: 'This mobile number is already invited to this session',
+  },
   WEBSOCKET_REQUIRED: { status: 426, zh: '此地址只接受 WebSocket 连接', en: 'This address takes WebSocket connections only' },
   RECORDING_NOT_CONSENTED: {
     status: 409,

@@ -1505,7 +1505,10 @@ export const onlineLinks = pgTable(
     tokenHash: text('token_hash').notNull(),
     purpose: text('purpose').$type<'sign' | 'join' | 'deliver'>().notNull(),
     caseId: uuid('case_id').notNull(),
-    partyId: uuid('party_id').notNull(),
+    /** The party the link names; null only for a join link to an invitee (exactly one of the two is set). */
+    partyId: uuid('party_id'),
+    /** join: the interpreter or lawyer/agent invited to the session (`online_invitees`) the link names. */
+    inviteeId: uuid('invitee_id'),
     /** The agreement (sign), the session (join), or the document's row (deliver: the agreement, the reply, the case). */
     subjectId: uuid('subject_id').notNull(),
     /** deliver: `agreement`, `petition_reply` or `receipt`. */
@@ -1526,6 +1529,34 @@ export const onlineLinks = pgTable(
     uniqueIndex('online_links_token_key').on(t.districtCode, t.tokenHash),
     index('online_links_token_idx').on(t.tokenHash),
     index('online_links_subject_idx').on(t.districtCode, t.subjectId),
+    foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
+    check('online_links_one_recipient', sql`num_nonnulls(${t.partyId}, ${t.inviteeId}) = 1`),
+  ],
+);
+
+/**
+ * Someone the mediator invites to an online session besides the parties (人民调解法 第二十条: the mediator may invite
+ * people with special knowledge to take part): an interpreter (翻译) or a lawyer/agent (律师/代理人). Their mobile number
+ * is personal data, kept like the parties' (AES-256-GCM, a keyed hash to find a repeat); the join link goes to it.
+ */
+export const onlineInvitees = pgTable(
+  'online_invitees',
+  {
+    districtCode: district(),
+    id: uuid('id').notNull().defaultRandom(),
+    sessionId: uuid('session_id').notNull(),
+    caseId: uuid('case_id').notNull(),
+    role: text('role').$type<'interpreter' | 'agent'>().notNull(),
+    name: text('name').notNull(),
+    phoneEnc: bytea('phone_enc').notNull(),
+    phoneHash: text('phone_hash').notNull(),
+    invitedBy: uuid('invited_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.districtCode, t.id] }),
+    uniqueIndex('online_invitees_session_phone_key').on(t.districtCode, t.sessionId, t.phoneHash),
+    foreignKey({ columns: [t.districtCode, t.sessionId], foreignColumns: [mediationSessions.districtCode, mediationSessions.id] }),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
   ],
 );
@@ -1572,9 +1603,11 @@ export const onlineParticipants = pgTable(
     id: uuid('id').notNull().defaultRandom(),
     sessionId: uuid('session_id').notNull(),
     caseId: uuid('case_id').notNull(),
-    kind: text('kind').$type<'mediator' | 'party'>().notNull(),
+    /** An invitee's kind is their role: `interpreter` (翻译) or `agent` (律师/代理人). */
+    kind: text('kind').$type<'mediator' | 'party' | 'interpreter' | 'agent'>().notNull(),
     partyId: uuid('party_id'),
     userId: uuid('user_id'),
+    inviteeId: uuid('invitee_id'),
     displayName: text('display_name').notNull(),
     tokenHash: text('token_hash').notNull(),
     tokenExpiresAt: timestamp('token_expires_at', { withTimezone: true }).notNull(),

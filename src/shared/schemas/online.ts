@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { line, token } from './text.js';
+import { line, mobileSchema, token } from './text.js';
 
 /** Online mediation (docs/ONLINE-MEDIATION.md): one-time links to parties' phones, signing, sessions, recordings. */
 
@@ -63,6 +63,31 @@ export const participantTokenSchema = z.object({
   iceServers: z.array(iceServerSchema).describe('TURN with time-limited credentials (TURN_URLS, TURN_SECRET); empty on a LAN'),
 });
 
+/** Who may be in an online session's room: the mediator, the parties, and an invitee in their role. */
+export const ONLINE_PARTICIPANT_KINDS = ['mediator', 'party', 'interpreter', 'agent'] as const;
+/** The roles of someone invited besides the parties (人民调解法 第二十条): 翻译, 律师/代理人. */
+export const ONLINE_INVITEE_ROLES = ['interpreter', 'agent'] as const;
+export type OnlineInviteeRole = (typeof ONLINE_INVITEE_ROLES)[number];
+
+export const inviteToOnlineSessionBodySchema = z.object({
+  name: line(50, { min: 1 }).describe('The invitee’s name, as the session record will name them'),
+  role: z.enum(ONLINE_INVITEE_ROLES).describe('interpreter 翻译, agent 律师/代理人'),
+  phone: mobileSchema.describe('The invitee’s own mobile: the join link and the SMS code go to it'),
+});
+export const onlineInviteeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(ONLINE_INVITEE_ROLES),
+  maskedPhone: z.string(),
+  invitedAt: z.string(),
+  joined: z.boolean().describe('Has come into the room at least once'),
+});
+export const onlineInviteesSchema = z.object({
+  invitees: z.array(onlineInviteeSchema),
+  max: z.number().describe('At most this many people in the room, the mediator included'),
+  places: z.number().describe('How many more may be invited (the mediator, invited parties and invitees counted)'),
+});
+
 export const startOnlineSessionBodySchema = z.object({
   resendLinks: z.boolean().optional().describe('Text the parties new join links (the old ones stop working)'),
 });
@@ -87,7 +112,7 @@ export const onlineRecordSchema = z
       z.object({
         id: z.string(),
         name: z.string(),
-        kind: z.enum(['mediator', 'party']),
+        kind: z.enum(ONLINE_PARTICIPANT_KINDS),
         state: z.enum(['waiting', 'admitted', 'removed']),
         recordingConsent: z.boolean(),
         joinedAt: z.string().nullable(),

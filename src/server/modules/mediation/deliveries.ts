@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import { formatShanghaiDateTime } from '../../../shared/calendar.js';
 import type { Db } from '../../db/client.js';
 import { caseParties, cases, mediationAgreements, onlineLinks, petitionReplies } from '../../db/schema.js';
@@ -9,6 +9,7 @@ import { findCaseRow } from '../case-access/case-row.js';
 import { recordCaseEvent } from '../case-access/record-case-change.js';
 import { agreementTitle } from './agreement-document.js';
 import { findAgreement, signingTextOf } from './agreements.js';
+import { partiesWithPhones, reachableParties } from './mediation-queries.js';
 import { findLinkWithTicket, issueLinks, LINK_HOURS, requirePublicBaseUrl } from './online-links.js';
 
 /**
@@ -56,18 +57,12 @@ export async function deliverDocumentOnline(opts: {
   if (!canMediate(actor, row)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'deliver' });
   const base = requirePublicBaseUrl(opts.publicBaseUrl);
   const doc = await documentOf(db, actor.districtCode, caseId, kind);
-  const parties = await db
-    .select({ id: caseParties.id, name: caseParties.name, phoneEnc: caseParties.phoneEnc })
-    .from(caseParties)
-    .where(
-      and(
-        eq(caseParties.districtCode, actor.districtCode),
-        eq(caseParties.caseId, caseId),
-        ...(opts.partyIds?.length ? [inArray(caseParties.id, opts.partyIds)] : []),
-      ),
-    )
-    .orderBy(asc(caseParties.position));
-  const reachable = parties.filter((p): p is typeof p & { phoneEnc: Buffer } => !!p.phoneEnc);
+  const parties = await partiesWithPhones(db, {
+    districtCode: actor.districtCode,
+    caseId,
+    partyIds: opts.partyIds?.length ? opts.partyIds : undefined,
+  });
+  const reachable = reachableParties(parties);
   await db.transaction(async (tx) => {
     await issueLinks(tx, {
       districtCode: actor.districtCode,
@@ -180,13 +175,13 @@ export async function listDeliveries(db: Db, actor: Actor, caseId: string) {
   const row = await findCaseRow(db, actor.districtCode, caseId);
   if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
   const rows = await db
-    .select({ link: onlineLinks, name: caseParties.name })
+    .select({ link: onlineLinks, partyId: caseParties.id, name: caseParties.name })
     .from(onlineLinks)
     .innerJoin(caseParties, and(eq(caseParties.districtCode, onlineLinks.districtCode), eq(caseParties.id, onlineLinks.partyId)))
     .where(and(eq(onlineLinks.districtCode, actor.districtCode), eq(onlineLinks.caseId, caseId), eq(onlineLinks.purpose, 'deliver')))
     .orderBy(desc(onlineLinks.createdAt));
-  return rows.map(({ link, name }) => ({
-    partyId: link.partyId,
+  return rows.map(({ link, partyId, name }) => ({
+    partyId,
     partyName: name,
     kind: link.documentKind as DeliveredKind,
     sentAt: link.createdAt.toISOString(),

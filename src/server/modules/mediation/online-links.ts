@@ -17,6 +17,8 @@ import { sha256Hex } from './agreement-document.js';
  */
 export type LinkPurpose = 'sign' | 'join' | 'deliver';
 export type LinkRow = typeof onlineLinks.$inferSelect;
+/** A link naming a party of the case: every sign and deliver link, and a join link that is not an invitee's. */
+export type PartyLinkRow = LinkRow & { partyId: string };
 
 export const LINK_HOURS = 24;
 /** After the SMS code: how long the page may act on what the code opened. */
@@ -36,7 +38,7 @@ export function requirePublicBaseUrl(publicBaseUrl: string | undefined): string 
 }
 
 /**
- * Makes one link per party and queues its SMS in the caller's transaction (sent after commit by the outbox). Earlier
+ * Makes one link per party (or invitee) and queues its SMS in the caller's transaction (sent after commit by the outbox). Earlier
  * unspent links of the same purpose, subject and party are revoked: one person, one live link.
  */
 export async function issueLinks(
@@ -48,6 +50,8 @@ export async function issueLinks(
     subjectId: string;
     documentKind?: string;
     parties: { id: string; phoneEnc: Buffer }[];
+    /** `invitee`: the ids are of `online_invitees` (a join link to an interpreter or lawyer), not of the case's parties. */
+    recipients?: 'party' | 'invitee';
     createdBy: string;
     expiresAt: Date;
     publicBaseUrl: string;
@@ -57,6 +61,7 @@ export async function issueLinks(
 ): Promise<{ partyId: string; linkId: string; token: string; path: string }[]> {
   const now = new Date();
   const out: { partyId: string; linkId: string; token: string; path: string }[] = [];
+  const recipientColumn = opts.recipients === 'invitee' ? onlineLinks.inviteeId : onlineLinks.partyId;
   for (const party of opts.parties) {
     await tx
       .update(onlineLinks)
@@ -65,7 +70,7 @@ export async function issueLinks(
         and(
           eq(onlineLinks.districtCode, opts.districtCode),
           eq(onlineLinks.subjectId, opts.subjectId),
-          eq(onlineLinks.partyId, party.id),
+          eq(recipientColumn, party.id),
           eq(onlineLinks.purpose, opts.purpose),
           isNull(onlineLinks.usedAt),
           isNull(onlineLinks.revokedAt),
@@ -80,7 +85,7 @@ export async function issueLinks(
         tokenHash: hashLinkToken(token),
         purpose: opts.purpose,
         caseId: opts.caseId,
-        partyId: party.id,
+        ...(opts.recipients === 'invitee' ? { inviteeId: party.id } : { partyId: party.id }),
         subjectId: opts.subjectId,
         documentKind: opts.documentKind ?? null,
         phoneEnc: party.phoneEnc,
@@ -173,14 +178,16 @@ export async function verifyLink(opts: { db: Db; crypto: PersonalDataCrypto; tok
 export async function findLinkWithTicket(
   db: Db | Tx,
   token: string,
-  purpose: LinkPurpose,
+  purpose: 'sign' | 'deliver',
   ticket: string | undefined,
   opts: { forUpdate?: boolean; allowUsed?: boolean } = {},
-): Promise<LinkRow> {
+): Promise<PartyLinkRow> {
   const link = await findLink(db, token, purpose, opts);
   if (!ticket || !link.ticketHash || link.ticketHash !== sha256Hex(ticket) || !link.ticketExpiresAt || link.ticketExpiresAt <= new Date())
     throw new AppError('ONLINE_TICKET_INVALID');
-  return link;
+  // Signing and delivery are a party's alone (the check constraint lets only join links name an invitee).
+  if (!link.partyId) throw new AppError('ONLINE_LINK_INVALID');
+  return { ...link, partyId: link.partyId };
 }
 
 /** What a link's page shows before the code: what it is for, the case number, the phone the code goes to. */

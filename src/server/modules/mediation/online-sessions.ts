@@ -1,9 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import { formatShanghaiDateTime } from '../../../shared/calendar.js';
+import { maskPhone } from '../../../shared/identifiers.js';
+import { zhCN } from '../../../shared/locales/zh-CN.js';
+import type { inviteToOnlineSessionBodySchema, OnlineInviteeRole } from '../../../shared/schemas/online.js';
 import type { Config } from '../../config.js';
-import type { Db } from '../../db/client.js';
-import { caseParties, mediationSessions, onlineLinks, onlineParticipants } from '../../db/schema.js';
+import type { Db, Tx } from '../../db/client.js';
+import { caseParties, mediationSessions, onlineInvitees, onlineLinks, onlineParticipants } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
@@ -11,8 +15,10 @@ import { canMediate, canSeeCase } from '../case-access/cases.policy.js';
 import { findCaseRow } from '../case-access/case-row.js';
 import { recordCaseEvent } from '../case-access/record-case-change.js';
 import { sha256Hex } from './agreement-document.js';
+import { findCaseSession, partiesWithPhones, reachableParties } from './mediation-queries.js';
+import { canInviteToOnlineSession } from './mediation.policy.js';
 import { listRecordings, recordingUrl } from './recordings.js';
-import { checkLinkCode, findLink, issueLinks, LINK_HOURS, requirePublicBaseUrl } from './online-links.js';
+import { checkLinkCode, findLink, issueLinks, LINK_HOURS, requirePublicBaseUrl, type LinkRow } from './online-links.js';
 
 /**
  * 线上调解 (docs/ONLINE-MEDIATION.md): a scheduled session held by video. The mediator opens the room
@@ -42,14 +48,6 @@ export function iceServersFor(config: Pick<Config, 'TURN_URLS' | 'TURN_SECRET'>,
   return [{ urls: config.TURN_URLS, username, credential }];
 }
 
-async function findSession(db: Db, districtCode: string, sessionId: string) {
-  const [s] = await db
-    .select()
-    .from(mediationSessions)
-    .where(and(eq(mediationSessions.districtCode, districtCode), eq(mediationSessions.id, sessionId)));
-  return s;
-}
-
 async function newParticipant(
   db: Db,
   values: Omit<typeof onlineParticipants.$inferInsert, 'tokenHash' | 'tokenExpiresAt'>,
@@ -64,6 +62,36 @@ async function newParticipant(
     })
     .returning();
   return { row: row!, token };
+}
+
+/** The key of a participant's person: their party, invitee or (the mediator) user id. */
+const PERSON_KEY = sql`coalesce(${onlineParticipants.partyId}, ${onlineParticipants.inviteeId}, ${onlineParticipants.userId})::text`;
+
+/** How the session record names an invitee: name and role, 张译（翻译）. */
+export const inviteeLabel = (name: string, role: OnlineInviteeRole) => `${name}（${zhCN[`onlineRole.${role}`]}）`;
+
+/** Whom a join link names: a party of the case, or an invitee in their role. */
+async function linkRecipient(db: Db, link: LinkRow) {
+  if (link.inviteeId) {
+    const [invitee] = await db
+      .select({ name: onlineInvitees.name, role: onlineInvitees.role })
+      .from(onlineInvitees)
+      .where(
+        and(
+          eq(onlineInvitees.districtCode, link.districtCode),
+          eq(onlineInvitees.id, link.inviteeId),
+          eq(onlineInvitees.sessionId, link.subjectId),
+        ),
+      );
+    if (!invitee) throw new AppError('ONLINE_LINK_INVALID');
+    return { kind: invitee.role, name: invitee.name, label: inviteeLabel(invitee.name, invitee.role) };
+  }
+  const [party] = await db
+    .select({ name: caseParties.name })
+    .from(caseParties)
+    .where(and(eq(caseParties.districtCode, link.districtCode), eq(caseParties.id, link.partyId!)));
+  const name = party?.name ?? '当事人';
+  return { kind: 'party' as const, name, label: name };
 }
 
 /**
@@ -83,26 +111,16 @@ export async function startOnlineSession(opts: {
   const row = await findCaseRow(db, actor.districtCode, caseId);
   if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
   if (!canMediate(actor, row)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'session' });
-  const session = await findSession(db, actor.districtCode, sessionId);
-  if (!session || session.caseId !== caseId) throw new AppError('SESSION_NOT_OPEN');
+  const session = await findCaseSession(db, { districtCode: actor.districtCode, caseId, sessionId });
+  if (!session) throw new AppError('SESSION_NOT_OPEN');
   if (session.status !== 'scheduled') throw new AppError('SESSION_NOT_OPEN');
   if (session.onlineEndedAt) throw new AppError('ONLINE_SESSION_ENDED');
   const isFirst = !session.onlineStartedAt;
   const base = isFirst || opts.resendLinks ? requirePublicBaseUrl(config.PUBLIC_BASE_URL) : '';
   let links: { partyId: string; name: string; sent: boolean }[] = [];
   if (isFirst || opts.resendLinks) {
-    const invited = await db
-      .select({ id: caseParties.id, name: caseParties.name, phoneEnc: caseParties.phoneEnc })
-      .from(caseParties)
-      .where(
-        and(
-          eq(caseParties.districtCode, actor.districtCode),
-          eq(caseParties.caseId, caseId),
-          inArray(caseParties.id, session.invitedPartyIds),
-        ),
-      )
-      .orderBy(asc(caseParties.position));
-    const reachable = invited.filter((p): p is typeof p & { phoneEnc: Buffer } => !!p.phoneEnc);
+    const invited = await partiesWithPhones(db, { districtCode: actor.districtCode, caseId, partyIds: session.invitedPartyIds });
+    const reachable = reachableParties(invited);
     await db.transaction(async (tx) => {
       if (isFirst)
         await tx
@@ -176,26 +194,24 @@ export async function joinOnlineSession(opts: {
   if (!body.rightsAccepted) throw new AppError('ONLINE_RIGHTS_NOT_ACCEPTED');
   const link = await findLink(db, body.link, 'join');
   if (link.subjectId !== sessionId) throw new AppError('ONLINE_LINK_INVALID');
-  const session = await findSession(db, link.districtCode, sessionId);
+  const session = await findCaseSession(db, { districtCode: link.districtCode, caseId: link.caseId, sessionId });
   if (!session || !session.onlineStartedAt) throw new AppError('ONLINE_SESSION_NOT_STARTED');
   if (session.onlineEndedAt || session.status !== 'scheduled') throw new AppError('ONLINE_SESSION_ENDED');
+  // One person counts once, however often they reload: a party, an invitee or the mediator's account.
   const [{ n } = { n: 0 }] = await db
-    .select({ n: sql<number>`count(distinct coalesce(${onlineParticipants.partyId}::text, ${onlineParticipants.userId}::text))::int` })
+    .select({ n: sql<number>`count(distinct ${PERSON_KEY})::int` })
     .from(onlineParticipants)
     .where(
       and(
         eq(onlineParticipants.districtCode, link.districtCode),
         eq(onlineParticipants.sessionId, sessionId),
         ne(onlineParticipants.state, 'removed'),
-        sql`${onlineParticipants.partyId} is distinct from ${link.partyId}`,
+        sql`${PERSON_KEY} is distinct from ${(link.partyId ?? link.inviteeId)!}::text`,
       ),
     );
   if (n >= MAX_PARTICIPANTS) throw new AppError('ONLINE_SESSION_FULL', { max: MAX_PARTICIPANTS });
   await checkLinkCode({ db, crypto, link, verificationId: body.verificationId, code: body.code });
-  const [party] = await db
-    .select({ name: caseParties.name })
-    .from(caseParties)
-    .where(and(eq(caseParties.districtCode, link.districtCode), eq(caseParties.id, link.partyId)));
+  const who = await linkRecipient(db, link);
   const now = new Date();
   const spent = await db
     .update(onlineLinks)
@@ -207,15 +223,16 @@ export async function joinOnlineSession(opts: {
     districtCode: link.districtCode,
     sessionId,
     caseId: link.caseId,
-    kind: 'party',
+    kind: who.kind,
     partyId: link.partyId,
-    displayName: party?.name ?? '当事人',
+    inviteeId: link.inviteeId,
+    displayName: who.name,
     state: 'waiting',
     rightsAcceptedAt: now,
     recordingConsent: body.recordingConsent,
   });
   if (!body.recordingConsent) {
-    const note = `${party?.name ?? '当事人'}不同意录音录像（${formatShanghaiDateTime(now)}），本次调解不录制`;
+    const note = `${who.label}不同意录音录像（${formatShanghaiDateTime(now)}），本次调解不录制`;
     await db
       .update(mediationSessions)
       .set({ recordingNote: sql`coalesce(${mediationSessions.recordingNote} || '；', '') || ${note}` })
@@ -230,6 +247,10 @@ export async function joinOnlineSession(opts: {
   };
 }
 
+/** A participant as the session record names them: an invitee with their role. */
+const participantLabel = (p: Pick<ParticipantRow, 'displayName' | 'kind'>) =>
+  p.kind === 'interpreter' || p.kind === 'agent' ? inviteeLabel(p.displayName, p.kind) : p.displayName;
+
 /** The participant behind a signalling token, or why not (the WebSocket close codes of `signalling.ts`). */
 export async function participantOfToken(
   db: Db,
@@ -243,7 +264,7 @@ export async function participantOfToken(
   if (!p || p.tokenExpiresAt <= new Date()) return { ok: false, code: 4401, reason: 'not a participant' };
   if (p.sessionId !== sessionId) return { ok: false, code: 4403, reason: 'not a participant of this session' };
   if (p.state === 'removed') return { ok: false, code: 4403, reason: 'removed' };
-  const session = await findSession(db, p.districtCode, sessionId);
+  const session = await findCaseSession(db, { districtCode: p.districtCode, caseId: p.caseId, sessionId });
   if (!session || session.onlineEndedAt) return { ok: false, code: 4410, reason: 'session ended' };
   return { ok: true, participant: p, session };
 }
@@ -273,8 +294,8 @@ export async function endOnlineSession(opts: { db: Db; actor: Actor; caseId: str
   const row = await findCaseRow(db, actor.districtCode, caseId);
   if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
   if (!canMediate(actor, row)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'session' });
-  const session = await findSession(db, actor.districtCode, sessionId);
-  if (!session || session.caseId !== caseId || !session.onlineStartedAt) throw new AppError('ONLINE_SESSION_NOT_STARTED');
+  const session = await findCaseSession(db, { districtCode: actor.districtCode, caseId, sessionId });
+  if (!session || !session.onlineStartedAt) throw new AppError('ONLINE_SESSION_NOT_STARTED');
   if (session.onlineEndedAt) throw new AppError('ONLINE_SESSION_ENDED');
   const now = new Date();
   await db.transaction(async (tx) => {
@@ -302,7 +323,7 @@ export async function endOnlineSession(opts: { db: Db; actor: Actor; caseId: str
     const seen = people.filter((p) => p.joinedAt);
     const attendance = seen.length
       ? seen
-          .map((p) => `${p.displayName} ${formatShanghaiDateTime(p.joinedAt!)}进入、${formatShanghaiDateTime(p.leftAt ?? now)}离开`)
+          .map((p) => `${participantLabel(p)} ${formatShanghaiDateTime(p.joinedAt!)}进入、${formatShanghaiDateTime(p.leftAt ?? now)}离开`)
           .join('；')
       : '无人进入';
     await recordCaseEvent({
@@ -350,7 +371,7 @@ export async function onlineRecords(db: Db, districtCode: string, sessions: Sess
           .filter((p) => p.sessionId === s.id && p.joinedAt)
           .map((p) => ({
             id: p.id,
-            name: p.displayName,
+            name: participantLabel(p),
             kind: p.kind,
             state: p.state,
             recordingConsent: p.recordingConsent,
@@ -370,4 +391,144 @@ export async function onlineRecords(db: Db, districtCode: string, sessions: Sess
       },
     ]),
   );
+}
+
+/** The case a mediator invites to, and its session still open to newcomers; the policy's refusal otherwise. */
+async function sessionToInviteTo(db: Db | Tx, actor: Actor, caseId: string, sessionId: string, forUpdate = false) {
+  const row = await findCaseRow(db, actor.districtCode, caseId);
+  if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
+  if (!canInviteToOnlineSession(actor, row)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'session' });
+  const session = await findCaseSession(db, { districtCode: actor.districtCode, caseId, sessionId, forUpdate });
+  if (!session || session.status !== 'scheduled') throw new AppError('SESSION_NOT_OPEN');
+  if (session.onlineEndedAt) throw new AppError('ONLINE_SESSION_ENDED');
+  return { row, session };
+}
+
+/** Places left in the room: four less the mediator, the invited parties and those invited so far. */
+async function placesLeft(db: Db | Tx, session: SessionRow) {
+  const [{ n } = { n: 0 }] = await db
+    .select({ n: count() })
+    .from(onlineInvitees)
+    .where(and(eq(onlineInvitees.districtCode, session.districtCode), eq(onlineInvitees.sessionId, session.id)));
+  return Math.max(0, MAX_PARTICIPANTS - 1 - session.invitedPartyIds.length - n);
+}
+
+/**
+ * inviteToOnlineSession: the mediator invites an interpreter (翻译) or a lawyer/agent (律师/代理人) by name, role and
+ * mobile. They get a one-time join link by SMS like a party's and prove it is them by a code sent to that phone; the
+ * phone is kept encrypted. Past four people in the room (the mediator, the invited parties, the invitees) the invite is
+ * refused (ONLINE_INVITE_FULL); the same phone twice on one session is refused (ONLINE_INVITEE_EXISTS).
+ */
+export async function inviteToOnlineSession(opts: {
+  db: Db;
+  crypto: PersonalDataCrypto;
+  config: Config;
+  actor: Actor;
+  caseId: string;
+  sessionId: string;
+  body: z.infer<typeof inviteToOnlineSessionBodySchema>;
+}) {
+  const { db, crypto, config, actor, caseId, sessionId, body } = opts;
+  await sessionToInviteTo(db, actor, caseId, sessionId);
+  const base = requirePublicBaseUrl(config.PUBLIC_BASE_URL);
+  const phoneEnc = crypto.encrypt(body.phone);
+  const phoneHash = crypto.lookupHash(body.phone);
+  const label = inviteeLabel(body.name, body.role);
+  const invitee = await db.transaction(async (tx) => {
+    // The session row locked: two invites at once cannot both take the last place.
+    const { row, session } = await sessionToInviteTo(tx, actor, caseId, sessionId, true);
+    if ((await placesLeft(tx, session)) === 0) throw new AppError('ONLINE_INVITE_FULL', { max: MAX_PARTICIPANTS });
+    const [added] = await tx
+      .insert(onlineInvitees)
+      .values({
+        districtCode: actor.districtCode,
+        sessionId,
+        caseId,
+        role: body.role,
+        name: body.name,
+        phoneEnc,
+        phoneHash,
+        invitedBy: actor.id,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!added) throw new AppError('ONLINE_INVITEE_EXISTS');
+    await issueLinks(tx, {
+      districtCode: actor.districtCode,
+      caseId,
+      purpose: 'join',
+      subjectId: sessionId,
+      parties: [{ id: added.id, phoneEnc }],
+      recipients: 'invitee',
+      createdBy: actor.id,
+      expiresAt: new Date(Date.now() + LINK_HOURS * 3600_000),
+      publicBaseUrl: base,
+      title: '线上调解',
+      text: (url) =>
+        `${actor.displayName}调解员邀请您作为${zhCN[`onlineRole.${body.role}`]}参加线上调解（${row.code}，${formatShanghaiDateTime(session.scheduledAt)}）。请用手机浏览器打开链接，输入短信验证码后进入（仅限本人，${LINK_HOURS}小时内或调解结束前有效）：${url}`,
+    });
+    await recordCaseEvent({
+      db,
+      within: tx,
+      districtCode: actor.districtCode,
+      caseId,
+      author: actor,
+      event: {
+        action: 'online_invitee_invited',
+        reason: `邀请${label}参加线上调解（${maskPhone(body.phone)}），已发送参加链接`,
+        data: { sessionId, inviteeId: added.id, role: body.role },
+      },
+    });
+    return added;
+  });
+  return presentInvitee(crypto, invitee, false);
+}
+
+function presentInvitee(crypto: PersonalDataCrypto, i: typeof onlineInvitees.$inferSelect, joined: boolean) {
+  return {
+    id: i.id,
+    name: i.name,
+    role: i.role,
+    maskedPhone: maskPhone(crypto.decrypt(i.phoneEnc)),
+    invitedAt: i.createdAt.toISOString(),
+    joined,
+  };
+}
+
+/** The session's invitees (phones masked), whether each has come in, and how many more places there are. */
+export async function listOnlineInvitees(opts: { db: Db; crypto: PersonalDataCrypto; actor: Actor; caseId: string; sessionId: string }) {
+  const { db, crypto, actor, caseId, sessionId } = opts;
+  const { session } = await sessionToInviteTo(db, actor, caseId, sessionId);
+  const rows = await db
+    .select()
+    .from(onlineInvitees)
+    .where(and(eq(onlineInvitees.districtCode, actor.districtCode), eq(onlineInvitees.sessionId, sessionId)))
+    .orderBy(asc(onlineInvitees.createdAt));
+  const came = rows.length
+    ? await db
+        .selectDistinct({ id: onlineParticipants.inviteeId })
+        .from(onlineParticipants)
+        .where(
+          and(
+            eq(onlineParticipants.districtCode, actor.districtCode),
+            eq(onlineParticipants.sessionId, sessionId),
+            sql`${onlineParticipants.joinedAt} is not null`,
+            inArray(
+              onlineParticipants.inviteeId,
+              rows.map((r) => r.id),
+            ),
+          ),
+        )
+    : [];
+  return {
+    invitees: rows.map((r) =>
+      presentInvitee(
+        crypto,
+        r,
+        came.some((c) => c.id === r.id),
+      ),
+    ),
+    max: MAX_PARTICIPANTS,
+    places: await placesLeft(db, session),
+  };
 }

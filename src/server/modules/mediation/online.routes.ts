@@ -14,10 +14,13 @@ import {
   signLinksResultSchema,
   startOnlineSessionBodySchema,
   startOnlineSessionResponseSchema,
+  inviteToOnlineSessionBodySchema,
+  onlineInviteeSchema,
+  onlineInviteesSchema,
 } from '../../../shared/schemas/online.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../plugins/errors.js';
-import { endOnlineSession, joinOnlineSession, startOnlineSession } from './online-sessions.js';
+import { endOnlineSession, inviteToOnlineSession, joinOnlineSession, listOnlineInvitees, startOnlineSession } from './online-sessions.js';
 import { SignallingHub } from './signalling.js';
 import { deliverDocumentOnline, listDeliveries, openDeliveredDocument } from './deliveries.js';
 import { fileResponse } from '../../lib/openapi.js';
@@ -54,7 +57,7 @@ function hubOf(app: Parameters<FastifyPluginAsyncZod>[0]): SignallingHub {
 
 /** The mediator's side of online mediation, under a case (`/api/cases/{id}/…`). */
 export const onlineCaseRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db, config } = app.deps;
+  const { db, config, crypto } = app.deps;
   const hub = hubOf(app);
   app.post(
     '/:id/agreement/sign-links',
@@ -146,6 +149,48 @@ export const onlineCaseRoutes: FastifyPluginAsyncZod = async (app) => {
         sessionId: request.params.sessionId,
         resendLinks: request.body?.resendLinks,
       }),
+  );
+  app.post(
+    '/:id/sessions/:sessionId/invitees',
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'inviteToOnlineSession',
+        tags,
+        summary:
+          '邀请翻译/律师: the session’s mediator invites an interpreter or a lawyer/agent by name, role and mobile; a join link goes to that phone by SMS (at most four in the room: ONLINE_INVITE_FULL)',
+        params: sessionParams,
+        body: inviteToOnlineSessionBodySchema,
+        response: { 201: onlineInviteeSchema },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(
+        await inviteToOnlineSession({
+          db,
+          crypto,
+          config,
+          actor: actorOf(request),
+          caseId: request.params.id,
+          sessionId: request.params.sessionId,
+          body: request.body,
+        }),
+      ),
+  );
+  app.get(
+    '/:id/sessions/:sessionId/invitees',
+    {
+      onRequest: [app.requireActor],
+      schema: {
+        operationId: 'listOnlineInvitees',
+        tags,
+        summary: 'The interpreters and lawyers invited to a session (phones masked) and the places left',
+        params: sessionParams,
+        response: { 200: onlineInviteesSchema },
+      },
+    },
+    async (request) =>
+      listOnlineInvitees({ db, crypto, actor: actorOf(request), caseId: request.params.id, sessionId: request.params.sessionId }),
   );
   app.post(
     '/:id/sessions/:sessionId/online/end',

@@ -9,6 +9,7 @@ import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { canMediate, canSeeCase } from '../case-access/cases.policy.js';
 import { findCaseRow } from '../case-access/case-row.js';
+import { findCaseSession } from './mediation-queries.js';
 
 /**
  * 调解录像 (docs/ONLINE-MEDIATION.md): the mediator's browser records the room (MediaRecorder, WebM) and uploads it in
@@ -34,16 +35,7 @@ async function mediatedSession(db: Db, actor: Actor, caseId: string, sessionId: 
   const row = await findCaseRow(db, actor.districtCode, caseId);
   if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
   if (!canMediate(actor, row)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'session' });
-  const [session] = await db
-    .select()
-    .from(mediationSessions)
-    .where(
-      and(
-        eq(mediationSessions.districtCode, actor.districtCode),
-        eq(mediationSessions.id, sessionId),
-        eq(mediationSessions.caseId, caseId),
-      ),
-    );
+  const session = await findCaseSession(db, { districtCode: actor.districtCode, caseId, sessionId });
   if (!session || !session.onlineStartedAt) throw new AppError('ONLINE_SESSION_NOT_STARTED');
   if (session.onlineEndedAt) throw new AppError('ONLINE_SESSION_ENDED');
   return session;

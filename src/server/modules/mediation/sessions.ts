@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { recordSessionBodySchema, scheduleSessionBodySchema } from '../../../shared/schemas/agreements.js';
 import { formatShanghaiDateTime, type WorkCalendar } from '../../../shared/calendar.js';
 import type { Db } from '../../db/client.js';
-import { caseParties, mediationSessions, units, users } from '../../db/schema.js';
+import { mediationSessions, units, users } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { actOnCase } from '../case-access/act-on-case.js';
@@ -11,6 +11,7 @@ import { canMediate, canSeeCase } from '../case-access/cases.policy.js';
 import { findCaseRow, type CaseRow } from '../case-access/case-row.js';
 import { recordCaseEvent } from '../case-access/record-case-change.js';
 import { enqueue } from '../notifications/outbox.js';
+import { findCaseSession, partiesWithPhones } from './mediation-queries.js';
 import { onlineRecords } from './online-sessions.js';
 
 type SessionRow = typeof mediationSessions.$inferSelect;
@@ -56,12 +57,7 @@ export async function listSessions(db: Db, actor: Actor, caseId: string) {
 export async function scheduleSession(opts: { db: Db; actor: Actor; caseId: string; body: z.infer<typeof scheduleSessionBodySchema> }) {
   const { db, actor, caseId, body } = opts;
   const row = await mediatedCase(db, actor, caseId);
-  const invited = await db
-    .select({ id: caseParties.id, phoneEnc: caseParties.phoneEnc })
-    .from(caseParties)
-    .where(
-      and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, caseId), inArray(caseParties.id, body.invitedPartyIds)),
-    );
+  const invited = await partiesWithPhones(db, { districtCode: actor.districtCode, caseId, partyIds: body.invitedPartyIds });
   if (invited.length !== new Set(body.invitedPartyIds).size) throw new AppError('AGREEMENT_SIGNER_INVALID');
   const when = new Date(body.scheduledAt);
   const local = formatShanghaiDateTime(when);
@@ -128,19 +124,8 @@ export async function recordSession(opts: {
   await mediatedCase(db, actor, caseId);
   const now = opts.now ?? new Date();
   return db.transaction(async (tx) => {
-    const [open] = await tx
-      .select()
-      .from(mediationSessions)
-      .where(
-        and(
-          eq(mediationSessions.districtCode, actor.districtCode),
-          eq(mediationSessions.id, sessionId),
-          eq(mediationSessions.caseId, caseId),
-          eq(mediationSessions.status, 'scheduled'),
-        ),
-      )
-      .for('update');
-    if (!open) throw new AppError('SESSION_NOT_OPEN');
+    const open = await findCaseSession(tx, { districtCode: actor.districtCode, caseId, sessionId, forUpdate: true });
+    if (!open || open.status !== 'scheduled') throw new AppError('SESSION_NOT_OPEN');
     if (open.scheduledAt > now) throw new AppError('SESSION_NOT_YET_HELD', { scheduledAt: open.scheduledAt.toISOString() });
     const [held] = await tx
       .update(mediationSessions)

@@ -11,6 +11,7 @@ import { findCaseRow } from '../case-access/case-row.js';
 import { recordCaseEvent } from '../case-access/record-case-change.js';
 import { agreementTitle, type SigningRecordEntry } from './agreement-document.js';
 import { addSignature, findAgreement, signingTextOf, type AgreementRow } from './agreements.js';
+import { partiesWithPhones, reachableParties } from './mediation-queries.js';
 import { findLinkWithTicket, issueLinks, LINK_HOURS, requirePublicBaseUrl } from './online-links.js';
 
 /** A drawn signature: a PNG of at most 300 KB (a finger's strokes on a phone's canvas are a few KB). */
@@ -31,12 +32,9 @@ export async function sendSignLinks(opts: { db: Db; actor: Actor; caseId: string
     const a = await findAgreement(tx, actor.districtCode, caseId, true);
     if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
     if (a.status !== 'final' || a.form !== 'written') throw new AppError('AGREEMENT_NOT_FINAL');
-    const parties = await tx
-      .select({ id: caseParties.id, name: caseParties.name, phoneEnc: caseParties.phoneEnc })
-      .from(caseParties)
-      .where(and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, caseId)));
-    const unsigned = parties.filter((p) => a.partyIds.includes(p.id) && !a.signatures.some((s) => s.signer === `party:${p.id}`));
-    const reachable = unsigned.filter((p): p is typeof p & { phoneEnc: Buffer } => !!p.phoneEnc);
+    const parties = await partiesWithPhones(tx, { districtCode: actor.districtCode, caseId, partyIds: a.partyIds });
+    const unsigned = parties.filter((p) => !a.signatures.some((s) => s.signer === `party:${p.id}`));
+    const reachable = reachableParties(unsigned);
     const links = await issueLinks(tx, {
       districtCode: actor.districtCode,
       caseId,

@@ -3,6 +3,7 @@ import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { Button, LightPage, Notice } from '../../../light/ui.js';
 import { useAction } from '../../../light/use-async.js';
+import { InvitePanel } from './invite-dialog.js';
 import { openMedia } from './media.js';
 import { SessionRecorder } from './recorder.js';
 import { Room, type RoomHandle } from './room.js';
@@ -131,6 +132,7 @@ export function HostPage({ caseId, sessionId }: { caseId: string; sessionId: str
           />
         )
       )}
+      {start.data && !ended && <InvitePanel caseId={caseId} sessionId={sessionId} />}
       {!start.data && !start.error && <p className="fq-muted">{t('common.loading')}</p>}
       {end.error && <Notice kind="error">{end.error.message}</Notice>}
       <Button size="small" onClick={() => window.close()}>
