@@ -26,17 +26,17 @@ async function caseInMediation(category = 'labour', given: { name?: string; idNu
     address: '文苑街道东方社区9号楼',
     ...given,
   } as const;
-  const c = (
-    await ctx.app.inject({
-      method: 'POST',
-      url: '/api/cases',
-      headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
-      payload: buildCaseBody({
-        category: category as never,
-        parties: [applicant, { role: 'respondent', type: 'organization', name: `焦作${randomUUID().slice(0, 4)}装饰工程有限公司` }],
-      }),
-    })
-  ).json();
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/cases',
+    headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
+    payload: buildCaseBody({
+      category: category as never,
+      parties: [applicant, { role: 'respondent', type: 'organization', name: `焦作${randomUUID().slice(0, 4)}装饰工程有限公司` }],
+    }),
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const c = created.json();
   const sfs = (await ctx.database.pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id;
   const as = (who: string) => ({ cookie: cookies[who]!, readerCookie: cookies.dispatcher! });
   await actOnCaseOk(ctx.app, as('dispatcher'), c.id, { action: 'accept' });
