@@ -847,6 +847,7 @@ export const enUS: Record<MessageKey, string> = {
   'counselling.sealedHint': 'What is said in counselling is confidential: counsellors only',
   'counselling.person': 'Person',
   'counselling.reason': 'Reason',
+  'counselling.visitReason': 'Reason for the visit',
   'counselling.alerts': 'Crisis alerts',
   'counselling.noAlerts': 'No open crisis alerts',
   'counselling.assess': 'Record risk assessment',

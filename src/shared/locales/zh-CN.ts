@@ -839,6 +839,7 @@ export const zhCN = {
   'counselling.sealedHint': '咨询内容依法保密，仅心理咨询师可见',
   'counselling.person': '转介对象',
   'counselling.reason': '转介原因',
+  'counselling.visitReason': '来访原因',
   'counselling.alerts': '危机预警',
   'counselling.noAlerts': '暂无待处理的危机预警',
   'counselling.assess': '记录风险评估',

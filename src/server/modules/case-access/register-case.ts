@@ -258,10 +258,12 @@ class RegistrationBatches {
   private async write(batch: Waiting[]) {
     let outcomes: Outcome[];
     try {
-      outcomes = await batch[0]!.item.db.transaction((tx) =>
-        writeRegistrations(
-          tx,
-          batch.map((w) => w.item),
+      outcomes = await withRetryOnConflict(() =>
+        batch[0]!.item.db.transaction((tx) =>
+          writeRegistrations(
+            tx,
+            batch.map((w) => w.item),
+          ),
         ),
       );
     } catch (err) {
@@ -270,6 +272,22 @@ class RegistrationBatches {
       return;
     }
     await Promise.all(batch.map((w, i) => settle(w.item, outcomes[i]!).then(w.resolve, w.reject)));
+  }
+}
+
+/**
+ * A transaction PostgreSQL chose to abort for another's sake (deadlock 40P01, serialization failure 40001) wrote
+ * nothing: it is run again, a few times, rather than answered as an error — a registration is never lost to a
+ * collision with another one (the idempotency key still makes the retry safe).
+ */
+async function withRetryOnConflict<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await run();
+    } catch (err) {
+      const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+      if (i >= attempts || (code !== '40P01' && code !== '40001')) throw err;
+    }
   }
 }
 

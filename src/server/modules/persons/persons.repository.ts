@@ -215,7 +215,9 @@ export async function applyPersonUpdates(tx: Tx, districtCode: string, updates: 
       ...(before?.aliases || u.fill.aliases ? { aliases: [...new Set([...(before?.aliases ?? []), ...(u.fill.aliases ?? [])])] } : {}),
     });
   }
-  for (const [id, fill] of merged) {
+  // In id order: two registrations written at once that fill the same records lock them in the same order, so one
+  // waits for the other instead of deadlocking.
+  for (const [id, fill] of [...merged].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     await tx
       .update(persons)
       .set({ ...fill, updatedAt: new Date() })

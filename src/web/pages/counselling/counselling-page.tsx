@@ -280,7 +280,7 @@ export function CounsellingPage() {
                   </Form.Item>
                   <Form.Item
                     name="reason"
-                    label={t('counselling.reason')}
+                    label={t('counselling.visitReason')}
                     rules={[
                       { required: true, message: t('counselling.needReason') },
                       zodRule(walkInSchema.shape.reason, t('counselling.needReason')),

@@ -60,7 +60,11 @@ const LIVE_LINKS: Record<LiveFigure, Figure | string> = {
   cameraAlerts: '/admin/cameras',
 };
 
+/** The rate cards share one row when there is room (nine at the leader's 1920 px), each at least this wide. */
+const RATE_CARD_FLEX = '1 1 170px';
+
 /** The subtree of `rootId` among the territorial units (departments hold no places). */
+
 export function jurisdictionTree(nodes: UnitTreeNode[], rootId: string): UnitTreeNode[] {
   for (const n of nodes) {
     if (n.value === rootId) return [n];
@@ -124,7 +128,7 @@ export function CockpitPage() {
     const value = c?.rates[r];
     const numerator = RATES[r].numerator[0];
     return (
-      <Col xs={12} md={6} xl={3} key={r}>
+      <Col flex={RATE_CARD_FLEX} key={r}>
         <Card size="small" hoverable onClick={() => drill(numerator)} data-testid={`cockpit-rate-${r}`}>
           <Statistic
             title={t(`rate.${r}` as never)}
@@ -137,33 +141,32 @@ export function CockpitPage() {
     );
   };
 
-  /** 智能分类建议采纳率: not a case figure (nothing to drill into); "—" with the reason while nobody was shown one. */
+  /**
+   * 智能分类建议采纳率: not a case figure (nothing to drill into). "—" while nobody was shown a suggestion; the counts,
+   * or why there are none, behind the info icon, so the card keeps its neighbours' height.
+   */
   const routingCard = () => {
     const r = c?.routingAcceptance;
     const isEmpty = !r || r.rate === null;
+    const hint = isEmpty
+      ? t('cockpit.routingAcceptanceEmpty')
+      : t('cockpit.routingAcceptanceCount', { shown: r.shown, accepted: r.accepted });
     return (
-      <Col xs={12} md={6} xl={3}>
+      <Col flex={RATE_CARD_FLEX}>
         <Card size="small" data-testid="cockpit-routing-acceptance">
           <Statistic
             title={
               <Space size={4}>
                 {t('cockpit.routingAcceptance')}
-                {!isEmpty && (
-                  <Tooltip title={t('cockpit.routingAcceptanceCount', { shown: r.shown, accepted: r.accepted })}>
-                    <InfoCircleOutlined style={{ color: '#888' }} />
-                  </Tooltip>
-                )}
+                <Tooltip title={hint}>
+                  <InfoCircleOutlined style={{ color: '#888' }} aria-label={hint} />
+                </Tooltip>
               </Space>
             }
             value={isEmpty ? '—' : r.rate!}
             suffix={isEmpty ? undefined : '%'}
             precision={isEmpty ? undefined : 1}
           />
-          {isEmpty && (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t('cockpit.routingAcceptanceEmpty')}
-            </Typography.Text>
-          )}
         </Card>
       </Col>
     );
