@@ -301,7 +301,9 @@ export const caseParties = pgTable(
     primaryKey({ columns: [t.districtCode, t.id] }),
     index('case_parties_case_idx').on(t.districtCode, t.caseId),
     // A person's cases newest first, answered from the index alone (case and role are in it).
-    index('case_parties_person_idx').on(t.districtCode, t.personId, t.caseCreatedAt.desc(), t.caseId, t.role),
+    // Ascending, read backwards for "newest first": `order by … desc` means NULLS FIRST, which an index declared
+    // DESC (NULLS LAST, as drizzle writes it) cannot serve in order.
+    index('case_parties_person_idx').on(t.districtCode, t.personId, t.caseCreatedAt, t.caseId, t.role),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
     foreignKey({ columns: [t.districtCode, t.personId], foreignColumns: [persons.districtCode, persons.id] }),
   ],
@@ -796,7 +798,8 @@ export const caseSearch = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.districtCode, t.caseId] }),
-    index('case_search_created_idx').on(t.districtCode, t.caseCreatedAt.desc()),
+    // Ascending, read backwards for newest first (see case_parties_person_idx).
+    index('case_search_created_idx').on(t.districtCode, t.caseCreatedAt),
     index('case_search_text_idx').using('gin', t.searchVector),
     index('case_search_party_idx').using('gin', t.partyVector),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
