@@ -311,12 +311,20 @@ describe('pages anyone can use', () => {
           await page
             .locator('.ant-layout-sider .ant-menu-item', { hasText: new RegExp(`^${entry.trim().replace(/[()[\]/.*+?^$|]/g, '\\$&')}$`) })
             .click();
-          await page.locator('h1').first().waitFor();
-          // The wall screen (its own frame) and the grid app (a light page) carry their own single h1.
-          if (await page.getByTestId('page-title').count()) {
-            await expect.poll(() => page.getByTestId('page-title').innerText(), { timeout: 10_000 }).toBe(entry.trim());
-            expect(await page.title()).toContain(entry.trim());
-          }
+          // Until the new page has rendered, the list's own title is still there: wait for the entry's page, whose
+          // header names it — or, for the wall screen (its own frame) and the grid app (a light page), which carry
+          // their own single h1 and no header title, for that h1 alone.
+          await expect
+            .poll(
+              async () => {
+                const titles = await page.getByTestId('page-title').allInnerTexts();
+                if (titles.length) return titles[0]!.trim();
+                return (await page.locator('h1').count()) === 1 ? entry.trim() : '(no h1 yet)';
+              },
+              { timeout: 15_000 },
+            )
+            .toBe(entry.trim());
+          if (await page.getByTestId('page-title').count()) await expect.poll(() => page.title()).toContain(entry.trim());
           expect(await page.locator('h1').count(), `${user}: ${entry}`).toBe(1);
         }
         await page.context().close();
