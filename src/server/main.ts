@@ -25,6 +25,7 @@ import { LiveHub } from './lib/live-hub.js';
 import { markSilentCamerasOffline, receiveCameraAlert, receiveHeartbeat } from './modules/cameras/camera-alerts.js';
 import { startCameraMqtt } from './modules/cameras/camera-mqtt.js';
 import { backfillSearchIndex } from './modules/search/case-search-index.js';
+import { mergeGinPendingLists } from './modules/search/gin-pending-lists.js';
 import { backfillCaseStats, foldCaseStats, rebuildCaseStats } from './modules/stats/case-stats.js';
 import { listDistricts } from './lib/districts.js';
 import { prewarm } from './db/prewarm.js';
@@ -159,6 +160,9 @@ async function serve(config: Config, log: Logger) {
     }),
     // Statistics appended by case changes move into the rollups (readers add what is still pending meanwhile).
     startPeriodic({ name: 'case-stats-fold', intervalMs: 1000, log, run: () => foldCaseStats(db) }),
+    // New entries of the GIN indexes merged from their pending lists, so no registration waits on a full list and no
+    // search reads a long one (modules/search/gin-pending-lists.ts).
+    startPeriodic({ name: 'gin-pending-lists', intervalMs: 2000, log, run: () => mergeGinPendingLists(db) }),
     // 风险研判 of newly registered cases, a moment after their registration answered.
     startPeriodic({ name: 'risk-assessment', intervalMs: 1000, log, run: () => runRiskAssessments({ db, crypto, log }) }),
     startPeriodic({

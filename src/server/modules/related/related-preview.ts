@@ -1,5 +1,5 @@
 import { shanghaiDate } from '../../../shared/calendar.js';
-import { and, desc, eq, gte, inArray, isNotNull, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseStatus } from '../../../shared/case-lifecycle.js';
 import type { PartyRole } from '../../../shared/enums.js';
 import { checkIdNumber, isValidCreditCode, isValidPhone, normalizeIdNumber, normalizePhone } from '../../../shared/identifiers.js';
@@ -267,13 +267,18 @@ export async function previewRelated(opts: {
     // all of them: a busy community holds thousands, and comparing each address cost 25–35 ms per registration's
     // assessment at 20,000 cases (bench:cases). The trigram index did not help: its pending list of fresh cases made
     // each search cost as much as this scan.
+    // The newest PLACE_RECENT cases whatever their address (many come without one: a hotline call, a camera), so the
+    // scan stops after PLACE_RECENT index entries even in a unit whose recent cases mostly have no address.
     const { rows } = await db.execute<{ id: string; place_address: string; sim: number }>(sql`
-      select id, place_address, similarity(place_address, ${placeAddress})::float8 as sim from (
-        select ${cases.id} as id, ${cases.placeAddress} as place_address from ${cases}
-        where ${and(eq(cases.districtCode, d), eq(cases.unitPath, placeUnit.path), gte(cases.createdAt, since), isNotNull(cases.placeAddress), visible, ...notThis)}
-        order by ${cases.createdAt} desc limit ${PLACE_RECENT}
-      ) recent
-      where similarity(place_address, ${placeAddress}) >= ${PLACE_SIMILARITY}
+      select id, place_address, sim from (
+        select id, place_address, similarity(place_address, ${placeAddress})::float8 as sim from (
+          select ${cases.id} as id, ${cases.placeAddress} as place_address from ${cases}
+          where ${and(eq(cases.districtCode, d), eq(cases.unitPath, placeUnit.path), gte(cases.createdAt, since), visible, ...notThis)}
+          order by ${cases.createdAt} desc limit ${PLACE_RECENT}
+        ) recent
+        where place_address is not null offset 0
+      ) scored
+      where sim >= ${PLACE_SIMILARITY}
       order by sim desc limit 50`);
     for (const r of rows) evidence.add(r.id, 0.25 + Number(r.sim) * 0.35, `同一地点：${r.place_address}`);
   }

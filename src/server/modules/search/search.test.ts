@@ -4,6 +4,7 @@ import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../..
 import { uniqueIdNumber, uniquePhone } from '../../../../test/support/identities.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
 import { backfillSearchIndex } from './case-search-index.js';
+import { mergeGinPendingLists } from './gin-pending-lists.js';
 
 let ctx: TestContext;
 const cookies: Record<string, string> = {};
@@ -124,5 +125,29 @@ describe('full-text search in Chinese', () => {
     expect((await search('reception', `${m} 劳务`)).total).toBe(0);
     expect(await backfillSearchIndex(ctx.database.db, ctx.app.deps.crypto)).toBeGreaterThanOrEqual(1);
     expect((await search('reception', `${m} 劳务`)).items.map((i) => i.code)).toEqual([c.code]);
+  });
+
+  it('merges the GIN indexes’ pending lists in the background without losing an entry', async () => {
+    // A table of this test's own (the shared tables' lists also take other files' cases meanwhile).
+    const table = `gin_pending_${randomUUID().slice(0, 8)}`;
+    await ctx.database.pool.query(`create table ${table} (v tsvector)`);
+    await ctx.database.pool.query(`create index ${table}_idx on ${table} using gin (v)`);
+    try {
+      await ctx.database.pool.query(
+        `insert into ${table} select to_tsvector('simple', '词' || g || ' 纠纷') from generate_series(1, 300) g`,
+      );
+      const m = marker();
+      const c = await file(`${m} 相邻关系纠纷。`);
+      const first = await mergeGinPendingLists(ctx.database.db);
+      expect(first.get(`${table}_idx`)).toBeGreaterThan(0);
+      expect(first.has('case_search_text_idx')).toBe(true);
+      expect((await mergeGinPendingLists(ctx.database.db)).get(`${table}_idx`)).toBe(0);
+      // The entries moved into the index proper: still found.
+      const { rows } = await ctx.database.pool.query(`select count(*)::int as n from ${table} where v @@ to_tsquery('simple', '纠纷')`);
+      expect(rows[0].n).toBe(300);
+      expect((await search('reception', `${m} 相邻`)).items.map((i) => i.code)).toEqual([c.code]);
+    } finally {
+      await ctx.database.pool.query(`drop table ${table}`);
+    }
   });
 });
