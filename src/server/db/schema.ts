@@ -97,12 +97,12 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     role: text('role').$type<Role>().notNull(),
     unitId: uuid('unit_id').notNull(),
-    isDemo: integer('is_demo').notNull().default(0),
+    isDemo: boolean('is_demo').notNull().default(false),
     /** 负责人: approves extensions for the unit (信访工作条例 Art.34). */
-    isUnitHead: integer('is_unit_head').notNull().default(0),
-    /** 1 for the platform's own accounts (the resident portal, an external system, the camera feed): they file cases
+    isUnitHead: boolean('is_unit_head').notNull().default(false),
+    /** Set for the platform's own accounts (the resident portal, an external system, the camera feed): they file cases
      * but can never sign in. */
-    isSystem: integer('is_system').notNull().default(0),
+    isSystem: boolean('is_system').notNull().default(false),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
@@ -435,7 +435,7 @@ export const timeLimitPolicies = pgTable(
     maxExtensionDays: integer('max_extension_days'),
     warnPercent: integer('warn_percent').notNull().default(80),
     legalBasis: text('legal_basis').notNull(),
-    isEnabled: integer('is_enabled').notNull().default(1),
+    isEnabled: boolean('is_enabled').notNull().default(true),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -468,12 +468,12 @@ export const caseClocks = pgTable(
     startedOn: date('started_on', { mode: 'string' }).notNull(),
     dueDate: date('due_date', { mode: 'string' }).notNull(),
     /** Computed across a year without a loaded holiday schedule: recomputed when it is loaded. */
-    isProvisional: integer('is_provisional').notNull().default(0),
+    isProvisional: boolean('is_provisional').notNull().default(false),
     pausedOn: date('paused_on', { mode: 'string' }),
     pausedDays: integer('paused_days').notNull().default(0),
     extendedDays: integer('extended_days').notNull().default(0),
     stoppedAt: timestamp('stopped_at', { withTimezone: true }),
-    isOverdueAtStop: integer('is_overdue_at_stop'),
+    isOverdueAtStop: boolean('is_overdue_at_stop'),
   },
   (t) => [
     primaryKey({ columns: [t.districtCode, t.id] }),
@@ -528,7 +528,7 @@ export const caseUrges = pgTable(
     urgedBy: uuid('urged_by'),
     urgedAt: timestamp('urged_at', { withTimezone: true }).notNull().defaultNow(),
     /** Set when the platform urged by itself (an overdue case raised one level). */
-    isAutomatic: integer('is_automatic').notNull().default(0),
+    isAutomatic: boolean('is_automatic').notNull().default(false),
     answer: text('answer'),
     answeredBy: uuid('answered_by'),
     answeredAt: timestamp('answered_at', { withTimezone: true }),
@@ -661,7 +661,7 @@ export const apiClients = pgTable(
     /** The case channels the client may file under. */
     channels: text('channels').array().$type<Channel[]>().notNull(),
     /** May deliver camera alerts and heartbeats by webhook. */
-    mayPostCameraAlerts: integer('may_post_camera_alerts').notNull().default(0),
+    mayPostCameraAlerts: boolean('may_post_camera_alerts').notNull().default(false),
     keyPrefix: text('key_prefix').notNull(),
     keyHash: text('key_hash').notNull(),
     signingSecretEnc: bytea('signing_secret_enc').notNull(),
@@ -1002,7 +1002,7 @@ export const mediationSessions = pgTable(
     mediatorNames: text('mediator_names').notNull(),
     invitedPartyIds: uuid('invited_party_ids').array().notNull(),
     /** 公开或不公开调解 (人民调解法 Art.23): the parties' choice. */
-    isPublic: integer('is_public').notNull().default(0),
+    isPublic: boolean('is_public').notNull().default(false),
     status: text('status').$type<'scheduled' | 'held' | 'cancelled'>().notNull().default('scheduled'),
     attendedPartyIds: uuid('attended_party_ids').array(),
     /** How the parties' rights were explained and what they chose (选择或者接受调解员, public or private). */
@@ -1073,7 +1073,7 @@ export const caseStats = pgTable(
     outcome: text('outcome').$type<Outcome>(),
     settledLevel: text('settled_level').$type<SettledLevel>(),
     /** Concluded with a handling clock: whether it stopped by its due date (null: no clock). */
-    isOnTime: integer('is_on_time'),
+    isOnTime: boolean('is_on_time'),
     followedUpOn: date('followed_up_on', { mode: 'string' }),
     satisfaction: text('satisfaction').$type<Satisfaction>(),
     escalatedOn: date('escalated_on', { mode: 'string' }),
@@ -1276,7 +1276,7 @@ export const counsellingRooms = pgTable(
     districtCode: district(),
     id: uuid('id').notNull().defaultRandom(),
     name: text('name').notNull(),
-    isActive: integer('is_active').notNull().default(1),
+    isActive: boolean('is_active').notNull().default(true),
   },
   (t) => [primaryKey({ columns: [t.districtCode, t.id] }), unique('counselling_rooms_name_key').on(t.districtCode, t.name)],
 );
@@ -1359,7 +1359,7 @@ export const scaleDefinitions = pgTable(
     districtCode: district(),
     code: text('code').notNull(),
     definition: jsonb('definition').$type<ScaleDefinition>().notNull(),
-    isBuiltIn: integer('is_built_in').notNull().default(0),
+    isBuiltIn: boolean('is_built_in').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.districtCode, t.code] })],
