@@ -183,8 +183,8 @@ export async function seedDemoData(opts: { db: Db; log: Logger }): Promise<{ cre
         role: u.role,
         unitId: byCode.get(u.unitCode)!,
         passwordHash,
-        isDemo: 1,
-        isUnitHead: u.isUnitHead ? 1 : 0,
+        isDemo: true,
+        isUnitHead: !!u.isUnitHead,
       })),
     );
     // The psychological service room's rooms (心理服务区).
@@ -275,8 +275,8 @@ export async function seedDemoAdditions(db: Db): Promise<number> {
           role: u.role,
           unitId: byCode.get(u.unitCode)!,
           passwordHash,
-          isDemo: 1,
-          isUnitHead: u.isUnitHead ? 1 : 0,
+          isDemo: true,
+          isUnitHead: !!u.isUnitHead,
         })),
       )
       .onConflictDoNothing();
@@ -309,7 +309,7 @@ export async function seedDemoBoundaries(db: Db): Promise<number> {
 
 /** True when any demo account exists: production refuses to start then. */
 export async function hasDemoAccounts(db: Db): Promise<boolean> {
-  const [row] = await db.select({ n: count() }).from(users).where(eq(users.isDemo, 1));
+  const [row] = await db.select({ n: count() }).from(users).where(eq(users.isDemo, true));
   return (row?.n ?? 0) > 0;
 }
 

@@ -67,7 +67,7 @@ export async function loadActor(db: Db, districtCode: string, userId: string): P
     unitId: row.user.unitId,
     unitPath: row.unitPath,
     districtCode,
-    isUnitHead: row.user.isUnitHead === 1,
+    isUnitHead: row.user.isUnitHead,
   };
 }
 
@@ -98,7 +98,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     if (!token) return;
     const [row] = await sessionActor.execute({ tokenHash: hashToken(token) });
     if (row) {
-      request.actor = { ...row, role: row.role as Role, isUnitHead: row.isUnitHead === 1 };
+      request.actor = { ...row, role: row.role as Role };
       request.log = request.log.child({ userId: row.id });
     }
   });

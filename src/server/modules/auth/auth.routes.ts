@@ -40,7 +40,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       // The role's permissions, and the one that also depends on heading a unit (a counselling supervisor).
       permissions: [
         ...permissionsOf(role),
-        ...(role !== 'admin' && canSuperviseCounselling({ role, isUnitHead: row.user.isUnitHead === 1 })
+        ...(role !== 'admin' && canSuperviseCounselling({ role, isUnitHead: row.user.isUnitHead })
           ? (['counselling.supervise'] as const)
           : []),
       ],

@@ -94,7 +94,7 @@ export const cameraWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
           eq(apiClients.districtCode, config.DISTRICT_CODE),
           eq(apiClients.id, clientId),
           isNull(apiClients.revokedAt),
-          eq(apiClients.mayPostCameraAlerts, 1),
+          eq(apiClients.mayPostCameraAlerts, true),
         ),
       );
     const ok =

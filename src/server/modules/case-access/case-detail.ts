@@ -56,7 +56,7 @@ export function presentUrge(u: UrgeRow, names: Map<string, string>, today = shan
     replyBy: u.replyBy,
     urgedAt: u.urgedAt.toISOString(),
     urgedBy: u.urgedBy ? (names.get(u.urgedBy) ?? null) : null,
-    isAutomatic: u.isAutomatic === 1,
+    isAutomatic: u.isAutomatic,
     answer: u.answer,
     answeredAt: u.answeredAt?.toISOString() ?? null,
     isLate: answeredOn ? answeredOn > u.replyBy : today > u.replyBy,

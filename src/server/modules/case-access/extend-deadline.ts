@@ -97,7 +97,7 @@ export async function decideExtension({ tx, calendar, row, actor, body }: Ctx) {
   const due = recomputeDueDate(calendar, { ...clock, extendedDays });
   await tx
     .update(caseClocks)
-    .set({ extendedDays, dueDate: due.date, isProvisional: due.provisional ? 1 : 0 })
+    .set({ extendedDays, dueDate: due.date, isProvisional: due.provisional })
     .where(and(eq(caseClocks.districtCode, row.districtCode), eq(caseClocks.id, clock.id)));
   await tx
     .update(caseExtensions)

@@ -67,7 +67,7 @@ export async function loadActor(db: Db, username: string): Promise<Actor> {
     unitId: user.unitId,
     unitPath: unit.path,
     districtCode: user.districtCode,
-    isUnitHead: user.isUnitHead === 1,
+    isUnitHead: user.isUnitHead,
   };
 }
 

@@ -45,7 +45,7 @@ export async function bookAppointment(opts: {
     .select({ id: counsellingRooms.id, name: counsellingRooms.name })
     .from(counsellingRooms)
     .where(
-      and(eq(counsellingRooms.districtCode, actor.districtCode), eq(counsellingRooms.id, body.roomId), eq(counsellingRooms.isActive, 1)),
+      and(eq(counsellingRooms.districtCode, actor.districtCode), eq(counsellingRooms.id, body.roomId), eq(counsellingRooms.isActive, true)),
     );
   if (!room) throw new AppError('ROOM_NOT_FOUND');
   const startsAt = new Date(body.startsAt);

@@ -145,7 +145,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       db
         .select({ id: counsellingRooms.id, name: counsellingRooms.name })
         .from(counsellingRooms)
-        .where(and(eq(counsellingRooms.districtCode, actorOf(request).districtCode), eq(counsellingRooms.isActive, 1)))
+        .where(and(eq(counsellingRooms.districtCode, actorOf(request).districtCode), eq(counsellingRooms.isActive, true)))
         .orderBy(asc(counsellingRooms.name)),
   );
 
@@ -227,7 +227,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         .from(users)
         .where(and(eq(users.districtCode, actorOf(request).districtCode), eq(users.role, 'counsellor'), isNull(users.disabledAt)))
         .orderBy(asc(users.displayName));
-      return rows.map((r) => ({ id: r.id, name: r.name, isSupervisor: r.head === 1 }));
+      return rows.map((r) => ({ id: r.id, name: r.name, isSupervisor: r.head }));
     },
   );
 

@@ -107,7 +107,7 @@ async function storeAdministration(
           eq(users.districtCode, opts.districtCode),
           eq(users.role, 'counsellor'),
           isNull(users.disabledAt),
-          named.length ? or(inArray(users.id, named), eq(users.isUnitHead, 1)) : undefined,
+          named.length ? or(inArray(users.id, named), eq(users.isUnitHead, true)) : undefined,
         ),
       );
     await enqueue(

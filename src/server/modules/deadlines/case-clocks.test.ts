@@ -111,7 +111,7 @@ describe('a year loaded later', () => {
     const clockId = c.clocks[0].id;
     // A clock started on Sunday 2033-01-02 for 3 working days, computed while 2033 was not loaded: 01-05.
     await ctx.database.pool.query(
-      `update case_clocks set started_on = '2033-01-02', days = 3, unit = 'working', due_date = '2033-01-05', is_provisional = 1 where id = $1`,
+      `update case_clocks set started_on = '2033-01-02', days = 3, unit = 'working', due_date = '2033-01-05', is_provisional = true where id = $1`,
       [clockId],
     );
     const put = await ctx.app.inject({
@@ -122,6 +122,6 @@ describe('a year loaded later', () => {
     });
     expect(put.statusCode).toBe(200);
     const { rows } = await ctx.database.pool.query(`select due_date::text, is_provisional from case_clocks where id = $1`, [clockId]);
-    expect(rows[0]).toEqual({ due_date: '2033-01-06', is_provisional: 0 });
+    expect(rows[0]).toEqual({ due_date: '2033-01-06', is_provisional: false });
   });
 });

@@ -47,7 +47,7 @@ export function newClocks(opts: {
         startedAt: at,
         startedOn: today,
         dueDate: due.date,
-        isProvisional: due.provisional ? 1 : 0,
+        isProvisional: due.provisional,
       },
     ];
   });
@@ -78,7 +78,7 @@ export function planClockEffects(opts: {
   const today = shanghaiDate(at);
   const updated: ClockRow[] = [];
   const toStop = effect.stop === 'all' ? opts.running : opts.running.filter((c) => effect.stop?.includes(c.stage));
-  for (const c of toStop) updated.push({ ...c, stoppedAt: at, isOverdueAtStop: today > c.dueDate ? 1 : 0 });
+  for (const c of toStop) updated.push({ ...c, stoppedAt: at, isOverdueAtStop: today > c.dueDate });
   let running = opts.running.filter((c) => !toStop.includes(c));
   if (effect.pause) {
     running = running.map((c) => {
@@ -97,7 +97,7 @@ export function planClockEffects(opts: {
         pausedOn: null,
         pausedDays: c.pausedDays + moved.pausedDays,
         dueDate: moved.date,
-        isProvisional: c.isProvisional || moved.provisional ? 1 : 0,
+        isProvisional: c.isProvisional || moved.provisional,
       };
       updated.push(resumed);
       return resumed;
@@ -151,7 +151,7 @@ export function presentClock(calendar: WorkCalendar, c: ClockRow, now = new Date
     legalBasis: c.legalBasis,
     startedOn: c.startedOn,
     dueDate: c.dueDate,
-    provisional: c.isProvisional === 1,
+    provisional: c.isProvisional,
     isPaused: !!c.pausedOn,
     pausedDays: c.pausedDays,
     extendedDays: c.extendedDays,
@@ -191,12 +191,12 @@ export async function recomputeProvisionalClocks(db: Db, calendar: WorkCalendar)
   const rows = await db
     .select()
     .from(caseClocks)
-    .where(and(eq(caseClocks.isProvisional, 1), isNull(caseClocks.stoppedAt)));
+    .where(and(eq(caseClocks.isProvisional, true), isNull(caseClocks.stoppedAt)));
   for (const c of rows) {
     const due = recomputeDueDate(calendar, c);
     await db
       .update(caseClocks)
-      .set({ dueDate: due.date, isProvisional: due.provisional ? 1 : 0 })
+      .set({ dueDate: due.date, isProvisional: due.provisional })
       .where(and(eq(caseClocks.districtCode, c.districtCode), eq(caseClocks.id, c.id)));
   }
   return rows.length;

@@ -22,7 +22,7 @@ const present = (r: TimeLimitPolicyRow) => ({
   maxExtensionDays: r.maxExtensionDays,
   warnPercent: r.warnPercent,
   legalBasis: r.legalBasis,
-  isEnabled: r.isEnabled === 1,
+  isEnabled: r.isEnabled,
   updatedAt: r.updatedAt.toISOString(),
 });
 
@@ -50,11 +50,10 @@ export const deadlinesRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const { isEnabled, ...rest } = request.body;
       const row = await db.transaction(async (tx) => {
         const [created] = await tx
           .insert(timeLimitPolicies)
-          .values({ ...rest, isEnabled: isEnabled ? 1 : 0, districtCode: actor.districtCode })
+          .values({ ...request.body, districtCode: actor.districtCode })
           .returning();
         await logAdmin(tx, actor, 'time_limit.create', `time_limit:${created!.id}`, { ...request.body });
         return created!;
@@ -79,11 +78,10 @@ export const deadlinesRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      const { isEnabled, ...rest } = request.body;
       const row = await db.transaction(async (tx) => {
         const [updated] = await tx
           .update(timeLimitPolicies)
-          .set({ ...rest, isEnabled: isEnabled ? 1 : 0, updatedAt: new Date() })
+          .set({ ...request.body, updatedAt: new Date() })
           .where(and(eq(timeLimitPolicies.districtCode, actor.districtCode), eq(timeLimitPolicies.id, request.params.id)))
           .returning();
         if (!updated) throw new AppError('TIME_LIMIT_NOT_FOUND');
@@ -134,7 +132,7 @@ export const deadlinesRoutes: FastifyPluginAsyncZod = async (app) => {
               maxExtensionDays: p.maxExtensionDays,
               legalBasis: p.legalBasis,
               dueDate: due.date,
-              isProvisional: due.provisional ? 1 : 0,
+              isProvisional: due.provisional,
             })
             .where(and(eq(caseClocks.districtCode, c.districtCode), eq(caseClocks.id, c.id)));
           n++;

@@ -16,7 +16,7 @@ export function failureCondition(failure: Failure, today: string): SQL {
   const late = (
     stage: string,
   ) => sql`exists (select 1 from case_clocks k where k.district_code = cases.district_code and k.case_id = cases.id
-    and k.stage = ${stage} and ((k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date) or k.is_overdue_at_stop = 1))`;
+    and k.stage = ${stage} and ((k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date) or k.is_overdue_at_stop))`;
   if (failure === 'not_accepted') return late('acceptance');
   if (failure === 'not_handled') return late('handling');
   const hasDocument = sql`exists (select 1 from attachments a where a.district_code = cases.district_code and a.case_id = cases.id and a.kind = 'document')`;

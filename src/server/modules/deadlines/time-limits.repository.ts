@@ -39,7 +39,7 @@ export async function listTimeLimits(
   opts: { enabledOnly?: boolean } = {},
 ): Promise<TimeLimitPolicyRow[]> {
   const where = opts.enabledOnly
-    ? and(eq(timeLimitPolicies.districtCode, districtCode), eq(timeLimitPolicies.isEnabled, 1))
+    ? and(eq(timeLimitPolicies.districtCode, districtCode), eq(timeLimitPolicies.isEnabled, true))
     : eq(timeLimitPolicies.districtCode, districtCode);
   return db.select().from(timeLimitPolicies).where(where).orderBy(asc(timeLimitPolicies.stage), asc(timeLimitPolicies.priority));
 }

@@ -405,7 +405,7 @@ export async function loadCaseHistory(opts: {
         select h.district_code, h.id, 'handling', 20, 'working', 80, '本中心办理时限（演示历史数据）', h.created_at,
           (h.created_at at time zone 'Asia/Shanghai')::date,
           case when h.is_late then (h.concluded_at at time zone 'Asia/Shanghai')::date - 3 else (h.concluded_at at time zone 'Asia/Shanghai')::date + 5 end,
-          h.concluded_at, case when h.is_late then 1 else 0 end
+          h.concluded_at, h.is_late
         from h_cases h where h.is_concluded`);
       // Cases still being handled have a running clock: the slow ones are past it (red on the boards).
       await tx.execute(sql`

@@ -55,7 +55,7 @@ describe('API clients (admin)', () => {
   });
 
   it('a system account cannot sign in', async () => {
-    const { rows } = await ctx.database.pool.query(`select username from users where is_system = 1 limit 1`);
+    const { rows } = await ctx.database.pool.query(`select username from users where is_system limit 1`);
     const res = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: rows[0].username, password: '!' } });
     expect(res.statusCode).toBe(401);
   });

@@ -36,7 +36,7 @@ export async function systemActor(db: Db | Tx, districtCode: string, key: string
         passwordHash: '!',
         role: 'reception',
         unitId: root.id,
-        isSystem: 1,
+        isSystem: true,
         disabledAt: new Date(),
       })
       .onConflictDoNothing();
@@ -60,7 +60,7 @@ export async function systemActorById(db: Db | Tx, districtCode: string, userId:
     .select({ user: users, unitPath: units.path })
     .from(users)
     .innerJoin(units, and(eq(units.districtCode, users.districtCode), eq(units.id, users.unitId)))
-    .where(and(eq(users.districtCode, districtCode), eq(users.id, userId), eq(users.isSystem, 1)));
+    .where(and(eq(users.districtCode, districtCode), eq(users.id, userId), eq(users.isSystem, true)));
   if (!row) throw new Error(`no system account ${userId}`);
   return {
     id: row.user.id,

@@ -37,7 +37,7 @@ export async function suggestHandlers(opts: { db: Db; actor: Actor; caseId: stri
   }>(sql`
     with staff as (
       select id, display_name from users
-      where district_code = ${d} and unit_id = ${opts.unitId} and disabled_at is null and is_system = 0
+      where district_code = ${d} and unit_id = ${opts.unitId} and disabled_at is null and not is_system
         and role in ('mediator', 'unit_handler', 'grid_worker')
     ),
     record as (
@@ -51,7 +51,7 @@ export async function suggestHandlers(opts: { db: Db; actor: Actor; caseId: stri
       group by c.handler_id
     ),
     timely as (
-      select c.handler_id, count(*)::int as stopped, count(*) filter (where k.is_overdue_at_stop = 0)::int as on_time
+      select c.handler_id, count(*)::int as stopped, count(*) filter (where not k.is_overdue_at_stop)::int as on_time
       from cases c
       join case_clocks k on k.district_code = c.district_code and k.case_id = c.id and k.stage = 'handling' and k.stopped_at is not null
       where c.district_code = ${d} and c.category = ${c.category} and c.handler_id in (select id from staff)

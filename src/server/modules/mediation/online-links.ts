@@ -211,7 +211,7 @@ export async function describeLink(db: Db, crypto: PersonalDataCrypto, token: st
     expiresAt: link.expiresAt.toISOString(),
     documentKind: link.documentKind,
     session: session
-      ? { id: session.id, scheduledAt: session.scheduledAt.toISOString(), isPublic: session.isPublic === 1, status: session.status }
+      ? { id: session.id, scheduledAt: session.scheduledAt.toISOString(), isPublic: session.isPublic, status: session.status }
       : null,
   };
 }

@@ -30,7 +30,7 @@ export function presentSession(s: SessionRow, online: Awaited<ReturnType<typeof 
     room: s.room,
     mediatorNames: s.mediatorNames,
     invitedPartyIds: s.invitedPartyIds,
-    isPublic: s.isPublic === 1,
+    isPublic: s.isPublic,
     status: s.status,
     attendedPartyIds: s.attendedPartyIds,
     rightsNote: s.rightsNote,
@@ -71,7 +71,7 @@ export async function scheduleSession(opts: { db: Db; actor: Actor; caseId: stri
         room: body.room,
         mediatorNames: body.mediatorNames,
         invitedPartyIds: body.invitedPartyIds,
-        isPublic: body.isPublic ? 1 : 0,
+        isPublic: body.isPublic,
         createdBy: actor.id,
       })
       .returning();

@@ -37,8 +37,8 @@ const PREDICATES: Record<Measure, string> = {
   mediated: "f.outcome in ('agreement', 'no_agreement')",
   agreements: "f.outcome = 'agreement'",
   timed: 'f.is_on_time is not null',
-  onTime: 'f.is_on_time = 1',
-  late: 'f.is_on_time = 0',
+  onTime: 'f.is_on_time',
+  late: 'not f.is_on_time',
   levelVillage: "f.settled_level = 'village'",
   levelTown: "f.settled_level = 'town'",
   levelDistrict: "f.settled_level = 'district'",
@@ -69,7 +69,7 @@ const factsFrom = (source: string) => `
       case when lvl.kind is null or lvl.kind = 'district' then 'district' when lvl.kind = 'street' then 'town' else 'village' end
     end as settled_level,
     case when c.outcome is not null and c.concluded_at is not null then (
-      select 1 - k.is_overdue_at_stop from case_clocks k
+      select not k.is_overdue_at_stop from case_clocks k
       where k.district_code = c.district_code and k.case_id = c.id and k.stage = 'handling' and k.stopped_at is not null
       order by k.stopped_at desc limit 1
     ) end as is_on_time,

@@ -82,7 +82,7 @@ beforeAll(async () => {
   await send('dispatcher', ids.D, { action: 'dispatch', leadUnitId: unitIds['410871-RSJ-LDJC'] });
   await send('handler', ids.D, { action: 'start' });
   await send('handler', ids.D, { action: 'conclude', outcome: 'no_agreement', note: '调解不成，引导仲裁' });
-  await ctx.database.pool.query(`update case_clocks set is_overdue_at_stop = 1 where case_id = $1 and stage = 'handling'`, [ids.D]);
+  await ctx.database.pool.query(`update case_clocks set is_overdue_at_stop = true where case_id = $1 and stage = 'handling'`, [ids.D]);
   await backdate(ids.D, { createdAt: '2026-10-06T02:00:00Z', concludedAt: '2026-10-20T02:00:00Z' });
 
   // E: received 10-07, carried up 10-08.

@@ -101,7 +101,7 @@ async function escalate(
     caseId: c.id,
     note: reason,
     replyBy: calendar.addWorkingDays(shanghaiDate(at), 1).date,
-    isAutomatic: 1,
+    isAutomatic: true,
   });
   const watchers = await tx
     .select({ id: users.id })

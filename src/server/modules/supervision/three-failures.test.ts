@@ -43,10 +43,10 @@ describe('the three failures (三个未)', () => {
     await send('reception', late.id, { action: 'accept' });
     await send('dispatcher', late.id, { action: 'dispatch', leadUnitId: fl });
     // Not provisional, so loading a year elsewhere in the run does not recompute it back.
-    await ctx.database.pool.query(`update case_clocks set due_date = $1, is_provisional = 0 where case_id = $2 and stage = 'handling'`, [
-      addDays(today, -3),
-      late.id,
-    ]);
+    await ctx.database.pool.query(
+      `update case_clocks set due_date = $1, is_provisional = false where case_id = $2 and stage = 'handling'`,
+      [addDays(today, -3), late.id],
+    );
     // 不依法办理: a mediation agreement concluded at 妇联 with no agreement document attached.
     const bare = await register({ category: 'marriage_family' });
     await send('reception', bare.id, { action: 'accept' });
@@ -55,10 +55,10 @@ describe('the three failures (三个未)', () => {
     await send('fl_worker', bare.id, { action: 'conclude', outcome: 'agreement', note: '口头协议' });
     // 应受理未受理: a petition at 杨庄村 nobody has decided on, past its 15 days.
     const waiting = await register({ kind: 'petition', category: 'other', place: { address: '阳庙镇杨庄村', unitCode: '410871100200' } });
-    await ctx.database.pool.query(`update case_clocks set due_date = $1, is_provisional = 0 where case_id = $2 and stage = 'acceptance'`, [
-      addDays(today, -1),
-      waiting.id,
-    ]);
+    await ctx.database.pool.query(
+      `update case_clocks set due_date = $1, is_provisional = false where case_id = $2 and stage = 'acceptance'`,
+      [addDays(today, -1), waiting.id],
+    );
 
     const report = (
       await ctx.app.inject({
