@@ -23,7 +23,7 @@ import { connectDatabase, runMigrations } from '../src/server/db/client.js';
 import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
 import { DEMO_PASSWORD, seedDemoData } from '../src/server/db/seed-demo.js';
 import { buildCaseBody } from '../src/server/modules/cases/cases.factory.js';
-import { cpuSeconds, freePort, http, load, percentile, report, writeJsonReport, type Result } from './support.js';
+import { cpuSeconds, freePort, http, load, percentile, report, waitForStartupBackfill, writeJsonReport, type Result } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -118,7 +118,7 @@ async function main() {
   if (process.env.PG_STATS) await pool.query('create extension if not exists pg_stat_statements');
   await seedDemoData({ db: database.db, log });
 
-  let t0 = performance.now();
+  const t0 = performance.now();
   await seedCases(pool, N);
   console.log(`seeded ${N} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -162,15 +162,7 @@ async function main() {
   const wenyuan = (await pool.query(`select id from units where code = '410871061'`)).rows[0].id as string;
 
   // A platform in service has counted and indexed its cases: wait for the start-up backfill of the seeded ones.
-  t0 = performance.now();
-  for (;;) {
-    const { rows } = await pool.query(`select
-      (select count(*)::int from cases c where not exists (select 1 from case_stats s where s.district_code = c.district_code and s.case_id = c.id)) as stats,
-      (select count(*)::int from cases c where not exists (select 1 from case_search s where s.district_code = c.district_code and s.case_id = c.id)) as search`);
-    if (rows[0].stats === 0 && rows[0].search === 0) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  console.log(`start-up backfill of the seeded cases done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`start-up backfill of the seeded cases done in ${(await waitForStartupBackfill(pool)).toFixed(1)} s`);
   if (process.env.PG_STATS) await pool.query('select pg_stat_statements_reset()');
 
   const registered: string[] = [];

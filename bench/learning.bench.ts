@@ -20,7 +20,7 @@ import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
 import { seedDemoData } from '../src/server/db/seed-demo.js';
 import { loadCaseHistory } from '../src/server/modules/demo/case-history.js';
 import { trainDistrictModel } from '../src/server/modules/learning/routing.js';
-import { load, percentile, report, startBenchServer, writeJsonReport, type Result } from './support.js';
+import { load, percentile, report, startBenchServer, waitForStartupBackfill, writeJsonReport, type Result } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -108,6 +108,7 @@ async function main() {
   // The server reads the active model; it must not retrain on its own during the measurement.
   process.env.ROUTING_RETRAIN_HOURS = '0';
   const server = await startBenchServer({ url, dataDir, key: KEY });
+  console.log(`start-up backfill of the loaded cases done in ${(await waitForStartupBackfill(pool)).toFixed(1)} s`);
   const dispatcher = await server.signIn('dispatcher');
   const suggest = async (i: number) => {
     const [summary, narrative] = NARRATIVES[i % NARRATIVES.length]!;

@@ -217,3 +217,19 @@ export async function startBenchServer(opts: { url: string; dataDir: string; key
     },
   };
 }
+
+/**
+ * Waits until the server's start-up backfills have counted and indexed every loaded case (`case_stats`, `case_search`),
+ * as a platform in service has: measured before that, requests would share the machine with a one-off backfill.
+ * Returns the seconds waited.
+ */
+export async function waitForStartupBackfill(pool: { query(text: string): Promise<{ rows: { stats: number; search: number }[] }> }) {
+  const t0 = performance.now();
+  for (;;) {
+    const { rows } = await pool.query(`select
+      (select count(*)::int from cases c where not exists (select 1 from case_stats s where s.district_code = c.district_code and s.case_id = c.id)) as stats,
+      (select count(*)::int from cases c where not exists (select 1 from case_search s where s.district_code = c.district_code and s.case_id = c.id)) as search`);
+    if (rows[0]!.stats === 0 && rows[0]!.search === 0) return (performance.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -9,50 +9,81 @@ import type { Category, Outcome } from '../../../shared/enums.js';
 import type { SimilarCases } from '../../../shared/schemas/learning.js';
 import type { AgreementTermRow } from '../../db/schema.js';
 
-/** Candidates read for ranking: the concluded cases sharing the most telling words, same category first. */
+/** Candidates ranked here: the concluded cases among the newest matches, same category first. */
 const CANDIDATES = 200;
+/** Matches read per window of history, newest first (the index gives them in that order; never the whole history). */
+const HITS_PER_WINDOW = 1000;
+/** The history searched, widened until enough concluded cases are found: half a year, two years, all of it. */
+const WINDOWS_DAYS = [183, 730, null] as const;
 const quote = (t: string) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
+type Candidate = {
+  id: string;
+  code: string;
+  summary: string;
+  words: string[];
+  category: Category;
+  outcome: Outcome | null;
+  people_involved: number;
+  created_at: string;
+  concluded_at: string;
+  status: string;
+  unit_path: string;
+  lead_unit_path: string | null;
+  co_unit_ids: string[];
+};
 
 /**
  * 类案参考: the five concluded cases of the district most like this one — by words (weighted overlap of jieba tokens),
  * category and the parties' situation (a mass dispute or not) — never the same parties' own cases (the related panel
  * shows those). Each with its outcome, how long it took and the agreed terms; names only for users who may reveal them
  * (个人信息保护法 Art.51, docs/LEGAL-BASIS.md §8) and see that case.
+ *
+ * Candidates come from the full-text index a window of history at a time: cases with two of the case's telling words
+ * together (one, when it has only one), the newest HITS_PER_WINDOW of the window, of which the concluded ones, same
+ * category first — so a district of millions of cases reads a bounded set, never ranks every case sharing a common
+ * word (docs/SEARCH.md).
  */
 export async function findSimilarCases(opts: { db: Db; actor: Actor; caseId: string; count?: number }): Promise<SimilarCases> {
   const { db, actor } = opts;
+  const d = actor.districtCode;
   const c = await findVisibleCase({ db, actor, caseId: opts.caseId });
   const text = `${c.summary}\n${c.narrative}`;
-  const telling = keywords(text, 8);
+  const telling = keywords(text, 6);
   if (telling.length === 0) return { similar: [] };
-  const query = telling.map(quote).join(' | ');
-  const { rows } = await db.execute<{
-    id: string;
-    code: string;
-    summary: string;
-    words: string[];
-    category: Category;
-    outcome: Outcome | null;
-    people_involved: number;
-    created_at: string;
-    concluded_at: string;
-    status: string;
-    unit_path: string;
-    lead_unit_path: string | null;
-    co_unit_ids: string[];
-  }>(sql`
-    select c.id, c.code, c.summary, tsvector_to_array(s.search_vector) as words, c.category, c.outcome, c.people_involved, c.created_at, c.concluded_at,
-      c.status, c.unit_path, c.lead_unit_path, c.co_unit_ids
-    from case_search s
-    join cases c on c.district_code = s.district_code and c.id = s.case_id
-    where s.district_code = ${actor.districtCode} and s.search_vector @@ ${query}::tsquery
-      and c.concluded_at is not null and c.status in ('concluded', 'followed_up', 'archived') and c.id <> ${c.id}
-      and not exists (
-        select 1 from case_parties theirs
-        join case_parties ours on ours.district_code = theirs.district_code and ours.case_id = ${c.id} and ours.person_id = theirs.person_id
-        where theirs.district_code = c.district_code and theirs.case_id = c.id)
-    order by (c.category = ${c.category}) desc, ts_rank(s.search_vector, ${query}::tsquery) desc, c.concluded_at desc
-    limit ${CANDIDATES}`);
+  const pairs: string[] = [];
+  for (let i = 0; i < telling.length; i++)
+    for (let j = i + 1; j < telling.length; j++) pairs.push(`(${quote(telling[i]!)} & ${quote(telling[j]!)})`);
+  const query = pairs.length ? pairs.join(' | ') : quote(telling[0]!);
+  // The parties' registry records: a candidate naming any of them is their own case, not a precedent.
+  const { rows: ours } = await db.execute<{ person_id: string }>(
+    sql`select distinct person_id from case_parties where district_code = ${d} and case_id = ${c.id} and person_id is not null`,
+  );
+  const ourPersons = `{${ours.map((o) => o.person_id).join(',')}}`;
+  const now = Date.now();
+  let rows: Candidate[] = [];
+  for (const days of WINDOWS_DAYS) {
+    const since = days === null ? null : new Date(now - days * 86_400_000);
+    rows = (
+      await db.execute<Candidate>(sql`
+      select c.id, c.code, c.summary, tsvector_to_array(h.search_vector) as words, c.category, c.outcome, c.people_involved, c.created_at,
+        c.concluded_at, c.status, c.unit_path, c.lead_unit_path, c.co_unit_ids
+      from (
+        select s.case_id, s.search_vector from case_search s
+        where s.district_code = ${d} and s.search_vector @@ to_tsquery('simple', ${query}) and s.case_id <> ${c.id}
+          ${since ? sql`and s.case_created_at >= ${since}` : sql``}
+        order by s.case_created_at desc limit ${HITS_PER_WINDOW}
+      ) h
+      join cases c on c.district_code = ${d} and c.id = h.case_id
+      where c.concluded_at is not null and c.status in ('concluded', 'followed_up', 'archived')
+        and not exists (
+          select 1 from case_parties theirs
+          where theirs.district_code = c.district_code and theirs.case_id = c.id and theirs.person_id = any(${ourPersons}::uuid[]))
+      order by (c.category = ${c.category}) desc, c.concluded_at desc
+      limit ${CANDIDATES}`)
+    ).rows;
+    if (rows.length >= CANDIDATES / 4) break;
+  }
   const mine = tokenize(text);
   const isMass = c.peopleInvolved >= 5;
   const ranked = rows
