@@ -19,7 +19,50 @@ export function connectDatabase(url: string, max = 20, onError?: (err: Error) =>
   // An idle connection the server drops (restart, failover) must not crash the process; the pool replaces it.
   pool.on('error', (err) => onError?.(err));
   const db = drizzle(pool, { schema });
+  trackCommits(db);
   return { db, pool, close: () => pool.end() };
+}
+
+type CommitHook = (db: Db) => void;
+type TransactionFn = (run: (tx: Tx) => Promise<unknown>, config?: unknown) => Promise<unknown>;
+
+/** The work waiting for each open transaction's commit (by its handle), and the database it belongs to. */
+const commitHooks = new WeakMap<object, { root: Db; hooks: CommitHook[] }>();
+const roots = new WeakSet<object>();
+
+/**
+ * Runs `fn` once the transaction `q` has committed — never if it rolls back (a savepoint rolled back drops what was
+ * registered inside it). Outside a transaction (`q` is the database itself) what was written has committed: at once.
+ * For what must follow a commit but must not hold it up: the live boards' announcements (lib/live-hub.ts).
+ */
+export function afterCommit(q: Db | Tx, fn: CommitHook): void {
+  const open = commitHooks.get(q);
+  if (open) open.hooks.push(fn);
+  else if (roots.has(q)) fn(q as Db);
+  else throw new Error('afterCommit: not a transaction of connectDatabase');
+}
+
+/** Makes `db.transaction` (and savepoints inside it) keep and run their commit hooks. */
+function trackCommits(root: Db) {
+  roots.add(root);
+  const wrap = (owner: object, done: (hooks: CommitHook[]) => void) => {
+    const target = owner as { transaction: TransactionFn };
+    const original = target.transaction.bind(owner);
+    target.transaction = async (run, config) => {
+      const hooks: CommitHook[] = [];
+      const result = await original(async (tx) => {
+        commitHooks.set(tx, { root, hooks });
+        // A savepoint's hooks join the enclosing transaction's when it is released.
+        wrap(tx, (inner) => hooks.push(...inner));
+        return run(tx);
+      }, config);
+      done(hooks);
+      return result;
+    };
+  };
+  wrap(root, (hooks) => {
+    for (const hook of hooks) hook(root);
+  });
 }
 
 const migrationsFolder = new URL('./migrations', import.meta.url).pathname;

@@ -1,30 +1,66 @@
 import { EventEmitter } from 'node:events';
-import { sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { LiveEvent } from '../../shared/live-event.js';
-import type { Db, Tx } from '../db/client.js';
+import { afterCommit, type Db, type Tx } from '../db/client.js';
 
 export type { LiveEvent };
 
 const CHANNEL = 'fengqiao_live';
 
 /**
- * Announces an event to every instance's live boards. NOTIFY inside the caller's transaction is delivered only if
- * it commits, so a board never shows a case that was rolled back.
+ * Announces an event to every instance's live boards once the caller's transaction commits — never for a change that
+ * was rolled back. The NOTIFY is not sent inside that transaction: PostgreSQL serialises every committing transaction
+ * that has notified (a database-wide lock held until its commit is on disk), which capped all case changes of the
+ * platform at about 280 per second on this machine (docs/PERFORMANCE.md). Events are sent after the commit instead,
+ * many per NOTIFY transaction. A crash between the commit and the send loses the hint, not the change: a board
+ * re-reads its figures when it reconnects.
  */
 export async function announce(tx: Db | Tx, event: LiveEvent): Promise<void> {
-  await tx.execute(sql`select ${liveEventSql(event)}`);
+  afterCommit(tx, (db) => notifierOf(db).send(JSON.stringify(event)));
 }
 
-/** The NOTIFY of `announce` as an expression, for a write that sends it in the same statement as its rows. */
-export function liveEventSql(event: LiveEvent): SQL {
-  return liveNotifySql(sql`${JSON.stringify(event)}`);
+/** Sends announced events a batch per transaction, one transaction at a time, without waiting for the disk. */
+class Notifier {
+  private readonly queue: string[] = [];
+  private sending = false;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  send(payload: string) {
+    this.queue.push(payload);
+    if (!this.sending) void this.drain();
+  }
+
+  private async drain() {
+    this.sending = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, 500);
+        const client = await this.pool.connect().catch(() => undefined);
+        if (!client) continue; // the database is unreachable: these hints are lost, the changes are not
+        try {
+          await client.query('begin');
+          // A lost notification costs nothing durable: its commit need not wait for the disk (nor hold the lock meanwhile).
+          await client.query('set local synchronous_commit = off');
+          await client.query('select pg_notify($1, payload) from unnest($2::text[]) as payload', [CHANNEL, batch]);
+          await client.query('commit');
+          client.release();
+        } catch (err) {
+          client.release(err as Error);
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
 }
 
-/** The NOTIFY of a live event whose JSON text a statement computes itself (e.g. with the number it just took). */
-export function liveNotifySql(payload: SQL): SQL {
-  return sql`pg_notify(${CHANNEL}, ${payload})`;
+const notifiers = new WeakMap<Db, Notifier>();
+function notifierOf(db: Db): Notifier {
+  let n = notifiers.get(db);
+  if (!n) notifiers.set(db, (n = new Notifier((db as unknown as { $client: pg.Pool }).$client)));
+  return n;
 }
 
 /**

@@ -8,7 +8,7 @@ import { caseClocks, caseEvents, caseParties, cases } from '../../db/schema.js';
 import { AppError } from '../../plugins/errors.js';
 import { newClocks, planClockEffects, RUNNING_CLOCKS_JSON, type ClockPlan, type ClockRow } from '../deadlines/case-clocks.js';
 import { enabledTimeLimits } from '../deadlines/time-limits.repository.js';
-import { liveEventSql, liveNotifySql } from '../../lib/live-hub.js';
+import { announce } from '../../lib/live-hub.js';
 import { tokensOf } from '../search/case-search-index.js';
 import { newCaseStatsEntries, refreshCaseStats } from '../stats/case-stats.js';
 import type { NewPerson } from '../persons/persons.repository.js';
@@ -64,7 +64,7 @@ export interface CaseChange {
  *    (the loser of a race gets CASE_VERSION_CONFLICT, never a silent overwrite);
  * 3. `decide` the change (the step's own checks and writes);
  * 4. writes the row with `version + 1`, the timeline rows, the clock effects, the search words, the statistics, the
- *    live announcement (NOTIFY, delivered on commit) and, on a status change, the sender's callback (outbox).
+ *    live announcement (sent once the transaction commits, lib/live-hub.ts) and, on a status change, the sender's callback (outbox).
  */
 export async function recordCaseChange(opts: {
   db: Db;
@@ -117,7 +117,7 @@ export async function recordCaseChange(opts: {
       clocks.started = [...startedIds].map((id) => last.get(id)!);
       clocks.updated = [...last.values()].filter((c) => !startedIds.has(c.id));
     }
-    // 4. The row (its whole new state: it is locked), the timeline, the clocks, the new words and the live event: one statement.
+    // 4. The row (its whole new state: it is locked), the timeline, the clocks and the new words: one statement.
     const [written] = await executePrepared<{ event_ids: number[] }>(
       tx,
       'fq_case_change',
@@ -151,13 +151,13 @@ export async function recordCaseChange(opts: {
         update case_search set search_vector = search_vector || to_tsvector('simple', ${tokensOf(change.indexText)})
         where district_code = ${row.districtCode} and case_id = ${row.id} and ${tokensOf(change.indexText)} <> ''
         returning 1
-      ),
-      announced as (select ${liveEventSql(caseLiveEvent(updated, 'case.changed', now))})
-      select (select array_agg(id order by id) from e) as event_ids, (select count(*) from announced) as n, (select count(*) from u) as u`,
+      )
+      select (select array_agg(id order by id) from e) as event_ids, (select count(*) from u) as u`,
     );
     const eventIds = (written!.event_ids ?? []).map(Number);
     // 5. What the step writes besides (attachments, notifications), then the statistics, which read all of it.
     await change.also?.(tx, updated, eventIds);
+    await announce(tx, caseLiveEvent(updated, 'case.changed', now));
     await refreshCaseStats(tx, row.districtCode, [row.id]);
     if (updated.status !== row.status) await queueStatusCallback(tx, updated, change.events[0]!.action, now);
     return { row: updated, previous: row, eventIds };
@@ -235,7 +235,7 @@ export async function recordNewCases(opts: {
       (k) => ({ ...k, id: randomUUID() }),
     );
     const parties = c.parties.map((p) => ({ ...p, id: randomUUID(), districtCode: d, caseId: id }));
-    return { ord, id, c, draft, clocks, parties, live: caseLiveEvent(draft, 'case.registered', c.values.createdAt) };
+    return { ord, id, c, draft, clocks, parties };
   });
   // Each new registry record goes with the cases naming it (a person new to the registry may be in two of the batch).
   const newPersons = newCases.flatMap((c) =>
@@ -244,7 +244,7 @@ export async function recordNewCases(opts: {
       case_ids: prepared.filter((x) => x.parties.some((p) => p.personId === person.id)).map((x) => x.id),
     })),
   );
-  const caseJson = prepared.map(({ ord, id, c, live }) => {
+  const caseJson = prepared.map(({ ord, id, c }) => {
     const v = c.values;
     return {
       ord,
@@ -275,7 +275,6 @@ export async function recordNewCases(opts: {
       search_text: c.search.text,
       search_parties: c.search.parties,
       assess: c.assess,
-      live,
     };
   });
   const rows = await executePrepared<{ row: Record<string, unknown>; event: Record<string, unknown> }>(
@@ -287,7 +286,7 @@ export async function recordNewCases(opts: {
         as x(ord int, id uuid, tracking_token text, channel text, kind text, category text, summary text, narrative text, people_involved int, risk_level text,
           difficulty text, place_address text, place_lat double precision, place_lng double precision, source_client_id uuid, external_ref text, unit_id uuid,
           unit_path text, registered_by uuid, idempotency_key text, request_hash text, created_at timestamptz, actor_id uuid, actor_name text, event_data jsonb,
-          search_text text, search_parties text, assess boolean, live jsonb)
+          search_text text, search_parties text, assess boolean)
     ),
     c as (
       insert into cases (district_code, id, code, tracking_token, channel, kind, category, summary, narrative, people_involved, risk_level, difficulty,
@@ -340,16 +339,14 @@ export async function recordNewCases(opts: {
       insert into case_assessments (district_code, case_id) select c.district_code, c.id from c join input x on x.id = c.id where x.assess
       returning 1
     ),
-    ${sql.raw(newCaseStatsEntries('c', d))},
-    announced as (
-      select ${liveNotifySql(sql`jsonb_set(x.live, '{code}', to_jsonb(c.code))::text`)} from c join input x on x.id = c.id
-    )
-    select to_jsonb(c) as row, (select to_jsonb(t) from timeline t where t.case_id = c.id) as event, (select count(*) from announced) as announced from c`,
+    ${sql.raw(newCaseStatsEntries('c', d))}
+    select to_jsonb(c) as row, (select to_jsonb(t) from timeline t where t.case_id = c.id) as event from c`,
   );
   for (const r of rows) {
     const [row] = rowsFromJson(cases, [r.row]);
     const [event] = rowsFromJson(caseEvents, [r.event]);
     const x = prepared.find((p) => p.id === row!.id)!;
+    await announce(tx, caseLiveEvent(row!, 'case.registered', x.c.values.createdAt));
     written.set(x.id, {
       row: row!,
       events: [event!],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { afterCommit } from '../../db/client.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
 
 let ctx: TestContext;
@@ -56,6 +57,34 @@ describe('live events', () => {
     // No personal data travels on the live stream.
     expect(JSON.stringify(found)).not.toMatch(/张三|13812345678|11010519491231002X/);
     controller.abort();
+  });
+
+  it('announces after the commit, and never what was rolled back (a savepoint rolled back drops its own)', async () => {
+    const { db } = ctx.database;
+    const heard: string[] = [];
+    await db.transaction(async (tx) => {
+      afterCommit(tx, () => heard.push('outer'));
+      await tx.transaction(async (inner) => afterCommit(inner, () => heard.push('kept savepoint')));
+      await tx
+        .transaction(async (inner) => {
+          afterCommit(inner, () => heard.push('rolled-back savepoint'));
+          throw new Error('savepoint fails');
+        })
+        .catch(() => undefined);
+      // Nothing before the commit.
+      expect(heard).toEqual([]);
+    });
+    expect(heard).toEqual(['outer', 'kept savepoint']);
+    await db
+      .transaction(async (tx) => {
+        afterCommit(tx, () => heard.push('rolled back'));
+        throw new Error('the change fails');
+      })
+      .catch(() => undefined);
+    expect(heard).toEqual(['outer', 'kept savepoint']);
+    // Outside a transaction the write has committed: at once.
+    afterCommit(db, () => heard.push('autocommit'));
+    expect(heard.at(-1)).toBe('autocommit');
   });
 
   it('is refused to roles without the live board', async () => {
