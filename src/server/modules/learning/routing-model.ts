@@ -134,6 +134,7 @@ export function trainRoutingModel(
     train.map((e) => e.tokens),
     { minDf: 2, maxFeatures: 50_000 },
   );
+  const trainVectors = train.map((e) => vectorize(vectorizer, e.tokens));
   const heldOutVectors = heldOut.map((e) => vectorize(vectorizer, e.tokens));
   const stored: StoredRoutingModel = { vocab: vectorizer.vocab, idf: floatsToBase64(vectorizer.idf), heads: { ...empty } };
   const loaded: LoadedRoutingModel = { vectorizer, heads: { ...empty } };
@@ -148,7 +149,7 @@ export function trainRoutingModel(
       train.map((e) => e.tokens),
       train.map((e) => labelOf(e, h)),
       all.classes,
-      { vectorizer },
+      { vectorizer, vectors: trainVectors },
     );
     loaded.heads[h] = model;
     stored.heads[h] = { classes: model.classes, weights: floatsToBase64(model.weights), bias: floatsToBase64(model.bias) };

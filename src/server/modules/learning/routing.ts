@@ -17,8 +17,11 @@ import {
 } from './routing-model.js';
 import { trainInWorker, type TrainingInput } from './train-in-worker.js';
 
-/** How many of a district's most recent labelled cases a training run reads. */
-const TRAINING_CASES_MAX = 200_000;
+/**
+ * How many of a district's most recent labelled cases a training run reads: the recent past is what the next cases
+ * resemble, and 100,000 train within the minute the schedule allows on a 2-core machine (bench:learning).
+ */
+const TRAINING_CASES_MAX = 100_000;
 
 export interface RoutingSettings {
   minPerCategory: number;

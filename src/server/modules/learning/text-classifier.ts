@@ -247,7 +247,13 @@ export function fitTextClassifier(
   docs: readonly (readonly string[])[],
   labels: readonly (string | null)[],
   classes: string[],
-  opts: TrainOptions & { minDf?: number; maxFeatures?: number; vectorizer?: Vectorizer } = {},
+  opts: TrainOptions & {
+    minDf?: number;
+    maxFeatures?: number;
+    vectorizer?: Vectorizer;
+    /** The documents already vectorised with `vectorizer` (several heads over the same documents cut them once). */
+    vectors?: readonly SparseVector[];
+  } = {},
 ) {
   const vectorizer = opts.vectorizer ?? fitVectorizer(docs, opts);
   const at = new Map(classes.map((c, i) => [c, i]));
@@ -256,7 +262,7 @@ export function fitTextClassifier(
   docs.forEach((tokens, n) => {
     const y = labels[n] === null ? undefined : at.get(labels[n]!);
     if (y !== undefined) {
-      xs.push(vectorize(vectorizer, tokens));
+      xs.push(opts.vectors?.[n] ?? vectorize(vectorizer, tokens));
       ys.push(y);
     }
   });
