@@ -9,7 +9,7 @@ import { atCentre, centreNow, centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useLiveEvents } from '../../../app/live-events.js';
 import { Chart } from '../../../components/chart.js';
-import type { CaseListResult } from '../../../components/use-case-list.js';
+import type { CaseListResult } from '../../../app/services/cases.js';
 import { DistrictMap } from '../district-map.js';
 import { ringOption } from '../ring-chart.js';
 
