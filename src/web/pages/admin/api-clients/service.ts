@@ -17,7 +17,7 @@ export function createApiClient(body: z.input<typeof apiClientInputSchema>): Pro
   return api('/api/admin/api-clients', { method: 'POST', json: body });
 }
 
-/** `POST /api/admin/api-clients/{id}/rotate` (rotateApiKey): a new key and secret; the old ones stop working. */
+/** `POST /api/admin/api-clients/{id}/rotate` (rotateApiKey): a new key and signing secret, shown once. */
 export function rotateApiKey(id: string): Promise<ApiClientSecrets> {
   return api(`/api/admin/api-clients/${id}/rotate`, { method: 'POST' });
 }

@@ -4,12 +4,12 @@ import { api } from '../../../app/api.js';
 
 // 办理时限's requests (src/server/modules/deadlines/deadlines.routes.ts), named after their operationIds.
 
-/** `GET /api/time-limits` (listTimeLimits): the district's time limits in priority order. */
+/** `GET /api/time-limits` (listTimeLimits): the district's time limits, by stage and priority. */
 export function listTimeLimits(): Promise<{ items: TimeLimit[] }> {
   return api('/api/time-limits');
 }
 
-/** `POST /api/time-limits` (createTimeLimit): a new rule, for stages entered from now on. */
+/** `POST /api/time-limits` (createTimeLimit): a new rule. */
 export function createTimeLimit(body: TimeLimitInput): Promise<TimeLimit> {
   return api('/api/time-limits', { method: 'POST', json: body });
 }

@@ -24,7 +24,7 @@ export function addAssessedUnit(body: AssessedUnitInput): Promise<{ id: string }
   return api('/api/three-zero/units', { method: 'POST', json: body });
 }
 
-/** `POST /api/three-zero/units/from-tree` (addAssessedVillages): every village (community) of the jurisdiction added as a unit to assess. */
+/** `POST /api/three-zero/units/from-tree` (addAssessedVillages): every village (community) of the jurisdiction made a unit to assess. */
 export function addAssessedVillages(): Promise<{ added: number }> {
   return api('/api/three-zero/units/from-tree', { method: 'POST' });
 }

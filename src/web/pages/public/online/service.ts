@@ -89,7 +89,7 @@ export function startOnlineSession(
   return api(`/api/cases/${caseId}/sessions/${sessionId}/online`, { method: 'POST', json: body });
 }
 
-/** `POST /api/cases/{id}/sessions/{sessionId}/online/end` (endOnlineSession): closes the room for everyone. */
+/** `POST /api/cases/{id}/sessions/{sessionId}/online/end` (endOnlineSession): ends the room; its links and tokens stop working. */
 export function endOnlineSession(caseId: string, sessionId: string): Promise<void> {
   return api(`/api/cases/${caseId}/sessions/${sessionId}/online/end`, { method: 'POST' });
 }
