@@ -1,10 +1,10 @@
 import { Button, Grid, Layout, Menu, Space, Typography } from 'antd';
 import { useEffect, useRef } from 'react';
 import { matchPath, Outlet, useLocation, useNavigate } from 'react-router';
-import { api } from './api.js';
 import { useI18n } from './i18n.js';
 import { APP_ROUTES } from './routes.js';
 import { NotificationBell } from './notification-bell.js';
+import { logout } from './services/auth.js';
 import { useSession } from './session.js';
 
 /** The signed-in frame: the menu shows only the pages the user's role may open. */
@@ -48,7 +48,7 @@ export function AppLayout() {
   }, [t]);
 
   const signOut = async () => {
-    await api('/api/auth/logout', { method: 'POST' });
+    await logout();
     await refresh();
     navigate('/login');
   };

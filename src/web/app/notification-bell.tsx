@@ -3,13 +3,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Empty, List, Popover, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useNavigate } from 'react-router';
-import { api } from './api.js';
 import { useI18n } from './i18n.js';
-
-interface Inbox {
-  items: { id: string; caseId: string | null; title: string; body: string; createdAt: string; isRead: boolean }[];
-  unread: number;
-}
+import { listNotifications, markNotificationsRead } from './services/notifications.js';
 
 /** The in-app inbox: reminders and escalations from the deadline sweep, refreshed every minute. */
 export function NotificationBell() {
@@ -18,11 +13,11 @@ export function NotificationBell() {
   const queryClient = useQueryClient();
   const inbox = useQuery({
     queryKey: ['notifications'],
-    queryFn: () => api<Inbox>('/api/notifications?pageSize=10'),
+    queryFn: () => listNotifications(10),
     refetchInterval: 60_000,
   });
   const markRead = async (ids?: string[]) => {
-    await api('/api/notifications/read', { method: 'POST', json: ids ? { ids } : {} });
+    await markNotificationsRead(ids);
     await queryClient.invalidateQueries({ queryKey: ['notifications'] });
   };
   const content = (

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, type ReactNode } from 'react';
 import type { Permission } from '../../shared/permissions.js';
 import type { Me } from '../../shared/schemas/auth.js';
-import { api } from './api.js';
+import { getSession } from './services/auth.js';
 
 interface Session {
   me: Me | null;
@@ -19,7 +19,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: ['me'],
-    queryFn: async () => (await api<{ me: Me | null }>('/api/auth/session')).me,
+    queryFn: async () => (await getSession()).me,
     staleTime: Infinity,
     retry: false,
   });

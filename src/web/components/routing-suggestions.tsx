@@ -2,9 +2,9 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Space, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CaseKind, Category } from '../../shared/enums.js';
-import type { RoutingSuggestion } from '../../shared/schemas/learning.js';
-import { api } from '../app/api.js';
+import type { RoutingSuggestBody } from '../../shared/schemas/learning.js';
 import { useI18n } from '../app/i18n.js';
+import { recordRoutingFeedback, suggestRouting } from './service.js';
 
 /** The value once typing has paused for `ms`: the model is asked then, not on every key press. */
 function useSettled<T>(value: T, ms: number): T {
@@ -31,7 +31,7 @@ export function useRoutingFeedback(context: 'reception' | 'dispatch') {
   const send = (accepted: boolean) => {
     const version = state.current.version;
     if (version === null) return;
-    void api('/api/routing/feedback', { method: 'POST', json: { context, modelVersion: version, accepted } }).catch(() => undefined);
+    void recordRoutingFeedback({ context, modelVersion: version, accepted }).catch(() => undefined);
   };
   return useMemo(
     () => ({
@@ -72,7 +72,7 @@ export function RoutingSuggestions(props: {
   const [acceptedFor, setAcceptedFor] = useState<string>();
   const suggestion = useQuery({
     queryKey: ['routing-suggest', settled],
-    queryFn: () => api<RoutingSuggestion>('/api/routing/suggest', { method: 'POST', json: JSON.parse(settled) }),
+    queryFn: () => suggestRouting(JSON.parse(settled) as RoutingSuggestBody),
     enabled: hasText,
     staleTime: 60_000,
     placeholderData: (previous) => previous,

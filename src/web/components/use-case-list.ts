@@ -1,17 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useRef } from 'react';
-import type { CaseSummary } from '../../shared/schemas/cases.js';
-import { api } from '../app/api.js';
-
-export interface CaseListResult {
-  items: CaseSummary[];
-  total: number;
-  /** `total` is the database's estimate (shown as “约 N”). */
-  isTotalEstimate: boolean;
-  page: number;
-  pageSize: number;
-  nextCursor: string | null;
-}
+import { listCases } from '../app/services/cases.js';
 
 /**
  * One page of `GET /api/cases` for the given query string parameters (`page` and `pageSize` among them). The page
@@ -36,7 +25,7 @@ export function useCaseList(params: Record<string, string | string[] | undefined
   return useQuery({
     queryKey: ['cases', qs],
     queryFn: async () => {
-      const result = await api<CaseListResult>(`/api/cases?${qs}`);
+      const result = await listCases(qs);
       if (result.nextCursor && known === cursors.current) known.byPage.set(page + 1, result.nextCursor);
       return result;
     },

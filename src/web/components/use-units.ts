@@ -1,12 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
-import type { Staff, Unit } from '../../shared/schemas/units.js';
-import { api } from '../app/api.js';
+import type { Unit } from '../../shared/schemas/units.js';
+import { listUnits, listUnitStaff } from './service.js';
 
 /** The district's org tree, loaded once per session (a few hundred units). */
 export function useUnits() {
   return useQuery({
     queryKey: ['units'],
-    queryFn: async () => (await api<{ items: Unit[] }>('/api/units')).items,
+    queryFn: async () => (await listUnits()).items,
     staleTime: 10 * 60_000,
   });
 }
@@ -34,7 +34,7 @@ export function toUnitTree(units: Unit[], valueOf: (u: Unit) => string = (u) => 
 export function useUnitStaff(unitId: string | undefined) {
   return useQuery({
     queryKey: ['unit-staff', unitId],
-    queryFn: async () => (await api<{ items: Staff[] }>(`/api/units/${unitId}/staff`)).items,
+    queryFn: async () => (await listUnitStaff(unitId!)).items,
     enabled: !!unitId,
   });
 }

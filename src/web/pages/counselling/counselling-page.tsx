@@ -13,19 +13,27 @@ import {
   type Appointment,
   type AppointmentStatusBody,
   type AssessAlertBody,
-  type CounsellingRoom,
   type CrisisAlert,
-  type DutyRoster,
   type ServiceSummary,
   type WalkInBody,
 } from '../../../shared/schemas/counselling.js';
-import { api } from '../../app/api.js';
 import { zodRule } from '../../components/zod-rule.js';
 import { centreToday } from '../../app/centre-date.js';
 import { useI18n } from '../../app/i18n.js';
 import { DutyTab } from './duty-tab.js';
 import { ScalesTab } from './scales-tab.js';
 import { ServiceDrawer } from './service-drawer.js';
+import {
+  addCounsellingRoom,
+  assessCrisisAlert,
+  createWalkIn,
+  listAppointments,
+  listCounsellingRooms,
+  listCounsellingServices,
+  listCrisisAlerts,
+  readCounsellingDuty,
+  setAppointmentStatus,
+} from './service.js';
 
 /** How often the workspace looks for new crisis alerts (they also arrive as in-app notifications). */
 const ALERT_POLL_MS = 10_000;
@@ -42,24 +50,21 @@ export function CounsellingPage() {
   const [walkInForm] = Form.useForm();
   const alerts = useQuery({
     queryKey: ['counselling', 'alerts'],
-    queryFn: () => api<CrisisAlert[]>('/api/counselling/alerts?open=true'),
+    queryFn: () => listCrisisAlerts({ open: 'true' }),
     refetchInterval: ALERT_POLL_MS,
   });
   const services = useQuery({
     queryKey: ['counselling', 'services'],
-    queryFn: async () => (await api<{ items: ServiceSummary[] }>('/api/counselling/services')).items,
+    queryFn: async () => (await listCounsellingServices()).items,
     refetchInterval: ALERT_POLL_MS,
   });
   const schedule = useQuery({
     queryKey: ['counselling', 'appointments', week.toISOString()],
-    queryFn: () =>
-      api<Appointment[]>(
-        `/api/counselling/appointments?from=${encodeURIComponent(week.toISOString())}&to=${encodeURIComponent(week.add(7, 'day').toISOString())}`,
-      ),
+    queryFn: () => listAppointments(week.toISOString(), week.add(7, 'day').toISOString()),
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['counselling'] });
   const assess = useMutation({
-    mutationFn: (v: AssessAlertBody) => api(`/api/counselling/alerts/${assessing!.id}/assessment`, { method: 'POST', json: v }),
+    mutationFn: (v: AssessAlertBody) => assessCrisisAlert(assessing!.id, v),
     onSuccess: async () => {
       message.success(t('threeZero.saved'));
       setAssessing(null);
@@ -68,8 +73,7 @@ export function CounsellingPage() {
     },
   });
   const walkIn = useMutation({
-    mutationFn: (v: WalkInBody) =>
-      api<{ id: string }>('/api/counselling/walk-ins', { method: 'POST', json: { ...v, phone: v.phone || undefined } }),
+    mutationFn: (v: WalkInBody) => createWalkIn({ ...v, phone: v.phone || undefined }),
     onSuccess: async (r) => {
       walkInForm.resetFields();
       await refresh();
@@ -77,15 +81,14 @@ export function CounsellingPage() {
     },
   });
   const setStatus = useMutation({
-    mutationFn: (v: { id: string; status: AppointmentStatusBody['status'] }) =>
-      api(`/api/counselling/appointments/${v.id}/status`, { method: 'POST', json: { status: v.status } }),
+    mutationFn: (v: { id: string; status: AppointmentStatusBody['status'] }) => setAppointmentStatus(v.id, { status: v.status }),
     onSuccess: refresh,
   });
 
   const today = centreToday().format('YYYY-MM-DD');
   const duty = useQuery({
     queryKey: ['counselling', 'duty', 'today', today],
-    queryFn: () => api<DutyRoster>(`/api/counselling/duty?from=${today}&to=${today}`),
+    queryFn: () => readCounsellingDuty(today, today),
   });
   const onDutyNames = duty.data?.days[0]?.counsellors.map((c) => c.name).join('、');
 
@@ -340,10 +343,10 @@ function RoomsTab() {
   const [form] = Form.useForm<AddRoomBody>();
   const rooms = useQuery({
     queryKey: ['counselling', 'rooms'],
-    queryFn: () => api<CounsellingRoom[]>('/api/counselling/rooms'),
+    queryFn: () => listCounsellingRooms(),
   });
   const add = useMutation({
-    mutationFn: (v: AddRoomBody) => api('/api/counselling/rooms', { method: 'POST', json: v }),
+    mutationFn: (v: AddRoomBody) => addCounsellingRoom(v),
     onSuccess: async () => {
       form.resetFields();
       await queryClient.invalidateQueries({ queryKey: ['counselling', 'rooms'] });

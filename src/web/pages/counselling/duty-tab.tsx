@@ -2,10 +2,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, DatePicker, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import type { Counsellor, DutyRoster, SetDutyBody } from '../../../shared/schemas/counselling.js';
-import { api } from '../../app/api.js';
 import { centreToday } from '../../app/centre-date.js';
 import { useI18n } from '../../app/i18n.js';
+import { listCounsellors, readCounsellingDuty, setCounsellingDuty } from './service.js';
 
 /** 值班安排: who is on duty each day of a week (crisis alerts reach them too); supervisors and admins change it. */
 export function DutyTab() {
@@ -19,16 +18,15 @@ export function DutyTab() {
   const to = week.add(6, 'day').format('YYYY-MM-DD');
   const roster = useQuery({
     queryKey: ['counselling', 'duty', from],
-    queryFn: () => api<DutyRoster>(`/api/counselling/duty?from=${from}&to=${to}`),
+    queryFn: () => readCounsellingDuty(from, to),
   });
   const counsellors = useQuery({
     queryKey: ['counselling', 'counsellors'],
-    queryFn: () => api<Counsellor[]>('/api/counselling/counsellors'),
+    queryFn: () => listCounsellors(),
   });
   const [editing, setEditing] = useState<Record<string, string[]>>({});
   const save = useMutation({
-    mutationFn: (v: { day: string; counsellorIds: string[] }) =>
-      api(`/api/counselling/duty/${v.day}`, { method: 'PUT', json: { counsellorIds: v.counsellorIds } satisfies SetDutyBody }),
+    mutationFn: (v: { day: string; counsellorIds: string[] }) => setCounsellingDuty(v.day, { counsellorIds: v.counsellorIds }),
     onSuccess: async (_, v) => {
       message.success(t('threeZero.saved'));
       setEditing(({ [v.day]: _done, ...rest }) => rest);

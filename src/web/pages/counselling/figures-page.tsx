@@ -2,20 +2,21 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Col, DatePicker, Row, Space, Statistic, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { COUNSELLING_FIGURE_KEYS, type CounsellingFigures } from '../../../shared/schemas/counselling.js';
+import { COUNSELLING_FIGURE_KEYS } from '../../../shared/schemas/counselling.js';
 import { useState } from 'react';
-import { api } from '../../app/api.js';
 import { centreToday } from '../../app/centre-date.js';
 import { useI18n } from '../../app/i18n.js';
+import { getCounsellingFigures } from './service.js';
 
 /** 心理服务数据 for leaders: counts only — never a name, a reason, a score or a note. */
 export function CounsellingFiguresPage() {
   const { t } = useI18n();
   const [range, setRange] = useState<[Dayjs, Dayjs]>([centreToday().startOf('year'), centreToday()]);
-  const qs = `from=${range[0].format('YYYY-MM-DD')}&to=${range[1].format('YYYY-MM-DD')}`;
+  const [from, to] = [range[0].format('YYYY-MM-DD'), range[1].format('YYYY-MM-DD')];
+  const qs = `from=${from}&to=${to}`;
   const figures = useQuery({
     queryKey: ['counselling', 'figures', qs],
-    queryFn: () => api<CounsellingFigures>(`/api/counselling/figures?${qs}`),
+    queryFn: () => getCounsellingFigures(from, to),
   });
   const f = figures.data;
   return (

@@ -2,9 +2,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { scaleFromText, scaleToText, type ScaleDefinition, type ScaleText } from '../../../shared/scales.js';
-import { api } from '../../app/api.js';
 import { useI18n } from '../../app/i18n.js';
 import { useSession } from '../../app/session.js';
+import { addScale, listScales } from './service.js';
 
 /** 量表: the scales the centre administers (PHQ-9 and GAD-7 built in); a supervisor adds others as data, no code. */
 export function ScalesTab() {
@@ -14,10 +14,10 @@ export function ScalesTab() {
   const queryClient = useQueryClient();
   const [adding, setAdding] = useState(false);
   const [form] = Form.useForm<ScaleText>();
-  const scales = useQuery({ queryKey: ['counselling', 'scales'], queryFn: () => api<ScaleDefinition[]>('/api/counselling/scales') });
+  const scales = useQuery({ queryKey: ['counselling', 'scales'], queryFn: () => listScales() });
   const canAdd = can('counselling.supervise');
   const add = useMutation({
-    mutationFn: (scale: ScaleDefinition) => api('/api/counselling/scales', { method: 'POST', json: scale }),
+    mutationFn: (scale: ScaleDefinition) => addScale(scale),
     onSuccess: async () => {
       message.success(t('threeZero.saved'));
       setAdding(false);

@@ -23,26 +23,23 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { lazy, Suspense, useState } from 'react';
-import type { ScaleDefinition } from '../../../shared/scales.js';
-import {
-  addSessionSchema,
-  referOutSchema,
-  type AddSessionBody,
-  type AdministerBody,
-  type Administered,
-  type BookAppointmentBody,
-  type Counsellor,
-  type CounsellingRoom,
-  type CreateKioskLinkBody,
-  type KioskLink,
-  type ReferOutBody,
-  type ServiceDetail,
-  type SessionNotes,
-} from '../../../shared/schemas/counselling.js';
-import { api } from '../../app/api.js';
+import { addSessionSchema, referOutSchema, type ReferOutBody } from '../../../shared/schemas/counselling.js';
 import { zodRule } from '../../components/zod-rule.js';
 import { useI18n } from '../../app/i18n.js';
 import { centreToday } from '../../app/centre-date.js';
+import {
+  addCounsellingSession,
+  administerScale,
+  bookAppointment,
+  closeCounsellingService,
+  createKioskLink,
+  getCounsellingService,
+  listCounsellingRooms,
+  listCounsellors,
+  listScales,
+  readSession,
+  referOut,
+} from './service.js';
 
 const ScoreTrend = lazy(() => import('./score-trend.js').then((m) => ({ default: m.ScoreTrend })));
 
@@ -60,18 +57,18 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
   const [kioskPath, setKioskPath] = useState<string | null>(null);
   const detail = useQuery({
     queryKey: ['counselling', 'service', serviceId],
-    queryFn: () => api<ServiceDetail>(`/api/counselling/services/${serviceId}`),
+    queryFn: () => getCounsellingService(serviceId!),
     enabled: !!serviceId,
   });
   const rooms = useQuery({
     queryKey: ['counselling', 'rooms'],
-    queryFn: () => api<CounsellingRoom[]>('/api/counselling/rooms'),
+    queryFn: () => listCounsellingRooms(),
   });
   const counsellors = useQuery({
     queryKey: ['counselling', 'counsellors'],
-    queryFn: () => api<Counsellor[]>('/api/counselling/counsellors'),
+    queryFn: () => listCounsellors(),
   });
-  const scales = useQuery({ queryKey: ['counselling', 'scales'], queryFn: () => api<ScaleDefinition[]>('/api/counselling/scales') });
+  const scales = useQuery({ queryKey: ['counselling', 'scales'], queryFn: () => listScales() });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['counselling'] });
   const done = async () => {
     message.success(t('threeZero.saved'));
@@ -79,15 +76,12 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
   };
   const book = useMutation({
     mutationFn: (v: { counsellorId: string; roomId: string; range: [Dayjs, Dayjs] }) =>
-      api('/api/counselling/appointments', {
-        method: 'POST',
-        json: {
-          serviceId: serviceId!,
-          counsellorId: v.counsellorId,
-          roomId: v.roomId,
-          startsAt: v.range[0].toISOString(),
-          endsAt: v.range[1].toISOString(),
-        } satisfies BookAppointmentBody,
+      bookAppointment({
+        serviceId: serviceId!,
+        counsellorId: v.counsellorId,
+        roomId: v.roomId,
+        startsAt: v.range[0].toISOString(),
+        endsAt: v.range[1].toISOString(),
       }),
     onSuccess: async () => {
       bookForm.resetFields();
@@ -96,21 +90,14 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
   });
   const addSession = useMutation({
     mutationFn: (v: { notes: string; heldOn: Dayjs }) =>
-      api(`/api/counselling/services/${serviceId}/sessions`, {
-        method: 'POST',
-        json: { notes: v.notes, heldOn: v.heldOn.format('YYYY-MM-DD') } satisfies AddSessionBody,
-      }),
+      addCounsellingSession(serviceId!, { notes: v.notes, heldOn: v.heldOn.format('YYYY-MM-DD') }),
     onSuccess: async () => {
       sessionForm.resetFields();
       await done();
     },
   });
   const administer = useMutation({
-    mutationFn: (answers: number[]) =>
-      api<Administered>(`/api/counselling/services/${serviceId}/administrations`, {
-        method: 'POST',
-        json: { scaleCode, answers } satisfies AdministerBody,
-      }),
+    mutationFn: (answers: number[]) => administerScale(serviceId!, { scaleCode, answers }),
     onSuccess: async (r) => {
       scaleForm.resetFields();
       if (r.crisis) message.warning(t('counselling.crisisScored', { score: r.total, band: r.band.label }));
@@ -119,11 +106,7 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
     },
   });
   const kiosk = useMutation({
-    mutationFn: (bySms: boolean) =>
-      api<KioskLink>(`/api/counselling/services/${serviceId}/kiosk-links`, {
-        method: 'POST',
-        json: { scaleCode, bySms } satisfies CreateKioskLinkBody,
-      }),
+    mutationFn: (bySms: boolean) => createKioskLink(serviceId!, { scaleCode, bySms }),
     onSuccess: (r) => {
       if (r.sentBySms) {
         message.success(t('counselling.kioskSent'));
@@ -133,24 +116,21 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
   });
   const refer = useMutation({
     mutationFn: (v: Omit<ReferOutBody, 'followUpOn'> & { followUpOn: Dayjs }) =>
-      api(`/api/counselling/services/${serviceId}/referrals`, {
-        method: 'POST',
-        json: { ...v, followUpOn: v.followUpOn.format('YYYY-MM-DD') } satisfies ReferOutBody,
-      }),
+      referOut(serviceId!, { ...v, followUpOn: v.followUpOn.format('YYYY-MM-DD') }),
     onSuccess: async () => {
       referForm.resetFields();
       await done();
     },
   });
   const close = useMutation({
-    mutationFn: () => api(`/api/counselling/services/${serviceId}/close`, { method: 'POST' }),
+    mutationFn: () => closeCounsellingService(serviceId!),
     onSuccess: async () => {
       await done();
       onClose();
     },
   });
   const readNotes = async (id: string) => {
-    const s = await api<SessionNotes>(`/api/counselling/sessions/${id}`);
+    const s = await readSession(id);
     setReading({ heldOn: s.heldOn, counsellor: s.counsellor.name, notes: s.notes });
   };
   const d = detail.data;

@@ -1,20 +1,23 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { CATEGORIES, type Category } from '../../../shared/enums.js';
 import type { Me } from '../../../shared/schemas/auth.js';
-import type { CaseDetail, CaseSummary } from '../../../shared/schemas/cases.js';
-import { api, ApiError } from '../../app/api.js';
+import type { CaseSummary } from '../../../shared/schemas/cases.js';
+import { ApiError } from '../../app/api.js';
+import { getSession } from '../../app/services/auth.js';
+import { actOnCase, getCase, listCases, uploadAttachment } from '../../app/services/cases.js';
 import { useI18n } from '../../app/i18n.js';
 import { shanghaiDateTime } from '../../light/format.js';
 import { Button, Choices, Field, LightPage, Notice, useFieldProps } from '../../light/ui.js';
 import { useLoad } from '../../light/use-async.js';
 import { enqueue, listQueue, removeItem, retryItem, syncQueue, type QueueItem } from './grid-queue.js';
+import { listMyCheckins } from './service.js';
 
 const ME_KEY = 'fq.grid.me';
 const RETRY_MS = 5_000;
 
 /** The signed-in worker, or the one last seen on this phone when there is no network to ask. */
 function useGridWorker(): { me: Me | null; isLoading: boolean } {
-  const session = useLoad(() => api<{ me: Me | null }>('/api/auth/session'), []);
+  const session = useLoad(() => getSession(), []);
   const me = session.data?.me ?? null;
   useEffect(() => {
     if (me) localStorage.setItem(ME_KEY, JSON.stringify(me));
@@ -385,9 +388,7 @@ function CheckinForm({
   const [note, setNote] = useState('');
   const { pos, error, locate } = usePosition();
   useEffect(locate, [locate]);
-  const checkins = useLoad(isOnline ? () => api<{ id: string; at: string; note: string | null }[]>('/api/grid/checkins') : null, [
-    isOnline,
-  ]);
+  const checkins = useLoad(isOnline ? () => listMyCheckins() : null, [isOnline]);
   const handle = async () => {
     await enqueue({
       type: 'checkin',
@@ -467,26 +468,25 @@ function QueueList({ items, onChange, onSync }: { items: QueueItem[]; onChange: 
 /** Tasks dispatched to the worker's grid; simple ones can be settled on the spot with a note and a photo. */
 function Tasks({ isOnline, show }: { isOnline: boolean; show: (kind: 'success' | 'error', text: string) => void }) {
   const { t, label } = useI18n();
-  const tasks = useLoad(
-    isOnline ? () => api<{ items: CaseSummary[] }>('/api/cases?mine=true&status=dispatched&status=in_progress&pageSize=50') : null,
-    [isOnline],
-  );
+  const tasks = useLoad(isOnline ? () => listCases('mine=true&status=dispatched&status=in_progress&pageSize=50') : null, [isOnline]);
   const [resolving, setResolving] = useState<string>();
   const [note, setNote] = useState('');
   const [photo, setPhoto] = useState<File[]>([]);
   if (!isOnline) return <Notice kind="info">{t('grid.tasksOffline')}</Notice>;
   const resolve = async (c: CaseSummary) => {
     try {
-      const detail = await api<CaseDetail>(`/api/cases/${c.id}`);
+      const detail = await getCase(c.id);
       const attachmentIds: string[] = [];
       for (const p of photo) {
         const data = new FormData();
         data.append('file', p, p.name);
-        attachmentIds.push((await api<{ id: string }>(`/api/cases/${c.id}/attachments?kind=photo`, { method: 'POST', body: data })).id);
+        attachmentIds.push((await uploadAttachment(c.id, { kind: 'photo' }, data)).id);
       }
-      await api(`/api/cases/${c.id}/actions`, {
-        method: 'POST',
-        json: { action: 'resolve_on_spot', expectedVersion: detail.version, note, ...(attachmentIds.length ? { attachmentIds } : {}) },
+      await actOnCase(c.id, {
+        action: 'resolve_on_spot',
+        expectedVersion: detail.version,
+        note,
+        ...(attachmentIds.length ? { attachmentIds } : {}),
       });
       show('success', t('grid.resolved'));
       setResolving(undefined);

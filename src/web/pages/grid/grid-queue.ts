@@ -1,6 +1,8 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { CreateCaseInput } from '../../../shared/schemas/cases.js';
-import { api, ApiError } from '../../app/api.js';
+import { ApiError } from '../../app/api.js';
+import { createCase, uploadAttachment } from '../../app/services/cases.js';
+import { checkIn, type CheckinBody } from './service.js';
 
 /**
  * The grid worker's outbox on the phone. Reports and patrol check-ins are written to IndexedDB first (so they survive
@@ -21,7 +23,7 @@ export interface QueuedReport {
 }
 export interface QueuedCheckin {
   type: 'checkin';
-  body: { id: string; at: string; lat?: number; lng?: number; note?: string };
+  body: CheckinBody;
 }
 export type QueueItem = (QueuedReport | QueuedCheckin) & {
   id: string;
@@ -100,7 +102,7 @@ async function runSync(onChange?: () => void): Promise<SyncResult> {
     if (item.state !== 'queued') continue;
     try {
       if (item.type === 'report') await sendReport(item, onChange);
-      else await api('/api/grid/checkins', { method: 'POST', json: item.body });
+      else await checkIn(item.body);
       await save({ ...item, ...(await latest(item.id)), state: 'synced', error: undefined, syncedAt: new Date().toISOString() });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -128,11 +130,7 @@ async function latest(id: string): Promise<QueueItem> {
 async function sendReport(item: QueueItem & QueuedReport, onChange?: () => void) {
   let current = item;
   if (!current.caseId) {
-    const created = await api<{ id: string; code: string }>('/api/cases', {
-      method: 'POST',
-      json: current.body,
-      headers: { 'idempotency-key': current.id },
-    });
+    const created = await createCase(current.body, current.id);
     current = { ...current, caseId: created.id, caseCode: created.code, photosDone: 0 };
     await save(current);
     onChange?.();
@@ -141,7 +139,7 @@ async function sendReport(item: QueueItem & QueuedReport, onChange?: () => void)
     const data = new FormData();
     data.append('file', current.photos[i]!, `现场照片-${i + 1}.jpg`);
     // The same bytes sent twice are kept once by the server, so a lost answer here is harmless too.
-    await api(`/api/cases/${current.caseId}/attachments?kind=photo&step=registration`, { method: 'POST', body: data });
+    await uploadAttachment(current.caseId!, { kind: 'photo', step: 'registration' }, data);
     current = { ...current, photosDone: i + 1 };
     await save(current);
   }

@@ -3,10 +3,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
-import type { Me } from '../../../shared/schemas/auth.js';
 import { htmlForPath } from '../../../shared/web-entries.js';
-import { api, ApiError } from '../../app/api.js';
+import { ApiError } from '../../app/api.js';
 import { useI18n } from '../../app/i18n.js';
+import { login } from './service.js';
 
 export function LoginPage() {
   const { t, lang, setLang } = useI18n();
@@ -20,7 +20,7 @@ export function LoginPage() {
     setSubmitting(true);
     setError(undefined);
     try {
-      const me = await api<Me>('/api/auth/login', { method: 'POST', json: values });
+      const me = await login(values);
       queryClient.setQueryData(['me'], me);
       // Back to where the user was sent from: a page of this app, or a light page of its own (the grid app's link).
       const from = (location.state as { from?: string } | null)?.from ?? new URLSearchParams(location.search).get('from') ?? '/';

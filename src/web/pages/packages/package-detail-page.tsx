@@ -23,11 +23,13 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { OUTCOMES, type Outcome } from '../../../shared/enums.js';
 import type { PackageDetail } from '../../../shared/schemas/packages.js';
-import { api, ApiError } from '../../app/api.js';
+import { ApiError } from '../../app/api.js';
+import { listCases } from '../../app/services/cases.js';
 import { useI18n } from '../../app/i18n.js';
 import { useSession } from '../../app/session.js';
 import { RiskTag, StatusTag } from '../../components/case-tags.js';
 import { centreToday } from '../../app/centre-date.js';
+import { addPackageMember, concludePackage, getPackage, recordPackageMeeting, removePackageMember } from './service.js';
 
 type Dialog = 'meeting' | 'add' | 'conclude' | { remove: string } | undefined;
 
@@ -38,7 +40,7 @@ export function PackageDetailPage() {
   const { can } = useSession();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const query = useQuery({ queryKey: ['package', id], queryFn: () => api<PackageDetail>(`/api/packages/${id}`) });
+  const query = useQuery({ queryKey: ['package', id], queryFn: () => getPackage(id!) });
   const [dialog, setDialog] = useState<Dialog>();
   const [form] = Form.useForm();
   const p = query.data;
@@ -47,27 +49,22 @@ export function PackageDetailPage() {
   const submit = async () => {
     const v = await form.validateFields();
     try {
-      if (dialog === 'meeting')
-        await api(`/api/packages/${id}/meetings`, { method: 'POST', json: { ...v, heldOn: (v.heldOn as Dayjs).format('YYYY-MM-DD') } });
+      if (dialog === 'meeting') await recordPackageMeeting(id!, { ...v, heldOn: (v.heldOn as Dayjs).format('YYYY-MM-DD') });
       else if (dialog === 'add') {
-        const found = await api<{ items: { id: string; code: string }[] }>(`/api/cases?q=${encodeURIComponent(v.code.trim())}&pageSize=5`);
+        const found = await listCases(`q=${encodeURIComponent(v.code.trim())}&pageSize=5`);
         const hit = found.items.find((c) => c.code === v.code.trim());
         if (!hit) throw new Error(t('packages.caseNotFound', { code: v.code }));
-        await api(`/api/packages/${id}/members`, { method: 'POST', json: { caseId: hit.id } });
+        await addPackageMember(id!, { caseId: hit.id });
       } else if (dialog === 'conclude') {
-        await api(`/api/packages/${id}/conclude`, {
-          method: 'POST',
-          json: {
-            conclusion: v.conclusion,
-            outcomes: p!.members.map((m) => ({
-              caseId: m.caseId,
-              outcome: v[`outcome-${m.caseId}`] as Outcome,
-              note: v[`note-${m.caseId}`] as string,
-            })),
-          },
+        await concludePackage(id!, {
+          conclusion: v.conclusion,
+          outcomes: p!.members.map((m) => ({
+            caseId: m.caseId,
+            outcome: v[`outcome-${m.caseId}`] as Outcome,
+            note: v[`note-${m.caseId}`] as string,
+          })),
         });
-      } else if (dialog && typeof dialog === 'object')
-        await api(`/api/packages/${id}/members/${dialog.remove}/remove`, { method: 'POST', json: { reason: v.reason } });
+      } else if (dialog && typeof dialog === 'object') await removePackageMember(id!, dialog.remove, { reason: v.reason });
       setDialog(undefined);
       form.resetFields();
       await queryClient.invalidateQueries({ queryKey: ['package', id] });

@@ -4,12 +4,14 @@ import { App, Button, Card, DatePicker, Form, Input, Modal, Segmented, Select, T
 import type { Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import type { PackageDetail, PackageSummary } from '../../../shared/schemas/packages.js';
-import { api, ApiError } from '../../app/api.js';
+import type { PackageSummary } from '../../../shared/schemas/packages.js';
+import { ApiError } from '../../app/api.js';
+import { listCases } from '../../app/services/cases.js';
 import { useI18n } from '../../app/i18n.js';
 import { useSession } from '../../app/session.js';
 import { RiskTag } from '../../components/case-tags.js';
 import { toUnitTree, useUnits, useUnitStaff } from '../../components/use-units.js';
+import { createPackage, listPackages } from './service.js';
 
 interface CreateValues {
   name: string;
@@ -32,7 +34,7 @@ export function PackagesPage() {
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
   const [status, setStatus] = useState<'open' | 'concluded' | 'all'>('open');
-  const list = useQuery({ queryKey: ['packages', status], queryFn: () => api<PackageSummary[]>(`/api/packages?status=${status}`) });
+  const list = useQuery({ queryKey: ['packages', status], queryFn: () => listPackages(status) });
   const units = useUnits();
   const tree = useMemo(() => toUnitTree(units.data ?? []), [units.data]);
   const [form] = Form.useForm<CreateValues>();
@@ -48,21 +50,18 @@ export function PackagesPage() {
       const codes = v.caseCodes.split(/[\s,，、]+/).filter(Boolean);
       const ids = suggested ? suggested.split(',') : [];
       for (const code of codes.filter((c) => !c.match(/^[0-9a-f-]{36}$/))) {
-        const found = await api<{ items: { id: string; code: string }[] }>(`/api/cases?q=${encodeURIComponent(code)}&pageSize=5`);
+        const found = await listCases(`q=${encodeURIComponent(code)}&pageSize=5`);
         const hit = found.items.find((c) => c.code === code);
         if (!hit) throw new Error(t('packages.caseNotFound', { code }));
         ids.push(hit.id);
       }
-      const created = await api<PackageDetail>('/api/packages', {
-        method: 'POST',
-        json: {
-          name: v.name,
-          leadUnitId: v.leadUnitId,
-          coUnitIds: v.coUnitIds ?? [],
-          handlerId: v.handlerId ?? null,
-          deadline: v.deadline?.format('YYYY-MM-DD') ?? null,
-          caseIds: [...new Set(ids)],
-        },
+      const created = await createPackage({
+        name: v.name,
+        leadUnitId: v.leadUnitId,
+        coUnitIds: v.coUnitIds ?? [],
+        handlerId: v.handlerId ?? null,
+        deadline: v.deadline?.format('YYYY-MM-DD') ?? null,
+        caseIds: [...new Set(ids)],
       });
       setCreating(false);
       setParams({});

@@ -3,16 +3,11 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
-import { CHANNELS } from '../../../../shared/enums.js';
+import { CHANNELS, type Channel } from '../../../../shared/enums.js';
 import type { ApiClient } from '../../../../shared/schemas/integrations.js';
-import { api, ApiError } from '../../../app/api.js';
+import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
-
-interface Secrets {
-  client: ApiClient;
-  apiKey: string;
-  signingSecret: string;
-}
+import { createApiClient, listApiClients, revokeApiClient, rotateApiKey, type ApiClientSecrets as Secrets } from './service.js';
 
 /**
  * 接入系统: the other systems that file and follow cases (12345, 110, court, petition bureau, Open311 apps, video
@@ -22,10 +17,10 @@ export function ApiClientsPage() {
   const { t, label } = useI18n();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const list = useQuery({ queryKey: ['api-clients'], queryFn: () => api<ApiClient[]>('/api/admin/api-clients') });
+  const list = useQuery({ queryKey: ['api-clients'], queryFn: () => listApiClients() });
   const [isCreating, setCreating] = useState(false);
   const [secrets, setSecrets] = useState<Secrets>();
-  const [form] = Form.useForm<{ name: string; channels: string[]; mayPostCameraAlerts: boolean; callbackUrl?: string }>();
+  const [form] = Form.useForm<{ name: string; channels: Channel[]; mayPostCameraAlerts: boolean; callbackUrl?: string }>();
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['api-clients'] });
 
   const run = async (fn: () => Promise<unknown>) => {
@@ -40,14 +35,11 @@ export function ApiClientsPage() {
   const handleCreate = async () => {
     const v = await form.validateFields();
     await run(async () => {
-      const created = await api<Secrets>('/api/admin/api-clients', {
-        method: 'POST',
-        json: {
-          name: v.name,
-          channels: v.channels,
-          mayPostCameraAlerts: !!v.mayPostCameraAlerts,
-          callbackUrl: v.callbackUrl?.trim() || null,
-        },
+      const created = await createApiClient({
+        name: v.name,
+        channels: v.channels,
+        mayPostCameraAlerts: !!v.mayPostCameraAlerts,
+        callbackUrl: v.callbackUrl?.trim() || null,
       });
       setCreating(false);
       form.resetFields();
@@ -92,18 +84,13 @@ export function ApiClientsPage() {
             render: (_, c) =>
               !c.revokedAt && (
                 <Space>
-                  <Popconfirm
-                    title={t('apiClients.rotateConfirm')}
-                    onConfirm={() =>
-                      run(async () => setSecrets(await api<Secrets>(`/api/admin/api-clients/${c.id}/rotate`, { method: 'POST' })))
-                    }
-                  >
+                  <Popconfirm title={t('apiClients.rotateConfirm')} onConfirm={() => run(async () => setSecrets(await rotateApiKey(c.id)))}>
                     <Button size="small">{t('apiClients.rotate')}</Button>
                   </Popconfirm>
                   <Popconfirm
                     title={t('apiClients.revokeConfirm')}
                     okButtonProps={{ danger: true }}
-                    onConfirm={() => run(() => api(`/api/admin/api-clients/${c.id}/revoke`, { method: 'POST' }))}
+                    onConfirm={() => run(() => revokeApiClient(c.id))}
                   >
                     <Button size="small" danger>
                       {t('apiClients.revoke')}

@@ -21,16 +21,12 @@ import {
 } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
-import type { z } from 'zod';
-import type { yearDetailSchema, yearSummarySchema } from '../../../../shared/schemas/calendar.js';
-import { api, ApiError } from '../../../app/api.js';
+import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { centreToday } from '../../../app/centre-date.js';
+import { getCalendarYear, importCalendar, listCalendarYears, putCalendarYear } from './service.js';
 import { WorkingDayCalculator } from './working-day-calculator.js';
-
-type YearSummary = z.infer<typeof yearSummarySchema>;
-type YearDetail = z.infer<typeof yearDetailSchema>;
 interface Row {
   key: string;
   date: string;
@@ -52,14 +48,14 @@ export function CalendarAdminPage() {
   const canEdit = can('calendar.edit');
   const years = useQuery({
     queryKey: ['calendar-years'],
-    queryFn: async () => (await api<{ items: YearSummary[] }>('/api/calendar/years')).items,
+    queryFn: async () => (await listCalendarYears()).items,
   });
   const [year, setYear] = useState<number>(thisYear());
   const [newYear, setNewYear] = useState<number | null>(thisYear() + 1);
   const isLoaded = !!years.data?.some((y) => y.year === year);
   const detail = useQuery({
     queryKey: ['calendar-year', year],
-    queryFn: () => api<YearDetail>(`/api/calendar/years/${year}`),
+    queryFn: () => getCalendarYear(year),
     enabled: isLoaded,
   });
   const [rows, setRows] = useState<Row[]>([]);
@@ -93,7 +89,7 @@ export function CalendarAdminPage() {
           .filter((r) => r.kind === kind && r.date)
           .sort((a, b) => a.date.localeCompare(b.date))
           .map((r) => ({ date: r.date, name: r.name.trim() || (kind === 'holiday' ? '节假日' : '调休上班') }));
-      await api(`/api/calendar/years/${year}`, { method: 'PUT', json: { holidays: pick('holiday'), workdays: pick('workday') } });
+      await putCalendarYear(year, { holidays: pick('holiday'), workdays: pick('workday') });
       message.success(t('calendar.saved', { year }));
       await queryClient.invalidateQueries({ queryKey: ['calendar-years'] });
       await queryClient.invalidateQueries({ queryKey: ['calendar-year', year] });
@@ -107,10 +103,7 @@ export function CalendarAdminPage() {
 
   const handleImport = async (file: File) => {
     try {
-      const res = await api<{ years: number[] }>('/api/calendar/import', {
-        method: 'POST',
-        json: { content: await file.text(), fileName: file.name },
-      });
+      const res = await importCalendar({ content: await file.text(), fileName: file.name });
       message.success(t('calendar.imported', { years: res.years.join('、') }));
       await queryClient.invalidateQueries({ queryKey: ['calendar-years'] });
       await queryClient.invalidateQueries({ queryKey: ['calendar-year'] });

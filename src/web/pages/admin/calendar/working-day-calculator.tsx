@@ -1,9 +1,10 @@
 import { Alert, Button, Card, DatePicker, Form, InputNumber, Radio, Space, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { api, ApiError } from '../../../app/api.js';
+import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { centreToday } from '../../../app/centre-date.js';
+import { addCalendarDays, addWorkingDays } from './service.js';
 
 /** A deadline calculator for staff: from a date, N working days or N calendar days (with the last-day rule). */
 export function WorkingDayCalculator() {
@@ -14,8 +15,8 @@ export function WorkingDayCalculator() {
   const handleFinish = async (v: { from: Dayjs; days: number; unit: 'working' | 'calendar' }) => {
     setError(undefined);
     try {
-      const path = v.unit === 'working' ? 'add-working-days' : 'add-calendar-days';
-      setResult(await api(`/api/calendar/${path}?from=${v.from.format('YYYY-MM-DD')}&days=${v.days}`));
+      const add = v.unit === 'working' ? addWorkingDays : addCalendarDays;
+      setResult(await add(v.from.format('YYYY-MM-DD'), v.days));
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     }

@@ -21,21 +21,12 @@ import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import type { Camera, CameraInput } from '../../../../shared/schemas/cameras.js';
-import { api, ApiError } from '../../../app/api.js';
+import { ApiError } from '../../../app/api.js';
+import { listCameraAlerts, listCameras, type CameraAlert } from '../../../app/services/cameras.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { toUnitTree, useUnits } from '../../../components/use-units.js';
-
-interface CameraAlert {
-  id: string;
-  alertType: string;
-  count: number;
-  firstAt: string;
-  lastAt: string;
-  caseId: string;
-  caseCode: string;
-  caseStatus: string;
-}
+import { createCamera, updateCamera } from './service.js';
 
 /**
  * 视频监控点位: the cameras whose video-analytics alerts become grid events, with their online status (kept live by
@@ -47,7 +38,7 @@ export function CamerasPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const canEdit = can('camera.edit');
-  const list = useQuery({ queryKey: ['cameras'], queryFn: () => api<Camera[]>('/api/cameras') });
+  const list = useQuery({ queryKey: ['cameras'], queryFn: () => listCameras() });
   const units = useUnits();
   const [filter, setFilter] = useState<'all' | 'online' | 'offline'>('all');
   const [editing, setEditing] = useState<Camera | 'new'>();
@@ -66,8 +57,8 @@ export function CamerasPage() {
     const v = await form.validateFields();
     const body = { ...v, streamUrl: v.streamUrl?.trim() || null };
     try {
-      if (editing === 'new') await api('/api/cameras', { method: 'POST', json: body });
-      else await api(`/api/cameras/${editing!.id}`, { method: 'PUT', json: body });
+      if (editing === 'new') await createCamera(body);
+      else await updateCamera(editing!.id, body);
       message.success(t('cameras.saved'));
       setEditing(undefined);
       await queryClient.invalidateQueries({ queryKey: ['cameras'] });
@@ -191,7 +182,7 @@ function CameraAlerts({ camera }: { camera: Camera }) {
   const { t, label } = useI18n();
   const alerts = useQuery({
     queryKey: ['cameras', camera.id, 'alerts'],
-    queryFn: () => api<CameraAlert[]>(`/api/cameras/${camera.id}/alerts`),
+    queryFn: () => listCameraAlerts(camera.id),
   });
   return (
     <>

@@ -10,21 +10,15 @@ import {
   type ImportResult,
   type MappedValueField,
 } from '../../../../shared/schemas/imports.js';
-import { api, ApiError } from '../../../app/api.js';
+import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useUnits } from '../../../components/use-units.js';
+import { importCases } from './service.js';
 
 const BATCH = 2000;
 const ENUM_VALUES = { kind: CASE_KINDS, category: CATEGORIES, channel: CHANNELS, outcome: OUTCOMES } as const;
 /** Where an interrupted import of this file stopped (by name and size), so it can go on from there. */
 const progressKey = (f: File) => `fq.import.${f.name}.${f.size}`;
-
-function send(file: File, mapping: ImportMapping, query: string) {
-  const form = new FormData();
-  form.append('mapping', JSON.stringify(mapping));
-  form.append('file', file);
-  return api<ImportResult>(`/api/imports/cases?${query}`, { method: 'POST', body: form });
-}
 
 /** Bad rows as a CSV for the admin to fix in the old file and import again. */
 function downloadBadRows(result: ImportResult) {
@@ -60,7 +54,7 @@ export function ImportCasesPage() {
     if (!file) return;
     setChecking(true);
     try {
-      const r = await send(file, next, 'dryRun=true');
+      const r = await importCases(file, next);
       setDry(r);
       // Keep what was guessed and suggested as the starting point of the admin's table.
       const values: ImportMapping['values'] = {};
@@ -81,7 +75,7 @@ export function ImportCasesPage() {
     setProgress({ done: from, total: dry.total, imported, already, finished: false });
     try {
       while (offset !== null) {
-        const r = await send(file, mapping, `dryRun=false&offset=${offset}&limit=${BATCH}`);
+        const r = await importCases(file, mapping, { offset, limit: BATCH });
         imported += r.imported;
         already += r.alreadyImported;
         offset = r.nextOffset;

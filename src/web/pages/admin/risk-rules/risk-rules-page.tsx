@@ -2,9 +2,10 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Form, InputNumber, Select, Space, Typography } from 'antd';
 import { useEffect } from 'react';
 import type { RiskRules } from '../../../../shared/schemas/related.js';
-import { api, ApiError } from '../../../app/api.js';
+import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
+import { getRiskRules, updateRiskRules } from './service.js';
 
 /** 风险研判规则: the thresholds and expressions behind the risk signals at intake. Everyone sees them; the admin edits. */
 export function RiskRulesPage() {
@@ -12,7 +13,7 @@ export function RiskRulesPage() {
   const { can } = useSession();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const rules = useQuery({ queryKey: ['risk-rules'], queryFn: () => api<RiskRules>('/api/risk-rules') });
+  const rules = useQuery({ queryKey: ['risk-rules'], queryFn: () => getRiskRules() });
   const [form] = Form.useForm<RiskRules>();
   const canEdit = can('riskRules.edit');
   useEffect(() => {
@@ -21,7 +22,7 @@ export function RiskRulesPage() {
 
   const save = async (v: RiskRules) => {
     try {
-      await api('/api/risk-rules', { method: 'PUT', json: v });
+      await updateRiskRules(v);
       message.success(t('cameras.saved'));
       await queryClient.invalidateQueries({ queryKey: ['risk-rules'] });
     } catch (err) {

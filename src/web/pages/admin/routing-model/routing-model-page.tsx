@@ -2,9 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Descriptions, Empty, Space, Table, Tabs, Typography } from 'antd';
 import dayjs from 'dayjs';
 import type { RoutingModelReport } from '../../../../shared/schemas/learning.js';
-import { api, ApiError } from '../../../app/api.js';
+import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
+import { getRoutingModel, trainRoutingModel } from './service.js';
 
 type Head = NonNullable<NonNullable<RoutingModelReport['active']>['heads']['category']>;
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -77,9 +78,9 @@ export function RoutingModelPage() {
   const { can } = useSession();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const report = useQuery({ queryKey: ['routing-model'], queryFn: () => api<RoutingModelReport>('/api/routing/model') });
+  const report = useQuery({ queryKey: ['routing-model'], queryFn: () => getRoutingModel() });
   const train = useMutation({
-    mutationFn: () => api<RoutingModelReport>('/api/routing/model/train', { method: 'POST' }),
+    mutationFn: () => trainRoutingModel(),
     onSuccess: (r) => {
       queryClient.setQueryData(['routing-model'], r);
       const run = r.runs[0];

@@ -5,9 +5,10 @@ import { useState } from 'react';
 import { CASE_KINDS, CATEGORIES, CHANNELS } from '../../../../shared/enums.js';
 import type { TimeLimit, TimeLimitInput } from '../../../../shared/schemas/time-limits.js';
 import { CLOCK_STAGES, DAY_UNITS, DIFFICULTIES } from '../../../../shared/time-limits.js';
-import { api, ApiError } from '../../../app/api.js';
+import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
+import { createTimeLimit, listTimeLimits, recomputeDeadlines, updateTimeLimit } from './service.js';
 
 const EMPTY: TimeLimitInput = {
   priority: 50,
@@ -34,7 +35,7 @@ export function TimeLimitsPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const canEdit = can('timeLimit.edit');
-  const list = useQuery({ queryKey: ['time-limits'], queryFn: async () => (await api<{ items: TimeLimit[] }>('/api/time-limits')).items });
+  const list = useQuery({ queryKey: ['time-limits'], queryFn: async () => (await listTimeLimits()).items });
   const [editing, setEditing] = useState<TimeLimit | 'new'>();
   const [isRecomputeOpen, setRecomputeOpen] = useState(false);
   const [form] = Form.useForm<TimeLimitInput>();
@@ -44,7 +45,8 @@ export function TimeLimitsPage() {
     { value: '', label: t('timeLimit.any') },
     ...values.map((v) => ({ value: v, label: label(group, v) })),
   ];
-  const nullable = (v: unknown) => (v === '' || v === undefined ? null : v);
+  // The selects offer “any” as ''; the rule stores it as null.
+  const nullable = <T,>(v: T | '' | undefined): T | null => (v === '' || v === undefined ? null : v);
 
   const handleSave = async () => {
     const v = await form.validateFields();
@@ -57,8 +59,8 @@ export function TimeLimitsPage() {
       maxExtensionDays: v.maxExtensionDays ?? null,
     };
     try {
-      if (editing === 'new') await api('/api/time-limits', { method: 'POST', json: body });
-      else await api(`/api/time-limits/${editing!.id}`, { method: 'PUT', json: body });
+      if (editing === 'new') await createTimeLimit(body);
+      else await updateTimeLimit(editing!.id, body);
       message.success(t('timeLimit.saved'));
       setEditing(undefined);
       await queryClient.invalidateQueries({ queryKey: ['time-limits'] });
@@ -70,7 +72,7 @@ export function TimeLimitsPage() {
   const handleRecompute = async () => {
     const { reason } = await reasonForm.validateFields();
     try {
-      const res = await api<{ recomputed: number }>('/api/time-limits/recompute', { method: 'POST', json: { reason } });
+      const res = await recomputeDeadlines({ reason });
       message.success(t('timeLimit.recomputed', { n: res.recomputed }));
       setRecomputeOpen(false);
       await queryClient.invalidateQueries({ queryKey: ['cases'] });

@@ -4,10 +4,20 @@ import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, Modal,
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { ERRORS, type ErrorCode } from '../../../../shared/errors.js';
-import { SUBJECT_MATTERS, type Agreement, type AgreementInput } from '../../../../shared/schemas/agreements.js';
+import { SUBJECT_MATTERS, type AgreementInput } from '../../../../shared/schemas/agreements.js';
 import type { CaseDetail } from '../../../../shared/schemas/cases.js';
-import { api, ApiError } from '../../../app/api.js';
+import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
+import {
+  finalizeAgreement,
+  getAgreementIfExists,
+  recordJudicialConfirmation,
+  recordTermPerformance,
+  saveAgreement,
+  sendAgreementSignLinks,
+  signAgreement,
+  type SignatureBody,
+} from './service.js';
 
 interface EditValues extends Omit<AgreementInput, 'terms'> {
   terms: { text: string; method: string; dueDate?: Dayjs | null }[];
@@ -24,7 +34,7 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
   const query = useQuery({
     queryKey: ['agreement', detail.id],
     // No agreement yet is a 204 (no failed request in the console on every case page).
-    queryFn: async () => (await api<Agreement | undefined>(`/api/cases/${detail.id}/agreement?ifExists=true`)) ?? null,
+    queryFn: async () => (await getAgreementIfExists(detail.id)) ?? null,
   });
   const [editing, setEditing] = useState(false);
   const [courtOpen, setCourtOpen] = useState(false);
@@ -63,17 +73,15 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
   const save = async () => {
     const v = await form.validateFields();
     const body = { ...v, terms: v.terms.map((x) => ({ ...x, dueDate: x.dueDate ? x.dueDate.format('YYYY-MM-DD') : null })) };
-    if (await run(() => api(`/api/cases/${detail.id}/agreement`, { method: 'PUT', json: body }))) setEditing(false);
+    if (await run(() => saveAgreement(detail.id, body))) setEditing(false);
   };
-  const sign = (signer: string, kind: string, partyId?: string) =>
-    run(() =>
-      api(`/api/cases/${detail.id}/agreement/signatures`, { method: 'POST', json: { signer, kind, ...(partyId ? { partyId } : {}) } }),
-    );
+  const sign = (signer: SignatureBody['signer'], kind: SignatureBody['kind'], partyId?: string) =>
+    run(() => signAgreement(detail.id, { signer, kind, ...(partyId ? { partyId } : {}) }));
 
   // 手机签署: a one-time link by SMS to each party who has not signed yet (sign-by-link.ts).
   const sendSignLinks = () =>
     run(async () => {
-      const sent = await api<{ name: string; sent: boolean }[]>(`/api/cases/${detail.id}/agreement/sign-links`, { method: 'POST' });
+      const sent = await sendAgreementSignLinks(detail.id);
       const names = (ok: boolean) =>
         sent
           .filter((p) => p.sent === ok)
@@ -126,7 +134,7 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
           <Space wrap>
             {canMediate && a.status === 'draft' && <Button onClick={openEditor}>{t('agreement.edit')}</Button>}
             {canMediate && a.status === 'draft' && (
-              <Button type="primary" onClick={() => run(() => api(`/api/cases/${detail.id}/agreement/finalize`, { method: 'POST' }))}>
+              <Button type="primary" onClick={() => run(() => finalizeAgreement(detail.id))}>
                 {t('agreement.finalize')}
               </Button>
             )}
@@ -194,14 +202,7 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
                         <Button
                           key={p}
                           size="small"
-                          onClick={() =>
-                            run(() =>
-                              api(`/api/cases/${detail.id}/agreement/terms/${i}/performance`, {
-                                method: 'POST',
-                                json: { performance: p, note: null },
-                              }),
-                            )
-                          }
+                          onClick={() => run(() => recordTermPerformance(detail.id, i, { performance: p, note: null }))}
                         >
                           {t(`agreement.perf.${p}`)}
                         </Button>
@@ -303,8 +304,7 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
             decidedOn: v.decidedOn ? (v.decidedOn as Dayjs).format('YYYY-MM-DD') : null,
             note: null,
           };
-          if (await run(() => api(`/api/cases/${detail.id}/agreement/judicial-confirmation`, { method: 'PUT', json: body })))
-            setCourtOpen(false);
+          if (await run(() => recordJudicialConfirmation(detail.id, body))) setCourtOpen(false);
         }}
         destroyOnHidden
       >

@@ -5,8 +5,9 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { CaseAction } from '../../../../shared/case-lifecycle.js';
-import type { CaseActionBody, CaseDetail, Party } from '../../../../shared/schemas/cases.js';
-import { api, ApiError } from '../../../app/api.js';
+import type { CaseActionBody, Party } from '../../../../shared/schemas/cases.js';
+import { ApiError } from '../../../app/api.js';
+import { actOnCase, getCase, uploadAttachment } from '../../../app/services/cases.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { RiskTag, StatusTag } from '../../../components/case-tags.js';
@@ -26,7 +27,7 @@ async function uploadFile(caseId: string, file: File): Promise<string> {
   const kind = file.type.startsWith('image/') ? 'photo' : file.type.startsWith('audio/') ? 'audio' : 'document';
   const body = new FormData();
   body.append('file', file);
-  const res = await api<{ id: string }>(`/api/cases/${caseId}/attachments?kind=${kind}`, { method: 'POST', body });
+  const res = await uploadAttachment(caseId, { kind }, body);
   return res.id;
 }
 
@@ -40,7 +41,7 @@ export function CaseDetailPage() {
   const queryClient = useQueryClient();
   const [action, setAction] = useState<CaseAction>();
   const [isSubmitting, setSubmitting] = useState(false);
-  const query = useQuery({ queryKey: ['case', id], queryFn: () => api<CaseDetail>(`/api/cases/${id}`) });
+  const query = useQuery({ queryKey: ['case', id], queryFn: () => getCase(id!) });
 
   if (query.isLoading) return <Spin style={{ display: 'block', marginTop: 80 }} />;
   if (query.isError) {
@@ -60,10 +61,7 @@ export function CaseDetailPage() {
     setSubmitting(true);
     try {
       const attachmentIds = await Promise.all(files.map((f) => uploadFile(c.id, f)));
-      const updated = await api<CaseDetail>(`/api/cases/${c.id}/actions`, {
-        method: 'POST',
-        json: { ...body, expectedVersion: c.version, ...(attachmentIds.length ? { attachmentIds } : {}) },
-      });
+      const updated = await actOnCase(c.id, { ...body, expectedVersion: c.version, ...(attachmentIds.length ? { attachmentIds } : {}) });
       queryClient.setQueryData(['case', id], updated);
       await queryClient.invalidateQueries({ queryKey: ['cases'] });
       message.success(t('action.done', { action: label('action', body.action) }));

@@ -3,11 +3,11 @@ import { App, Button, Card, Form, Input, Modal, Select, Space, Tag, Typography }
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import type { CaseDetail } from '../../../../shared/schemas/cases.js';
-import { requestFromCaseSchema, type CaseCounselling, type RequestFromCaseBody } from '../../../../shared/schemas/counselling.js';
-import { api } from '../../../app/api.js';
+import { requestFromCaseSchema, type RequestFromCaseBody } from '../../../../shared/schemas/counselling.js';
 import { zodRule } from '../../../components/zod-rule.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
+import { getCaseCounselling, referToCounselling } from './service.js';
 
 /**
  * 心理服务 on the case page: refer a party who is in distress; afterwards only that a service exists and its status
@@ -22,10 +22,10 @@ export function CounsellingCard({ detail }: { detail: CaseDetail }) {
   const [form] = Form.useForm();
   const services = useQuery({
     queryKey: ['cases', detail.id, 'counselling'],
-    queryFn: () => api<CaseCounselling>(`/api/cases/${detail.id}/counselling`),
+    queryFn: () => getCaseCounselling(detail.id),
   });
   const refer = useMutation({
-    mutationFn: (v: RequestFromCaseBody) => api(`/api/cases/${detail.id}/counselling`, { method: 'POST', json: v }),
+    mutationFn: (v: RequestFromCaseBody) => referToCounselling(detail.id, v),
     onSuccess: async () => {
       message.success(t('counselling.referred'));
       setOpen(false);

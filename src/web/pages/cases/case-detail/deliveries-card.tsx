@@ -2,18 +2,9 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, List, Space, Tag, Typography } from 'antd';
 import { formatShanghaiDateTime } from '../../../../shared/calendar.js';
 import type { CaseDetail } from '../../../../shared/schemas/cases.js';
-import { api, ApiError } from '../../../app/api.js';
+import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
-
-type Kind = 'agreement' | 'petition_reply' | 'receipt';
-interface Delivery {
-  partyId: string;
-  partyName: string;
-  kind: Kind;
-  sentAt: string;
-  firstOpenedAt: string | null;
-  revoked: boolean;
-}
+import { deliverDocumentOnline, listDeliveries, type DeliveryKind as Kind } from './service.js';
 
 /**
  * 线上送达 on the case page: send the agreement, the 信访处理意见书 or the receipt to the parties' phones by one-time
@@ -23,10 +14,10 @@ export function DeliveriesCard({ detail, canDeliver }: { detail: CaseDetail; can
   const { t } = useI18n();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const list = useQuery({ queryKey: ['deliveries', detail.id], queryFn: () => api<Delivery[]>(`/api/cases/${detail.id}/deliveries`) });
+  const list = useQuery({ queryKey: ['deliveries', detail.id], queryFn: () => listDeliveries(detail.id) });
   const send = async (kind: Kind) => {
     try {
-      const sent = await api<{ name: string; sent: boolean }[]>(`/api/cases/${detail.id}/deliveries`, { method: 'POST', json: { kind } });
+      const sent = await deliverDocumentOnline(detail.id, { kind });
       const names = (ok: boolean) =>
         sent
           .filter((p) => p.sent === ok)

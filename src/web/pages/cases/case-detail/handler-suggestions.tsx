@@ -1,15 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { Button, List, Space, Typography } from 'antd';
-import type { HandlerSuggestions as Suggestions } from '../../../../shared/schemas/learning.js';
-import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
+import { suggestHandlers } from './service.js';
 
 /** At dispatch: the chosen unit's handlers ranked by their record with this category and their open load; the dispatcher picks. */
 export function HandlerSuggestions(props: { caseId: string; unitId: string; selected?: string; onPick(userId: string): void }) {
   const { t } = useI18n();
   const suggestions = useQuery({
     queryKey: ['handler-suggestions', props.caseId, props.unitId],
-    queryFn: () => api<Suggestions>(`/api/cases/${props.caseId}/handler-suggestions?unitId=${encodeURIComponent(props.unitId)}`),
+    queryFn: () => suggestHandlers(props.caseId, props.unitId),
   });
   if (!suggestions.data?.items.length) return null;
   return (

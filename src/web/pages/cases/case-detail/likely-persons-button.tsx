@@ -1,15 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { App, Button, Empty, Input, List, Modal, Space, Typography } from 'antd';
 import { useState } from 'react';
-import { api, ApiError } from '../../../app/api.js';
+import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
-
-interface Likely {
-  id: string;
-  name: string;
-  caseCount: number;
-  reasons: string[];
-}
+import { listLikelyPersons, markNotSamePerson, mergePersons } from './service.js';
 
 /**
  * 查重: records that may be this party too (homophone name with the same phone ending or address). Staff confirm
@@ -22,7 +16,7 @@ export function LikelyPersonsButton({ personId, name }: { personId: string; name
   const [reason, setReason] = useState('');
   const likely = useQuery({
     queryKey: ['likely-persons', personId],
-    queryFn: () => api<Likely[]>(`/api/persons/${personId}/likely`),
+    queryFn: () => listLikelyPersons(personId),
     enabled: open,
   });
   const run = async (fn: () => Promise<unknown>, done: string) => {
@@ -60,11 +54,7 @@ export function LikelyPersonsButton({ personId, name }: { personId: string; name
                   onClick={() =>
                     modal.confirm({
                       title: t('persons.mergeConfirm', { from: name, into: l.name }),
-                      onOk: () =>
-                        run(
-                          () => api(`/api/persons/${personId}/merge`, { method: 'POST', json: { intoId: l.id, reason } }),
-                          t('persons.merged'),
-                        ),
+                      onOk: () => run(() => mergePersons(personId, { intoId: l.id, reason }), t('persons.merged')),
                     })
                   }
                 >
@@ -73,12 +63,7 @@ export function LikelyPersonsButton({ personId, name }: { personId: string; name
                 <Button
                   key="not"
                   size="small"
-                  onClick={() =>
-                    run(
-                      () => api(`/api/persons/${personId}/not-same`, { method: 'POST', json: { otherId: l.id } }),
-                      t('persons.markedNotSame'),
-                    )
-                  }
+                  onClick={() => run(() => markNotSamePerson(personId, { otherId: l.id }), t('persons.markedNotSame'))}
                 >
                   {t('persons.notSame')}
                 </Button>,

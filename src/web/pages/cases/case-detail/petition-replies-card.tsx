@@ -1,13 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Form, Input, List, Modal, Radio, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import type { z } from 'zod';
-import { PETITION_DECISIONS, type petitionReplySchema } from '../../../../shared/schemas/agreements.js';
+import { PETITION_DECISIONS } from '../../../../shared/schemas/agreements.js';
 import type { CaseDetail } from '../../../../shared/schemas/cases.js';
-import { api, ApiError } from '../../../app/api.js';
+import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
+import { issuePetitionReply, listPetitionReplies } from './service.js';
 
-type Reply = z.infer<typeof petitionReplySchema>;
 const STAGES = ['reply', 'review', 're_review'] as const;
 
 /** 信访处理意见书 (and 复查 / 复核) on a petition's page: issue the next one, download each as DOCX. */
@@ -17,7 +16,7 @@ export function PetitionRepliesCard({ detail }: { detail: CaseDetail }) {
   const queryClient = useQueryClient();
   const replies = useQuery({
     queryKey: ['petition-replies', detail.id],
-    queryFn: () => api<Reply[]>(`/api/cases/${detail.id}/petition-replies`),
+    queryFn: () => listPetitionReplies(detail.id),
   });
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
@@ -25,7 +24,7 @@ export function PetitionRepliesCard({ detail }: { detail: CaseDetail }) {
   const submit = async () => {
     const v = await form.validateFields();
     try {
-      await api(`/api/cases/${detail.id}/petition-replies`, { method: 'POST', json: { ...v, stage: next } });
+      await issuePetitionReply(detail.id, { ...v, stage: next });
       setOpen(false);
       await queryClient.invalidateQueries({ queryKey: ['petition-replies', detail.id] });
       await queryClient.invalidateQueries({ queryKey: ['case', detail.id] });

@@ -1,8 +1,9 @@
 import { EyeOutlined } from '@ant-design/icons';
 import { App, Button, Form, Input, Modal, Typography } from 'antd';
 import { useState } from 'react';
-import { api, ApiError } from '../../../app/api.js';
+import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
+import { revealPartyField } from './service.js';
 
 /** Shows one personal field in full after the user states why; the server logs the reveal. */
 export function RevealButton(props: { caseId: string; partyId: string; field: 'idNumber' | 'phone' | 'address' }) {
@@ -15,10 +16,7 @@ export function RevealButton(props: { caseId: string; partyId: string; field: 'i
   const handleOk = async () => {
     const { purpose } = await form.validateFields();
     try {
-      const res = await api<{ value: string | null }>(`/api/cases/${props.caseId}/parties/${props.partyId}/reveal`, {
-        method: 'POST',
-        json: { field: props.field, purpose },
-      });
+      const res = await revealPartyField(props.caseId, props.partyId, { field: props.field, purpose });
       setValue(res.value);
       setOpen(false);
     } catch (err) {

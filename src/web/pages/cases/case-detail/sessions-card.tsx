@@ -2,21 +2,18 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Checkbox, DatePicker, Form, Input, List, Modal, Radio, Space, Switch, Tag, Tooltip, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import type { z } from 'zod';
-import type { sessionSchema } from '../../../../shared/schemas/agreements.js';
 import type { CaseDetail } from '../../../../shared/schemas/cases.js';
 import { formatShanghaiDateTime } from '../../../../shared/calendar.js';
-import { api, ApiError } from '../../../app/api.js';
+import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
-
-type Session = z.infer<typeof sessionSchema>;
+import { listSessions, recordSession, referToPolice, scheduleSession } from './service.js';
 
 /** 调解会 on the case page: schedule (parties told by SMS), record attendance, statements and the 笔录; refer to police. */
 export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMediate: boolean }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const sessions = useQuery({ queryKey: ['sessions', detail.id], queryFn: () => api<Session[]>(`/api/cases/${detail.id}/sessions`) });
+  const sessions = useQuery({ queryKey: ['sessions', detail.id], queryFn: () => listSessions(detail.id) });
   const [dialog, setDialog] = useState<'schedule' | 'police' | { record: string }>();
   const [form] = Form.useForm();
   const partyName = (id: string) => detail.parties.find((p) => p.id === id)?.name ?? '';
@@ -24,19 +21,19 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
     const v = await form.validateFields();
     try {
       if (dialog === 'schedule') {
-        await api(`/api/cases/${detail.id}/sessions`, {
-          method: 'POST',
-          json: { ...v, scheduledAt: (v.scheduledAt as Dayjs).toISOString() },
-        });
+        await scheduleSession(detail.id, { ...v, scheduledAt: (v.scheduledAt as Dayjs).toISOString() });
       } else if (dialog === 'police') {
-        await api(`/api/cases/${detail.id}/refer-police`, { method: 'POST', json: v });
+        await referToPolice(detail.id, v);
       } else if (dialog) {
         const statements = detail.parties
           .map((p) => ({ partyId: p.id, text: (v[`statement-${p.id}`] as string | undefined)?.trim() ?? '' }))
           .filter((s) => s.text);
-        await api(`/api/cases/${detail.id}/sessions/${dialog.record}/record`, {
-          method: 'PUT',
-          json: { attendedPartyIds: v.attendedPartyIds ?? [], rightsNote: v.rightsNote, record: v.record, outcome: v.outcome, statements },
+        await recordSession(detail.id, dialog.record, {
+          attendedPartyIds: v.attendedPartyIds ?? [],
+          rightsNote: v.rightsNote,
+          record: v.record,
+          outcome: v.outcome,
+          statements,
         });
       }
       setDialog(undefined);

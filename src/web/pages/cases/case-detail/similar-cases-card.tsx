@@ -2,16 +2,15 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Empty, List, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { Link } from 'react-router';
-import type { SimilarCases } from '../../../../shared/schemas/learning.js';
-import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
+import { getSimilarCases } from './service.js';
 
 /** 类案参考: how the centre settled the concluded cases most like this one (never the same parties' own cases). */
 export function SimilarCasesCard({ caseId }: { caseId: string }) {
   const { t, label } = useI18n();
   const similar = useQuery({
     queryKey: ['similar-cases', caseId],
-    queryFn: () => api<SimilarCases>(`/api/cases/${caseId}/similar`),
+    queryFn: () => getSimilarCases(caseId),
     staleTime: 5 * 60_000,
   });
   return (

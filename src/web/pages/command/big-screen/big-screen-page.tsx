@@ -1,15 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type CSSProperties, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import type { Camera } from '../../../../shared/schemas/cameras.js';
-import type { MapLayers } from '../../../../shared/schemas/map.js';
-import type { Cockpit } from '../../../../shared/schemas/stats.js';
-import { api } from '../../../app/api.js';
 import { atCentre, centreNow, centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useLiveEvents } from '../../../app/live-events.js';
+import { listCameras } from '../../../app/services/cameras.js';
+import { listCases } from '../../../app/services/cases.js';
+import { readCockpit, readMapLayers } from '../../../app/services/stats.js';
 import { Chart } from '../../../components/chart.js';
-import type { CaseListResult } from '../../../components/use-case-list.js';
 import { DistrictMap } from '../district-map.js';
 import { ringOption } from '../ring-chart.js';
 
@@ -81,25 +79,25 @@ export function BigScreenPage() {
   const unitQs = unitId ? `&unitId=${unitId}` : '';
   const cockpit = useQuery({
     queryKey: ['stats', 'screen', unitId],
-    queryFn: () => api<Cockpit>(`/api/stats/cockpit?from=${year.from}&to=${year.to}&grain=month${unitQs}`),
+    queryFn: () => readCockpit(`from=${year.from}&to=${year.to}&grain=month${unitQs}`),
     refetchInterval: REFRESH_MS,
   });
   const layers = useQuery({
     queryKey: ['stats', 'screen-map', unitId],
-    queryFn: () => api<MapLayers>(`/api/map/layers?from=${centreToday().subtract(29, 'day').format('YYYY-MM-DD')}&to=${year.to}${unitQs}`),
+    queryFn: () => readMapLayers(`from=${centreToday().subtract(29, 'day').format('YYYY-MM-DD')}&to=${year.to}${unitQs}`),
     refetchInterval: REFRESH_MS * 2,
   });
   const latest = useQuery({
     queryKey: ['cases', 'screen-latest', unitId],
-    queryFn: () => api<CaseListResult>(`/api/cases?pageSize=7${unitId ? `&placeUnitId=${unitId}` : ''}`),
+    queryFn: () => listCases(`pageSize=7${unitId ? `&placeUnitId=${unitId}` : ''}`),
     refetchInterval: REFRESH_MS,
   });
   const red = useQuery({
     queryKey: ['cases', 'screen-red', unitId],
-    queryFn: () => api<CaseListResult>(`/api/cases?deadline=overdue&pageSize=6${unitId ? `&placeUnitId=${unitId}` : ''}`),
+    queryFn: () => listCases(`deadline=overdue&pageSize=6${unitId ? `&placeUnitId=${unitId}` : ''}`),
     refetchInterval: REFRESH_MS,
   });
-  const cameras = useQuery({ queryKey: ['cameras', 'screen'], queryFn: () => api<Camera[]>('/api/cameras'), refetchInterval: REFRESH_MS });
+  const cameras = useQuery({ queryKey: ['cameras', 'screen'], queryFn: () => listCameras(), refetchInterval: REFRESH_MS });
 
   useEffect(() => {
     const prev = document.body.style.overflow;

@@ -25,8 +25,8 @@ import { atCentre, centreToday } from '../../../app/centre-date.js';
 import { CASE_KINDS } from '../../../../shared/enums.js';
 import { RATES, RATE_KEYS, SETTLED_LEVELS, type Measure, type Rate } from '../../../../shared/indicators.js';
 import type { Cockpit, Figure, LiveFigure } from '../../../../shared/schemas/stats.js';
-import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
+import { readCockpit } from '../../../app/services/stats.js';
 import { useSession } from '../../../app/session.js';
 import { Chart } from '../../../components/chart.js';
 import { toUnitTree, useUnits, type UnitTreeNode } from '../../../components/use-units.js';
@@ -102,7 +102,7 @@ export function CockpitPage() {
   const qs = cockpitQueryString(filters);
   const cockpit = useQuery({
     queryKey: ['stats', 'cockpit', qs],
-    queryFn: () => api<Cockpit>(`/api/stats/cockpit?${qs}`),
+    queryFn: () => readCockpit(qs),
     refetchInterval: 60_000,
   });
   const tree = useMemo(

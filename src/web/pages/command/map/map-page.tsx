@@ -23,26 +23,16 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { Link } from 'react-router';
-import type { Camera } from '../../../../shared/schemas/cameras.js';
-import type { MapLayers, MapUnit } from '../../../../shared/schemas/map.js';
-import { api } from '../../../app/api.js';
 import { centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
+import { listCameraAlerts, listCameras } from '../../../app/services/cameras.js';
+import { readMapLayers } from '../../../app/services/stats.js';
 import { useSession } from '../../../app/session.js';
 import { toUnitTree, useUnits } from '../../../components/use-units.js';
 import { jurisdictionTree } from '../cockpit/cockpit-page.js';
 import { DistrictMap, type CaseLayer, type MapLevel } from '../district-map.js';
 import { drillDownUrl } from '../drill-down.js';
-
-interface CameraAlert {
-  id: string;
-  alertType: string;
-  count: number;
-  lastAt: string;
-  caseId: string;
-  caseCode: string;
-  caseStatus: string;
-}
+import { importBoundaries, readMapUnit } from './service.js';
 
 /**
  * The map's height: down to the window's bottom edge (at least 480 px), so a leader's 1920×1080 screen gives the
@@ -84,17 +74,17 @@ export function MapPage() {
   const mapCard = useRef<HTMLDivElement>(null);
 
   const qs = new URLSearchParams({ from: range[0], to: range[1], ...(unitId ? { unitId } : {}) }).toString();
-  const layers = useQuery({ queryKey: ['stats', 'map', qs], queryFn: () => api<MapLayers>(`/api/map/layers?${qs}`) });
-  const cameras = useQuery({ queryKey: ['cameras'], queryFn: () => api<Camera[]>('/api/cameras'), enabled: can('camera.view') });
+  const layers = useQuery({ queryKey: ['stats', 'map', qs], queryFn: () => readMapLayers(qs) });
+  const cameras = useQuery({ queryKey: ['cameras'], queryFn: () => listCameras(), enabled: can('camera.view') });
   const unitCard = useQuery({
     queryKey: ['stats', 'map-unit', openUnit, range],
-    queryFn: () => api<MapUnit>(`/api/map/units/${openUnit}?from=${range[0]}&to=${range[1]}`),
+    queryFn: () => readMapUnit(openUnit!, range[0], range[1]),
     enabled: !!openUnit,
   });
   const camera = cameras.data?.find((c) => c.id === openCamera);
   const alerts = useQuery({
     queryKey: ['cameras', 'alerts', openCamera],
-    queryFn: () => api<CameraAlert[]>(`/api/cameras/${openCamera}/alerts`),
+    queryFn: () => listCameraAlerts(openCamera!),
     enabled: !!openCamera,
   });
   const tree = useMemo(
@@ -109,7 +99,7 @@ export function MapPage() {
   const handleImport = async (file: File) => {
     try {
       const body = JSON.parse(await file.text()) as unknown;
-      const result = await api<{ updated: number; unknownCodes: string[] }>('/api/map/boundaries', { method: 'POST', json: body });
+      const result = await importBoundaries(body);
       message.success(t('map.importDone', { n: result.updated }));
       if (result.unknownCodes.length) message.warning(t('map.unknownCodes', { codes: result.unknownCodes.slice(0, 10).join('、') }));
       await queryClient.invalidateQueries({ queryKey: ['stats', 'map'] });

@@ -4,10 +4,10 @@ import { Alert, Button, Card, DatePicker, Space, Table, TreeSelect } from 'antd'
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import type { MediationForm } from '../../../../shared/schemas/stats.js';
-import { api } from '../../../app/api.js';
 import { centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
+import { readMediationForm } from './service.js';
 import { toUnitTree, useUnits } from '../../../components/use-units.js';
 import { jurisdictionTree } from '../cockpit/cockpit-page.js';
 
@@ -24,7 +24,7 @@ export function MediationFormPage() {
   const qs = new URLSearchParams({ month, ...(unitId ? { unitId } : {}) }).toString();
   const form = useQuery({
     queryKey: ['stats', 'mediation-form', qs],
-    queryFn: () => api<MediationForm>(`/api/stats/mediation-form?${qs}`),
+    queryFn: () => readMediationForm(qs),
   });
   const tree = useMemo(
     () =>

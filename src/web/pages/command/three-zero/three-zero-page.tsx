@@ -35,14 +35,22 @@ import { Link } from 'react-router';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { ASSESSED_UNIT_TYPES } from '../../../../shared/enums.js';
-import { threeZeroFiguresInputSchema, type ThreeZeroBoard } from '../../../../shared/schemas/three-zero.js';
-import { ApiError, api } from '../../../app/api.js';
+import { threeZeroFiguresInputSchema, type AssessedUnitInput, type ThreeZeroBoard } from '../../../../shared/schemas/three-zero.js';
+import { ApiError } from '../../../app/api.js';
 import { centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { toUnitTree, useUnits } from '../../../components/use-units.js';
 import { zodRule } from '../../../components/zod-rule.js';
 import { jurisdictionTree } from '../cockpit/cockpit-page.js';
+import {
+  addAssessedUnit,
+  addAssessedVillages,
+  enterThreeZeroFigures,
+  importThreeZeroFigures,
+  readThreeZeroBoard,
+  setThreeZeroTargets,
+} from './service.js';
 
 type UnitRow = ThreeZeroBoard['units'][number];
 
@@ -110,7 +118,7 @@ export function ThreeZeroPage() {
   const [figuresForm] = Form.useForm();
   const [unitForm] = Form.useForm();
   const [targetForm] = Form.useForm();
-  const board = useQuery({ queryKey: ['stats', 'three-zero', year], queryFn: () => api<ThreeZeroBoard>(`/api/three-zero?year=${year}`) });
+  const board = useQuery({ queryKey: ['stats', 'three-zero', year], queryFn: () => readThreeZeroBoard(year) });
   const canEdit = can('threeZero.edit');
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['stats', 'three-zero'] });
   const tree = useMemo(
@@ -119,8 +127,7 @@ export function ThreeZeroPage() {
   );
 
   const saveFigures = useMutation({
-    mutationFn: (v: { accidents: number; criminalCases: number; source: string }) =>
-      api(`/api/three-zero/units/${entering!.id}/figures/${year}`, { method: 'PUT', json: v }),
+    mutationFn: (v: { accidents: number; criminalCases: number; source: string }) => enterThreeZeroFigures(entering!.id, year, v),
     onSuccess: async () => {
       message.success(t('threeZero.saved'));
       setEntering(null);
@@ -128,7 +135,7 @@ export function ThreeZeroPage() {
     },
   });
   const addUnit = useMutation({
-    mutationFn: (v: { name: string; type: string; unitId: string }) => api('/api/three-zero/units', { method: 'POST', json: v }),
+    mutationFn: (v: AssessedUnitInput) => addAssessedUnit(v),
     onSuccess: async () => {
       message.success(t('threeZero.saved'));
       setAdding(false);
@@ -137,14 +144,14 @@ export function ThreeZeroPage() {
     },
   });
   const addVillages = useMutation({
-    mutationFn: () => api<{ added: number }>('/api/three-zero/units/from-tree', { method: 'POST' }),
+    mutationFn: () => addAssessedVillages(),
     onSuccess: async (r) => {
       message.success(`${t('threeZero.saved')}（${r.added}）`);
       await refresh();
     },
   });
   const saveTargets = useMutation({
-    mutationFn: (v: { village: number; organisation: number }) => api(`/api/three-zero/targets/${year}`, { method: 'PUT', json: v }),
+    mutationFn: (v: { village: number; organisation: number }) => setThreeZeroTargets(year, v),
     onSuccess: async () => {
       message.success(t('threeZero.saved'));
       setTargeting(false);
@@ -153,14 +160,7 @@ export function ThreeZeroPage() {
   });
 
   const importFile = useMutation({
-    mutationFn: (file: File) => {
-      const body = new FormData();
-      body.append('file', file);
-      return api<{ imported: number; unchanged: number; skipped: number }>(`/api/three-zero/figures/${year}/import`, {
-        method: 'POST',
-        body,
-      });
-    },
+    mutationFn: (file: File) => importThreeZeroFigures(year, file),
     onSuccess: async (r) => {
       message.success(t('threeZero.imported', { imported: r.imported, unchanged: r.unchanged, skipped: r.skipped }));
       await refresh();

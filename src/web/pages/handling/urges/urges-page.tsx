@@ -3,11 +3,8 @@ import { Card, Checkbox, Empty, Segmented, Space, Table, Tag, Typography } from 
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import type { Urge } from '../../../../shared/schemas/cases.js';
-import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
-
-type Row = Urge & { caseCode: string; caseSummary: string };
+import { listUrges, type UrgeRow as Row } from './service.js';
 
 /** "My urges": what I must answer, and what I pressed others for. */
 export function UrgesPage() {
@@ -17,10 +14,7 @@ export function UrgesPage() {
   const [page, setPage] = useState({ page: 1, pageSize: 20 });
   const list = useQuery({
     queryKey: ['urges', box, showAll, page],
-    queryFn: () =>
-      api<{ items: Row[]; total: number }>(
-        `/api/urges?box=${box}&status=${showAll ? 'all' : 'open'}&page=${page.page}&pageSize=${page.pageSize}`,
-      ),
+    queryFn: () => listUrges({ box, status: showAll ? 'all' : 'open', page: page.page, pageSize: page.pageSize }),
   });
   return (
     <Card

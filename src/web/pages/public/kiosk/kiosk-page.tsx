@@ -1,9 +1,8 @@
 import { useState } from 'react';
-import type { KioskReceipt, KioskScale, SubmitKioskBody } from '../../../../shared/schemas/counselling.js';
-import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { Button, Choices, LightPage, Notice } from '../../../light/ui.js';
 import { useAction, useLoad } from '../../../light/use-async.js';
+import { readKiosk, submitKiosk } from './service.js';
 
 /**
  * 心理自评 on the service room's tablet (or the person's phone), by a one-time link: the scale in plain Chinese, large
@@ -13,10 +12,8 @@ export function KioskPage() {
   const { t } = useI18n();
   const token = window.location.pathname.match(/^\/kiosk\/([^/]+)/)?.[1] ?? '';
   const [answers, setAnswers] = useState<Record<number, number>>({});
-  const kiosk = useLoad(() => api<KioskScale>(`/api/public/kiosk/${token}`), [token]);
-  const submit = useAction((list: number[]) =>
-    api<KioskReceipt>(`/api/public/kiosk/${token}`, { method: 'POST', json: { answers: list } satisfies SubmitKioskBody }),
-  );
+  const kiosk = useLoad(() => readKiosk(token), [token]);
+  const submit = useAction((list: number[]) => submitKiosk(token, { answers: list }));
   const wrap = (children: React.ReactNode) => (
     <LightPage title={t('kiosk.title')} wide>
       <div style={{ fontSize: 18 }} data-testid="kiosk">

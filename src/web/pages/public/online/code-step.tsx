@@ -1,17 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { Button, Field, Notice, useFieldProps } from '../../../light/ui.js';
 import { useAction } from '../../../light/use-async.js';
-
-export interface LinkInfo {
-  purpose: 'sign' | 'join' | 'deliver';
-  caseCode: string;
-  maskedPhone: string;
-  expiresAt: string;
-  documentKind: string | null;
-  session: { id: string; scheduledAt: string; isPublic: boolean; status: string } | null;
-}
+import { sendOnlineLinkCode, type LinkInfo } from './service.js';
 
 function CodeInput({ value, onChange }: { value: string; onChange: (v: string) => void }) {
   const props = useFieldProps();
@@ -48,9 +39,7 @@ export function CodeStep({
   const { t } = useI18n();
   const [code, setCode] = useState('');
   const [bad, setBad] = useState<string | undefined>();
-  const send = useAction(() =>
-    api<{ verificationId: string; demoCode?: string }>(`/api/public/online/links/${token}/code`, { method: 'POST' }),
-  );
+  const send = useAction(() => sendOnlineLinkCode(token));
   const confirm = useAction((id: string, c: string) => onCode(id, c));
   const handleSubmit = async (e: FormEvent) => {
     e.preventDefault();

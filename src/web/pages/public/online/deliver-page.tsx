@@ -1,18 +1,11 @@
 import { useState } from 'react';
 import type { PublicReceipt } from '../../../../shared/schemas/receipt.js';
-import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
+import { getPublicReceipt } from '../../../app/services/public.js';
 import { Receipt } from '../../../components/receipt/receipt.js';
 import { LightPage, Notice } from '../../../light/ui.js';
-import { CodeStep, type LinkInfo } from './code-step.js';
-
-interface Delivered {
-  kind: 'agreement' | 'petition_reply' | 'receipt';
-  title: string;
-  code: string;
-  paragraphs: string[];
-  trackingToken: string | null;
-}
+import { CodeStep } from './code-step.js';
+import { openDeliveredDocument, verifyOnlineLink, type DeliveredDocument as Delivered, type LinkInfo } from './service.js';
 
 /**
  * 线上送达 on the phone (`/online/deliver/<token>`): the SMS code, then the document — the agreement's text, the
@@ -23,9 +16,9 @@ export function DeliverPage({ token, info }: { token: string; info: LinkInfo }) 
   const [doc, setDoc] = useState<Delivered | null>(null);
   const [receipt, setReceipt] = useState<PublicReceipt | null>(null);
   const open = async (verificationId: string, code: string) => {
-    const v = await api<{ ticket: string }>(`/api/public/online/links/${token}/verify`, { method: 'POST', json: { verificationId, code } });
-    const d = await api<Delivered>(`/api/public/online/links/${token}/document`, { headers: { 'x-link-ticket': v.ticket } });
-    if (d.trackingToken) setReceipt(await api<PublicReceipt>(`/api/public/progress/${d.trackingToken}/receipt`));
+    const v = await verifyOnlineLink(token, { verificationId, code });
+    const d = await openDeliveredDocument(token, v.ticket);
+    if (d.trackingToken) setReceipt(await getPublicReceipt(d.trackingToken));
     setDoc(d);
   };
   return (

@@ -1,5 +1,4 @@
 import { useEffect, useRef, useState } from 'react';
-import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { Button, LightPage, Notice } from '../../../light/ui.js';
 import { useAction } from '../../../light/use-async.js';
@@ -7,12 +6,7 @@ import { InvitePanel } from './invite-dialog.js';
 import { openMedia } from './media.js';
 import { SessionRecorder } from './recorder.js';
 import { Room, type RoomHandle } from './room.js';
-
-interface Started {
-  participantId: string;
-  participantToken: string;
-  links: { name: string; sent: boolean }[];
-}
+import { endOnlineSession, startOnlineSession } from './service.js';
 
 /**
  * The mediator's video room (`/online/host/<case>/<session>`, signed in to the platform): opens the session
@@ -22,8 +16,8 @@ export function HostPage({ caseId, sessionId }: { caseId: string; sessionId: str
   const { t } = useI18n();
   const [media, setMedia] = useState<{ stream: MediaStream; audioOnly: boolean } | null>(null);
   const [ended, setEnded] = useState(false);
-  const start = useAction(() => api<Started>(`/api/cases/${caseId}/sessions/${sessionId}/online`, { method: 'POST', json: {} }));
-  const end = useAction(() => api(`/api/cases/${caseId}/sessions/${sessionId}/online/end`, { method: 'POST' }));
+  const start = useAction(() => startOnlineSession(caseId, sessionId, {}));
+  const end = useAction(() => endOnlineSession(caseId, sessionId));
   const [mediaError, setMediaError] = useState<string | null>(null);
   useEffect(() => {
     void (async () => {

@@ -1,20 +1,10 @@
 import { useRef, useState } from 'react';
-import type { z } from 'zod';
-import {
-  inviteToOnlineSessionBodySchema,
-  ONLINE_INVITEE_ROLES,
-  type onlineInviteeSchema,
-  type onlineInviteesSchema,
-  type OnlineInviteeRole,
-} from '../../../../shared/schemas/online.js';
+import { inviteToOnlineSessionBodySchema, ONLINE_INVITEE_ROLES, type OnlineInviteeRole } from '../../../../shared/schemas/online.js';
 import { mobileSchema } from '../../../../shared/schemas/text.js';
-import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { Button, Choices, Field, Notice, useFieldProps } from '../../../light/ui.js';
 import { useAction, useLoad } from '../../../light/use-async.js';
-
-type Invitees = z.infer<typeof onlineInviteesSchema>;
-type Invitee = z.infer<typeof onlineInviteeSchema>;
+import { inviteToOnlineSession, listOnlineInvitees } from './service.js';
 
 function TextInput(props: { value: string; onChange: (v: string) => void; inputMode?: 'tel' | 'text'; autoComplete?: string }) {
   const field = useFieldProps();
@@ -38,14 +28,13 @@ function TextInput(props: { value: string; onChange: (v: string) => void; inputM
  */
 export function InvitePanel({ caseId, sessionId }: { caseId: string; sessionId: string }) {
   const { t } = useI18n();
-  const url = `/api/cases/${caseId}/sessions/${sessionId}/invitees`;
-  const list = useLoad(() => api<Invitees>(url), [url]);
+  const list = useLoad(() => listOnlineInvitees(caseId, sessionId), [caseId, sessionId]);
   const dialog = useRef<HTMLDialogElement>(null);
   const [form, setForm] = useState<{ name: string; role: OnlineInviteeRole; phone: string }>({ name: '', role: 'interpreter', phone: '' });
   const [errors, setErrors] = useState<{ name?: string; phone?: string }>({});
   const [confirming, setConfirming] = useState(false);
   const [sent, setSent] = useState<string | null>(null);
-  const send = useAction(() => api<Invitee>(url, { method: 'POST', json: inviteToOnlineSessionBodySchema.parse(form) }));
+  const send = useAction(() => inviteToOnlineSession(caseId, sessionId, inviteToOnlineSessionBodySchema.parse(form)));
   const roleLabel = (r: OnlineInviteeRole) => t(`onlineRole.${r}`);
 
   const open = () => {

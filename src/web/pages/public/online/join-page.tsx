@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { shanghaiDateTime } from '../../../light/format.js';
 import { Choices, LightPage, Notice } from '../../../light/ui.js';
-import { CodeStep, type LinkInfo } from './code-step.js';
+import { CodeStep } from './code-step.js';
 import { openMedia } from './media.js';
 import { Room } from './room.js';
+import { joinOnlineSession, type LinkInfo } from './service.js';
 
 interface Joined {
   participantToken: string;
@@ -41,9 +41,12 @@ export function JoinPage({ sessionId, token, info }: { sessionId: string; token:
       setProblem(t('online.answerFirst'));
       throw new Error(t('online.answerFirst'));
     }
-    const j = await api<Joined>(`/api/public/online/sessions/${sessionId}/join`, {
-      method: 'POST',
-      json: { link: token, verificationId, code, rightsAccepted: true, recordingConsent: recording === 'yes' },
+    const j = await joinOnlineSession(sessionId, {
+      link: token,
+      verificationId,
+      code,
+      rightsAccepted: true,
+      recordingConsent: recording === 'yes',
     });
     sessionStorage.setItem(KEY(sessionId), JSON.stringify(j));
     setJoined(j);

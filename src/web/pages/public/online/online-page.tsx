@@ -1,11 +1,10 @@
-import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { LightPage, Notice } from '../../../light/ui.js';
 import { useLoad } from '../../../light/use-async.js';
-import type { LinkInfo } from './code-step.js';
 import { DeliverPage } from './deliver-page.js';
 import { HostPage } from './host-page.js';
 import { JoinPage } from './join-page.js';
+import { readOnlineLink } from './service.js';
 import { SignPage } from './sign-page.js';
 
 type Route =
@@ -36,7 +35,7 @@ export function OnlinePage() {
   const token = r && 'token' in r ? r.token : null;
   // A party back in a room they joined (reload) needs no link any more: its seat is kept in the tab.
   const rejoining = r?.kind === 'join' && !!sessionStorage.getItem(`fq.online.${r.sessionId}`);
-  const info = useLoad(token && !rejoining ? () => api<LinkInfo>(`/api/public/online/links/${token}`) : null, [token]);
+  const info = useLoad(token && !rejoining ? () => readOnlineLink(token) : null, [token]);
   const title =
     r?.kind === 'join'
       ? t('online.joinTitle')

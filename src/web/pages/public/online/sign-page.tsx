@@ -1,19 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
 import SignaturePad from 'signature_pad';
-import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { Button, LightPage, Notice } from '../../../light/ui.js';
 import { useAction } from '../../../light/use-async.js';
 import { shanghaiDateTime } from '../../../light/format.js';
-import { CodeStep, type LinkInfo } from './code-step.js';
-
-interface AgreementText {
-  code: string;
-  title: string;
-  partyName: string;
-  text: string;
-  textSha256: string;
-}
+import { CodeStep } from './code-step.js';
+import {
+  readAgreementByLink,
+  signAgreementByLink,
+  verifyOnlineLink,
+  type AgreementByLink as AgreementText,
+  type LinkInfo,
+} from './service.js';
 
 /** The signature box: a finger's strokes (npm `signature_pad`), sized to the phone's pixels so the lines stay sharp. */
 function SignatureBox({ padRef }: { padRef: React.MutableRefObject<SignaturePad | null> }) {
@@ -50,17 +48,13 @@ export function SignPage({ token, info }: { token: string; info: LinkInfo }) {
   const [problem, setProblem] = useState<string | null>(null);
   const pad = useRef<SignaturePad | null>(null);
   const open = async (verificationId: string, code: string) => {
-    const v = await api<{ ticket: string }>(`/api/public/online/links/${token}/verify`, { method: 'POST', json: { verificationId, code } });
-    const a = await api<AgreementText>(`/api/public/online/links/${token}/agreement`, { headers: { 'x-link-ticket': v.ticket } });
+    const v = await verifyOnlineLink(token, { verificationId, code });
+    const a = await readAgreementByLink(token, v.ticket);
     setTicket(v.ticket);
     setAgreement(a);
   };
   const sign = useAction((png: string) =>
-    api<{ signedAt: string }>(`/api/public/online/links/${token}/signature`, {
-      method: 'POST',
-      headers: { 'x-link-ticket': ticket ?? '' },
-      json: { signaturePng: png, consent: true, textSha256: agreement!.textSha256 },
-    }),
+    signAgreementByLink(token, ticket ?? '', { signaturePng: png, consent: true, textSha256: agreement!.textSha256 }),
   );
   const handleSign = async () => {
     if (!pad.current || pad.current.isEmpty()) return setProblem(t('online.signEmpty'));

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { Button, Field, Notice, useFieldProps } from '../../../light/ui.js';
 import { useAction } from '../../../light/use-async.js';
+import { requestCounsellingOnPortal } from './service.js';
 
 function Input({ value, onChange, multiline }: { value: string; onChange: (v: string) => void; multiline?: boolean }) {
   const field = useFieldProps();
@@ -19,9 +19,7 @@ export function CounsellingRequestCard({ ticket }: { ticket: string }) {
   const [name, setName] = useState('');
   const [reason, setReason] = useState('');
   const [checked, setChecked] = useState<{ name?: string; reason?: string }>({});
-  const send = useAction((v: { name: string; reason: string }) =>
-    api<{ received: boolean }>('/api/public/counselling-requests', { method: 'POST', json: v, headers: { 'x-portal-ticket': ticket } }),
-  );
+  const send = useAction((v: { name: string; reason: string }) => requestCounsellingOnPortal(v, ticket));
   const handleSubmit = (e: FormEvent) => {
     e.preventDefault();
     const bad = {

@@ -3,30 +3,22 @@ import { CATEGORIES, type Category } from '../../../../shared/enums.js';
 import { isValidMobile, normalizePhone } from '../../../../shared/identifiers.js';
 import { ATTACHMENT_LIMITS } from '../../../../shared/limits.js';
 import type { PortalReportBody } from '../../../../shared/schemas/portal.js';
-import type { PublicReceipt } from '../../../../shared/schemas/receipt.js';
-import { api, ApiError, newIdempotencyKey } from '../../../app/api.js';
+import { ApiError, newIdempotencyKey } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
+import { getPublicReceipt } from '../../../app/services/public.js';
 import { Receipt } from '../../../components/receipt/receipt.js';
 import { Button, Choices, Field, LightPage, Notice, Steps, useFieldProps } from '../../../light/ui.js';
 import { useAction, useLoad } from '../../../light/use-async.js';
 import { CounsellingRequestCard } from './counselling-request-card.js';
-
-interface Place {
-  code: string;
-  name: string;
-  kind: 'street' | 'community';
-  parentCode: string | null;
-}
-interface Verified {
-  ticket: string;
-  maskedPhone: string;
-  expiresAt: string;
-}
-interface Filed {
-  code: string;
-  trackingToken: string;
-  photoLimit: number;
-}
+import {
+  addPortalPhoto,
+  confirmPhoneVerification,
+  filePortalReport,
+  listPublicPlaces,
+  startPhoneVerification,
+  type FiledReport as Filed,
+  type PhoneVerification as Verified,
+} from './service.js';
 
 const TICKET_KEY = 'fq.portal.ticket';
 const MAX_PHOTOS = 6;
@@ -128,12 +120,8 @@ function PhoneStep({ onVerified }: { onVerified: (v: Verified) => void }) {
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
   const [checked, setChecked] = useState<{ phone?: string; code?: string }>({});
-  const send = useAction((p: string) =>
-    api<{ verificationId: string; demoCode?: string }>('/api/public/verifications', { method: 'POST', json: { phone: p } }),
-  );
-  const confirm = useAction((id: string, c: string) =>
-    api<Verified>(`/api/public/verifications/${id}/confirm`, { method: 'POST', json: { code: c } }),
-  );
+  const send = useAction((p: string) => startPhoneVerification(p));
+  const confirm = useAction((id: string, c: string) => confirmPhoneVerification(id, c));
   const sent = send.data;
   const error = send.error ?? confirm.error;
 
@@ -218,7 +206,7 @@ function ReportStep({ verified, onFiled, onExpired }: { verified: Verified; onFi
   const [photoWarning, setPhotoWarning] = useState<string>();
   // One key per submission, kept across retries: a double tap or a retry after a lost answer is one case.
   const [key] = useState(newIdempotencyKey);
-  const places = useLoad(() => api<Place[]>('/api/public/places'), []);
+  const places = useLoad(() => listPublicPlaces(), []);
   const streets = useMemo(() => (places.data ?? []).filter((p) => p.kind === 'street'), [places.data]);
   const communities = useMemo(() => (places.data ?? []).filter((p) => p.parentCode === v.street), [places.data, v.street]);
   const set =
@@ -238,20 +226,12 @@ function ReportStep({ verified, onFiled, onExpired }: { verified: Verified; onFi
       ...(values.website ? { website: values.website } : {}),
     };
     try {
-      const filed = await api<Filed>('/api/public/reports', {
-        method: 'POST',
-        json: body,
-        headers: { 'x-portal-ticket': verified.ticket, 'idempotency-key': key },
-      });
+      const filed = await filePortalReport(body, verified.ticket, key);
       let failed = 0;
       for (const p of photos) {
         const data = new FormData();
         data.append('file', p, p.name);
-        await api(`/api/public/reports/${filed.trackingToken}/photos`, {
-          method: 'POST',
-          body: data,
-          headers: { 'x-portal-ticket': verified.ticket },
-        }).catch(() => failed++);
+        await addPortalPhoto(filed.trackingToken, verified.ticket, data).catch(() => failed++);
       }
       if (failed) setPhotoWarning(t('portal.photosFailed', { count: failed }));
       return filed;
@@ -428,7 +408,7 @@ function PhotoInput({ onChange }: { onChange: (files: FileList | null) => void }
 
 function DoneStep({ filed, onAnother }: { filed: Filed; onAnother: () => void }) {
   const { t } = useI18n();
-  const receipt = useLoad(() => api<PublicReceipt>(`/api/public/progress/${filed.trackingToken}/receipt`), [filed.trackingToken]);
+  const receipt = useLoad(() => getPublicReceipt(filed.trackingToken), [filed.trackingToken]);
   return (
     <div className="fq-card">
       <Notice kind="success">

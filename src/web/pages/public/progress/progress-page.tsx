@@ -1,11 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { SATISFACTIONS, type Satisfaction } from '../../../../shared/enums.js';
-import type { PublicProgress } from '../../../../shared/schemas/cases.js';
-import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { shanghaiDateTime } from '../../../light/format.js';
 import { Button, Choices, Field, LightPage, Notice, useFieldProps } from '../../../light/ui.js';
 import { useAction, useLoad } from '../../../light/use-async.js';
+import { getPublicProgress, rateCase } from './service.js';
 
 /** The token in the address (`/progress/<token>`), if any. */
 function tokenInPath(): string {
@@ -34,7 +33,7 @@ export function ProgressPage() {
   const { t, label } = useI18n();
   const [token, setToken] = useState(tokenInPath);
   const [typed, setTyped] = useState(token);
-  const query = useLoad(token ? () => api<PublicProgress>(`/api/public/progress/${encodeURIComponent(token)}`) : null, [token]);
+  const query = useLoad(token ? () => getPublicProgress(token) : null, [token]);
 
   const handleSearch = (e: FormEvent) => {
     e.preventDefault();
@@ -127,9 +126,7 @@ function RatingForm({ token, onRated }: { token: string; onRated: () => void }) 
   const [satisfaction, setSatisfaction] = useState<Satisfaction>();
   const [comment, setComment] = useState('');
   const [missing, setMissing] = useState(false);
-  const rate = useAction((v: { satisfaction: Satisfaction; comment?: string }) =>
-    api(`/api/public/progress/${encodeURIComponent(token)}/rating`, { method: 'POST', json: v }),
-  );
+  const rate = useAction((v: { satisfaction: Satisfaction; comment?: string }) => rateCase(token, v));
   const handleSubmit = async (e: FormEvent) => {
     e.preventDefault();
     setMissing(!satisfaction);

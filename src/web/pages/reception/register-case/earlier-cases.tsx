@@ -2,14 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Empty, List, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { Link } from 'react-router';
-import type { z } from 'zod';
 import { idNumberSchema, phoneSchema } from '../../../../shared/schemas/text.js';
-import type { personLookupResponseSchema } from '../../../../shared/schemas/persons.js';
-import { api } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { StatusTag } from '../../../components/case-tags.js';
-
-type Lookup = z.infer<typeof personLookupResponseSchema>;
+import { lookupPerson } from './service.js';
 
 /**
  * As soon as a valid ID number or phone is typed, the person's earlier cases appear beside the form
@@ -23,8 +19,7 @@ export function EarlierCases({ idNumber, phone }: { idNumber?: string; phone?: s
   const lookup = useQuery({
     queryKey: ['person-lookup', id, tel],
     // In the body, never in the URL (access logs, proxies, history).
-    queryFn: () =>
-      api<Lookup>('/api/persons/lookup', { method: 'POST', json: { ...(id ? { idNumber: id } : {}), ...(tel ? { phone: tel } : {}) } }),
+    queryFn: () => lookupPerson({ ...(id ? { idNumber: id } : {}), ...(tel ? { phone: tel } : {}) }),
     enabled: !!(id || tel),
   });
   if (!id && !tel) {

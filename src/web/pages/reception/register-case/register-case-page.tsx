@@ -5,13 +5,14 @@ import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { CASE_KINDS, CATEGORIES, CHANNELS, PARTY_ROLES, PARTY_TYPES, RISK_LEVELS } from '../../../../shared/enums.js';
 import { DIFFICULTIES } from '../../../../shared/time-limits.js';
-import { idNumberSchema, phoneSchema, type CaseDetail, type CreateCaseBody } from '../../../../shared/schemas/cases.js';
-import { api, ApiError, newIdempotencyKey } from '../../../app/api.js';
+import { idNumberSchema, phoneSchema, type CaseDetail, type CreateCaseBody, type PartyInput } from '../../../../shared/schemas/cases.js';
+import { ApiError, newIdempotencyKey } from '../../../app/api.js';
+import { createCase } from '../../../app/services/cases.js';
+import { getPublicReceipt } from '../../../app/services/public.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { toUnitTree, useUnits } from '../../../components/use-units.js';
 import { zodRule } from '../../../components/zod-rule.js';
-import type { PublicReceipt } from '../../../../shared/schemas/receipt.js';
 import { Receipt } from '../../../components/receipt/receipt.js';
 import { EarlierCases } from './earlier-cases.js';
 import { RelatedPanel } from './related-panel.js';
@@ -35,7 +36,7 @@ export function RegisterCasePage() {
   // The resident's receipt: the same document the portal gives (centre, codes, QR code of the progress page, next step).
   const receipt = useQuery({
     queryKey: ['receipt', created?.trackingToken],
-    queryFn: () => api<PublicReceipt>(`/api/public/progress/${created!.trackingToken}/receipt`),
+    queryFn: () => getPublicReceipt(created!.trackingToken),
     enabled: !!created,
   });
   const [isSubmitting, setSubmitting] = useState(false);
@@ -84,11 +85,12 @@ export function RegisterCasePage() {
     const { placeAddress, placeUnitCode, ...rest } = v;
     const body = {
       ...rest,
-      parties: rest.parties.map((p) => Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined && x !== ''))),
+      // Fields left empty are left out (the form has checked the required ones: role, type, name).
+      parties: rest.parties.map((p) => Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined && x !== '')) as PartyInput),
       ...(placeAddress ? { place: { address: placeAddress, ...(placeUnitCode ? { unitCode: placeUnitCode } : {}) } } : {}),
     };
     try {
-      const c = await api<CaseDetail>('/api/cases', { method: 'POST', json: body, headers: { 'idempotency-key': idempotencyKey.current } });
+      const c = await createCase(body, idempotencyKey.current);
       setCreated(c);
       routingFeedback.finish();
       idempotencyKey.current = newIdempotencyKey();

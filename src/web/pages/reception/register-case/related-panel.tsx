@@ -3,11 +3,11 @@ import { Alert, Card, Empty, List, Progress, Space, Tag, Typography } from 'antd
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import type { RelatedPreview, RelatedPreviewBody } from '../../../../shared/schemas/related.js';
-import { api } from '../../../app/api.js';
+import type { RelatedPreviewBody } from '../../../../shared/schemas/related.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { StatusTag } from '../../../components/case-tags.js';
+import { previewRelated } from './service.js';
 
 const FLAG_COLOR = {
   repeat: 'orange',
@@ -39,7 +39,7 @@ export function RelatedPanel({ draft }: { draft: RelatedPreviewBody }) {
   const hasSomething = draft.parties?.some((p) => p.name || p.idNumber || p.phone) || !!draft.narrative || !!draft.place?.address;
   const preview = useQuery({
     queryKey: ['related-preview', settled],
-    queryFn: () => api<RelatedPreview>('/api/cases/related-preview', { method: 'POST', json: JSON.parse(settled) }),
+    queryFn: () => previewRelated(JSON.parse(settled) as RelatedPreviewBody),
     enabled: hasSomething,
     staleTime: 30_000,
   });

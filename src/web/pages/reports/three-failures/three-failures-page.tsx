@@ -3,18 +3,9 @@ import { Card, DatePicker, Empty, Space, Table, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api } from '../../../app/api.js';
 import { centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
-
-interface Row {
-  unitId: string;
-  unitName: string;
-  cases: number;
-  notAccepted: number;
-  notHandled: number;
-  unlawful: number;
-}
+import { reportThreeFailures, type ThreeFailuresRow as Row } from './service.js';
 
 /** 三个未: the failures the centre supervises, by holding unit, each figure a link to its cases. */
 export function ThreeFailuresPage() {
@@ -24,7 +15,7 @@ export function ThreeFailuresPage() {
   const to = range[1].format('YYYY-MM-DD');
   const report = useQuery({
     queryKey: ['three-failures', from, to],
-    queryFn: () => api<{ rows: Row[] }>(`/api/reports/three-failures?from=${from}&to=${to}`),
+    queryFn: () => reportThreeFailures(from, to),
   });
   const figure = (failure: string) => (n: number, r: Row) =>
     n > 0 ? (
