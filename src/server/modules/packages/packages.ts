@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, inArray, isNull, like, or, sql } from 'drizzle-orm';
-import type { CaseStatus } from '../../../shared/case-lifecycle.js';
 import type { Outcome, RiskLevel } from '../../../shared/enums.js';
 import type { PackageDetail, PackageSummary } from '../../../shared/schemas/packages.js';
 import type { Db, Tx } from '../../db/client.js';
@@ -47,7 +46,7 @@ async function addMembers(db: Db, tx: Tx, actor: Actor, pkg: PackageRow, caseIds
     .where(and(eq(cases.districtCode, actor.districtCode), inArray(cases.id, caseIds)));
   for (const id of caseIds) {
     const row = rows.find((r) => r.id === id);
-    if (!row || !canSeeCase(actor, { ...row, status: row.status as CaseStatus })) throw new AppError('CASE_NOT_FOUND', { caseId: id });
+    if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND', { caseId: id });
   }
   const inserted = await tx
     .insert(packageMembers)
@@ -296,7 +295,7 @@ export async function getPackage(db: Db, actor: Actor, id: string): Promise<Pack
       caseId: c.id,
       code: c.code,
       summary: c.summary,
-      status: c.status as CaseStatus,
+      status: c.status,
       peopleInvolved: c.peopleInvolved,
       riskLevel: c.riskLevel as RiskLevel,
       proposedOutcome: (member.proposedOutcome as Outcome | null) ?? null,

@@ -230,7 +230,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         satisfaction: request.body.satisfaction,
         comment: request.body.comment,
       });
-      return { code: row.code, status: row.status as never };
+      return { code: row.code, status: row.status };
     },
   );
 };

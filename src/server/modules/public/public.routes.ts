@@ -2,8 +2,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { line } from '../../../shared/schemas/text.js';
-import type { CaseStatus } from '../../../shared/case-lifecycle.js';
-import type { CaseKind, Category, Satisfaction } from '../../../shared/enums.js';
+import type { CaseKind, Category } from '../../../shared/enums.js';
 import { publicProgressSchema } from '../../../shared/schemas/cases.js';
 import { publicReceiptSchema } from '../../../shared/schemas/receipt.js';
 import { caseClocks, caseEvents, cases, units } from '../../db/schema.js';
@@ -56,7 +55,7 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
         .orderBy(asc(caseEvents.id));
       return {
         code: row.code,
-        status: row.status as CaseStatus,
+        status: row.status,
         kind: row.kind as CaseKind,
         category: row.category as Category,
         handlingUnit: await publicHandlingUnit(db, row),
@@ -65,9 +64,9 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
         // status-changing steps are.
         steps: events
           .filter((e) => e.action === 'register' || e.toStatus !== null)
-          .map((e) => ({ at: e.at.toISOString(), action: e.action, toStatus: e.toStatus as CaseStatus | null })),
+          .map((e) => ({ at: e.at.toISOString(), action: e.action, toStatus: e.toStatus })),
         canRate: row.status === 'concluded',
-        satisfaction: (row.satisfaction as Satisfaction | null) ?? null,
+        satisfaction: row.satisfaction,
       };
     },
   );
@@ -112,7 +111,7 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
         trackingToken: row.trackingToken,
         kind: row.kind as CaseKind,
         category: row.category as Category,
-        status: row.status as CaseStatus,
+        status: row.status,
         registeredAt: row.createdAt.toISOString(),
         handlingUnit: await publicHandlingUnit(db, row),
         progressUrl: `${base.replace(/\/+$/, '')}/progress/${row.trackingToken}`,

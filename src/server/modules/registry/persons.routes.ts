@@ -1,7 +1,6 @@
 import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CaseStatus } from '../../../shared/case-lifecycle.js';
 import { hasPermission } from '../../../shared/permissions.js';
 import { paragraph } from '../../../shared/schemas/text.js';
 import { personLookupBodySchema, personLookupResponseSchema, revealBodySchema } from '../../../shared/schemas/persons.js';
@@ -75,12 +74,12 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
       return {
         person: { id: found[0]!.id, name: found[0]!.name },
         earlierCases: rows.map((r) => {
-          const visible = canSeeCase(actor, { ...r, status: r.status as CaseStatus });
+          const visible = canSeeCase(actor, r);
           return {
             id: r.id,
             code: r.code,
             summary: visible ? r.summary : '（管辖范围外）',
-            status: r.status as CaseStatus,
+            status: r.status,
             createdAt: r.createdAt.toISOString(),
             visible,
           };
