@@ -44,7 +44,8 @@ const params = z.object({ id: z.string().uuid() });
 export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, crypto, calendar: calendarCache } = app.deps;
   const tags = ['mediation'];
-  const present = async (actor: ReturnType<typeof actorOf>, id: string) => presentAgreement(db, await calendarCache.get(), actor, id);
+  const present = async (actor: ReturnType<typeof actorOf>, id: string) =>
+    presentAgreement({ db, calendar: await calendarCache.get(), actor, caseId: id });
 
   app.get(
     '/:id/agreement',
@@ -84,7 +85,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      await saveAgreement(db, actor, request.params.id, request.body);
+      await saveAgreement({ db, actor, caseId: request.params.id, body: request.body });
       return present(actor, request.params.id);
     },
   );
@@ -114,7 +115,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      await signAgreement(db, await calendarCache.get(), crypto, actor, request.params.id, request.body);
+      await signAgreement({ db, calendar: await calendarCache.get(), crypto, actor, caseId: request.params.id, body: request.body });
       return present(actor, request.params.id);
     },
   );
@@ -132,7 +133,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      await recordJudicialConfirmation(db, actor, request.params.id, request.body);
+      await recordJudicialConfirmation({ db, actor, caseId: request.params.id, body: request.body });
       return present(actor, request.params.id);
     },
   );
@@ -152,7 +153,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      await recordPerformance(db, actor, request.params.id, request.params.index, request.body);
+      await recordPerformance({ db, actor, caseId: request.params.id, index: request.params.index, body: request.body });
       return present(actor, request.params.id);
     },
   );
@@ -223,7 +224,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: [app.requireActor],
       schema: { operationId: 'listPetitionReplies', tags, params, response: { 200: z.array(petitionReplySchema) } },
     },
-    async (request) => listPetitionReplies(db, await calendarCache.get(), actorOf(request), request.params.id),
+    async (request) => listPetitionReplies({ db, calendar: await calendarCache.get(), actor: actorOf(request), caseId: request.params.id }),
   );
   app.post(
     '/:id/petition-replies',
@@ -239,10 +240,18 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await issuePetitionReply(db, await calendarCache.get(), actorOf(request), request.params.id, request.body)),
+      reply.status(201).send(
+        await issuePetitionReply({
+          db,
+          calendar: await calendarCache.get(),
+          actor: actorOf(request),
+          caseId: request.params.id,
+          body: request.body,
+        }),
+      ),
   );
   const petitionDocument = async (actor: ReturnType<typeof actorOf>, caseId: string, stage: 'reply' | 'review' | 're_review') => {
-    const replies = await listPetitionReplies(db, await calendarCache.get(), actor, caseId);
+    const replies = await listPetitionReplies({ db, calendar: await calendarCache.get(), actor, caseId });
     const found = replies.find((r) => r.stage === stage);
     if (!found) throw new AppError('NOT_FOUND');
     const detail = await presentCaseDetail(
@@ -332,7 +341,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       .select({ name: users.displayName })
       .from(users)
       .where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId)));
-    await logDocumentAccess(db, actor, a, request.id, request.ip);
+    await logDocumentAccess({ db, actor, agreement: a, requestId: request.id, ip: request.ip });
     const evidence = await signingEvidence(db, crypto, a);
     return {
       ...evidence,
