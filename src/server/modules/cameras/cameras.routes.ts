@@ -34,7 +34,7 @@ export const cameraRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: [app.requirePermission('camera.edit')],
       schema: { operationId: 'createCamera', tags: ['cameras'], body: cameraInputSchema, response: { 201: cameraSchema } },
     },
-    async (request, reply) => reply.status(201).send(await createCamera(db, actorOf(request), request.body)),
+    async (request, reply) => reply.status(201).send(await createCamera({ db, actor: actorOf(request), input: request.body })),
   );
   app.put(
     '/:id',
@@ -48,7 +48,7 @@ export const cameraRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: cameraSchema },
       },
     },
-    async (request) => updateCamera(db, actorOf(request), request.params.id, request.body),
+    async (request) => updateCamera({ db, actor: actorOf(request), id: request.params.id, input: request.body }),
   );
   app.get(
     '/:id/alerts',
@@ -56,7 +56,7 @@ export const cameraRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: [app.requirePermission('camera.view')],
       schema: { operationId: 'listCameraAlerts', tags: ['cameras'], params: idParams, response: { 200: z.array(cameraAlertSchema) } },
     },
-    async (request) => listCameraAlerts(db, actorOf(request), request.params.id),
+    async (request) => listCameraAlerts({ db, actor: actorOf(request), id: request.params.id }),
   );
 };
 

@@ -101,15 +101,16 @@ async function countOrEstimate(db: Db, query: SQLWrapper, knownEstimate?: number
  * go by keyset (`after`: the last case of the page before) — a page costs the same at any depth and cases arriving
  * meanwhile shift nothing; `page` alone (a jump) counts rows from the start. Searched words rank instead, by offset.
  */
-export async function listCases(
-  db: Db,
-  crypto: PersonalDataCrypto,
-  calendar: WorkCalendar,
-  actor: Actor,
-  q: ListCasesQuery,
+export async function listCases(opts: {
+  db: Db;
+  crypto: PersonalDataCrypto;
+  calendar: WorkCalendar;
+  actor: Actor;
+  query: ListCasesQuery;
   /** An export reads up to `limit` rows from the first, instead of one page. */
-  opts: { limit?: number } = {},
-) {
+  limit?: number;
+}) {
+  const { db, crypto, calendar, actor, query: q } = opts;
   const limit = opts.limit ?? q.pageSize;
   const offset = opts.limit || q.after ? 0 : (q.page - 1) * q.pageSize;
   const d = actor.districtCode;

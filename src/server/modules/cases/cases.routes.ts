@@ -76,7 +76,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: [app.requirePermission('case.list')],
       schema: { operationId: 'listCases', tags: ['cases'], querystring: listCasesQuerySchema, response: { 200: listCasesResponseSchema } },
     },
-    async (request) => listCases(db, crypto, await calendarCache.get(), actorOf(request), request.query),
+    async (request) => listCases({ db, crypto, calendar: await calendarCache.get(), actor: actorOf(request), query: request.query }),
   );
 
   app.get(

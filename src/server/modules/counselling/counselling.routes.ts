@@ -121,7 +121,12 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         listAlerts(db, actor, { serviceId: service.id }),
         listReferrals(db, actor, service.id),
       ]);
-      const kioskSms = await kioskSmsState(db, actor.districtCode, service.personId, config.PUBLIC_BASE_URL);
+      const kioskSms = await kioskSmsState({
+        db,
+        districtCode: actor.districtCode,
+        personId: service.personId,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+      });
       return {
         ...summary,
         reason: crypto.decrypt(service.reasonEnc),
@@ -189,7 +194,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: dutyRosterSchema },
       },
     },
-    async (request) => readDuty(db, actorOf(request), request.query.from, request.query.to),
+    async (request) => readDuty({ db, actor: actorOf(request), from: request.query.from, to: request.query.to }),
   );
 
   app.put(
@@ -206,7 +211,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await setDuty(db, actorOf(request), request.params.day, request.body.counsellorIds);
+      await setDuty({ db, actor: actorOf(request), day: request.params.day, counsellorIds: request.body.counsellorIds });
       return reply.status(204).send(null);
     },
   );
@@ -484,7 +489,8 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: counsellingFiguresSchema },
       },
     },
-    async (request) => readCounsellingFigures(db, actorOf(request).districtCode, request.query.from, request.query.to),
+    async (request) =>
+      readCounsellingFigures({ db, districtCode: actorOf(request).districtCode, from: request.query.from, to: request.query.to }),
   );
 
   app.get(
@@ -500,7 +506,12 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const f = await readCounsellingFigures(db, actorOf(request).districtCode, request.query.from, request.query.to);
+      const f = await readCounsellingFigures({
+        db,
+        districtCode: actorOf(request).districtCode,
+        from: request.query.from,
+        to: request.query.to,
+      });
       const file = await buildWorkbook([counsellingFiguresSheet(f)]);
       return reply
         .type(XLSX_TYPE)

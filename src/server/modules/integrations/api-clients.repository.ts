@@ -87,7 +87,8 @@ async function findOwnClient(db: Db, districtCode: string, id: string) {
 }
 
 /** 停用: the key stops working at once; the cases it filed stay, and their callbacks stop. */
-export async function revokeApiClient(db: Db, actor: Actor, id: string) {
+export async function revokeApiClient(opts: { db: Db; actor: Actor; id: string }) {
+  const { db, actor, id } = opts;
   await findOwnClient(db, actor.districtCode, id);
   const [row] = await db
     .update(apiClients)
@@ -101,7 +102,8 @@ export async function revokeApiClient(db: Db, actor: Actor, id: string) {
 }
 
 /** 更换密钥: a new key replaces the old one at once (same client, same cases, same signing secret). */
-export async function rotateApiKey(db: Db, crypto: PersonalDataCrypto, actor: Actor, id: string) {
+export async function rotateApiKey(opts: { db: Db; crypto: PersonalDataCrypto; actor: Actor; id: string }) {
+  const { db, crypto, actor, id } = opts;
   const existing = await findOwnClient(db, actor.districtCode, id);
   if (existing.revokedAt) throw new AppError('API_CLIENT_NOT_FOUND');
   const key = newKey();

@@ -158,7 +158,15 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => ({
-      mergeId: (await mergePersons(db, actorOf(request), request.params.id, request.body.intoId, request.body.reason)).id,
+      mergeId: (
+        await mergePersons({
+          db,
+          actor: actorOf(request),
+          fromId: request.params.id,
+          intoId: request.body.intoId,
+          reason: request.body.reason,
+        })
+      ).id,
     }),
   );
   app.post(
@@ -185,7 +193,7 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await markNotSame(db, actorOf(request), request.params.id, request.body.otherId);
+      await markNotSame({ db, actor: actorOf(request), personId: request.params.id, otherId: request.body.otherId });
       return reply.status(204).send(null);
     },
   );
