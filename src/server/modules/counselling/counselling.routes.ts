@@ -41,16 +41,13 @@ import {
   submitKioskSchema,
   walkInSchema,
 } from '../../../shared/schemas/counselling.js';
-import { adminLog, counsellingRooms, users } from '../../db/schema.js';
-import { AppError } from '../../plugins/errors.js';
-import { canSuperviseCounselling } from './counselling.policy.js';
 import { actorOf } from '../../plugins/auth.js';
-import { and, asc, eq, isNull } from 'drizzle-orm';
 import { bookAppointment, listAppointments, setAppointmentStatus } from './appointments.js';
 import { XLSX_TYPE, attachmentName, buildWorkbook } from '../stats/workbook.js';
 import { fileResponse } from '../../lib/openapi.js';
 import { MEDIA_TYPES } from '../../lib/media-types.js';
-import { readDuty, setDuty } from './duty.js';
+import { listCounsellors, readDuty, setDuty } from './duty.js';
+import { addRoom, listRooms } from './rooms.js';
 import { counsellingFiguresSheet, readCounsellingFigures } from './figures.js';
 import { listReferrals, recordReferralFollowUp, referOut } from './referrals.js';
 import {
@@ -146,12 +143,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       ...work,
       schema: { operationId: 'listCounsellingRooms', tags, response: { 200: z.array(counsellingRoomSchema) } },
     },
-    async (request) =>
-      db
-        .select({ id: counsellingRooms.id, name: counsellingRooms.name })
-        .from(counsellingRooms)
-        .where(and(eq(counsellingRooms.districtCode, actorOf(request).districtCode), eq(counsellingRooms.isActive, true)))
-        .orderBy(asc(counsellingRooms.name)),
+    async (request) => listRooms(db, actorOf(request).districtCode),
   );
 
   app.post(
@@ -166,20 +158,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: counsellingRoomSchema },
       },
     },
-    async (request, reply) => {
-      const actor = actorOf(request);
-      if (!canSuperviseCounselling(actor)) throw new AppError('FORBIDDEN');
-      const [row] = await db
-        .insert(counsellingRooms)
-        .values({ districtCode: actor.districtCode, name: request.body.name })
-        .onConflictDoNothing()
-        .returning({ id: counsellingRooms.id, name: counsellingRooms.name });
-      if (!row) throw new AppError('ROOM_EXISTS');
-      await db
-        .insert(adminLog)
-        .values({ districtCode: actor.districtCode, actorId: actor.id, action: 'counselling.addRoom', entity: row.id, data: request.body });
-      return reply.status(201).send(row);
-    },
+    async (request, reply) => reply.status(201).send(await addRoom({ db, actor: actorOf(request), body: request.body })),
   );
 
   app.get(
@@ -226,14 +205,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.array(counsellorSchema) },
       },
     },
-    async (request) => {
-      const rows = await db
-        .select({ id: users.id, name: users.displayName, head: users.isUnitHead })
-        .from(users)
-        .where(and(eq(users.districtCode, actorOf(request).districtCode), eq(users.role, 'counsellor'), isNull(users.disabledAt)))
-        .orderBy(asc(users.displayName));
-      return rows.map((r) => ({ id: r.id, name: r.name, isSupervisor: r.head }));
-    },
+    async (request) => listCounsellors(db, actorOf(request).districtCode),
   );
 
   app.get(

@@ -1,6 +1,6 @@
 import { and, asc, between, eq, inArray, isNull } from 'drizzle-orm';
 import { addDays, shanghaiDate } from '../../../shared/calendar.js';
-import type { DutyRoster } from '../../../shared/schemas/counselling.js';
+import type { Counsellor, DutyRoster } from '../../../shared/schemas/counselling.js';
 import type { Db, Tx } from '../../db/client.js';
 import { adminLog, counsellingDuty, users } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -55,6 +55,16 @@ export async function setDuty(opts: { db: Db; actor: Actor; day: string; counsel
       data: { counsellorIds: ids },
     });
   });
+}
+
+/** The district's counsellors still in service, by name: whom the roster and a booking may name. */
+export async function listCounsellors(db: Db, districtCode: string): Promise<Counsellor[]> {
+  const rows = await db
+    .select({ id: users.id, name: users.displayName, isUnitHead: users.isUnitHead })
+    .from(users)
+    .where(and(eq(users.districtCode, districtCode), eq(users.role, 'counsellor'), isNull(users.disabledAt)))
+    .orderBy(asc(users.displayName));
+  return rows.map((r) => ({ id: r.id, name: r.name, isSupervisor: r.isUnitHead }));
 }
 
 /** The counsellors on duty on the Shanghai day of `at`. */
