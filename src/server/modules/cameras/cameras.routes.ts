@@ -1,4 +1,3 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -8,12 +7,12 @@ import {
   webhookAlertSchema,
   webhookHeartbeatSchema,
 } from '../../../shared/schemas/cameras.js';
-import { apiClients } from '../../db/schema.js';
 import { isValidSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/hmac-signature.js';
 import { actorOf } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { receiveCameraAlert, receiveHeartbeat } from './camera-alerts.js';
 import { createCamera, listCameraAlerts, listCameras, updateCamera } from './cameras.repository.js';
+import { findCameraAlertClient } from '../integrations/api-clients.repository.js';
 
 const idParams = z.object({ id: z.string().uuid() });
 
@@ -86,17 +85,7 @@ export const cameraWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
   const headers = z.object({ 'x-fengqiao-client': z.string().uuid() });
   const verify = async (request: { headers: Record<string, string | string[] | undefined>; rawBody?: string }) => {
     const clientId = request.headers['x-fengqiao-client'] as string;
-    const [client] = await db
-      .select()
-      .from(apiClients)
-      .where(
-        and(
-          eq(apiClients.districtCode, config.DISTRICT_CODE),
-          eq(apiClients.id, clientId),
-          isNull(apiClients.revokedAt),
-          eq(apiClients.mayPostCameraAlerts, true),
-        ),
-      );
+    const client = await findCameraAlertClient(db, config.DISTRICT_CODE, clientId);
     const ok =
       !!client &&
       isValidSignature({

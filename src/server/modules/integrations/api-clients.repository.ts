@@ -140,6 +140,22 @@ export async function authenticateApiKey(db: Db, apiKey: string | undefined): Pr
   return row;
 }
 
+/** The live client of this id that may post camera alerts (its signing secret checks the webhook); none otherwise. */
+export async function findCameraAlertClient(db: Db, districtCode: string, clientId: string): Promise<ApiClientRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(apiClients)
+    .where(
+      and(
+        eq(apiClients.districtCode, districtCode),
+        eq(apiClients.id, clientId),
+        isNull(apiClients.revokedAt),
+        eq(apiClients.mayPostCameraAlerts, true),
+      ),
+    );
+  return row;
+}
+
 /** The key of a request: `Authorization: Bearer …` or `X-Api-Key`. */
 export function apiKeyOf(headers: Record<string, string | string[] | undefined>): string | undefined {
   const auth = headers.authorization;

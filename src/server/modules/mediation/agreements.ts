@@ -66,19 +66,22 @@ async function note(opts: {
   await recordCaseEvent({ db, within: tx, districtCode: author.districtCode, caseId, author, event: { action, reason, data } });
 }
 
+/** The name of the agreement's mediator as the document prints it ('' if the account is gone). */
+export async function mediatorNameOf(db: Db | Tx, a: Pick<AgreementRow, 'districtCode' | 'mediatorId'>): Promise<string> {
+  const [mediator] = await db
+    .select({ name: users.displayName })
+    .from(users)
+    .where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId)));
+  return mediator?.name ?? '';
+}
+
 /**
  * The exact text a party reads and signs on the phone (`agreementSigningText`) and its SHA-256: the case number, the
  * parties by name, the statutory items and terms, the committee and the mediator.
  */
 export async function signingTextOf(db: Db | Tx, a: AgreementRow, caseCode: string): Promise<{ text: string; sha256: string }> {
-  const [parties, [mediator]] = await Promise.all([
-    partiesOf(db, a),
-    db
-      .select({ name: users.displayName })
-      .from(users)
-      .where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId))),
-  ]);
-  const text = agreementSigningText({ ...a, code: caseCode, parties, mediatorName: mediator?.name ?? '' });
+  const [parties, mediatorName] = await Promise.all([partiesOf(db, a), mediatorNameOf(db, a)]);
+  const text = agreementSigningText({ ...a, code: caseCode, parties, mediatorName });
   return { text, sha256: sha256Hex(text) };
 }
 
@@ -399,12 +402,9 @@ export async function presentAgreement(opts: { db: Db; calendar: WorkCalendar; a
   await visibleCase(db, actor, caseId);
   const a = await findAgreement(db, { districtCode: actor.districtCode, caseId });
   if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
-  const [parties, [mediator], [jc]] = await Promise.all([
+  const [parties, mediatorName, [jc]] = await Promise.all([
     partiesOf(db, a),
-    db
-      .select({ name: users.displayName })
-      .from(users)
-      .where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId))),
+    mediatorNameOf(db, a),
     db
       .select()
       .from(judicialConfirmations)
@@ -431,7 +431,7 @@ export async function presentAgreement(opts: { db: Db; calendar: WorkCalendar; a
       isOverdue:
         a.status === 'effective' && !!x.dueDate && x.dueDate < shanghaiDate(new Date()) && (x.performance ?? 'pending') !== 'performed',
     })),
-    mediator: { id: a.mediatorId, name: mediator?.name ?? '', signed: signed('mediator') },
+    mediator: { id: a.mediatorId, name: mediatorName, signed: signed('mediator') },
     committeeName: a.committeeName,
     committeeSealed: signed('committee'),
     missingItems: missingAgreementItems({ ...a, parties }),

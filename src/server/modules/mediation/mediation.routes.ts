@@ -1,4 +1,3 @@
-import { and, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -14,23 +13,19 @@ import {
   petitionReplyBodySchema,
   petitionReplySchema,
 } from '../../../shared/schemas/agreements.js';
-import { users } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { listSessions, recordSession, referToPolice, scheduleSession } from './sessions.js';
 import { issuePetitionReply, listPetitionReplies, petitionReplyDocx, petitionReplyHtml } from './petition-replies.js';
 import { buildCaseFile } from './case-file.js';
-import { signingEvidence } from './sign-by-link.js';
+import { readAgreementDocument } from './read-agreement-document.js';
 import { findCaseRow } from '../case-access/case-row.js';
 import { presentCaseDetail } from '../case-access/case-detail.js';
 import { AppError } from '../../plugins/errors.js';
 import { fileResponse } from '../../lib/openapi.js';
 import { MEDIA_TYPES } from '../../lib/media-types.js';
-import { agreementDocx, agreementHtml, agreementTitle, type AgreementDocument } from './agreement-document.js';
+import { agreementDocx, agreementHtml, agreementTitle } from './agreement-document.js';
 import {
   finalizeAgreement,
-  loadAgreementForDocument,
-  logDocumentAccess,
-  partiesOf,
   presentAgreement,
   recordJudicialConfirmation,
   recordPerformance,
@@ -332,32 +327,8 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  const documentOf = async (
-    request: { params: { id: string }; id: string; ip: string; raw: unknown },
-    actor: ReturnType<typeof actorOf>,
-  ): Promise<AgreementDocument> => {
-    const { row, a } = await loadAgreementForDocument(db, actor, request.params.id);
-    const [mediator] = await db
-      .select({ name: users.displayName })
-      .from(users)
-      .where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId)));
-    await logDocumentAccess({ db, actor, agreement: a, requestId: request.id, ip: request.ip });
-    const evidence = await signingEvidence(db, crypto, a);
-    return {
-      ...evidence,
-      code: row.code,
-      committeeName: a.committeeName,
-      form: a.form,
-      parties: await partiesOf(db, a, crypto),
-      facts: a.facts,
-      disputedMatters: a.disputedMatters,
-      responsibilities: a.responsibilities,
-      terms: a.terms,
-      mediatorName: mediator?.name ?? '',
-      effectiveOn: a.effectiveOn,
-      isDraft: a.status === 'draft',
-    };
-  };
+  const documentOf = (request: { params: { id: string }; id: string; ip: string }, actor: ReturnType<typeof actorOf>) =>
+    readAgreementDocument({ db, crypto, actor, caseId: request.params.id, requestId: request.id, ip: request.ip });
   app.get(
     '/:id/agreement.docx',
     {
