@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CASE_ACTIONS, CASE_STATUSES, CASE_TRANSITIONS, nextStatus } from './case-lifecycle.js';
+import { CASE_ACTIONS, CASE_STATUSES, CASE_TRANSITIONS, nextStatus, type CaseAction, type CaseStatus } from './case-lifecycle.js';
+
+type Step = [from: CaseStatus, action: CaseAction, to: CaseStatus];
 
 describe('the case transition table', () => {
   // Every allowed transition, written out by hand so that a change to the table has to change this list too.
-  const allowed: [string, string, string][] = [
+  const allowed: Step[] = [
     ['registered', 'accept', 'accepted'],
     ['registered', 'reject', 'rejected'],
     ['registered', 'escalate', 'escalated'],
@@ -22,13 +24,13 @@ describe('the case transition table', () => {
     ['in_progress', 'resolve_on_spot', 'concluded'],
     ['suspended', 'resume', 'in_progress'],
     ['suspended', 'escalate', 'escalated'],
-    ...(['dispatched', 'in_progress', 'suspended'] as const).flatMap((s) => [
-      [s, 'request_extension', s] as [string, string, string],
-      [s, 'decide_extension', s] as [string, string, string],
+    ...(['dispatched', 'in_progress', 'suspended'] as const).flatMap((s): Step[] => [
+      [s, 'request_extension', s],
+      [s, 'decide_extension', s],
     ]),
-    ...(['registered', 'accepted', 'dispatched', 'in_progress', 'suspended', 'concluded'] as const).flatMap((s) => [
-      [s, 'urge', s] as [string, string, string],
-      [s, 'answer_urge', s] as [string, string, string],
+    ...(['registered', 'accepted', 'dispatched', 'in_progress', 'suspended', 'concluded'] as const).flatMap((s): Step[] => [
+      [s, 'urge', s],
+      [s, 'answer_urge', s],
     ]),
     ['concluded', 'follow_up', 'followed_up'],
     ['concluded', 'reopen', 'in_progress'],
@@ -39,7 +41,7 @@ describe('the case transition table', () => {
   ];
 
   it.each(allowed)('allows %s --%s--> %s', (from, action, to) => {
-    expect(nextStatus(from as never, action as never)).toBe(to);
+    expect(nextStatus(from, action)).toBe(to);
   });
 
   it('allows nothing else', () => {
@@ -51,7 +53,7 @@ describe('the case transition table', () => {
     }
   });
 
-  it.each([
+  it.each<[CaseStatus, CaseAction]>([
     ['registered', 'dispatch'],
     ['registered', 'conclude'],
     ['accepted', 'conclude'],
@@ -63,7 +65,7 @@ describe('the case transition table', () => {
     ['suspended', 'conclude'],
     ['dispatched', 'suspend'],
   ])('refuses %s --%s-->', (from, action) => {
-    expect(nextStatus(from as never, action as never)).toBeUndefined();
+    expect(nextStatus(from, action)).toBeUndefined();
   });
 
   it('leaves archived as the only state without a way out', () => {

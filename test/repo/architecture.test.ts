@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The layer picture of docs/ARCHITECTURE.md, checked: modules import one another one way only, features reach a case
- * through the case-access layer (never `modules/cases/`), and the web asks the server's policy instead of comparing
- * role names.
+ * through the case-access layer (never `modules/cases/`), routes leave queries to their module, and the web asks the
+ * server's policy instead of comparing role names.
  */
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const modules = join(root, 'src/server/modules');
@@ -45,6 +45,19 @@ describe('architecture', () => {
   it('features reach cases through the case-access layer, never through modules/cases/', () => {
     const edges = moduleImports();
     expect([...edges].filter(([, tos]) => tos.has('cases')).map(([from]) => from)).toEqual([]);
+  });
+
+  it('routes run no queries of their own: they call their module’s use cases and repositories', () => {
+    // health.routes.ts asks the database `select 1`: that answer is the whole route.
+    const routes = filesUnder(modules, (f) => f.endsWith('.routes.ts') && !f.endsWith('/health.routes.ts'));
+    const offenders = routes.filter((file) => {
+      const text = readFileSync(file, 'utf8');
+      return (
+        /from '(drizzle-orm|(\.\.\/)+db\/schema\.js)'/.test(text) ||
+        /\b(db|tx)\s*\.\s*(select|insert|update|delete|execute|transaction)\b/.test(text)
+      );
+    });
+    expect(offenders.map((f) => relative(root, f))).toEqual([]);
   });
 
   it('the web compares no role names: it shows what the server’s policies answer (allowedActions, abilities, permissions)', () => {

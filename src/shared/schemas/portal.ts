@@ -56,3 +56,4 @@ export const publicPlaceSchema = z.object({
   kind: z.enum(['street', 'community']),
   parentCode: z.string().nullable(),
 });
+export type PublicPlace = z.infer<typeof publicPlaceSchema>;

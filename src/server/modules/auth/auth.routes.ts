@@ -1,14 +1,10 @@
 import { hash, verify } from '@node-rs/argon2';
-import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Role } from '../../../shared/enums.js';
-import { permissionsOf } from '../../../shared/permissions.js';
-import { canSuperviseCounselling } from '../counselling/counselling.policy.js';
 import { loginBodySchema, meSchema } from '../../../shared/schemas/auth.js';
-import { sessions, units, users } from '../../db/schema.js';
-import { actorOf, hashToken, newSessionToken, SESSION_COOKIE } from '../../plugins/auth.js';
+import { actorOf, newSessionToken, SESSION_COOKIE } from '../../plugins/auth.js';
 import { AppError, errorBody } from '../../plugins/errors.js';
+import { createSession, deleteSession, findSignInUser, loadMe } from './auth.repository.js';
 
 // Verified against when the user name is unknown, so both failures take the same time.
 let dummyHash: Promise<string> | undefined;
@@ -21,31 +17,6 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     sameSite: 'strict' as const,
     secure: config.COOKIE_SECURE ? config.COOKIE_SECURE === 'true' : config.NODE_ENV === 'production',
   };
-
-  async function loadMe(userId: string) {
-    const [row] = await db
-      .select({ user: users, unit: units })
-      .from(users)
-      .innerJoin(units, and(eq(units.districtCode, users.districtCode), eq(units.id, users.unitId)))
-      .where(eq(users.id, userId));
-    if (!row) throw new AppError('AUTH_REQUIRED');
-    const role = row.user.role as Role;
-    return {
-      id: row.user.id,
-      username: row.user.username,
-      displayName: row.user.displayName,
-      role,
-      unit: { id: row.unit.id, code: row.unit.code, name: row.unit.name, kind: row.unit.kind },
-      districtCode: row.user.districtCode,
-      // The role's permissions, and the one that also depends on heading a unit (a counselling supervisor).
-      permissions: [
-        ...permissionsOf(role),
-        ...(role !== 'admin' && canSuperviseCounselling({ role, isUnitHead: row.user.isUnitHead })
-          ? (['counselling.supervise'] as const)
-          : []),
-      ],
-    };
-  }
 
   // Sign-in is limited twice (issue 14): per address by @fastify/rate-limit (LOGIN_RATE_LIMIT a minute, counted in the
   // shared store, request.ip as TRUST_PROXY decides), and per account here: after LOGIN_ACCOUNT_LIMIT failures within
@@ -73,11 +44,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         request.log.info('sign-in refused: account waiting after failed attempts');
         throw new AppError('AUTH_RATE_LIMITED');
       }
-      const [user] = await db
-        .select()
-        .from(users)
-        .where(and(eq(users.username, username), isNull(users.disabledAt)))
-        .limit(1);
+      const user = await findSignInUser(db, username);
       dummyHash ??= hash('fengqiao-dummy-password');
       const isValid = await verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
       if (!user || !isValid) {
@@ -89,29 +56,29 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       await app.counters.reset(`login-failures:${username}`);
       const token = newSessionToken();
-      await db.insert(sessions).values({
-        districtCode: user.districtCode,
-        tokenHash: hashToken(token),
-        userId: user.id,
+      await createSession({
+        db,
+        user,
+        token,
         expiresAt: new Date(Date.now() + config.SESSION_TTL_HOURS * 3600_000),
         ip: request.ip,
         userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
       });
       request.log.info({ userId: user.id }, 'signed in');
       reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, maxAge: config.SESSION_TTL_HOURS * 3600 });
-      return loadMe(user.id);
+      return loadMe(db, user.id);
     },
   );
 
   app.post('/logout', { schema: { operationId: 'logout', tags: ['auth'], response: { 204: z.null() } } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token) await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+    if (token) await deleteSession(db, token);
     reply.clearCookie(SESSION_COOKIE, cookieOptions);
     return reply.status(204).send(null);
   });
 
   app.get('/me', { schema: { operationId: 'getMe', tags: ['auth'], response: { 200: meSchema } } }, async (request) =>
-    loadMe(actorOf(request).id),
+    loadMe(db, actorOf(request).id),
   );
 
   // The pages' "who is signed in, if anyone?": signed out is an answer here, not an error, so a public page or the
@@ -119,6 +86,6 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/session',
     { schema: { operationId: 'getSession', tags: ['auth'], response: { 200: z.object({ me: meSchema.nullable() }) } } },
-    async (request) => ({ me: request.actor ? await loadMe(request.actor.id) : null }),
+    async (request) => ({ me: request.actor ? await loadMe(db, request.actor.id) : null }),
   );
 };

@@ -11,11 +11,10 @@ import {
   yearSummarySchema,
   workingDaysBetweenQuerySchema,
 } from '../../../shared/schemas/calendar.js';
-import { adminLog } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { listCalendarYears, loadYearSchedules, replaceYearSchedules } from './calendar.repository.js';
-import { recomputeProvisionalClocks } from '../deadlines/case-clocks.js';
+import { listCalendarYears, loadYearSchedules } from './calendar.repository.js';
+import { importCalendar, putCalendarYear } from './edit-calendar.js';
 import { parseCalendarImport } from './parse-calendar-import.js';
 
 const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
@@ -110,22 +109,14 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const actor = actorOf(request);
-      const schedule = { year: request.params.year, ...request.body };
-      await db.transaction(async (tx) => {
-        await replaceYearSchedules(tx, [schedule], { source: `admin:${actor.username}`, actorId: actor.id });
-        await tx.insert(adminLog).values({
-          districtCode: actor.districtCode,
-          actorId: actor.id,
-          action: 'calendar.put_year',
-          entity: `calendar:${schedule.year}`,
-          data: { holidays: schedule.holidays.length, workdays: schedule.workdays.length },
-        });
+      const { year, recomputed } = await putCalendarYear({
+        db,
+        calendar,
+        actor: actorOf(request),
+        schedule: { year: request.params.year, ...request.body },
       });
-      calendar.invalidate();
-      const recomputed = await recomputeProvisionalClocks(db, await calendar.get());
-      request.log.info({ year: schedule.year, recomputed }, 'calendar year replaced; provisional deadlines recomputed');
-      return { ...schedule, source: `admin:${actor.username}`, updatedAt: new Date().toISOString() };
+      request.log.info({ year: year.year, recomputed }, 'calendar year replaced; provisional deadlines recomputed');
+      return year;
     },
   );
 
@@ -142,22 +133,15 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const actor = actorOf(request);
-      const schedules = parseCalendarImport(request.body.content);
-      await db.transaction(async (tx) => {
-        await replaceYearSchedules(tx, schedules, { source: `import:${request.body.fileName ?? 'file'}`, actorId: actor.id });
-        await tx.insert(adminLog).values({
-          districtCode: actor.districtCode,
-          actorId: actor.id,
-          action: 'calendar.import',
-          entity: 'calendar',
-          data: { years: schedules.map((s) => s.year), fileName: request.body.fileName ?? null },
-        });
+      const { years, recomputed } = await importCalendar({
+        db,
+        calendar,
+        actor: actorOf(request),
+        schedules: parseCalendarImport(request.body.content),
+        fileName: request.body.fileName,
       });
-      calendar.invalidate();
-      const recomputed = await recomputeProvisionalClocks(db, await calendar.get());
-      request.log.info({ years: schedules.map((s) => s.year), recomputed }, 'calendar imported; provisional deadlines recomputed');
-      return { years: schedules.map((s) => s.year).sort() };
+      request.log.info({ years, recomputed }, 'calendar imported; provisional deadlines recomputed');
+      return { years: [...years].sort() };
     },
   );
 

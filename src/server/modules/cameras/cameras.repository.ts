@@ -66,7 +66,8 @@ async function gridOf(db: Db, actor: Actor, unitCode: string) {
   return unit;
 }
 
-export async function createCamera(db: Db, actor: Actor, input: CameraInput): Promise<Camera> {
+export async function createCamera(opts: { db: Db; actor: Actor; input: CameraInput }): Promise<Camera> {
+  const { db, actor, input } = opts;
   const unit = await gridOf(db, actor, input.unitCode);
   const [row] = await db
     .insert(cameraPoints)
@@ -88,7 +89,8 @@ export async function createCamera(db: Db, actor: Actor, input: CameraInput): Pr
   return presentCamera(row, unit, 0);
 }
 
-export async function updateCamera(db: Db, actor: Actor, id: string, input: CameraInput): Promise<Camera> {
+export async function updateCamera(opts: { db: Db; actor: Actor; id: string; input: CameraInput }): Promise<Camera> {
+  const { db, actor, id, input } = opts;
   await findVisibleCamera(db, actor, id);
   const unit = await gridOf(db, actor, input.unitCode);
   const [row] = await db
@@ -107,7 +109,8 @@ export async function updateCamera(db: Db, actor: Actor, id: string, input: Came
 }
 
 /** A camera's events, newest first (the alerts folded into each, and the case each became). */
-export async function listCameraAlerts(db: Db, actor: Actor, id: string, sinceDays = 30) {
+export async function listCameraAlerts(opts: { db: Db; actor: Actor; id: string; sinceDays?: number }) {
+  const { db, actor, id, sinceDays = 30 } = opts;
   await findVisibleCamera(db, actor, id);
   const rows = await db
     .select({ alert: cameraAlerts, code: cases.code, status: cases.status })

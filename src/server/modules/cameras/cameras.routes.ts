@@ -1,4 +1,3 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -8,12 +7,12 @@ import {
   webhookAlertSchema,
   webhookHeartbeatSchema,
 } from '../../../shared/schemas/cameras.js';
-import { apiClients } from '../../db/schema.js';
 import { isValidSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/hmac-signature.js';
 import { actorOf } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { receiveCameraAlert, receiveHeartbeat } from './camera-alerts.js';
 import { createCamera, listCameraAlerts, listCameras, updateCamera } from './cameras.repository.js';
+import { findCameraAlertClient } from '../integrations/api-clients.repository.js';
 
 const idParams = z.object({ id: z.string().uuid() });
 
@@ -34,7 +33,7 @@ export const cameraRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: [app.requirePermission('camera.edit')],
       schema: { operationId: 'createCamera', tags: ['cameras'], body: cameraInputSchema, response: { 201: cameraSchema } },
     },
-    async (request, reply) => reply.status(201).send(await createCamera(db, actorOf(request), request.body)),
+    async (request, reply) => reply.status(201).send(await createCamera({ db, actor: actorOf(request), input: request.body })),
   );
   app.put(
     '/:id',
@@ -48,7 +47,7 @@ export const cameraRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: cameraSchema },
       },
     },
-    async (request) => updateCamera(db, actorOf(request), request.params.id, request.body),
+    async (request) => updateCamera({ db, actor: actorOf(request), id: request.params.id, input: request.body }),
   );
   app.get(
     '/:id/alerts',
@@ -56,7 +55,7 @@ export const cameraRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: [app.requirePermission('camera.view')],
       schema: { operationId: 'listCameraAlerts', tags: ['cameras'], params: idParams, response: { 200: z.array(cameraAlertSchema) } },
     },
-    async (request) => listCameraAlerts(db, actorOf(request), request.params.id),
+    async (request) => listCameraAlerts({ db, actor: actorOf(request), id: request.params.id }),
   );
 };
 
@@ -86,17 +85,7 @@ export const cameraWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
   const headers = z.object({ 'x-fengqiao-client': z.string().uuid() });
   const verify = async (request: { headers: Record<string, string | string[] | undefined>; rawBody?: string }) => {
     const clientId = request.headers['x-fengqiao-client'] as string;
-    const [client] = await db
-      .select()
-      .from(apiClients)
-      .where(
-        and(
-          eq(apiClients.districtCode, config.DISTRICT_CODE),
-          eq(apiClients.id, clientId),
-          isNull(apiClients.revokedAt),
-          eq(apiClients.mayPostCameraAlerts, true),
-        ),
-      );
+    const client = await findCameraAlertClient(db, config.DISTRICT_CODE, clientId);
     const ok =
       !!client &&
       isValidSignature({

@@ -102,6 +102,9 @@ export function petitionReplyStagesFor(actor: Actor, c: { kind: string }): Petit
   return stages;
 }
 
+/** The statuses in which a case's agreement may be worked on. */
+const AGREEMENT_STATUSES: readonly CaseStatus[] = ['in_progress', 'concluded', 'followed_up'];
+
 /** What the case page may offer besides the lifecycle steps (the answers of this policy, so the web compares no roles). */
 export function caseAbilitiesFor(actor: Actor, c: CaseScope & { kind: string }) {
   const mediates = canMediate(actor, c);
@@ -109,7 +112,7 @@ export function caseAbilitiesFor(actor: Actor, c: CaseScope & { kind: string }) 
     /** Schedule and record sessions, refer to the police: while the case is being handled. */
     mediate: mediates && c.status === 'in_progress',
     /** Draft, finalise and sign the agreement, and record its performance. */
-    agreement: mediates && (['in_progress', 'concluded', 'followed_up'] as CaseStatus[]).includes(c.status),
+    agreement: mediates && AGREEMENT_STATUSES.includes(c.status),
     petitionReplyStages: petitionReplyStagesFor(actor, c),
   };
 }

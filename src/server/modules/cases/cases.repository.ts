@@ -2,10 +2,11 @@ import { figureCondition } from '../stats/case-stats.js';
 import { and, desc, eq, gte, inArray, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { CaseSummary, ListCasesQuery } from '../../../shared/schemas/cases.js';
 import { type Db, type Tx } from '../../db/client.js';
-import { caseSearch, cases, units, users } from '../../db/schema.js';
+import { attachments, caseSearch, cases, units, users } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
-import type { CaseRow } from '../case-access/case-row.js';
+import { AppError } from '../../plugins/errors.js';
+import { findVisibleCase, type CaseRow } from '../case-access/case-row.js';
 import { findUnitsByIds } from '../units/units.repository.js';
 import { seesWholeDistrict, visibleCasesCondition } from '../case-access/cases.policy.js';
 import { addDays, shanghaiDate, startOfShanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
@@ -101,15 +102,16 @@ async function countOrEstimate(db: Db, query: SQLWrapper, knownEstimate?: number
  * go by keyset (`after`: the last case of the page before) — a page costs the same at any depth and cases arriving
  * meanwhile shift nothing; `page` alone (a jump) counts rows from the start. Searched words rank instead, by offset.
  */
-export async function listCases(
-  db: Db,
-  crypto: PersonalDataCrypto,
-  calendar: WorkCalendar,
-  actor: Actor,
-  q: ListCasesQuery,
+export async function listCases(opts: {
+  db: Db;
+  crypto: PersonalDataCrypto;
+  calendar: WorkCalendar;
+  actor: Actor;
+  query: ListCasesQuery;
   /** An export reads up to `limit` rows from the first, instead of one page. */
-  opts: { limit?: number } = {},
-) {
+  limit?: number;
+}) {
+  const { db, crypto, calendar, actor, query: q } = opts;
   const limit = opts.limit ?? q.pageSize;
   const offset = opts.limit || q.after ? 0 : (q.page - 1) * q.pageSize;
   const d = actor.districtCode;
@@ -238,4 +240,16 @@ export async function listCases(
     pageSize: q.pageSize,
     nextCursor,
   };
+}
+
+/** An attachment of a case the actor sees, with its bytes; ATTACHMENT_NOT_FOUND when the case has no such file. */
+export async function findCaseAttachment(opts: { db: Db; actor: Actor; caseId: string; attachmentId: string }) {
+  const { db, actor } = opts;
+  const row = await findVisibleCase({ db, actor, caseId: opts.caseId });
+  const [file] = await db
+    .select()
+    .from(attachments)
+    .where(and(eq(attachments.districtCode, actor.districtCode), eq(attachments.caseId, row.id), eq(attachments.id, opts.attachmentId)));
+  if (!file) throw new AppError('ATTACHMENT_NOT_FOUND');
+  return file;
 }

@@ -1,5 +1,4 @@
 import { shanghaiDate } from '../../../shared/calendar.js';
-import { and, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { token } from '../../../shared/schemas/text.js';
@@ -13,14 +12,12 @@ import {
   listCasesQuerySchema,
   listCasesResponseSchema,
 } from '../../../shared/schemas/cases.js';
-import { attachments } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { actOnCase } from '../case-access/act-on-case.js';
-import { canSeeCase } from '../case-access/cases.policy.js';
-import { findCaseRow } from '../case-access/case-row.js';
+import { findVisibleCase } from '../case-access/case-row.js';
 import { EMPTY_DETAIL_PARTS, presentCaseDetail, presentCaseDetailFrom } from '../case-access/case-detail.js';
-import { listCases } from './cases.repository.js';
+import { findCaseAttachment, listCases } from './cases.repository.js';
 import { registerCase } from '../case-access/register-case.js';
 import { readUploadedFile, UPLOAD_ROUTE_CONFIG } from '../../lib/uploaded-file.js';
 import { uploadAttachment } from '../case-access/upload-attachment.js';
@@ -76,7 +73,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: [app.requirePermission('case.list')],
       schema: { operationId: 'listCases', tags: ['cases'], querystring: listCasesQuerySchema, response: { 200: listCasesResponseSchema } },
     },
-    async (request) => listCases(db, crypto, await calendarCache.get(), actorOf(request), request.query),
+    async (request) => listCases({ db, crypto, calendar: await calendarCache.get(), actor: actorOf(request), query: request.query }),
   );
 
   app.get(
@@ -121,8 +118,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      const row = await findCaseRow(db, actor.districtCode, request.params.id);
-      if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
+      const row = await findVisibleCase({ db, actor, caseId: request.params.id });
       return presentCaseDetail({ db, crypto, calendar: await calendarCache.get() }, actor, row);
     },
   );
@@ -201,20 +197,12 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
-      const row = await findCaseRow(db, actor.districtCode, request.params.id);
-      if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
-      const [file] = await db
-        .select()
-        .from(attachments)
-        .where(
-          and(
-            eq(attachments.districtCode, actor.districtCode),
-            eq(attachments.caseId, row.id),
-            eq(attachments.id, request.params.attachmentId),
-          ),
-        );
-      if (!file) throw new AppError('ATTACHMENT_NOT_FOUND');
+      const file = await findCaseAttachment({
+        db,
+        actor: actorOf(request),
+        caseId: request.params.id,
+        attachmentId: request.params.attachmentId,
+      });
       return reply
         .type(file.mimeType)
         .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)

@@ -50,7 +50,7 @@ export async function exportCases(opts: {
 }): Promise<{ file: Buffer; count: number }> {
   const { db, crypto, actor, query } = opts;
   if (opts.withParties && !opts.canExportPersonal) throw new AppError('FORBIDDEN');
-  const list = await listCases(db, crypto, opts.calendar, actor, query, { limit: COUNT_CAP + 1 });
+  const list = await listCases({ db, crypto, calendar: opts.calendar, actor, query, limit: COUNT_CAP + 1 });
   if (list.items.length > COUNT_CAP) throw new AppError('EXPORT_TOO_LARGE', { max: COUNT_CAP });
 
   const partiesByCase = new Map<string, string[]>();

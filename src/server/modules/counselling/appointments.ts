@@ -91,7 +91,7 @@ export async function bookAppointment(opts: {
     if (e.code === '23P01' && e.constraint === 'counselling_appointments_room_free') throw new AppError('ROOM_BUSY');
     throw err;
   }
-  await markActive(db, actor.districtCode, service.id, counsellor.id);
+  await markActive({ db, districtCode: actor.districtCode, serviceId: service.id, counsellorId: counsellor.id });
   return booked;
 }
 

@@ -41,16 +41,13 @@ import {
   submitKioskSchema,
   walkInSchema,
 } from '../../../shared/schemas/counselling.js';
-import { adminLog, counsellingRooms, users } from '../../db/schema.js';
-import { AppError } from '../../plugins/errors.js';
-import { canSuperviseCounselling } from './counselling.policy.js';
 import { actorOf } from '../../plugins/auth.js';
-import { and, asc, eq, isNull } from 'drizzle-orm';
 import { bookAppointment, listAppointments, setAppointmentStatus } from './appointments.js';
 import { XLSX_TYPE, attachmentName, buildWorkbook } from '../stats/workbook.js';
 import { fileResponse } from '../../lib/openapi.js';
 import { MEDIA_TYPES } from '../../lib/media-types.js';
-import { readDuty, setDuty } from './duty.js';
+import { listCounsellors, readDuty, setDuty } from './duty.js';
+import { addRoom, listRooms } from './rooms.js';
 import { counsellingFiguresSheet, readCounsellingFigures } from './figures.js';
 import { listReferrals, recordReferralFollowUp, referOut } from './referrals.js';
 import {
@@ -121,7 +118,12 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         listAlerts(db, actor, { serviceId: service.id }),
         listReferrals(db, actor, service.id),
       ]);
-      const kioskSms = await kioskSmsState(db, actor.districtCode, service.personId, config.PUBLIC_BASE_URL);
+      const kioskSms = await kioskSmsState({
+        db,
+        districtCode: actor.districtCode,
+        personId: service.personId,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+      });
       return {
         ...summary,
         reason: crypto.decrypt(service.reasonEnc),
@@ -141,12 +143,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       ...work,
       schema: { operationId: 'listCounsellingRooms', tags, response: { 200: z.array(counsellingRoomSchema) } },
     },
-    async (request) =>
-      db
-        .select({ id: counsellingRooms.id, name: counsellingRooms.name })
-        .from(counsellingRooms)
-        .where(and(eq(counsellingRooms.districtCode, actorOf(request).districtCode), eq(counsellingRooms.isActive, true)))
-        .orderBy(asc(counsellingRooms.name)),
+    async (request) => listRooms(db, actorOf(request).districtCode),
   );
 
   app.post(
@@ -161,20 +158,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: counsellingRoomSchema },
       },
     },
-    async (request, reply) => {
-      const actor = actorOf(request);
-      if (!canSuperviseCounselling(actor)) throw new AppError('FORBIDDEN');
-      const [row] = await db
-        .insert(counsellingRooms)
-        .values({ districtCode: actor.districtCode, name: request.body.name })
-        .onConflictDoNothing()
-        .returning({ id: counsellingRooms.id, name: counsellingRooms.name });
-      if (!row) throw new AppError('ROOM_EXISTS');
-      await db
-        .insert(adminLog)
-        .values({ districtCode: actor.districtCode, actorId: actor.id, action: 'counselling.addRoom', entity: row.id, data: request.body });
-      return reply.status(201).send(row);
-    },
+    async (request, reply) => reply.status(201).send(await addRoom({ db, actor: actorOf(request), body: request.body })),
   );
 
   app.get(
@@ -189,7 +173,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: dutyRosterSchema },
       },
     },
-    async (request) => readDuty(db, actorOf(request), request.query.from, request.query.to),
+    async (request) => readDuty({ db, actor: actorOf(request), from: request.query.from, to: request.query.to }),
   );
 
   app.put(
@@ -206,7 +190,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await setDuty(db, actorOf(request), request.params.day, request.body.counsellorIds);
+      await setDuty({ db, actor: actorOf(request), day: request.params.day, counsellorIds: request.body.counsellorIds });
       return reply.status(204).send(null);
     },
   );
@@ -221,14 +205,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.array(counsellorSchema) },
       },
     },
-    async (request) => {
-      const rows = await db
-        .select({ id: users.id, name: users.displayName, head: users.isUnitHead })
-        .from(users)
-        .where(and(eq(users.districtCode, actorOf(request).districtCode), eq(users.role, 'counsellor'), isNull(users.disabledAt)))
-        .orderBy(asc(users.displayName));
-      return rows.map((r) => ({ id: r.id, name: r.name, isSupervisor: r.head }));
-    },
+    async (request) => listCounsellors(db, actorOf(request).districtCode),
   );
 
   app.get(
@@ -484,7 +461,8 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: counsellingFiguresSchema },
       },
     },
-    async (request) => readCounsellingFigures(db, actorOf(request).districtCode, request.query.from, request.query.to),
+    async (request) =>
+      readCounsellingFigures({ db, districtCode: actorOf(request).districtCode, from: request.query.from, to: request.query.to }),
   );
 
   app.get(
@@ -500,7 +478,12 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const f = await readCounsellingFigures(db, actorOf(request).districtCode, request.query.from, request.query.to);
+      const f = await readCounsellingFigures({
+        db,
+        districtCode: actorOf(request).districtCode,
+        from: request.query.from,
+        to: request.query.to,
+      });
       const file = await buildWorkbook([counsellingFiguresSheet(f)]);
       return reply
         .type(XLSX_TYPE)

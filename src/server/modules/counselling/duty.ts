@@ -1,6 +1,6 @@
 import { and, asc, between, eq, inArray, isNull } from 'drizzle-orm';
 import { addDays, shanghaiDate } from '../../../shared/calendar.js';
-import type { DutyRoster } from '../../../shared/schemas/counselling.js';
+import type { Counsellor, DutyRoster } from '../../../shared/schemas/counselling.js';
 import type { Db, Tx } from '../../db/client.js';
 import { adminLog, counsellingDuty, users } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -11,7 +11,8 @@ import { canSuperviseCounselling } from './counselling.policy.js';
 export const canSetDuty = canSuperviseCounselling;
 
 /** The roster of [from, to] (Shanghai days, at most 62), every day listed, with nobody when no one is on duty. */
-export async function readDuty(db: Db, actor: Actor, from: string, to: string): Promise<DutyRoster> {
+export async function readDuty(opts: { db: Db; actor: Actor; from: string; to: string }): Promise<DutyRoster> {
+  const { db, actor, from, to } = opts;
   if (from > to || to > addDays(from, 61)) throw new AppError('PERIOD_INVALID', { from, to });
   const rows = await db
     .select({ day: counsellingDuty.day, id: users.id, name: users.displayName })
@@ -26,7 +27,8 @@ export async function readDuty(db: Db, actor: Actor, from: string, to: string): 
 }
 
 /** Puts exactly these counsellors on duty on a day (today or later; the past stays as it was), logged. */
-export async function setDuty(db: Db, actor: Actor, day: string, counsellorIds: string[]): Promise<void> {
+export async function setDuty(opts: { db: Db; actor: Actor; day: string; counsellorIds: string[] }): Promise<void> {
+  const { db, actor, day, counsellorIds } = opts;
   if (!canSetDuty(actor)) throw new AppError('FORBIDDEN');
   if (day < shanghaiDate(new Date())) throw new AppError('DUTY_DAY_PAST', { day });
   const ids = [...new Set(counsellorIds)];
@@ -53,6 +55,16 @@ export async function setDuty(db: Db, actor: Actor, day: string, counsellorIds: 
       data: { counsellorIds: ids },
     });
   });
+}
+
+/** The district's counsellors still in service, by name: whom the roster and a booking may name. */
+export async function listCounsellors(db: Db, districtCode: string): Promise<Counsellor[]> {
+  const rows = await db
+    .select({ id: users.id, name: users.displayName, isUnitHead: users.isUnitHead })
+    .from(users)
+    .where(and(eq(users.districtCode, districtCode), eq(users.role, 'counsellor'), isNull(users.disabledAt)))
+    .orderBy(asc(users.displayName));
+  return rows.map((r) => ({ id: r.id, name: r.name, isSupervisor: r.isUnitHead }));
 }
 
 /** The counsellors on duty on the Shanghai day of `at`. */

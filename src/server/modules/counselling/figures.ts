@@ -9,7 +9,8 @@ import type { Sheet } from '../stats/workbook.js';
 export const ALERT_ANSWER_MINUTES = 60;
 
 /** Counts for leaders over [from, to] (Shanghai dates) — never a name, a reason, a score or a note. */
-export async function readCounsellingFigures(db: Db, districtCode: string, from: string, to: string) {
+export async function readCounsellingFigures(opts: { db: Db; districtCode: string; from: string; to: string }) {
+  const { db, districtCode, from, to } = opts;
   const a = startOfShanghaiDate(from);
   const b = startOfShanghaiDate(addDays(to, 1));
   const { rows } = await db.execute<Record<string, number>>(sql`

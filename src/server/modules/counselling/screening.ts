@@ -162,7 +162,9 @@ export async function createKioskLink(opts: {
   const { db, actor } = opts;
   const service = await findService(db, actor, opts.serviceId);
   await findScale(db, actor.districtCode, opts.scaleCode);
-  const phoneEnc = opts.bySms ? await kioskSmsPhone(db, actor.districtCode, service.personId, opts.publicBaseUrl) : null;
+  const phoneEnc = opts.bySms
+    ? await kioskSmsPhone({ db, districtCode: actor.districtCode, personId: service.personId, publicBaseUrl: opts.publicBaseUrl })
+    : null;
   const token = randomBytes(18).toString('base64url');
   const expiresAt = new Date(Date.now() + KIOSK_LINK_HOURS * 3600_000);
   const path = `/kiosk/${token}`;
@@ -192,9 +194,17 @@ export async function createKioskLink(opts: {
   return { token, path, expiresAt: expiresAt.toISOString(), sentBySms: !!phoneEnc };
 }
 
-/** Whether a link can go to the person by text: 'available', or why not. */
+/** The person a kiosk link would be texted to, and the address the link would name. */
+interface KioskSmsRecipient {
+  db: Db;
+  districtCode: string;
+  personId: string;
+  publicBaseUrl: string | undefined;
+}
+
 /** Where a link for this person can be texted: their encrypted phone, or why not (no public address, no phone). */
-async function kioskSmsTarget(db: Db, districtCode: string, personId: string, publicBaseUrl: string | undefined) {
+async function kioskSmsTarget(opts: KioskSmsRecipient) {
+  const { db, districtCode, personId, publicBaseUrl } = opts;
   if (!publicBaseUrl) return { state: 'no_public_address' as const };
   const [person] = await db
     .select({ phoneEnc: persons.phoneEnc })
@@ -204,12 +214,12 @@ async function kioskSmsTarget(db: Db, districtCode: string, personId: string, pu
 }
 
 /** Whether a link can go to the person by text: 'available', or why not. */
-export async function kioskSmsState(db: Db, districtCode: string, personId: string, publicBaseUrl: string | undefined) {
-  return (await kioskSmsTarget(db, districtCode, personId, publicBaseUrl)).state;
+export async function kioskSmsState(opts: KioskSmsRecipient) {
+  return (await kioskSmsTarget(opts)).state;
 }
 
-async function kioskSmsPhone(db: Db, districtCode: string, personId: string, publicBaseUrl: string | undefined): Promise<Buffer> {
-  const target = await kioskSmsTarget(db, districtCode, personId, publicBaseUrl);
+async function kioskSmsPhone(opts: KioskSmsRecipient): Promise<Buffer> {
+  const target = await kioskSmsTarget(opts);
   if (target.state === 'no_public_address') throw new AppError('KIOSK_SMS_UNAVAILABLE');
   if (target.state === 'no_phone') throw new AppError('KIOSK_SMS_NO_PHONE');
   return target.phoneEnc;

@@ -169,7 +169,8 @@ export async function personName(db: Db, districtCode: string, personId: string)
 }
 
 /** The service's status moves on with the work: a first appointment or session makes it active. */
-export async function markActive(db: Db, districtCode: string, serviceId: string, counsellorId: string) {
+export async function markActive(opts: { db: Db; districtCode: string; serviceId: string; counsellorId: string }) {
+  const { db, districtCode, serviceId, counsellorId } = opts;
   await db
     .update(counsellingServices)
     .set({ status: 'active', counsellorId: sql`coalesce(${counsellingServices.counsellorId}, ${counsellorId}::uuid)` })

@@ -31,7 +31,7 @@ export async function addSession(opts: {
       heldOn: opts.heldOn,
     })
     .returning({ id: counsellingSessions.id });
-  await markActive(db, actor.districtCode, service.id, actor.id);
+  await markActive({ db, districtCode: actor.districtCode, serviceId: service.id, counsellorId: actor.id });
   return row!;
 }
 

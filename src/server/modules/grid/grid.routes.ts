@@ -1,10 +1,8 @@
-import { and, desc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { paragraph } from '../../../shared/schemas/text.js';
-import { patrolCheckins } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
-import { AppError } from '../../plugins/errors.js';
+import { checkIn, listMyCheckins } from './check-ins.js';
 
 const checkinBody = z.object({
   id: z.string().uuid().describe('Made on the phone; the same id twice is one check-in'),
@@ -23,14 +21,6 @@ const checkinSchema = checkinBody.extend({
 /** 巡查打卡 (`/api/grid/…`): a grid worker's patrol check-ins, sent from the offline app when the network allows. */
 export const gridRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.deps;
-  const present = (r: typeof patrolCheckins.$inferSelect) => ({
-    id: r.id,
-    at: r.at.toISOString(),
-    lat: r.lat,
-    lng: r.lng,
-    note: r.note,
-    receivedAt: r.receivedAt.toISOString(),
-  });
 
   app.post(
     '/checkins',
@@ -39,29 +29,8 @@ export const gridRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { operationId: 'checkIn', tags: ['grid'], body: checkinBody, response: { 200: checkinSchema, 201: checkinSchema } },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
-      const b = request.body;
-      const [created] = await db
-        .insert(patrolCheckins)
-        .values({
-          districtCode: actor.districtCode,
-          id: b.id,
-          userId: actor.id,
-          unitId: actor.unitId,
-          at: new Date(b.at),
-          lat: b.lat ?? null,
-          lng: b.lng ?? null,
-          note: b.note ?? null,
-        })
-        .onConflictDoNothing()
-        .returning();
-      if (created) return reply.status(201).send(present(created));
-      const [existing] = await db
-        .select()
-        .from(patrolCheckins)
-        .where(and(eq(patrolCheckins.districtCode, actor.districtCode), eq(patrolCheckins.id, b.id), eq(patrolCheckins.userId, actor.id)));
-      if (!existing) throw new AppError('VALIDATION_FAILED', { id: 'used by someone else' });
-      return reply.status(200).send(present(existing));
+      const { isNew, checkin } = await checkIn({ db, actor: actorOf(request), body: request.body });
+      return reply.status(isNew ? 201 : 200).send(checkin);
     },
   );
 
@@ -71,15 +40,6 @@ export const gridRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: [app.requirePermission('grid.patrol')],
       schema: { operationId: 'listMyCheckins', tags: ['grid'], response: { 200: z.array(checkinSchema) } },
     },
-    async (request) => {
-      const actor = actorOf(request);
-      const rows = await db
-        .select()
-        .from(patrolCheckins)
-        .where(and(eq(patrolCheckins.districtCode, actor.districtCode), eq(patrolCheckins.userId, actor.id)))
-        .orderBy(desc(patrolCheckins.at))
-        .limit(50);
-      return rows.map(present);
-    },
+    async (request) => listMyCheckins(db, actorOf(request)),
   );
 };

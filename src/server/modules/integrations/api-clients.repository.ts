@@ -87,7 +87,8 @@ async function findOwnClient(db: Db, districtCode: string, id: string) {
 }
 
 /** 停用: the key stops working at once; the cases it filed stay, and their callbacks stop. */
-export async function revokeApiClient(db: Db, actor: Actor, id: string) {
+export async function revokeApiClient(opts: { db: Db; actor: Actor; id: string }) {
+  const { db, actor, id } = opts;
   await findOwnClient(db, actor.districtCode, id);
   const [row] = await db
     .update(apiClients)
@@ -101,7 +102,8 @@ export async function revokeApiClient(db: Db, actor: Actor, id: string) {
 }
 
 /** 更换密钥: a new key replaces the old one at once (same client, same cases, same signing secret). */
-export async function rotateApiKey(db: Db, crypto: PersonalDataCrypto, actor: Actor, id: string) {
+export async function rotateApiKey(opts: { db: Db; crypto: PersonalDataCrypto; actor: Actor; id: string }) {
+  const { db, crypto, actor, id } = opts;
   const existing = await findOwnClient(db, actor.districtCode, id);
   if (existing.revokedAt) throw new AppError('API_CLIENT_NOT_FOUND');
   const key = newKey();
@@ -133,6 +135,22 @@ export async function authenticateApiKey(db: Db, apiKey: string | undefined): Pr
         eq(apiClients.districtCode, row.districtCode),
         eq(apiClients.id, row.id),
         or(isNull(apiClients.lastUsedAt), lt(apiClients.lastUsedAt, sql`now() - interval '1 minute'`)),
+      ),
+    );
+  return row;
+}
+
+/** The live client of this id that may post camera alerts (its signing secret checks the webhook); none otherwise. */
+export async function findCameraAlertClient(db: Db, districtCode: string, clientId: string): Promise<ApiClientRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(apiClients)
+    .where(
+      and(
+        eq(apiClients.districtCode, districtCode),
+        eq(apiClients.id, clientId),
+        isNull(apiClients.revokedAt),
+        eq(apiClients.mayPostCameraAlerts, true),
       ),
     );
   return row;

@@ -40,7 +40,7 @@ export const apiClientRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/:id/revoke',
     { ...manage, schema: { operationId: 'revokeApiClient', tags: ['integrations'], params: idParams, response: { 200: apiClientSchema } } },
-    async (request) => revokeApiClient(db, actorOf(request), request.params.id),
+    async (request) => revokeApiClient({ db, actor: actorOf(request), id: request.params.id }),
   );
   app.post(
     '/:id/rotate',
@@ -48,7 +48,7 @@ export const apiClientRoutes: FastifyPluginAsyncZod = async (app) => {
       ...manage,
       schema: { operationId: 'rotateApiKey', tags: ['integrations'], params: idParams, response: { 200: apiClientSecretsSchema } },
     },
-    async (request) => rotateApiKey(db, crypto, actorOf(request), request.params.id),
+    async (request) => rotateApiKey({ db, crypto, actor: actorOf(request), id: request.params.id }),
   );
 };
 

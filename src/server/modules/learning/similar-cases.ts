@@ -4,6 +4,7 @@ import { keywords, similarity, tokenize } from '../../lib/chinese-text.js';
 import type { Actor } from '../../plugins/auth.js';
 import { findVisibleCase } from '../case-access/case-row.js';
 import { canSeeCase } from '../case-access/cases.policy.js';
+import type { CaseStatus } from '../../../shared/case-lifecycle.js';
 import { hasPermission } from '../../../shared/permissions.js';
 import type { Category, Outcome } from '../../../shared/enums.js';
 import type { SimilarCases } from '../../../shared/schemas/learning.js';
@@ -27,7 +28,7 @@ type Candidate = {
   people_involved: number;
   created_at: string;
   concluded_at: string;
-  status: string;
+  status: CaseStatus;
   unit_path: string;
   lead_unit_path: string | null;
   co_unit_ids: string[];
@@ -119,7 +120,7 @@ export async function findSimilarCases(opts: { db: Db; actor: Actor; caseId: str
     similar: ranked.map(({ r, score, reasons }) => {
       const d = byCase.get(r.id);
       const canOpen = canSeeCase(actor, {
-        status: r.status as never,
+        status: r.status,
         unitPath: r.unit_path,
         leadUnitPath: r.lead_unit_path,
         coUnitIds: r.co_unit_ids,

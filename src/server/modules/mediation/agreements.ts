@@ -38,31 +38,41 @@ function requireMediator(actor: Actor, row: CaseRow) {
   if (!canMediate(actor, row)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'agreement' });
 }
 
+/** The case's agreement, if there is one; `forUpdate` locks it for the step that changes it. */
 export async function findAgreement(
   db: Db | Tx,
-  districtCode: string,
-  caseId: string,
-  forUpdate = false,
+  opts: { districtCode: string; caseId: string; forUpdate?: boolean },
 ): Promise<AgreementRow | undefined> {
+  const { districtCode, caseId } = opts;
   const q = db
     .select()
     .from(mediationAgreements)
     .where(and(eq(mediationAgreements.districtCode, districtCode), eq(mediationAgreements.caseId, caseId)));
-  const [row] = forUpdate ? await q.for('update') : await q;
+  const [row] = opts.forUpdate ? await q.for('update') : await q;
   return row;
 }
 
 /** The agreement's step on the case's timeline, through the case's write path, in the step's transaction. */
-async function note(
-  db: Db,
-  tx: Tx,
-  actor: ChangeAuthor & { districtCode: string },
-  caseId: string,
-  action: string,
-  reason: string,
-  data: Record<string, unknown> = {},
-) {
-  await recordCaseEvent({ db, within: tx, districtCode: actor.districtCode, caseId, author: actor, event: { action, reason, data } });
+async function note(opts: {
+  db: Db;
+  tx: Tx;
+  author: ChangeAuthor & { districtCode: string };
+  caseId: string;
+  action: string;
+  reason: string;
+  data?: Record<string, unknown>;
+}) {
+  const { db, tx, author, caseId, action, reason, data = {} } = opts;
+  await recordCaseEvent({ db, within: tx, districtCode: author.districtCode, caseId, author, event: { action, reason, data } });
+}
+
+/** The name of the agreement's mediator as the document prints it ('' if the account is gone). */
+export async function mediatorNameOf(db: Db | Tx, a: Pick<AgreementRow, 'districtCode' | 'mediatorId'>): Promise<string> {
+  const [mediator] = await db
+    .select({ name: users.displayName })
+    .from(users)
+    .where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId)));
+  return mediator?.name ?? '';
 }
 
 /**
@@ -70,43 +80,38 @@ async function note(
  * parties by name, the statutory items and terms, the committee and the mediator.
  */
 export async function signingTextOf(db: Db | Tx, a: AgreementRow, caseCode: string): Promise<{ text: string; sha256: string }> {
-  const [parties, [mediator]] = await Promise.all([
-    partiesOf(db, a),
-    db
-      .select({ name: users.displayName })
-      .from(users)
-      .where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId))),
-  ]);
-  const text = agreementSigningText({ ...a, code: caseCode, parties, mediatorName: mediator?.name ?? '' });
+  const [parties, mediatorName] = await Promise.all([partiesOf(db, a), mediatorNameOf(db, a)]);
+  const text = agreementSigningText({ ...a, code: caseCode, parties, mediatorName });
   return { text, sha256: sha256Hex(text) };
 }
 
 /** Writes the draft (creating it the first time); a final agreement cannot change. */
-export async function saveAgreement(db: Db, actor: Actor, caseId: string, input: z.infer<typeof agreementInputSchema>) {
+export async function saveAgreement(opts: { db: Db; actor: Actor; caseId: string; body: z.infer<typeof agreementInputSchema> }) {
+  const { db, actor, caseId, body } = opts;
   const row = await visibleCase(db, actor, caseId);
   requireMediator(actor, row);
   const parties = await db
     .select({ id: caseParties.id })
     .from(caseParties)
     .where(and(eq(caseParties.districtCode, actor.districtCode), eq(caseParties.caseId, caseId)));
-  const partyIds = input.partyIds ?? parties.map((p) => p.id);
+  const partyIds = body.partyIds ?? parties.map((p) => p.id);
   if (partyIds.some((id) => !parties.some((p) => p.id === id))) throw new AppError('AGREEMENT_SIGNER_INVALID');
   const [lead] = await db
     .select({ name: units.name })
     .from(units)
     .where(and(eq(units.districtCode, actor.districtCode), eq(units.id, row.leadUnitId!)));
-  const committeeName = input.committeeName ?? `${(lead?.name ?? '').replace(/司法所$/, '')}人民调解委员会`;
+  const committeeName = body.committeeName ?? `${(lead?.name ?? '').replace(/司法所$/, '')}人民调解委员会`;
   await db.transaction(async (tx) => {
-    const existing = await findAgreement(tx, actor.districtCode, caseId, true);
+    const existing = await findAgreement(tx, { districtCode: actor.districtCode, caseId, forUpdate: true });
     if (existing && existing.status === 'effective') throw new AppError('AGREEMENT_FINAL');
     const values = {
-      form: input.form,
-      subjectMatter: input.subjectMatter,
+      form: body.form,
+      subjectMatter: body.subjectMatter,
       partyIds,
-      facts: input.facts,
-      disputedMatters: input.disputedMatters,
-      responsibilities: input.responsibilities,
-      terms: input.terms,
+      facts: body.facts,
+      disputedMatters: body.disputedMatters,
+      responsibilities: body.responsibilities,
+      terms: body.terms,
       committeeName,
       updatedAt: new Date(),
     };
@@ -116,7 +121,7 @@ export async function saveAgreement(db: Db, actor: Actor, caseId: string, input:
       const before = await signingTextOf(tx, existing, row.code);
       const after = await signingTextOf(tx, { ...existing, ...values }, row.code);
       if (before.sha256 === after.sha256) throw new AppError('AGREEMENT_FINAL');
-      await redraftAgreement(db, tx, actor, existing, values);
+      await redraftAgreement({ db, tx, actor, agreement: existing, values });
       return;
     }
     if (existing) {
@@ -131,7 +136,8 @@ export async function saveAgreement(db: Db, actor: Actor, caseId: string, input:
 }
 
 /** The final agreement's text changed: a new draft, its signatures void (kept, marked), its signing links revoked, on the timeline. */
-async function redraftAgreement(db: Db, tx: Tx, actor: Actor, a: AgreementRow, values: Partial<AgreementRow>) {
+async function redraftAgreement(opts: { db: Db; tx: Tx; actor: Actor; agreement: AgreementRow; values: Partial<AgreementRow> }) {
+  const { db, tx, actor, agreement: a, values } = opts;
   const now = new Date();
   await tx
     .update(mediationAgreements)
@@ -161,17 +167,18 @@ async function redraftAgreement(db: Db, tx: Tx, actor: Actor, a: AgreementRow, v
       ),
     );
   const given = a.signatures.length;
-  await note(
+  await note({
     db,
     tx,
-    actor,
-    a.caseId,
-    'agreement_redrafted',
-    given > 0
-      ? `协议定稿后文本被修改，成为新草稿：已有的 ${given} 个签名（其中手机签名 ${voided.length} 个）作废，须重新定稿并由各方重新签名`
-      : '协议定稿后文本被修改，成为新草稿，须重新定稿',
-    { voidedSignatures: given, voidedPhoneSignatures: voided.length },
-  );
+    author: actor,
+    caseId: a.caseId,
+    action: 'agreement_redrafted',
+    reason:
+      given > 0
+        ? `协议定稿后文本被修改，成为新草稿：已有的 ${given} 个签名（其中手机签名 ${voided.length} 个）作废，须重新定稿并由各方重新签名`
+        : '协议定稿后文本被修改，成为新草稿，须重新定稿',
+    data: { voidedSignatures: given, voidedPhoneSignatures: voided.length },
+  });
 }
 
 /** 定稿: refused, naming the first missing item, unless every statutory item is there (人民调解法 Art.29). */
@@ -179,7 +186,7 @@ export async function finalizeAgreement(db: Db, actor: Actor, caseId: string) {
   const row = await visibleCase(db, actor, caseId);
   requireMediator(actor, row);
   await db.transaction(async (tx) => {
-    const a = await findAgreement(tx, actor.districtCode, caseId, true);
+    const a = await findAgreement(tx, { districtCode: actor.districtCode, caseId, forUpdate: true });
     if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
     if (a.status !== 'draft') throw new AppError('AGREEMENT_FINAL');
     const parties = await partiesOf(tx, a);
@@ -192,25 +199,32 @@ export async function finalizeAgreement(db: Db, actor: Actor, caseId: string) {
       .update(mediationAgreements)
       .set({ status: a.form === 'oral' ? 'effective' : 'final', finalizedAt: now, effectiveOn, updatedAt: now })
       .where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, a.id)));
-    await note(db, tx, actor, caseId, 'agreement_finalize', a.form === 'oral' ? '记录口头调解协议' : '调解协议书定稿，待各方签名', {
-      form: a.form,
+    await note({
+      db,
+      tx,
+      author: actor,
+      caseId,
+      action: 'agreement_finalize',
+      reason: a.form === 'oral' ? '记录口头调解协议' : '调解协议书定稿，待各方签名',
+      data: { form: a.form },
     });
   });
 }
 
 /** Records a signature, fingerprint or seal; with everyone's, the written agreement takes effect today. */
-export async function signAgreement(
-  db: Db,
-  calendar: WorkCalendar,
-  crypto: PersonalDataCrypto,
-  actor: Actor,
-  caseId: string,
-  body: z.infer<typeof signatureBodySchema>,
-) {
+export async function signAgreement(opts: {
+  db: Db;
+  calendar: WorkCalendar;
+  crypto: PersonalDataCrypto;
+  actor: Actor;
+  caseId: string;
+  body: z.infer<typeof signatureBodySchema>;
+}) {
+  const { db, calendar, crypto, actor, caseId, body } = opts;
   const row = await visibleCase(db, actor, caseId);
   requireMediator(actor, row);
   await db.transaction(async (tx) => {
-    const a = await findAgreement(tx, actor.districtCode, caseId, true);
+    const a = await findAgreement(tx, { districtCode: actor.districtCode, caseId, forUpdate: true });
     if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
     if (a.status !== 'final') throw new AppError('AGREEMENT_NOT_FINAL');
     const signer = body.signer === 'party' ? `party:${body.partyId}` : body.signer;
@@ -252,7 +266,14 @@ export async function addSignature(opts: {
     .set({ signatures, ...(complete ? { status: 'effective' as const, effectiveOn } : {}), updatedAt: now })
     .where(and(eq(mediationAgreements.districtCode, a.districtCode), eq(mediationAgreements.id, a.id)));
   if (!complete) return;
-  await note(db, tx, author, a.caseId, 'agreement_effective', '各方签名（按指印）、调解员签名、委员会盖章，调解协议生效');
+  await note({
+    db,
+    tx,
+    author,
+    caseId: a.caseId,
+    action: 'agreement_effective',
+    reason: '各方签名（按指印）、调解员签名、委员会盖章，调解协议生效',
+  });
   const eligibility = judicialConfirmationEligibility({
     form: a.form,
     subjectMatter: a.subjectMatter as SubjectMatter,
@@ -285,16 +306,18 @@ export async function addSignature(opts: {
   ]);
 }
 
-export async function recordJudicialConfirmation(
-  db: Db,
-  actor: Actor,
-  caseId: string,
-  body: z.infer<typeof judicialConfirmationBodySchema>,
-) {
+/** 司法确认: the application to the court and, later, its ruling, on an agreement in effect that the court may confirm. */
+export async function recordJudicialConfirmation(opts: {
+  db: Db;
+  actor: Actor;
+  caseId: string;
+  body: z.infer<typeof judicialConfirmationBodySchema>;
+}) {
+  const { db, actor, caseId, body } = opts;
   const row = await visibleCase(db, actor, caseId);
   requireMediator(actor, row);
   await db.transaction(async (tx) => {
-    const a = await findAgreement(tx, actor.districtCode, caseId, true);
+    const a = await findAgreement(tx, { districtCode: actor.districtCode, caseId, forUpdate: true });
     if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
     const eligibility = judicialConfirmationEligibility({ form: a.form, subjectMatter: a.subjectMatter as SubjectMatter, terms: a.terms });
     if (!eligibility.eligible) throw new AppError('JUDICIAL_CONFIRMATION_INELIGIBLE', { reason: eligibility.reason });
@@ -309,7 +332,7 @@ export async function recordJudicialConfirmation(
     const text = body.decision
       ? `${body.court}${body.decision === 'confirmed' ? '裁定确认调解协议有效' : '裁定驳回司法确认申请'}（${body.decidedOn ?? ''}）`
       : `已向${body.court}申请司法确认（${body.appliedOn}）`;
-    await note(db, tx, actor, caseId, 'judicial_confirmation', text, { decision: body.decision });
+    await note({ db, tx, author: actor, caseId, action: 'judicial_confirmation', reason: text, data: { decision: body.decision } });
   });
 }
 
@@ -345,7 +368,8 @@ export async function partiesOf(db: Db | Tx, a: AgreementRow, crypto?: PersonalD
 }
 
 /** Every document made with the parties' particulars is a view of personal data: logged (个人信息保护法 Art.56). */
-export async function logDocumentAccess(db: Db, actor: Actor, a: AgreementRow, requestId: string, ip: string) {
+export async function logDocumentAccess(opts: { db: Db; actor: Actor; agreement: AgreementRow; requestId: string; ip: string }) {
+  const { db, actor, agreement: a, requestId, ip } = opts;
   const rows = await db
     .select({ personId: caseParties.personId })
     .from(caseParties)
@@ -367,21 +391,20 @@ export async function logDocumentAccess(db: Db, actor: Actor, a: AgreementRow, r
 
 export async function loadAgreementForDocument(db: Db, actor: Actor, caseId: string) {
   const row = await visibleCase(db, actor, caseId);
-  const a = await findAgreement(db, actor.districtCode, caseId);
+  const a = await findAgreement(db, { districtCode: actor.districtCode, caseId });
   if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
   return { row, a };
 }
 
-export async function presentAgreement(db: Db, calendar: WorkCalendar, actor: Actor, caseId: string): Promise<Agreement> {
+/** The case's agreement as the case page shows it: parties and who signed, terms and their performance, the judicial-confirmation window. */
+export async function presentAgreement(opts: { db: Db; calendar: WorkCalendar; actor: Actor; caseId: string }): Promise<Agreement> {
+  const { db, calendar, actor, caseId } = opts;
   await visibleCase(db, actor, caseId);
-  const a = await findAgreement(db, actor.districtCode, caseId);
+  const a = await findAgreement(db, { districtCode: actor.districtCode, caseId });
   if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
-  const [parties, [mediator], [jc]] = await Promise.all([
+  const [parties, mediatorName, [jc]] = await Promise.all([
     partiesOf(db, a),
-    db
-      .select({ name: users.displayName })
-      .from(users)
-      .where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId))),
+    mediatorNameOf(db, a),
     db
       .select()
       .from(judicialConfirmations)
@@ -408,7 +431,7 @@ export async function presentAgreement(db: Db, calendar: WorkCalendar, actor: Ac
       isOverdue:
         a.status === 'effective' && !!x.dueDate && x.dueDate < shanghaiDate(new Date()) && (x.performance ?? 'pending') !== 'performed',
     })),
-    mediator: { id: a.mediatorId, name: mediator?.name ?? '', signed: signed('mediator') },
+    mediator: { id: a.mediatorId, name: mediatorName, signed: signed('mediator') },
     committeeName: a.committeeName,
     committeeSealed: signed('committee'),
     missingItems: missingAgreementItems({ ...a, parties }),
@@ -425,17 +448,18 @@ export async function presentAgreement(db: Db, calendar: WorkCalendar, actor: Ac
 }
 
 /** 履行: the committee records whether a term was performed; not performed says what next (reopen, or court). */
-export async function recordPerformance(
-  db: Db,
-  actor: Actor,
-  caseId: string,
-  index: number,
-  body: { performance: 'performed' | 'partly' | 'not_performed'; note: string | null },
-) {
+export async function recordPerformance(opts: {
+  db: Db;
+  actor: Actor;
+  caseId: string;
+  index: number;
+  body: { performance: 'performed' | 'partly' | 'not_performed'; note: string | null };
+}) {
+  const { db, actor, caseId, index, body } = opts;
   const row = await visibleCase(db, actor, caseId);
   requireMediator(actor, row);
   await db.transaction(async (tx) => {
-    const a = await findAgreement(tx, actor.districtCode, caseId, true);
+    const a = await findAgreement(tx, { districtCode: actor.districtCode, caseId, forUpdate: true });
     if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
     if (a.status !== 'effective') throw new AppError('JUDICIAL_CONFIRMATION_NOT_EFFECTIVE');
     const term = a.terms[index];
@@ -450,15 +474,15 @@ export async function recordPerformance(
       .set({ terms, updatedAt: new Date() })
       .where(and(eq(mediationAgreements.districtCode, actor.districtCode), eq(mediationAgreements.id, a.id)));
     const words = { performed: '已履行', partly: '部分履行', not_performed: '未履行' }[body.performance];
-    await note(
+    await note({
       db,
       tx,
-      actor,
+      author: actor,
       caseId,
-      'term_performance',
-      `协议第${index + 1}项${words}${body.note ? `：${body.note}` : ''}${body.performance === 'not_performed' ? '（可重新调解，或引导当事人向人民法院起诉）' : ''}`,
-      { index, performance: body.performance },
-    );
+      action: 'term_performance',
+      reason: `协议第${index + 1}项${words}${body.note ? `：${body.note}` : ''}${body.performance === 'not_performed' ? '（可重新调解，或引导当事人向人民法院起诉）' : ''}`,
+      data: { index, performance: body.performance },
+    });
   });
 }
 

@@ -133,7 +133,7 @@ export async function buildCaseFile(opts: {
     if (!(err instanceof AppError && err.code === 'AGREEMENT_NOT_FOUND')) throw err;
   }
   if (detail.kind === 'petition') {
-    for (const r of await listPetitionReplies(db, calendar, actor, caseId)) {
+    for (const r of await listPetitionReplies({ db, calendar, actor, caseId })) {
       add(
         `05-信访意见书-${r.stage}.docx`,
         await petitionReplyDocx({ code: detail.code, petitioner: parties.find((p) => p.role === 'applicant')?.name ?? '信访人', reply: r }),

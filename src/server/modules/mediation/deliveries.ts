@@ -23,9 +23,10 @@ const TITLES: Record<string, string> = { reply: '信访处理意见书', review:
 const DECISIONS: Record<string, string> = { support: '支持', explain: '解释说明', not_support: '不予支持' };
 
 /** The document a delivery is for: its row id and its title as the party will see it. */
-async function documentOf(db: Db, districtCode: string, caseId: string, kind: DeliveredKind) {
+async function documentOf(db: Db, opts: { districtCode: string; caseId: string; kind: DeliveredKind }) {
+  const { districtCode, caseId, kind } = opts;
   if (kind === 'agreement') {
-    const a = await findAgreement(db, districtCode, caseId);
+    const a = await findAgreement(db, { districtCode, caseId });
     if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
     if (a.status === 'draft') throw new AppError('AGREEMENT_NOT_FINAL');
     return { subjectId: a.id, title: agreementTitle(a) };
@@ -56,7 +57,7 @@ export async function deliverDocumentOnline(opts: {
   if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
   if (!canMediate(actor, row)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'deliver' });
   const base = requirePublicBaseUrl(opts.publicBaseUrl);
-  const doc = await documentOf(db, actor.districtCode, caseId, kind);
+  const doc = await documentOf(db, { districtCode: actor.districtCode, caseId, kind });
   const parties = await partiesWithPhones(db, {
     districtCode: actor.districtCode,
     caseId,
@@ -101,7 +102,7 @@ export async function deliverDocumentOnline(opts: {
  */
 export async function openDeliveredDocument(opts: { db: Db; token: string; ticket: string | undefined }) {
   const { db } = opts;
-  const link = await findLinkWithTicket(db, opts.token, 'deliver', opts.ticket, { allowUsed: true });
+  const link = await findLinkWithTicket(db, { token: opts.token, purpose: 'deliver', ticket: opts.ticket, allowUsed: true });
   const [c] = await db
     .select({ code: cases.code, trackingToken: cases.trackingToken })
     .from(cases)

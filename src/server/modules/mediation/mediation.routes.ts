@@ -1,4 +1,3 @@
-import { and, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -14,23 +13,19 @@ import {
   petitionReplyBodySchema,
   petitionReplySchema,
 } from '../../../shared/schemas/agreements.js';
-import { users } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
 import { listSessions, recordSession, referToPolice, scheduleSession } from './sessions.js';
 import { issuePetitionReply, listPetitionReplies, petitionReplyDocx, petitionReplyHtml } from './petition-replies.js';
 import { buildCaseFile } from './case-file.js';
-import { signingEvidence } from './sign-by-link.js';
+import { readAgreementDocument } from './read-agreement-document.js';
 import { findCaseRow } from '../case-access/case-row.js';
 import { presentCaseDetail } from '../case-access/case-detail.js';
 import { AppError } from '../../plugins/errors.js';
 import { fileResponse } from '../../lib/openapi.js';
 import { MEDIA_TYPES } from '../../lib/media-types.js';
-import { agreementDocx, agreementHtml, agreementTitle, type AgreementDocument } from './agreement-document.js';
+import { agreementDocx, agreementHtml, agreementTitle } from './agreement-document.js';
 import {
   finalizeAgreement,
-  loadAgreementForDocument,
-  logDocumentAccess,
-  partiesOf,
   presentAgreement,
   recordJudicialConfirmation,
   recordPerformance,
@@ -44,7 +39,8 @@ const params = z.object({ id: z.string().uuid() });
 export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, crypto, calendar: calendarCache } = app.deps;
   const tags = ['mediation'];
-  const present = async (actor: ReturnType<typeof actorOf>, id: string) => presentAgreement(db, await calendarCache.get(), actor, id);
+  const present = async (actor: ReturnType<typeof actorOf>, id: string) =>
+    presentAgreement({ db, calendar: await calendarCache.get(), actor, caseId: id });
 
   app.get(
     '/:id/agreement',
@@ -84,7 +80,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      await saveAgreement(db, actor, request.params.id, request.body);
+      await saveAgreement({ db, actor, caseId: request.params.id, body: request.body });
       return present(actor, request.params.id);
     },
   );
@@ -114,7 +110,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      await signAgreement(db, await calendarCache.get(), crypto, actor, request.params.id, request.body);
+      await signAgreement({ db, calendar: await calendarCache.get(), crypto, actor, caseId: request.params.id, body: request.body });
       return present(actor, request.params.id);
     },
   );
@@ -132,7 +128,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      await recordJudicialConfirmation(db, actor, request.params.id, request.body);
+      await recordJudicialConfirmation({ db, actor, caseId: request.params.id, body: request.body });
       return present(actor, request.params.id);
     },
   );
@@ -152,7 +148,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      await recordPerformance(db, actor, request.params.id, request.params.index, request.body);
+      await recordPerformance({ db, actor, caseId: request.params.id, index: request.params.index, body: request.body });
       return present(actor, request.params.id);
     },
   );
@@ -223,7 +219,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: [app.requireActor],
       schema: { operationId: 'listPetitionReplies', tags, params, response: { 200: z.array(petitionReplySchema) } },
     },
-    async (request) => listPetitionReplies(db, await calendarCache.get(), actorOf(request), request.params.id),
+    async (request) => listPetitionReplies({ db, calendar: await calendarCache.get(), actor: actorOf(request), caseId: request.params.id }),
   );
   app.post(
     '/:id/petition-replies',
@@ -239,10 +235,18 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await issuePetitionReply(db, await calendarCache.get(), actorOf(request), request.params.id, request.body)),
+      reply.status(201).send(
+        await issuePetitionReply({
+          db,
+          calendar: await calendarCache.get(),
+          actor: actorOf(request),
+          caseId: request.params.id,
+          body: request.body,
+        }),
+      ),
   );
   const petitionDocument = async (actor: ReturnType<typeof actorOf>, caseId: string, stage: 'reply' | 'review' | 're_review') => {
-    const replies = await listPetitionReplies(db, await calendarCache.get(), actor, caseId);
+    const replies = await listPetitionReplies({ db, calendar: await calendarCache.get(), actor, caseId });
     const found = replies.find((r) => r.stage === stage);
     if (!found) throw new AppError('NOT_FOUND');
     const detail = await presentCaseDetail(
@@ -323,32 +327,8 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  const documentOf = async (
-    request: { params: { id: string }; id: string; ip: string; raw: unknown },
-    actor: ReturnType<typeof actorOf>,
-  ): Promise<AgreementDocument> => {
-    const { row, a } = await loadAgreementForDocument(db, actor, request.params.id);
-    const [mediator] = await db
-      .select({ name: users.displayName })
-      .from(users)
-      .where(and(eq(users.districtCode, a.districtCode), eq(users.id, a.mediatorId)));
-    await logDocumentAccess(db, actor, a, request.id, request.ip);
-    const evidence = await signingEvidence(db, crypto, a);
-    return {
-      ...evidence,
-      code: row.code,
-      committeeName: a.committeeName,
-      form: a.form,
-      parties: await partiesOf(db, a, crypto),
-      facts: a.facts,
-      disputedMatters: a.disputedMatters,
-      responsibilities: a.responsibilities,
-      terms: a.terms,
-      mediatorName: mediator?.name ?? '',
-      effectiveOn: a.effectiveOn,
-      isDraft: a.status === 'draft',
-    };
-  };
+  const documentOf = (request: { params: { id: string }; id: string; ip: string }, actor: ReturnType<typeof actorOf>) =>
+    readAgreementDocument({ db, crypto, actor, caseId: request.params.id, requestId: request.id, ip: request.ip });
   app.get(
     '/:id/agreement.docx',
     {

@@ -116,10 +116,9 @@ export async function issueLinks(
  */
 export async function findLink(
   db: Db | Tx,
-  token: string,
-  purpose: LinkPurpose | 'any',
-  opts: { forUpdate?: boolean; allowUsed?: boolean } = {},
+  opts: { token: string; purpose: LinkPurpose | 'any'; forUpdate?: boolean; allowUsed?: boolean },
 ): Promise<LinkRow> {
+  const { token, purpose } = opts;
   const q = db
     .select()
     .from(onlineLinks)
@@ -133,7 +132,7 @@ export async function findLink(
 
 /** A link of any purpose still of use: a spent signing or joining link has done its work; a delivered document may be opened again until the link expires. */
 async function findOpenLink(db: Db | Tx, token: string): Promise<LinkRow> {
-  const link = await findLink(db, token, 'any', { allowUsed: true });
+  const link = await findLink(db, { token, purpose: 'any', allowUsed: true });
   if (link.usedAt && link.purpose !== 'deliver') throw new AppError('ONLINE_LINK_INVALID');
   return link;
 }
@@ -177,12 +176,10 @@ export async function verifyLink(opts: { db: Db; crypto: PersonalDataCrypto; tok
 /** The link, if the ticket its code gave is shown and still good; ONLINE_TICKET_INVALID otherwise. */
 export async function findLinkWithTicket(
   db: Db | Tx,
-  token: string,
-  purpose: 'sign' | 'deliver',
-  ticket: string | undefined,
-  opts: { forUpdate?: boolean; allowUsed?: boolean } = {},
+  opts: { token: string; purpose: 'sign' | 'deliver'; ticket: string | undefined; forUpdate?: boolean; allowUsed?: boolean },
 ): Promise<PartyLinkRow> {
-  const link = await findLink(db, token, purpose, opts);
+  const { ticket } = opts;
+  const link = await findLink(db, opts);
   if (!ticket || !link.ticketHash || link.ticketHash !== sha256Hex(ticket) || !link.ticketExpiresAt || link.ticketExpiresAt <= new Date())
     throw new AppError('ONLINE_TICKET_INVALID');
   // Signing and delivery are a party's alone (the check constraint lets only join links name an invitee).

@@ -192,7 +192,7 @@ export async function joinOnlineSession(opts: {
 }) {
   const { db, crypto, config, sessionId, body } = opts;
   if (!body.rightsAccepted) throw new AppError('ONLINE_RIGHTS_NOT_ACCEPTED');
-  const link = await findLink(db, body.link, 'join');
+  const link = await findLink(db, { token: body.link, purpose: 'join' });
   if (link.subjectId !== sessionId) throw new AppError('ONLINE_LINK_INVALID');
   const session = await findCaseSession(db, { districtCode: link.districtCode, caseId: link.caseId, sessionId });
   if (!session || !session.onlineStartedAt) throw new AppError('ONLINE_SESSION_NOT_STARTED');
@@ -394,7 +394,8 @@ export async function onlineRecords(db: Db, districtCode: string, sessions: Sess
 }
 
 /** The case a mediator invites to, and its session still open to newcomers; the policy's refusal otherwise. */
-async function sessionToInviteTo(db: Db | Tx, actor: Actor, caseId: string, sessionId: string, forUpdate = false) {
+async function sessionToInviteTo(db: Db | Tx, opts: { actor: Actor; caseId: string; sessionId: string; forUpdate?: boolean }) {
+  const { actor, caseId, sessionId, forUpdate } = opts;
   const row = await findCaseRow(db, actor.districtCode, caseId);
   if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
   if (!canInviteToOnlineSession(actor, row)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'session' });
@@ -429,14 +430,14 @@ export async function inviteToOnlineSession(opts: {
   body: z.infer<typeof inviteToOnlineSessionBodySchema>;
 }) {
   const { db, crypto, config, actor, caseId, sessionId, body } = opts;
-  await sessionToInviteTo(db, actor, caseId, sessionId);
+  await sessionToInviteTo(db, { actor, caseId, sessionId });
   const base = requirePublicBaseUrl(config.PUBLIC_BASE_URL);
   const phoneEnc = crypto.encrypt(body.phone);
   const phoneHash = crypto.lookupHash(body.phone);
   const label = inviteeLabel(body.name, body.role);
   const invitee = await db.transaction(async (tx) => {
     // The session row locked: two invites at once cannot both take the last place.
-    const { row, session } = await sessionToInviteTo(tx, actor, caseId, sessionId, true);
+    const { row, session } = await sessionToInviteTo(tx, { actor, caseId, sessionId, forUpdate: true });
     if ((await placesLeft(tx, session)) === 0) throw new AppError('ONLINE_INVITE_FULL', { max: MAX_PARTICIPANTS });
     const [added] = await tx
       .insert(onlineInvitees)
@@ -498,7 +499,7 @@ function presentInvitee(crypto: PersonalDataCrypto, i: typeof onlineInvitees.$in
 /** The session's invitees (phones masked), whether each has come in, and how many more places there are. */
 export async function listOnlineInvitees(opts: { db: Db; crypto: PersonalDataCrypto; actor: Actor; caseId: string; sessionId: string }) {
   const { db, crypto, actor, caseId, sessionId } = opts;
-  const { session } = await sessionToInviteTo(db, actor, caseId, sessionId);
+  const { session } = await sessionToInviteTo(db, { actor, caseId, sessionId });
   const rows = await db
     .select()
     .from(onlineInvitees)

@@ -208,7 +208,12 @@ export const onlineCaseRoutes: FastifyPluginAsyncZod = async (app) => {
       const actor = actorOf(request);
       await endOnlineSession({ db, actor, caseId: request.params.id, sessionId: request.params.sessionId });
       hub.end(request.params.sessionId);
-      await completeSessionRecordings(db, config.dataDir, actor.districtCode, request.params.sessionId);
+      await completeSessionRecordings({
+        db,
+        dataDir: config.dataDir,
+        districtCode: actor.districtCode,
+        sessionId: request.params.sessionId,
+      });
       return reply.status(204).send(null);
     },
   );

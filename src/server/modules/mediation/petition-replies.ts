@@ -48,13 +48,14 @@ export function presentReply(calendar: WorkCalendar, r: ReplyRow) {
 }
 
 /** 出具意见书: refused naming any missing item of Art.32; stages in order (reply → 复查 → 复核). */
-export async function issuePetitionReply(
-  db: Db,
-  calendar: WorkCalendar,
-  actor: Actor,
-  caseId: string,
-  body: z.infer<typeof petitionReplyBodySchema>,
-) {
+export async function issuePetitionReply(opts: {
+  db: Db;
+  calendar: WorkCalendar;
+  actor: Actor;
+  caseId: string;
+  body: z.infer<typeof petitionReplyBodySchema>;
+}) {
+  const { db, calendar, actor, caseId, body } = opts;
   await petitionCase(db, actor, caseId);
   if (!petitionReplyStagesFor(actor, { kind: 'petition' }).includes(body.stage))
     throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'petition_reply' });
@@ -110,7 +111,9 @@ export async function issuePetitionReply(
   });
 }
 
-export async function listPetitionReplies(db: Db, calendar: WorkCalendar, actor: Actor, caseId: string) {
+/** The case's 信访处理意见书 in the order they were issued. */
+export async function listPetitionReplies(opts: { db: Db; calendar: WorkCalendar; actor: Actor; caseId: string }) {
+  const { db, calendar, actor, caseId } = opts;
   await petitionCase(db, actor, caseId);
   const rows = await db
     .select()

@@ -31,7 +31,9 @@ const partPath = (dataDir: string, id: string) => join(recordingsDir(dataDir), '
 export const contentPath = (dataDir: string, sha256: string) =>
   join(recordingsDir(dataDir), sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.webm`);
 
-async function mediatedSession(db: Db, actor: Actor, caseId: string, sessionId: string) {
+/** The case's online session the actor mediates, while it runs. */
+async function mediatedSession(db: Db, opts: { actor: Actor; caseId: string; sessionId: string }) {
+  const { actor, caseId, sessionId } = opts;
   const row = await findCaseRow(db, actor.districtCode, caseId);
   if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND');
   if (!canMediate(actor, row)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'session' });
@@ -64,7 +66,7 @@ async function requireConsent(db: Db, session: typeof mediationSessions.$inferSe
 /** Starts a recording of an online session in progress (the mediator's browser then sends its chunks). */
 export async function startSessionRecording(opts: { db: Db; actor: Actor; caseId: string; sessionId: string; mimeType: string }) {
   const { db, actor } = opts;
-  const session = await mediatedSession(db, actor, opts.caseId, opts.sessionId);
+  const session = await mediatedSession(db, { actor, caseId: opts.caseId, sessionId: opts.sessionId });
   await requireConsent(db, session);
   const [row] = await db
     .insert(sessionRecordings)
@@ -96,7 +98,7 @@ export async function uploadSessionRecording(opts: {
   chunk: Buffer;
 }) {
   const { db, dataDir, actor } = opts;
-  const session = await mediatedSession(db, actor, opts.caseId, opts.sessionId);
+  const session = await mediatedSession(db, { actor, caseId: opts.caseId, sessionId: opts.sessionId });
   const [rec] = await db
     .select()
     .from(sessionRecordings)
@@ -178,7 +180,8 @@ export async function completeRecording(db: Db, dataDir: string, rec: RecordingR
 }
 
 /** The session has ended: recordings still open (a tab closed mid-recording) are completed with what arrived. */
-export async function completeSessionRecordings(db: Db, dataDir: string, districtCode: string, sessionId: string) {
+export async function completeSessionRecordings(opts: { db: Db; dataDir: string; districtCode: string; sessionId: string }) {
+  const { db, dataDir, districtCode, sessionId } = opts;
   const open = await db
     .select()
     .from(sessionRecordings)

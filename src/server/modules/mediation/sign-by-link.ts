@@ -29,7 +29,7 @@ export async function sendSignLinks(opts: { db: Db; actor: Actor; caseId: string
   if (!canMediate(actor, row)) throw new AppError('CASE_ACTION_FORBIDDEN', { action: 'agreement' });
   const base = requirePublicBaseUrl(opts.publicBaseUrl);
   return db.transaction(async (tx) => {
-    const a = await findAgreement(tx, actor.districtCode, caseId, true);
+    const a = await findAgreement(tx, { districtCode: actor.districtCode, caseId, forUpdate: true });
     if (!a) throw new AppError('AGREEMENT_NOT_FOUND');
     if (a.status !== 'final' || a.form !== 'written') throw new AppError('AGREEMENT_NOT_FINAL');
     const parties = await partiesWithPhones(tx, { districtCode: actor.districtCode, caseId, partyIds: a.partyIds });
@@ -80,7 +80,7 @@ async function linkedAgreement(db: Db, link: { districtCode: string; subjectId: 
 
 /** What the phone shows once the code is checked: the agreement's full text, its digest, whose link it is. */
 export async function readAgreementByLink(opts: { db: Db; token: string; ticket: string | undefined }) {
-  const link = await findLinkWithTicket(opts.db, opts.token, 'sign', opts.ticket);
+  const link = await findLinkWithTicket(opts.db, { token: opts.token, purpose: 'sign', ticket: opts.ticket });
   const { a, code } = await linkedAgreement(opts.db, link);
   // A text redrafted since the link was sent revoked the link; a draft re-finalised has a new link.
   if (a.status !== 'final') throw new AppError('AGREEMENT_NOT_FINAL');
@@ -113,8 +113,8 @@ export async function signAgreementByLink(opts: {
   if (image.length < 100 || image.length > MAX_SIGNATURE_BYTES || !image.subarray(0, 8).equals(PNG_MAGIC))
     throw new AppError('SIGNATURE_IMAGE_INVALID');
   return db.transaction(async (tx) => {
-    const link = await findLinkWithTicket(tx, opts.token, 'sign', opts.ticket, { forUpdate: true });
-    const a = (await findAgreement(tx, link.districtCode, link.caseId, true)) as AgreementRow | undefined;
+    const link = await findLinkWithTicket(tx, { token: opts.token, purpose: 'sign', ticket: opts.ticket, forUpdate: true });
+    const a = await findAgreement(tx, { districtCode: link.districtCode, caseId: link.caseId, forUpdate: true });
     if (!a || a.id !== link.subjectId) throw new AppError('ONLINE_LINK_INVALID');
     if (a.status !== 'final') throw new AppError('AGREEMENT_NOT_FINAL');
     if (!a.partyIds.includes(link.partyId)) throw new AppError('AGREEMENT_SIGNER_INVALID');

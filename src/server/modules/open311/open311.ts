@@ -251,7 +251,7 @@ export async function presentServiceRequests(db: Db, rows: CaseRow[]) {
   const due = new Map<string, string>();
   for (const c of clockRows) if (!due.has(c.caseId)) due.set(c.caseId, c.dueDate);
   return rows.map((r) => {
-    const status = r.status as CaseStatus;
+    const { status } = r;
     const isClosed = CLOSED.includes(status);
     const dueDate = due.get(r.id);
     return {

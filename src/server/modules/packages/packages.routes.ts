@@ -47,7 +47,7 @@ export const packagesRoutes: FastifyPluginAsyncZod = async (app) => {
     { ...manage, schema: { operationId: 'createPackage', tags, body: createPackageBodySchema, response: { 201: packageDetailSchema } } },
     async (request, reply) => {
       const actor = actorOf(request);
-      const id = await createPackage(db, actor, request.body);
+      const id = await createPackage({ db, actor, input: request.body });
       return reply.status(201).send(await getPackage(db, actor, id));
     },
   );
@@ -70,7 +70,7 @@ export const packagesRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      await addPackageMember(db, actor, request.params.id, request.body.caseId);
+      await addPackageMember({ db, actor, packageId: request.params.id, caseId: request.body.caseId });
       return getPackage(db, actor, request.params.id);
     },
   );
@@ -88,7 +88,7 @@ export const packagesRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      await removePackageMember(db, actor, request.params.id, request.params.caseId, request.body.reason);
+      await removePackageMember({ db, actor, packageId: request.params.id, caseId: request.params.caseId, reason: request.body.reason });
       return getPackage(db, actor, request.params.id);
     },
   );
@@ -106,7 +106,7 @@ export const packagesRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      await recordMeeting(db, actor, request.params.id, request.body);
+      await recordMeeting({ db, actor, packageId: request.params.id, input: request.body });
       return getPackage(db, actor, request.params.id);
     },
   );
@@ -124,7 +124,7 @@ export const packagesRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      await concludePackage(db, actor, request.params.id, request.body);
+      await concludePackage({ db, actor, packageId: request.params.id, input: request.body });
       return getPackage(db, actor, request.params.id);
     },
   );

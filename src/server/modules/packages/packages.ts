@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, inArray, isNull, like, or, sql } from 'drizzle-orm';
-import type { CaseStatus } from '../../../shared/case-lifecycle.js';
 import type { Outcome, RiskLevel } from '../../../shared/enums.js';
 import type { PackageDetail, PackageSummary } from '../../../shared/schemas/packages.js';
 import type { Db, Tx } from '../../db/client.js';
@@ -25,7 +24,8 @@ function visiblePackages(actor: Actor) {
   );
 }
 
-async function findVisiblePackage(db: Db | Tx, actor: Actor, id: string, forUpdate = false): Promise<PackageRow> {
+async function findVisiblePackage(db: Db | Tx, opts: { actor: Actor; id: string; forUpdate?: boolean }): Promise<PackageRow> {
+  const { actor, id, forUpdate } = opts;
   const q = db
     .select()
     .from(casePackages)
@@ -36,18 +36,28 @@ async function findVisiblePackage(db: Db | Tx, actor: Actor, id: string, forUpda
 }
 
 /** A timeline row on a member case — joining, leaving, the package's proposal — through the case's write path. */
-async function noteOnCase(db: Db, tx: Tx, actor: Actor, caseId: string, action: string, reason: string, data: Record<string, unknown>) {
+async function noteOnCase(opts: {
+  db: Db;
+  tx: Tx;
+  actor: Actor;
+  caseId: string;
+  action: string;
+  reason: string;
+  data: Record<string, unknown>;
+}) {
+  const { db, tx, actor, caseId, action, reason, data } = opts;
   await recordCaseEvent({ db, within: tx, districtCode: actor.districtCode, caseId, author: actor, event: { action, reason, data } });
 }
 
-async function addMembers(db: Db, tx: Tx, actor: Actor, pkg: PackageRow, caseIds: string[]) {
+async function addMembers(opts: { db: Db; tx: Tx; actor: Actor; pkg: PackageRow; caseIds: string[] }) {
+  const { db, tx, actor, pkg, caseIds } = opts;
   const rows = await tx
     .select()
     .from(cases)
     .where(and(eq(cases.districtCode, actor.districtCode), inArray(cases.id, caseIds)));
   for (const id of caseIds) {
     const row = rows.find((r) => r.id === id);
-    if (!row || !canSeeCase(actor, { ...row, status: row.status as CaseStatus })) throw new AppError('CASE_NOT_FOUND', { caseId: id });
+    if (!row || !canSeeCase(actor, row)) throw new AppError('CASE_NOT_FOUND', { caseId: id });
   }
   const inserted = await tx
     .insert(packageMembers)
@@ -60,14 +70,23 @@ async function addMembers(db: Db, tx: Tx, actor: Actor, pkg: PackageRow, caseIds
   }
   // In id order: two packages taking overlapping cases lock them in the same order, so one waits, neither deadlocks.
   for (const id of [...caseIds].sort())
-    await noteOnCase(db, tx, actor, id, 'package_add', `纳入一揽子化解：${pkg.name}`, { packageId: pkg.id, packageName: pkg.name });
+    await noteOnCase({
+      db,
+      tx,
+      actor,
+      caseId: id,
+      action: 'package_add',
+      reason: `纳入一揽子化解：${pkg.name}`,
+      data: { packageId: pkg.id, packageName: pkg.name },
+    });
 }
 
-export async function createPackage(
-  db: Db,
-  actor: Actor,
-  input: { name: string; leadUnitId: string; coUnitIds: string[]; handlerId: string | null; deadline: string | null; caseIds: string[] },
-) {
+export async function createPackage(opts: {
+  db: Db;
+  actor: Actor;
+  input: { name: string; leadUnitId: string; coUnitIds: string[]; handlerId: string | null; deadline: string | null; caseIds: string[] };
+}) {
+  const { db, actor, input } = opts;
   const lead = await findUnitById(db, actor.districtCode, input.leadUnitId);
   if (!lead) throw new AppError('UNIT_NOT_FOUND', { unitId: input.leadUnitId });
   const coUnitIds = [...new Set(input.coUnitIds)].filter((id) => id !== lead.id);
@@ -94,22 +113,24 @@ export async function createPackage(
         createdBy: actor.id,
       })
       .returning();
-    await addMembers(db, tx, actor, pkg!, [...new Set(input.caseIds)]);
+    await addMembers({ db, tx, actor, pkg: pkg!, caseIds: [...new Set(input.caseIds)] });
     return pkg!.id;
   });
 }
 
-export async function addPackageMember(db: Db, actor: Actor, packageId: string, caseId: string) {
+export async function addPackageMember(opts: { db: Db; actor: Actor; packageId: string; caseId: string }) {
+  const { db, actor, packageId, caseId } = opts;
   await db.transaction(async (tx) => {
-    const pkg = await findVisiblePackage(tx, actor, packageId, true);
+    const pkg = await findVisiblePackage(tx, { actor, id: packageId, forUpdate: true });
     if (pkg.status !== 'open') throw new AppError('PACKAGE_CLOSED');
-    await addMembers(db, tx, actor, pkg, [caseId]);
+    await addMembers({ db, tx, actor, pkg, caseIds: [caseId] });
   });
 }
 
-export async function removePackageMember(db: Db, actor: Actor, packageId: string, caseId: string, reason: string) {
+export async function removePackageMember(opts: { db: Db; actor: Actor; packageId: string; caseId: string; reason: string }) {
+  const { db, actor, packageId, caseId, reason } = opts;
   await db.transaction(async (tx) => {
-    const pkg = await findVisiblePackage(tx, actor, packageId, true);
+    const pkg = await findVisiblePackage(tx, { actor, id: packageId, forUpdate: true });
     if (pkg.status !== 'open') throw new AppError('PACKAGE_CLOSED');
     const removed = await tx
       .update(packageMembers)
@@ -124,20 +145,26 @@ export async function removePackageMember(db: Db, actor: Actor, packageId: strin
       )
       .returning();
     if (removed.length === 0) throw new AppError('PACKAGE_MEMBER_NOT_FOUND');
-    await noteOnCase(db, tx, actor, caseId, 'package_remove', `移出一揽子化解：${pkg.name}（${reason}）`, {
-      packageId: pkg.id,
-      packageName: pkg.name,
+    await noteOnCase({
+      db,
+      tx,
+      actor,
+      caseId,
+      action: 'package_remove',
+      reason: `移出一揽子化解：${pkg.name}（${reason}）`,
+      data: { packageId: pkg.id, packageName: pkg.name },
     });
   });
 }
 
-export async function recordMeeting(
-  db: Db,
-  actor: Actor,
-  packageId: string,
-  input: { heldOn: string; attendees: string; minutes: string },
-) {
-  const pkg = await findVisiblePackage(db, actor, packageId);
+export async function recordMeeting(opts: {
+  db: Db;
+  actor: Actor;
+  packageId: string;
+  input: { heldOn: string; attendees: string; minutes: string };
+}) {
+  const { db, actor, packageId, input } = opts;
+  const pkg = await findVisiblePackage(db, { actor, id: packageId });
   if (pkg.status !== 'open') throw new AppError('PACKAGE_CLOSED');
   await db.insert(packageMeetings).values({ districtCode: actor.districtCode, packageId: pkg.id, ...input, recordedBy: actor.id });
 }
@@ -146,14 +173,15 @@ export async function recordMeeting(
  * Concludes the package with its conclusion and a proposed outcome per member case. The cases are not concluded
  * here: each case's handler confirms by concluding it (the proposal is on its timeline and pre-fills the form).
  */
-export async function concludePackage(
-  db: Db,
-  actor: Actor,
-  packageId: string,
-  input: { conclusion: string; outcomes: { caseId: string; outcome: Outcome; note: string }[] },
-) {
+export async function concludePackage(opts: {
+  db: Db;
+  actor: Actor;
+  packageId: string;
+  input: { conclusion: string; outcomes: { caseId: string; outcome: Outcome; note: string }[] };
+}) {
+  const { db, actor, packageId, input } = opts;
   await db.transaction(async (tx) => {
-    const pkg = await findVisiblePackage(tx, actor, packageId, true);
+    const pkg = await findVisiblePackage(tx, { actor, id: packageId, forUpdate: true });
     if (pkg.status !== 'open') throw new AppError('PACKAGE_CLOSED');
     const members = await activeMembers(tx, actor.districtCode, pkg.id);
     for (const o of input.outcomes)
@@ -170,9 +198,14 @@ export async function concludePackage(
             isNull(packageMembers.removedAt),
           ),
         );
-      await noteOnCase(db, tx, actor, o.caseId, 'package_conclude', `一揽子化解方案：${o.note}`, {
-        packageId: pkg.id,
-        proposedOutcome: o.outcome,
+      await noteOnCase({
+        db,
+        tx,
+        actor,
+        caseId: o.caseId,
+        action: 'package_conclude',
+        reason: `一揽子化解方案：${o.note}`,
+        data: { packageId: pkg.id, proposedOutcome: o.outcome },
       });
     }
     await tx
@@ -243,7 +276,7 @@ function summaryOf(
 }
 
 export async function getPackage(db: Db, actor: Actor, id: string): Promise<PackageDetail> {
-  const pkg = await findVisiblePackage(db, actor, id);
+  const pkg = await findVisiblePackage(db, { actor, id });
   const d = actor.districtCode;
   const [lead, coUnits, handler, memberRows, meetings] = await Promise.all([
     findUnitById(db, d, pkg.leadUnitId),
@@ -296,7 +329,7 @@ export async function getPackage(db: Db, actor: Actor, id: string): Promise<Pack
       caseId: c.id,
       code: c.code,
       summary: c.summary,
-      status: c.status as CaseStatus,
+      status: c.status,
       peopleInvolved: c.peopleInvolved,
       riskLevel: c.riskLevel as RiskLevel,
       proposedOutcome: (member.proposedOutcome as Outcome | null) ?? null,

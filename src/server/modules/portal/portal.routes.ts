@@ -1,4 +1,3 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { line, paragraph, token } from '../../../shared/schemas/text.js';
@@ -13,11 +12,11 @@ import {
   startVerificationBodySchema,
   startVerificationResponseSchema,
 } from '../../../shared/schemas/portal.js';
-import { units } from '../../db/schema.js';
 import { AppError, errorBody } from '../../plugins/errors.js';
 import { readUploadedFile, UPLOAD_ROUTE_CONFIG } from '../../lib/uploaded-file.js';
 import {
   addPortalPhoto,
+  listPublicPlaces,
   confirmVerification,
   filePortalReport,
   PHOTOS_PER_REPORT,
@@ -56,20 +55,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.array(publicPlaceSchema) },
       },
     },
-    async () => {
-      const rows = await db
-        .select({ id: units.id, parentId: units.parentId, code: units.code, name: units.name, kind: units.kind })
-        .from(units)
-        .where(and(eq(units.districtCode, config.DISTRICT_CODE), inArray(units.kind, ['street', 'community'])))
-        .orderBy(asc(units.code));
-      const codeOf = new Map(rows.map((r) => [r.id, r.code]));
-      return rows.map((r) => ({
-        code: r.code,
-        name: r.name,
-        kind: r.kind as 'street' | 'community',
-        parentCode: (r.parentId && codeOf.get(r.parentId)) || null,
-      }));
-    },
+    async () => listPublicPlaces(db, config.DISTRICT_CODE),
   );
 
   app.post(
@@ -230,7 +216,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         satisfaction: request.body.satisfaction,
         comment: request.body.comment,
       });
-      return { code: row.code, status: row.status as never };
+      return { code: row.code, status: row.status };
     },
   );
 };

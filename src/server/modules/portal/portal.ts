@@ -1,12 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, count, eq, gt, gte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, sql } from 'drizzle-orm';
 import { maskPhone } from '../../../shared/identifiers.js';
-import type { portalReportBodySchema } from '../../../shared/schemas/portal.js';
+import type { PublicPlace, portalReportBodySchema } from '../../../shared/schemas/portal.js';
 import type { WorkCalendar } from '../../../shared/calendar.js';
 import type { Satisfaction } from '../../../shared/enums.js';
 import type { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { attachments, caseEvents, caseParties, cases, counsellingServices, persons, phoneVerifications, users } from '../../db/schema.js';
+import {
+  attachments,
+  caseEvents,
+  caseParties,
+  cases,
+  counsellingServices,
+  persons,
+  phoneVerifications,
+  units,
+  users,
+} from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import { AppError } from '../../plugins/errors.js';
 import { actOnCase } from '../case-access/act-on-case.js';
@@ -26,6 +36,22 @@ const PHOTO_WINDOW_MS = 24 * 3600_000;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** The portal's own account (users.is_system): every portal case is registered by it. */
 const portalActor = (db: Db, districtCode: string) => systemActor(db, districtCode, 'portal', '群众自助（网上）');
+
+/** The district's streets and communities for the report's place field, by code, each community under its street. */
+export async function listPublicPlaces(db: Db, districtCode: string): Promise<PublicPlace[]> {
+  const rows = await db
+    .select({ id: units.id, parentId: units.parentId, code: units.code, name: units.name, kind: units.kind })
+    .from(units)
+    .where(and(eq(units.districtCode, districtCode), inArray(units.kind, ['street', 'community'])))
+    .orderBy(asc(units.code));
+  const codeOf = new Map(rows.map((r) => [r.id, r.code]));
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name,
+    kind: r.kind as 'street' | 'community',
+    parentCode: (r.parentId && codeOf.get(r.parentId)) || null,
+  }));
+}
 
 /** Step 1 of the portal: a 6-digit code by SMS, under the limits every door shares (notifications/phone-codes.ts). */
 export async function startVerification(opts: {

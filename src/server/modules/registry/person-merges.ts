@@ -60,7 +60,8 @@ export async function likelyMatchesOf(db: Db, actor: Actor, personId: string) {
  * 合并: staff confirm two records are one person. The first now stands for the second everywhere (earlier cases,
  * related cases, new registrations that match it); its cases keep their own rows, so the merge can be undone.
  */
-export async function mergePersons(db: Db, actor: Actor, fromId: string, intoId: string, reason: string) {
+export async function mergePersons(opts: { db: Db; actor: Actor; fromId: string; intoId: string; reason: string }) {
+  const { db, actor, fromId, intoId, reason } = opts;
   if (fromId === intoId) throw new AppError('PERSON_MERGE_INVALID');
   const [from, into] = await Promise.all([findPersonRow(db, actor.districtCode, fromId), findPersonRow(db, actor.districtCode, intoId)]);
   if (from.mergedInto || into.mergedInto || from.type !== into.type) throw new AppError('PERSON_MERGE_INVALID');
@@ -115,7 +116,8 @@ export async function undoMerge(db: Db, actor: Actor, mergeId: string) {
 }
 
 /** 不是同一人: the pair is never offered again. */
-export async function markNotSame(db: Db, actor: Actor, a: string, b: string) {
+export async function markNotSame(opts: { db: Db; actor: Actor; personId: string; otherId: string }) {
+  const { db, actor, personId: a, otherId: b } = opts;
   await Promise.all([findPersonRow(db, actor.districtCode, a), findPersonRow(db, actor.districtCode, b)]);
   const [x, y] = pair(a, b);
   await db

@@ -192,7 +192,7 @@ export async function previewRelated(opts: {
     .sort((a, b) => b.row.createdAt.getTime() - a.row.createdAt.getTime());
 
   for (const { row, personId } of theirCases) {
-    if (!canSeeCase(actor, { ...row, status: row.status as CaseStatus })) continue;
+    if (!canSeeCase(actor, row)) continue;
     const k = keys.find((x) => personOf(x)?.id === personId)!;
     const p = personOf(k)!;
     if (k.role === 'applicant' || k.role === 'third_party') {
@@ -361,7 +361,7 @@ export async function previewRelated(opts: {
       caseId: r.id,
       code: r.code,
       summary: r.summary,
-      status: r.status as CaseStatus,
+      status: r.status,
       createdAt: r.createdAt.toISOString(),
       ...evidence.scoreOf(r.id),
     }))
@@ -373,13 +373,11 @@ export async function previewRelated(opts: {
   const applicantCases = applicant ? theirCases.filter((c) => c.personId === applicant.id && c.role === 'applicant') : [];
   const sameMatterOpen = applicantCases.find(
     ({ row }) =>
-      row.kind === (draft.kind ?? row.kind) &&
-      row.category === (draft.category ?? row.category) &&
-      !SETTLED.includes(row.status as CaseStatus),
+      row.kind === (draft.kind ?? row.kind) && row.category === (draft.category ?? row.category) && !SETTLED.includes(row.status),
   );
   if (sameMatterOpen) {
     const { row } = sameMatterOpen;
-    const where = canSeeCase(actor, { ...row, status: row.status as CaseStatus }) ? row.code : '其他单位';
+    const where = canSeeCase(actor, row) ? row.code : '其他单位';
     signals.push({
       flag: 'repeat',
       reason:
@@ -507,8 +505,7 @@ export async function previewRelated(opts: {
             // An ID number on file under another name: registration will ask the clerk to confirm (PERSON_NAME_DIFFERS).
             nameDiffers: matchedBy === 'id_number' && !!typedName && !knowsName(applicant, typedName),
             caseCount: applicantCases.length,
-            openCaseCount: applicantCases.filter(({ row }) => !SETTLED.includes(row.status as CaseStatus) && row.status !== 'concluded')
-              .length,
+            openCaseCount: applicantCases.filter(({ row }) => !SETTLED.includes(row.status) && row.status !== 'concluded').length,
           }
         : null,
     likelyPersons: likelyPersons.sort((a, b) => b.score - a.score),

@@ -1,11 +1,7 @@
-import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { addDays, shanghaiDate, startOfShanghaiDate } from '../../../shared/calendar.js';
-import { cases, units } from '../../db/schema.js';
 import { actorOf } from '../../plugins/auth.js';
-import { visibleCasesCondition } from '../case-access/cases.policy.js';
-import { failureCondition } from '../deadlines/three-failures.js';
+import { reportThreeFailures } from './report-three-failures.js';
 
 export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.deps;
@@ -38,33 +34,6 @@ export const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => {
-      const actor = actorOf(request);
-      const today = shanghaiDate(new Date());
-      const holder = sql<string>`coalesce(${cases.leadUnitId}, ${cases.unitId})`;
-      const count = (cond: ReturnType<typeof failureCondition>) => sql<number>`count(*) filter (where ${cond})::int`;
-      const rows = await db
-        .select({
-          unitId: holder,
-          unitName: units.name,
-          cases: sql<number>`count(*)::int`,
-          notAccepted: count(failureCondition('not_accepted', today)),
-          notHandled: count(failureCondition('not_handled', today)),
-          unlawful: count(failureCondition('unlawful', today)),
-        })
-        .from(cases)
-        .innerJoin(units, and(eq(units.districtCode, cases.districtCode), sql`${units.id} = ${holder}`))
-        .where(
-          and(
-            eq(cases.districtCode, actor.districtCode),
-            visibleCasesCondition(actor),
-            gte(cases.createdAt, startOfShanghaiDate(request.query.from)),
-            lt(cases.createdAt, startOfShanghaiDate(addDays(request.query.to, 1))),
-          ),
-        )
-        .groupBy(holder, units.name)
-        .orderBy(sql`4 desc, 5 desc, 6 desc, 3 desc`);
-      return { today, rows };
-    },
+    async (request) => reportThreeFailures({ db, actor: actorOf(request), from: request.query.from, to: request.query.to }),
   );
 };
