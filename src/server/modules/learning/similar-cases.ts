@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { keywords, similarity, tokenize } from '../../lib/chinese-text.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -14,7 +14,9 @@ import type { AgreementTermRow } from '../../db/schema.js';
 const CANDIDATES = 200;
 /** Matches read per window of history, newest first (the index gives them in that order; never the whole history). */
 const HITS_PER_WINDOW = 1000;
-/** The history searched, widened until enough concluded cases are found: half a year, two years, all of it. */
+/** The newest cases of the district looked at one by one first (common words find their matches among them). */
+const RECENT_SCAN = 20_000;
+/** Then the history searched through the index, widened until enough concluded cases are found: half a year, two years, all of it. */
 const WINDOWS_DAYS = [183, 730, null] as const;
 const quote = (t: string) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
@@ -62,19 +64,28 @@ export async function findSimilarCases(opts: { db: Db; actor: Actor; caseId: str
   );
   const ourPersons = `{${ours.map((o) => o.person_id).join(',')}}`;
   const now = Date.now();
+  const matching = sql`s.search_vector @@ to_tsquery('simple', ${query}) and s.case_id <> ${c.id}`;
+  // First the district's newest RECENT_SCAN cases, read newest first and tested one by one until HITS_PER_WINDOW
+  // match: cheap when the words are common (the scan stops early), bounded when they are not. Then, for rarer words,
+  // the index's matches of each window (few, by then).
+  const sources: SQL[] = [
+    sql`select s.case_id, s.search_vector from (
+      select case_id, search_vector from case_search where district_code = ${d} order by case_created_at desc limit ${RECENT_SCAN}) s
+      where ${matching} limit ${HITS_PER_WINDOW}`,
+    ...WINDOWS_DAYS.map((days) => {
+      const since = days === null ? null : new Date(now - days * 86_400_000);
+      return sql`select s.case_id, s.search_vector from case_search s
+        where s.district_code = ${d} and ${matching} ${since ? sql`and s.case_created_at >= ${since}` : sql``}
+        order by s.case_created_at desc limit ${HITS_PER_WINDOW}`;
+    }),
+  ];
   let rows: Candidate[] = [];
-  for (const days of WINDOWS_DAYS) {
-    const since = days === null ? null : new Date(now - days * 86_400_000);
+  for (const source of sources) {
     rows = (
       await db.execute<Candidate>(sql`
       select c.id, c.code, c.summary, tsvector_to_array(h.search_vector) as words, c.category, c.outcome, c.people_involved, c.created_at,
         c.concluded_at, c.status, c.unit_path, c.lead_unit_path, c.co_unit_ids
-      from (
-        select s.case_id, s.search_vector from case_search s
-        where s.district_code = ${d} and s.search_vector @@ to_tsquery('simple', ${query}) and s.case_id <> ${c.id}
-          ${since ? sql`and s.case_created_at >= ${since}` : sql``}
-        order by s.case_created_at desc limit ${HITS_PER_WINDOW}
-      ) h
+      from (${source}) h
       join cases c on c.district_code = ${d} and c.id = h.case_id
       where c.concluded_at is not null and c.status in ('concluded', 'followed_up', 'archived')
         and not exists (
