@@ -17,6 +17,10 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Still open: not concluded, followed up, refused, escalated or archived (the command centre's "在办"). */
 export const OPEN_STATUSES = ['registered', 'accepted', 'dispatched', 'in_progress', 'suspended'] as const satisfies readonly CaseStatus[];
+/** Closed for a resident or another system (Open311's "closed"): refused, concluded, followed up or archived. */
+export const CLOSED_STATUSES: readonly CaseStatus[] = ['rejected', 'concluded', 'followed_up', 'archived'];
+/** Finished with: refused, followed up or archived (a concluded case still awaits its follow-up, 回访). */
+export const FINISHED_STATUSES: readonly CaseStatus[] = ['rejected', 'followed_up', 'archived'];
 
 export const CASE_ACTIONS = [
   'accept',

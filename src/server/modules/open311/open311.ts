@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, isNull, like, lte, notInArray, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { CaseStatus } from '../../../shared/case-lifecycle.js';
+import { CLOSED_STATUSES } from '../../../shared/case-lifecycle.js';
 import { CATEGORIES, type Category } from '../../../shared/enums.js';
 import { isValidPhone, normalizePhone } from '../../../shared/identifiers.js';
 import { line, paragraph, token } from '../../../shared/schemas/text.js';
@@ -46,7 +46,6 @@ export function findService(code: string) {
 }
 
 /** Settled from the resident's side: GeoReport's `closed`. Everything else is still `open`. */
-const CLOSED: readonly CaseStatus[] = ['rejected', 'concluded', 'followed_up', 'archived'];
 
 /** Requests filed through GeoReport carry this prefix on their external reference; only they are listed publicly. */
 const REF_PREFIX = 'open311:';
@@ -195,8 +194,8 @@ export async function findServiceRequests(db: Db, districtCode: string, q: z.inf
       const statuses = q.status.split(',').map((s) => s.trim().toLowerCase());
       if (statuses.some((s) => s !== 'open' && s !== 'closed'))
         throw new Open311Error(400, 'status must be open or closed / 状态只能是 open 或 closed');
-      if (!statuses.includes('open')) where.push(inArray(cases.status, [...CLOSED]));
-      if (!statuses.includes('closed')) where.push(notInArray(cases.status, [...CLOSED]));
+      if (!statuses.includes('open')) where.push(inArray(cases.status, [...CLOSED_STATUSES]));
+      if (!statuses.includes('closed')) where.push(notInArray(cases.status, [...CLOSED_STATUSES]));
     }
   }
   return db
@@ -252,7 +251,7 @@ export async function presentServiceRequests(db: Db, rows: CaseRow[]) {
   for (const c of clockRows) if (!due.has(c.caseId)) due.set(c.caseId, c.dueDate);
   return rows.map((r) => {
     const { status } = r;
-    const isClosed = CLOSED.includes(status);
+    const isClosed = CLOSED_STATUSES.includes(status);
     const dueDate = due.get(r.id);
     return {
       service_request_id: r.code,

@@ -1,6 +1,6 @@
 import { shanghaiDate } from '../../../shared/calendar.js';
 import { and, desc, eq, gte, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import type { CaseStatus } from '../../../shared/case-lifecycle.js';
+import { FINISHED_STATUSES } from '../../../shared/case-lifecycle.js';
 import type { PartyRole } from '../../../shared/enums.js';
 import { checkIdNumber, isValidCreditCode, isValidPhone, normalizeIdNumber, normalizePhone } from '../../../shared/identifiers.js';
 import type { RelatedCase, RelatedPreview, RiskFlag, RiskRules, RiskSignal } from '../../../shared/schemas/related.js';
@@ -18,7 +18,6 @@ type Draft = z.infer<typeof relatedPreviewBodySchema>;
 type Q = Db | Tx;
 
 /** Settled or closed: no longer "in handling" for the repeat rule. */
-const SETTLED: CaseStatus[] = ['rejected', 'followed_up', 'archived'];
 const LOOKBACK_DAYS = 730;
 const TEXT_CANDIDATES = 100;
 /** Similar narratives are looked for among the last half year's cases. */
@@ -373,7 +372,7 @@ export async function previewRelated(opts: {
   const applicantCases = applicant ? theirCases.filter((c) => c.personId === applicant.id && c.role === 'applicant') : [];
   const sameMatterOpen = applicantCases.find(
     ({ row }) =>
-      row.kind === (draft.kind ?? row.kind) && row.category === (draft.category ?? row.category) && !SETTLED.includes(row.status),
+      row.kind === (draft.kind ?? row.kind) && row.category === (draft.category ?? row.category) && !FINISHED_STATUSES.includes(row.status),
   );
   if (sameMatterOpen) {
     const { row } = sameMatterOpen;
@@ -505,7 +504,7 @@ export async function previewRelated(opts: {
             // An ID number on file under another name: registration will ask the clerk to confirm (PERSON_NAME_DIFFERS).
             nameDiffers: matchedBy === 'id_number' && !!typedName && !knowsName(applicant, typedName),
             caseCount: applicantCases.length,
-            openCaseCount: applicantCases.filter(({ row }) => !SETTLED.includes(row.status) && row.status !== 'concluded').length,
+            openCaseCount: applicantCases.filter(({ row }) => !FINISHED_STATUSES.includes(row.status) && row.status !== 'concluded').length,
           }
         : null,
     likelyPersons: likelyPersons.sort((a, b) => b.score - a.score),
