@@ -60,7 +60,7 @@ function cpuPerOp(before: Record<string, number>, after: Record<string, number>,
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 export function http(
   url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<{
   status: number;
   ok: boolean;
@@ -69,7 +69,7 @@ export function http(
   headers: Record<string, string | string[] | undefined>;
 }> {
   return new Promise((resolve, reject) => {
-    const body = init.body === undefined ? undefined : Buffer.from(init.body);
+    const body = typeof init.body === 'string' ? Buffer.from(init.body) : init.body;
     const req = httpRequest(
       url,
       { method: init.method ?? 'GET', agent, headers: { ...init.headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
@@ -203,6 +203,8 @@ export async function startBenchServer(opts: { url: string; dataDir: string; key
   }
   return {
     base,
+    /** The server's process id (its CPU and memory in /proc). */
+    pid: child.pid!,
     async signIn(username: string): Promise<string> {
       const res = await fetch(`${base}/api/auth/login`, {
         method: 'POST',
