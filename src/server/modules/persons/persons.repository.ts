@@ -92,8 +92,29 @@ export async function planPartyPersonsBatch(
                 or (${persons.type} = 'organization' and ${persons.name} = any(${sql.param(orgNames)}::text[])))`,
             ),
           );
-  // Persons this batch creates, found again by later registrations of the batch as if they were on file.
-  const createdInBatch: NewPerson[] = [];
+  // The records on file and those this batch creates (found again by later registrations of the batch as if they
+  // were on file), by each key a party is matched on: an import checks 100,000 rows as one batch, and searching a list
+  // of every person created so far for each row made the check quadratic (bench:import).
+  type Candidate = Pick<
+    PersonRow,
+    'id' | 'type' | 'name' | 'aliases' | 'idNumberHash' | 'phoneHash' | 'creditCode' | 'addressEnc' | 'mergedInto'
+  >;
+  const byKey = new Map<string, Candidate[]>();
+  const keysOfCandidate = (p: Candidate) => [
+    ...(p.idNumberHash ? [`id:${p.idNumberHash}`] : []),
+    ...(p.phoneHash ? [`phone:${p.phoneHash}`] : []),
+    ...(p.creditCode ? [`credit:${p.creditCode}`] : []),
+    ...(p.type === 'organization' ? [`orgname:${p.name}`] : []),
+  ];
+  const remember = (p: Candidate) => {
+    for (const key of keysOfCandidate(p)) {
+      const list = byKey.get(key);
+      if (list) list.push(p);
+      else byKey.set(key, [p]);
+    }
+  };
+  found.forEach(remember);
+  const createdInBatch = new Set<string>();
   return registrations.map((parties, r) => {
     try {
       return planOne(parties, allKeys[r]!);
@@ -120,35 +141,19 @@ export async function planPartyPersonsBatch(
     if (twice >= 0) throw new AppError('PARTY_SAME_PERSON', { partyIndexes: [identities.indexOf(identities[twice]!), twice] });
     const ids: (string | undefined)[] = [];
     const updates: { id: string; fill: Partial<PersonRow> }[] = [];
-    const candidates: Pick<
-      PersonRow,
-      'id' | 'type' | 'name' | 'aliases' | 'idNumberHash' | 'phoneHash' | 'creditCode' | 'addressEnc' | 'mergedInto'
-    >[] = [
-      ...found,
-      ...createdInBatch.map((p) => ({
-        id: p.id,
-        type: p.type,
-        name: p.name,
-        aliases: [],
-        idNumberHash: p.idNumberHash ?? null,
-        phoneHash: p.phoneHash ?? null,
-        creditCode: p.creditCode ?? null,
-        addressEnc: p.addressEnc ?? null,
-        mergedInto: null,
-      })),
-    ];
+    const first = (key: string, type: PartyInput['type'], also: (p: Candidate) => boolean = () => true) =>
+      byKey.get(key)?.find((p) => p.type === type && also(p));
     parties.forEach((party, i) => {
       const k = keys[i]!;
-      const sameType = candidates.filter((p) => p.type === party.type);
       const existing =
         party.type === 'organization'
           ? k.creditCode
-            ? sameType.find((p) => p.creditCode === k.creditCode)
-            : sameType.find((p) => p.name === k.name)
+            ? first(`credit:${k.creditCode}`, party.type)
+            : first(`orgname:${k.name}`, party.type)
           : k.idHash
-            ? sameType.find((p) => p.idNumberHash === k.idHash)
+            ? first(`id:${k.idHash}`, party.type)
             : k.phoneHash
-              ? sameType.find((p) => p.phoneHash === k.phoneHash && knowsName(p, k.name))
+              ? first(`phone:${k.phoneHash}`, party.type, (p) => knowsName(p, k.name))
               : undefined;
       if (!existing) return ids.push(undefined);
       const fill: Partial<PersonRow> = {};
@@ -158,7 +163,7 @@ export async function planPartyPersonsBatch(
       }
       // A record staff merged into another: the party is that other person.
       if (existing.mergedInto) return ids.push(existing.mergedInto);
-      const isNew = createdInBatch.some((p) => p.id === existing.id);
+      const isNew = createdInBatch.has(existing.id);
       if (!isNew) {
         if (!existing.idNumberHash && party.idNumber) Object.assign(fill, idFields(crypto, party.idNumber));
         if (!existing.phoneHash && party.phone) Object.assign(fill, phoneFields(crypto, party.phone));
@@ -190,7 +195,20 @@ export async function planPartyPersonsBatch(
         ...(party.address ? addressFields(crypto, party.address) : {}),
       });
     });
-    createdInBatch.push(...toCreate);
+    for (const p of toCreate) {
+      createdInBatch.add(p.id);
+      remember({
+        id: p.id,
+        type: p.type,
+        name: p.name,
+        aliases: [],
+        idNumberHash: p.idNumberHash ?? null,
+        phoneHash: p.phoneHash ?? null,
+        creditCode: p.creditCode ?? null,
+        addressEnc: p.addressEnc ?? null,
+        mergedInto: null,
+      });
+    }
     return { personIds: ids as string[], toCreate, updates };
   }
 }
