@@ -52,10 +52,18 @@ export const importMappingSchema = z.object({
 });
 export type ImportMapping = z.infer<typeof importMappingSchema>;
 
+/** The most rows one import request takes. */
+export const IMPORT_BATCH_MAX = 20_000;
+/**
+ * Rows per import request as the import page sends them: about forty batches whatever the file's size (2,000 to
+ * IMPORT_BATCH_MAX rows), so the progress bar moves and a large file is not sent a hundred times (bench:import).
+ */
+export const importBatchSize = (totalRows: number) => Math.min(IMPORT_BATCH_MAX, Math.max(2000, Math.ceil(totalRows / 40)));
+
 export const importQuerySchema = z.object({
   dryRun: z.enum(['true', 'false']).default('true').describe('true: check every row and save nothing'),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0).describe('First data row of this batch (0-based)'),
-  limit: z.coerce.number().int().min(1).max(20_000).default(2000).describe('Rows in this batch'),
+  limit: z.coerce.number().int().min(1).max(IMPORT_BATCH_MAX).default(2000).describe('Rows in this batch'),
 });
 
 const unitRef = z.object({ code: z.string(), name: z.string() });

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { CASE_KINDS, CATEGORIES, CHANNELS, OUTCOMES } from '../../../../shared/enums.js';
 import {
   IMPORT_FIELDS,
+  importBatchSize,
   REQUIRED_IMPORT_FIELDS,
   type ImportField,
   type ImportMapping,
@@ -15,7 +16,6 @@ import { useI18n } from '../../../app/i18n.js';
 import { useUnits } from '../../../components/use-units.js';
 import { importCases } from './service.js';
 
-const BATCH = 2000;
 const ENUM_VALUES = { kind: CASE_KINDS, category: CATEGORIES, channel: CHANNELS, outcome: OUTCOMES } as const;
 /** Where an interrupted import of this file stopped (by name and size), so it can go on from there. */
 const progressKey = (f: File) => `fq.import.${f.name}.${f.size}`;
@@ -75,7 +75,7 @@ export function ImportCasesPage() {
     setProgress({ done: from, total: dry.total, imported, already, finished: false });
     try {
       while (offset !== null) {
-        const r = await importCases(file, mapping, { offset, limit: BATCH });
+        const r = await importCases(file, mapping, { offset, limit: importBatchSize(dry.total) });
         imported += r.imported;
         already += r.alreadyImported;
         offset = r.nextOffset;
