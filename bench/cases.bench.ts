@@ -23,7 +23,7 @@ import { connectDatabase, runMigrations } from '../src/server/db/client.js';
 import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
 import { DEMO_PASSWORD, seedDemoData } from '../src/server/db/seed-demo.js';
 import { buildCaseBody } from '../src/server/modules/cases/cases.factory.js';
-import { cpuSeconds, freePort, http, load, percentile, report, waitForStartupBackfill, writeJsonReport, type Result } from './support.js';
+import { cpuSeconds, freePort, http, load, percentile, report, statements, waitForStartupBackfill, writeJsonReport, type Result } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -82,26 +82,6 @@ async function seedCases(pool: pg.Pool, n: number) {
     insert into case_events (district_code, case_id, at, action, to_status)
     select district_code, id, created_at, 'register', 'registered' from cases where code like '410871-2025-%'`);
   await pool.query('analyze');
-}
-
-/**
- * With PG_STATS=1 (and pg_stat_statements preloaded, see db/embedded.ts), the statements that took the most time
- * since the last call: which query a change should make cheaper.
- */
-async function statements(pool: pg.Pool, label: string) {
-  if (!process.env.PG_STATS) return;
-  const { rows } = await pool.query(`select calls, round(total_exec_time) as ms, round(mean_exec_time::numeric, 3) as mean,
-    round(max_exec_time) as max, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 130) as q
-    from pg_stat_statements order by total_exec_time desc limit 15`);
-  console.log(`statements during ${label}:`);
-  console.table(rows);
-  // The full-text indexes' pending lists (GIN fastupdate): a long one makes every search read it, and the insert that
-  // finds it over gin_pending_list_limit merges it while its transaction waits.
-  await pool.query('create extension if not exists pgstattuple');
-  const { rows: gin } = await pool.query(`select c.relname as index, g.pending_pages, g.pending_tuples
-    from pg_class c cross join lateral pgstatginindex(c.oid) g where c.relkind = 'i' and c.relam = (select oid from pg_am where amname = 'gin')`);
-  console.table(gin);
-  await pool.query('select pg_stat_statements_reset()');
 }
 
 async function main() {

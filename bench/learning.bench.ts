@@ -22,7 +22,7 @@ import { loadCaseHistory } from '../src/server/modules/demo/case-history.js';
 import { trainDistrictModel } from '../src/server/modules/learning/routing.js';
 import { mergeGinPendingLists } from '../src/server/modules/search/gin-pending-lists.js';
 import { rebuildCaseStats } from '../src/server/modules/stats/case-stats.js';
-import { load, percentile, report, startBenchServer, waitForStartupBackfill, writeJsonReport, type Result } from './support.js';
+import { load, percentile, report, startBenchServer, statements, waitForStartupBackfill, writeJsonReport, type Result } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -133,10 +133,17 @@ async function main() {
     });
     return res.status === 200;
   };
+  if (process.env.PG_STATS) await pool.query('create extension if not exists pg_stat_statements');
   // Warm the model cache and the connection pool before measuring.
   for (let i = 0; i < 20; i++) await suggest(i);
+  if (process.env.PG_STATS) await pool.query('select pg_stat_statements_reset()');
   const suggestRouting = { ...(await load('suggestRouting, 1 client', suggest, { clients: 1, seconds: SECONDS })), name: 'suggestRouting' };
+  await statements(pool, 'suggestRouting');
+  // Warm as suggest is: the first calls read the candidates' pages from disk.
+  for (let i = 0; i < 20; i++) await similar(1_000_000 + i);
+  if (process.env.PG_STATS) await pool.query('select pg_stat_statements_reset()');
   const similarCases = { ...(await load('similarCases, 1 client', similar, { clients: 1, seconds: SECONDS })), name: 'similarCases' };
+  await statements(pool, 'similarCases');
   await server.stop();
 
   console.log(`\n${'operation'.padEnd(34)}    rate      p50      p95      p99  (ms)`);

@@ -177,7 +177,9 @@ export async function freePort(): Promise<number> {
  */
 export async function startBenchServer(opts: { url: string; dataDir: string; key: Buffer; env?: Record<string, string> }) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'serve'], {
+  // BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/server/main.ts', 'serve'], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     env: {
       ...process.env,
@@ -236,4 +238,41 @@ export async function waitForStartupBackfill(pool: { query(text: string): Promis
     if (rows[0]!.stats === 0 && rows[0]!.search === 0) return (performance.now() - t0) / 1000;
     await new Promise((r) => setTimeout(r, 1000));
   }
+}
+
+/**
+ * With PG_STATS=1 (and pg_stat_statements preloaded, see db/embedded.ts), the statements that took the most time
+ * since the last call: which query a change should make cheaper.
+ */
+export async function statements(pool: { query(text: string): Promise<{ rows: unknown[] }> }, label: string) {
+  if (!process.env.PG_STATS) return;
+  const { rows } = await pool.query(`select calls, round(total_exec_time) as ms, round(mean_exec_time::numeric, 3) as mean,
+    round(max_exec_time) as max, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 130) as q
+    from pg_stat_statements order by total_exec_time desc limit 15`);
+  console.log(`statements during ${label}:`);
+  console.table(rows);
+  // The full-text indexes' pending lists (GIN fastupdate): a long one makes every search read it, and the insert that
+  // finds it over gin_pending_list_limit merges it while its transaction waits.
+  await pool.query('create extension if not exists pgstattuple');
+  const { rows: gin } = await pool.query(`select c.relname as index, g.pending_pages, g.pending_tuples
+    from pg_class c cross join lateral pgstatginindex(c.oid) g where c.relkind = 'i' and c.relam = (select oid from pg_am where amname = 'gin')`);
+  console.table(gin);
+  await pool.query('select pg_stat_statements_reset()');
+}
+
+/**
+ * Waits until the server's start-up work (its backfill checks over every case, a few seconds at a million) has
+ * finished: no statement of another connection running at two polls a second apart. A measurement that starts
+ * before would charge those seconds to the first operation measured.
+ */
+export async function waitForQuietDatabase(pool: { query(text: string): Promise<{ rows: unknown[] }> }) {
+  const t0 = performance.now();
+  let quietPolls = 0;
+  while (quietPolls < 2) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const { rows } = await pool.query(`select 1 from pg_stat_activity
+      where state = 'active' and pid <> pg_backend_pid() and backend_type = 'client backend' and datname = current_database()`);
+    quietPolls = rows.length === 0 ? quietPolls + 1 : 0;
+  }
+  return (performance.now() - t0) / 1000;
 }
