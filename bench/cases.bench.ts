@@ -23,7 +23,18 @@ import { connectDatabase, runMigrations } from '../src/server/db/client.js';
 import { startEmbeddedDatabase } from '../src/server/db/embedded.js';
 import { DEMO_PASSWORD, seedDemoData } from '../src/server/db/seed-demo.js';
 import { buildCaseBody } from '../src/server/modules/cases/cases.factory.js';
-import { cpuSeconds, freePort, http, load, percentile, report, statements, waitForStartupBackfill, writeJsonReport, type Result } from './support.js';
+import {
+  cpuSeconds,
+  freePort,
+  http,
+  load,
+  percentile,
+  report,
+  statements,
+  waitForStartupBackfill,
+  writeJsonReport,
+  type Result,
+} from './support.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -191,10 +191,11 @@ export async function listCases(opts: {
       return found;
     };
     let page: { id: string; found: number }[] = [];
-    // The periods unless the planner expects fewer matches than the window: it multiplies the words' frequencies as if
-    // independent, while the words of one complaint come together (物业费 停水: estimated 2,500 of a million, found in
-    // 50,000), and fetching every match of such a query cost 215 ms (bench:related).
-    for (const sinceDays of estimate > window ? [...BROAD_SEARCH_PERIODS, undefined] : [undefined]) {
+    // Several words go through the periods unless the planner expects fewer matches than the window: it multiplies
+    // the words' frequencies as if independent, while the words of one complaint come together (物业费 停水: estimated
+    // 2,500 of a million, found in 50,000), and fetching every match of such a query cost 215 ms (bench:related).
+    const broad = estimate > BROAD_SEARCH_FROM || ((search.words ?? 1) > 1 && estimate > window);
+    for (const sinceDays of broad ? [...BROAD_SEARCH_PERIODS, undefined] : [undefined]) {
       page = await pageFrom(sinceDays);
       // A full window in this period: these are the newest matches. (An empty page past the window's end counts as short.)
       if ((page[0]?.found ?? 0) >= window) break;

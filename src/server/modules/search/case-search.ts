@@ -16,7 +16,11 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * a resident ID number finds the cases of the person on file with it, by its keyed hash (the number itself is stored
  * only encrypted): the registry's index, then that person's cases (case_parties_person_idx).
  */
-export function caseSearchCondition(crypto: PersonalDataCrypto, actor: Actor, q: string): { where?: SQL; match?: SQL; rank: SQL } {
+export function caseSearchCondition(
+  crypto: PersonalDataCrypto,
+  actor: Actor,
+  q: string,
+): { where?: SQL; match?: SQL; rank: SQL; words?: number } {
   const none = sql`0`;
   if (hasPermission(actor.role, 'case.searchParties')) {
     const phone = normalizePhone(q);
@@ -51,6 +55,7 @@ export function caseSearchCondition(crypto: PersonalDataCrypto, actor: Actor, q:
   return {
     match: sql`(${match})`,
     rank: sql`ts_rank_cd(${caseSearch.searchVector}, to_tsquery('simple', ${text}))`,
+    words: wordQueries(q).length,
   };
 }
 
