@@ -175,7 +175,9 @@ export async function listCases(opts: {
     // Rare words are found through the GIN index at once. Common ones would make that fetch tens of thousands of rows
     // to keep a thousand, so they are looked for among the last month's cases first, then the last half year's, and
     // only then among all: a period holding a full window of matches holds the newest ones.
-    const window = Math.max(SEARCH_WINDOW, offset + limit);
+    // Pages beyond the first window rank the next SEARCH_WINDOW matches as a block of their own, so that every page
+    // reads one order: the newest block ranked, then the next (a page never repeats or skips a match of another).
+    const window = Math.ceil((offset + limit) / SEARCH_WINDOW) * SEARCH_WINDOW;
     const estimate = await estimateRows(db, base().where(matches));
     const joinCases = onlyIndex
       ? sql``
@@ -186,7 +188,8 @@ export async function listCases(opts: {
         select ${caseSearch.caseId} as id, count(*) over ()::int as found from (
           select ${caseSearch.caseId}, ${caseSearch.caseCreatedAt}, ${caseSearch.searchVector} from ${caseSearch}${joinCases}
           where ${inPeriod} order by ${caseSearch.caseCreatedAt} desc limit ${window}) as ${caseSearch}
-        order by ${search.rank} desc, ${caseSearch.caseCreatedAt} desc, ${caseSearch.caseId} desc
+        order by (row_number() over (order by ${caseSearch.caseCreatedAt} desc, ${caseSearch.caseId} desc) - 1) / ${SEARCH_WINDOW},
+          ${search.rank} desc, ${caseSearch.caseCreatedAt} desc, ${caseSearch.caseId} desc
         limit ${limit} offset ${offset}`);
       return found;
     };
@@ -200,10 +203,11 @@ export async function listCases(opts: {
       // A full window in this period: these are the newest matches. (An empty page past the window's end counts as short.)
       if ((page[0]?.found ?? 0) >= window) break;
     }
-    // A common word's total is the planner's estimate (the word statistics of the GIN column): counting even the
-    // first thousand of its matches cost 50–100 ms at a million cases (bench:related), more than the page.
+    // A common word searched over the whole district: its total is the planner's estimate (the word statistics of the
+    // GIN column), since counting even the first thousand of its matches cost 50–110 ms at a million cases
+    // (bench:related). With other filters the estimate takes them for independent of the word, so those are counted.
     counted =
-      estimate > BROAD_SEARCH_FROM
+      onlyIndex && estimate > BROAD_SEARCH_FROM
         ? Promise.resolve({ total: Number(estimate.toPrecision(2)), isTotalEstimate: true })
         : countOrEstimate(db, base().where(matches), estimate);
     counted.catch(() => undefined); // awaited below; a failing page read must not leave it unhandled

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { uniqueIdNumber, uniquePhone } from '../../../../test/support/identities.js';
+import { SEARCH_WINDOW } from '../cases/cases.repository.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
 import { backfillSearchIndex } from './case-search-index.js';
 import { mergeGinPendingLists } from './gin-pending-lists.js';
@@ -149,5 +150,24 @@ describe('full-text search in Chinese', () => {
     } finally {
       await ctx.database.pool.query(`drop table ${table}`);
     }
+  });
+  it('pages beyond the ranked window neither repeat nor skip a match', async () => {
+    const m = marker();
+    // SEARCH_WINDOW + 30 matches; the oldest 30 say the searched words three times, so they outrank the newest block.
+    const filed: string[] = [];
+    for (let i = 0; i < SEARCH_WINDOW + 30; i++)
+      filed.push((await file(i < 30 ? `${m} 漏水，${m} 漏水，${m} 漏水。` : `${m} 楼上的卫生间长期漏水，墙面发霉。`)).code);
+    const seen: string[] = [];
+    for (let page = 1; seen.length < filed.length && page <= 10; page++) {
+      const res = await ctx.app.inject({
+        method: 'GET',
+        url: `/api/cases?q=${encodeURIComponent(`${m} 漏水`)}&pageSize=20&page=${page}`,
+        headers: { cookie: cookies.dispatcher! },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      seen.push(...(res.json() as { items: { code: string }[] }).items.map((i) => i.code));
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual([...filed].sort());
   });
 });
