@@ -70,9 +70,10 @@ export async function findSimilarCases(opts: { db: Db; actor: Actor; caseId: str
   const ourPersons = `{${ours.map((o) => o.person_id).join(',')}}`;
   const now = Date.now();
   const matching = sql`s.search_vector @@ to_tsquery('simple', ${query}) and s.case_id <> ${c.id}`;
-  // First the district's newest RECENT_SCAN cases, read newest first and tested one by one until HITS_PER_WINDOW
-  // match: cheap when the words are common (the scan stops early), bounded when they are not. Then, for rarer words,
-  // the index's matches of each window (few, by then).
+  // First the newest SAME_CATEGORY_SCAN concluded cases of the category; then the district's newest RECENT_SCAN
+  // cases, read newest first and tested one by one until HITS_PER_WINDOW match: cheap when the words are common (the
+  // scan stops early), bounded when they are not; then, for rarer words, the index's matches of each window (few, by
+  // then). What each source finds is kept, until enough candidates are together.
   const concludedOfCategory = (status: CaseStatus) =>
     sql`(select id, created_at from cases where district_code = ${d} and status = ${status} and category = ${c.category}
       order by created_at desc limit ${SAME_CATEGORY_SCAN})`;
@@ -94,10 +95,9 @@ export async function findSimilarCases(opts: { db: Db; actor: Actor; caseId: str
         order by s.case_created_at desc limit ${HITS_PER_WINDOW}`;
     }),
   ];
-  let rows: Candidate[] = [];
+  const found = new Map<string, Candidate>();
   for (const source of sources) {
-    rows = (
-      await db.execute<Candidate>(sql`
+    const { rows: more } = await db.execute<Candidate>(sql`
       select c.id, c.code, c.summary, tsvector_to_array(h.search_vector) as words, c.category, c.outcome, c.people_involved, c.created_at,
         c.concluded_at, c.status, c.unit_path, c.lead_unit_path, c.co_unit_ids
       from (${source}) h
@@ -107,10 +107,17 @@ export async function findSimilarCases(opts: { db: Db; actor: Actor; caseId: str
           select 1 from case_parties theirs
           where theirs.district_code = c.district_code and theirs.case_id = c.id and theirs.person_id = any(${ourPersons}::uuid[]))
       order by (c.category = ${c.category}) desc, c.concluded_at desc
-      limit ${CANDIDATES}`)
-    ).rows;
-    if (rows.length >= CANDIDATES / 4) break;
+      limit ${CANDIDATES}`);
+    for (const r of more) if (!found.has(r.id)) found.set(r.id, r);
+    if (found.size >= CANDIDATES / 4) break;
   }
+  const rows = [...found.values()]
+    .sort(
+      (a, b) =>
+        Number(b.category === c.category) - Number(a.category === c.category) ||
+        new Date(b.concluded_at).getTime() - new Date(a.concluded_at).getTime(),
+    )
+    .slice(0, CANDIDATES);
   const mine = tokenize(text);
   const isMass = c.peopleInvolved >= 5;
   const ranked = rows
