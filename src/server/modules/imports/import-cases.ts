@@ -29,14 +29,19 @@ const PLAN_REUSE_MS = 15 * 60_000;
  * with each batch, and planning 100,000 rows again for each cost seconds per batch (bench:import). Reused only for the
  * same table, mapping, district and units, within PLAN_REUSE_MS (its "today" is the first batch's).
  */
-let lastPlan: { table: Table; key: string; at: number; plan: ReturnType<typeof planImport> } | undefined;
+let lastPlan: { table: Table; key: string; at: number; plan: ReturnType<typeof planImport>; forget: NodeJS.Timeout } | undefined;
 
 function planOnce(table: Table, mapping: ImportMapping, districtCode: string, importUnits: readonly ImportUnit[]) {
   const key = JSON.stringify([districtCode, mapping, importUnits]);
   const now = Date.now();
   if (lastPlan && lastPlan.table === table && lastPlan.key === key && now - lastPlan.at < PLAN_REUSE_MS) return lastPlan.plan;
+  if (lastPlan) clearTimeout(lastPlan.forget);
   const plan = planImport(table, mapping, importUnits, new Date(now));
-  lastPlan = { table, key, at: now, plan };
+  // Let go when it can no longer be reused (it holds the rows' parties).
+  const forget = setTimeout(() => {
+    if (lastPlan?.plan === plan) lastPlan = undefined;
+  }, PLAN_REUSE_MS).unref();
+  lastPlan = { table, key, at: now, plan, forget };
   return plan;
 }
 
@@ -45,7 +50,8 @@ export async function loadImportUnits(db: Db, districtCode: string): Promise<Imp
   return db
     .select({ id: units.id, code: units.code, name: units.name, path: units.path })
     .from(units)
-    .where(eq(units.districtCode, districtCode));
+    .where(eq(units.districtCode, districtCode))
+    .orderBy(units.id);
 }
 
 const ROLE_LABEL = { applicant: '申请人', respondent: '被申请人', third_party: '第三人' } as const;

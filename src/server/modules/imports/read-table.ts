@@ -29,16 +29,26 @@ function cellText(v: ExcelJS.CellValue): string {
 /**
  * The last file read, by its SHA-256 (a table depends on nothing but the file's bytes): the import page sends the same
  * file with each batch, and reading 100,000 rows of XLSX again cost ~10 s per batch (bench:import). One entry, since a
- * table of that size holds about 100 MB; callers only read it.
+ * table of that size holds about 100 MB, let go KEEP_READ_MS after its last use (it holds parties' names and numbers);
+ * callers only read it.
  */
-let lastRead: { digest: string; table: Promise<Table> } | undefined;
+let lastRead: { digest: string; table: Promise<Table>; forget: NodeJS.Timeout } | undefined;
+const KEEP_READ_MS = 15 * 60_000;
+const forgetLater = (digest: string) =>
+  setTimeout(() => {
+    if (lastRead?.digest === digest) lastRead = undefined;
+  }, KEEP_READ_MS).unref();
 
 /** Reads an XLSX (its first sheet) or a CSV (UTF-8, with or without BOM) into text rows; refuses anything else. */
 export function readTable(content: Buffer): Promise<Table> {
   const digest = createHash('sha256').update(content).digest('hex');
-  if (lastRead?.digest === digest) return lastRead.table;
+  if (lastRead?.digest === digest) {
+    lastRead.forget.refresh();
+    return lastRead.table;
+  }
+  if (lastRead) clearTimeout(lastRead.forget);
   const table = parseTable(content);
-  lastRead = { digest, table };
+  lastRead = { digest, table, forget: forgetLater(digest) };
   table.catch(() => {
     if (lastRead?.digest === digest) lastRead = undefined;
   });
