@@ -125,7 +125,9 @@ export function MapPage() {
             showSearch
             treeNodeFilterProp="title"
             style={{ width: 250 }}
-            value={unitId ?? me?.unit.id}
+            // Until the units have come the box would show the unit's id: it waits, loading, instead.
+            value={units.data ? (unitId ?? me?.unit.id) : undefined}
+            loading={!units.data}
             treeData={tree}
             treeDefaultExpandedKeys={[me?.unit.id ?? '']}
             onChange={(v: string) => setUnitId(v)}
