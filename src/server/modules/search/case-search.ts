@@ -42,10 +42,11 @@ export function caseSearchCondition(
   if (!text) return { where: sql`${cases.summary} ilike ${`%${escapeLike(q)}%`}`, rank: none };
   // With party access each word may be in the text or among the parties (a name and a complaint, say): word by word,
   // which PostgreSQL answers with bitmap AND/OR over the two GIN indexes.
+  const words = wordQueries(q);
   const partyWords = wordQueries(q, (x) => [hashedWord(crypto, x)]);
   const match = hasPermission(actor.role, 'case.searchParties')
     ? sql.join(
-        wordQueries(q).map(
+        words.map(
           (w, i) =>
             sql`(${caseSearch.searchVector} @@ to_tsquery('simple', ${w}) or ${caseSearch.partyVector} @@ to_tsquery('simple', ${partyWords[i]!}))`,
         ),
@@ -55,7 +56,7 @@ export function caseSearchCondition(
   return {
     match: sql`(${match})`,
     rank: sql`ts_rank_cd(${caseSearch.searchVector}, to_tsquery('simple', ${text}))`,
-    words: wordQueries(q).length,
+    words: words.length,
   };
 }
 
