@@ -82,6 +82,38 @@ export function similarity(a: readonly string[], b: readonly string[]): { score:
   return { score: union ? inter / union : 0, shared: telling.slice(0, 5) };
 }
 
+/**
+ * The trigrams of a written address as pg_trgm's `show_trgm` makes them (F.35 pg_trgm): lower case, each run of letters
+ * and digits a word, padded with two spaces before and one after, each distinct three-character window once.
+ */
+export function trigrams(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const word of text.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+    if (!word) continue;
+    const chars = [' ', ' ', ...Array.from(word), ' '];
+    for (let i = 0; i + 3 <= chars.length; i++) out.add(chars[i]! + chars[i + 1]! + chars[i + 2]!);
+  }
+  return out;
+}
+
+const storedTrigrams = new LRUCache<string, { text: string; grams: Set<string> }>({ max: 20_000 });
+/** The trigrams of a stored text, remembered by its key while the text is unchanged (as `tokenizeStored`). */
+export function trigramsStored(key: string, text: string): Set<string> {
+  const hit = storedTrigrams.get(key);
+  if (hit && hit.text === text) return hit.grams;
+  const grams = trigrams(text);
+  storedTrigrams.set(key, { text, grams });
+  return grams;
+}
+
+/** pg_trgm's `similarity`: shared trigrams over all distinct trigrams of both texts, 0–1. */
+export function trigramSimilarity(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const g of a) if (b.has(g)) shared++;
+  return shared / (a.size + b.size - shared);
+}
+
 const quote = (t: string) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
 /**

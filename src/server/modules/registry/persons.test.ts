@@ -266,6 +266,18 @@ describe('the person registry: likely duplicates, merging and undoing', () => {
     ).json();
     expect(byB.person.id).toBe(pa);
     expect(byB.earlierCases.map((c: { id: string }) => c.id).sort()).toEqual([a.id, b.id].sort());
+    // The intake preview by the first phone finds the merged record's case too, as the same party's.
+    const related = (
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/cases/related-preview',
+        headers: { cookie: cookies.reception! },
+        payload: { parties: [{ role: 'applicant', type: 'person', name: '刘德华', phone: phoneA }] },
+      })
+    ).json() as { person: { id: string; caseCount: number }; related: { caseId: string; reasons: string[] }[] };
+    expect(related.person).toMatchObject({ id: pa, caseCount: 2 });
+    for (const id of [a.id, b.id])
+      expect(related.related.find((r) => r.caseId === id)?.reasons).toContain('同一当事人：刘德华（手机号相同）');
     const c = await file({ role: 'applicant', type: 'person', name: '刘德化', phone: phoneB });
     expect(c.parties[0]!.personId).toBe(pa);
     const { rows } = await ctx.database.pool.query(`select action from admin_log where entity = $1 order by id`, [pb]);

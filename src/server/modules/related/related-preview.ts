@@ -1,21 +1,22 @@
 import { shanghaiDate } from '../../../shared/calendar.js';
 import { and, desc, eq, gte, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { FINISHED_STATUSES } from '../../../shared/case-lifecycle.js';
-import type { PartyRole } from '../../../shared/enums.js';
+import type { CaseKind, Category, PartyRole } from '../../../shared/enums.js';
+import type { CaseStatus } from '../../../shared/case-lifecycle.js';
 import { checkIdNumber, isValidCreditCode, isValidPhone, normalizeIdNumber, normalizePhone } from '../../../shared/identifiers.js';
 import type { RelatedCase, RelatedPreview, RiskFlag, RiskRules, RiskSignal } from '../../../shared/schemas/related.js';
 import type { relatedPreviewBodySchema } from '../../../shared/schemas/related.js';
 import type { z } from 'zod';
-import type { Db, Tx } from '../../db/client.js';
+import type { Db } from '../../db/client.js';
 import { caseParties, casePackages, caseSearch, cases, packageMembers, persons, petitionReplies, units } from '../../db/schema.js';
-import { keywords, namePinyin, similarity, tokenize, tokenizeStored } from '../../lib/chinese-text.js';
+import { findUnitByCodeCached, findUnitByIdCached } from '../units/units.repository.js';
+import { keywords, namePinyin, similarity, tokenize, tokenizeStored, trigrams, trigramSimilarity, trigramsStored } from '../../lib/chinese-text.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { canSeeCase, visibleCasesCondition } from '../case-access/cases.policy.js';
 import { addressHash, knowsName, phoneSuffixHash } from '../persons/persons.repository.js';
 
 type Draft = z.infer<typeof relatedPreviewBodySchema>;
-type Q = Db | Tx;
 
 /** Settled or closed: no longer "in handling" for the repeat rule. */
 const LOOKBACK_DAYS = 730;
@@ -80,13 +81,57 @@ class Evidence {
   }
 }
 
+/** What the preview needs of a case: who may see it, what the panel shows, what the rules compare. */
+interface Brief {
+  id: string;
+  code: string;
+  summary: string;
+  status: CaseStatus;
+  kind: CaseKind;
+  category: Category;
+  createdAt: Date;
+  unitPath: string;
+  leadUnitPath: string | null;
+  coUnitIds: string[];
+}
+type BriefRow = {
+  id: string;
+  code: string;
+  summary: string;
+  status: CaseStatus;
+  kind: CaseKind;
+  category: Category;
+  created_ms: number;
+  unit_path: string;
+  lead_unit_path: string | null;
+  co_units: string;
+};
+/** The `Brief` columns of `cases` in a statement of its own (the time as epoch milliseconds, the co-units as text). */
+const BRIEF = sql.raw(
+  `"cases"."id", "cases"."code", "cases"."summary", "cases"."status", "cases"."kind", "cases"."category",
+   (extract(epoch from "cases"."created_at") * 1000)::float8 as created_ms, "cases"."unit_path",
+   "cases"."lead_unit_path", array_to_string("cases"."co_unit_ids", ',') as co_units`,
+);
+const toBrief = (r: BriefRow): Brief => ({
+  id: r.id,
+  code: r.code,
+  summary: r.summary,
+  status: r.status,
+  kind: r.kind,
+  category: r.category,
+  createdAt: new Date(Number(r.created_ms)),
+  unitPath: r.unit_path,
+  leadUnitPath: r.lead_unit_path,
+  coUnitIds: r.co_units ? r.co_units.split(',') : [],
+});
+
 /**
  * 关联研判 at intake: who this is, what they and others brought before, and what it signals — before anything is saved.
  * Related cases are only those the actor may see; the repeat rule looks district-wide (a matter accepted elsewhere is
  * not accepted again) but names no case outside the actor's jurisdiction.
  */
 export async function previewRelated(opts: {
-  db: Q;
+  db: Db;
   crypto: PersonalDataCrypto;
   actor: Actor;
   draft: Draft;
@@ -149,46 +194,33 @@ export async function previewRelated(opts: {
         .map((p) => p!.id),
     ),
   ];
-  const mergedIn = partyPersonIds.length
-    ? await db
-        .select({ id: persons.id, into: persons.mergedInto })
-        .from(persons)
-        .where(and(eq(persons.districtCode, d), inArray(persons.mergedInto, partyPersonIds)))
-    : [];
-  const rootIdOf = new Map<string, string>([
-    ...partyPersonIds.map((id) => [id, id] as const),
-    ...mergedIn.map((r) => [r.id, r.into!] as const),
-  ]);
   // Each person's newest cases only (an index range on case_parties): a respondent with thousands of cases costs
-  // what one with a few does; one round trip for the parties, one for the cases.
+  // what one with a few does. The records merged into them, their parts and the cases: one round trip.
+  const briefs = new Map<string, Brief>();
+  const personIds = `{${partyPersonIds.join(',')}}`;
   const theirParts = partyPersonIds.length
     ? (
-        await db.execute<{ person_id: string; role: string; case_id: string }>(sql`
-          select p.person_id, p.role, p.case_id
-          from unnest(${`{${[...rootIdOf.keys()].join(',')}}`}::uuid[]) as x(id)
+        await db.execute<BriefRow & { root: string; role: PartyRole }>(sql`
+          with people(id, root) as (
+            select x, x from unnest(${personIds}::uuid[]) as x
+            union all
+            select p.id, p.merged_into from ${persons} p
+            where p.district_code = ${d} and p.merged_into = any(${personIds}::uuid[]) and p.id <> all(${personIds}::uuid[]))
+          select people.root, part.role, ${BRIEF}
+          from people
           cross join lateral (
-            select cp.person_id, cp.role, cp.case_id from ${caseParties} cp
-            where cp.district_code = ${d} and cp.person_id = x.id
-            order by cp.case_created_at desc limit ${CASES_PER_PERSON}) p`)
-      ).rows.filter((r) => r.case_id !== opts.excludeCaseId)
+            select cp.role, cp.case_id from ${caseParties} cp
+            where cp.district_code = ${d} and cp.person_id = people.id
+            order by cp.case_created_at desc limit ${CASES_PER_PERSON}) part
+          join ${cases} on ${cases.districtCode} = ${d} and ${cases.id} = part.case_id`)
+      ).rows.filter((r) => r.id !== opts.excludeCaseId)
     : [];
-  const theirRows = theirParts.length
-    ? await db
-        .select()
-        .from(cases)
-        .where(and(eq(cases.districtCode, d), inArray(cases.id, [...new Set(theirParts.map((p) => p.case_id))])))
-    : [];
-  const theirRowById = new Map(theirRows.map((r) => [r.id, r]));
+  for (const r of theirParts) if (!briefs.has(r.id)) briefs.set(r.id, toBrief(r));
   const theirCases = [
     ...new Map(
-      theirParts.map((p) => [
-        `${p.case_id}/${p.person_id}/${p.role}`,
-        { row: theirRowById.get(p.case_id)!, personId: rootIdOf.get(p.person_id) ?? p.person_id, role: p.role as PartyRole },
-      ]),
+      theirParts.map((p) => [`${p.id}/${p.root}/${p.role}`, { row: briefs.get(p.id)!, personId: p.root, role: p.role }]),
     ).values(),
-  ]
-    .filter((c) => !!c.row)
-    .sort((a, b) => b.row.createdAt.getTime() - a.row.createdAt.getTime());
+  ].sort((a, b) => b.row.createdAt.getTime() - a.row.createdAt.getTime());
 
   for (const { row, personId } of theirCases) {
     if (!canSeeCase(actor, row)) continue;
@@ -252,54 +284,51 @@ export async function previewRelated(opts: {
   // district whose addresses all begin alike does not compare every case with every other.
   const visible = visibleCasesCondition(actor);
   const placeAddress = draft.place?.address?.trim();
-  const [placeUnit] = draft.place?.unitCode
-    ? await db
-        .select({ id: units.id, name: units.name, path: units.path })
-        .from(units)
-        .where(and(eq(units.districtCode, d), eq(units.code, draft.place.unitCode)))
-    : await db
-        .select({ id: units.id, name: units.name, path: units.path })
-        .from(units)
-        .where(and(eq(units.districtCode, d), eq(units.id, actor.unitId)));
-  if (placeUnit && placeAddress && Array.from(placeAddress).length >= 4) {
-    // Compared with the unit's newest PLACE_RECENT cases of the period (cases_unit_path_idx, newest first), not with
-    // all of them: a busy community holds thousands, and comparing each address cost 25–35 ms per registration's
-    // assessment at 20,000 cases (bench:cases). The trigram index did not help: its pending list of fresh cases made
-    // each search cost as much as this scan.
-    // The newest PLACE_RECENT cases whatever their address (many come without one: a hotline call, a camera), so the
-    // scan stops after PLACE_RECENT index entries even in a unit whose recent cases mostly have no address.
-    const { rows } = await db.execute<{ id: string; place_address: string; sim: number }>(sql`
-      select id, place_address, sim from (
-        select id, place_address, similarity(place_address, ${placeAddress})::float8 as sim from (
-          select ${cases.id} as id, ${cases.placeAddress} as place_address from ${cases}
-          where ${and(eq(cases.districtCode, d), eq(cases.unitPath, placeUnit.path), gte(cases.createdAt, since), visible, ...notThis)}
-          order by ${cases.createdAt} desc limit ${PLACE_RECENT}
-        ) recent
-        where place_address is not null offset 0
-      ) scored
-      where sim >= ${PLACE_SIMILARITY}
-      order by sim desc limit 50`);
-    for (const r of rows) evidence.add(r.id, 0.25 + Number(r.sim) * 0.35, `同一地点：${r.place_address}`);
+  const placeUnit = draft.place?.unitCode
+    ? await findUnitByCodeCached(db, d, draft.place.unitCode)
+    : await findUnitByIdCached(db, d, actor.unitId);
+  // Compared with the unit's newest PLACE_RECENT cases of the period (cases_unit_path_idx, newest first), not with all
+  // of them: a busy community holds thousands, and comparing each address cost 25–35 ms per registration's assessment
+  // at 20,000 cases (bench:cases). The trigram index did not help: its pending list of fresh cases made each search
+  // cost as much as this scan. The newest PLACE_RECENT cases whatever their address (many come without one: a hotline
+  // call, a camera), so the scan stops after PLACE_RECENT index entries even in a unit whose recent cases mostly have
+  // no address. The similarity is pg_trgm's, computed here on trigrams remembered per case: `similarity()` in SQL cut
+  // both addresses again for each of the 500 (7.8 ms of PostgreSQL's CPU per assessment, bench:cases third round).
+  const byAddress = placeUnit && placeAddress && Array.from(placeAddress).length >= 4;
+  const byCategory = placeUnit && draft.place?.unitCode && draft.category;
+  const placeParts: SQL[] = [];
+  if (placeUnit && byAddress)
+    placeParts.push(sql`(select 'address' as src, ${cases.id} as id, ${cases.placeAddress} as place_address from ${cases}
+      where ${and(eq(cases.districtCode, d), eq(cases.unitPath, placeUnit.path), gte(cases.createdAt, since), visible, ...notThis)}
+      order by ${cases.createdAt} desc limit ${PLACE_RECENT})`);
+  if (placeUnit && byCategory)
+    placeParts.push(sql`(select 'category' as src, ${cases.id} as id, null as place_address from ${cases}
+      where ${and(
+        eq(cases.districtCode, d),
+        eq(cases.unitPath, placeUnit.path),
+        gte(cases.createdAt, new Date(now.getTime() - 90 * 86_400_000)),
+        eq(cases.category, draft.category!),
+        visible,
+        ...notThis,
+      )}
+      order by ${cases.createdAt} desc limit 50)`);
+  const placeRows = placeParts.length
+    ? (await db.execute<{ src: 'address' | 'category'; id: string; place_address: string | null }>(sql.join(placeParts, sql` union all `)))
+        .rows
+    : [];
+  if (placeUnit && byAddress) {
+    const draftGrams = trigrams(placeAddress);
+    const alike = placeRows
+      .filter((r) => r.src === 'address' && r.place_address)
+      .map((r) => ({ id: r.id, address: r.place_address!, sim: trigramSimilarity(draftGrams, trigramsStored(`place:${r.id}`, r.place_address!)) }))
+      .filter((r) => r.sim >= PLACE_SIMILARITY)
+      .sort((a, b) => b.sim - a.sim)
+      .slice(0, 50);
+    for (const r of alike) evidence.add(r.id, 0.25 + r.sim * 0.35, `同一地点：${r.address}`);
   }
-  if (placeUnit && draft.place?.unitCode && draft.category) {
-    const rows = await db
-      .select({ id: cases.id })
-      .from(cases)
-      .where(
-        and(
-          eq(cases.districtCode, d),
-          eq(cases.unitPath, placeUnit.path),
-          gte(cases.createdAt, new Date(now.getTime() - 90 * 86_400_000)),
-          eq(cases.category, draft.category),
-          visible,
-          ...notThis,
-        ),
-      )
-      .orderBy(desc(cases.createdAt))
-      .limit(50);
-    for (const r of rows)
+  if (placeUnit && byCategory)
+    for (const r of placeRows.filter((x) => x.src === 'category'))
       evidence.add(r.id, 0.2, `同一${placeUnit.name.endsWith('网格') ? '网格' : '社区/村'}（${placeUnit.name}）近期同类纠纷`);
-  }
 
   // 4. The same issue in other words: jieba keywords find candidates in the index; token overlap decides.
   const text = [draft.summary, draft.narrative].filter(Boolean).join('\n');
@@ -314,33 +343,33 @@ export async function previewRelated(opts: {
       // The newest candidates from the index alone (the search table has the registration time), the last month
       // first and the half year only when the month has too few; then their text, visible ones only, by key.
       const tsquery = sql`to_tsquery('simple', ${pairs.join(' | ')})`;
-      let candidateIds: string[] = [];
+      // The candidates' cases come in the same statement, with whether the actor may see them.
+      let candidates: (BriefRow & { narrative: string; visible: boolean })[] = [];
       for (const days of [30, TEXT_LOOKBACK_DAYS]) {
         const since = new Date(now.getTime() - days * 86_400_000);
-        candidateIds = (
-          await db
-            .select({ id: caseSearch.caseId })
-            .from(caseSearch)
-            .where(
-              and(
-                eq(caseSearch.districtCode, d),
-                gte(caseSearch.caseCreatedAt, since),
-                sql`${caseSearch.searchVector} @@ ${tsquery}`,
-                ...(opts.excludeCaseId ? [sql`${caseSearch.caseId} <> ${opts.excludeCaseId}`] : []),
-              ),
-            )
-            .orderBy(desc(caseSearch.caseCreatedAt))
-            .limit(TEXT_CANDIDATES)
-        ).map((r) => r.id);
-        if (candidateIds.length >= TEXT_CANDIDATES) break;
+        const newest = db
+          .select({ id: sql<string>`${caseSearch.caseId}`.as('id') })
+          .from(caseSearch)
+          .where(
+            and(
+              eq(caseSearch.districtCode, d),
+              gte(caseSearch.caseCreatedAt, since),
+              sql`${caseSearch.searchVector} @@ ${tsquery}`,
+              ...(opts.excludeCaseId ? [sql`${caseSearch.caseId} <> ${opts.excludeCaseId}`] : []),
+            ),
+          )
+          .orderBy(desc(caseSearch.caseCreatedAt))
+          .limit(TEXT_CANDIDATES);
+        candidates = (
+          await db.execute<BriefRow & { narrative: string; visible: boolean }>(sql`
+            select ${BRIEF}, ${cases.narrative} as narrative, (${visible}) as visible
+            from (${newest}) newest join ${cases} on ${cases.districtCode} = ${d} and ${cases.id} = newest.id`)
+        ).rows;
+        if (candidates.length >= TEXT_CANDIDATES) break;
       }
-      const rows = candidateIds.length
-        ? await db
-            .select({ id: cases.id, summary: cases.summary, narrative: cases.narrative })
-            .from(cases)
-            .where(and(eq(cases.districtCode, d), inArray(cases.id, candidateIds), visible))
-        : [];
-      for (const r of rows) {
+      for (const r of candidates) {
+        if (!r.visible) continue;
+        briefs.set(r.id, toBrief(r));
         const { score, shared } = similarity(draftTokens, tokenizeStored(`case:${r.id}`, `${r.summary}\n${r.narrative}`));
         if (score >= 0.15 && shared.length >= 2) evidence.add(r.id, Math.min(0.85, score * 1.5), `相似诉求：${shared.join(' ')}`);
       }
@@ -348,14 +377,17 @@ export async function previewRelated(opts: {
   }
 
   // The related cases, strongest first.
-  const ids = evidence.ids();
-  const rows = ids.length
-    ? await db
-        .select()
-        .from(cases)
-        .where(and(eq(cases.districtCode, d), inArray(cases.id, ids)))
-    : [];
-  const related: RelatedCase[] = rows
+  // Those found only by place are read now, together (the other sources brought their cases along).
+  const unread = evidence.ids().filter((id) => !briefs.has(id));
+  if (unread.length) {
+    const { rows } = await db.execute<BriefRow>(
+      sql`select ${BRIEF} from ${cases} where ${cases.districtCode} = ${d} and ${cases.id} = any(${`{${unread.join(',')}}`}::uuid[])`,
+    );
+    for (const r of rows) briefs.set(r.id, toBrief(r));
+  }
+  const related: RelatedCase[] = evidence
+    .ids()
+    .flatMap((id) => (briefs.has(id) ? [briefs.get(id)!] : []))
     .map((r) => ({
       caseId: r.id,
       code: r.code,
