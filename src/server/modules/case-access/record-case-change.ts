@@ -295,7 +295,7 @@ export async function recordNewCases(opts: {
         x.summary, x.narrative, x.people_involved, x.risk_level, x.difficulty, x.place_address, x.place_lat, x.place_lng, x.source_client_id, x.external_ref,
         x.unit_id, x.unit_path, x.registered_by, 'registered', x.idempotency_key, x.request_hash, x.created_at, x.created_at
       from input x order by x.ord
-      on conflict (district_code, registered_by, idempotency_key) do nothing
+      on conflict (district_code, registered_by, idempotency_key) where idempotency_key is not null do nothing
       returning *
     ),
     new_persons as (

@@ -203,7 +203,7 @@ export async function importCases(opts: {
           })),
         )
         // Two imports of the same file at once: the unique source case number lets one of them write each row.
-        .onConflictDoNothing({ target: [cases.districtCode, cases.sourceCaseNumber] })
+        .onConflictDoNothing({ target: [cases.districtCode, cases.sourceCaseNumber], where: sql`${cases.sourceCaseNumber} is not null` })
         .returning({ id: cases.id, sourceCaseNumber: cases.sourceCaseNumber });
       if (written.length === 0) continue;
       imported += written.length;
