@@ -277,3 +277,21 @@ export async function waitForQuietDatabase(pool: { query(text: string): Promise<
   }
   return (performance.now() - t0) / 1000;
 }
+
+/**
+ * Waits until the risk assessments queued by the registrations of a phase have run (`case_assessments` empty, at most
+ * 10 minutes), so that the next phase measures its own work: how many were still queued and how long they took is
+ * printed beside the phase, the assessments' own rate while nothing else ran.
+ */
+export async function drainRiskAssessments(pool: { query(text: string): Promise<{ rows: { n: number }[] }> }) {
+  const count = async () => (await pool.query('select count(*)::int as n from case_assessments')).rows[0]!.n;
+  const queued = await count();
+  const t0 = performance.now();
+  let left = queued;
+  while (left > 0 && performance.now() - t0 < 600_000) {
+    await new Promise((r) => setTimeout(r, 250));
+    left = await count();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { queued, left, seconds, rate: queued && seconds ? queued / seconds : 0 };
+}

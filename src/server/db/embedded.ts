@@ -227,9 +227,13 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger
     postgresFlags: [
       '-c',
       // PG_STATS=1 (the benches' diagnosis, docs/PERFORMANCE.md): statement statistics, and the plans of statements
-      // slower than 20 ms written to the file PG_STATS_LOG names.
+      // slower than 20 ms (PG_STATS_EXPLAIN_MS: another threshold, with the rows each node gave) written to the file
+      // PG_STATS_LOG names.
       process.env.PG_STATS ? 'shared_preload_libraries=pg_prewarm,pg_stat_statements,auto_explain' : 'shared_preload_libraries=pg_prewarm',
-      ...(process.env.PG_STATS ? ['-c', 'auto_explain.log_min_duration=20'] : []),
+      ...(process.env.PG_STATS ? ['-c', `auto_explain.log_min_duration=${Number(process.env.PG_STATS_EXPLAIN_MS ?? 20)}`] : []),
+      ...(process.env.PG_STATS && process.env.PG_STATS_EXPLAIN_MS
+        ? ['-c', 'auto_explain.log_analyze=on', '-c', `auto_explain.log_timing=${process.env.PG_STATS_EXPLAIN_TIMING ? 'on' : 'off'}`, '-c', 'auto_explain.log_buffers=on']
+        : []),
       '-c',
       'pg_prewarm.autoprewarm=on',
       // PostgreSQL's own advice for a machine it shares: a quarter of the memory for its buffers (here at most 2 GB,

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { trigrams, trigramSimilarity, trigramsStored } from './chinese-text.js';
+import { trigrams, trigramSimilarity, trigramSimilarityBound, trigramsStored } from './chinese-text.js';
 
 let client: pg.Client;
 beforeAll(async () => {
@@ -26,6 +26,7 @@ describe('address trigrams', () => {
     for (const [a, b] of pairs) {
       const { rows } = await client.query<{ s: number }>('select similarity($1, $2)::float8 as s', [a, b]);
       expect(trigramSimilarity(trigrams(a), trigrams(b)), `${a} ~ ${b}`).toBeCloseTo(rows[0]!.s, 5);
+      expect(trigramSimilarityBound(trigrams(a), trigrams(b))).toBeGreaterThanOrEqual(rows[0]!.s);
     }
   });
 

@@ -109,10 +109,15 @@ export function trigramsStored(key: string, text: string): Set<string> {
 /** pg_trgm's `similarity`: shared trigrams over all distinct trigrams of both texts, 0–1. */
 export function trigramSimilarity(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   if (a.size === 0 || b.size === 0) return 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   let shared = 0;
-  for (const g of a) if (b.has(g)) shared++;
+  for (const g of small) if (large.has(g)) shared++;
   return shared / (a.size + b.size - shared);
 }
+
+/** The most `trigramSimilarity` can be for sets of these sizes (all of the smaller shared): a cheap first cut. */
+export const trigramSimilarityBound = (a: ReadonlySet<string>, b: ReadonlySet<string>) =>
+  a.size && b.size ? Math.min(a.size, b.size) / Math.max(a.size, b.size) : 0;
 
 const quote = (t: string) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, or, sql, type SQL } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/pg-core';
 import { AppError } from '../../plugins/errors.js';
 import type { PartyInput } from '../../../shared/schemas/cases.js';
 import { maskAddress, maskIdNumber, maskPhone, normalizeAddress } from '../../../shared/identifiers.js';
@@ -76,22 +77,20 @@ export async function planPartyPersonsBatch(
   const phoneHashes = flat.flatMap(({ k }) => (k.phoneHash ? [k.phoneHash] : []));
   const creditCodes = flat.flatMap(({ k }) => (k.creditCode ? [k.creditCode] : []));
   const orgNames = flat.flatMap(({ k, type }) => (type === 'organization' && !k.creditCode ? [k.name] : []));
-  const found =
-    flat.length === 0
-      ? []
-      : await tx
-          .select()
-          .from(persons)
-          .where(
-            // One statement text whatever the batch holds (arrays, not lists): planned once, not once per batch size.
-            and(
-              eq(persons.districtCode, districtCode),
-              sql`(${persons.idNumberHash} = any(${sql.param(idHashes)}::text[])
-                or ${persons.phoneHash} = any(${sql.param(phoneHashes)}::text[])
-                or ${persons.creditCode} = any(${sql.param(creditCodes)}::text[])
-                or (${persons.type} = 'organization' and ${persons.name} = any(${sql.param(orgNames)}::text[])))`,
-            ),
-          );
+  // One branch per kind of key the batch has, each on its own index, the keys as one array (a statement text per
+  // combination, not per batch size). As one OR — or with a branch for an empty array, which the planner could not
+  // tell from a cheap one — it read every person or organisation of the district through an index of the district
+  // alone (9,386 rows for none, 9 ms, with statistics from before a busy hour; bench:cases).
+  const onFileBy = (condition: SQL) => tx.select().from(persons).where(and(eq(persons.districtCode, districtCode), condition));
+  const branches = [
+    ...(idHashes.length ? [onFileBy(sql`${persons.idNumberHash} = any(${sql.param(idHashes)}::text[])`)] : []),
+    ...(phoneHashes.length ? [onFileBy(sql`${persons.phoneHash} = any(${sql.param(phoneHashes)}::text[])`)] : []),
+    ...(creditCodes.length ? [onFileBy(sql`${persons.creditCode} = any(${sql.param(creditCodes)}::text[])`)] : []),
+    ...(orgNames.length ? [onFileBy(sql`${persons.type} = 'organization' and ${persons.name} = any(${sql.param(orgNames)}::text[])`)] : []),
+  ];
+  const [first, second, ...more] = branches;
+  const rows = !first ? [] : second ? await unionAll(first, second, ...more) : await first;
+  const found = [...new Map(rows.map((p) => [p.id, p] as const)).values()];
   // The records on file and those this batch creates (found again by later registrations of the batch as if they
   // were on file), by each key a party is matched on: an import checks 100,000 rows as one batch, and searching a list
   // of every person created so far for each row made the check quadratic (bench:import).

@@ -152,5 +152,8 @@ export async function backfillSearchIndex(db: Db, crypto: PersonalDataCrypto, ba
     }
     filled += people.length;
   }
+  // The planner's figures for the table were taken when it was empty: a search planned on them reads the whole district
+  // (bench:cases, PERFORMANCE.md). Autovacuum would come to it within minutes; the first searches should not wait.
+  if (filled > 0) await db.execute(sql`analyze ${caseSearch}`);
   return filled;
 }

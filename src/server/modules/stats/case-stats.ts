@@ -355,8 +355,11 @@ export async function backfillCaseStats(db: Db, batchSize = 1000): Promise<numbe
       if (
         ++waits > 50 ||
         !(await stillMissing(db, sql`not exists (select 1 from case_stats s where s.district_code = c.district_code and s.case_id = c.id)`))
-      )
+      ) {
+        // As for the search index (case-search-index.ts): the planner's figures should not be those of the empty table.
+        if (filled > 0) await db.execute(sql`analyze case_stats, case_stats_pending`);
         return filled;
+      }
       continue;
     }
     filled += n;
