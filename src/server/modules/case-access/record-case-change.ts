@@ -10,7 +10,7 @@ import { newClocks, planClockEffects, RUNNING_CLOCKS_JSON, type ClockPlan, type 
 import { enabledTimeLimits } from '../deadlines/time-limits.repository.js';
 import { announce } from '../../lib/live-hub.js';
 import { tokensOf } from '../search/case-search-index.js';
-import { newCaseStatsEntries, refreshCaseStats } from '../stats/case-stats.js';
+import { changedCaseStatsEntries, newCaseStatsEntries, refreshCaseStats } from '../stats/case-stats.js';
 import type { NewPerson } from '../persons/persons.repository.js';
 import { caseLiveEvent, queueStatusCallback } from './announce-case-change.js';
 import type { CaseRow } from './case-row.js';
@@ -117,18 +117,21 @@ export async function recordCaseChange(opts: {
       clocks.started = [...startedIds].map((id) => last.get(id)!);
       clocks.updated = [...last.values()].filter((c) => !startedIds.has(c.id));
     }
-    // 4. The row (its whole new state: it is locked), the timeline, the clocks and the new words: one statement.
+    // 4. The row (its whole new state: it is locked), the timeline, the clocks, the new words and — when nothing else
+    // the statistics read is written by this change (`changedCaseStatsEntries`) — the statistics: one statement.
+    const statsInStatement = !change.also && (!change.clockSteps?.length || updated.concludedAt == null);
     const [written] = await executePrepared<{ event_ids: number[] }>(
       tx,
-      'fq_case_change',
+      statsInStatement ? `fq_case_change_stats_${row.districtCode}` : 'fq_case_change',
       sql`
       with u as (
         update cases c set ${sql.raw(`(${WRITABLE.map(([, col]) => col).join(', ')})`)} = (
           select ${sql.raw(WRITABLE.map(([, col]) => `n.${col}`).join(', '))} from jsonb_populate_record(null::cases, ${JSON.stringify(rowJson(updated))}::jsonb) n
         )
         where c.district_code = ${row.districtCode} and c.id = ${row.id}
-        returning 1
+        returning c.*
       ),
+      ${sql.raw(statsInStatement ? `${changedCaseStatsEntries('u', row.districtCode)},` : '')}
       e as (
         insert into case_events (district_code, case_id, at, actor_id, actor_name, action, from_status, to_status, reason, data)
         select ${row.districtCode}, ${row.id}::uuid, ${now}, ${opts.author.id}::uuid, ${opts.author.displayName}, x.action, x.from_status, x.to_status, x.reason, x.data
@@ -158,7 +161,7 @@ export async function recordCaseChange(opts: {
     // 5. What the step writes besides (attachments, notifications), then the statistics, which read all of it.
     await change.also?.(tx, updated, eventIds);
     await announce(tx, caseLiveEvent(updated, 'case.changed', now));
-    await refreshCaseStats(tx, row.districtCode, [row.id]);
+    if (!statsInStatement) await refreshCaseStats(tx, row.districtCode, [row.id]);
     if (updated.status !== row.status) await queueStatusCallback(tx, updated, change.events[0]!.action, now);
     return { row: updated, previous: row, eventIds };
   };

@@ -228,6 +228,47 @@ export function newCaseStatsEntries(source: string, districtCode: string): strin
 }
 
 /**
+ * `refreshCaseStats` as WITH entries of the statement that changes the cases (`source`: its UPDATE's RETURNING rows,
+ * the cases' new state), for a change whose facts need nothing else that the statement writes: it must not stop or
+ * start a clock of a concluded case (the on-time fact reads the clocks as they were before the statement) nor write
+ * other rows the facts read. The same rows as `refreshCaseStats` writes, one round trip less for each case step.
+ */
+export function changedCaseStatsEntries(source: string, districtCode: string): string {
+  if (!/^\d{6}$/.test(districtCode)) throw new Error('bad district code');
+  const d = `'${districtCode}'`;
+  return `
+    lvl as (
+      select un.id, (
+        select a.kind from units a
+        where a.district_code = un.district_code and un.path like a.path || '%' and a.kind <> 'department'
+        order by a.depth desc limit 1
+      ) as kind
+      from units un where un.district_code = ${d} and un.id in (select lead_unit_id from ${source})
+    ),
+    stats_old as (select s.* from case_stats s where s.district_code = ${d} and s.case_id in (select id from ${source}) for update),
+    stats_new as (${factsFrom(source)}),
+    stats_saved as (
+      insert into case_stats (${FACT_COLUMNS.join(', ')}) select ${FACT_COLUMNS.join(', ')} from stats_new
+      on conflict (district_code, case_id) do update set ${FACT_COLUMNS.slice(2)
+        .map((c) => `${c} = excluded.${c}`)
+        .join(', ')}
+      returning 1
+    ),
+    stats_delta as (
+      select -1 as sign, ${FACT_COLUMNS.map((c) => `o.${c}`).join(', ')} from stats_old o
+      union all
+      select 1 as sign, ${FACT_COLUMNS.map((c) => `n.${c}`).join(', ')} from stats_new n
+    ),
+    stats_contrib as (${contributions('stats_delta')}),
+    stats_pending as (
+      insert into case_stats_pending (district_code, ${PENDING_KEY}, ${COUNTER_COLUMNS.join(', ')})
+      select ${d}, ${PENDING_KEY}, ${sumsOf(COUNTER_COLUMNS)} from stats_contrib
+      group by ${PENDING_KEY} having ${anyNonZero(COUNTER_COLUMNS)}
+      returning 1
+    )`;
+}
+
+/**
  * Brings the statistics of these cases up to date, in the caller's transaction: recomputes each case's facts, stores
  * them, and appends the difference (new − old) per day to `case_stats_pending` — rows of this change alone, so
  * concurrent changes never queue on shared counters. `foldCaseStats` moves them into the rollups a moment later;
