@@ -232,7 +232,14 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger
       process.env.PG_STATS ? 'shared_preload_libraries=pg_prewarm,pg_stat_statements,auto_explain' : 'shared_preload_libraries=pg_prewarm',
       ...(process.env.PG_STATS ? ['-c', `auto_explain.log_min_duration=${Number(process.env.PG_STATS_EXPLAIN_MS ?? 20)}`] : []),
       ...(process.env.PG_STATS && process.env.PG_STATS_EXPLAIN_MS
-        ? ['-c', 'auto_explain.log_analyze=on', '-c', `auto_explain.log_timing=${process.env.PG_STATS_EXPLAIN_TIMING ? 'on' : 'off'}`, '-c', 'auto_explain.log_buffers=on']
+        ? [
+            '-c',
+            'auto_explain.log_analyze=on',
+            '-c',
+            `auto_explain.log_timing=${process.env.PG_STATS_EXPLAIN_TIMING ? 'on' : 'off'}`,
+            '-c',
+            'auto_explain.log_buffers=on',
+          ]
         : []),
       '-c',
       'pg_prewarm.autoprewarm=on',

@@ -88,7 +88,10 @@ export function similarity(a: readonly string[], b: readonly string[]): { score:
  */
 export function trigrams(text: string): Set<string> {
   const out = new Set<string>();
-  for (const word of text.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+  for (const word of text
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)) {
     if (!word) continue;
     const chars = [' ', ' ', ...Array.from(word), ' '];
     for (let i = 0; i + 3 <= chars.length; i++) out.add(chars[i]! + chars[i + 1]! + chars[i + 2]!);

@@ -117,12 +117,16 @@ export const cases = pgTable(
     index('cases_category_created_idx').on(t.districtCode, t.category, t.createdAt),
     // Status and category together (the list's default pair): the page and its count read only the matching cases.
     index('cases_status_category_created_idx').on(t.districtCode, t.status, t.category, t.createdAt),
-    index('cases_handler_idx').on(t.districtCode, t.handlerId).where(sql`${t.handlerId} is not null`),
+    index('cases_handler_idx')
+      .on(t.districtCode, t.handlerId)
+      .where(sql`${t.handlerId} is not null`),
     uniqueIndex('cases_external_ref_key')
       .on(t.districtCode, t.sourceClientId, t.externalRef)
       .where(sql`${t.externalRef} is not null`),
     // Importing the same file again adds nothing: a row is keyed by the source's case number.
-    uniqueIndex('cases_source_case_number_key').on(t.districtCode, t.sourceCaseNumber).where(sql`${t.sourceCaseNumber} is not null`),
+    uniqueIndex('cases_source_case_number_key')
+      .on(t.districtCode, t.sourceCaseNumber)
+      .where(sql`${t.sourceCaseNumber} is not null`),
     foreignKey({ columns: [t.districtCode, t.unitId], foreignColumns: [units.districtCode, units.id] }),
     foreignKey({ columns: [t.districtCode, t.registeredBy], foreignColumns: [users.districtCode, users.id] }),
     check('cases_status_check', sql`${t.status} in (${sqlList(CASE_STATUSES)})`),

@@ -81,7 +81,11 @@ export async function planPartyPersonsBatch(
   // combination, not per batch size). As one OR — or with a branch for an empty array, which the planner could not
   // tell from a cheap one — it read every person or organisation of the district through an index of the district
   // alone (9,386 rows for none, 9 ms, with statistics from before a busy hour; bench:cases).
-  const onFileBy = (condition: SQL) => tx.select().from(persons).where(and(eq(persons.districtCode, districtCode), condition));
+  const onFileBy = (condition: SQL) =>
+    tx
+      .select()
+      .from(persons)
+      .where(and(eq(persons.districtCode, districtCode), condition));
   const branches = [
     ...(idHashes.length ? [onFileBy(sql`${persons.idNumberHash} = any(${sql.param(idHashes)}::text[])`)] : []),
     ...(phoneHashes.length ? [onFileBy(sql`${persons.phoneHash} = any(${sql.param(phoneHashes)}::text[])`)] : []),

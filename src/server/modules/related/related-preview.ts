@@ -10,7 +10,17 @@ import type { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { caseParties, casePackages, caseSearch, cases, packageMembers, persons, petitionReplies, units } from '../../db/schema.js';
 import { findUnitByCodeCached, findUnitByIdCached } from '../units/units.repository.js';
-import { keywords, namePinyin, similarity, tokenize, tokenizeStored, trigrams, trigramSimilarity, trigramSimilarityBound, trigramsStored } from '../../lib/chinese-text.js';
+import {
+  keywords,
+  namePinyin,
+  similarity,
+  tokenize,
+  tokenizeStored,
+  trigrams,
+  trigramSimilarity,
+  trigramSimilarityBound,
+  trigramsStored,
+} from '../../lib/chinese-text.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { canSeeCase, visibleCasesCondition } from '../case-access/cases.policy.js';
@@ -219,9 +229,7 @@ export async function previewRelated(opts: {
     : [];
   for (const r of theirParts) if (!briefs.has(r.id)) briefs.set(r.id, toBrief(r));
   const theirCases = [
-    ...new Map(
-      theirParts.map((p) => [`${p.id}/${p.root}/${p.role}`, { row: briefs.get(p.id)!, personId: p.root, role: p.role }]),
-    ).values(),
+    ...new Map(theirParts.map((p) => [`${p.id}/${p.root}/${p.role}`, { row: briefs.get(p.id)!, personId: p.root, role: p.role }])).values(),
   ].sort((a, b) => b.row.createdAt.getTime() - a.row.createdAt.getTime());
 
   for (const { row, personId } of theirCases) {
@@ -364,19 +372,20 @@ export async function previewRelated(opts: {
           order by ${caseSearch.caseCreatedAt} desc limit ${TEXT_WALK}) recent
         where recent.at >= ${monthAgo} and recent.words @@ ${tsquery} order by recent.at desc limit ${TEXT_CANDIDATES}`,
         ...[30, TEXT_LOOKBACK_DAYS].map(
-          (days) => sql`${db
-            .select({ id: sql<string>`${caseSearch.caseId}`.as('id') })
-            .from(caseSearch)
-            .where(
-              and(
-                eq(caseSearch.districtCode, d),
-                gte(caseSearch.caseCreatedAt, new Date(now.getTime() - days * 86_400_000)),
-                sql`${caseSearch.searchVector} @@ ${tsquery}`,
-                ...notThisSearch,
-              ),
-            )
-            .orderBy(desc(caseSearch.caseCreatedAt))
-            .limit(TEXT_CANDIDATES)}`,
+          (days) =>
+            sql`${db
+              .select({ id: sql<string>`${caseSearch.caseId}`.as('id') })
+              .from(caseSearch)
+              .where(
+                and(
+                  eq(caseSearch.districtCode, d),
+                  gte(caseSearch.caseCreatedAt, new Date(now.getTime() - days * 86_400_000)),
+                  sql`${caseSearch.searchVector} @@ ${tsquery}`,
+                  ...notThisSearch,
+                ),
+              )
+              .orderBy(desc(caseSearch.caseCreatedAt))
+              .limit(TEXT_CANDIDATES)}`,
         ),
       ];
       let candidates: (BriefRow & { narrative: string; visible: boolean })[] = [];
