@@ -179,6 +179,7 @@ async function main() {
   );
   const createOne = await load('createCase, 1 client', createCase, { clients: 1, seconds: SECONDS });
   await drainRiskAssessments(pool);
+  await statements(pool, 'the assessments drained and createCase at 1 client');
 
   // accept, then dispatch, each case by one client (a dispatcher reads the case, then acts at the version shown).
   const sfs = (await pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id as string;

@@ -155,7 +155,11 @@ export async function recordCaseChange(opts: {
         where district_code = ${row.districtCode} and case_id = ${row.id} and ${tokensOf(change.indexText)} <> ''
         returning 1
       )
-      select (select array_agg(id order by id) from e) as event_ids, (select count(*) from u) as u`,
+      select (select array_agg(id order by id) from e) as event_ids, (select count(*) from u) as u${sql.raw(
+        // Read by the main query, the pending rows (and the old facts they lock) are written before `stats_saved`, which
+        // nothing reads and so runs after it: the old facts are locked and subtracted before the new ones replace them.
+        statsInStatement ? ', (select count(*) from stats_pending) as stats' : '',
+      )}`,
     );
     const eventIds = (written!.event_ids ?? []).map(Number);
     // 5. What the step writes besides (attachments, notifications), then the statistics, which read all of it.

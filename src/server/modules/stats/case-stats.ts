@@ -232,6 +232,8 @@ export function newCaseStatsEntries(source: string, districtCode: string): strin
  * the cases' new state), for a change whose facts need nothing else that the statement writes: it must not stop or
  * start a clock of a concluded case (the on-time fact reads the clocks as they were before the statement) nor write
  * other rows the facts read. The same rows as `refreshCaseStats` writes, one round trip less for each case step.
+ * The statement must read `stats_pending` in its main query (so that `stats_old` locks the old facts before the
+ * unread `stats_saved` rewrites them, as in `REFRESH`, where the pending insert is the main statement).
  */
 export function changedCaseStatsEntries(source: string, districtCode: string): string {
   if (!/^\d{6}$/.test(districtCode)) throw new Error('bad district code');
