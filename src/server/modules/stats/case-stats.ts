@@ -180,24 +180,30 @@ function bind(text: string, params: { district: string; ids?: string[] }): SQL {
   return sql.join(chunks, sql.raw(''));
 }
 
+/**
+ * The WITH entries that store a case's new facts (`saved`) and give its signed difference from the old ones (`delta`),
+ * from the entries named `old` and `new`: shared by `REFRESH` and `changedCaseStatsEntries`.
+ */
+const savedAndDelta = (names: { saved: string; delta: string; old: string; new: string }) => `${names.saved} as (
+      insert into case_stats (${FACT_COLUMNS.join(', ')}) select ${FACT_COLUMNS.join(', ')} from ${names.new}
+      on conflict (district_code, case_id) do update set ${FACT_COLUMNS.slice(2)
+        .map((c) => `${c} = excluded.${c}`)
+        .join(', ')}
+      returning 1
+    ),
+    ${names.delta} as (
+      select -1 as sign, ${FACT_COLUMNS.map((c) => `${names.old}.${c}`).join(', ')} from ${names.old}
+      union all
+      select 1 as sign, ${FACT_COLUMNS.map((c) => `${names.new}.${c}`).join(', ')} from ${names.new}
+    )`;
+
 const REFRESH = `
     with ${levels('ids')},
     old as (
       select s.* from case_stats s where s.district_code = $district and s.case_id = any($ids) for update
     ),
     new as (${FACTS} where c.district_code = $district and c.id = any($ids)),
-    saved as (
-      insert into case_stats (${FACT_COLUMNS.join(', ')}) select ${FACT_COLUMNS.join(', ')} from new
-      on conflict (district_code, case_id) do update set ${FACT_COLUMNS.slice(2)
-        .map((c) => `${c} = excluded.${c}`)
-        .join(', ')}
-      returning 1
-    ),
-    delta as (
-      select -1 as sign, ${FACT_COLUMNS.map((c) => `old.${c}`).join(', ')} from old
-      union all
-      select 1 as sign, ${FACT_COLUMNS.map((c) => `new.${c}`).join(', ')} from new
-    ),
+    ${savedAndDelta({ saved: 'saved', delta: 'delta', old: 'old', new: 'new' })},
     contrib as (${contributions()})
     insert into case_stats_pending (district_code, ${PENDING_KEY}, ${COUNTER_COLUMNS.join(', ')})
     select $district, ${PENDING_KEY}, ${sumsOf(COUNTER_COLUMNS)} from contrib
@@ -249,18 +255,7 @@ export function changedCaseStatsEntries(source: string, districtCode: string): s
     ),
     stats_old as (select s.* from case_stats s where s.district_code = ${d} and s.case_id in (select id from ${source}) for update),
     stats_new as (${factsFrom(source)}),
-    stats_saved as (
-      insert into case_stats (${FACT_COLUMNS.join(', ')}) select ${FACT_COLUMNS.join(', ')} from stats_new
-      on conflict (district_code, case_id) do update set ${FACT_COLUMNS.slice(2)
-        .map((c) => `${c} = excluded.${c}`)
-        .join(', ')}
-      returning 1
-    ),
-    stats_delta as (
-      select -1 as sign, ${FACT_COLUMNS.map((c) => `o.${c}`).join(', ')} from stats_old o
-      union all
-      select 1 as sign, ${FACT_COLUMNS.map((c) => `n.${c}`).join(', ')} from stats_new n
-    ),
+    ${savedAndDelta({ saved: 'stats_saved', delta: 'stats_delta', old: 'stats_old', new: 'stats_new' })},
     stats_contrib as (${contributions('stats_delta')}),
     stats_pending as (
       insert into case_stats_pending (district_code, ${PENDING_KEY}, ${COUNTER_COLUMNS.join(', ')})
