@@ -308,6 +308,9 @@ export async function loadCaseHistory(opts: {
   for (let a = first; a < first + opts.count; a += chunk) {
     const b = Math.min(first + opts.count, a + chunk);
     await db.transaction(async (tx) => {
+      // The same history on every load (the tests train the routing model on it and expect its answers): random()
+      // seeded per chunk; the ids (gen_random_uuid) stay random.
+      await tx.execute(sql`select setseed(${((a * 7919) % 10_000) / 10_000 - 0.5})`);
       await tx.execute(sql`
         create temporary table h_cases on commit drop as
         with places as (

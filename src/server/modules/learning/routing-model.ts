@@ -12,6 +12,7 @@ import {
   vectorize,
   type Evaluation,
   type SoftmaxModel,
+  type SparseVector,
   type Vectorizer,
 } from './text-classifier.js';
 
@@ -19,6 +20,11 @@ import {
  * The routing model: three softmax heads — kind, category, lead unit — over one TF-IDF vocabulary of a district's
  * dispatched and concluded cases. Pure (no database): `train-worker.ts` builds it off the main thread, the suggestion
  * route restores and applies it.
+ *
+ * The unit shown agrees with the category shown: the unit head's probabilities are weighed by how the district's
+ * cases of each probable category were dispatched (`unitByCategory`). A word that happens to sit in one town's cases
+ * (装修 in 某镇's neighbour disputes) no longer sends a wage claim to that town's 司法所 when 劳动争议 is all but certain
+ * and those claims go to the labour inspection unit; the report's unit figures are of this combined answer.
  */
 
 export const ROUTING_HEADS = ['kind', 'category', 'unit'] as const;
@@ -62,12 +68,18 @@ export interface StoredRoutingModel {
   vocab: string[];
   idf: string;
   heads: Record<RoutingHead, { classes: string[]; weights: string; bias: string } | null>;
+  /**
+   * P(unit | category) in the training cases, smoothed: one row per category head class, one column per unit head
+   * class. Absent in models trained before it (their unit head answers alone).
+   */
+  unitByCategory?: number[][];
 }
 
 /** A stored model ready to apply. */
 export interface LoadedRoutingModel {
   vectorizer: Vectorizer;
   heads: Record<RoutingHead, SoftmaxModel | null>;
+  unitByCategory: number[][] | null;
 }
 
 export function loadRoutingModel(stored: StoredRoutingModel): LoadedRoutingModel {
@@ -76,8 +88,51 @@ export function loadRoutingModel(stored: StoredRoutingModel): LoadedRoutingModel
   return {
     vectorizer: restoreVectorizer(stored.vocab, floatsFromBase64(stored.idf)),
     heads: { kind: head(stored.heads.kind), category: head(stored.heads.category), unit: head(stored.heads.unit) },
+    unitByCategory: stored.unitByCategory ?? null,
   };
 }
+
+/** How the training cases of each category were dispatched among the unit head's units (add-one smoothed). */
+function unitsByCategory(examples: readonly RoutingExample[], categories: string[], units: string[]): number[][] {
+  const c = new Map(categories.map((v, i) => [v, i]));
+  const u = new Map(units.map((v, i) => [v, i]));
+  const counts = categories.map(() => units.map(() => 1));
+  for (const e of examples) {
+    const ci = c.get(e.category);
+    const ui = e.unitId === null ? undefined : u.get(e.unitId);
+    if (ci !== undefined && ui !== undefined) counts[ci]![ui]!++;
+  }
+  return counts.map((row) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return row.map((n) => Math.round((n / total) * 1e6) / 1e6);
+  });
+}
+
+/** The unit head's probabilities weighed by the units the probable categories go to (see the file's comment). */
+export function unitProba(model: LoadedRoutingModel, x: SparseVector): Float64Array | null {
+  const unit = model.heads.unit;
+  if (!unit) return null;
+  const p = predictProba(unit, x);
+  const category = model.heads.category;
+  const table = model.unitByCategory;
+  if (!category || !table || table.length !== category.classes.length) return p;
+  const pc = predictProba(category, x);
+  let sum = 0;
+  for (let u = 0; u < p.length; u++) {
+    let prior = 0;
+    for (let c = 0; c < pc.length; c++) prior += pc[c]! * table[c]![u]!;
+    p[u] = p[u]! * prior;
+    sum += p[u]!;
+  }
+  if (sum > 0) for (let u = 0; u < p.length; u++) p[u] = p[u]! / sum;
+  return p;
+}
+
+const argmax = (p: Float64Array) => {
+  let best = 0;
+  for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
+  return best;
+};
 
 const labelOf = (e: RoutingExample, h: RoutingHead) => (h === 'kind' ? e.kind : h === 'category' ? e.category : e.unitId);
 
@@ -137,7 +192,7 @@ export function trainRoutingModel(
   const trainVectors = train.map((e) => vectorize(vectorizer, e.tokens));
   const heldOutVectors = heldOut.map((e) => vectorize(vectorizer, e.tokens));
   const stored: StoredRoutingModel = { vocab: vectorizer.vocab, idf: floatsToBase64(vectorizer.idf), heads: { ...empty } };
-  const loaded: LoadedRoutingModel = { vectorizer, heads: { ...empty } };
+  const loaded: LoadedRoutingModel = { vectorizer, heads: { ...empty }, unitByCategory: null };
   const heads: Record<RoutingHead, RoutingHeadReport | null> = { ...empty };
   for (const h of ROUTING_HEADS) {
     const all = classesWithAtLeast(
@@ -153,10 +208,14 @@ export function trainRoutingModel(
     );
     loaded.heads[h] = model;
     stored.heads[h] = { classes: model.classes, weights: floatsToBase64(model.weights), bias: floatsToBase64(model.bias) };
+    if (h === 'unit' && loaded.heads.category) {
+      stored.unitByCategory = unitsByCategory(train, loaded.heads.category.classes, model.classes);
+      loaded.unitByCategory = stored.unitByCategory;
+    }
     const known = new Set(all.classes);
     const labels = heldOut.map((e) => labelOf(e, h) ?? '');
     heads[h] = {
-      ...evaluate(model, heldOutVectors, labels),
+      ...evaluate(model, heldOutVectors, labels, h === 'unit' ? (x) => argmax(unitProba(loaded, x)!) : undefined),
       uncovered: labels.filter((l) => l !== '' && !known.has(l)).length,
       tooFew: [...all.counts]
         .filter(([label]) => !known.has(label))
@@ -196,7 +255,7 @@ export function suggestWith(
   for (const h of ROUTING_HEADS) {
     const head = model.heads[h];
     if (!head) continue;
-    const p = predictProba(head, x);
+    const p = h === 'unit' ? unitProba(model, x)! : predictProba(head, x);
     const ranked = [...p.keys()].sort((a, b) => p[b]! - p[a]!);
     guesses[h] = ranked.slice(0, count).map((c) => ({ value: head.classes[c]!, confidence: Math.round(p[c]! * 1000) / 1000 }));
     // A single character (干, 钱) explains nothing to the clerk: the decisive words shown are words.

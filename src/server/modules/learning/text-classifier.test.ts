@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../lib/chinese-text.js';
-import { crossValidate, evaluationFromMatrix, type Evaluation } from './text-classifier.js';
-import { trainRoutingModel, suggestWith, loadRoutingModel, type RoutingExample } from './routing-model.js';
+import { crossValidate, evaluationFromMatrix, predictProba, restoreVectorizer, vectorize, type Evaluation } from './text-classifier.js';
+import {
+  trainRoutingModel,
+  suggestWith,
+  loadRoutingModel,
+  unitProba,
+  type LoadedRoutingModel,
+  type RoutingExample,
+} from './routing-model.js';
 
 /**
  * A labelled set the test builds: for each of five categories, narratives drawn from its own phrases plus phrases
@@ -102,6 +109,39 @@ describe('the text classifier, measured on data it did not train on', () => {
     expect(s.guesses.category[0]!.value).toBe('labour');
     expect(s.guesses.unit[0]!.value).toBe('unit-labour');
     expect(s.words.some((w) => w.includes('工资') || w.includes('包工头'))).toBe(true);
+  });
+
+  it('the unit shown agrees with the category shown: a town’s word does not send a wage claim to its 司法所', () => {
+    // Two words; the unit head alone leans to the town (装修 sits in its neighbour disputes), the category head is sure
+    // of 劳动争议, and the district's labour cases went 9 in 10 to the labour inspection unit.
+    const head = (classes: string[], weights: number[]) => ({
+      classes,
+      features: 2,
+      weights: Float32Array.from(weights),
+      bias: new Float32Array(classes.length),
+    });
+    const model: LoadedRoutingModel = {
+      vectorizer: restoreVectorizer(['装修', '工资'], Float32Array.from([1, 1])),
+      heads: {
+        kind: null,
+        category: head(['labour', 'neighbourhood'], [0, 2, 6, 0]),
+        unit: head(['unit-labour', 'unit-town'], [0, 2, 1.5, 1.2]),
+      },
+      unitByCategory: [
+        [0.9, 0.1],
+        [0.05, 0.95],
+      ],
+    };
+    const x = vectorize(model.vectorizer, ['装修', '工资']);
+    const alone = predictProba(model.heads.unit!, x);
+    expect(alone[1]).toBeGreaterThan(alone[0]!);
+    expect(predictProba(model.heads.category!, x)[0]).toBeGreaterThan(0.9);
+    const combined = unitProba(model, x)!;
+    expect(combined[0]).toBeGreaterThan(combined[1]!);
+    expect(combined[0]! + combined[1]!).toBeCloseTo(1, 12);
+    expect(suggestWith(model, ['装修', '工资']).guesses.unit[0]!.value).toBe('unit-labour');
+    // A model stored before the table existed: its unit head answers alone.
+    expect([...unitProba({ ...model, unitByCategory: null }, x)!]).toEqual([...alone]);
   });
 
   it('says why there is no model below the per-category minimum, instead of guessing', () => {

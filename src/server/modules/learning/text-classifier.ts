@@ -217,13 +217,21 @@ export function evaluationFromMatrix(classes: string[], matrix: number[][]): Eva
   };
 }
 
-/** The model's confusion matrix on labelled vectors (labels outside the model's classes are not counted). */
-export function evaluate(model: SoftmaxModel, xs: readonly SparseVector[], labels: readonly string[]): Evaluation {
+/**
+ * The model's confusion matrix on labelled vectors (labels outside the model's classes are not counted); `predict`
+ * replaces the model's own most probable class when the class shown is decided by more than this model.
+ */
+export function evaluate(
+  model: SoftmaxModel,
+  xs: readonly SparseVector[],
+  labels: readonly string[],
+  predict: (x: SparseVector) => number = (x) => predictClass(model, x),
+): Evaluation {
   const at = new Map(model.classes.map((c, i) => [c, i]));
   const matrix = model.classes.map(() => model.classes.map(() => 0));
   xs.forEach((x, n) => {
     const actual = at.get(labels[n]!);
-    if (actual !== undefined) matrix[actual]![predictClass(model, x)]!++;
+    if (actual !== undefined) matrix[actual]![predict(x)]!++;
   });
   return evaluationFromMatrix(model.classes, matrix);
 }
