@@ -113,8 +113,7 @@ async function main() {
     await pool.query(`select id from cases where district_code = '410871' and status = 'archived' order by random() limit 2000`)
   ).rows.map((r: { id: string }) => r.id);
 
-  // The server reads the active model; it must not retrain on its own during the measurement.
-  process.env.ROUTING_RETRAIN_HOURS = '0';
+  // The server reads the active model and does not retrain on its own during the measurement (startBenchServer).
   const server = await startBenchServer({ url, dataDir, key: KEY });
   console.log(`start-up backfill of the loaded cases done in ${(await waitForStartupBackfill(pool)).toFixed(1)} s`);
   const dispatcher = await server.signIn('dispatcher');

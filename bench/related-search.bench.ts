@@ -185,7 +185,7 @@ async function main() {
 
   // The routing model is bench:learning's: no training may fall into these measurements (it starts a minute after
   // the server when no model exists).
-  const server = await startBenchServer({ url, dataDir, key: KEY, env: { ROUTING_RETRAIN_HOURS: '0' } });
+  const server = await startBenchServer({ url, dataDir, key: KEY });
   const base = server.base;
   console.log(`the server's start-up checks done in ${(await waitForQuietDatabase(pool)).toFixed(1)} s`);
   const signIn = server.signIn;

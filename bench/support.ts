@@ -190,6 +190,9 @@ export async function startBenchServer(opts: { url: string; dataDir: string; key
       DEMO_DATA: 'false',
       LOG_LEVEL: 'warn',
       LOGIN_RATE_LIMIT: '1000',
+      // The routing model retrains once a day for about a minute: a bench measures the steady state, not a training
+      // that a freshly loaded history would start a minute after the server (the learning bench trains on its own).
+      ROUTING_RETRAIN_HOURS: '0',
       ENCRYPTION_KEY: opts.key.toString('base64'),
       ...opts.env,
     },

@@ -33,7 +33,7 @@ import { runRiskAssessments } from './modules/related/assess-risk.js';
 import { sweepAgreementTerms } from './modules/mediation/agreements.js';
 import { shanghaiDate } from '../shared/calendar.js';
 import { lastTrainedAt, trainDistrictModel } from './modules/learning/routing.js';
-import { stopTrainingWorkers } from './modules/learning/train-in-worker.js';
+import { stopTrainingWorkers, TrainingStoppedError } from './modules/learning/train-in-worker.js';
 
 const webRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -187,12 +187,18 @@ async function serve(config: Config, log: Logger) {
               if (process.uptime() < 60) return;
               const last = await lastTrainedAt(db, config.DISTRICT_CODE);
               if (last && Date.now() - last.getTime() < config.ROUTING_RETRAIN_HOURS * 3_600_000) return;
-              const r = await trainDistrictModel({
-                db,
-                districtCode: config.DISTRICT_CODE,
-                settings: { minPerCategory: config.ROUTING_MIN_PER_CATEGORY, minPerUnit: config.ROUTING_MIN_PER_UNIT },
-              });
-              if (r) log.info(r, 'routing model trained');
+              try {
+                const r = await trainDistrictModel({
+                  db,
+                  districtCode: config.DISTRICT_CODE,
+                  settings: { minPerCategory: config.ROUTING_MIN_PER_CATEGORY, minPerUnit: config.ROUTING_MIN_PER_UNIT },
+                });
+                if (r) log.info(r, 'routing model trained');
+              } catch (err) {
+                // Stopping mid-training is not a failure: the next start trains again.
+                if (!(err instanceof TrainingStoppedError)) throw err;
+                log.info('routing model training stopped with the process; it runs again after the restart');
+              }
             },
           }),
         ]

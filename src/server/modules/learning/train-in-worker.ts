@@ -20,10 +20,24 @@ const boot = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { registe
 )}); })`;
 
 const running = new Set<Worker>();
+const stopped = new WeakSet<Worker>();
+
+/** A training ended by `stopTrainingWorkers`: not a failure (the schedule trains again after the restart). */
+export class TrainingStoppedError extends Error {
+  constructor() {
+    super('the routing model training was stopped: the process is stopping');
+    this.name = 'TrainingStoppedError';
+  }
+}
 
 /** Ends any training in progress (the process is stopping: a training is redone later, a shutdown must not wait for it). */
 export async function stopTrainingWorkers(): Promise<void> {
-  await Promise.all([...running].map((w) => w.terminate()));
+  await Promise.all(
+    [...running].map((w) => {
+      stopped.add(w);
+      return w.terminate();
+    }),
+  );
 }
 
 /** Trains in a worker thread, so a long training (100,000 cases) never holds up a request. */
@@ -39,7 +53,10 @@ export function trainInWorker(input: TrainingInput): Promise<{ model: StoredRout
     worker.once('error', reject);
     worker.once('exit', (code) => {
       running.delete(worker);
-      if (!answered) reject(new Error(`the training worker stopped (exit code ${code}) without a result`));
+      if (!answered)
+        reject(
+          stopped.has(worker) ? new TrainingStoppedError() : new Error(`the training worker stopped (exit code ${code}) without a result`),
+        );
     });
   });
 }
