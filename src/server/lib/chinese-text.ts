@@ -57,25 +57,41 @@ export function namePinyin(name: string): string {
     .toLowerCase();
 }
 
+/** A token's weight in `similarity`: its length, a single character half. */
+const tokenWeight = (t: string) => Math.max(1, t.length) * (t.length === 1 ? 0.5 : 1);
+
+/**
+ * A token list's distinct tokens and their total weight, remembered per list: a draft is compared with up to 100
+ * cases whose lists come from `tokenizeStored`'s cache, so each list is made into a set once, not once per pair.
+ */
+const weighedLists = new WeakMap<readonly string[], { set: ReadonlySet<string>; weight: number }>();
+function weighed(tokens: readonly string[]) {
+  let w = weighedLists.get(tokens);
+  if (!w) {
+    const set = new Set(tokens);
+    let weight = 0;
+    for (const t of set) weight += tokenWeight(t);
+    weighedLists.set(tokens, (w = { set, weight }));
+  }
+  return w;
+}
+
 /**
  * How alike two texts are, from their tokens: the share of IDF weight they have in common (weighted Jaccard), 0–1,
  * and the shared words that weigh most (the reason shown to staff).
  */
 export function similarity(a: readonly string[], b: readonly string[]): { score: number; shared: string[] } {
-  const weight = (t: string) => Math.max(1, t.length) * (t.length === 1 ? 0.5 : 1);
-  const A = new Set(a);
-  const B = new Set(b);
+  const A = weighed(a);
+  const B = weighed(b);
   let inter = 0;
-  let union = 0;
   const shared: string[] = [];
-  for (const t of new Set([...A, ...B])) {
-    const w = weight(t);
-    union += w;
-    if (A.has(t) && B.has(t)) {
-      inter += w;
+  for (const t of A.set)
+    if (B.set.has(t)) {
+      inter += tokenWeight(t);
       shared.push(t);
     }
-  }
+  // The union's weight is both lists' less what they share (each distinct token once).
+  const union = A.weight + B.weight - inter;
   // Longer shared words first; a word's own parts (工资 inside 拖欠工资) add nothing to the explanation.
   shared.sort((x, y) => y.length - x.length);
   const telling = shared.filter((t, i) => !shared.slice(0, i).some((longer) => longer.includes(t)));
