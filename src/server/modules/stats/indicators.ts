@@ -121,10 +121,14 @@ async function computeCockpit(
 ): Promise<Cockpit> {
   const base = { districtCode: d, unitPath: unit.path, from: query.from, to: query.to, kind: query.kind };
   const childOf = sql.raw(`nullif(split_part(substr(d.unit_path, ${unit.path.length + 1}), '/', 1), '')`);
-  const settle = <T>(p: Promise<T>) => {
-    // Awaited below; this keeps a failure of one from going unhandled while another is awaited.
-    p.catch(() => undefined);
-    return p;
+  const settle = <T>(p: PromiseLike<T>): Promise<T> => {
+    // Started now, awaited below. A drizzle query is a lazy thenable that runs its statement again on every `then`
+    // (drizzle-orm/query-promise.js): made a Promise once here, so `.catch` and the later `await` share one run — the
+    // trend and breakdown statements ran twice per cockpit before (bench:cockpit, PG_STATS=1). The catch keeps a
+    // failure of one from going unhandled while another is awaited.
+    const started = Promise.resolve(p);
+    started.catch(() => undefined);
+    return started;
   };
   const live = settle(readLiveFigures(db, d, unit, query));
   const routingAcceptance = settle(readRoutingAcceptance(db, d, unit, query));

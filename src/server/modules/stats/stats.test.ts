@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../../shared/calendar.js';
 import { MEASURE_KEYS, RATE_KEYS, type Measure } from '../../../shared/indicators.js';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
-import { buildCaseBody } from '../cases/cases.factory.js';
+import { buildCaseBody, loadActor } from '../cases/cases.factory.js';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import * as schema from '../../db/schema.js';
+import { readCockpit } from './indicators.js';
 import { rebuildCaseStats, refreshCaseStats } from './case-stats.js';
 import ExcelJS from 'exceljs';
 import { XLSX_TYPE, readWorkbook } from './workbook.js';
@@ -356,6 +359,20 @@ describe('indicators (docs/INDICATORS.md)', () => {
     // The Excel export carries the same figure.
     const book = await readWorkbook((await get('leader', `/api/stats/cockpit.xlsx?from=${FROM}&to=${TO}`)).rawPayload);
     expect(book.get('指标')!.find((r) => r[0] === '智能分类建议采纳率(%)')?.[1]).toBe(75);
+  });
+
+  it('runs each of its statements once per view (a drizzle query re-runs on every then)', async () => {
+    const statements: string[] = [];
+    const db = drizzle(ctx.database.pool, { schema, logger: { logQuery: (query) => statements.push(query) } });
+    const actor = await loadActor(ctx.database.db, 'leader');
+    const cockpit = await readCockpit({ db, actor, query: { from: FROM, to: TO, grain: 'month' } });
+    expect(cockpit.counts.received).toBeGreaterThan(0);
+    const runs = (part: RegExp) => statements.filter((q) => part.test(q)).length;
+    expect(runs(/date_trunc\(/)).toBe(1); // the trend
+    expect(runs(/select d\.dimension, d\.key/)).toBe(1); // the breakdowns
+    expect(runs(/grouping\(/)).toBe(1); // the figures by unit, kind and place
+    // Nothing else ran twice either.
+    expect(new Set(statements).size).toBe(statements.length);
   });
 
   it('refuses a period that ends before it starts, with a Chinese message', async () => {
