@@ -276,6 +276,9 @@ const CHANNELS = ['walk_in', 'phone', 'online', 'grid', 'letter', 'transfer', 'c
 const arr = (values: string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 
 /** Generates `count` cases registered between `from` and `to` (chunks of `chunk` per statement). Returns how many. */
+/** The seed of the chunk numbered from `first` (exported for its test): distinct for distinct numbers, in [-1, 1). */
+export const chunkSeed = (first: number) => ((first * 0.6180339887498949) % 1) * 2 - 1;
+
 export async function loadCaseHistory(opts: {
   db: Db;
   districtCode: string;
@@ -309,8 +312,10 @@ export async function loadCaseHistory(opts: {
     const b = Math.min(first + opts.count, a + chunk);
     await db.transaction(async (tx) => {
       // The same history on every load (the tests train the routing model on it and expect its answers): random()
-      // seeded per chunk; the ids (gen_random_uuid) stay random.
-      await tx.execute(sql`select setseed(${((a * 7919) % 10_000) / 10_000 - 0.5})`);
+      // seeded per chunk, from the chunk's first number spread over [-1, 1) by the golden ratio, so no two chunks of a
+      // load share a seed (a seed from the number modulo 10,000 repeated every 200,000-case chunk); the ids
+      // (gen_random_uuid) stay random.
+      await tx.execute(sql`select setseed(${chunkSeed(a)})`);
       await tx.execute(sql`
         create temporary table h_cases on commit drop as
         with places as (

@@ -88,8 +88,16 @@ export function loadRoutingModel(stored: StoredRoutingModel): LoadedRoutingModel
   return {
     vectorizer: restoreVectorizer(stored.vocab, floatsFromBase64(stored.idf)),
     heads: { kind: head(stored.heads.kind), category: head(stored.heads.category), unit: head(stored.heads.unit) },
-    unitByCategory: stored.unitByCategory ?? null,
+    unitByCategory: unitTableFits(stored) ? stored.unitByCategory! : null,
   };
+}
+
+/** A stored table of the shape its heads need (one row per category class, one column per unit class), else none. */
+function unitTableFits(stored: StoredRoutingModel): boolean {
+  const table = stored.unitByCategory;
+  const categories = stored.heads.category?.classes.length;
+  const units = stored.heads.unit?.classes.length;
+  return !!table && table.length === categories && table.every((row) => row.length === units && row.every(Number.isFinite));
 }
 
 /** How the training cases of each category were dispatched among the unit head's units (add-one smoothed). */
@@ -208,6 +216,7 @@ export function trainRoutingModel(
     );
     loaded.heads[h] = model;
     stored.heads[h] = { classes: model.classes, weights: floatsToBase64(model.weights), bias: floatsToBase64(model.bias) };
+    // The unit head is the last of ROUTING_HEADS: the category head it is weighed by is trained by now.
     if (h === 'unit' && loaded.heads.category) {
       stored.unitByCategory = unitsByCategory(train, loaded.heads.category.classes, model.classes);
       loaded.unitByCategory = stored.unitByCategory;

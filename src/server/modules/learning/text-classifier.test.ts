@@ -104,7 +104,18 @@ describe('the text classifier, measured on data it did not train on', () => {
     expect(report.heldOut).toBe(set.length - Math.floor(set.length * 0.8));
     for (const head of [report.heads.kind!, report.heads.category!, report.heads.unit!]) recount(head);
     expect(report.heads.category!.total).toBe(report.heldOut);
+    // The unit head is weighed by P(unit | category): one row per category class, one column per unit class, each a
+    // distribution.
+    const table = model!.unitByCategory!;
+    expect(table).toHaveLength(model!.heads.category!.classes.length);
+    for (const row of table) {
+      expect(row).toHaveLength(model!.heads.unit!.classes.length);
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    }
+    // A table of the wrong shape (an edited or damaged model) is dropped on load, not applied.
+    expect(loadRoutingModel({ ...model!, unitByCategory: table.map((row) => row.slice(1)) }).unitByCategory).toBeNull();
     const loaded = loadRoutingModel(JSON.parse(JSON.stringify(model)));
+    expect(loaded.unitByCategory).toEqual(table);
     const s = suggestWith(loaded, tokenize('包工头拖欠工资三个月，讨薪无果'));
     expect(s.guesses.category[0]!.value).toBe('labour');
     expect(s.guesses.unit[0]!.value).toBe('unit-labour');

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { stopTrainingWorkers, trainInWorker, TrainingStoppedError } from './train-in-worker.js';
 
 /**
- * The process stopping mid-training (main.ts on SIGTERM) ends the worker: the training answers with
- * TrainingStoppedError, which the schedule does not log as a failure, and a training after it runs as usual.
+ * The process stopping (main.ts on SIGTERM) ends the training's worker: the training answers with
+ * TrainingStoppedError, which the schedule logs as information, and a training after it runs as usual. The worker is
+ * stopped as soon as it is created, before it has started — the same `terminate()` as mid-training, without a sleep
+ * to wait for the middle.
  */
 describe('the training worker', () => {
   const input = (n: number) => ({
@@ -19,8 +21,8 @@ describe('the training worker', () => {
     previous: null,
   });
 
-  it('stopped: rejects with TrainingStoppedError; the next training answers', { timeout: 60_000 }, async () => {
-    const training = trainInWorker(input(20_000));
+  it('stopped before it has started: rejects with TrainingStoppedError; the next training answers', { timeout: 60_000 }, async () => {
+    const training = trainInWorker(input(2_000));
     const outcome = training.then(
       () => 'finished',
       (err: unknown) => err,
