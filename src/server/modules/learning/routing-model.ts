@@ -6,6 +6,7 @@ import {
   fitVectorizer,
   floatsFromBase64,
   floatsToBase64,
+  indexOfMax,
   predictClass,
   predictProba,
   restoreVectorizer,
@@ -136,12 +137,6 @@ export function unitProba(model: LoadedRoutingModel, x: SparseVector): Float64Ar
   return p;
 }
 
-const argmax = (p: Float64Array) => {
-  let best = 0;
-  for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
-  return best;
-};
-
 const labelOf = (e: RoutingExample, h: RoutingHead) => (h === 'kind' ? e.kind : h === 'category' ? e.category : e.unitId);
 
 /** The category head's accuracy over every held-out case (a label it cannot predict is a miss). */
@@ -224,7 +219,7 @@ export function trainRoutingModel(
     const known = new Set(all.classes);
     const labels = heldOut.map((e) => labelOf(e, h) ?? '');
     heads[h] = {
-      ...evaluate(model, heldOutVectors, labels, h === 'unit' ? (x) => argmax(unitProba(loaded, x)!) : undefined),
+      ...evaluate(model, heldOutVectors, labels, h === 'unit' ? (x) => indexOfMax(unitProba(loaded, x)!) : undefined),
       uncovered: labels.filter((l) => l !== '' && !known.has(l)).length,
       tooFew: [...all.counts]
         .filter(([label]) => !known.has(label))

@@ -155,12 +155,16 @@ export function predictProba(model: SoftmaxModel, x: SparseVector): Float64Array
   return out;
 }
 
-/** The index of the most probable class. */
-export function predictClass(model: SoftmaxModel, x: SparseVector): number {
-  const p = predictProba(model, x);
+/** The index of the largest probability (the first of equals). */
+export function indexOfMax(p: Float64Array): number {
   let best = 0;
   for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
   return best;
+}
+
+/** The index of the most probable class. */
+export function predictClass(model: SoftmaxModel, x: SparseVector): number {
+  return indexOfMax(predictProba(model, x));
 }
 
 /**
