@@ -32,6 +32,8 @@ export const MEASURES = {
   followedUp: { date: 'followed_up' },
   satisfied: { date: 'followed_up' },
   escalated: { date: 'escalated' },
+  /** 零上访 of the “三零” board (docs/LEGAL-BASIS.md §6): received in the period and settled above the village or carried up. */
+  leftVillage: { date: 'received' },
 } as const satisfies Record<string, { date: MeasureDate }>;
 export type Measure = keyof typeof MEASURES;
 export const MEASURE_KEYS = Object.keys(MEASURES) as [Measure, ...Measure[]];

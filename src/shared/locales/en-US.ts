@@ -676,6 +676,7 @@ export const enUS: Record<MessageKey, string> = {
   'measure.followedUp': 'Followed up',
   'measure.satisfied': 'Satisfied (incl. basically)',
   'measure.escalated': 'Carried up',
+  'measure.leftVillage': 'Left the village (settled above it or carried up)',
   'rate.acceptanceRate': 'Acceptance rate',
   'rate.settlementRate': 'Settlement rate',
   'rate.mediationSuccessRate': 'Mediation success rate',

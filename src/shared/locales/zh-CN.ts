@@ -671,6 +671,7 @@ export const zhCN = {
   'measure.followedUp': '回访',
   'measure.satisfied': '满意(含基本满意)',
   'measure.escalated': '上交',
+  'measure.leftVillage': '出村化解或上交',
   'rate.acceptanceRate': '受理率',
   'rate.settlementRate': '化解率',
   'rate.mediationSuccessRate': '调解成功率',

@@ -44,6 +44,9 @@ export const caseClocks = pgTable(
     districtCode: district(),
     id: uuid('id').notNull().defaultRandom(),
     caseId: uuid('case_id').notNull(),
+    /** The case's place path, copied at the start (a case's place never changes after registration, nor a unit's
+     * path): a street's overdue count reads the running clocks under its path without probing their cases. */
+    unitPath: text('unit_path').notNull(),
     stage: text('stage').$type<ClockStage>().notNull(),
     policyId: uuid('policy_id'),
     days: integer('days').notNull(),
@@ -69,6 +72,10 @@ export const caseClocks = pgTable(
     // Running clocks by due date, with the case and the pause: the overdue count reads the index only.
     index('case_clocks_running_due_idx')
       .on(t.districtCode, t.dueDate, t.caseId, t.pausedOn)
+      .where(sql`${t.stoppedAt} is null`),
+    // The same under one place: a street's or community's overdue count (stats/indicators.ts) reads this index only.
+    index('case_clocks_running_path_idx')
+      .on(t.districtCode, t.unitPath.op('text_pattern_ops'), t.dueDate, t.caseId, t.pausedOn)
       .where(sql`${t.stoppedAt} is null`),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),
   ],

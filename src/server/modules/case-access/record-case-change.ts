@@ -335,8 +335,8 @@ export async function recordNewCases(opts: {
       returning 1
     ),
     clocks as (
-      insert into case_clocks (district_code, id, case_id, stage, policy_id, days, unit, warn_percent, max_extension_days, legal_basis, started_at, started_on, due_date, is_provisional)
-      select c.district_code, k.id, c.id, k.stage, k.policy_id, k.days, k.unit, k.warn_percent, k.max_extension_days, k.legal_basis, c.created_at, k.started_on, k.due_date, k.is_provisional
+      insert into case_clocks (district_code, id, case_id, unit_path, stage, policy_id, days, unit, warn_percent, max_extension_days, legal_basis, started_at, started_on, due_date, is_provisional)
+      select c.district_code, k.id, c.id, c.unit_path, k.stage, k.policy_id, k.days, k.unit, k.warn_percent, k.max_extension_days, k.legal_basis, c.created_at, k.started_on, k.due_date, k.is_provisional
       from jsonb_to_recordset(${JSON.stringify(prepared.flatMap((x) => x.clocks.map((k) => ({ ...encodeClock(k), id: k.id, case_id: x.id }))))}::jsonb)
         as k(id uuid, case_id uuid, stage text, policy_id uuid, days int, unit text, warn_percent int, max_extension_days int, legal_basis text, started_on date, due_date date, is_provisional boolean)
       join c on c.id = k.case_id

@@ -37,6 +37,7 @@ export function newClocks(opts: {
       {
         districtCode: row.districtCode,
         caseId: row.id,
+        unitPath: row.unitPath,
         stage,
         policyId: policy.id,
         days: policy.days,

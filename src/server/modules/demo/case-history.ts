@@ -409,16 +409,16 @@ export async function loadCaseHistory(opts: {
         from h_cases h`);
       // The handling clock decides 按期办结: 20 working days, about 8 % concluded late.
       await tx.execute(sql`
-        insert into case_clocks (district_code, case_id, stage, days, unit, warn_percent, legal_basis, started_at, started_on, due_date, stopped_at, is_overdue_at_stop)
-        select h.district_code, h.id, 'handling', 20, 'working', 80, '本中心办理时限（演示历史数据）', h.created_at,
+        insert into case_clocks (district_code, case_id, unit_path, stage, days, unit, warn_percent, legal_basis, started_at, started_on, due_date, stopped_at, is_overdue_at_stop)
+        select h.district_code, h.id, h.unit_path, 'handling', 20, 'working', 80, '本中心办理时限（演示历史数据）', h.created_at,
           (h.created_at at time zone 'Asia/Shanghai')::date,
           case when h.is_late then (h.concluded_at at time zone 'Asia/Shanghai')::date - 3 else (h.concluded_at at time zone 'Asia/Shanghai')::date + 5 end,
           h.concluded_at, h.is_late
         from h_cases h where h.is_concluded`);
       // Cases still being handled have a running clock: the slow ones are past it (red on the boards).
       await tx.execute(sql`
-        insert into case_clocks (district_code, case_id, stage, days, unit, warn_percent, legal_basis, started_at, started_on, due_date)
-        select h.district_code, h.id, 'handling', 20, 'working', 80, '本中心办理时限（演示历史数据）', h.created_at,
+        insert into case_clocks (district_code, case_id, unit_path, stage, days, unit, warn_percent, legal_basis, started_at, started_on, due_date)
+        select h.district_code, h.id, h.unit_path, 'handling', 20, 'working', 80, '本中心办理时限（演示历史数据）', h.created_at,
           (h.created_at at time zone 'Asia/Shanghai')::date, (h.created_at at time zone 'Asia/Shanghai')::date + 28
         from h_cases h where h.status = 'in_progress'`);
       await tx.execute(sql`

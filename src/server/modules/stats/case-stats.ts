@@ -45,6 +45,7 @@ const PREDICATES: Record<Measure, string> = {
   followedUp: 'true',
   satisfied: "f.satisfaction in ('satisfied', 'basically_satisfied')",
   escalated: 'true',
+  leftVillage: "(f.settled_level in ('town', 'district') or f.escalated_on is not null)",
 };
 
 export const columnOf = (m: Measure) => m.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

@@ -51,7 +51,7 @@ function ratesOf(c: MeasureCounts) {
  * correctly). One statement reads both, so a fold committing meanwhile is seen either wholly or not at all.
  * `grains`: coarse to fine, ending with 'day'.
  */
-function rollupRows(opts: {
+export function rollupRows(opts: {
   table: 'case_stats_units' | 'case_stats_breakdown';
   columns: string[];
   districtCode: string;
@@ -252,7 +252,7 @@ async function readLiveFigures(db: Db, districtCode: string, unit: UnitRow, quer
   const prefix = `${unit.path}%`;
   const kind = query.kind ? sql`and c.kind = ${query.kind}` : sql``;
   // Every case of the district lies under its root: for the whole district of every kind, clocks and urges need not
-  // look up their cases at all.
+  // look up their cases at all; clocks carry their case's place, so only a kind makes the overdue count read cases.
   const everyCase = unit.depth === 0 && !query.kind;
   const open = sql.raw(OPEN_STATUSES.map((s) => `'${s}'`).join(','));
   const count = async (q: SQL) => Number((await db.execute<{ n: number }>(q)).rows[0]!.n);
@@ -265,7 +265,10 @@ async function readLiveFigures(db: Db, districtCode: string, unit: UnitRow, quer
     everyCase
       ? count(sql`select count(distinct k.case_id)::int as n from case_clocks k
           where k.district_code = ${districtCode} and k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date`)
-      : count(sql`select count(distinct k.case_id)::int as n from case_clocks k
+      : !query.kind
+        ? count(sql`select count(distinct k.case_id)::int as n from case_clocks k
+          where k.district_code = ${districtCode} and k.unit_path like ${prefix} and k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date`)
+        : count(sql`select count(distinct k.case_id)::int as n from case_clocks k
           join cases c on c.district_code = k.district_code and c.id = k.case_id
           where k.district_code = ${districtCode} and k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date
             and c.unit_path like ${prefix} ${kind}`),

@@ -7,7 +7,10 @@ import { buildCaseBody, loadActor } from '../cases/cases.factory.js';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import * as schema from '../../db/schema.js';
 import { readCockpit } from './indicators.js';
-import { rebuildCaseStats, refreshCaseStats } from './case-stats.js';
+import { foldCaseStats, rebuildCaseStats, refreshCaseStats } from './case-stats.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { XLSX_TYPE, readWorkbook } from './workbook.js';
 
@@ -127,6 +130,7 @@ const EXPECTED: Record<Measure, string[]> = {
   followedUp: ['A', 'B'],
   satisfied: ['A', 'B'],
   escalated: ['E'],
+  leftVillage: ['A', 'D', 'E'],
 };
 
 describe('indicators (docs/INDICATORS.md)', () => {
@@ -159,6 +163,49 @@ describe('indicators (docs/INDICATORS.md)', () => {
     expect(c.byUnit.map((u: { unitName: string }) => u.unitName)).toEqual(['东方社区']);
     expect(c.hotspots[0]).toMatchObject({ unitId: unitIds['41087106100101'], received: 5 });
     expect(c.trend).toEqual([{ bucket: '2026-10-01', received: 5, concluded: 3, settled: 2 }]);
+  });
+
+  it('counts a place’s overdue cases from the clocks under its path, and the district’s from all of them', async () => {
+    // G (文苑街道) and F (李万街道) have a running clock past its due date; each case counts once.
+    const { rows } = await ctx.database.pool.query<{ case_id: string; id: string; due_date: string }>(
+      `select case_id, id, due_date::text from case_clocks where case_id = any($1) and stopped_at is null`,
+      [[ids.G, ids.F]],
+    );
+    expect(new Set(rows.map((r) => r.case_id))).toEqual(new Set([ids.G, ids.F]));
+    await ctx.database.pool.query(`update case_clocks set due_date = current_date - 2 where id = any($1)`, [rows.map((r) => r.id)]);
+    try {
+      const overdue = async (query: string) => {
+        const res = await get('leader', `/api/stats/cockpit?from=${FROM}&to=${TO}${query}`);
+        expect(res.statusCode, res.body).toBe(200);
+        return res.json().live.overdue as number;
+      };
+      expect(await overdue('')).toBe(2);
+      expect(await overdue(`&unitId=${unitIds['410871061']}`)).toBe(1);
+      expect(await overdue(`&unitId=${unitIds['41087106100101']}`)).toBe(1);
+      expect(await overdue(`&unitId=${unitIds['410871060']}`)).toBe(1);
+      expect(await overdue(`&unitId=${unitIds['410871061']}&kind=petition`)).toBe(0);
+      expect(await overdue(`&unitId=${unitIds['410871061']}&kind=dispute`)).toBe(1);
+    } finally {
+      for (const r of rows) await ctx.database.pool.query(`update case_clocks set due_date = $2 where id = $1`, [r.id, r.due_date]);
+    }
+  });
+
+  it('fills the 零上访 counter on an upgrade exactly as the rollups count it (migration left_village_measure)', async () => {
+    await foldCaseStats(ctx.database.db);
+    const read = async () =>
+      (
+        await ctx.database.pool.query(
+          `select grain, period::text, unit_id, kind, left_village from case_stats_units where left_village <> 0 order by 1, 2, 3, 4`,
+        )
+      ).rows;
+    const counted = await read();
+    expect(counted.length).toBeGreaterThan(0);
+    const dir = fileURLToPath(new URL('../../db/migrations/', import.meta.url));
+    const file = readdirSync(dir).find((f) => f.endsWith('_left_village_measure.sql'))!;
+    const fill = readFileSync(join(dir, file), 'utf8').split('--> statement-breakpoint').at(-1)!;
+    await ctx.database.pool.query(`update case_stats_units set left_village = 0`);
+    await ctx.database.pool.query(fill);
+    expect(await read()).toEqual(counted);
   });
 
   it('puts the edges of the period in Asia/Shanghai: 23:59:59 on the last day is in, midnight after is out', async () => {

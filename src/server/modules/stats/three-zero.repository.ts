@@ -13,6 +13,8 @@ import type { Db, Tx } from '../../db/client.js';
 import { adminLog, assessedUnits, threeZeroFigures, threeZeroTargets, units } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
+import { measureCondition } from './case-stats.js';
+import { rollupRows } from './indicators.js';
 import { readThreeZeroImport } from './three-zero-workbook.js';
 
 /**
@@ -34,16 +36,14 @@ export async function readThreeZeroBoard({ db, actor, year }: { db: Db; actor: A
     entered_by: string | null;
     entered_at: Date | null;
   }>(sql`
-    with carried as materialized (
-      -- The year's cases carried up beyond the village (settled at the street or district, or escalated), per place
-      -- unit: one pass over a small partial index, however many units the board shows. MATERIALIZED: inlined, the
-      -- pass was made again for each assessed unit (108 passes, 1.9 s at a million cases, 25 s at ten; bench:cockpit).
-      select f.unit_id, count(*)::int as n from case_stats f
-      where f.district_code = ${d} and f.received_on between make_date(${year}, 1, 1) and make_date(${year}, 12, 31)
-        and (f.settled_level in ('town', 'district') or f.escalated_on is not null)
-      group by f.unit_id
-    ),
-    carried_at as materialized (select pu.path, c.n from carried c join units pu on pu.district_code = ${d} and pu.id = c.unit_id)
+    with carried_at as materialized (
+      -- The year's cases carried up beyond the village (the leftVillage measure), per place unit, from the rollups: a
+      -- few rows per unit whatever the number of cases (counting case_stats took 0.4 s at ten million; bench:cockpit).
+      -- MATERIALIZED: inlined, the sum was made again for each assessed unit.
+      select d.unit_path as path, sum(d.left_village)::int as n
+      from ${rollupRows({ table: 'case_stats_units', columns: ['left_village'], districtCode: d, unitPath: actor.unitPath, from: `${year}-01-01`, to: `${year}-12-31`, grains: ['year', 'month', 'day'] })}
+      group by d.unit_path
+    )
     select a.id, a.name, a.type, u.name as place_name,
       case when a.type in ('village', 'community') then
         coalesce((select sum(x.n)::int from carried_at x where x.path like u.path || '%'), 0)
@@ -53,8 +53,7 @@ export async function readThreeZeroBoard({ db, actor, year }: { db: Db; actor: A
           join case_parties cp on cp.district_code = p.district_code and cp.person_id = p.id
           join case_stats f on f.district_code = cp.district_code and f.case_id = cp.case_id
           where p.district_code = a.district_code and (p.id = a.person_id or (p.type = 'organization' and p.name = a.name))
-            and f.received_on between make_date(${year}, 1, 1) and make_date(${year}, 12, 31)
-            and (f.settled_level in ('town', 'district') or f.escalated_on is not null))
+            and ${measureCondition('leftVillage', `${year}-01-01`, `${year}-12-31`)})
       end as carried_up,
       z.accidents, z.criminal_cases, z.source, w.display_name as entered_by, z.entered_at
     from assessed_units a
