@@ -39,6 +39,7 @@ const { values: args } = parseArgs({
   },
 });
 const STEPS = args.steps.split(',').map(Number);
+const STARTUP_CHECKS_DELAY = 60;
 const SECONDS = Number(args.seconds);
 const C = Number(args.concurrency);
 const log = pino({ level: 'warn' });
@@ -132,7 +133,15 @@ async function main() {
       database = connectDatabase(url, 4);
       pool = database.pool;
     }
-    const server = await startBenchServer({ url, dataDir, key: KEY, env: { DASHBOARD_SHARE_SECONDS: '0' } });
+    // The platform's own delay before its start-up checks (config.ts): the first requests below are measured as a
+    // restart would meet them, the warm figures after the checks have run.
+    const server = await startBenchServer({
+      url,
+      dataDir,
+      key: KEY,
+      env: { DASHBOARD_SHARE_SECONDS: '0', STARTUP_CHECKS_DELAY_SECONDS: String(STARTUP_CHECKS_DELAY) },
+    });
+    const startedAt = performance.now();
     const base = server.base;
     const cookie = await server.signIn('leader');
     const cockpit = (query: string) => async () => {
@@ -157,6 +166,8 @@ async function main() {
       firstRequestMs[view] = first;
       // The server's start-up checks over every case (backfills, the first deadline sweep) run for a while at ten
       // million: the warm figures are taken once they are done, as the first request above was not.
+      const checksDue = startedAt + STARTUP_CHECKS_DELAY * 1000 - performance.now();
+      if (checksDue > 0) await new Promise((r) => setTimeout(r, checksDue + 1000));
       const quiet = await waitForQuietDatabase(pool);
       if (quiet > 2.5) console.log(`  (start-up work went on for ${quiet.toFixed(0)} s more)`);
       await statements(pool, `${name}: the first request and the start-up work`);

@@ -65,6 +65,11 @@ const configSchema = z.object({
   PORTAL_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   /** `false` skips loading demo units and staff at start (production always skips them). */
   DEMO_DATA: z.enum(['true', 'false']).default('true'),
+  /**
+   * Seconds after the start before the checks for cases lacking their search or statistics rows (after a bulk load or
+   * a restore) read every case: the first views after a restart get the disk first (docs/PERFORMANCE.md, warm start).
+   */
+  STARTUP_CHECKS_DELAY_SECONDS: z.coerce.number().int().min(0).default(60),
   /** Seconds to let in-flight requests finish on SIGTERM before forcing the exit. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).default(15),
   COOKIE_SECURE: z.enum(['true', 'false']).optional(),

@@ -66,7 +66,8 @@ export const caseStats = pgTable(
     index('case_stats_escalated_idx')
       .on(t.districtCode, t.escalatedOn)
       .where(sql`${t.escalatedOn} is not null`),
-    // The cases carried up beyond the village by received date: the “三零” board's 零上交 (three-zero.repository.ts).
+    // The cases carried up beyond the village by received date: the drill-down of the leftVillage figure and the “三零”
+    // board's organisations (three-zero.repository.ts; its villages read the rollups).
     index('case_stats_carried_up_idx')
       .on(t.districtCode, t.receivedOn, t.unitId)
       .where(sql`${t.settledLevel} in ('town', 'district') or ${t.escalatedOn} is not null`),

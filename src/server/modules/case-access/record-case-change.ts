@@ -39,9 +39,15 @@ export interface ChangeAuthor {
   displayName: string;
 }
 
-/** The columns a change may set; the key, the number, the version and the timestamps belong to the write path. */
+/**
+ * The columns a change may set; the key, the number, the version and the timestamps belong to the write path, and the
+ * place is fixed at registration (its clocks and statistics rows carry its path: `case_clocks.unit_path`).
+ */
 export type CaseColumns = Partial<
-  Omit<typeof cases.$inferInsert, 'districtCode' | 'id' | 'code' | 'trackingToken' | 'version' | 'createdAt' | 'updatedAt'>
+  Omit<
+    typeof cases.$inferInsert,
+    'districtCode' | 'id' | 'code' | 'trackingToken' | 'version' | 'createdAt' | 'updatedAt' | 'unitId' | 'unitPath'
+  >
 >;
 
 export interface CaseChange {
@@ -380,10 +386,22 @@ export async function recordNewCases(opts: {
   return new Map(prepared.flatMap((p) => (written.has(p.id) ? [[String(p.ord), written.get(p.id)!] as const] : [])));
 }
 
-/** Every column of `cases` a change may write, as [key, column]: all but the keys, the number and the creation time. */
+/** Every column of `cases` a change may write, as [key, column]: all but the keys, the number, the creation and the place. */
 const WRITABLE = Object.entries(getTableColumns(cases))
   .filter(
-    ([key]) => !['districtCode', 'id', 'code', 'trackingToken', 'createdAt', 'idempotencyKey', 'requestHash', 'registeredBy'].includes(key),
+    ([key]) =>
+      ![
+        'districtCode',
+        'id',
+        'code',
+        'trackingToken',
+        'createdAt',
+        'idempotencyKey',
+        'requestHash',
+        'registeredBy',
+        'unitId',
+        'unitPath',
+      ].includes(key),
   )
   .map(([key, column]) => [key, column.name] as const);
 
