@@ -28,7 +28,8 @@ import { backfillSearchIndex } from './modules/search/case-search-index.js';
 import { mergeGinPendingLists } from './modules/search/gin-pending-lists.js';
 import { backfillCaseStats, foldCaseStats, rebuildCaseStats } from './modules/stats/case-stats.js';
 import { listDistricts } from './lib/districts.js';
-import { prewarm } from './db/prewarm.js';
+import { warmCockpit } from './modules/stats/indicators.js';
+import { prewarm, warmConnections } from './db/prewarm.js';
 import { runRiskAssessments } from './modules/related/assess-risk.js';
 import { sweepAgreementTerms } from './modules/mediation/agreements.js';
 import { shanghaiDate } from '../shared/calendar.js';
@@ -127,6 +128,12 @@ async function serve(config: Config, log: Logger) {
   // wait on disk (large relations are only handed to the OS's read-ahead: this takes a moment, not minutes).
   const warmed = await prewarm(db, log);
   if (warmed) log.info({ blocks: warmed }, 'hot tables and indexes prewarmed');
+  const connections = await warmConnections(running.database.pool, log);
+  if (replica) await warmConnections(replica.pool, log);
+  log.info({ connections }, 'database connections opened and warmed');
+  // The first district's cockpit once, so the first leader's view does not pay the first run of its code (best effort).
+  const [firstDistrict] = await listDistricts(db);
+  if (firstDistrict) await warmCockpit(replica?.db ?? db, firstDistrict).catch((err) => log.info({ err }, 'cockpit not warmed'));
   await app.listen({ port: config.PORT, host: config.HOST });
   // A moment after the start (each reads every case: 74 s at ten million on a slow disk, and the first views after a
   // restart should not wait behind it): databases from before the full-text index get it filled in the background,

@@ -15,7 +15,10 @@ export interface Database {
 }
 
 export function connectDatabase(url: string, max = 20, onError?: (err: Error) => void): Database {
-  const pool = new pg.Pool({ connectionString: url, max });
+  // Half the pool stays open when idle (pg-pool's `min`; others close after 10 s idle): a view that runs its reads at
+  // once (the cockpit: ten statements) does not open new PostgreSQL backends — each a process that loads its catalog
+  // caches afresh — after a quiet spell. `warmConnections` (db/prewarm.ts) opens them at start.
+  const pool = new pg.Pool({ connectionString: url, max, min: Math.floor(max / 2) });
   // An idle connection the server drops (restart, failover) must not crash the process; the pool replaces it.
   pool.on('error', (err) => onError?.(err));
   const db = drizzle(pool, { schema });

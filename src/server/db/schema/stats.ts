@@ -104,7 +104,11 @@ export const caseStatsUnits = pgTable('case_stats_units', { ...rollupKey(), ...c
 
 /**
  * The breakdowns by category and by channel (`dimension`, `key`), with the counters the cockpit and the monthly
- * mediation form show for them; the same grains (no weeks) and the same upkeep as `case_stats_units`.
+ * mediation form show for them; the same grains (no weeks) and the same upkeep as `case_stats_units`, but the district
+ * and its streets and towns are kept as **areas**: a case counts in the rows of the district, of its street, and of its
+ * place when that lies deeper (`breakdownUnitsOf`, modules/stats/case-stats.ts), so a district's or street's figures are
+ * its own rows — a few dozen a day whatever the number of places under it (before: every place's rows, ≈ 3 a case; the
+ * 30-day view read ≈ 49,000 at a million cases). Keyed by the unit first, so a view reads one contiguous range.
  */
 export const caseStatsBreakdown = pgTable(
   'case_stats_breakdown',
@@ -114,7 +118,7 @@ export const caseStatsBreakdown = pgTable(
     key: text('key').notNull(),
     ...counters(BREAKDOWN_MEASURES),
   },
-  (t) => [primaryKey({ columns: [t.districtCode, t.grain, t.period, t.unitId, t.kind, t.dimension, t.key] })],
+  (t) => [primaryKey({ columns: [t.districtCode, t.unitId, t.grain, t.period, t.kind, t.dimension, t.key] })],
 );
 
 /**

@@ -144,6 +144,30 @@ const PENDING_KEY = 'day, unit_id, unit_path, kind, category, channel';
 const grainList = (grains: readonly string[]) => `array[${grains.map((g) => `'${g}'`).join(', ')}]`;
 
 /**
+ * The deepest units whose breakdown is kept as an area (every case under them): the district (depth 0) and its
+ * streets and towns (depth 1) — the views that cover many places. Deeper units are read as the sum of the places
+ * under their path, which are few.
+ */
+export const BREAKDOWN_AREA_DEPTH = 1;
+
+/** The breakdown rows a view of the unit with this path reads: its own area rows, or its places' rows under its path. */
+export function breakdownScope(unitPath: string): { areaId: string } | { placesUnder: string } {
+  const ids = unitPath.split('/').filter(Boolean);
+  return ids.length - 1 <= BREAKDOWN_AREA_DEPTH ? { areaId: ids.at(-1)! } : { placesUnder: unitPath };
+}
+
+/**
+ * The breakdown rows a place's cases count in, as a lateral derived table `a(id, path)`: each unit of depth up to
+ * `BREAKDOWN_AREA_DEPTH` on the place's path `/<id>/<id>/…/` (the district, its street: areas), and the place itself
+ * when it lies deeper. No unit gets both kinds of row: a unit is an area or a place by its depth alone.
+ */
+const breakdownUnitsOf = (placePath: string) => `lateral (
+      select x.id::uuid as id, '/' || array_to_string(p.parts[1:x.n], '/') || '/' as path
+      from (select string_to_array(trim(both '/' from ${placePath}), '/') as parts) p, unnest(p.parts) with ordinality x(id, n)
+      where x.n <= ${BREAKDOWN_AREA_DEPTH + 1} or x.n = cardinality(p.parts)
+    ) a`;
+
+/**
  * Continues a WITH list that defined `contrib` (day, unit, kind, category, channel and the counters) with the entries
  * that add it to both rollups at every grain. Rows are upserted in key order, so two folds touching the same rows
  * queue, never deadlock.
@@ -163,11 +187,12 @@ function addToRollups(): string {
   ),
   by_breakdown as (
     insert into case_stats_breakdown (${BREAKDOWN_KEY}, unit_path, ${BREAKDOWN_COLUMNS.join(', ')})
-    select $district, g.grain, g.period, g.unit_id, g.kind, x.dimension, x.key, min(g.unit_path), ${sumsOf(BREAKDOWN_COLUMNS)}
+    select $district, g.grain, g.period, a.id, g.kind, x.dimension, x.key, min(a.path), ${sumsOf(BREAKDOWN_COLUMNS)}
     from grains g cross join lateral (values ('category', g.category), ('channel', g.channel)) x(dimension, key)
+      cross join ${breakdownUnitsOf('g.unit_path')}
     where g.grain = any(${grainList(BREAKDOWN_GRAINS)})
-    group by g.grain, g.period, g.unit_id, g.kind, x.dimension, x.key having ${anyNonZero(BREAKDOWN_COLUMNS)}
-    order by g.grain, g.period, g.unit_id, g.kind, x.dimension, x.key
+    group by a.id, g.grain, g.period, g.kind, x.dimension, x.key having ${anyNonZero(BREAKDOWN_COLUMNS)}
+    order by a.id, g.grain, g.period, g.kind, x.dimension, x.key
     on conflict (${BREAKDOWN_KEY}) do update set unit_path = excluded.unit_path, ${addTo('case_stats_breakdown', BREAKDOWN_COLUMNS)}
     returning 1
   )`;
@@ -347,9 +372,10 @@ export async function rebuildCaseStats(db: Db, districtCode: string): Promise<nu
       group by day, unit_id, kind having ${anyNonZero(COUNTER_COLUMNS)}`);
     await run(`${contrib}
       insert into case_stats_breakdown (${BREAKDOWN_KEY}, unit_path, ${BREAKDOWN_COLUMNS.join(', ')})
-      select $district, 'day', c.day, c.unit_id, c.kind, x.dimension, x.key, min(c.unit_path), ${sumsOf(BREAKDOWN_COLUMNS)}
+      select $district, 'day', c.day, a.id, c.kind, x.dimension, x.key, min(a.path), ${sumsOf(BREAKDOWN_COLUMNS)}
       from contrib c cross join lateral (values ('category', c.category), ('channel', c.channel)) x(dimension, key)
-      group by c.day, c.unit_id, c.kind, x.dimension, x.key having ${anyNonZero(BREAKDOWN_COLUMNS)}`);
+        cross join ${breakdownUnitsOf('c.unit_path')}
+      group by c.day, a.id, c.kind, x.dimension, x.key having ${anyNonZero(BREAKDOWN_COLUMNS)}`);
     // Weeks, months and years are sums of days.
     for (const grain of ROLLUP_GRAINS.filter((g) => g !== 'day')) {
       const period = `date_trunc('${grain}', period::timestamp)::date`;

@@ -190,6 +190,66 @@ describe('indicators (docs/INDICATORS.md)', () => {
     }
   });
 
+  it('reads each unit’s categories and channels (a district’s or street’s own rows, a community’s places) equal to a count of its cases', async () => {
+    const today = shanghaiDate(new Date());
+    await foldCaseStats(ctx.database.db);
+    // One case left pending (nothing folds in this test app until asked): readers add it under the unit's path.
+    await register({ category: 'labour', channel: 'phone' });
+    for (const code of ['410871', '410871061', '410871060', '41087106100101']) {
+      const unit = await ctx.database.pool.query<{ path: string }>(`select path from units where id = $1`, [unitIds[code]]);
+      const c = (await get('leader', `/api/stats/cockpit?from=2026-01-01&to=${today}&unitId=${unitIds[code]}`)).json();
+      const { rows } = await ctx.database.pool.query<{ dimension: string; key: string; n: number }>(
+        `select 'category' as dimension, category as key, count(*)::int as n from case_stats
+          where unit_path like $1 and received_on between '2026-01-01' and $2::date group by category
+        union all select 'channel', channel, count(*)::int from case_stats
+          where unit_path like $1 and received_on between '2026-01-01' and $2::date group by channel`,
+        [`${unit.rows[0]!.path}%`, today],
+      );
+      const expected = (dimension: string) => Object.fromEntries(rows.filter((r) => r.dimension === dimension).map((r) => [r.key, r.n]));
+      const shown = (list: { key: string; received: number }[]) =>
+        Object.fromEntries(list.filter((x) => x.received > 0).map((x) => [x.key, x.received]));
+      expect(shown(c.byCategory), code).toEqual(expected('category'));
+      expect(shown(c.byChannel), code).toEqual(expected('channel'));
+    }
+    expect((await ctx.database.pool.query(`select 1 from case_stats_pending`)).rowCount).toBeGreaterThan(0);
+  });
+
+  it('spreads the per-place breakdown over the district and streets on an upgrade exactly as the fold keeps it (migration breakdown_per_area)', async () => {
+    await foldCaseStats(ctx.database.db);
+    const read = async () =>
+      (await ctx.database.pool.query(`select * from case_stats_breakdown order by unit_id, grain, period, kind, dimension, key`)).rows;
+    const counted = await read();
+    expect(counted.length).toBeGreaterThan(0);
+    // The rows as they were kept before, per place: a deeper place's rows as they are; the district's and a street's
+    // own cases are their area rows less what lies under them (the streets' areas; the deeper places of the street).
+    await ctx.database.pool.query(`
+      create temp table per_place as
+      select b.district_code, b.grain, b.period, u.id as unit_id, u.path as unit_path, b.kind, b.dimension, b.key,
+        sum(s * b.received)::int as received, sum(s * b.concluded)::int as concluded, sum(s * b.settled)::int as settled,
+        sum(s * b.agreements)::int as agreements, sum(s * b.level_village)::int as level_village,
+        sum(s * b.level_town)::int as level_town, sum(s * b.level_district)::int as level_district
+      from case_stats_breakdown b
+      join units c on c.district_code = b.district_code and c.id = b.unit_id
+      cross join lateral (values (c.id, 1),
+        (case when c.depth = 1 then c.parent_id when c.depth > 1 then split_part(c.path, '/', 3)::uuid end, -1)) x(id, s)
+      join units u on u.district_code = c.district_code and u.id = x.id
+      group by 1, 2, 3, 4, 5, 6, 7, 8`);
+    await ctx.database.pool.query(`delete from per_place where received = 0 and concluded = 0 and settled = 0 and agreements = 0
+      and level_village = 0 and level_town = 0 and level_district = 0`);
+    await ctx.database.pool.query(`delete from case_stats_breakdown`);
+    await ctx.database.pool.query(`insert into case_stats_breakdown select * from per_place`);
+    expect(await read()).not.toEqual(counted);
+    await ctx.database.pool.query(`alter table case_stats_breakdown
+      drop constraint case_stats_breakdown_district_code_unit_id_grain_period_kind_dimension_key_pk,
+      add constraint case_stats_breakdown_district_code_grain_period_unit_id_kind_dimension_key_pk
+        primary key (district_code, grain, period, unit_id, kind, dimension, key)`);
+    const dir = fileURLToPath(new URL('../../db/migrations/', import.meta.url));
+    const file = readdirSync(dir).find((f) => f.endsWith('_breakdown_per_area.sql'))!;
+    for (const statement of readFileSync(join(dir, file), 'utf8').split('--> statement-breakpoint'))
+      await ctx.database.pool.query(statement);
+    expect(await read()).toEqual(counted);
+  });
+
   it('fills the 零上访 counter on an upgrade exactly as the rollups count it (migration left_village_measure)', async () => {
     await foldCaseStats(ctx.database.db);
     const read = async () =>
