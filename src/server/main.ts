@@ -129,12 +129,13 @@ async function serve(config: Config, log: Logger) {
   const warmed = await prewarm(db, log);
   if (warmed) log.info({ blocks: warmed }, 'hot tables and indexes prewarmed');
   const connections = await warmConnections(running.database.pool, log);
-  if (replica) await warmConnections(replica.pool, log);
   log.info({ connections }, 'database connections opened and warmed');
-  // The first district's cockpit once, so the first leader's view does not pay the first run of its code (best effort).
+  // The first district's cockpit once, so the first leader's view does not pay the first run of its code (best effort;
+  // on the primary: a replica that does not answer must not hold up the start — its connections are warmed after).
   const [firstDistrict] = await listDistricts(db);
-  if (firstDistrict) await warmCockpit(replica?.db ?? db, firstDistrict).catch((err) => log.info({ err }, 'cockpit not warmed'));
+  if (firstDistrict) await warmCockpit(db, firstDistrict).catch((err) => log.info({ err }, 'cockpit not warmed'));
   await app.listen({ port: config.PORT, host: config.HOST });
+  if (replica) void warmConnections(replica.pool, log);
   // A moment after the start (each reads every case: 74 s at ten million on a slow disk, and the first views after a
   // restart should not wait behind it): databases from before the full-text index get it filled in the background,
   // and cases from before the command centre (or loaded in bulk) their statistics rows and rollups. No-ops once done.

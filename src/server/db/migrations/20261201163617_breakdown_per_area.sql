@@ -15,7 +15,7 @@ CROSS JOIN LATERAL (
   WHERE x.n <= 2 OR x.n = cardinality(p.parts)
 ) a
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;--> statement-breakpoint
-DELETE FROM "case_stats_breakdown";--> statement-breakpoint
+TRUNCATE "case_stats_breakdown";--> statement-breakpoint
 INSERT INTO "case_stats_breakdown" ("district_code", "grain", "period", "unit_id", "unit_path", "kind", "dimension", "key",
   "received", "concluded", "settled", "agreements", "level_village", "level_town", "level_district")
 SELECT "district_code", "grain", "period", "unit_id", "unit_path", "kind", "dimension", "key",

@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { addDays, shanghaiDate, startOfShanghaiDate, lastDayOfMonth } from '../../../shared/calendar.js';
 import { CASE_KINDS, CATEGORIES, CHANNELS, type CaseKind, type Category } from '../../../shared/enums.js';
 import {
@@ -67,9 +67,14 @@ export function rollupRows(opts: {
   const extra = isBreakdown ? sql.raw(', dimension, key') : sql``;
   const others = sql`${opts.kind ? sql`and kind = ${opts.kind}` : sql``} ${opts.dimension ? sql`and dimension = ${opts.dimension}` : sql``}`;
   const filters = sql`and unit_path like ${`${opts.unitPath}%`} ${others}`;
-  // The breakdown of a district or street is kept as an area (schema/stats.ts): its own rows.
-  const scope = isBreakdown ? breakdownScope(opts.unitPath) : { placesUnder: opts.unitPath };
-  const rollupFilters = 'areaId' in scope ? sql`and unit_id = ${scope.areaId}::uuid ${others}` : filters;
+  // The breakdown of a district or street is kept as an area (schema/stats.ts): its own rows. A deeper unit's are its
+  // places' rows, named by id: the breakdown's key begins with the unit, so each place is one range of its index.
+  const scope = isBreakdown ? breakdownScope(opts.unitPath) : null;
+  const rollupFilters = !scope
+    ? filters
+    : 'areaId' in scope
+      ? sql`and unit_id = ${scope.areaId}::uuid ${others}`
+      : sql`and unit_id = any(select u.id from units u where u.district_code = ${opts.districtCode} and u.path like ${`${scope.placesUnder}%`}) ${others}`;
   const parts = coverPeriod(opts.from, opts.to, opts.grains, shanghaiDate(new Date())).map(
     (
       s,
@@ -124,7 +129,7 @@ export async function warmCockpit(db: Db, districtCode: string): Promise<Cockpit
   const [root] = await db
     .select()
     .from(units)
-    .where(and(eq(units.districtCode, districtCode), eq(units.depth, 0)))
+    .where(and(eq(units.districtCode, districtCode), isNull(units.parentId)))
     .limit(1);
   if (!root) return null;
   const today = shanghaiDate(new Date());

@@ -223,7 +223,7 @@ describe('indicators (docs/INDICATORS.md)', () => {
     // The rows as they were kept before, per place: a deeper place's rows as they are; the district's and a street's
     // own cases are their area rows less what lies under them (the streets' areas; the deeper places of the street).
     await ctx.database.pool.query(`
-      create temp table per_place as
+      create table breakdown_per_place as
       select b.district_code, b.grain, b.period, u.id as unit_id, u.path as unit_path, b.kind, b.dimension, b.key,
         sum(s * b.received)::int as received, sum(s * b.concluded)::int as concluded, sum(s * b.settled)::int as settled,
         sum(s * b.agreements)::int as agreements, sum(s * b.level_village)::int as level_village,
@@ -234,10 +234,11 @@ describe('indicators (docs/INDICATORS.md)', () => {
         (case when c.depth = 1 then c.parent_id when c.depth > 1 then split_part(c.path, '/', 3)::uuid end, -1)) x(id, s)
       join units u on u.district_code = c.district_code and u.id = x.id
       group by 1, 2, 3, 4, 5, 6, 7, 8`);
-    await ctx.database.pool.query(`delete from per_place where received = 0 and concluded = 0 and settled = 0 and agreements = 0
+    await ctx.database.pool.query(`delete from breakdown_per_place where received = 0 and concluded = 0 and settled = 0 and agreements = 0
       and level_village = 0 and level_town = 0 and level_district = 0`);
     await ctx.database.pool.query(`delete from case_stats_breakdown`);
-    await ctx.database.pool.query(`insert into case_stats_breakdown select * from per_place`);
+    await ctx.database.pool.query(`insert into case_stats_breakdown select * from breakdown_per_place`);
+    await ctx.database.pool.query(`drop table breakdown_per_place`);
     expect(await read()).not.toEqual(counted);
     await ctx.database.pool.query(`alter table case_stats_breakdown
       drop constraint case_stats_breakdown_district_code_unit_id_grain_period_kind_dimension_key_pk,
@@ -245,8 +246,15 @@ describe('indicators (docs/INDICATORS.md)', () => {
         primary key (district_code, grain, period, unit_id, kind, dimension, key)`);
     const dir = fileURLToPath(new URL('../../db/migrations/', import.meta.url));
     const file = readdirSync(dir).find((f) => f.endsWith('_breakdown_per_area.sql'))!;
-    for (const statement of readFileSync(join(dir, file), 'utf8').split('--> statement-breakpoint'))
-      await ctx.database.pool.query(statement);
+    // As drizzle's migrator runs it: every statement on one connection, in one transaction.
+    const client = await ctx.database.pool.connect();
+    try {
+      await client.query('begin');
+      for (const statement of readFileSync(join(dir, file), 'utf8').split('--> statement-breakpoint')) await client.query(statement);
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
     expect(await read()).toEqual(counted);
   });
 
