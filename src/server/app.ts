@@ -8,6 +8,7 @@ import Fastify, { LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Deps } from './deps.js';
+import { lazyChildLogger } from './lib/logger.js';
 import { openApiTransform } from './lib/openapi.js';
 import { authPlugin } from './plugins/auth.js';
 import { csrfPlugin } from './plugins/csrf.js';
@@ -43,6 +44,7 @@ import { liveRoutes } from './modules/live/live.routes.js';
 import { apiClientRoutes, transferRoutes } from './modules/integrations/integrations.routes.js';
 import { routingRoutes, similarCasesRoutes } from './modules/learning/routing.routes.js';
 import { importsRoutes } from './modules/imports/imports.routes.js';
+import { requestPressure } from './lib/request-pressure.js';
 
 export interface BuildAppOptions {
   deps: Deps;
@@ -65,6 +67,7 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    childLoggerFactory: (logger, bindings, opts) => lazyChildLogger(logger as Logger, bindings, opts),
     // Whose X-Forwarded-For to believe (config.ts TRUST_PROXY; default nobody's): request.ip keys every rate limit.
     trustProxy: typeof deps.config.TRUST_PROXY === 'number' ? trustHops(deps.config.TRUST_PROXY) : deps.config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
@@ -74,6 +77,11 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   app.decorate('deps', deps);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // How many requests are streaming in: background work that may wait gives way meanwhile (lib/request-pressure.ts).
+  app.addHook('onRequest', (_request, _reply, done) => {
+    requestPressure.note();
+    done();
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

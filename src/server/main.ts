@@ -31,6 +31,7 @@ import { listDistricts } from './lib/districts.js';
 import { warmCockpit } from './modules/stats/indicators.js';
 import { prewarm, warmConnections } from './db/prewarm.js';
 import { runRiskAssessments } from './modules/related/assess-risk.js';
+import { requestPressure } from './lib/request-pressure.js';
 import { sweepAgreementTerms } from './modules/mediation/agreements.js';
 import { shanghaiDate } from '../shared/calendar.js';
 import { lastTrainedAt, trainDistrictModel } from './modules/learning/routing.js';
@@ -175,8 +176,14 @@ async function serve(config: Config, log: Logger) {
     // New entries of the GIN indexes merged from their pending lists, so no registration waits on a full list and no
     // search reads a long one (modules/search/gin-pending-lists.ts).
     startPeriodic({ name: 'gin-pending-lists', intervalMs: 2000, log, run: () => mergeGinPendingLists(db) }),
-    // 风险研判 of newly registered cases, a moment after their registration answered.
-    startPeriodic({ name: 'risk-assessment', intervalMs: 1000, log, run: () => runRiskAssessments({ db, crypto, log }) }),
+    // 风险研判 of newly registered cases, a moment after their registration answered (during a burst of requests, at
+    // most MAX_DEFER_SECONDS later: lib/request-pressure.ts).
+    startPeriodic({
+      name: 'risk-assessment',
+      intervalMs: 1000,
+      log,
+      run: () => runRiskAssessments({ db, crypto, log, isBusy: () => requestPressure.isBusy() }),
+    }),
     startPeriodic({
       name: 'camera-watch',
       intervalMs: 30_000,

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCaseBody } from '../modules/cases/cases.factory.js';
 import { signIn, startTestApp, type TestContext } from '../../../test/support/app.js';
-import { createLogger, loggableUrl, serializeError } from './logger.js';
+import { createLogger, lazyChildLogger, loggableUrl, serializeError } from './logger.js';
 
 let ctx: TestContext;
 let logged = '';
@@ -75,10 +75,39 @@ describe('personal data never reaches the log', () => {
     ctx.app.log.error({ err: failed }, 'a query failed');
 
     expect(logged).toContain('incoming request');
+    expect(logged).toMatch(/"requestId":"[^"]+".*"msg":"incoming request"/);
     expect(logged).toContain('Failed query: select $1::int, $2::int');
     for (const secret of [idNumber, phone, `${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`, created.json().trackingToken]) {
       expect(logged, `the log holds ${secret}`).not.toContain(secret);
     }
+  });
+});
+
+describe('a request’s logger', () => {
+  it('writes nothing below its level, and at its level the request id with the censoring of the parent', () => {
+    let out = '';
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    const parent = createLogger({ level: 'warn', stream });
+    const log = lazyChildLogger(parent, { requestId: 'req-1' });
+    log.info({ token: 'T0KEN' }, 'not at this level');
+    log.debug('nor this');
+    expect(out).toBe('');
+    log.warn({ token: 'T0KEN' }, 'slow answer');
+    log.error('failed');
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.requestId, l.msg, l.token])).toEqual([
+      ['req-1', 'slow answer', '[redacted]'],
+      ['req-1', 'failed', undefined],
+    ]);
+    expect(log.child({ step: 'x' }).bindings()).toMatchObject({ requestId: 'req-1', step: 'x' });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import pino, { type DestinationStream, type Logger } from 'pino';
+import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
 
 /**
  * The process logger: JSON lines (pino) that never carry personal data (个人信息保护法 Art.51: de-identification;
@@ -145,4 +145,29 @@ export function createLogger(opts: { level: string; stream?: DestinationStream }
     },
     opts.stream ?? pino.destination({ dest: 1, sync: true }),
   );
+}
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+/**
+ * A request's logger, made when a line is first written at an enabled level (fastify's `childLoggerFactory`, app.ts):
+ * at the level a server runs at most requests write nothing, and a pino child for each — its bindings serialised and
+ * redacted — cost about 3% of the processor in a burst of registrations (docs/PERFORMANCE.md). The lines it writes are
+ * the child's: the same bindings (the request id), serializers and redaction.
+ */
+export function lazyChildLogger(parent: Logger, bindings: Bindings, opts: ChildLoggerOptions = {}): Logger {
+  // Fastify's silent logger (an app built without one, as in most tests) is not pino: its own child, as before.
+  if (typeof parent.isLevelEnabled !== 'function') return parent.child(bindings, opts);
+  let child: Logger | undefined;
+  const real = () => (child ??= parent.child(bindings, opts));
+  const lazy = Object.create(parent) as Logger;
+  const noop = () => {};
+  for (const level of LEVELS) {
+    lazy[level] = (
+      parent.isLevelEnabled(level) ? (...args: unknown[]) => (real()[level] as (...a: unknown[]) => void)(...args) : noop
+    ) as never;
+  }
+  lazy.child = ((b: Bindings, o?: ChildLoggerOptions) => real().child(b, o)) as unknown as Logger['child'];
+  lazy.bindings = () => real().bindings();
+  return lazy;
 }

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { secureRandomBytes } from './secure-random.js';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -21,7 +22,7 @@ export function createPersonalDataCrypto(masterKey: Buffer): PersonalDataCrypto 
   const macKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'fengqiao/pii/lookup-hmac', 32));
   return {
     encrypt(plain) {
-      const iv = randomBytes(12);
+      const iv = secureRandomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', encKey, iv);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);

@@ -11,6 +11,7 @@ import { connectDatabase } from '../../db/client.js';
 import { buildCaseBody, loadActor as loadActorByName } from '../cases/cases.factory.js';
 import { actOnCase } from './act-on-case.js';
 import { runDeadlineSweep } from '../supervision/deadline-sweep.js';
+import { MAX_DEFER_SECONDS, runRiskAssessments } from '../related/assess-risk.js';
 import { backfillSearchIndex } from '../search/case-search-index.js';
 import { backfillCaseStats, columnOf, foldCaseStats, rebuildCaseStats } from '../stats/case-stats.js';
 
@@ -308,6 +309,36 @@ describe('the one write path', () => {
     } finally {
       await small.close();
     }
+  });
+
+  it('a burst of requests defers the risk assessments, never past MAX_DEFER_SECONDS, and each case is still assessed once', async () => {
+    const threat = () =>
+      register(
+        buildCaseBody({
+          narrative: '讨薪无果，申请人扬言要跳楼。',
+          parties: [{ role: 'applicant', type: 'person', name: '孙八', phone: uniquePhone() }],
+        }),
+      );
+    await ctx.settle();
+    const [fresh, waited] = [await threat(), await threat()];
+    await ctx.database.pool.query(`update case_assessments set queued_at = now() - make_interval(secs => $1) where case_id = $2`, [
+      MAX_DEFER_SECONDS,
+      waited.id,
+    ]);
+    const queued = async () =>
+      (await ctx.database.pool.query(`select case_id from case_assessments where case_id = any($1)`, [[fresh.id, waited.id]])).rows.map(
+        (r) => r.case_id,
+      );
+    // Busy: only the one that has waited its time is assessed; the fresh one stays queued, unassessed.
+    expect(await runRiskAssessments({ db: ctx.database.db, crypto: ctx.app.deps.crypto, isBusy: () => true })).toBe(1);
+    expect(await queued()).toEqual([fresh.id]);
+    expect((await detail(waited.id)).riskLevel).toBe('high');
+    expect((await detail(fresh.id)).riskLevel).toBe('low');
+    // The burst over: the rest, once.
+    expect(await runRiskAssessments({ db: ctx.database.db, crypto: ctx.app.deps.crypto, isBusy: () => false })).toBe(1);
+    expect(await queued()).toEqual([]);
+    const timeline = (await detail(fresh.id)).timeline.filter((e) => e.action === 'risk_signal');
+    expect(timeline).toHaveLength(1);
   });
 
   it('is the only code that writes timeline rows or moves a case version', () => {

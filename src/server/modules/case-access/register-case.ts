@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { CreateCaseBody } from '../../../shared/schemas/cases.js';
 import type { Db, Tx } from '../../db/client.js';
@@ -6,6 +6,7 @@ import { cases } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
+import { secureRandomBytes } from '../../lib/secure-random.js';
 import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import { applyPersonUpdates, partyAsGiven, planPartyPersonsBatch } from '../persons/persons.repository.js';
 import { searchDocumentsOf } from '../search/case-search-index.js';
@@ -17,7 +18,7 @@ import { recordNewCases, type NewCase, type RecordedCase } from './record-case-c
 /** A tracking token a resident can type from a receipt: 20 characters of Crockford base32 (100 bits). */
 function newTrackingToken(): string {
   const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-  return Array.from(randomBytes(20), (b) => alphabet[b & 31]).join('');
+  return Array.from(secureRandomBytes(20), (b) => alphabet[b & 31]).join('');
 }
 
 /** What a registration answers: the case, whether it was there already (a repeat), and what was written for it. */

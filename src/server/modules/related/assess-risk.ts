@@ -25,6 +25,8 @@ const RAISES: Record<RiskFlag, RiskLevel> = {
 };
 /** A claimed assessment not finished within this time (the instance died) is run again by whoever looks next. */
 const LEASE_SECONDS = 60;
+/** While the server is busy with a burst of requests, an assessment waits at most this long (lib/request-pressure.ts). */
+export const MAX_DEFER_SECONDS = 30;
 
 /** What an assessment needs of its case, loaded for a whole batch at once. */
 interface Subject {
@@ -133,12 +135,15 @@ async function assessCase(db: Db, crypto: PersonalDataCrypto, subject: Subject, 
  * (skip locked: instances share the queue), so an instance that dies mid-way leaves its cases to the next run: each
  * case is assessed at least once, and its result written exactly once. The batch's cases, parties, users and rules
  * are read together; cases with nothing to write leave the queue together. A failure waits longer before each next
- * try, and is kept on the row for the administrator. Returns how many cases were assessed.
+ * try, and is kept on the row for the administrator. While `isBusy()` says a burst of requests is streaming in, only
+ * cases queued MAX_DEFER_SECONDS ago or more are taken: the answers people wait for keep the processor, and no case
+ * waits longer than that for its assessment however long the burst lasts. Returns how many cases were assessed.
  */
 export async function runRiskAssessments(opts: {
   db: Db;
   crypto: PersonalDataCrypto;
   batchSize?: number;
+  isBusy?: () => boolean;
   log?: { warn(obj: object, msg: string): void };
 }): Promise<number> {
   const { db, crypto } = opts;
@@ -146,11 +151,13 @@ export async function runRiskAssessments(opts: {
   for (;;) {
     // Claimed a district at a time (one shard's rows under Citus); the next round takes the next batch.
     const claimed: { district_code: string; case_id: string; attempts: number }[] = [];
+    const deferFor = opts.isBusy?.() ? MAX_DEFER_SECONDS : 0;
     for (const district of await listDistricts(db)) {
       const { rows } = await db.execute<{ district_code: string; case_id: string; attempts: number }>(sql`
         update case_assessments q set run_after = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = q.attempts + 1
         where q.district_code = ${district} and q.case_id in (
           select case_id from case_assessments where district_code = ${district} and run_after <= now()
+            and queued_at <= now() - make_interval(secs => ${deferFor})
           order by queued_at limit ${opts.batchSize ?? 20} for update skip locked)
         returning q.district_code, q.case_id, q.attempts`);
       claimed.push(...rows);
