@@ -154,10 +154,15 @@ async function serve(config: Config, log: Logger) {
 
   // Named tasks: each instance runs them, the lease in scheduled_tasks lets one at a time do the work.
   const calendarCache = app.deps.calendar;
+  // The tasks whose first run reads a lot (every running clock, every GIN index's pending list, every camera) wait for
+  // the start-up delay as the backfills do; the ones that carry what a user just did (statistics, assessments, the
+  // outbox) start at once and are small when there is nothing to carry.
+  const afterStartup = config.STARTUP_CHECKS_DELAY_SECONDS * 1000;
   const tasks = [
     startPeriodic({
       name: 'deadline-sweep',
       intervalMs: config.SWEEP_INTERVAL_SECONDS * 1000,
+      firstRunAfterMs: afterStartup,
       log,
       run: () =>
         runExclusive(db, 'deadline-sweep', async () => {
@@ -175,7 +180,7 @@ async function serve(config: Config, log: Logger) {
     startPeriodic({ name: 'case-stats-fold', intervalMs: 1000, log, run: () => foldCaseStats(db) }),
     // New entries of the GIN indexes merged from their pending lists, so no registration waits on a full list and no
     // search reads a long one (modules/search/gin-pending-lists.ts).
-    startPeriodic({ name: 'gin-pending-lists', intervalMs: 2000, log, run: () => mergeGinPendingLists(db) }),
+    startPeriodic({ name: 'gin-pending-lists', intervalMs: 2000, firstRunAfterMs: afterStartup, log, run: () => mergeGinPendingLists(db) }),
     // 风险研判 of newly registered cases, a moment after their registration answered (during a burst of requests, at
     // most MAX_DEFER_SECONDS later: lib/request-pressure.ts).
     startPeriodic({
@@ -187,6 +192,7 @@ async function serve(config: Config, log: Logger) {
     startPeriodic({
       name: 'camera-watch',
       intervalMs: 30_000,
+      firstRunAfterMs: afterStartup,
       log,
       run: async () => {
         const silent = await markSilentCamerasOffline(db, config.CAMERA_OFFLINE_AFTER_SECONDS);

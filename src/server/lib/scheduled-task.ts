@@ -44,8 +44,18 @@ export interface PeriodicTask {
   stop(): Promise<void>;
 }
 
-/** Runs a task every `intervalMs` (first run at once), never two runs of it at a time in this process. */
-export function startPeriodic(opts: { name: string; intervalMs: number; log: Logger; run: () => Promise<unknown> }): PeriodicTask {
+/**
+ * Runs a task every `intervalMs`, never two runs of it at a time in this process. The first run is at once, or
+ * `firstRunAfterMs` after the start for a task whose first run reads a lot (the deadline sweep reads every running
+ * clock): the first views after a restart are not read behind it (main.ts).
+ */
+export function startPeriodic(opts: {
+  name: string;
+  intervalMs: number;
+  firstRunAfterMs?: number;
+  log: Logger;
+  run: () => Promise<unknown>;
+}): PeriodicTask {
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> | undefined;
   let isStopped = false;
@@ -58,7 +68,8 @@ export function startPeriodic(opts: { name: string; intervalMs: number; log: Log
         if (!isStopped) timer = setTimeout(tick, opts.intervalMs).unref();
       });
   };
-  tick();
+  if (opts.firstRunAfterMs) timer = setTimeout(tick, opts.firstRunAfterMs).unref();
+  else tick();
   return {
     async stop() {
       isStopped = true;
