@@ -67,7 +67,8 @@ const configSchema = z.object({
   DEMO_DATA: z.enum(['true', 'false']).default('true'),
   /**
    * Seconds after the start before the checks for cases lacking their search or statistics rows (after a bulk load or
-   * a restore) read every case: the first views after a restart get the disk first (docs/PERFORMANCE.md, warm start).
+   * a restore) read every case, and before the first run of the tasks that read a lot (the deadline sweep, the GIN
+   * merges, the camera watch): the first views after a restart get the machine first (docs/SCALING.md, warm start).
    */
   STARTUP_CHECKS_DELAY_SECONDS: z.coerce.number().int().min(0).default(60),
   /** Seconds to let in-flight requests finish on SIGTERM before forcing the exit. */
