@@ -77,9 +77,10 @@ export async function buildApp({ deps, logger, webRoot }: BuildAppOptions) {
   app.decorate('deps', deps);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  // How many requests are streaming in: background work that may wait gives way meanwhile (lib/request-pressure.ts).
-  app.addHook('onRequest', (_request, _reply, done) => {
-    requestPressure.note();
+  // How many API requests are streaming in (not the page's files, not health checks): background work that may wait
+  // gives way meanwhile (lib/request-pressure.ts).
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/health')) requestPressure.note();
     done();
   });
   app.addHook('onSend', async (request, reply) => {

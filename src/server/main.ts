@@ -131,7 +131,7 @@ async function serve(config: Config, log: Logger) {
   if (warmed) log.info({ blocks: warmed }, 'hot tables and indexes prewarmed');
   const connections = await warmConnections(running.database.pool, log);
   log.info({ connections }, 'database connections opened and warmed');
-  // The first district's cockpit once, so the first leader's view does not pay the first run of its code (best effort;
+  // The first district's cockpit a few times, so the first leader's view does not pay the first runs of its code (best effort;
   // on the primary: a replica that does not answer must not hold up the start — its connections are warmed after).
   const [firstDistrict] = await listDistricts(db);
   if (firstDistrict) await warmCockpit(db, firstDistrict).catch((err) => log.info({ err }, 'cockpit not warmed'));
@@ -162,7 +162,8 @@ async function serve(config: Config, log: Logger) {
     startPeriodic({
       name: 'deadline-sweep',
       intervalMs: config.SWEEP_INTERVAL_SECONDS * 1000,
-      firstRunAfterMs: afterStartup,
+      // No later than its own interval: an instance restarted more often than the delay still sweeps.
+      firstRunAfterMs: Math.min(afterStartup, config.SWEEP_INTERVAL_SECONDS * 1000),
       log,
       run: () =>
         runExclusive(db, 'deadline-sweep', async () => {
@@ -180,9 +181,10 @@ async function serve(config: Config, log: Logger) {
     startPeriodic({ name: 'case-stats-fold', intervalMs: 1000, log, run: () => foldCaseStats(db) }),
     // New entries of the GIN indexes merged from their pending lists, so no registration waits on a full list and no
     // search reads a long one (modules/search/gin-pending-lists.ts).
+    // (Meanwhile PostgreSQL merges a list that passes gin_pending_list_limit itself, as the insert that fills it.)
     startPeriodic({ name: 'gin-pending-lists', intervalMs: 2000, firstRunAfterMs: afterStartup, log, run: () => mergeGinPendingLists(db) }),
-    // 风险研判 of newly registered cases, a moment after their registration answered (during a burst of requests, at
-    // most MAX_DEFER_SECONDS later: lib/request-pressure.ts).
+    // 风险研判 of newly registered cases, a moment after their registration answered (during a burst of requests, held
+    // back until MAX_DEFER_SECONDS old: lib/request-pressure.ts).
     startPeriodic({
       name: 'risk-assessment',
       intervalMs: 1000,

@@ -21,7 +21,7 @@ describe('warm start', () => {
     expect(await prewarm(database.db, log)).toBeGreaterThan(0);
   });
 
-  it('computes the district’s cockpit of this year once before the first request, and nothing for an unknown district', async () => {
+  it('computes the district’s cockpit of this year (and of the last 30 days) before the first request, and nothing for an unknown district', async () => {
     const cockpit = await warmCockpit(database.db, '410871');
     expect(cockpit?.unit.kind).toBe('district');
     expect(cockpit?.period.to.slice(0, 4)).toBe(cockpit?.period.from.slice(0, 4));

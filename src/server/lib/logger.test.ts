@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCaseBody } from '../modules/cases/cases.factory.js';
 import { signIn, startTestApp, type TestContext } from '../../../test/support/app.js';
 import { createLogger, lazyChildLogger, loggableUrl, serializeError } from './logger.js';
@@ -108,6 +108,35 @@ describe('a request’s logger', () => {
       ['req-1', 'failed', undefined],
     ]);
     expect(log.child({ step: 'x' }).bindings()).toMatchObject({ requestId: 'req-1', step: 'x' });
+  });
+
+  it('makes no pino child until a line is written, its own children included, and then writes both bindings', () => {
+    let out = '';
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    const parent = createLogger({ level: 'warn', stream });
+    const made = vi.spyOn(parent, 'child');
+    const log = lazyChildLogger(parent, { requestId: 'req-2' }).child({ userId: 'u-1' });
+    log.info('dropped');
+    expect(made).not.toHaveBeenCalled();
+    log.warn('kept');
+    expect(made).toHaveBeenCalledTimes(1);
+    // A level set on it holds for it alone.
+    log.level = 'info';
+    log.info('now written');
+    expect(parent.isLevelEnabled('info')).toBe(false);
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.requestId, l.userId, l.msg])).toEqual([
+      ['req-2', 'u-1', 'kept'],
+      ['req-2', 'u-1', 'now written'],
+    ]);
   });
 });
 

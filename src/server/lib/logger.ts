@@ -151,23 +151,35 @@ const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 /**
  * A request's logger, made when a line is first written at an enabled level (fastify's `childLoggerFactory`, app.ts):
- * at the level a server runs at most requests write nothing, and a pino child for each — its bindings serialised and
- * redacted — cost about 3% of the processor in a burst of registrations (docs/PERFORMANCE.md). The lines it writes are
- * the child's: the same bindings (the request id), serializers and redaction.
+ * at the level a server runs at, most requests write nothing, and making a pino child for each — its bindings
+ * serialised and redacted — is work for nothing. Its own children (auth.ts adds the user) are as lazy, with both
+ * bindings. The lines it writes are a pino child's: the same bindings, serializers and censoring.
  */
 export function lazyChildLogger(parent: Logger, bindings: Bindings, opts: ChildLoggerOptions = {}): Logger {
-  // Fastify's silent logger (an app built without one, as in most tests) is not pino: its own child, as before.
-  if (typeof parent.isLevelEnabled !== 'function') return parent.child(bindings, opts);
+  // Fastify's silent logger (an app built without one, as in most tests) is not pino, and a route's own level
+  // (`logLevel`) decides what its child writes: a real child for both.
+  if (typeof parent.isLevelEnabled !== 'function' || opts.level !== undefined) return parent.child(bindings, opts);
   let child: Logger | undefined;
   const real = () => (child ??= parent.child(bindings, opts));
   const lazy = Object.create(parent) as Logger;
-  const noop = () => {};
-  for (const level of LEVELS) {
-    lazy[level] = (
-      parent.isLevelEnabled(level) ? (...args: unknown[]) => (real()[level] as (...a: unknown[]) => void)(...args) : noop
-    ) as never;
-  }
-  lazy.child = ((b: Bindings, o?: ChildLoggerOptions) => real().child(b, o)) as unknown as Logger['child'];
+  const forward = (level: (typeof LEVELS)[number]) =>
+    ((...args: unknown[]) => (real()[level] as (...a: unknown[]) => void)(...args)) as never;
+  const noop = (() => {}) as never;
+  for (const level of LEVELS) lazy[level] = parent.isLevelEnabled(level) ? forward(level) : noop;
+  lazy.child = ((b: Bindings, o?: ChildLoggerOptions) =>
+    o && Object.keys(o).length > 0
+      ? real().child(b, o)
+      : lazyChildLogger(parent, { ...bindings, ...b }, opts)) as unknown as Logger['child'];
   lazy.bindings = () => real().bindings();
+  lazy.setBindings = (b) => real().setBindings(b);
+  // A level set on it is the real child's from then on.
+  Object.defineProperty(lazy, 'level', {
+    get: () => (child ?? parent).level,
+    set: (value: string) => {
+      real().level = value;
+      for (const level of LEVELS) lazy[level] = forward(level);
+      lazy.isLevelEnabled = (level) => real().isLevelEnabled(level);
+    },
+  });
   return lazy;
 }

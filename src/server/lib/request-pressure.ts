@@ -1,5 +1,5 @@
 /**
- * How hard people are pressing on this server: the requests that began in the last whole second. Work that may wait a
+ * How hard people are pressing on this server: the API requests that began in the last whole second (app.ts). Work that may wait a
  * little (the risk assessments, modules/related/assess-risk.ts) gives way while a burst streams in — a morning queue,
  * a 12345 transfer storm — instead of taking the processor from the answers people are waiting for.
  */

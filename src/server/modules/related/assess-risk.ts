@@ -25,7 +25,7 @@ const RAISES: Record<RiskFlag, RiskLevel> = {
 };
 /** A claimed assessment not finished within this time (the instance died) is run again by whoever looks next. */
 const LEASE_SECONDS = 60;
-/** While the server is busy with a burst of requests, an assessment waits at most this long (lib/request-pressure.ts). */
+/** While the server is busy with a burst of requests, an assessment is held back this long (lib/request-pressure.ts). */
 export const MAX_DEFER_SECONDS = 30;
 
 /** What an assessment needs of its case, loaded for a whole batch at once. */
@@ -136,8 +136,9 @@ async function assessCase(db: Db, crypto: PersonalDataCrypto, subject: Subject, 
  * case is assessed at least once, and its result written exactly once. The batch's cases, parties, users and rules
  * are read together; cases with nothing to write leave the queue together. A failure waits longer before each next
  * try, and is kept on the row for the administrator. While `isBusy()` says a burst of requests is streaming in, only
- * cases queued MAX_DEFER_SECONDS ago or more are taken: the answers people wait for keep the processor, and no case
- * waits longer than that for its assessment however long the burst lasts. Returns how many cases were assessed.
+ * cases queued MAX_DEFER_SECONDS ago or more are taken: the answers people wait for keep the processor, and a long
+ * burst does not hold any case back further (a backlog larger than the task's pace still takes its time: ≈ 75–100
+ * cases a second here, docs/PERFORMANCE.md). Returns how many cases were assessed.
  */
 export async function runRiskAssessments(opts: {
   db: Db;
