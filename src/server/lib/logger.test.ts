@@ -83,27 +83,33 @@ describe('personal data never reaches the log', () => {
   });
 });
 
+/** A logger at `warn` writing into memory, and the lines it wrote so far (parsed). */
+function warnLogger() {
+  let out = '';
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      out += String(chunk);
+      done();
+    },
+  });
+  const lines = () =>
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { parent: createLogger({ level: 'warn', stream }), lines };
+}
+
 describe('a request’s logger', () => {
   it('writes nothing below its level, and at its level the request id with the censoring of the parent', () => {
-    let out = '';
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        out += String(chunk);
-        done();
-      },
-    });
-    const parent = createLogger({ level: 'warn', stream });
+    const { parent, lines } = warnLogger();
     const log = lazyChildLogger(parent, { requestId: 'req-1' });
     log.info({ token: 'T0KEN' }, 'not at this level');
     log.debug('nor this');
-    expect(out).toBe('');
+    expect(lines()).toEqual([]);
     log.warn({ token: 'T0KEN' }, 'slow answer');
     log.error('failed');
-    const lines = out
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.map((l) => [l.requestId, l.msg, l.token])).toEqual([
+    expect(lines().map((l) => [l.requestId, l.msg, l.token])).toEqual([
       ['req-1', 'slow answer', '[redacted]'],
       ['req-1', 'failed', undefined],
     ]);
@@ -111,14 +117,7 @@ describe('a request’s logger', () => {
   });
 
   it('makes no pino child until a line is written, its own children included, and then writes both bindings', () => {
-    let out = '';
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        out += String(chunk);
-        done();
-      },
-    });
-    const parent = createLogger({ level: 'warn', stream });
+    const { parent, lines } = warnLogger();
     const made = vi.spyOn(parent, 'child');
     const log = lazyChildLogger(parent, { requestId: 'req-2' }).child({ userId: 'u-1' });
     log.info('dropped');
@@ -129,11 +128,7 @@ describe('a request’s logger', () => {
     log.level = 'info';
     log.info('now written');
     expect(parent.isLevelEnabled('info')).toBe(false);
-    const lines = out
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.map((l) => [l.requestId, l.userId, l.msg])).toEqual([
+    expect(lines().map((l) => [l.requestId, l.userId, l.msg])).toEqual([
       ['req-2', 'u-1', 'kept'],
       ['req-2', 'u-1', 'now written'],
     ]);
