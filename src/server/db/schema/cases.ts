@@ -261,6 +261,9 @@ export const caseUrges = pgTable(
     districtCode: district(),
     id: uuid('id').notNull().defaultRandom(),
     caseId: uuid('case_id').notNull(),
+    /** The case's place path, copied when urged (a case's place never changes after registration, nor a unit's path):
+     * a street's count of urges reads its own (stats/indicators.ts) instead of probing the case of every urge. */
+    unitPath: text('unit_path').notNull(),
     note: text('note').notNull(),
     replyBy: date('reply_by', { mode: 'string' }).notNull(),
     urgedBy: uuid('urged_by'),
@@ -274,6 +277,7 @@ export const caseUrges = pgTable(
   (t) => [
     primaryKey({ columns: [t.districtCode, t.id] }),
     index('case_urges_case_idx').on(t.districtCode, t.caseId),
+    index('case_urges_path_idx').on(t.districtCode, t.unitPath.op('text_pattern_ops'), t.urgedAt),
     index('case_urges_open_idx')
       .on(t.districtCode, t.replyBy)
       .where(sql`${t.answeredAt} is null`),

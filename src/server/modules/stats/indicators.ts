@@ -287,7 +287,8 @@ async function readLiveFigures(db: Db, districtCode: string, unit: UnitRow, quer
   const prefix = `${unit.path}%`;
   const kind = query.kind ? sql`and c.kind = ${query.kind}` : sql``;
   // Every case of the district lies under its root: for the whole district of every kind, clocks and urges need not
-  // look up their cases at all; clocks carry their case's place, so only a kind makes the overdue count read cases.
+  // look up their cases at all; clocks and urges carry their case's place, so only a kind makes their counts read cases
+  // (a street's urges of the year were a probe of the case of every urge of the district: docs/PERFORMANCE.md).
   const everyCase = unit.depth === 0 && !query.kind;
   const open = sql.raw(OPEN_STATUSES.map((s) => `'${s}'`).join(','));
   const count = async (q: SQL) => Number((await db.execute<{ n: number }>(q)).rows[0]!.n);
@@ -316,8 +317,12 @@ async function readLiveFigures(db: Db, districtCode: string, unit: UnitRow, quer
     everyCase
       ? count(sql`select count(*)::int as n from case_urges g
           where g.district_code = ${districtCode} and g.urged_at >= ${startOfShanghaiDate(query.from)} and g.urged_at < ${startOfShanghaiDate(addDays(query.to, 1))}`)
-      : count(sql`select count(*)::int as n from case_urges g join cases c on c.district_code = g.district_code and c.id = g.case_id
-          where g.district_code = ${districtCode} and c.unit_path like ${prefix} ${kind}
+      : !query.kind
+        ? count(sql`select count(*)::int as n from case_urges g
+          where g.district_code = ${districtCode} and g.unit_path like ${prefix}
+            and g.urged_at >= ${startOfShanghaiDate(query.from)} and g.urged_at < ${startOfShanghaiDate(addDays(query.to, 1))}`)
+        : count(sql`select count(*)::int as n from case_urges g join cases c on c.district_code = g.district_code and c.id = g.case_id
+          where g.district_code = ${districtCode} and g.unit_path like ${prefix} ${kind}
             and g.urged_at >= ${startOfShanghaiDate(query.from)} and g.urged_at < ${startOfShanghaiDate(addDays(query.to, 1))}`),
     count(sql`select count(*)::int as n from camera_alerts a join cases c on c.district_code = a.district_code and c.id = a.case_id
         where a.district_code = ${districtCode} and c.unit_path like ${prefix} and c.status in (${open})`),

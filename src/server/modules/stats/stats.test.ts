@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shanghaiDate } from '../../../shared/calendar.js';
+import { addDays, shanghaiDate } from '../../../shared/calendar.js';
 import { MEASURE_KEYS, RATE_KEYS, type Measure } from '../../../shared/indicators.js';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { buildCaseBody, loadActor } from '../cases/cases.factory.js';
@@ -190,6 +190,46 @@ describe('indicators (docs/INDICATORS.md)', () => {
     }
   });
 
+  it('counts a place’s urges of the period from the urges under its path, and the district’s from all of them', async () => {
+    // G (文苑街道, a dispute) and F (李万街道) are urged through the action; the urges are moved into October.
+    for (const id of [ids.G!, ids.F!])
+      await send('dispatcher', id, { action: 'urge', note: '请三日内报告进展', replyBy: addDays(shanghaiDate(new Date()), 3) });
+    const { rows } = await ctx.database.pool.query<{ case_id: string; unit_path: string; path: string }>(
+      `select g.case_id, g.unit_path, c.unit_path as path from case_urges g join cases c on c.id = g.case_id where g.case_id = any($1)`,
+      [[ids.G, ids.F]],
+    );
+    expect(rows).toHaveLength(2);
+    for (const r of rows) expect(r.unit_path).toBe(r.path);
+    // The upgrade fills the urges made before it the same way (migration urge_unit_path).
+    const dir = fileURLToPath(new URL('../../db/migrations/', import.meta.url));
+    const file = readdirSync(dir).find((f) => f.endsWith('_urge_unit_path.sql'))!;
+    const fill = readFileSync(join(dir, file), 'utf8')
+      .split('--> statement-breakpoint')
+      .find((q) => q.trim().startsWith('UPDATE'))!;
+    await ctx.database.pool.query(`update case_urges set unit_path = '' where case_id = any($1)`, [[ids.G, ids.F]]);
+    await ctx.database.pool.query(fill);
+    const filled = await ctx.database.pool.query<{ unit_path: string; path: string }>(
+      `select g.unit_path, c.unit_path as path from case_urges g join cases c on c.id = g.case_id where g.case_id = any($1)`,
+      [[ids.G, ids.F]],
+    );
+    expect(filled.rows.map((r) => r.unit_path)).toEqual(filled.rows.map((r) => r.path));
+    await ctx.database.pool.query(`update case_urges set urged_at = '2026-10-20T02:00:00Z' where case_id = any($1)`, [[ids.G, ids.F]]);
+    try {
+      const urged = async (query: string, period = `from=${FROM}&to=${TO}`) => {
+        const res = await get('leader', `/api/stats/cockpit?${period}${query}`);
+        expect(res.statusCode, res.body).toBe(200);
+        return res.json().live.urged as number;
+      };
+      expect(await urged('')).toBe(2);
+      expect(await urged(`&unitId=${unitIds['410871061']}`)).toBe(1);
+      expect(await urged(`&unitId=${unitIds['410871060']}`)).toBe(1);
+      expect(await urged(`&unitId=${unitIds['410871061']}&kind=petition`)).toBe(0);
+      expect(await urged(`&unitId=${unitIds['410871061']}&kind=dispute`)).toBe(1);
+      expect(await urged(`&unitId=${unitIds['410871061']}`, 'from=2026-11-01&to=2026-11-30')).toBe(0);
+    } finally {
+      await ctx.database.pool.query(`delete from case_urges where case_id = any($1)`, [[ids.G, ids.F]]);
+    }
+  });
   it('reads each unit’s categories and channels (a district’s or street’s own rows, a community’s places) equal to a count of its cases', async () => {
     const today = shanghaiDate(new Date());
     await foldCaseStats(ctx.database.db);

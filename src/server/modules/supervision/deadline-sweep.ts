@@ -99,6 +99,7 @@ async function escalate(
   await tx.insert(caseUrges).values({
     districtCode: c.districtCode,
     caseId: c.id,
+    unitPath: c.unitPath,
     note: reason,
     replyBy: calendar.addWorkingDays(shanghaiDate(at), 1).date,
     isAutomatic: true,
