@@ -28,7 +28,7 @@ import { WorkCalendarCache } from '../src/server/modules/calendar/work-calendar.
 import { runDeadlineSweep } from '../src/server/modules/supervision/deadline-sweep.js';
 import { dispatchOutbox } from '../src/server/modules/notifications/outbox.js';
 import { createLoggingSmsGateway } from '../src/server/modules/notifications/sms-gateway.js';
-import { load, report, startBenchServer, statements, waitForQuietDatabase, writeJsonReport, type Result } from './support.js';
+import { http, load, report, startBenchServer, statements, waitForQuietDatabase, writeJsonReport, type Result } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -145,8 +145,8 @@ async function main() {
     const base = server.base;
     const cookie = await server.signIn('leader');
     const cockpit = (query: string) => async () => {
-      const res = await fetch(`${base}/api/stats/cockpit?${query}`, { headers: { cookie } });
-      return res.status === 200 && (await res.json()).counts.received > 0;
+      const res = await http(`${base}/api/stats/cockpit?${query}`, { headers: { cookie } });
+      return res.status === 200 && ((await res.json()) as { counts: { received: number } }).counts.received > 0;
     };
     if (process.env.PG_STATS) await pool.query('create extension if not exists pg_stat_statements');
     const year = `from=${today.slice(0, 4)}-01-01&to=${today}&grain=month`;
@@ -180,8 +180,8 @@ async function main() {
       const dispatcher = await server.signIn('dispatcher');
       await fetch(`${base}/api/three-zero/units/from-tree`, { method: 'POST', headers: { cookie: dispatcher } });
       const threeZero = async () => {
-        const res = await fetch(`${base}/api/three-zero?year=${today.slice(0, 4)}`, { headers: { cookie } });
-        return res.status === 200 && (await res.json()).units.length > 0;
+        const res = await http(`${base}/api/three-zero?year=${today.slice(0, 4)}`, { headers: { cookie } });
+        return res.status === 200 && ((await res.json()) as { units: unknown[] }).units.length > 0;
       };
       const c0 = performance.now();
       if (!(await threeZero())) throw new Error('three-zero board: no units');

@@ -23,7 +23,17 @@ import { DEMO_DISTRICT, seedDemoData } from '../src/server/db/seed-demo.js';
 import { rebuildCaseStats } from '../src/server/modules/stats/case-stats.js';
 import { tokenize } from '../src/server/lib/chinese-text.js';
 import { createPersonalDataCrypto } from '../src/server/lib/personal-data-crypto.js';
-import { load, percentile, report, startBenchServer, statements, waitForQuietDatabase, writeJsonReport, type Result } from './support.js';
+import {
+  http,
+  load,
+  percentile,
+  report,
+  startBenchServer,
+  statements,
+  waitForQuietDatabase,
+  writeJsonReport,
+  type Result,
+} from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -208,7 +218,7 @@ async function main() {
   const preview = async (i: number) => {
     const g = 1 + ((i * 104_729) % N);
     const c = caseOf(g);
-    const res = await fetch(`${base}/api/cases/related-preview`, {
+    const res = await http(`${base}/api/cases/related-preview`, {
       method: 'POST',
       headers: { cookie: reception1, 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -223,16 +233,16 @@ async function main() {
         place: { address: `示范区某小区${g % 5000}号楼` },
       }),
     });
-    return res.status === 200 && (await res.json()).related.length > 0;
+    return res.status === 200 && ((await res.json()) as { related: unknown[] }).related.length > 0;
   };
   // One clerk at a time (the latency a person feels), then C at once (queueing on the machine's cores included).
   await measure('related-preview, 1 client', preview, 1);
   await measure(`related-preview, ${C} clients`, preview, C);
   const search = (words: readonly string[]) => async (i: number) => {
-    const res = await fetch(`${base}/api/cases?q=${encodeURIComponent(words[i % words.length]!)}&pageSize=20`, {
+    const res = await http(`${base}/api/cases?q=${encodeURIComponent(words[i % words.length]!)}&pageSize=20`, {
       headers: { cookie: dispatcher },
     });
-    return res.status === 200 && (await res.json()).items.length > 0;
+    return res.status === 200 && ((await res.json()) as { items: unknown[] }).items.length > 0;
   };
   const broad = ['拖欠工资', '物业费 停水', '漏水 墙面', '宅基地', '预付卡 退费', '噪音扰民', '征地补偿', '装修合同 停工', '油烟', '赡养'];
   const rare = N >= 20_000 ? RARE : RARE.slice(0, Math.max(1, Math.floor(N / 2000)));
@@ -249,8 +259,8 @@ async function main() {
     if (i % 2 === 0) params.append('status', statuses[i % statuses.length]!);
     params.append('category', c[0]);
     if (streets.length && i % 3 !== 2) params.set('unitId', streets[i % streets.length]!.id);
-    const res = await fetch(`${base}/api/cases?${params}`, { headers: { cookie: dispatcher } });
-    return res.status === 200 && (await res.json()).items.length >= 0;
+    const res = await http(`${base}/api/cases?${params}`, { headers: { cookie: dispatcher } });
+    return res.status === 200 && ((await res.json()) as { items: unknown[] }).items.length >= 0;
   };
   await measure('listCases, 1 client', list, 1);
   await measure(`listCases, ${C} clients`, list, C);
