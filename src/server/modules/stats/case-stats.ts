@@ -365,27 +365,16 @@ export async function rebuildCaseStats(db: Db, districtCode: string): Promise<nu
     const { rowCount } = await run(
       `with ${LEVELS} insert into case_stats (${FACT_COLUMNS.join(', ')}) select ${FACT_COLUMNS.join(', ')} from (${FACTS} where c.district_code = $district) n`,
     );
-    // Whole-district sums group millions of rows: in memory rather than spilled to disk (the default is 4 MB).
-    await tx.execute(sql`set local work_mem = '256MB'`);
     const contrib = `with delta as (select 1 as sign, s.* from case_stats s where s.district_code = $district), contrib as (${contributions()})`;
     await run(`${contrib}
       insert into case_stats_units (${UNIT_KEY}, unit_path, ${COUNTER_COLUMNS.join(', ')})
       select $district, 'day', day, unit_id, kind, min(unit_path), ${sumsOf(COUNTER_COLUMNS)} from contrib
       group by day, unit_id, kind having ${anyNonZero(COUNTER_COLUMNS)}`);
-    // The breakdown's day rows: the contributions summed per place, day, kind, category and channel first, then each
-    // sum spread over its place's area rows, found once per place (not once per case and date: 138 of the 233 s a
-    // million cases took to count; docs/PERFORMANCE.md).
-    await run(`${contrib},
-      per_place as (
-        select day, unit_id, unit_path, kind, category, channel, ${sumsOf(BREAKDOWN_COLUMNS)} from contrib
-        group by day, unit_id, unit_path, kind, category, channel),
-      areas as (
-        select p.unit_id, p.unit_path, a.id, a.path
-        from (select distinct unit_id, unit_path from per_place) p cross join ${breakdownUnitsOf('p.unit_path')})
+    await run(`${contrib}
       insert into case_stats_breakdown (${BREAKDOWN_KEY}, unit_path, ${BREAKDOWN_COLUMNS.join(', ')})
       select $district, 'day', c.day, a.id, c.kind, x.dimension, x.key, min(a.path), ${sumsOf(BREAKDOWN_COLUMNS)}
-      from per_place c join areas a on a.unit_id = c.unit_id and a.unit_path = c.unit_path
-        cross join lateral (values ('category', c.category), ('channel', c.channel)) x(dimension, key)
+      from contrib c cross join lateral (values ('category', c.category), ('channel', c.channel)) x(dimension, key)
+        cross join ${breakdownUnitsOf('c.unit_path')}
       group by c.day, a.id, c.kind, x.dimension, x.key having ${anyNonZero(BREAKDOWN_COLUMNS)}`);
     // Weeks, months and years are sums of days.
     for (const grain of ROLLUP_GRAINS.filter((g) => g !== 'day')) {
