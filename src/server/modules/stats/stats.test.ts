@@ -191,30 +191,30 @@ describe('indicators (docs/INDICATORS.md)', () => {
   });
 
   it('counts a place’s urges of the period from the urges under its path, and the district’s from all of them', async () => {
-    // G (文苑街道, a dispute) and F (李万街道) are urged through the action; the urges are moved into October.
-    for (const id of [ids.G!, ids.F!])
-      await send('dispatcher', id, { action: 'urge', note: '请三日内报告进展', replyBy: addDays(shanghaiDate(new Date()), 3) });
-    const { rows } = await ctx.database.pool.query<{ case_id: string; unit_path: string; path: string }>(
-      `select g.case_id, g.unit_path, c.unit_path as path from case_urges g join cases c on c.id = g.case_id where g.case_id = any($1)`,
-      [[ids.G, ids.F]],
-    );
-    expect(rows).toHaveLength(2);
-    for (const r of rows) expect(r.unit_path).toBe(r.path);
-    // The upgrade fills the urges made before it the same way (migration urge_unit_path).
-    const dir = fileURLToPath(new URL('../../db/migrations/', import.meta.url));
-    const file = readdirSync(dir).find((f) => f.endsWith('_urge_unit_path.sql'))!;
-    const fill = readFileSync(join(dir, file), 'utf8')
-      .split('--> statement-breakpoint')
-      .find((q) => q.trim().startsWith('UPDATE'))!;
-    await ctx.database.pool.query(`update case_urges set unit_path = '' where case_id = any($1)`, [[ids.G, ids.F]]);
-    await ctx.database.pool.query(fill);
-    const filled = await ctx.database.pool.query<{ unit_path: string; path: string }>(
-      `select g.unit_path, c.unit_path as path from case_urges g join cases c on c.id = g.case_id where g.case_id = any($1)`,
-      [[ids.G, ids.F]],
-    );
-    expect(filled.rows.map((r) => r.unit_path)).toEqual(filled.rows.map((r) => r.path));
-    await ctx.database.pool.query(`update case_urges set urged_at = '2026-10-20T02:00:00Z' where case_id = any($1)`, [[ids.G, ids.F]]);
     try {
+      // G (文苑街道, a dispute) and F (李万街道) are urged through the action; the urges are moved into October.
+      for (const id of [ids.G!, ids.F!])
+        await send('dispatcher', id, { action: 'urge', note: '请三日内报告进展', replyBy: addDays(shanghaiDate(new Date()), 3) });
+      const { rows } = await ctx.database.pool.query<{ case_id: string; unit_path: string; path: string }>(
+        `select g.case_id, g.unit_path, c.unit_path as path from case_urges g join cases c on c.id = g.case_id where g.case_id = any($1)`,
+        [[ids.G, ids.F]],
+      );
+      expect(rows).toHaveLength(2);
+      for (const r of rows) expect(r.unit_path).toBe(r.path);
+      // The upgrade fills the urges made before it the same way (migration urge_unit_path).
+      const dir = fileURLToPath(new URL('../../db/migrations/', import.meta.url));
+      const file = readdirSync(dir).find((f) => f.endsWith('_urge_unit_path.sql'))!;
+      const fill = readFileSync(join(dir, file), 'utf8')
+        .split('--> statement-breakpoint')
+        .find((q) => q.trim().startsWith('UPDATE'))!;
+      await ctx.database.pool.query(`update case_urges set unit_path = '' where case_id = any($1)`, [[ids.G, ids.F]]);
+      await ctx.database.pool.query(fill);
+      const filled = await ctx.database.pool.query<{ unit_path: string; path: string }>(
+        `select g.unit_path, c.unit_path as path from case_urges g join cases c on c.id = g.case_id where g.case_id = any($1)`,
+        [[ids.G, ids.F]],
+      );
+      expect(filled.rows.map((r) => r.unit_path)).toEqual(filled.rows.map((r) => r.path));
+      await ctx.database.pool.query(`update case_urges set urged_at = '2026-10-20T02:00:00Z' where case_id = any($1)`, [[ids.G, ids.F]]);
       const urged = async (query: string, period = `from=${FROM}&to=${TO}`) => {
         const res = await get('leader', `/api/stats/cockpit?${period}${query}`);
         expect(res.statusCode, res.body).toBe(200);
@@ -230,6 +230,7 @@ describe('indicators (docs/INDICATORS.md)', () => {
       await ctx.database.pool.query(`delete from case_urges where case_id = any($1)`, [[ids.G, ids.F]]);
     }
   });
+
   it('reads each unit’s categories and channels (a district’s or street’s own rows, a community’s places) equal to a count of its cases', async () => {
     const today = shanghaiDate(new Date());
     await foldCaseStats(ctx.database.db);
@@ -417,8 +418,24 @@ describe('indicators (docs/INDICATORS.md)', () => {
     expect(incremental[0]!.hotspots).toEqual(incremental[1]!.hotspots);
     expect(incremental[2]!.trend).toEqual(incremental[3]!.trend);
     expect((incremental[0]!.counts as { received: number }).received).toBeGreaterThanOrEqual(8);
-    // The rollups are sums of per-case rows kept by every step; a recount from the cases must find exactly them.
+    // The rollups are sums of per-case rows kept by every step; a recount from the cases must find exactly them — row
+    // for row in both tables (every place, street and district row at every grain), and figure for figure on screen.
+    const rollupRows = async () => {
+      await foldCaseStats(ctx.database.db);
+      const rowsOf = async (table: string, order: string) =>
+        (await ctx.database.pool.query<{ r: Record<string, unknown> }>(`select to_jsonb(t) as r from ${table} t order by ${order}`)).rows
+          .map((x) => x.r)
+          // The fold keeps a row whose counts went back to zero; a recount has no such row.
+          .filter((r) => Object.values(r).some((v) => typeof v === 'number' && v !== 0));
+      return {
+        units: await rowsOf('case_stats_units', 'district_code, grain, period, unit_id, kind'),
+        breakdown: await rowsOf('case_stats_breakdown', 'district_code, unit_id, grain, period, kind, dimension, key'),
+      };
+    };
+    const kept = await rollupRows();
+    expect(kept.breakdown.some((r) => String(r.unit_path).split('/').filter(Boolean).length > 2)).toBe(true);
     await rebuildCaseStats(ctx.database.db, '410871');
+    expect(await rollupRows()).toEqual(kept);
     for (const [i, [from, to, extra]] of periods.entries())
       expect(await read(from, to, extra), `${from}..${to}${extra}`).toEqual(incremental[i]);
   });
