@@ -176,7 +176,7 @@ async function main() {
       // million: the warm figures are taken once they are done, as the first request above was not.
       const checksDue = startedAt + STARTUP_CHECKS_DELAY * 1000 - performance.now();
       if (checksDue > 0) await new Promise((r) => setTimeout(r, checksDue + 1000));
-      const quiet = await waitForQuietDatabase(pool);
+      const quiet = await waitForQuietDatabase(pool, { autovacuum: true });
       if (quiet > 2.5) console.log(`  (start-up work went on for ${quiet.toFixed(0)} s more)`);
       await statements(pool, `${name}: the first request and the start-up work`);
       rows.push((named[view] = await load(`${name}, 1 client`, cockpit(q), { clients: 1, seconds: SECONDS })));
