@@ -20,7 +20,14 @@ export async function urgeCase({ tx, actor, row, body }: Ctx) {
   if (!body.replyBy || body.replyBy < shanghaiDate(new Date())) throw new AppError('URGE_REPLY_BY_INVALID');
   await tx
     .insert(caseUrges)
-    .values({ districtCode: row.districtCode, caseId: row.id, unitPath: row.unitPath, note: body.note, replyBy: body.replyBy, urgedBy: actor.id });
+    .values({
+      districtCode: row.districtCode,
+      caseId: row.id,
+      unitPath: row.unitPath,
+      note: body.note,
+      replyBy: body.replyBy,
+      urgedBy: actor.id,
+    });
   return { changes: {}, data: { replyBy: body.replyBy } };
 }
 
