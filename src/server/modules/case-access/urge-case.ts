@@ -18,16 +18,14 @@ interface Ctx {
 export async function urgeCase({ tx, actor, row, body }: Ctx) {
   if (!body.note) throw new AppError('VALIDATION_FAILED', { note: 'required' });
   if (!body.replyBy || body.replyBy < shanghaiDate(new Date())) throw new AppError('URGE_REPLY_BY_INVALID');
-  await tx
-    .insert(caseUrges)
-    .values({
-      districtCode: row.districtCode,
-      caseId: row.id,
-      unitPath: row.unitPath,
-      note: body.note,
-      replyBy: body.replyBy,
-      urgedBy: actor.id,
-    });
+  await tx.insert(caseUrges).values({
+    districtCode: row.districtCode,
+    caseId: row.id,
+    unitPath: row.unitPath,
+    note: body.note,
+    replyBy: body.replyBy,
+    urgedBy: actor.id,
+  });
   return { changes: {}, data: { replyBy: body.replyBy } };
 }
 
