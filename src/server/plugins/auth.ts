@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { LRUCache } from 'lru-cache';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Role } from '../../shared/enums.js';
 import { hasPermission, type Permission } from '../../shared/permissions.js';
@@ -29,6 +30,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     requireActor: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     requirePermission: (permission: Permission) => (request: FastifyRequest) => Promise<void>;
+    /** Forgets a signed-out session at once in this process (the others within `SESSION_RECHECK_MS`). */
+    forgetSession: (token: string) => void;
   }
 }
 
@@ -71,6 +74,15 @@ export async function loadActor(db: Db, districtCode: string, userId: string): P
   };
 }
 
+/**
+ * How long a session read from the database is trusted without reading it again. A clerk's page sends many requests a
+ * second (a registration burst, a list and its counts); reading the session for each was one of the two round trips a
+ * registration makes (docs/PERFORMANCE.md, issue 13). A session signed out here is forgotten at once; one signed out
+ * on another API instance, a user disabled or moved to another unit in the database, is refused within this time
+ * (docs/SECURITY.md). The session's own expiry is checked on every request.
+ */
+export const SESSION_RECHECK_MS = 2_000;
+
 /** Reads the session cookie on every request and attaches the actor; routes opt in to requiring one. */
 export const authPlugin = fp(async (app: FastifyInstance) => {
   const { db } = app.deps;
@@ -86,6 +98,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
       unitPath: units.path,
       districtCode: users.districtCode,
       isUnitHead: users.isUnitHead,
+      expiresAt: sessions.expiresAt,
     })
     .from(sessions)
     .innerJoin(users, and(eq(users.districtCode, sessions.districtCode), eq(users.id, sessions.userId)))
@@ -93,14 +106,29 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql`now()`), sql`${users.disabledAt} is null`))
     .limit(1)
     .prepare('fq_session_actor');
+  // Sessions read in the last SESSION_RECHECK_MS, by token hash (a session unknown to the database is not kept).
+  const recent = new LRUCache<string, { actor: Actor; expiresAt: number }>({ max: 20_000, ttl: SESSION_RECHECK_MS });
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
-    const [row] = await sessionActor.execute({ tokenHash: hashToken(token) });
-    if (row) {
-      request.actor = { ...row, role: row.role as Role };
-      request.log = request.log.child({ userId: row.id });
+    const tokenHash = hashToken(token);
+    let known = recent.get(tokenHash);
+    if (known && known.expiresAt <= Date.now()) {
+      recent.delete(tokenHash);
+      known = undefined;
     }
+    if (!known) {
+      const [row] = await sessionActor.execute({ tokenHash });
+      if (!row) return;
+      const { expiresAt, ...actor } = row;
+      known = { actor: Object.freeze({ ...actor, role: actor.role as Role }), expiresAt: expiresAt.getTime() };
+      recent.set(tokenHash, known);
+    }
+    request.actor = known.actor;
+    request.log = request.log.child({ userId: known.actor.id });
+  });
+  app.decorate('forgetSession', (token: string) => {
+    recent.delete(hashToken(token));
   });
   app.decorate('requireActor', async (request: FastifyRequest) => {
     actorOf(request);

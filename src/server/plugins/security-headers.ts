@@ -1,9 +1,9 @@
-import fastifyHelmet from '@fastify/helmet';
+import helmet from 'helmet';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 /**
- * The headers every answer carries (@fastify/helmet, helmet's defaults otherwise):
+ * The headers every answer carries (helmet, its defaults otherwise):
  * - a Content-Security-Policy the built UI runs under: scripts only from the platform itself (Vite's bundles, the
  *   service worker's registerSW.js; no inline script, no `unsafe-eval` — zod's JIT is switched off in the web entry so
  *   it does not even try), ECharts draws on canvas, the service worker and its manifest come from 'self'.
@@ -16,9 +16,12 @@ import fp from 'fastify-plugin';
  *   and TLS is the reverse proxy's business, which should send HSTS (docs/SECURITY.md);
  * - `Cache-Control: no-store` on every API answer that did not set its own: case details, revealed ID numbers and
  *   phones, documents and exports must not stay in a browser's or a proxy's cache.
+ *
+ * helmet's middleware is built once here and run on every request (@fastify/helmet built a new one per request, which
+ * parsed the policy again each time: 2.6 % of the server's CPU under a registration burst, docs/PERFORMANCE.md).
  */
 export const securityHeadersPlugin = fp(async (app: FastifyInstance) => {
-  await app.register(fastifyHelmet, {
+  const setHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -40,6 +43,9 @@ export const securityHeadersPlugin = fp(async (app: FastifyInstance) => {
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'same-origin' },
     strictTransportSecurity: false,
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    setHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined));
   });
   app.addHook('onSend', async (request, reply) => {
     const isApi = request.url.startsWith('/api/') || request.url.startsWith('/open311/');

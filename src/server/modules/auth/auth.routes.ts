@@ -72,7 +72,10 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/logout', { schema: { operationId: 'logout', tags: ['auth'], response: { 204: z.null() } } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token) await deleteSession(db, token);
+    if (token) {
+      await deleteSession(db, token);
+      app.forgetSession(token);
+    }
     reply.clearCookie(SESSION_COOKIE, cookieOptions);
     return reply.status(204).send(null);
   });

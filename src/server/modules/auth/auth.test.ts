@@ -1,7 +1,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { users } from '../../db/schema.js';
+import { hashToken } from '../../plugins/auth.js';
 import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 
 let ctx: TestContext;
@@ -44,6 +45,24 @@ describe('sign-in', () => {
     expect((await ctx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie } })).statusCode).toBe(204);
     const after = await ctx.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } });
     expect(after.statusCode).toBe(401);
+  });
+
+  it('refuses a session removed or a user disabled in the database, once the session is read again', async () => {
+    // Signed-in requests trust a session read in the last SESSION_RECHECK_MS (plugins/auth.ts); then it is read again.
+    const me = (cookie: string) => ctx.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } });
+    const removed = await signIn(ctx.app, 'leader');
+    expect((await me(removed)).statusCode).toBe(200);
+    await ctx.database.pool.query('delete from sessions where token_hash = $1', [hashToken(removed.split('=')[1]!)]);
+    await vi.waitFor(async () => expect((await me(removed)).statusCode).toBe(401), { timeout: 10_000, interval: 200 });
+
+    const disabled = await signIn(ctx.app, 'mediator');
+    expect((await me(disabled)).statusCode).toBe(200);
+    await ctx.database.db.update(users).set({ disabledAt: new Date() }).where(eq(users.username, 'mediator'));
+    try {
+      await vi.waitFor(async () => expect((await me(disabled)).statusCode).toBe(401), { timeout: 10_000, interval: 200 });
+    } finally {
+      await ctx.database.db.update(users).set({ disabledAt: null }).where(eq(users.username, 'mediator'));
+    }
   });
 
   it('stores only a hash of the session token', async () => {
