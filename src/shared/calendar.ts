@@ -44,9 +44,18 @@ export function isIsoDate(s: string): boolean {
   return d.toISOString().slice(0, 10) === s;
 }
 
+/** Day numbers of the dates met lately (the clocks of every case read the same few hundred dates). */
+const dayNumbers = new Map<IsoDate, number>();
+
 function toDayNumber(date: IsoDate): number {
-  if (!isIsoDate(date)) throw new RangeError(`not a date: ${date}`);
-  return Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+  let n = dayNumbers.get(date);
+  if (n === undefined) {
+    if (!isIsoDate(date)) throw new RangeError(`not a date: ${date}`);
+    n = Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+    if (dayNumbers.size >= 4096) dayNumbers.clear();
+    dayNumbers.set(date, n);
+  }
+  return n;
 }
 
 function fromDayNumber(n: number): IsoDate {

@@ -1,4 +1,5 @@
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import { LRUCache } from 'lru-cache';
 import type { PartyInput } from '../../../shared/schemas/cases.js';
 import { stillMissing, type Db, type Tx } from '../../db/client.js';
 import { caseParties, caseSearch, persons } from '../../db/schema.js';
@@ -16,9 +17,19 @@ import { addressHash, phoneSuffixHash } from '../persons/persons.repository.js';
  */
 const HASHED = 'h';
 
+/**
+ * Address words' hashes, remembered per key: a district's addresses share their streets and communities, and an HMAC
+ * per word was 2.6 % of the server's CPU under a registration burst (docs/PERFORMANCE.md).
+ */
+const hashedWords = new WeakMap<PersonalDataCrypto, LRUCache<string, string>>();
+
 /** An address word as stored in the party vector (and as a query looks for it). */
 export function hashedWord(crypto: PersonalDataCrypto, word: string): string {
-  return HASHED + crypto.lookupHash(`word:${word}`).slice(0, 20);
+  let known = hashedWords.get(crypto);
+  if (!known) hashedWords.set(crypto, (known = new LRUCache<string, string>({ max: 20_000 })));
+  let hashed = known.get(word);
+  if (hashed === undefined) known.set(word, (hashed = HASHED + crypto.lookupHash(`word:${word}`).slice(0, 20)));
+  return hashed;
 }
 
 const asDocument = (tokens: readonly string[]) => tokens.join(' ');
