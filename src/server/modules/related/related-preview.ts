@@ -392,19 +392,31 @@ export async function previewRelated(opts: {
         ),
       ];
       let candidates: (BriefRow & { narrative: string; visible: boolean })[] = [];
-      for (const newest of tries) {
+      const compared = new Map<string, ReturnType<typeof similarity> | null>();
+      const compare = (r: (typeof candidates)[number]) => {
+        if (!compared.has(r.id)) {
+          const result = r.visible ? similarity(draftTokens, tokenizeStored(`case:${r.id}`, `${r.summary}\n${r.narrative}`)) : null;
+          compared.set(r.id, result && result.score >= 0.15 && result.shared.length >= 2 ? result : null);
+        }
+        return compared.get(r.id)!;
+      };
+      for (const [n, newest] of tries.entries()) {
         candidates = (
           await db.execute<BriefRow & { narrative: string; visible: boolean }>(sql`
             select ${BRIEF}, ${cases.narrative} as narrative, (${visible}) as visible
             from (${newest}) newest join ${cases} on ${cases.districtCode} = ${d} and ${cases.id} = newest.id`)
         ).rows;
         if (candidates.length >= TEXT_CANDIDATES) break;
+        // Recency first: when the district's newest cases alone hold a full panel of similar ones, older candidates
+        // are not looked for (the text index over the month read every case of the month with two of the words:
+        // 7.8 ms of the preview's 8.6 ms in PostgreSQL at a million cases, bench:related).
+        if (n === 0 && candidates.filter((r) => compare(r)).length >= MAX_RELATED) break;
       }
       for (const r of candidates) {
+        const alike = compare(r);
         if (!r.visible) continue;
         briefs.set(r.id, toBrief(r));
-        const { score, shared } = similarity(draftTokens, tokenizeStored(`case:${r.id}`, `${r.summary}\n${r.narrative}`));
-        if (score >= 0.15 && shared.length >= 2) evidence.add(r.id, Math.min(0.85, score * 1.5), `相似诉求：${shared.join(' ')}`);
+        if (alike) evidence.add(r.id, Math.min(0.85, alike.score * 1.5), `相似诉求：${alike.shared.join(' ')}`);
       }
     }
   }
