@@ -144,29 +144,33 @@ async function main() {
     const batch = 5_000;
     let nextStart = 1;
     let seededCount = 0;
+    // Each batch in a transaction of its own: a failed run leaves whole batches (a reused folder is checked by count).
     const seedBatch = async (start: number) => {
       const gs = Array.from({ length: Math.min(batch, N - start + 1) }, (_, k) => start + k);
       const rows = gs.map(caseOf);
-      await pool.query(
-        `with src as (select * from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[]) as t(g, category, summary, narrative, unit_id, unit_path))
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        await client.query(
+          `with src as (select * from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[]) as t(g, category, summary, narrative, unit_id, unit_path))
        insert into cases (district_code, id, code, tracking_token, channel, kind, category, summary, narrative, people_involved, risk_level,
                           place_address, unit_id, unit_path, registered_by, status, created_at, updated_at)
        select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, '410871-2025-' || lpad(g::text, 7, '0'), upper(md5(g::text)),
               'walk_in', 'dispute', category, summary, narrative, 1 + g % 3, 'low', '示范区某小区' || (g % 5000) || '号楼', unit_id, unit_path, $7::uuid,
               (array[${statuses.map((s) => `'${s}'`).join(',')}])[1 + g % 7], now() - (${N} - g) * (interval '700 days' / ${N}), now()
        from src`,
-        [
-          gs,
-          rows.map((r) => r.category),
-          rows.map((r) => r.summary),
-          rows.map((r) => r.narrative),
-          gs.map((g) => places[g % places.length]!.id),
-          gs.map((g) => places[g % places.length]!.path),
-          reception,
-        ],
-      );
-      await pool.query(
-        `insert into case_parties (district_code, case_id, person_id, role, position, type, name, case_created_at)
+          [
+            gs,
+            rows.map((r) => r.category),
+            rows.map((r) => r.summary),
+            rows.map((r) => r.narrative),
+            gs.map((g) => places[g % places.length]!.id),
+            gs.map((g) => places[g % places.length]!.path),
+            reception,
+          ],
+        );
+        await client.query(
+          `insert into case_parties (district_code, case_id, person_id, role, position, type, name, case_created_at)
        select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, ('00000000-0000-4000-8000-' || lpad(to_hex(g % $2), 12, '0'))::uuid, 'applicant', 0,
               'person', '居民' || (g % $2), now() - (${N} - g) * (interval '700 days' / ${N})
        from unnest($1::int[]) as g
@@ -174,28 +178,39 @@ async function main() {
        select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, ('00000000-0000-4000-9000-' || lpad(to_hex(1 + (g * 7) % $3), 12, '0'))::uuid, 'respondent', 1,
               'organization', ($4::text[])[1 + (g * 7) % $3], now() - (${N} - g) * (interval '700 days' / ${N})
        from unnest($1::int[]) as g`,
-        [gs, people, RESPONDENTS.length, RESPONDENTS],
-      );
-      await pool.query(
-        `insert into case_search (district_code, case_id, search_vector, party_vector, case_created_at)
+          [gs, people, RESPONDENTS.length, RESPONDENTS],
+        );
+        await client.query(
+          `insert into case_search (district_code, case_id, search_vector, party_vector, case_created_at)
        select '410871', ('00000000-0000-4000-a000-' || lpad(to_hex(g), 12, '0'))::uuid, to_tsvector('simple', t), to_tsvector('simple', p),
               now() - (${N} - g) * (interval '700 days' / ${N})
        from unnest($1::int[], $2::text[], $3::text[]) as x(g, t, p)`,
-        [
-          gs,
-          rows.map((r) => tokenize(`${r.summary}\n${r.narrative}`).join(' ')),
-          gs.map((g, k) => [`居民${g % people}`, ...tokenize(rows[k]!.respondent)].join(' ')),
-        ],
-      );
+          [
+            gs,
+            rows.map((r) => tokenize(`${r.summary}\n${r.narrative}`).join(' ')),
+            gs.map((g, k) => [`居民${g % people}`, ...tokenize(rows[k]!.respondent)].join(' ')),
+          ],
+        );
+        await client.query('commit');
+      } catch (err) {
+        await client.query('rollback');
+        throw err;
+      } finally {
+        client.release();
+      }
       seededCount += gs.length;
       if (seededCount % 100_000 < batch) process.stdout.write(`\r  seeded ${seededCount} / ${N}`);
     };
+    let failed = false;
     await Promise.all(
       [0, 1].map(async () => {
-        while (nextStart <= N) {
+        while (!failed && nextStart <= N) {
           const start = nextStart;
           nextStart += batch;
-          await seedBatch(start);
+          await seedBatch(start).catch((err: unknown) => {
+            failed = true; // the other worker stops after its batch
+            throw err;
+          });
         }
       }),
     );
@@ -214,7 +229,9 @@ async function main() {
   const server = await startBenchServer({ url, dataDir, key: KEY });
   const base = server.base;
   // Its start-up checks, and any autovacuum still at the loaded tables: neither is part of the measurements.
-  console.log(`the server's start-up checks done in ${(await waitForQuietDatabase(pool, { autovacuum: true })).toFixed(1)} s`);
+  console.log(
+    `the server's start-up checks (and autovacuum) done in ${(await waitForQuietDatabase(pool, { autovacuum: true })).toFixed(1)} s`,
+  );
   const signIn = server.signIn;
   const reception1 = await signIn('reception');
   const dispatcher = await signIn('dispatcher');

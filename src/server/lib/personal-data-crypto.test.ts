@@ -12,6 +12,13 @@ describe('personal data crypto', () => {
     expect(blob.toString('utf8')).not.toContain('410871199001011234');
   });
 
+  it('refuses the very Buffer it made once altered in place', () => {
+    const blob = crypto.encrypt('13812345678');
+    expect(crypto.decrypt(blob)).toBe('13812345678');
+    blob[blob.length - 1]! ^= 1;
+    expect(() => crypto.decrypt(blob)).toThrow();
+  });
+
   it('refuses a copy altered in one byte, and a ciphertext of another key', () => {
     const copy = Buffer.from(crypto.encrypt('13812345678'));
     copy[copy.length - 1]! ^= 1;

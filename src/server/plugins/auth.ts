@@ -108,6 +108,9 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     .prepare('fq_session_actor');
   // Sessions read in the last SESSION_RECHECK_MS, by token hash (a session unknown to the database is not kept).
   const recent = new LRUCache<string, { actor: Actor; expiresAt: number }>({ max: 20_000, ttl: SESSION_RECHECK_MS });
+  // Sessions signed out here lately: a read of one that began before its sign-out and answers after it must not put
+  // it back (the request that read it is served; the next one reads the database again and finds nothing).
+  const signedOut = new LRUCache<string, true>({ max: 20_000, ttl: SESSION_RECHECK_MS });
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
@@ -122,13 +125,15 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
       if (!row) return;
       const { expiresAt, ...actor } = row;
       known = { actor: Object.freeze({ ...actor, role: actor.role as Role }), expiresAt: expiresAt.getTime() };
-      recent.set(tokenHash, known);
+      if (!signedOut.has(tokenHash)) recent.set(tokenHash, known);
     }
     request.actor = known.actor;
     request.log = request.log.child({ userId: known.actor.id });
   });
   app.decorate('forgetSession', (token: string) => {
-    recent.delete(hashToken(token));
+    const tokenHash = hashToken(token);
+    signedOut.set(tokenHash, true);
+    recent.delete(tokenHash);
   });
   app.decorate('requireActor', async (request: FastifyRequest) => {
     actorOf(request);
