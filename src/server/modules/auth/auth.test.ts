@@ -55,14 +55,17 @@ describe('sign-in', () => {
     await ctx.database.pool.query('delete from sessions where token_hash = $1', [hashToken(removed.split('=')[1]!)]);
     await vi.waitFor(async () => expect((await me(removed)).statusCode).toBe(401), { timeout: 10_000, interval: 200 });
 
-    const disabled = await signIn(ctx.app, 'mediator');
+    // A user of this test's own (the seeded ones sign in from other test files at the same time): the mediator's copy.
+    const username = `m-${randomUUID().slice(0, 8)}`;
+    await ctx.database.pool.query(
+      `insert into users (district_code, username, display_name, password_hash, role, unit_id)
+       select district_code, $1, display_name, password_hash, role, unit_id from users where username = 'mediator'`,
+      [username],
+    );
+    const disabled = await signIn(ctx.app, username);
     expect((await me(disabled)).statusCode).toBe(200);
-    await ctx.database.db.update(users).set({ disabledAt: new Date() }).where(eq(users.username, 'mediator'));
-    try {
-      await vi.waitFor(async () => expect((await me(disabled)).statusCode).toBe(401), { timeout: 10_000, interval: 200 });
-    } finally {
-      await ctx.database.db.update(users).set({ disabledAt: null }).where(eq(users.username, 'mediator'));
-    }
+    await ctx.database.db.update(users).set({ disabledAt: new Date() }).where(eq(users.username, username));
+    await vi.waitFor(async () => expect((await me(disabled)).statusCode).toBe(401), { timeout: 10_000, interval: 200 });
   });
 
   it('stores only a hash of the session token', async () => {
