@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { tokenize } from '../../lib/chinese-text.js';
 import { buildCaseBody } from './cases.factory.js';
 import { EXACT_COUNT_UP_TO } from './cases.repository.js';
 
@@ -95,5 +96,40 @@ describe('case list paging', () => {
     expect(r.items).toHaveLength(20);
     const small = await page('category=consumer&status=rejected');
     expect(small).toMatchObject({ total: 0, isTotalEstimate: false, nextCursor: null });
+  });
+
+  it('counts a search of several common words exactly up to the threshold, and marks the total beyond it', async () => {
+    // Two words found together in 1,200 cases: the planner, taking them for independent, expects far fewer (docs/SEARCH.md),
+    // so the search counts the first thousand itself, newest first, and says when there are more.
+    const words = `核对${randomUUID().slice(0, 6)} 漏水`;
+    const one = (await register('搜索计数测试')).json();
+    const { rows: made } = await ctx.database.pool.query<{ id: string }>(
+      `insert into cases (district_code, id, code, tracking_token, channel, kind, category, summary, narrative, people_involved,
+                          risk_level, unit_id, unit_path, registered_by, status, created_at)
+       select district_code, gen_random_uuid(), code || '-S' || g, tracking_token || 'S' || g, channel, kind, category, summary, narrative,
+              people_involved, risk_level, unit_id, unit_path, registered_by, status, created_at - g * interval '1 second'
+       from cases, generate_series(1, $2::int) g where id = $1 returning id`,
+      [one.id, EXACT_COUNT_UP_TO + 200],
+    );
+    await ctx.database.pool.query(
+      `insert into case_search (district_code, case_id, search_vector, party_vector, case_created_at)
+       select c.district_code, c.id, to_tsvector('simple', $2), ''::tsvector, c.created_at from cases c where c.id = any($1::uuid[])
+       on conflict (district_code, case_id) do update set search_vector = excluded.search_vector`,
+      [made.map((r) => r.id), tokenize(words).join(' ')],
+    );
+    await ctx.database.pool.query('analyze case_search');
+    const q = `q=${encodeURIComponent(words)}&pageSize=20`;
+    const many = await page(q);
+    expect(many.isTotalEstimate).toBe(true);
+    expect(many.total).toBeGreaterThan(EXACT_COUNT_UP_TO);
+    expect(many.items).toHaveLength(20);
+    expect(many.items.every((i) => made.some((m) => m.id === i.id))).toBe(true);
+
+    // 300 of them no longer say the words: 900, counted exactly.
+    await ctx.database.pool.query(`update case_search set search_vector = ''::tsvector where case_id = any($1::uuid[])`, [
+      made.slice(0, 300).map((r) => r.id),
+    ]);
+    const fewer = await page(q);
+    expect(fewer).toMatchObject({ total: EXACT_COUNT_UP_TO - 100, isTotalEstimate: false });
   });
 });

@@ -296,6 +296,11 @@ export async function loadCaseHistory(opts: {
   /** Numbers cases from here, so a second load does not collide with the first. */
   firstNumber?: number;
   chunk?: number;
+  /**
+   * Chunks loaded at once, each in its own transaction on its own connection (a benchmark's millions: one chunk keeps
+   * one core busy, two keep both). The pool must hold as many connections. Each chunk's history is the same either way.
+   */
+  parallel?: number;
   onProgress?: (done: number) => void;
 }): Promise<number> {
   const { db, districtCode: d } = opts;
@@ -308,7 +313,11 @@ export async function loadCaseHistory(opts: {
   const docs = arr(TEMPLATES.map((t) => tokenize(`${t.summary}\n${t.narrative}`).join(' ')));
   const departments = arr(TEMPLATES.map((t) => t.department));
   const departmentShares = `{${TEMPLATES.map((t) => t.departmentShare).join(',')}}`;
-  for (let a = first; a < first + opts.count; a += chunk) {
+  const starts: number[] = [];
+  for (let a = first; a < first + opts.count; a += chunk) starts.push(a);
+  let done = 0;
+  let failed = false;
+  const loadChunk = async (a: number) => {
     const b = Math.min(first + opts.count, a + chunk);
     await db.transaction(async (tx) => {
       // The same history on every load (the tests train the routing model on it and expect its answers): random()
@@ -446,7 +455,20 @@ export async function loadCaseHistory(opts: {
         );
       }
     });
-    opts.onProgress?.(b - first);
-  }
+    done += b - a;
+    opts.onProgress?.(done);
+  };
+  // Workers take the next chunk until none is left; the first failure stops the others after their current chunk.
+  const worker = async () => {
+    for (let a; !failed && (a = starts.shift()) !== undefined;) {
+      try {
+        await loadChunk(a);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.parallel ?? 1) }, worker));
   return opts.count;
 }

@@ -385,7 +385,7 @@ export async function rebuildCaseStats(db: Db, districtCode: string): Promise<nu
     await run(`${contrib},
       per_area as (
         select day, kind, category, channel, (${parts('unit_path')})[1:${BREAKDOWN_AREA_DEPTH + 1}] as parts,
-          ${sumsOf(BREAKDOWN_COLUMNS)}
+          ${BREAKDOWN_COLUMNS.map((c) => `sum(${c})::int as ${c}`).join(', ')}
         from contrib group by 1, 2, 3, 4, 5)
       insert into case_stats_breakdown (${BREAKDOWN_KEY}, unit_path, ${BREAKDOWN_COLUMNS.join(', ')})
       select $district, 'day', t.day, a.id::uuid, t.kind, x.dimension, x.key, min('/' || array_to_string(t.parts[1:a.n], '/') || '/'),
