@@ -280,14 +280,21 @@ class RegistrationBatches {
  * A transaction PostgreSQL chose to abort for another's sake (deadlock 40P01, serialization failure 40001) wrote
  * nothing: it is run again, a few times, rather than answered as an error — a registration is never lost to a
  * collision with another one (the idempotency key still makes the retry safe).
+ * So is a transfer that met the same sender's reference being written by another transaction (two batches in flight,
+ * or two instances): `on conflict … do nothing` covers the idempotency key only, and the reference's own unique index
+ * waits for the other writer and then fails (23505 on cases_external_ref_key). Run again, the insert finds the case
+ * already there and the sender gets it back as a repeat (integrations.test.ts, eight transfers of one reference at once).
  */
 async function withRetryOnConflict<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await run();
     } catch (err) {
-      const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
-      if (i >= attempts || (code !== '40P01' && code !== '40001')) throw err;
+      const e = err as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
+      const code = e.code ?? e.cause?.code;
+      const constraint = e.constraint ?? e.cause?.constraint;
+      const retried = code === '40P01' || code === '40001' || (code === '23505' && constraint === 'cases_external_ref_key');
+      if (i >= attempts || !retried) throw err;
     }
   }
 }

@@ -85,6 +85,21 @@ describe('transfer API', () => {
     expect(await countByRef(ref2)).toBe(1);
   });
 
+  it('answers every one of many concurrent repeats of a reference with the one case, never an error', async () => {
+    // Two batches in flight can hold the same reference: the second's insert then meets the first's row in the
+    // reference's own unique index (23505 before register-case.ts retried it: 14 of 1,200 such transfers answered 500).
+    const answers: number[] = [];
+    for (let round = 0; round < 60; round++) {
+      const ref = `12345-${randomUUID()}`;
+      const burst = await Promise.all(Array.from({ length: 8 }, () => transfer(hotline.apiKey, hotlineBody(ref))));
+      answers.push(...burst.map((r) => r.statusCode));
+      expect(new Set(burst.map((r) => r.json().code)).size).toBe(1);
+      expect(await countByRef(ref)).toBe(1);
+    }
+    expect(answers.filter((s) => s === 201)).toHaveLength(60);
+    expect(answers.filter((s) => s !== 200 && s !== 201)).toEqual([]);
+  });
+
   it('refuses the same reference with different content, a channel outside the key’s scope, and bad keys', async () => {
     const ref = `12345-${randomUUID()}`;
     expect((await transfer(hotline.apiKey, hotlineBody(ref))).statusCode).toBe(201);
