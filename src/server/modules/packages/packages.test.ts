@@ -138,6 +138,8 @@ describe('一揽子化解', () => {
 
   it('concluding the package proposes per-case outcomes that the handler confirms by concluding each case', async () => {
     const { cases } = await sixHouseholds();
+    // Their risk assessments first (the fifth is a mass dispute's and is raised): the steps below read each case's version.
+    await ctx.settle();
     const members = cases.slice(0, 2);
     const pkg = (
       await call('dispatcher', 'POST', '/api/packages', {
