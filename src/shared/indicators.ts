@@ -34,6 +34,13 @@ export const MEASURES = {
   escalated: { date: 'escalated' },
   /** 零上访 of the “三零” board (docs/LEGAL-BASIS.md §6): received in the period and settled above the village or carried up. */
   leftVillage: { date: 'received' },
+  /**
+   * Received in the period and still open now (status in OPEN_STATUSES), and of those the high-risk or mass ones
+   * (风险高 or ≥ MASS_DISPUTE_PEOPLE people). Summed over every period, they are the cockpit's live 在办 and 高风险/群体性
+   * figures: read from the rollups, not counted over the open cases at every view (docs/INDICATORS.md).
+   */
+  openNow: { date: 'received' },
+  openMassRisk: { date: 'received' },
 } as const satisfies Record<string, { date: MeasureDate }>;
 export type Measure = keyof typeof MEASURES;
 export const MEASURE_KEYS = Object.keys(MEASURES) as [Measure, ...Measure[]];

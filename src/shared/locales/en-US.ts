@@ -677,6 +677,8 @@ export const enUS: Record<MessageKey, string> = {
   'measure.satisfied': 'Satisfied (incl. basically)',
   'measure.escalated': 'Carried up',
   'measure.leftVillage': 'Left the village (settled above it or carried up)',
+  'measure.openNow': 'Received in the period, still open',
+  'measure.openMassRisk': 'Received in the period, still open, high-risk or mass',
   'rate.acceptanceRate': 'Acceptance rate',
   'rate.settlementRate': 'Settlement rate',
   'rate.mediationSuccessRate': 'Mediation success rate',

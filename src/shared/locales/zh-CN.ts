@@ -672,6 +672,8 @@ export const zhCN = {
   'measure.satisfied': '满意(含基本满意)',
   'measure.escalated': '上交',
   'measure.leftVillage': '出村化解或上交',
+  'measure.openNow': '期内受理、仍在办',
+  'measure.openMassRisk': '期内受理、仍在办的高风险/群体性',
   'rate.acceptanceRate': '受理率',
   'rate.settlementRate': '化解率',
   'rate.mediationSuccessRate': '调解成功率',

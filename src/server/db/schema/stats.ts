@@ -53,6 +53,9 @@ export const caseStats = pgTable(
     followedUpOn: date('followed_up_on', { mode: 'string' }),
     satisfaction: text('satisfaction').$type<Satisfaction>(),
     escalatedOn: date('escalated_on', { mode: 'string' }),
+    /** Open now (status in OPEN_STATUSES), and judged high-risk or mass (the openNow and openMassRisk measures). */
+    isOpen: boolean('is_open').notNull().default(false),
+    isMassRisk: boolean('is_mass_risk').notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.districtCode, t.caseId] }),

@@ -16,6 +16,11 @@ import { executePrepared, stillMissing, type Db, type Tx } from '../../db/client
 import { listDistricts } from '../../lib/districts.js';
 import { overdueCondition } from '../deadlines/case-clocks.js';
 
+/** The open statuses as an SQL list (constants). */
+const OPEN_LIST = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
+/** 群体性 / high-risk: judged high risk or involving many people (on the cases row `alias`). */
+const MASS_RISK = (alias: string) => `(${alias}.risk_level = 'high' or ${alias}.people_involved >= ${MASS_DISPUTE_PEOPLE})`;
+
 /** The `case_stats` column holding each measure date. */
 export const DATE_COLUMNS: Record<MeasureDate, string> = {
   received: 'received_on',
@@ -46,6 +51,8 @@ const PREDICATES: Record<Measure, string> = {
   satisfied: "f.satisfaction in ('satisfied', 'basically_satisfied')",
   escalated: 'true',
   leftVillage: "(f.settled_level in ('town', 'district') or f.escalated_on is not null)",
+  openNow: 'f.is_open',
+  openMassRisk: 'f.is_open and f.is_mass_risk',
 };
 
 export const columnOf = (m: Measure) => m.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -76,7 +83,9 @@ const factsFrom = (source: string) => `
     ) end as is_on_time,
     case when c.followed_up_at is not null and c.satisfaction is not null then (c.followed_up_at at time zone 'Asia/Shanghai')::date end as followed_up_on,
     case when c.followed_up_at is not null then c.satisfaction end as satisfaction,
-    case when c.escalated_at is not null and c.status in ('escalated', 'archived') then (c.escalated_at at time zone 'Asia/Shanghai')::date end as escalated_on
+    case when c.escalated_at is not null and c.status in ('escalated', 'archived') then (c.escalated_at at time zone 'Asia/Shanghai')::date end as escalated_on,
+    c.status in (${OPEN_LIST}) as is_open,
+    ${MASS_RISK('c')} as is_mass_risk
   from ${source} c
   left join lvl on lvl.id = c.lead_unit_id`;
 const FACTS = factsFrom('cases');
@@ -114,6 +123,8 @@ const FACT_COLUMNS = [
   'followed_up_on',
   'satisfaction',
   'escalated_on',
+  'is_open',
+  'is_mass_risk',
 ];
 
 /** Rows of ±1 per measure and day from the facts in `source` (sign −1: before the change, +1: after). */
@@ -449,19 +460,16 @@ export async function backfillCaseStats(db: Db, batchSize = 1000): Promise<numbe
   }
 }
 
-/** 群体性 / high-risk: an open case judged high risk or involving many people (on `cases c`). */
-export const massRiskCondition = sql.raw(`(c.risk_level = 'high' or c.people_involved >= ${MASS_DISPUTE_PEOPLE})`);
-
 /** The cases behind a cockpit figure, as a condition on `cases` (the drill-down of the case list). */
 export function figureCondition(districtCode: string, figure: Figure, from: string, to: string, today: string): SQL {
-  const open = sql.raw(`cases.status in (${OPEN_STATUSES.map((s) => `'${s}'`).join(',')})`);
+  const open = sql.raw(`cases.status in (${OPEN_LIST})`);
   switch (figure) {
     case 'open':
       return open;
     case 'overdue':
       return overdueCondition(districtCode, today);
     case 'massRisk':
-      return sql`(${open} and (cases.risk_level = 'high' or cases.people_involved >= ${MASS_DISPUTE_PEOPLE}))`;
+      return sql`(${open} and ${sql.raw(MASS_RISK('cases'))})`;
     case 'urged':
       return sql`exists (select 1 from case_urges g where g.district_code = cases.district_code and g.case_id = cases.id
         and g.urged_at >= ${startOfShanghaiDate(from)} and g.urged_at < ${startOfShanghaiDate(addDays(to, 1))})`;

@@ -19,7 +19,7 @@ import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import type { UnitRow } from '../units/units.repository.js';
 import { OPEN_STATUSES } from '../../../shared/case-lifecycle.js';
-import { breakdownScope, columnOf, massRiskCondition } from './case-stats.js';
+import { breakdownScope, columnOf } from './case-stats.js';
 import { coverPeriod } from './periods.js';
 
 /** The unit whose area a figure covers: the one asked for if it lies in the viewer's jurisdiction, else the viewer's. */
@@ -292,12 +292,25 @@ async function readLiveFigures(db: Db, districtCode: string, unit: UnitRow, quer
   const everyCase = unit.depth === 0 && !query.kind;
   const open = sql.raw(OPEN_STATUSES.map((s) => `'${s}'`).join(','));
   const count = async (q: SQL) => Number((await db.execute<{ n: number }>(q)).rows[0]!.n);
-  // Six small counts, each on its own connection at once (a single statement would run them one after another). The
-  // open and mass-risk counts read only the open-cases index, the overdue count only the running-clocks index.
-  const [openCount, overdue, massRisk, openPackages, urged, cameraAlerts] = await Promise.all([
-    count(
-      sql`select count(*)::int as n from cases c where c.district_code = ${districtCode} and c.status in (${open}) and c.unit_path like ${prefix} ${kind}`,
-    ),
+  // The open and mass-risk figures are sums of the openNow / openMassRisk measures over every period (the unit rollup's
+  // year rows under the unit, plus the changes not yet folded: one statement, so a fold is seen wholly or not at all) —
+  // a few rows per place whatever the number of cases; counting the open cases of a district of ten million read
+  // hundreds of thousands of index entries at every view (docs/PERFORMANCE.md, twelfth round). The other counts read
+  // small indexes, each on its own connection at once (a single statement would run them one after another).
+  const under = everyCase ? sql`` : sql`and unit_path like ${prefix}`;
+  const ofKind = query.kind ? sql`and kind = ${query.kind}` : sql``;
+  const openFigures = db
+    .execute<{ open: number; mass_risk: number }>(
+      sql`select coalesce(sum(open_now), 0)::int as open, coalesce(sum(open_mass_risk), 0)::int as mass_risk from (
+        select open_now, open_mass_risk from case_stats_units
+        where district_code = ${districtCode} and grain = 'year' and (open_now <> 0 or open_mass_risk <> 0) ${under} ${ofKind}
+        union all
+        select open_now, open_mass_risk from case_stats_pending where district_code = ${districtCode} ${under} ${ofKind}
+      ) x`,
+    )
+    .then(({ rows }) => rows[0]!);
+  const [openRow, overdue, openPackages, urged, cameraAlerts] = await Promise.all([
+    openFigures,
     everyCase
       ? count(sql`select count(distinct k.case_id)::int as n from case_clocks k
           where k.district_code = ${districtCode} and k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date`)
@@ -308,9 +321,6 @@ async function readLiveFigures(db: Db, districtCode: string, unit: UnitRow, quer
           join cases c on c.district_code = k.district_code and c.id = k.case_id
           where k.district_code = ${districtCode} and k.stopped_at is null and k.paused_on is null and k.due_date < ${today}::date
             and c.unit_path like ${prefix} ${kind}`),
-    count(
-      sql`select count(*)::int as n from cases c where c.district_code = ${districtCode} and c.status in (${open}) and c.unit_path like ${prefix} ${kind} and ${massRiskCondition}`,
-    ),
     count(
       sql`select count(*)::int as n from case_packages p where p.district_code = ${districtCode} and p.status = 'open' and p.unit_path like ${prefix}`,
     ),
@@ -327,7 +337,7 @@ async function readLiveFigures(db: Db, districtCode: string, unit: UnitRow, quer
     count(sql`select count(*)::int as n from camera_alerts a join cases c on c.district_code = a.district_code and c.id = a.case_id
         where a.district_code = ${districtCode} and c.unit_path like ${prefix} and c.status in (${open})`),
   ]);
-  return { open: openCount, overdue, massRisk, openPackages, urged, cameraAlerts };
+  return { open: Number(openRow.open), overdue, massRisk: Number(openRow.mass_risk), openPackages, urged, cameraAlerts };
 }
 
 /** 人民调解月度统计表: disputes by category for one month under the unit — received, concluded, settled, agreements, by level. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../../shared/calendar.js';
 import { MEASURE_KEYS, RATE_KEYS, type Measure } from '../../../shared/indicators.js';
+import { OPEN_STATUSES } from '../../../shared/case-lifecycle.js';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { buildCaseBody, loadActor } from '../cases/cases.factory.js';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -131,6 +132,9 @@ const EXPECTED: Record<Measure, string[]> = {
   satisfied: ['A', 'B'],
   escalated: ['E'],
   leftVillage: ['A', 'D', 'E'],
+  // H is November's; E was carried up (escalated is not open).
+  openNow: ['G'],
+  openMassRisk: ['G'],
 };
 
 describe('indicators (docs/INDICATORS.md)', () => {
@@ -392,6 +396,82 @@ describe('indicators (docs/INDICATORS.md)', () => {
     } finally {
       await ctx.database.pool.query(`update users set unit_id = $1 where username = 'mediator'`, [unitIds['410871061-SFS']]);
     }
+  });
+
+  it('reads the live 在办 and 高风险/群体性 figures from the rollups, equal to a count of the open cases, before and after a fold', async () => {
+    const db = ctx.database.db;
+    const actor = await loadActor(db, 'leader');
+    const open = OPEN_STATUSES.map((x) => `'${x}'`).join(',');
+    const street = (await ctx.database.pool.query<{ path: string }>(`select path from units where code = '410871061'`)).rows[0]!.path;
+    const views: { unitId?: string; kind?: 'dispute' | 'petition'; path: string }[] = [
+      { path: '/' },
+      { unitId: unitIds['410871061'], path: street },
+      { kind: 'dispute', path: '/' },
+      { unitId: unitIds['410871061'], kind: 'petition', path: street },
+    ];
+    const check = async (when: string) => {
+      for (const v of views) {
+        const { rows } = await ctx.database.pool.query<{ open: number; mass: number }>(
+          `select count(*)::int as open, (count(*) filter (where risk_level = 'high' or people_involved >= 5))::int as mass
+           from cases where status in (${open}) and unit_path like $1 and ($2::text is null or kind = $2)`,
+          [`${v.path}%`, v.kind ?? null],
+        );
+        // Any period: the live figures are of the moment.
+        const c = await readCockpit({ db, actor, query: { from: FROM, to: TO, grain: 'month', unitId: v.unitId, kind: v.kind } });
+        expect({ open: c.live.open, massRisk: c.live.massRisk }, `${when} ${JSON.stringify(v)}`).toEqual({
+          open: rows[0]!.open,
+          massRisk: rows[0]!.mass,
+        });
+      }
+    };
+    await check('as built');
+    expect((await readCockpit({ db, actor, query: { from: FROM, to: TO, grain: 'month' } })).live.open).toBeGreaterThan(0);
+    // A high-risk petition and a mass dispute come in (pending, not folded yet), then are assessed and folded, then one
+    // is refused (negative pending rows) and the other accepted, then folded again.
+    const risky = await register({
+      kind: 'petition',
+      category: 'land_acquisition',
+      riskLevel: 'high',
+      place: { address: '文苑街道东方社区', unitCode: '41087106100101' },
+    });
+    const mass = await register({
+      category: 'labour',
+      peopleInvolved: 12,
+      place: { address: '李万街道韩愈路社区', unitCode: '410871060001' },
+    });
+    await check('registered');
+    // Their risk assessments (which may raise a case's risk, through the write path) and the fold.
+    await ctx.settle();
+    await check('assessed and folded');
+    await send('reception', risky, { action: 'reject', reason: '不属于受理范围' });
+    await send('reception', mass, { action: 'accept' });
+    await check('one refused, one accepted');
+    await foldCaseStats(db);
+    await check('folded again');
+  });
+
+  it('fills the live 在办 and 高风险/群体性 counters on an upgrade exactly as the rollups count them (migration open_now_measures)', async () => {
+    await foldCaseStats(ctx.database.db);
+    const read = async () =>
+      (
+        await ctx.database.pool.query(
+          `select grain, period::text, unit_id, kind, open_now, open_mass_risk from case_stats_units where open_now <> 0 or open_mass_risk <> 0 order by 1, 2, 3, 4`,
+        )
+      ).rows;
+    const facts = async () =>
+      (await ctx.database.pool.query(`select case_id, is_open, is_mass_risk from case_stats order by case_id`)).rows;
+    const counted = await read();
+    const kept = await facts();
+    expect(counted.some((r) => r.open_mass_risk > 0)).toBe(true);
+    const dir = fileURLToPath(new URL('../../db/migrations/', import.meta.url));
+    const file = readdirSync(dir).find((f) => f.endsWith('_open_now_measures.sql'))!;
+    const [update, fill] = readFileSync(join(dir, file), 'utf8').split('--> statement-breakpoint').slice(-2);
+    await ctx.database.pool.query(`update case_stats set is_open = false, is_mass_risk = false`);
+    await ctx.database.pool.query(`update case_stats_units set open_now = 0, open_mass_risk = 0`);
+    await ctx.database.pool.query(update!);
+    await ctx.database.pool.query(fill!);
+    expect(await facts()).toEqual(kept);
+    expect(await read()).toEqual(counted);
   });
 
   it('reads a year as one row less what lies after today, and a recount gives the very same figures', async () => {
