@@ -14,7 +14,10 @@ export type MeasureDate = (typeof MEASURE_DATES)[number];
 export const SETTLED_LEVELS = ['village', 'town', 'district'] as const;
 export type SettledLevel = (typeof SETTLED_LEVELS)[number];
 
-/** Counted figures: each is a number of cases whose `date` falls in the period. */
+/**
+ * Counted figures: each is a number of cases whose `date` falls in the period — as each case stands now, so `openNow`
+ * and `openMassRisk` (received in the period and still open) change as those cases close.
+ */
 export const MEASURES = {
   received: { date: 'received' },
   accepted: { date: 'received' },

@@ -98,19 +98,22 @@ export async function startTestApp(
     database,
     sms,
     async settle() {
-      let assessed = 0;
+      let assessed = await runRiskAssessments({ db: database.db, crypto });
       // The database is shared by the run's files: another file's settle may hold some of this file's assessments under
-      // its lease (claimed, not yet written). This one ends when nothing is claimable and nothing is claimed — else a
-      // case read next may not have its signals yet, or change under the test's feet (packages.test.ts, version 3 → 4).
-      for (const until = Date.now() + 60_000; ;) {
-        assessed += await runRiskAssessments({ db: database.db, crypto });
-        const { rows } = await database.pool.query<{ n: number }>(
-          `select count(*)::int as n from case_assessments where last_error is null and run_after > now()`,
-        );
-        if (rows[0]!.n === 0) break;
-        if (Date.now() > until) throw new Error(`${rows[0]!.n} risk assessments still claimed after a minute`);
+      // its lease (claimed, not yet written). Wait (without claiming more) until none is, then take what came meanwhile —
+      // else a case read next may not have its signals yet, or change under the test's feet (packages.test.ts).
+      const claimed = async () =>
+        (
+          await database.pool.query<{ n: number }>(
+            `select count(*)::int as n from case_assessments where last_error is null and run_after > now()`,
+          )
+        ).rows[0]!.n;
+      // Under the test timeout (vitest.config.ts), so that this message is what a stuck lease shows.
+      for (const until = Date.now() + 20_000; (await claimed()) > 0;) {
+        if (Date.now() > until) throw new Error('risk assessments still claimed by another settle after 20 s');
         await new Promise((r) => setTimeout(r, 10));
       }
+      assessed += await runRiskAssessments({ db: database.db, crypto });
       const folded = await foldCaseStats(database.db);
       return { assessed, folded };
     },

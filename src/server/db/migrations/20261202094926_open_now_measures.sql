@@ -13,7 +13,9 @@ ALTER TABLE "case_stats_units" ADD COLUMN "open_mass_risk" integer DEFAULT 0 NOT
 UPDATE "case_stats" f SET
   "is_open" = c."status" IN ('registered', 'accepted', 'dispatched', 'in_progress', 'suspended'),
   "is_mass_risk" = (c."risk_level" = 'high' OR c."people_involved" >= 5)
-FROM "cases" c WHERE c."district_code" = f."district_code" AND c."id" = f."case_id";--> statement-breakpoint
+FROM "cases" c WHERE c."district_code" = f."district_code" AND c."id" = f."case_id"
+  -- Only the rows that change (both columns default to false): a few open cases, not every case's row rewritten.
+  AND (c."status" IN ('registered', 'accepted', 'dispatched', 'in_progress', 'suspended') OR c."risk_level" = 'high' OR c."people_involved" >= 5);--> statement-breakpoint
 INSERT INTO "case_stats_units" ("district_code", "grain", "period", "unit_id", "kind", "unit_path", "open_now", "open_mass_risk")
 SELECT f."district_code", g.grain,
   CASE WHEN g.grain = 'day' THEN f."received_on" ELSE date_trunc(g.grain, f."received_on"::timestamp)::date END,

@@ -107,8 +107,9 @@ export const cases = pgTable(
       .where(sql`${t.leadUnitPath} is not null`),
     index('cases_co_units_idx').using('gin', t.coUnitIds),
     index('cases_status_created_idx').on(t.districtCode, t.status, t.createdAt),
-    // The cases still open under a unit (the command centre's figures of the moment): a small part of all cases. Kind
-    // and risk are in the index so the open and mass-risk counts never read the table (index-only scans).
+    // The cases still open under a unit: a small part of all cases. The drill-down lists of the cockpit's 在办 and
+    // 高风险/群体性 figures and the open camera alerts' check read it (the figures themselves are rollup measures now:
+    // openNow, openMassRisk — modules/stats/indicators.ts); kind and risk in it keep those filters off the table.
     index('cases_open_unit_path_idx')
       .on(t.districtCode, t.unitPath.op('text_pattern_ops'), t.kind, t.riskLevel, t.peopleInvolved)
       .where(sql`${t.status} in (${sqlList(OPEN_STATUSES)})`),
