@@ -11,5 +11,6 @@ export const tsvector = customType<{ data: string; driverData: string }>({ dataT
  */
 export const district = () => char('district_code', { length: 6 }).notNull();
 export const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-/** A check constraint's list of allowed values (constants from `src/shared`, never user input). */
-export const sqlList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(','));
+/** A list of constant values for `in (…)` or a check constraint (constants from `src/shared`, never user input). */
+export const sqlListText = (values: readonly string[]) => values.map((v) => `'${v}'`).join(',');
+export const sqlList = (values: readonly string[]) => sql.raw(sqlListText(values));

@@ -14,10 +14,10 @@ import { addDays, startOfShanghaiDate } from '../../../shared/calendar.js';
 import type { Figure } from '../../../shared/schemas/stats.js';
 import { executePrepared, stillMissing, type Db, type Tx } from '../../db/client.js';
 import { listDistricts } from '../../lib/districts.js';
+import { sqlListText } from '../../db/schema/columns.js';
 import { overdueCondition } from '../deadlines/case-clocks.js';
 
-/** The open statuses as an SQL list (constants). */
-const OPEN_LIST = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
+const OPEN_LIST = sqlListText(OPEN_STATUSES);
 /** 群体性 / high-risk: judged high risk or involving many people (on the cases row `alias`). */
 const MASS_RISK = (alias: string) => `(${alias}.risk_level = 'high' or ${alias}.people_involved >= ${MASS_DISPUTE_PEOPLE})`;
 

@@ -15,6 +15,7 @@ import { cockpitSchema, type Cockpit, type CockpitQuery, type LiveFigure, type M
 import { SharedComputations } from '../../lib/shared-computation.js';
 import type { Db } from '../../db/client.js';
 import { units } from '../../db/schema.js';
+import { sqlList } from '../../db/schema/columns.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import type { UnitRow } from '../units/units.repository.js';
@@ -290,7 +291,7 @@ async function readLiveFigures(db: Db, districtCode: string, unit: UnitRow, quer
   // look up their cases at all; clocks and urges carry their case's place, so only a kind makes their counts read cases
   // (a street's urges of the year were a probe of the case of every urge of the district: docs/PERFORMANCE.md).
   const everyCase = unit.depth === 0 && !query.kind;
-  const open = sql.raw(OPEN_STATUSES.map((s) => `'${s}'`).join(','));
+  const open = sqlList(OPEN_STATUSES);
   const count = async (q: SQL) => Number((await db.execute<{ n: number }>(q)).rows[0]!.n);
   // The open and mass-risk figures are sums of the openNow / openMassRisk measures over every period (the unit rollup's
   // year rows under the unit, plus the changes not yet folded: one statement, so a fold is seen wholly or not at all) —
