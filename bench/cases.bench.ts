@@ -32,6 +32,7 @@ import {
   report,
   statements,
   waitForStartupBackfill,
+  sampleWaits,
   drainRiskAssessments,
   writeJsonReport,
   type Result,
@@ -171,7 +172,9 @@ async function main() {
     else registered.push(JSON.parse(text).id);
     return res.status === 201;
   };
+  const createWaits = sampleWaits(pool);
   const createMany = await load('createCase (HTTP, new case each)', createCase, run);
+  await createWaits();
   await statements(pool, 'createCase');
   // The assessments the phase queued run a moment after each answer; the next phase measures its own work.
   const backlog = await drainRiskAssessments(pool);
@@ -200,6 +203,7 @@ async function main() {
   let next = 0;
   const actCpu = cpuSeconds();
   const actStart = performance.now();
+  const actWaits = sampleWaits(pool);
   const actUntil = actStart + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: C }, async () => {
@@ -220,6 +224,7 @@ async function main() {
       }
     }),
   );
+  await actWaits();
   await statements(pool, 'actOnCase');
   if (next >= registered.length)
     console.log(`actOnCase ran out of fresh cases after ${((performance.now() - actStart) / 1000).toFixed(1)} s`);

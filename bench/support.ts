@@ -253,8 +253,8 @@ export async function waitForStartupBackfill(pool: { query(text: string): Promis
 export async function statements(pool: { query(text: string): Promise<{ rows: unknown[] }> }, label: string) {
   if (!process.env.PG_STATS) return;
   const { rows } = await pool.query(`select calls, round(total_exec_time) as ms, round(mean_exec_time::numeric, 3) as mean,
-    round(max_exec_time) as max, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 130) as q
-    from pg_stat_statements order by total_exec_time desc limit 15`);
+    round(max_exec_time) as max, round(total_plan_time) as plan_ms, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 130) as q
+    from pg_stat_statements order by total_exec_time + total_plan_time desc limit 15`);
   console.log(`statements during ${label}:`);
   console.table(rows);
   // The full-text indexes' pending lists (GIN fastupdate): a long one makes every search read it, and the insert that
@@ -264,6 +264,38 @@ export async function statements(pool: { query(text: string): Promise<{ rows: un
     from pg_class c cross join lateral pgstatginindex(c.oid) g where c.relkind = 'i' and c.relam = (select oid from pg_am where amname = 'gin')`);
   console.table(gin);
   await pool.query('select pg_stat_statements_reset()');
+}
+
+/**
+ * PG_STATS=1: what the database's busy connections were waiting for during a phase, sampled every 20 ms from
+ * `pg_stat_activity` (a lock, an LWLock on a buffer or the WAL, I/O, or nothing: on the CPU). Call the returned
+ * function at the phase's end to print the table.
+ */
+export function sampleWaits(pool: { query(text: string): Promise<{ rows: unknown[] }> }): () => Promise<void> {
+  if (!process.env.PG_STATS) return async () => {};
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await pool.query(`select coalesce(wait_event_type || ':' || wait_event, 'CPU') as w, count(*)::int as n
+        from pg_stat_activity where state = 'active' and pid <> pg_backend_pid() and backend_type = 'client backend' group by 1`);
+      samples++;
+      for (const r of rows as { w: string; n: number }[]) counts.set(r.w, (counts.get(r.w) ?? 0) + r.n);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    console.log(`busy connections by wait (mean over ${samples} samples):`);
+    console.table(
+      [...counts]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 15)
+        .map(([wait, n]) => ({ wait, mean: (n / Math.max(1, samples)).toFixed(2) })),
+    );
+  };
 }
 
 /**

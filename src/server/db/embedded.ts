@@ -230,7 +230,14 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger
       // slower than 20 ms (PG_STATS_EXPLAIN_MS: another threshold, with the rows each node gave) written to the file
       // PG_STATS_LOG names.
       process.env.PG_STATS ? 'shared_preload_libraries=pg_prewarm,pg_stat_statements,auto_explain' : 'shared_preload_libraries=pg_prewarm',
-      ...(process.env.PG_STATS ? ['-c', `auto_explain.log_min_duration=${Number(process.env.PG_STATS_EXPLAIN_MS ?? 20)}`] : []),
+      ...(process.env.PG_STATS
+        ? [
+            '-c',
+            `auto_explain.log_min_duration=${Number(process.env.PG_STATS_EXPLAIN_MS ?? 20)}`,
+            '-c',
+            'pg_stat_statements.track_planning=on',
+          ]
+        : []),
       ...(process.env.PG_STATS && process.env.PG_STATS_EXPLAIN_MS
         ? [
             '-c',

@@ -184,25 +184,29 @@ export async function actOnCase(opts: {
         events,
         clockSteps: steps,
         indexText: [body.reason, body.note].filter(Boolean).join('\n'),
-        also: async (tx, updated, eventIds) => {
-          if (!body.attachmentIds?.length) return;
-          // Files uploaded for this step are linked to it; only this case's unlinked files qualify.
-          const linked = await tx
-            .update(attachments)
-            .set({ eventId: eventIds[0]! })
-            .where(
-              and(
-                eq(attachments.districtCode, updated.districtCode),
-                eq(attachments.caseId, updated.id),
-                inArray(attachments.id, body.attachmentIds),
-                isNull(attachments.eventId),
-              ),
-            )
-            .returning({ id: attachments.id });
-          if (linked.length !== body.attachmentIds.length) throw new AppError('ATTACHMENT_NOT_FOUND');
-        },
+        // Only a step with files writes besides (without, the statistics go in the change's own statement).
+        also: body.attachmentIds?.length ? linkAttachments(body.attachmentIds) : undefined,
       };
     },
   });
   return row;
+}
+
+/** Files uploaded for a step are linked to its timeline row; only this case's unlinked files qualify. */
+function linkAttachments(attachmentIds: string[]) {
+  return async (tx: Tx, updated: CaseRow, eventIds: number[]) => {
+    const linked = await tx
+      .update(attachments)
+      .set({ eventId: eventIds[0]! })
+      .where(
+        and(
+          eq(attachments.districtCode, updated.districtCode),
+          eq(attachments.caseId, updated.id),
+          inArray(attachments.id, attachmentIds),
+          isNull(attachments.eventId),
+        ),
+      )
+      .returning({ id: attachments.id });
+    if (linked.length !== attachmentIds.length) throw new AppError('ATTACHMENT_NOT_FOUND');
+  };
 }
