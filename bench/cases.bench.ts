@@ -3,7 +3,8 @@
  *
  * Seeds N cases (and lets the server's start-up backfill count and index them, as a platform in service has), then
  * measures over real HTTP, against a separate server process:
- *  - createCase at C concurrent clients and at 1 client (each request a new case with new parties);
+ *  - createCase: first C requests at once (the cold start after the server's start, reported on its own), then at C
+ *    concurrent clients and at 1 client (each request a new case with new parties);
  *  - actOnCase at C concurrent clients: accept, then dispatch, on the cases just registered;
  *  - a filtered listCases (status + category + unit subtree, page 1 of 20) at C concurrent clients;
  * and, on the same PostgreSQL in the same run, the raw rate of single-row INSERTs from C connections.
@@ -33,6 +34,7 @@ import {
   statements,
   waitForStartupBackfill,
   sampleWaits,
+  burst,
   drainRiskAssessments,
   writeJsonReport,
   type Result,
@@ -172,6 +174,8 @@ async function main() {
     else registered.push(JSON.parse(text).id);
     return res.status === 201;
   };
+  // The first C registrations after the start, all at once: the path's cold start, reported on its own (PERFORMANCE.md).
+  const createFirst = await burst(`createCase, first ${C} at once`, createCase, C);
   const createWaits = sampleWaits(pool);
   const createMany = await load('createCase (HTTP, new case each)', createCase, run);
   await createWaits();
@@ -278,7 +282,7 @@ async function main() {
   console.log(
     `${'operation'.padEnd(34)} ${'throughput'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`,
   );
-  for (const r of [createMany, createOne, actMany, list, raw]) console.log(report(r));
+  for (const r of [createFirst, createMany, createOne, actMany, list, raw]) console.log(report(r));
   for (const [key, n] of errorsSeen) console.log(`error ×${n}: ${key}`);
   const rate = (r: Result) => r.count / r.seconds;
   const ratios = { createCaseToRawInsert: rate(createMany) / rate(raw), actOnCaseToRawInsert: rate(actMany) / rate(raw) };
@@ -289,7 +293,14 @@ async function main() {
   if (args.json) {
     writeJsonReport(
       args.json,
-      { createCase: createMany, createCaseOneClient: createOne, actOnCase: actMany, listCases: list, rawInsert: raw },
+      {
+        createCaseFirstBurst: createFirst,
+        createCase: createMany,
+        createCaseOneClient: createOne,
+        actOnCase: actMany,
+        listCases: list,
+        rawInsert: raw,
+      },
       ratios,
       {
         bench: 'cases',

@@ -123,6 +123,26 @@ export async function load(name: string, op: (i: number) => Promise<boolean>, op
   return { name, count: latencies.length, errors, seconds, latencies: latencies.sort((a, b) => a - b), ...(cpu ? { cpuPerOp: cpu } : {}) };
 }
 
+/**
+ * `n` operations at once, each once: the first requests a path sees after the server starts (its code not yet
+ * compiled, its statements not yet prepared on the connections), measured and reported on their own so that the
+ * measured window that follows shows the platform in service, and the start-up cost is still on record.
+ */
+export async function burst(name: string, op: (i: number) => Promise<boolean>, n: number): Promise<Result> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const t0 = performance.now();
+      const ok = await op(i).catch(() => false);
+      if (ok) latencies.push(performance.now() - t0);
+      else errors++;
+    }),
+  );
+  return { name, count: latencies.length, errors, seconds: (performance.now() - start) / 1000, latencies: latencies.sort((a, b) => a - b) };
+}
+
 /** One row of the results table: rate, p50, p95, p99 (ms), errors. */
 export function report(r: Result, nameWidth = 34): string {
   const f = (x: number) => x.toFixed(1).padStart(8);
