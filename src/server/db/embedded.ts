@@ -132,6 +132,11 @@ async function lockDataDir(dataDir: string, log: Logger): Promise<() => Promise<
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(dataDir, options);
+    // The lock was free, or stale (its owner stopped refreshing it 15 s ago — a slow start after a kill -9 gets here
+    // rather than below): an owner still on record was not released properly; say so the same way.
+    const previous = readOwner(ownerPath);
+    if (previous && isOwnerGone(previous))
+      log.warn({ pid: previous.pid }, 'the process that held the data directory is gone: taking over its lock');
   } catch {
     const owner = readOwner(ownerPath);
     if (!owner || !isOwnerGone(owner)) throw inUse();
