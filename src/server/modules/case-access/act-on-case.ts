@@ -7,6 +7,7 @@ import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import type { WorkCalendar } from '../../../shared/calendar.js';
 import { findUnitByIdCached } from '../units/units.repository.js';
+import type { CaseDetailParts } from './case-detail.js';
 import type { CaseRow } from './case-row.js';
 import { canActOnCase, canSeeCase } from './cases.policy.js';
 import { decideExtension, requestExtension } from './extend-deadline.js';
@@ -140,16 +141,29 @@ function statisticalDates(steps: readonly CaseAction[], now: Date): Partial<Pick
  * timeline row in one transaction — the caller's, when `within` is given. 不满意 at follow-up reopens the case in the
  * same transaction.
  */
-export async function actOnCase(opts: {
+export async function actOnCase(opts: ActOpts): Promise<CaseRow> {
+  return (await act(opts, false)).row;
+}
+
+/** `actOnCase`, with the case's detail parts as changed (what the answer shows), read by the change's own statement. */
+export async function actOnCaseWithDetail(opts: ActOpts): Promise<{ row: CaseRow; parts: CaseDetailParts }> {
+  const { row, parts } = await act(opts, true);
+  return { row, parts: parts! };
+}
+
+interface ActOpts {
   db: Db;
   within?: Tx;
   calendar: WorkCalendar;
   actor: Actor;
   caseId: string;
   body: CaseActionBody;
-}): Promise<CaseRow> {
+}
+
+async function act(opts: ActOpts, detail: boolean) {
   const { db, calendar, actor, caseId, body } = opts;
-  const { row } = await recordCaseChange({
+  return recordCaseChange({
+    detail,
     db,
     within: opts.within,
     calendar,
@@ -189,7 +203,6 @@ export async function actOnCase(opts: {
       };
     },
   });
-  return row;
 }
 
 /** Files uploaded for a step are linked to its timeline row; only this case's unlinked files qualify. */

@@ -5,12 +5,13 @@ import type { Outcome } from '../../../shared/enums.js';
 import type { CaseDetail, CaseSummary, TimelineEntry, Urge } from '../../../shared/schemas/cases.js';
 import { executePrepared, type Db, type Tx } from '../../db/client.js';
 import { rowsFromJson } from '../../db/json-rows.js';
-import { attachments, caseClocks, caseEvents, caseExtensions, caseParties, caseUrges } from '../../db/schema.js';
+import { attachments, caseClocks, caseEvents, caseExtensions, caseParties, cases, caseUrges } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
+import { AppError } from '../../plugins/errors.js';
 import { mostUrgent, presentClock, type ClockRow } from '../deadlines/case-clocks.js';
 import type { CaseRow } from './case-row.js';
-import { caseAbilitiesFor, caseActionsFor } from './cases.policy.js';
+import { caseAbilitiesFor, caseActionsFor, canSeeCase } from './cases.policy.js';
 
 /**
  * A case as its pages show it: the list row (`summaryOf`) and the detail (`presentCaseDetail`, from one statement, or
@@ -108,45 +109,86 @@ export const EMPTY_DETAIL_PARTS: CaseDetailParts = {
   package: null,
 };
 
-/** The parts of one case's detail, read in one statement (each child table as JSON rows). */
-export async function loadCaseDetailParts(db: Db | Tx, row: CaseRow): Promise<CaseDetailParts> {
-  const d = row.districtCode;
-  const [r] = await executePrepared<Record<string, unknown>>(
-    db,
-    'fq_case_detail',
-    sql`
-    select
-      (select jsonb_agg(jsonb_build_object('id', u.id, 'code', u.code, 'name', u.name))
-        from units u where u.district_code = ${d} and (u.id = ${row.unitId} or u.id = ${row.leadUnitId} or u.id = any(${`{${row.coUnitIds.join(',')}}`}::uuid[]))) as units,
-      (select display_name from users where district_code = ${d} and id = ${row.handlerId}) as handler_name,
-      (select jsonb_agg(to_jsonb(k) order by k.started_at) from case_clocks k where k.district_code = ${d} and k.case_id = ${row.id}) as clocks,
-      (select jsonb_agg(to_jsonb(p) order by p.position) from case_parties p where p.district_code = ${d} and p.case_id = ${row.id}) as parties,
-      (select jsonb_agg(to_jsonb(e) order by e.id) from case_events e where e.district_code = ${d} and e.case_id = ${row.id}) as events,
-      (select jsonb_agg(to_jsonb(a) - 'content') from attachments a where a.district_code = ${d} and a.case_id = ${row.id}) as files,
-      (select jsonb_agg(to_jsonb(x) order by x.requested_at) from case_extensions x where x.district_code = ${d} and x.case_id = ${row.id}) as extensions,
+/**
+ * The select list that reads one case's detail parts (each child table as JSON rows), correlated on the case row
+ * `c` — a table alias or a data-modifying CTE's `returning c.*`. A change reading its own result in the same statement
+ * names the CTEs that hold what it writes (PostgreSQL's subqueries do not see a CTE's writes, only its `returning`):
+ * its new timeline rows (`events`), and the clocks it updates (`changedClocks`, replacing the stored ones) and starts
+ * (`startedClocks`), each returning the whole rows.
+ */
+export function detailPartsSelect(c: string, written: { events?: string; changedClocks?: string; startedClocks?: string } = {}): string {
+  const clocks = written.changedClocks
+    ? `(select * from case_clocks k0 where k0.district_code = ${c}.district_code and k0.case_id = ${c}.id and k0.id not in (select id from ${written.changedClocks})
+        union all select * from ${written.changedClocks} union all select * from ${written.startedClocks})`
+    : `(select * from case_clocks k0 where k0.district_code = ${c}.district_code and k0.case_id = ${c}.id)`;
+  const events = `(select * from case_events e0 where e0.district_code = ${c}.district_code and e0.case_id = ${c}.id${
+    written.events ? ` union all select * from ${written.events}` : ''
+  })`;
+  return `
+      (select jsonb_agg(jsonb_build_object('id', un.id, 'code', un.code, 'name', un.name))
+        from units un where un.district_code = ${c}.district_code and (un.id = ${c}.unit_id or un.id = ${c}.lead_unit_id or un.id = any(${c}.co_unit_ids))) as units,
+      (select display_name from users where district_code = ${c}.district_code and id = ${c}.handler_id) as handler_name,
+      (select jsonb_agg(to_jsonb(k) order by k.started_at) from ${clocks} k) as clocks,
+      (select jsonb_agg(to_jsonb(p) order by p.position) from case_parties p where p.district_code = ${c}.district_code and p.case_id = ${c}.id) as parties,
+      (select jsonb_agg(to_jsonb(ev) order by ev.id) from ${events} ev) as events,
+      (select jsonb_agg(to_jsonb(a) - 'content') from attachments a where a.district_code = ${c}.district_code and a.case_id = ${c}.id) as files,
+      (select jsonb_agg(to_jsonb(x) order by x.requested_at) from case_extensions x where x.district_code = ${c}.district_code and x.case_id = ${c}.id) as extensions,
       (select jsonb_agg(to_jsonb(g) || jsonb_build_object('urged_by_name', n.display_name) order by g.urged_at)
         from case_urges g left join users n on n.district_code = g.district_code and n.id = g.urged_by
-        where g.district_code = ${d} and g.case_id = ${row.id}) as urges,
+        where g.district_code = ${c}.district_code and g.case_id = ${c}.id) as urges,
       (select jsonb_build_object('id', pk.id, 'name', pk.name, 'proposedOutcome', m.proposed_outcome, 'proposedNote', m.proposed_note)
         from package_members m join case_packages pk on pk.district_code = m.district_code and pk.id = m.package_id
-        where m.district_code = ${d} and m.case_id = ${row.id} and m.removed_at is null limit 1) as package`,
-  );
+        where m.district_code = ${c}.district_code and m.case_id = ${c}.id and m.removed_at is null limit 1) as package`;
+}
+
+/** The parts from the columns `detailPartsSelect` named. */
+export function detailPartsFrom(r: Record<string, unknown>): CaseDetailParts {
   return {
-    units: (r!.units ?? []) as CaseDetailParts['units'],
-    handlerName: (r!.handler_name as string | null) ?? null,
-    clocks: rowsFromJson(caseClocks, r!.clocks),
-    parties: rowsFromJson(caseParties, r!.parties),
-    events: rowsFromJson(caseEvents, r!.events),
-    files: rowsFromJson(attachments, r!.files),
-    extensions: rowsFromJson(caseExtensions, r!.extensions),
-    urges: rowsFromJson(caseUrges, r!.urges),
+    units: (r.units ?? []) as CaseDetailParts['units'],
+    handlerName: (r.handler_name as string | null) ?? null,
+    clocks: rowsFromJson(caseClocks, r.clocks),
+    parties: rowsFromJson(caseParties, r.parties),
+    events: rowsFromJson(caseEvents, r.events),
+    files: rowsFromJson(attachments, r.files),
+    extensions: rowsFromJson(caseExtensions, r.extensions),
+    urges: rowsFromJson(caseUrges, r.urges),
     urgerNames: new Map(
-      ((r!.urges ?? []) as { urged_by: string | null; urged_by_name: string | null }[]).flatMap((u) =>
+      ((r.urges ?? []) as { urged_by: string | null; urged_by_name: string | null }[]).flatMap((u) =>
         u.urged_by && u.urged_by_name ? [[u.urged_by, u.urged_by_name] as const] : [],
       ),
     ),
-    package: (r!.package as CaseDetailParts['package']) ?? null,
+    package: (r.package as CaseDetailParts['package']) ?? null,
   };
+}
+
+/** The parts of one stored case's detail, read in one statement. */
+export async function loadCaseDetailParts(db: Db | Tx, row: CaseRow): Promise<CaseDetailParts> {
+  const [r] = await executePrepared<Record<string, unknown>>(
+    db,
+    'fq_case_detail',
+    sql`select ${sql.raw(detailPartsSelect('c'))} from cases c where c.district_code = ${row.districtCode} and c.id = ${row.id}`,
+  );
+  if (!r) throw new AppError('CASE_NOT_FOUND');
+  return detailPartsFrom(r);
+}
+
+/**
+ * The case with its detail parts if `actor` may see it, else CASE_NOT_FOUND (as `findVisibleCase`): what the detail
+ * page reads, in one statement.
+ */
+export async function findVisibleCaseDetail(opts: {
+  db: Db | Tx;
+  actor: Actor;
+  caseId: string;
+}): Promise<{ row: CaseRow; parts: CaseDetailParts }> {
+  const [r] = await executePrepared<Record<string, unknown>>(
+    opts.db,
+    'fq_case_with_detail',
+    sql`select to_jsonb(c) as row, ${sql.raw(detailPartsSelect('c'))} from cases c where c.district_code = ${opts.actor.districtCode} and c.id = ${opts.caseId}`,
+  );
+  const [row] = r ? (rowsFromJson(cases, [r.row]) as [CaseRow]) : [];
+  if (!row || !canSeeCase(opts.actor, row)) throw new AppError('CASE_NOT_FOUND');
+  return { row, parts: detailPartsFrom(r!) };
 }
 
 /**

@@ -14,6 +14,7 @@ import { changedCaseStatsEntries, newCaseStatsEntries, refreshCaseStats } from '
 import type { NewPerson } from '../persons/persons.repository.js';
 import { caseLiveEvent, queueStatusCallback } from './announce-case-change.js';
 import type { CaseRow } from './case-row.js';
+import { detailPartsFrom, detailPartsSelect, loadCaseDetailParts, type CaseDetailParts } from './case-detail.js';
 
 /**
  * THE write path of a case: every change to a case — a lifecycle step, a mediation session, an agreement, a petition
@@ -85,13 +86,18 @@ export async function recordCaseChange(opts: {
   at?: Date;
   guard?: (row: CaseRow) => void;
   decide: (ctx: { tx: Tx; row: CaseRow }) => Promise<CaseChange>;
-}): Promise<{ row: CaseRow; previous: CaseRow; eventIds: number[] }> {
+  /** Also read the case's detail parts as changed (for the answer), in the change's own statement when it can. */
+  detail?: boolean;
+}): Promise<{ row: CaseRow; previous: CaseRow; eventIds: number[]; parts?: CaseDetailParts }> {
   const run = async (tx: Tx) => {
-    // 1. The row and its running clocks, locked: one statement.
+    // 1. The row and its running clocks, locked: one statement. In a transaction of its own, the change's statements
+    // take their generic plans from the first call on a connection (see GENERIC_PLANS).
+    const own = !opts.within;
     const [locked] = await executePrepared<{ row: Record<string, unknown>; running: unknown }>(
       tx,
-      'fq_lock_case',
-      sql`select to_jsonb(c) as row, ${sql.raw(RUNNING_CLOCKS_JSON)} as running from cases c where c.district_code = ${opts.districtCode} and c.id = ${opts.caseId} for update of c`,
+      own ? 'fq_lock_case_own' : 'fq_lock_case',
+      sql`select to_jsonb(c) as row, ${sql.raw(RUNNING_CLOCKS_JSON)} as running${sql.raw(own ? `, ${GENERIC_PLANS}` : '')}
+        from cases c where c.district_code = ${opts.districtCode} and c.id = ${opts.caseId} for update of c`,
     );
     if (!locked) throw new AppError('CASE_NOT_FOUND');
     const [row] = rowsFromJson(cases, [locked.row]) as [CaseRow];
@@ -126,9 +132,11 @@ export async function recordCaseChange(opts: {
     // 4. The row (its whole new state: it is locked), the timeline, the clocks, the new words and — when nothing else
     // the statistics read is written by this change (`changedCaseStatsEntries`) — the statistics: one statement.
     const statsInStatement = !change.also && (!change.clockSteps?.length || updated.concludedAt == null);
-    const [written] = await executePrepared<{ event_ids: number[] }>(
+    // The detail as changed comes with the change unless `also` writes more after it (then it is read at the end).
+    const detailInStatement = !!opts.detail && !change.also;
+    const [written] = await executePrepared<{ event_ids: number[] } & Record<string, unknown>>(
       tx,
-      statsInStatement ? `fq_case_change_stats_${row.districtCode}` : 'fq_case_change',
+      `${statsInStatement ? `fq_case_change_stats_${row.districtCode}` : 'fq_case_change'}${detailInStatement ? '_detail' : ''}`,
       sql`
       with u as (
         update cases c set ${sql.raw(`(${WRITABLE.map(([, col]) => col).join(', ')})`)} = (
@@ -143,18 +151,18 @@ export async function recordCaseChange(opts: {
         select ${row.districtCode}, ${row.id}::uuid, ${now}, ${opts.author.id}::uuid, ${opts.author.displayName}, x.action, x.from_status, x.to_status, x.reason, x.data
         from jsonb_to_recordset(${JSON.stringify(change.events.map(eventJson))}::jsonb) as x(n int, action text, from_status text, to_status text, reason text, data jsonb)
         order by x.n
-        returning id
+        returning *
       ),
       changed_clocks as (
         update case_clocks k set stopped_at = n.stopped_at, is_overdue_at_stop = n.is_overdue_at_stop, paused_on = n.paused_on, paused_days = n.paused_days,
           due_date = n.due_date, is_provisional = n.is_provisional
         from jsonb_populate_recordset(null::case_clocks, ${JSON.stringify(clocks.updated.map(clockJson))}::jsonb) n
         where k.district_code = ${row.districtCode} and k.id = n.id
-        returning 1
+        returning k.*
       ),
       started_clocks as (
         insert into case_clocks select * from jsonb_populate_recordset(null::case_clocks, ${JSON.stringify(clocks.started.map(clockJson))}::jsonb)
-        returning 1
+        returning *
       ),
       words as (
         update case_search set search_vector = search_vector || to_tsvector('simple', ${tokensOf(change.indexText)})
@@ -165,6 +173,10 @@ export async function recordCaseChange(opts: {
         // Read by the main query, the pending rows (and the old facts they lock) are written before `stats_saved`, which
         // nothing reads and so runs after it: the old facts are locked and subtracted before the new ones replace them.
         statsInStatement ? ', (select count(*) from stats_pending) as stats' : '',
+      )}${sql.raw(
+        detailInStatement
+          ? `, ${detailPartsSelect('u', { events: 'e', changedClocks: 'changed_clocks', startedClocks: 'started_clocks' })} from u`
+          : '',
       )}`,
     );
     const eventIds = (written!.event_ids ?? []).map(Number);
@@ -173,10 +185,21 @@ export async function recordCaseChange(opts: {
     await announce(tx, caseLiveEvent(updated, 'case.changed', now));
     if (!statsInStatement) await refreshCaseStats(tx, row.districtCode, [row.id]);
     if (updated.status !== row.status) await queueStatusCallback(tx, updated, change.events[0]!.action, now);
-    return { row: updated, previous: row, eventIds };
+    const parts = detailInStatement ? detailPartsFrom(written!) : opts.detail ? await loadCaseDetailParts(tx, updated) : undefined;
+    return { row: updated, previous: row, eventIds, parts };
   };
   return opts.within ? run(opts.within) : opts.db.transaction(run);
 }
+
+/**
+ * For the rest of a change's own transaction, the prepared statements' generic plans from their first call. PostgreSQL
+ * plans a prepared statement anew for its first five calls on each connection before it settles on the generic plan
+ * (which it then keeps for these statements: every lookup is by the case's key); the change statement's planning
+ * costs more than its execution, so on a fresh connection — a pool growing under load, a restart — those five
+ * plannings were most of a step's database time (docs/PERFORMANCE.md, eighth round). Transaction-local: a caller's
+ * transaction (`within`) keeps its own setting.
+ */
+const GENERIC_PLANS = `set_config('plan_cache_mode', 'force_generic_plan', true) as plan_cache_mode`;
 
 /** A lifecycle step's timeline row: the status move it makes (none for steps that keep the status, e.g. a note). */
 export function stepEntry(

@@ -14,9 +14,8 @@ import {
 } from '../../../shared/schemas/cases.js';
 import { actorOf } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { actOnCase } from '../case-access/act-on-case.js';
-import { findVisibleCase } from '../case-access/case-row.js';
-import { EMPTY_DETAIL_PARTS, presentCaseDetail, presentCaseDetailFrom } from '../case-access/case-detail.js';
+import { actOnCaseWithDetail } from '../case-access/act-on-case.js';
+import { EMPTY_DETAIL_PARTS, findVisibleCaseDetail, presentCaseDetail, presentCaseDetailFrom } from '../case-access/case-detail.js';
 import { findCaseAttachment, listCases } from './cases.repository.js';
 import { registerCase } from '../case-access/register-case.js';
 import { readUploadedFile, UPLOAD_ROUTE_CONFIG } from '../../lib/uploaded-file.js';
@@ -118,8 +117,8 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      const row = await findVisibleCase({ db, actor, caseId: request.params.id });
-      return presentCaseDetail({ db, crypto, calendar: await calendarCache.get() }, actor, row);
+      const { row, parts } = await findVisibleCaseDetail({ db, actor, caseId: request.params.id });
+      return presentCaseDetailFrom({ crypto, calendar: await calendarCache.get() }, actor, row, parts);
     },
   );
 
@@ -139,9 +138,9 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const actor = actorOf(request);
       const calendar = await calendarCache.get();
-      const row = await actOnCase({ db, calendar, actor, caseId: request.params.id, body: request.body });
+      const { row, parts } = await actOnCaseWithDetail({ db, calendar, actor, caseId: request.params.id, body: request.body });
       request.log.info({ caseId: row.id, action: request.body.action, status: row.status }, 'case action');
-      return presentCaseDetail({ db, crypto, calendar }, actor, row);
+      return presentCaseDetailFrom({ crypto, calendar }, actor, row, parts);
     },
   );
 

@@ -212,6 +212,30 @@ describe('the life of a case through the API', () => {
     expect(archived.version).toBe(8);
   });
 
+  it('answers every step with the case exactly as a fresh read then shows it (the answer comes from the change itself)', async () => {
+    const sfs = await unitIdOf('410871061-SFS');
+    const pcs = await unitIdOf('410871061-PCS');
+    const c = (await createCase()).json();
+    const steps: [string, Record<string, unknown>][] = [
+      ['reception', { action: 'accept' }],
+      ['dispatcher', { action: 'dispatch', leadUnitId: sfs, coUnitIds: [pcs] }],
+      ['mediator', { action: 'start' }],
+      ['mediator', { action: 'note', note: '双方到场' }],
+      ['mediator', { action: 'conclude', outcome: 'agreement', note: '达成协议' }],
+      ['reception', { action: 'follow_up', satisfaction: 'dissatisfied', note: '赔偿未到位' }],
+    ];
+    for (const [who, body] of steps) {
+      const answer = await act(who, c.id, body);
+      expect(answer.statusCode, answer.body).toBe(200);
+      const read = await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: { cookie: cookies[who]! } });
+      expect(answer.json(), String(body.action)).toEqual(read.json());
+    }
+    const last = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: { cookie: cookies.admin! } })).json();
+    // The steps moved clocks (acceptance stopped, handling and objection started, handling stopped and started again).
+    expect(last.clocks.length).toBeGreaterThanOrEqual(3);
+    expect(last.timeline.map((e: { action: string }) => e.action).slice(-2)).toEqual(['follow_up', 'reopen']);
+  });
+
   it('reopens on 不满意 at follow-up', async () => {
     const sfs = await unitIdOf('410871061-SFS');
     const c = (await createCase()).json();
@@ -382,6 +406,9 @@ describe('attachments', () => {
     await act('dispatcher', c.id, { action: 'dispatch', leadUnitId: sfs });
     const noted = (await act('dispatcher', c.id, { action: 'note', note: '现场照片', attachmentIds: [up.json().id] })).json();
     expect(noted.timeline.at(-1).attachments.map((a: { id: string }) => a.id)).toEqual([up.json().id]);
+    // A step with files reads its answer after linking them: the same as a fresh read.
+    const read = await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: { cookie: cookies.dispatcher! } });
+    expect(noted).toEqual(read.json());
     const file = await ctx.app.inject({
       method: 'GET',
       url: `/api/cases/${c.id}/attachments/${up.json().id}`,
