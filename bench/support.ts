@@ -273,10 +273,14 @@ export async function waitForStartupBackfill(pool: { query(text: string): Promis
 export async function statements(pool: { query(text: string): Promise<{ rows: unknown[] }> }, label: string) {
   if (!process.env.PG_STATS) return;
   const { rows } = await pool.query(`select calls, round(total_exec_time) as ms, round(mean_exec_time::numeric, 3) as mean,
-    round(max_exec_time) as max, round(total_plan_time) as plan_ms, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 130) as q
+    round(max_exec_time) as max, plans, round(total_plan_time) as plan_ms, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 130) as q
     from pg_stat_statements order by total_exec_time + total_plan_time desc limit 15`);
   console.log(`statements during ${label}:`);
   console.table(rows);
+  // Plans invalidated by ANALYZE (autovacuum's, after enough changes) are made again on every connection: when.
+  const { rows: analyzed } = await pool.query(`select relname as table, autoanalyze_count as autoanalyzed, autovacuum_count as autovacuumed
+    from pg_stat_user_tables where last_autoanalyze > now() - interval '1 minute' or last_autovacuum > now() - interval '1 minute' order by relname`);
+  if (analyzed.length) console.table(analyzed);
   // The full-text indexes' pending lists (GIN fastupdate): a long one makes every search read it, and the insert that
   // finds it over gin_pending_list_limit merges it while its transaction waits.
   await pool.query('create extension if not exists pgstattuple');

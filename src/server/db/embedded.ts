@@ -219,6 +219,12 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger
     output.push(line);
     if (output.length > 20) output.shift();
   };
+  // Clients on this machine reach it through a Unix-domain socket in its data directory: loopback TCP runs both ends'
+  // network stack for every statement, a measurable share of each request's CPU on a small machine (docs/PERFORMANCE.md,
+  // eighth write-path round). TCP stays for a path a socket cannot have (over 107 bytes, or a comma or space in it).
+  const socketDir = databaseDir;
+  const viaSocket =
+    process.platform !== 'win32' && Buffer.byteLength(join(socketDir, `.s.PGSQL.${port}`)) <= 100 && !/[,\s]/.test(socketDir);
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -253,6 +259,7 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger
             'auto_explain.log_buffers=on',
           ]
         : []),
+      ...(viaSocket ? ['-c', `unix_socket_directories=${socketDir}`] : []),
       '-c',
       'pg_prewarm.autoprewarm=on',
       // PostgreSQL's own advice for a machine it shares: a quarter of the memory for its buffers (here at most 2 GB,
@@ -281,7 +288,9 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger
   const onExit = () => void pg.stop().catch(() => undefined);
   process.once('exit', onExit);
   return {
-    url: `postgres://fengqiao:fengqiao@127.0.0.1:${port}/${database}`,
+    url: viaSocket
+      ? `postgres://fengqiao:fengqiao@localhost:${port}/${database}?host=${encodeURIComponent(socketDir)}`
+      : `postgres://fengqiao:fengqiao@127.0.0.1:${port}/${database}`,
     async stop() {
       process.removeListener('exit', onExit);
       await pg.stop();

@@ -37,18 +37,14 @@ class Notifier {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, 500);
-        const client = await this.pool.connect().catch(() => undefined);
-        if (!client) continue; // the database is unreachable: these hints are lost, the changes are not
-        try {
-          await client.query('begin');
-          // A lost notification costs nothing durable: its commit need not wait for the disk (nor hold the lock meanwhile).
-          await client.query('set local synchronous_commit = off');
-          await client.query('select pg_notify($1, payload) from unnest($2::text[]) as payload', [CHANNEL, batch]);
-          await client.query('commit');
-          client.release();
-        } catch (err) {
-          client.release(err as Error);
-        }
+        // One statement, its own transaction. A lost notification costs nothing durable: its commit need not wait for
+        // the disk (nor hold the notify lock meanwhile) — the setting is the transaction's, still in force at its commit.
+        await this.pool
+          .query(
+            `select set_config('synchronous_commit', 'off', true), (select count(pg_notify($1, payload)) from unnest($2::text[]) as payload)`,
+            [CHANNEL, batch],
+          )
+          .catch(() => undefined); // the database is unreachable: these hints are lost, the changes are not
       }
     } finally {
       this.sending = false;
