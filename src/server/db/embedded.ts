@@ -222,7 +222,7 @@ export async function startEmbeddedDatabase(opts: { dataDir: string; log: Logger
   // Clients on this machine reach it through a Unix-domain socket in its data directory: loopback TCP runs both ends'
   // network stack for every statement, a measurable share of each request's CPU on a small machine (docs/PERFORMANCE.md,
   // eighth write-path round). TCP stays for a path a socket cannot have (over 107 bytes, or a comma or space in it).
-  const socketDir = databaseDir;
+  const socketDir = resolve(databaseDir);
   const viaSocket =
     process.platform !== 'win32' && Buffer.byteLength(join(socketDir, `.s.PGSQL.${port}`)) <= 100 && !/[,\s]/.test(socketDir);
   const pg = new EmbeddedPostgres({
