@@ -8,7 +8,7 @@ beforeAll(async () => {
 afterAll(() => b?.close());
 
 describe('the administrator loads a new year’s holidays, in Chromium', () => {
-  it('enters 2029 元旦, saves it, and the calculator counts it at once', async () => {
+  it('enters 2029 元旦, saves it, and the calculator counts it at once', { timeout: 60_000 }, async () => {
     const page = await signInPage(b, 'admin');
     await page.getByRole('menuitem', { name: '节假日安排' }).click();
     await page.getByTestId('calendar-year-2026').waitFor();

@@ -165,87 +165,91 @@ describe('the resident on a phone', () => {
 });
 
 describe('every name renders (GB 18030-2022)', () => {
-  it('registers 𠈌秀兰 at the desk; the case page draws the name with a font that has 𠈌, and the DOCX names SimSun-ExtB for it', async () => {
-    const page = await signInPage(b, 'reception', DESK);
-    await page.goto(`${b.baseUrl}/register`);
-    const party = page.getByTestId('party-0');
-    await party.getByLabel('姓名/名称').fill('𠈌秀兰');
-    await pick(page, page.getByTestId('category'), '邻里');
-    await page.getByLabel('事由').fill('邻里噪音纠纷');
-    await page.getByLabel('反映内容').fill('楼上住户夜间噪音，多次沟通无果。');
-    await page.keyboard.press('Control+Enter');
-    const code = (await page.getByTestId('created-code').textContent())!;
-    await page.getByTestId('receipt-qr').waitFor();
-    await page.screenshot({ path: join(SHOTS, 'register-receipt-1366.png'), fullPage: true });
+  it(
+    'registers 𠈌秀兰 at the desk; the case page draws the name with a font that has 𠈌, and the DOCX names SimSun-ExtB for it',
+    { timeout: 60_000 },
+    async () => {
+      const page = await signInPage(b, 'reception', DESK);
+      await page.goto(`${b.baseUrl}/register`);
+      const party = page.getByTestId('party-0');
+      await party.getByLabel('姓名/名称').fill('𠈌秀兰');
+      await pick(page, page.getByTestId('category'), '邻里');
+      await page.getByLabel('事由').fill('邻里噪音纠纷');
+      await page.getByLabel('反映内容').fill('楼上住户夜间噪音，多次沟通无果。');
+      await page.keyboard.press('Control+Enter');
+      const code = (await page.getByTestId('created-code').textContent())!;
+      await page.getByTestId('receipt-qr').waitFor();
+      await page.screenshot({ path: join(SHOTS, 'register-receipt-1366.png'), fullPage: true });
 
-    const { rows } = await b.ctx.database.pool.query('select id from cases where code = $1', [code]);
-    const caseId = rows[0].id as string;
-    await page.goto(`${b.baseUrl}/cases/${caseId}`);
-    const name = page.getByText('𠈌秀兰').first();
-    await name.waitFor();
-    // Which fonts Chromium drew the name's text with: 𠈌 needs one that has it (the served fallback on a machine
-    // whose fonts lack Extension B), never the last-resort boxes.
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('DOM.enable');
-    await cdp.send('CSS.enable');
-    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
-    const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: '*' });
-    const fontsOfName = async () => {
-      for (const nodeId of nodeIds) {
-        const { node } = await cdp.send('DOM.describeNode', { nodeId, depth: 1 });
-        if (!node.children?.some((c) => c.nodeType === 3 && c.nodeValue.includes('𠈌'))) continue;
-        return (await cdp.send('CSS.getPlatformFontsForNode', { nodeId })).fonts.map((f) => `${f.familyName}:${f.glyphCount}`).join(', ');
-      }
-      return 'no text node with 𠈌';
-    };
-    await expect
-      .poll(fontsOfName, { timeout: 10_000 })
-      .toMatch(/LXGW|SimSun-ExtB|MingLiU-ExtB|Songti|Source Han|Noto (Sans|Serif) CJK|Plangothic|HanaMin/i);
-    const hasGlyph = await page.evaluate(() => document.fonts.check('16px "FQ Rare Han"', '𠈌'));
-    expect(hasGlyph).toBe(true);
-    await name.screenshot({ path: join(SHOTS, 'rare-name-case-page.png') });
+      const { rows } = await b.ctx.database.pool.query('select id from cases where code = $1', [code]);
+      const caseId = rows[0].id as string;
+      await page.goto(`${b.baseUrl}/cases/${caseId}`);
+      const name = page.getByText('𠈌秀兰').first();
+      await name.waitFor();
+      // Which fonts Chromium drew the name's text with: 𠈌 needs one that has it (the served fallback on a machine
+      // whose fonts lack Extension B), never the last-resort boxes.
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('DOM.enable');
+      await cdp.send('CSS.enable');
+      const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+      const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: '*' });
+      const fontsOfName = async () => {
+        for (const nodeId of nodeIds) {
+          const { node } = await cdp.send('DOM.describeNode', { nodeId, depth: 1 });
+          if (!node.children?.some((c) => c.nodeType === 3 && c.nodeValue.includes('𠈌'))) continue;
+          return (await cdp.send('CSS.getPlatformFontsForNode', { nodeId })).fonts.map((f) => `${f.familyName}:${f.glyphCount}`).join(', ');
+        }
+        return 'no text node with 𠈌';
+      };
+      await expect
+        .poll(fontsOfName, { timeout: 10_000 })
+        .toMatch(/LXGW|SimSun-ExtB|MingLiU-ExtB|Songti|Source Han|Noto (Sans|Serif) CJK|Plangothic|HanaMin/i);
+      const hasGlyph = await page.evaluate(() => document.fonts.check('16px "FQ Rare Han"', '𠈌'));
+      expect(hasGlyph).toBe(true);
+      await name.screenshot({ path: join(SHOTS, 'rare-name-case-page.png') });
 
-    // The mediator drafts the agreement; its DOCX (a draft, marked 草稿) names SimSun-ExtB for 𠈌.
-    const dispatcher = await signIn(b.ctx.app, 'dispatcher');
-    const mediator = await signIn(b.ctx.app, 'mediator');
-    const sfs = (await b.ctx.database.pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id;
-    await actOnCaseOk(b.ctx.app, { cookie: dispatcher, readerCookie: dispatcher }, caseId, { action: 'accept' });
-    await actOnCaseOk(b.ctx.app, { cookie: dispatcher, readerCookie: dispatcher }, caseId, { action: 'dispatch', leadUnitId: sfs });
-    await actOnCaseOk(b.ctx.app, { cookie: mediator, readerCookie: mediator }, caseId, { action: 'start' });
-    const draft = await b.ctx.app.inject({
-      method: 'PUT',
-      url: `/api/cases/${caseId}/agreement`,
-      headers: { cookie: mediator },
-      payload: {
-        form: 'written',
-        subjectMatter: 'neighbourhood',
-        facts: '楼上住户夜间噪音。',
-        disputedMatters: '噪音',
-        responsibilities: '双方协商',
-        terms: [{ text: '晚十点后不再产生噪音', method: '自行履行', dueDate: addDays(shanghaiDate(new Date()), 7) }],
-      },
-    });
-    expect(draft.statusCode, draft.body).toBeLessThan(300);
-    const docx = await b.ctx.app.inject({ method: 'GET', url: `/api/cases/${caseId}/agreement.docx`, headers: { cookie: mediator } });
-    expect(docx.statusCode).toBe(200);
-    expect(docx.headers['content-disposition']).toContain('draft');
-    const zip = await JSZip.loadAsync(docx.rawPayload);
-    const xml = await zip.file('word/document.xml')!.async('string');
-    const run = [...xml.matchAll(/<w:r>(.*?)<\/w:r>/g)].map((m) => m[1]!).find((r) => r.includes('𠈌'));
-    expect(run, 'a run holding 𠈌').toBeDefined();
-    expect(run).toMatch(/w:rFonts[^>]*w:eastAsia="SimSun-ExtB"/);
-    expect(xml).toContain('秀兰');
-    const headers = await Promise.all(
-      Object.keys(zip.files)
-        .filter((f) => /word\/header\d*\.xml$/.test(f))
-        .map((f) => zip.file(f)!.async('string')),
-    );
-    expect(headers.join('')).toContain('草稿');
-    const html = await b.ctx.app.inject({ method: 'GET', url: `/api/cases/${caseId}/agreement.html`, headers: { cookie: mediator } });
-    expect(html.body).toContain('人民调解协议书（草稿）');
-    expect(html.body).toMatch(/font-family: "SimSun", "SimSun-ExtB"/);
-    await page.context().close();
-  });
+      // The mediator drafts the agreement; its DOCX (a draft, marked 草稿) names SimSun-ExtB for 𠈌.
+      const dispatcher = await signIn(b.ctx.app, 'dispatcher');
+      const mediator = await signIn(b.ctx.app, 'mediator');
+      const sfs = (await b.ctx.database.pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id;
+      await actOnCaseOk(b.ctx.app, { cookie: dispatcher, readerCookie: dispatcher }, caseId, { action: 'accept' });
+      await actOnCaseOk(b.ctx.app, { cookie: dispatcher, readerCookie: dispatcher }, caseId, { action: 'dispatch', leadUnitId: sfs });
+      await actOnCaseOk(b.ctx.app, { cookie: mediator, readerCookie: mediator }, caseId, { action: 'start' });
+      const draft = await b.ctx.app.inject({
+        method: 'PUT',
+        url: `/api/cases/${caseId}/agreement`,
+        headers: { cookie: mediator },
+        payload: {
+          form: 'written',
+          subjectMatter: 'neighbourhood',
+          facts: '楼上住户夜间噪音。',
+          disputedMatters: '噪音',
+          responsibilities: '双方协商',
+          terms: [{ text: '晚十点后不再产生噪音', method: '自行履行', dueDate: addDays(shanghaiDate(new Date()), 7) }],
+        },
+      });
+      expect(draft.statusCode, draft.body).toBeLessThan(300);
+      const docx = await b.ctx.app.inject({ method: 'GET', url: `/api/cases/${caseId}/agreement.docx`, headers: { cookie: mediator } });
+      expect(docx.statusCode).toBe(200);
+      expect(docx.headers['content-disposition']).toContain('draft');
+      const zip = await JSZip.loadAsync(docx.rawPayload);
+      const xml = await zip.file('word/document.xml')!.async('string');
+      const run = [...xml.matchAll(/<w:r>(.*?)<\/w:r>/g)].map((m) => m[1]!).find((r) => r.includes('𠈌'));
+      expect(run, 'a run holding 𠈌').toBeDefined();
+      expect(run).toMatch(/w:rFonts[^>]*w:eastAsia="SimSun-ExtB"/);
+      expect(xml).toContain('秀兰');
+      const headers = await Promise.all(
+        Object.keys(zip.files)
+          .filter((f) => /word\/header\d*\.xml$/.test(f))
+          .map((f) => zip.file(f)!.async('string')),
+      );
+      expect(headers.join('')).toContain('草稿');
+      const html = await b.ctx.app.inject({ method: 'GET', url: `/api/cases/${caseId}/agreement.html`, headers: { cookie: mediator } });
+      expect(html.body).toContain('人民调解协议书（草稿）');
+      expect(html.body).toMatch(/font-family: "SimSun", "SimSun-ExtB"/);
+      await page.context().close();
+    },
+  );
 });
 
 /** A case to open (registered through the API when this file's tests run alone). */

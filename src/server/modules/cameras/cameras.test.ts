@@ -140,25 +140,29 @@ describe('camera alerts by signed webhook', () => {
     expect(unknown.json().code).toBe('CAMERA_NOT_FOUND');
   });
 
-  it('folds 1,000 deliveries of the same alert, many of them concurrent, into one event with count 1,000', async () => {
-    const camera = await newCamera();
-    const payload = { cameraCode: camera.code, type: 'banner' };
-    const outcomes: { isNew: boolean; caseCode: string }[] = [];
-    for (let batch = 0; batch < 20; batch++) {
-      const responses = await Promise.all(Array.from({ length: 50 }, () => signedPost('/api/integrations/cameras/alerts', payload)));
-      for (const r of responses) {
-        expect(r.statusCode, r.body).toBe(200);
-        outcomes.push(r.json());
+  it(
+    'folds 1,000 deliveries of the same alert, many of them concurrent, into one event with count 1,000',
+    { timeout: 60_000 },
+    async () => {
+      const camera = await newCamera();
+      const payload = { cameraCode: camera.code, type: 'banner' };
+      const outcomes: { isNew: boolean; caseCode: string }[] = [];
+      for (let batch = 0; batch < 20; batch++) {
+        const responses = await Promise.all(Array.from({ length: 50 }, () => signedPost('/api/integrations/cameras/alerts', payload)));
+        for (const r of responses) {
+          expect(r.statusCode, r.body).toBe(200);
+          outcomes.push(r.json());
+        }
       }
-    }
-    expect(outcomes.filter((o) => o.isNew)).toHaveLength(1);
-    expect(new Set(outcomes.map((o) => o.caseCode)).size).toBe(1);
-    const events = await eventsOf(camera.id);
-    expect(events).toHaveLength(1);
-    expect(events[0].count).toBe(1000);
-    const { rows } = await ctx.database.pool.query(`select count(*)::int as n from cases where summary like $1`, [`%${camera.code}%`]);
-    expect(rows[0].n).toBe(1);
-  });
+      expect(outcomes.filter((o) => o.isNew)).toHaveLength(1);
+      expect(new Set(outcomes.map((o) => o.caseCode)).size).toBe(1);
+      const events = await eventsOf(camera.id);
+      expect(events).toHaveLength(1);
+      expect(events[0].count).toBe(1000);
+      const { rows } = await ctx.database.pool.query(`select count(*)::int as n from cases where summary like $1`, [`%${camera.code}%`]);
+      expect(rows[0].n).toBe(1);
+    },
+  );
 
   it('starts a new event after the folding window, and keeps alert types apart', async () => {
     const camera = await newCamera();
