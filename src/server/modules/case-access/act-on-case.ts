@@ -160,10 +160,33 @@ interface ActOpts {
   body: CaseActionBody;
 }
 
+/**
+ * The steps whose checks only read — all they write is the change itself — so the write path may try them as one
+ * statement on the unlocked row (`optimistic`, record-case-change.ts). A step that writes in its checks (an extension
+ * request, an urge) is not listed; a step with files writes their links besides and is not tried so either.
+ */
+const READ_ONLY_STEPS: ReadonlySet<CaseAction> = new Set<CaseAction>([
+  'accept',
+  'reject',
+  'dispatch',
+  'start',
+  'note',
+  'conclude',
+  'follow_up',
+  'archive',
+  'return',
+  'reopen',
+  'escalate',
+  'suspend',
+  'resume',
+  'resolve_on_spot',
+]);
+
 async function act(opts: ActOpts, detail: boolean) {
   const { db, calendar, actor, caseId, body } = opts;
   return recordCaseChange({
     detail,
+    optimistic: READ_ONLY_STEPS.has(body.action) && !body.attachmentIds?.length,
     db,
     within: opts.within,
     calendar,

@@ -126,7 +126,7 @@ export function detailPartsSelect(c: string, written: { events?: string; changed
   })`;
   return `
       (select jsonb_agg(jsonb_build_object('id', un.id, 'code', un.code, 'name', un.name))
-        from units un where un.district_code = ${c}.district_code and (un.id = ${c}.unit_id or un.id = ${c}.lead_unit_id or un.id = any(${c}.co_unit_ids))) as units,
+        from units un where un.district_code = ${c}.district_code and un.id = any(array[${c}.unit_id, ${c}.lead_unit_id] || ${c}.co_unit_ids)) as units,
       (select display_name from users where district_code = ${c}.district_code and id = ${c}.handler_id) as handler_name,
       (select jsonb_agg(to_jsonb(k) order by k.started_at) from ${clocks} k) as clocks,
       (select jsonb_agg(to_jsonb(p) order by p.position) from case_parties p where p.district_code = ${c}.district_code and p.case_id = ${c}.id) as parties,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { uniqueIdNumber, uniquePhone } from '../../../../test/support/identities.js';
@@ -10,6 +11,7 @@ import { MEASURE_KEYS } from '../../../shared/indicators.js';
 import { connectDatabase } from '../../db/client.js';
 import { buildCaseBody, loadActor as loadActorByName } from '../cases/cases.factory.js';
 import { actOnCase } from './act-on-case.js';
+import { recordCaseChange, recordCaseEvent, stepEntry } from './record-case-change.js';
 import { runDeadlineSweep } from '../supervision/deadline-sweep.js';
 import { MAX_DEFER_SECONDS, runRiskAssessments } from '../related/assess-risk.js';
 import { backfillSearchIndex } from '../search/case-search-index.js';
@@ -338,6 +340,147 @@ describe('the one write path', () => {
     expect(await runRiskAssessments({ db: ctx.database.db, crypto: ctx.app.deps.crypto, isBusy: () => false })).toBe(1);
     expect(await queued()).toEqual([]);
     for (const c of [fresh, waited]) expect((await detail(c.id)).timeline.filter((e) => e.action === 'risk_signal')).toHaveLength(1);
+  });
+
+  it("a step reads its own case's clocks only, however many the district has (its plan fixed before it knew the case)", async () => {
+    const [c, other] = [await register(), await register()];
+    const calendar = await ctx.app.deps.calendar.get();
+    const done = new Error("rolled back: the clocks added are this test's alone");
+    const counted = ctx.database.db.transaction(async (tx) => {
+      // A thousand more cases with their clocks, the statistics told, and the plan that does not know which case it is for.
+      await tx.execute(
+        sql`with copies as (
+          insert into cases select (jsonb_populate_record(c, jsonb_build_object('id', gen_random_uuid(), 'code', c.code || '-' || g,
+            'tracking_token', md5(random()::text), 'idempotency_key', null))).*
+          from cases c, generate_series(1, 1000) g where c.id = ${other.id}
+          returning id
+        )
+        insert into case_clocks select (jsonb_populate_record(k, jsonb_build_object('id', gen_random_uuid(), 'case_id', copies.id))).*
+        from case_clocks k, copies where k.case_id = ${other.id}`,
+      );
+      await tx.execute(sql`analyze case_clocks`);
+      await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
+      const read = async () =>
+        Number(
+          (
+            await tx.execute<{ n: string }>(
+              sql`select pg_stat_get_xact_tuples_fetched('case_clocks'::regclass) + pg_stat_get_xact_tuples_returned('case_clocks'::regclass) as n`,
+            )
+          ).rows[0]!.n,
+        );
+      const before = await read();
+      await recordCaseChange({
+        db: ctx.database.db,
+        within: tx,
+        calendar,
+        districtCode: '410871',
+        caseId: c.id,
+        author: { id: null, displayName: '测试' },
+        decide: async ({ row }) => ({
+          set: { status: 'accepted' },
+          events: [stepEntry('accept', row.status, 'accepted', null, {})],
+          clockSteps: ['accept'],
+        }),
+      });
+      // The case's own clocks, read a few times (the lock, the update, the detail): nowhere near the thousand.
+      expect((await read()) - before).toBeLessThan(50);
+      throw done;
+    });
+    await expect(counted).rejects.toBe(done);
+  });
+
+  describe('a step tried as one statement on the unlocked row (optimistic)', () => {
+    const author = { id: null, displayName: '测试' };
+    /** Accepts the case through the write path; `meanwhile` runs once, between the unlocked read and the write. */
+    const acceptWith = async (caseId: string, meanwhile: () => Promise<unknown>, expectedVersion?: number) => {
+      let decided = 0;
+      const result = await recordCaseChange({
+        db: ctx.database.db,
+        calendar: await ctx.app.deps.calendar.get(),
+        districtCode: '410871',
+        caseId,
+        author,
+        expectedVersion,
+        optimistic: true,
+        decide: async ({ row }) => {
+          if (decided++ === 0) await meanwhile();
+          return {
+            set: { status: 'accepted' },
+            events: [stepEntry('accept', row.status, 'accepted', null, {})],
+            clockSteps: ['accept'],
+          };
+        },
+      });
+      return { result, decided };
+    };
+    const timeline = async (caseId: string) =>
+      (await ctx.database.pool.query(`select action from case_events where case_id = $1 order by id`, [caseId])).rows.map((r) => r.action);
+
+    it('writes nothing when another change came in between, and makes the change on the case as it is now', async () => {
+      const c = await register();
+      const { result, decided } = await acceptWith(c.id, () =>
+        ctx.database.db.transaction((tx) =>
+          recordCaseEvent({
+            db: ctx.database.db,
+            within: tx,
+            districtCode: '410871',
+            caseId: c.id,
+            author,
+            event: { action: 'note', reason: '其间的记录' },
+          }),
+        ),
+      );
+      // Decided twice: on the row as read (its statement wrote nothing), then on the locked row.
+      expect(decided).toBe(2);
+      expect(result.previous.version).toBe(c.version + 1);
+      expect(result.row.version).toBe(c.version + 2);
+      expect((await detail(c.id)).version).toBe(c.version + 2);
+      expect(await timeline(c.id)).toEqual(['register', 'note', 'accept']);
+      await expectStatisticsExact();
+    });
+
+    it('answers CASE_VERSION_CONFLICT to a user who saw the version another change has since moved, writing nothing', async () => {
+      const c = await register();
+      const before = await statistics();
+      await expect(
+        acceptWith(
+          c.id,
+          () =>
+            ctx.database.db.transaction((tx) =>
+              recordCaseEvent({
+                db: ctx.database.db,
+                within: tx,
+                districtCode: '410871',
+                caseId: c.id,
+                author,
+                event: { action: 'note', reason: '其间的记录' },
+              }),
+            ),
+          c.version,
+        ),
+      ).rejects.toMatchObject({ code: 'CASE_VERSION_CONFLICT' });
+      expect(await timeline(c.id)).toEqual(['register', 'note']);
+      const { rows } = await ctx.database.pool.query(`select status from cases where id = $1`, [c.id]);
+      expect(rows[0].status).toBe('registered');
+      await ctx.settle();
+      expect((await statistics()).cases.find((r) => r.case_id === c.id)).toEqual(before.cases.find((r) => r.case_id === c.id));
+    });
+
+    it('does not write over running clocks rewritten in between (a recomputation that does not lock the case)', async () => {
+      const c = await register();
+      const due = async () =>
+        (await ctx.database.pool.query(`select due_date::text as d from case_clocks where case_id = $1 and stage = 'acceptance'`, [c.id]))
+          .rows[0].d as string;
+      const original = await due();
+      const { decided } = await acceptWith(c.id, () =>
+        ctx.database.pool.query(`update case_clocks set due_date = due_date + 1 where case_id = $1 and stopped_at is null`, [c.id]),
+      );
+      expect(decided).toBe(2);
+      // The acceptance clock stopped by the step keeps the due date rewritten meanwhile, not the one first read.
+      expect(await due()).toBe(addDays(original, 1));
+      expect(await timeline(c.id)).toEqual(['register', 'accept']);
+      await expectStatisticsExact();
+    });
   });
 
   it('is the only code that writes timeline rows or moves a case version', () => {

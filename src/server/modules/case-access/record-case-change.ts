@@ -6,7 +6,14 @@ import { executePrepared, type Db, type Tx } from '../../db/client.js';
 import { rowsFromJson } from '../../db/json-rows.js';
 import { caseClocks, caseEvents, caseParties, cases } from '../../db/schema.js';
 import { AppError } from '../../plugins/errors.js';
-import { newClocks, planClockEffects, RUNNING_CLOCKS_JSON, type ClockPlan, type ClockRow } from '../deadlines/case-clocks.js';
+import {
+  newClocks,
+  planClockEffects,
+  RUNNING_CLOCKS_FINGERPRINT,
+  RUNNING_CLOCKS_JSON,
+  type ClockPlan,
+  type ClockRow,
+} from '../deadlines/case-clocks.js';
 import { enabledTimeLimits } from '../deadlines/time-limits.repository.js';
 import { announce } from '../../lib/live-hub.js';
 import { tokensOf } from '../search/case-search-index.js';
@@ -64,16 +71,8 @@ export interface CaseChange {
   also?: (tx: Tx, updated: CaseRow, eventIds: number[]) => Promise<void>;
 }
 
-/**
- * Records one change of a case, in the caller's transaction (`within`) or a new one:
- * 1. locks the case row (concurrent changes take turns; the second sees the first);
- * 2. `guard` on the locked row (visibility, role: throw to refuse) — then the version the user saw, when given
- *    (the loser of a race gets CASE_VERSION_CONFLICT, never a silent overwrite);
- * 3. `decide` the change (the step's own checks and writes);
- * 4. writes the row with `version + 1`, the timeline rows, the clock effects, the search words, the statistics, the
- *    live announcement (sent once the transaction commits, lib/live-hub.ts) and, on a status change, the sender's callback (outbox).
- */
-export async function recordCaseChange(opts: {
+/** What `recordCaseChange` takes. */
+export interface CaseChangeOptions {
   db: Db;
   within?: Tx;
   /** Needed when the change moves clocks (`clockSteps`). */
@@ -88,9 +87,45 @@ export async function recordCaseChange(opts: {
   decide: (ctx: { tx: Tx; row: CaseRow }) => Promise<CaseChange>;
   /** Also read the case's detail parts as changed (for the answer), in the change's own statement when it can. */
   detail?: boolean;
-}): Promise<{ row: CaseRow; previous: CaseRow; eventIds: number[]; parts?: CaseDetailParts }> {
+  /**
+   * The caller's promise that `decide` only reads (no `also`): the change is then first tried as ONE autocommitted
+   * statement, without the lock, on the row as read — see `recordCaseChange`.
+   */
+  optimistic?: boolean;
+}
+
+/** The outcome of a change: the row as written, as it was, the new timeline rows' ids and, when asked, the detail parts. */
+export interface RecordedChange {
+  row: CaseRow;
+  previous: CaseRow;
+  eventIds: number[];
+  parts?: CaseDetailParts;
+}
+
+/**
+ * Records one change of a case, in the caller's transaction (`within`) or a new one:
+ * 1. locks the case row (concurrent changes take turns; the second sees the first);
+ * 2. `guard` on the locked row (visibility, role: throw to refuse) — then the version the user saw, when given
+ *    (the loser of a race gets CASE_VERSION_CONFLICT, never a silent overwrite);
+ * 3. `decide` the change (the step's own checks and writes);
+ * 4. writes the row with `version + 1`, the timeline rows, the clock effects, the search words, the statistics, the
+ *    live announcement (sent once the transaction commits, lib/live-hub.ts) and, on a status change, the sender's callback (outbox).
+ *
+ * An `optimistic` change without a caller's transaction first reads the row and its running clocks without a lock, and
+ * writes everything in one autocommitted statement whose every part is conditional on the case row being updated — which
+ * it is only while the case still has the version read and its running clocks are still those read (a fingerprint). A
+ * case changed in between makes the statement write nothing; the change is then made the locking way above, on the row
+ * as it is now (which answers CASE_VERSION_CONFLICT to a user who saw an older version). Two round trips instead of
+ * four (BEGIN, the locking read, the change, COMMIT) and no lock record (docs/PERFORMANCE.md, ninth round). Changes
+ * that write more (`also`), statistics that need their own statement, or a sender to call back take the locking way.
+ */
+export async function recordCaseChange(opts: CaseChangeOptions): Promise<RecordedChange> {
+  if (opts.optimistic && !opts.within) {
+    const done = await changeOptimistically(opts);
+    if (done) return done;
+  }
   const run = async (tx: Tx) => {
-    // 1. The row and its running clocks, locked: one statement. In a transaction of its own, the change's statements
+    // The row and its running clocks, locked: one statement. In a transaction of its own, the change's statements
     // take their generic plans from the first call on a connection (see GENERIC_PLANS).
     const own = !opts.within;
     const [locked] = await executePrepared<{ row: Record<string, unknown>; running: unknown }>(
@@ -100,95 +135,173 @@ export async function recordCaseChange(opts: {
         from cases c where c.district_code = ${opts.districtCode} and c.id = ${opts.caseId} for update of c`,
     );
     if (!locked) throw new AppError('CASE_NOT_FOUND');
-    const [row] = rowsFromJson(cases, [locked.row]) as [CaseRow];
-    opts.guard?.(row);
-    if (opts.expectedVersion !== undefined && row.version !== opts.expectedVersion) {
-      throw new AppError('CASE_VERSION_CONFLICT', { expectedVersion: opts.expectedVersion, currentVersion: row.version });
-    }
-    // 2. The step's own checks and writes.
-    const change = await opts.decide({ tx, row });
-    if (change.events.length === 0) throw new Error('a case change needs a timeline row');
-    const now = opts.at ?? new Date();
-    const updated: CaseRow = { ...row, ...(change.set as Partial<CaseRow>), version: row.version + 1, updatedAt: now };
-    // 3. The clocks each step moves, planned on the locked running clocks (a step's plan starts where the last ended).
-    const clocks: ClockPlan = { updated: [], started: [] };
-    if (change.clockSteps?.length) {
-      if (!opts.calendar) throw new Error('a change that moves clocks needs the calendar');
-      const policies = await enabledTimeLimits(opts.db, row.districtCode, tx);
-      // Each clock's last state, and which of them this change starts (a clock started and stopped within the same
-      // change — a reopen's handling clock stopped again — is inserted once, as it ends).
-      const last = new Map<string, ClockRow>();
-      const startedIds = new Set<string>();
-      let running = rowsFromJson(caseClocks, locked.running);
-      for (const action of change.clockSteps) {
-        const plan = planClockEffects({ calendar: opts.calendar, row: updated, action, at: now, running, policies });
-        for (const c of [...plan.updated, ...plan.started]) last.set(c.id, c);
-        for (const c of plan.started) startedIds.add(c.id);
-        running = plan.running;
-      }
-      clocks.started = [...startedIds].map((id) => last.get(id)!);
-      clocks.updated = [...last.values()].filter((c) => !startedIds.has(c.id));
-    }
-    // 4. The row (its whole new state: it is locked), the timeline, the clocks, the new words and — when nothing else
-    // the statistics read is written by this change (`changedCaseStatsEntries`) — the statistics: one statement.
-    const statsInStatement = !change.also && (!change.clockSteps?.length || updated.concludedAt == null);
+    const planned = await planChange(opts, tx, locked);
+    const { row, updated, change, now } = planned;
+    const statsInStatement = inStatement(planned);
     // The detail as changed comes with the change unless `also` writes more after it (then it is read at the end).
     const detailInStatement = !!opts.detail && !change.also;
-    const [written] = await executePrepared<{ event_ids: number[] } & Record<string, unknown>>(
-      tx,
-      `${statsInStatement ? `fq_case_change_stats_${row.districtCode}` : 'fq_case_change'}${detailInStatement ? '_detail' : ''}`,
-      sql`
-      with u as (
-        update cases c set ${sql.raw(`(${WRITABLE.map(([, col]) => col).join(', ')})`)} = (
-          select ${sql.raw(WRITABLE.map(([, col]) => `n.${col}`).join(', '))} from jsonb_populate_record(null::cases, ${JSON.stringify(rowJson(updated))}::jsonb) n
-        )
-        where c.district_code = ${row.districtCode} and c.id = ${row.id}
-        returning c.*
-      ),
-      ${sql.raw(statsInStatement ? `${changedCaseStatsEntries('u', row.districtCode)},` : '')}
-      e as (
-        insert into case_events (district_code, case_id, at, actor_id, actor_name, action, from_status, to_status, reason, data)
-        select ${row.districtCode}, ${row.id}::uuid, ${now}, ${opts.author.id}::uuid, ${opts.author.displayName}, x.action, x.from_status, x.to_status, x.reason, x.data
-        from jsonb_to_recordset(${JSON.stringify(change.events.map(eventJson))}::jsonb) as x(n int, action text, from_status text, to_status text, reason text, data jsonb)
-        order by x.n
-        returning *
-      ),
-      changed_clocks as (
-        update case_clocks k set stopped_at = n.stopped_at, is_overdue_at_stop = n.is_overdue_at_stop, paused_on = n.paused_on, paused_days = n.paused_days,
-          due_date = n.due_date, is_provisional = n.is_provisional
-        from jsonb_populate_recordset(null::case_clocks, ${JSON.stringify(clocks.updated.map(clockJson))}::jsonb) n
-        where k.district_code = ${row.districtCode} and k.id = n.id
-        returning k.*
-      ),
-      started_clocks as (
-        insert into case_clocks select * from jsonb_populate_recordset(null::case_clocks, ${JSON.stringify(clocks.started.map(clockJson))}::jsonb)
-        returning *
-      ),
-      words as (
-        update case_search set search_vector = search_vector || to_tsvector('simple', ${tokensOf(change.indexText)})
-        where district_code = ${row.districtCode} and case_id = ${row.id} and ${tokensOf(change.indexText)} <> ''
-        returning 1
-      )
-      select (select array_agg(id order by id) from e) as event_ids, (select count(*) from u) as u${sql.raw(
-        // Read by the main query, the pending rows (and the old facts they lock) are written before `stats_saved`, which
-        // nothing reads and so runs after it: the old facts are locked and subtracted before the new ones replace them.
-        statsInStatement ? ', (select count(*) from stats_pending) as stats' : '',
-      )}${sql.raw(
-        detailInStatement
-          ? `, ${detailPartsSelect('u', { events: 'e', changedClocks: 'changed_clocks', startedClocks: 'started_clocks' })} from u`
-          : '',
-      )}`,
-    );
-    const eventIds = (written!.event_ids ?? []).map(Number);
-    // 5. What the step writes besides (attachments, notifications), then the statistics, which read all of it.
+    const written = (await writeChange(tx, planned, { statsInStatement, detailInStatement }))!;
+    const eventIds = (written.event_ids ?? []).map(Number);
+    // What the step writes besides (attachments, notifications), then the statistics, which read all of it.
     await change.also?.(tx, updated, eventIds);
     await announce(tx, caseLiveEvent(updated, 'case.changed', now));
     if (!statsInStatement) await refreshCaseStats(tx, row.districtCode, [row.id]);
     if (updated.status !== row.status) await queueStatusCallback(tx, updated, change.events[0]!.action, now);
-    const parts = detailInStatement ? detailPartsFrom(written!) : opts.detail ? await loadCaseDetailParts(tx, updated) : undefined;
+    const parts = detailInStatement ? detailPartsFrom(written) : opts.detail ? await loadCaseDetailParts(tx, updated) : undefined;
     return { row: updated, previous: row, eventIds, parts };
   };
   return opts.within ? run(opts.within) : opts.db.transaction(run);
+}
+
+/** The change of `recordCaseChange` tried as one statement on the unlocked row; undefined when it must take the locking way. */
+async function changeOptimistically(opts: CaseChangeOptions): Promise<RecordedChange | undefined> {
+  const [read] = await executePrepared<{ row: Record<string, unknown>; running: unknown; fingerprint: string; backfilled: boolean }>(
+    opts.db,
+    'fq_read_case_to_change',
+    sql`select to_jsonb(c) as row, ${sql.raw(RUNNING_CLOCKS_JSON)} as running, ${sql.raw(RUNNING_CLOCKS_FINGERPRINT)} as fingerprint,
+        exists (select 1 from case_stats s where s.district_code = c.district_code and s.case_id = c.id)
+          and exists (select 1 from case_search s where s.district_code = c.district_code and s.case_id = c.id) as backfilled
+      from cases c where c.district_code = ${opts.districtCode} and c.id = ${opts.caseId}`,
+  );
+  if (!read) throw new AppError('CASE_NOT_FOUND');
+  // A sender's callback is a write of its own (the outbox), in the change's transaction.
+  if ((read.row as { source_client_id: string | null }).source_client_id) return undefined;
+  // A case the start-up backfills have not reached (no statistics or search row yet): they lock the case and write those
+  // rows without moving its version, and a statement that waited for them would not see what they wrote (its snapshot
+  // is older) — it would count the case twice or lose its words. Such a case takes the locking way.
+  if (!read.backfilled) return undefined;
+  // `decide` only reads here (the caller's promise): it reads from the pool.
+  const planned = await planChange(opts, opts.db as unknown as Tx, read);
+  if (planned.change.also || !inStatement(planned)) return undefined;
+  const written = await writeChange(opts.db, planned, {
+    statsInStatement: true,
+    detailInStatement: !!opts.detail,
+    onlyIfUnchanged: read.fingerprint,
+  });
+  // Changed since it was read: no part of the statement wrote anything.
+  if (!written) return undefined;
+  await announce(opts.db, caseLiveEvent(planned.updated, 'case.changed', planned.now));
+  return {
+    row: planned.updated,
+    previous: planned.row,
+    eventIds: (written.event_ids ?? []).map(Number),
+    parts: opts.detail ? detailPartsFrom(written) : undefined,
+  };
+}
+
+interface PlannedChange {
+  row: CaseRow;
+  updated: CaseRow;
+  change: CaseChange;
+  clocks: ClockPlan;
+  now: Date;
+  author: ChangeAuthor;
+}
+
+/** The guard, the version the user saw, the step's decision and the clocks it moves, on the row as read. */
+async function planChange(
+  opts: CaseChangeOptions,
+  tx: Tx,
+  read: { row: Record<string, unknown>; running: unknown },
+): Promise<PlannedChange> {
+  const [row] = rowsFromJson(cases, [read.row]) as [CaseRow];
+  opts.guard?.(row);
+  if (opts.expectedVersion !== undefined && row.version !== opts.expectedVersion) {
+    throw new AppError('CASE_VERSION_CONFLICT', { expectedVersion: opts.expectedVersion, currentVersion: row.version });
+  }
+  const change = await opts.decide({ tx, row });
+  if (change.events.length === 0) throw new Error('a case change needs a timeline row');
+  const now = opts.at ?? new Date();
+  const updated: CaseRow = { ...row, ...(change.set as Partial<CaseRow>), version: row.version + 1, updatedAt: now };
+  // The clocks each step moves, planned on the running clocks read (a step's plan starts where the last ended).
+  const clocks: ClockPlan = { updated: [], started: [] };
+  if (change.clockSteps?.length) {
+    if (!opts.calendar) throw new Error('a change that moves clocks needs the calendar');
+    const policies = await enabledTimeLimits(opts.db, row.districtCode, tx);
+    // Each clock's last state, and which of them this change starts (a clock started and stopped within the same
+    // change — a reopen's handling clock stopped again — is inserted once, as it ends).
+    const last = new Map<string, ClockRow>();
+    const startedIds = new Set<string>();
+    let running = rowsFromJson(caseClocks, read.running);
+    for (const action of change.clockSteps) {
+      const plan = planClockEffects({ calendar: opts.calendar, row: updated, action, at: now, running, policies });
+      for (const c of [...plan.updated, ...plan.started]) last.set(c.id, c);
+      for (const c of plan.started) startedIds.add(c.id);
+      running = plan.running;
+    }
+    clocks.started = [...startedIds].map((id) => last.get(id)!);
+    clocks.updated = [...last.values()].filter((c) => !startedIds.has(c.id));
+  }
+  return { row, updated, change, clocks, now, author: opts.author };
+}
+
+/** Whether the statistics go in the change's own statement: nothing else they read is written by this change (`changedCaseStatsEntries`). */
+const inStatement = ({ change, updated }: PlannedChange) => !change.also && (!change.clockSteps?.length || updated.concludedAt == null);
+
+/**
+ * The row (its whole new state), the timeline, the clocks, the new words, the statistics when `statsInStatement`, and
+ * the detail as changed when `detailInStatement`: one statement. Every part hangs on the case row's update; with
+ * `onlyIfUnchanged` (a running-clocks fingerprint) that update happens only if the case still has the version and the
+ * running clocks read, and the statement answers nothing when it did not.
+ */
+async function writeChange(
+  q: Db | Tx,
+  { row, updated, change, clocks, now, author }: PlannedChange,
+  how: { statsInStatement: boolean; detailInStatement: boolean; onlyIfUnchanged?: string },
+): Promise<({ event_ids: number[] } & Record<string, unknown>) | undefined> {
+  const { statsInStatement, detailInStatement, onlyIfUnchanged } = how;
+  const optimistic = onlyIfUnchanged !== undefined;
+  const [written] = await executePrepared<{ event_ids: number[] } & Record<string, unknown>>(
+    q,
+    `${statsInStatement ? `fq_case_change_stats_${row.districtCode}` : 'fq_case_change'}${detailInStatement ? '_detail' : ''}${optimistic ? '_if_unchanged' : ''}`,
+    sql`
+    with u as (
+      update cases c set ${sql.raw(`(${WRITABLE.map(([, col]) => col).join(', ')})`)} = (
+        select ${sql.raw(WRITABLE.map(([, col]) => `n.${col}`).join(', '))} from jsonb_populate_record(null::cases, ${JSON.stringify(rowJson(updated))}::jsonb) n
+      )
+      where c.district_code = ${row.districtCode} and c.id = ${row.id}${
+        optimistic ? sql` and c.version = ${row.version} and ${sql.raw(RUNNING_CLOCKS_FINGERPRINT)} = ${onlyIfUnchanged}` : sql``
+      }
+      returning c.*
+    ),
+    ${sql.raw(statsInStatement ? `${changedCaseStatsEntries('u', row.districtCode)},` : '')}
+    e as (
+      insert into case_events (district_code, case_id, at, actor_id, actor_name, action, from_status, to_status, reason, data)
+      select ${row.districtCode}, ${row.id}::uuid, ${now}, ${author.id}::uuid, ${author.displayName}, x.action, x.from_status, x.to_status, x.reason, x.data
+      from jsonb_to_recordset(${JSON.stringify(change.events.map(eventJson))}::jsonb) as x(n int, action text, from_status text, to_status text, reason text, data jsonb)
+      where exists (select 1 from u)
+      order by x.n
+      returning *
+    ),
+    changed_clocks as (
+      update case_clocks k set stopped_at = n.stopped_at, is_overdue_at_stop = n.is_overdue_at_stop, paused_on = n.paused_on, paused_days = n.paused_days,
+        due_date = n.due_date, is_provisional = n.is_provisional
+      from jsonb_populate_recordset(null::case_clocks, ${JSON.stringify(clocks.updated.map(clockJson))}::jsonb) n
+      -- The case's own clocks only (by its key, whatever plan is chosen: not a scan of the district's clocks).
+      where k.district_code = ${row.districtCode} and k.case_id = ${row.id} and k.id = n.id and exists (select 1 from u)
+      returning k.*
+    ),
+    started_clocks as (
+      insert into case_clocks select * from jsonb_populate_recordset(null::case_clocks, ${JSON.stringify(clocks.started.map(clockJson))}::jsonb)
+      where exists (select 1 from u)
+      returning *
+    ),
+    words as (
+      update case_search set search_vector = search_vector || to_tsvector('simple', ${tokensOf(change.indexText)})
+      where district_code = ${row.districtCode} and case_id = ${row.id} and ${tokensOf(change.indexText)} <> '' and exists (select 1 from u)
+      returning 1
+    )
+    select (select array_agg(id order by id) from e) as event_ids, (select count(*) from u) as u${sql.raw(
+      // Read by the main query, the pending rows (and the old facts they lock) are written before `stats_saved`, which
+      // nothing reads and so runs after it: the old facts are locked and subtracted before the new ones replace them.
+      statsInStatement ? ', (select count(*) from stats_pending) as stats' : '',
+    )}${sql.raw(
+      detailInStatement
+        ? `, ${detailPartsSelect('u', { events: 'e', changedClocks: 'changed_clocks', startedClocks: 'started_clocks' })} from u`
+        : '',
+    )}`,
+  );
+  return written && Number(written.u) > 0 ? written : undefined;
 }
 
 /**

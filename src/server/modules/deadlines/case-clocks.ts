@@ -124,6 +124,12 @@ export function planClockEffects(opts: {
 /** The running clocks of a case, as JSON rows for a statement that reads them with the case's lock. */
 export const RUNNING_CLOCKS_JSON = `(select jsonb_agg(to_jsonb(k)) from case_clocks k where k.district_code = c.district_code and k.case_id = c.id and k.stopped_at is null)`;
 
+/**
+ * A fingerprint of the running clocks of case `c` (every column of each, in a fixed order): a change planned on clocks
+ * read without the case's lock is written only if they are still the same (record-case-change.ts, `optimistic`).
+ */
+export const RUNNING_CLOCKS_FINGERPRINT = `md5(coalesce((select string_agg(k::text, ',' order by k.id) from case_clocks k where k.district_code = c.district_code and k.case_id = c.id and k.stopped_at is null), ''))`;
+
 export interface ClockView {
   id: string;
   stage: ClockStage;
