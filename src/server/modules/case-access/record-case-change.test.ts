@@ -413,23 +413,24 @@ describe('the one write path', () => {
       });
       return { result, decided };
     };
+    /** Another change of the case, committed in its own transaction: a note on its timeline. */
+    const noteMeanwhile = (caseId: string) =>
+      ctx.database.db.transaction((tx) =>
+        recordCaseEvent({
+          db: ctx.database.db,
+          within: tx,
+          districtCode: '410871',
+          caseId,
+          author,
+          event: { action: 'note', reason: '其间的记录' },
+        }),
+      );
     const timeline = async (caseId: string) =>
       (await ctx.database.pool.query(`select action from case_events where case_id = $1 order by id`, [caseId])).rows.map((r) => r.action);
 
     it('writes nothing when another change came in between, and makes the change on the case as it is now', async () => {
       const c = await register();
-      const { result, decided } = await acceptWith(c.id, () =>
-        ctx.database.db.transaction((tx) =>
-          recordCaseEvent({
-            db: ctx.database.db,
-            within: tx,
-            districtCode: '410871',
-            caseId: c.id,
-            author,
-            event: { action: 'note', reason: '其间的记录' },
-          }),
-        ),
-      );
+      const { result, decided } = await acceptWith(c.id, () => noteMeanwhile(c.id));
       // Decided twice: on the row as read (its statement wrote nothing), then on the locked row.
       expect(decided).toBe(2);
       expect(result.previous.version).toBe(c.version + 1);
@@ -442,23 +443,7 @@ describe('the one write path', () => {
     it('answers CASE_VERSION_CONFLICT to a user who saw the version another change has since moved, writing nothing', async () => {
       const c = await register();
       const before = await statistics();
-      await expect(
-        acceptWith(
-          c.id,
-          () =>
-            ctx.database.db.transaction((tx) =>
-              recordCaseEvent({
-                db: ctx.database.db,
-                within: tx,
-                districtCode: '410871',
-                caseId: c.id,
-                author,
-                event: { action: 'note', reason: '其间的记录' },
-              }),
-            ),
-          c.version,
-        ),
-      ).rejects.toMatchObject({ code: 'CASE_VERSION_CONFLICT' });
+      await expect(acceptWith(c.id, () => noteMeanwhile(c.id), c.version)).rejects.toMatchObject({ code: 'CASE_VERSION_CONFLICT' });
       expect(await timeline(c.id)).toEqual(['register', 'note']);
       const { rows } = await ctx.database.pool.query(`select status from cases where id = $1`, [c.id]);
       expect(rows[0].status).toBe('registered');
