@@ -1,9 +1,21 @@
 import { randomInt } from 'node:crypto';
 
-/** A valid resident ID (GB 11643) born on `birth` (YYYYMMDD, default a random day in 1978) that the run has not used. */
+/** A valid resident ID (GB 11643) born on `birth` (YYYYMMDD, default a random day of 1940–1999) that this test process has not issued. */
 export function uniqueIdNumber(birth?: string): string {
-  const day = birth ?? `1978${String(randomInt(1, 13)).padStart(2, '0')}${String(randomInt(1, 29)).padStart(2, '0')}`;
-  const body = `410871${day}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+  for (;;) {
+    // Born 1940–1999 on day 1–28, sequence 000–999: twenty million numbers (one birth year gave 336,000, and two test
+    // files sharing the server's database drew the same number for different names: PERSON_NAME_DIFFERS).
+    const day = birth ?? `${randomInt(1940, 2000)}${String(randomInt(1, 13)).padStart(2, '0')}${String(randomInt(1, 29)).padStart(2, '0')}`;
+    const id = idNumberOf(`410871${day}${String(randomInt(0, 1000)).padStart(3, '0')}`);
+    if (!issued.has(id)) {
+      issued.add(id);
+      return id;
+    }
+  }
+}
+const issued = new Set<string>();
+
+function idNumberOf(body: string): string {
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const sum = [...body].reduce((acc, d, i) => acc + Number(d) * w[i]!, 0);
   return body + '10X98765432'[sum % 11];
