@@ -11,6 +11,8 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Database {
   db: Db;
   pool: pg.Pool;
+  /** The connections behind `planOnceDb(db)`. */
+  planOncePool: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -19,11 +21,33 @@ export function connectDatabase(url: string, max = 20, onError?: (err: Error) =>
   // once (the cockpit: ten statements) does not open new PostgreSQL backends — each a process that loads its catalog
   // caches afresh — after a quiet spell. `warmConnections` (db/prewarm.ts) opens them at start.
   const pool = new pg.Pool({ connectionString: url, max, min: Math.floor(max / 2) });
+  // A few more connections, opened when first needed and then kept, that plan every named statement once, generically
+  // (`plan_cache_mode`, set for the session at connect: it cannot be set inside one autocommitted statement). The case
+  // steps' optimistic statements run there (`planOnceDb`): on the main pool a connection planned the step's statement
+  // five times (custom plans) before it kept the generic plan, and again after each ANALYZE of a table it reads — a
+  // fifth to a quarter of PostgreSQL's time under 50 clients (docs/PERFORMANCE.md, write path, tenth round). Not the
+  // main pool: there every unnamed statement (a list's filters) would get a generic plan too.
+  const stepsMax = Math.max(2, Math.ceil(max / 4));
+  const stepsPool = new pg.Pool({ connectionString: url, max: stepsMax, min: stepsMax, options: '-c plan_cache_mode=force_generic_plan' });
   // An idle connection the server drops (restart, failover) must not crash the process; the pool replaces it.
   pool.on('error', (err) => onError?.(err));
+  stepsPool.on('error', (err) => onError?.(err));
   const db = drizzle(pool, { schema });
   trackCommits(db);
-  return { db, pool, close: () => pool.end() };
+  const steps = drizzle(stepsPool, { schema });
+  planOnceDbs.set(db, steps);
+  return { db, pool, planOncePool: stepsPool, close: async () => void (await Promise.all([pool.end(), stepsPool.end()])) };
+}
+
+const planOnceDbs = new WeakMap<Db, Db>();
+
+/**
+ * The connections of `db`'s database that plan each named statement once (generically): for autocommitted statements
+ * that run many times with a plan dear to make (the optimistic case step, record-case-change.ts). Statements only:
+ * no transactions, no commit hooks. `db` itself for a database not opened by `connectDatabase`.
+ */
+export function planOnceDb(db: Db): Db {
+  return planOnceDbs.get(db) ?? db;
 }
 
 type CommitHook = (db: Db) => void;

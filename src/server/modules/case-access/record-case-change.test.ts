@@ -494,6 +494,52 @@ describe('the one write path', () => {
       expect(await timeline(c.id)).toEqual(['register', 'accept']);
       await expectStatisticsExact();
     });
+
+    it('is planned once per connection, generically, from its first call (not five custom plans first)', async () => {
+      // A database handle of its own: its connections for such statements (two) start with nothing prepared.
+      const small = connectDatabase(ctx.database.pool.options.connectionString!, 2);
+      try {
+        const calendar = await ctx.app.deps.calendar.get();
+        for (const c of await Promise.all(Array.from({ length: 6 }, () => register()))) {
+          const result = await recordCaseChange({
+            db: small.db,
+            calendar,
+            districtCode: '410871',
+            caseId: c.id,
+            author,
+            optimistic: true,
+            decide: async ({ row }) => ({
+              set: { status: 'accepted' },
+              events: [stepEntry('accept', row.status, 'accepted', null, {})],
+              clockSteps: ['accept'],
+            }),
+          });
+          expect(result.row.status).toBe('accepted');
+        }
+        // Every connection the statements could have run on, held at once, tells what it prepared and planned.
+        const clients = await Promise.all([small.planOncePool.connect(), small.planOncePool.connect()]);
+        try {
+          const plans = { custom: 0, generic: 0, calls: 0 };
+          for (const client of clients) {
+            const { rows } = await client.query<{ custom: number; generic: number }>(
+              `select custom_plans::int as custom, generic_plans::int as generic from pg_prepared_statements where name in ('fq_read_case_to_change', 'fq_case_change_stats_410871_if_unchanged')`,
+            );
+            for (const r of rows) {
+              plans.custom += r.custom;
+              plans.generic += r.generic;
+              plans.calls++;
+            }
+          }
+          expect(plans.calls).toBeGreaterThan(0);
+          expect(plans.custom).toBe(0);
+          expect(plans.generic).toBeGreaterThanOrEqual(12);
+        } finally {
+          for (const client of clients) client.release();
+        }
+      } finally {
+        await small.close();
+      }
+    });
   });
 
   it('is the only code that writes timeline rows or moves a case version', () => {

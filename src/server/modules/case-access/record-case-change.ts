@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { WorkCalendar } from '../../../shared/calendar.js';
 import { CASE_TRANSITIONS, type CaseAction, type CaseStatus } from '../../../shared/case-lifecycle.js';
-import { executePrepared, type Db, type Tx } from '../../db/client.js';
+import { executePrepared, planOnceDb, type Db, type Tx } from '../../db/client.js';
 import { rowsFromJson } from '../../db/json-rows.js';
 import { caseClocks, caseEvents, caseParties, cases } from '../../db/schema.js';
 import { AppError } from '../../plugins/errors.js';
@@ -155,8 +155,10 @@ export async function recordCaseChange(opts: CaseChangeOptions): Promise<Recorde
 
 /** The change of `recordCaseChange` tried as one statement on the unlocked row; undefined when it must take the locking way. */
 async function changeOptimistically(opts: CaseChangeOptions): Promise<RecordedChange | undefined> {
+  // Both statements on the connections that plan them once (db/client.ts `planOnceDb`).
+  const steps = planOnceDb(opts.db);
   const [read] = await executePrepared<{ row: Record<string, unknown>; running: unknown; fingerprint: string; backfilled: boolean }>(
-    opts.db,
+    steps,
     'fq_read_case_to_change',
     sql`select to_jsonb(c) as row, ${sql.raw(RUNNING_CLOCKS_JSON)} as running, ${sql.raw(RUNNING_CLOCKS_FINGERPRINT)} as fingerprint,
         exists (select 1 from case_stats s where s.district_code = c.district_code and s.case_id = c.id)
@@ -173,7 +175,7 @@ async function changeOptimistically(opts: CaseChangeOptions): Promise<RecordedCh
   // `decide` only reads here (the caller's promise): it reads from the pool.
   const planned = await planChange(opts, opts.db as unknown as Tx, read);
   if (planned.change.also || !inStatement(planned)) return undefined;
-  const written = await writeChange(opts.db, planned, {
+  const written = await writeChange(steps, planned, {
     statsInStatement: true,
     detailInStatement: !!opts.detail,
     onlyIfUnchanged: read.fingerprint,
