@@ -91,6 +91,12 @@ const factsFrom = (source: string) => `
 const FACTS = factsFrom('cases');
 
 /**
+ * The ids of unit `u` and of every unit above it, from its path (`/<id>/<id>/…/`, schema/units.ts): looked up by key,
+ * a few rows, where `u.path like a.path || '%'` read every unit of the district for each case a step changes.
+ */
+const ANCESTOR_IDS = (u: string) => `string_to_array(trim(both '/' from ${u}.path), '/')::uuid[]`;
+
+/**
  * Each unit's level: its own kind, or for a department the kind of the nearest territorial unit above it. A recount
  * needs every unit's; a change needs only the lead units of its cases (`$ids`), which keeps a step's refresh small.
  */
@@ -98,7 +104,7 @@ const levels = (scope: 'district' | 'ids') => `
   lvl as (
     select u.id, (
       select a.kind from units a
-      where a.district_code = u.district_code and u.path like a.path || '%' and a.kind <> 'department'
+      where a.district_code = u.district_code and a.id = any(${ANCESTOR_IDS('u')}) and a.kind <> 'department'
       order by a.depth desc limit 1
     ) as kind
     from units u where u.district_code = $district
@@ -296,7 +302,7 @@ export function changedCaseStatsEntries(source: string, districtCode: string): s
     lvl as (
       select un.id, (
         select a.kind from units a
-        where a.district_code = un.district_code and un.path like a.path || '%' and a.kind <> 'department'
+        where a.district_code = un.district_code and a.id = any(${ANCESTOR_IDS('un')}) and a.kind <> 'department'
         order by a.depth desc limit 1
       ) as kind
       from units un where un.district_code = ${d} and un.id in (select lead_unit_id from ${source})
