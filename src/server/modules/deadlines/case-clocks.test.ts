@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays, shanghaiDate } from '../../../shared/calendar.js';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
@@ -123,5 +123,61 @@ describe('a year loaded later', () => {
     expect(put.statusCode).toBe(200);
     const { rows } = await ctx.database.pool.query(`select due_date::text, is_provisional from case_clocks where id = $1`, [clockId]);
     expect(rows[0]).toEqual({ due_date: '2033-01-06', is_provisional: false });
+  });
+
+  it('recomputes under the case lock: a step that read the clocks before cannot write their old due date back', async () => {
+    const c = await register();
+    const clockId = c.clocks[0].id;
+    // A clock started on Sunday 2035-01-07 for 3 working days, computed while 2035 was not loaded.
+    await ctx.database.pool.query(
+      `update case_clocks set started_on = '2035-01-07', days = 3, unit = 'working', due_date = '2035-01-10', is_provisional = true where id = $1`,
+      [clockId],
+    );
+    // A step in progress: the case locked and its clocks read, as record-case-change.ts does before it writes them.
+    const step = await ctx.database.pool.connect();
+    try {
+      await step.query('begin');
+      const pid = (await step.query(`select pg_backend_pid() as pid`)).rows[0].pid as number;
+      await step.query(`select 1 from cases where id = $1 for update`, [c.id]);
+      const read = (await step.query(`select due_date::text as due, is_provisional from case_clocks where id = $1`, [clockId])).rows[0];
+      const loading = ctx.app.inject({
+        method: 'PUT',
+        url: '/api/calendar/years/2035',
+        headers: { cookie: cookies.admin! },
+        payload: { holidays: [{ date: '2035-01-08', name: '测试假日' }], workdays: [] },
+      });
+      const blockedByStep = vi.waitFor(
+        async () => {
+          const { rows } = await ctx.database.pool.query(`select 1 from pg_stat_activity where $1 = any(pg_blocking_pids(pid))`, [pid]);
+          if (!rows.length) throw new Error('nothing waits for the step yet');
+        },
+        { timeout: 20_000, interval: 20 },
+      );
+      // The recomputation waits for the step's lock (it does not change the clock under the step's feet).
+      expect(await Promise.race([loading.then(() => 'recomputed at once'), blockedByStep.then(() => 'waits for the step')])).toBe(
+        'waits for the step',
+      );
+      // The step writes the clock's whole state as it read it, with a change of its own, and commits.
+      await step.query(`update case_clocks set due_date = $2, is_provisional = $3, warn_percent = 77 where id = $1`, [
+        clockId,
+        read.due,
+        read.is_provisional,
+      ]);
+      await step.query('commit');
+      expect((await loading).statusCode).toBe(200);
+    } finally {
+      await step.query('rollback'); // nothing left open on a failure (after the commit: nothing to undo)
+      step.release();
+    }
+    // Both kept: the step's change, and the due date counted again with the loaded year's holiday.
+    const { rows } = await ctx.database.pool.query(`select due_date::text, is_provisional, warn_percent from case_clocks where id = $1`, [
+      clockId,
+    ]);
+    expect(rows[0]).toEqual({
+      due_date: await calendarDate('add-working-days?from=2035-01-07&days=3'),
+      is_provisional: false,
+      warn_percent: 77,
+    });
+    expect(rows[0].due_date).not.toBe('2035-01-10');
   });
 });

@@ -195,18 +195,39 @@ export function mostUrgent(views: readonly ClockView[]): ClockView | null {
  * with the same period, extension and pause, and stays provisional only if a year on its way is still missing.
  */
 export async function recomputeProvisionalClocks(db: Db, calendar: WorkCalendar): Promise<number> {
-  const rows = await db
-    .select()
+  const provisional = and(eq(caseClocks.isProvisional, true), isNull(caseClocks.stoppedAt));
+  const owners = await db
+    .selectDistinct({ districtCode: caseClocks.districtCode, caseId: caseClocks.caseId })
     .from(caseClocks)
-    .where(and(eq(caseClocks.isProvisional, true), isNull(caseClocks.stoppedAt)));
-  for (const c of rows) {
-    const due = recomputeDueDate(calendar, c);
-    await db
-      .update(caseClocks)
-      .set({ dueDate: due.date, isProvisional: due.provisional })
-      .where(and(eq(caseClocks.districtCode, c.districtCode), eq(caseClocks.id, c.id)));
-  }
-  return rows.length;
+    .where(provisional);
+  let n = 0;
+  for (const k of owners)
+    n += await db.transaction(async (tx) => {
+      // Under the case's lock, as every change of the case takes it (case-access/record-case-change.ts), and read again
+      // under it: a step that read the clocks before would otherwise write their old due date back over this one.
+      await lockCases(tx, k.districtCode, [k.caseId]);
+      const rows = await tx
+        .select()
+        .from(caseClocks)
+        .where(and(eq(caseClocks.districtCode, k.districtCode), eq(caseClocks.caseId, k.caseId), provisional));
+      for (const c of rows) {
+        const due = recomputeDueDate(calendar, c);
+        await tx
+          .update(caseClocks)
+          .set({ dueDate: due.date, isProvisional: due.provisional })
+          .where(and(eq(caseClocks.districtCode, c.districtCode), eq(caseClocks.id, c.id)));
+      }
+      return rows.length;
+    });
+  return n;
+}
+
+/** Locks cases as a change of them does (`for update`), in the order of their ids: two lockers of many never deadlock. */
+export async function lockCases(tx: Tx, districtCode: string, caseIds: string[]): Promise<void> {
+  if (!caseIds.length) return;
+  await tx.execute(
+    sql`select 1 from cases where district_code = ${districtCode} and id = any(${`{${caseIds.join(',')}}`}::uuid[]) order by id for update`,
+  );
 }
 
 /** SQL: the case has a running clock already past its due date. */

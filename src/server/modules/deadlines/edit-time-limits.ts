@@ -6,6 +6,7 @@ import type { Db, Tx } from '../../db/client.js';
 import { adminLog, caseClocks, timeLimitPolicies } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
+import { lockCases } from './case-clocks.js';
 import { forgetTimeLimits, listTimeLimits, type TimeLimitPolicyRow } from './time-limits.repository.js';
 
 async function logAdmin(tx: Tx, actor: Actor, entry: { action: string; entity: string; data: Record<string, unknown> }) {
@@ -53,10 +54,16 @@ export async function recomputeDeadlines(opts: { db: Db; calendar: WorkCalendar;
   const { db, calendar, actor } = opts;
   const policies = new Map((await listTimeLimits(db, actor.districtCode)).map((p) => [p.id, p]));
   return db.transaction(async (tx) => {
-    const running = await tx
-      .select()
-      .from(caseClocks)
-      .where(and(eq(caseClocks.districtCode, actor.districtCode), isNull(caseClocks.stoppedAt)));
+    const runningIn = and(eq(caseClocks.districtCode, actor.districtCode), isNull(caseClocks.stoppedAt));
+    // The cases whose clocks may change, locked as a change of them does and read again under the locks: a step that
+    // read its clocks before would otherwise write their old limits back (case-access/record-case-change.ts).
+    const owners = await tx.selectDistinct({ caseId: caseClocks.caseId }).from(caseClocks).where(runningIn);
+    await lockCases(
+      tx,
+      actor.districtCode,
+      owners.map((o) => o.caseId),
+    );
+    const running = await tx.select().from(caseClocks).where(runningIn);
     let n = 0;
     for (const c of running) {
       const p = c.policyId ? policies.get(c.policyId) : undefined;
