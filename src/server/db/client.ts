@@ -43,11 +43,12 @@ const planOnceDbs = new WeakMap<Db, Db>();
 
 /**
  * The connections of `db`'s database that plan each named statement once (generically): for autocommitted statements
- * that run many times with a plan dear to make (the optimistic case step, record-case-change.ts). Statements only:
- * no transactions, no commit hooks. `db` itself for a database not opened by `connectDatabase`.
+ * that run many times with a plan dear to make (the optimistic case step, record-case-change.ts; the case page's read,
+ * case-detail.ts). Statements only: no transactions, no commit hooks. `db` itself for a transaction or a database not
+ * opened by `connectDatabase`.
  */
-export function planOnceDb(db: Db): Db {
-  return planOnceDbs.get(db) ?? db;
+export function planOnceDb<Q extends Db | Tx>(db: Q): Q {
+  return (planOnceDbs.get(db as Db) as Q | undefined) ?? db;
 }
 
 type CommitHook = (db: Db) => void;

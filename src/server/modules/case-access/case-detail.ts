@@ -3,7 +3,7 @@ import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import { maskAddress, maskIdNumber, maskPhone } from '../../../shared/identifiers.js';
 import type { Outcome } from '../../../shared/enums.js';
 import type { CaseDetail, CaseSummary, TimelineEntry, Urge } from '../../../shared/schemas/cases.js';
-import { executePrepared, type Db, type Tx } from '../../db/client.js';
+import { executePrepared, planOnceDb, type Db, type Tx } from '../../db/client.js';
 import { rowsFromJson } from '../../db/json-rows.js';
 import { attachments, caseClocks, caseEvents, caseExtensions, caseParties, cases, caseUrges } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
@@ -181,8 +181,10 @@ export async function findVisibleCaseDetail(opts: {
   actor: Actor;
   caseId: string;
 }): Promise<{ row: CaseRow; parts: CaseDetailParts }> {
+  // Outside a transaction on the connections that plan once (db/client.ts `planOnceDb`): the most frequent read of
+  // all, whose custom plans a connection made five times over, and again after each ANALYZE of the tables it reads.
   const [r] = await executePrepared<Record<string, unknown>>(
-    opts.db,
+    planOnceDb(opts.db),
     'fq_case_with_detail',
     sql`select to_jsonb(c) as row, ${sql.raw(detailPartsSelect('c'))} from cases c where c.district_code = ${opts.actor.districtCode} and c.id = ${opts.caseId}`,
   );

@@ -11,6 +11,7 @@ import { MEASURE_KEYS } from '../../../shared/indicators.js';
 import { connectDatabase } from '../../db/client.js';
 import { buildCaseBody, loadActor as loadActorByName } from '../cases/cases.factory.js';
 import { actOnCase } from './act-on-case.js';
+import { findVisibleCaseDetail } from './case-detail.js';
 import { recordCaseChange, recordCaseEvent, stepEntry } from './record-case-change.js';
 import { RUNNING_CLOCKS_FINGERPRINT, RUNNING_CLOCKS_JSON } from '../deadlines/case-clocks.js';
 import { runDeadlineSweep } from '../supervision/deadline-sweep.js';
@@ -495,11 +496,12 @@ describe('the one write path', () => {
       await expectStatisticsExact();
     });
 
-    it('is planned once per connection, generically, from its first call (not five custom plans first)', async () => {
+    it('is planned once per connection, generically, from its first call (not five custom plans first), as the case page read', async () => {
       // A database handle of its own: its connections for such statements (two) start with nothing prepared.
       const small = connectDatabase(ctx.database.pool.options.connectionString!, 2);
       try {
         const calendar = await ctx.app.deps.calendar.get();
+        const dispatcher = await loadActorByName(small.db, 'dispatcher');
         for (const c of await Promise.all(Array.from({ length: 6 }, () => register()))) {
           const result = await recordCaseChange({
             db: small.db,
@@ -515,6 +517,8 @@ describe('the one write path', () => {
             }),
           });
           expect(result.row.status).toBe('accepted');
+          // And the case page's read, as a dispatcher opens it after the step.
+          expect((await findVisibleCaseDetail({ db: small.db, actor: dispatcher, caseId: c.id })).row.version).toBe(result.row.version);
         }
         // Every connection the statements could have run on, held at once, tells what it prepared and planned.
         const clients = await Promise.all([small.planOncePool.connect(), small.planOncePool.connect()]);
@@ -522,7 +526,7 @@ describe('the one write path', () => {
           const plans = { custom: 0, generic: 0, calls: 0 };
           for (const client of clients) {
             const { rows } = await client.query<{ custom: number; generic: number }>(
-              `select custom_plans::int as custom, generic_plans::int as generic from pg_prepared_statements where name in ('fq_read_case_to_change', 'fq_case_change_stats_410871_if_unchanged')`,
+              `select custom_plans::int as custom, generic_plans::int as generic from pg_prepared_statements where name in ('fq_read_case_to_change', 'fq_case_change_stats_410871_if_unchanged', 'fq_case_with_detail')`,
             );
             for (const r of rows) {
               plans.custom += r.custom;
@@ -532,7 +536,7 @@ describe('the one write path', () => {
           }
           expect(plans.calls).toBeGreaterThan(0);
           expect(plans.custom).toBe(0);
-          expect(plans.generic).toBeGreaterThanOrEqual(12);
+          expect(plans.generic).toBeGreaterThanOrEqual(18);
         } finally {
           for (const client of clients) client.release();
         }
