@@ -106,46 +106,45 @@ describe('clocks on a case', () => {
 });
 
 describe('a year loaded later', () => {
-  it('recomputes the deadlines that were provisional', async () => {
+  /** A new case whose first clock started on `startedOn` for 3 working days, its due date computed provisionally. */
+  async function provisionalClock(startedOn: string, provisionalDue: string) {
     const c = await register();
-    const clockId = c.clocks[0].id;
-    // A clock started on Sunday 2033-01-02 for 3 working days, computed while 2033 was not loaded: 01-05.
+    const clockId = c.clocks[0].id as string;
     await ctx.database.pool.query(
-      `update case_clocks set started_on = '2033-01-02', days = 3, unit = 'working', due_date = '2033-01-05', is_provisional = true where id = $1`,
-      [clockId],
+      `update case_clocks set started_on = $2, days = 3, unit = 'working', due_date = $3, is_provisional = true where id = $1`,
+      [clockId, startedOn, provisionalDue],
     );
-    const put = await ctx.app.inject({
+    return { caseId: c.id as string, clockId };
+  }
+  /** The administrator loads a year's schedule with one holiday. */
+  const loadYear = (year: number, holiday: { date: string; name: string }) =>
+    ctx.app.inject({
       method: 'PUT',
-      url: '/api/calendar/years/2033',
+      url: `/api/calendar/years/${year}`,
       headers: { cookie: cookies.admin! },
-      payload: { holidays: [{ date: '2033-01-03', name: '元旦' }], workdays: [] },
+      payload: { holidays: [holiday], workdays: [] },
     });
+
+  it('recomputes the deadlines that were provisional', async () => {
+    // Started on Sunday 2033-01-02, computed while 2033 was not loaded: 01-05.
+    const { clockId } = await provisionalClock('2033-01-02', '2033-01-05');
+    const put = await loadYear(2033, { date: '2033-01-03', name: '元旦' });
     expect(put.statusCode).toBe(200);
     const { rows } = await ctx.database.pool.query(`select due_date::text, is_provisional from case_clocks where id = $1`, [clockId]);
     expect(rows[0]).toEqual({ due_date: '2033-01-06', is_provisional: false });
   });
 
   it('recomputes under the case lock: a step that read the clocks before cannot write their old due date back', async () => {
-    const c = await register();
-    const clockId = c.clocks[0].id;
-    // A clock started on Sunday 2035-01-07 for 3 working days, computed while 2035 was not loaded.
-    await ctx.database.pool.query(
-      `update case_clocks set started_on = '2035-01-07', days = 3, unit = 'working', due_date = '2035-01-10', is_provisional = true where id = $1`,
-      [clockId],
-    );
+    // Started on Sunday 2035-01-07, computed while 2035 was not loaded.
+    const { caseId, clockId } = await provisionalClock('2035-01-07', '2035-01-10');
     // A step in progress: the case locked and its clocks read, as record-case-change.ts does before it writes them.
     const step = await ctx.database.pool.connect();
     try {
       await step.query('begin');
       const pid = (await step.query(`select pg_backend_pid() as pid`)).rows[0].pid as number;
-      await step.query(`select 1 from cases where id = $1 for update`, [c.id]);
+      await step.query(`select 1 from cases where id = $1 for update`, [caseId]);
       const read = (await step.query(`select due_date::text as due, is_provisional from case_clocks where id = $1`, [clockId])).rows[0];
-      const loading = ctx.app.inject({
-        method: 'PUT',
-        url: '/api/calendar/years/2035',
-        headers: { cookie: cookies.admin! },
-        payload: { holidays: [{ date: '2035-01-08', name: '测试假日' }], workdays: [] },
-      });
+      const loading = loadYear(2035, { date: '2035-01-08', name: '测试假日' });
       const blockedByStep = vi.waitFor(
         async () => {
           const { rows } = await ctx.database.pool.query(`select 1 from pg_stat_activity where $1 = any(pg_blocking_pids(pid))`, [pid]);
