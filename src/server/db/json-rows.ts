@@ -22,3 +22,14 @@ export function rowsFromJson<T extends Table>(table: T, json: unknown): T['$infe
     return row as T['$inferSelect'];
   });
 }
+
+/** A row as JSON with its columns' names (for `jsonb_populate_record`); timestamps as ISO strings, buffers as bytea hex. */
+export function asColumns(table: Table, row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(getTableColumns(table)).flatMap(([key, column]) => {
+      if (!(key in row)) return [];
+      const v = row[key];
+      return [[column.name, v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? `\\x${v.toString('hex')}` : (v ?? null)]];
+    }),
+  );
+}

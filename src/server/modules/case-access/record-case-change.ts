@@ -3,17 +3,10 @@ import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { WorkCalendar } from '../../../shared/calendar.js';
 import { CASE_TRANSITIONS, type CaseAction, type CaseStatus } from '../../../shared/case-lifecycle.js';
 import { executePrepared, planOnceDb, type Db, type Tx } from '../../db/client.js';
-import { rowsFromJson } from '../../db/json-rows.js';
+import { asColumns, rowsFromJson } from '../../db/json-rows.js';
 import { caseClocks, caseEvents, caseParties, cases } from '../../db/schema.js';
 import { AppError } from '../../plugins/errors.js';
-import {
-  newClocks,
-  planClockEffects,
-  RUNNING_CLOCKS_FINGERPRINT,
-  RUNNING_CLOCKS_JSON,
-  type ClockPlan,
-  type ClockRow,
-} from '../deadlines/case-clocks.js';
+import { newClocks, planClockEffects, RUNNING_CLOCKS_JSON, type ClockPlan, type ClockRow } from '../deadlines/case-clocks.js';
 import { enabledTimeLimits } from '../deadlines/time-limits.repository.js';
 import { announce } from '../../lib/live-hub.js';
 import { tokensOf } from '../search/case-search-index.js';
@@ -113,7 +106,10 @@ export interface RecordedChange {
  *
  * An `optimistic` change without a caller's transaction first reads the row and its running clocks without a lock, and
  * writes everything in one autocommitted statement whose every part is conditional on the case row being updated — which
- * it is only while the case still has the version read and its running clocks are still those read (a fingerprint). A
+ * it is only while the case row is still the very row version read (its `xmin`; the version alone is not enough:
+ * whoever changes a case's clocks gives the case row a new version, deadlines/case-clocks.ts `lockCasesForClocks`, and a
+ * statement that waited for that writer's lock checks the row as it is after it — the clocks read by a subquery would be
+ * judged as of the statement's start, before the writer committed). A
  * case changed in between makes the statement write nothing; the change is then made the locking way above, on the row
  * as it is now (which answers CASE_VERSION_CONFLICT to a user who saw an older version). Two round trips instead of
  * four (BEGIN, the locking read, the change, COMMIT) and no lock record (docs/PERFORMANCE.md, ninth round). Changes
@@ -125,17 +121,29 @@ export async function recordCaseChange(opts: CaseChangeOptions): Promise<Recorde
     if (done) return done;
   }
   const run = async (tx: Tx) => {
-    // The row and its running clocks, locked: one statement. In a transaction of its own, the change's statements
-    // take their generic plans from the first call on a connection (see GENERIC_PLANS).
+    // The row, locked. In a transaction of its own, the change's statements take their generic plans from the first
+    // call on a connection (see GENERIC_PLANS).
     const own = !opts.within;
-    const [locked] = await executePrepared<{ row: Record<string, unknown>; running: unknown }>(
+    const [locked] = await executePrepared<{ row: Record<string, unknown> }>(
       tx,
       own ? 'fq_lock_case_own' : 'fq_lock_case',
-      sql`select to_jsonb(c) as row, ${sql.raw(RUNNING_CLOCKS_JSON)} as running${sql.raw(own ? `, ${GENERIC_PLANS}` : '')}
+      sql`select to_jsonb(c) as row${sql.raw(own ? `, ${GENERIC_PLANS}` : '')}
         from cases c where c.district_code = ${opts.districtCode} and c.id = ${opts.caseId} for update of c`,
     );
     if (!locked) throw new AppError('CASE_NOT_FOUND');
-    const planned = await planChange(opts, tx, locked);
+    // Its running clocks, when the change moves them, read by a statement of their own once the lock is held: a
+    // statement that waited for the lock reads everything but the locked row as of its start — a recomputation of the
+    // clocks that held the lock (deadlines/case-clocks.ts `lockCasesForClocks`) would be read as it was before, and
+    // written back.
+    const running = async () =>
+      (
+        await executePrepared<{ running: unknown }>(
+          tx,
+          'fq_case_running_clocks',
+          sql`select ${sql.raw(RUNNING_CLOCKS_JSON)} as running from (select ${opts.districtCode}::text as district_code, ${opts.caseId}::uuid as id) c`,
+        )
+      )[0]!.running;
+    const planned = await planChange(opts, tx, locked.row, running);
     const { row, updated, change, now } = planned;
     const statsInStatement = inStatement(planned);
     // The detail as changed comes with the change unless `also` writes more after it (then it is read at the end).
@@ -157,10 +165,10 @@ export async function recordCaseChange(opts: CaseChangeOptions): Promise<Recorde
 async function changeOptimistically(opts: CaseChangeOptions): Promise<RecordedChange | undefined> {
   // Both statements on the connections that plan them once (db/client.ts `planOnceDb`).
   const steps = planOnceDb(opts.db);
-  const [read] = await executePrepared<{ row: Record<string, unknown>; running: unknown; fingerprint: string; backfilled: boolean }>(
+  const [read] = await executePrepared<{ row: Record<string, unknown>; running: unknown; xmin: string; backfilled: boolean }>(
     steps,
     'fq_read_case_to_change',
-    sql`select to_jsonb(c) as row, ${sql.raw(RUNNING_CLOCKS_JSON)} as running, ${sql.raw(RUNNING_CLOCKS_FINGERPRINT)} as fingerprint,
+    sql`select to_jsonb(c) as row, ${sql.raw(RUNNING_CLOCKS_JSON)} as running, c.xmin::text as xmin,
         exists (select 1 from case_stats s where s.district_code = c.district_code and s.case_id = c.id)
           and exists (select 1 from case_search s where s.district_code = c.district_code and s.case_id = c.id) as backfilled
       from cases c where c.district_code = ${opts.districtCode} and c.id = ${opts.caseId}`,
@@ -173,12 +181,12 @@ async function changeOptimistically(opts: CaseChangeOptions): Promise<RecordedCh
   // is older) — it would count the case twice or lose its words. Such a case takes the locking way.
   if (!read.backfilled) return undefined;
   // `decide` only reads here (the caller's promise): it reads from the pool.
-  const planned = await planChange(opts, opts.db as unknown as Tx, read);
+  const planned = await planChange(opts, opts.db as unknown as Tx, read.row, async () => read.running);
   if (planned.change.also || !inStatement(planned)) return undefined;
   const written = await writeChange(steps, planned, {
     statsInStatement: true,
     detailInStatement: !!opts.detail,
-    onlyIfUnchanged: read.fingerprint,
+    onlyIfUnchanged: read.xmin,
   });
   // Changed since it was read: no part of the statement wrote anything.
   if (!written) return undefined;
@@ -204,9 +212,10 @@ interface PlannedChange {
 async function planChange(
   opts: CaseChangeOptions,
   tx: Tx,
-  read: { row: Record<string, unknown>; running: unknown },
+  read: Record<string, unknown>,
+  readRunning: () => Promise<unknown>,
 ): Promise<PlannedChange> {
-  const [row] = rowsFromJson(cases, [read.row]) as [CaseRow];
+  const [row] = rowsFromJson(cases, [read]) as [CaseRow];
   opts.guard?.(row);
   if (opts.expectedVersion !== undefined && row.version !== opts.expectedVersion) {
     throw new AppError('CASE_VERSION_CONFLICT', { expectedVersion: opts.expectedVersion, currentVersion: row.version });
@@ -224,7 +233,7 @@ async function planChange(
     // change — a reopen's handling clock stopped again — is inserted once, as it ends).
     const last = new Map<string, ClockRow>();
     const startedIds = new Set<string>();
-    let running = rowsFromJson(caseClocks, read.running);
+    let running = rowsFromJson(caseClocks, await readRunning());
     for (const action of change.clockSteps) {
       const plan = planClockEffects({ calendar: opts.calendar, row: updated, action, at: now, running, policies });
       for (const c of [...plan.updated, ...plan.started]) last.set(c.id, c);
@@ -243,8 +252,8 @@ const inStatement = ({ change, updated }: PlannedChange) => !change.also && (!ch
 /**
  * The row (its whole new state), the timeline, the clocks, the new words, the statistics when `statsInStatement`, and
  * the detail as changed when `detailInStatement`: one statement. Every part hangs on the case row's update; with
- * `onlyIfUnchanged` (a running-clocks fingerprint) that update happens only if the case still has the version and the
- * running clocks read, and the statement answers nothing when it did not.
+ * `onlyIfUnchanged` (the case row's `xmin` as read) that update happens only if the case row is still the row version
+ * read, and the statement answers nothing when it did not.
  */
 async function writeChange(
   q: Db | Tx,
@@ -262,7 +271,7 @@ async function writeChange(
         select ${sql.raw(WRITABLE.map(([, col]) => `n.${col}`).join(', '))} from jsonb_populate_record(null::cases, ${JSON.stringify(rowJson(updated))}::jsonb) n
       )
       where c.district_code = ${row.districtCode} and c.id = ${row.id}${
-        optimistic ? sql` and c.version = ${row.version} and ${sql.raw(RUNNING_CLOCKS_FINGERPRINT)} = ${onlyIfUnchanged}` : sql``
+        optimistic ? sql` and c.version = ${row.version} and c.xmin = ${onlyIfUnchanged}::xid` : sql``
       }
       returning c.*
     ),
@@ -543,16 +552,6 @@ const WRITABLE = Object.entries(getTableColumns(cases))
   )
   .map(([key, column]) => [key, column.name] as const);
 
-/** A row as JSON with its columns' names (for `jsonb_populate_record`); timestamps as ISO strings, buffers as bytea hex. */
-function asColumns(table: Parameters<typeof getTableColumns>[0], row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(getTableColumns(table)).flatMap(([key, column]) => {
-      if (!(key in row)) return [];
-      const v = row[key];
-      return [[column.name, v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? `\\x${v.toString('hex')}` : (v ?? null)]];
-    }),
-  );
-}
 const rowJson = (row: CaseRow) => asColumns(cases, row);
 const clockJson = (k: typeof caseClocks.$inferSelect) => asColumns(caseClocks, k);
 const eventJson = (e: TimelineEntryInput, n: number) => ({

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../../shared/calendar.js';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
-import { buildCaseBody } from '../cases/cases.factory.js';
+import { actOnCase } from '../case-access/act-on-case.js';
+import { buildCaseBody, loadActor } from '../cases/cases.factory.js';
 
 let ctx: TestContext;
 const cookies: Record<string, string> = {};
@@ -114,7 +115,7 @@ describe('a year loaded later', () => {
       `update case_clocks set started_on = $2, days = 3, unit = 'working', due_date = $3, is_provisional = true where id = $1`,
       [clockId, startedOn, provisionalDue],
     );
-    return { caseId: c.id as string, clockId };
+    return { caseId: c.id as string, clockId, version: c.version as number };
   }
   /** The administrator loads a year's schedule with one holiday. */
   const loadYear = (year: number, holiday: { date: string; name: string }) =>
@@ -134,6 +135,28 @@ describe('a year loaded later', () => {
     expect(rows[0]).toEqual({ due_date: '2033-01-06', is_provisional: false });
   });
 
+  /**
+   * The backend that comes to wait for backend `pid`'s locks, polled while `going` (the work expected to wait) has not
+   * ended; undefined if it ended without waiting.
+   */
+  async function waiterOf(pid: number, going: Promise<unknown>): Promise<number | undefined> {
+    let ended = false;
+    void going.finally(() => (ended = true)).catch(() => undefined);
+    for (;;) {
+      const { rows } = await ctx.database.pool.query(`select pid from pg_stat_activity where $1 = any(pg_blocking_pids(pid))`, [pid]);
+      if (rows.length) return rows[0].pid as number;
+      if (ended) return undefined;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  const clockRow = async (clockId: string) =>
+    (
+      await ctx.database.pool.query(
+        `select due_date::text, is_provisional, warn_percent, stopped_at is not null as stopped from case_clocks where id = $1`,
+        [clockId],
+      )
+    ).rows[0];
+
   it('recomputes under the case lock: a step that read the clocks before cannot write their old due date back', async () => {
     // Started on Sunday 2035-01-07, computed while 2035 was not loaded.
     const { caseId, clockId } = await provisionalClock('2035-01-07', '2035-01-10');
@@ -145,17 +168,8 @@ describe('a year loaded later', () => {
       await step.query(`select 1 from cases where id = $1 for update`, [caseId]);
       const read = (await step.query(`select due_date::text as due, is_provisional from case_clocks where id = $1`, [clockId])).rows[0];
       const loading = loadYear(2035, { date: '2035-01-08', name: '测试假日' });
-      const blockedByStep = vi.waitFor(
-        async () => {
-          const { rows } = await ctx.database.pool.query(`select 1 from pg_stat_activity where $1 = any(pg_blocking_pids(pid))`, [pid]);
-          if (!rows.length) throw new Error('nothing waits for the step yet');
-        },
-        { timeout: 20_000, interval: 20 },
-      );
       // The recomputation waits for the step's lock (it does not change the clock under the step's feet).
-      expect(await Promise.race([loading.then(() => 'recomputed at once'), blockedByStep.then(() => 'waits for the step')])).toBe(
-        'waits for the step',
-      );
+      expect(await waiterOf(pid, loading)).toBeDefined();
       // The step writes the clock's whole state as it read it, with a change of its own, and commits.
       await step.query(`update case_clocks set due_date = $2, is_provisional = $3, warn_percent = 77 where id = $1`, [
         clockId,
@@ -169,14 +183,64 @@ describe('a year loaded later', () => {
       step.release();
     }
     // Both kept: the step's change, and the due date counted again with the loaded year's holiday.
-    const { rows } = await ctx.database.pool.query(`select due_date::text, is_provisional, warn_percent from case_clocks where id = $1`, [
-      clockId,
-    ]);
-    expect(rows[0]).toEqual({
+    const row = await clockRow(clockId);
+    expect(row).toMatchObject({
       due_date: await calendarDate('add-working-days?from=2035-01-07&days=3'),
       is_provisional: false,
       warn_percent: 77,
     });
-    expect(rows[0].due_date).not.toBe('2035-01-10');
+    expect(row.due_date).not.toBe('2035-01-10');
   });
+
+  // A step that comes while the recomputation holds the case: it waits, and plans on the clocks as recomputed — whether
+  // it reads them under the lock it waited for, or read them before and finds the case row changed when it writes.
+  for (const [way, year] of [
+    ['the locking way (in a caller’s transaction)', 2041],
+    ['one statement on the unlocked row (optimistic)', 2043],
+  ] as const)
+    it(`keeps the recomputed due date when a step comes during the recomputation: ${way}`, async () => {
+      const { caseId, clockId, version } = await provisionalClock(`${year}-01-06`, `${year}-02-28`);
+      const reception = await loadActor(ctx.database.db, 'reception');
+      const calendar = await ctx.app.deps.calendar.get();
+      const accept = () =>
+        way.startsWith('the locking')
+          ? ctx.database.db.transaction((tx) =>
+              actOnCase({
+                db: ctx.database.db,
+                within: tx,
+                calendar,
+                actor: reception,
+                caseId,
+                body: { action: 'accept', expectedVersion: version },
+              }),
+            )
+          : actOnCase({ db: ctx.database.db, calendar, actor: reception, caseId, body: { action: 'accept', expectedVersion: version } });
+      // The recomputation is held after it has locked the case: its write of the clock waits for this row lock.
+      const holder = await ctx.database.pool.connect();
+      try {
+        await holder.query('begin');
+        const holderPid = (await holder.query(`select pg_backend_pid() as pid`)).rows[0].pid as number;
+        await holder.query(`select 1 from case_clocks where id = $1 for update`, [clockId]);
+        const loading = loadYear(year, { date: `${year}-01-07`, name: '测试假日' });
+        const recomputation = await waiterOf(holderPid, loading);
+        expect(recomputation).toBeDefined();
+        const accepted = accept();
+        // The step waits for the recomputation (the case's lock), whichever way it goes.
+        expect(await waiterOf(recomputation!, accepted)).toBeDefined();
+        await holder.query('rollback');
+        expect((await loading).statusCode).toBe(200);
+        expect((await accepted).status).toBe('accepted');
+      } finally {
+        await holder.query('rollback');
+        holder.release();
+      }
+      // Stopped by the step, with the due date counted again with the loaded year's holiday — not the provisional one.
+      const row = await clockRow(clockId);
+      expect(row).toMatchObject({
+        stopped: true,
+        due_date: await calendarDate(`add-working-days?from=${year}-01-06&days=3`),
+        is_provisional: false,
+      });
+      expect(row.due_date).not.toBe(`${year}-02-28`);
+    });
 });

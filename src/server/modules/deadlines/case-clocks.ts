@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { shanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import type { CaseAction } from '../../../shared/case-lifecycle.js';
 import {
@@ -13,6 +13,7 @@ import {
   type ClockStage,
 } from '../../../shared/time-limits.js';
 import type { Db, Tx } from '../../db/client.js';
+import { asColumns } from '../../db/json-rows.js';
 import { caseClocks, type cases } from '../../db/schema.js';
 import type { TimeLimitPolicyRow } from './time-limits.repository.js';
 
@@ -121,14 +122,13 @@ export function planClockEffects(opts: {
   return { updated, started, running: [...running, ...started] };
 }
 
-/** The running clocks of a case, as JSON rows for a statement that reads them with the case's lock. */
-export const RUNNING_CLOCKS_JSON = `(select jsonb_agg(to_jsonb(k)) from case_clocks k where k.district_code = c.district_code and k.case_id = c.id and k.stopped_at is null)`;
-
 /**
- * A fingerprint of the running clocks of case `c` (every column of each, in a fixed order): a change planned on clocks
- * read without the case's lock is written only if they are still the same (record-case-change.ts, `optimistic`).
+ * The running clocks of case `c`, as JSON rows. Whoever writes a case's clocks holds the case's lock and gives the case
+ * row a new version in the same transaction (a change through case-access/record-case-change.ts, or
+ * `lockCasesForClocks`): a change planned on clocks read without the lock is written only while the row is the version
+ * read.
  */
-export const RUNNING_CLOCKS_FINGERPRINT = `md5(coalesce((select string_agg(k::text, ',' order by k.id) from case_clocks k where k.district_code = c.district_code and k.case_id = c.id and k.stopped_at is null), ''))`;
+export const RUNNING_CLOCKS_JSON = `(select jsonb_agg(to_jsonb(k)) from case_clocks k where k.district_code = c.district_code and k.case_id = c.id and k.stopped_at is null)`;
 
 export interface ClockView {
   id: string;
@@ -195,39 +195,82 @@ export function mostUrgent(views: readonly ClockView[]): ClockView | null {
  * with the same period, extension and pause, and stays provisional only if a year on its way is still missing.
  */
 export async function recomputeProvisionalClocks(db: Db, calendar: WorkCalendar): Promise<number> {
-  const provisional = and(eq(caseClocks.isProvisional, true), isNull(caseClocks.stoppedAt));
-  const owners = await db
-    .selectDistinct({ districtCode: caseClocks.districtCode, caseId: caseClocks.caseId })
-    .from(caseClocks)
-    .where(provisional);
+  return rewriteRunningClocks({
+    db,
+    candidates: sql`k.is_provisional`,
+    rewrite: (c) => {
+      if (!c.isProvisional) return null;
+      const due = recomputeDueDate(calendar, c);
+      return { ...c, dueDate: due.date, isProvisional: due.provisional };
+    },
+  });
+}
+
+/** Cases per transaction of `rewriteRunningClocks`: no recomputation holds more case locks than this at a time. */
+export const REWRITE_BATCH_CASES = 200;
+
+/**
+ * Rewrites running clocks of many cases — a recomputation after a calendar or a rule changed. The cases whose running
+ * clocks match `candidates` (SQL on `case_clocks k`) are taken in batches of `REWRITE_BATCH_CASES`, each in a
+ * transaction of its own: the batch's cases are locked as a change of them locks them (`lockCasesForClocks`), their
+ * clocks read again under the locks, and every clock `rewrite` changes (null: leave it) is written in one statement.
+ * A step waits for a batch, never for the whole recomputation; a crash between batches leaves the rest to a repeat,
+ * which recomputes what is still to recompute. `afterBatch` writes in each batch's transaction (how many it changed).
+ */
+export async function rewriteRunningClocks(opts: {
+  db: Db;
+  districtCode?: string;
+  candidates: SQL;
+  rewrite: (c: ClockRow) => ClockRow | null;
+  afterBatch?: (tx: Tx, changed: number, batch: number) => Promise<void>;
+  batchCases?: number;
+}): Promise<number> {
+  const batchCases = opts.batchCases ?? REWRITE_BATCH_CASES;
+  const { db } = opts;
+  const inDistrict = opts.districtCode ? sql`k.district_code = ${opts.districtCode} and` : sql``;
+  const { rows: owners } = await db.execute<{ district_code: string; case_id: string }>(
+    sql`select distinct k.district_code, k.case_id from case_clocks k where ${inDistrict} k.stopped_at is null and ${opts.candidates}
+      order by 1, 2`,
+  );
+  const batches: { districtCode: string; caseIds: string[] }[] = [];
+  for (const o of owners) {
+    const last = batches.at(-1);
+    if (last && last.districtCode === o.district_code && last.caseIds.length < batchCases) last.caseIds.push(o.case_id);
+    else batches.push({ districtCode: o.district_code, caseIds: [o.case_id] });
+  }
   let n = 0;
-  for (const k of owners)
+  for (const [i, b] of batches.entries())
     n += await db.transaction(async (tx) => {
-      // Under the case's lock, as every change of the case takes it (case-access/record-case-change.ts), and read again
-      // under it: a step that read the clocks before would otherwise write their old due date back over this one.
-      await lockCases(tx, k.districtCode, [k.caseId]);
-      const rows = await tx
+      await lockCasesForClocks(tx, b.districtCode, b.caseIds);
+      // Read again under the locks: a step may have stopped or moved them since.
+      const running = await tx
         .select()
         .from(caseClocks)
-        .where(and(eq(caseClocks.districtCode, k.districtCode), eq(caseClocks.caseId, k.caseId), provisional));
-      for (const c of rows) {
-        const due = recomputeDueDate(calendar, c);
-        await tx
-          .update(caseClocks)
-          .set({ dueDate: due.date, isProvisional: due.provisional })
-          .where(and(eq(caseClocks.districtCode, c.districtCode), eq(caseClocks.id, c.id)));
-      }
-      return rows.length;
+        .where(and(eq(caseClocks.districtCode, b.districtCode), inArray(caseClocks.caseId, b.caseIds), isNull(caseClocks.stoppedAt)));
+      const changed = running.flatMap((c) => opts.rewrite(c) ?? []);
+      if (changed.length)
+        await tx.execute(sql`update case_clocks k set days = n.days, unit = n.unit, warn_percent = n.warn_percent,
+            max_extension_days = n.max_extension_days, legal_basis = n.legal_basis, due_date = n.due_date, is_provisional = n.is_provisional
+          from jsonb_populate_recordset(null::case_clocks, ${JSON.stringify(changed.map((c) => asColumns(caseClocks, c)))}::jsonb) n
+          where k.district_code = ${b.districtCode} and k.id = n.id`);
+      await opts.afterBatch?.(tx, changed.length, i);
+      return changed.length;
     });
+  if (!batches.length) await db.transaction(async (tx) => opts.afterBatch?.(tx, 0, 0));
   return n;
 }
 
-/** Locks cases as a change of them does (`for update`), in the order of their ids: two lockers of many never deadlock. */
-export async function lockCases(tx: Tx, districtCode: string, caseIds: string[]): Promise<void> {
+/**
+ * Locks cases as a change of them does, in the order of their ids (two lockers of many never deadlock), for a
+ * transaction that rewrites their clocks, and gives each case row a new version of itself (no column changes): a step
+ * planned on the row read before — and its clocks — is then not written (record-case-change.ts, `optimistic`), even
+ * if it waited for these locks.
+ */
+export async function lockCasesForClocks(tx: Tx, districtCode: string, caseIds: readonly string[]): Promise<void> {
   if (!caseIds.length) return;
-  await tx.execute(
-    sql`select 1 from cases where district_code = ${districtCode} and id = any(${`{${caseIds.join(',')}}`}::uuid[]) order by id for update`,
-  );
+  await tx.execute(sql`update cases c set version = c.version
+    from (select id from cases where district_code = ${districtCode} and id = any(${`{${caseIds.join(',')}}`}::uuid[]) order by id for update) l
+    where c.district_code = ${districtCode} and c.id = l.id`);
 }
 
 /** SQL: the case has a running clock already past its due date. */

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
+import { rewriteRunningClocks } from './case-clocks.js';
 
 let ctx: TestContext;
 let admin: string;
@@ -28,6 +30,16 @@ const policy = {
   isEnabled: true,
 };
 
+const register = async (overrides: Parameters<typeof buildCaseBody>[0]) =>
+  (
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { cookie: reception, 'idempotency-key': randomUUID() },
+      payload: buildCaseBody(overrides),
+    })
+  ).json();
+
 describe('time-limit policies', () => {
   it('lists the defaults with their legal basis', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/api/time-limits', headers: { cookie: reception } });
@@ -45,14 +57,7 @@ describe('time-limit policies', () => {
 
   it('does not move running deadlines when changed, until the administrator recomputes (logged)', async () => {
     const created = (await ctx.app.inject({ method: 'POST', url: '/api/time-limits', headers: { cookie: admin }, payload: policy })).json();
-    const c = (
-      await ctx.app.inject({
-        method: 'POST',
-        url: '/api/cases',
-        headers: { cookie: reception, 'idempotency-key': randomUUID() },
-        payload: buildCaseBody({ category: 'medical' }),
-      })
-    ).json();
+    const c = await register({ category: 'medical' });
     const accepted = (
       await ctx.app.inject({
         method: 'POST',
@@ -74,21 +79,34 @@ describe('time-limit policies', () => {
     const unchanged = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: { cookie: admin } })).json();
     expect(unchanged.clocks.find((k: { stage: string }) => k.stage === 'handling')).toMatchObject({ days: 12, dueDate: before.dueDate });
 
-    const recompute = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/time-limits/recompute',
-      headers: { cookie: admin },
-      payload: { reason: '医疗纠纷时限调整' },
-    });
+    // A case the new rule does not touch, held by a step in progress: the recomputation does not wait for it (it locks
+    // only the cases whose clocks change, a batch at a time).
+    const other = await register({ category: 'other' });
+    const step = await ctx.database.pool.connect();
+    let recompute;
+    try {
+      await step.query('begin');
+      await step.query(`select 1 from cases where id = $1 for update`, [other.id]);
+      recompute = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/time-limits/recompute',
+        headers: { cookie: admin },
+        payload: { reason: '医疗纠纷时限调整' },
+      });
+    } finally {
+      await step.query('rollback');
+      step.release();
+    }
+    expect(recompute.statusCode).toBe(200);
     expect(recompute.json().recomputed).toBeGreaterThanOrEqual(1);
     const moved = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: { cookie: admin } })).json();
     const expected = (await ctx.app.inject({ method: 'GET', url: `/api/calendar/add-working-days?from=${before.startedOn}&days=3` })).json()
       .date;
     expect(moved.clocks.find((k: { stage: string }) => k.stage === 'handling')).toMatchObject({ days: 3, dueDate: expected });
     const { rows } = await ctx.database.pool.query(
-      `select action, data->>'reason' as reason from admin_log where action = 'time_limit.recompute'`,
+      `select action, data->>'reason' as reason, (data->>'recomputed')::int as recomputed from admin_log where action = 'time_limit.recompute'`,
     );
-    expect(rows).toContainEqual({ action: 'time_limit.recompute', reason: '医疗纠纷时限调整' });
+    expect(rows).toContainEqual({ action: 'time_limit.recompute', reason: '医疗纠纷时限调整', recomputed: recompute.json().recomputed });
 
     await ctx.app.inject({
       method: 'PUT',
@@ -96,6 +114,32 @@ describe('time-limit policies', () => {
       headers: { cookie: admin },
       payload: { ...policy, days: 3, isEnabled: false },
     });
+  });
+
+  it('recomputes a batch of cases at a time, each batch holding the locks of its own cases only', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await register({ category: 'other' })).id);
+    const lockedPerBatch: string[][] = [];
+    const changed = await rewriteRunningClocks({
+      db: ctx.database.db,
+      districtCode: '410871',
+      batchCases: 2,
+      candidates: sql`k.case_id = any(${`{${ids.join(',')}}`}::uuid[])`,
+      rewrite: (k) => ({ ...k, warnPercent: 55 }),
+      afterBatch: async () => {
+        // Seen from another connection: the cases it cannot lock now are the ones this batch holds.
+        const { rows } = await ctx.database.pool.query(`select id from cases where id = any($1) for update skip locked`, [ids]);
+        lockedPerBatch.push(ids.filter((id) => !rows.some((r) => r.id === id)));
+      },
+    });
+    expect(lockedPerBatch.map((l) => l.length)).toEqual([2, 2, 1]);
+    expect(new Set(lockedPerBatch.flat())).toEqual(new Set(ids));
+    const { rows } = await ctx.database.pool.query(
+      `select count(*)::int as n, count(*) filter (where warn_percent = 55)::int as rewritten from case_clocks where case_id = any($1) and stopped_at is null`,
+      [ids],
+    );
+    expect(rows[0].n).toBeGreaterThanOrEqual(5);
+    expect(rows[0]).toEqual({ n: changed, rewritten: changed });
   });
 
   it('refuses a period out of range', async () => {

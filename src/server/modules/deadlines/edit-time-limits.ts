@@ -1,12 +1,12 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { WorkCalendar } from '../../../shared/calendar.js';
 import type { TimeLimitInput } from '../../../shared/schemas/time-limits.js';
 import { recomputeDueDate } from '../../../shared/time-limits.js';
 import type { Db, Tx } from '../../db/client.js';
-import { adminLog, caseClocks, timeLimitPolicies } from '../../db/schema.js';
+import { adminLog, timeLimitPolicies } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { lockCases } from './case-clocks.js';
+import { rewriteRunningClocks } from './case-clocks.js';
 import { forgetTimeLimits, listTimeLimits, type TimeLimitPolicyRow } from './time-limits.repository.js';
 
 async function logAdmin(tx: Tx, actor: Actor, entry: { action: string; entity: string; data: Record<string, unknown> }) {
@@ -48,43 +48,51 @@ export async function updateTimeLimit(opts: { db: Db; actor: Actor; id: string; 
 /**
  * The administrator's explicit choice to move running deadlines to the current policies: each running clock whose
  * rule now says otherwise gets that rule's limit and a due date counted again from its start; logged with the reason.
- * Returns how many clocks changed.
+ * A batch of cases at a time, under their locks (case-clocks.ts `rewriteRunningClocks`): the log's count is always the
+ * clocks changed so far, and a repeat after a crash finishes what is left. Returns how many clocks changed.
  */
 export async function recomputeDeadlines(opts: { db: Db; calendar: WorkCalendar; actor: Actor; reason: string }): Promise<number> {
   const { db, calendar, actor } = opts;
   const policies = new Map((await listTimeLimits(db, actor.districtCode)).map((p) => [p.id, p]));
-  return db.transaction(async (tx) => {
-    const runningIn = and(eq(caseClocks.districtCode, actor.districtCode), isNull(caseClocks.stoppedAt));
-    // The cases whose clocks may change, locked as a change of them does and read again under the locks: a step that
-    // read its clocks before would otherwise write their old limits back (case-access/record-case-change.ts).
-    const owners = await tx.selectDistinct({ caseId: caseClocks.caseId }).from(caseClocks).where(runningIn);
-    await lockCases(
-      tx,
-      actor.districtCode,
-      owners.map((o) => o.caseId),
-    );
-    const running = await tx.select().from(caseClocks).where(runningIn);
-    let n = 0;
-    for (const c of running) {
+  // The log's one row, written with the first batch and kept equal to the clocks changed so far by each next batch.
+  let logId: number | undefined;
+  let total = 0;
+  return rewriteRunningClocks({
+    db,
+    districtCode: actor.districtCode,
+    // The clocks whose rule now says otherwise (judged again under the locks, below).
+    candidates: sql`exists (select 1 from time_limit_policies p where p.district_code = k.district_code and p.id = k.policy_id
+      and (p.days, p.unit, p.warn_percent, p.max_extension_days) is distinct from (k.days, k.unit, k.warn_percent, k.max_extension_days))`,
+    rewrite: (c) => {
       const p = c.policyId ? policies.get(c.policyId) : undefined;
       if (!p || (p.days === c.days && p.unit === c.unit && p.warnPercent === c.warnPercent && p.maxExtensionDays === c.maxExtensionDays))
-        continue;
+        return null;
       const due = recomputeDueDate(calendar, { ...c, days: p.days, unit: p.unit });
-      await tx
-        .update(caseClocks)
-        .set({
-          days: p.days,
-          unit: p.unit,
-          warnPercent: p.warnPercent,
-          maxExtensionDays: p.maxExtensionDays,
-          legalBasis: p.legalBasis,
-          dueDate: due.date,
-          isProvisional: due.provisional,
-        })
-        .where(and(eq(caseClocks.districtCode, c.districtCode), eq(caseClocks.id, c.id)));
-      n++;
-    }
-    await logAdmin(tx, actor, { action: 'time_limit.recompute', entity: 'case_clocks', data: { reason: opts.reason, recomputed: n } });
-    return n;
+      return {
+        ...c,
+        days: p.days,
+        unit: p.unit,
+        warnPercent: p.warnPercent,
+        maxExtensionDays: p.maxExtensionDays,
+        legalBasis: p.legalBasis,
+        dueDate: due.date,
+        isProvisional: due.provisional,
+      };
+    },
+    afterBatch: async (tx, changed) => {
+      total += changed;
+      const data = { reason: opts.reason, recomputed: total };
+      if (logId === undefined) {
+        const [logged] = await tx
+          .insert(adminLog)
+          .values({ districtCode: actor.districtCode, actorId: actor.id, action: 'time_limit.recompute', entity: 'case_clocks', data })
+          .returning({ id: adminLog.id });
+        logId = logged!.id;
+      } else
+        await tx
+          .update(adminLog)
+          .set({ data })
+          .where(and(eq(adminLog.districtCode, actor.districtCode), eq(adminLog.id, logId)));
+    },
   });
 }
