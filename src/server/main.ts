@@ -47,7 +47,7 @@ interface Running {
 async function openDatabase(config: Config, log: Logger): Promise<Running> {
   const embedded = config.DATABASE_URL ? undefined : await startEmbeddedDatabase({ dataDir: config.dataDir, log });
   const database = connectDatabase(config.DATABASE_URL ?? embedded!.url, config.DATABASE_POOL_SIZE, (err) =>
-    log.warn({ err }, 'idle database connection lost'),
+    log.warn({ err }, 'database connection (an idle one lost, or the plan-once connections refused)'),
   );
   try {
     await runMigrations(database.pool);

@@ -36,10 +36,32 @@ export function connectDatabase(url: string, max = 20, onError?: (err: Error) =>
   trackCommits(db);
   const steps = drizzle(stepsPool, { schema });
   planOnceDbs.set(db, steps);
+  // A pooler in front that refuses the startup option (PgBouncer without `options` in `ignore_startup_parameters`,
+  // docs/SCALING.md) refuses those connections before anything runs: the statement runs on the main pool, and so
+  // does every later one (they then plan as every other statement does).
+  const query = stepsPool.query.bind(stepsPool) as (...args: unknown[]) => Promise<unknown>;
+  (stepsPool as unknown as { query: typeof query }).query = async (...args) => {
+    try {
+      return await query(...args);
+    } catch (err) {
+      if (!refusedStartupOption(err)) throw err;
+      if (planOnceDbs.get(db) !== db) {
+        planOnceDbs.set(db, db);
+        onError?.(new Error(`the connections that plan once were refused (${(err as Error).message}); using the main pool`));
+      }
+      return (pool.query.bind(pool) as typeof query)(...args);
+    }
+  };
   return { db, pool, planOncePool: stepsPool, close: async () => void (await Promise.all([pool.end(), stepsPool.end()])) };
 }
 
 const planOnceDbs = new WeakMap<Db, Db>();
+
+/** The server refused a connection for its startup parameters (PgBouncer: "unsupported startup parameter: options"). */
+function refusedStartupOption(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '08P01' && /startup parameter/i.test(e.message ?? '');
+}
 
 /**
  * The connections of `db`'s database that plan each named statement once (generically): for autocommitted statements

@@ -1,4 +1,4 @@
--- A case's running clocks by the case (schema/deadlines.ts): every step reads them and its optimistic write re-checks
--- them (modules/deadlines/case-clocks.ts RUNNING_CLOCKS_*); a generic plan otherwise may walk the district's running
+-- A case's running clocks by the case (schema/deadlines.ts): every step that moves them reads them
+-- (modules/deadlines/case-clocks.ts RUNNING_CLOCKS_JSON); a generic plan otherwise may walk the district's running
 -- clocks through the by-due-date index.
-CREATE INDEX "case_clocks_running_case_idx" ON "case_clocks" USING btree ("district_code","case_id") WHERE "case_clocks"."stopped_at" is null;
+CREATE INDEX IF NOT EXISTS "case_clocks_running_case_idx" ON "case_clocks" USING btree ("district_code","case_id") WHERE "case_clocks"."stopped_at" is null;
