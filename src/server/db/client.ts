@@ -38,7 +38,8 @@ export function connectDatabase(url: string, max = 20, onError?: (err: Error) =>
   planOnceDbs.set(db, steps);
   // A pooler in front that refuses the startup option (PgBouncer without `options` in `ignore_startup_parameters`,
   // docs/SCALING.md) refuses those connections before anything runs: the statement runs on the main pool, and so
-  // does every later one (they then plan as every other statement does).
+  // does every later one (they then plan as every other statement does). The pool's promise `query` only — all that
+  // `planOnceDb` statements use (no transactions there); `planOncePool.connect()` itself is not redirected.
   const query = stepsPool.query.bind(stepsPool) as (...args: unknown[]) => Promise<unknown>;
   (stepsPool as unknown as { query: typeof query }).query = async (...args) => {
     try {

@@ -33,12 +33,17 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fengqiao-pgbouncer-'));
   // PgBouncer will not run as root: it drops to the postgres user (`-u`), who must read its files.
   chmodSync(dir, 0o755);
-  writeFileSync(join(dir, 'users.txt'), `"${decodeURIComponent(target.username)}" ""\n`, { mode: 0o644 });
+  writeFileSync(join(dir, 'users.txt'), `"${decodeURIComponent(target.username)}" "${decodeURIComponent(target.password)}"\n`, {
+    mode: 0o644,
+  });
   writeFileSync(
     join(dir, 'pgbouncer.ini'),
     [
       '[databases]',
-      `* = host=${target.hostname} port=${target.port || 5432}`,
+      // Over TCP, as the server's own user (the embedded database asks a password; the machine's server trusts).
+      `* = host=${target.hostname === 'localhost' ? '127.0.0.1' : target.hostname} port=${target.port || 5432} user=${decodeURIComponent(target.username)}${
+        target.password ? ` password=${decodeURIComponent(target.password)}` : ''
+      }`,
       '[pgbouncer]',
       'listen_addr = 127.0.0.1',
       `listen_port = ${port}`,
@@ -77,7 +82,10 @@ beforeAll(async () => {
     }
   })();
   await Promise.race([listening, spawned]);
+  // The app's URL: PgBouncer's port on 127.0.0.1 (not the embedded database's socket folder, `?host=`).
   const url = new URL(target);
+  url.searchParams.delete('host');
+  url.hostname = '127.0.0.1';
   url.port = String(port);
   ctx = await startTestApp({ databaseUrl: url.toString() });
 });

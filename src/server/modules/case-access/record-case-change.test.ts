@@ -395,8 +395,8 @@ describe('the one write path', () => {
       });
       // The case's own clocks, read a few times (the lock, the update, the detail): nowhere near the thousand.
       expect((await read()) - before).toBeLessThan(50);
-      // The optimistic step's read of the running clocks in the generic plan that serves every case, with the statistics a busy day leaves (the thousands just added not yet
-      // analysed): each lookup reads the case's clocks, a few pages, not the district's running clocks (on PostgreSQL
+      // The optimistic step's read of the running clocks in the generic plan that serves every case, with the
+      // statistics a busy day leaves (the thousands just added not yet analysed): each lookup reads the case's clocks, a few pages, not the district's running clocks (on PostgreSQL
       // 15 the running-by-due-date index was walked through: 32 pages per lookup beside 3,000 cases).
       await tx.execute(
         sql.raw(`prepare fq_test_running_clocks(text, uuid) as select ${RUNNING_CLOCKS_JSON} as running

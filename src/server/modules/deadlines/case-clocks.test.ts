@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../../shared/calendar.js';
 import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { waiterOf } from '../../../../test/support/locks.js';
 import { actOnCase } from '../case-access/act-on-case.js';
 import { buildCaseBody, loadActor } from '../cases/cases.factory.js';
 
@@ -135,20 +136,6 @@ describe('a year loaded later', () => {
     expect(rows[0]).toEqual({ due_date: '2033-01-06', is_provisional: false });
   });
 
-  /**
-   * The backend that comes to wait for backend `pid`'s locks, polled while `going` (the work expected to wait) has not
-   * ended; undefined if it ended without waiting.
-   */
-  async function waiterOf(pid: number, going: Promise<unknown>): Promise<number | undefined> {
-    let ended = false;
-    void going.finally(() => (ended = true)).catch(() => undefined);
-    for (;;) {
-      const { rows } = await ctx.database.pool.query(`select pid from pg_stat_activity where $1 = any(pg_blocking_pids(pid))`, [pid]);
-      if (rows.length) return rows[0].pid as number;
-      if (ended) return undefined;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
   const clockRow = async (clockId: string) =>
     (
       await ctx.database.pool.query(
@@ -169,7 +156,7 @@ describe('a year loaded later', () => {
       const read = (await step.query(`select due_date::text as due, is_provisional from case_clocks where id = $1`, [clockId])).rows[0];
       const loading = loadYear(2035, { date: '2035-01-08', name: '测试假日' });
       // The recomputation waits for the step's lock (it does not change the clock under the step's feet).
-      expect(await waiterOf(pid, loading)).toBeDefined();
+      expect(await waiterOf(ctx.database.pool, pid, loading, '%for no key update%')).toBeDefined();
       // The step writes the clock's whole state as it read it, with a change of its own, and commits.
       await step.query(`update case_clocks set due_date = $2, is_provisional = $3, warn_percent = 77 where id = $1`, [
         clockId,
@@ -222,11 +209,13 @@ describe('a year loaded later', () => {
         const holderPid = (await holder.query(`select pg_backend_pid() as pid`)).rows[0].pid as number;
         await holder.query(`select 1 from case_clocks where id = $1 for update`, [clockId]);
         const loading = loadYear(year, { date: `${year}-01-07`, name: '测试假日' });
-        const recomputation = await waiterOf(holderPid, loading);
+        const recomputation = await waiterOf(ctx.database.pool, holderPid, loading, '%update case_clocks k set days%');
         expect(recomputation).toBeDefined();
         const accepted = accept();
         // The step waits for the recomputation (the case's lock), whichever way it goes.
-        expect(await waiterOf(recomputation!, accepted)).toBeDefined();
+        expect(
+          await waiterOf(ctx.database.pool, recomputation!, accepted, way.startsWith('the locking') ? '%for update of c%' : '%c.xmin = %'),
+        ).toBeDefined();
         await holder.query('rollback');
         expect((await loading).statusCode).toBe(200);
         expect((await accepted).status).toBe('accepted');

@@ -256,20 +256,22 @@ export async function rewriteRunningClocks(opts: {
       await opts.afterBatch?.(tx, changed.length, i);
       return changed.length;
     });
-  if (!batches.length) await db.transaction(async (tx) => opts.afterBatch?.(tx, 0, 0));
+  if (!batches.length && opts.afterBatch) await db.transaction(async (tx) => opts.afterBatch!(tx, 0, 0));
   return n;
 }
 
 /**
- * Locks cases as a change of them does, in the order of their ids (two lockers of many never deadlock), for a
- * transaction that rewrites their clocks, and gives each case row a new version of itself (no column changes): a step
- * planned on the row read before — and its clocks — is then not written (record-case-change.ts, `optimistic`), even
- * if it waited for these locks.
+ * Locks cases, in the order of their ids (as every locker of several cases does: packages/packages.ts), for a
+ * transaction that rewrites their clocks, and writes each case row again (no column changes: a new row version,
+ * `cases.version` kept): a step planned on the row read before — and its clocks — is then not written
+ * (record-case-change.ts, `optimistic`), even if it waited for these locks. `for no key update`, the lock the update
+ * takes anyway: it waits for a change of the case (its `for update`, its update) but not for a row that only
+ * references the case (a timeline row, a package member being inserted holds a key-share lock on it).
  */
 export async function lockCasesForClocks(tx: Tx, districtCode: string, caseIds: readonly string[]): Promise<void> {
   if (!caseIds.length) return;
   await tx.execute(sql`update cases c set version = c.version
-    from (select id from cases where district_code = ${districtCode} and id = any(${`{${caseIds.join(',')}}`}::uuid[]) order by id for update) l
+    from (select id from cases where district_code = ${districtCode} and id = any(${`{${caseIds.join(',')}}`}::uuid[]) order by id for no key update) l
     where c.district_code = ${districtCode} and c.id = l.id`);
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { waiterOf } from '../../../../test/support/locks.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
 import { rewriteRunningClocks } from './case-clocks.js';
 
@@ -82,21 +83,27 @@ describe('time-limit policies', () => {
     // A case the new rule does not touch, held by a step in progress: the recomputation does not wait for it (it locks
     // only the cases whose clocks change, a batch at a time).
     const other = await register({ category: 'other' });
+    // Its clocks computed with the year known: no recomputation of provisional clocks (another file loading a year on
+    // the shared database) comes to wait for it either.
+    await ctx.database.pool.query(`update case_clocks set is_provisional = false where case_id = $1`, [other.id]);
     const step = await ctx.database.pool.connect();
-    let recompute;
+    let recomputing;
     try {
       await step.query('begin');
+      const pid = (await step.query(`select pg_backend_pid() as pid`)).rows[0].pid as number;
       await step.query(`select 1 from cases where id = $1 for update`, [other.id]);
-      recompute = await ctx.app.inject({
+      recomputing = ctx.app.inject({
         method: 'POST',
         url: '/api/time-limits/recompute',
         headers: { cookie: admin },
         payload: { reason: '医疗纠纷时限调整' },
       });
+      expect(await waiterOf(ctx.database.pool, pid, recomputing)).toBeUndefined();
     } finally {
       await step.query('rollback');
       step.release();
     }
+    const recompute = await recomputing;
     expect(recompute.statusCode).toBe(200);
     expect(recompute.json().recomputed).toBeGreaterThanOrEqual(1);
     const moved = (await ctx.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: { cookie: admin } })).json();

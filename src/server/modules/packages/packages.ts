@@ -50,7 +50,11 @@ async function noteOnCase(opts: {
 }
 
 async function addMembers(opts: { db: Db; tx: Tx; actor: Actor; pkg: PackageRow; caseIds: string[] }) {
-  const { db, tx, actor, pkg, caseIds } = opts;
+  const { db, tx, actor, pkg } = opts;
+  // In id order throughout: the members' inserts take a key-share lock on each case, then the notes lock them; two
+  // packages taking overlapping cases (or a recomputation of clocks, deadlines/case-clocks.ts) lock them in the same
+  // order, so one waits and neither deadlocks.
+  const caseIds = [...opts.caseIds].sort();
   const rows = await tx
     .select()
     .from(cases)
@@ -68,8 +72,7 @@ async function addMembers(opts: { db: Db; tx: Tx; actor: Actor; pkg: PackageRow;
     const taken = caseIds.filter((id) => !inserted.some((i) => i.caseId === id));
     throw new AppError('CASE_IN_OTHER_PACKAGE', { caseIds: taken });
   }
-  // In id order: two packages taking overlapping cases lock them in the same order, so one waits, neither deadlocks.
-  for (const id of [...caseIds].sort())
+  for (const id of caseIds)
     await noteOnCase({
       db,
       tx,
