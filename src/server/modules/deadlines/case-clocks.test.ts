@@ -9,7 +9,10 @@ import { buildCaseBody, loadActor } from '../cases/cases.factory.js';
 let ctx: TestContext;
 const cookies: Record<string, string> = {};
 beforeAll(async () => {
-  ctx = await startTestApp();
+  // A database of its own: the years it loads recompute every provisional clock there under the cases' locks, and its
+  // tests hold such locks on purpose — on the shared database that would reach other files' cases, and their loading
+  // of a year (calendar.test.ts) would reach these.
+  ctx = await startTestApp({ isolated: true });
   for (const u of ['reception', 'dispatcher', 'mediator', 'admin']) cookies[u] = await signIn(ctx.app, u);
 });
 afterAll(() => ctx.close());
