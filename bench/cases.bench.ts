@@ -37,6 +37,7 @@ import {
   burst,
   drainRiskAssessments,
   writeJsonReport,
+  profileWindow,
   type Result,
 } from './support.js';
 
@@ -206,6 +207,7 @@ async function main() {
   let actErrors = 0;
   let next = 0;
   const actCpu = cpuSeconds();
+  const actWindow = profileWindow('actOnCase');
   const actStart = performance.now();
   const actWaits = sampleWaits(pool);
   const actUntil = actStart + SECONDS * 1000;
@@ -228,6 +230,7 @@ async function main() {
       }
     }),
   );
+  actWindow();
   await actWaits();
   await statements(pool, 'actOnCase');
   if (next >= registered.length)

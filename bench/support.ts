@@ -105,7 +105,18 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `op` (given a running counter) from `clients` concurrent workers for `seconds` seconds and records each latency. */
+/**
+ * With BENCH_CPU_PROF, prints the phase's window on the machine's monotonic clock (µs, as V8's profile timestamps), so
+ * that the server's profile can be cut to one phase.
+ */
+export function profileWindow(name: string): () => void {
+  if (!process.env.BENCH_CPU_PROF) return () => {};
+  const from = process.hrtime.bigint() / 1000n;
+  return () => console.log(`profile window "${name}": ${from} ${process.hrtime.bigint() / 1000n}`);
+}
+
 export async function load(name: string, op: (i: number) => Promise<boolean>, opts: { clients: number; seconds: number }): Promise<Result> {
+  const window = profileWindow(name);
   const latencies: number[] = [];
   let errors = 0;
   let i = 0;
@@ -123,6 +134,7 @@ export async function load(name: string, op: (i: number) => Promise<boolean>, op
     }),
   );
   const seconds = (performance.now() - start) / 1000;
+  window();
   const cpu = cpuPerOp(cpuBefore, cpuSeconds(), latencies.length);
   return { name, count: latencies.length, errors, seconds, latencies: latencies.sort((a, b) => a - b), ...(cpu ? { cpuPerOp: cpu } : {}) };
 }

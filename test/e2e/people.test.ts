@@ -354,8 +354,28 @@ describe('pages anyone can use', () => {
 });
 
 describe('English', () => {
-  /** Chinese text on screen that no API answer carried: a label that is not in the locale files. */
-  async function untranslated(page: Page, path: string, apiText: string[]): Promise<string[]> {
+  /**
+   * What the server sent the page as data: its JSON answers and its live events (a board shows cases that other test
+   * files register meanwhile, told by the WebSocket; their summaries are data, not labels).
+   */
+  function collectData(page: Page) {
+    const texts: string[] = [];
+    const pending: Promise<unknown>[] = [];
+    page.on('response', (res) => {
+      if (res.url().includes('/api/') && (res.headers()['content-type'] ?? '').includes('json'))
+        pending.push(
+          res.text().then(
+            (t) => texts.push(t),
+            () => undefined,
+          ),
+        );
+    });
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => texts.push(String(f.payload))));
+    return { texts, settled: () => Promise.all(pending) };
+  }
+
+  /** Chinese text on screen that no API answer or live event carried: a label that is not in the locale files. */
+  async function untranslated(page: Page, path: string, sent: ReturnType<typeof collectData>): Promise<string[]> {
     await page.goto(`${b.baseUrl}${path}`, { waitUntil: 'networkidle' });
     await page.locator('main').first().waitFor();
     const texts = await page.evaluate(() => {
@@ -372,7 +392,8 @@ describe('English', () => {
       return out;
     });
     // Data (names of units, people, categories typed by staff…) and legal titles come from the server in Chinese.
-    const data = apiText.join('\n');
+    await sent.settled();
+    const data = sent.texts.join('\n');
     return texts.filter(
       (t) =>
         !t
@@ -421,13 +442,9 @@ describe('English', () => {
     it(`shows no Chinese outside data and no shortened label on ${p.paths.join(', ')} in English`, { timeout: 90_000 }, async () => {
       const page = p.user ? await signInPage(b, p.user, DESK) : await newPage(b, { who: 'english', contextOptions: DESK });
       await page.addInitScript(() => localStorage.setItem('fq.lang', 'en-US'));
-      const apiText: string[] = [];
-      page.on('response', async (res) => {
-        if (res.url().includes('/api/') && (res.headers()['content-type'] ?? '').includes('json'))
-          apiText.push(await res.text().catch(() => ''));
-      });
+      const sent = collectData(page);
       for (const path of p.paths) {
-        expect(await untranslated(page, path, apiText), path).toEqual([]);
+        expect(await untranslated(page, path, sent), path).toEqual([]);
         // The page says it is English (screen readers pronounce by it; `untranslated` skips what is marked Chinese).
         expect(await page.evaluate(() => document.documentElement.lang), path).toBe('en-US');
         expect(await cutLabels(page), path).toEqual([]);
