@@ -93,6 +93,11 @@ export function afterCommit(q: Db | Tx, fn: CommitHook): void {
   else throw new Error('afterCommit: not a transaction of connectDatabase');
 }
 
+/** Whether `q` is a database opened by `connectDatabase` (not one of its transactions). */
+export function isDatabase(q: Db | Tx): q is Db {
+  return roots.has(q);
+}
+
 /** Makes `db.transaction` (and savepoints inside it) keep and run their commit hooks. */
 function trackCommits(root: Db) {
   roots.add(root);

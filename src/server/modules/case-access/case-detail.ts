@@ -12,6 +12,7 @@ import { AppError } from '../../plugins/errors.js';
 import { mostUrgent, presentClock, type ClockRow } from '../deadlines/case-clocks.js';
 import type { CaseRow } from './case-row.js';
 import { caseAbilitiesFor, caseActionsFor, canSeeCase } from './cases.policy.js';
+import { rememberCase } from './recent-cases.js';
 
 /**
  * A case as its pages show it: the list row (`summaryOf`) and the detail (`presentCaseDetail`, from one statement, or
@@ -173,8 +174,16 @@ export async function loadCaseDetailParts(db: Db | Tx, row: CaseRow): Promise<Ca
 }
 
 /**
+ * Whether case `c` has its statistics and search rows: the start-up backfills write them for cases from before those
+ * existed, under the case's lock but without writing the case row (record-case-change.ts, recent-cases.ts).
+ */
+export const BACKFILLED = `exists (select 1 from case_stats s where s.district_code = c.district_code and s.case_id = c.id)
+          and exists (select 1 from case_search s where s.district_code = c.district_code and s.case_id = c.id)`;
+
+/**
  * The case with its detail parts if `actor` may see it, else CASE_NOT_FOUND (as `findVisibleCase`): what the detail
- * page reads, in one statement.
+ * page reads, in one statement. The case is remembered with its row version for a step that may follow
+ * (recent-cases.ts).
  */
 export async function findVisibleCaseDetail(opts: {
   db: Db | Tx;
@@ -183,14 +192,17 @@ export async function findVisibleCaseDetail(opts: {
 }): Promise<{ row: CaseRow; parts: CaseDetailParts }> {
   // Outside a transaction on the connections that plan once (db/client.ts `planOnceDb`): the most frequent read of
   // all, whose custom plans a connection made five times over, and again after each ANALYZE of the tables it reads.
-  const [r] = await executePrepared<Record<string, unknown>>(
+  const [r] = await executePrepared<Record<string, unknown> & { xmin: string; backfilled: boolean }>(
     planOnceDb(opts.db),
     'fq_case_with_detail',
-    sql`select to_jsonb(c) as row, ${sql.raw(detailPartsSelect('c'))} from cases c where c.district_code = ${opts.actor.districtCode} and c.id = ${opts.caseId}`,
+    sql`select to_jsonb(c) as row, c.xmin::text as xmin, ${sql.raw(BACKFILLED)} as backfilled, ${sql.raw(detailPartsSelect('c'))}
+      from cases c where c.district_code = ${opts.actor.districtCode} and c.id = ${opts.caseId}`,
   );
   const [row] = r ? (rowsFromJson(cases, [r.row]) as [CaseRow]) : [];
   if (!row || !canSeeCase(opts.actor, row)) throw new AppError('CASE_NOT_FOUND');
-  return { row, parts: detailPartsFrom(r!) };
+  const parts = detailPartsFrom(r!);
+  if (r!.backfilled) rememberCase(opts.db, { row, running: parts.clocks.filter((k) => !k.stoppedAt), xmin: r!.xmin });
+  return { row, parts };
 }
 
 /**

@@ -10,7 +10,8 @@ import { addDays, shanghaiDate } from '../../../shared/calendar.js';
 import { MEASURE_KEYS } from '../../../shared/indicators.js';
 import { connectDatabase } from '../../db/client.js';
 import { buildCaseBody, loadActor as loadActorByName } from '../cases/cases.factory.js';
-import { actOnCase } from './act-on-case.js';
+import { actOnCase, actOnCaseWithDetail } from './act-on-case.js';
+import type { CaseActionBody } from '../../../shared/schemas/cases.js';
 import { findVisibleCaseDetail } from './case-detail.js';
 import { recordCaseChange, recordCaseEvent, stepEntry } from './record-case-change.js';
 import { rewriteRunningClocks, RUNNING_CLOCKS_JSON } from '../deadlines/case-clocks.js';
@@ -549,6 +550,116 @@ describe('the one write path', () => {
       } finally {
         await small.close();
       }
+    });
+  });
+
+  describe('a step on a case this process has just read or changed (recent-cases.ts)', () => {
+    /** A database handle of its own, as another instance of the platform: its own remembered cases, its own connections. */
+    async function withInstance(
+      run: (db: ReturnType<typeof connectDatabase>['db'], small: ReturnType<typeof connectDatabase>) => Promise<void>,
+    ) {
+      const small = connectDatabase(ctx.database.pool.options.connectionString!, 2);
+      try {
+        await run(small.db, small);
+      } finally {
+        await small.close();
+      }
+    }
+    const step = async (db: ReturnType<typeof connectDatabase>['db'], caseId: string, body: CaseActionBody) =>
+      actOnCaseWithDetail({
+        db,
+        calendar: await ctx.app.deps.calendar.get(),
+        actor: await loadActorByName(db, 'dispatcher'),
+        caseId,
+        body,
+      });
+    const page = async (db: ReturnType<typeof connectDatabase>['db'], caseId: string) =>
+      findVisibleCaseDetail({ db, actor: await loadActorByName(db, 'dispatcher'), caseId });
+    const state = async (caseId: string) => {
+      const { rows } = await ctx.database.pool.query(
+        `select c.status, c.version, (select array_agg(action order by id) from case_events e where e.case_id = c.id) as timeline,
+           (select array_agg(stage || ':' || due_date::text || ':' || (stopped_at is null) order by stage) from case_clocks k where k.case_id = c.id) as clocks
+         from cases c where c.id = $1`,
+        [caseId],
+      );
+      return rows[0] as { status: string; version: number; timeline: string[]; clocks: string[] };
+    };
+
+    it('reads nothing before its write after the case page, nor before the next step: and writes what a read would have', async () => {
+      sfs ??= (await ctx.database.pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id;
+      const c = await register();
+      await withInstance(async (db, small) => {
+        const shown = await page(db, c.id);
+        const accepted = await step(db, c.id, { action: 'accept', expectedVersion: shown.row.version });
+        const dispatched = await step(db, c.id, { action: 'dispatch', leadUnitId: sfs, expectedVersion: accepted.row.version });
+        expect(dispatched.row.version).toBe(c.version + 2);
+        // Both steps' statements ran on the connections that plan once; the read that precedes a step never did.
+        const clients = await Promise.all([small.planOncePool.connect(), small.planOncePool.connect()]);
+        const runs: Record<string, number> = {};
+        try {
+          for (const client of clients) {
+            const { rows } = await client.query<{ name: string; n: number }>(
+              `select name, (generic_plans + custom_plans)::int as n from pg_prepared_statements where name like 'fq_%'`,
+            );
+            for (const r of rows) runs[r.name] = (runs[r.name] ?? 0) + r.n;
+          }
+        } finally {
+          for (const client of clients) client.release();
+        }
+        expect(runs).toEqual({ fq_case_with_detail: 1, fq_case_change_stats_410871_detail_if_unchanged: 2 });
+        // The answer and the stored case agree with what a step that read first writes (the clocks moved by both steps).
+        const stored = await state(c.id);
+        expect(stored).toMatchObject({ status: 'dispatched', version: c.version + 2, timeline: ['register', 'accept', 'dispatch'] });
+        expect(dispatched.parts.clocks.map((k) => `${k.stage}:${k.dueDate}:${k.stoppedAt === null}`).sort()).toEqual(stored.clocks);
+      });
+      await expectStatisticsExact();
+    });
+
+    it('a case another instance changed meanwhile is judged again as it is, never written from memory', async () => {
+      const c = await register();
+      await withInstance(async (db) => {
+        await page(db, c.id);
+        // Another instance accepts it; the user here saw that (the version it moved to).
+        const elsewhere = await actOnCase({
+          db: ctx.database.db,
+          calendar: await ctx.app.deps.calendar.get(),
+          actor: await loadActorByName(ctx.database.db, 'dispatcher'),
+          caseId: c.id,
+          body: { action: 'accept', expectedVersion: c.version },
+        });
+        // As remembered here the case is still registered at the older version: judged on that, this would be a conflict.
+        const dispatched = await step(db, c.id, { action: 'dispatch', leadUnitId: sfs, expectedVersion: elsewhere.version });
+        expect(dispatched.row.version).toBe(elsewhere.version + 1);
+        // And a refusal on the case as remembered now (the step's own write) is the case's own.
+        await expect(step(db, c.id, { action: 'accept', expectedVersion: elsewhere.version + 1 })).rejects.toMatchObject({
+          code: 'CASE_TRANSITION_NOT_ALLOWED',
+        });
+      });
+      expect(await state(c.id)).toMatchObject({
+        status: 'dispatched',
+        version: c.version + 2,
+        timeline: ['register', 'accept', 'dispatch'],
+      });
+      await expectStatisticsExact();
+    });
+
+    it('does not write back the clocks it remembers over a recomputation (which leaves the version as it was)', async () => {
+      const c = await register();
+      const acceptance = async () => (await state(c.id)).clocks.find((k) => k.startsWith('acceptance:'))!;
+      const original = (await acceptance()).split(':')[1]!;
+      await withInstance(async (db) => {
+        await page(db, c.id);
+        await rewriteRunningClocks({
+          db: ctx.database.db,
+          districtCode: '410871',
+          candidates: sql`k.case_id = ${c.id}`,
+          rewrite: (k) => ({ ...k, dueDate: addDays(k.dueDate, 1) }),
+        });
+        await step(db, c.id, { action: 'accept', expectedVersion: c.version });
+      });
+      // Stopped by the step with the due date the recomputation wrote, not the one remembered from the page.
+      expect(await acceptance()).toBe(`acceptance:${addDays(original, 1)}:false`);
+      await expectStatisticsExact();
     });
   });
 

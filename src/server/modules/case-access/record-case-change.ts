@@ -14,7 +14,8 @@ import { changedCaseStatsEntries, newCaseStatsEntries, refreshCaseStats } from '
 import type { NewPerson } from '../persons/persons.repository.js';
 import { caseLiveEvent, queueStatusCallback } from './announce-case-change.js';
 import type { CaseRow } from './case-row.js';
-import { detailPartsFrom, detailPartsSelect, loadCaseDetailParts, type CaseDetailParts } from './case-detail.js';
+import { BACKFILLED, detailPartsFrom, detailPartsSelect, loadCaseDetailParts, type CaseDetailParts } from './case-detail.js';
+import { rememberCase, takeRecentCase, type RecentCase } from './recent-cases.js';
 
 /**
  * THE write path of a case: every change to a case — a lifecycle step, a mediation session, an agreement, a petition
@@ -136,14 +137,17 @@ export async function recordCaseChange(opts: CaseChangeOptions): Promise<Recorde
     // clocks that held the lock (deadlines/case-clocks.ts `lockCasesForClocks`) would be read as it was before, and
     // written back.
     const running = async () =>
-      (
-        await executePrepared<{ running: unknown }>(
-          tx,
-          'fq_case_running_clocks',
-          sql`select ${sql.raw(RUNNING_CLOCKS_JSON)} as running from (select ${opts.districtCode}::text as district_code, ${opts.caseId}::uuid as id) c`,
-        )
-      )[0]!.running;
-    const planned = await planChange(opts, tx, locked.row, running);
+      rowsFromJson(
+        caseClocks,
+        (
+          await executePrepared<{ running: unknown }>(
+            tx,
+            'fq_case_running_clocks',
+            sql`select ${sql.raw(RUNNING_CLOCKS_JSON)} as running from (select ${opts.districtCode}::text as district_code, ${opts.caseId}::uuid as id) c`,
+          )
+        )[0]!.running,
+      );
+    const planned = await planChange(opts, tx, caseFromJson(locked.row), running);
     const { row, updated, change, now } = planned;
     const statsInStatement = inStatement(planned);
     // The detail as changed comes with the change unless `also` writes more after it (then it is read at the end).
@@ -163,41 +167,67 @@ export async function recordCaseChange(opts: CaseChangeOptions): Promise<Recorde
 
 /** The change of `recordCaseChange` tried as one statement on the unlocked row; undefined when it must take the locking way. */
 async function changeOptimistically(opts: CaseChangeOptions): Promise<RecordedChange | undefined> {
-  // Both statements on the connections that plan them once (db/client.ts `planOnceDb`).
-  const steps = planOnceDb(opts.db);
+  // The case as this process last read or wrote it, when it did a moment ago (recent-cases.ts): no read first. Only
+  // tried: a case changed since makes the statement write nothing, and a refusal may rest on what has changed since — in
+  // both events the change is planned again on the case as read.
+  const recent = takeRecentCase(opts.db, opts.districtCode, opts.caseId);
+  if (recent) {
+    try {
+      const done = await writeOptimistically(opts, recent);
+      if (done !== 'changed') return done;
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+    }
+  }
   const [read] = await executePrepared<{ row: Record<string, unknown>; running: unknown; xmin: string; backfilled: boolean }>(
-    steps,
+    planOnceDb(opts.db),
     'fq_read_case_to_change',
     sql`select to_jsonb(c) as row, ${sql.raw(RUNNING_CLOCKS_JSON)} as running, c.xmin::text as xmin,
-        exists (select 1 from case_stats s where s.district_code = c.district_code and s.case_id = c.id)
-          and exists (select 1 from case_search s where s.district_code = c.district_code and s.case_id = c.id) as backfilled
+        ${sql.raw(BACKFILLED)} as backfilled
       from cases c where c.district_code = ${opts.districtCode} and c.id = ${opts.caseId}`,
   );
   if (!read) throw new AppError('CASE_NOT_FOUND');
-  // A sender's callback is a write of its own (the outbox), in the change's transaction.
-  if ((read.row as { source_client_id: string | null }).source_client_id) return undefined;
   // A case the start-up backfills have not reached (no statistics or search row yet): they lock the case and write those
   // rows without moving its version, and a statement that waited for them would not see what they wrote (its snapshot
   // is older) — it would count the case twice or lose its words. Such a case takes the locking way.
   if (!read.backfilled) return undefined;
+  const done = await writeOptimistically(opts, {
+    row: caseFromJson(read.row),
+    running: rowsFromJson(caseClocks, read.running),
+    xmin: read.xmin,
+  });
+  return done === 'changed' ? undefined : done;
+}
+
+/**
+ * The change planned on the case as read (or remembered) and written in one statement that writes only while the case
+ * row is still the row version read: 'changed' when it was not; undefined when the change must take the locking way.
+ */
+async function writeOptimistically(opts: CaseChangeOptions, read: RecentCase): Promise<RecordedChange | 'changed' | undefined> {
+  // A sender's callback is a write of its own (the outbox), in the change's transaction.
+  if (read.row.sourceClientId) return undefined;
   // `decide` only reads here (the caller's promise): it reads from the pool.
   const planned = await planChange(opts, opts.db as unknown as Tx, read.row, async () => read.running);
   if (planned.change.also || !inStatement(planned)) return undefined;
-  const written = await writeChange(steps, planned, {
+  // On the connections that plan it once (db/client.ts `planOnceDb`).
+  const written = await writeChange(planOnceDb(opts.db), planned, {
     statsInStatement: true,
     detailInStatement: !!opts.detail,
     onlyIfUnchanged: read.xmin,
   });
   // Changed since it was read: no part of the statement wrote anything.
-  if (!written) return undefined;
+  if (!written) return 'changed';
   await announce(opts.db, caseLiveEvent(planned.updated, 'case.changed', planned.now));
-  return {
-    row: planned.updated,
-    previous: planned.row,
-    eventIds: (written.event_ids ?? []).map(Number),
-    parts: opts.detail ? detailPartsFrom(written) : undefined,
-  };
+  const parts = opts.detail ? detailPartsFrom(written) : undefined;
+  // What the next step on this case would read: the row as written, its clocks as changed (the statement's own), its new
+  // row version.
+  if (parts)
+    rememberCase(opts.db, { row: planned.updated, running: parts.clocks.filter((k) => !k.stoppedAt), xmin: String(written.row_xmin) });
+  return { row: planned.updated, previous: planned.row, eventIds: (written.event_ids ?? []).map(Number), parts };
 }
+
+/** A case row from `to_jsonb(c)`. */
+const caseFromJson = (json: Record<string, unknown>) => (rowsFromJson(cases, [json]) as [CaseRow])[0];
 
 interface PlannedChange {
   row: CaseRow;
@@ -209,13 +239,7 @@ interface PlannedChange {
 }
 
 /** The guard, the version the user saw, the step's decision and the clocks it moves, on the row as read. */
-async function planChange(
-  opts: CaseChangeOptions,
-  tx: Tx,
-  read: Record<string, unknown>,
-  readRunning: () => Promise<unknown>,
-): Promise<PlannedChange> {
-  const [row] = rowsFromJson(cases, [read]) as [CaseRow];
+async function planChange(opts: CaseChangeOptions, tx: Tx, row: CaseRow, readRunning: () => Promise<ClockRow[]>): Promise<PlannedChange> {
   opts.guard?.(row);
   if (opts.expectedVersion !== undefined && row.version !== opts.expectedVersion) {
     throw new AppError('CASE_VERSION_CONFLICT', { expectedVersion: opts.expectedVersion, currentVersion: row.version });
@@ -233,7 +257,7 @@ async function planChange(
     // change — a reopen's handling clock stopped again — is inserted once, as it ends).
     const last = new Map<string, ClockRow>();
     const startedIds = new Set<string>();
-    let running = rowsFromJson(caseClocks, await readRunning());
+    let running = await readRunning();
     for (const action of change.clockSteps) {
       const plan = planClockEffects({ calendar: opts.calendar, row: updated, action, at: now, running, policies });
       for (const c of [...plan.updated, ...plan.started]) last.set(c.id, c);
@@ -259,10 +283,10 @@ async function writeChange(
   q: Db | Tx,
   { row, updated, change, clocks, now, author }: PlannedChange,
   how: { statsInStatement: boolean; detailInStatement: boolean; onlyIfUnchanged?: string },
-): Promise<({ event_ids: number[] } & Record<string, unknown>) | undefined> {
+): Promise<({ event_ids: number[]; row_xmin: string } & Record<string, unknown>) | undefined> {
   const { statsInStatement, detailInStatement, onlyIfUnchanged } = how;
   const optimistic = onlyIfUnchanged !== undefined;
-  const [written] = await executePrepared<{ event_ids: number[] } & Record<string, unknown>>(
+  const [written] = await executePrepared<{ event_ids: number[]; row_xmin: string } & Record<string, unknown>>(
     q,
     `${statsInStatement ? `fq_case_change_stats_${row.districtCode}` : 'fq_case_change'}${detailInStatement ? '_detail' : ''}${optimistic ? '_if_unchanged' : ''}`,
     sql`
@@ -273,7 +297,7 @@ async function writeChange(
       where c.district_code = ${row.districtCode} and c.id = ${row.id}${
         optimistic ? sql` and c.version = ${row.version} and c.xmin = ${onlyIfUnchanged}::xid` : sql``
       }
-      returning c.*
+      returning c.*, c.xmin::text as row_xmin
     ),
     ${sql.raw(statsInStatement ? `${changedCaseStatsEntries('u', row.districtCode)},` : '')}
     e as (
@@ -302,7 +326,7 @@ async function writeChange(
       where district_code = ${row.districtCode} and case_id = ${row.id} and ${tokensOf(change.indexText)} <> '' and exists (select 1 from u)
       returning 1
     )
-    select (select array_agg(id order by id) from e) as event_ids, (select count(*) from u) as u${sql.raw(
+    select (select array_agg(id order by id) from e) as event_ids, (select count(*) from u) as u, (select row_xmin from u) as row_xmin${sql.raw(
       // Read by the main query, the pending rows (and the old facts they lock) are written before `stats_saved`, which
       // nothing reads and so runs after it: the old facts are locked and subtracted before the new ones replace them.
       statsInStatement ? ', (select count(*) from stats_pending) as stats' : '',
