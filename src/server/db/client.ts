@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
@@ -151,6 +152,18 @@ interface DrizzleInternals {
 export async function executePrepared<T>(q: Db | Tx, name: string, query: SQL): Promise<T[]> {
   const { dialect, session } = q as unknown as DrizzleInternals;
   const built = dialect.sqlToQuery(query);
+  const { rows } = await session.client.query({ name, text: built.sql, values: built.params });
+  return rows as T[];
+}
+
+/**
+ * `executePrepared` for a statement whose text takes one of a few shapes (a condition that depends on the actor's
+ * role, say): each shape is its own named statement, named by a hash of its text.
+ */
+export async function executePreparedShape<T>(q: Db | Tx, prefix: string, query: SQL): Promise<T[]> {
+  const { dialect, session } = q as unknown as DrizzleInternals;
+  const built = dialect.sqlToQuery(query);
+  const name = `${prefix}_${createHash('sha1').update(built.sql).digest('base64url').slice(0, 16)}`;
   const { rows } = await session.client.query({ name, text: built.sql, values: built.params });
   return rows as T[];
 }

@@ -7,7 +7,7 @@ import { checkIdNumber, isValidCreditCode, isValidPhone, normalizeIdNumber, norm
 import type { RelatedCase, RelatedPreview, RiskFlag, RiskRules, RiskSignal } from '../../../shared/schemas/related.js';
 import type { relatedPreviewBodySchema } from '../../../shared/schemas/related.js';
 import type { z } from 'zod';
-import type { Db } from '../../db/client.js';
+import { executePrepared, executePreparedShape, type Db } from '../../db/client.js';
 import { caseParties, casePackages, caseSearch, cases, packageMembers, persons, petitionReplies, units } from '../../db/schema.js';
 import { findUnitByCodeCached, findUnitByIdCached } from '../units/units.repository.js';
 import {
@@ -212,7 +212,10 @@ export async function previewRelated(opts: {
   const personIds = `{${partyPersonIds.join(',')}}`;
   const theirParts = partyPersonIds.length
     ? (
-        await db.execute<BriefRow & { root: string; role: PartyRole }>(sql`
+        await executePrepared<BriefRow & { root: string; role: PartyRole }>(
+          db,
+          'fq_related_their_cases',
+          sql`
           with people(id, root) as (
             select x, x from unnest(${personIds}::uuid[]) as x
             union all
@@ -224,8 +227,9 @@ export async function previewRelated(opts: {
             select cp.role, cp.case_id from ${caseParties} cp
             where cp.district_code = ${d} and cp.person_id = people.id
             order by cp.case_created_at desc limit ${CASES_PER_PERSON}) part
-          join ${cases} on ${cases.districtCode} = ${d} and ${cases.id} = part.case_id`)
-      ).rows.filter((r) => r.id !== opts.excludeCaseId)
+          join ${cases} on ${cases.districtCode} = ${d} and ${cases.id} = part.case_id`,
+        )
+      ).filter((r) => r.id !== opts.excludeCaseId)
     : [];
   for (const r of theirParts) if (!briefs.has(r.id)) briefs.set(r.id, toBrief(r));
   const theirCases = [
@@ -366,16 +370,18 @@ export async function previewRelated(opts: {
       const tsquery = sql`to_tsquery('simple', ${pairs.join(' | ')})`;
       const notThisSearch = opts.excludeCaseId ? [sql`${caseSearch.caseId} <> ${opts.excludeCaseId}`] : [];
       const monthAgo = new Date(now.getTime() - 30 * 86_400_000);
-      const tries: SQL[] = [
+      // Each try's statement is built only when it runs (most previews need the first only: building the others cost
+      // as much of the server's time as running the first, bench:related).
+      const tries: (() => SQL)[] = [
         // The month is checked outside the ordered read: inside, stale statistics had the planner read the month
         // through a bitmap and sort it (5,561 rows for 400) instead of walking the index backwards.
-        sql`select recent.id from (
+        () => sql`select recent.id from (
           select ${caseSearch.caseId} as id, ${caseSearch.caseCreatedAt} as at, ${caseSearch.searchVector} as words from ${caseSearch}
           where ${and(eq(caseSearch.districtCode, d), ...notThisSearch)}
           order by ${caseSearch.caseCreatedAt} desc limit ${TEXT_WALK}) recent
         where recent.at >= ${monthAgo} and recent.words @@ ${tsquery} order by recent.at desc limit ${TEXT_CANDIDATES}`,
         ...[30, TEXT_LOOKBACK_DAYS].map(
-          (days) =>
+          (days) => () =>
             sql`${db
               .select({ id: sql<string>`${caseSearch.caseId}`.as('id') })
               .from(caseSearch)
@@ -401,11 +407,15 @@ export async function previewRelated(opts: {
         return compared.get(r.id)!;
       };
       for (const [n, newest] of tries.entries()) {
-        candidates = (
-          await db.execute<BriefRow & { narrative: string; visible: boolean }>(sql`
+        const statement = sql`
             select ${BRIEF}, ${cases.narrative} as narrative, (${visible}) as visible
-            from (${newest}) newest join ${cases} on ${cases.districtCode} = ${d} and ${cases.id} = newest.id`)
-        ).rows;
+            from (${newest()}) newest join ${cases} on ${cases.districtCode} = ${d} and ${cases.id} = newest.id`;
+        // The first try's plan does not depend on the words (the newest cases, their words checked row by row): planned
+        // once per connection and shape of the actor's jurisdiction. The others are planned for their words.
+        candidates =
+          n === 0
+            ? await executePreparedShape<BriefRow & { narrative: string; visible: boolean }>(db, 'fq_related_newest', statement)
+            : (await db.execute<BriefRow & { narrative: string; visible: boolean }>(statement)).rows;
         if (candidates.length >= TEXT_CANDIDATES) break;
         // Recency first: when the district's newest cases alone hold a full panel of similar ones, older candidates
         // are not looked for (the text index over the month read every case of the month with two of the words:

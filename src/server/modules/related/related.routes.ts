@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { relatedPreviewBodySchema, relatedPreviewSchema, riskRulesSchema } from '../../../shared/schemas/related.js';
 import { actorOf } from '../../plugins/auth.js';
 import { previewRelated } from './related-preview.js';
-import { loadRiskRules, saveRiskRules } from './risk-rules.repository.js';
+import { cachedRiskRules, loadRiskRules, saveRiskRules } from './risk-rules.repository.js';
 
 /** `POST /api/cases/related-preview`: who this is and what is related, for a draft, saving nothing. */
 export const relatedPreviewRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -21,7 +21,7 @@ export const relatedPreviewRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      return previewRelated({ db, crypto, actor, draft: request.body, rules: await loadRiskRules(db, actor.districtCode) });
+      return previewRelated({ db, crypto, actor, draft: request.body, rules: await cachedRiskRules(db, actor.districtCode) });
     },
   );
 };

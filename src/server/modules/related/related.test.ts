@@ -217,6 +217,8 @@ describe('signals at intake', () => {
   it('the admin edits the rules: a new threat word takes effect at once', async () => {
     const rules = (await ctx.app.inject({ method: 'GET', url: '/api/risk-rules', headers: { cookie: cookies.admin! } })).json();
     const word = `要去${randomUUID().slice(0, 4)}`;
+    // The rules in use before the edit (the preview keeps them in memory: the edit must replace them there).
+    expect((await preview({ narrative: `邻居说${word}闹事` })).flags).not.toContain('threat');
     expect(
       (await ctx.app.inject({ method: 'PUT', url: '/api/risk-rules', headers: { cookie: cookies.dispatcher! }, payload: rules }))
         .statusCode,

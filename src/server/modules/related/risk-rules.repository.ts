@@ -12,6 +12,27 @@ export async function loadRiskRules(db: Db | Tx, districtCode: string): Promise<
   return parsed.success ? parsed.data : DEFAULT_RISK_RULES;
 }
 
+/** How long the rules stay in memory: an edit through another instance reaches this one within a minute. */
+const MAX_AGE_MS = 60_000;
+const cached = new WeakMap<Db, Map<string, { loadedAt: number; rules: Promise<RiskRules> }>>();
+
+/**
+ * The district's risk rules from memory, as `enabledTimeLimits` keeps the time limits: every intake preview applies
+ * them, and they change a few times a year (one round trip of the preview's, docs/PERFORMANCE.md). Read again at least
+ * once a minute, and at once after an edit in this process (`saveRiskRules`).
+ */
+export function cachedRiskRules(db: Db, districtCode: string): Promise<RiskRules> {
+  let byDistrict = cached.get(db);
+  if (!byDistrict) cached.set(db, (byDistrict = new Map()));
+  const hit = byDistrict.get(districtCode);
+  if (hit && Date.now() - hit.loadedAt < MAX_AGE_MS) return hit.rules;
+  const entry = { loadedAt: Date.now(), rules: loadRiskRules(db, districtCode) };
+  byDistrict.set(districtCode, entry);
+  // A failed read is not kept: the next caller reads again.
+  entry.rules.catch(() => byDistrict.get(districtCode) === entry && byDistrict.delete(districtCode));
+  return entry.rules;
+}
+
 export async function saveRiskRules(db: Db, actor: Actor, rules: RiskRules): Promise<RiskRules> {
   await db.transaction(async (tx) => {
     await tx
@@ -22,5 +43,6 @@ export async function saveRiskRules(db: Db, actor: Actor, rules: RiskRules): Pro
       .insert(adminLog)
       .values({ districtCode: actor.districtCode, actorId: actor.id, action: 'risk_rules.update', entity: 'risk_rules', data: rules });
   });
+  cached.get(db)?.delete(actor.districtCode);
   return rules;
 }
