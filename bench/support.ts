@@ -104,7 +104,6 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** Runs `op` (given a running counter) from `clients` concurrent workers for `seconds` seconds and records each latency. */
 /**
  * With BENCH_CPU_PROF, prints the phase's window on the machine's monotonic clock (µs, as V8's profile timestamps), so
  * that the server's profile can be cut to one phase.
@@ -115,6 +114,7 @@ export function profileWindow(name: string): () => void {
   return () => console.log(`profile window "${name}": ${from} ${process.hrtime.bigint() / 1000n}`);
 }
 
+/** Runs `op` (given a running counter) from `clients` concurrent workers for `seconds` seconds and records each latency. */
 export async function load(name: string, op: (i: number) => Promise<boolean>, opts: { clients: number; seconds: number }): Promise<Result> {
   const window = profileWindow(name);
   const latencies: number[] = [];

@@ -22,11 +22,24 @@ export interface RecentCase {
   xmin: string;
 }
 
-/** A dispatcher's case is acted on within a minute or so of its page; older entries are read again. */
+/**
+ * A dispatcher's case is acted on within a minute or so of its page; older entries are read again. At most 32 MB per
+ * database (a narrative may be 10,000 characters), as copies: what the caller goes on to do with its objects is not
+ * what the next step starts from.
+ */
 const caches = new WeakMap<Db, LRUCache<string, RecentCase>>();
 const cacheOf = (db: Db) => {
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new LRUCache<string, RecentCase>({ max: 5_000, ttl: 5 * 60_000 })));
+  if (!cache)
+    caches.set(
+      db,
+      (cache = new LRUCache<string, RecentCase>({
+        max: 5_000,
+        maxSize: 32 * 1024 * 1024,
+        sizeCalculation: (c) => 4_096 + 2 * (c.row.narrative.length + c.row.summary.length + (c.row.placeAddress?.length ?? 0)),
+        ttl: 5 * 60_000,
+      })),
+    );
   return cache;
 };
 const keyOf = (districtCode: string, caseId: string) => `${districtCode}/${caseId}`;
@@ -37,7 +50,7 @@ const keyOf = (districtCode: string, caseId: string) => `${districtCode}/${caseI
  */
 export function rememberCase(db: Db | Tx, recent: RecentCase): void {
   if (!isDatabase(db)) return;
-  cacheOf(db).set(keyOf(recent.row.districtCode, recent.row.id), { ...recent, row: { ...recent.row } });
+  cacheOf(db).set(keyOf(recent.row.districtCode, recent.row.id), structuredClone(recent));
 }
 
 /** The case as last remembered, taken out (a step that succeeds remembers what it wrote). */

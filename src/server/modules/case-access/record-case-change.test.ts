@@ -616,6 +616,7 @@ describe('the one write path', () => {
     });
 
     it('a case another instance changed meanwhile is judged again as it is, never written from memory', async () => {
+      sfs ??= (await ctx.database.pool.query(`select id from units where code = '410871061-SFS'`)).rows[0].id;
       const c = await register();
       await withInstance(async (db) => {
         await page(db, c.id);
@@ -630,10 +631,6 @@ describe('the one write path', () => {
         // As remembered here the case is still registered at the older version: judged on that, this would be a conflict.
         const dispatched = await step(db, c.id, { action: 'dispatch', leadUnitId: sfs, expectedVersion: elsewhere.version });
         expect(dispatched.row.version).toBe(elsewhere.version + 1);
-        // And a refusal on the case as remembered now (the step's own write) is the case's own.
-        await expect(step(db, c.id, { action: 'accept', expectedVersion: elsewhere.version + 1 })).rejects.toMatchObject({
-          code: 'CASE_TRANSITION_NOT_ALLOWED',
-        });
       });
       expect(await state(c.id)).toMatchObject({
         status: 'dispatched',

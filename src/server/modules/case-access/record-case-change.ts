@@ -172,11 +172,14 @@ async function changeOptimistically(opts: CaseChangeOptions): Promise<RecordedCh
   // both events the change is planned again on the case as read.
   const recent = takeRecentCase(opts.db, opts.districtCode, opts.caseId);
   if (recent) {
-    try {
-      const done = await writeOptimistically(opts, recent);
-      if (done !== 'changed') return done;
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
+    const planned = await planOptimistically(opts, recent).catch((err: unknown) => {
+      if (err instanceof AppError) return 'refused' as const;
+      throw err;
+    });
+    if (!planned) return undefined;
+    if (planned !== 'refused') {
+      const done = await writeOptimistically(opts, planned, recent.xmin);
+      if (done) return done;
     }
   }
   const [read] = await executePrepared<{ row: Record<string, unknown>; running: unknown; xmin: string; backfilled: boolean }>(
@@ -191,32 +194,35 @@ async function changeOptimistically(opts: CaseChangeOptions): Promise<RecordedCh
   // rows without moving its version, and a statement that waited for them would not see what they wrote (its snapshot
   // is older) — it would count the case twice or lose its words. Such a case takes the locking way.
   if (!read.backfilled) return undefined;
-  const done = await writeOptimistically(opts, {
+  const planned = await planOptimistically(opts, {
     row: caseFromJson(read.row),
     running: rowsFromJson(caseClocks, read.running),
     xmin: read.xmin,
   });
-  return done === 'changed' ? undefined : done;
+  return planned && writeOptimistically(opts, planned, read.xmin);
 }
 
-/**
- * The change planned on the case as read (or remembered) and written in one statement that writes only while the case
- * row is still the row version read: 'changed' when it was not; undefined when the change must take the locking way.
- */
-async function writeOptimistically(opts: CaseChangeOptions, read: RecentCase): Promise<RecordedChange | 'changed' | undefined> {
+/** The change planned on the case as read (or remembered); undefined when it must take the locking way. */
+async function planOptimistically(opts: CaseChangeOptions, read: RecentCase): Promise<PlannedChange | undefined> {
   // A sender's callback is a write of its own (the outbox), in the change's transaction.
   if (read.row.sourceClientId) return undefined;
   // `decide` only reads here (the caller's promise): it reads from the pool.
   const planned = await planChange(opts, opts.db as unknown as Tx, read.row, async () => read.running);
-  if (planned.change.also || !inStatement(planned)) return undefined;
+  return planned.change.also || !inStatement(planned) ? undefined : planned;
+}
+
+/**
+ * The planned change written in one statement that writes only while the case row is still the row version read
+ * (`xmin`); undefined when it was not (nothing written).
+ */
+async function writeOptimistically(opts: CaseChangeOptions, planned: PlannedChange, xmin: string): Promise<RecordedChange | undefined> {
   // On the connections that plan it once (db/client.ts `planOnceDb`).
   const written = await writeChange(planOnceDb(opts.db), planned, {
     statsInStatement: true,
     detailInStatement: !!opts.detail,
-    onlyIfUnchanged: read.xmin,
+    onlyIfUnchanged: xmin,
   });
-  // Changed since it was read: no part of the statement wrote anything.
-  if (!written) return 'changed';
+  if (!written) return undefined;
   await announce(opts.db, caseLiveEvent(planned.updated, 'case.changed', planned.now));
   const parts = opts.detail ? detailPartsFrom(written) : undefined;
   // What the next step on this case would read: the row as written, its clocks as changed (the statement's own), its new

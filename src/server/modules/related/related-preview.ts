@@ -226,7 +226,7 @@ export async function previewRelated(opts: {
           cross join lateral (
             select cp.role, cp.case_id from ${caseParties} cp
             where cp.district_code = ${d} and cp.person_id = people.id
-            order by cp.case_created_at desc limit ${CASES_PER_PERSON}) part
+            order by cp.case_created_at desc limit ${sql.raw(String(CASES_PER_PERSON))}) part
           join ${cases} on ${cases.districtCode} = ${d} and ${cases.id} = part.case_id`,
         )
       ).filter((r) => r.id !== opts.excludeCaseId)
@@ -314,7 +314,7 @@ export async function previewRelated(opts: {
   if (placeUnit && byAddress)
     placeParts.push(sql`(select 'address' as src, ${cases.id} as id, ${cases.placeAddress} as place_address from ${cases}
       where ${and(eq(cases.districtCode, d), eq(cases.unitPath, placeUnit.path), gte(cases.createdAt, since), visible, ...notThis)}
-      order by ${cases.createdAt} desc limit ${PLACE_RECENT})`);
+      order by ${cases.createdAt} desc limit ${sql.raw(String(PLACE_RECENT))})`);
   if (placeUnit && byCategory)
     placeParts.push(sql`(select 'category' as src, ${cases.id} as id, null as place_address from ${cases}
       where ${and(
@@ -325,8 +325,9 @@ export async function previewRelated(opts: {
         visible,
         ...notThis,
       )}
-      order by ${cases.createdAt} desc limit 50)`);
-  // Planned once per connection and shape (db/client.ts `planOnceDb`): the unit's newest cases, whatever the unit.
+      order by ${cases.createdAt} desc limit ${sql.raw('50')})`);
+  // Planned once per connection and shape (db/client.ts `planOnceDb`): the unit's newest cases, whatever the unit (the
+  // limits written into the statement: a generic plan costs a limit given as a value at a tenth of the rows).
   const placeRows = placeParts.length
     ? await executePreparedShape<{ src: 'address' | 'category'; id: string; place_address: string | null }>(
         planOnceDb(db),
@@ -382,8 +383,8 @@ export async function previewRelated(opts: {
         () => sql`select recent.id from (
           select ${caseSearch.caseId} as id, ${caseSearch.caseCreatedAt} as at, ${caseSearch.searchVector} as words from ${caseSearch}
           where ${and(eq(caseSearch.districtCode, d), ...notThisSearch)}
-          order by ${caseSearch.caseCreatedAt} desc limit ${TEXT_WALK}) recent
-        where recent.at >= ${monthAgo} and recent.words @@ ${tsquery} order by recent.at desc limit ${TEXT_CANDIDATES}`,
+          order by ${caseSearch.caseCreatedAt} desc limit ${sql.raw(String(TEXT_WALK))}) recent
+        where recent.at >= ${monthAgo} and recent.words @@ ${tsquery} order by recent.at desc limit ${sql.raw(String(TEXT_CANDIDATES))}`,
         ...[30, TEXT_LOOKBACK_DAYS].map(
           (days) => () =>
             sql`${db
