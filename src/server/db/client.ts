@@ -149,10 +149,14 @@ interface DrizzleInternals {
  * PostgreSQL can keep its plan, instead of planning a large statement on every registration. `name` must always go
  * with the same statement text (only the values differ).
  */
-export async function executePrepared<T>(q: Db | Tx, name: string, query: SQL): Promise<T[]> {
+export function executePrepared<T>(q: Db | Tx, name: string, query: SQL): Promise<T[]> {
+  return runNamed<T>(q, () => name, query);
+}
+
+async function runNamed<T>(q: Db | Tx, nameOf: (text: string) => string, query: SQL): Promise<T[]> {
   const { dialect, session } = q as unknown as DrizzleInternals;
   const built = dialect.sqlToQuery(query);
-  const { rows } = await session.client.query({ name, text: built.sql, values: built.params });
+  const { rows } = await session.client.query({ name: nameOf(built.sql), text: built.sql, values: built.params });
   return rows as T[];
 }
 
@@ -160,12 +164,8 @@ export async function executePrepared<T>(q: Db | Tx, name: string, query: SQL): 
  * `executePrepared` for a statement whose text takes one of a few shapes (a condition that depends on the actor's
  * role, say): each shape is its own named statement, named by a hash of its text.
  */
-export async function executePreparedShape<T>(q: Db | Tx, prefix: string, query: SQL): Promise<T[]> {
-  const { dialect, session } = q as unknown as DrizzleInternals;
-  const built = dialect.sqlToQuery(query);
-  const name = `${prefix}_${createHash('sha1').update(built.sql).digest('base64url').slice(0, 16)}`;
-  const { rows } = await session.client.query({ name, text: built.sql, values: built.params });
-  return rows as T[];
+export function executePreparedShape<T>(q: Db | Tx, prefix: string, query: SQL): Promise<T[]> {
+  return runNamed<T>(q, (text) => `${prefix}_${createHash('sha1').update(text).digest('base64url').slice(0, 16)}`, query);
 }
 
 /**
