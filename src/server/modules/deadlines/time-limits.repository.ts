@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { DEFAULT_TIME_LIMITS } from '../../../shared/time-limits.js';
 import type { Db, Tx } from '../../db/client.js';
 import { timeLimitPolicies } from '../../db/schema.js';
+import { districtMemo } from '../../lib/district-memo.js';
 
 export type TimeLimitPolicyRow = typeof timeLimitPolicies.$inferSelect;
 
@@ -45,8 +46,7 @@ export async function listTimeLimits(
 }
 
 /** How long the rules stay in memory: an edit through another instance reaches this one within a minute. */
-const MAX_AGE_MS = 60_000;
-const cached = new WeakMap<Db, Map<string, { loadedAt: number; rules: Promise<TimeLimitPolicyRow[]> }>>();
+const memo = districtMemo<TimeLimitPolicyRow[]>(60_000);
 
 /**
  * The enabled rules of a district from memory: every registration and step that starts a clock needs them, and they
@@ -55,20 +55,11 @@ const cached = new WeakMap<Db, Map<string, { loadedAt: number; rules: Promise<Ti
  * one can exhaust the pool under load).
  */
 export function enabledTimeLimits(db: Db, districtCode: string, via: Db | Tx = db): Promise<TimeLimitPolicyRow[]> {
-  let byDistrict = cached.get(db);
-  if (!byDistrict) cached.set(db, (byDistrict = new Map()));
-  const hit = byDistrict.get(districtCode);
-  if (hit && Date.now() - hit.loadedAt < MAX_AGE_MS) return hit.rules;
   // Read through the caller's transaction when in one: a second connection could be one the pool no longer has.
-  const rules = listTimeLimits(via, districtCode, { enabledOnly: true });
-  const entry = { loadedAt: Date.now(), rules };
-  byDistrict.set(districtCode, entry);
-  // A failed read is not kept: the next caller reads again.
-  rules.catch(() => byDistrict.get(districtCode) === entry && byDistrict.delete(districtCode));
-  return rules;
+  return memo.get(db, districtCode, () => listTimeLimits(via, districtCode, { enabledOnly: true }));
 }
 
 /** After an edit of the district's rules (committed): the next clock reads them again. */
 export function forgetTimeLimits(db: Db, districtCode: string): void {
-  cached.get(db)?.delete(districtCode);
+  memo.forget(db, districtCode);
 }

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { DEFAULT_RISK_RULES, riskRulesSchema, type RiskRules } from '../../../shared/schemas/related.js';
 import type { Db, Tx } from '../../db/client.js';
 import { adminLog, riskRules } from '../../db/schema.js';
+import { districtMemo } from '../../lib/district-memo.js';
 import type { Actor } from '../../plugins/auth.js';
 
 /** The district's risk rules: the admin's, else the defaults (a stored rule set missing a newer field gets its default). */
@@ -13,8 +14,7 @@ export async function loadRiskRules(db: Db | Tx, districtCode: string): Promise<
 }
 
 /** How long the rules stay in memory: an edit through another instance reaches this one within a minute. */
-const MAX_AGE_MS = 60_000;
-const cached = new WeakMap<Db, Map<string, { loadedAt: number; rules: Promise<RiskRules> }>>();
+const memo = districtMemo<RiskRules>(60_000);
 
 /**
  * The district's risk rules from memory, as `enabledTimeLimits` keeps the time limits: every intake preview applies
@@ -22,15 +22,7 @@ const cached = new WeakMap<Db, Map<string, { loadedAt: number; rules: Promise<Ri
  * once a minute, and at once after an edit in this process (`saveRiskRules`).
  */
 export function cachedRiskRules(db: Db, districtCode: string): Promise<RiskRules> {
-  let byDistrict = cached.get(db);
-  if (!byDistrict) cached.set(db, (byDistrict = new Map()));
-  const hit = byDistrict.get(districtCode);
-  if (hit && Date.now() - hit.loadedAt < MAX_AGE_MS) return hit.rules;
-  const entry = { loadedAt: Date.now(), rules: loadRiskRules(db, districtCode) };
-  byDistrict.set(districtCode, entry);
-  // A failed read is not kept: the next caller reads again.
-  entry.rules.catch(() => byDistrict.get(districtCode) === entry && byDistrict.delete(districtCode));
-  return entry.rules;
+  return memo.get(db, districtCode, () => loadRiskRules(db, districtCode));
 }
 
 export async function saveRiskRules(db: Db, actor: Actor, rules: RiskRules): Promise<RiskRules> {
@@ -43,6 +35,6 @@ export async function saveRiskRules(db: Db, actor: Actor, rules: RiskRules): Pro
       .insert(adminLog)
       .values({ districtCode: actor.districtCode, actorId: actor.id, action: 'risk_rules.update', entity: 'risk_rules', data: rules });
   });
-  cached.get(db)?.delete(actor.districtCode);
+  memo.forget(db, actor.districtCode);
   return rules;
 }
