@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../../shared/calendar.js';
 import { GAD7, PHQ9, scaleDefinitionSchema, scaleFromText, scaleToText, scoreScale } from '../../../shared/scales.js';
-import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { actOnCaseOk, createIsolatedDatabase, dropDatabase, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
 import { readWorkbook } from '../stats/workbook.js';
 
@@ -128,6 +128,7 @@ describe('screening scales scored exactly (PHQ-9, GAD-7: docs/LEGAL-BASIS.md §7
 });
 
 let ctx: TestContext;
+let databaseUrl: string;
 const c: Record<string, string> = {};
 let caseId: string;
 let serviceId: string;
@@ -138,8 +139,11 @@ const post = (who: string, url: string, payload?: unknown) =>
   ctx.app.inject({ method: 'POST', url, headers: { cookie: c[who]! }, payload: payload as object });
 
 beforeAll(async () => {
+  // A database of its own: the figures test compares the district's counts read twice (JSON, then Excel), and another
+  // file's counselling service registered in between on the shared database made them differ (a CI run under faketime).
+  databaseUrl = await createIsolatedDatabase();
   // With a public address, so a self-assessment link can be texted to the person.
-  ctx = await startTestApp({ env: { PUBLIC_BASE_URL: 'https://fq.example.gov.cn/' } });
+  ctx = await startTestApp({ databaseUrl, env: { PUBLIC_BASE_URL: 'https://fq.example.gov.cn/' } });
   for (const u of ['reception', 'dispatcher', 'mediator', 'counsellor', 'counsellor2', 'supervisor', 'admin', 'leader'])
     c[u] = await signIn(ctx.app, u);
   const created = await ctx.app.inject({
@@ -163,7 +167,10 @@ beforeAll(async () => {
   rooms = (await get('counsellor', '/api/counselling/rooms')).json();
   counsellors = (await get('counsellor', '/api/counselling/counsellors')).json();
 });
-afterAll(() => ctx.close());
+afterAll(async () => {
+  await ctx.close();
+  await dropDatabase(databaseUrl);
+});
 
 const who = (name: string) => counsellors.find((x) => x.name === name)!.id;
 /** A future hour on a day no other test books (unique per run), Shanghai time. */
@@ -395,7 +402,7 @@ describe('the psychological service zone', () => {
     ).toBe('KIOSK_SMS_NO_PHONE');
 
     // A platform without a public address (the default, on an intranet) opens links on the tablet only.
-    const intranet = await startTestApp();
+    const intranet = await startTestApp({ databaseUrl });
     try {
       const cookie = await signIn(intranet.app, 'counsellor');
       const inside = await intranet.app.inject({ method: 'GET', url: `/api/counselling/services/${serviceId}`, headers: { cookie } });
