@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { actOnCaseOk, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
+import { addDays, shanghaiDate, startOfShanghaiDate } from '../../../shared/calendar.js';
 import { tokenize } from '../../lib/chinese-text.js';
 import { buildCaseBody } from './cases.factory.js';
-import { EXACT_COUNT_UP_TO } from './cases.repository.js';
+import { EXACT_COUNT_UP_TO, SUBTREE_BY_IDS_FROM } from './cases.repository.js';
 
 // A database of its own: the test moves cases' registration times and counts every case it sees.
 let ctx: TestContext;
@@ -15,12 +16,12 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const register = (summary: string) =>
+const register = (summary: string, unitCode?: string) =>
   ctx.app.inject({
     method: 'POST',
     url: '/api/cases',
     headers: { cookie: cookies.reception!, 'idempotency-key': randomUUID() },
-    payload: buildCaseBody({ summary }),
+    payload: buildCaseBody(unitCode ? { summary, place: { address: `${summary}（${randomUUID()}）`, unitCode } } : { summary }),
   });
 
 async function page(query: string) {
@@ -131,5 +132,70 @@ describe('case list paging', () => {
     ]);
     const fewer = await page(q);
     expect(fewer).toMatchObject({ total: EXACT_COUNT_UP_TO - 100, isTotalEstimate: false });
+  });
+
+  it("lists a unit's subtree: the cases placed anywhere under it and those a unit under it leads, as their paths say", async () => {
+    const unit = async (code: string) =>
+      (await ctx.database.pool.query<{ id: string; path: string }>('select id, path from units where code = $1', [code])).rows[0]!;
+    const street = await unit('410871061');
+    const judicialOffice = await unit('410871061-SFS');
+    // Placed in a community of the street; placed in another street's community but led by the street's judicial
+    // office; placed in the other street and left there.
+    const under = (await register('辖区列表测试 本街道', '410871061201')).json();
+    const led = (await register('辖区列表测试 牵头', '410871060201')).json();
+    const elsewhere = (await register('辖区列表测试 外街道', '410871060202')).json();
+    for (const c of [under, led, elsewhere]) expect(c.id).toBeTruthy();
+    const as = { cookie: cookies.dispatcher!, readerCookie: cookies.dispatcher! };
+    await actOnCaseOk(ctx.app, as, led.id, { action: 'accept' });
+    await actOnCaseOk(ctx.app, as, led.id, { action: 'dispatch', leadUnitId: judicialOffice.id });
+    // On a day of their own, so that the truth below is these cases and nothing else of the file.
+    const day = addDays(shanghaiDate(new Date()), -20);
+    await ctx.database.pool.query(`update cases set created_at = $2 where id = any($1::uuid[])`, [
+      [under.id, led.id, elsewhere.id],
+      new Date(startOfShanghaiDate(day).getTime() + 3_600_000),
+    ]);
+    // The truth by the cases' paths, the rule the list had before it filtered by the units' ids.
+    const truth = async (condition: string) =>
+      (
+        await ctx.database.pool.query<{ id: string }>(
+          `select id from cases where created_at >= $1 and created_at < $2 and (${condition}) order by created_at desc, id desc`,
+          [startOfShanghaiDate(day), startOfShanghaiDate(addDays(day, 1))],
+        )
+      ).rows.map((r) => r.id);
+    const prefix = `'${street.path}%'`;
+    // The street is filtered by its units' ids, the community and the office below by their paths: both forms tried.
+    const unitsUnder = async (path: string) =>
+      (await ctx.database.pool.query<{ n: number }>('select count(*)::int as n from units where path like $1', [`${path}%`])).rows[0]!.n;
+    expect(await unitsUnder(street.path)).toBeGreaterThanOrEqual(SUBTREE_BY_IDS_FROM);
+    expect(await unitsUnder(judicialOffice.path)).toBeLessThan(SUBTREE_BY_IDS_FROM);
+
+    const byUnit = await page(`unitId=${street.id}&from=${day}&to=${day}&pageSize=100`);
+    const unitTruth = await truth(`unit_path like ${prefix} or lead_unit_path like ${prefix}`);
+    expect(byUnit.items.map((i) => i.id)).toEqual(unitTruth);
+    expect(byUnit).toMatchObject({ total: unitTruth.length, isTotalEstimate: false });
+    expect(unitTruth).toContain(under.id);
+    expect(unitTruth).toContain(led.id);
+    expect(unitTruth).not.toContain(elsewhere.id);
+
+    // A community (a few units: by its path) and the judicial office leading one of them, likewise.
+    for (const [small, holds] of [
+      [await unit('410871061201'), under.id],
+      [judicialOffice, led.id],
+    ] as const) {
+      const listed = await page(`unitId=${small.id}&from=${day}&to=${day}&pageSize=100`);
+      const smallTruth = await truth(`unit_path like '${small.path}%' or lead_unit_path like '${small.path}%'`);
+      expect(listed.items.map((i) => i.id)).toEqual(smallTruth);
+      expect(smallTruth).toEqual([holds]);
+    }
+
+    // Where it happened: the cases placed under the street, whoever leads them.
+    const byPlace = await page(`placeUnitId=${street.id}&from=${day}&to=${day}&pageSize=100`);
+    const placeTruth = await truth(`unit_path like ${prefix}`);
+    expect(byPlace.items.map((i) => i.id)).toEqual(placeTruth);
+    expect(placeTruth).toContain(under.id);
+    expect(placeTruth).not.toContain(led.id);
+
+    // No such unit: nothing, not everything.
+    expect(await page(`unitId=${randomUUID()}&from=${day}&to=${day}`)).toMatchObject({ items: [], total: 0 });
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { units, users } from '../../db/schema.js';
 
@@ -10,6 +10,23 @@ export async function findUnitById(db: Db | Tx, districtCode: string, id: string
     .from(units)
     .where(and(eq(units.districtCode, districtCode), eq(units.id, id)));
   return row;
+}
+
+/**
+ * A unit's path and the ids of the unit and every unit below it (a unit's path lists its ancestors' ids and is never
+ * rewritten, so a case's `unit_path like '<path>%'` holds exactly when its `unit_id` is one of these); undefined when
+ * there is no such unit.
+ */
+export async function findUnitSubtree(
+  db: Db | Tx,
+  districtCode: string,
+  unitId: string,
+): Promise<{ path: string; ids: string[] } | undefined> {
+  const { rows } = await db.execute<{ path: string; ids: string[] }>(sql`
+    select p.path, array_agg(u.id::text) as ids
+    from ${units} p join ${units} u on u.district_code = p.district_code and u.path like p.path || '%'
+    where p.district_code = ${districtCode} and p.id = ${unitId} group by p.path`);
+  return rows[0];
 }
 
 export async function findUnitByCode(db: Db | Tx, districtCode: string, code: string): Promise<UnitRow | undefined> {
@@ -24,6 +41,15 @@ export async function findUnitsByIds(db: Db | Tx, districtCode: string, ids: rea
   if (ids.length === 0) return [];
   return db
     .select()
+    .from(units)
+    .where(and(eq(units.districtCode, districtCode), inArray(units.id, [...ids])));
+}
+
+/** The names of many units, without their boundaries (a list of cases names its units; the map reads boundaries). */
+export async function findUnitRefsByIds(db: Db | Tx, districtCode: string, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: units.id, code: units.code, name: units.name })
     .from(units)
     .where(and(eq(units.districtCode, districtCode), inArray(units.id, [...ids])));
 }
