@@ -12,7 +12,7 @@ const cookies: Record<string, string> = {};
 
 beforeAll(async () => {
   ctx = await startTestApp({ isolated: true });
-  for (const u of ['reception', 'dispatcher']) cookies[u] = await signIn(ctx.app, u);
+  for (const u of ['reception', 'dispatcher', 'handler']) cookies[u] = await signIn(ctx.app, u);
 });
 afterAll(() => ctx.close());
 
@@ -24,8 +24,8 @@ const register = (summary: string, unitCode?: string) =>
     payload: buildCaseBody(unitCode ? { summary, place: { address: `${summary}（${randomUUID()}）`, unitCode } } : { summary }),
   });
 
-async function page(query: string) {
-  const res = await ctx.app.inject({ method: 'GET', url: `/api/cases?${query}`, headers: { cookie: cookies.dispatcher! } });
+async function page(query: string, as = 'dispatcher') {
+  const res = await ctx.app.inject({ method: 'GET', url: `/api/cases?${query}`, headers: { cookie: cookies[as]! } });
   expect(res.statusCode).toBe(200);
   return res.json() as { items: { id: string }[]; total: number; isTotalEstimate: boolean; nextCursor: string | null };
 }
@@ -197,5 +197,31 @@ describe('case list paging', () => {
 
     // No such unit: nothing, not everything.
     expect(await page(`unitId=${randomUUID()}&from=${day}&to=${day}`)).toMatchObject({ items: [], total: 0 });
+  });
+
+  it("lists a co-unit's cases to its staff, and only those of the cases elsewhere", async () => {
+    const unit = async (code: string) =>
+      (await ctx.database.pool.query<{ id: string }>('select id from units where code = $1', [code])).rows[0]!.id;
+    // The handler works at the labour inspectorate (劳动监察): co-unit of one case, not of the other; both led elsewhere.
+    const withUs = (await register('协办列表测试 协办', '410871060201')).json();
+    const without = (await register('协办列表测试 未协办', '410871060201')).json();
+    const as = { cookie: cookies.dispatcher!, readerCookie: cookies.dispatcher! };
+    for (const [c, coUnitIds] of [
+      [withUs, [await unit('410871-RSJ-LDJC')]],
+      [without, []],
+    ] as const) {
+      await actOnCaseOk(ctx.app, as, c.id, { action: 'accept' });
+      await actOnCaseOk(ctx.app, as, c.id, { action: 'dispatch', leadUnitId: await unit('410871060-SFS'), coUnitIds });
+    }
+    const day = addDays(shanghaiDate(new Date()), -30);
+    await ctx.database.pool.query(`update cases set created_at = $2 where id = any($1::uuid[])`, [
+      [withUs.id, without.id],
+      new Date(startOfShanghaiDate(day).getTime() + 3_600_000),
+    ]);
+    for (const query of [`from=${day}&to=${day}`, `from=${day}&to=${day}&mine=true`]) {
+      const listed = (await page(query, 'handler')).items.map((i) => i.id);
+      expect(listed, query).toContain(withUs.id);
+      expect(listed, query).not.toContain(without.id);
+    }
   });
 });
