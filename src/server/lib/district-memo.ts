@@ -3,7 +3,8 @@ import type { Db } from '../db/client.js';
 /**
  * A district's rarely edited settings kept in memory per database (`db` keys it): read on a miss or once `maxAgeMs`
  * old — an edit through another instance reaches this one within that time — and at once after `forget` (an edit in
- * this process). A failed read is not kept: the next caller reads again. Used for the time limits, the risk rules and the size of the search table (cases.repository.ts).
+ * this process). A failed read is not kept: the next caller reads again. Used for the time limits, the risk rules and
+ * the size of the search table (cases.repository.ts).
  */
 export function districtMemo<T>(maxAgeMs: number) {
   const cached = new WeakMap<Db, Map<string, { loadedAt: number; value: Promise<T> }>>();
