@@ -106,9 +106,9 @@ export const cases = pgTable(
       .on(t.districtCode, t.leadUnitPath.op('text_pattern_ops'))
       .where(sql`${t.leadUnitPath} is not null`),
     index('cases_co_units_idx').using('gin', t.coUnitIds),
-    // These three list indexes also carry unit_id and lead_unit_id (INCLUDE, added by migration 20261204151313, which
-    // drizzle cannot express): a list under a street filters by its subtree's ids and counts from the index alone
-    // (cases.repository.ts underUnit).
+    // This index, cases_category_created_idx and cases_status_category_created_idx also carry unit_id and lead_unit_id
+    // (INCLUDE, added by migration 20261204151313, which drizzle cannot express): a list under a street filters by its
+    // subtree's ids and counts from the index alone (cases.repository.ts underUnit).
     index('cases_status_created_idx').on(t.districtCode, t.status, t.createdAt),
     // The cases still open under a unit: a small part of all cases. The drill-down lists of the cockpit's 在办 and
     // 高风险/群体性 figures and the open camera alerts' check read it (the figures themselves are rollup measures now:
@@ -118,8 +118,10 @@ export const cases = pgTable(
       .where(sql`${t.status} in (${sqlList(OPEN_STATUSES)})`),
     index('cases_created_idx').on(t.districtCode, t.createdAt),
     // The case list filtered by category (its most used filter beside status), newest first, a page at a time.
+    // (INCLUDE unit_id, lead_unit_id: see cases_status_created_idx.)
     index('cases_category_created_idx').on(t.districtCode, t.category, t.createdAt),
     // Status and category together (the list's default pair): the page and its count read only the matching cases.
+    // (INCLUDE unit_id, lead_unit_id: see cases_status_created_idx.)
     index('cases_status_category_created_idx').on(t.districtCode, t.status, t.category, t.createdAt),
     index('cases_handler_idx')
       .on(t.districtCode, t.handlerId)

@@ -126,8 +126,13 @@ export const SUBTREE_BY_IDS_FROM = 10;
  */
 function underUnit(subtree: { path: string; ids: string[] } | undefined, orLed: boolean): SQL {
   if (!subtree) return sql`false`;
-  if (subtree.ids.length >= SUBTREE_BY_IDS_FROM)
-    return orLed ? or(inArray(cases.unitId, subtree.ids), inArray(cases.leadUnitId, subtree.ids))! : inArray(cases.unitId, subtree.ids);
+  // The district's own centre (a drill-down of the whole district): every case of the district is under it.
+  if (seesWholeDistrict({ unitPath: subtree.path })) return sql`true`;
+  if (subtree.ids.length >= SUBTREE_BY_IDS_FROM) {
+    // One array parameter, not one per unit: the same statement text for every subtree (PERFORMANCE.md, tenth round).
+    const ids = sql`${`{${subtree.ids.join(',')}}`}::uuid[]`;
+    return orLed ? sql`(${cases.unitId} = any(${ids}) or ${cases.leadUnitId} = any(${ids}))` : sql`${cases.unitId} = any(${ids})`;
+  }
   const prefix = `${subtree.path}%`;
   return orLed ? sql`(${cases.unitPath} like ${prefix} or ${cases.leadUnitPath} like ${prefix})` : sql`${cases.unitPath} like ${prefix}`;
 }
@@ -256,7 +261,13 @@ export async function listCases(opts: {
       // Few among the newest cases: the words are as rare among all (at that rate, at most BROAD_SEARCH_FROM matches),
       // and each period would read all their index entries again only to find fewer than a window — rare words
       // searched at a million cases went through four statements instead of two (bench:related).
-      if (sinceDays === 'walk' && ((page[0]?.found ?? 0) / BROAD_SEARCH_WALK) * (await searchableCases(db)) <= BROAD_SEARCH_FROM) {
+      // Only for several words (a single word's estimate is accurate: one common in older cases stays on the
+      // periods), when the walk's count is known (a page past its matches comes back empty, which says nothing) and
+      // the table's size is (no statistics yet, or a Citus coordinator's empty shell: 0).
+      const walkFound = page[0]?.found ?? (offset === 0 ? 0 : undefined);
+      const severalWords = (search.words ?? 1) > 1;
+      const searchable = sinceDays === 'walk' && severalWords && walkFound !== undefined ? await searchableCases(db) : 0;
+      if (searchable > 0 && (walkFound! / BROAD_SEARCH_WALK) * searchable <= BROAD_SEARCH_FROM) {
         page = await pageFrom(undefined);
         filledIn = undefined;
         break;

@@ -195,6 +195,15 @@ describe('case list paging', () => {
     expect(placeTruth).toContain(under.id);
     expect(placeTruth).not.toContain(led.id);
 
+    // Placed in the community (its path): only the case placed there. The district's own centre: every case.
+    const community = await unit('410871061201');
+    const inCommunity = await page(`placeUnitId=${community.id}&from=${day}&to=${day}&pageSize=100`);
+    expect(inCommunity.items.map((i) => i.id)).toEqual(await truth(`unit_path like '${community.path}%'`));
+    expect(inCommunity.items.map((i) => i.id)).toEqual([under.id]);
+    const wholeDistrict = await page(`unitId=${await unit('410871').then((u) => u.id)}&from=${day}&to=${day}&pageSize=100`);
+    expect(wholeDistrict.items.map((i) => i.id)).toEqual(await truth('true'));
+    expect(wholeDistrict.items.map((i) => i.id)).toEqual(expect.arrayContaining([under.id, led.id, elsewhere.id]));
+
     // No such unit: nothing, not everything.
     expect(await page(`unitId=${randomUUID()}&from=${day}&to=${day}`)).toMatchObject({ items: [], total: 0 });
   });

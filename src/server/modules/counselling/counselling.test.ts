@@ -168,8 +168,11 @@ beforeAll(async () => {
   counsellors = (await get('counsellor', '/api/counselling/counsellors')).json();
 });
 afterAll(async () => {
-  await ctx.close();
-  await dropDatabase(databaseUrl);
+  try {
+    await ctx?.close();
+  } finally {
+    if (databaseUrl) await dropDatabase(databaseUrl);
+  }
 });
 
 const who = (name: string) => counsellors.find((x) => x.name === name)!.id;

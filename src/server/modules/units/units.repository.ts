@@ -22,9 +22,13 @@ export async function findUnitSubtree(
   districtCode: string,
   unitId: string,
 ): Promise<{ path: string; ids: string[] } | undefined> {
+  // The subtree as a range of the path index (units_path_idx, text_pattern_ops): a path holds '/', '-', digits and
+  // a–f only, all below '~', so the paths under p.path run from p.path to p.path || '~' — a prefix `like` with a
+  // pattern read from a row could not use the index and would read every unit of the district.
   const { rows } = await db.execute<{ path: string; ids: string[] }>(sql`
     select p.path, array_agg(u.id::text) as ids
-    from ${units} p join ${units} u on u.district_code = p.district_code and u.path like p.path || '%'
+    from ${units} p join ${units} u on u.district_code = p.district_code
+      and u.path ~>=~ p.path and u.path ~<~ (p.path || '~') and u.path like p.path || '%'
     where p.district_code = ${districtCode} and p.id = ${unitId} group by p.path`);
   return rows[0];
 }
