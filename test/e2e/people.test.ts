@@ -358,9 +358,27 @@ describe('English', () => {
    * What the server sent the page as data: its JSON answers and its live events (a board shows cases that other test
    * files register meanwhile, told by the WebSocket; their summaries are data, not labels).
    */
-  function collectData(page: Page) {
+  async function collectData(page: Page) {
     const texts: string[] = [];
     const pending: Promise<unknown>[] = [];
+    // The live board's server-sent events (case summaries registered by other test files meanwhile) are data too;
+    // their stream never ends, so Playwright cannot read its body: the page keeps each event's data where `untranslated`
+    // reads it (one extra listener per event type, beside the app's own).
+    await page.addInitScript(() => {
+      const w = window as unknown as { __liveData: string[] };
+      w.__liveData = [];
+      const add = EventSource.prototype.addEventListener;
+      const recorded = new WeakMap<EventSource, Set<string>>();
+      EventSource.prototype.addEventListener = function (this: EventSource, type: string, ...rest: unknown[]) {
+        const types = recorded.get(this) ?? new Set<string>();
+        recorded.set(this, types);
+        if (!types.has(type)) {
+          types.add(type);
+          add.call(this, type, (e: Event) => w.__liveData.push(String((e as MessageEvent).data ?? '')));
+        }
+        return (add as (...a: unknown[]) => void).call(this, type, ...rest);
+      } as typeof EventSource.prototype.addEventListener;
+    });
     page.on('response', (res) => {
       if (res.url().includes('/api/') && (res.headers()['content-type'] ?? '').includes('json'))
         pending.push(
@@ -375,7 +393,7 @@ describe('English', () => {
   }
 
   /** Chinese text on screen that no API answer or live event carried: a label that is not in the locale files. */
-  async function untranslated(page: Page, path: string, sent: ReturnType<typeof collectData>): Promise<string[]> {
+  async function untranslated(page: Page, path: string, sent: Awaited<ReturnType<typeof collectData>>): Promise<string[]> {
     await page.goto(`${b.baseUrl}${path}`, { waitUntil: 'networkidle' });
     await page.locator('main').first().waitFor();
     const texts = await page.evaluate(() => {
@@ -393,7 +411,8 @@ describe('English', () => {
     });
     // Data (names of units, people, categories typed by staff…) and legal titles come from the server in Chinese.
     await sent.settled();
-    const data = sent.texts.join('\n');
+    const live = await page.evaluate(() => (window as unknown as { __liveData?: string[] }).__liveData ?? []);
+    const data = [...sent.texts, ...live].join('\n');
     return texts.filter(
       (t) =>
         !t
@@ -442,7 +461,7 @@ describe('English', () => {
     it(`shows no Chinese outside data and no shortened label on ${p.paths.join(', ')} in English`, { timeout: 90_000 }, async () => {
       const page = p.user ? await signInPage(b, p.user, DESK) : await newPage(b, { who: 'english', contextOptions: DESK });
       await page.addInitScript(() => localStorage.setItem('fq.lang', 'en-US'));
-      const sent = collectData(page);
+      const sent = await collectData(page);
       for (const path of p.paths) {
         expect(await untranslated(page, path, sent), path).toEqual([]);
         // The page says it is English (screen readers pronounce by it; `untranslated` skips what is marked Chinese).
