@@ -16,7 +16,7 @@ import { findVisibleCaseDetail } from './case-detail.js';
 import { recordCaseChange, recordCaseEvent, stepEntry } from './record-case-change.js';
 import { rewriteRunningClocks, RUNNING_CLOCKS_JSON } from '../deadlines/case-clocks.js';
 import { runDeadlineSweep } from '../supervision/deadline-sweep.js';
-import { MAX_DEFER_SECONDS, runRiskAssessments } from '../related/assess-risk.js';
+import { ASSESS_CONCURRENCY, MAX_DEFER_SECONDS, runRiskAssessments } from '../related/assess-risk.js';
 import { backfillSearchIndex } from '../search/case-search-index.js';
 import { backfillCaseStats, columnOf, foldCaseStats, rebuildCaseStats } from '../stats/case-stats.js';
 
@@ -352,6 +352,38 @@ describe('the one write path', () => {
     expect(await runRiskAssessments({ db: ctx.database.db, crypto: ctx.app.deps.crypto, isBusy: () => false })).toBe(1);
     expect(await queued()).toEqual([]);
     for (const c of [fresh, waited]) expect((await detail(c.id)).timeline.filter((e) => e.action === 'risk_signal')).toHaveLength(1);
+  });
+
+  it('a batch assessed side by side: each case once, its own signal on its own timeline, the statistics equal to a recount', async () => {
+    await ctx.settle();
+    const threats = await Promise.all(
+      Array.from({ length: 2 * ASSESS_CONCURRENCY + 1 }, () =>
+        register(
+          buildCaseBody({
+            narrative: '工资拖欠半年，申请人扬言要跳楼。',
+            parties: [{ role: 'applicant', type: 'person', name: '钱九', phone: uniquePhone() }],
+          }),
+        ),
+      ),
+    );
+    const plain = await register();
+    const queued = await ctx.database.pool.query(`select count(*)::int as n from case_assessments where case_id = any($1)`, [
+      [...threats, plain].map((c) => c.id),
+    ]);
+    expect(queued.rows[0].n).toBe(threats.length + 1);
+    expect(await runRiskAssessments({ db: ctx.database.db, crypto: ctx.app.deps.crypto, isBusy: () => false })).toBe(threats.length + 1);
+    for (const c of threats) {
+      const d = await detail(c.id);
+      expect(d.riskLevel).toBe('high');
+      expect(d.version).toBe(c.version + 1);
+      expect(d.timeline.filter((e) => e.action === 'risk_signal')).toHaveLength(1);
+    }
+    expect((await detail(plain.id)).timeline.filter((e) => e.action === 'risk_signal')).toHaveLength(0);
+    const left = await ctx.database.pool.query(`select count(*)::int as n from case_assessments where case_id = any($1)`, [
+      [...threats, plain].map((c) => c.id),
+    ]);
+    expect(left.rows[0].n).toBe(0);
+    await expectStatisticsExact();
   });
 
   it("a step reads its own case's clocks only, however many the district has (its plan fixed before it knew the case)", async () => {

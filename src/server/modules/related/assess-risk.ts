@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import pLimit from 'p-limit';
 import type { RiskFlag, RiskRules } from '../../../shared/schemas/related.js';
 import type { RiskLevel } from '../../../shared/enums.js';
 import type { Db } from '../../db/client.js';
@@ -27,6 +28,12 @@ const RAISES: Record<RiskFlag, RiskLevel> = {
 const LEASE_SECONDS = 60;
 /** While the server is busy with a burst of requests, an assessment is held back this long (lib/request-pressure.ts). */
 export const MAX_DEFER_SECONDS = 30;
+/**
+ * A batch's cases assessed this many at a time when no burst is streaming in. Each assessment waits on half a dozen
+ * short statements in turn, so one at a time left the two cores idle between them: a backlog drained at 75–100 cases
+ * a second (docs/PERFORMANCE.md, write path fourteenth round). During a burst, one at a time.
+ */
+export const ASSESS_CONCURRENCY = 3;
 
 /** What an assessment needs of its case, loaded for a whole batch at once. */
 interface Subject {
@@ -137,7 +144,7 @@ async function assessCase(db: Db, crypto: PersonalDataCrypto, subject: Subject, 
  * are read together; cases with nothing to write leave the queue together. A failure waits longer before each next
  * try, and is kept on the row for the administrator. While `isBusy()` says a burst of requests is streaming in, only
  * cases queued MAX_DEFER_SECONDS ago or more are taken: the answers people wait for keep the processor, and a long
- * burst does not hold any case back further (a backlog larger than the task's pace still takes its time: ≈ 75–100
+ * burst does not hold any case back further (a backlog larger than the task's pace still takes its time: ≈ 135–150
  * cases a second here, docs/PERFORMANCE.md). Returns how many cases were assessed.
  */
 export async function runRiskAssessments(opts: {
@@ -176,31 +183,47 @@ export async function runRiskAssessments(opts: {
         .where(and(inArray(caseParties.districtCode, [...new Set(claimed.map((c) => c.district_code))]), inArray(caseParties.caseId, ids)))
         .orderBy(asc(caseParties.position)),
     ]);
-    const actors = new Map<string, Actor>();
-    const rules = new Map<string, RiskRules>();
-    const nothing: { district_code: string; case_id: string }[] = [];
-    for (const c of claimed) {
-      const row = rows.find((r) => r.districtCode === c.district_code && r.id === c.case_id);
-      try {
-        if (!row) {
-          nothing.push(c);
-          continue;
-        }
-        const actorKey = `${row.districtCode}:${row.registeredBy}`;
-        if (!actors.has(actorKey)) actors.set(actorKey, await loadActor(db, row.districtCode, row.registeredBy));
-        if (!rules.has(row.districtCode)) rules.set(row.districtCode, await loadRiskRules(db, row.districtCode));
-        const parties = partyRows.filter((p) => p.districtCode === row.districtCode && p.caseId === row.id);
-        if (!(await assessCase(db, crypto, { row, parties }, actors.get(actorKey)!, rules.get(row.districtCode)!))) nothing.push(c);
-        assessed++;
-      } catch (err) {
-        opts.log?.warn({ err, caseId: c.case_id }, 'risk assessment failed; it will be tried again');
-        const wait = Math.min(30 * 2 ** Math.max(0, c.attempts - 1), 3600);
-        await db
-          .update(caseAssessments)
-          .set({ lastError: String((err as Error).message ?? err).slice(0, 500), runAfter: sql`now() + make_interval(secs => ${wait})` })
-          .where(and(eq(caseAssessments.districtCode, c.district_code), eq(caseAssessments.caseId, c.case_id)));
-      }
+    // The batch's registering users and districts' rules, each read once, before the cases are assessed side by side.
+    // A failed read fails the cases that await it (each in its own `catch` below), not the process: the promises are
+    // marked handled at once, since a case may await its promise only after others were assessed.
+    const once = <T>(p: Promise<T>) => (p.catch(() => {}), p);
+    const actors = new Map<string, Promise<Actor>>();
+    const rules = new Map<string, Promise<RiskRules>>();
+    for (const row of rows) {
+      const actorKey = `${row.districtCode}:${row.registeredBy}`;
+      if (!actors.has(actorKey)) actors.set(actorKey, once(loadActor(db, row.districtCode, row.registeredBy)));
+      if (!rules.has(row.districtCode)) rules.set(row.districtCode, once(loadRiskRules(db, row.districtCode)));
     }
+    const nothing: { district_code: string; case_id: string }[] = [];
+    const limit = pLimit(deferFor > 0 ? 1 : ASSESS_CONCURRENCY);
+    await Promise.all(
+      claimed.map((c) =>
+        limit(async () => {
+          const row = rows.find((r) => r.districtCode === c.district_code && r.id === c.case_id);
+          try {
+            if (!row) {
+              nothing.push(c);
+              return;
+            }
+            const actor = await actors.get(`${row.districtCode}:${row.registeredBy}`)!;
+            const districtRules = await rules.get(row.districtCode)!;
+            const parties = partyRows.filter((p) => p.districtCode === row.districtCode && p.caseId === row.id);
+            if (!(await assessCase(db, crypto, { row, parties }, actor, districtRules))) nothing.push(c);
+            assessed++;
+          } catch (err) {
+            opts.log?.warn({ err, caseId: c.case_id }, 'risk assessment failed; it will be tried again');
+            const wait = Math.min(30 * 2 ** Math.max(0, c.attempts - 1), 3600);
+            await db
+              .update(caseAssessments)
+              .set({
+                lastError: String((err as Error).message ?? err).slice(0, 500),
+                runAfter: sql`now() + make_interval(secs => ${wait})`,
+              })
+              .where(and(eq(caseAssessments.districtCode, c.district_code), eq(caseAssessments.caseId, c.case_id)));
+          }
+        }),
+      ),
+    );
     // Assessed with nothing to write (or the case is gone): off the queue together, in one statement.
     for (const district of new Set(nothing.map((n) => n.district_code))) {
       const done = nothing.filter((n) => n.district_code === district).map((n) => n.case_id);
