@@ -1,5 +1,7 @@
 import { figureCondition } from '../stats/case-stats.js';
 import { and, desc, eq, getTableName, gte, inArray, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { LRUCache } from 'lru-cache';
 import { districtMemo } from '../../lib/district-memo.js';
 import type { CaseSummary, ListCasesQuery } from '../../../shared/schemas/cases.js';
 import { type Db, type Tx } from '../../db/client.js';
@@ -94,15 +96,42 @@ const BROAD_COUNT_WALK = 40_000;
 export const EXACT_COUNT_UP_TO = 1_000;
 
 /**
- * How many rows `query` (a `select` of the matches) yields: exact when at most EXACT_COUNT_UP_TO (counting stops
- * there, so it costs at most that many rows), else the planner's estimate (`EXPLAIN`, no rows read) — a person paging
- * a list learns nothing more from “12,347” than from “约 12,000”.
+ * The planner's estimates, by statement text and values, for ESTIMATE_MAX_AGE_MS. A list's count statement is the same
+ * for every page of it and for everyone looking at the same filters, and its estimate moves only when ANALYZE renews
+ * the statistics (autovacuum, minutes apart): planning it again cost more than any other statement of a list
+ * (`EXPLAIN` 0.54 ms of PostgreSQL beside the page read's 0.15, bench:cases `PG_STATS=1`), off the page's own path but
+ * on the machine every other request shares (docs/PERFORMANCE.md, reads fifteenth round). Only the estimate is kept:
+ * totals up to EXACT_COUNT_UP_TO are counted each time.
  */
-async function estimateRows(db: Db, query: SQLWrapper): Promise<number> {
-  const { rows: plan } = await db.execute<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(sql`explain (format json) ${query}`);
-  return plan[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0;
+const ESTIMATE_MAX_AGE_MS = 30_000;
+const estimates = new WeakMap<Db, LRUCache<string, Promise<number>>>();
+const dialect = new PgDialect();
+
+/**
+ * About how many rows `query` (a `select` of the matches) yields, by the planner's statistics (`EXPLAIN`: no rows
+ * read), remembered a little while (above).
+ */
+function estimateRows(db: Db, query: SQLWrapper): Promise<number> {
+  let memo = estimates.get(db);
+  if (!memo) estimates.set(db, (memo = new LRUCache({ max: 1_000, ttl: ESTIMATE_MAX_AGE_MS })));
+  const built = dialect.sqlToQuery(query.getSQL());
+  const key = `${built.sql}\u0000${JSON.stringify(built.params)}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const estimate = (async () => {
+    const { rows: plan } = await db.execute<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(sql`explain (format json) ${query}`);
+    return plan[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0;
+  })();
+  memo.set(key, estimate);
+  estimate.catch(() => memo.get(key) === estimate && memo.delete(key));
+  return estimate;
 }
 
+/**
+ * How many rows `query` yields: exact when at most EXACT_COUNT_UP_TO (counting stops there, so it costs at most that
+ * many rows), else the planner's estimate — a person paging a list learns nothing more from “12,347” than from
+ * “约 12,000”.
+ */
 async function countOrEstimate(db: Db, query: SQLWrapper, knownEstimate?: number): Promise<{ total: number; isTotalEstimate: boolean }> {
   const estimate = knownEstimate ?? (await estimateRows(db, query));
   // Rounded to what an estimate can claim.

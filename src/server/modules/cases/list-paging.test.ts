@@ -99,6 +99,19 @@ describe('case list paging', () => {
     expect(small).toMatchObject({ total: 0, isTotalEstimate: false, nextCursor: null });
   });
 
+  it('counts every page exactly again: the remembered planner estimate never stands for a total', async () => {
+    const summary = `重数测试${randomUUID().slice(0, 6)}`;
+    const filters = `q=${encodeURIComponent(summary)}&status=registered&pageSize=2`;
+    const plain = `status=registered&handlerId=${randomUUID()}&pageSize=2`;
+    for (let n = 1; n <= 3; n++) {
+      expect((await register(summary)).statusCode).toBe(201);
+      // The same statement each time (its estimate remembered): the total still follows every new case.
+      expect(await page(filters)).toMatchObject({ total: n, isTotalEstimate: false });
+      expect(await page(`${filters}&page=2`)).toMatchObject({ total: n, isTotalEstimate: false });
+      expect(await page(plain)).toMatchObject({ total: 0, isTotalEstimate: false });
+    }
+  });
+
   it('counts a search of several common words exactly up to the threshold, and marks the total beyond it', async () => {
     // Two words found together in 1,200 cases: the planner, taking them for independent, expects far fewer (docs/SEARCH.md),
     // so the search counts the first thousand itself, newest first, and says when there are more.
