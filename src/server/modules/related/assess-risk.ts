@@ -196,7 +196,9 @@ export async function runRiskAssessments(opts: {
     }
     const nothing: { district_code: string; case_id: string }[] = [];
     const limit = pLimit(deferFor > 0 ? 1 : ASSESS_CONCURRENCY);
-    await Promise.all(
+    // Every case of the batch runs to its end before the task answers: a failure that escapes a case (its error could
+    // not even be written down) is thrown after the others, not while they still run.
+    const settled = await Promise.allSettled(
       claimed.map((c) =>
         limit(async () => {
           const row = rows.find((r) => r.districtCode === c.district_code && r.id === c.case_id);
@@ -229,5 +231,7 @@ export async function runRiskAssessments(opts: {
       const done = nothing.filter((n) => n.district_code === district).map((n) => n.case_id);
       await db.delete(caseAssessments).where(and(eq(caseAssessments.districtCode, district), inArray(caseAssessments.caseId, done)));
     }
+    const escaped = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (escaped) throw escaped.reason;
   }
 }
