@@ -97,9 +97,9 @@ describe('the resident on a phone', () => {
     // The light page brings neither the staff app's Ant Design nor ECharts.
     expect(await page.evaluate(() => document.querySelectorAll('[class*="ant-"]').length)).toBe(0);
 
-    // Hashed assets are immutable; one that is not in this build is a 404, never the app's HTML. The largest script
-    // (scripts arrive in any order, and one under 1 KiB has no precompressed copy to send gzip-encoded).
-    const asset = scripts.reduce((a, b) => (b.body > a.body ? b : a)).url;
+    // Hashed assets are immutable; one that is not in this build is a 404, never the app's HTML. A script that came
+    // precompressed (scripts arrive in any order, and one under 1 KiB has no compressed copy to send gzip-encoded).
+    const asset = scripts.find((s) => s.encoding === 'br')!.url;
     const res = await fetch(asset, { headers: { 'accept-encoding': 'gzip' } });
     expect(res.headers.get('cache-control')).toContain('immutable');
     expect(res.headers.get('content-encoding')).toBe('gzip');

@@ -109,7 +109,7 @@ export type Trigrams = Float64Array;
  * One trigram as a number: its three characters' code points side by side (16 bits each: exact for every character of
  * the Basic Multilingual Plane). A trigram with a character beyond it (CJK Ext-B, 𠈌) is numbered above those, from a
  * 32-bit FNV-1a hash of its code points: two different such trigrams in the same two addresses could collide, with a
- * chance of about one in four billion per pair, and would then only raise that pair's similarity a little.
+ * chance of about one in four billion per pair, and would then move that pair's similarity a little.
  */
 function trigramCode(a: number, b: number, c: number): number {
   if (a < 0x10000 && b < 0x10000 && c < 0x10000) return a * 2 ** 32 + b * 2 ** 16 + c;

@@ -97,11 +97,11 @@ export const EXACT_COUNT_UP_TO = 1_000;
 
 /**
  * The planner's estimates, by statement text and values, for ESTIMATE_MAX_AGE_MS. A list's count statement is the same
- * for every page of it and for everyone looking at the same filters, and its estimate moves only when ANALYZE renews
- * the statistics (autovacuum, minutes apart): planning it again cost more than any other statement of a list
- * (`EXPLAIN` 0.54 ms of PostgreSQL beside the page read's 0.15, bench:cases `PG_STATS=1`), off the page's own path but
- * on the machine every other request shares (docs/PERFORMANCE.md, reads fifteenth round). Only the estimate is kept:
- * totals up to EXACT_COUNT_UP_TO are counted each time.
+ * for every page of it and for everyone looking at the same filters, and its estimate moves slowly (with ANALYZE,
+ * VACUUM and the table's growth): planning it again cost more than any other statement of a list (`EXPLAIN` 0.54 ms of
+ * PostgreSQL beside the page read's 0.15, bench:cases `PG_STATS=1`; beside the list's page read, not before it, but on
+ * the machine every other request shares — docs/PERFORMANCE.md, reads fifteenth round). Only the estimate is kept:
+ * whatever it says, the rules of `countOrEstimate` and the search decide as before, and a count is made anew each time.
  */
 const ESTIMATE_MAX_AGE_MS = 30_000;
 const estimates = new WeakMap<Db, LRUCache<string, Promise<number>>>();

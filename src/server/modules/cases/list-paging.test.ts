@@ -99,7 +99,7 @@ describe('case list paging', () => {
     expect(small).toMatchObject({ total: 0, isTotalEstimate: false, nextCursor: null });
   });
 
-  it('counts every page exactly again: the remembered planner estimate never stands for a total', async () => {
+  it('counts every page anew: a remembered planner estimate never freezes an exact total', async () => {
     const summary = `重数测试${randomUUID().slice(0, 6)}`;
     const filters = `q=${encodeURIComponent(summary)}&status=registered&pageSize=2`;
     const plain = `status=registered&handlerId=${randomUUID()}&pageSize=2`;

@@ -30,7 +30,7 @@ const LEASE_SECONDS = 60;
 export const MAX_DEFER_SECONDS = 30;
 /**
  * A batch's cases assessed this many at a time when no burst is streaming in. Each assessment waits on half a dozen
- * short statements in turn, so one at a time left the two cores idle between them: a backlog drained at 75–100 cases
+ * short statements in turn, so one at a time left the two cores idle between them: a backlog drained at 75–92 cases
  * a second (docs/PERFORMANCE.md, write path fourteenth round). During a burst, one at a time.
  */
 export const ASSESS_CONCURRENCY = 3;
@@ -183,17 +183,15 @@ export async function runRiskAssessments(opts: {
         .where(and(inArray(caseParties.districtCode, [...new Set(claimed.map((c) => c.district_code))]), inArray(caseParties.caseId, ids)))
         .orderBy(asc(caseParties.position)),
     ]);
-    // The batch's registering users and districts' rules, each read once, before the cases are assessed side by side.
-    // A failed read fails the cases that await it (each in its own `catch` below), not the process: the promises are
-    // marked handled at once, since a case may await its promise only after others were assessed.
-    const once = <T>(p: Promise<T>) => (p.catch(() => {}), p);
+    // The batch's registering users and districts' rules, each read once, by the first case that needs it (so during
+    // a burst they too are read one at a time); the cases after it await the same read.
     const actors = new Map<string, Promise<Actor>>();
     const rules = new Map<string, Promise<RiskRules>>();
-    for (const row of rows) {
-      const actorKey = `${row.districtCode}:${row.registeredBy}`;
-      if (!actors.has(actorKey)) actors.set(actorKey, once(loadActor(db, row.districtCode, row.registeredBy)));
-      if (!rules.has(row.districtCode)) rules.set(row.districtCode, once(loadRiskRules(db, row.districtCode)));
-    }
+    const shared = <T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>) => {
+      let p = map.get(key);
+      if (!p) map.set(key, (p = load()));
+      return p;
+    };
     const nothing: { district_code: string; case_id: string }[] = [];
     const limit = pLimit(deferFor > 0 ? 1 : ASSESS_CONCURRENCY);
     // Every case of the batch runs to its end before the task answers: a failure that escapes a case (its error could
@@ -207,8 +205,10 @@ export async function runRiskAssessments(opts: {
               nothing.push(c);
               return;
             }
-            const actor = await actors.get(`${row.districtCode}:${row.registeredBy}`)!;
-            const districtRules = await rules.get(row.districtCode)!;
+            const actor = await shared(actors, `${row.districtCode}:${row.registeredBy}`, () =>
+              loadActor(db, row.districtCode, row.registeredBy),
+            );
+            const districtRules = await shared(rules, row.districtCode, () => loadRiskRules(db, row.districtCode));
             const parties = partyRows.filter((p) => p.districtCode === row.districtCode && p.caseId === row.id);
             if (!(await assessCase(db, crypto, { row, parties }, actor, districtRules))) nothing.push(c);
             assessed++;
