@@ -4,16 +4,16 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { LRUCache } from 'lru-cache';
 import { districtMemo } from '../../lib/district-memo.js';
 import type { CaseSummary, ListCasesQuery } from '../../../shared/schemas/cases.js';
-import { type Db, type Tx } from '../../db/client.js';
+import { type Db } from '../../db/client.js';
 import { attachments, caseSearch, cases, users } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { findVisibleCase, type CaseRow } from '../case-access/case-row.js';
-import { findUnitRefsByIds, findUnitSubtree } from '../units/units.repository.js';
+import { findUnitRefsByIdsCached, findUnitSubtreeCached } from '../units/units.repository.js';
 import { seesWholeDistrict, visibleCasesCondition } from '../case-access/cases.policy.js';
 import { addDays, shanghaiDate, startOfShanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
-import { loadClocks, overdueCondition, type ClockRow } from '../deadlines/case-clocks.js';
+import { loadRunningClocksOfPage, overdueCondition, type ClockRow } from '../deadlines/case-clocks.js';
 import { summaryOf } from '../case-access/case-detail.js';
 import { failureCondition } from '../deadlines/three-failures.js';
 import { caseSearchCondition, searchSnippet } from '../search/case-search.js';
@@ -22,9 +22,12 @@ export type { CaseRow } from '../case-access/case-row.js';
 
 const unitRef = (u: { id: string; code: string; name: string } | undefined) => (u ? { id: u.id, code: u.code, name: u.name } : null);
 
-/** Builds the summaries of many case rows with three extra queries (units, handlers, clocks), not one per row. */
+/**
+ * Builds the summaries of many case rows with at most three extra queries at once (units unless all are in memory,
+ * handlers, clocks), not one per row.
+ */
 async function presentSummaries(
-  db: Db | Tx,
+  db: Db,
   calendar: WorkCalendar,
   districtCode: string,
   rows: CaseRow[],
@@ -38,23 +41,24 @@ async function presentSummaries(
     if (r.leadUnitId) unitIds.add(r.leadUnitId);
     if (r.handlerId) handlerIds.add(r.handlerId);
   }
-  const unitMap = new Map((await findUnitRefsByIds(db, districtCode, [...unitIds])).map((u) => [u.id, u]));
-  const handlerRows = handlerIds.size
-    ? await db
-        .select({ id: users.id, name: users.displayName })
-        .from(users)
-        .where(and(eq(users.districtCode, districtCode), inArray(users.id, [...handlerIds])))
-    : [];
+  const [unitRows, handlerRows, running] = await Promise.all([
+    findUnitRefsByIdsCached(db, districtCode, [...unitIds]),
+    handlerIds.size
+      ? db
+          .select({ id: users.id, name: users.displayName })
+          .from(users)
+          .where(and(eq(users.districtCode, districtCode), inArray(users.id, [...handlerIds])))
+      : [],
+    knownClocks?.filter((c) => !c.stoppedAt) ??
+      loadRunningClocksOfPage(
+        db,
+        districtCode,
+        rows.map((r) => r.id),
+      ),
+  ]);
+  const unitMap = new Map(unitRows.map((u) => [u.id, u]));
   const handlerMap = new Map(handlerRows.map((h) => [h.id, h]));
   const clocksByCase = new Map<string, ClockRow[]>();
-  const running =
-    knownClocks?.filter((c) => !c.stoppedAt) ??
-    (await loadClocks(
-      db,
-      districtCode,
-      rows.map((r) => r.id),
-      { runningOnly: true },
-    ));
   for (const c of running) {
     clocksByCase.set(c.caseId, [...(clocksByCase.get(c.caseId) ?? []), c]);
   }
@@ -198,8 +202,8 @@ export async function listCases(opts: {
       or(eq(cases.handlerId, actor.id), eq(cases.leadUnitId, actor.unitId), sql`${cases.coUnitIds} @> array[${actor.unitId}::uuid]`)!,
     );
   }
-  if (q.unitId) where.push(underUnit(await findUnitSubtree(db, d, q.unitId), true));
-  if (q.placeUnitId) where.push(underUnit(await findUnitSubtree(db, d, q.placeUnitId), false));
+  if (q.unitId) where.push(underUnit(await findUnitSubtreeCached(db, d, q.unitId), true));
+  if (q.placeUnitId) where.push(underUnit(await findUnitSubtreeCached(db, d, q.placeUnitId), false));
   if (q.figure) {
     // A cockpit drill-down: the period is the figure's own (received, concluded, followed up…), given or this year.
     const today = shanghaiDate(new Date());

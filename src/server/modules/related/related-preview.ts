@@ -1,5 +1,5 @@
 import { shanghaiDate } from '../../../shared/calendar.js';
-import { and, desc, eq, gte, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { FINISHED_STATUSES } from '../../../shared/case-lifecycle.js';
 import type { CaseKind, Category, PartyRole } from '../../../shared/enums.js';
 import type { CaseStatus } from '../../../shared/case-lifecycle.js';
@@ -8,6 +8,7 @@ import type { RelatedCase, RelatedPreview, RiskFlag, RiskRules, RiskSignal } fro
 import type { relatedPreviewBodySchema } from '../../../shared/schemas/related.js';
 import type { z } from 'zod';
 import { executePrepared, executePreparedShape, planOnceDb, type Db } from '../../db/client.js';
+import { rowsFromJson } from '../../db/json-rows.js';
 import { caseParties, casePackages, caseSearch, cases, packageMembers, persons, petitionReplies, units } from '../../db/schema.js';
 import { findUnitByCodeCached, findUnitByIdCached } from '../units/units.repository.js';
 import {
@@ -160,29 +161,41 @@ export async function previewRelated(opts: {
   const evidence = new Evidence();
   const signals: RiskSignal[] = [];
 
-  // 1. The people of the draft, by exact keys.
-  const exactConditions: SQL[] = [];
-  for (const k of keys) {
-    if (k.idHash) exactConditions.push(eq(persons.idNumberHash, k.idHash));
-    if (k.phoneHash) exactConditions.push(eq(persons.phoneHash, k.phoneHash));
-    if (k.creditCode) exactConditions.push(eq(persons.creditCode, k.creditCode));
-    if (k.type === 'organization' && k.name && !k.creditCode)
-      exactConditions.push(and(eq(persons.type, 'organization'), eq(persons.name, k.name))!);
-  }
-  const matched = exactConditions.length
-    ? await db
-        .select()
-        .from(persons)
-        .where(and(eq(persons.districtCode, d), or(...exactConditions)))
-    : [];
+  // 1. The people of the draft, by exact keys, and the records any of them was merged into: one statement of one
+  // shape whatever the draft (each key kind an array, empty when no party has it), planned once per connection
+  // (`planOnceDb`): each of the two statements it replaces was planned on every preview, its planning dearer than its
+  // run (0.13 ms against 0.07 and 0.01, bench:related `PG_STATS=1`, docs/PERFORMANCE.md reads sixteenth round).
+  const keyArray = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))];
+  const idHashes = keyArray(keys.map((k) => k.idHash));
+  const phoneHashes = keyArray(keys.map((k) => k.phoneHash));
+  const creditCodes = keyArray(keys.map((k) => k.creditCode));
+  const orgNames = keyArray(keys.map((k) => (k.type === 'organization' && !k.creditCode ? k.name : undefined)));
+  const found =
+    idHashes.length || phoneHashes.length || creditCodes.length || orgNames.length
+      ? await executePrepared<{ row: unknown; target: boolean }>(
+          planOnceDb(db),
+          'fq_related_persons',
+          sql`
+          with matched as (
+            select * from ${persons} p
+            where p.district_code = ${d} and (p.id_number_hash = any(${sql.param(idHashes)}::text[])
+              or p.phone_hash = any(${sql.param(phoneHashes)}::text[]) or p.credit_code = any(${sql.param(creditCodes)}::text[])
+              or (p.type = 'organization' and p.name = any(${sql.param(orgNames)}::text[]))))
+          select to_jsonb(m) as row, false as target from matched m
+          union all
+          select to_jsonb(t), true from ${persons} t
+          where t.district_code = ${d} and t.id in (select merged_into from matched where merged_into is not null)`,
+        )
+      : [];
   // A record staff merged into another stands for that one.
-  const targetIds = [...new Set(matched.flatMap((p) => (p.mergedInto ? [p.mergedInto] : [])))];
-  const targets = targetIds.length
-    ? await db
-        .select()
-        .from(persons)
-        .where(and(eq(persons.districtCode, d), inArray(persons.id, targetIds)))
-    : [];
+  const matched = rowsFromJson(
+    persons,
+    found.filter((r) => !r.target).map((r) => r.row),
+  );
+  const targets = rowsFromJson(
+    persons,
+    found.filter((r) => r.target).map((r) => r.row),
+  );
   const matchOf = (k: PartyKeys) =>
     matched.find((p) => (k.idHash && p.idNumberHash === k.idHash) || (k.creditCode && p.creditCode === k.creditCode)) ??
     // A phone shared by two people (a couple) stands first for the one with the name typed.
@@ -213,7 +226,7 @@ export async function previewRelated(opts: {
   const theirParts = partyPersonIds.length
     ? (
         await executePrepared<BriefRow & { root: string; role: PartyRole }>(
-          db,
+          planOnceDb(db),
           'fq_related_their_cases',
           sql`
           with people(id, root) as (
@@ -259,25 +272,23 @@ export async function previewRelated(opts: {
   const likelyPersons: RelatedPreview['likelyPersons'] = [];
   for (const k of keys.filter((x) => x.type === 'person' && x.name && Array.from(x.name).length >= 2)) {
     const py = namePinyin(k.name!);
-    const second: SQL[] = [];
-    if (k.phone) second.push(eq(persons.phoneSuffixHash, phoneSuffixHash(crypto, k.phone)));
-    if (k.address) second.push(eq(persons.addressHash, addressHash(crypto, k.address)));
-    if (second.length === 0) continue;
-    const exclude = partyPersonIds.length ? [notInArray(persons.id, partyPersonIds)] : [];
-    const rows = await db
-      .select()
-      .from(persons)
-      .where(
-        and(
-          eq(persons.districtCode, d),
-          eq(persons.type, 'person'),
-          isNull(persons.mergedInto),
-          eq(persons.namePinyin, py),
-          or(...second),
-          ...exclude,
-        ),
-      )
-      .limit(5);
+    const suffixHash = k.phone ? phoneSuffixHash(crypto, k.phone) : null;
+    const placeHash = k.address ? addressHash(crypto, k.address) : null;
+    if (!suffixHash && !placeHash) continue;
+    // One shape whatever the signs (an absent one is null, which matches nothing), planned once per connection.
+    const found = await executePrepared<{ row: unknown }>(
+      planOnceDb(db),
+      'fq_related_likely_persons',
+      sql`select to_jsonb(p) as row from ${persons} p
+        where p.district_code = ${d} and p.type = 'person' and p.merged_into is null and p.name_pinyin = ${py}
+          and (p.phone_suffix_hash = ${suffixHash}::text or p.address_hash = ${placeHash}::text)
+          and p.id <> all(${`{${partyPersonIds.join(',')}}`}::uuid[])
+        limit 5`,
+    );
+    const rows = rowsFromJson(
+      persons,
+      found.map((r) => r.row),
+    );
     for (const r of rows) {
       const reasons = [r.name === k.name ? '姓名相同' : `同音姓名（${py}）`];
       let score = r.name === k.name ? 0.5 : 0.4;
