@@ -22,9 +22,27 @@ import { rememberCase } from './recent-cases.js';
 type UrgeRow = typeof caseUrges.$inferSelect;
 
 /** One case as a list row: its most urgent running clock judged today, its units and handler by name. */
+/** The columns of a case its summary shows (a list reads only these, cases.repository.ts `SUMMARY_COLUMNS`). */
+export type SummaryRow = Pick<
+  CaseRow,
+  | 'id'
+  | 'code'
+  | 'status'
+  | 'channel'
+  | 'kind'
+  | 'category'
+  | 'summary'
+  | 'riskLevel'
+  | 'difficulty'
+  | 'peopleInvolved'
+  | 'version'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
 export function summaryOf(
   calendar: WorkCalendar,
-  r: CaseRow,
+  r: SummaryRow,
   refs: { unit: CaseSummary['unit']; leadUnit: CaseSummary['leadUnit']; handler: CaseSummary['handler']; clocks: ClockRow[] },
 ): CaseSummary {
   return {

@@ -14,13 +14,39 @@ import { findUnitRefsByIdsCached, findUnitSubtreeCached } from '../units/units.r
 import { seesWholeDistrict, visibleCasesCondition } from '../case-access/cases.policy.js';
 import { addDays, shanghaiDate, startOfShanghaiDate, type WorkCalendar } from '../../../shared/calendar.js';
 import { loadRunningClocksOfPage, overdueCondition, type ClockRow } from '../deadlines/case-clocks.js';
-import { summaryOf } from '../case-access/case-detail.js';
+import { summaryOf, type SummaryRow } from '../case-access/case-detail.js';
 import { failureCondition } from '../deadlines/three-failures.js';
 import { caseSearchCondition, searchSnippet } from '../search/case-search.js';
 
 export type { CaseRow } from '../case-access/case-row.js';
 
 const unitRef = (u: { id: string; code: string; name: string } | undefined) => (u ? { id: u.id, code: u.code, name: u.name } : null);
+
+/**
+ * What a list reads of each case: what its summary shows and names (units, handler), 16 of the case's 38 columns —
+ * the rest (the narrative, the place, the outcome…) cost PostgreSQL, the driver and drizzle's row mapping on every
+ * row of every page for nothing (docs/PERFORMANCE.md reads sixteenth round). A search adds the narrative, for its
+ * snippet.
+ */
+const SUMMARY_COLUMNS = {
+  id: cases.id,
+  code: cases.code,
+  status: cases.status,
+  channel: cases.channel,
+  kind: cases.kind,
+  category: cases.category,
+  summary: cases.summary,
+  riskLevel: cases.riskLevel,
+  difficulty: cases.difficulty,
+  peopleInvolved: cases.peopleInvolved,
+  version: cases.version,
+  createdAt: cases.createdAt,
+  updatedAt: cases.updatedAt,
+  unitId: cases.unitId,
+  leadUnitId: cases.leadUnitId,
+  handlerId: cases.handlerId,
+};
+type ListRow = SummaryRow & Pick<CaseRow, 'unitId' | 'leadUnitId' | 'handlerId'>;
 
 /**
  * Builds the summaries of many case rows with at most three extra queries at once (units unless all are in memory,
@@ -30,7 +56,7 @@ async function presentSummaries(
   db: Db,
   calendar: WorkCalendar,
   districtCode: string,
-  rows: CaseRow[],
+  rows: ListRow[],
   /** The cases' clocks when the caller has them already. */
   knownClocks?: ClockRow[],
 ): Promise<CaseSummary[]> {
@@ -215,7 +241,7 @@ export async function listCases(opts: {
   const search = q.q ? caseSearchCondition(crypto, actor, q.q) : undefined;
   if (search?.where) where.push(search.where);
   const condition = and(...where);
-  let rows: CaseRow[];
+  let rows: (ListRow & { narrative?: string })[];
   let counted: Promise<{ total: number; isTotalEstimate: boolean }>;
   let nextCursor: string | null = null;
   if (search?.match) {
@@ -324,11 +350,12 @@ export async function listCases(opts: {
     const ids = page.map((r) => r.id);
     const loaded = ids.length
       ? await db
-          .select()
+          .select({ ...SUMMARY_COLUMNS, narrative: cases.narrative })
           .from(cases)
           .where(and(eq(cases.districtCode, d), inArray(cases.id, ids)))
       : [];
-    rows = ids.map((id) => loaded.find((r) => r.id === id)!);
+    const byId = new Map(loaded.map((r) => [r.id, r]));
+    rows = ids.map((id) => byId.get(id)!);
   } else {
     const after = q.after
       ? [
@@ -345,7 +372,7 @@ export async function listCases(opts: {
     counted.catch(() => undefined); // awaited below; a failing page read must not leave it unhandled
     // One row more than the page: whether a next page exists, without counting.
     const found = await db
-      .select()
+      .select(SUMMARY_COLUMNS)
       .from(cases)
       .where(and(condition, ...after))
       .orderBy(desc(cases.createdAt), desc(cases.id))
@@ -356,7 +383,11 @@ export async function listCases(opts: {
   }
   const [items, { total, isTotalEstimate }] = await Promise.all([presentSummaries(db, calendar, d, rows), counted]);
   return {
-    items: items.map((item, i) => (q.q && search?.match ? { ...item, snippet: searchSnippet(rows[i]!, q.q) } : item)),
+    items: items.map((item, i) =>
+      q.q && search?.match
+        ? { ...item, snippet: searchSnippet({ summary: rows[i]!.summary, narrative: rows[i]!.narrative ?? '' }, q.q) }
+        : item,
+    ),
     total,
     isTotalEstimate,
     page: q.page,
