@@ -21,7 +21,6 @@ import { rememberCase } from './recent-cases.js';
 
 type UrgeRow = typeof caseUrges.$inferSelect;
 
-/** One case as a list row: its most urgent running clock judged today, its units and handler by name. */
 /** The columns of a case its summary shows (a list reads only these, cases.repository.ts `SUMMARY_COLUMNS`). */
 export type SummaryRow = Pick<
   CaseRow,
@@ -40,6 +39,7 @@ export type SummaryRow = Pick<
   | 'updatedAt'
 >;
 
+/** One case as a list row: its most urgent running clock judged today, its units and handler by name. */
 export function summaryOf(
   calendar: WorkCalendar,
   r: SummaryRow,

@@ -278,7 +278,7 @@ export async function previewRelated(opts: {
     const placeHash = k.address ? addressHash(crypto, k.address) : null;
     if (!suffixHash && !placeHash) continue;
     // One shape whatever the signs (an absent one is null, which matches nothing), planned once per connection.
-    const found = await executePrepared<{ row: unknown }>(
+    const namesakes = await executePrepared<{ row: unknown }>(
       planOnceDb(db),
       'fq_related_likely_persons',
       sql`select to_jsonb(p) as row from ${persons} p
@@ -289,7 +289,7 @@ export async function previewRelated(opts: {
     );
     const rows = rowsFromJson(
       persons,
-      found.map((r) => r.row),
+      namesakes.map((r) => r.row),
     );
     for (const r of rows) {
       const reasons = [r.name === k.name ? '姓名相同' : `同音姓名（${py}）`];
