@@ -52,14 +52,7 @@ type ListRow = SummaryRow & Pick<CaseRow, 'unitId' | 'leadUnitId' | 'handlerId'>
  * Builds the summaries of many case rows with at most three extra queries at once (units unless all are in memory,
  * handlers, clocks), not one per row.
  */
-async function presentSummaries(
-  db: Db,
-  calendar: WorkCalendar,
-  districtCode: string,
-  rows: ListRow[],
-  /** The cases' clocks when the caller has them already. */
-  knownClocks?: ClockRow[],
-): Promise<CaseSummary[]> {
+async function presentSummaries(db: Db, calendar: WorkCalendar, districtCode: string, rows: ListRow[]): Promise<CaseSummary[]> {
   const unitIds = new Set<string>();
   const handlerIds = new Set<string>();
   for (const r of rows) {
@@ -75,12 +68,11 @@ async function presentSummaries(
           .from(users)
           .where(and(eq(users.districtCode, districtCode), inArray(users.id, [...handlerIds])))
       : [],
-    knownClocks?.filter((c) => !c.stoppedAt) ??
-      loadRunningClocksOfPage(
-        db,
-        districtCode,
-        rows.map((r) => r.id),
-      ),
+    loadRunningClocksOfPage(
+      db,
+      districtCode,
+      rows.map((r) => r.id),
+    ),
   ]);
   const unitMap = new Map(unitRows.map((u) => [u.id, u]));
   const handlerMap = new Map(handlerRows.map((h) => [h.id, h]));

@@ -192,7 +192,7 @@ export async function loadRunningClocksOfPage(db: Db, districtCode: string, case
     planOnceDb(db),
     'fq_page_running_clocks',
     sql`select to_jsonb(k) as row from ${caseClocks} k
-      where k.district_code = ${districtCode} and k.case_id = any(${`{${caseIds.join(',')}}`}::uuid[]) and k.stopped_at is null
+      where k.district_code = ${districtCode} and k.case_id = any(${sql.param([...caseIds])}::uuid[]) and k.stopped_at is null
       order by k.started_at`,
   );
   return rowsFromJson(

@@ -284,7 +284,7 @@ export async function previewRelated(opts: {
       sql`select to_jsonb(p) as row from ${persons} p
         where p.district_code = ${d} and p.type = 'person' and p.merged_into is null and p.name_pinyin = ${py}
           and (p.phone_suffix_hash = ${suffixHash}::text or p.address_hash = ${placeHash}::text)
-          and p.id <> all(${`{${partyPersonIds.join(',')}}`}::uuid[])
+          and p.id <> all(${sql.param(partyPersonIds)}::uuid[])
         limit 5`,
     );
     const rows = rowsFromJson(

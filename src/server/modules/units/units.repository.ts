@@ -124,7 +124,7 @@ export async function findUnitRefsByIdsCached(db: Db, districtCode: string, ids:
 }
 
 /**
- * How long a unit's subtree stays in memory: a unit added below it (by the seed or an import of the org tree, never
+ * How long a unit's subtree stays in memory: a unit added below it (by the seed, never
  * by a request) joins its ancestors' lists within a minute, as an edit of the time limits reaches every instance.
  */
 const SUBTREE_CACHE_MS = 60_000;
