@@ -1,7 +1,7 @@
 import { figureCondition } from '../stats/case-stats.js';
 import { and, desc, eq, getTableName, gte, inArray, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { LRUCache } from 'lru-cache';
+import { dbMemo } from '../../lib/db-memo.js';
 import { districtMemo } from '../../lib/district-memo.js';
 import type { CaseSummary, ListCasesQuery } from '../../../shared/schemas/cases.js';
 import { type Db } from '../../db/client.js';
@@ -126,7 +126,7 @@ export const EXACT_COUNT_UP_TO = 1_000;
  * whatever it says, the rules of `countOrEstimate` and the search decide as before, and a count is made anew each time.
  */
 const ESTIMATE_MAX_AGE_MS = 30_000;
-const estimates = new WeakMap<Db, LRUCache<string, Promise<number>>>();
+const estimates = dbMemo<number>({ max: 1_000, ttlMs: ESTIMATE_MAX_AGE_MS });
 const dialect = new PgDialect();
 
 /**
@@ -134,19 +134,11 @@ const dialect = new PgDialect();
  * read), remembered a little while (above).
  */
 function estimateRows(db: Db, query: SQLWrapper): Promise<number> {
-  let memo = estimates.get(db);
-  if (!memo) estimates.set(db, (memo = new LRUCache({ max: 1_000, ttl: ESTIMATE_MAX_AGE_MS })));
   const built = dialect.sqlToQuery(query.getSQL());
-  const key = `${built.sql}\u0000${JSON.stringify(built.params)}`;
-  const hit = memo.get(key);
-  if (hit) return hit;
-  const estimate = (async () => {
+  return estimates.get(db, `${built.sql}\u0000${JSON.stringify(built.params)}`, async () => {
     const { rows: plan } = await db.execute<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(sql`explain (format json) ${query}`);
     return plan[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0;
-  })();
-  memo.set(key, estimate);
-  estimate.catch(() => memo.get(key) === estimate && memo.delete(key));
-  return estimate;
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { LRUCache } from 'lru-cache';
+import { dbMemo } from '../../lib/db-memo.js';
 import type { Db, Tx } from '../../db/client.js';
 import { units, users } from '../../db/schema.js';
 
@@ -128,22 +128,14 @@ export async function findUnitRefsByIdsCached(db: Db, districtCode: string, ids:
  * by a request) joins its ancestors' lists within a minute, as an edit of the time limits reaches every instance.
  */
 const SUBTREE_CACHE_MS = 60_000;
-const cachedSubtrees = new WeakMap<Db, LRUCache<string, Promise<{ path: string; ids: string[] } | undefined>>>();
+const cachedSubtrees = dbMemo<{ path: string; ids: string[] } | undefined>({ max: 5_000, ttlMs: SUBTREE_CACHE_MS });
 
 /**
  * `findUnitSubtree` from memory (above): a list filtered by a street asked for the street's units on every page, a
  * statement planned each time (0.25 ms of PostgreSQL and a round trip per list, bench:related `PG_STATS=1`).
  */
 export function findUnitSubtreeCached(db: Db, districtCode: string, unitId: string): Promise<{ path: string; ids: string[] } | undefined> {
-  let cache = cachedSubtrees.get(db);
-  if (!cache) cachedSubtrees.set(db, (cache = new LRUCache({ max: 5_000, ttl: SUBTREE_CACHE_MS })));
-  const key = `${districtCode}:${unitId}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const subtree = findUnitSubtree(db, districtCode, unitId);
-  cache.set(key, subtree);
-  subtree.catch(() => cache.get(key) === subtree && cache.delete(key));
-  return subtree;
+  return cachedSubtrees.get(db, `${districtCode}:${unitId}`, () => findUnitSubtree(db, districtCode, unitId));
 }
 
 /**
