@@ -43,11 +43,18 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     /** Keep the embedded database in this folder and reuse it when it already holds the seeded cases (re-measuring). */
     data: { type: 'string' },
+    /** Measure only these operations (comma-separated JSON names: relatedPreview,searchRare,searchBroad,listCases). */
+    only: { type: 'string' },
   },
 });
 const N = Number(args.cases);
 const SECONDS = Number(args.seconds);
 const C = Number(args.concurrency);
+const OPERATIONS = ['relatedPreview', 'searchRare', 'searchBroad', 'listCases'] as const;
+const only = args.only ? args.only.split(',') : [...OPERATIONS];
+for (const name of only) {
+  if (!(OPERATIONS as readonly string[]).includes(name)) throw new Error(`--only: unknown operation ${name} (${OPERATIONS.join(', ')})`);
+}
 const log = pino({ level: 'warn' });
 const KEY = Buffer.alloc(32, 9);
 const crypto = createPersonalDataCrypto(KEY);
@@ -236,18 +243,25 @@ async function main() {
   const reception1 = await signIn('reception');
   const dispatcher = await signIn('dispatcher');
 
-  const results: Result[] = [];
+  const results: Partial<Record<(typeof OPERATIONS)[number], [one: Result, many: Result]>> = {};
   if (process.env.PG_STATS) await pool.query('create extension if not exists pg_stat_statements');
   // Each operation is measured warm: 20 calls first, unmeasured (jieba's dictionary, the first plans, the pages the
   // operation reads). The first request after a restart has its own budget, measured by bench:cockpit.
-  const measure = async (name: string, op: (i: number) => Promise<boolean>, clients: number) => {
-    if (clients === 1) {
-      // Half the seeded cases away from the measured calls' (i × 104,729 mod N walks the cases from the start).
-      for (let i = 0; i < 20; i++) await op(Math.floor(N / 2) + i);
-      if (process.env.PG_STATS) await pool.query('select pg_stat_statements_reset()');
+  // Each at 1 client (the latency a person feels), then at C at once (queueing on the machine's cores included).
+  const measure = async (key: (typeof OPERATIONS)[number], name: string, op: (i: number) => Promise<boolean>) => {
+    if (!only.includes(key)) return;
+    const pair: Result[] = [];
+    for (const clients of [1, C]) {
+      if (clients === 1) {
+        // Half the seeded cases away from the measured calls' (i × 104,729 mod N walks the cases from the start).
+        for (let i = 0; i < 20; i++) await op(Math.floor(N / 2) + i);
+        if (process.env.PG_STATS) await pool.query('select pg_stat_statements_reset()');
+      }
+      const label = `${name}, ${clients} client${clients === 1 ? '' : 's'}`;
+      pair.push(await load(label, op, { clients, seconds: SECONDS }));
+      await statements(pool, label);
     }
-    results.push(await load(name, op, { clients, seconds: SECONDS }));
-    await statements(pool, name);
+    results[key] = pair as [Result, Result];
   };
   const preview = async (i: number) => {
     const g = 1 + ((i * 104_729) % N);
@@ -269,9 +283,7 @@ async function main() {
     });
     return res.status === 200 && ((await res.json()) as { related: unknown[] }).related.length > 0;
   };
-  // One clerk at a time (the latency a person feels), then C at once (queueing on the machine's cores included).
-  await measure('related-preview, 1 client', preview, 1);
-  await measure(`related-preview, ${C} clients`, preview, C);
+  await measure('relatedPreview', 'related-preview', preview);
   const search = (words: readonly string[]) => async (i: number) => {
     const res = await http(`${base}/api/cases?q=${encodeURIComponent(words[i % words.length]!)}&pageSize=20`, {
       headers: { cookie: dispatcher },
@@ -280,10 +292,8 @@ async function main() {
   };
   const broad = ['拖欠工资', '物业费 停水', '漏水 墙面', '宅基地', '预付卡 退费', '噪音扰民', '征地补偿', '装修合同 停工', '油烟', '赡养'];
   const rare = N >= 20_000 ? RARE : RARE.slice(0, Math.max(1, Math.floor(N / 2000)));
-  await measure('search, rare words, 1 client', search(rare), 1);
-  await measure(`search, rare words, ${C} clients`, search(rare), C);
-  await measure('search, broad words, 1 client', search(broad), 1);
-  await measure(`search, broad words, ${C} clients`, search(broad), C);
+  await measure('searchRare', 'search, rare words', search(rare));
+  await measure('searchBroad', 'search, broad words', search(broad));
   // The case list as the dispatcher filters it: a status group, a category, a street's subtree (the filters the list
   // page offers), page 1 and a later page.
   const streets = (await pool.query(`select id from units where kind = 'street' order by code`)).rows as { id: string }[];
@@ -296,33 +306,23 @@ async function main() {
     const res = await http(`${base}/api/cases?${params}`, { headers: { cookie: dispatcher } });
     return res.status === 200 && ((await res.json()) as { items: unknown[] }).items.length >= 0;
   };
-  await measure('listCases, 1 client', list, 1);
-  await measure(`listCases, ${C} clients`, list, C);
+  await measure('listCases', 'listCases', list);
   await server.stop();
   console.log(`${'operation'.padEnd(36)} ${'rate'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
-  for (const r of results) console.log(report(r, 36));
+  for (const pair of Object.values(results)) for (const r of pair) console.log(report(r, 36));
   if (args.json) {
-    const [p1, pC, r1, rC, b1, bC, l1, lC] = results as [Result, Result, Result, Result, Result, Result, Result, Result];
     // Issue 15's scaling budget: p95 at C clients within 4× the 1-client p95.
-    const ratio = (many: Result, one: Result) => percentile(many.latencies, 95) / percentile(one.latencies, 95);
+    const ratio = ([one, many]: [Result, Result]) => percentile(many.latencies, 95) / percentile(one.latencies, 95);
+    const measured = Object.entries(results) as [string, [Result, Result]][];
     writeJsonReport(
       args.json,
-      {
-        relatedPreview: p1,
-        [`relatedPreview@${C}`]: pC,
-        searchRare: r1,
-        [`searchRare@${C}`]: rC,
-        searchBroad: b1,
-        [`searchBroad@${C}`]: bC,
-        listCases: l1,
-        [`listCases@${C}`]: lC,
-      },
-      {
-        relatedPreviewP95Scaling: ratio(pC, p1),
-        searchRareP95Scaling: ratio(rC, r1),
-        searchBroadP95Scaling: ratio(bC, b1),
-        listCasesP95Scaling: ratio(lC, l1),
-      },
+      Object.fromEntries(
+        measured.flatMap(([key, [one, many]]) => [
+          [key, one],
+          [`${key}@${C}`, many],
+        ]),
+      ),
+      Object.fromEntries(measured.map(([key, pair]) => [`${key}P95Scaling`, ratio(pair)])),
       { bench: 'related-search', cases: N, seconds: SECONDS, concurrency: C },
     );
     console.log(`figures written to ${args.json}`);

@@ -27,7 +27,7 @@ export function connectDatabase(url: string, max = 20, onError?: (err: Error) =>
   // steps' optimistic statements run there (`planOnceDb`): on the main pool a connection planned the step's statement
   // five times (custom plans) before it kept the generic plan, and again after each ANALYZE of a table it reads — a
   // fifth to a quarter of PostgreSQL's time under 50 clients (docs/PERFORMANCE.md, write path, tenth round); so do the
-  // small lookups of lists and of the intake preview (`planOnceDb` below). Not the
+  // small lookups of lists and of the intake preview and a list's count under a street (`planOnceDb` below). Not the
   // main pool: there every unnamed statement (a list's filters) would get a generic plan too.
   const stepsMax = Math.max(2, Math.ceil(max / 4));
   const stepsPool = new pg.Pool({ connectionString: url, max: stepsMax, min: stepsMax, options: '-c plan_cache_mode=force_generic_plan' });
@@ -69,9 +69,9 @@ function refusedStartupOption(err: unknown): boolean {
 /**
  * The connections of `db`'s database that plan each named statement once (generically): for autocommitted statements
  * that run many times with a plan dear to make (the optimistic case step, record-case-change.ts; the case page's read,
- * case-detail.ts; a list page's running clocks, case-clocks.ts; the intake preview's lookups, related-preview.ts) —
- * each of one shape whose generic plan was checked at several table sizes (docs/PERFORMANCE.md, reads sixteenth
- * round). Statements only: no transactions, no commit hooks. `db` itself for a transaction or a database not
+ * case-detail.ts; a list page's running clocks, case-clocks.ts; the intake preview's lookups, related-preview.ts; a
+ * list's count under a street, cases.repository.ts) — each of one shape whose generic plan was checked at several table
+ * sizes (docs/PERFORMANCE.md, reads sixteenth and seventeenth rounds). Statements only: no transactions, no commit hooks. `db` itself for a transaction or a database not
  * opened by `connectDatabase`.
  */
 export function planOnceDb<Q extends Db | Tx>(db: Q): Q {

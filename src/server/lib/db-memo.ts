@@ -8,10 +8,22 @@ import type { Db } from '../db/client.js';
  */
 export function dbMemo<T>(opts: { max: number; ttlMs: number }) {
   const caches = new WeakMap<Db, LRUCache<string, Promise<T>>>();
+  const cacheOf = (db: Db) => {
+    let cache = caches.get(db);
+    if (!cache) caches.set(db, (cache = new LRUCache<string, Promise<T>>({ max: opts.max, ttl: opts.ttlMs })));
+    return cache;
+  };
   return {
+    /** What is kept for `key`, if anything (nothing is read). */
+    peek(db: Db, key: string): Promise<T> | undefined {
+      return caches.get(db)?.get(key);
+    },
+    /** Keeps `value` for `key`: something learnt on the way rather than read for the purpose. */
+    remember(db: Db, key: string, value: T): void {
+      cacheOf(db).set(key, Promise.resolve(value));
+    },
     get(db: Db, key: string, load: () => Promise<T>): Promise<T> {
-      let cache = caches.get(db);
-      if (!cache) caches.set(db, (cache = new LRUCache<string, Promise<T>>({ max: opts.max, ttl: opts.ttlMs })));
+      const cache = cacheOf(db);
       const hit = cache.get(key);
       if (hit) return hit;
       const value = load();

@@ -123,6 +123,14 @@ export const cases = pgTable(
     // Status and category together (the list's default pair): the page and its count read only the matching cases.
     // (INCLUDE unit_id, lead_unit_id: see cases_status_created_idx.)
     index('cases_status_category_created_idx').on(t.districtCode, t.status, t.category, t.createdAt),
+    // A list under a street or any unit of tens of units counts its matches by those units' ids, placed there or led
+    // from there: one index read per unit, only the matching entries (cases.repository.ts countUnderUnits). The list
+    // indexes above, ordered by date, read every case of the status and category to keep a street's sixth.
+    index('cases_unit_status_category_idx').on(t.districtCode, t.unitId, t.status, t.category),
+    // (INCLUDE unit_id, added by migration 20261205013731: whether a led case is also placed under the unit.)
+    index('cases_lead_unit_status_category_idx')
+      .on(t.districtCode, t.leadUnitId, t.status, t.category)
+      .where(sql`${t.leadUnitId} is not null`),
     index('cases_handler_idx')
       .on(t.districtCode, t.handlerId)
       .where(sql`${t.handlerId} is not null`),

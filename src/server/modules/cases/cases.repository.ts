@@ -4,7 +4,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { dbMemo } from '../../lib/db-memo.js';
 import { districtMemo } from '../../lib/district-memo.js';
 import type { CaseSummary, ListCasesQuery } from '../../../shared/schemas/cases.js';
-import { type Db } from '../../db/client.js';
+import { executePreparedShape, planOnceDb, type Db } from '../../db/client.js';
 import { attachments, caseSearch, cases, users } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
@@ -129,13 +129,27 @@ const ESTIMATE_MAX_AGE_MS = 30_000;
 const estimates = dbMemo<number>({ max: 1_000, ttlMs: ESTIMATE_MAX_AGE_MS });
 const dialect = new PgDialect();
 
+/** A statement's text and values, as a key of what is remembered about it. */
+function statementKey(query: SQLWrapper): string {
+  const built = dialect.sqlToQuery(query.getSQL());
+  return `${built.sql}\u0000${JSON.stringify(built.params)}`;
+}
+
+/**
+ * Searched words the walk over the newest cases found rare (see listCases), remembered for a minute: their next
+ * search — the next page of the same search, or the same words again — reads the text index at once, as the walk
+ * would have sent it to (the same page and total either way; a wrong verdict would only cost time). Rare words went
+ * through the walk and then the index on every page (2.5 + 1.5 ms of PostgreSQL at a million cases, bench:related).
+ */
+const RARE_WORDS_MAX_AGE_MS = 60_000;
+const rareWords = dbMemo<true>({ max: 1_000, ttlMs: RARE_WORDS_MAX_AGE_MS });
+
 /**
  * About how many rows `query` (a `select` of the matches) yields, by the planner's statistics (`EXPLAIN`: no rows
  * read), remembered a little while (above).
  */
 function estimateRows(db: Db, query: SQLWrapper): Promise<number> {
-  const built = dialect.sqlToQuery(query.getSQL());
-  return estimates.get(db, `${built.sql}\u0000${JSON.stringify(built.params)}`, async () => {
+  return estimates.get(db, statementKey(query), async () => {
     const { rows: plan } = await db.execute<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(sql`explain (format json) ${query}`);
     return plan[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0;
   });
@@ -146,14 +160,22 @@ function estimateRows(db: Db, query: SQLWrapper): Promise<number> {
  * many rows), else the planner's estimate — a person paging a list learns nothing more from “12,347” than from
  * “约 12,000”.
  */
-async function countOrEstimate(db: Db, query: SQLWrapper, knownEstimate?: number): Promise<{ total: number; isTotalEstimate: boolean }> {
+async function countOrEstimate(
+  db: Db,
+  query: SQLWrapper,
+  knownEstimate?: number,
+  /** Counts the same rows as `query`, up to `cap`, another way (countUnderUnits). */
+  countUpTo?: (cap: number) => Promise<number>,
+): Promise<{ total: number; isTotalEstimate: boolean }> {
   const estimate = knownEstimate ?? (await estimateRows(db, query));
   // Rounded to what an estimate can claim.
   const estimated = (atLeast: number) => ({ total: Math.max(atLeast, Number(estimate.toPrecision(2))), isTotalEstimate: true });
   // Far beyond the threshold by the planner's statistics: not worth counting even a thousand.
   if (estimate > 10 * EXACT_COUNT_UP_TO) return estimated(EXACT_COUNT_UP_TO + 1);
-  const { rows } = await db.execute<{ n: number }>(sql`select count(*)::int as n from (${query} limit ${EXACT_COUNT_UP_TO + 1}) capped`);
-  const n = rows[0]?.n ?? 0;
+  const cap = EXACT_COUNT_UP_TO + 1;
+  const n = countUpTo
+    ? await countUpTo(cap)
+    : ((await db.execute<{ n: number }>(sql`select count(*)::int as n from (${query} limit ${cap}) capped`)).rows[0]?.n ?? 0);
   return n <= EXACT_COUNT_UP_TO ? { total: n, isTotalEstimate: false } : estimated(n);
 }
 
@@ -171,13 +193,42 @@ function underUnit(subtree: { path: string; ids: string[] } | undefined, orLed: 
   if (!subtree) return sql`false`;
   // The district's own centre (a drill-down of the whole district): every case of the district is under it.
   if (seesWholeDistrict({ unitPath: subtree.path })) return sql`true`;
-  if (subtree.ids.length >= SUBTREE_BY_IDS_FROM) {
-    // One array parameter, not one per unit: the same statement text for every subtree (PERFORMANCE.md, tenth round).
-    const ids = sql`${`{${subtree.ids.join(',')}}`}::uuid[]`;
-    return orLed ? sql`(${cases.unitId} = any(${ids}) or ${cases.leadUnitId} = any(${ids}))` : sql`${cases.unitId} = any(${ids})`;
-  }
+  const ids = subtreeIds(subtree);
+  if (ids) return orLed ? sql`(${cases.unitId} = any(${ids}) or ${cases.leadUnitId} = any(${ids}))` : sql`${cases.unitId} = any(${ids})`;
   const prefix = `${subtree.path}%`;
   return orLed ? sql`(${cases.unitPath} like ${prefix} or ${cases.leadUnitPath} like ${prefix})` : sql`${cases.unitPath} like ${prefix}`;
+}
+
+/**
+ * A subtree filtered by its units' ids (SUBTREE_BY_IDS_FROM or more, not the district's own centre), as one array
+ * parameter, not one per unit: the same statement text for every subtree (PERFORMANCE.md, tenth round).
+ */
+function subtreeIds(subtree: { path: string; ids: string[] } | undefined): SQL | undefined {
+  if (!subtree || seesWholeDistrict({ unitPath: subtree.path }) || subtree.ids.length < SUBTREE_BY_IDS_FROM) return undefined;
+  return sql`${`{${subtree.ids.join(',')}}`}::uuid[]`;
+}
+
+/**
+ * Counts, up to `cap`, the cases matching `rest` placed under one of the units `ids` or led from one of them: those
+ * placed there, plus those led from there and placed elsewhere (each case once), each part read from its own index by
+ * the units' ids (cases_unit_status_category_idx, cases_lead_unit_status_category_idx) — the same count as
+ * `underUnit(…, true)`, which the list indexes ordered by date answered by reading every case of the status and
+ * category to keep a street's sixth (5,000-8,500 entries per count of a thousand at a million cases, bench:related).
+ * `rest` holds no filter but status and category (those indexes carry them). A statement of one shape per set of those
+ * filters, planned once per connection (`planOnceDb`): planning it with a street's hundred ids cost more than running
+ * it, and its generic plan reads those two indexes whatever the values (docs/PERFORMANCE.md, reads seventeenth round).
+ */
+async function countUnderUnits(db: Db, rest: SQL, ids: SQL, cap: number): Promise<number> {
+  const [row] = await executePreparedShape<{ n: number }>(
+    planOnceDb(db),
+    'fq_list_count_under',
+    sql`select count(*)::int as n from (
+      select 1 from ${cases} where ${rest} and ${cases.unitId} = any(${ids})
+      union all
+      select 1 from ${cases} where ${rest} and ${cases.leadUnitId} = any(${ids}) and not (${cases.unitId} = any(${ids}))
+      limit ${cap}) capped`,
+  );
+  return row?.n ?? 0;
 }
 
 /**
@@ -200,9 +251,13 @@ export async function listCases(opts: {
   const d = actor.districtCode;
   const where: SQL[] = [eq(cases.districtCode, d), visibleCasesCondition(actor)];
   if (q.status) where.push(inArray(cases.status, q.status));
+  if (q.category) where.push(inArray(cases.category, q.category));
+  // The filters the indexes by unit carry beside the unit (status, category): with these alone a district-level user's
+  // list under a street is counted by its units' ids (countUnderUnits). Any other filter, or a narrower sight, keeps the
+  // count to the planner with the values at hand: a generic plan could not know that a day's cases are few.
+  const filtersTheUnitIndexesCarry = where.length;
   if (q.kind) where.push(inArray(cases.kind, q.kind));
   if (q.channel) where.push(inArray(cases.channel, q.channel));
-  if (q.category) where.push(inArray(cases.category, q.category));
   if (q.handlerId) where.push(eq(cases.handlerId, q.handlerId));
   if (q.deadline === 'overdue') where.push(overdueCondition(d, shanghaiDate(new Date())));
   if (q.failure) where.push(failureCondition(q.failure, shanghaiDate(new Date())));
@@ -212,7 +267,8 @@ export async function listCases(opts: {
       or(eq(cases.handlerId, actor.id), eq(cases.leadUnitId, actor.unitId), sql`${cases.coUnitIds} @> array[${actor.unitId}::uuid]`)!,
     );
   }
-  if (q.unitId) where.push(underUnit(await findUnitSubtreeCached(db, d, q.unitId), true));
+  const unitSubtree = q.unitId ? await findUnitSubtreeCached(db, d, q.unitId) : undefined;
+  const unitCondition = q.unitId ? underUnit(unitSubtree, true) : undefined;
   if (q.placeUnitId) where.push(underUnit(await findUnitSubtreeCached(db, d, q.placeUnitId), false));
   if (q.figure) {
     // A cockpit drill-down: the period is the figure's own (received, concluded, followed up…), given or this year.
@@ -224,6 +280,9 @@ export async function listCases(opts: {
   }
   const search = q.q ? caseSearchCondition(crypto, actor, q.q) : undefined;
   if (search?.where) where.push(search.where);
+  const unitIds = where.length === filtersTheUnitIndexesCarry && seesWholeDistrict(actor) ? subtreeIds(unitSubtree) : undefined;
+  const exceptUnit = and(...where)!;
+  if (unitCondition) where.push(unitCondition);
   const condition = and(...where);
   let rows: (ListRow & { narrative?: string })[];
   let counted: Promise<{ total: number; isTotalEstimate: boolean }>;
@@ -233,6 +292,8 @@ export async function listCases(opts: {
     // with no other filter sees every case, so the index alone answers (no join to every matching case).
     const onlyIndex = where.length === 2 && seesWholeDistrict(actor);
     const matches = onlyIndex ? and(eq(caseSearch.districtCode, d), search.match) : and(condition, search.match);
+    // The same, for the newest cases walked one by one (only when the index alone answers).
+    const walkMatches = and(eq(caseSearch.districtCode, d), search.rowMatch ?? search.match);
     const base = () =>
       onlyIndex
         ? db.select({ id: caseSearch.caseId }).from(caseSearch)
@@ -264,7 +325,9 @@ export async function listCases(opts: {
       const inPeriod =
         typeof sinceDays === 'number'
           ? and(matches, gte(caseSearch.caseCreatedAt, new Date(Date.now() - sinceDays * 86_400_000)))
-          : matches;
+          : sinceDays === 'walk'
+            ? walkMatches
+            : matches;
       const source = sinceDays === 'walk' ? newestRows(BROAD_SEARCH_WALK) : sql`${caseSearch}${joinCases}`;
       const { rows: found } = await db.execute<{ id: string; found: number }>(sql`
         select ${caseSearch.caseId} as id, count(*) over ()::int as found from (
@@ -282,7 +345,7 @@ export async function listCases(opts: {
     const countNewestFirst = async () => {
       const { rows } = await db.execute<{ n: number }>(sql`
         select count(*)::int as n from (
-          select 1 from ${newestRows(BROAD_COUNT_WALK)} where ${matches} limit ${EXACT_COUNT_UP_TO + 1}) capped`);
+          select 1 from ${newestRows(BROAD_COUNT_WALK)} where ${walkMatches} limit ${EXACT_COUNT_UP_TO + 1}) capped`);
       const n = rows[0]?.n ?? 0;
       return n > EXACT_COUNT_UP_TO
         ? { total: Math.max(n, Number(estimate.toPrecision(2))), isTotalEstimate: true }
@@ -294,8 +357,11 @@ export async function listCases(opts: {
     // the words' frequencies as if independent, while the words of one complaint come together (物业费 停水: estimated
     // 2,500 of a million, found in 50,000), and fetching every match of such a query cost 215 ms (bench:related).
     const broad = estimate > BROAD_SEARCH_FROM || ((search.words ?? 1) > 1 && estimate > window);
+    // Words the walk found rare a little while ago go to the index at once (rareWords).
+    const rareKey = onlyIndex ? `${d}\u0000${statementKey(search.match)}` : undefined;
+    const knownRare = rareKey !== undefined && rareWords.peek(db, rareKey) !== undefined;
     // The walk needs no join: only when the index alone answers (a district-level user, no other filter).
-    const steps = broad ? [...(onlyIndex ? (['walk'] as const) : []), ...BROAD_SEARCH_PERIODS, undefined] : [undefined];
+    const steps = broad && !knownRare ? [...(onlyIndex ? (['walk'] as const) : []), ...BROAD_SEARCH_PERIODS, undefined] : [undefined];
     for (const sinceDays of steps) {
       page = await pageFrom(sinceDays);
       filledIn = sinceDays;
@@ -311,6 +377,7 @@ export async function listCases(opts: {
       const severalWords = (search.words ?? 1) > 1;
       const searchable = sinceDays === 'walk' && severalWords && walkFound !== undefined ? await searchableCases(db) : 0;
       if (searchable > 0 && (walkFound! / BROAD_SEARCH_WALK) * searchable <= BROAD_SEARCH_FROM) {
+        if (rareKey) rareWords.remember(db, rareKey, true);
         page = await pageFrom(undefined);
         filledIn = undefined;
         break;
@@ -352,6 +419,8 @@ export async function listCases(opts: {
         .select({ one: sql`1` })
         .from(cases)
         .where(condition),
+      undefined,
+      unitIds ? (cap) => countUnderUnits(db, exceptUnit, unitIds, cap) : undefined,
     );
     counted.catch(() => undefined); // awaited below; a failing page read must not leave it unhandled
     // One row more than the page: whether a next page exists, without counting.

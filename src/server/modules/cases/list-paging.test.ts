@@ -217,6 +217,36 @@ describe('case list paging', () => {
     expect(wholeDistrict.items.map((i) => i.id)).toEqual(await truth('true'));
     expect(wholeDistrict.items.map((i) => i.id)).toEqual(expect.arrayContaining([under.id, led.id, elsewhere.id]));
 
+    // With no filter but status and category, a district-level user's list under a street is counted by the units'
+    // ids, placed there plus led from there and placed elsewhere (countUnderUnits): a case both placed under the
+    // street and led from it is counted once. The truth: every case of the file's database, by the paths.
+    const both = (await register('辖区列表测试 本街道且牵头', '410871061202')).json();
+    await actOnCaseOk(ctx.app, as, both.id, { action: 'accept' });
+    await actOnCaseOk(ctx.app, as, both.id, { action: 'dispatch', leadUnitId: judicialOffice.id });
+    const { category } = buildCaseBody({});
+    const truthAll = async (condition: string) =>
+      (
+        await ctx.database.pool.query<{ id: string }>(
+          `select id from cases where (${condition}) and (unit_path like ${prefix} or lead_unit_path like ${prefix})
+           order by created_at desc, id desc`,
+        )
+      ).rows.map((r) => r.id);
+    for (const [filters, condition] of [
+      ['status=dispatched', "status = 'dispatched'"],
+      [`status=dispatched&category=${category}`, `status = 'dispatched' and category = '${category}'`],
+      [`category=${category}&status=accepted&status=dispatched`, `category = '${category}' and status in ('accepted', 'dispatched')`],
+      ['', 'true'],
+    ] as const) {
+      const listed = await page(`unitId=${street.id}&${filters}&pageSize=100`);
+      const all = await truthAll(condition);
+      // Beyond EXACT_COUNT_UP_TO (the other tests of the file register more than a thousand cases), an estimate.
+      expect(listed, filters).toMatchObject(
+        all.length <= EXACT_COUNT_UP_TO ? { total: all.length, isTotalEstimate: false } : { isTotalEstimate: true },
+      );
+      expect(listed.items.map((i) => i.id)).toEqual(all.slice(0, 100));
+    }
+    expect(await truthAll("status = 'dispatched'")).toEqual(expect.arrayContaining([led.id, both.id]));
+
     // No such unit: nothing, not everything.
     expect(await page(`unitId=${randomUUID()}&from=${day}&to=${day}`)).toMatchObject({ items: [], total: 0 });
   });
