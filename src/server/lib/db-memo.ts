@@ -14,9 +14,9 @@ export function dbMemo<T>(opts: { max: number; ttlMs: number }) {
     return cache;
   };
   return {
-    /** What is kept for `key`, if anything (nothing is read). */
+    /** What is kept for `key`, if anything (nothing is read; not counted as a use for eviction). */
     peek(db: Db, key: string): Promise<T> | undefined {
-      return caches.get(db)?.get(key);
+      return caches.get(db)?.peek(key);
     },
     /** Keeps `value` for `key`: something learnt on the way rather than read for the purpose. */
     remember(db: Db, key: string, value: T): void {

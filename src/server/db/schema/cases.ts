@@ -108,7 +108,8 @@ export const cases = pgTable(
     index('cases_co_units_idx').using('gin', t.coUnitIds),
     // This index, cases_category_created_idx and cases_status_category_created_idx also carry unit_id and lead_unit_id
     // (INCLUDE, added by migration 20261204151313, which drizzle cannot express): a list under a street filters by its
-    // subtree's ids and counts from the index alone (cases.repository.ts underUnit).
+    // subtree's ids and counts from the index alone (cases.repository.ts underUnit; a district-level user's count by status
+    // and category alone reads the indexes by unit below: countUnderUnits).
     index('cases_status_created_idx').on(t.districtCode, t.status, t.createdAt),
     // The cases still open under a unit: a small part of all cases. The drill-down lists of the cockpit's 在办 and
     // 高风险/群体性 figures and the open camera alerts' check read it (the figures themselves are rollup measures now:
