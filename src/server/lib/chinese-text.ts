@@ -182,16 +182,10 @@ export function queryWords(text: string): { word: string; parts: string[] }[] {
 }
 
 /**
- * A tsquery over search-mode vectors: every word must be there, either whole or as all of its parts
- * (拖欠工资 → '拖欠工资' | ('拖欠' & '工资'), so "拖欠了工资" is found too). `alias` adds other spellings of a
- * word (its keyed hash, for address words). Undefined when nothing searchable was typed.
+ * One tsquery per typed word over search-mode vectors: the word whole or all of its parts (拖欠工资 → '拖欠工资' |
+ * ('拖欠' & '工资'), so "拖欠了工资" is found too), or an alias (`alias`: other spellings of a word, e.g. its keyed hash for
+ * address words). Joined with ` & `, every word must be there; empty when nothing searchable was typed.
  */
-export function toTsQuery(text: string, alias: (word: string) => string[] = () => []): string | undefined {
-  const terms = wordQueries(text, alias);
-  return terms.length ? terms.join(' & ') : undefined;
-}
-
-/** One tsquery per typed word (whole, its parts, its aliases): for searching words across several vectors. */
 export function wordQueries(text: string, alias: (word: string) => string[] = () => []): string[] {
   const terms = queryWords(text).map(({ word, parts }) => {
     const options = [quote(word), ...alias(word).map(quote)];

@@ -21,8 +21,9 @@ export const caseSearch = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.districtCode, t.caseId] }),
-    // Ascending, read backwards for newest first (see case_parties_person_idx).
-    index('case_search_created_idx').on(t.districtCode, t.caseCreatedAt),
+    // Ascending, read backwards for newest first (see case_parties_person_idx); the id orders cases of one instant, as
+    // search pages do (modules/cases/cases.repository.ts: the window is cut by time, then id).
+    index('case_search_created_idx').on(t.districtCode, t.caseCreatedAt, t.caseId),
     index('case_search_text_idx').using('gin', t.searchVector),
     index('case_search_party_idx').using('gin', t.partyVector),
     foreignKey({ columns: [t.districtCode, t.caseId], foreignColumns: [cases.districtCode, cases.id] }),

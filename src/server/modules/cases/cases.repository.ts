@@ -307,17 +307,20 @@ export async function listCases(opts: {
     // to keep a thousand, so they are looked for among the last month's cases first, then the last half year's, and
     // only then among all: a period holding a full window of matches holds the newest ones.
     // Pages beyond the first window rank the next SEARCH_WINDOW matches as a block of their own, so that every page
-    // reads one order: the newest block ranked, then the next (a page never repeats or skips a match of another).
+    // reads one order: the newest block ranked, then the next (a page never repeats or skips a match of another). The
+    // window is cut by time, then id — the blocks' own order: cases registered in one instant (one batch statement, an
+    // import) straddle its edge, and without the id each page's read kept a different subset of them (search.test.ts).
     const window = Math.ceil((offset + limit) / SEARCH_WINDOW) * SEARCH_WINDOW;
     const estimate = await estimateRows(db, base().where(matches));
     const joinCases = onlyIndex
       ? sql``
       : sql` join ${cases} on ${cases.districtCode} = ${caseSearch.districtCode} and ${cases.id} = ${caseSearch.caseId}`;
-    // The district's newest `n` rows of the search table, newest first, under its own name (so that `matches` reads
-    // them): a filter on them is checked row by row and stops as soon as the outer limit is reached.
+    // The district's newest `n` rows of the search table, newest first (by time, then id: case_search_created_idx as
+    // read), under its own name (so that `matches` reads them): a filter on them is checked row by row and stops as
+    // soon as the outer limit is reached.
     const newestRows = (n: number) =>
       sql`(select * from ${caseSearch} where ${caseSearch.districtCode} = ${d}
-        order by ${caseSearch.caseCreatedAt} desc limit ${n}) as ${caseSearch}`;
+        order by ${caseSearch.caseCreatedAt} desc, ${caseSearch.caseId} desc limit ${n}) as ${caseSearch}`;
     // 'walk': the district's newest BROAD_SEARCH_WALK cases, newest first, each one's words checked until a window of
     // matches is found (a word in a twentieth of all cases fills it within ~2,000: 1.8 ms at a million cases, where
     // the text index read all 50,000 matches of 物业费 停水 to keep the month's: 24 ms — bench:related).
@@ -332,7 +335,7 @@ export async function listCases(opts: {
       const { rows: found } = await db.execute<{ id: string; found: number }>(sql`
         select ${caseSearch.caseId} as id, count(*) over ()::int as found from (
           select ${caseSearch.caseId}, ${caseSearch.caseCreatedAt}, ${caseSearch.searchVector} from ${source}
-          where ${inPeriod} order by ${caseSearch.caseCreatedAt} desc limit ${window}) as ${caseSearch}
+          where ${inPeriod} order by ${caseSearch.caseCreatedAt} desc, ${caseSearch.caseId} desc limit ${window}) as ${caseSearch}
         order by (row_number() over (order by ${caseSearch.caseCreatedAt} desc, ${caseSearch.caseId} desc) - 1) / ${SEARCH_WINDOW},
           ${search.rank} desc, ${caseSearch.caseCreatedAt} desc, ${caseSearch.caseId} desc
         limit ${limit} offset ${offset}`);

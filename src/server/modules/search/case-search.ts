@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { checkIdNumber, isValidPhone, normalizeIdNumber, normalizePhone } from '../../../shared/identifiers.js';
 import { hasPermission } from '../../../shared/permissions.js';
 import { caseParties, caseSearch, cases, persons } from '../../db/schema.js';
-import { highlight, toTsQuery, wordQueries } from '../../lib/chinese-text.js';
+import { highlight, wordQueries } from '../../lib/chinese-text.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { hashedWord } from './case-search-index.js';
@@ -46,10 +46,11 @@ export function caseSearchCondition(
       };
   }
   if (/^[\d\s-]+$/.test(q)) return { where: sql`${cases.code} like ${`%${escapeLike(q.replace(/\s/g, ''))}%`}`, rank: none };
-  const text = toTsQuery(q);
+  // The typed words, cut once: each on its own, and all of them together.
+  const words = wordQueries(q);
+  const text = words.length ? words.join(' & ') : undefined;
   if (!text) return { where: sql`${cases.summary} ilike ${`%${escapeLike(q)}%`}`, rank: none };
   // With party access each word may be in the text or among the parties (a name and a complaint, say): word by word.
-  const words = wordQueries(q);
   const partyWords = wordQueries(q, (x) => [hashedWord(crypto, x)]);
   const inText = sql`${caseSearch.searchVector} @@ to_tsquery('simple', ${text})`;
   const wordByWord = sql.join(
