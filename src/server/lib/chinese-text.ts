@@ -169,11 +169,14 @@ export const trigramSimilarityBound = (a: Trigrams, b: Trigrams) =>
 
 const quote = (t: string) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
+/** A typed word and the parts search mode finds inside it. */
+export type QueryWord = { word: string; parts: string[] };
+
 /**
  * The words a person typed, each as jieba cuts it precisely, with the parts search mode finds inside it:
  * 拖欠工资 → [{ word: 拖欠工资, parts: [拖欠, 工资] }].
  */
-export function queryWords(text: string): { word: string; parts: string[] }[] {
+export function queryWords(text: string): QueryWord[] {
   const normal = text.normalize('NFKC').toLowerCase();
   return jieba
     .cut(normal, true)
@@ -182,12 +185,13 @@ export function queryWords(text: string): { word: string; parts: string[] }[] {
 }
 
 /**
- * One tsquery per typed word over search-mode vectors: the word whole or all of its parts (拖欠工资 → '拖欠工资' |
- * ('拖欠' & '工资'), so "拖欠了工资" is found too), or an alias (`alias`: other spellings of a word, e.g. its keyed hash for
- * address words). Joined with ` & `, every word must be there; empty when nothing searchable was typed.
+ * One tsquery per distinct typed word (`words`: what `queryWords` cut) over search-mode vectors: the word whole or all
+ * of its parts (拖欠工资 → '拖欠工资' | ('拖欠' & '工资'), so "拖欠了工资" is found too), or an alias (`alias`: other
+ * spellings of a word, e.g. its keyed hash for address words). Joined with ` & `, every word must be there; empty when
+ * nothing searchable was typed. The same words with and without an alias give queries in the same order.
  */
-export function wordQueries(text: string, alias: (word: string) => string[] = () => []): string[] {
-  const terms = queryWords(text).map(({ word, parts }) => {
+export function wordQueries(words: QueryWord[], alias: (word: string) => string[] = () => []): string[] {
+  const terms = words.map(({ word, parts }) => {
     const options = [quote(word), ...alias(word).map(quote)];
     if (parts.length > 1) options.push(`(${parts.map(quote).join(' & ')})`);
     return options.length > 1 ? `(${options.join(' | ')})` : options[0]!;

@@ -3,7 +3,8 @@ import type { Db } from '../../db/client.js';
 import { notifications } from '../../db/schema.js';
 import type { Actor } from '../../plugins/auth.js';
 
-/** One page of the actor's in-app notifications (reminders, escalations), newest first, with the unread and total counts. */
+/** One page of the actor's in-app notifications (reminders, escalations), newest first (ties by id:
+ * one sweep writes many in the same instant, and offset pages must neither repeat nor skip one), with the unread and total counts. */
 export async function listNotifications(opts: { db: Db; actor: Actor; page: number; pageSize: number }) {
   const { db, actor, page, pageSize } = opts;
   const mine = and(eq(notifications.districtCode, actor.districtCode), eq(notifications.userId, actor.id));
@@ -12,7 +13,7 @@ export async function listNotifications(opts: { db: Db; actor: Actor; page: numb
       .select()
       .from(notifications)
       .where(mine)
-      .orderBy(desc(notifications.createdAt))
+      .orderBy(desc(notifications.createdAt), desc(notifications.id))
       .limit(pageSize)
       .offset((page - 1) * pageSize),
     db.select({ total: count() }).from(notifications).where(mine),

@@ -7,7 +7,7 @@ import { presentUrge } from '../case-access/case-detail.js';
 import { visibleCasesCondition } from '../case-access/cases.policy.js';
 
 /**
- * "My urges", newest first: those on cases the actor sees, waiting for an answer (`received`), or those the actor
+ * "My urges", newest first (ties by id, so pages neither repeat nor skip an urge): those on cases the actor sees, waiting for an answer (`received`), or those the actor
  * issued (`issued`); open ones only unless `status` is `all`.
  */
 export async function listUrges(opts: {
@@ -31,7 +31,7 @@ export async function listUrges(opts: {
       .from(caseUrges)
       .innerJoin(cases, join)
       .where(condition)
-      .orderBy(desc(caseUrges.urgedAt))
+      .orderBy(desc(caseUrges.urgedAt), desc(caseUrges.id))
       .limit(pageSize)
       .offset((page - 1) * pageSize),
     db
