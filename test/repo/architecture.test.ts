@@ -60,6 +60,17 @@ describe('architecture', () => {
     expect(offenders.map((f) => relative(root, f))).toEqual([]);
   });
 
+  it('routes declare no schemas of their own: every request and answer schema lives in src/shared/schemas', () => {
+    // One home per schema, shared by the server's validation, the OpenAPI document and the web's forms and types.
+    const routes = filesUnder(modules, (f) => f.endsWith('.routes.ts'));
+    const offenders = routes.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (/\bz\.[a-z]+\(/.test(line) ? [`${relative(root, file)}:${i + 1}`] : [])),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('the web compares no role names: it shows what the server’s policies answer (allowedActions, abilities, permissions)', () => {
     const web = filesUnder(join(root, 'src/web'), productCode);
     const offenders = web.flatMap((file) =>

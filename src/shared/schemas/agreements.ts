@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idParamsSchema } from './common.js';
 import { onlineRecordSchema } from './online.js';
 import { line, paragraph } from './text.js';
 
@@ -157,3 +158,24 @@ export const petitionReplySchema = z.object({
   issuedOn: z.string(),
   nextStepBy: z.string().nullable().describe('Last day to request 复查 (after a reply) or 复核 (after a review); null after 复核'),
 });
+
+/** `GET /api/cases/:id/agreement`: with `ifExists=true`, a case without an agreement answers 204 instead of 404. */
+export const getAgreementQuerySchema = z.object({ ifExists: z.enum(['true', 'false']).default('false') });
+
+/** One term of the agreement (its place in the list): `/api/cases/:id/agreement/terms/:index/performance`. */
+export const agreementTermParamsSchema = idParamsSchema.extend({ index: z.coerce.number().int().min(0).max(49) });
+
+/** `GET /api/cases/:id/sessions`: the case's mediation sessions. */
+export const sessionListSchema = z.array(sessionSchema);
+
+/** One mediation session of a case: `/api/cases/:id/sessions/:sessionId`. */
+export const sessionParamsSchema = idParamsSchema.extend({ sessionId: z.string().uuid() });
+
+/** `POST /api/cases/:id/refer-police`: whether the street's police station was told, and how many of its officers. */
+export const policeReferralSchema = z.object({ stationNotified: z.boolean(), officers: z.number() });
+
+/** `GET /api/cases/:id/petition-replies`: the opinions issued, stage by stage. */
+export const petitionReplyListSchema = z.array(petitionReplySchema);
+
+/** One stage's opinion: `/api/cases/:id/petition-replies/:stage/…`. */
+export const petitionStageParamsSchema = idParamsSchema.extend({ stage: z.enum(PETITION_STAGES) });

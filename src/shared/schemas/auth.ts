@@ -18,3 +18,6 @@ export const meSchema = z.object({
   permissions: z.array(z.string()),
 });
 export type Me = z.infer<typeof meSchema>;
+
+/** `GET /api/auth/session`: who is signed in, or null. */
+export const sessionSchema = z.object({ me: meSchema.nullable() });

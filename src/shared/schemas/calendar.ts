@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { line } from './text.js';
+import { line, paragraph } from './text.js';
 import { isIsoDate } from '../calendar.js';
 
 // The pattern first: it refuses anything but digits and dashes (the text type's rule, by the format itself).
@@ -43,3 +43,21 @@ export const yearSummarySchema = z.object({
 });
 
 export const yearDetailSchema = yearScheduleSchema.extend({ source: z.string(), updatedAt: z.string() });
+
+/** A year of the calendar: `/api/calendar/years/:year`. */
+export const yearParamsSchema = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
+
+/** `GET /api/calendar/years`: the years loaded, with their source. */
+export const yearSummaryListSchema = z.object({ items: z.array(yearSummarySchema) });
+
+/** `POST /api/calendar/import`: a file's text, JSON ({"years":[…]}) or CSV (date,kind,name), and its name. */
+export const importCalendarBodySchema = z.object({ content: paragraph(1_000_000), fileName: line(200, { min: 0 }).optional() });
+
+/** The years an import replaced. */
+export const importedYearsSchema = z.object({ years: z.array(z.number()) });
+
+/** `GET /api/calendar/is-working-day`: the date asked about. */
+export const isWorkingDayQuerySchema = z.object({ date: isoDateSchema });
+
+/** Whether that date is a working day, and whether the year's schedule is still provisional (not yet published). */
+export const workingDaySchema = z.object({ working: z.boolean(), provisional: z.boolean() });

@@ -55,3 +55,15 @@ export type AlertMessage = z.infer<typeof alertMessageSchema>;
 
 export const webhookAlertSchema = alertMessageSchema.extend({ cameraCode: token(40) });
 export const webhookHeartbeatSchema = z.object({ cameraCode: token(40) });
+
+/** `GET /api/cameras`: the register of camera points. */
+export const cameraListSchema = z.array(cameraSchema);
+
+/** `GET /api/cameras/:id/alerts`: a camera's alerts, newest first. */
+export const cameraAlertListSchema = z.array(cameraAlertSchema);
+
+/** The connected system a camera webhook comes from (its API client id); the HMAC headers are checked beside it. */
+export const cameraWebhookHeadersSchema = z.object({ 'x-fengqiao-client': z.string().uuid() });
+
+/** A camera alert received: the case it joined (or opened), how many alerts that case now holds, whether it is new. */
+export const cameraAlertReceivedSchema = z.object({ caseCode: z.string(), count: z.number(), isNew: z.boolean() });

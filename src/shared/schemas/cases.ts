@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idParamsSchema } from './common.js';
 import { FIGURES } from './stats.js';
 import { PETITION_STAGES } from './agreements.js';
 import { CASE_ACTIONS, CASE_STATUSES } from '../case-lifecycle.js';
@@ -297,3 +298,15 @@ export const publicProgressSchema = z.object({
   satisfaction: z.enum(SATISFACTIONS).nullable(),
 });
 export type PublicProgress = z.infer<typeof publicProgressSchema>;
+
+/** `GET /api/cases/export`: the list's filters, and whether the parties' columns are included (a permission of its own). */
+export const exportCasesQuerySchema = listCasesQuerySchema.extend({ withParties: z.enum(['true', 'false']).default('false') });
+
+/** `POST /api/cases/:id/attachments`: what the file is, and whether it belongs to the registration. */
+export const uploadAttachmentQuerySchema = z.object({
+  kind: z.enum(ATTACHMENT_KINDS),
+  step: z.enum(['registration']).optional().describe('Link to the registration (the registering user only)'),
+});
+
+/** One attachment of a case: `/api/cases/:id/attachments/:attachmentId`. */
+export const attachmentParamsSchema = idParamsSchema.extend({ attachmentId: z.string().uuid() });

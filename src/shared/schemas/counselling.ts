@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { scaleDefinitionSchema } from '../scales.js';
 import { APPOINTMENT_STATUSES, COUNSELLING_SOURCES, COUNSELLING_STATUSES, CRISIS_RISK_LEVELS } from '../enums.js';
 import { line, paragraph, phoneSchema, token } from './text.js';
 
-/** The `:id` of a service, appointment, session, alert or referral (and of the case on `/api/cases/:id/counselling`). */
-export const counsellingIdParamsSchema = z.object({ id: z.string().uuid() });
 /** The answer to a request that created something. */
 export const counsellingCreatedSchema = z.object({ id: z.string() });
 
@@ -228,3 +227,21 @@ export const dutyRosterSchema = z.object({
 });
 export type DutyRoster = z.infer<typeof dutyRosterSchema>;
 export type SetDutyBody = z.infer<typeof setDutySchema>;
+
+/** `GET /api/counselling/rooms`: the counselling rooms. */
+export const counsellingRoomListSchema = z.array(counsellingRoomSchema);
+
+/** `GET /api/counselling/counsellors`: the counsellors, supervisors marked. */
+export const counsellorListSchema = z.array(counsellorSchema);
+
+/** `GET /api/counselling/appointments`: the appointments in the period asked. */
+export const appointmentListSchema = z.array(appointmentSchema);
+
+/** `GET /api/counselling/services/:id/sessions`: the service's sessions (their notes read one by one, logged). */
+export const sessionMetaListSchema = z.array(sessionMetaSchema);
+
+/** `GET /api/counselling/scales`: the scales the centre uses. */
+export const scaleDefinitionListSchema = z.array(scaleDefinitionSchema);
+
+/** `GET /api/counselling/alerts`: the crisis alerts. */
+export const alertListSchema = z.array(alertSchema);

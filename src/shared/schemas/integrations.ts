@@ -49,3 +49,9 @@ export const transferCaseSchema = z.object({
   updatedAt: z.string(),
   dueDate: z.string().nullable().describe('The running clock’s due date (Asia/Shanghai), if any'),
 });
+
+/** `GET /api/admin/api-clients`: the connected systems. */
+export const apiClientListSchema = z.array(apiClientSchema);
+
+/** A case a connected system transferred in, by that system's own reference: `/api/transfer/cases/:externalRef`. */
+export const externalRefParamsSchema = z.object({ externalRef: line(100) });

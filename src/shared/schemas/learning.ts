@@ -114,3 +114,6 @@ export const handlerSuggestionSchema = z.object({
 });
 export const handlerSuggestionsSchema = z.object({ items: z.array(handlerSuggestionSchema) });
 export type HandlerSuggestions = z.infer<typeof handlerSuggestionsSchema>;
+
+/** `GET /api/cases/:id/handler-suggestions`: the unit the case is being sent to. */
+export const handlerSuggestionsQuerySchema = z.object({ unitId: z.string().uuid() });

@@ -97,3 +97,9 @@ export const mapLayersSchema = z.object({
   isCasesCapped: z.boolean(),
 });
 export type MapLayers = z.infer<typeof mapLayersSchema>;
+
+/**
+ * `POST /api/map/boundaries`: any JSON, checked against `boundaryImportSchema` by the route itself, so that a survey
+ * file that is not a FeatureCollection of units is refused with BOUNDARY_IMPORT_INVALID and the feature at fault.
+ */
+export const boundaryImportBodySchema = z.unknown();

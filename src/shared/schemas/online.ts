@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idParamsSchema } from './common.js';
 import { line, mobileSchema, token } from './text.js';
 
 /** Online mediation (docs/ONLINE-MEDIATION.md): one-time links to parties' phones, signing, sessions, recordings. */
@@ -131,3 +132,78 @@ export const onlineRecordSchema = z
     ),
   })
   .nullable();
+
+/** The documents delivered by a one-time link (线上送达). */
+export const DELIVERABLE_DOCUMENTS = ['agreement', 'petition_reply', 'receipt'] as const;
+
+/** One online session of a case: `/api/cases/:id/online-sessions/:sessionId/…`. */
+export const onlineSessionParamsSchema = idParamsSchema.extend({ sessionId: z.string().uuid() });
+
+/** An online session by its id alone (the parties' side): `/api/public/online/sessions/:sessionId/…`. */
+export const publicOnlineSessionParamsSchema = z.object({ sessionId: z.string().uuid() });
+
+/** `GET …/signal`: the participant token the WebSocket is opened with. */
+export const signalQuerySchema = z.object({ token: token(100, { min: 0 }).optional() });
+
+/** `POST /api/cases/:id/deliveries`: which document, to which parties (all with a phone when omitted). */
+export const deliverDocumentBodySchema = z.object({
+  kind: z.enum(DELIVERABLE_DOCUMENTS),
+  partyIds: z.array(z.string().uuid()).max(50).optional(),
+});
+export type DeliverDocumentBody = z.input<typeof deliverDocumentBodySchema>;
+
+/** One delivery: to whom, which document, sent when, first opened when. */
+export const deliverySchema = z.object({
+  partyId: z.string(),
+  partyName: z.string(),
+  kind: z.enum(DELIVERABLE_DOCUMENTS),
+  sentAt: z.string(),
+  expiresAt: z.string(),
+  firstOpenedAt: z.string().nullable(),
+  revoked: z.boolean(),
+});
+export type Delivery = z.infer<typeof deliverySchema>;
+
+/** `GET /api/cases/:id/deliveries`: the case's deliveries. */
+export const deliveryListSchema = z.array(deliverySchema);
+
+/** `POST …/recordings`: the recording's media type. */
+export const startRecordingBodySchema = z.object({ mimeType: line(100).default('video/webm') });
+
+/** A recording begun: its id, the chunk length the browser should record, and the largest chunk accepted. */
+export const recordingStartedSchema = z.object({ recordingId: z.string(), chunkSeconds: z.number(), maxChunkBytes: z.number() });
+
+/** One chunk of a recording: `…/recordings/:recordingId/chunks/:seq`. */
+export const recordingChunkParamsSchema = onlineSessionParamsSchema.extend({
+  recordingId: z.string().uuid(),
+  seq: z.coerce.number().int().min(0).max(1_000_000),
+});
+
+/** `PUT …/chunks/:seq`: `final=true` on the last chunk. */
+export const recordingChunkQuerySchema = z.object({ final: z.enum(['true', 'false']).default('false') });
+
+/** A recording after a chunk: the next chunk expected, its size so far, and its digest once complete. */
+export const recordingProgressSchema = z.object({
+  recordingId: z.string(),
+  nextSeq: z.number(),
+  size: z.number(),
+  status: z.enum(['recording', 'complete']),
+  sha256: z.string().nullable(),
+});
+
+/** One recording of a case: `/api/cases/:id/recordings/:recordingId`. */
+export const recordingParamsSchema = idParamsSchema.extend({ recordingId: z.string().uuid() });
+
+/** `GET /api/public/online/links/:token/document`: the delivered document's text, and when it was first opened. */
+export const deliveredDocumentSchema = z.object({
+  kind: z.enum(DELIVERABLE_DOCUMENTS),
+  title: z.string(),
+  code: z.string(),
+  paragraphs: z.array(z.string()),
+  trackingToken: z.string().nullable().describe('receipt: the tracking code whose receipt the page shows'),
+  firstOpenedAt: z.string(),
+});
+export type DeliveredDocument = z.infer<typeof deliveredDocumentSchema>;
+
+/** A signature taken on the phone: when. */
+export const signedSchema = z.object({ signedAt: z.string() });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CASE_STATUSES } from '../case-lifecycle.js';
 import { OUTCOMES, RISK_LEVELS } from '../enums.js';
 import { NARRATIVE_MAX } from '../limits.js';
+import { idParamsSchema } from './common.js';
 import { line, paragraph } from './text.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
@@ -64,3 +65,12 @@ export const concludePackageBodySchema = z.object({
   conclusion: paragraph(NARRATIVE_MAX).describe('How the package was settled'),
   outcomes: z.array(z.object({ caseId: z.string().uuid(), outcome: z.enum(OUTCOMES), note: paragraph(2000) })).min(1),
 });
+
+/** `GET /api/packages`: open packages (the default), concluded ones, or all. */
+export const listPackagesQuerySchema = z.object({ status: z.enum(['open', 'concluded', 'all']).default('open') });
+
+/** `GET /api/packages`: the packages, newest first. */
+export const packageListSchema = z.array(packageSummarySchema);
+
+/** A package's member case: `/api/packages/:id/cases/:caseId`. */
+export const packageMemberParamsSchema = idParamsSchema.extend({ caseId: z.string().uuid() });

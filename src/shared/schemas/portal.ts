@@ -57,3 +57,25 @@ export const publicPlaceSchema = z.object({
   parentCode: z.string().nullable(),
 });
 export type PublicPlace = z.infer<typeof publicPlaceSchema>;
+
+/** The portal's verified phone: the ticket `POST /api/public/verifications/:id/confirm` gave (optional where a report may go unverified). */
+export const portalTicketHeadersSchema = z.object({ 'x-portal-ticket': token(100, { min: 0 }).optional() });
+
+/** A case by the tracking code on its receipt: `/api/public/…/:trackingToken`. */
+export const trackingTokenParamsSchema = z.object({ trackingToken: line(64) });
+
+/** `GET /api/public/places`: the streets and communities for the place field. */
+export const publicPlaceListSchema = z.array(publicPlaceSchema);
+
+/** `POST /api/public/counselling-requests`: what to call the resident, and what they would like to talk about. */
+export const portalCounsellingRequestBodySchema = z.object({
+  name: line(50, { minMessage: '请填写称呼' }),
+  reason: paragraph(500, { min: 2, minMessage: '请简单说说您想聊的事' }),
+});
+export type PortalCounsellingRequestBody = z.input<typeof portalCounsellingRequestBodySchema>;
+
+/** The request was received (a counsellor calls back). */
+export const receivedSchema = z.object({ received: z.boolean() });
+
+/** `POST /api/public/reports`: the verified phone's ticket, and the retried submission's key. */
+export const portalReportHeadersSchema = portalTicketHeadersSchema.extend({ 'idempotency-key': token(200, { min: 8 }).optional() });

@@ -25,3 +25,9 @@ export type TimeLimit = z.infer<typeof timeLimitSchema>;
 export const recomputeBodySchema = z.object({
   reason: paragraph(500, { min: 2 }).describe('Why running deadlines are being moved (kept in the admin log)'),
 });
+
+/** `GET /api/time-limits`: every time-limit rule of the district. */
+export const timeLimitListSchema = z.object({ items: z.array(timeLimitSchema) });
+
+/** `POST /api/time-limits/recompute`: how many open cases' deadlines were computed again. */
+export const recomputedSchema = z.object({ recomputed: z.number() });

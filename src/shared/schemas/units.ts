@@ -18,3 +18,12 @@ export const staffSchema = z.object({
   unitId: z.string(),
 });
 export type Staff = z.infer<typeof staffSchema>;
+
+/** `GET /api/units`: the district's units. */
+export const unitListSchema = z.object({ items: z.array(unitSchema) });
+
+/** A unit's staff: `/api/units/:unitId/staff`. */
+export const unitParamsSchema = z.object({ unitId: z.string().uuid() });
+
+/** `GET /api/units/:unitId/staff`: the unit's staff. */
+export const staffListSchema = z.object({ items: z.array(staffSchema) });

@@ -1,10 +1,10 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { loginBodySchema, meSchema } from '../../../shared/schemas/auth.js';
+import { loginBodySchema, meSchema, sessionSchema } from '../../../shared/schemas/auth.js';
 import { actorOf, newSessionToken, SESSION_COOKIE } from '../../plugins/auth.js';
 import { AppError, errorBody } from '../../plugins/errors.js';
 import { createSession, deleteSession, findSignInUser, loadMe } from './auth.repository.js';
+import { noContentSchema } from '../../../shared/schemas/common.js';
 
 // Verified against when the user name is unknown, so both failures take the same time.
 let dummyHash: Promise<string> | undefined;
@@ -70,7 +70,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.post('/logout', { schema: { operationId: 'logout', tags: ['auth'], response: { 204: z.null() } } }, async (request, reply) => {
+  app.post('/logout', { schema: { operationId: 'logout', tags: ['auth'], response: { 204: noContentSchema } } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
       await deleteSession(db, token);
@@ -86,9 +86,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // The pages' "who is signed in, if anyone?": signed out is an answer here, not an error, so a public page or the
   // sign-in page asking it leaves no failed request in the browser's console.
-  app.get(
-    '/session',
-    { schema: { operationId: 'getSession', tags: ['auth'], response: { 200: z.object({ me: meSchema.nullable() }) } } },
-    async (request) => ({ me: request.actor ? await loadMe(db, request.actor.id) : null }),
-  );
+  app.get('/session', { schema: { operationId: 'getSession', tags: ['auth'], response: { 200: sessionSchema } } }, async (request) => ({
+    me: request.actor ? await loadMe(db, request.actor.id) : null,
+  }));
 };

@@ -1,23 +1,23 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { line, paragraph } from '../../../shared/schemas/text.js';
 import {
   addWorkingDaysQuerySchema,
   countResultSchema,
   dateResultSchema,
-  isoDateSchema,
+  importCalendarBodySchema,
+  importedYearsSchema,
+  isWorkingDayQuerySchema,
   putYearBodySchema,
-  yearDetailSchema,
-  yearSummarySchema,
   workingDaysBetweenQuerySchema,
+  workingDaySchema,
+  yearDetailSchema,
+  yearParamsSchema,
+  yearSummaryListSchema,
 } from '../../../shared/schemas/calendar.js';
 import { actorOf } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { listCalendarYears, loadYearSchedules } from './calendar.repository.js';
 import { importCalendar, putCalendarYear } from './edit-calendar.js';
 import { parseCalendarImport } from './parse-calendar-import.js';
-
-const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 
 export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, calendar } = app.deps;
@@ -69,7 +69,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
     '/years',
     {
       onRequest: [app.requirePermission('calendar.view')],
-      schema: { operationId: 'listCalendarYears', tags: ['calendar'], response: { 200: z.object({ items: z.array(yearSummarySchema) }) } },
+      schema: { operationId: 'listCalendarYears', tags: ['calendar'], response: { 200: yearSummaryListSchema } },
     },
     async () => ({ items: (await listCalendarYears(db)).map((y) => ({ ...y, updatedAt: y.updatedAt.toISOString() })) }),
   );
@@ -78,7 +78,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
     '/years/:year',
     {
       onRequest: [app.requirePermission('calendar.view')],
-      schema: { operationId: 'getCalendarYear', tags: ['calendar'], params: yearParams, response: { 200: yearDetailSchema } },
+      schema: { operationId: 'getCalendarYear', tags: ['calendar'], params: yearParamsSchema, response: { 200: yearDetailSchema } },
     },
     async (request) => {
       const years = await listCalendarYears(db);
@@ -103,7 +103,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'putCalendarYear',
         tags: ['calendar'],
         summary: 'Load or correct one year (replaces it whole; logged)',
-        params: yearParams,
+        params: yearParamsSchema,
         body: putYearBodySchema,
         response: { 200: yearDetailSchema },
       },
@@ -128,8 +128,8 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'importCalendar',
         tags: ['calendar'],
         summary: 'Import years from JSON ({"years":[…]}) or CSV (date,kind,name); each year named is replaced whole',
-        body: z.object({ content: paragraph(1_000_000), fileName: line(200, { min: 0 }).optional() }),
-        response: { 200: z.object({ years: z.array(z.number()) }) },
+        body: importCalendarBodySchema,
+        response: { 200: importedYearsSchema },
       },
     },
     async (request) => {
@@ -151,8 +151,8 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'isWorkingDay',
         tags: ['calendar'],
-        querystring: z.object({ date: isoDateSchema }),
-        response: { 200: z.object({ working: z.boolean(), provisional: z.boolean() }) },
+        querystring: isWorkingDayQuerySchema,
+        response: { 200: workingDaySchema },
       },
     },
     async (request) => (await calendar.get()).isWorkingDay(request.query.date),

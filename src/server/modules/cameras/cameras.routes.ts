@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
-  cameraAlertSchema,
+  cameraAlertListSchema,
+  cameraAlertReceivedSchema,
   cameraInputSchema,
+  cameraListSchema,
   cameraSchema,
+  cameraWebhookHeadersSchema,
   webhookAlertSchema,
   webhookHeartbeatSchema,
 } from '../../../shared/schemas/cameras.js';
@@ -13,8 +15,7 @@ import { AppError } from '../../plugins/errors.js';
 import { receiveCameraAlert, receiveHeartbeat } from './camera-alerts.js';
 import { createCamera, listCameraAlerts, listCameras, updateCamera } from './cameras.repository.js';
 import { findCameraAlertClient } from '../integrations/api-clients.repository.js';
-
-const idParams = z.object({ id: z.string().uuid() });
+import { idParamsSchema, noContentSchema } from '../../../shared/schemas/common.js';
 
 /** 视频监控点位: the register of camera points (`/api/cameras`). */
 export const cameraRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -23,7 +24,7 @@ export const cameraRoutes: FastifyPluginAsyncZod = async (app) => {
     '/',
     {
       onRequest: [app.requirePermission('camera.view')],
-      schema: { operationId: 'listCameras', tags: ['cameras'], response: { 200: z.array(cameraSchema) } },
+      schema: { operationId: 'listCameras', tags: ['cameras'], response: { 200: cameraListSchema } },
     },
     async (request) => listCameras(db, actorOf(request)),
   );
@@ -42,7 +43,7 @@ export const cameraRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'updateCamera',
         tags: ['cameras'],
-        params: idParams,
+        params: idParamsSchema,
         body: cameraInputSchema,
         response: { 200: cameraSchema },
       },
@@ -53,7 +54,7 @@ export const cameraRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:id/alerts',
     {
       onRequest: [app.requirePermission('camera.view')],
-      schema: { operationId: 'listCameraAlerts', tags: ['cameras'], params: idParams, response: { 200: z.array(cameraAlertSchema) } },
+      schema: { operationId: 'listCameraAlerts', tags: ['cameras'], params: idParamsSchema, response: { 200: cameraAlertListSchema } },
     },
     async (request) => listCameraAlerts({ db, actor: actorOf(request), id: request.params.id }),
   );
@@ -82,7 +83,7 @@ export const cameraWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
       done(new AppError('VALIDATION_FAILED', { reason: 'body is not JSON' }), undefined);
     }
   });
-  const headers = z.object({ 'x-fengqiao-client': z.string().uuid() });
+  const headers = cameraWebhookHeadersSchema;
   const verify = async (request: { headers: Record<string, string | string[] | undefined>; rawBody?: string }) => {
     const clientId = request.headers['x-fengqiao-client'] as string;
     const client = await findCameraAlertClient(db, config.DISTRICT_CODE, clientId);
@@ -108,7 +109,7 @@ export const cameraWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['cameras'],
         headers,
         body: webhookAlertSchema,
-        response: { 200: z.object({ caseCode: z.string(), count: z.number(), isNew: z.boolean() }) },
+        response: { 200: cameraAlertReceivedSchema },
       },
     },
     async (request) => {
@@ -131,7 +132,13 @@ export const cameraWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
     '/heartbeats',
     {
       config: machine,
-      schema: { operationId: 'postCameraHeartbeat', tags: ['cameras'], headers, body: webhookHeartbeatSchema, response: { 204: z.null() } },
+      schema: {
+        operationId: 'postCameraHeartbeat',
+        tags: ['cameras'],
+        headers,
+        body: webhookHeartbeatSchema,
+        response: { 204: noContentSchema },
+      },
     },
     async (request, reply) => {
       await verify(request);

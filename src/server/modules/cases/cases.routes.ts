@@ -1,16 +1,17 @@
 import { shanghaiDate } from '../../../shared/calendar.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { token } from '../../../shared/schemas/text.js';
-import { ATTACHMENT_KINDS, type AttachmentKind } from '../../../shared/enums.js';
+import { type AttachmentKind } from '../../../shared/enums.js';
 import {
+  attachmentParamsSchema,
   attachmentSchema,
   caseActionBodySchema,
   caseDetailSchema,
   createCaseBodySchema,
   createCaseResponseSchema,
+  exportCasesQuerySchema,
   listCasesQuerySchema,
   listCasesResponseSchema,
+  uploadAttachmentQuerySchema,
 } from '../../../shared/schemas/cases.js';
 import { actorOf } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
@@ -25,8 +26,7 @@ import { XLSX_TYPE, attachmentName } from '../stats/workbook.js';
 import { hasPermission } from '../../../shared/permissions.js';
 import { fileResponse } from '../../lib/openapi.js';
 import { ATTACHMENT_MEDIA_TYPES, MEDIA_TYPES } from '../../lib/media-types.js';
-
-const caseParams = z.object({ id: z.string().uuid() });
+import { idempotencyHeadersSchema, idParamsSchema } from '../../../shared/schemas/common.js';
 
 export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, crypto, calendar: calendarCache } = app.deps;
@@ -39,7 +39,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'createCase',
         tags: ['cases'],
         summary: '登记案件 Register a case from any channel',
-        headers: z.object({ 'idempotency-key': token(200, { min: 8 }).optional() }),
+        headers: idempotencyHeadersSchema,
         body: createCaseBodySchema,
         response: { 201: createCaseResponseSchema },
       },
@@ -83,7 +83,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'exportCases',
         tags: ['cases'],
         summary: '案件清单导出 Excel（筛选条件同列表；含当事人信息须有权限并逐人记录日志）',
-        querystring: listCasesQuerySchema.extend({ withParties: z.enum(['true', 'false']).default('false') }),
+        querystring: exportCasesQuerySchema,
         response: { 200: fileResponse({ description: '案件清单 (XLSX)', mediaTypes: [MEDIA_TYPES.xlsx] }) },
       },
     },
@@ -113,7 +113,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:id',
     {
       onRequest: [app.requireActor],
-      schema: { operationId: 'getCase', tags: ['cases'], params: caseParams, response: { 200: caseDetailSchema } },
+      schema: { operationId: 'getCase', tags: ['cases'], params: idParamsSchema, response: { 200: caseDetailSchema } },
     },
     async (request) => {
       const actor = actorOf(request);
@@ -130,7 +130,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'actOnCase',
         tags: ['cases'],
         summary: '案件操作 Act on a case (accept, dispatch, conclude, …)',
-        params: caseParams,
+        params: idParamsSchema,
         body: caseActionBodySchema,
         response: { 200: caseDetailSchema },
       },
@@ -153,11 +153,8 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'uploadAttachment',
         tags: ['cases'],
         summary: '上传附件 (multipart/form-data, one file)',
-        params: caseParams,
-        querystring: z.object({
-          kind: z.enum(ATTACHMENT_KINDS),
-          step: z.enum(['registration']).optional().describe('Link to the registration (the registering user only)'),
-        }),
+        params: idParamsSchema,
+        querystring: uploadAttachmentQuerySchema,
         response: { 201: attachmentSchema },
       },
     },
@@ -190,7 +187,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'downloadAttachment',
         tags: ['cases'],
-        params: caseParams.extend({ attachmentId: z.string().uuid() }),
+        params: attachmentParamsSchema,
         // The type read from the file's bytes at upload (shared/limits.ts ATTACHMENT_LIMITS).
         response: { 200: fileResponse({ description: 'The file as uploaded', mediaTypes: ATTACHMENT_MEDIA_TYPES }) },
       },

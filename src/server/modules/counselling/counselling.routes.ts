@@ -1,24 +1,23 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { scaleDefinitionSchema } from '../../../shared/scales.js';
 import {
   addRoomSchema,
   addSessionSchema,
-  administerSchema,
   administeredSchema,
-  alertSchema,
+  administerSchema,
+  alertListSchema,
   alertsQuerySchema,
-  appointmentSchema,
-  appointmentStatusBodySchema,
+  appointmentListSchema,
   appointmentsQuerySchema,
+  appointmentStatusBodySchema,
   assessAlertSchema,
   bookAppointmentSchema,
   caseCounsellingSchema,
   counsellingCreatedSchema,
   counsellingFiguresSchema,
-  counsellingIdParamsSchema,
+  counsellingRoomListSchema,
   counsellingRoomSchema,
-  counsellorSchema,
+  counsellorListSchema,
   createKioskLinkSchema,
   dutyDayParamsSchema,
   dutyQuerySchema,
@@ -33,11 +32,12 @@ import {
   referralFollowUpSchema,
   requestFromCaseSchema,
   scaleCreatedSchema,
+  scaleDefinitionListSchema,
   serviceDetailSchema,
   serviceListSchema,
-  setDutySchema,
-  sessionMetaSchema,
+  sessionMetaListSchema,
   sessionNotesSchema,
+  setDutySchema,
   submitKioskSchema,
   walkInSchema,
 } from '../../../shared/schemas/counselling.js';
@@ -64,8 +64,9 @@ import {
 } from './screening.js';
 import { addSession, listSessions, readSession } from './session-notes.js';
 import { caseServices, closeService, createWalkIn, findService, listServices, requestFromCase } from './services.js';
+import { idParamsSchema, noContentSchema } from '../../../shared/schemas/common.js';
 
-const id = counsellingIdParamsSchema;
+const id = idParamsSchema;
 const tags = ['counselling'];
 
 /** 心理服务区 (`/api/counselling`): requests, appointments, sealed session notes, scales, crisis alerts, referrals. */
@@ -141,7 +142,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
     '/rooms',
     {
       ...work,
-      schema: { operationId: 'listCounsellingRooms', tags, response: { 200: z.array(counsellingRoomSchema) } },
+      schema: { operationId: 'listCounsellingRooms', tags, response: { 200: counsellingRoomListSchema } },
     },
     async (request) => listRooms(db, actorOf(request).districtCode),
   );
@@ -186,7 +187,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: '设置某天的值班咨询师（心理督导或管理员；危机预警同时通知当天值班人员）',
         params: dutyDayParamsSchema,
         body: setDutySchema,
-        response: { 204: z.null() },
+        response: { 204: noContentSchema },
       },
     },
     async (request, reply) => {
@@ -202,7 +203,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'listCounsellors',
         tags,
-        response: { 200: z.array(counsellorSchema) },
+        response: { 200: counsellorListSchema },
       },
     },
     async (request) => listCounsellors(db, actorOf(request).districtCode),
@@ -216,7 +217,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'listAppointments',
         tags,
         querystring: appointmentsQuerySchema,
-        response: { 200: z.array(appointmentSchema) },
+        response: { 200: appointmentListSchema },
       },
     },
     async (request) => listAppointments(db, actorOf(request), { from: new Date(request.query.from), to: new Date(request.query.to) }),
@@ -247,7 +248,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: '到访 / 取消 / 爽约',
         params: id,
         body: appointmentStatusBodySchema,
-        response: { 204: z.null() },
+        response: { 204: noContentSchema },
       },
     },
     async (request, reply) => {
@@ -265,7 +266,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: '结案（有未评估的危机预警时不能结案）',
         params: id,
-        response: { 204: z.null() },
+        response: { 204: noContentSchema },
       },
     },
     async (request, reply) => {
@@ -276,7 +277,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/services/:id/sessions',
-    { ...work, schema: { operationId: 'listCounsellingSessions', tags, params: id, response: { 200: z.array(sessionMetaSchema) } } },
+    { ...work, schema: { operationId: 'listCounsellingSessions', tags, params: id, response: { 200: sessionMetaListSchema } } },
     async (request) => listSessions(db, actorOf(request), request.params.id),
   );
 
@@ -315,7 +316,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/scales',
-    { ...work, schema: { operationId: 'listScales', tags, response: { 200: z.array(scaleDefinitionSchema) } } },
+    { ...work, schema: { operationId: 'listScales', tags, response: { 200: scaleDefinitionListSchema } } },
     async (request) => listScales(db, actorOf(request).districtCode),
   );
 
@@ -398,7 +399,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'listCrisisAlerts',
         tags,
         querystring: alertsQuerySchema,
-        response: { 200: z.array(alertSchema) },
+        response: { 200: alertListSchema },
       },
     },
     async (request) => listAlerts(db, actorOf(request), { openOnly: request.query.open === 'true' }),
@@ -414,7 +415,7 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: '记录风险评估（关闭危机预警）',
         params: id,
         body: assessAlertSchema,
-        response: { 204: z.null() },
+        response: { 204: noContentSchema },
       },
     },
     async (request, reply) => {
@@ -442,7 +443,10 @@ export const counsellingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/referrals/:id/follow-up',
-    { ...work, schema: { operationId: 'followUpReferral', tags, params: id, body: referralFollowUpSchema, response: { 204: z.null() } } },
+    {
+      ...work,
+      schema: { operationId: 'followUpReferral', tags, params: id, body: referralFollowUpSchema, response: { 204: noContentSchema } },
+    },
     async (request, reply) => {
       await recordReferralFollowUp({ db, crypto, actor: actorOf(request), id: request.params.id, note: request.body.note });
       return reply.status(204).send(null);

@@ -1,9 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { recomputeBodySchema, timeLimitInputSchema, timeLimitSchema } from '../../../shared/schemas/time-limits.js';
+import {
+  recomputeBodySchema,
+  recomputedSchema,
+  timeLimitInputSchema,
+  timeLimitListSchema,
+  timeLimitSchema,
+} from '../../../shared/schemas/time-limits.js';
 import { actorOf } from '../../plugins/auth.js';
 import { createTimeLimit, recomputeDeadlines, updateTimeLimit } from './edit-time-limits.js';
 import { listTimeLimits, type TimeLimitPolicyRow } from './time-limits.repository.js';
+import { idParamsSchema } from '../../../shared/schemas/common.js';
 
 const present = (r: TimeLimitPolicyRow) => ({
   id: r.id,
@@ -29,7 +35,7 @@ export const deadlinesRoutes: FastifyPluginAsyncZod = async (app) => {
     '/',
     {
       onRequest: [app.requirePermission('timeLimit.view')],
-      schema: { operationId: 'listTimeLimits', tags: ['deadlines'], response: { 200: z.object({ items: z.array(timeLimitSchema) }) } },
+      schema: { operationId: 'listTimeLimits', tags: ['deadlines'], response: { 200: timeLimitListSchema } },
     },
     async (request) => ({ items: (await listTimeLimits(db, actorOf(request).districtCode)).map(present) }),
   );
@@ -51,7 +57,7 @@ export const deadlinesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'updateTimeLimit',
         tags: ['deadlines'],
-        params: z.object({ id: z.string().uuid() }),
+        params: idParamsSchema,
         body: timeLimitInputSchema,
         response: { 200: timeLimitSchema },
       },
@@ -68,7 +74,7 @@ export const deadlinesRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'recomputeDeadlines',
         tags: ['deadlines'],
         body: recomputeBodySchema,
-        response: { 200: z.object({ recomputed: z.number() }) },
+        response: { 200: recomputedSchema },
       },
     },
     async (request) => {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { healthSchema } from '../../../shared/schemas/health.js';
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -9,7 +9,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'getHealth',
         tags: ['system'],
-        response: { 200: z.object({ status: z.literal('ok'), database: z.literal('ok'), time: z.string() }) },
+        response: { 200: healthSchema },
       },
     },
     async () => {

@@ -1,18 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { line } from '../../../shared/schemas/text.js';
 import {
   apiClientInputSchema,
+  apiClientListSchema,
   apiClientSchema,
   apiClientSecretsSchema,
+  externalRefParamsSchema,
   transferCaseBodySchema,
   transferCaseSchema,
 } from '../../../shared/schemas/integrations.js';
 import { actorOf } from '../../plugins/auth.js';
 import { apiKeyOf, authenticateApiKey, createApiClient, listApiClients, revokeApiClient, rotateApiKey } from './api-clients.repository.js';
 import { fileTransferredCase, findTransferredCase, presentTransferCase } from './transfer.js';
-
-const idParams = z.object({ id: z.string().uuid() });
+import { idParamsSchema } from '../../../shared/schemas/common.js';
 
 /** The admin's register of connected systems (`/api/admin/api-clients`). */
 export const apiClientRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -21,7 +20,7 @@ export const apiClientRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/',
-    { ...manage, schema: { operationId: 'listApiClients', tags: ['integrations'], response: { 200: z.array(apiClientSchema) } } },
+    { ...manage, schema: { operationId: 'listApiClients', tags: ['integrations'], response: { 200: apiClientListSchema } } },
     async (request) => listApiClients(db, actorOf(request).districtCode),
   );
   app.post(
@@ -39,14 +38,17 @@ export const apiClientRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/:id/revoke',
-    { ...manage, schema: { operationId: 'revokeApiClient', tags: ['integrations'], params: idParams, response: { 200: apiClientSchema } } },
+    {
+      ...manage,
+      schema: { operationId: 'revokeApiClient', tags: ['integrations'], params: idParamsSchema, response: { 200: apiClientSchema } },
+    },
     async (request) => revokeApiClient({ db, actor: actorOf(request), id: request.params.id }),
   );
   app.post(
     '/:id/rotate',
     {
       ...manage,
-      schema: { operationId: 'rotateApiKey', tags: ['integrations'], params: idParams, response: { 200: apiClientSecretsSchema } },
+      schema: { operationId: 'rotateApiKey', tags: ['integrations'], params: idParamsSchema, response: { 200: apiClientSecretsSchema } },
     },
     async (request) => rotateApiKey({ db, crypto, actor: actorOf(request), id: request.params.id }),
   );
@@ -90,7 +92,7 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getTransferredCase',
         tags: ['transfer'],
         security,
-        params: z.object({ externalRef: line(100) }),
+        params: externalRefParamsSchema,
         response: { 200: transferCaseSchema },
       },
     },

@@ -1,17 +1,18 @@
-import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
+  handlerSuggestionsQuerySchema,
+  handlerSuggestionsSchema,
   routingFeedbackBodySchema,
   routingModelReportSchema,
   routingSuggestBodySchema,
   routingSuggestionSchema,
   similarCasesSchema,
-  handlerSuggestionsSchema,
 } from '../../../shared/schemas/learning.js';
 import { actorOf } from '../../plugins/auth.js';
 import { findSimilarCases } from './similar-cases.js';
 import { suggestHandlers } from './suggest-handlers.js';
 import { recordRoutingFeedback, routingModelReport, suggestRouting, trainOnDemand } from './routing.js';
+import { idParamsSchema, noContentSchema } from '../../../shared/schemas/common.js';
 
 /** `/api/routing`: suggestions learnt from the district's own cases, the model's report, training on demand. */
 export const routingRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -40,7 +41,7 @@ export const routingRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['routing'],
         summary: 'Whether a shown suggestion was accepted (the accepted share)',
         body: routingFeedbackBodySchema,
-        response: { 204: z.null() },
+        response: { 204: noContentSchema },
       },
     },
     async (request, reply) => {
@@ -91,7 +92,7 @@ export const similarCasesRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getSimilarCases',
         tags: ['cases'],
         summary: '类案参考 The five most similar concluded cases of the district (not the same parties’), with outcome, duration and terms',
-        params: z.object({ id: z.string().uuid() }),
+        params: idParamsSchema,
         response: { 200: similarCasesSchema },
       },
     },
@@ -105,8 +106,8 @@ export const similarCasesRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'suggestHandlers',
         tags: ['cases'],
         summary: 'At dispatch: the chosen unit’s handlers ranked by their record with this category and their open load, with reasons',
-        params: z.object({ id: z.string().uuid() }),
-        querystring: z.object({ unitId: z.string().uuid() }),
+        params: idParamsSchema,
+        querystring: handlerSuggestionsQuerySchema,
         response: { 200: handlerSuggestionsSchema },
       },
     },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
+  boundaryImportBodySchema,
   boundaryImportResultSchema,
   boundaryImportSchema,
   mapLayersSchema,
@@ -59,7 +59,7 @@ export const mapRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'importBoundaries',
         tags: ['map'],
         summary: '导入单位/网格边界（GeoJSON FeatureCollection，properties.code 为单位代码）',
-        body: z.unknown(),
+        body: boundaryImportBodySchema,
         response: { 200: boundaryImportResultSchema },
       },
     },

@@ -1,17 +1,23 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
   agreementInputSchema,
   agreementSchema,
+  agreementTermParamsSchema,
+  getAgreementQuerySchema,
   judicialConfirmationBodySchema,
   performanceBodySchema,
+  petitionReplyBodySchema,
+  petitionReplyListSchema,
+  petitionReplySchema,
+  petitionStageParamsSchema,
   policeReferralBodySchema,
+  policeReferralSchema,
   recordSessionBodySchema,
   scheduleSessionBodySchema,
+  sessionListSchema,
+  sessionParamsSchema,
   sessionSchema,
   signatureBodySchema,
-  petitionReplyBodySchema,
-  petitionReplySchema,
 } from '../../../shared/schemas/agreements.js';
 import { actorOf } from '../../plugins/auth.js';
 import { listSessions, recordSession, referToPolice, scheduleSession } from './sessions.js';
@@ -32,8 +38,9 @@ import {
   saveAgreement,
   signAgreement,
 } from './agreements.js';
+import { idParamsSchema, noContentSchema } from '../../../shared/schemas/common.js';
 
-const params = z.object({ id: z.string().uuid() });
+const params = idParamsSchema;
 
 /** 人民调解协议书 and 司法确认 of a case (`/api/cases/{id}/agreement…`). */
 export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -51,8 +58,8 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         params,
         // The case page asks whether there is one yet: "none" is an answer there (204), not an error in the console.
-        querystring: z.object({ ifExists: z.enum(['true', 'false']).default('false') }),
-        response: { 200: agreementSchema, 204: z.null() },
+        querystring: getAgreementQuerySchema,
+        response: { 200: agreementSchema, 204: noContentSchema },
       },
     },
     async (request, reply) => {
@@ -141,7 +148,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'recordTermPerformance',
         tags,
         summary: '履行情况',
-        params: params.extend({ index: z.coerce.number().int().min(0).max(49) }),
+        params: agreementTermParamsSchema,
         body: performanceBodySchema,
         response: { 200: agreementSchema },
       },
@@ -155,7 +162,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/:id/sessions',
-    { onRequest: [app.requireActor], schema: { operationId: 'listSessions', tags, params, response: { 200: z.array(sessionSchema) } } },
+    { onRequest: [app.requireActor], schema: { operationId: 'listSessions', tags, params, response: { 200: sessionListSchema } } },
     async (request) => listSessions(db, actorOf(request), request.params.id),
   );
   app.post(
@@ -182,7 +189,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'recordSession',
         tags,
         summary: '调解笔录',
-        params: params.extend({ sessionId: z.string().uuid() }),
+        params: sessionParamsSchema,
         body: recordSessionBodySchema,
         response: { 200: sessionSchema },
       },
@@ -207,7 +214,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: '移送公安（人民调解法第二十五条）',
         params,
         body: policeReferralBodySchema,
-        response: { 200: z.object({ stationNotified: z.boolean(), officers: z.number() }) },
+        response: { 200: policeReferralSchema },
       },
     },
     async (request) => referToPolice({ db, actor: actorOf(request), caseId: request.params.id, reason: request.body.reason }),
@@ -217,7 +224,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:id/petition-replies',
     {
       onRequest: [app.requireActor],
-      schema: { operationId: 'listPetitionReplies', tags, params, response: { 200: z.array(petitionReplySchema) } },
+      schema: { operationId: 'listPetitionReplies', tags, params, response: { 200: petitionReplyListSchema } },
     },
     async (request) => listPetitionReplies({ db, calendar: await calendarCache.get(), actor: actorOf(request), caseId: request.params.id }),
   );
@@ -256,7 +263,6 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
     );
     return { code: detail.code, petitioner: detail.parties.find((p) => p.role === 'applicant')?.name ?? '信访人', reply: found };
   };
-  const stageParams = params.extend({ stage: z.enum(['reply', 'review', 're_review']) });
   app.get(
     '/:id/petition-replies/:stage/docx',
     {
@@ -264,7 +270,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'downloadPetitionReply',
         tags,
-        params: stageParams,
+        params: petitionStageParamsSchema,
         response: { 200: fileResponse({ description: '信访处理意见书 / 复查 / 复核意见书 (DOCX)', mediaTypes: [MEDIA_TYPES.docx] }) },
       },
     },
@@ -284,7 +290,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'printPetitionReply',
         tags,
-        params: stageParams,
+        params: petitionStageParamsSchema,
         response: { 200: fileResponse({ description: 'Print-ready page of the opinion', mediaTypes: [MEDIA_TYPES.html] }) },
       },
     },

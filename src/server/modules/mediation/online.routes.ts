@@ -1,22 +1,34 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
   agreementByLinkSchema,
+  deliverDocumentBodySchema,
+  deliveredDocumentSchema,
+  deliveryListSchema,
+  inviteToOnlineSessionBodySchema,
+  joinOnlineSessionBodySchema,
   linkCodeBodySchema,
   linkCodeResponseSchema,
   linkTicketHeader,
   linkTicketSchema,
   linkTokenParams,
+  onlineInviteeSchema,
+  onlineInviteesSchema,
   onlineLinkInfoSchema,
-  joinOnlineSessionBodySchema,
+  onlineSessionParamsSchema,
   participantTokenSchema,
+  publicOnlineSessionParamsSchema,
+  recordingChunkParamsSchema,
+  recordingChunkQuerySchema,
+  recordingParamsSchema,
+  recordingProgressSchema,
+  recordingStartedSchema,
+  signalQuerySchema,
   signByLinkBodySchema,
+  signedSchema,
   signLinksResultSchema,
   startOnlineSessionBodySchema,
   startOnlineSessionResponseSchema,
-  inviteToOnlineSessionBodySchema,
-  onlineInviteeSchema,
-  onlineInviteesSchema,
+  startRecordingBodySchema,
 } from '../../../shared/schemas/online.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../plugins/errors.js';
@@ -25,7 +37,6 @@ import { SignallingHub } from './signalling.js';
 import { deliverDocumentOnline, listDeliveries, openDeliveredDocument } from './deliveries.js';
 import { fileResponse } from '../../lib/openapi.js';
 import { MEDIA_TYPES } from '../../lib/media-types.js';
-import { line } from '../../../shared/schemas/text.js';
 import {
   completeSessionRecordings,
   MAX_CHUNK_BYTES,
@@ -36,13 +47,13 @@ import {
 import { createReadStream } from 'node:fs';
 import { actorOf } from '../../plugins/auth.js';
 import { errorBody } from '../../plugins/errors.js';
-import { token } from '../../../shared/schemas/text.js';
 import { describeLink, sendLinkCode, verifyLink } from './online-links.js';
 import { readAgreementByLink, sendSignLinks, signAgreementByLink } from './sign-by-link.js';
+import { idParamsSchema, noContentSchema } from '../../../shared/schemas/common.js';
 
 const tags = ['online'];
-const params = z.object({ id: z.string().uuid() });
-const sessionParams = params.extend({ sessionId: z.string().uuid() });
+const params = idParamsSchema;
+const sessionParams = onlineSessionParamsSchema;
 
 /** One signalling hub per app (both route plugins below reach the same rooms). */
 const hubs = new WeakMap<Deps, SignallingHub>();
@@ -83,10 +94,7 @@ export const onlineCaseRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: '线上送达: the agreement, the latest 信访处理意见书 or the 受理回执 by a one-time link to each party’s phone',
         params,
-        body: z.object({
-          kind: z.enum(['agreement', 'petition_reply', 'receipt']),
-          partyIds: z.array(z.string().uuid()).max(50).optional(),
-        }),
+        body: deliverDocumentBodySchema,
         response: { 200: signLinksResultSchema },
       },
     },
@@ -110,17 +118,7 @@ export const onlineCaseRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: '送达记录: sent when, first opened when',
         params,
         response: {
-          200: z.array(
-            z.object({
-              partyId: z.string(),
-              partyName: z.string(),
-              kind: z.enum(['agreement', 'petition_reply', 'receipt']),
-              sentAt: z.string(),
-              expiresAt: z.string(),
-              firstOpenedAt: z.string().nullable(),
-              revoked: z.boolean(),
-            }),
-          ),
+          200: deliveryListSchema,
         },
       },
     },
@@ -201,7 +199,7 @@ export const onlineCaseRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'End the video room: links and tokens stop working, attendance goes on the timeline',
         params: sessionParams,
-        response: { 204: z.null() },
+        response: { 204: noContentSchema },
       },
     },
     async (request, reply) => {
@@ -227,8 +225,8 @@ export const onlineCaseRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: '开始录像: only with every participant’s consent (RECORDING_NOT_CONSENTED otherwise)',
         params: sessionParams,
-        body: z.object({ mimeType: line(100).default('video/webm') }),
-        response: { 201: z.object({ recordingId: z.string(), chunkSeconds: z.number(), maxChunkBytes: z.number() }) },
+        body: startRecordingBodySchema,
+        response: { 201: recordingStartedSchema },
       },
     },
     async (request, reply) =>
@@ -258,17 +256,9 @@ export const onlineCaseRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary:
           'One chunk (application/octet-stream, ≤ 8 MB) of a recording, in order from 0; a repeated chunk is acknowledged, `final=true` completes it (SHA-256, content-addressed file)',
-        params: sessionParams.extend({ recordingId: z.string().uuid(), seq: z.coerce.number().int().min(0).max(1_000_000) }),
-        querystring: z.object({ final: z.enum(['true', 'false']).default('false') }),
-        response: {
-          200: z.object({
-            recordingId: z.string(),
-            nextSeq: z.number(),
-            size: z.number(),
-            status: z.enum(['recording', 'complete']),
-            sha256: z.string().nullable(),
-          }),
-        },
+        params: recordingChunkParamsSchema,
+        querystring: recordingChunkQuerySchema,
+        response: { 200: recordingProgressSchema },
       },
     },
     async (request) =>
@@ -293,7 +283,7 @@ export const onlineCaseRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'playSessionRecording',
         tags,
         summary: '调解录像 (WebM): for those who may see the case file; every playback logged as a view of personal data',
-        params: params.extend({ recordingId: z.string().uuid() }),
+        params: recordingParamsSchema,
         response: { 200: fileResponse({ description: '调解录像 (WebM)', mediaTypes: [MEDIA_TYPES.webm] }) },
       },
     },
@@ -336,7 +326,7 @@ export const onlinePublicRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'joinOnlineSession',
         tags,
         summary: 'A party’s one-time link + SMS code → a short-lived participant token (then the waiting room)',
-        params: z.object({ sessionId: z.string().uuid() }),
+        params: publicOnlineSessionParamsSchema,
         body: joinOnlineSessionBodySchema,
         response: { 200: participantTokenSchema },
       },
@@ -354,8 +344,8 @@ export const onlinePublicRoutes: FastifyPluginAsyncZod = async (app) => {
       tags,
       summary:
         'WebSocket of the WebRTC signalling (`?token=` a participant token). Closed with 4401 for a non-participant, 4403 for another session’s, 4409 when full, 4410 once ended',
-      params: z.object({ sessionId: z.string().uuid() }),
-      querystring: z.object({ token: token(100, { min: 0 }).optional() }),
+      params: publicOnlineSessionParamsSchema,
+      querystring: signalQuerySchema,
     },
     // A plain GET (no upgrade) is told to use a WebSocket.
     handler: async () => {
@@ -431,14 +421,7 @@ export const onlinePublicRoutes: FastifyPluginAsyncZod = async (app) => {
         params: linkTokenParams,
         headers: linkTicketHeader,
         response: {
-          200: z.object({
-            kind: z.enum(['agreement', 'petition_reply', 'receipt']),
-            title: z.string(),
-            code: z.string(),
-            paragraphs: z.array(z.string()),
-            trackingToken: z.string().nullable().describe('receipt: the tracking code whose receipt the page shows'),
-            firstOpenedAt: z.string(),
-          }),
+          200: deliveredDocumentSchema,
         },
       },
     },
@@ -455,7 +438,7 @@ export const onlinePublicRoutes: FastifyPluginAsyncZod = async (app) => {
         params: linkTokenParams,
         headers: linkTicketHeader,
         body: signByLinkBodySchema,
-        response: { 201: z.object({ signedAt: z.string() }) },
+        response: { 201: signedSchema },
       },
     },
     async (request, reply) =>

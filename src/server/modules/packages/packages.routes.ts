@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
   addMemberBodySchema,
   concludePackageBodySchema,
   createPackageBodySchema,
+  listPackagesQuerySchema,
   meetingBodySchema,
   packageDetailSchema,
-  packageSummarySchema,
+  packageListSchema,
+  packageMemberParamsSchema,
   removeMemberBodySchema,
 } from '../../../shared/schemas/packages.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -19,8 +20,7 @@ import {
   recordMeeting,
   removePackageMember,
 } from './packages.js';
-
-const idParams = z.object({ id: z.string().uuid() });
+import { idParamsSchema } from '../../../shared/schemas/common.js';
 
 /** 一揽子化解 (`/api/packages`): related cases handled as one package. */
 export const packagesRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -36,8 +36,8 @@ export const packagesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'listPackages',
         tags,
-        querystring: z.object({ status: z.enum(['open', 'concluded', 'all']).default('open') }),
-        response: { 200: z.array(packageSummarySchema) },
+        querystring: listPackagesQuerySchema,
+        response: { 200: packageListSchema },
       },
     },
     async (request) => listPackages(db, actorOf(request), request.query.status),
@@ -53,7 +53,7 @@ export const packagesRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/:id',
-    { ...view, schema: { operationId: 'getPackage', tags, params: idParams, response: { 200: packageDetailSchema } } },
+    { ...view, schema: { operationId: 'getPackage', tags, params: idParamsSchema, response: { 200: packageDetailSchema } } },
     async (request) => getPackage(db, actorOf(request), request.params.id),
   );
   app.post(
@@ -63,7 +63,7 @@ export const packagesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'addPackageMember',
         tags,
-        params: idParams,
+        params: idParamsSchema,
         body: addMemberBodySchema,
         response: { 200: packageDetailSchema },
       },
@@ -81,7 +81,7 @@ export const packagesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'removePackageMember',
         tags,
-        params: idParams.extend({ caseId: z.string().uuid() }),
+        params: packageMemberParamsSchema,
         body: removeMemberBodySchema,
         response: { 200: packageDetailSchema },
       },
@@ -99,7 +99,7 @@ export const packagesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'recordPackageMeeting',
         tags,
-        params: idParams,
+        params: idParamsSchema,
         body: meetingBodySchema,
         response: { 200: packageDetailSchema },
       },
@@ -117,7 +117,7 @@ export const packagesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'concludePackage',
         tags,
-        params: idParams,
+        params: idParamsSchema,
         body: concludePackageBodySchema,
         response: { 200: packageDetailSchema },
       },

@@ -1,16 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { line, paragraph, token } from '../../../shared/schemas/text.js';
 import { attachmentSchema, publicProgressSchema } from '../../../shared/schemas/cases.js';
 import {
   confirmVerificationBodySchema,
   confirmVerificationResponseSchema,
+  portalCounsellingRequestBodySchema,
   portalRatingBodySchema,
   portalReportBodySchema,
+  portalReportHeadersSchema,
   portalReportResponseSchema,
-  publicPlaceSchema,
+  portalTicketHeadersSchema,
+  publicPlaceListSchema,
+  receivedSchema,
   startVerificationBodySchema,
   startVerificationResponseSchema,
+  trackingTokenParamsSchema,
 } from '../../../shared/schemas/portal.js';
 import { AppError, errorBody } from '../../plugins/errors.js';
 import { readUploadedFile, UPLOAD_ROUTE_CONFIG } from '../../lib/uploaded-file.js';
@@ -24,8 +27,7 @@ import {
   requestCounsellingOnPortal,
   startVerification,
 } from './portal.js';
-
-const ticketHeader = z.object({ 'x-portal-ticket': token(100, { min: 0 }).optional() });
+import { idParamsSchema } from '../../../shared/schemas/common.js';
 
 /**
  * 群众自助 portal (`/api/public/…`, no account): phone verification by SMS, filing a report with photos, rating the
@@ -52,7 +54,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'listPublicPlaces',
         tags: ['public'],
         summary: 'Streets and communities, for the place field',
-        response: { 200: z.array(publicPlaceSchema) },
+        response: { 200: publicPlaceListSchema },
       },
     },
     async () => listPublicPlaces(db, config.DISTRICT_CODE),
@@ -90,7 +92,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'confirmPhoneVerification',
         tags: ['public'],
-        params: z.object({ id: z.string().uuid() }),
+        params: idParamsSchema,
         body: confirmVerificationBodySchema,
         response: { 200: confirmVerificationResponseSchema },
       },
@@ -107,12 +109,9 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'requestCounsellingOnPortal',
         tags: ['portal'],
         summary: '网上申请心理咨询（需先验证手机号；内容保密，仅心理咨询师可见）',
-        headers: ticketHeader,
-        body: z.object({
-          name: line(50, { minMessage: '请填写称呼' }),
-          reason: paragraph(500, { min: 2, minMessage: '请简单说说您想聊的事' }),
-        }),
-        response: { 201: z.object({ received: z.boolean() }) },
+        headers: portalTicketHeadersSchema,
+        body: portalCounsellingRequestBodySchema,
+        response: { 201: receivedSchema },
       },
     },
     async (request, reply) =>
@@ -134,7 +133,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'filePortalReport',
         tags: ['public'],
-        headers: ticketHeader.extend({ 'idempotency-key': token(200, { min: 8 }).optional() }),
+        headers: portalReportHeadersSchema,
         body: portalReportBodySchema,
         response: { 200: portalReportResponseSchema, 201: portalReportResponseSchema },
       },
@@ -169,8 +168,8 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'addPortalPhoto',
         tags: ['public'],
         summary: 'multipart/form-data, one image (JPEG, PNG or WebP, 10 MB)',
-        headers: ticketHeader,
-        params: z.object({ trackingToken: line(64) }),
+        headers: portalTicketHeadersSchema,
+        params: trackingTokenParamsSchema,
         response: { 201: attachmentSchema },
       },
     },
@@ -203,7 +202,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'rateCase',
         tags: ['public'],
         summary: '群众评价 (the follow-up of a concluded case)',
-        params: z.object({ trackingToken: line(64) }),
+        params: trackingTokenParamsSchema,
         body: portalRatingBodySchema,
         response: { 200: publicProgressSchema.pick({ code: true, status: true }) },
       },

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { line } from '../../../shared/schemas/text.js';
 import { publicProgressSchema } from '../../../shared/schemas/cases.js';
 import { publicReceiptSchema } from '../../../shared/schemas/receipt.js';
 import { errorBody } from '../../plugins/errors.js';
 import { getPublicProgress, getPublicReceipt } from './progress.js';
+import { trackingTokenParamsSchema } from '../../../shared/schemas/portal.js';
 
 const tokenRateLimit = {
   rateLimit: { max: 60, timeWindow: '1 minute', errorResponseBuilder: () => ({ statusCode: 429, ...errorBody('RATE_LIMITED') }) },
@@ -19,7 +18,7 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'getPublicProgress',
         tags: ['public'],
-        params: z.object({ trackingToken: line(64) }),
+        params: trackingTokenParamsSchema,
         response: { 200: publicProgressSchema },
       },
     },
@@ -34,7 +33,7 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getPublicReceipt',
         summary: '受理回执：中心名称、地址、电话，登记时间，案件编号与查询码，进度查询地址，下一步及期限',
         tags: ['public'],
-        params: z.object({ trackingToken: line(64) }),
+        params: trackingTokenParamsSchema,
         response: { 200: publicReceiptSchema },
       },
     },

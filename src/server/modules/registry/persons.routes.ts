@@ -1,11 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { paragraph } from '../../../shared/schemas/text.js';
-import { personLookupBodySchema, personLookupResponseSchema, revealBodySchema } from '../../../shared/schemas/persons.js';
+import {
+  likelyPersonListSchema,
+  mergeMadeSchema,
+  mergePersonsBodySchema,
+  notSamePersonBodySchema,
+  partyParamsSchema,
+  personLookupBodySchema,
+  personLookupResponseSchema,
+  revealBodySchema,
+  revealedFieldSchema,
+} from '../../../shared/schemas/persons.js';
 import { actorOf } from '../../plugins/auth.js';
 import { lookupPerson } from './lookup-person.js';
 import { likelyMatchesOf, markNotSame, mergePersons, undoMerge } from './person-merges.js';
 import { revealPartyField } from './reveal-party-field.js';
+import { idParamsSchema, noContentSchema } from '../../../shared/schemas/common.js';
 
 export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, crypto } = app.deps;
@@ -35,9 +44,9 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'revealPartyField',
         tags: ['persons'],
-        params: z.object({ caseId: z.string().uuid(), partyId: z.string().uuid() }),
+        params: partyParamsSchema,
         body: revealBodySchema,
-        response: { 200: z.object({ field: z.string(), value: z.string().nullable() }) },
+        response: { 200: revealedFieldSchema },
       },
     },
     async (request) => {
@@ -58,7 +67,6 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   // The person registry: likely duplicates of a record, merging (reversible, logged) and "not the same person".
-  const personParams = z.object({ id: z.string().uuid() });
   app.get(
     '/persons/:id/likely',
     {
@@ -66,8 +74,8 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'likelyPersons',
         tags: ['persons'],
-        params: personParams,
-        response: { 200: z.array(z.object({ id: z.string(), name: z.string(), caseCount: z.number(), reasons: z.array(z.string()) })) },
+        params: idParamsSchema,
+        response: { 200: likelyPersonListSchema },
       },
     },
     async (request) => likelyMatchesOf(db, actorOf(request), request.params.id),
@@ -80,9 +88,9 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'mergePersons',
         tags: ['persons'],
         summary: '合并: this record is the same person as `intoId`',
-        params: personParams,
-        body: z.object({ intoId: z.string().uuid(), reason: paragraph(500) }),
-        response: { 200: z.object({ mergeId: z.string() }) },
+        params: idParamsSchema,
+        body: mergePersonsBodySchema,
+        response: { 200: mergeMadeSchema },
       },
     },
     async (request) => ({
@@ -101,7 +109,7 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
     '/persons/merges/:id/undo',
     {
       onRequest: [app.requirePermission('person.merge')],
-      schema: { operationId: 'undoPersonMerge', tags: ['persons'], params: personParams, response: { 204: z.null() } },
+      schema: { operationId: 'undoPersonMerge', tags: ['persons'], params: idParamsSchema, response: { 204: noContentSchema } },
     },
     async (request, reply) => {
       await undoMerge(db, actorOf(request), request.params.id);
@@ -115,9 +123,9 @@ export const personsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'markNotSamePerson',
         tags: ['persons'],
-        params: personParams,
-        body: z.object({ otherId: z.string().uuid() }),
-        response: { 204: z.null() },
+        params: idParamsSchema,
+        body: notSamePersonBodySchema,
+        response: { 204: noContentSchema },
       },
     },
     async (request, reply) => {

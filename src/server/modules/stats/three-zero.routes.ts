@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
   assessedUnitInputSchema,
   threeZeroBoardSchema,
@@ -26,6 +25,7 @@ import { threeZeroSheets } from './three-zero-workbook.js';
 import { XLSX_TYPE, attachmentName, buildWorkbook } from './workbook.js';
 import { fileResponse } from '../../lib/openapi.js';
 import { MEDIA_TYPES } from '../../lib/media-types.js';
+import { noContentSchema } from '../../../shared/schemas/common.js';
 
 export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, readDb } = app.deps;
@@ -132,7 +132,7 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: '填报安全事故与刑事/重大治安案件数（注明来源，记录填报人）',
         params: threeZeroFiguresParamsSchema,
         body: threeZeroFiguresInputSchema,
-        response: { 204: z.null() },
+        response: { 204: noContentSchema },
       },
     },
     async (request, reply) => {
@@ -152,7 +152,7 @@ export const threeZeroRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: '设置年度达标率目标（%）',
         params: threeZeroQuerySchema,
         body: threeZeroTargetsInputSchema,
-        response: { 204: z.null() },
+        response: { 204: noContentSchema },
       },
     },
     async (request, reply) => {

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Role, UnitKind } from '../../../shared/enums.js';
-import { staffSchema, unitSchema } from '../../../shared/schemas/units.js';
+import { staffListSchema, unitListSchema, unitParamsSchema } from '../../../shared/schemas/units.js';
 import { actorOf } from '../../plugins/auth.js';
 import { listStaffOfUnit, listUnits } from './units.repository.js';
 
@@ -12,7 +11,7 @@ export const unitsRoutes: FastifyPluginAsyncZod = async (app) => {
     '/units',
     {
       onRequest: [app.requirePermission('unit.list')],
-      schema: { operationId: 'listUnits', tags: ['units'], response: { 200: z.object({ items: z.array(unitSchema) }) } },
+      schema: { operationId: 'listUnits', tags: ['units'], response: { 200: unitListSchema } },
     },
     async (request) => {
       const rows = await listUnits(db, actorOf(request).districtCode);
@@ -29,8 +28,8 @@ export const unitsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'listUnitStaff',
         tags: ['units'],
-        params: z.object({ unitId: z.string().uuid() }),
-        response: { 200: z.object({ items: z.array(staffSchema) }) },
+        params: unitParamsSchema,
+        response: { 200: staffListSchema },
       },
     },
     async (request) => {

@@ -1,11 +1,8 @@
+import type { NotificationInbox } from '../../../shared/schemas/notifications.js';
 import { api } from '../api.js';
 
-/** The answer of `GET /api/notifications` (the schema is the route's own: src/server/modules/notifications/notifications.routes.ts). */
-export interface Inbox {
-  items: { id: string; caseId: string | null; title: string; body: string; createdAt: string; isRead: boolean }[];
-  unread: number;
-  total: number;
-}
+/** The answer of `GET /api/notifications` (its schema: src/shared/schemas/notifications.ts). */
+export type Inbox = NotificationInbox;
 
 /** `GET /api/notifications` (listNotifications): the newest page of the signed-in user's inbox. */
 export function listNotifications(pageSize: number): Promise<Inbox> {

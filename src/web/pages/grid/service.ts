@@ -1,27 +1,11 @@
+import type { Checkin, CheckinBody } from '../../../shared/schemas/grid.js';
 import { api } from '../../app/api.js';
 
-// The grid app's own requests: patrol check-ins (src/server/modules/grid/grid.routes.ts, whose schemas are the route's
-// own), named after their operationIds. Cases, their photos and actions, and the session are shared with the staff
+// The grid app's own requests: patrol check-ins (src/server/modules/grid/grid.routes.ts; their schemas in
+// src/shared/schemas/grid.ts), named after their operationIds. Cases, their photos and actions, and the session are shared with the staff
 // app (src/web/app/services/).
 
-/** A check-in as made on the phone: its id is made there, so the same check-in sent twice is kept once. */
-export interface CheckinBody {
-  id: string;
-  at: string;
-  lat?: number;
-  lng?: number;
-  note?: string;
-}
-
-/** A check-in as the server keeps it. */
-export interface Checkin {
-  id: string;
-  at: string;
-  lat: number | null;
-  lng: number | null;
-  note: string | null;
-  receivedAt: string;
-}
+export type { Checkin, CheckinBody } from '../../../shared/schemas/grid.js';
 
 /** `POST /api/grid/checkins` (checkIn): one patrol check-in. */
 export function checkIn(body: CheckinBody): Promise<Checkin> {

@@ -14,8 +14,8 @@ import type {
 } from '../../../../shared/schemas/agreements.js';
 import type { CaseCounselling, counsellingCreatedSchema, RequestFromCaseBody } from '../../../../shared/schemas/counselling.js';
 import type { HandlerSuggestions, SimilarCases } from '../../../../shared/schemas/learning.js';
-import type { signLinksResultSchema } from '../../../../shared/schemas/online.js';
-import type { revealBodySchema } from '../../../../shared/schemas/persons.js';
+import type { DeliverDocumentBody, Delivery, signLinksResultSchema } from '../../../../shared/schemas/online.js';
+import type { LikelyPerson, MergePersonsBody, revealBodySchema, RevealedField } from '../../../../shared/schemas/persons.js';
 import { api } from '../../../app/api.js';
 
 // The case page's own requests (its cards and buttons): one function per route, named after its operationId. The case
@@ -27,25 +27,12 @@ export type SignatureBody = z.input<typeof signatureBodySchema>;
 /** Who was sent a link (to sign, or to a document delivered online), and whether the SMS went out. */
 export type SentLinks = z.infer<typeof signLinksResultSchema>;
 
-/** A document delivered online (src/server/modules/mediation/online.routes.ts, listDeliveries). */
-export type DeliveryKind = 'agreement' | 'petition_reply' | 'receipt';
-export interface Delivery {
-  partyId: string;
-  partyName: string;
-  kind: DeliveryKind;
-  sentAt: string;
-  expiresAt: string;
-  firstOpenedAt: string | null;
-  revoked: boolean;
-}
+/** A document delivered online (listDeliveries) and which documents may be. */
+export type { Delivery } from '../../../../shared/schemas/online.js';
+export type DeliveryKind = DeliverDocumentBody['kind'];
 
-/** A record that may be the same person (src/server/modules/registry/persons.routes.ts, likelyPersons). */
-export interface LikelyPerson {
-  id: string;
-  name: string;
-  caseCount: number;
-  reasons: string[];
-}
+/** A record that may be the same person (likelyPersons). */
+export type { LikelyPerson } from '../../../../shared/schemas/persons.js';
 
 // 人民调解协议书 (src/server/modules/mediation/mediation.routes.ts)
 
@@ -129,7 +116,7 @@ export function listDeliveries(caseId: string): Promise<Delivery[]> {
 }
 
 /** `POST /api/cases/{id}/deliveries` (deliverDocumentOnline): a document by one-time link to each party's phone. */
-export function deliverDocumentOnline(caseId: string, body: { kind: DeliveryKind; partyIds?: string[] }): Promise<SentLinks> {
+export function deliverDocumentOnline(caseId: string, body: DeliverDocumentBody): Promise<SentLinks> {
   return api(`/api/cases/${caseId}/deliveries`, { method: 'POST', json: body });
 }
 
@@ -148,11 +135,7 @@ export function referToCounselling(caseId: string, body: RequestFromCaseBody): P
 // Parties and the person registry (src/server/modules/registry/persons.routes.ts)
 
 /** `POST /api/cases/{caseId}/parties/{partyId}/reveal` (revealPartyField): one field in full; the reveal is logged first. */
-export function revealPartyField(
-  caseId: string,
-  partyId: string,
-  body: z.input<typeof revealBodySchema>,
-): Promise<{ field: string; value: string | null }> {
+export function revealPartyField(caseId: string, partyId: string, body: z.input<typeof revealBodySchema>): Promise<RevealedField> {
   return api(`/api/cases/${caseId}/parties/${partyId}/reveal`, { method: 'POST', json: body });
 }
 
@@ -162,7 +145,7 @@ export function listLikelyPersons(personId: string): Promise<LikelyPerson[]> {
 }
 
 /** `POST /api/persons/{id}/merge` (mergePersons): this record is the same person as `intoId` (reversible, logged). */
-export function mergePersons(personId: string, body: { intoId: string; reason: string }): Promise<{ mergeId: string }> {
+export function mergePersons(personId: string, body: MergePersonsBody): Promise<{ mergeId: string }> {
   return api(`/api/persons/${personId}/merge`, { method: 'POST', json: body });
 }
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type {
+  DeliveredDocument,
   agreementByLinkSchema,
   inviteToOnlineSessionBodySchema,
   joinOnlineSessionBodySchema,
@@ -26,16 +27,8 @@ export type ParticipantToken = z.infer<typeof participantTokenSchema>;
 export type OnlineInvitees = z.infer<typeof onlineInviteesSchema>;
 export type OnlineInvitee = z.infer<typeof onlineInviteeSchema>;
 
-/** The document a delivery link opens (the route's own schema: openDeliveredDocument). */
-export interface DeliveredDocument {
-  kind: 'agreement' | 'petition_reply' | 'receipt';
-  title: string;
-  code: string;
-  paragraphs: string[];
-  /** receipt: the tracking code whose receipt the page shows. */
-  trackingToken: string | null;
-  firstOpenedAt: string;
-}
+/** The document a delivery link opens (openDeliveredDocument). */
+export type { DeliveredDocument } from '../../../../shared/schemas/online.js';
 
 // A party's one-time link: read it, the SMS code, then what it is for. The ticket the code gives goes in `x-link-ticket`.
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type {
+  PortalCounsellingRequestBody,
   confirmVerificationResponseSchema,
   portalReportResponseSchema,
   PortalReportBody,
@@ -47,6 +48,6 @@ export function addPortalPhoto(trackingToken: string, ticket: string, form: Form
 }
 
 /** `POST /api/public/counselling-requests` (requestCounsellingOnPortal): a counsellor calls back; counsellors alone read it. */
-export function requestCounsellingOnPortal(body: { name: string; reason: string }, ticket: string): Promise<{ received: boolean }> {
+export function requestCounsellingOnPortal(body: PortalCounsellingRequestBody, ticket: string): Promise<{ received: boolean }> {
   return api('/api/public/counselling-requests', { method: 'POST', json: body, headers: { 'x-portal-ticket': ticket } });
 }

@@ -1,16 +1,9 @@
+import type { ThreeFailuresReport } from '../../../../shared/schemas/supervision.js';
 import { api } from '../../../app/api.js';
 
-/** One holding unit's row of 三个未 (the route's own schema: src/server/modules/supervision/reports.routes.ts). */
-export interface ThreeFailuresRow {
-  unitId: string;
-  unitName: string;
-  cases: number;
-  notAccepted: number;
-  notHandled: number;
-  unlawful: number;
-}
+export type { ThreeFailuresRow } from '../../../../shared/schemas/supervision.js';
 
 /** `GET /api/reports/three-failures` (reportThreeFailures): cases registered from `from` to `to` (YYYY-MM-DD), by holding unit. */
-export function reportThreeFailures(from: string, to: string): Promise<{ today: string; rows: ThreeFailuresRow[] }> {
+export function reportThreeFailures(from: string, to: string): Promise<ThreeFailuresReport> {
   return api(`/api/reports/three-failures?from=${from}&to=${to}`);
 }
