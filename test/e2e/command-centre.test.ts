@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/shared/calendar.js';
 import { buildCaseBody } from '../../src/server/modules/cases/cases.factory.js';
-import { readWorkbook } from '../../src/server/modules/stats/workbook.js';
+import { readWorkbook } from '../../src/server/lib/workbook.js';
 import type { MapLayers } from '../../src/shared/schemas/map.js';
 import { actOnCaseOk, signIn } from '../support/app.js';
 import { drawnTexts, SCREENSHOTS, signInPage, startBrowserTest, textProblems, type BrowserContext } from './browser.js';

@@ -22,7 +22,7 @@ import { registerCase } from '../case-access/register-case.js';
 import { readUploadedFile, UPLOAD_ROUTE_CONFIG } from '../../lib/uploaded-file.js';
 import { uploadAttachment } from '../case-access/upload-attachment.js';
 import { exportCases } from './export-cases.js';
-import { XLSX_TYPE, attachmentName } from '../stats/workbook.js';
+import { XLSX_TYPE, attachmentName } from '../../lib/workbook.js';
 import { hasPermission } from '../../../shared/permissions.js';
 import { fileResponse } from '../../lib/openapi.js';
 import { ATTACHMENT_MEDIA_TYPES, MEDIA_TYPES } from '../../lib/media-types.js';

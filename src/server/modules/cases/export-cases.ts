@@ -7,7 +7,7 @@ import { accessLog, caseParties } from '../../db/schema.js';
 import type { PersonalDataCrypto } from '../../lib/personal-data-crypto.js';
 import type { Actor } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
-import { buildWorkbook, type Sheet } from '../stats/workbook.js';
+import { buildWorkbook, type Sheet } from '../../lib/workbook.js';
 import { COUNT_CAP, listCases } from './cases.repository.js';
 
 const zh = (key: string) => (zhCN as Record<string, string>)[key] ?? key;

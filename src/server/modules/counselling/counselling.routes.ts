@@ -43,7 +43,7 @@ import {
 } from '../../../shared/schemas/counselling.js';
 import { actorOf } from '../../plugins/auth.js';
 import { bookAppointment, listAppointments, setAppointmentStatus } from './appointments.js';
-import { XLSX_TYPE, attachmentName, buildWorkbook } from '../stats/workbook.js';
+import { XLSX_TYPE, attachmentName, buildWorkbook } from '../../lib/workbook.js';
 import { fileResponse } from '../../lib/openapi.js';
 import { MEDIA_TYPES } from '../../lib/media-types.js';
 import { listCounsellors, readDuty, setDuty } from './duty.js';

@@ -4,7 +4,7 @@ import { addDays, shanghaiDate } from '../../../shared/calendar.js';
 import { GAD7, PHQ9, scaleDefinitionSchema, scaleFromText, scaleToText, scoreScale } from '../../../shared/scales.js';
 import { actOnCaseOk, createIsolatedDatabase, dropDatabase, signIn, startTestApp, type TestContext } from '../../../../test/support/app.js';
 import { buildCaseBody } from '../cases/cases.factory.js';
-import { readWorkbook } from '../stats/workbook.js';
+import { readWorkbook } from '../../lib/workbook.js';
 
 /** Answers to `scale` summing to `total`, filled from the first item, leaving the items in `zero` at 0. */
 function answersFor(items: number, total: number, zero: number[] = []): number[] {

@@ -3,7 +3,7 @@ import { addDays, startOfShanghaiDate } from '../../../shared/calendar.js';
 import { zhCN } from '../../../shared/locales/zh-CN.js';
 import { COUNSELLING_FIGURE_KEYS } from '../../../shared/schemas/counselling.js';
 import type { Db } from '../../db/client.js';
-import type { Sheet } from '../stats/workbook.js';
+import type { Sheet } from '../../lib/workbook.js';
 
 /** An alert is answered in time when its risk assessment is recorded within this many minutes of being raised. */
 export const ALERT_ANSWER_MINUTES = 60;

@@ -11,7 +11,7 @@ import {
 } from '../../../shared/schemas/stats.js';
 import { actorOf } from '../../plugins/auth.js';
 import { readCockpit, readMediationForm } from './indicators.js';
-import { XLSX_TYPE, attachmentName, buildWorkbook, type Sheet } from './workbook.js';
+import { XLSX_TYPE, attachmentName, buildWorkbook, type Sheet } from '../../lib/workbook.js';
 import { fileResponse } from '../../lib/openapi.js';
 import { MEDIA_TYPES } from '../../lib/media-types.js';
 

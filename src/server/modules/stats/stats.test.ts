@@ -13,7 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
-import { XLSX_TYPE, readWorkbook } from './workbook.js';
+import { XLSX_TYPE, readWorkbook } from '../../lib/workbook.js';
 
 /**
  * A hand-built set of cases in an isolated database, so every figure is known in advance. The period is October 2026

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { ThreeZeroBoard } from '../../../shared/schemas/three-zero.js';
 import { zhCN } from '../../../shared/locales/zh-CN.js';
 import { AppError } from '../../plugins/errors.js';
-import type { Sheet } from './workbook.js';
+import type { Sheet } from '../../lib/workbook.js';
 
 const zh = (key: string) => (zhCN as Record<string, string>)[key] ?? key;
 const yesNo = (v: boolean | null) => (v === null ? '未填报' : v ? '是' : '否');

@@ -22,7 +22,7 @@ import {
   setThreeZeroTargets,
 } from './three-zero.repository.js';
 import { threeZeroSheets } from './three-zero-workbook.js';
-import { XLSX_TYPE, attachmentName, buildWorkbook } from './workbook.js';
+import { XLSX_TYPE, attachmentName, buildWorkbook } from '../../lib/workbook.js';
 import { fileResponse } from '../../lib/openapi.js';
 import { MEDIA_TYPES } from '../../lib/media-types.js';
 import { noContentSchema } from '../../../shared/schemas/common.js';

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { MEDIA_TYPES } from '../../lib/media-types.js';
+import { MEDIA_TYPES } from './media-types.js';
 
 export interface SheetColumn {
   header: string;
