@@ -71,6 +71,19 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('the web shows instants on the centre’s clock (atCentre), not the browser’s zone', () => {
+    // An API's instants are named …At (createdAt, urgedAt, scheduledAt); dayjs(instant) reads them in the browser's
+    // zone, so a PC set to UTC would show a case registered at 07:30 in Shanghai as the day before. Date-only values
+    // (YYYY-MM-DD) are not instants and may go through dayjs.
+    const web = filesUnder(join(root, 'src/web'), productCode);
+    const offenders = web.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (/\bdayjs\([\w.?!]*At\)/.test(line) ? [`${relative(root, file)}:${i + 1}`] : [])),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('the web compares no role names: it shows what the server’s policies answer (allowedActions, abilities, permissions)', () => {
     const web = filesUnder(join(root, 'src/web'), productCode);
     const offenders = web.flatMap((file) =>

@@ -1,5 +1,5 @@
 import dayjs, { type Dayjs } from 'dayjs';
-import { shanghaiClock, shanghaiDate } from '../../shared/calendar.js';
+import { shanghaiClock, shanghaiDate, startOfShanghaiDate } from '../../shared/calendar.js';
 
 /**
  * Today as the centre counts it. Periods, figures and deadlines are Asia/Shanghai days on the server; a browser whose
@@ -21,4 +21,14 @@ export function centreNow(): Dayjs {
 /** An instant (an API's ISO timestamp) as the centre's clock read it: the wall and the cockpit show Shanghai times. */
 export function atCentre(instant: string | Date): Dayjs {
   return dayjs(shanghaiClock(new Date(instant)));
+}
+
+/**
+ * The instant (ISO) of a wall-clock time picked on the centre's clock — the inverse of `atCentre`: a date-time picker
+ * shows and returns the fields as read in Shanghai, whatever zone the PC is set to (Asia/Shanghai keeps no daylight
+ * saving, so a day is always 24 hours after its midnight).
+ */
+export function fromCentre(wall: Dayjs): string {
+  const midnight = startOfShanghaiDate(wall.format('YYYY-MM-DD')).getTime();
+  return new Date(midnight + ((wall.hour() * 60 + wall.minute()) * 60 + wall.second()) * 1000).toISOString();
 }

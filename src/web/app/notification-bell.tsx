@@ -1,10 +1,10 @@
 import { BellOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Empty, List, Popover, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useNavigate } from 'react-router';
 import { useI18n } from './i18n.js';
 import { listNotifications, markNotificationsRead } from './services/notifications.js';
+import { atCentre } from './centre-date.js';
 
 /** The in-app inbox: reminders and escalations from the deadline sweep, refreshed every minute. */
 export function NotificationBell() {
@@ -38,7 +38,7 @@ export function NotificationBell() {
                 title={n.title}
                 description={
                   <Typography.Text type="secondary">
-                    {n.body} · {dayjs(n.createdAt).format('MM-DD HH:mm')}
+                    {n.body} · {atCentre(n.createdAt).format('MM-DD HH:mm')}
                   </Typography.Text>
                 }
               />

@@ -1,11 +1,11 @@
 import { Empty, Table, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { Link } from 'react-router';
 import type { CaseListItem as CaseSummary } from '../../shared/schemas/cases.js';
 import { useI18n } from '../app/i18n.js';
 import type { MessageKey } from '../../shared/locales/zh-CN.js';
 import { RiskTag, StatusTag } from './case-tags.js';
 import { DeadlineBadge } from './deadline-badge.js';
+import { atCentre } from '../app/centre-date.js';
 
 /** The case table shared by the list, the dispatch board and "my cases"; paging is done by the server. */
 export function CaseTable(props: {
@@ -83,7 +83,7 @@ export function CaseTable(props: {
         {
           title: t('case.createdAt'),
           dataIndex: 'createdAt',
-          render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm'),
+          render: (v: string) => atCentre(v).format('YYYY-MM-DD HH:mm'),
           width: 150,
           responsive: ['xxl'],
         },

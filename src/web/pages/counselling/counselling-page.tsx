@@ -1,7 +1,7 @@
 import { AlertOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Badge, Button, Card, DatePicker, Form, Input, List, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { CRISIS_RISK_LEVELS } from '../../../shared/enums.js';
@@ -18,7 +18,7 @@ import {
   type WalkInBody,
 } from '../../../shared/schemas/counselling.js';
 import { zodRule } from '../../components/zod-rule.js';
-import { centreToday } from '../../app/centre-date.js';
+import { atCentre, centreToday } from '../../app/centre-date.js';
 import { useI18n } from '../../app/i18n.js';
 import { DutyTab } from './duty-tab.js';
 import { ScalesTab } from './scales-tab.js';
@@ -129,7 +129,7 @@ export function CounsellingPage() {
               >
                 <List.Item.Meta
                   title={<Typography.Text strong>{`${a.personName} · ${a.reason}`}</Typography.Text>}
-                  description={dayjs(a.raisedAt).format('YYYY-MM-DD HH:mm')}
+                  description={atCentre(a.raisedAt).format('YYYY-MM-DD HH:mm')}
                 />
               </List.Item>
             )}
@@ -185,7 +185,7 @@ export function CounsellingPage() {
                     {
                       title: t('counselling.nextAppointment'),
                       dataIndex: 'nextAppointment',
-                      render: (v: string | null) => (v ? dayjs(v).format('MM-DD HH:mm') : '—'),
+                      render: (v: string | null) => (v ? atCentre(v).format('MM-DD HH:mm') : '—'),
                     },
                   ]}
                 />
@@ -207,7 +207,7 @@ export function CounsellingPage() {
                     columns={[
                       {
                         title: t('counselling.time'),
-                        render: (_, r) => `${dayjs(r.startsAt).format('MM-DD ddd HH:mm')}–${dayjs(r.endsAt).format('HH:mm')}`,
+                        render: (_, r) => `${atCentre(r.startsAt).format('MM-DD ddd HH:mm')}–${atCentre(r.endsAt).format('HH:mm')}`,
                       },
                       { title: t('counselling.name'), dataIndex: 'personName' },
                       { title: t('counselling.counsellor'), render: (_, r) => r.counsellor.name },

@@ -21,12 +21,12 @@ import {
   Tooltip,
   Typography,
 } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { lazy, Suspense, useState } from 'react';
 import { addSessionSchema, referOutSchema, type ReferOutBody } from '../../../shared/schemas/counselling.js';
 import { zodRule } from '../../components/zod-rule.js';
 import { useI18n } from '../../app/i18n.js';
-import { centreToday } from '../../app/centre-date.js';
+import { atCentre, centreToday } from '../../app/centre-date.js';
 import {
   addCounsellingSession,
   administerScale,
@@ -208,7 +208,7 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
               columns={[
                 {
                   title: t('counselling.time'),
-                  render: (_, r) => `${dayjs(r.startsAt).format('YYYY-MM-DD HH:mm')}–${dayjs(r.endsAt).format('HH:mm')}`,
+                  render: (_, r) => `${atCentre(r.startsAt).format('YYYY-MM-DD HH:mm')}–${atCentre(r.endsAt).format('HH:mm')}`,
                 },
                 { title: t('counselling.counsellor'), render: (_, r) => r.counsellor.name },
                 { title: t('counselling.room'), render: (_, r) => r.room.name },
@@ -295,7 +295,11 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
                     pagination={false}
                     dataSource={[...d.administrations].reverse()}
                     columns={[
-                      { title: t('counselling.time'), dataIndex: 'createdAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm') },
+                      {
+                        title: t('counselling.time'),
+                        dataIndex: 'createdAt',
+                        render: (v: string) => atCentre(v).format('YYYY-MM-DD HH:mm'),
+                      },
                       { title: t('counselling.scale'), dataIndex: 'scaleCode' },
                       { title: t('counselling.total'), dataIndex: 'total' },
                       { title: t('counselling.band'), render: (_, r) => r.band.label },
@@ -338,7 +342,7 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
                 </List.Item>
               )}
             />
-            <Form form={sessionForm} layout="vertical" onFinish={(v) => addSession.mutate(v)} initialValues={{ heldOn: dayjs() }}>
+            <Form form={sessionForm} layout="vertical" onFinish={(v) => addSession.mutate(v)} initialValues={{ heldOn: centreToday() }}>
               <Form.Item name="heldOn" label={t('counselling.date')} rules={[{ required: true }]}>
                 <DatePicker allowClear={false} />
               </Form.Item>
@@ -367,12 +371,12 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
               locale={{ emptyText: t('common.empty') }}
               columns={[
                 { title: t('counselling.institution'), dataIndex: 'institution' },
-                { title: t('counselling.referredAt'), dataIndex: 'referredAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD') },
+                { title: t('counselling.referredAt'), dataIndex: 'referredAt', render: (v: string) => atCentre(v).format('YYYY-MM-DD') },
                 { title: t('counselling.followUpOn'), dataIndex: 'followUpOn' },
                 {
                   title: t('counselling.followUpColumn'),
                   dataIndex: 'followedUpAt',
-                  render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD') : t('counselling.followUpDue')),
+                  render: (v: string | null) => (v ? atCentre(v).format('YYYY-MM-DD') : t('counselling.followUpDue')),
                 },
               ]}
             />

@@ -18,7 +18,7 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { OUTCOMES, type Outcome } from '../../../shared/enums.js';
@@ -28,7 +28,7 @@ import { listCases } from '../../app/services/cases.js';
 import { useI18n } from '../../app/i18n.js';
 import { useSession } from '../../app/session.js';
 import { RiskTag, StatusTag } from '../../components/case-tags.js';
-import { centreToday } from '../../app/centre-date.js';
+import { atCentre, centreToday } from '../../app/centre-date.js';
 import { addPackageMember, concludePackage, getPackage, recordPackageMeeting, removePackageMember } from './service.js';
 
 type Dialog = 'meeting' | 'add' | 'conclude' | { remove: string } | undefined;
@@ -168,7 +168,7 @@ export function PackageDetailPage() {
                 <>
                   <Typography.Text strong>{t(`packages.event.${e.what}`)}</Typography.Text> {e.text}
                   <br />
-                  <Typography.Text type="secondary">{dayjs(e.at).format('YYYY-MM-DD HH:mm')}</Typography.Text>
+                  <Typography.Text type="secondary">{atCentre(e.at).format('YYYY-MM-DD HH:mm')}</Typography.Text>
                 </>
               ),
             }))}

@@ -1,13 +1,13 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { CHANNELS, type Channel } from '../../../../shared/enums.js';
 import type { ApiClient } from '../../../../shared/schemas/integrations.js';
 import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { createApiClient, listApiClients, revokeApiClient, rotateApiKey, type ApiClientSecrets as Secrets } from './service.js';
+import { atCentre } from '../../../app/centre-date.js';
 
 /**
  * 接入系统: the other systems that file and follow cases (12345, 110, court, petition bureau, Open311 apps, video
@@ -73,7 +73,7 @@ export function ApiClientsPage() {
           {
             title: t('apiClients.lastUsed'),
             dataIndex: 'lastUsedAt',
-            render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '—'),
+            render: (v: string | null) => (v ? atCentre(v).format('YYYY-MM-DD HH:mm') : '—'),
           },
           {
             title: t('apiClients.status'),

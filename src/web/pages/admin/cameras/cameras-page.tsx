@@ -17,7 +17,6 @@ import {
   TreeSelect,
   Typography,
 } from 'antd';
-import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import type { Camera, CameraInput } from '../../../../shared/schemas/cameras.js';
@@ -27,6 +26,7 @@ import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { toUnitTree, useUnits } from '../../../components/use-units.js';
 import { createCamera, updateCamera } from './service.js';
+import { atCentre } from '../../../app/centre-date.js';
 
 /**
  * 视频监控点位: the cameras whose video-analytics alerts become grid events, with their online status (kept live by
@@ -113,7 +113,7 @@ export function CamerasPage() {
           {
             title: t('cameras.lastHeartbeat'),
             dataIndex: 'lastHeartbeatAt',
-            render: (v: string | null) => (v ? dayjs(v).format('MM-DD HH:mm:ss') : '—'),
+            render: (v: string | null) => (v ? atCentre(v).format('MM-DD HH:mm:ss') : '—'),
           },
           { title: t('cameras.alerts24h'), dataIndex: 'openAlerts', render: (n: number) => (n ? <Tag color="volcano">{n}</Tag> : 0) },
           ...(canEdit
@@ -202,7 +202,7 @@ function CameraAlerts({ camera }: { camera: Camera }) {
         columns={[
           { title: t('cameras.alertType'), dataIndex: 'alertType', render: (v: string) => label('cameraAlert', v) },
           { title: t('cameras.count'), dataIndex: 'count' },
-          { title: t('cameras.lastAt'), dataIndex: 'lastAt', render: (v: string) => dayjs(v).format('MM-DD HH:mm') },
+          { title: t('cameras.lastAt'), dataIndex: 'lastAt', render: (v: string) => atCentre(v).format('MM-DD HH:mm') },
           { title: t('case.code'), render: (_, a) => <Link to={`/cases/${a.caseId}`}>{a.caseCode}</Link> },
           { title: t('case.status'), dataIndex: 'caseStatus', render: (v: string) => label('status', v) },
         ]}

@@ -1,11 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Descriptions, Empty, Space, Table, Tabs, Typography } from 'antd';
-import dayjs from 'dayjs';
 import type { RoutingModelReport } from '../../../../shared/schemas/learning.js';
 import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { getRoutingModel, trainRoutingModel } from './service.js';
+import { atCentre } from '../../../app/centre-date.js';
 
 type Head = NonNullable<NonNullable<RoutingModelReport['active']>['heads']['category']>;
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -110,7 +110,7 @@ export function RoutingModelPage() {
           <Typography.Text data-testid="model-active">
             {t('routingModel.active', {
               version: a.version,
-              date: dayjs(a.createdAt).format('YYYY-MM-DD HH:mm'),
+              date: atCentre(a.createdAt).format('YYYY-MM-DD HH:mm'),
               trainedOn: a.trainedOn,
               heldOut: a.heldOut,
             })}
@@ -148,7 +148,7 @@ export function RoutingModelPage() {
             columns={[
               { title: t('routingModel.version'), dataIndex: 'version' },
               { title: t('routingModel.status'), dataIndex: 'status', render: (s: string) => t(`routingModel.status.${s}` as never) },
-              { title: t('routingModel.when'), dataIndex: 'createdAt', render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm') },
+              { title: t('routingModel.when'), dataIndex: 'createdAt', render: (d: string) => atCentre(d).format('YYYY-MM-DD HH:mm') },
               { title: t('routingModel.accuracy'), dataIndex: 'heldOutAccuracy', render: pct },
             ]}
           />

@@ -2,6 +2,7 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, Modal, Radio, Select, Space, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
+import { centreToday } from '../../../app/centre-date.js';
 import { useState } from 'react';
 import { ERRORS, type ErrorCode } from '../../../../shared/errors.js';
 import { SUBJECT_MATTERS, type AgreementInput } from '../../../../shared/schemas/agreements.js';
@@ -215,7 +216,7 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
           {a.status === 'effective' && a.judicialConfirmation.eligible && canMediate && (
             <Button
               onClick={() => (
-                court.setFieldsValue({ court: a.judicialConfirmation.court ?? '焦作市示范区人民法院', appliedOn: dayjs() }),
+                court.setFieldsValue({ court: a.judicialConfirmation.court ?? '焦作市示范区人民法院', appliedOn: centreToday() }),
                 setCourtOpen(true)
               )}
             >

@@ -1,7 +1,6 @@
 import { PaperClipOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, Descriptions, Row, Space, Spin, Table, Timeline, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { CaseAction } from '../../../../shared/case-lifecycle.js';
@@ -22,6 +21,7 @@ import { DeliveriesCard } from './deliveries-card.js';
 import { PetitionRepliesCard } from './petition-replies-card.js';
 import { CounsellingCard } from './counselling-card.js';
 import { SimilarCasesCard } from './similar-cases-card.js';
+import { atCentre } from '../../../app/centre-date.js';
 
 async function uploadFile(caseId: string, file: File): Promise<string> {
   const kind = file.type.startsWith('image/') ? 'photo' : file.type.startsWith('audio/') ? 'audio' : 'document';
@@ -235,7 +235,7 @@ export function CaseDetailPage() {
                     {e.toStatus && e.action !== 'note' && <> → {label('status', e.toStatus)}</>}
                     <div>
                       <Typography.Text type="secondary">
-                        {dayjs(e.at).format('YYYY-MM-DD HH:mm')} · {e.actorName}
+                        {atCentre(e.at).format('YYYY-MM-DD HH:mm')} · {e.actorName}
                       </Typography.Text>
                     </div>
                     {typeof e.data?.leadUnit === 'string' && (

@@ -1,6 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Form, Input, Modal, Select, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import type { CaseDetail } from '../../../../shared/schemas/cases.js';
 import { requestFromCaseSchema, type RequestFromCaseBody } from '../../../../shared/schemas/counselling.js';
@@ -8,6 +7,7 @@ import { zodRule } from '../../../components/zod-rule.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { getCaseCounselling, referToCounselling } from './service.js';
+import { atCentre } from '../../../app/centre-date.js';
 
 /**
  * 心理服务 on the case page: refer a party who is in distress; afterwards only that a service exists and its status
@@ -57,7 +57,7 @@ export function CounsellingCard({ detail }: { detail: CaseDetail }) {
           {list.map((s) => (
             <Space key={s.id}>
               <Tag color={s.status === 'closed' ? 'default' : 'purple'}>{label('counsellingStatus', s.status)}</Tag>
-              <Typography.Text type="secondary">{dayjs(s.createdAt).format('YYYY-MM-DD')}</Typography.Text>
+              <Typography.Text type="secondary">{atCentre(s.createdAt).format('YYYY-MM-DD')}</Typography.Text>
             </Space>
           ))}
           <Typography.Text type="secondary">{t('counselling.sealedHint')}</Typography.Text>

@@ -1,12 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Checkbox, DatePicker, Form, Input, List, Modal, Radio, Space, Switch, Tag, Tooltip, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import type { CaseDetail } from '../../../../shared/schemas/cases.js';
 import { formatShanghaiDateTime } from '../../../../shared/calendar.js';
 import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { listSessions, recordSession, referToPolice, scheduleSession } from './service.js';
+import { atCentre, centreNow, fromCentre } from '../../../app/centre-date.js';
 
 /** 调解会 on the case page: schedule (parties told by SMS), record attendance, statements and the 笔录; refer to police. */
 export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMediate: boolean }) {
@@ -21,7 +22,7 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
     const v = await form.validateFields();
     try {
       if (dialog === 'schedule') {
-        await scheduleSession(detail.id, { ...v, scheduledAt: (v.scheduledAt as Dayjs).toISOString() });
+        await scheduleSession(detail.id, { ...v, scheduledAt: fromCentre(v.scheduledAt as Dayjs) });
       } else if (dialog === 'police') {
         await referToPolice(detail.id, v);
       } else if (dialog) {
@@ -57,7 +58,7 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
               size="small"
               onClick={() => (
                 form.setFieldsValue({
-                  scheduledAt: dayjs().add(1, 'day').hour(9).minute(30),
+                  scheduledAt: centreNow().add(1, 'day').hour(9).minute(30).second(0),
                   room: '调解室（一）',
                   invitedPartyIds: detail.parties.map((p) => p.id),
                   isPublic: false,
@@ -88,11 +89,11 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
                       {t('sessions.online')}
                     </Button>,
                     // A session is recorded once it has taken place (the server refuses earlier: SESSION_NOT_YET_HELD).
-                    <Tooltip key="record" title={dayjs(s.scheduledAt).isAfter(dayjs()) ? t('sessions.notYet') : undefined}>
+                    <Tooltip key="record" title={Date.parse(s.scheduledAt) > Date.now() ? t('sessions.notYet') : undefined}>
                       <Button
                         size="small"
                         type="primary"
-                        disabled={dayjs(s.scheduledAt).isAfter(dayjs())}
+                        disabled={Date.parse(s.scheduledAt) > Date.now()}
                         onClick={() => (
                           form.setFieldsValue({ attendedPartyIds: s.invitedPartyIds, outcome: 'continue' }),
                           setDialog({ record: s.id })
@@ -108,7 +109,7 @@ export function SessionsCard({ detail, canMediate }: { detail: CaseDetail; canMe
             <Space direction="vertical" size={0}>
               <Space>
                 <Tag>{t(`sessions.status.${s.status}`)}</Tag>
-                {dayjs(s.scheduledAt).format('YYYY-MM-DD HH:mm')} · {s.room} · {s.mediatorNames}
+                {atCentre(s.scheduledAt).format('YYYY-MM-DD HH:mm')} · {s.room} · {s.mediatorNames}
               </Space>
               {s.outcome && <Typography.Text type="secondary">{t(`sessions.outcome.${s.outcome}`)}</Typography.Text>}
               {s.online && (

@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Empty, List, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { Link } from 'react-router';
 import { useI18n } from '../../../app/i18n.js';
 import { getSimilarCases } from './service.js';
+import { atCentre } from '../../../app/centre-date.js';
 
 /** 类案参考: how the centre settled the concluded cases most like this one (never the same parties' own cases). */
 export function SimilarCasesCard({ caseId }: { caseId: string }) {
@@ -38,7 +38,7 @@ export function SimilarCasesCard({ caseId }: { caseId: string }) {
                 </Space>
                 <Typography.Text>{s.summary}</Typography.Text>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {dayjs(s.concludedAt).format('YYYY-MM-DD')} · {s.reasons.join('；')}
+                  {atCentre(s.concludedAt).format('YYYY-MM-DD')} · {s.reasons.join('；')}
                 </Typography.Text>
                 {s.parties && s.parties.length > 0 && (
                   <Typography.Text style={{ fontSize: 12 }}>

@@ -1,7 +1,7 @@
 import { Card, List, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import type { CaseDetail } from '../../../../shared/schemas/cases.js';
 import { useI18n } from '../../../app/i18n.js';
+import { atCentre } from '../../../app/centre-date.js';
 
 /** 督办 and 延期 of the case; shown only when there are any. */
 export function SupervisionCard({ detail }: { detail: CaseDetail }) {
@@ -22,7 +22,7 @@ export function SupervisionCard({ detail }: { detail: CaseDetail }) {
                 <Space wrap>
                   <Typography.Text strong>{t('urge.title')}</Typography.Text>
                   <Typography.Text type="secondary">
-                    {item.u.isAutomatic ? t('urge.auto') : item.u.urgedBy} · {dayjs(item.u.urgedAt).format('YYYY-MM-DD')} ·{' '}
+                    {item.u.isAutomatic ? t('urge.auto') : item.u.urgedBy} · {atCentre(item.u.urgedAt).format('YYYY-MM-DD')} ·{' '}
                     {t('urge.replyBy')} {item.u.replyBy}
                   </Typography.Text>
                   {item.u.answeredAt ? (
@@ -42,7 +42,7 @@ export function SupervisionCard({ detail }: { detail: CaseDetail }) {
                   <Typography.Text strong>{t('extension.title')}</Typography.Text>
                   <Typography.Text type="secondary">
                     {item.e.days}
-                    {t('deadline.calendarDays')} · {dayjs(item.e.requestedAt).format('YYYY-MM-DD')}
+                    {t('deadline.calendarDays')} · {atCentre(item.e.requestedAt).format('YYYY-MM-DD')}
                   </Typography.Text>
                   <Tag color={item.e.status === 'approved' ? 'green' : item.e.status === 'refused' ? 'default' : 'gold'}>
                     {t(`extension.status.${item.e.status}`)}

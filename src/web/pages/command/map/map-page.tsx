@@ -23,7 +23,7 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { Link } from 'react-router';
-import { centreToday } from '../../../app/centre-date.js';
+import { atCentre, centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 import { listCameraAlerts, listCameras } from '../../../app/services/cameras.js';
 import { readMapLayers } from '../../../app/services/stats.js';
@@ -263,7 +263,7 @@ export function MapPage() {
                 <List.Item>
                   <Space direction="vertical" size={0}>
                     <Link to={`/cases/${a.caseId}`}>{`${a.caseCode} · ${label('cameraAlert', a.alertType)} ×${a.count}`}</Link>
-                    <Typography.Text type="secondary">{`${dayjs(a.lastAt).format('YYYY-MM-DD HH:mm')} · ${label('status', a.caseStatus)}`}</Typography.Text>
+                    <Typography.Text type="secondary">{`${atCentre(a.lastAt).format('YYYY-MM-DD HH:mm')} · ${label('status', a.caseStatus)}`}</Typography.Text>
                   </Space>
                 </List.Item>
               )}

@@ -37,7 +37,7 @@ import { useMemo, useState } from 'react';
 import { ASSESSED_UNIT_TYPES } from '../../../../shared/enums.js';
 import { threeZeroFiguresInputSchema, type AssessedUnitInput, type ThreeZeroBoard } from '../../../../shared/schemas/three-zero.js';
 import { ApiError } from '../../../app/api.js';
-import { centreToday } from '../../../app/centre-date.js';
+import { atCentre, centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { toUnitTree, useUnits } from '../../../components/use-units.js';
@@ -330,7 +330,7 @@ export function ThreeZeroPage() {
                 dataIndex: 'source',
                 render: (v: string | null, r) =>
                   v ? (
-                    <Tooltip title={`${r.enteredBy ?? ''} ${r.enteredAt ? dayjs(r.enteredAt).format('YYYY-MM-DD HH:mm') : ''}`}>
+                    <Tooltip title={`${r.enteredBy ?? ''} ${r.enteredAt ? atCentre(r.enteredAt).format('YYYY-MM-DD HH:mm') : ''}`}>
                       {v}
                     </Tooltip>
                   ) : (

@@ -1,10 +1,10 @@
 import { Badge, Card, Col, Empty, List, Row, Segmented, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useI18n } from '../../../app/i18n.js';
 import { useLiveEvents } from '../../../app/live-events.js';
 import { PagedCaseTable } from '../../../components/paged-case-table.js';
+import { atCentre } from '../../../app/centre-date.js';
 
 /** The dispatcher's board: cases still to be accepted, accepted cases waiting for a lead unit, and live arrivals. */
 export function DispatchBoardPage() {
@@ -78,7 +78,7 @@ function LiveArrivals() {
                 }
                 description={
                   <Typography.Text type="secondary">
-                    {e.code} · {dayjs(e.at).format('HH:mm:ss')}
+                    {e.code} · {atCentre(e.at).format('HH:mm:ss')}
                     {e.type === 'camera.alert' && (e.count ?? 1) > 1 ? ` · ${t('live.repeats', { count: e.count ?? 1 })}` : ''}
                   </Typography.Text>
                 }

@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, Checkbox, Empty, Segmented, Space, Table, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useI18n } from '../../../app/i18n.js';
 import { listUrges, type UrgeRow as Row } from './service.js';
+import { atCentre } from '../../../app/centre-date.js';
 
 /** "My urges": what I must answer, and what I pressed others for. */
 export function UrgesPage() {
@@ -79,7 +79,7 @@ export function UrgesPage() {
             width: 150,
             render: (_, u) => (
               <Typography.Text type="secondary">
-                {u.isAutomatic ? t('urge.auto') : u.urgedBy} · {dayjs(u.urgedAt).format('MM-DD')}
+                {u.isAutomatic ? t('urge.auto') : u.urgedBy} · {atCentre(u.urgedAt).format('MM-DD')}
               </Typography.Text>
             ),
           },

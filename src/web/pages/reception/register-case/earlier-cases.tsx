@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Empty, List, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { Link } from 'react-router';
 import { idNumberSchema, phoneSchema } from '../../../../shared/schemas/text.js';
 import { useI18n } from '../../../app/i18n.js';
 import { StatusTag } from '../../../components/case-tags.js';
 import { lookupPerson } from './service.js';
+import { atCentre } from '../../../app/centre-date.js';
 
 /**
  * As soon as a valid ID number or phone is typed, the person's earlier cases appear beside the form
@@ -54,7 +54,7 @@ export function EarlierCases({ idNumber, phone }: { idNumber?: string; phone?: s
                   {!c.visible && <Tag>{t('register.earlierOutside')}</Tag>}
                 </Space>
                 <Typography.Text type="secondary">
-                  {dayjs(c.createdAt).format('YYYY-MM-DD')} {c.visible ? c.summary : ''}
+                  {atCentre(c.createdAt).format('YYYY-MM-DD')} {c.visible ? c.summary : ''}
                 </Typography.Text>
               </Space>
             </List.Item>

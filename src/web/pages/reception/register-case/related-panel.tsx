@@ -1,6 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Empty, List, Progress, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import type { RelatedPreviewBody } from '../../../../shared/schemas/related.js';
@@ -8,6 +7,7 @@ import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { StatusTag } from '../../../components/case-tags.js';
 import { previewRelated } from './service.js';
+import { atCentre } from '../../../app/centre-date.js';
 
 const FLAG_COLOR = {
   repeat: 'orange',
@@ -121,7 +121,7 @@ export function RelatedPanel({ draft }: { draft: RelatedPreviewBody }) {
                       <Progress percent={Math.round(r.score * 100)} size="small" steps={5} showInfo />
                     </Space>
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {dayjs(r.createdAt).format('YYYY-MM-DD')} {r.summary}
+                      {atCentre(r.createdAt).format('YYYY-MM-DD')} {r.summary}
                     </Typography.Text>
                     <Typography.Text style={{ fontSize: 12 }}>{r.reasons.join('；')}</Typography.Text>
                   </Space>
