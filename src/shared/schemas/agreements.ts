@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParamsSchema } from './common.js';
+import { idParamsSchema, queryFlagSchema } from './common.js';
 import { onlineRecordSchema } from './online.js';
 import { line, paragraph } from './text.js';
 
@@ -160,7 +160,7 @@ export const petitionReplySchema = z.object({
 });
 
 /** `GET /api/cases/:id/agreement`: with `ifExists=true`, a case without an agreement answers 204 instead of 404. */
-export const getAgreementQuerySchema = z.object({ ifExists: z.enum(['true', 'false']).default('false') });
+export const getAgreementQuerySchema = z.object({ ifExists: queryFlagSchema });
 
 /** One term of the agreement (its place in the list): `/api/cases/:id/agreement/terms/:index/performance`. */
 export const agreementTermParamsSchema = idParamsSchema.extend({ index: z.coerce.number().int().min(0).max(49) });

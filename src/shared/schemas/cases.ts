@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParamsSchema } from './common.js';
+import { idParamsSchema, queryFlagSchema } from './common.js';
 import { FIGURES } from './stats.js';
 import { PETITION_STAGES } from './agreements.js';
 import { CASE_ACTIONS, CASE_STATUSES } from '../case-lifecycle.js';
@@ -300,7 +300,7 @@ export const publicProgressSchema = z.object({
 export type PublicProgress = z.infer<typeof publicProgressSchema>;
 
 /** `GET /api/cases/export`: the list's filters, and whether the parties' columns are included (a permission of its own). */
-export const exportCasesQuerySchema = listCasesQuerySchema.extend({ withParties: z.enum(['true', 'false']).default('false') });
+export const exportCasesQuerySchema = listCasesQuerySchema.extend({ withParties: queryFlagSchema });
 
 /** `POST /api/cases/:id/attachments`: what the file is, and whether it belongs to the registration. */
 export const uploadAttachmentQuerySchema = z.object({

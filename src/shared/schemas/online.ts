@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParamsSchema } from './common.js';
+import { idParamsSchema, queryFlagSchema } from './common.js';
 import { line, mobileSchema, token } from './text.js';
 
 /** Online mediation (docs/ONLINE-MEDIATION.md): one-time links to parties' phones, signing, sessions, recordings. */
@@ -180,7 +180,7 @@ export const recordingChunkParamsSchema = onlineSessionParamsSchema.extend({
 });
 
 /** `PUT …/chunks/:seq`: `final=true` on the last chunk. */
-export const recordingChunkQuerySchema = z.object({ final: z.enum(['true', 'false']).default('false') });
+export const recordingChunkQuerySchema = z.object({ final: queryFlagSchema });
 
 /** A recording after a chunk: the next chunk expected, its size so far, and its digest once complete. */
 export const recordingProgressSchema = z.object({

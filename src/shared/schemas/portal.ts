@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CATEGORIES, SATISFACTIONS } from '../enums.js';
 import { NARRATIVE_MAX } from '../limits.js';
+import { idempotencyHeadersSchema } from './common.js';
 import { line, mobileSchema, paragraph, token } from './text.js';
 
 export const startVerificationBodySchema = z.object({ phone: mobileSchema });
@@ -78,4 +79,4 @@ export type PortalCounsellingRequestBody = z.input<typeof portalCounsellingReque
 export const receivedSchema = z.object({ received: z.boolean() });
 
 /** `POST /api/public/reports`: the verified phone's ticket, and the retried submission's key. */
-export const portalReportHeadersSchema = portalTicketHeadersSchema.extend({ 'idempotency-key': token(200, { min: 8 }).optional() });
+export const portalReportHeadersSchema = portalTicketHeadersSchema.extend(idempotencyHeadersSchema.shape);

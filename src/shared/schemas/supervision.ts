@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { urgeSchema } from './cases.js';
+import { pageQuerySchema } from './common.js';
 
 /** `GET /api/urges`: which box (waiting for my unit's answer, or issued by me), open only or all, and the page. */
 export const listUrgesQuerySchema = z.object({
   box: z.enum(['received', 'issued']).default('received'),
   status: z.enum(['open', 'all']).default('open'),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  ...pageQuerySchema.shape,
 });
 export type ListUrgesQuery = z.infer<typeof listUrgesQuerySchema>;
 
