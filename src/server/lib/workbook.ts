@@ -68,5 +68,5 @@ export function attachmentName(name: string): string {
   return `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-/** The media type of every workbook download (named once with the others in lib/openapi.ts). */
+/** The media type of every workbook download (named once with the others in lib/media-types.ts). */
 export const XLSX_TYPE = MEDIA_TYPES.xlsx;

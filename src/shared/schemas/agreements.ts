@@ -168,9 +168,6 @@ export const agreementTermParamsSchema = idParamsSchema.extend({ index: z.coerce
 /** `GET /api/cases/:id/sessions`: the case's mediation sessions. */
 export const sessionListSchema = z.array(sessionSchema);
 
-/** One mediation session of a case: `/api/cases/:id/sessions/:sessionId`. */
-export const sessionParamsSchema = idParamsSchema.extend({ sessionId: z.string().uuid() });
-
 /** `POST /api/cases/:id/refer-police`: whether the street's police station was told, and how many of its officers. */
 export const policeReferralSchema = z.object({ stationNotified: z.boolean(), officers: z.number() });
 

@@ -20,4 +20,4 @@ export const meSchema = z.object({
 export type Me = z.infer<typeof meSchema>;
 
 /** `GET /api/auth/session`: who is signed in, or null. */
-export const sessionSchema = z.object({ me: meSchema.nullable() });
+export const authSessionSchema = z.object({ me: meSchema.nullable() });

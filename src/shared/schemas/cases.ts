@@ -299,7 +299,7 @@ export const publicProgressSchema = z.object({
 });
 export type PublicProgress = z.infer<typeof publicProgressSchema>;
 
-/** `GET /api/cases/export`: the list's filters, and whether the parties' columns are included (a permission of its own). */
+/** `GET /api/cases/export.xlsx`: the list's filters, and whether the parties' columns are included (a permission of its own). */
 export const exportCasesQuerySchema = listCasesQuerySchema.extend({ withParties: queryFlagSchema });
 
 /** `POST /api/cases/:id/attachments`: what the file is, and whether it belongs to the registration. */

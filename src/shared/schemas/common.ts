@@ -18,3 +18,6 @@ export const queryFlagSchema = z.enum(['true', 'false']).default('false');
 
 /** A retried submission's key: the same key again answers the first submission's result instead of filing twice. */
 export const idempotencyHeadersSchema = z.object({ 'idempotency-key': token(200, { min: 8 }).optional() });
+
+/** One mediation session of a case: `/api/cases/:id/sessions/:sessionId/…` (its record, its online room, its recordings). */
+export const caseSessionParamsSchema = idParamsSchema.extend({ sessionId: z.string().uuid() });

@@ -46,8 +46,7 @@ export const mapQuerySchema = z.object({
   to: z.string().date(),
 });
 export type MapQuery = z.infer<typeof mapQuerySchema>;
-/** A unit's card: the unit is in the path, the period in the query. */
-export const mapUnitParamsSchema = z.object({ id: z.string().uuid() });
+/** A unit's card (the unit in the path, `idParamsSchema`): the period in the query. */
 export const mapUnitQuerySchema = mapQuerySchema.omit({ unitId: true });
 
 /** A grid's (or any unit's) card on the map: its figures of the period and its grid workers. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParamsSchema, queryFlagSchema } from './common.js';
+import { caseSessionParamsSchema, idParamsSchema, queryFlagSchema } from './common.js';
 import { line, mobileSchema, token } from './text.js';
 
 /** Online mediation (docs/ONLINE-MEDIATION.md): one-time links to parties' phones, signing, sessions, recordings. */
@@ -92,6 +92,8 @@ export const onlineInviteesSchema = z.object({
 export const startOnlineSessionBodySchema = z.object({
   resendLinks: z.boolean().optional().describe('Text the parties new join links (the old ones stop working)'),
 });
+/** `POST …/online`: the body may be left out (the room opened without resending links). */
+export const startOnlineSessionOptionalBodySchema = startOnlineSessionBodySchema.optional();
 export const startOnlineSessionResponseSchema = participantTokenSchema.extend({
   links: z.array(z.object({ partyId: z.string(), name: z.string(), sent: z.boolean() })),
 });
@@ -136,9 +138,6 @@ export const onlineRecordSchema = z
 /** The documents delivered by a one-time link (线上送达). */
 export const DELIVERABLE_DOCUMENTS = ['agreement', 'petition_reply', 'receipt'] as const;
 
-/** One online session of a case: `/api/cases/:id/online-sessions/:sessionId/…`. */
-export const onlineSessionParamsSchema = idParamsSchema.extend({ sessionId: z.string().uuid() });
-
 /** An online session by its id alone (the parties' side): `/api/public/online/sessions/:sessionId/…`. */
 export const publicOnlineSessionParamsSchema = z.object({ sessionId: z.string().uuid() });
 
@@ -174,7 +173,7 @@ export const startRecordingBodySchema = z.object({ mimeType: line(100).default('
 export const recordingStartedSchema = z.object({ recordingId: z.string(), chunkSeconds: z.number(), maxChunkBytes: z.number() });
 
 /** One chunk of a recording: `…/recordings/:recordingId/chunks/:seq`. */
-export const recordingChunkParamsSchema = onlineSessionParamsSchema.extend({
+export const recordingChunkParamsSchema = caseSessionParamsSchema.extend({
   recordingId: z.string().uuid(),
   seq: z.coerce.number().int().min(0).max(1_000_000),
 });

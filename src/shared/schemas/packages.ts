@@ -72,5 +72,5 @@ export const listPackagesQuerySchema = z.object({ status: z.enum(['open', 'concl
 /** `GET /api/packages`: the packages, newest first. */
 export const packageListSchema = z.array(packageSummarySchema);
 
-/** A package's member case: `/api/packages/:id/cases/:caseId`. */
+/** A package's member case: `/api/packages/:id/members/:caseId/remove`. */
 export const packageMemberParamsSchema = idParamsSchema.extend({ caseId: z.string().uuid() });

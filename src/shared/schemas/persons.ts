@@ -46,6 +46,7 @@ export type MergePersonsBody = z.input<typeof mergePersonsBodySchema>;
 
 /** The merge made, to undo it by. */
 export const mergeMadeSchema = z.object({ mergeId: z.string() });
+export type MergeMade = z.infer<typeof mergeMadeSchema>;
 
 /** `POST /api/persons/:id/not-same`: a record never to offer as the same person again. */
 export const notSamePersonBodySchema = z.object({ otherId: z.string().uuid() });

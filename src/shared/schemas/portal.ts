@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CATEGORIES, SATISFACTIONS } from '../enums.js';
 import { NARRATIVE_MAX } from '../limits.js';
+import { publicProgressSchema } from './cases.js';
 import { idempotencyHeadersSchema } from './common.js';
 import { line, mobileSchema, paragraph, token } from './text.js';
 
@@ -77,6 +78,10 @@ export type PortalCounsellingRequestBody = z.input<typeof portalCounsellingReque
 
 /** The request was received (a counsellor calls back). */
 export const receivedSchema = z.object({ received: z.boolean() });
+export type Received = z.infer<typeof receivedSchema>;
 
 /** `POST /api/public/reports`: the verified phone's ticket, and the retried submission's key. */
 export const portalReportHeadersSchema = portalTicketHeadersSchema.extend(idempotencyHeadersSchema.shape);
+
+/** `POST /api/public/progress/:trackingToken/rating`: the case rated, by its code and status. */
+export const ratedCaseSchema = publicProgressSchema.pick({ code: true, status: true });

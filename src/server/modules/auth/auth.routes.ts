@@ -1,6 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { loginBodySchema, meSchema, sessionSchema } from '../../../shared/schemas/auth.js';
+import { loginBodySchema, meSchema, authSessionSchema } from '../../../shared/schemas/auth.js';
 import { actorOf, newSessionToken, SESSION_COOKIE } from '../../plugins/auth.js';
 import { AppError, errorBody } from '../../plugins/errors.js';
 import { createSession, deleteSession, findSignInUser, loadMe } from './auth.repository.js';
@@ -86,7 +86,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // The pages' "who is signed in, if anyone?": signed out is an answer here, not an error, so a public page or the
   // sign-in page asking it leaves no failed request in the browser's console.
-  app.get('/session', { schema: { operationId: 'getSession', tags: ['auth'], response: { 200: sessionSchema } } }, async (request) => ({
+  app.get('/session', { schema: { operationId: 'getSession', tags: ['auth'], response: { 200: authSessionSchema } } }, async (request) => ({
     me: request.actor ? await loadMe(db, request.actor.id) : null,
   }));
 };

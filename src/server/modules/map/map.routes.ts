@@ -5,13 +5,13 @@ import {
   boundaryImportSchema,
   mapLayersSchema,
   mapQuerySchema,
-  mapUnitParamsSchema,
   mapUnitQuerySchema,
   mapUnitSchema,
 } from '../../../shared/schemas/map.js';
 import { actorOf } from '../../plugins/auth.js';
 import { AppError } from '../../plugins/errors.js';
 import { importBoundaries, readMapLayers, readMapUnit } from './map.repository.js';
+import { idParamsSchema } from '../../../shared/schemas/common.js';
 
 /** 态势地图: the district drawn from its own data (no tile server): boundaries, cases, and a unit's card. */
 export const mapRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -40,7 +40,7 @@ export const mapRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'readMapUnit',
         tags: ['map'],
         summary: '点击网格：本期数据与网格员',
-        params: mapUnitParamsSchema,
+        params: idParamsSchema,
         querystring: mapUnitQuerySchema,
         response: { 200: mapUnitSchema },
       },

@@ -15,7 +15,6 @@ import {
   recordSessionBodySchema,
   scheduleSessionBodySchema,
   sessionListSchema,
-  sessionParamsSchema,
   sessionSchema,
   signatureBodySchema,
 } from '../../../shared/schemas/agreements.js';
@@ -38,7 +37,7 @@ import {
   saveAgreement,
   signAgreement,
 } from './agreements.js';
-import { idParamsSchema, noContentSchema } from '../../../shared/schemas/common.js';
+import { caseSessionParamsSchema, idParamsSchema, noContentSchema } from '../../../shared/schemas/common.js';
 
 const params = idParamsSchema;
 
@@ -189,7 +188,7 @@ export const mediationRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'recordSession',
         tags,
         summary: '调解笔录',
-        params: sessionParamsSchema,
+        params: caseSessionParamsSchema,
         body: recordSessionBodySchema,
         response: { 200: sessionSchema },
       },

@@ -14,7 +14,6 @@ import {
   onlineInviteeSchema,
   onlineInviteesSchema,
   onlineLinkInfoSchema,
-  onlineSessionParamsSchema,
   participantTokenSchema,
   publicOnlineSessionParamsSchema,
   recordingChunkParamsSchema,
@@ -26,7 +25,7 @@ import {
   signByLinkBodySchema,
   signedSchema,
   signLinksResultSchema,
-  startOnlineSessionBodySchema,
+  startOnlineSessionOptionalBodySchema,
   startOnlineSessionResponseSchema,
   startRecordingBodySchema,
 } from '../../../shared/schemas/online.js';
@@ -49,11 +48,11 @@ import { actorOf } from '../../plugins/auth.js';
 import { errorBody } from '../../plugins/errors.js';
 import { describeLink, sendLinkCode, verifyLink } from './online-links.js';
 import { readAgreementByLink, sendSignLinks, signAgreementByLink } from './sign-by-link.js';
-import { idParamsSchema, noContentSchema } from '../../../shared/schemas/common.js';
+import { caseSessionParamsSchema, idParamsSchema, noContentSchema } from '../../../shared/schemas/common.js';
 
 const tags = ['online'];
 const params = idParamsSchema;
-const sessionParams = onlineSessionParamsSchema;
+const sessionParams = caseSessionParamsSchema;
 
 /** One signalling hub per app (both route plugins below reach the same rooms). */
 const hubs = new WeakMap<Deps, SignallingHub>();
@@ -134,7 +133,7 @@ export const onlineCaseRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: '线上调解: open the video room of a scheduled session; the first time, each invited party gets a join link by SMS',
         params: sessionParams,
-        body: startOnlineSessionBodySchema.optional(),
+        body: startOnlineSessionOptionalBodySchema,
         response: { 200: startOnlineSessionResponseSchema },
       },
     },

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { attachmentSchema, publicProgressSchema } from '../../../shared/schemas/cases.js';
+import { attachmentSchema } from '../../../shared/schemas/cases.js';
 import {
   confirmVerificationBodySchema,
   confirmVerificationResponseSchema,
@@ -10,6 +10,7 @@ import {
   portalReportResponseSchema,
   portalTicketHeadersSchema,
   publicPlaceListSchema,
+  ratedCaseSchema,
   receivedSchema,
   startVerificationBodySchema,
   startVerificationResponseSchema,
@@ -204,7 +205,7 @@ export const portalRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: '群众评价 (the follow-up of a concluded case)',
         params: trackingTokenParamsSchema,
         body: portalRatingBodySchema,
-        response: { 200: publicProgressSchema.pick({ code: true, status: true }) },
+        response: { 200: ratedCaseSchema },
       },
     },
     async (request) => {

@@ -15,7 +15,7 @@ import type {
 import type { CaseCounselling, counsellingCreatedSchema, RequestFromCaseBody } from '../../../../shared/schemas/counselling.js';
 import type { HandlerSuggestions, SimilarCases } from '../../../../shared/schemas/learning.js';
 import type { DeliverDocumentBody, Delivery, signLinksResultSchema } from '../../../../shared/schemas/online.js';
-import type { LikelyPerson, MergePersonsBody, revealBodySchema, RevealedField } from '../../../../shared/schemas/persons.js';
+import type { LikelyPerson, MergeMade, MergePersonsBody, revealBodySchema, RevealedField } from '../../../../shared/schemas/persons.js';
 import { api } from '../../../app/api.js';
 
 // The case page's own requests (its cards and buttons): one function per route, named after its operationId. The case
@@ -145,7 +145,7 @@ export function listLikelyPersons(personId: string): Promise<LikelyPerson[]> {
 }
 
 /** `POST /api/persons/{id}/merge` (mergePersons): this record is the same person as `intoId` (reversible, logged). */
-export function mergePersons(personId: string, body: MergePersonsBody): Promise<{ mergeId: string }> {
+export function mergePersons(personId: string, body: MergePersonsBody): Promise<MergeMade> {
   return api(`/api/persons/${personId}/merge`, { method: 'POST', json: body });
 }
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type {
   PortalCounsellingRequestBody,
+  Received,
   confirmVerificationResponseSchema,
   portalReportResponseSchema,
   PortalReportBody,
@@ -48,6 +49,6 @@ export function addPortalPhoto(trackingToken: string, ticket: string, form: Form
 }
 
 /** `POST /api/public/counselling-requests` (requestCounsellingOnPortal): a counsellor calls back; counsellors alone read it. */
-export function requestCounsellingOnPortal(body: PortalCounsellingRequestBody, ticket: string): Promise<{ received: boolean }> {
+export function requestCounsellingOnPortal(body: PortalCounsellingRequestBody, ticket: string): Promise<Received> {
   return api('/api/public/counselling-requests', { method: 'POST', json: body, headers: { 'x-portal-ticket': ticket } });
 }
