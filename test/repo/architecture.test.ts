@@ -66,20 +66,29 @@ describe('architecture', () => {
     const offenders = routes.flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')
-        .flatMap((line, i) => (/\bz\.[a-z]+\(/.test(line) ? [`${relative(root, file)}:${i + 1}`] : [])),
+        .flatMap((line, i) =>
+          // z.object(…), or a shared schema reshaped in place (…Schema.pick(…), .extend(…), .optional(…)).
+          /\bz\.[a-z]+\(|Schema\.(pick|omit|extend|partial|required|optional|nullable|merge|array|and|or|describe|default)\(/.test(line)
+            ? [`${relative(root, file)}:${i + 1}`]
+            : [],
+        ),
     );
     expect(offenders).toEqual([]);
   });
 
-  it('the web shows instants on the centre’s clock (atCentre), not the browser’s zone', () => {
-    // An API's instants are named …At (createdAt, urgedAt, scheduledAt); dayjs(instant) reads them in the browser's
-    // zone, so a PC set to UTC would show a case registered at 07:30 in Shanghai as the day before. Date-only values
-    // (YYYY-MM-DD) are not instants and may go through dayjs.
-    const web = filesUnder(join(root, 'src/web'), productCode);
+  it('the web reads dates and instants only through app/centre-date.ts, on the centre’s clock', () => {
+    // dayjs(instant) reads an API's instant in the PC's zone, and dayjs() is the PC's "now": a PC set to UTC would show
+    // a case registered at 07:30 in Shanghai as the evening before. centre-date.ts is dayjs's one door: atCentre for
+    // instants, fromCentre back, centreNow / centreToday for now, centreDay for a date (the same day in every zone).
+    const web = filesUnder(join(root, 'src/web'), (f) => productCode(f) && !f.endsWith('/app/centre-date.ts'));
     const offenders = web.flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')
-        .flatMap((line, i) => (/\bdayjs\([\w.?!]*At\)/.test(line) ? [`${relative(root, file)}:${i + 1}`] : [])),
+        .flatMap((line, i) =>
+          /\bdayjs\(|\.toISOString\(\)/.test(line) && !/new Date\(\)\.toISOString\(\)/.test(line)
+            ? [`${relative(root, file)}:${i + 1}`]
+            : [],
+        ),
     );
     expect(offenders).toEqual([]);
   });

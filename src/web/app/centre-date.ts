@@ -26,9 +26,19 @@ export function atCentre(instant: string | Date): Dayjs {
 /**
  * The instant (ISO) of a wall-clock time picked on the centre's clock — the inverse of `atCentre`: a date-time picker
  * shows and returns the fields as read in Shanghai, whatever zone the PC is set to (Asia/Shanghai keeps no daylight
- * saving, so a day is always 24 hours after its midnight).
+ * saving, so a day is always 24 hours after its midnight). One hour a year it cannot hold: a Shanghai time that falls
+ * in the PC's own spring-forward gap (a PC set to a zone with daylight saving) has no local Dayjs to pick it with.
  */
 export function fromCentre(wall: Dayjs): string {
   const midnight = startOfShanghaiDate(wall.format('YYYY-MM-DD')).getTime();
   return new Date(midnight + ((wall.hour() * 60 + wall.minute()) * 60 + wall.second()) * 1000).toISOString();
+}
+
+/**
+ * A calendar date (YYYY-MM-DD, or the first day written as YYYY-MM-01) as a Dayjs for date pickers and weekday names.
+ * A date is the same day in every zone, so this is the one place a date-only value meets dayjs: an API's instant goes
+ * through `atCentre`, "now" through `centreNow` or `centreToday`.
+ */
+export function centreDay(date: string): Dayjs {
+  return dayjs(date);
 }

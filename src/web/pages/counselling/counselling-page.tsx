@@ -18,7 +18,7 @@ import {
   type WalkInBody,
 } from '../../../shared/schemas/counselling.js';
 import { zodRule } from '../../components/zod-rule.js';
-import { atCentre, centreToday } from '../../app/centre-date.js';
+import { atCentre, centreToday, fromCentre } from '../../app/centre-date.js';
 import { useI18n } from '../../app/i18n.js';
 import { DutyTab } from './duty-tab.js';
 import { ScalesTab } from './scales-tab.js';
@@ -59,8 +59,8 @@ export function CounsellingPage() {
     refetchInterval: ALERT_POLL_MS,
   });
   const schedule = useQuery({
-    queryKey: ['counselling', 'appointments', week.toISOString()],
-    queryFn: () => listAppointments(week.toISOString(), week.add(7, 'day').toISOString()),
+    queryKey: ['counselling', 'appointments', week.format('YYYY-MM-DD')],
+    queryFn: () => listAppointments(fromCentre(week), fromCentre(week.add(7, 'day'))),
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['counselling'] });
   const assess = useMutation({

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, DatePicker, Select, Space, Table, Tag, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { centreToday } from '../../app/centre-date.js';
+import { centreDay, centreToday } from '../../app/centre-date.js';
 import { useI18n } from '../../app/i18n.js';
 import { listCounsellors, readCounsellingDuty, setCounsellingDuty } from './service.js';
 
@@ -62,7 +62,7 @@ export function DutyTab() {
             render: (d: string) => (
               <Space>
                 {/* The weekday in the reader's language (dayjs follows the app's locale: 周一 / Mon). */}
-                {`${d} ${dayjs(d).format('ddd')}`}
+                {`${d} ${centreDay(d).format('ddd')}`}
                 {d === r?.today && <Tag color="blue">{t('counselling.today')}</Tag>}
               </Space>
             ),

@@ -26,7 +26,7 @@ import { lazy, Suspense, useState } from 'react';
 import { addSessionSchema, referOutSchema, type ReferOutBody } from '../../../shared/schemas/counselling.js';
 import { zodRule } from '../../components/zod-rule.js';
 import { useI18n } from '../../app/i18n.js';
-import { atCentre, centreToday } from '../../app/centre-date.js';
+import { atCentre, centreToday, fromCentre } from '../../app/centre-date.js';
 import {
   addCounsellingSession,
   administerScale,
@@ -80,8 +80,8 @@ export function ServiceDrawer({ serviceId, onClose }: { serviceId: string | null
         serviceId: serviceId!,
         counsellorId: v.counsellorId,
         roomId: v.roomId,
-        startsAt: v.range[0].toISOString(),
-        endsAt: v.range[1].toISOString(),
+        startsAt: fromCentre(v.range[0]),
+        endsAt: fromCentre(v.range[1]),
       }),
     onSuccess: async () => {
       bookForm.resetFields();

@@ -19,12 +19,11 @@ import {
   Typography,
   Upload,
 } from 'antd';
-import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
-import { centreToday } from '../../../app/centre-date.js';
+import { centreDay, centreToday } from '../../../app/centre-date.js';
 import { getCalendarYear, importCalendar, listCalendarYears, putCalendarYear } from './service.js';
 import { WorkingDayCalculator } from './working-day-calculator.js';
 interface Row {
@@ -128,17 +127,17 @@ export function CalendarAdminPage() {
           render: (v: string, r) =>
             canEdit ? (
               <DatePicker
-                value={v ? dayjs(v) : null}
+                value={v ? centreDay(v) : null}
                 allowClear={false}
                 disabledDate={(d) => d.year() !== year}
-                defaultPickerValue={dayjs(`${year}-01-01`)}
+                defaultPickerValue={centreDay(`${year}-01-01`)}
                 onChange={(d) => update(r.key, { date: d ? d.format('YYYY-MM-DD') : '' })}
               />
             ) : (
               v
             ),
         },
-        { title: t('calendar.weekday'), dataIndex: 'date', width: 80, render: (v: string) => (v ? dayjs(v).format('ddd') : '') },
+        { title: t('calendar.weekday'), dataIndex: 'date', width: 80, render: (v: string) => (v ? centreDay(v).format('ddd') : '') },
         {
           title: t('calendar.name'),
           dataIndex: 'name',

@@ -1,9 +1,9 @@
 import { Alert, Button, Card, DatePicker, Form, InputNumber, Radio, Space, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { ApiError } from '../../../app/api.js';
 import { useI18n } from '../../../app/i18n.js';
-import { centreToday } from '../../../app/centre-date.js';
+import { centreDay, centreToday } from '../../../app/centre-date.js';
 import { addCalendarDays, addWorkingDays } from './service.js';
 
 /** A deadline calculator for staff: from a date, N working days or N calendar days (with the last-day rule). */
@@ -48,7 +48,7 @@ export function WorkingDayCalculator() {
         <Space style={{ marginTop: 12 }} data-testid="calculator-result">
           <Typography.Text>{t('calendar.dueDate')}</Typography.Text>
           <Typography.Text strong>
-            {result.date}（{dayjs(result.date).format('ddd')}）
+            {result.date}（{centreDay(result.date).format('ddd')}）
           </Typography.Text>
           {result.provisional && <Typography.Text type="warning">{t('calendar.provisional')}</Typography.Text>}
         </Space>

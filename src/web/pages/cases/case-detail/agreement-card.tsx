@@ -1,8 +1,8 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, Modal, Radio, Select, Space, Tag, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
-import { centreToday } from '../../../app/centre-date.js';
+import type { Dayjs } from 'dayjs';
+import { centreDay, centreToday } from '../../../app/centre-date.js';
 import { useState } from 'react';
 import { ERRORS, type ErrorCode } from '../../../../shared/errors.js';
 import { SUBJECT_MATTERS, type AgreementInput } from '../../../../shared/schemas/agreements.js';
@@ -59,7 +59,7 @@ export function AgreementCard({ detail, canMediate }: { detail: CaseDetail; canM
   const openEditor = () => {
     form.setFieldsValue(
       a
-        ? { ...a, terms: a.terms.map((x) => ({ ...x, dueDate: x.dueDate ? dayjs(x.dueDate) : null })) }
+        ? { ...a, terms: a.terms.map((x) => ({ ...x, dueDate: x.dueDate ? centreDay(x.dueDate) : null })) }
         : {
             form: 'written',
             subjectMatter: 'other',

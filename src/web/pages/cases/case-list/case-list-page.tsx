@@ -1,6 +1,6 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Checkbox, DatePicker, Form, Input, Popconfirm, Select, Space, TreeSelect } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useSearchParams } from 'react-router';
 import { CASE_STATUSES } from '../../../../shared/case-lifecycle.js';
 import { CASE_KINDS, CATEGORIES, CHANNELS } from '../../../../shared/enums.js';
@@ -10,6 +10,7 @@ import { useSession } from '../../../app/session.js';
 import { CaseTable } from '../../../components/case-table.js';
 import { useCaseList } from '../../../components/use-case-list.js';
 import { toUnitTree, useUnits } from '../../../components/use-units.js';
+import { centreDay } from '../../../app/centre-date.js';
 
 const FILTERS = ['status', 'kind', 'channel', 'category'] as const;
 
@@ -95,7 +96,7 @@ export function CaseListPage() {
             unitId: params.get('unitId') ?? undefined,
             q: params.get('q') ?? undefined,
             onlyOverdue: params.get('deadline') === 'overdue',
-            range: params.get('from') && params.get('to') ? [dayjs(params.get('from')), dayjs(params.get('to'))] : undefined,
+            range: params.get('from') && params.get('to') ? [centreDay(params.get('from')!), centreDay(params.get('to')!)] : undefined,
           }}
           style={{ rowGap: 8 }}
         >

@@ -18,10 +18,10 @@ import {
   TreeSelect,
   Typography,
 } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useMemo } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { atCentre, centreToday } from '../../../app/centre-date.js';
+import { atCentre, centreDay, centreToday } from '../../../app/centre-date.js';
 import { CASE_KINDS } from '../../../../shared/enums.js';
 import { RATES, RATE_KEYS, SETTLED_LEVELS, type Measure, type Rate } from '../../../../shared/indicators.js';
 import type { Cockpit, Figure, LiveFigure } from '../../../../shared/schemas/stats.js';
@@ -178,7 +178,7 @@ export function CockpitPage() {
         <Space wrap>
           <DatePicker.RangePicker
             allowClear={false}
-            value={[dayjs(filters.from), dayjs(filters.to)]}
+            value={[centreDay(filters.from), centreDay(filters.to)]}
             onChange={(v) => v && set({ from: (v[0] as Dayjs).format('YYYY-MM-DD'), to: (v[1] as Dayjs).format('YYYY-MM-DD') })}
             presets={[
               { label: t('cockpit.preset.thisMonth'), value: [centreToday().startOf('month'), centreToday()] },

@@ -20,10 +20,10 @@ import {
   Typography,
   Upload,
 } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { Link } from 'react-router';
-import { atCentre, centreToday } from '../../../app/centre-date.js';
+import { atCentre, centreDay, centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 import { listCameraAlerts, listCameras } from '../../../app/services/cameras.js';
 import { readMapLayers } from '../../../app/services/stats.js';
@@ -118,7 +118,7 @@ export function MapPage() {
         <Space wrap>
           <DatePicker.RangePicker
             allowClear={false}
-            value={[dayjs(range[0]), dayjs(range[1])]}
+            value={[centreDay(range[0]), centreDay(range[1])]}
             onChange={(v) => v && setRange([(v[0] as Dayjs).format('YYYY-MM-DD'), (v[1] as Dayjs).format('YYYY-MM-DD')])}
           />
           <TreeSelect

@@ -1,10 +1,9 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, DatePicker, Space, Table, TreeSelect } from 'antd';
-import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import type { MediationForm } from '../../../../shared/schemas/stats.js';
-import { centreToday } from '../../../app/centre-date.js';
+import { centreDay, centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { readMediationForm } from './service.js';
@@ -45,7 +44,7 @@ export function MediationFormPage() {
           <DatePicker
             picker="month"
             allowClear={false}
-            value={dayjs(`${month}-01`)}
+            value={centreDay(`${month}-01`)}
             onChange={(v) => v && setMonth(v.format('YYYY-MM'))}
             aria-label={t('mediationForm.month')}
           />

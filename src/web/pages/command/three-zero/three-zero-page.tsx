@@ -32,12 +32,11 @@ import {
   Upload,
 } from 'antd';
 import { Link } from 'react-router';
-import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { ASSESSED_UNIT_TYPES } from '../../../../shared/enums.js';
 import { threeZeroFiguresInputSchema, type AssessedUnitInput, type ThreeZeroBoard } from '../../../../shared/schemas/three-zero.js';
 import { ApiError } from '../../../app/api.js';
-import { atCentre, centreToday } from '../../../app/centre-date.js';
+import { atCentre, centreDay, centreToday } from '../../../app/centre-date.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useSession } from '../../../app/session.js';
 import { toUnitTree, useUnits } from '../../../components/use-units.js';
@@ -222,7 +221,7 @@ export function ThreeZeroPage() {
             <DatePicker
               picker="year"
               allowClear={false}
-              value={dayjs(`${year}-01-01`)}
+              value={centreDay(`${year}-01-01`)}
               onChange={(v) => v && setYear(v.year())}
               aria-label={t('threeZero.year')}
             />
